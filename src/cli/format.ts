@@ -1,0 +1,27 @@
+/** Small text formatting helpers for the CLI's human-readable output. */
+
+export function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function fmtNum(n: number | null, digits = 2): string {
+  if (n === null) return '';
+  return Number.isInteger(n) ? fmtInt(n) : n.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** Renders rows as an aligned text table; numeric columns are right-aligned. */
+export function table(header: string[], rows: (string | number | null)[][]): string {
+  const cells = rows.map((r) => r.map((c) => (c === null ? '' : typeof c === 'number' ? fmtNum(c) : c)));
+  const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number' || r[j] === null));
+  const widths = header.map((h, j) => Math.max(h.length, ...cells.map((r) => r[j]!.length)));
+  const line = (r: string[]): string =>
+    r.map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** Quotes a value for CSV output when needed (RFC 4180). */
+export function csvField(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}

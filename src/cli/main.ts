@@ -1,0 +1,207 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../data/errors.js';
+import { type IngestReport, ingestFiles } from '../pipeline/ingest.js';
+import { type Freq, type WorkspaceSummary, demandSeries, inspectWorkspace } from '../pipeline/inspect.js';
+import type { CleaningRuleCount } from '../store/report.js';
+import { DEFAULT_WORKSPACE, Workspace } from '../store/workspace.js';
+import { csvField, fmtInt, fmtNum, table } from './format.js';
+import { makeProgress } from './progress.js';
+
+/** Where a command writes: injectable so tests run commands in-process. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  stderr?: NodeJS.WriteStream;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  stderr: process.stderr,
+};
+
+const USAGE = `shopcast — demand planning for online shops
+
+Usage:
+  shopcast ingest <files…> [--map FILE] [--config FILE] [--json]
+  shopcast inspect [--top N] [--json]
+  shopcast series --sku SKU [--freq day|week] [--json]
+
+Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}) and --debug (stack traces).
+Files: CSV (plain or .gz) or Parquet; order lines or daily sales (see README, "Data contract").
+`;
+
+const COMMON = {
+  workspace: { type: 'string', default: DEFAULT_WORKSPACE },
+  json: { type: 'boolean', default: false },
+  debug: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
+interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+function parse(args: string[], options: OptionSpec, positionals = false): Parsed {
+  try {
+    const r = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: positionals, strict: true });
+    return { values: r.values as Parsed['values'], positionals: r.positionals };
+  } catch (e) {
+    throw new InputError(`${(e as Error).message.split('\n')[0]} (shopcast --help)`);
+  }
+}
+
+async function withWorkspace<T>(dir: string, fn: (ws: Workspace) => Promise<T>): Promise<T> {
+  let ws: Workspace;
+  try {
+    ws = await Workspace.open(dir);
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/lock/i.test(msg)) throw new InputError(`${dir}: workspace is in use by another process`);
+    throw new InputError(`${dir}: cannot open workspace: ${msg.split('\n')[0]}`);
+  }
+  try {
+    return await fn(ws);
+  } finally {
+    ws.close();
+  }
+}
+
+function cleaningTable(detail: readonly CleaningRuleCount[]): string {
+  return table(
+    ['rule', 'rows', 'units', 'what it means'],
+    detail.map((r) => [r.rule, r.rows, Math.round(r.units), r.description]),
+  );
+}
+
+function describeIngest(r: IngestReport, dbPath: string): string {
+  const lines = [`Ingested ${r.files.length} file${r.files.length === 1 ? '' : 's'} into ${dbPath}`];
+  lines.push(
+    table(
+      ['file', 'layout', 'read', 'loaded', 'new', 'rejected'],
+      r.files.map((f) => [f.path, f.layout, f.rows_read, f.rows_loaded, f.rows_new, f.rows_rejected]),
+    ),
+  );
+  lines.push('');
+  lines.push(`SKUs with demand: ${fmtInt(r.skus)}   dates: ${r.first_date ?? '-'} → ${r.last_date ?? '-'}`);
+  lines.push('');
+  lines.push('Cleaning (rows of this ingest; series rules in SKU-days):');
+  lines.push(cleaningTable(r.cleaning_detail));
+  if (r.rows_rejected > 0) lines.push('', `${fmtInt(r.rows_rejected)} rejected rows with line and reason: ${r.rejects_csv}`);
+  return lines.join('\n') + '\n';
+}
+
+function describeSummary(s: WorkspaceSummary): string {
+  const lines = [
+    `Workspace ${s.workspace}: ${s.ingests} ingests, ${s.files} files`,
+    `  order lines ${fmtInt(s.order_lines)}, daily-sales rows ${fmtInt(s.daily_sales_rows)}, rejected rows ${fmtInt(s.rows_rejected)}`,
+    `  SKUs with demand ${fmtInt(s.skus)} (plus ${s.non_product_skus} non-product codes), dates ${s.first_date ?? '-'} → ${s.last_date ?? '-'}, ${s.closed_days} closed days`,
+    `  demand ${fmtInt(s.demand_units)} units, revenue ${fmtNum(s.revenue)}`,
+    '',
+    'Top sellers:',
+    table(
+      ['sku', 'description', 'units', 'revenue', 'first sale', 'last sale'],
+      s.top_sellers.map((t) => [t.sku, t.description, t.units, t.revenue, t.first_sale, t.last_sale]),
+    ),
+    '',
+    'Cleaning report (workspace totals; series rules in SKU-days):',
+    cleaningTable(s.cleaning_detail),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** `shopcast ingest <files…>` */
+export async function ingestCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values, positionals } = parse(args, { map: { type: 'string' }, config: { type: 'string' } }, true);
+  if (values.help) return help(io);
+  const progress = makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
+  const report = await withWorkspace(values.workspace as string, async (ws) => {
+    try {
+      const r = await ingestFiles(ws, positionals, {
+        mapPath: values.map as string | undefined,
+        configPath: values.config as string | undefined,
+        onProgress: progress.update,
+      });
+      return { r, db: ws.dbPath };
+    } finally {
+      progress.done();
+    }
+  });
+  io.out(values.json ? JSON.stringify(report.r) + '\n' : describeIngest(report.r, report.db));
+  return 0;
+}
+
+/** `shopcast inspect` */
+export async function inspectCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values } = parse(args, { top: { type: 'string', default: '10' } });
+  if (values.help) return help(io);
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 0) throw new InputError(`--top must be a whole number, got '${String(values.top)}'`);
+  const s = await withWorkspace(values.workspace as string, (ws) => inspectWorkspace(ws, top));
+  io.out(values.json ? JSON.stringify(s) + '\n' : describeSummary(s));
+  return 0;
+}
+
+/** `shopcast series --sku X [--freq day|week]`: the clean demand series as CSV (or JSON). */
+export async function seriesCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values } = parse(args, { sku: { type: 'string' }, freq: { type: 'string', default: 'day' } });
+  if (values.help) return help(io);
+  if (values.sku === undefined) throw new InputError('series: --sku is required');
+  const freq = values.freq as string;
+  if (freq !== 'day' && freq !== 'week') throw new InputError(`series: --freq must be day or week, got '${freq}'`);
+  const points = await withWorkspace(values.workspace as string, (ws) => demandSeries(ws, values.sku as string, freq as Freq));
+  if (values.json) {
+    io.out(JSON.stringify({ sku: values.sku, freq, points }) + '\n');
+    return 0;
+  }
+  const cols = [freq === 'day' ? 'date' : 'week_start', 'units', 'revenue', 'open_days', 'filled', 'stockout_days', 'outlier_capped'];
+  const body = points.map((p) =>
+    [p.period, p.units, p.revenue === null ? null : Math.round(p.revenue * 100) / 100, p.open_days, p.filled, p.stockout_days, p.outlier_capped]
+      .map(csvField)
+      .join(','),
+  );
+  io.out([cols.join(','), ...body].join('\n') + '\n');
+  return 0;
+}
+
+function help(io: Io): number {
+  io.out(USAGE);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
+  ingest: ingestCommand,
+  inspect: inspectCommand,
+  series: seriesCommand,
+};
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. One top-level catch. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const debug = rest.includes('--debug');
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return help(io);
+  if (command === '--version') {
+    io.out('shopcast 0.1.0\n');
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    io.err(`shopcast: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.err(`shopcast: ${e.message}\n`);
+      if (debug) io.err(`${e.stack}\n`);
+      return 2;
+    }
+    io.err(`shopcast: internal error: ${(e as Error).message}\n`);
+    if (debug) io.err(`${(e as Error).stack}\n`);
+    else io.err('(run again with --debug for details)\n');
+    return 1;
+  }
+}

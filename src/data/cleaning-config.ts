@@ -1,0 +1,82 @@
+/**
+ * Settings of the cleaning rules. The defaults fit the UCI Online Retail shop and are stated in
+ * the README; a workspace may override any of them with `--config FILE` (JSON, same shape).
+ */
+export interface CleaningConfig {
+  cancellations: {
+    /** Regular expression an order id matches when the whole order is a cancellation. */
+    orderIdPattern: string;
+  };
+  nonProduct: {
+    /** SKUs that are never products (postage, fees, adjustments), compared case-insensitively. */
+    skus: string[];
+    /**
+     * Regular expression product SKUs match, per layout name; a SKU of a file of that layout that
+     * does not match is a non-product line. Online Retail: products have five-digit stock codes.
+     */
+    productSkuPattern: Record<string, string>;
+  };
+  outliers: {
+    /** SKUs with fewer sale lines than this are not checked. */
+    minLines: number;
+    /** A line is an outlier when log(quantity) lies more than `zScore` robust spreads above the SKU's median log quantity. */
+    zScore: number;
+    /** Floor of the robust spread (1.4826 × MAD of log quantities), so SKUs always sold by the same count still allow some variation. */
+    minSpread: number;
+  };
+  closedDays: {
+    /** Days with no order line at all across the shop, between its first and last day, are closed. */
+    shopWideZero: boolean;
+  };
+  stockouts: {
+    /** Only SKUs that sell on at least this share of open days are regular sellers. */
+    minSellRate: number;
+    /** … and on at least this many days. */
+    minSaleDays: number;
+    /** Shortest run of zero-sale open days that can be a stock-out. */
+    minRunDays: number;
+    /** Longest such run: a longer pause is dormancy (a seasonal product out of season), not a stock-out. */
+    maxRunDays: number;
+    /** A run is flagged when a run that long would happen by chance with at most this probability. */
+    maxChance: number;
+  };
+}
+
+export const DEFAULT_CLEANING: CleaningConfig = {
+  cancellations: { orderIdPattern: '^[Cc]' },
+  nonProduct: {
+    skus: ['POST', 'POSTAGE', 'DOT', 'SHIPPING', 'CARRIAGE', 'BANK CHARGES', 'AMAZONFEE', 'FEE', 'ADJUST', 'DISCOUNT', 'MANUAL'],
+    productSkuPattern: { 'uci-online-retail': '^[0-9]{5}' },
+  },
+  outliers: { minLines: 5, zScore: 5, minSpread: 0.5 },
+  closedDays: { shopWideZero: true },
+  stockouts: { minSellRate: 0.3, minSaleDays: 20, minRunDays: 7, maxRunDays: 56, maxChance: 0.001 },
+};
+
+/** Merges a partial configuration (as read from JSON) over the defaults, checking each value's type. */
+export function mergeCleaningConfig(source: string, partial: unknown, base: CleaningConfig = DEFAULT_CLEANING): CleaningConfig {
+  if (partial === undefined || partial === null) return base;
+  if (typeof partial !== 'object' || Array.isArray(partial)) throw new Error(`${source}: cleaning config must be a JSON object`);
+  const out = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
+  for (const [section, values] of Object.entries(partial as Record<string, unknown>)) {
+    const target = out[section];
+    if (target === undefined) throw new Error(`${source}: unknown cleaning section '${section}' (known: ${Object.keys(base).join(', ')})`);
+    if (typeof values !== 'object' || values === null || Array.isArray(values))
+      throw new Error(`${source}: cleaning section '${section}' must be an object`);
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      if (!(key in target)) throw new Error(`${source}: unknown setting '${section}.${key}'`);
+      const want = Array.isArray(target[key]) ? 'array' : typeof target[key];
+      const got = Array.isArray(value) ? 'array' : typeof value;
+      if (want !== got) throw new Error(`${source}: '${section}.${key}' must be ${want}, got ${got}`);
+      target[key] = value;
+    }
+  }
+  for (const p of [out['cancellations']!['orderIdPattern'] as string, ...Object.values(out['nonProduct']!['productSkuPattern'] as Record<string, string>)]) {
+    try {
+      new RegExp(p);
+    } catch {
+      throw new Error(`${source}: '${p}' is not a valid regular expression`);
+    }
+  }
+  return out as unknown as CleaningConfig;
+}

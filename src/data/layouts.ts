@@ -1,0 +1,177 @@
+import { InputError } from './errors.js';
+
+/**
+ * File layouts shopcast recognises by their columns (DESIGN.md, "Input contract"), and the
+ * mapping of a file's own column names onto the canonical ones.
+ */
+
+export type LayoutKind = 'order_lines' | 'daily_sales';
+
+export interface LayoutSpec {
+  kind: LayoutKind;
+  /** Canonical column names, required first, in the order rows are staged. */
+  required: readonly string[];
+  optional: readonly string[];
+}
+
+export const ORDER_LINES: LayoutSpec = {
+  kind: 'order_lines',
+  required: ['order_id', 'ordered_at', 'sku', 'quantity', 'unit_price'],
+  optional: ['customer_id', 'country', 'channel', 'description'],
+};
+
+export const DAILY_SALES: LayoutSpec = {
+  kind: 'daily_sales',
+  required: ['sku', 'date', 'units'],
+  optional: ['price', 'promo', 'open'],
+};
+
+export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES];
+
+/** Known exports recognised as they are: their columns → canonical columns. */
+const KNOWN_EXPORTS: readonly { name: string; kind: LayoutKind; columns: Record<string, string> }[] = [
+  {
+    // UCI Online Retail (Chen, Sain & Guo 2012); invoice numbers starting with C are cancellations.
+    name: 'uci-online-retail',
+    kind: 'order_lines',
+    columns: {
+      order_id: 'InvoiceNo',
+      sku: 'StockCode',
+      description: 'Description',
+      quantity: 'Quantity',
+      ordered_at: 'InvoiceDate',
+      unit_price: 'UnitPrice',
+      customer_id: 'CustomerID',
+      country: 'Country',
+    },
+  },
+  {
+    // UCI Online Retail II uses shorter names for the same columns.
+    name: 'uci-online-retail',
+    kind: 'order_lines',
+    columns: {
+      order_id: 'Invoice',
+      sku: 'StockCode',
+      description: 'Description',
+      quantity: 'Quantity',
+      ordered_at: 'InvoiceDate',
+      unit_price: 'Price',
+      customer_id: 'Customer ID',
+      country: 'Country',
+    },
+  },
+];
+
+/** A mapping file: `{"layout": "daily_sales", "columns": {"sku": "Store", ...}, "date_order": "dmy"}`. */
+export interface ColumnMapping {
+  layout: LayoutKind;
+  columns: Record<string, string>;
+  /** How to read dates written with slashes or dots: month/day/year or day/month/year. */
+  date_order?: 'mdy' | 'dmy';
+  /** Decimal separator of numbers; ',' for files that write 2,55. */
+  decimal?: '.' | ',';
+  /** Field delimiter, when it should not be detected. */
+  delimiter?: string;
+}
+
+/** The result of recognising a file: which layout, and the index of each canonical column. */
+export interface ResolvedLayout {
+  spec: LayoutSpec;
+  /** e.g. 'uci-online-retail', 'order-lines', 'daily-sales', 'mapped' */
+  name: string;
+  /** canonical column → index in the file's header, -1 when absent */
+  index: Record<string, number>;
+  dateOrder: 'mdy' | 'dmy' | undefined;
+  decimal: '.' | ',' | undefined;
+}
+
+/** Lower-case, letters and digits only: `Order ID`, `order_id` and `OrderId` all read `orderid`. */
+export function normaliseColumnName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export class LayoutError extends InputError {}
+
+function indexOf(header: readonly string[], column: string): number {
+  const want = normaliseColumnName(column);
+  return header.findIndex((h) => normaliseColumnName(h) === want);
+}
+
+function resolveWith(
+  header: readonly string[],
+  spec: LayoutSpec,
+  name: string,
+  columns: (canonical: string) => string,
+): ResolvedLayout | undefined {
+  const index: Record<string, number> = {};
+  for (const c of spec.required) {
+    const i = indexOf(header, columns(c));
+    if (i < 0) return undefined;
+    index[c] = i;
+  }
+  for (const c of spec.optional) index[c] = indexOf(header, columns(c));
+  return { spec, name, index, dateOrder: undefined, decimal: undefined };
+}
+
+/** How to tell a user which columns are needed and how to map theirs. */
+export function layoutHelp(): string {
+  return [
+    `order-line files need columns ${ORDER_LINES.required.join(', ')} (optional: ${ORDER_LINES.optional.join(', ')})`,
+    `daily-sales files need ${DAILY_SALES.required.join(', ')} (optional: ${DAILY_SALES.optional.join(', ')})`,
+    `to use other names, pass --map FILE with a JSON mapping such as ` +
+      `{"layout":"daily_sales","columns":{"sku":"Store","date":"Date","units":"Sales","open":"Open","promo":"Promo"}}`,
+  ].join('; ');
+}
+
+/**
+ * Recognises a file's layout from its header: a mapping file when given, else the known exports,
+ * else the canonical names of each layout. Throws LayoutError listing the columns found and needed.
+ */
+export function resolveLayout(file: string, header: readonly string[], mapping?: ColumnMapping): ResolvedLayout {
+  if (mapping !== undefined) {
+    const spec = LAYOUTS.find((l) => l.kind === mapping.layout);
+    if (spec === undefined) throw new LayoutError(`${file}: mapping names unknown layout '${mapping.layout}'`);
+    const missing = spec.required.filter((c) => indexOf(header, mapping.columns[c] ?? c) < 0);
+    if (missing.length > 0)
+      throw new LayoutError(
+        `${file}: the mapping's columns ${missing.map((c) => `${c} → '${mapping.columns[c] ?? c}'`).join(', ')} ` +
+          `are not in the file. Columns found: ${header.join(', ')}`,
+      );
+    const res = resolveWith(header, spec, 'mapped', (c) => mapping.columns[c] ?? c)!;
+    return { ...res, dateOrder: mapping.date_order, decimal: mapping.decimal };
+  }
+  for (const known of KNOWN_EXPORTS) {
+    const spec = LAYOUTS.find((l) => l.kind === known.kind)!;
+    const res = resolveWith(header, spec, known.name, (c) => known.columns[c] ?? c);
+    if (res !== undefined && spec.required.every((c) => known.columns[c] !== undefined)) return res;
+  }
+  for (const spec of LAYOUTS) {
+    const res = resolveWith(header, spec, spec.kind.replace('_', '-'), (c) => c);
+    if (res !== undefined) return res;
+  }
+  throw new LayoutError(`${file}: layout not recognised. Columns found: ${header.join(', ')}. ${layoutHelp()}`);
+}
+
+/** Parses and checks a mapping file's JSON text. */
+export function parseMapping(file: string, text: string): ColumnMapping {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new LayoutError(`${file}: mapping is not valid JSON: ${(e as Error).message}`);
+  }
+  const m = obj as Partial<ColumnMapping>;
+  if (typeof m !== 'object' || m === null || (m.layout !== 'order_lines' && m.layout !== 'daily_sales'))
+    throw new LayoutError(`${file}: mapping needs "layout": "order_lines" or "daily_sales"`);
+  if (typeof m.columns !== 'object' || m.columns === null)
+    throw new LayoutError(`${file}: mapping needs "columns": {canonical name: your column name}`);
+  const spec = LAYOUTS.find((l) => l.kind === m.layout)!;
+  const known = new Set([...spec.required, ...spec.optional]);
+  for (const k of Object.keys(m.columns))
+    if (!known.has(k)) throw new LayoutError(`${file}: mapping names unknown column '${k}' for layout ${m.layout}`);
+  if (m.date_order !== undefined && m.date_order !== 'mdy' && m.date_order !== 'dmy')
+    throw new LayoutError(`${file}: "date_order" must be "mdy" or "dmy"`);
+  if (m.decimal !== undefined && m.decimal !== '.' && m.decimal !== ',')
+    throw new LayoutError(`${file}: "decimal" must be "." or ","`);
+  return m as ColumnMapping;
+}

@@ -1,0 +1,104 @@
+import type { ResolvedLayout } from './layouts.js';
+import { parseFlag, parseNumber, parseTimestamp } from './values.js';
+
+/** The type each canonical column is read as. */
+export type ColumnType = 'text' | 'timestamp' | 'date' | 'number' | 'flag';
+
+export const COLUMN_TYPES: Record<string, ColumnType> = {
+  order_id: 'text',
+  ordered_at: 'timestamp',
+  sku: 'text',
+  quantity: 'number',
+  unit_price: 'number',
+  customer_id: 'text',
+  country: 'text',
+  channel: 'text',
+  description: 'text',
+  date: 'date',
+  units: 'number',
+  price: 'number',
+  promo: 'flag',
+  open: 'flag',
+};
+
+/** The canonical columns a layout stages, in order. */
+export function stagedColumns(layout: ResolvedLayout): string[] {
+  return [...layout.spec.required, ...layout.spec.optional];
+}
+
+export type NormalisedRow = { csv: string } | { reason: string };
+
+const shown = (s: string): string => (s.length > 40 ? `'${s.slice(0, 40)}…'` : `'${s}'`);
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+/** Quotes a text value for CSV when it holds a quote, comma or line break (RFC 4180). */
+export function csvQuote(t: string): string {
+  return t.indexOf('"') >= 0 || t.indexOf(',') >= 0 || t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0
+    ? `"${t.replaceAll('"', '""')}"`
+    : t;
+}
+
+/**
+ * Makes the row checker of one layout. It checks a record and returns its canonical values as one
+ * CSV row DuckDB reads without further guessing (timestamps `YYYY-MM-DD HH:MM:SS`, plain numbers,
+ * `true/false`, empty for null), or the reason the row is rejected. Optional columns may be
+ * empty; required ones may not. Timestamps repeat from line to line within an order, so the last
+ * one read is remembered per column.
+ */
+export function makeRowNormaliser(layout: ResolvedLayout): (fields: readonly string[]) => NormalisedRow {
+  const columns = stagedColumns(layout);
+  const required = layout.spec.required.length;
+  const indexes = columns.map((c) => layout.index[c]!);
+  const types = columns.map((c) => {
+    const t = COLUMN_TYPES[c];
+    if (t === undefined) throw new Error(`makeRowNormaliser: no type for column ${c}`);
+    return t;
+  });
+  const lastIn: string[] = columns.map(() => '');
+  const lastOut: string[] = columns.map(() => '');
+  return (fields) => {
+    let csv = '';
+    for (let c = 0; c < columns.length; c++) {
+      if (c > 0) csv += ',';
+      const idx = indexes[c]!;
+      const text = idx < 0 ? '' : fields[idx]!.trim();
+      if (text.length === 0) {
+        if (c < required) return { reason: `empty ${columns[c]}` };
+        continue;
+      }
+      switch (types[c]) {
+        case 'text':
+          csv += csvQuote(text);
+          break;
+        case 'timestamp':
+        case 'date': {
+          if (text !== lastIn[c]) {
+            const ts = parseTimestamp(text, layout.dateOrder);
+            if (ts === undefined) return { reason: `unparseable date in ${columns[c]}: ${shown(text)}` };
+            lastIn[c] = text;
+            lastOut[c] = types[c] === 'date' ? ts.slice(0, 10) : ts;
+          }
+          csv += lastOut[c];
+          break;
+        }
+        case 'number': {
+          if (layout.decimal !== ',' && PLAIN_NUMBER.test(text)) {
+            csv += text;
+            break;
+          }
+          const v = parseNumber(text, layout.decimal);
+          if (v === undefined) return { reason: `unparseable number in ${columns[c]}: ${shown(text)}` };
+          csv += String(v);
+          break;
+        }
+        case 'flag': {
+          const v = parseFlag(text);
+          if (v === undefined) return { reason: `unreadable yes/no in ${columns[c]}: ${shown(text)}` };
+          csv += v ? 'true' : 'false';
+          break;
+        }
+      }
+    }
+    return { csv };
+  };
+}

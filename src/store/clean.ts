@@ -1,0 +1,233 @@
+import type { CleaningConfig } from '../data/cleaning-config.js';
+import { type Workspace, sqlString } from './workspace.js';
+
+/**
+ * The cleaning step: rebuilds every derived table from the raw rows, so that the result depends
+ * only on what was ingested and the cleaning settings, never on the order of ingests.
+ *
+ * order_lines.status — the first rule that applies to a line, in this order:
+ *   non_product        SKU is postage, a fee, an adjustment… (kept, not demand)
+ *   duplicate          an identical line was already seen (the first copy counts)
+ *   cancellation       the order id is marked cancelled
+ *   return             negative quantity on an ordinary order
+ *   zero_quantity      quantity 0
+ *   bad_price          unit price zero or negative
+ *   cancelled_original a sale that a later cancellation of the same customer, SKU and quantity undid
+ *   sale               demand; `outlier` lines are capped in `demand_quantity`, the raw quantity kept
+ * daily_sales.status — duplicate, superseded (an earlier value for the same SKU and day), return
+ * (negative units) or sale.
+ */
+export async function rebuildCleanTables(ws: Workspace, config: CleaningConfig): Promise<void> {
+  await buildOrderLines(ws, config);
+  await buildDailySales(ws);
+  await buildClosedDays(ws, config);
+  await buildDailyDemand(ws, config);
+  await buildCatalog(ws);
+}
+
+function nonProductSql(config: CleaningConfig): string {
+  const skus = config.nonProduct.skus.map((s) => sqlString(s.toUpperCase())).join(', ');
+  const parts = [skus.length > 0 ? `upper(sku) IN (${skus})` : 'false'];
+  for (const [layout, pattern] of Object.entries(config.nonProduct.productSkuPattern))
+    parts.push(`(layout = ${sqlString(layout)} AND NOT regexp_matches(sku, ${sqlString(pattern)}))`);
+  return parts.join(' OR ');
+}
+
+async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<void> {
+  await ws.run(`
+    CREATE OR REPLACE TEMP TABLE ol_pre AS
+    SELECT row_number() OVER (ORDER BY file_id, line) AS rid, *,
+      CASE
+        WHEN ${nonProductSql(config)} THEN 'non_product'
+        WHEN dup_rank > 1 THEN 'duplicate'
+        WHEN regexp_matches(order_id, ${sqlString(config.cancellations.orderIdPattern)}) THEN 'cancellation'
+        WHEN quantity < 0 THEN 'return'
+        WHEN quantity = 0 THEN 'zero_quantity'
+        WHEN unit_price <= 0 THEN 'bad_price'
+        ELSE 'sale' END AS status
+    FROM (SELECT *, CAST(ordered_at AS DATE) AS date,
+            row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS dup_rank
+          FROM raw_order_lines)`);
+
+  const pairs = await matchCancellations(ws);
+  await ws.run(`CREATE OR REPLACE TEMP TABLE cancel_pairs AS
+    SELECT unnest(string_split($1, ','))::BIGINT AS rid, unnest(string_split($2, ','))::BIGINT AS cancel_rid
+    WHERE $1 <> ''`, [pairs.originals.join(','), pairs.cancellations.join(',')]);
+
+  const o = config.outliers;
+  await ws.run(`
+    CREATE OR REPLACE TABLE order_lines AS
+    WITH m AS (
+      SELECT p.*, cp.cancel_rid AS cancelled_by, cc.rid AS cancels,
+        CASE WHEN p.status = 'sale' AND cp.cancel_rid IS NOT NULL THEN 'cancelled_original' ELSE p.status END AS status2
+      FROM ol_pre p
+      LEFT JOIN cancel_pairs cp ON cp.rid = p.rid
+      LEFT JOIN cancel_pairs cc ON cc.cancel_rid = p.rid),
+    s AS (
+      SELECT sku, count(*) AS n, median(ln(quantity)) AS lm,
+        greatest(1.4826 * mad(ln(quantity)), ${o.minSpread}) AS spread
+      FROM m WHERE status2 = 'sale' GROUP BY sku),
+    f AS (
+      SELECT m.*, CASE WHEN m.status2 = 'sale' THEN s.n >= ${o.minLines} AND ln(m.quantity) > s.lm + ${o.zScore} * s.spread END AS is_outlier,
+        ceil(exp(s.lm + ${o.zScore} * s.spread)) AS cap
+      FROM m LEFT JOIN s ON s.sku = m.sku)
+    SELECT rid, row_key, occurrence, file_id, line, layout, order_id, ordered_at, date, sku, quantity, unit_price,
+      customer_id, country, channel, description, status2 AS status, coalesce(is_outlier, false) AS outlier,
+      CASE WHEN status2 <> 'sale' THEN NULL WHEN is_outlier THEN cap ELSE quantity END AS demand_quantity,
+      cancelled_by, cancels
+    FROM f ORDER BY rid`);
+  await ws.run('DROP TABLE ol_pre; DROP TABLE cancel_pairs');
+}
+
+/**
+ * Pairs each cancellation line with the sale it undoes: same customer, SKU and quantity, placed
+ * before it, the most recent one not yet paired (last in, first out). O(n log n) in the candidates.
+ */
+async function matchCancellations(ws: Workspace): Promise<{ originals: number[]; cancellations: number[] }> {
+  const rows = await ws.all(`
+    SELECT o.rid::BIGINT::VARCHAR AS rid, o.status = 'cancellation' AS is_cancel,
+      o.customer_id || chr(31) || o.sku || chr(31) || abs(o.quantity)::VARCHAR AS grp
+    FROM ol_pre o
+    SEMI JOIN (SELECT DISTINCT customer_id, sku, abs(quantity) AS q FROM ol_pre WHERE status = 'cancellation') c
+      ON o.customer_id = c.customer_id AND o.sku = c.sku AND abs(o.quantity) = c.q
+    WHERE o.status IN ('sale', 'cancellation')
+    ORDER BY grp, o.ordered_at, is_cancel, o.rid`);
+  const originals: number[] = [];
+  const cancellations: number[] = [];
+  let group = '';
+  let open: number[] = [];
+  for (const r of rows) {
+    if (r['grp'] !== group) {
+      group = r['grp'] as string;
+      open = [];
+    }
+    const rid = Number(r['rid']);
+    if (r['is_cancel'] !== true) open.push(rid);
+    else if (open.length > 0) {
+      originals.push(open.pop()!);
+      cancellations.push(rid);
+    }
+  }
+  return { originals, cancellations };
+}
+
+async function buildDailySales(ws: Workspace): Promise<void> {
+  await ws.run(`
+    CREATE OR REPLACE TABLE daily_sales AS
+    WITH d AS (
+      SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS dup_rank FROM raw_daily_sales),
+    v AS (
+      SELECT *, CASE WHEN dup_rank = 1
+        THEN row_number() OVER (PARTITION BY sku, date, dup_rank = 1 ORDER BY file_id DESC, line DESC) END AS version_rank
+      FROM d)
+    SELECT row_key, occurrence, file_id, line, layout, sku, date, units, price, promo, open,
+      CASE WHEN dup_rank > 1 THEN 'duplicate'
+           WHEN version_rank > 1 THEN 'superseded'
+           WHEN units < 0 THEN 'return'
+           ELSE 'sale' END AS status
+    FROM v ORDER BY file_id, line`);
+}
+
+/** Days the whole shop was closed: no order line at all (order data), or no units sold by any SKU (daily data without an open flag). */
+async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<void> {
+  const enabled = config.closedDays.shopWideZero;
+  await ws.run(`
+    CREATE OR REPLACE TABLE closed_days AS
+    WITH ol AS (SELECT DISTINCT date FROM order_lines),
+    ol_span AS (SELECT min(date) AS a, max(date) AS b FROM ol),
+    ds AS (SELECT date, sum(units) AS units, bool_or(open IS NOT NULL) AS has_open FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date),
+    ds_span AS (SELECT min(date) AS a, max(date) AS b FROM ds)
+    SELECT d::DATE AS date, 'order_lines' AS source, 'no order line across the shop' AS reason
+    FROM ol_span, generate_series(ol_span.a, ol_span.b, INTERVAL 1 DAY) g(d)
+    WHERE ${enabled} AND ol_span.a IS NOT NULL AND d::DATE NOT IN (SELECT date FROM ol)
+    UNION ALL
+    SELECT d::DATE, 'daily_sales', CASE WHEN ds.date IS NULL THEN 'no rows for any SKU' ELSE 'no units sold by any SKU' END
+    FROM ds_span, generate_series(ds_span.a, ds_span.b, INTERVAL 1 DAY) g(d)
+    LEFT JOIN ds ON ds.date = d::DATE
+    WHERE ${enabled} AND ds_span.a IS NOT NULL AND (ds.date IS NULL OR (ds.units = 0 AND NOT ds.has_open))
+    ORDER BY 1`);
+}
+
+/**
+ * One row per SKU and day from the SKU's first sale to the last day of its data source: units of
+ * demand (outliers capped; NULL on closed days), with flags for closed days, zero-filled gaps and
+ * suspected stock-outs (a run of zero-sale open days that a regular seller would hardly ever show
+ * by chance: (1 − sell rate)^run ≤ maxChance, with sales on both sides of the run, and no longer
+ * than maxRunDays: a longer pause is dormancy, e.g. a seasonal product out of season).
+ */
+async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<void> {
+  const st = config.stockouts;
+  await ws.run(`
+    CREATE OR REPLACE TEMP TABLE dd_grid AS
+    WITH sales AS (
+      SELECT sku, date, 'order_lines' AS source, sum(demand_quantity) AS units, sum(quantity) AS units_raw,
+        sum(demand_quantity * unit_price) AS revenue, count(*)::INTEGER AS lines, bool_or(outlier) AS outlier_capped,
+        sum(quantity * unit_price) / sum(quantity) AS price, NULL::BOOLEAN AS promo, NULL::BOOLEAN AS open
+      FROM order_lines WHERE status = 'sale' GROUP BY sku, date
+      UNION ALL
+      SELECT sku, date, 'daily_sales', units, units, units * price, 1, false, price, promo, open
+      FROM daily_sales WHERE status = 'sale'),
+    last_day AS (
+      SELECT 'order_lines' AS source, max(date) AS d FROM order_lines
+      UNION ALL SELECT 'daily_sales', max(date) FROM daily_sales),
+    span AS (
+      SELECT sku, source, min(date) AS first FROM sales WHERE units > 0 GROUP BY sku, source),
+    grid AS (
+      SELECT span.sku, span.source, g.d::DATE AS date
+      FROM span JOIN last_day USING (source), generate_series(span.first, last_day.d, INTERVAL 1 DAY) g(d))
+    SELECT g.sku, g.date, g.source,
+      (cd.date IS NOT NULL OR coalesce(s.open, true) = false) AS closed,
+      CASE WHEN cd.date IS NOT NULL OR coalesce(s.open, true) = false THEN NULL ELSE coalesce(s.units, 0) END AS units,
+      coalesce(s.units_raw, 0) AS units_raw, coalesce(s.revenue, 0) AS revenue, coalesce(s.lines, 0) AS lines,
+      (s.sku IS NULL AND cd.date IS NULL) AS filled, coalesce(s.outlier_capped, false) AS outlier_capped,
+      s.price, s.promo
+    FROM grid g
+    LEFT JOIN sales s ON s.sku = g.sku AND s.date = g.date AND s.source = g.source
+    LEFT JOIN closed_days cd ON cd.date = g.date AND cd.source = g.source`);
+  await ws.run(`
+    CREATE OR REPLACE TABLE daily_demand AS
+    WITH open_days AS (
+      SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed),
+    rates AS (
+      SELECT sku, source, avg(sold::INTEGER) AS rate, sum(sold::INTEGER) AS sale_days FROM open_days GROUP BY sku, source),
+    runs AS (
+      SELECT *, sum(sold::INTEGER) OVER (PARTITION BY sku, source ORDER BY date ROWS UNBOUNDED PRECEDING) AS run_id
+      FROM open_days),
+    zero_runs AS (
+      SELECT sku, source, run_id, count(*) AS len FROM runs WHERE NOT sold GROUP BY sku, source, run_id),
+    flagged AS (
+      SELECT r.sku, r.source, r.date
+      FROM runs r JOIN zero_runs z USING (sku, source, run_id) JOIN rates q USING (sku, source)
+      WHERE NOT r.sold AND r.run_id < q.sale_days
+        AND q.rate >= ${st.minSellRate} AND q.sale_days >= ${st.minSaleDays}
+        AND z.len >= ${st.minRunDays} AND z.len <= ${st.maxRunDays} AND pow(1 - q.rate, z.len) <= ${st.maxChance})
+    SELECT g.*, f.sku IS NOT NULL AS stockout
+    FROM dd_grid g LEFT JOIN flagged f USING (sku, source, date)
+    ORDER BY sku, date`);
+  await ws.run('DROP TABLE dd_grid');
+}
+
+/** Catalog derived from the sales: most frequent description, first and last sale, price statistics. */
+async function buildCatalog(ws: Workspace): Promise<void> {
+  await ws.run(`
+    CREATE OR REPLACE TABLE catalog AS
+    SELECT sku, mode(description) AS description, bool_and(status <> 'non_product') AS is_product,
+      min(date) FILTER (WHERE status = 'sale') AS first_sale, max(date) FILTER (WHERE status = 'sale') AS last_sale,
+      count(*) FILTER (WHERE status = 'sale') AS lines,
+      coalesce(sum(quantity) FILTER (WHERE status = 'sale'), 0) AS units,
+      coalesce(sum(quantity * unit_price) FILTER (WHERE status = 'sale'), 0) AS revenue,
+      min(unit_price) FILTER (WHERE status = 'sale') AS price_min,
+      median(unit_price) FILTER (WHERE status = 'sale') AS price_median,
+      sum(quantity * unit_price) FILTER (WHERE status = 'sale') / sum(quantity) FILTER (WHERE status = 'sale') AS price_mean,
+      max(unit_price) FILTER (WHERE status = 'sale') AS price_max,
+      arg_max(unit_price, ordered_at) FILTER (WHERE status = 'sale') AS price_last,
+      'order_lines' AS source
+    FROM order_lines GROUP BY sku
+    UNION ALL
+    SELECT sku, NULL, true, min(date) FILTER (WHERE units > 0), max(date) FILTER (WHERE units > 0),
+      count(*) FILTER (WHERE units > 0), sum(units), sum(units * price),
+      min(price), median(price), sum(units * price) / nullif(sum(units) FILTER (WHERE price IS NOT NULL), 0), max(price),
+      arg_max(price, date), 'daily_sales'
+    FROM daily_sales WHERE status = 'sale' AND sku NOT IN (SELECT sku FROM order_lines) GROUP BY sku
+    ORDER BY sku`);
+}

@@ -1,0 +1,79 @@
+import type { Workspace } from './workspace.js';
+
+/** How many rows (and units) one cleaning rule touched. */
+export interface CleaningRuleCount {
+  rule: string;
+  /** rows of order lines / daily sales, or SKU-days for the series rules */
+  rows: number;
+  units: number;
+  description: string;
+}
+
+const RULES: readonly { rule: string; description: string }[] = [
+  { rule: 'rejected', description: 'malformed rows kept in rejects.csv with file, line and reason' },
+  { rule: 'cancellations', description: 'lines of cancelled orders, removed from demand' },
+  { rule: 'cancelled_originals', description: 'sales undone by a later cancellation (same customer, SKU, quantity), removed from demand' },
+  { rule: 'returns', description: 'negative quantities on ordinary orders, kept separately, not demand' },
+  { rule: 'non_product', description: 'postage, fees, adjustments and other non-product lines, kept, not demand' },
+  { rule: 'duplicates', description: 'exact duplicate lines after the first copy, not demand' },
+  { rule: 'bad_price', description: 'zero or negative unit price, not demand' },
+  { rule: 'zero_quantity', description: 'quantity 0, not demand' },
+  { rule: 'superseded', description: 'daily values replaced by a later file for the same SKU and day' },
+  { rule: 'outliers', description: 'lines far above the SKU usual order size, capped for forecasting (units = units removed by the cap)' },
+  { rule: 'closed_days', description: 'SKU-days on which the shop was closed, marked closed rather than zero demand' },
+  { rule: 'gaps_filled', description: 'SKU-days without sales since the SKU first sold, filled with zero' },
+  { rule: 'stockouts_suspected', description: 'SKU-days inside improbably long zero runs of regular sellers' },
+];
+
+const STATUS_RULE: Record<string, string> = {
+  cancellation: 'cancellations',
+  cancelled_original: 'cancelled_originals',
+  return: 'returns',
+  non_product: 'non_product',
+  duplicate: 'duplicates',
+  bad_price: 'bad_price',
+  zero_quantity: 'zero_quantity',
+  superseded: 'superseded',
+};
+
+/**
+ * Counts what each cleaning rule did. Without `scopeTable`, over the whole workspace; with it (a
+ * table of `row_key, occurrence` of one ingest's rows), over those rows, and for the series rules
+ * over the SKU-days of their SKUs within their date range. `rejected` is passed in for a scope.
+ */
+export async function cleaningReport(ws: Workspace, scopeTable?: string, rejected?: number): Promise<CleaningRuleCount[]> {
+  const semi = scopeTable === undefined ? '' : `SEMI JOIN ${scopeTable} USING (row_key, occurrence)`;
+  const rows = await ws.all(`
+    WITH ol AS (SELECT * FROM order_lines ${semi}), ds AS (SELECT * FROM daily_sales ${semi})
+    SELECT status, count(*)::DOUBLE AS n, coalesce(sum(abs(quantity)), 0)::DOUBLE AS units FROM ol GROUP BY status
+    UNION ALL SELECT 'outlier', count(*), coalesce(sum(quantity - demand_quantity), 0) FROM ol WHERE outlier
+    UNION ALL SELECT status, count(*), coalesce(sum(abs(units)), 0) FROM ds GROUP BY status`);
+  const counts = new Map<string, { rows: number; units: number }>();
+  const add = (rule: string, n: number, units: number): void => {
+    const c = counts.get(rule) ?? { rows: 0, units: 0 };
+    counts.set(rule, { rows: c.rows + n, units: c.units + units });
+  };
+  for (const r of rows) {
+    const status = r['status'] as string;
+    const rule = status === 'outlier' ? 'outliers' : STATUS_RULE[status];
+    if (rule !== undefined) add(rule, r['n'] as number, r['units'] as number);
+  }
+  const series = await ws.one(`
+    WITH sc AS (SELECT sku, date FROM order_lines ${semi} UNION ALL SELECT sku, date FROM daily_sales ${semi}),
+    r AS (SELECT min(date) AS lo, max(date) AS hi FROM sc)
+    SELECT count(*) FILTER (WHERE closed)::DOUBLE AS closed, count(*) FILTER (WHERE filled)::DOUBLE AS filled,
+      count(*) FILTER (WHERE stockout)::DOUBLE AS stockout
+    FROM daily_demand, r
+    ${scopeTable === undefined ? '' : 'WHERE sku IN (SELECT sku FROM sc) AND date BETWEEN r.lo AND r.hi'}`);
+  add('closed_days', series['closed'] as number, 0);
+  add('gaps_filled', series['filled'] as number, 0);
+  add('stockouts_suspected', series['stockout'] as number, 0);
+  if (rejected !== undefined) add('rejected', rejected, 0);
+  else add('rejected', (await ws.one('SELECT count(*)::DOUBLE AS n FROM rejected_rows'))['n'] as number, 0);
+  return RULES.map(({ rule, description }) => ({ rule, description, ...(counts.get(rule) ?? { rows: 0, units: 0 }) }));
+}
+
+/** The cleaning report as `rule → rows affected`. */
+export function cleaningCounts(report: readonly CleaningRuleCount[]): Record<string, number> {
+  return Object.fromEntries(report.map((r) => [r.rule, r.rows]));
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Workspace } from '../src/store/workspace.js';
+
+/** The repository root (tests run from dist/test). */
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const SAMPLE = join(REPO, 'data/sample-shop/order-lines.csv.gz');
+export const BIN = join(REPO, 'bin/shopcast');
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'shopcast-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function writeText(dir: string, name: string, text: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Runs `fn` with a new workspace in a temporary folder. */
+export async function withWorkspace<T>(fn: (ws: Workspace, dir: string) => Promise<T>): Promise<T> {
+  const { dir, cleanup } = tempDir();
+  const ws = await Workspace.open(join(dir, 'ws'), { threads: 2 });
+  try {
+    return await fn(ws, dir);
+  } finally {
+    ws.close();
+    cleanup();
+  }
+}
+
+/** ISO date `days` after 2024-01-01 (a Monday). */
+export function day(days: number): string {
+  const d = new Date(Date.UTC(2024, 0, 1 + days));
+  return d.toISOString().slice(0, 10);
+}

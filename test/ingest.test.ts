@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { InputError } from '../src/data/errors.js';
+import { ingestFiles } from '../src/pipeline/ingest.js';
+import { inspectWorkspace } from '../src/pipeline/inspect.js';
+import { SAMPLE, withWorkspace, writeText } from './helpers.js';
+
+/** The first `n` data lines of the bundled sample shop (real Online Retail lines), with the header. */
+function sampleLines(n: number): string[] {
+  return gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n').slice(0, n + 1);
+}
+
+/** Parses rejects.csv minimally: the line number is the second field (file paths here have no commas). */
+function rejectedLineNumbers(path: string): number[] {
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[1]));
+}
+
+test('a corrupted copy of a real file: every bad row lands in rejects.csv, every good row loads', async () => {
+  await withWorkspace(async (ws, dir) => {
+    const lines = sampleLines(3000);
+    const bytes: Buffer[] = lines.map((l) => Buffer.from(l));
+    const corrupt = new Map<number, (l: string) => Buffer>([
+      [11, (l) => Buffer.from(l.slice(0, 25))], // truncated line
+      [120, (l) => Buffer.from(l.replace(/,(\d{4})-(\d\d)-(\d\d) /, ',$1-13-45 '))], // bad date
+      [121, (l) => Buffer.from(l.replace(/^(\w+),/, '$1,"'))], // stray quote opening a field: must not swallow what follows
+      [500, (l) => Buffer.from(l.replace(/,(-?\d+),(\d{4}-)/, ',1O,$2'))], // letter O for zero in the quantity
+      [777, (l) => Buffer.from(l.replace(/,(\d+),/, ',$1",'))], // stray quote inside a field
+      [1500, (l) => Buffer.concat([Buffer.from(l.slice(0, 20)), Buffer.from([0xc3, 0x28]), Buffer.from(l.slice(20))])], // invalid UTF-8
+      [2999, (l) => Buffer.from(l + ',extra')], // too many columns
+    ]);
+    for (const [lineNo, f] of corrupt) bytes[lineNo - 1] = f(lines[lineNo - 1]!);
+    for (const [lineNo] of corrupt) assert.notDeepEqual(bytes[lineNo - 1], Buffer.from(lines[lineNo - 1]!), `line ${lineNo} corrupted`);
+    const file = writeText(dir, 'corrupted.csv.gz', gzipSync(Buffer.concat(bytes.flatMap((b) => [b, Buffer.from('\n')]))));
+
+    const r = await ingestFiles(ws, [file]);
+    assert.equal(r.rows_read, 3000);
+    assert.equal(r.rows_rejected, corrupt.size);
+    assert.equal(r.rows_loaded, 3000 - corrupt.size);
+    assert.deepEqual(rejectedLineNumbers(r.rejects_csv), [...corrupt.keys()]);
+    const reasons = await ws.all('SELECT line, reason FROM rejected_rows ORDER BY line');
+    const expectedReasons = [
+      /^missing columns: expected 8, found \d$/,
+      /^unparseable date in ordered_at: '\d{4}-13-45 \d\d:\d\d:\d\d'$/,
+      /^unterminated quote$/,
+      /^unparseable number in quantity: '1O'$/,
+      /^stray quote in field \d$/,
+      /^invalid UTF-8 at byte 20$/,
+      /^too many columns: expected 8, found 9$/,
+    ];
+    assert.equal(reasons.length, expectedReasons.length);
+    expectedReasons.forEach((re, i) => assert.match(reasons[i]!['reason'] as string, re));
+    // Every good line is in the workspace, the ones right after the bad ones included.
+    const loaded = await ws.all('SELECT line FROM raw_order_lines ORDER BY line');
+    const expected = Array.from({ length: 3000 }, (_, i) => i + 2).filter((l) => !corrupt.has(l));
+    assert.deepEqual(loaded.map((x) => Number(x['line'])), expected);
+  });
+});
+
+test('re-ingesting a file changes nothing; a later export appends only its new rows', async () => {
+  await withWorkspace(async (ws, dir) => {
+    const lines = sampleLines(4000);
+    const early = writeText(dir, 'early.csv', lines.slice(0, 2501).join('\n') + '\n');
+    const later = writeText(dir, 'later.csv', lines.join('\n') + '\n');
+    const r1 = await ingestFiles(ws, [early]);
+    assert.equal(r1.rows_new, 2500);
+    const s1 = await inspectWorkspace(ws);
+    const again = await ingestFiles(ws, [early]);
+    assert.equal(again.rows_read, 2500);
+    assert.equal(again.rows_loaded, 2500);
+    assert.equal(again.rows_new, 0);
+    const s2 = await inspectWorkspace(ws);
+    assert.deepEqual({ ...s2, ingests: s1.ingests, files: s1.files }, s1);
+    const r3 = await ingestFiles(ws, [later]);
+    assert.equal(r3.rows_read, 4000);
+    assert.equal(r3.rows_new, 1500);
+    assert.equal((await inspectWorkspace(ws)).order_lines, 4000);
+  });
+});
+
+test('exact duplicate lines inside one export are kept and flagged, and survive re-ingest unchanged', async () => {
+  await withWorkspace(async (ws, dir) => {
+    const lines = sampleLines(50);
+    const withDup = [...lines, lines[10]!, lines[10]!];
+    const f = writeText(dir, 'dup.csv', withDup.join('\n'));
+    const r = await ingestFiles(ws, [f]);
+    assert.equal(r.rows_new, 52);
+    assert.ok(r.cleaning['duplicates']! >= 2);
+    const r2 = await ingestFiles(ws, [f]);
+    assert.equal(r2.rows_new, 0);
+    assert.equal((await inspectWorkspace(ws)).order_lines, 52);
+  });
+});
+
+test('Parquet files load through the same checks', async () => {
+  await withWorkspace(async (ws, dir) => {
+    const csv = writeText(dir, 'part.csv', sampleLines(1000).join('\n') + '\n');
+    const parquet = join(dir, 'part.parquet');
+    await ws.run(`COPY (SELECT * FROM read_csv('${csv}', header = true, all_varchar = true)) TO '${parquet}' (FORMAT parquet)`);
+    const r = await ingestFiles(ws, [parquet]);
+    assert.equal(r.files[0]!.layout, 'uci-online-retail');
+    assert.equal(r.rows_read, 1000);
+    assert.equal(r.rows_loaded, 1000);
+    // the same rows as from the CSV: nothing new
+    const again = await ingestFiles(ws, [csv]);
+    assert.equal(again.rows_new, 0);
+  });
+});
+
+test('empty files, unreadable paths and unknown layouts fail with one clear line', async () => {
+  await withWorkspace(async (ws, dir) => {
+    const cases: [string, RegExp][] = [
+      [writeText(dir, 'empty.csv', ''), /empty\.csv: file is empty/],
+      [writeText(dir, 'header.csv', 'sku,date,units\n'), /header\.csv: file has a header but no data rows/],
+      [join(dir, 'missing.csv'), /missing\.csv: cannot read: no such file/],
+      [dir, /is a directory/],
+      [writeText(dir, 'odd.csv', 'a,b\n1,2\n'), /odd\.csv: layout not recognised\. Columns found: a, b\./],
+      [writeText(dir, 'broken.csv.gz', gzipSync('sku,date,units\nA,2024-01-01,1\n').subarray(0, 20)), /broken\.csv\.gz: cannot decompress/],
+    ];
+    for (const [path, message] of cases) {
+      await assert.rejects(ingestFiles(ws, [path]), (e: Error) => e instanceof InputError && message.test(e.message) && !e.message.includes('\n'));
+    }
+    // nothing was written by the failed ingests
+    assert.equal((await inspectWorkspace(ws)).ingests, 0);
+  });
+});
