@@ -76,7 +76,7 @@ test('re-ingesting a file changes nothing; a later export appends only its new r
     assert.equal(again.rows_loaded, 2500);
     assert.equal(again.rows_new, 0);
     const s2 = await inspectWorkspace(ws);
-    assert.deepEqual({ ...s2, ingests: s1.ingests, files: s1.files }, s1);
+    assert.deepEqual(s2, s1);
     const r3 = await ingestFiles(ws, [later]);
     assert.equal(r3.rows_read, 4000);
     assert.equal(r3.rows_new, 1500);
@@ -127,6 +127,7 @@ test('empty files, unreadable paths and unknown layouts fail with one clear line
       await assert.rejects(ingestFiles(ws, [path]), (e: Error) => e instanceof InputError && message.test(e.message) && !e.message.includes('\n'));
     }
     // nothing was written by the failed ingests
-    assert.equal((await inspectWorkspace(ws)).ingests, 0);
+    assert.equal((await ws.one('SELECT count(*)::INTEGER AS n FROM ingests'))['n'], 0);
+    assert.equal((await inspectWorkspace(ws)).files, 0);
   });
 });

@@ -165,7 +165,10 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
     }
 
     progress('loading', 0);
-    const report = await ws.transaction(async () => {
+    // The raw rows land in one transaction; the derived tables are rebuilt after it, outside any
+    // transaction (DuckDB keeps every replaced table in memory until a transaction ends). Should
+    // that rebuild not finish, clean_state stays 'stale' and the next command rebuilds.
+    const { ingestId, files } = await ws.transaction(async () => {
       const ingestId = ((await ws.one('SELECT coalesce(max(ingest_id), 0)::INTEGER + 1 AS id FROM ingests'))['id'] as number);
       let fileId = (await ws.one('SELECT coalesce(max(file_id), 0)::INTEGER AS id FROM files'))['id'] as number;
       await ws.run('CREATE OR REPLACE TEMP TABLE ingest_scope (row_key UHUGEINT, occurrence INTEGER)');
@@ -206,9 +209,13 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
           blank_lines: s.blankLines,
         });
       }
-      progress('cleaning', 0.5);
-      await rebuildCleanTables(ws, config);
       await ws.run(`INSERT OR REPLACE INTO meta VALUES ('cleaning_config', ${sqlString(JSON.stringify(config))})`);
+      await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'stale')`);
+      return { ingestId, files };
+    });
+    progress('cleaning', 0.5);
+    await rebuildCleanTables(ws, config);
+    const report = await (async () => {
       const sum = (k: keyof FileReport): number => files.reduce((a, f) => a + (f[k] as number), 0);
       const detail = await cleaningReport(ws, 'ingest_scope', sum('rows_rejected'));
       const span = await ws.one(`
@@ -236,7 +243,7 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
         ${out.rows_read}, ${out.rows_loaded}, ${out.rows_rejected}, ${out.rows_new}, ${sqlString(JSON.stringify(out))})`);
       await ws.run('DROP TABLE ingest_scope');
       return out;
-    });
+    })();
     await writeRejectsCsv(ws, report.rejects_csv);
     progress('done', 1);
     return report;

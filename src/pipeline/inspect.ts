@@ -1,13 +1,12 @@
 import { InputError } from '../data/errors.js';
 import { type CleaningRuleCount, cleaningCounts, cleaningReport } from '../store/report.js';
-import { rebuildCleanTables } from '../store/clean.js';
+import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
 import type { Workspace } from '../store/workspace.js';
 import { loadCleaningConfig } from './ingest.js';
 
-/** A workspace that has never been ingested into has no derived tables yet: build them (empty). */
+/** Builds the derived tables when a workspace has none yet (never ingested) or an ingest was interrupted. */
 async function ensureCleanTables(ws: Workspace): Promise<void> {
-  const t = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'daily_demand' AND NOT temporary`);
-  if (t.length === 0) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
+  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
 }
 
 export interface TopSeller {
@@ -22,7 +21,7 @@ export interface TopSeller {
 /** Totals of a workspace. */
 export interface WorkspaceSummary {
   workspace: string;
-  ingests: number;
+  /** distinct files ingested (by path): re-ingesting a file leaves the summary unchanged */
   files: number;
   order_lines: number;
   daily_sales_rows: number;
@@ -44,8 +43,7 @@ export interface WorkspaceSummary {
 export async function inspectWorkspace(ws: Workspace, top = 10): Promise<WorkspaceSummary> {
   await ensureCleanTables(ws);
   const t = await ws.one(`
-    SELECT (SELECT count(*) FROM ingests)::INTEGER AS ingests,
-      (SELECT count(*) FROM files)::INTEGER AS files,
+    SELECT (SELECT count(DISTINCT path) FROM files)::INTEGER AS files,
       (SELECT count(*) FROM raw_order_lines)::DOUBLE AS order_lines,
       (SELECT count(*) FROM raw_daily_sales)::DOUBLE AS daily_sales_rows,
       (SELECT count(*) FROM rejected_rows)::DOUBLE AS rows_rejected,
@@ -55,7 +53,7 @@ export async function inspectWorkspace(ws: Workspace, top = 10): Promise<Workspa
       (SELECT greatest(max(o), max(d))::VARCHAR FROM (SELECT max(date) AS o FROM order_lines), (SELECT max(date) AS d FROM daily_sales)) AS last_date,
       (SELECT count(DISTINCT date) FROM closed_days)::INTEGER AS closed_days,
       (SELECT coalesce(sum(units), 0) FROM daily_demand)::DOUBLE AS demand_units,
-      (SELECT coalesce(sum(revenue), 0) FROM daily_demand)::DOUBLE AS revenue`);
+      (SELECT round(coalesce(sum(revenue), 0), 2) FROM daily_demand)::DOUBLE AS revenue`);
   const sellers = await ws.all(`
     SELECT d.sku, c.description, sum(d.units)::DOUBLE AS units, round(sum(d.revenue), 2)::DOUBLE AS revenue,
       min(d.date) FILTER (WHERE d.units > 0)::VARCHAR AS first_sale, max(d.date) FILTER (WHERE d.units > 0)::VARCHAR AS last_sale

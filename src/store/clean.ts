@@ -23,6 +23,14 @@ export async function rebuildCleanTables(ws: Workspace, config: CleaningConfig):
   await buildClosedDays(ws, config);
   await buildDailyDemand(ws, config);
   await buildCatalog(ws);
+  await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
+}
+
+/** True when the derived tables are missing or older than the raw rows (an interrupted rebuild). */
+export async function cleanTablesStale(ws: Workspace): Promise<boolean> {
+  const t = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'daily_demand' AND NOT temporary`);
+  const state = await ws.all(`SELECT value FROM meta WHERE key = 'clean_state'`);
+  return t.length === 0 || state[0]?.['value'] === 'stale';
 }
 
 function nonProductSql(config: CleaningConfig): string {
