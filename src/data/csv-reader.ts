@@ -49,9 +49,13 @@ export async function isGzipFile(path: string): Promise<boolean> {
   }
 }
 
-/** Opens a file as a byte stream, gunzipping it when it is gzip-compressed. */
-export async function openByteStream(path: string): Promise<Readable> {
+/**
+ * Opens a file as a byte stream, gunzipping it when it is gzip-compressed. `onFileBytes` hears how
+ * many bytes of the file itself (compressed or not) were read, for progress against its size.
+ */
+export async function openByteStream(path: string, onFileBytes?: (bytes: number) => void): Promise<Readable> {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (onFileBytes !== undefined) raw.on('data', (chunk) => onFileBytes(chunk.length));
   return (await isGzipFile(path)) ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
 }
 
@@ -140,10 +144,11 @@ export async function readCsv(
   path: string,
   sink: CsvSink,
   options: CsvReaderOptions = {},
+  /** bytes of the file read so far (compressed bytes for gzip), for progress */
   onBytes?: (bytes: number) => void,
 ): Promise<{ lines: number; blankLines: number; empty: boolean }> {
   const maxRecordLines = options.maxRecordLines ?? 20;
-  const stream = await openByteStream(path);
+  const stream = await openByteStream(path, onBytes);
   let carry = null as Buffer | null;
   let lineNo = 0;
   let blankLines = 0;
@@ -244,7 +249,6 @@ export async function readCsv(
 
   /** Splits a chunk into lines; decodes it in one go when it is valid UTF-8 (the usual case). */
   function processChunk(chunk: Buffer): void {
-    onBytes?.(chunk.length);
     const buf = carry === null ? chunk : Buffer.concat([carry, chunk]);
     carry = null;
     const last = buf.lastIndexOf(NEWLINE);

@@ -164,7 +164,7 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
       staged.push({ path: abs, staged: s });
     }
 
-    progress('loading', 0);
+    progress('loading into the workspace', 0);
     // The raw rows land in one transaction; the derived tables are rebuilt after it, outside any
     // transaction (DuckDB keeps every replaced table in memory until a transaction ends). Should
     // that rebuild not finish, clean_state stays 'stale' and the next command rebuilds.
@@ -213,8 +213,7 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
       await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'stale')`);
       return { ingestId, files };
     });
-    progress('cleaning', 0.5);
-    await rebuildCleanTables(ws, config);
+    await rebuildCleanTables(ws, config, progress);
     const report = await (async () => {
       const sum = (k: keyof FileReport): number => files.reduce((a, f) => a + (f[k] as number), 0);
       const detail = await cleaningReport(ws, 'ingest_scope', sum('rows_rejected'));

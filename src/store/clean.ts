@@ -17,11 +17,19 @@ import { type Workspace, sqlString } from './workspace.js';
  * daily_sales.status — duplicate, superseded (an earlier value for the same SKU and day), return
  * (negative units) or sale.
  */
-export async function rebuildCleanTables(ws: Workspace, config: CleaningConfig): Promise<void> {
+export async function rebuildCleanTables(
+  ws: Workspace,
+  config: CleaningConfig,
+  onStep: (label: string, fraction: number) => void = () => {},
+): Promise<void> {
+  onStep('cleaning order lines', 0);
   await buildOrderLines(ws, config);
+  onStep('cleaning daily sales', 0.4);
   await buildDailySales(ws);
   await buildClosedDays(ws, config);
+  onStep('building daily demand', 0.5);
   await buildDailyDemand(ws, config);
+  onStep('building the catalog', 0.9);
   await buildCatalog(ws);
   await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
 }
