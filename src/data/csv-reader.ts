@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { InputError } from './errors.js';
 
 /** One CSV record: its 1-based physical line number (first line, for multi-line records) and fields. */
@@ -54,9 +54,23 @@ export async function isGzipFile(path: string): Promise<boolean> {
  * many bytes of the file itself (compressed or not) were read, for progress against its size.
  */
 export async function openByteStream(path: string, onFileBytes?: (bytes: number) => void): Promise<Readable> {
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (onFileBytes !== undefined) raw.on('data', (chunk) => onFileBytes(chunk.length));
-  return (await isGzipFile(path)) ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  // .pipe() does not pass errors on: each stage hands its error to the next, so the reader sees it.
+  const chain = (from: Readable, to: Transform): Transform => {
+    from.on('error', (e) => to.destroy(e));
+    return from.pipe(to);
+  };
+  let stream: Readable = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (onFileBytes !== undefined)
+    stream = chain(
+      stream,
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          onFileBytes(chunk.length);
+          done(null, chunk);
+        },
+      }),
+    );
+  return (await isGzipFile(path)) ? chain(stream, createGunzip({ chunkSize: 1 << 20 })) : stream;
 }
 
 /** Picks the delimiter that occurs most often outside quotes in the header line. */
