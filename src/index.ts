@@ -2,7 +2,7 @@
  * shopcast — demand planning for online shops. The library surface: open a workspace, ingest shop
  * files, read the cleaned demand.
  */
-export { Workspace, DEFAULT_WORKSPACE } from './store/workspace.js';
+export { Workspace, DEFAULT_WORKSPACE, DEFAULT_MEMORY_LIMIT } from './store/workspace.js';
 export type { Row, WorkspaceOptions } from './store/workspace.js';
 export { ingestFiles, writeRejectsCsv, loadCleaningConfig } from './pipeline/ingest.js';
 export type { IngestOptions, IngestReport, FileReport } from './pipeline/ingest.js';

@@ -74,6 +74,7 @@ test('the CLI reports bad input on one line with a non-zero exit code', () => {
       [['series', '--workspace', ws], /--sku is required/],
       [['inspect', '--bogus', '--workspace', ws], /Unknown option '--bogus'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
+      [['inspect', '--memory-limit', 'lots', '--workspace', ws], /--memory-limit must be a size such as 300MB/],
     ];
     for (const [args, message] of cases) {
       const r = shopcast(args);

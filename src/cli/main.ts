@@ -3,7 +3,7 @@ import { InputError } from '../data/errors.js';
 import { type IngestReport, ingestFiles } from '../pipeline/ingest.js';
 import { type Freq, type WorkspaceSummary, demandSeries, inspectWorkspace } from '../pipeline/inspect.js';
 import type { CleaningRuleCount } from '../store/report.js';
-import { DEFAULT_WORKSPACE, Workspace } from '../store/workspace.js';
+import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE, Workspace } from '../store/workspace.js';
 import { csvField, fmtInt, fmtNum, table } from './format.js';
 import { makeProgress } from './progress.js';
 
@@ -27,12 +27,14 @@ Usage:
   shopcast inspect [--top N] [--json]
   shopcast series --sku SKU [--freq day|week] [--json]
 
-Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}) and --debug (stack traces).
+Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}), --memory-limit SIZE (DuckDB's
+buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces).
 Files: CSV (plain or .gz) or Parquet; order lines or daily sales (see README, "Data contract").
 `;
 
 const COMMON = {
   workspace: { type: 'string', default: DEFAULT_WORKSPACE },
+  'memory-limit': { type: 'string', default: DEFAULT_MEMORY_LIMIT },
   json: { type: 'boolean', default: false },
   debug: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -53,10 +55,14 @@ function parse(args: string[], options: OptionSpec, positionals = false): Parsed
   }
 }
 
-async function withWorkspace<T>(dir: string, fn: (ws: Workspace) => Promise<T>): Promise<T> {
+async function withWorkspace<T>(values: Parsed['values'], fn: (ws: Workspace) => Promise<T>): Promise<T> {
+  const dir = values['workspace'] as string;
+  const memoryLimit = values['memory-limit'] as string;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit))
+    throw new InputError(`--memory-limit must be a size such as 300MB or 2GB, got '${memoryLimit}'`);
   let ws: Workspace;
   try {
-    ws = await Workspace.open(dir);
+    ws = await Workspace.open(dir, { memoryLimit });
   } catch (e) {
     const msg = (e as Error).message;
     if (/lock/i.test(msg)) throw new InputError(`${dir}: workspace is in use by another process`);
@@ -117,7 +123,7 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
   const { values, positionals } = parse(args, { map: { type: 'string' }, config: { type: 'string' } }, true);
   if (values.help) return help(io);
   const progress = makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
-  const report = await withWorkspace(values.workspace as string, async (ws) => {
+  const report = await withWorkspace(values, async (ws) => {
     try {
       const r = await ingestFiles(ws, positionals, {
         mapPath: values.map as string | undefined,
@@ -139,7 +145,7 @@ export async function inspectCommand(args: string[], io: Io = defaultIo): Promis
   if (values.help) return help(io);
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new InputError(`--top must be a whole number, got '${String(values.top)}'`);
-  const s = await withWorkspace(values.workspace as string, (ws) => inspectWorkspace(ws, top));
+  const s = await withWorkspace(values, (ws) => inspectWorkspace(ws, top));
   io.out(values.json ? JSON.stringify(s) + '\n' : describeSummary(s));
   return 0;
 }
@@ -151,7 +157,7 @@ export async function seriesCommand(args: string[], io: Io = defaultIo): Promise
   if (values.sku === undefined) throw new InputError('series: --sku is required');
   const freq = values.freq as string;
   if (freq !== 'day' && freq !== 'week') throw new InputError(`series: --freq must be day or week, got '${freq}'`);
-  const points = await withWorkspace(values.workspace as string, (ws) => demandSeries(ws, values.sku as string, freq as Freq));
+  const points = await withWorkspace(values, (ws) => demandSeries(ws, values.sku as string, freq as Freq));
   if (values.json) {
     io.out(JSON.stringify({ sku: values.sku, freq, points }) + '\n');
     return 0;

@@ -59,7 +59,7 @@ export async function openByteStream(path: string, onFileBytes?: (bytes: number)
     from.on('error', (e) => to.destroy(e));
     return from.pipe(to);
   };
-  let stream: Readable = createReadStream(path, { highWaterMark: 1 << 20 });
+  let stream: Readable = createReadStream(path, { highWaterMark: 1 << 18 });
   if (onFileBytes !== undefined)
     stream = chain(
       stream,
@@ -70,7 +70,7 @@ export async function openByteStream(path: string, onFileBytes?: (bytes: number)
         },
       }),
     );
-  return (await isGzipFile(path)) ? chain(stream, createGunzip({ chunkSize: 1 << 20 })) : stream;
+  return (await isGzipFile(path)) ? chain(stream, createGunzip({ chunkSize: 1 << 18 })) : stream;
 }
 
 /** Picks the delimiter that occurs most often outside quotes in the header line. */

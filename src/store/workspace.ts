@@ -9,9 +9,16 @@ export type Row = Record<string, string | number | boolean | null>;
 export interface WorkspaceOptions {
   /** DuckDB threads (default: all cores). */
   threads?: number;
-  /** DuckDB memory limit, e.g. '1GB' (default: DuckDB's own). */
+  /** DuckDB memory limit, e.g. '2GB' (default DEFAULT_MEMORY_LIMIT); DuckDB spills to disk beyond it. */
   memoryLimit?: string;
 }
+
+/**
+ * DuckDB's buffer memory by default. Small on purpose: ingesting and cleaning the 441,521 lines of
+ * Online Retail then peaks near 0.7 GB for the whole process instead of 0.8–1.0 GB, for ~0.4 s more
+ * (bench/RESULTS.md); larger shops raise it with --memory-limit.
+ */
+export const DEFAULT_MEMORY_LIMIT = '300MB';
 
 /** Default workspace folder, relative to the current directory. */
 export const DEFAULT_WORKSPACE = '.shopcast';
@@ -36,7 +43,7 @@ export class Workspace {
     const dbPath = join(abs, 'shop.duckdb');
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config['threads'] = String(options.threads);
-    if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
+    config['memory_limit'] = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     const instance = await DuckDBInstance.create(dbPath, config);
     const conn = await instance.connect();
     const ws = new Workspace(abs, dbPath, instance, conn);
