@@ -155,3 +155,25 @@ test('the Rossmann layout loads through a small mapping file', async () => {
     assert.ok((closed['n'] as number) > 30);
   });
 });
+
+test('a catalog file adds names, categories and products without sales to the derived catalog', async () => {
+  await withWorkspace(async (ws, dir) => {
+    await ingestFiles(ws, [writeText(dir, 'orders.csv', handMadeShop().text)]);
+    const catalog = [
+      'SKU,Name,Category,Price,Launched At',
+      'A,Classic mug,Kitchen,5.50,2023-06-01',
+      'NEW1,Enamel jug,Kitchen,12,2024-03-01',
+      'A,Classic mug 350 ml,Kitchen,5.90,2023-06-01', // a later row for the same SKU wins
+    ].join('\n');
+    const r = await ingestFiles(ws, [writeText(dir, 'catalog.csv', catalog)]);
+    assert.equal(r.files[0]!.layout, 'catalog');
+    assert.equal(r.rows_loaded, 3);
+    const rows = await ws.all(`SELECT sku, name, category, list_price, launched_at::VARCHAR AS launched_at, description,
+      lines > 0 AS sold, in_catalog_file FROM catalog WHERE sku IN ('A', 'B', 'NEW1') ORDER BY sku`);
+    assert.deepEqual(rows, [
+      { sku: 'A', name: 'Classic mug 350 ml', category: 'Kitchen', list_price: 5.9, launched_at: '2023-06-01', description: 'Mug', sold: true, in_catalog_file: true },
+      { sku: 'B', name: null, category: null, list_price: null, launched_at: null, description: 'Plate', sold: true, in_catalog_file: false },
+      { sku: 'NEW1', name: 'Enamel jug', category: 'Kitchen', list_price: 12, launched_at: '2024-03-01', description: null, sold: false, in_catalog_file: true },
+    ]);
+  });
+});

@@ -5,7 +5,7 @@ import { InputError } from './errors.js';
  * mapping of a file's own column names onto the canonical ones.
  */
 
-export type LayoutKind = 'order_lines' | 'daily_sales';
+export type LayoutKind = 'order_lines' | 'daily_sales' | 'catalog';
 
 export interface LayoutSpec {
   kind: LayoutKind;
@@ -26,7 +26,14 @@ export const DAILY_SALES: LayoutSpec = {
   optional: ['price', 'promo', 'open'],
 };
 
-export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES];
+export const CATALOG: LayoutSpec = {
+  kind: 'catalog',
+  required: ['sku', 'name'],
+  optional: ['description', 'category', 'brand', 'price', 'cost', 'launched_at', 'discontinued_at'],
+};
+
+/** In the order they are tried: a file with order-line columns is order lines even if it has a name column. */
+export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES, CATALOG];
 
 /** Known exports recognised as they are: their columns → canonical columns. */
 const KNOWN_EXPORTS: readonly { name: string; kind: LayoutKind; columns: Record<string, string> }[] = [
@@ -118,6 +125,7 @@ export function layoutHelp(): string {
   return [
     `order-line files need columns ${ORDER_LINES.required.join(', ')} (optional: ${ORDER_LINES.optional.join(', ')})`,
     `daily-sales files need ${DAILY_SALES.required.join(', ')} (optional: ${DAILY_SALES.optional.join(', ')})`,
+    `catalog files need ${CATALOG.required.join(', ')} (optional: ${CATALOG.optional.join(', ')})`,
     `to use other names, pass --map FILE with a JSON mapping such as ` +
       `{"layout":"daily_sales","columns":{"sku":"Store","date":"Date","units":"Sales","open":"Open","promo":"Promo"}}`,
   ].join('; ');
@@ -161,8 +169,8 @@ export function parseMapping(file: string, text: string): ColumnMapping {
     throw new LayoutError(`${file}: mapping is not valid JSON: ${(e as Error).message}`);
   }
   const m = obj as Partial<ColumnMapping>;
-  if (typeof m !== 'object' || m === null || (m.layout !== 'order_lines' && m.layout !== 'daily_sales'))
-    throw new LayoutError(`${file}: mapping needs "layout": "order_lines" or "daily_sales"`);
+  if (typeof m !== 'object' || m === null || !LAYOUTS.some((l) => l.kind === m.layout))
+    throw new LayoutError(`${file}: mapping needs "layout": one of ${LAYOUTS.map((l) => `"${l.kind}"`).join(', ')}`);
   if (typeof m.columns !== 'object' || m.columns === null)
     throw new LayoutError(`${file}: mapping needs "columns": {canonical name: your column name}`);
   const spec = LAYOUTS.find((l) => l.kind === m.layout)!;

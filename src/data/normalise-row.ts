@@ -19,6 +19,12 @@ export const COLUMN_TYPES: Record<string, ColumnType> = {
   price: 'number',
   promo: 'flag',
   open: 'flag',
+  name: 'text',
+  category: 'text',
+  brand: 'text',
+  cost: 'number',
+  launched_at: 'date',
+  discontinued_at: 'date',
 };
 
 /** The canonical columns a layout stages, in order. */

@@ -223,27 +223,42 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
   await ws.run('DROP TABLE dd_grid');
 }
 
-/** Catalog derived from the sales: most frequent description, first and last sale, price statistics. */
+/**
+ * The catalog: derived from the sales (most frequent description, first and last sale, price
+ * statistics), joined with the latest row of a catalog file for each SKU when one was ingested
+ * (name, category, brand, list price, cost, launch and discontinuation dates; its description wins).
+ * SKUs that are only in a catalog file — new products without sales — are listed too.
+ */
 async function buildCatalog(ws: Workspace): Promise<void> {
   await ws.run(`
     CREATE OR REPLACE TABLE catalog AS
-    SELECT sku, mode(description) AS description, bool_and(status <> 'non_product') AS is_product,
-      min(date) FILTER (WHERE status = 'sale') AS first_sale, max(date) FILTER (WHERE status = 'sale') AS last_sale,
-      count(*) FILTER (WHERE status = 'sale') AS lines,
-      coalesce(sum(quantity) FILTER (WHERE status = 'sale'), 0) AS units,
-      coalesce(sum(quantity * unit_price) FILTER (WHERE status = 'sale'), 0) AS revenue,
-      min(unit_price) FILTER (WHERE status = 'sale') AS price_min,
-      median(unit_price) FILTER (WHERE status = 'sale') AS price_median,
-      sum(quantity * unit_price) FILTER (WHERE status = 'sale') / sum(quantity) FILTER (WHERE status = 'sale') AS price_mean,
-      max(unit_price) FILTER (WHERE status = 'sale') AS price_max,
-      arg_max(unit_price, ordered_at) FILTER (WHERE status = 'sale') AS price_last,
-      'order_lines' AS source
-    FROM order_lines GROUP BY sku
-    UNION ALL
-    SELECT sku, NULL, true, min(date) FILTER (WHERE units > 0), max(date) FILTER (WHERE units > 0),
-      count(*) FILTER (WHERE units > 0), sum(units), sum(units * price),
-      min(price), median(price), sum(units * price) / nullif(sum(units) FILTER (WHERE price IS NOT NULL), 0), max(price),
-      arg_max(price, date), 'daily_sales'
-    FROM daily_sales WHERE status = 'sale' AND sku NOT IN (SELECT sku FROM order_lines) GROUP BY sku
-    ORDER BY sku`);
+    WITH sold AS (
+      SELECT sku, mode(description) AS description, bool_and(status <> 'non_product') AS is_product,
+        min(date) FILTER (WHERE status = 'sale') AS first_sale, max(date) FILTER (WHERE status = 'sale') AS last_sale,
+        count(*) FILTER (WHERE status = 'sale') AS lines,
+        coalesce(sum(quantity) FILTER (WHERE status = 'sale'), 0) AS units,
+        coalesce(sum(quantity * unit_price) FILTER (WHERE status = 'sale'), 0) AS revenue,
+        min(unit_price) FILTER (WHERE status = 'sale') AS price_min,
+        median(unit_price) FILTER (WHERE status = 'sale') AS price_median,
+        sum(quantity * unit_price) FILTER (WHERE status = 'sale') / sum(quantity) FILTER (WHERE status = 'sale') AS price_mean,
+        max(unit_price) FILTER (WHERE status = 'sale') AS price_max,
+        arg_max(unit_price, ordered_at) FILTER (WHERE status = 'sale') AS price_last,
+        'order_lines' AS source
+      FROM order_lines GROUP BY sku
+      UNION ALL
+      SELECT sku, NULL, true, min(date) FILTER (WHERE units > 0), max(date) FILTER (WHERE units > 0),
+        count(*) FILTER (WHERE units > 0), sum(units), sum(units * price),
+        min(price), median(price), sum(units * price) / nullif(sum(units) FILTER (WHERE price IS NOT NULL), 0), max(price),
+        arg_max(price, date), 'daily_sales'
+      FROM daily_sales WHERE status = 'sale' AND sku NOT IN (SELECT sku FROM order_lines) GROUP BY sku),
+    listed AS (
+      SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk FROM raw_catalog)
+      WHERE rk = 1)
+    SELECT coalesce(s.sku, l.sku) AS sku, l.name, coalesce(l.description, s.description) AS description,
+      l.category, l.brand, l.price AS list_price, l.cost, l.launched_at, l.discontinued_at,
+      coalesce(s.is_product, true) AS is_product, s.first_sale, s.last_sale, coalesce(s.lines, 0) AS lines,
+      coalesce(s.units, 0) AS units, coalesce(s.revenue, 0) AS revenue, s.price_min, s.price_median, s.price_mean,
+      s.price_max, s.price_last, coalesce(s.source, 'catalog') AS source, l.sku IS NOT NULL AS in_catalog_file
+    FROM sold s FULL OUTER JOIN listed l ON l.sku = s.sku
+    ORDER BY 1`);
 }

@@ -24,13 +24,17 @@ CREATE TABLE IF NOT EXISTS raw_order_lines (
 CREATE TABLE IF NOT EXISTS raw_daily_sales (
   row_key UHUGEINT, occurrence INTEGER, file_id INTEGER, line BIGINT, layout VARCHAR,
   sku VARCHAR, date DATE, units DOUBLE, price DOUBLE, promo BOOLEAN, open BOOLEAN);
+CREATE TABLE IF NOT EXISTS raw_catalog (
+  row_key UHUGEINT, occurrence INTEGER, file_id INTEGER, line BIGINT, layout VARCHAR,
+  sku VARCHAR, name VARCHAR, description VARCHAR, category VARCHAR, brand VARCHAR, price DOUBLE,
+  cost DOUBLE, launched_at DATE, discontinued_at DATE);
 CREATE TABLE IF NOT EXISTS rejected_rows (
   reject_key UHUGEINT, occurrence INTEGER, file_id INTEGER, path VARCHAR, line BIGINT,
   reason VARCHAR, raw VARCHAR);
 `;
 
 /** Canonical columns of the raw tables, in staging order (see data/layouts.ts). */
-export const RAW_TABLE: Record<'order_lines' | 'daily_sales', { table: string; types: Record<string, string> }> = {
+export const RAW_TABLE: Record<'order_lines' | 'daily_sales' | 'catalog', { table: string; types: Record<string, string> }> = {
   order_lines: {
     table: 'raw_order_lines',
     types: {
@@ -48,5 +52,19 @@ export const RAW_TABLE: Record<'order_lines' | 'daily_sales', { table: string; t
   daily_sales: {
     table: 'raw_daily_sales',
     types: { sku: 'VARCHAR', date: 'DATE', units: 'DOUBLE', price: 'DOUBLE', promo: 'BOOLEAN', open: 'BOOLEAN' },
+  },
+  catalog: {
+    table: 'raw_catalog',
+    types: {
+      sku: 'VARCHAR',
+      name: 'VARCHAR',
+      description: 'VARCHAR',
+      category: 'VARCHAR',
+      brand: 'VARCHAR',
+      price: 'DOUBLE',
+      cost: 'DOUBLE',
+      launched_at: 'DATE',
+      discontinued_at: 'DATE',
+    },
   },
 };
