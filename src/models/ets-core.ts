@@ -344,11 +344,10 @@ export function fitEts(y: Float64Array, spec: EtsSpec, options: EtsFitOptions): 
   start.push(...s0);
   if (!paramsOk(spec, p0.alpha, p0.beta, p0.gamma, p0.phi)) throw new RangeError(`fitEts: ${etsName(spec)} has no admissible start`);
   const unpack = (v: Float64Array): [number, number, number, number] => {
-    let k = 0;
-    const alpha = v[k++]!;
-    const beta = hasB ? v[k++]! : NaN;
-    const gamma = hasS ? v[k++]! : NaN;
-    const phi = spec.damped ? v[k++]! : 1;
+    const alpha = v[0]!;
+    const beta = hasB ? v[1]! : NaN;
+    const gamma = hasS ? v[hasB ? 2 : 1]! : NaN;
+    const phi = spec.damped ? v[nParams - 1]! : 1;
     return [alpha, beta, gamma, phi];
   };
   const x0 = new Float64Array(s0.length + (hasS ? 1 : 0));
