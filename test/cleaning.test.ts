@@ -55,10 +55,12 @@ test('every cleaning rule is applied and counted on a hand-made shop', async () 
       bad_price: 2,
       zero_quantity: 1,
       superseded: 0,
+      overlap: 0,
       outliers: 1,
       closed_days: 7 + 6 + 7 + 7, // Saturdays from each SKU's first sale: A, C, E from day 0/1, B from day 10
       // open days without a sale: A its 11 stock-out days; B 39 days − 6 closed − 3 sales; C 48 − 7 − 2
       gaps_filled: 11 + (39 - 6 - 3) + (48 - 7 - 2),
+      missing_days: 0,
       stockouts_suspected: 11,
     });
 

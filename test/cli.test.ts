@@ -55,7 +55,7 @@ test('the CLI ingests the sample shop, inspects it and prints a series', () => {
     assert.equal(week.code, 0, week.err);
     golden('series-85123A-week.csv', week.out);
     const days = shopcast(['series', '--sku', '85123A', '--workspace', ws]).out.trim().split('\n');
-    assert.equal(days[0], 'date,units,revenue,open_days,filled,stockout_days,outlier_capped');
+    assert.equal(days[0], 'date,units,revenue,open_days,filled,missing_days,stockout_days,outlier_capped');
     assert.match(days[4]!, /^2010-12-04,,0,0,/, 'a Saturday: closed, no units');
   } finally {
     cleanup();
@@ -76,6 +76,9 @@ test('the CLI reports bad input on one line with a non-zero exit code', () => {
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['inspect', '--memory-limit', 'lots', '--workspace', ws], /--memory-limit must be a size such as 300MB/],
     ];
+    const allBad = shopcast(['ingest', writeText(dir, 'bad.csv', 'sku,date,units\nA,someday,1\n'), '--workspace', ws]);
+    assert.equal(allBad.code, 3);
+    assert.match(allBad.err, /warning: no row of .*bad\.csv could be loaded \(1 rejected, see .*rejects\.csv\)/);
     for (const [args, message] of cases) {
       const r = shopcast(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);

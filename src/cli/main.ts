@@ -136,7 +136,10 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
     }
   });
   io.out(values.json ? JSON.stringify(report.r) + '\n' : describeIngest(report.r, report.db));
-  return 0;
+  // A file none of whose rows could be read is almost always a layout or format problem: say so.
+  const unreadable = report.r.files.filter((f) => f.rows_loaded === 0);
+  for (const f of unreadable) io.err(`shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${report.r.rejects_csv})\n`);
+  return unreadable.length > 0 ? 3 : 0;
 }
 
 /** `shopcast inspect` */
@@ -162,9 +165,9 @@ export async function seriesCommand(args: string[], io: Io = defaultIo): Promise
     io.out(JSON.stringify({ sku: values.sku, freq, points }) + '\n');
     return 0;
   }
-  const cols = [freq === 'day' ? 'date' : 'week_start', 'units', 'revenue', 'open_days', 'filled', 'stockout_days', 'outlier_capped'];
+  const cols = [freq === 'day' ? 'date' : 'week_start', 'units', 'revenue', 'open_days', 'filled', 'missing_days', 'stockout_days', 'outlier_capped'];
   const body = points.map((p) =>
-    [p.period, p.units, p.revenue === null ? null : Math.round(p.revenue * 100) / 100, p.open_days, p.filled, p.stockout_days, p.outlier_capped]
+    [p.period, p.units, p.revenue === null ? null : Math.round(p.revenue * 100) / 100, p.open_days, p.filled, p.missing_days, p.stockout_days, p.outlier_capped]
       .map(csvField)
       .join(','),
   );

@@ -68,6 +68,11 @@ export function mergeCleaningConfig(source: string, partial: unknown, base: Clea
       const want = Array.isArray(target[key]) ? 'array' : typeof target[key];
       const got = Array.isArray(value) ? 'array' : typeof value;
       if (want !== got) throw new Error(`${source}: '${section}.${key}' must be ${want}, got ${got}`);
+      if (want === 'array' && !(value as unknown[]).every((v) => typeof v === 'string'))
+        throw new Error(`${source}: '${section}.${key}' must be a list of strings`);
+      if (want === 'object' && !Object.values(value as object).every((v) => typeof v === 'string'))
+        throw new Error(`${source}: '${section}.${key}' must map names to strings`);
+      if (want === 'number' && !Number.isFinite(value)) throw new Error(`${source}: '${section}.${key}' must be a finite number`);
       target[key] = value;
     }
   }

@@ -25,6 +25,8 @@ export interface CsvReaderOptions {
   delimiter?: string;
   /** How many physical lines a quoted field may span before the record is rejected. */
   maxRecordLines?: number;
+  /** Longer lines are rejected (characters). */
+  maxLineLength?: number;
 }
 
 export interface CsvSink {
@@ -161,7 +163,8 @@ export async function readCsv(
   /** bytes of the file read so far (compressed bytes for gzip), for progress */
   onBytes?: (bytes: number) => void,
 ): Promise<{ lines: number; blankLines: number; empty: boolean }> {
-  const maxRecordLines = options.maxRecordLines ?? 20;
+  const maxRecordLines = options.maxRecordLines ?? 10_000;
+  const maxLineLength = options.maxLineLength ?? 1_000_000;
   const stream = await openByteStream(path, onBytes);
   let carry = null as Buffer | null;
   let lineNo = 0;
@@ -172,6 +175,11 @@ export async function readCsv(
   let pending: { line: number; text: string }[] = [];
 
   const emitLine = (line: number, text: string): void => {
+    if (text.length > maxLineLength) {
+      while (pending.length > 0) rejectFirstPending();
+      sink.reject({ line, reason: `line longer than ${maxLineLength} characters`, raw: text.slice(0, 1000) + '…' });
+      return;
+    }
     if (pending.length > 0) {
       pending.push({ line, text });
       tryPending();
@@ -184,6 +192,7 @@ export async function readCsv(
     const res = splitCsvLine(text, delimiter);
     if (res.unterminated) {
       pending.push({ line, text });
+      pendingQuotes = quoteCount(text);
       return;
     }
     finishRecord(line, text, res);
@@ -198,13 +207,23 @@ export async function readCsv(
     else sink.record({ line, fields: res.fields!, raw: text });
   };
 
+  // quotes seen in the pending lines: while their count is odd the record is surely still open
+  let pendingQuotes = 0;
+  const quoteCount = (t: string): number => {
+    let k = 0;
+    for (let i = t.indexOf('"'); i >= 0; i = t.indexOf('"', i + 1)) k++;
+    return k;
+  };
   const tryPending = (): void => {
+    pendingQuotes += quoteCount(pending[pending.length - 1]!.text);
+    if (pendingQuotes % 2 === 1 && pending.length < maxRecordLines) return;
     const text = pending.map((p) => p.text).join('\n');
     const res = splitCsvLine(text, delimiter);
     if (res.unterminated && pending.length < maxRecordLines) return;
     if (!res.unterminated && res.error === undefined && res.fields!.length === width) {
       sink.record({ line: pending[0]!.line, fields: res.fields!, raw: text });
       pending = [];
+      pendingQuotes = 0;
       return;
     }
     rejectFirstPending();
@@ -214,6 +233,7 @@ export async function readCsv(
   const rejectFirstPending = (): void => {
     const [first, ...rest] = pending;
     pending = [];
+    pendingQuotes = 0;
     sink.reject({ line: first!.line, reason: 'unterminated quote', raw: first!.text });
     for (const p of rest) emitLine(p.line, p.text);
   };

@@ -175,8 +175,10 @@ export function parseMapping(file: string, text: string): ColumnMapping {
     throw new LayoutError(`${file}: mapping needs "columns": {canonical name: your column name}`);
   const spec = LAYOUTS.find((l) => l.kind === m.layout)!;
   const known = new Set([...spec.required, ...spec.optional]);
-  for (const k of Object.keys(m.columns))
+  for (const [k, v] of Object.entries(m.columns)) {
     if (!known.has(k)) throw new LayoutError(`${file}: mapping names unknown column '${k}' for layout ${m.layout}`);
+    if (typeof v !== 'string') throw new LayoutError(`${file}: mapping of '${k}' must be a column name (a string)`);
+  }
   if (m.date_order !== undefined && m.date_order !== 'mdy' && m.date_order !== 'dmy')
     throw new LayoutError(`${file}: "date_order" must be "mdy" or "dmy"`);
   if (m.decimal !== undefined && m.decimal !== '.' && m.decimal !== ',')

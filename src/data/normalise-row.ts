@@ -51,7 +51,7 @@ export function csvQuote(t: string): string {
  * empty; required ones may not. Timestamps repeat from line to line within an order, so the last
  * one read is remembered per column.
  */
-export function makeRowNormaliser(layout: ResolvedLayout): (fields: readonly string[]) => NormalisedRow {
+export function makeRowNormaliser(layout: ResolvedLayout): RowNormaliser {
   const columns = stagedColumns(layout);
   const required = layout.spec.required.length;
   const indexes = columns.map((c) => layout.index[c]!);
@@ -62,7 +62,9 @@ export function makeRowNormaliser(layout: ResolvedLayout): (fields: readonly str
   });
   const lastIn: string[] = columns.map(() => '');
   const lastOut: string[] = columns.map(() => '');
-  return (fields) => {
+  // A point as decimal separator is only ambiguous with a comma declared: then 1.000 is rejected.
+  const decimal = layout.decimal;
+  const normalise = (fields: readonly string[]): NormalisedRow => {
     let csv = '';
     for (let c = 0; c < columns.length; c++) {
       if (c > 0) csv += ',';
@@ -79,6 +81,7 @@ export function makeRowNormaliser(layout: ResolvedLayout): (fields: readonly str
         case 'timestamp':
         case 'date': {
           if (text !== lastIn[c]) {
+            if (layout.dateOrder === undefined) noteDateOrder(text);
             const ts = parseTimestamp(text, layout.dateOrder);
             if (ts === undefined) return { reason: `unparseable date in ${columns[c]}: ${shown(text)}` };
             lastIn[c] = text;
@@ -88,12 +91,12 @@ export function makeRowNormaliser(layout: ResolvedLayout): (fields: readonly str
           break;
         }
         case 'number': {
-          if (layout.decimal !== ',' && PLAIN_NUMBER.test(text)) {
-            csv += text;
-            break;
+          // canonical text (6.0 → 6, 2.50 → 2.5), so a row's identity does not depend on how it was written
+          const v = decimal !== ',' && PLAIN_NUMBER.test(text) ? Number(text) : parseNumber(text, decimal);
+          if (v === undefined) {
+            const why = decimal === ',' && text.includes('.') ? ` (decimal separator is ',')` : '';
+            return { reason: `unparseable number in ${columns[c]}: ${shown(text)}${why}` };
           }
-          const v = parseNumber(text, layout.decimal);
-          if (v === undefined) return { reason: `unparseable number in ${columns[c]}: ${shown(text)}` };
           csv += String(v);
           break;
         }
@@ -107,4 +110,16 @@ export function makeRowNormaliser(layout: ResolvedLayout): (fields: readonly str
     }
     return { csv };
   };
+  /** Slash dates read month-first unless told: one that can only be day-first (13/03/2024) is remembered. */
+  let dayFirstSeen: string | undefined;
+  const noteDateOrder = (text: string): void => {
+    const m = DAY_FIRST.exec(text);
+    if (m !== null && dayFirstSeen === undefined && Number(m[1]) > 12 && m[2] === '/') dayFirstSeen = text;
+  };
+  return Object.assign(normalise, { dayFirstSeen: () => dayFirstSeen });
 }
+
+const DAY_FIRST = /^\s*(\d{1,2})([/.])\d{1,2}\2\d{4}/;
+
+/** What makeRowNormaliser returns: the row checker, and the first date that shows a file is day-first. */
+export type RowNormaliser = ((fields: readonly string[]) => NormalisedRow) & { dayFirstSeen: () => string | undefined };

@@ -2,7 +2,7 @@ import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { readCsv } from './csv-reader.js';
 import { InputError } from './errors.js';
 import { type ColumnMapping, type ResolvedLayout, resolveLayout } from './layouts.js';
-import { csvQuote, makeRowNormaliser, type NormalisedRow, stagedColumns } from './normalise-row.js';
+import { csvQuote, makeRowNormaliser, type RowNormaliser, stagedColumns } from './normalise-row.js';
 
 /** What staging one file produced: two clean CSV files DuckDB loads with fixed types. */
 export interface StagedFile {
@@ -70,7 +70,7 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
     rejects.write(`${line},${csvQuote(reason)},${csvQuote(raw)}`);
     rowsRejected++;
   };
-  let normalise: (fields: readonly string[]) => NormalisedRow = () => ({ reason: 'no header' });
+  let normalise: RowNormaliser | undefined;
   let layout: ResolvedLayout | undefined;
   let columns: string[] = [];
   let lineIdx = -1;
@@ -81,8 +81,10 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
     const res = await readCsv(
       path,
       {
-        header(cols) {
+        header(cols, delimiter) {
           layout = resolveLayout(name, cols, options.mapping);
+          // Semicolon files are the European exports, whose numbers use a decimal comma.
+          if (layout.decimal === undefined && delimiter === ';') layout = { ...layout, decimal: ',' };
           columns = stagedColumns(layout);
           normalise = makeRowNormaliser(layout);
           if (options.lineColumn !== undefined) lineIdx = cols.indexOf(options.lineColumn);
@@ -90,7 +92,7 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
         },
         record(rec) {
           const line = lineIdx >= 0 ? Number(rec.fields[lineIdx]) + 1 : rec.line;
-          const n = normalise(rec.fields);
+          const n = normalise!(rec.fields);
           if ('reason' in n) reject(line, n.reason, rec.raw);
           else {
             good.write(`${line},${n.csv}`);
@@ -111,6 +113,12 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
     );
     if (res.empty || layout === undefined) throw new EmptyFileError(`${name}: file is empty`);
     if (rowsLoaded + rowsRejected === 0) throw new EmptyFileError(`${name}: file has a header but no data rows`);
+    const dayFirst = normalise?.dayFirstSeen();
+    if (dayFirst !== undefined)
+      throw new InputError(
+        `${name}: dates are written day first ('${dayFirst}'), but were read month first; ` +
+          `pass --map FILE with "date_order": "dmy" (or "mdy" to keep month first)`,
+      );
     return {
       layout,
       columns,

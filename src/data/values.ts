@@ -3,7 +3,7 @@
  * so that the caller can reject the row with a reason instead of guessing.
  */
 
-const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$/;
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 const SLASH = /^(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -39,10 +39,13 @@ export function parseTimestamp(text: string, order?: 'mdy' | 'dmy'): string | un
   return undefined;
 }
 
-/** Reads a decimal number (`-1.5`, `2e3`; `2,55` when `decimal` is ','). No hex, no `Infinity`. */
+/** Reads a decimal number (`-1.5`, `2e3`; `2,55` when `decimal` is ',', which then refuses points: `1.000` is ambiguous). No hex, no `Infinity`. */
 export function parseNumber(text: string, decimal: '.' | ',' = '.'): number | undefined {
   let t = text.trim();
-  if (decimal === ',') t = t.replace(',', '.');
+  if (decimal === ',') {
+    if (t.includes('.')) return undefined;
+    t = t.replace(',', '.');
+  }
   if (!NUMBER.test(t)) return undefined;
   const v = Number(t);
   return Number.isFinite(v) ? v : undefined;

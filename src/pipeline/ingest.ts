@@ -58,11 +58,21 @@ export async function loadCleaningConfig(ws: Workspace, configPath?: string): Pr
     } catch (e) {
       throw new InputError(`${configPath}: not valid JSON: ${(e as Error).message}`);
     }
+    let config: CleaningConfig;
     try {
-      return mergeCleaningConfig(configPath, parsed);
+      config = mergeCleaningConfig(configPath, parsed);
     } catch (e) {
       throw new InputError((e as Error).message);
     }
+    // The patterns run in DuckDB (RE2 syntax: no lookahead or backreferences): try them there first.
+    for (const pattern of [config.cancellations.orderIdPattern, ...Object.values(config.nonProduct.productSkuPattern)]) {
+      try {
+        await ws.all(`SELECT regexp_matches('x', ${sqlString(pattern)}) AS ok`);
+      } catch (e) {
+        throw new InputError(`${configPath}: '${pattern}' is not a regular expression DuckDB accepts: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    return config;
   }
   const stored = await ws.all(`SELECT value FROM meta WHERE key = 'cleaning_config'`);
   return stored.length === 1 ? mergeCleaningConfig('workspace', JSON.parse(stored[0]!['value'] as string)) : DEFAULT_CLEANING;
@@ -123,7 +133,7 @@ async function loadStage(ws: Workspace, staged: StagedFile, table: string): Prom
     CREATE OR REPLACE TEMP TABLE ${table} AS
     SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
     FROM read_csv(${sqlString(staged.goodPath)}, header = true, auto_detect = false, delim = ',', quote = '"',
-      escape = '"', columns = {${colDefs}})`);
+      escape = '"', max_line_size = 10000000, columns = {${colDefs}})`);
   await ws.run(`
     CREATE OR REPLACE TEMP TABLE ${table} AS
     SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM ${table}`);
@@ -193,10 +203,10 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
           WITH r AS (
             SELECT line, reason, coalesce(raw, '') AS raw, md5_number(coalesce(raw, '')) AS reject_key
             FROM read_csv(${sqlString(s.rejectPath)}, header = true, auto_detect = false, delim = ',', quote = '"',
-              escape = '"', columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw': 'VARCHAR'})),
+              escape = '"', max_line_size = 10000000, columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw': 'VARCHAR'})),
           k AS (SELECT *, row_number() OVER (PARTITION BY reject_key ORDER BY line)::INTEGER AS occurrence FROM r)
           SELECT reject_key, occurrence, ${fileId}, ${sqlString(path)}, line, reason, raw
-          FROM k ANTI JOIN rejected_rows USING (reject_key, occurrence)`);
+          FROM k ANTI JOIN (SELECT reject_key, occurrence FROM rejected_rows WHERE path = ${sqlString(path)}) USING (reject_key, occurrence)`);
         await ws.run(`INSERT INTO files VALUES (${fileId}, ${ingestId}, ${sqlString(path)}, ${sqlString(s.layout.name)},
           ${sqlString(s.layout.spec.kind)}, ${s.bytes}, ${s.rowsRead}, ${s.rowsLoaded}, ${s.rowsRejected}, ${rowsNew}, ${s.blankLines})`);
         files.push({

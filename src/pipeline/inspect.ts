@@ -79,6 +79,8 @@ export interface SeriesPoint {
   /** open days in the period (1 or 0 for daily series) */
   open_days: number;
   filled: boolean;
+  /** days without data (daily-sales files with no row for the day): units unknown, not zero */
+  missing_days: number;
   stockout_days: number;
   outlier_capped: boolean;
 }
@@ -95,15 +97,16 @@ export async function demandSeries(ws: Workspace, sku: string, freq: Freq = 'day
   if (freq === 'day')
     return (await ws.all(
       `SELECT date::VARCHAR AS period, units, revenue, (NOT closed)::INTEGER AS open_days, filled,
-        stockout::INTEGER AS stockout_days, outlier_capped
+        missing::INTEGER AS missing_days, stockout::INTEGER AS stockout_days, outlier_capped
       FROM daily_demand WHERE sku = $1 ORDER BY date`,
       [sku],
     )) as unknown as SeriesPoint[];
   return (await ws.all(
     `SELECT date_trunc('week', date)::DATE::VARCHAR AS period,
-      CASE WHEN bool_and(closed) THEN NULL ELSE coalesce(sum(units), 0) END AS units,
+      CASE WHEN bool_and(closed OR missing) THEN NULL ELSE coalesce(sum(units), 0) END AS units,
       sum(revenue) AS revenue, count(*) FILTER (WHERE NOT closed)::INTEGER AS open_days,
-      bool_and(filled OR closed) AS filled, count(*) FILTER (WHERE stockout)::INTEGER AS stockout_days,
+      bool_and(filled OR closed) AS filled, count(*) FILTER (WHERE missing)::INTEGER AS missing_days,
+      count(*) FILTER (WHERE stockout)::INTEGER AS stockout_days,
       bool_or(outlier_capped) AS outlier_capped
     FROM daily_demand WHERE sku = $1 GROUP BY 1 ORDER BY 1`,
     [sku],

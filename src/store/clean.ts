@@ -14,8 +14,8 @@ import { type Workspace, sqlString } from './workspace.js';
  *   bad_price          unit price zero or negative
  *   cancelled_original a sale that a later cancellation of the same customer, SKU and quantity undid
  *   sale               demand; `outlier` lines are capped in `demand_quantity`, the raw quantity kept
- * daily_sales.status — duplicate, superseded (an earlier value for the same SKU and day), return
- * (negative units) or sale.
+ * daily_sales.status — duplicate, superseded (an earlier value for the same SKU and day), overlap
+ * (the SKU also has order lines, which give its demand), return (negative units) or sale.
  */
 export async function rebuildCleanTables(
   ws: Workspace,
@@ -85,27 +85,30 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
       FROM m WHERE status2 = 'sale' GROUP BY sku),
     f AS (
       SELECT m.*, CASE WHEN m.status2 = 'sale' THEN s.n >= ${o.minLines} AND ln(m.quantity) > s.lm + ${o.zScore} * s.spread END AS is_outlier,
-        ceil(exp(s.lm + ${o.zScore} * s.spread)) AS cap
+        exp(s.lm + ${o.zScore} * s.spread) AS cap
       FROM m LEFT JOIN s ON s.sku = m.sku)
     SELECT rid, row_key, occurrence, file_id, line, layout, order_id, ordered_at, date, sku, quantity, unit_price,
       customer_id, country, channel, description, status2 AS status, coalesce(is_outlier, false) AS outlier,
-      CASE WHEN status2 <> 'sale' THEN NULL WHEN is_outlier THEN cap ELSE quantity END AS demand_quantity,
+      CASE WHEN status2 <> 'sale' THEN NULL
+           WHEN is_outlier THEN least(quantity, CASE WHEN quantity = floor(quantity) THEN ceil(cap) ELSE cap END)
+           ELSE quantity END AS demand_quantity,
       cancelled_by, cancels
     FROM f ORDER BY rid`);
   await ws.run('DROP TABLE ol_pre; DROP TABLE cancel_pairs');
 }
 
 /**
- * Pairs each cancellation line with the sale it undoes: same customer, SKU and quantity, placed
- * before it, the most recent one not yet paired (last in, first out). O(n log n) in the candidates.
+ * Pairs each cancellation line with the sale it undoes: same customer (lines without a customer
+ * pair with lines without one), SKU and quantity, placed before it, the most recent one not yet
+ * paired (last in, first out). O(n log n) in the candidates.
  */
 async function matchCancellations(ws: Workspace): Promise<{ originals: number[]; cancellations: number[] }> {
   const rows = await ws.all(`
     SELECT o.rid::BIGINT::VARCHAR AS rid, o.status = 'cancellation' AS is_cancel,
-      o.customer_id || chr(31) || o.sku || chr(31) || abs(o.quantity)::VARCHAR AS grp
+      coalesce(o.customer_id, chr(0)) || chr(31) || o.sku || chr(31) || abs(o.quantity)::VARCHAR AS grp
     FROM ol_pre o
     SEMI JOIN (SELECT DISTINCT customer_id, sku, abs(quantity) AS q FROM ol_pre WHERE status = 'cancellation') c
-      ON o.customer_id = c.customer_id AND o.sku = c.sku AND abs(o.quantity) = c.q
+      ON o.customer_id IS NOT DISTINCT FROM c.customer_id AND o.sku = c.sku AND abs(o.quantity) = c.q
     WHERE o.status IN ('sale', 'cancellation')
     ORDER BY grp, o.ordered_at, is_cancel, o.rid`);
   const originals: number[] = [];
@@ -139,34 +142,36 @@ async function buildDailySales(ws: Workspace): Promise<void> {
     SELECT row_key, occurrence, file_id, line, layout, sku, date, units, price, promo, open,
       CASE WHEN dup_rank > 1 THEN 'duplicate'
            WHEN version_rank > 1 THEN 'superseded'
+           WHEN sku IN (SELECT sku FROM order_lines) THEN 'overlap'
            WHEN units < 0 THEN 'return'
            ELSE 'sale' END AS status
     FROM v ORDER BY file_id, line`);
 }
 
-/** Days the whole shop was closed: no order line at all (order data), or no units sold by any SKU (daily data without an open flag). */
+/**
+ * Days the whole shop was closed: no order line at all (order data), or rows that sell nothing for
+ * every SKU (daily data without an open flag; a day with no rows at all is missing data, not closed).
+ */
 async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<void> {
   const enabled = config.closedDays.shopWideZero;
   await ws.run(`
     CREATE OR REPLACE TABLE closed_days AS
     WITH ol AS (SELECT DISTINCT date FROM order_lines),
     ol_span AS (SELECT min(date) AS a, max(date) AS b FROM ol),
-    ds AS (SELECT date, sum(units) AS units, bool_or(open IS NOT NULL) AS has_open FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date),
-    ds_span AS (SELECT min(date) AS a, max(date) AS b FROM ds)
+    ds AS (SELECT date, sum(units) AS units, bool_or(open IS NOT NULL) AS has_open FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date)
     SELECT d::DATE AS date, 'order_lines' AS source, 'no order line across the shop' AS reason
     FROM ol_span, generate_series(ol_span.a, ol_span.b, INTERVAL 1 DAY) g(d)
     WHERE ${enabled} AND ol_span.a IS NOT NULL AND d::DATE NOT IN (SELECT date FROM ol)
     UNION ALL
-    SELECT d::DATE, 'daily_sales', CASE WHEN ds.date IS NULL THEN 'no rows for any SKU' ELSE 'no units sold by any SKU' END
-    FROM ds_span, generate_series(ds_span.a, ds_span.b, INTERVAL 1 DAY) g(d)
-    LEFT JOIN ds ON ds.date = d::DATE
-    WHERE ${enabled} AND ds_span.a IS NOT NULL AND (ds.date IS NULL OR (ds.units = 0 AND NOT ds.has_open))
+    SELECT date, 'daily_sales', 'no units sold by any SKU' FROM ds
+    WHERE ${enabled} AND ds.units = 0 AND NOT ds.has_open
     ORDER BY 1`);
 }
 
 /**
  * One row per SKU and day from the SKU's first sale to the last day of its data source: units of
- * demand (outliers capped; NULL on closed days), with flags for closed days, zero-filled gaps and
+ * demand (outliers capped; NULL on closed days, and on days a daily-sales file has no row for:
+ * missing, not zero), with flags for closed days, zero-filled gaps (order lines only) and
  * suspected stock-outs (a run of zero-sale open days that a regular seller would hardly ever show
  * by chance: (1 − sell rate)^run ≤ maxChance, with sales on both sides of the run, and no longer
  * than maxRunDays: a longer pause is dormancy, e.g. a seasonal product out of season).
@@ -193,9 +198,13 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
       FROM span JOIN last_day USING (source), generate_series(span.first, last_day.d, INTERVAL 1 DAY) g(d))
     SELECT g.sku, g.date, g.source,
       (cd.date IS NOT NULL OR coalesce(s.open, true) = false) AS closed,
-      CASE WHEN cd.date IS NOT NULL OR coalesce(s.open, true) = false THEN NULL ELSE coalesce(s.units, 0) END AS units,
+      CASE WHEN cd.date IS NOT NULL OR coalesce(s.open, true) = false THEN NULL
+           WHEN s.sku IS NULL AND g.source = 'daily_sales' THEN NULL
+           ELSE coalesce(s.units, 0) END AS units,
       coalesce(s.units_raw, 0) AS units_raw, coalesce(s.revenue, 0) AS revenue, coalesce(s.lines, 0) AS lines,
-      (s.sku IS NULL AND cd.date IS NULL) AS filled, coalesce(s.outlier_capped, false) AS outlier_capped,
+      (s.sku IS NULL AND cd.date IS NULL AND g.source = 'order_lines') AS filled,
+      (s.sku IS NULL AND cd.date IS NULL AND g.source = 'daily_sales') AS missing,
+      coalesce(s.outlier_capped, false) AS outlier_capped,
       s.price, s.promo
     FROM grid g
     LEFT JOIN sales s ON s.sku = g.sku AND s.date = g.date AND s.source = g.source
@@ -203,7 +212,7 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
   await ws.run(`
     CREATE OR REPLACE TABLE daily_demand AS
     WITH open_days AS (
-      SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed),
+      SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing),
     rates AS (
       SELECT sku, source, avg(sold::INTEGER) AS rate, sum(sold::INTEGER) AS sale_days FROM open_days GROUP BY sku, source),
     runs AS (

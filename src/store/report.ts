@@ -19,9 +19,11 @@ const RULES: readonly { rule: string; description: string }[] = [
   { rule: 'bad_price', description: 'zero or negative unit price, not demand' },
   { rule: 'zero_quantity', description: 'quantity 0, not demand' },
   { rule: 'superseded', description: 'daily values replaced by a later file for the same SKU and day' },
+  { rule: 'overlap', description: 'daily values of SKUs that also have order lines (the order lines give their demand)' },
   { rule: 'outliers', description: 'lines far above the SKU usual order size, capped for forecasting (units = units removed by the cap)' },
   { rule: 'closed_days', description: 'SKU-days on which the shop was closed, marked closed rather than zero demand' },
   { rule: 'gaps_filled', description: 'SKU-days without sales since the SKU first sold, filled with zero' },
+  { rule: 'missing_days', description: 'SKU-days a daily-sales file has no row for: missing (no data), not zero' },
   { rule: 'stockouts_suspected', description: 'SKU-days inside improbably long zero runs of regular sellers' },
 ];
 
@@ -34,6 +36,7 @@ const STATUS_RULE: Record<string, string> = {
   bad_price: 'bad_price',
   zero_quantity: 'zero_quantity',
   superseded: 'superseded',
+  overlap: 'overlap',
 };
 
 /**
@@ -62,12 +65,13 @@ export async function cleaningReport(ws: Workspace, scopeTable?: string, rejecte
     WITH sc AS (SELECT sku, date FROM order_lines ${semi} UNION ALL SELECT sku, date FROM daily_sales ${semi}),
     r AS (SELECT min(date) AS lo, max(date) AS hi FROM sc)
     SELECT count(*) FILTER (WHERE closed)::DOUBLE AS closed, count(*) FILTER (WHERE filled)::DOUBLE AS filled,
-      count(*) FILTER (WHERE stockout)::DOUBLE AS stockout
+      count(*) FILTER (WHERE stockout)::DOUBLE AS stockout, count(*) FILTER (WHERE missing)::DOUBLE AS missing
     FROM daily_demand, r
     ${scopeTable === undefined ? '' : 'WHERE sku IN (SELECT sku FROM sc) AND date BETWEEN r.lo AND r.hi'}`);
   add('closed_days', series['closed'] as number, 0);
   add('gaps_filled', series['filled'] as number, 0);
   add('stockouts_suspected', series['stockout'] as number, 0);
+  add('missing_days', series['missing'] as number, 0);
   if (rejected !== undefined) add('rejected', rejected, 0);
   else add('rejected', (await ws.one('SELECT count(*)::DOUBLE AS n FROM rejected_rows'))['n'] as number, 0);
   return RULES.map(({ rule, description }) => ({ rule, description, ...(counts.get(rule) ?? { rows: 0, units: 0 }) }));
