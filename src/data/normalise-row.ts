@@ -36,6 +36,8 @@ export type NormalisedRow = { csv: string } | { reason: string };
 
 const shown = (s: string): string => (s.length > 40 ? `'${s.slice(0, 40)}…'` : `'${s}'`);
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
+/** Numbers JavaScript prints back the same way: no leading zeros, no trailing zeros after the point. */
+const CANONICAL_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
 /** Quotes a text value for CSV when it holds a quote, comma or line break (RFC 4180). */
 export function csvQuote(t: string): string {
@@ -92,6 +94,10 @@ export function makeRowNormaliser(layout: ResolvedLayout): RowNormaliser {
         }
         case 'number': {
           // canonical text (6.0 → 6, 2.50 → 2.5), so a row's identity does not depend on how it was written
+          if (decimal !== ',' && text.length < 16 && CANONICAL_NUMBER.test(text)) {
+            csv += text; // already what String(Number(text)) gives
+            break;
+          }
           const v = decimal !== ',' && PLAIN_NUMBER.test(text) ? Number(text) : parseNumber(text, decimal);
           if (v === undefined) {
             const why = decimal === ',' && text.includes('.') ? ` (decimal separator is ',')` : '';

@@ -12,6 +12,8 @@ export interface StagedFile {
   goodPath: string;
   rejectPath: string;
   rowsRead: number;
+  /** an upper bound of the longest staged line in bytes, for DuckDB's max_line_size */
+  maxLineBytes: number;
   rowsLoaded: number;
   rowsRejected: number;
   blankLines: number;
@@ -35,7 +37,10 @@ class LineWriter {
   constructor(path: string) {
     this.fd = openSync(path, 'w');
   }
+  /** length of the longest line written, in UTF-16 units */
+  longest = 0;
   write(line: string): void {
+    if (line.length > this.longest) this.longest = line.length;
     this.parts.push(line);
     this.size += line.length;
     if (this.size > 1 << 22) this.flush();
@@ -125,6 +130,7 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
       goodPath,
       rejectPath,
       rowsRead: rowsLoaded + rowsRejected,
+      maxLineBytes: 3 * Math.max(good.longest, rejects.longest) + 2,
       rowsLoaded,
       rowsRejected,
       blankLines: res.blankLines,

@@ -122,6 +122,11 @@ async function parquetToCsv(ws: Workspace, path: string, out: string): Promise<v
   }
 }
 
+/** DuckDB's read_csv option for lines longer than its 2 MB default (a larger limit slows every read). */
+function lineSize(bytes: number): string {
+  return bytes > 2_000_000 ? `max_line_size = ${bytes}, ` : '';
+}
+
 /** Loads one staged file's good rows into a temp table with each row's identity (row_key, occurrence). */
 async function loadStage(ws: Workspace, staged: StagedFile, table: string): Promise<void> {
   const kind = staged.layout.spec.kind;
@@ -133,7 +138,7 @@ async function loadStage(ws: Workspace, staged: StagedFile, table: string): Prom
     CREATE OR REPLACE TEMP TABLE ${table} AS
     SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
     FROM read_csv(${sqlString(staged.goodPath)}, header = true, auto_detect = false, delim = ',', quote = '"',
-      escape = '"', max_line_size = 10000000, columns = {${colDefs}})`);
+      escape = '"', ${lineSize(staged.maxLineBytes)}columns = {${colDefs}})`);
   await ws.run(`
     CREATE OR REPLACE TEMP TABLE ${table} AS
     SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM ${table}`);
@@ -203,7 +208,7 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
           WITH r AS (
             SELECT line, reason, coalesce(raw, '') AS raw, md5_number(coalesce(raw, '')) AS reject_key
             FROM read_csv(${sqlString(s.rejectPath)}, header = true, auto_detect = false, delim = ',', quote = '"',
-              escape = '"', max_line_size = 10000000, columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw': 'VARCHAR'})),
+              escape = '"', ${lineSize(s.maxLineBytes)}columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw': 'VARCHAR'})),
           k AS (SELECT *, row_number() OVER (PARTITION BY reject_key ORDER BY line)::INTEGER AS occurrence FROM r)
           SELECT reject_key, occurrence, ${fileId}, ${sqlString(path)}, line, reason, raw
           FROM k ANTI JOIN (SELECT reject_key, occurrence FROM rejected_rows WHERE path = ${sqlString(path)}) USING (reject_key, occurrence)`);
