@@ -355,6 +355,8 @@ export function fitEts(y: Float64Array, spec: EtsSpec, options: EtsFitOptions): 
     const [alpha, beta, gamma, phi] = unpack(v);
     if (!paramsOk(spec, alpha, beta, gamma, phi)) return Infinity;
     x0.set(fullState(spec, v.subarray(nParams)));
+    // multiplicative seasonal states must stay positive (as in R's ets target function)
+    if (spec.season === 'M') for (let i = hasB ? 2 : 1; i < x0.length; i++) if (x0[i]! < 0) return Infinity;
     const lik = etsLikelihood(y, spec, alpha, beta, gamma, phi, x0);
     if (Number.isNaN(lik)) return Infinity;
     return lik < -1e10 ? -1e10 : lik;

@@ -1,0 +1,44 @@
+/**
+ * The forecasters by name, as `--model` names them. Each entry also names its fallback, used by
+ * the engine when a series cannot be fitted (too short, constant, missing values…).
+ */
+import { autoEtsForecaster } from './auto-ets.js';
+import type { Forecaster } from './contract.js';
+import { driftForecaster } from './random-walk-drift.js';
+import { historicAverageForecaster } from './historic-average.js';
+import { naiveForecaster } from './naive.js';
+import { seasonalNaiveForecaster } from './seasonal-naive.js';
+import { thetaForecaster } from './theta.js';
+import { seasonalWindowAverageForecaster, windowAverageForecaster } from './window-average.js';
+
+export interface ModelEntry {
+  forecaster: Forecaster;
+  /** the model to use for a series this one cannot fit */
+  fallback: string | undefined;
+  description: string;
+}
+
+const entry = (forecaster: Forecaster<never>, fallback: string | undefined, description: string): ModelEntry => ({
+  forecaster: forecaster as unknown as Forecaster,
+  fallback,
+  description,
+});
+
+export const MODELS: Record<string, ModelEntry> = {
+  naive: entry(naiveForecaster as Forecaster<never>, 'mean', 'the last value'),
+  snaive: entry(seasonalNaiveForecaster as Forecaster<never>, 'naive', 'the value one season ago'),
+  mean: entry(historicAverageForecaster as Forecaster<never>, undefined, 'the mean of the history'),
+  drift: entry(driftForecaster as Forecaster<never>, 'naive', 'random walk with drift'),
+  'window-average': entry(windowAverageForecaster() as Forecaster<never>, 'mean', 'mean of the last 28 values'),
+  'seasonal-window-average': entry(seasonalWindowAverageForecaster() as Forecaster<never>, 'window-average', 'per-position mean of the last 4 seasons'),
+  ses: entry(autoEtsForecaster({ model: 'ANN' }, 'ses') as Forecaster<never>, 'naive', 'simple exponential smoothing, ETS(A,N,N)'),
+  holt: entry(autoEtsForecaster({ model: 'AAN', damped: false }, 'holt') as Forecaster<never>, 'ses', "Holt's linear trend, ETS(A,A,N)"),
+  damped: entry(autoEtsForecaster({ model: 'AAN', damped: true }, 'damped') as Forecaster<never>, 'ses', 'damped trend, ETS(A,Ad,N)'),
+  'holt-winters': entry(autoEtsForecaster({ model: 'AAA', damped: false }, 'holt-winters') as Forecaster<never>, 'holt', 'Holt-Winters additive, ETS(A,A,A)'),
+  ets: entry(autoEtsForecaster({}, 'ets') as Forecaster<never>, 'naive', 'AutoETS: every ETS model, best AICc'),
+  theta: entry(thetaForecaster as Forecaster<never>, 'naive', 'the standard Theta method (R thetaf)'),
+};
+
+export function modelNames(): string[] {
+  return Object.keys(MODELS);
+}
