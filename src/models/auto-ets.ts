@@ -18,6 +18,7 @@ import {
   etsName,
   etsPointForecast,
   fitEts,
+  class2ForecastVariance,
   linearForecastVariance,
   simulateEts,
 } from './ets-core.js';
@@ -28,6 +29,7 @@ export interface AutoEtsOptions {
   /** true, false, or undefined to try both */
   damped?: boolean;
   ic?: 'aicc' | 'aic' | 'bic';
+  optCrit?: 'lik' | 'mse';
   allowMultiplicativeTrend?: boolean;
   maxit?: number;
 }
@@ -97,7 +99,7 @@ export function autoEts(y: Float64Array, m: number, options: AutoEtsOptions = {}
           const spec: EtsSpec = { error, trend, season, damped, m: season === 'N' ? 1 : m };
           let fit: EtsFit;
           try {
-            fit = fitEts(y, spec, { seasonal: etsInitialSeasonal, maxit: options.maxit });
+            fit = fitEts(y, spec, { seasonal: etsInitialSeasonal, maxit: options.maxit, optCrit: options.optCrit });
           } catch (e) {
             lastError = e;
             continue;
@@ -112,16 +114,17 @@ export function autoEts(y: Float64Array, m: number, options: AutoEtsOptions = {}
 const SIM_PATHS = 5000;
 
 /**
- * Point forecasts and quantiles of a fitted ETS model: analytic (normal, with the class-1 variance)
- * for linear models, from simulated sample paths otherwise.
+ * Point forecasts and quantiles of a fitted ETS model: analytic (normal, with the class-1 or class-2
+ * variance of Hyndman et al. 2008, ch. 6) where it exists, from simulated sample paths otherwise.
  */
 export function predictEts(fit: EtsFit, h: number, levels: readonly number[], normal?: () => number): Forecast {
   const mean = etsPointForecast(fit.spec, fit.params.phi, fit.lastState, h);
   const linear = fit.spec.error === 'A' && fit.spec.trend !== 'M' && fit.spec.season !== 'M';
+  const class2 = fit.spec.error === 'M' && fit.spec.trend !== 'M' && fit.spec.season === 'N';
   let quantiles: { level: number; values: Float64Array }[];
   if (fit.sigma2 === 0) quantiles = levels.map((level) => ({ level, values: Float64Array.from(mean) }));
-  else if (linear) {
-    const v = linearForecastVariance(fit, h);
+  else if (linear || class2) {
+    const v = linear ? linearForecastVariance(fit, h) : class2ForecastVariance(fit, mean);
     quantiles = levels.map((level) => {
       const z = normalQuantile(level);
       return { level, values: mean.map((mu, i) => mu + z * Math.sqrt(v[i]!)) };

@@ -321,6 +321,8 @@ export function fullState(spec: EtsSpec, partial: ArrayLike<number>): Float64Arr
 
 export interface EtsFitOptions {
   maxit?: number;
+  /** what is minimised: the likelihood (default), or the mean squared one-step error (R's ses, holt and hw use it) */
+  optCrit?: 'lik' | 'mse';
   /** decomposition giving the seasonal component for the initial states */
   seasonal: (y: Float64Array, m: number, type: 'A' | 'M') => Float64Array;
 }
@@ -351,14 +353,21 @@ export function fitEts(y: Float64Array, spec: EtsSpec, options: EtsFitOptions): 
     return [alpha, beta, gamma, phi];
   };
   const x0 = new Float64Array(s0.length + (hasS ? 1 : 0));
+  const mseCrit = options.optCrit === 'mse';
+  const fc = new Float64Array(mseCrit ? n : 0);
   const objective = (v: Float64Array): number => {
     const [alpha, beta, gamma, phi] = unpack(v);
     if (!paramsOk(spec, alpha, beta, gamma, phi)) return Infinity;
     x0.set(fullState(spec, v.subarray(nParams)));
     // multiplicative seasonal states must stay positive (as in R's ets target function)
     if (spec.season === 'M') for (let i = hasB ? 2 : 1; i < x0.length; i++) if (x0[i]! < 0) return Infinity;
-    const lik = etsLikelihood(y, spec, alpha, beta, gamma, phi, x0);
+    const lik = etsLikelihood(y, spec, alpha, beta, gamma, phi, x0, undefined, mseCrit ? fc : undefined);
     if (Number.isNaN(lik)) return Infinity;
+    if (mseCrit) {
+      let sse = 0;
+      for (let i = 0; i < n; i++) sse += (y[i]! - fc[i]!) ** 2;
+      return sse / n;
+    }
     return lik < -1e10 ? -1e10 : lik;
   };
   const opt = nelderMead(objective, start, { maxit: options.maxit ?? 2000 });
@@ -385,7 +394,7 @@ export function fitEts(y: Float64Array, spec: EtsSpec, options: EtsFitOptions): 
     lastState,
     fitted: f,
     residuals: e,
-    sigma2: sse / (n - np),
+    sigma2: sse / (n - (np - 1)), // R: the number of estimated parameters without σ
     loglik,
     aic,
     aicc: n - np - 1 > 0 ? aic + (2 * np * (np + 1)) / (n - np - 1) : Infinity,
@@ -447,6 +456,36 @@ export function linearForecastVariance(fit: EtsFit, h: number): Float64Array {
       nv[a] = s;
     }
     v = nv;
+  }
+  return out;
+}
+
+/**
+ * Forecast variances of a class-2 model (multiplicative error, no multiplicative trend or season;
+ * Hyndman et al. 2008, §6.3): v_h = (1 + σ²)θ_h − μ_h², θ_1 = μ_1², θ_h = μ_h² + σ² Σ_{j<h} c_j² θ_{h−j}.
+ */
+export function class2ForecastVariance(fit: EtsFit, mean: Float64Array): Float64Array {
+  const h = mean.length;
+  const { F, g, w } = linearMatrices(fit.spec, fit.params);
+  const k = g.length;
+  const c = new Float64Array(h);
+  let v = g.slice();
+  for (let j = 1; j < h; j++) {
+    let cj = 0;
+    for (let a = 0; a < k; a++) cj += w[a]! * v[a]!;
+    c[j] = cj;
+    const nv = new Array<number>(k).fill(0);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) nv[a] += F[a]![b]! * v[b]!;
+    v = nv;
+  }
+  const s2 = fit.sigma2;
+  const theta = new Float64Array(h);
+  const out = new Float64Array(h);
+  for (let i = 0; i < h; i++) {
+    let t = mean[i]! ** 2;
+    for (let j = 1; j <= i; j++) t += s2 * c[j]! ** 2 * theta[i - j]!;
+    theta[i] = t;
+    out[i] = (1 + s2) * t - mean[i]! ** 2;
   }
   return out;
 }

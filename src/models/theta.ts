@@ -39,7 +39,7 @@ export function fitTheta(y: Float64Array, m: number): ThetaFit {
   const ses = constant
     ? ({ spec: { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 }, params: { alpha: 0.99999, beta: NaN, gamma: NaN, phi: 1 },
         lastState: Float64Array.of(x[n - 1]!), fitted: new Float64Array(n).fill(x[0]!), sigma2: 0 } as unknown as EtsFit)
-    : fitEts(x, { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 }, { seasonal: () => new Float64Array(0) });
+    : fitEts(x, { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 }, { seasonal: () => new Float64Array(0), optCrit: 'mse' });
   // slope of the line through (0, x0), (1, x1), …
   const tbar = (n - 1) / 2;
   let xbar = 0;

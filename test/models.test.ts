@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { forecastBatch } from '../src/engine/forecast-batch.js';
+import { forecastParallel } from '../src/engine/parallel-forecast.js';
+import { makeBatch } from '../src/engine/series-batch.js';
+import { autoEts, predictEts } from '../src/models/auto-ets.js';
+import { DEFAULT_LEVELS } from '../src/models/contract.js';
+import { MODELS } from '../src/models/registry.js';
+import { fitTheta, predictTheta } from '../src/models/theta.js';
+import { nelderMead } from '../src/numerics/nelder-mead.js';
+import { normalQuantile } from '../src/numerics/normal.js';
+import { REPO } from './helpers.js';
+
+/** Five M4 Weekly training series (Makridakis et al. 2020; ../shared/data/m4-weekly), in the repo as a fixture. */
+const M4 = new Map(
+  readFileSync(join(REPO, 'test/fixtures/m4-weekly-5.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const [id, values] = l.split(',');
+      return [id!, Float64Array.from(values!.split(' ').map(Number))] as const;
+    }),
+);
+// R's datasets::AirPassengers (Box & Jenkins), monthly 1949–1960.
+const AIR = Float64Array.from([
+  112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, 115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140, 145, 150, 178, 163, 172, 178,
+  199, 199, 184, 162, 146, 166, 171, 180, 193, 181, 183, 218, 230, 242, 209, 191, 172, 194, 196, 196, 236, 235, 229, 243, 264, 272, 237, 211, 180, 201,
+  204, 188, 235, 227, 234, 264, 302, 293, 259, 229, 203, 229, 242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278, 284, 277, 317, 313, 318, 374,
+  413, 405, 355, 306, 271, 306, 315, 301, 356, 348, 355, 422, 465, 467, 404, 347, 305, 336, 340, 318, 362, 348, 363, 435, 491, 505, 404, 359, 310, 337,
+  360, 342, 406, 396, 420, 472, 548, 559, 463, 407, 362, 405, 417, 391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432,
+]);
+const series = (name: string): { y: Float64Array; m: number } => (name === 'AirPassengers' ? { y: AIR, m: 12 } : { y: M4.get(name)!, m: 1 });
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!;
+    const d = Math.abs(actual[i]! - e) / Math.max(1e-12, Math.abs(e));
+    assert.ok(d <= rel, `${what}[${i}]: ${actual[i]} vs R ${e} (relative error ${d.toExponential(2)} > ${rel})`);
+  }
+}
+
+test('normalQuantile equals R qnorm', () => {
+  // Rscript -e 'cat(sprintf("%.17g", qnorm(c(0.975, 0.95, 0.75, 0.5, 0.05, 1e-10, 1-1e-12))))'
+  const r = [1.9599639845400536, 1.6448536269514715, 0.67448975019608171, 0, -1.6448536269514726, -6.3613409024040557, 7.0344869100478356];
+  assertClose([0.975, 0.95, 0.75, 0.5, 0.05, 1e-10, 1 - 1e-12].map(normalQuantile), r, 1e-14, 'qnorm');
+});
+
+test('Nelder-Mead follows R optim step for step', () => {
+  // Rscript -e 'r <- optim(c(-1.2,1), function(x) 100*(x[2]-x[1]^2)^2+(1-x[1])^2); print(r$par, digits=15); print(r$value, digits=15); print(r$counts)'
+  const r = nelderMead((x) => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2, [-1.2, 1]);
+  assertClose(r.x, [1.00026013872567, 1.00050599930377], 1e-13, 'par');
+  assertClose([r.value], [8.82524109672275e-8], 1e-12, 'value');
+  assert.equal(r.evaluations, 195);
+});
+
+interface EtsRef {
+  series: string;
+  request: string;
+  method: string;
+  aicc: number;
+  sigma2: number;
+  mean: number[];
+  lower90: number[];
+  upper90: number[];
+}
+
+// Rscript test/reference/ets.R > test/reference/ets.json (R 4.x, forecast 8.x; ets() defaults, forecast(h, level = c(50, 90)))
+const ETS_REF: EtsRef[] = JSON.parse(readFileSync(join(REPO, 'test/reference/ets.json'), 'utf8'));
+
+for (const ref of ETS_REF) {
+  test(`AutoETS matches R ets on ${ref.series}, model ${ref.request}: ${ref.method}`, () => {
+    const { y, m } = series(ref.series);
+    const fit = autoEts(y, m, ref.request === 'AAdM' ? { model: 'MAM', damped: true } : { model: ref.request });
+    const fc = predictEts(fit, ref.mean.length, [0.05, 0.95]);
+    assert.equal(fc.model, ref.method);
+    assertClose([fit.aicc], [ref.aicc], 1e-8, 'AICc');
+    assertClose([fit.sigma2], [ref.sigma2], 1e-6, 'sigma2');
+    // R returns the mean of the forecast distribution for multiplicative seasonal models with a
+    // trend (class 3), shopcast the point forecast: they differ by about σ²
+    const class3 = fit.spec.season === 'M' && fit.spec.trend !== 'N';
+    assertClose(fc.mean, ref.mean, class3 ? 2e-3 : 1e-8, 'mean');
+    // Class 1 and 2: analytic intervals, as R. Seasonal multiplicative: simulated here, R's class-3
+    // approximation in R.
+    const analytic = fit.spec.season !== 'M';
+    assertClose(fc.quantiles[1]!.values, ref.upper90, analytic ? 1e-7 : 2e-2, 'upper 90 %');
+    assertClose(fc.quantiles[0]!.values, ref.lower90, analytic ? 1e-7 : 2e-2, 'lower 90 %');
+  });
+}
+
+// Rscript test/reference/theta.R > test/reference/theta.json (thetaf(x, h, level = c(50, 90)))
+const THETA_REF: { series: string; mean: number[]; lower90: number[]; upper90: number[] }[] = JSON.parse(
+  readFileSync(join(REPO, 'test/reference/theta.json'), 'utf8'),
+);
+for (const ref of THETA_REF) {
+  test(`Theta matches R thetaf on ${ref.series}`, () => {
+    const { y, m } = series(ref.series);
+    const fc = predictTheta(fitTheta(y, m), ref.mean.length, [0.05, 0.95]);
+    assertClose(fc.mean, ref.mean, 1e-7, 'mean');
+    assertClose(fc.quantiles[1]!.values, ref.upper90, 1e-7, 'upper 90 %');
+    assertClose(fc.quantiles[0]!.values, ref.lower90, 1e-7, 'lower 90 %');
+  });
+}
+
+// The shared conformance suite: every registered model, on a seasonal and an erratic series.
+const W7 = M4.get('W7')!.slice(0, 200);
+const SHORT = Float64Array.from([3, 0, 4, 1, 0, 2, 5, 0, 3, 1, 0, 0, 2, 6, 1, 0, 3, 2]);
+for (const [name, entry] of Object.entries(MODELS)) {
+  test(`conformance: ${name}`, () => {
+    for (const [y, m] of [
+      [AIR, 12],
+      [W7, 1],
+      [SHORT, 7],
+    ] as const) {
+      const ctx = { seasonLength: m };
+      let fit: unknown;
+      try {
+        fit = entry.forecaster.fit(y, ctx);
+      } catch (e) {
+        // a model may decline a series (declared fallback), but only with a RangeError saying why
+        assert.ok(e instanceof RangeError && e.message.length > 0, `${name} threw ${String(e)}`);
+        continue;
+      }
+      const fc = entry.forecaster.predict(fit as never, 13, DEFAULT_LEVELS, ctx);
+      assert.equal(fc.mean.length, 13);
+      assert.deepEqual(fc.quantiles.map((q) => q.level), [...DEFAULT_LEVELS]);
+      for (const q of fc.quantiles) assert.equal(q.values.length, 13);
+      for (let t = 0; t < 13; t++) {
+        assert.ok(Number.isFinite(fc.mean[t]!), `${name}: finite mean`);
+        for (let l = 1; l < fc.quantiles.length; l++)
+          assert.ok(fc.quantiles[l]!.values[t]! >= fc.quantiles[l - 1]!.values[t]! - 1e-9, `${name}: quantiles ordered`);
+      }
+      // fitted values: one per observation
+      assert.equal(entry.forecaster.fittedValues(fit as never).length, y.length);
+      // fitting is a pure function: the same data gives the same forecast
+      const again = entry.forecaster.predict(entry.forecaster.fit(y, ctx) as never, 13, DEFAULT_LEVELS, ctx);
+      assert.deepEqual(again.mean, fc.mean);
+    }
+  });
+}
+
+test('the batch engine falls back per series and records why; forecasts are never negative', () => {
+  const batch = makeBatch(['ok', 'short', 'empty', 'gappy', 'neg'], [
+    AIR,
+    [5, 6],
+    [NaN, NaN],
+    [1, 2, NaN, 4, 5, 6, 7, 8, 9, 10],
+    [5, 3, 1, -1, -3, -5, -7, -9, -11, -13],
+  ]);
+  const out = forecastBatch(batch, { model: 'ets', h: 6, levels: DEFAULT_LEVELS, seasonLength: 12, nonNegative: true });
+  assert.equal(out.models[0], 'ETS(M,Ad,M)');
+  const byId = new Map(out.fallbacks.map((f) => [f.id, f]));
+  assert.equal(byId.get('short')!.used, 'naive');
+  assert.match(byId.get('short')!.reason, /ets: autoEts: need at least 4 observations/);
+  assert.equal(byId.get('empty')!.used, 'zero');
+  assert.match(byId.get('gappy')!.reason, /1 missing values carried forward/);
+  assert.ok(out.mean.every((v) => v >= 0 && Number.isFinite(v)));
+  assert.ok(out.quantiles.every((v) => v >= 0 && Number.isFinite(v)));
+});
+
+test('worker threads give the same forecasts as one thread', async () => {
+  const ids = [...M4.keys()];
+  const batch = makeBatch(ids, ids.map((id) => M4.get(id)!.slice(0, 300)));
+  const opts = { model: 'theta', h: 13, levels: DEFAULT_LEVELS, seasonLength: 1, nonNegative: true };
+  const one = forecastBatch(batch, opts);
+  const two = await forecastParallel(batch, opts, 2);
+  assert.deepEqual(two.mean, one.mean);
+  assert.deepEqual(two.quantiles, one.quantiles);
+  assert.deepEqual(two.models, one.models);
+});
