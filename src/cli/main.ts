@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../data/errors.js';
-import { type IngestReport, ingestFiles } from '../pipeline/ingest.js';
-import { type Freq, type WorkspaceSummary, demandSeries, inspectWorkspace } from '../pipeline/inspect.js';
+import { FREQS, type Freq } from '../data/periods.js';
+import { availableParallelism } from 'node:os';
+import type { IngestReport } from '../pipeline/ingest.js';
+import type { WorkspaceSummary } from '../pipeline/inspect.js';
 import type { CleaningRuleCount } from '../store/report.js';
-import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE, Workspace } from '../store/workspace.js';
+import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from '../store/defaults.js';
+import type { Workspace } from '../store/workspace.js';
 import { csvField, fmtInt, fmtNum, table } from './format.js';
 import { makeProgress } from './progress.js';
 
@@ -26,6 +29,8 @@ Usage:
   shopcast ingest <files…> [--map FILE] [--config FILE] [--json]
   shopcast inspect [--top N] [--json]
   shopcast series --sku SKU [--freq day|week] [--json]
+  shopcast forecast [--series FILE] [--freq day|week|…] [--horizon N] [--season-length N]
+                    [--model ets|theta|naive|…] [--as-of DATE] [--threads N] [--out forecasts.csv]
 
 Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}), --memory-limit SIZE (DuckDB's
 buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces).
@@ -60,6 +65,8 @@ async function withWorkspace<T>(values: Parsed['values'], fn: (ws: Workspace) =>
   const memoryLimit = values['memory-limit'] as string;
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit))
     throw new InputError(`--memory-limit must be a size such as 300MB or 2GB, got '${memoryLimit}'`);
+  // DuckDB is loaded only by the commands that use a workspace (it costs ~0.25 s to load).
+  const { Workspace } = await import('../store/workspace.js');
   let ws: Workspace;
   try {
     ws = await Workspace.open(dir, { memoryLimit });
@@ -123,6 +130,7 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
   const { values, positionals } = parse(args, { map: { type: 'string' }, config: { type: 'string' } }, true);
   if (values.help) return help(io);
   const progress = makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
+  const { ingestFiles } = await import('../pipeline/ingest.js');
   const report = await withWorkspace(values, async (ws) => {
     try {
       const r = await ingestFiles(ws, positionals, {
@@ -148,6 +156,7 @@ export async function inspectCommand(args: string[], io: Io = defaultIo): Promis
   if (values.help) return help(io);
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new InputError(`--top must be a whole number, got '${String(values.top)}'`);
+  const { inspectWorkspace } = await import('../pipeline/inspect.js');
   const s = await withWorkspace(values, (ws) => inspectWorkspace(ws, top));
   io.out(values.json ? JSON.stringify(s) + '\n' : describeSummary(s));
   return 0;
@@ -160,7 +169,8 @@ export async function seriesCommand(args: string[], io: Io = defaultIo): Promise
   if (values.sku === undefined) throw new InputError('series: --sku is required');
   const freq = values.freq as string;
   if (freq !== 'day' && freq !== 'week') throw new InputError(`series: --freq must be day or week, got '${freq}'`);
-  const points = await withWorkspace(values, (ws) => demandSeries(ws, values.sku as string, freq as Freq));
+  const { demandSeries } = await import('../pipeline/inspect.js');
+  const points = await withWorkspace(values, (ws) => demandSeries(ws, values.sku as string, freq));
   if (values.json) {
     io.out(JSON.stringify({ sku: values.sku, freq, points }) + '\n');
     return 0;
@@ -180,7 +190,63 @@ function help(io: Io): number {
   return 0;
 }
 
+/** `shopcast forecast`: forecasts.csv for the workspace's SKUs, or for plain series with --series. */
+export async function forecastCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values } = parse(args, {
+    series: { type: 'string' },
+    freq: { type: 'string' },
+    horizon: { type: 'string' },
+    'season-length': { type: 'string' },
+    model: { type: 'string', default: 'ets' },
+    'as-of': { type: 'string' },
+    threads: { type: 'string' },
+    out: { type: 'string', default: 'forecasts.csv' },
+  });
+  if (values.help) return help(io);
+  const freq = (values.freq as string | undefined) ?? (values.series === undefined ? 'day' : undefined);
+  if (freq === undefined || !FREQS.includes(freq as Freq)) throw new InputError(`forecast: --freq must be one of ${FREQS.join(', ')}`);
+  const int = (name: string): number | undefined => {
+    const v = values[name] as string | undefined;
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InputError(`forecast: --${name} must be a whole number ≥ 1, got '${v}'`);
+    return n;
+  };
+  const progress = makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
+  const options = {
+    freq: freq as Freq,
+    model: values.model as string,
+    horizon: int('horizon'),
+    seasonLength: int('season-length'),
+    asOf: values['as-of'] as string | undefined,
+    threads: int('threads') ?? availableParallelism(),
+    out: values.out as string,
+    onProgress: (d: number, t: number) => progress.update(`forecasting ${d}/${t} series`, d / t),
+  };
+  let summary;
+  try {
+    if (values.series !== undefined) {
+      const { forecastSeriesFile } = await import('../pipeline/forecast-series.js');
+      summary = await forecastSeriesFile(values.series as string, options);
+    } else {
+      const { forecastWorkspace } = await import('../pipeline/forecast-workspace.js');
+      summary = await withWorkspace(values, (ws) => forecastWorkspace(ws, options));
+    }
+  } finally {
+    progress.done();
+  }
+  if (values.json) io.out(JSON.stringify(summary) + '\n');
+  else if (options.out !== '-') {
+    const used = Object.entries(summary.models_used).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    io.out(`Forecast ${summary.series} series, ${summary.horizon} ${options.freq}s ahead (season length ${summary.season_length}) → ${summary.out}\n`);
+    io.out(`  models: ${used}\n`);
+    if (summary.fallbacks.length > 0) io.out(`  ${summary.fallbacks.length} series fell back to a simpler model (--json lists them with the reason)\n`);
+  }
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
+  forecast: forecastCommand,
   ingest: ingestCommand,
   inspect: inspectCommand,
   series: seriesCommand,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from './defaults.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
 /** A JSON-shaped row as DuckDB returns it (dates as `YYYY-MM-DD` text, BIGINTs as text). */
@@ -13,15 +14,8 @@ export interface WorkspaceOptions {
   memoryLimit?: string;
 }
 
-/**
- * DuckDB's buffer memory by default. Small on purpose: ingesting and cleaning the 441,521 lines of
- * Online Retail then peaks near 0.7 GB for the whole process instead of 0.8–1.0 GB, for ~0.4 s more
- * (bench/RESULTS.md); larger shops raise it with --memory-limit.
- */
-export const DEFAULT_MEMORY_LIMIT = '300MB';
+export { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE };
 
-/** Default workspace folder, relative to the current directory. */
-export const DEFAULT_WORKSPACE = '.shopcast';
 
 /**
  * A shopcast workspace: a folder holding the embedded DuckDB database `shop.duckdb` with the raw

@@ -1,0 +1,131 @@
+import { type CsvRecord, type CsvSink, isGzipFile, readCsv } from './csv-reader.js';
+import { readFile } from 'node:fs/promises';
+import { InputError } from './errors.js';
+import { normaliseColumnName } from './layouts.js';
+import { type Freq, addPeriods, periodTime, periodsBetween } from './periods.js';
+import { parseNumber, parseTimestamp } from './values.js';
+
+/** Series in long form read into a regular grid: one value per period, NaN where a period is missing. */
+export interface LongSeries {
+  ids: string[];
+  /** time of each series' first period (ms, UTC) */
+  starts: number[];
+  values: Float64Array[];
+  /** whether the dates carried a time of day */
+  withTime: boolean;
+  rejected: { line: number; reason: string }[];
+}
+
+const ID = ['sku', 'id', 'uniqueid', 'series', 'item'];
+const DATE = ['date', 'ds', 'period', 'timestamp', 'time'];
+const VALUE = ['units', 'y', 'value', 'sales', 'demand', 'quantity'];
+const PLAIN = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Reads `sku,date,units` (also `unique_id,ds,y` and similar names) into one regular series per SKU
+ * at frequency `freq`. Rows after `asOf` are left out; a duplicate period sums; dates off the
+ * series' grid are rejected with their line. Series keep the order of their first appearance.
+ */
+export async function readLongSeries(path: string, freq: Freq, asOf?: string): Promise<LongSeries> {
+  let idx = [-1, -1, -1];
+  const rows = new Map<string, { t: number[]; v: number[] }>();
+  const rejected: { line: number; reason: string }[] = [];
+  let withTime = false;
+  const limit = asOf === undefined ? Infinity : periodTime(parseTimestamp(asOf) ?? '');
+  if (Number.isNaN(limit)) throw new InputError(`--as-of: unreadable date '${asOf}'`);
+  // the same dates recur in every series: read each text once
+  const dates = new Map<string, number>();
+  const sink = {
+    header(cols: string[]) {
+      const norm = cols.map(normaliseColumnName);
+      idx = [ID, DATE, VALUE].map((names) => norm.findIndex((c) => names.includes(c)));
+      if (idx.some((i) => i < 0))
+        throw new InputError(`${path}: a series file needs columns sku, date, units (or unique_id, ds, y); columns found: ${cols.join(', ')}`);
+    },
+    record(r: CsvRecord) {
+      const id = r.fields[idx[0]!]!.trim();
+      const dtext = r.fields[idx[1]!]!;
+      let t = dates.get(dtext);
+      if (t === undefined) {
+        const ts = parseTimestamp(dtext);
+        t = ts === undefined ? NaN : periodTime(ts);
+        if (ts !== undefined && !ts.endsWith('00:00:00')) withTime = true;
+        dates.set(dtext, t);
+      }
+      const raw = r.fields[idx[2]!]!.trim();
+      const v = raw === '' || raw === 'NA' ? NaN : PLAIN.test(raw) ? Number(raw) : parseNumber(raw);
+      if (id === '' || Number.isNaN(t) || v === undefined) {
+        rejected.push({ line: r.line, reason: id === '' ? 'empty sku' : Number.isNaN(t) ? 'unparseable date' : 'unparseable number' });
+        return;
+      }
+      if (t > limit) return;
+      let list = rows.get(id);
+      if (list === undefined) rows.set(id, (list = { t: [], v: [] }));
+      list.t.push(t);
+      list.v.push(v);
+    },
+    reject(r: { line: number; reason: string }) {
+      rejected.push({ line: r.line, reason: r.reason });
+    },
+  };
+  if (!(await simpleCsv(path, sink))) await readCsv(path, sink);
+  const ids: string[] = [];
+  const starts: number[] = [];
+  const values: Float64Array[] = [];
+  for (const [id, list] of rows) {
+    let sorted = true;
+    for (let i = 1; i < list.t.length && sorted; i++) sorted = list.t[i]! > list.t[i - 1]!;
+    const order = list.t.map((_, i) => i);
+    if (!sorted) order.sort((a, b) => list.t[a]! - list.t[b]!);
+    const t0 = list.t[order[0]!]!;
+    const n = periodsBetween(t0, list.t[order[order.length - 1]!]!, freq) + 1;
+    if (!Number.isFinite(n)) throw new InputError(`${path}: series '${id}' has dates that are not whole ${freq}s apart`);
+    const y = new Float64Array(n).fill(NaN);
+    for (const i of order) {
+      const k = periodsBetween(t0, list.t[i]!, freq);
+      if (Number.isNaN(k)) throw new InputError(`${path}: series '${id}' has dates that are not whole ${freq}s apart`);
+      y[k] = Number.isNaN(y[k]!) ? list.v[i]! : y[k]! + list.v[i]!;
+    }
+    ids.push(id);
+    starts.push(t0);
+    values.push(y);
+  }
+  return { ids, starts, values, withTime, rejected };
+}
+
+/** The date of period k after the start (k = n for the first forecast period). */
+export function periodAt(start: number, freq: Freq, k: number): number {
+  return addPeriods(start, freq, k);
+}
+
+/**
+ * Fast path for the common plain file: uncompressed, comma-delimited, valid UTF-8, no quotes at
+ * all (so every line is one record). Returns false, having passed nothing to the sink, when the
+ * file is not like that, and the full reader handles it.
+ */
+async function simpleCsv(path: string, sink: CsvSink): Promise<boolean> {
+  if (await isGzipFile(path)) return false;
+  const text = await readFile(path, 'utf8');
+  if (text.includes('"') || text.includes('\uFFFD') || text.length === 0) return false;
+  if (!text.slice(0, text.indexOf('\n') >>> 0).includes(',')) return false;
+  let end = text.indexOf('\n');
+  if (end < 0) end = text.length;
+  const header = text.slice(0, end).replace(/\r$/, '').split(',');
+  const width = header.length;
+  sink.header(header.map((c) => c.trim()), ',');
+  let line = 1;
+  let start = end + 1;
+  while (start < text.length) {
+    let stop = text.indexOf('\n', start);
+    if (stop < 0) stop = text.length;
+    line++;
+    const raw = text.charCodeAt(stop - 1) === 13 ? text.slice(start, stop - 1) : text.slice(start, stop);
+    if (raw.length > 0) {
+      const fields = raw.split(',');
+      if (fields.length === width) sink.record({ line, fields, raw });
+      else sink.reject({ line, reason: `${fields.length < width ? 'missing' : 'too many'} columns: expected ${width}, found ${fields.length}`, raw });
+    }
+    start = stop + 1;
+  }
+  return true;
+}

@@ -1,0 +1,97 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { InputError } from '../data/errors.js';
+import { readLongSeries } from '../data/long-series.js';
+import { FREQ_DEFAULTS, type Freq, addPeriods, formatPeriod } from '../data/periods.js';
+import { type BatchForecast, type Fallback } from '../engine/forecast-batch.js';
+import { forecastParallel } from '../engine/parallel-forecast.js';
+import { makeBatch } from '../engine/series-batch.js';
+import { DEFAULT_LEVELS } from '../models/contract.js';
+import { MODELS } from '../models/registry.js';
+
+export interface ForecastOptions {
+  freq: Freq;
+  model: string;
+  horizon?: number;
+  seasonLength?: number;
+  /** use only data up to this date */
+  asOf?: string;
+  threads?: number;
+  /** where forecasts.csv goes ('-' for standard output) */
+  out: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ForecastSummary {
+  series: number;
+  horizon: number;
+  season_length: number;
+  model: string;
+  /** how many series got each concrete model */
+  models_used: Record<string, number>;
+  fallbacks: Fallback[];
+  rows_rejected: number;
+  out: string;
+}
+
+export interface ForecastInput {
+  ids: string[];
+  starts: number[];
+  values: Float64Array[];
+  withTime: boolean;
+  rejected: number;
+}
+
+export function checkForecastOptions(o: ForecastOptions): { h: number; m: number } {
+  if (MODELS[o.model] === undefined) throw new InputError(`forecast: unknown model '${o.model}' (known: ${Object.keys(MODELS).join(', ')})`);
+  const h = o.horizon ?? FREQ_DEFAULTS[o.freq].horizon;
+  const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
+  if (!Number.isInteger(h) || h < 1) throw new InputError(`forecast: --horizon must be a whole number ≥ 1, got ${h}`);
+  if (!Number.isInteger(m) || m < 1) throw new InputError(`forecast: --season-length must be a whole number ≥ 1, got ${m}`);
+  return { h, m };
+}
+
+const num = (v: number): string => String(Math.round(v * 1e4) / 1e4);
+
+/** Writes the output contract: sku,date,mean,p05,p25,p50,p75,p95,model (DESIGN.md). */
+function writeForecasts(path: string, input: ForecastInput, fc: BatchForecast, freq: Freq): void {
+  const fd = path === '-' ? 1 : openSync(path, 'w');
+  const L = fc.levels.length;
+  const h = fc.h;
+  let buf = `sku,date,mean,${fc.levels.map((l) => `p${String(Math.round(l * 100)).padStart(2, '0')}`).join(',')},model\n`;
+  for (let i = 0; i < input.ids.length; i++) {
+    const n = input.values[i]!.length;
+    const id = /[",\n]/.test(input.ids[i]!) ? `"${input.ids[i]!.replaceAll('"', '""')}"` : input.ids[i]!;
+    for (let t = 0; t < h; t++) {
+      const date = formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime);
+      let row = `${id},${date},${num(fc.mean[i * h + t]!)}`;
+      for (let l = 0; l < L; l++) row += `,${num(fc.quantiles[(i * L + l) * h + t]!)}`;
+      buf += `${row},${fc.models[i]}\n`;
+    }
+    if (buf.length > 1 << 20) {
+      writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  writeSync(fd, buf);
+  if (fd !== 1) closeSync(fd);
+}
+
+/** Forecasts prepared series with the chosen model and writes forecasts.csv. */
+export async function runForecast(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
+  const { h, m } = checkForecastOptions(o);
+  const batch = makeBatch(input.ids, input.values);
+  const fc = await forecastParallel(batch, { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true }, o.threads, o.onProgress);
+  writeForecasts(o.out, input, fc, o.freq);
+  const used: Record<string, number> = {};
+  for (const name of fc.models) used[name] = (used[name] ?? 0) + 1;
+  return { series: input.ids.length, horizon: h, season_length: m, model: o.model, models_used: used, fallbacks: fc.fallbacks, rows_rejected: input.rejected, out: o.out };
+}
+
+/** Forecasts plain series in long form (`sku,date,units`) from a CSV file. */
+export async function forecastSeriesFile(path: string, o: ForecastOptions): Promise<ForecastSummary> {
+  checkForecastOptions(o);
+  const s = await readLongSeries(path, o.freq, o.asOf);
+  if (s.ids.length === 0) throw new InputError(`${path}: no series${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
+  return runForecast({ ...s, rejected: s.rejected.length }, o);
+}
+

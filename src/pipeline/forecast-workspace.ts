@@ -1,0 +1,52 @@
+import { InputError } from '../data/errors.js';
+import { periodTime } from '../data/periods.js';
+import { parseTimestamp } from '../data/values.js';
+import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
+import { type Workspace, sqlString } from '../store/workspace.js';
+import { type ForecastOptions, type ForecastSummary, checkForecastOptions, runForecast } from './forecast-series.js';
+import { loadCleaningConfig } from './ingest.js';
+
+/**
+ * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks, only
+ * complete ones). Closed days count as zero demand, suspected stock-out and missing days as
+ * unknown (the models carry the last value over them).
+ */
+export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
+  checkForecastOptions(o);
+  if (o.freq !== 'day' && o.freq !== 'week') throw new InputError(`forecast: the workspace has daily demand; --freq must be day or week`);
+  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
+  let asOf = 'DATE \'9999-12-31\'';
+  if (o.asOf !== undefined) {
+    const ts = parseTimestamp(o.asOf);
+    if (ts === undefined) throw new InputError(`--as-of: unreadable date '${o.asOf}'`);
+    asOf = `DATE ${sqlString(ts.slice(0, 10))}`;
+  }
+  const value = `CASE WHEN closed THEN 0 WHEN stockout OR missing THEN NULL ELSE units END`;
+  const sql =
+    o.freq === 'day'
+      ? `SELECT sku, date::VARCHAR AS period, ${value} AS v FROM daily_demand WHERE date <= ${asOf} ORDER BY sku, date`
+      : `SELECT sku, period::VARCHAR AS period, v FROM (
+           SELECT sku, date_trunc('week', date)::DATE AS period, CASE WHEN count(v) = 0 THEN NULL ELSE sum(v) END AS v,
+             max(date) AS last_day, count(*) AS days
+           FROM (SELECT sku, date, ${value} AS v FROM daily_demand WHERE date <= ${asOf}) GROUP BY sku, period)
+         WHERE period + INTERVAL 6 DAY <= (SELECT least(max(date), ${asOf}) FROM daily_demand) ORDER BY sku, period`;
+  const rows = await ws.all(sql);
+  const ids: string[] = [];
+  const starts: number[] = [];
+  const values: Float64Array[] = [];
+  let cur: number[] = [];
+  for (let i = 0; i <= rows.length; i++) {
+    const r = rows[i];
+    if (i === rows.length || r!['sku'] !== ids[ids.length - 1]) {
+      if (ids.length > 0) values.push(Float64Array.from(cur));
+      if (i === rows.length) break;
+      ids.push(r!['sku'] as string);
+      starts.push(periodTime(r!['period'] as string));
+      cur = [];
+    }
+    const v = r!['v'];
+    cur.push(v === null ? NaN : (v as number));
+  }
+  if (ids.length === 0) throw new InputError(`forecast: the workspace has no demand${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
+  return runForecast({ ids, starts, values, withTime: false, rejected: 0 }, o);
+}
