@@ -237,7 +237,8 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
   }
   if (values.json) io.out(JSON.stringify(summary) + '\n');
   else if (options.out !== '-') {
-    const used = Object.entries(summary.models_used).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    const ranked = Object.entries(summary.models_used).sort((a, b) => b[1] - a[1]);
+    const used = ranked.slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ') + (ranked.length > 6 ? `, ${ranked.length - 6} more` : '');
     io.out(`Forecast ${summary.series} series, ${summary.horizon} ${options.freq}s ahead (season length ${summary.season_length}) → ${summary.out}\n`);
     io.out(`  models: ${used}\n`);
     if (summary.fallbacks.length > 0) io.out(`  ${summary.fallbacks.length} series fell back to a simpler model (--json lists them with the reason)\n`);

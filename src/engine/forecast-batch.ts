@@ -7,6 +7,7 @@
 import { mulberry32, normalSource } from '../numerics/random.js';
 import type { Forecast } from '../models/contract.js';
 import { MODELS, type ModelEntry } from '../models/registry.js';
+import { autoForecast } from './auto-choice.js';
 import { type SeriesBatch, seriesView } from './series-batch.js';
 
 export interface BatchOptions {
@@ -58,6 +59,16 @@ function forecastOne(y: Float64Array, opts: BatchOptions, normal: () => number):
   const reasons: string[] = [];
   const { y: series, filled } = fillMissing(y);
   if (filled > 0) reasons.push(`${filled} missing values carried forward`);
+  if (name === 'auto') {
+    try {
+      if (series.length === 0) throw new RangeError('no observations');
+      const fc = autoForecast(series, opts.h, opts.levels, { seasonLength: opts.seasonLength, normal });
+      return { fc, fallback: filled === 0 ? undefined : { used: 'auto', reason: reasons.join('; ') } };
+    } catch (e) {
+      reasons.push(`auto: ${(e as Error).message}`);
+      name = 'naive';
+    }
+  }
   while (name !== undefined) {
     const entry: ModelEntry | undefined = MODELS[name];
     if (entry === undefined) throw new RangeError(`forecastBatch: unknown model '${name}'`);

@@ -42,7 +42,8 @@ export interface ForecastInput {
 }
 
 export function checkForecastOptions(o: ForecastOptions): { h: number; m: number } {
-  if (MODELS[o.model] === undefined) throw new InputError(`forecast: unknown model '${o.model}' (known: ${Object.keys(MODELS).join(', ')})`);
+  if (MODELS[o.model] === undefined && o.model !== 'auto')
+    throw new InputError(`forecast: unknown model '${o.model}' (known: auto, ${Object.keys(MODELS).join(', ')})`);
   const h = o.horizon ?? FREQ_DEFAULTS[o.freq].horizon;
   const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
   if (!Number.isInteger(h) || h < 1) throw new InputError(`forecast: --horizon must be a whole number ≥ 1, got ${h}`);
