@@ -105,6 +105,44 @@ for (const ref of THETA_REF) {
   });
 }
 
+// Five car-part demand series (Hyndman's expsmooth data, ../shared/data/carparts), trailing NaN = not observed.
+const CARPARTS = new Map(
+  readFileSync(join(REPO, 'test/fixtures/carparts-5.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const [id, values] = l.split(',');
+      return [id!, Float64Array.from(values!.split(' ').map(Number).filter((v) => !Number.isNaN(v)))] as const;
+    }),
+);
+
+// Rscript test/reference/croston.R > test/reference/croston.json (croston(x, h = 12, alpha = 0.1)$mean[1])
+const CROSTON_REF: { series: string; mean: number }[] = JSON.parse(readFileSync(join(REPO, 'test/reference/croston.json'), 'utf8'));
+test('Croston matches R croston on car-part series', () => {
+  for (const ref of CROSTON_REF) {
+    const fc = MODELS['croston']!.forecaster;
+    const out = fc.predict(fc.fit(CARPARTS.get(ref.series)!, { seasonLength: 12 }), 12, DEFAULT_LEVELS, { seasonLength: 12 });
+    assertClose([out.mean[0]!], [ref.mean], 1e-10, `croston ${ref.series}`);
+    assert.ok(out.quantiles.every((q) => q.values.every((v) => v >= 0)), 'quantiles never negative');
+  }
+});
+
+test('SBA is Croston times (1 − α/2); TSB decays while nothing sells', () => {
+  const y = CARPARTS.get('21054794')!;
+  const ctx = { seasonLength: 12 };
+  const c = MODELS['croston']!.forecaster;
+  const sba = MODELS['sba']!.forecaster;
+  const cf = c.predict(c.fit(y, ctx), 1, [0.5], ctx).mean[0]!;
+  const sf = sba.predict(sba.fit(y, ctx), 1, [0.5], ctx).mean[0]!;
+  assertClose([sf], [cf * 0.95], 1e-12, 'SBA');
+  const tsb = MODELS['tsb']!.forecaster;
+  const withZeros = Float64Array.from([...y, ...new Array(12).fill(0)]);
+  const before = tsb.predict(tsb.fit(y, ctx), 1, [0.5], ctx).mean[0]!;
+  const after = tsb.predict(tsb.fit(withZeros, ctx), 1, [0.5], ctx).mean[0]!;
+  assert.ok(after < before, `TSB after a year without demand (${after}) is below before (${before})`);
+});
+
 // The shared conformance suite: every registered model, on a seasonal and an erratic series.
 const W7 = M4.get('W7')!.slice(0, 200);
 const SHORT = Float64Array.from([3, 0, 4, 1, 0, 2, 5, 0, 3, 1, 0, 0, 2, 6, 1, 0, 3, 2]);

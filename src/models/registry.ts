@@ -2,7 +2,10 @@
  * The forecasters by name, as `--model` names them. Each entry also names its fallback, used by
  * the engine when a series cannot be fitted (too short, constant, missing values…).
  */
+import { adidaForecaster, imapaForecaster } from './adida.js';
 import { autoEtsForecaster } from './auto-ets.js';
+import { crostonForecaster } from './croston.js';
+import { tsbForecaster } from './tsb.js';
 import type { Forecaster } from './contract.js';
 import { driftForecaster } from './random-walk-drift.js';
 import { historicAverageForecaster } from './historic-average.js';
@@ -37,6 +40,12 @@ export const MODELS: Record<string, ModelEntry> = {
   'holt-winters': entry(autoEtsForecaster({ model: 'AAA', damped: false, optCrit: 'mse' }, 'holt-winters') as Forecaster<never>, 'holt', 'Holt-Winters additive, ETS(A,A,A)'),
   ets: entry(autoEtsForecaster({}, 'ets') as Forecaster<never>, 'naive', 'AutoETS: every ETS model, best AICc'),
   theta: entry(thetaForecaster as Forecaster<never>, 'naive', 'the standard Theta method (R thetaf)'),
+  croston: entry(crostonForecaster('classic', 'croston') as Forecaster<never>, 'mean', "Croston's method, alpha 0.1 (R croston)"),
+  'croston-optimized': entry(crostonForecaster('optimized', 'croston-optimized') as Forecaster<never>, 'croston', 'Croston with optimised smoothing'),
+  sba: entry(crostonForecaster('sba', 'sba') as Forecaster<never>, 'croston', 'Syntetos-Boylan approximation'),
+  tsb: entry(tsbForecaster as Forecaster<never>, 'croston', 'Teunter-Syntetos-Babai'),
+  adida: entry(adidaForecaster as Forecaster<never>, 'croston', 'aggregate-disaggregate intermittent demand'),
+  imapa: entry(imapaForecaster as Forecaster<never>, 'adida', 'multiple aggregation levels (IMAPA)'),
 };
 
 export function modelNames(): string[] {

@@ -1,0 +1,51 @@
+/**
+ * TSB (Teunter, Syntetos & Babai 2011): the probability of a demand is smoothed every period
+ * (so it decays while nothing sells, unlike Croston), the size only when a demand occurs; the
+ * forecast is probability × size. Both smoothing constants are chosen on a grid by the in-sample
+ * one-step squared error.
+ */
+import type { Forecaster } from './contract.js';
+import { checkDemand, empiricalQuantiles } from './intermittent-common.js';
+
+export interface TsbFit { level: number; fitted: Float64Array; y: Float64Array; alphaP: number; alphaZ: number }
+
+function run(y: Float64Array, aP: number, aZ: number, fitted?: Float64Array): { sse: number; level: number } {
+  let first = 0;
+  while (first < y.length && y[first]! <= 0) first++;
+  let p = first < y.length ? 1 / (first + 1) : 0;
+  let z = first < y.length ? y[first]! : 0;
+  let sse = 0;
+  for (let t = 0; t < y.length; t++) {
+    const f = p * z;
+    if (fitted !== undefined) fitted[t] = f;
+    if (t > first) sse += (y[t]! - f) ** 2;
+    const d = y[t]! > 0 ? 1 : 0;
+    p += aP * (d - p);
+    if (d === 1) z += aZ * (y[t]! - z);
+  }
+  return { sse, level: p * z };
+}
+
+export function fitTsb(y: Float64Array): TsbFit {
+  checkDemand('tsb', y);
+  let best = { sse: Infinity, aP: 0.1, aZ: 0.1 };
+  for (const aP of [0.02, 0.05, 0.1, 0.15, 0.2, 0.3])
+    for (const aZ of [0.02, 0.05, 0.1, 0.15, 0.2, 0.3]) {
+      const r = run(y, aP, aZ);
+      if (r.sse < best.sse) best = { sse: r.sse, aP, aZ };
+    }
+  const fitted = new Float64Array(y.length);
+  const r = run(y, best.aP, best.aZ, fitted);
+  return { level: r.level, fitted, y, alphaP: best.aP, alphaZ: best.aZ };
+}
+
+export const tsbForecaster: Forecaster<TsbFit> = {
+  name: 'tsb',
+  capabilities: { intervals: 'empirical', missing: false, minLength: 1, seasonal: false },
+  fit: (y) => fitTsb(y),
+  fittedValues: (fit) => fit.fitted,
+  predict(fit, h, levels) {
+    const mean = new Float64Array(h).fill(fit.level);
+    return { mean, quantiles: empiricalQuantiles(fit.y, fit.fitted, mean, levels), model: 'TSB' };
+  },
+};
