@@ -1,5 +1,6 @@
 /**
- * The engine's own choice per series: candidate models are backtested on the last h observations
+ * The engine's own choice per series: candidate models (ETS, Theta and damped trend; for
+ * intermittent demand TSB, ADIDA and IMAPA) are backtested on the last h observations
  * (one rolling origin), and the series gets whichever does best out of sample among each candidate
  * alone, the mean of all candidates, and the mean of the best two (forecast combination: Bates &
  * Granger 1969; Makridakis et al. 2020 on M4). Quantiles of an ensemble are the means of the
@@ -9,6 +10,15 @@ import type { Forecast, FitContext } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
 
 export const AUTO_CANDIDATES: readonly string[] = ['ets', 'theta', 'damped'];
+/** Candidates for intermittent series (average inter-demand interval ≥ 1.32: Syntetos, Boylan & Croston 2005). */
+export const INTERMITTENT_CANDIDATES: readonly string[] = ['tsb', 'adida', 'imapa'];
+
+/** Average interval between non-zero values (ADI); Infinity without any. */
+export function averageDemandInterval(y: Float64Array): number {
+  let count = 0;
+  for (let i = 0; i < y.length; i++) if (y[i]! > 0) count++;
+  return count === 0 ? Infinity : y.length / count;
+}
 
 function run(name: string, y: Float64Array, h: number, levels: readonly number[], ctx: FitContext): Forecast | undefined {
   const entry = MODELS[name]!;
@@ -41,8 +51,11 @@ function average(members: Forecast[], levels: readonly number[], h: number): { m
 }
 
 /** Forecasts one series by the backtested choice; throws RangeError when no candidate fits. */
-export function autoForecast(y: Float64Array, h: number, levels: readonly number[], ctx: FitContext, candidates = AUTO_CANDIDATES): Forecast {
+export function autoForecast(y: Float64Array, h: number, levels: readonly number[], ctx: FitContext, given?: readonly string[]): Forecast {
   const n = y.length;
+  let nonNegative = true;
+  for (let i = 0; i < n && nonNegative; i++) nonNegative = y[i]! >= 0;
+  const candidates = given ?? (nonNegative && averageDemandInterval(y) >= 1.32 ? INTERMITTENT_CANDIDATES : AUTO_CANDIDATES);
   // options: single candidates, the mean of all, the mean of the best two (by backtest)
   let chosen: string[] = [...candidates];
   if (n >= 2 * h + 8) {

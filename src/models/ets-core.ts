@@ -8,7 +8,7 @@
  */
 import { mean } from '../numerics/summation.js';
 import { nelderMead } from '../numerics/nelder-mead.js';
-import { maxPolynomialRootModulus } from '../numerics/polynomial.js';
+import { rootsInsideCircle } from '../numerics/polynomial.js';
 
 export type ErrorType = 'A' | 'M';
 export type TrendType = 'N' | 'A' | 'M';
@@ -256,7 +256,8 @@ export function admissible(alpha: number, beta: number, gamma: number, phi: numb
     for (let k = 2; k < m; k++) P[k] = alpha + be - alpha * ph;
     P[m] = alpha + be - ph;
     P[m + 1] = 1;
-    if (maxPolynomialRootModulus(P) > 1 + 1e-10) return false;
+    // R: max(abs(polyroot(P))) > 1 + 1e-10 is not admissible
+    if (!rootsInsideCircle(P, 1 + 1e-10)) return false;
   }
   return true;
 }

@@ -1,59 +1,32 @@
 /**
- * Largest modulus of the roots of the polynomial c0 + c1·z + … + cn·zⁿ (coefficients lowest
- * degree first, cn ≠ 0), by the Durand–Kerner (Weierstrass) simultaneous iteration
- * (Kerner 1966). O(iterations · n²); fine for the small degrees of ETS admissibility checks.
+ * Whether every root of c0 + c1·z + … + cn·zⁿ (real coefficients, lowest degree first) lies
+ * strictly inside the circle |z| < radius: the Schur–Cohn–Jury test (Jury 1964), done on the
+ * polynomial rescaled to the unit circle. At each step the constant term must be smaller in
+ * magnitude than the leading one, and the polynomial is reduced by one degree:
+ * b_j = a_k·a_{j+1} − a_0·a_{k−1−j}. O(n²), no iterations, exact up to rounding.
  */
-export function maxPolynomialRootModulus(coef: ArrayLike<number>): number {
+export function rootsInsideCircle(coef: ArrayLike<number>, radius = 1): boolean {
   let n = coef.length - 1;
   while (n > 0 && coef[n] === 0) n--;
-  if (n < 1) return 0;
-  const lead = coef[n]!;
-  const a = new Float64Array(n + 1);
-  for (let i = 0; i <= n; i++) a[i] = coef[i]! / lead;
-  // starting points on a circle of radius bounded by Cauchy's bound, at an irrational angle
-  let bound = 0;
-  for (let i = 0; i < n; i++) bound = Math.max(bound, Math.abs(a[i]!));
-  const r0 = 1 + bound;
-  const re = new Float64Array(n);
-  const im = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const ang = (2 * Math.PI * k) / n + 0.4;
-    re[k] = r0 * Math.cos(ang);
-    im[k] = r0 * Math.sin(ang);
+  if (n < 1) return true;
+  let a = new Float64Array(n + 1);
+  let scale = 1;
+  for (let k = 0; k <= n; k++) {
+    a[k] = coef[k]! * scale;
+    scale *= radius;
   }
-  for (let iter = 0; iter < 500; iter++) {
-    let change = 0;
-    for (let k = 0; k < n; k++) {
-      // p(z_k) by Horner
-      let pr = 1;
-      let pi = 0;
-      for (let i = n - 1; i >= 0; i--) {
-        const tr = pr * re[k]! - pi * im[k]! + a[i]!;
-        pi = pr * im[k]! + pi * re[k]!;
-        pr = tr;
-      }
-      // Π (z_k − z_j)
-      let dr = 1;
-      let di = 0;
-      for (let j = 0; j < n; j++) {
-        if (j === k) continue;
-        const xr = re[k]! - re[j]!;
-        const xi = im[k]! - im[j]!;
-        const tr = dr * xr - di * xi;
-        di = dr * xi + di * xr;
-        dr = tr;
-      }
-      const den = dr * dr + di * di;
-      if (den === 0) continue;
-      const qr = (pr * dr + pi * di) / den;
-      const qi = (pi * dr - pr * di) / den;
-      re[k] = re[k]! - qr;
-      im[k] = im[k]! - qi;
-      change = Math.max(change, Math.hypot(qr, qi));
-    }
-    if (change < 1e-14 * r0) break;
+  for (let k = n; k >= 1; k--) {
+    const a0 = a[0]!;
+    const ak = a[k]!;
+    if (!(Math.abs(a0) < Math.abs(ak))) return false;
+    const b = new Float64Array(k);
+    for (let j = 0; j < k; j++) b[j] = ak * a[j + 1]! - a0 * a[k - 1 - j]!;
+    // keep the numbers in range: the test only depends on ratios
+    let big = 0;
+    for (let j = 0; j < k; j++) big = Math.max(big, Math.abs(b[j]!));
+    if (big === 0) return false;
+    for (let j = 0; j < k; j++) b[j] = b[j]! / big;
+    a = b;
   }
-  let max = 0;
-  for (let k = 0; k < n; k++) max = Math.max(max, Math.hypot(re[k]!, im[k]!));
-  return max;
+  return true;
 }
