@@ -1,0 +1,114 @@
+/**
+ * Online Retail daily benchmark (issue #3): every SKU's daily demand forecast from the workspace
+ * as of 2011-10-07, h = 28, scored on the following 28 days (2011-10-08 … 2011-11-04) with the
+ * revenue-weighted RMSSE and scaled pinball loss of the M5 competition (bottom level: one series
+ * per SKU; weights = each SKU's revenue in the 28 days up to the forecast origin; scales from the
+ * SKU's open days since its first sale; days the shop was closed are not scored).
+ *   npm run bench:online-retail [-- --models snaive,window-average,ets,theta,auto]
+ * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Workspace } from '../src/store/workspace.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
+const out = join(repo, 'bench/out');
+const { values } = parseArgs({ options: { models: { type: 'string', default: 'snaive,window-average,ets,theta,tsb,auto' } } });
+if (!existsSync(data)) {
+  console.log(`bench:online-retail: ${data} is absent (the shared data sets are not on this machine); nothing measured.`);
+  process.exit(0);
+}
+mkdirSync(out, { recursive: true });
+const AS_OF = '2011-10-07';
+const H = 28;
+const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
+const bin = join(repo, 'bin/shopcast');
+const wsDir = mkdtempSync(join(tmpdir(), 'shopcast-or-'));
+try {
+  const ing = spawnSync(process.execPath, [bin, 'ingest', data, '--workspace', wsDir, '--json'], { encoding: 'utf8' });
+  if (ing.status !== 0) throw new Error(ing.stderr);
+
+  // actuals, scales and weights straight from the workspace
+  const ws = await Workspace.open(wsDir);
+  const actualRows = await ws.all(`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > DATE '${AS_OF}' ORDER BY sku, date`);
+  const trainRows = await ws.all(`SELECT sku, units FROM daily_demand WHERE date <= DATE '${AS_OF}' AND NOT closed ORDER BY sku, date`);
+  const weightRows = await ws.all(`SELECT sku, sum(revenue)::DOUBLE AS w FROM daily_demand WHERE date > DATE '${AS_OF}' - INTERVAL 28 DAY AND date <= DATE '${AS_OF}' GROUP BY sku`);
+  ws.close();
+  const actual = new Map<string, Map<string, number>>();
+  for (const r of actualRows) {
+    const m = actual.get(r['sku'] as string) ?? actual.set(r['sku'] as string, new Map()).get(r['sku'] as string)!;
+    m.set(r['d'] as string, r['units'] === null ? NaN : (r['units'] as number));
+  }
+  const train = new Map<string, number[]>();
+  for (const r of trainRows) (train.get(r['sku'] as string) ?? train.set(r['sku'] as string, []).get(r['sku'] as string)!).push((r['units'] as number) ?? 0);
+  const weight = new Map(weightRows.map((r) => [r['sku'] as string, r['w'] as number]));
+
+  const scale = (ys: number[], squared: boolean): number => {
+    let s = 0;
+    for (let i = 1; i < ys.length; i++) s += squared ? (ys[i]! - ys[i - 1]!) ** 2 : Math.abs(ys[i]! - ys[i - 1]!);
+    return ys.length > 1 ? s / (ys.length - 1) : 0;
+  };
+
+  const results: Record<string, number | string>[] = [];
+  for (const model of values.models!.split(',')) {
+    const file = join(out, `online-retail-${model}.csv`);
+    const t = process.hrtime.bigint();
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'forecast', '--workspace', wsDir, '--freq', 'day', '--horizon', String(H), '--season-length', '7', '--as-of', AS_OF, '--model', model, '--out', file],
+      { encoding: 'utf8' },
+    );
+    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+    if (r.status !== 0) throw new Error(`forecast --model ${model}: ${r.stderr}`);
+    // sku → date → [mean, q05 … q95]
+    const fc = new Map<string, Map<string, number[]>>();
+    for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+      const f = line.split(',');
+      const m = fc.get(f[0]!) ?? fc.set(f[0]!, new Map()).get(f[0]!)!;
+      m.set(f[1]!, f.slice(2, 8).map(Number));
+    }
+    let wsum = 0;
+    let wrmsse = 0;
+    let wspl = 0;
+    let scored = 0;
+    for (const [sku, days] of actual) {
+      const w = weight.get(sku) ?? 0;
+      const ys = train.get(sku);
+      const f = fc.get(sku);
+      if (w <= 0 || ys === undefined || f === undefined) continue;
+      const s2 = scale(ys, true);
+      const s1 = scale(ys, false);
+      if (s2 === 0 || s1 === 0) continue;
+      let se = 0;
+      let pl = 0;
+      let n = 0;
+      for (const [d, y] of days) {
+        if (Number.isNaN(y)) continue; // the shop was closed
+        const row = f.get(d);
+        if (row === undefined) continue;
+        se += (y - row[0]!) ** 2;
+        LEVELS.forEach((tau, l) => {
+          const q = row[l + 1]!;
+          pl += (y >= q ? tau * (y - q) : (1 - tau) * (q - y)) / LEVELS.length;
+        });
+        n++;
+      }
+      if (n === 0) continue;
+      wrmsse += w * Math.sqrt(se / n / s2);
+      wspl += (w * (pl / n)) / s1;
+      wsum += w;
+      scored++;
+    }
+    results.push({ model, wrmsse: wrmsse / wsum, wspl: wspl / wsum, skus: scored, seconds });
+    console.log(`${model}: WRMSSE ${(wrmsse / wsum).toFixed(4)} WSPL ${(wspl / wsum).toFixed(4)} over ${scored} SKUs, ${seconds.toFixed(1)} s`);
+  }
+  writeFileSync(join(out, 'online-retail.json'), JSON.stringify({ as_of: AS_OF, horizon: H, results }, null, 2) + '\n');
+  console.log('written to bench/out/online-retail.json');
+} finally {
+  rmSync(wsDir, { recursive: true, force: true });
+}
