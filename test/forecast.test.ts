@@ -117,3 +117,36 @@ test('shopcast forecast on the workspace forecasts every SKU of the sample shop'
     cleanup();
   }
 });
+
+test('backtest scores each model on rolling origins with data before each origin only', async () => {
+  const { backtest } = await import('../src/engine/backtest.js');
+  const { makeBatch } = await import('../src/engine/series-batch.js');
+  // a straight line: drift is exact out of sample, naive lags behind by 1, 2, … steps
+  const line = Float64Array.from({ length: 60 }, (_, i) => 10 + 2 * i);
+  const rows = await backtest(
+    makeBatch(['line'], [line]),
+    { models: ['drift', 'naive'], h: 6, origins: 3, seasonLength: 1, levels: DEFAULT_LEVELS, threads: 1 },
+    () => 0,
+  );
+  assert.deepEqual(rows.map((r) => r.model), ['drift', 'naive']);
+  assert.equal(rows[0]!.forecasts, 3);
+  assert.ok(rows[0]!.mase < 1e-9, `drift is exact: MASE ${rows[0]!.mase}`);
+  // naive misses by 2, 4, …, 12 against an in-sample naive MAE of 2: MASE = mean(1 … 6) = 3.5
+  assert.ok(Math.abs(rows[1]!.mase - 3.5) < 1e-9, `naive MASE ${rows[1]!.mase}`);
+  assert.ok(rows[1]!.bias < 0);
+});
+
+test('shopcast backtest prints one row per model', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const rows = ['sku,date,units'];
+    for (let k = 0; k < 80; k++) rows.push(`S,${formatPeriod(addPeriods(periodTime('2023-01-02'), 'week', k), false)},${50 + (k % 5)}`);
+    const r = shopcast(['backtest', '--series', writeText(dir, 's.csv', rows.join('\n')), '--freq', 'week', '--horizon', '4', '--models', 'naive,theta', '--json', '--threads', '1']);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out);
+    assert.deepEqual(out.map((x: { model: string }) => x.model), ['naive', 'theta']);
+    assert.equal(out[0].forecasts, 3);
+  } finally {
+    cleanup();
+  }
+});

@@ -31,6 +31,7 @@ Usage:
   shopcast series --sku SKU [--freq day|week] [--json]
   shopcast forecast [--series FILE] [--freq day|week|…] [--horizon N] [--season-length N]
                     [--model ets|theta|naive|…] [--as-of DATE] [--threads N] [--out forecasts.csv]
+  shopcast backtest [--series FILE] [--freq …] [--horizon N] [--origins 3] [--models a,b,c] [--json]
 
 Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}), --memory-limit SIZE (DuckDB's
 buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces).
@@ -246,7 +247,77 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
   return 0;
 }
 
+/** `shopcast backtest`: per-model accuracy over rolling origins, for the workspace or --series. */
+export async function backtestCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values } = parse(args, {
+    series: { type: 'string' },
+    freq: { type: 'string' },
+    horizon: { type: 'string' },
+    'season-length': { type: 'string' },
+    models: { type: 'string', default: 'naive,snaive,theta,ets,auto' },
+    origins: { type: 'string', default: '3' },
+    'as-of': { type: 'string' },
+    threads: { type: 'string' },
+  });
+  if (values.help) return help(io);
+  const freq = ((values.freq as string | undefined) ?? (values.series === undefined ? 'day' : undefined)) as Freq | undefined;
+  if (freq === undefined || !FREQS.includes(freq)) throw new InputError(`backtest: --freq must be one of ${FREQS.join(', ')}`);
+  const int = (name: string, dflt: number): number => {
+    const v = values[name] as string | undefined;
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InputError(`backtest: --${name} must be a whole number ≥ 1, got '${v}'`);
+    return n;
+  };
+  const { FREQ_DEFAULTS } = await import('../data/periods.js');
+  const { MODELS } = await import('../models/registry.js');
+  const models = (values.models as string).split(',').map((m) => m.trim()).filter((m) => m !== '');
+  for (const m of models) if (m !== 'auto' && MODELS[m] === undefined) throw new InputError(`backtest: unknown model '${m}'`);
+  let input;
+  if (values.series !== undefined) {
+    const { readLongSeries } = await import('../data/long-series.js');
+    input = await readLongSeries(values.series as string, freq, values['as-of'] as string | undefined);
+  } else {
+    const { workspaceSeries } = await import('../pipeline/forecast-workspace.js');
+    input = await withWorkspace(values, (ws) => workspaceSeries(ws, freq, values['as-of'] as string | undefined));
+  }
+  const { backtest } = await import('../engine/backtest.js');
+  const { makeBatch } = await import('../engine/series-batch.js');
+  const { DEFAULT_LEVELS } = await import('../models/contract.js');
+  const progress = makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
+  let rows;
+  try {
+    rows = await backtest(
+      makeBatch(input.ids, input.values),
+      {
+        models,
+        h: int('horizon', FREQ_DEFAULTS[freq].horizon),
+        origins: int('origins', 3),
+        seasonLength: int('season-length', FREQ_DEFAULTS[freq].seasonLength),
+        levels: DEFAULT_LEVELS,
+        threads: int('threads', availableParallelism()),
+        onProgress: progress.update,
+      },
+      () => performance.now(),
+    );
+  } finally {
+    progress.done();
+  }
+  if (values.json) io.out(JSON.stringify(rows) + '\n');
+  else
+    io.out(
+      table(
+        ['model', 'forecasts', 'MASE', 'RMSSE', 'sMAPE', 'WAPE', 'bias', 'scaled pinball', 'coverage p05–p95', 'seconds'],
+        rows.map((r) => [r.model, r.forecasts, r4(r.mase), r4(r.rmsse), r4(r.smape), r4(r.wape), r4(r.bias), r4(r.scaled_pinball), r4(r.coverage), r4(r.seconds)]),
+      ) + '\n',
+    );
+  return 0;
+}
+
+const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+
 const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
+  backtest: backtestCommand,
   forecast: forecastCommand,
   ingest: ingestCommand,
   inspect: inspectCommand,

@@ -3,7 +3,7 @@ import { periodTime } from '../data/periods.js';
 import { parseTimestamp } from '../data/values.js';
 import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
 import { type Workspace, sqlString } from '../store/workspace.js';
-import { type ForecastOptions, type ForecastSummary, checkForecastOptions, runForecast } from './forecast-series.js';
+import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkForecastOptions, runForecast } from './forecast-series.js';
 import { loadCleaningConfig } from './ingest.js';
 
 /**
@@ -13,7 +13,13 @@ import { loadCleaningConfig } from './ingest.js';
  */
 export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
   checkForecastOptions(o);
-  if (o.freq !== 'day' && o.freq !== 'week') throw new InputError(`forecast: the workspace has daily demand; --freq must be day or week`);
+  return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
+}
+
+/** The workspace's demand series per SKU, daily or in complete Monday weeks, up to `asOf`. */
+export async function workspaceSeries(ws: Workspace, freq: ForecastOptions['freq'], asOfText?: string): Promise<ForecastInput> {
+  const o = { freq, asOf: asOfText };
+  if (o.freq !== 'day' && o.freq !== 'week') throw new InputError(`the workspace has daily demand; --freq must be day or week`);
   if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
   let asOf = 'DATE \'9999-12-31\'';
   if (o.asOf !== undefined) {
@@ -47,6 +53,6 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
     const v = r!['v'];
     cur.push(v === null ? NaN : (v as number));
   }
-  if (ids.length === 0) throw new InputError(`forecast: the workspace has no demand${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
-  return runForecast({ ids, starts, values, withTime: false, rejected: 0 }, o);
+  if (ids.length === 0) throw new InputError(`the workspace has no demand${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
+  return { ids, starts, values, withTime: false, rejected: 0 };
 }
