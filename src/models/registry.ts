@@ -3,6 +3,7 @@
  * the engine when a series cannot be fitted (too short, constant, missing values…).
  */
 import { adidaForecaster, imapaForecaster } from './adida.js';
+import { autoArimaForecaster } from './auto-arima.js';
 import { autoEtsForecaster } from './auto-ets.js';
 import { crostonForecaster } from './croston.js';
 import { tsbForecaster } from './tsb.js';
@@ -40,6 +41,7 @@ export const MODELS: Record<string, ModelEntry> = {
   'holt-winters': entry(autoEtsForecaster({ model: 'AAA', damped: false, optCrit: 'mse' }, 'holt-winters') as Forecaster<never>, 'holt', 'Holt-Winters additive, ETS(A,A,A)'),
   ets: entry(autoEtsForecaster({}, 'ets') as Forecaster<never>, 'naive', 'AutoETS: every ETS model, best AICc'),
   theta: entry(thetaForecaster as Forecaster<never>, 'naive', 'the standard Theta method (R thetaf)'),
+  arima: entry(autoArimaForecaster() as Forecaster<never>, 'naive', 'AutoARIMA: KPSS differencing, stepwise AICc search (R auto.arima, non-seasonal)'),
   croston: entry(crostonForecaster('classic', 'croston') as Forecaster<never>, 'mean', "Croston's method, alpha 0.1 (R croston)"),
   'croston-optimized': entry(crostonForecaster('optimized', 'croston-optimized') as Forecaster<never>, 'croston', 'Croston with optimised smoothing'),
   sba: entry(crostonForecaster('sba', 'sba') as Forecaster<never>, 'croston', 'Syntetos-Boylan approximation'),

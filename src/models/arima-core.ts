@@ -1,0 +1,409 @@
+/**
+ * Non-seasonal ARIMA(p, d, q) with an optional constant (the mean when d = 0, the drift when
+ * d = 1), fitted as R's stats::arima fits it (Box & Jenkins; Brockwell & Davis 2016, ch. 5):
+ * conditional sum of squares (CSS) for quick fits, exact Gaussian likelihood by the Kalman filter
+ * for the final one (Harvey 1989; stationary initial covariance from the Lyapunov equation),
+ * forecasts with ψ-weight variances.
+ */
+import { nelderMead } from '../numerics/nelder-mead.js';
+import { rootsInsideCircle } from '../numerics/polynomial.js';
+import { difference } from '../numerics/kpss.js';
+
+export interface ArimaOrder {
+  p: number;
+  d: number;
+  q: number;
+  /** mean (d = 0) or drift (d = 1); never with d ≥ 2 */
+  constant: boolean;
+}
+
+export interface ArimaFit {
+  order: ArimaOrder;
+  phi: Float64Array;
+  theta: Float64Array;
+  /** mean of the differenced series (0 without constant) */
+  mu: number;
+  sigma2: number;
+  loglik: number;
+  aic: number;
+  aicc: number;
+  /** n − d */
+  nUsed: number;
+  /** the undifferenced series (for forecasting) */
+  x: Float64Array;
+  method: 'CSS' | 'ML';
+  /** residuals on the differenced scale (NaN before the first conditional one) */
+  residuals: Float64Array;
+}
+
+export function arimaName(o: ArimaOrder): string {
+  const c = o.constant ? (o.d === 0 ? ' with non-zero mean' : ' with drift') : o.d === 0 ? ' with zero mean' : '';
+  return `ARIMA(${o.p},${o.d},${o.q})${c}`;
+}
+
+/** AR polynomial 1 − Σφz^i has all roots outside |z| = radius. */
+export function arStationary(phi: ArrayLike<number>, radius = 1): boolean {
+  const p = phi.length;
+  if (p === 0) return true;
+  // reversed: z^p − φ1 z^{p−1} − … − φp, roots inside 1/radius
+  const c = new Float64Array(p + 1);
+  for (let i = 0; i < p; i++) c[i] = -phi[p - 1 - i]!;
+  c[p] = 1;
+  return rootsInsideCircle(c, 1 / radius);
+}
+
+/** MA polynomial 1 + Σθz^i has all roots outside |z| = radius. */
+export function maInvertible(theta: ArrayLike<number>, radius = 1): boolean {
+  const q = theta.length;
+  if (q === 0) return true;
+  const c = new Float64Array(q + 1);
+  for (let i = 0; i < q; i++) c[i] = theta[q - 1 - i]!;
+  c[q] = 1;
+  return rootsInsideCircle(c, 1 / radius);
+}
+
+/**
+ * CSS residuals of a demeaned differenced series w (R's ARIMA_CSS): the first p residuals are 0,
+ * e_t = w_t − Σφ_i w_{t−i} − Σθ_j e_{t−j}. Returns the sum of squares and the count.
+ */
+export function cssResiduals(w: Float64Array, mu: number, phi: ArrayLike<number>, theta: ArrayLike<number>, e: Float64Array): { ssq: number; nu: number } {
+  const n = w.length;
+  const p = phi.length;
+  const q = theta.length;
+  let ssq = 0;
+  let nu = 0;
+  for (let t = 0; t < p && t < n; t++) e[t] = 0;
+  for (let t = p; t < n; t++) {
+    let v = w[t]! - mu;
+    for (let i = 0; i < p; i++) v -= phi[i]! * (w[t - i - 1]! - mu);
+    const jmax = Math.min(t - p, q);
+    for (let j = 0; j < jmax; j++) v -= theta[j]! * e[t - j - 1]!;
+    e[t] = v;
+    ssq += v * v;
+    nu++;
+  }
+  return { ssq, nu };
+}
+
+/** Solves A x = b (dense, k × k, row-major) by Gaussian elimination with partial pivoting; undefined when singular. */
+function solve(A: Float64Array, b: Float64Array, k: number): Float64Array | undefined {
+  const M = Float64Array.from(A);
+  const x = Float64Array.from(b);
+  for (let c = 0; c < k; c++) {
+    let piv = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(M[r * k + c]!) > Math.abs(M[piv * k + c]!)) piv = r;
+    if (Math.abs(M[piv * k + c]!) < 1e-300) return undefined;
+    if (piv !== c) {
+      for (let j = 0; j < k; j++) {
+        const t = M[c * k + j]!;
+        M[c * k + j] = M[piv * k + j]!;
+        M[piv * k + j] = t;
+      }
+      const t = x[c]!;
+      x[c] = x[piv]!;
+      x[piv] = t;
+    }
+    for (let r = c + 1; r < k; r++) {
+      const f = M[r * k + c]! / M[c * k + c]!;
+      if (f === 0) continue;
+      for (let j = c; j < k; j++) M[r * k + j] -= f * M[c * k + j]!;
+      x[r] -= f * x[c]!;
+    }
+  }
+  for (let c = k - 1; c >= 0; c--) {
+    let s = x[c]!;
+    for (let j = c + 1; j < k; j++) s -= M[c * k + j]! * x[j]!;
+    x[c] = s / M[c * k + c]!;
+  }
+  return x;
+}
+
+/** Parameter vector [φ…, θ…, μ?] → parts. */
+function unpack(v: ArrayLike<number>, o: ArimaOrder): { phi: Float64Array; theta: Float64Array; mu: number } {
+  const phi = new Float64Array(o.p);
+  const theta = new Float64Array(o.q);
+  for (let i = 0; i < o.p; i++) phi[i] = v[i]!;
+  for (let j = 0; j < o.q; j++) theta[j] = v[o.p + j]!;
+  return { phi, theta, mu: o.constant ? v[o.p + o.q]! : 0 };
+}
+
+/**
+ * Jacobian of the CSS residuals (row t, column per parameter) by differentiating the residual
+ * recursion: ∂e_t/∂φ_i = −(w_{t−i} − μ) − Σθ_j ∂e_{t−j}/∂φ_i, ∂e_t/∂θ_j = −e_{t−j} − Σθ_k ∂e_{t−k}/∂θ_j,
+ * ∂e_t/∂μ = −1 + Σφ_i − Σθ_j ∂e_{t−j}/∂μ. One pass, O(n·k·q).
+ */
+function cssJacobian(w: Float64Array, v: Float64Array, o: ArimaOrder, e: Float64Array, J: Float64Array): void {
+  const { p, q } = o;
+  const k = p + q + (o.constant ? 1 : 0);
+  const n = w.length;
+  const mu = o.constant ? v[k - 1]! : 0;
+  let sumPhi = 0;
+  for (let i = 0; i < p; i++) sumPhi += v[i]!;
+  for (let t = 0; t < p && t < n; t++) for (let c = 0; c < k; c++) J[t * k + c] = 0;
+  for (let t = p; t < n; t++) {
+    const jmax = Math.min(t - p, q);
+    for (let c = 0; c < k; c++) {
+      let d: number;
+      if (c < p) d = -(w[t - c - 1]! - mu);
+      else if (c < p + q) {
+        const j = c - p;
+        d = j < t - p ? -e[t - j - 1]! : 0;
+      } else d = -1 + sumPhi;
+      for (let j = 0; j < jmax; j++) d -= v[p + j]! * J[(t - j - 1) * k + c]!;
+      J[t * k + c] = d;
+    }
+  }
+}
+
+/**
+ * CSS fit by Levenberg–Marquardt on the residual vector (Marquardt 1963), from zero ARMA
+ * coefficients and the sample mean (R starts its BFGS from the same point). Minimises the
+ * conditional sum of squares; σ² = SSQ / (number of residuals).
+ */
+export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma2: number } {
+  const k = o.p + o.q + (o.constant ? 1 : 0);
+  const n = w.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += w[i]!;
+  mean /= n;
+  const v = new Float64Array(k);
+  if (o.constant) v[k - 1] = mean;
+  const e = new Float64Array(n);
+  const e2 = new Float64Array(n);
+  const evalSsq = (x: Float64Array, out: Float64Array): number => {
+    const u = unpack(x, o);
+    return cssResiduals(w, u.mu, u.phi, u.theta, out).ssq;
+  };
+  let ssq = evalSsq(v, e);
+  if (k === 0) return { v, sigma2: ssq / Math.max(1, n - o.p) };
+  let lambda = 1e-3;
+  const J = new Float64Array(n * k);
+  const JtJ = new Float64Array(k * k);
+  const Jte = new Float64Array(k);
+  const trial = new Float64Array(k);
+  for (let iter = 0; iter < 100; iter++) {
+    cssJacobian(w, v, o, e, J);
+    JtJ.fill(0);
+    Jte.fill(0);
+    for (let t = o.p; t < n; t++) {
+      const et = e[t]!;
+      for (let a = 0; a < k; a++) {
+        const ja = J[t * k + a]!;
+        Jte[a] += ja * et;
+        for (let b = a; b < k; b++) JtJ[a * k + b] += ja * J[t * k + b]!;
+      }
+    }
+    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) JtJ[a * k + b] = JtJ[b * k + a]!;
+    let improved = false;
+    for (let tries = 0; tries < 20; tries++) {
+      const A = Float64Array.from(JtJ);
+      for (let a = 0; a < k; a++) A[a * k + a] += lambda * (JtJ[a * k + a]! + 1e-12);
+      const step = solve(A, Jte.map((x) => -x), k);
+      if (step === undefined) {
+        lambda *= 10;
+        continue;
+      }
+      for (let a = 0; a < k; a++) trial[a] = v[a]! + step[a]!;
+      const s2 = evalSsq(trial, e2);
+      if (Number.isFinite(s2) && s2 < ssq) {
+        const rel = (ssq - s2) / Math.max(ssq, 1e-300);
+        v.set(trial);
+        e.set(e2);
+        ssq = s2;
+        lambda = Math.max(lambda / 10, 1e-12);
+        improved = true;
+        if (rel < 1e-9) return { v, sigma2: ssq / (n - o.p) };
+        break;
+      }
+      lambda *= 10;
+    }
+    if (!improved) break;
+  }
+  return { v, sigma2: ssq / (n - o.p) };
+}
+
+/**
+ * Exact Gaussian likelihood of a zero-mean ARMA(p, q) series z by the Kalman filter on the
+ * state-space form with r = max(p, q + 1) states, started at the stationary covariance. Returns
+ * SSQ = Σ v_t²/F_t and Σ log F_t (σ² concentrated out), or undefined when not stationary.
+ */
+export function armaKalman(z: Float64Array, phi: ArrayLike<number>, theta: ArrayLike<number>, keepState?: { a: Float64Array }): { ssq: number; sumlog: number } | undefined {
+  const p = phi.length;
+  const q = theta.length;
+  const r = Math.max(p, q + 1);
+  const T = new Float64Array(r * r);
+  for (let i = 0; i < p; i++) T[i * r] = phi[i]!;
+  for (let i = 0; i < r - 1; i++) T[i * r + i + 1] = 1;
+  const R = new Float64Array(r);
+  R[0] = 1;
+  for (let j = 0; j < q; j++) R[j + 1] = theta[j]!;
+  // stationary covariance: vec(P) = (I − T⊗T)⁻¹ vec(R Rᵀ)
+  const r2 = r * r;
+  const A = new Float64Array(r2 * r2);
+  const b = new Float64Array(r2);
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < r; j++) {
+      const row = i * r + j;
+      b[row] = R[i]! * R[j]!;
+      A[row * r2 + row] += 1;
+      for (let k = 0; k < r; k++) {
+        const tik = T[i * r + k]!;
+        if (tik === 0) continue;
+        for (let l = 0; l < r; l++) A[row * r2 + k * r + l] -= tik * T[j * r + l]!;
+      }
+    }
+  const P0 = solve(A, b, r2);
+  if (P0 === undefined) return undefined;
+  // T is a companion matrix: T a = [φ_i a_0 + a_{i+1}], so the steps below are O(r²), not O(r³)
+  const ph = new Float64Array(r);
+  for (let i = 0; i < p; i++) ph[i] = phi[i]!;
+  const P = P0;
+  const a = new Float64Array(r);
+  const TP = new Float64Array(r2);
+  const K = new Float64Array(r);
+  let ssq = 0;
+  let sumlog = 0;
+  let steady = false;
+  let lastF = NaN;
+  for (let t = 0; t < z.length; t++) {
+    if (t > 0) {
+      const a0 = a[0]!;
+      for (let i = 0; i < r; i++) a[i] = ph[i]! * a0 + (i + 1 < r ? a[i + 1]! : 0);
+      if (!steady) {
+        for (let i = 0; i < r; i++)
+          for (let j = 0; j < r; j++) TP[i * r + j] = ph[i]! * P[j]! + (i + 1 < r ? P[(i + 1) * r + j]! : 0);
+        for (let i = 0; i < r; i++)
+          for (let j = 0; j < r; j++) P[i * r + j] = TP[i * r]! * ph[j]! + (j + 1 < r ? TP[i * r + j + 1]! : 0) + R[i]! * R[j]!;
+      }
+    }
+    // in the steady state the predicted variance and the gain no longer change: keep the last ones
+    const F = steady ? lastF : P[0]!;
+    if (!(F > 0)) return undefined;
+    const v = z[t]! - a[0]!;
+    ssq += (v * v) / F;
+    sumlog += Math.log(F);
+    if (!steady) for (let i = 0; i < r; i++) K[i] = P[i * r]! / F;
+    for (let i = 0; i < r; i++) a[i] = a[i]! + K[i]! * v;
+    if (!steady) {
+      for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) P[i * r + j] = P[i * r + j]! - K[i]! * F * K[j]!;
+      if (Math.abs(F - lastF) < 1e-12 * F) steady = true;
+      lastF = F;
+    }
+  }
+  if (keepState !== undefined) keepState.a = a;
+  return { ssq, sumlog };
+}
+
+/** −2 log L / n-style objective of R's arima: 0.5·(log(SSQ/n) + Σ log F / n). */
+function mlObjective(w: Float64Array, o: ArimaOrder, v: ArrayLike<number>, z: Float64Array): number {
+  const u = unpack(v, o);
+  if (!arStationary(u.phi) || !maInvertible(u.theta)) return Infinity;
+  for (let i = 0; i < w.length; i++) z[i] = w[i]! - u.mu;
+  const k = armaKalman(z, u.phi, u.theta);
+  if (k === undefined) return Infinity;
+  const n = w.length;
+  return 0.5 * (Math.log(k.ssq / n) + k.sumlog / n);
+}
+
+/** Fits ARIMA(p, d, q) to x: by CSS only (`method` 'CSS'), or CSS then exact maximum likelihood ('ML'). */
+export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): ArimaFit {
+  if (o.d >= 2 && o.constant) throw new RangeError('fitArima: no constant with d ≥ 2');
+  let w: Float64Array = x;
+  for (let i = 0; i < o.d; i++) w = difference(w);
+  const n = w.length;
+  const k = o.p + o.q + (o.constant ? 1 : 0);
+  if (n <= o.p + o.q + 2) throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
+  const css = fitCss(w, o);
+  let v = css.v;
+  let sigma2 = css.sigma2;
+  let loglik = NaN;
+  if (method === 'ML') {
+    const z = new Float64Array(n);
+    let start = v;
+    const u0 = unpack(start, o);
+    if (!arStationary(u0.phi) || !maInvertible(u0.theta)) {
+      // R starts ML from CSS only when it is stationary; else from zero
+      start = new Float64Array(k);
+      if (o.constant) start[k - 1] = w.reduce((s, y) => s + y, 0) / n;
+    }
+    if (k > 0) {
+      const res = nelderMead((par) => mlObjective(w, o, par, z), start, { maxit: 200 * (k + 1) });
+      v = res.x;
+    }
+    const u = unpack(v, o);
+    for (let i = 0; i < n; i++) z[i] = w[i]! - u.mu;
+    const kf = armaKalman(z, u.phi, u.theta);
+    if (kf === undefined) throw new RangeError(`fitArima: ${arimaName(o)} is not stationary`);
+    loglik = -0.5 * (kf.sumlog + n * Math.log(kf.ssq / n) + n + n * Math.log(2 * Math.PI));
+    // the variance used for forecasting divides by the degrees of freedom, as R's forecast::Arima
+    sigma2 = kf.ssq / Math.max(1, n - k);
+  }
+  const u = unpack(v, o);
+  const e = new Float64Array(n);
+  cssResiduals(w, u.mu, u.phi, u.theta, e);
+  const npar = k + 1;
+  // CSS fits get R's approximate criterion without the offset (a constant for a given d)
+  const aic = method === 'ML' ? -2 * loglik + 2 * npar : n * Math.log(sigma2) + 2 * npar;
+  const aicc = n - npar - 1 > 0 ? aic + (2 * npar * (npar + 1)) / (n - npar - 1) : Infinity;
+  return { order: o, phi: u.phi, theta: u.theta, mu: u.mu, sigma2, loglik, aic, aicc, nUsed: n, x, method, residuals: e };
+}
+
+/**
+ * Forecasts h steps: the ARMA part from the Kalman filter's last state, the constant added back,
+ * then integrated d times; variances σ²·Σψ_j² from the ψ-weights of φ(B)(1 − B)^d and θ(B).
+ */
+export function forecastArima(fit: ArimaFit, h: number): { mean: Float64Array; variance: Float64Array } {
+  const { order: o, phi, theta, mu } = fit;
+  let w: Float64Array = fit.x;
+  const lastLevels: number[] = [];
+  for (let i = 0; i < o.d; i++) {
+    lastLevels.push(w[w.length - 1]!);
+    w = difference(w);
+  }
+  const z = w.map((v) => v - mu);
+  const keep = { a: new Float64Array(0) };
+  armaKalman(z, phi, theta, keep);
+  const r = Math.max(o.p, o.q + 1);
+  let a = keep.a;
+  const wf = new Float64Array(h);
+  for (let t = 0; t < h; t++) {
+    const an = new Float64Array(r);
+    for (let i = 0; i < r; i++) an[i] = (i < o.p ? phi[i]! * a[0]! : 0) + (i + 1 < r ? a[i + 1]! : 0);
+    a = an;
+    wf[t] = a[0]! + mu;
+  }
+  // integrate back, innermost difference last
+  let f = wf;
+  for (let i = o.d - 1; i >= 0; i--) {
+    const out = new Float64Array(h);
+    let level = lastLevels[i]!;
+    for (let t = 0; t < h; t++) {
+      level += f[t]!;
+      out[t] = level;
+    }
+    f = out;
+  }
+  // ψ-weights of θ(B) / (φ(B)(1 − B)^d)
+  let ar: number[] = Array.from(phi);
+  for (let i = 0; i < o.d; i++) {
+    const next = new Array<number>(ar.length + 1).fill(0);
+    // (1 − Σ ar_i B^i)(1 − B) = 1 − Σ next_i B^i
+    next[0] = (ar[0] ?? 0) + 1;
+    for (let j = 1; j <= ar.length; j++) next[j] = (ar[j] ?? 0) - ar[j - 1]!;
+    ar = next;
+  }
+  const psi = new Float64Array(h);
+  psi[0] = 1;
+  for (let j = 1; j < h; j++) {
+    let s = j <= theta.length ? theta[j - 1]! : 0;
+    for (let i = 1; i <= Math.min(j, ar.length); i++) s += ar[i - 1]! * psi[j - i]!;
+    psi[j] = s;
+  }
+  const variance = new Float64Array(h);
+  let acc = 0;
+  for (let t = 0; t < h; t++) {
+    acc += psi[t]! * psi[t]!;
+    variance[t] = fit.sigma2 * acc;
+  }
+  return { mean: f, variance };
+}
