@@ -212,7 +212,13 @@ export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma
         ssq = s2;
         lambda = Math.max(lambda / 10, 1e-12);
         improved = true;
-        if (rel < 1e-9) return { v, sigma2: ssq / (n - o.p) };
+        let stepMax = 0;
+        let vMax = 0;
+        for (let a = 0; a < k; a++) {
+          stepMax = Math.max(stepMax, Math.abs(step[a]!));
+          vMax = Math.max(vMax, Math.abs(v[a]!));
+        }
+        if (rel < 1e-9 || stepMax < 1e-7 * (1 + vMax)) return { v, sigma2: ssq / (n - o.p) };
         break;
       }
       lambda *= 10;
@@ -286,7 +292,7 @@ export function armaKalman(z: Float64Array, phi: ArrayLike<number>, theta: Array
     for (let i = 0; i < r; i++) a[i] = a[i]! + K[i]! * v;
     if (!steady) {
       for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) P[i * r + j] = P[i * r + j]! - K[i]! * F * K[j]!;
-      if (Math.abs(F - lastF) < 1e-12 * F) steady = true;
+      if (Math.abs(F - lastF) < 1e-9 * F) steady = true;
       lastF = F;
     }
   }
@@ -327,8 +333,21 @@ export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): 
       if (o.constant) start[k - 1] = w.reduce((s, y) => s + y, 0) / n;
     }
     if (k > 0) {
-      const res = nelderMead((par) => mlObjective(w, o, par, z), start, { maxit: 200 * (k + 1) });
-      v = res.x;
+      // optimise the constant on the scale of its standard error (R's optim uses parscale alike),
+      // so that one simplex step fits both the ARMA coefficients and the constant
+      let sd = 0;
+      for (let i = 0; i < n; i++) sd += (w[i]! - start[k - 1]!) ** 2;
+      const scale = o.constant ? Math.max(1e-8, Math.sqrt(sd / n / n)) : 1;
+      const centre = o.constant ? start[k - 1]! : 0;
+      const toPar = (u: Float64Array): Float64Array => {
+        const par = Float64Array.from(u);
+        if (o.constant) par[k - 1] = centre + u[k - 1]! * scale;
+        return par;
+      };
+      const u0 = Float64Array.from(start);
+      if (o.constant) u0[k - 1] = 0;
+      const res = nelderMead((u) => mlObjective(w, o, toPar(u), z), u0, { maxit: 200 * (k + 1) });
+      v = toPar(res.x);
     }
     const u = unpack(v, o);
     for (let i = 0; i < n; i++) z[i] = w[i]! - u.mu;
