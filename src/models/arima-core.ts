@@ -157,7 +157,8 @@ function cssJacobian(w: Float64Array, v: Float64Array, o: ArimaOrder, e: Float64
 
 /**
  * CSS fit by Levenberg–Marquardt on the residual vector (Marquardt 1963), from zero ARMA
- * coefficients and the sample mean (R starts its BFGS from the same point). Minimises the
+ * coefficients and the sample mean (R starts its BFGS from the same point; a Hannan–Rissanen start
+ * converges faster but lands in other local optima than R's for some series, so R's is kept). Minimises the
  * conditional sum of squares; σ² = SSQ / (number of residuals).
  */
 export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma2: number } {
@@ -233,7 +234,13 @@ export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma
  * state-space form with r = max(p, q + 1) states, started at the stationary covariance. Returns
  * SSQ = Σ v_t²/F_t and Σ log F_t (σ² concentrated out), or undefined when not stationary.
  */
-export function armaKalman(z: Float64Array, phi: ArrayLike<number>, theta: ArrayLike<number>, keepState?: { a: Float64Array }): { ssq: number; sumlog: number } | undefined {
+export function armaKalman(
+  z: Float64Array,
+  phi: ArrayLike<number>,
+  theta: ArrayLike<number>,
+  keepState?: { a: Float64Array },
+  standardized?: Float64Array,
+): { ssq: number; sumlog: number } | undefined {
   const p = phi.length;
   const q = theta.length;
   const r = Math.max(p, q + 1);
@@ -288,6 +295,7 @@ export function armaKalman(z: Float64Array, phi: ArrayLike<number>, theta: Array
     const v = z[t]! - a[0]!;
     ssq += (v * v) / F;
     sumlog += Math.log(F);
+    if (standardized !== undefined) standardized[t] = v / Math.sqrt(F);
     if (!steady) for (let i = 0; i < r; i++) K[i] = P[i * r]! / F;
     for (let i = 0; i < r; i++) a[i] = a[i]! + K[i]! * v;
     if (!steady) {
@@ -311,6 +319,89 @@ function mlObjective(w: Float64Array, o: ArimaOrder, v: ArrayLike<number>, z: Fl
   return 0.5 * (Math.log(k.ssq / n) + k.sumlog / n);
 }
 
+/**
+ * Exact maximum likelihood as non-linear least squares: with σ² concentrated out, −log L is
+ * monotone in S = Σ (v_t/√F_t)² · exp(Σ log F_t / n), a sum of squares of the scaled innovations
+ * r_t = v_t/√F_t · exp(Σ log F / 2n) (Harvey 1989, §3.4). Levenberg–Marquardt with a
+ * forward-difference Jacobian then needs tens of Kalman passes where a simplex needs hundreds.
+ * Improves `v` in place; false when it cannot start (not stationary or invertible).
+ */
+function mlByLeastSquares(w: Float64Array, o: ArimaOrder, v: Float64Array, z: Float64Array): boolean {
+  const n = w.length;
+  const k = v.length;
+  const rbuf = new Float64Array(n);
+  const residuals = (par: Float64Array, out: Float64Array): number => {
+    const u = unpack(par, o);
+    if (!arStationary(u.phi) || !maInvertible(u.theta)) return Infinity;
+    for (let i = 0; i < n; i++) z[i] = w[i]! - u.mu;
+    const kf = armaKalman(z, u.phi, u.theta, undefined, out);
+    if (kf === undefined) return Infinity;
+    const g = Math.exp(kf.sumlog / (2 * n));
+    for (let i = 0; i < n; i++) out[i] = out[i]! * g;
+    return kf.ssq * g * g;
+  };
+  const r = new Float64Array(n);
+  let S = residuals(v, r);
+  if (!Number.isFinite(S)) return false;
+  const J = new Float64Array(n * k);
+  const JtJ = new Float64Array(k * k);
+  const Jtr = new Float64Array(k);
+  const trial = new Float64Array(k);
+  let lambda = 1e-3;
+  for (let iter = 0; iter < 50; iter++) {
+    for (let c = 0; c < k; c++) {
+      const h = 1e-6 * Math.max(1e-3, Math.abs(v[c]!));
+      trial.set(v);
+      trial[c] = v[c]! + h;
+      let Sc = residuals(trial, rbuf);
+      let sign = 1;
+      if (!Number.isFinite(Sc)) {
+        trial[c] = v[c]! - h;
+        Sc = residuals(trial, rbuf);
+        sign = -1;
+        if (!Number.isFinite(Sc)) return iter > 0;
+      }
+      for (let t = 0; t < n; t++) J[t * k + c] = (sign * (rbuf[t]! - r[t]!)) / h;
+    }
+    JtJ.fill(0);
+    Jtr.fill(0);
+    for (let t = 0; t < n; t++) {
+      const rt = r[t]!;
+      for (let a = 0; a < k; a++) {
+        const ja = J[t * k + a]!;
+        Jtr[a] += ja * rt;
+        for (let b = a; b < k; b++) JtJ[a * k + b] += ja * J[t * k + b]!;
+      }
+    }
+    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) JtJ[a * k + b] = JtJ[b * k + a]!;
+    let improved = false;
+    for (let tries = 0; tries < 12; tries++) {
+      const A = Float64Array.from(JtJ);
+      for (let a = 0; a < k; a++) A[a * k + a] += lambda * (JtJ[a * k + a]! + 1e-12);
+      const step = solve(A, Jtr.map((x) => -x), k);
+      if (step === undefined) {
+        lambda *= 10;
+        continue;
+      }
+      for (let a = 0; a < k; a++) trial[a] = v[a]! + step[a]!;
+      const S2 = residuals(trial, rbuf);
+      if (Number.isFinite(S2) && S2 < S) {
+        const rel = (S - S2) / S;
+        v.set(trial);
+        r.set(rbuf);
+        S = S2;
+        lambda = Math.max(lambda / 10, 1e-12);
+        improved = true;
+        if (rel < 1e-10) return true;
+        break;
+      }
+      lambda *= 10;
+    }
+    if (!improved) return true;
+  }
+  return true;
+}
+
 /** Fits ARIMA(p, d, q) to x: by CSS only (`method` 'CSS'), or CSS then exact maximum likelihood ('ML'). */
 export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): ArimaFit {
   if (o.d >= 2 && o.constant) throw new RangeError('fitArima: no constant with d ≥ 2');
@@ -332,7 +423,9 @@ export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): 
       start = new Float64Array(k);
       if (o.constant) start[k - 1] = w.reduce((s, y) => s + y, 0) / n;
     }
-    if (k > 0) {
+    if (k > 0 && mlByLeastSquares(w, o, start, z)) {
+      v = start;
+    } else if (k > 0) {
       // optimise the constant on the scale of its standard error (R's optim uses parscale alike),
       // so that one simplex step fits both the ARMA coefficients and the constant
       let sd = 0;
