@@ -171,10 +171,10 @@ export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma
   if (o.constant) v[k - 1] = mean;
   const e = new Float64Array(n);
   const e2 = new Float64Array(n);
-  const evalSsq = (x: Float64Array, out: Float64Array): number => {
-    const u = unpack(x, o);
-    return cssResiduals(w, u.mu, u.phi, u.theta, out).ssq;
-  };
+  const phiView = (x: Float64Array): Float64Array => x.subarray(0, o.p);
+  const thetaView = (x: Float64Array): Float64Array => x.subarray(o.p, o.p + o.q);
+  const evalSsq = (x: Float64Array, out: Float64Array): number =>
+    cssResiduals(w, o.constant ? x[k - 1]! : 0, phiView(x), thetaView(x), out).ssq;
   let ssq = evalSsq(v, e);
   if (k === 0) return { v, sigma2: ssq / Math.max(1, n - o.p) };
   let lambda = 1e-3;
