@@ -191,6 +191,15 @@ function help(io: Io): number {
   return 0;
 }
 
+/** A whole-number option ≥ 1, or undefined when absent. */
+function wholeNumber(values: Parsed['values'], name: string, command: string): number | undefined {
+  const v = values[name] as string | undefined;
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${command}: --${name} must be a whole number ≥ 1, got '${v}'`);
+  return n;
+}
+
 /** `shopcast forecast`: forecasts.csv for the workspace's SKUs, or for plain series with --series. */
 export async function forecastCommand(args: string[], io: Io = defaultIo): Promise<number> {
   const { values } = parse(args, {
@@ -206,13 +215,7 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
   if (values.help) return help(io);
   const freq = (values.freq as string | undefined) ?? (values.series === undefined ? 'day' : undefined);
   if (freq === undefined || !FREQS.includes(freq as Freq)) throw new InputError(`forecast: --freq must be one of ${FREQS.join(', ')}`);
-  const int = (name: string): number | undefined => {
-    const v = values[name] as string | undefined;
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`forecast: --${name} must be a whole number ≥ 1, got '${v}'`);
-    return n;
-  };
+  const int = (name: string): number | undefined => wholeNumber(values, name, 'forecast');
   const progress = makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
   const options = {
     freq: freq as Freq,
@@ -262,13 +265,7 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
   if (values.help) return help(io);
   const freq = ((values.freq as string | undefined) ?? (values.series === undefined ? 'day' : undefined)) as Freq | undefined;
   if (freq === undefined || !FREQS.includes(freq)) throw new InputError(`backtest: --freq must be one of ${FREQS.join(', ')}`);
-  const int = (name: string, dflt: number): number => {
-    const v = values[name] as string | undefined;
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`backtest: --${name} must be a whole number ≥ 1, got '${v}'`);
-    return n;
-  };
+  const int = (name: string, dflt: number): number => wholeNumber(values, name, 'backtest') ?? dflt;
   const { FREQ_DEFAULTS } = await import('../data/periods.js');
   const { MODELS } = await import('../models/registry.js');
   const models = (values.models as string).split(',').map((m) => m.trim()).filter((m) => m !== '');

@@ -5,6 +5,7 @@
  * for the final one (Harvey 1989; stationary initial covariance from the Lyapunov equation),
  * forecasts with ψ-weight variances.
  */
+import { levenbergMarquardt, solveLinear } from '../numerics/levenberg-marquardt.js';
 import { nelderMead } from '../numerics/nelder-mead.js';
 import { rootsInsideCircle } from '../numerics/polynomial.js';
 import { difference } from '../numerics/kpss.js';
@@ -85,39 +86,6 @@ export function cssResiduals(w: Float64Array, mu: number, phi: ArrayLike<number>
   return { ssq, nu };
 }
 
-/** Solves A x = b (dense, k × k, row-major) by Gaussian elimination with partial pivoting; undefined when singular. */
-function solve(A: Float64Array, b: Float64Array, k: number): Float64Array | undefined {
-  const M = Float64Array.from(A);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(M[r * k + c]!) > Math.abs(M[piv * k + c]!)) piv = r;
-    if (Math.abs(M[piv * k + c]!) < 1e-300) return undefined;
-    if (piv !== c) {
-      for (let j = 0; j < k; j++) {
-        const t = M[c * k + j]!;
-        M[c * k + j] = M[piv * k + j]!;
-        M[piv * k + j] = t;
-      }
-      const t = x[c]!;
-      x[c] = x[piv]!;
-      x[piv] = t;
-    }
-    for (let r = c + 1; r < k; r++) {
-      const f = M[r * k + c]! / M[c * k + c]!;
-      if (f === 0) continue;
-      for (let j = c; j < k; j++) M[r * k + j] -= f * M[c * k + j]!;
-      x[r] -= f * x[c]!;
-    }
-  }
-  for (let c = k - 1; c >= 0; c--) {
-    let s = x[c]!;
-    for (let j = c + 1; j < k; j++) s -= M[c * k + j]! * x[j]!;
-    x[c] = s / M[c * k + c]!;
-  }
-  return x;
-}
-
 /** Parameter vector [φ…, θ…, μ?] → parts. */
 function unpack(v: ArrayLike<number>, o: ArimaOrder): { phi: Float64Array; theta: Float64Array; mu: number } {
   const phi = new Float64Array(o.p);
@@ -169,64 +137,18 @@ export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma
   mean /= n;
   const v = new Float64Array(k);
   if (o.constant) v[k - 1] = mean;
-  const e = new Float64Array(n);
-  const e2 = new Float64Array(n);
-  const phiView = (x: Float64Array): Float64Array => x.subarray(0, o.p);
-  const thetaView = (x: Float64Array): Float64Array => x.subarray(o.p, o.p + o.q);
-  const evalSsq = (x: Float64Array, out: Float64Array): number =>
-    cssResiduals(w, o.constant ? x[k - 1]! : 0, phiView(x), thetaView(x), out).ssq;
-  let ssq = evalSsq(v, e);
-  if (k === 0) return { v, sigma2: ssq / Math.max(1, n - o.p) };
-  let lambda = 1e-3;
-  const J = new Float64Array(n * k);
-  const JtJ = new Float64Array(k * k);
-  const Jte = new Float64Array(k);
-  const trial = new Float64Array(k);
-  for (let iter = 0; iter < 100; iter++) {
-    cssJacobian(w, v, o, e, J);
-    JtJ.fill(0);
-    Jte.fill(0);
-    for (let t = o.p; t < n; t++) {
-      const et = e[t]!;
-      for (let a = 0; a < k; a++) {
-        const ja = J[t * k + a]!;
-        Jte[a] += ja * et;
-        for (let b = a; b < k; b++) JtJ[a * k + b] += ja * J[t * k + b]!;
-      }
-    }
-    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) JtJ[a * k + b] = JtJ[b * k + a]!;
-    let improved = false;
-    for (let tries = 0; tries < 20; tries++) {
-      const A = Float64Array.from(JtJ);
-      for (let a = 0; a < k; a++) A[a * k + a] += lambda * (JtJ[a * k + a]! + 1e-12);
-      const step = solve(A, Jte.map((x) => -x), k);
-      if (step === undefined) {
-        lambda *= 10;
-        continue;
-      }
-      for (let a = 0; a < k; a++) trial[a] = v[a]! + step[a]!;
-      const s2 = evalSsq(trial, e2);
-      if (Number.isFinite(s2) && s2 < ssq) {
-        const rel = (ssq - s2) / Math.max(ssq, 1e-300);
-        v.set(trial);
-        e.set(e2);
-        ssq = s2;
-        lambda = Math.max(lambda / 10, 1e-12);
-        improved = true;
-        let stepMax = 0;
-        let vMax = 0;
-        for (let a = 0; a < k; a++) {
-          stepMax = Math.max(stepMax, Math.abs(step[a]!));
-          vMax = Math.max(vMax, Math.abs(v[a]!));
-        }
-        if (rel < 1e-9 || stepMax < 1e-7 * (1 + vMax)) return { v, sigma2: ssq / (n - o.p) };
-        break;
-      }
-      lambda *= 10;
-    }
-    if (!improved) break;
-  }
-  return { v, sigma2: ssq / (n - o.p) };
+  const ssq = levenbergMarquardt(
+    {
+      n,
+      residuals: (x, out) => cssResiduals(w, o.constant ? x[k - 1]! : 0, x.subarray(0, o.p), x.subarray(o.p, o.p + o.q), out).ssq,
+      jacobian: (x, r, J) => {
+        cssJacobian(w, x, o, r, J);
+        return true;
+      },
+    },
+    v,
+  );
+  return { v, sigma2: ssq / Math.max(1, n - o.p) };
 }
 
 /**
@@ -265,7 +187,7 @@ export function armaKalman(
         for (let l = 0; l < r; l++) A[row * r2 + k * r + l] -= tik * T[j * r + l]!;
       }
     }
-  const P0 = solve(A, b, r2);
+  const P0 = solveLinear(A, b, r2);
   if (P0 === undefined) return undefined;
   // T is a companion matrix: T a = [φ_i a_0 + a_{i+1}], so the steps below are O(r²), not O(r³)
   const ph = new Float64Array(r);
@@ -329,7 +251,6 @@ function mlObjective(w: Float64Array, o: ArimaOrder, v: ArrayLike<number>, z: Fl
 function mlByLeastSquares(w: Float64Array, o: ArimaOrder, v: Float64Array, z: Float64Array): boolean {
   const n = w.length;
   const k = v.length;
-  const rbuf = new Float64Array(n);
   const residuals = (par: Float64Array, out: Float64Array): number => {
     const u = unpack(par, o);
     if (!arStationary(u.phi) || !maInvertible(u.theta)) return Infinity;
@@ -340,66 +261,25 @@ function mlByLeastSquares(w: Float64Array, o: ArimaOrder, v: Float64Array, z: Fl
     for (let i = 0; i < n; i++) out[i] = out[i]! * g;
     return kf.ssq * g * g;
   };
-  const r = new Float64Array(n);
-  let S = residuals(v, r);
-  if (!Number.isFinite(S)) return false;
-  const J = new Float64Array(n * k);
-  const JtJ = new Float64Array(k * k);
-  const Jtr = new Float64Array(k);
+  const rbuf = new Float64Array(n);
   const trial = new Float64Array(k);
-  let lambda = 1e-3;
-  for (let iter = 0; iter < 50; iter++) {
+  // forward differences, backward where the forward point leaves the stationary region
+  const jacobian = (x: Float64Array, r: Float64Array, J: Float64Array): boolean => {
     for (let c = 0; c < k; c++) {
-      const h = 1e-6 * Math.max(1e-3, Math.abs(v[c]!));
-      trial.set(v);
-      trial[c] = v[c]! + h;
-      let Sc = residuals(trial, rbuf);
+      const h = 1e-6 * Math.max(1e-3, Math.abs(x[c]!));
+      trial.set(x);
+      trial[c] = x[c]! + h;
       let sign = 1;
-      if (!Number.isFinite(Sc)) {
-        trial[c] = v[c]! - h;
-        Sc = residuals(trial, rbuf);
+      if (!Number.isFinite(residuals(trial, rbuf))) {
+        trial[c] = x[c]! - h;
         sign = -1;
-        if (!Number.isFinite(Sc)) return iter > 0;
+        if (!Number.isFinite(residuals(trial, rbuf))) return false;
       }
       for (let t = 0; t < n; t++) J[t * k + c] = (sign * (rbuf[t]! - r[t]!)) / h;
     }
-    JtJ.fill(0);
-    Jtr.fill(0);
-    for (let t = 0; t < n; t++) {
-      const rt = r[t]!;
-      for (let a = 0; a < k; a++) {
-        const ja = J[t * k + a]!;
-        Jtr[a] += ja * rt;
-        for (let b = a; b < k; b++) JtJ[a * k + b] += ja * J[t * k + b]!;
-      }
-    }
-    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) JtJ[a * k + b] = JtJ[b * k + a]!;
-    let improved = false;
-    for (let tries = 0; tries < 12; tries++) {
-      const A = Float64Array.from(JtJ);
-      for (let a = 0; a < k; a++) A[a * k + a] += lambda * (JtJ[a * k + a]! + 1e-12);
-      const step = solve(A, Jtr.map((x) => -x), k);
-      if (step === undefined) {
-        lambda *= 10;
-        continue;
-      }
-      for (let a = 0; a < k; a++) trial[a] = v[a]! + step[a]!;
-      const S2 = residuals(trial, rbuf);
-      if (Number.isFinite(S2) && S2 < S) {
-        const rel = (S - S2) / S;
-        v.set(trial);
-        r.set(rbuf);
-        S = S2;
-        lambda = Math.max(lambda / 10, 1e-12);
-        improved = true;
-        if (rel < 1e-10) return true;
-        break;
-      }
-      lambda *= 10;
-    }
-    if (!improved) return true;
-  }
-  return true;
+    return true;
+  };
+  return Number.isFinite(levenbergMarquardt({ n, residuals, jacobian }, v, { maxIterations: 50, relTol: 1e-10, stepTol: 0, maxTries: 12 }));
 }
 
 /** Fits ARIMA(p, d, q) to x: by CSS only (`method` 'CSS'), or CSS then exact maximum likelihood ('ML'). */
