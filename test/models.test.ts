@@ -9,7 +9,9 @@ import { fitArima } from '../src/models/arima-core.js';
 import { autoArima, predictArima } from '../src/models/auto-arima.js';
 import { autoEts, predictEts } from '../src/models/auto-ets.js';
 import { DEFAULT_LEVELS } from '../src/models/contract.js';
+import { fitMstl, mstl, predictMstl } from '../src/models/mstl.js';
 import { MODELS } from '../src/models/registry.js';
+import { stl } from '../src/numerics/stl.js';
 import { fitTheta, predictTheta } from '../src/models/theta.js';
 import { nelderMead } from '../src/numerics/nelder-mead.js';
 import { normalQuantile } from '../src/numerics/normal.js';
@@ -127,6 +129,23 @@ test('exact ARIMA likelihood and AICc equal R Arima for fixed orders', () => {
     assertClose([fit.loglik], [ref.loglik!], 1e-7, `loglik ${ref.order}`);
     assertClose([fit.aicc], [ref.aicc!], 1e-7, `aicc ${ref.order}`);
   }
+});
+
+// Rscript test/reference/mstl.R > test/reference/mstl.json (stl(s.window = 11); mstl(msts(y, c(7, 30))); forecast(method = "ets"))
+test('STL and MSTL decompose and forecast as R does', () => {
+  const ref = JSON.parse(readFileSync(join(REPO, 'test/reference/mstl.json'), 'utf8'));
+  const y = Float64Array.from({ length: 400 }, (_, i) => {
+    const t = i + 1;
+    return 100 + 0.1 * t + 10 * Math.sin((2 * Math.PI * t) / 7) + 5 * Math.cos((2 * Math.PI * t) / 30) + 3 * Math.sin(1.7 * t);
+  });
+  const s = stl(y, 7, { sWindow: 11 });
+  assertClose(s.seasonal.map((v) => v + 100), ref.stl7.seasonal.map((v: number) => v + 100), 1e-11, 'stl seasonal');
+  assertClose(s.trend, ref.stl7.trend, 1e-11, 'stl trend');
+  const m = mstl(y, [7, 30]);
+  assertClose(m.seasonals[0]!.map((v) => v + 100), ref.mstl.s7.map((v: number) => v + 100), 1e-11, 'mstl weekly');
+  assertClose(m.seasonals[1]!.map((v) => v + 100), ref.mstl.s30.map((v: number) => v + 100), 1e-11, 'mstl monthly');
+  assertClose(m.trend, ref.mstl.trend, 1e-11, 'mstl trend');
+  assertClose(predictMstl(fitMstl(y, [7, 30]), 14, [0.5]).mean, ref.forecast, 1e-9, 'forecast');
 });
 
 // Five car-part demand series (Hyndman's expsmooth data, ../shared/data/carparts), trailing NaN = not observed.
