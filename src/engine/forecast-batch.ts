@@ -102,9 +102,11 @@ export function forecastBatch(batch: SeriesBatch, options: BatchOptions, onSerie
   const quantiles = new Float64Array(k * L * h);
   const models: string[] = new Array(k);
   const fallbacks: Fallback[] = [];
-  const normal = normalSource(mulberry32(opts.seed ?? 20261122));
+  const seed = opts.seed ?? 20261122;
   const col = new Float64Array(L);
   for (let i = 0; i < k; i++) {
+    // each series has its own random stream, so results do not depend on how the batch is split
+    const normal = normalSource(mulberry32(seed ^ hashId(batch.ids[i]!)));
     const { fc, fallback } = forecastOne(seriesView(batch, i), opts, normal);
     models[i] = fc.model;
     if (fallback !== undefined) fallbacks.push({ id: batch.ids[i]!, model: opts.model, ...fallback });
@@ -122,4 +124,14 @@ export function forecastBatch(batch: SeriesBatch, options: BatchOptions, onSerie
     onSeries?.(i + 1);
   }
   return { h, levels: [...opts.levels], mean, quantiles, models, fallbacks };
+}
+
+/** FNV-1a hash of a series id (32 bits). */
+function hashId(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }

@@ -1,7 +1,8 @@
 /**
- * Spreads a batch over worker threads (one per core by default): contiguous chunks of about
- * equal total length, each forecast in its own thread, results stitched back in order. With
- * one thread it runs in the calling thread.
+ * Spreads a batch over worker threads (one per core by default). The batch is cut into chunks of
+ * contiguous series, several per thread, and each worker takes the next chunk when it finishes
+ * one, so that threads stay busy even when some series take much longer to fit than others;
+ * results are stitched back in order. With one thread it runs in the calling thread.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +30,8 @@ function partition(batch: SeriesBatch, parts: number): [number, number][] {
   return out;
 }
 
+const CHUNKS_PER_THREAD = 8;
+
 export async function forecastParallel(
   batch: SeriesBatch,
   options: BatchOptions,
@@ -37,27 +40,48 @@ export async function forecastParallel(
 ): Promise<BatchForecast> {
   const k = batch.ids.length;
   if (threads <= 1 || k < 2) return forecastBatch(batch, options, (d) => onProgress?.(d, k));
-  const ranges = partition(batch, Math.min(threads, k));
-  const done = new Array<number>(ranges.length).fill(0);
-  const parts = await Promise.all(
-    ranges.map(
-      ([from, to], w) =>
-        new Promise<BatchForecast>((resolve, reject) => {
+  const nThreads = Math.min(threads, k);
+  const ranges = partition(batch, Math.min(k, nThreads * CHUNKS_PER_THREAD));
+  const parts: BatchForecast[] = new Array(ranges.length);
+  let next = 0;
+  let finished = 0;
+  const inChunk = new Array<number>(ranges.length).fill(0);
+  const report = (): void => onProgress?.(finished + inChunk.reduce((a, b) => a + b, 0), k);
+  await Promise.all(
+    Array.from(
+      { length: nThreads },
+      () =>
+        new Promise<void>((resolve, reject) => {
           const worker = new Worker(new URL('./forecast-worker.js', import.meta.url));
+          let current = -1;
+          const take = (): void => {
+            if (next >= ranges.length) {
+              void worker.terminate();
+              resolve();
+              return;
+            }
+            current = next++;
+            const [from, to] = ranges[current]!;
+            worker.postMessage({ batch: sliceBatch(batch, from, to), options });
+          };
           worker.on('message', (msg: { progress?: number; result?: BatchForecast; error?: string }) => {
             if (msg.progress !== undefined) {
-              done[w] = msg.progress;
-              onProgress?.(done.reduce((a, b) => a + b, 0), k);
+              inChunk[current] = msg.progress;
+              report();
             } else if (msg.result !== undefined) {
-              resolve(msg.result);
-              void worker.terminate();
+              parts[current] = msg.result;
+              const [from, to] = ranges[current]!;
+              inChunk[current] = 0;
+              finished += to - from;
+              report();
+              take();
             } else {
-              reject(new Error(msg.error));
               void worker.terminate();
+              reject(new Error(msg.error));
             }
           });
           worker.on('error', reject);
-          worker.postMessage({ batch: sliceBatch(batch, from, to), options });
+          take();
         }),
     ),
   );
