@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, REPO, SAMPLE, tempDir, writeText } from './helpers.js';
+import { REPO, SAMPLE, shopcast, tempDir, writeText } from './helpers.js';
 
-function shopcast(args: string[], cwd?: string): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 /** Compares with a golden file; never rewrites it under CI, writes `*.changed` to diff on mismatch. */
 function golden(name: string, actual: string): void {

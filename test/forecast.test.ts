@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -8,12 +7,8 @@ import { addPeriods, formatPeriod, periodTime, periodsBetween } from '../src/dat
 import { autoForecast } from '../src/engine/auto-choice.js';
 import { mase, owa, pinball, smape, wape } from '../src/engine/metrics.js';
 import { DEFAULT_LEVELS } from '../src/models/contract.js';
-import { BIN, SAMPLE, tempDir, writeText } from './helpers.js';
+import { SAMPLE, shopcast, tempDir, writeText } from './helpers.js';
 
-function shopcast(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 test('periods step by calendar units and keep the input form', () => {
   const t = periodTime('2024-01-31');

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,4 +38,24 @@ export async function withWorkspace<T>(fn: (ws: Workspace, dir: string) => Promi
 export function day(days: number): string {
   const d = new Date(Date.UTC(2024, 0, 1 + days));
   return d.toISOString().slice(0, 10);
+}
+
+/** Runs bin/shopcast as a process (UTC), returning its exit code and output. */
+export function shopcast(args: string[], cwd?: string): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** A fixture of series as `id,values` lines with space-separated values; NaN (not observed) dropped. */
+export function readFixtureSeries(file: string): Map<string, Float64Array> {
+  return new Map(
+    readFileSync(join(REPO, file), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => {
+        const [id, values] = l.split(',');
+        return [id!, Float64Array.from(values!.split(' ').map(Number).filter((v) => !Number.isNaN(v)))] as const;
+      }),
+  );
 }

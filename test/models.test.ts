@@ -15,19 +15,10 @@ import { stl } from '../src/numerics/stl.js';
 import { fitTheta, predictTheta } from '../src/models/theta.js';
 import { nelderMead } from '../src/numerics/nelder-mead.js';
 import { normalQuantile } from '../src/numerics/normal.js';
-import { REPO } from './helpers.js';
+import { REPO, readFixtureSeries } from './helpers.js';
 
 /** Five M4 Weekly training series (Makridakis et al. 2020; ../shared/data/m4-weekly), in the repo as a fixture. */
-const M4 = new Map(
-  readFileSync(join(REPO, 'test/fixtures/m4-weekly-5.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => {
-      const [id, values] = l.split(',');
-      return [id!, Float64Array.from(values!.split(' ').map(Number))] as const;
-    }),
-);
+const M4 = readFixtureSeries('test/fixtures/m4-weekly-5.csv');
 // R's datasets::AirPassengers (Box & Jenkins), monthly 1949–1960.
 const AIR = Float64Array.from([
   112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, 115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140, 145, 150, 178, 163, 172, 178,
@@ -149,16 +140,7 @@ test('STL and MSTL decompose and forecast as R does', () => {
 });
 
 // Five car-part demand series (Hyndman's expsmooth data, ../shared/data/carparts), trailing NaN = not observed.
-const CARPARTS = new Map(
-  readFileSync(join(REPO, 'test/fixtures/carparts-5.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => {
-      const [id, values] = l.split(',');
-      return [id!, Float64Array.from(values!.split(' ').map(Number).filter((v) => !Number.isNaN(v)))] as const;
-    }),
-);
+const CARPARTS = readFixtureSeries('test/fixtures/carparts-5.csv');
 
 // Rscript test/reference/croston.R > test/reference/croston.json (croston(x, h = 12, alpha = 0.1)$mean[1])
 const CROSTON_REF: { series: string; mean: number }[] = JSON.parse(readFileSync(join(REPO, 'test/reference/croston.json'), 'utf8'));
