@@ -191,6 +191,23 @@ function help(io: Io): number {
   return 0;
 }
 
+/** Options shared by the commands that read series (forecast, backtest). */
+const SERIES_OPTIONS: OptionSpec = {
+  series: { type: 'string' },
+  freq: { type: 'string' },
+  horizon: { type: 'string' },
+  'season-length': { type: 'string' },
+  'as-of': { type: 'string' },
+  threads: { type: 'string' },
+};
+
+/** --freq: required with --series; the workspace's daily demand defaults to day. */
+function seriesFreq(values: Parsed['values'], command: string): Freq {
+  const freq = (values['freq'] as string | undefined) ?? (values['series'] === undefined ? 'day' : undefined);
+  if (freq === undefined || !FREQS.includes(freq as Freq)) throw new InputError(`${command}: --freq must be one of ${FREQS.join(', ')}`);
+  return freq as Freq;
+}
+
 /** A whole-number option ≥ 1, or undefined when absent. */
 function wholeNumber(values: Parsed['values'], name: string, command: string): number | undefined {
   const v = values[name] as string | undefined;
@@ -202,23 +219,13 @@ function wholeNumber(values: Parsed['values'], name: string, command: string): n
 
 /** `shopcast forecast`: forecasts.csv for the workspace's SKUs, or for plain series with --series. */
 export async function forecastCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values } = parse(args, {
-    series: { type: 'string' },
-    freq: { type: 'string' },
-    horizon: { type: 'string' },
-    'season-length': { type: 'string' },
-    model: { type: 'string', default: 'ets' },
-    'as-of': { type: 'string' },
-    threads: { type: 'string' },
-    out: { type: 'string', default: 'forecasts.csv' },
-  });
+  const { values } = parse(args, { ...SERIES_OPTIONS, model: { type: 'string', default: 'ets' }, out: { type: 'string', default: 'forecasts.csv' } });
   if (values.help) return help(io);
-  const freq = (values.freq as string | undefined) ?? (values.series === undefined ? 'day' : undefined);
-  if (freq === undefined || !FREQS.includes(freq as Freq)) throw new InputError(`forecast: --freq must be one of ${FREQS.join(', ')}`);
+  const freq = seriesFreq(values, 'forecast');
   const int = (name: string): number | undefined => wholeNumber(values, name, 'forecast');
   const progress = makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
   const options = {
-    freq: freq as Freq,
+    freq,
     model: values.model as string,
     horizon: int('horizon'),
     seasonLength: int('season-length'),
@@ -252,19 +259,9 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
 
 /** `shopcast backtest`: per-model accuracy over rolling origins, for the workspace or --series. */
 export async function backtestCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values } = parse(args, {
-    series: { type: 'string' },
-    freq: { type: 'string' },
-    horizon: { type: 'string' },
-    'season-length': { type: 'string' },
-    models: { type: 'string', default: 'naive,snaive,theta,ets,auto' },
-    origins: { type: 'string', default: '3' },
-    'as-of': { type: 'string' },
-    threads: { type: 'string' },
-  });
+  const { values } = parse(args, { ...SERIES_OPTIONS, models: { type: 'string', default: 'naive,snaive,theta,ets,auto' }, origins: { type: 'string', default: '3' } });
   if (values.help) return help(io);
-  const freq = ((values.freq as string | undefined) ?? (values.series === undefined ? 'day' : undefined)) as Freq | undefined;
-  if (freq === undefined || !FREQS.includes(freq)) throw new InputError(`backtest: --freq must be one of ${FREQS.join(', ')}`);
+  const freq = seriesFreq(values, 'backtest');
   const int = (name: string, dflt: number): number => wholeNumber(values, name, 'backtest') ?? dflt;
   const { FREQ_DEFAULTS } = await import('../data/periods.js');
   const { MODELS } = await import('../models/registry.js');

@@ -2,7 +2,7 @@ import { type CsvRecord, type CsvSink, isGzipFile, readCsv } from './csv-reader.
 import { readFile } from 'node:fs/promises';
 import { InputError } from './errors.js';
 import { normaliseColumnName } from './layouts.js';
-import { type Freq, addPeriods, periodTime, periodsBetween } from './periods.js';
+import { type Freq, periodTime, periodsBetween } from './periods.js';
 import { parseNumber, parseTimestamp } from './values.js';
 
 /** Series in long form read into a regular grid: one value per period, NaN where a period is missing. */
@@ -93,10 +93,6 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
   return { ids, starts, values, withTime, rejected };
 }
 
-/** The date of period k after the start (k = n for the first forecast period). */
-export function periodAt(start: number, freq: Freq, k: number): number {
-  return addPeriods(start, freq, k);
-}
 
 /**
  * Fast path for the common plain file: uncompressed, comma-delimited, valid UTF-8, no quotes at

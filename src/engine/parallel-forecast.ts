@@ -9,10 +9,6 @@ import { Worker } from 'node:worker_threads';
 import { type BatchForecast, type BatchOptions, forecastBatch } from './forecast-batch.js';
 import { type SeriesBatch, sliceBatch } from './series-batch.js';
 
-export function defaultThreads(): number {
-  return availableParallelism();
-}
-
 /** Splits [0, k) into `parts` contiguous ranges of about equal total series length. */
 function partition(batch: SeriesBatch, parts: number): [number, number][] {
   const k = batch.ids.length;
@@ -35,7 +31,7 @@ const CHUNKS_PER_THREAD = 8;
 export async function forecastParallel(
   batch: SeriesBatch,
   options: BatchOptions,
-  threads = defaultThreads(),
+  threads = availableParallelism(),
   onProgress?: (done: number, total: number) => void,
 ): Promise<BatchForecast> {
   const k = batch.ids.length;
