@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,4 +59,14 @@ export function readFixtureSeries(file: string): Map<string, Float64Array> {
         return [id!, Float64Array.from(values!.split(' ').map(Number).filter((v) => !Number.isNaN(v)))] as const;
       }),
   );
+}
+
+/** Every actual value within a relative error `rel` of R's. */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!;
+    const d = Math.abs(actual[i]! - e) / Math.max(1e-12, Math.abs(e));
+    assert.ok(d <= rel, `${what}[${i}]: ${actual[i]} vs R ${e} (relative error ${d.toExponential(2)} > ${rel})`);
+  }
 }

@@ -15,7 +15,7 @@ import { stl } from '../src/numerics/stl.js';
 import { fitTheta, predictTheta } from '../src/models/theta.js';
 import { nelderMead } from '../src/numerics/nelder-mead.js';
 import { normalQuantile } from '../src/numerics/normal.js';
-import { REPO, readFixtureSeries } from './helpers.js';
+import { REPO, assertClose, readFixtureSeries } from './helpers.js';
 
 /** Five M4 Weekly training series (Makridakis et al. 2020; ../shared/data/m4-weekly), in the repo as a fixture. */
 const M4 = readFixtureSeries('test/fixtures/m4-weekly-5.csv');
@@ -28,15 +28,6 @@ const AIR = Float64Array.from([
   360, 342, 406, 396, 420, 472, 548, 559, 463, 407, 362, 405, 417, 391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432,
 ]);
 const series = (name: string): { y: Float64Array; m: number } => (name === 'AirPassengers' ? { y: AIR, m: 12 } : { y: M4.get(name)!, m: 1 });
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i]!;
-    const d = Math.abs(actual[i]! - e) / Math.max(1e-12, Math.abs(e));
-    assert.ok(d <= rel, `${what}[${i}]: ${actual[i]} vs R ${e} (relative error ${d.toExponential(2)} > ${rel})`);
-  }
-}
 
 test('normalQuantile equals R qnorm', () => {
   // Rscript -e 'cat(sprintf("%.17g", qnorm(c(0.975, 0.95, 0.75, 0.5, 0.05, 1e-10, 1-1e-12))))'

@@ -1,9 +1,10 @@
 /**
- * Non-seasonal ARIMA(p, d, q) with an optional constant (the mean when d = 0, the drift when
- * d = 1), fitted as R's stats::arima fits it (Box & Jenkins; Brockwell & Davis 2016, ch. 5):
- * conditional sum of squares (CSS) for quick fits, exact Gaussian likelihood by the Kalman filter
- * for the final one (Harvey 1989; stationary initial covariance from the Lyapunov equation),
- * forecasts with ψ-weight variances.
+ * Seasonal ARIMA(p, d, q)(P, D, Q)[m] with an optional constant (the mean when d + D = 0, the
+ * drift when d + D = 1), fitted as R's stats::arima fits it (Box & Jenkins; Brockwell & Davis
+ * 2016, ch. 5 and 6.5): the series is differenced d times and D times at lag m, the AR and MA
+ * polynomials are the products φ(B)Φ(B^m) and θ(B)Θ(B^m); conditional sum of squares (CSS) for
+ * quick fits, exact Gaussian likelihood by the Kalman filter for the final one (Harvey 1989;
+ * stationary initial covariance from the Lyapunov equation), forecasts with ψ-weight variances.
  */
 import { levenbergMarquardt, solveLinear } from '../numerics/levenberg-marquardt.js';
 import { nelderMead } from '../numerics/nelder-mead.js';
@@ -14,21 +15,53 @@ export interface ArimaOrder {
   p: number;
   d: number;
   q: number;
-  /** mean (d = 0) or drift (d = 1); never with d ≥ 2 */
+  /** mean (d + D = 0) or drift (d + D = 1); never with d + D ≥ 2 */
   constant: boolean;
+  /** seasonal AR order (default 0) */
+  P?: number;
+  /** seasonal differences at lag m (default 0) */
+  D?: number;
+  /** seasonal MA order (default 0) */
+  Q?: number;
+  /** season length (default 1: no seasonal part) */
+  m?: number;
+}
+
+/** The seasonal part of an order with its defaults. */
+export function seasonalOrder(o: ArimaOrder): { P: number; D: number; Q: number; m: number } {
+  const m = o.m ?? 1;
+  return m > 1 ? { P: o.P ?? 0, D: o.D ?? 0, Q: o.Q ?? 0, m } : { P: 0, D: 0, Q: 0, m: 1 };
+}
+
+/** Number of estimated coefficients (AR, MA, seasonal AR and MA, constant). */
+export function coefficientCount(o: ArimaOrder): number {
+  const s = seasonalOrder(o);
+  return o.p + o.q + s.P + s.Q + (o.constant ? 1 : 0);
+}
+
+/** Differences x d times at lag 1 and D times at lag m. */
+export function differenceFor(x: Float64Array, o: ArimaOrder): Float64Array {
+  const s = seasonalOrder(o);
+  let w: Float64Array = x;
+  for (let i = 0; i < o.d; i++) w = difference(w);
+  for (let i = 0; i < s.D; i++) w = difference(w, s.m);
+  return w;
 }
 
 export interface ArimaFit {
   order: ArimaOrder;
   phi: Float64Array;
   theta: Float64Array;
+  /** seasonal AR and MA coefficients (empty without a seasonal part) */
+  sphi: Float64Array;
+  stheta: Float64Array;
   /** mean of the differenced series (0 without constant) */
   mu: number;
   sigma2: number;
   loglik: number;
   aic: number;
   aicc: number;
-  /** n − d */
+  /** n − d − D·m */
   nUsed: number;
   /** the undifferenced series (for forecasting) */
   x: Float64Array;
@@ -38,8 +71,11 @@ export interface ArimaFit {
 }
 
 export function arimaName(o: ArimaOrder): string {
-  const c = o.constant ? (o.d === 0 ? ' with non-zero mean' : ' with drift') : o.d === 0 ? ' with zero mean' : '';
-  return `ARIMA(${o.p},${o.d},${o.q})${c}`;
+  const s = seasonalOrder(o);
+  const diffs = o.d + s.D;
+  const c = o.constant ? (diffs === 0 ? ' with non-zero mean' : ' with drift') : diffs === 0 ? ' with zero mean' : '';
+  const seasonal = s.m > 1 && s.P + s.D + s.Q > 0 ? `(${s.P},${s.D},${s.Q})[${s.m}]` : '';
+  return `ARIMA(${o.p},${o.d},${o.q})${seasonal}${c}`;
 }
 
 /** AR polynomial 1 − Σφz^i has all roots outside |z| = radius. */
@@ -86,13 +122,51 @@ export function cssResiduals(w: Float64Array, mu: number, phi: ArrayLike<number>
   return { ssq, nu };
 }
 
-/** Parameter vector [φ…, θ…, μ?] → parts. */
-function unpack(v: ArrayLike<number>, o: ArimaOrder): { phi: Float64Array; theta: Float64Array; mu: number } {
-  const phi = new Float64Array(o.p);
-  const theta = new Float64Array(o.q);
-  for (let i = 0; i < o.p; i++) phi[i] = v[i]!;
-  for (let j = 0; j < o.q; j++) theta[j] = v[o.p + j]!;
-  return { phi, theta, mu: o.constant ? v[o.p + o.q]! : 0 };
+interface Coefficients {
+  phi: Float64Array;
+  theta: Float64Array;
+  sphi: Float64Array;
+  stheta: Float64Array;
+  mu: number;
+  /** the products φ(B)Φ(B^m) and θ(B)Θ(B^m) as plain AR and MA coefficients */
+  arFull: Float64Array;
+  maFull: Float64Array;
+}
+
+/** (1 + Σ a_i B^i)(1 + Σ b_j B^{jm}) = 1 + Σ c_k B^k; returns c (sign of the AR side handled by the caller). */
+function multiplySeasonal(a: ArrayLike<number>, b: ArrayLike<number>, m: number): Float64Array {
+  const c = new Float64Array(a.length + b.length * m);
+  for (let i = 0; i < a.length; i++) c[i] = a[i]!;
+  for (let j = 0; j < b.length; j++) {
+    c[(j + 1) * m - 1] = c[(j + 1) * m - 1]! + b[j]!;
+    for (let i = 0; i < a.length; i++) c[(j + 1) * m + i] = c[(j + 1) * m + i]! + a[i]! * b[j]!;
+  }
+  return c;
+}
+
+/** Parameter vector [φ…, θ…, Φ…, Θ…, μ?] (R's coefficient order) → parts. */
+function unpack(v: ArrayLike<number>, o: ArimaOrder): Coefficients {
+  const s = seasonalOrder(o);
+  const take = (from: number, k: number): Float64Array => {
+    const out = new Float64Array(k);
+    for (let i = 0; i < k; i++) out[i] = v[from + i]!;
+    return out;
+  };
+  const phi = take(0, o.p);
+  const theta = take(o.p, o.q);
+  const sphi = take(o.p + o.q, s.P);
+  const stheta = take(o.p + o.q + s.P, s.Q);
+  const mu = o.constant ? v[o.p + o.q + s.P + s.Q]! : 0;
+  if (s.P + s.Q === 0) return { phi, theta, sphi, stheta, mu, arFull: phi, maFull: theta };
+  // AR: (1 − Σφ B^i)(1 − ΣΦ B^{jm}) = 1 − Σ a_k B^k, so a = −c for c computed from −φ and −Φ
+  const arFull = multiplySeasonal(phi.map((x) => -x), sphi.map((x) => -x), s.m).map((x) => -x);
+  const maFull = multiplySeasonal(theta, stheta, s.m);
+  return { phi, theta, sphi, stheta, mu, arFull, maFull };
+}
+
+/** Both AR factors stationary and both MA factors invertible. */
+function admissible(u: Coefficients): boolean {
+  return arStationary(u.phi) && arStationary(u.sphi) && maInvertible(u.theta) && maInvertible(u.stheta);
 }
 
 /**
@@ -127,28 +201,106 @@ function cssJacobian(w: Float64Array, v: Float64Array, o: ArimaOrder, e: Float64
  * CSS fit by Levenberg–Marquardt on the residual vector (Marquardt 1963), from zero ARMA
  * coefficients and the sample mean (R starts its BFGS from the same point; a Hannan–Rissanen start
  * converges faster but lands in other local optima than R's for some series, so R's is kept). Minimises the
- * conditional sum of squares; σ² = SSQ / (number of residuals).
+ * conditional sum of squares; σ² = SSQ / (number of residuals). The Jacobian is analytic for
+ * non-seasonal orders and by forward differences for seasonal ones.
  */
 export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma2: number } {
-  const k = o.p + o.q + (o.constant ? 1 : 0);
+  const k = coefficientCount(o);
   const n = w.length;
+  const s = seasonalOrder(o);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += w[i]!;
   mean /= n;
   const v = new Float64Array(k);
   if (o.constant) v[k - 1] = mean;
+  const residuals = (x: Float64Array, out: Float64Array): number => {
+    const u = unpack(x, o);
+    return cssResiduals(w, u.mu, u.arFull, u.maFull, out).ssq;
+  };
+  const rbuf = new Float64Array(n);
+  const trial = new Float64Array(k);
+  const numericJacobian = (x: Float64Array, r: Float64Array, J: Float64Array): boolean => {
+    for (let c = 0; c < k; c++) {
+      const h = 1e-7 * Math.max(1, Math.abs(x[c]!));
+      trial.set(x);
+      trial[c] = x[c]! + h;
+      residuals(trial, rbuf);
+      for (let t = 0; t < n; t++) J[t * k + c] = (rbuf[t]! - r[t]!) / h;
+    }
+    return true;
+  };
   const ssq = levenbergMarquardt(
     {
       n,
-      residuals: (x, out) => cssResiduals(w, o.constant ? x[k - 1]! : 0, x.subarray(0, o.p), x.subarray(o.p, o.p + o.q), out).ssq,
-      jacobian: (x, r, J) => {
-        cssJacobian(w, x, o, r, J);
-        return true;
-      },
+      residuals,
+      jacobian:
+        s.P + s.Q === 0
+          ? (x, r, J) => {
+              cssJacobian(w, x, o, r, J);
+              return true;
+            }
+          : numericJacobian,
     },
     v,
   );
-  return { v, sigma2: ssq / Math.max(1, n - o.p) };
+  return { v, sigma2: ssq / Math.max(1, n - o.p - s.P * s.m) };
+}
+
+/**
+ * The stationary state covariance P = T P Tᵀ + R Rᵀ: for small state vectors by solving
+ * (I − T⊗T) vec P = vec(R Rᵀ) directly, for larger ones (seasonal models) by the doubling
+ * iteration P ← P + A P Aᵀ, A ← A² (Anderson & Moore 1979), O(r³) per step, which sums the series
+ * Σ Tᵏ R Rᵀ Tᵏᵀ in log₂ of its length. undefined when the process is not stationary.
+ */
+function stationaryCovariance(T: Float64Array, R: Float64Array, r: number): Float64Array | undefined {
+  const r2 = r * r;
+  if (r <= 10) {
+    const A = new Float64Array(r2 * r2);
+    const b = new Float64Array(r2);
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < r; j++) {
+        const row = i * r + j;
+        b[row] = R[i]! * R[j]!;
+        A[row * r2 + row] += 1;
+        for (let k = 0; k < r; k++) {
+          const tik = T[i * r + k]!;
+          if (tik === 0) continue;
+          for (let l = 0; l < r; l++) A[row * r2 + k * r + l] -= tik * T[j * r + l]!;
+        }
+      }
+    return solveLinear(A, b, r2);
+  }
+  const P = new Float64Array(r2);
+  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) P[i * r + j] = R[i]! * R[j]!;
+  let A = Float64Array.from(T);
+  const AP = new Float64Array(r2);
+  const next = new Float64Array(r2);
+  const multiply = (X: Float64Array, Y: Float64Array, out: Float64Array, transposeY: boolean): void => {
+    out.fill(0);
+    for (let i = 0; i < r; i++)
+      for (let k = 0; k < r; k++) {
+        const x = X[i * r + k]!;
+        if (x === 0) continue;
+        for (let j = 0; j < r; j++) out[i * r + j] += x * (transposeY ? Y[j * r + k]! : Y[k * r + j]!);
+      }
+  };
+  for (let it = 0; it < 64; it++) {
+    multiply(A, P, AP, false);
+    multiply(AP, A, next, true);
+    let added = 0;
+    let size = 0;
+    for (let i = 0; i < r2; i++) {
+      P[i] = P[i]! + next[i]!;
+      added = Math.max(added, Math.abs(next[i]!));
+      size = Math.max(size, Math.abs(P[i]!));
+    }
+    if (!Number.isFinite(size)) return undefined;
+    if (added <= 1e-15 * size) return P;
+    const A2 = new Float64Array(r2);
+    multiply(A, A, A2, false);
+    A = A2;
+  }
+  return undefined;
 }
 
 /**
@@ -172,27 +324,13 @@ export function armaKalman(
   const R = new Float64Array(r);
   R[0] = 1;
   for (let j = 0; j < q; j++) R[j + 1] = theta[j]!;
-  // stationary covariance: vec(P) = (I − T⊗T)⁻¹ vec(R Rᵀ)
-  const r2 = r * r;
-  const A = new Float64Array(r2 * r2);
-  const b = new Float64Array(r2);
-  for (let i = 0; i < r; i++)
-    for (let j = 0; j < r; j++) {
-      const row = i * r + j;
-      b[row] = R[i]! * R[j]!;
-      A[row * r2 + row] += 1;
-      for (let k = 0; k < r; k++) {
-        const tik = T[i * r + k]!;
-        if (tik === 0) continue;
-        for (let l = 0; l < r; l++) A[row * r2 + k * r + l] -= tik * T[j * r + l]!;
-      }
-    }
-  const P0 = solveLinear(A, b, r2);
+  const P0 = stationaryCovariance(T, R, r);
   if (P0 === undefined) return undefined;
   // T is a companion matrix: T a = [φ_i a_0 + a_{i+1}], so the steps below are O(r²), not O(r³)
   const ph = new Float64Array(r);
   for (let i = 0; i < p; i++) ph[i] = phi[i]!;
   const P = P0;
+  const r2 = r * r;
   const a = new Float64Array(r);
   const TP = new Float64Array(r2);
   const K = new Float64Array(r);
@@ -200,6 +338,7 @@ export function armaKalman(
   let sumlog = 0;
   let steady = false;
   let lastF = NaN;
+  const lastP = new Float64Array(r2);
   for (let t = 0; t < z.length; t++) {
     if (t > 0) {
       const a0 = a[0]!;
@@ -221,8 +360,18 @@ export function armaKalman(
     if (!steady) for (let i = 0; i < r; i++) K[i] = P[i * r]! / F;
     for (let i = 0; i < r; i++) a[i] = a[i]! + K[i]! * v;
     if (!steady) {
-      for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) P[i * r + j] = P[i * r + j]! - K[i]! * F * K[j]!;
-      if (Math.abs(F - lastF) < 1e-9 * F) steady = true;
+      // steady once the whole filtered covariance stops changing (F alone can stay flat for a
+      // season before it drops, e.g. for a seasonal AR)
+      let change = 0;
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < r; j++) {
+          const ij = i * r + j;
+          const next = P[ij]! - K[i]! * F * K[j]!;
+          change = Math.max(change, Math.abs(next - lastP[ij]!));
+          lastP[ij] = next;
+          P[ij] = next;
+        }
+      if (t > 0 && change < 1e-10 * F) steady = true;
       lastF = F;
     }
   }
@@ -233,9 +382,9 @@ export function armaKalman(
 /** −2 log L / n-style objective of R's arima: 0.5·(log(SSQ/n) + Σ log F / n). */
 function mlObjective(w: Float64Array, o: ArimaOrder, v: ArrayLike<number>, z: Float64Array): number {
   const u = unpack(v, o);
-  if (!arStationary(u.phi) || !maInvertible(u.theta)) return Infinity;
+  if (!admissible(u)) return Infinity;
   for (let i = 0; i < w.length; i++) z[i] = w[i]! - u.mu;
-  const k = armaKalman(z, u.phi, u.theta);
+  const k = armaKalman(z, u.arFull, u.maFull);
   if (k === undefined) return Infinity;
   const n = w.length;
   return 0.5 * (Math.log(k.ssq / n) + k.sumlog / n);
@@ -253,9 +402,9 @@ function mlByLeastSquares(w: Float64Array, o: ArimaOrder, v: Float64Array, z: Fl
   const k = v.length;
   const residuals = (par: Float64Array, out: Float64Array): number => {
     const u = unpack(par, o);
-    if (!arStationary(u.phi) || !maInvertible(u.theta)) return Infinity;
+    if (!admissible(u)) return Infinity;
     for (let i = 0; i < n; i++) z[i] = w[i]! - u.mu;
-    const kf = armaKalman(z, u.phi, u.theta, undefined, out);
+    const kf = armaKalman(z, u.arFull, u.maFull, undefined, out);
     if (kf === undefined) return Infinity;
     const g = Math.exp(kf.sumlog / (2 * n));
     for (let i = 0; i < n; i++) out[i] = out[i]! * g;
@@ -282,14 +431,16 @@ function mlByLeastSquares(w: Float64Array, o: ArimaOrder, v: Float64Array, z: Fl
   return Number.isFinite(levenbergMarquardt({ n, residuals, jacobian }, v, { maxIterations: 50, relTol: 1e-10, stepTol: 0, maxTries: 12 }));
 }
 
-/** Fits ARIMA(p, d, q) to x: by CSS only (`method` 'CSS'), or CSS then exact maximum likelihood ('ML'). */
+/** Fits ARIMA(p, d, q)(P, D, Q)[m] to x: by CSS only (`method` 'CSS'), or CSS then exact maximum likelihood ('ML'). */
 export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): ArimaFit {
-  if (o.d >= 2 && o.constant) throw new RangeError('fitArima: no constant with d ≥ 2');
-  let w: Float64Array = x;
-  for (let i = 0; i < o.d; i++) w = difference(w);
+  const s = seasonalOrder(o);
+  if (o.d + s.D >= 2 && o.constant) throw new RangeError('fitArima: no constant with two or more differences');
+  const w = differenceFor(x, o);
   const n = w.length;
-  const k = o.p + o.q + (o.constant ? 1 : 0);
-  if (n <= o.p + o.q + 2) throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
+  const k = coefficientCount(o);
+  const nCond = o.p + s.P * s.m;
+  if (n <= nCond + o.q + s.Q * s.m + 2 && n <= k + 2) throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
+  if (n <= nCond + 2) throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
   const css = fitCss(w, o);
   let v = css.v;
   let sigma2 = css.sigma2;
@@ -297,11 +448,10 @@ export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): 
   if (method === 'ML') {
     const z = new Float64Array(n);
     let start = v;
-    const u0 = unpack(start, o);
-    if (!arStationary(u0.phi) || !maInvertible(u0.theta)) {
+    if (!admissible(unpack(start, o))) {
       // R starts ML from CSS only when it is stationary; else from zero
       start = new Float64Array(k);
-      if (o.constant) start[k - 1] = w.reduce((s, y) => s + y, 0) / n;
+      if (o.constant) start[k - 1] = w.reduce((sum, y) => sum + y, 0) / n;
     }
     if (k > 0 && mlByLeastSquares(w, o, start, z)) {
       v = start;
@@ -324,7 +474,7 @@ export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): 
     }
     const u = unpack(v, o);
     for (let i = 0; i < n; i++) z[i] = w[i]! - u.mu;
-    const kf = armaKalman(z, u.phi, u.theta);
+    const kf = armaKalman(z, u.arFull, u.maFull);
     if (kf === undefined) throw new RangeError(`fitArima: ${arimaName(o)} is not stationary`);
     loglik = -0.5 * (kf.sumlog + n * Math.log(kf.ssq / n) + n + n * Math.log(2 * Math.PI));
     // the variance used for forecasting divides by the degrees of freedom, as R's forecast::Arima
@@ -332,64 +482,84 @@ export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): 
   }
   const u = unpack(v, o);
   const e = new Float64Array(n);
-  cssResiduals(w, u.mu, u.phi, u.theta, e);
+  cssResiduals(w, u.mu, u.arFull, u.maFull, e);
   const npar = k + 1;
-  // CSS fits get R's approximate criterion without the offset (a constant for a given d)
+  // CSS fits get R's approximate criterion without the offset (a constant for a given d and D)
   const aic = method === 'ML' ? -2 * loglik + 2 * npar : n * Math.log(sigma2) + 2 * npar;
   const aicc = n - npar - 1 > 0 ? aic + (2 * npar * (npar + 1)) / (n - npar - 1) : Infinity;
-  return { order: o, phi: u.phi, theta: u.theta, mu: u.mu, sigma2, loglik, aic, aicc, nUsed: n, x, method, residuals: e };
+  return { order: o, phi: u.phi, theta: u.theta, sphi: u.sphi, stheta: u.stheta, mu: u.mu, sigma2, loglik, aic, aicc, nUsed: n, x, method, residuals: e };
+}
+
+/** The expanded AR and MA polynomials of a fit, φ(B)Φ(B^m) and θ(B)Θ(B^m). */
+export function expandedPolynomials(fit: ArimaFit): { ar: Float64Array; ma: Float64Array } {
+  const o = fit.order;
+  const s = seasonalOrder(o);
+  const v = new Float64Array(coefficientCount(o));
+  v.set(fit.phi, 0);
+  v.set(fit.theta, o.p);
+  v.set(fit.sphi, o.p + o.q);
+  v.set(fit.stheta, o.p + o.q + s.P);
+  if (o.constant) v[v.length - 1] = fit.mu;
+  const u = unpack(v, o);
+  return { ar: u.arFull, ma: u.maFull };
 }
 
 /**
  * Forecasts h steps: the ARMA part from the Kalman filter's last state, the constant added back,
- * then integrated d times; variances σ²·Σψ_j² from the ψ-weights of φ(B)(1 − B)^d and θ(B).
+ * then integrated through (1 − B)^d (1 − B^m)^D; variances σ²·Σψ_j² from the ψ-weights of
+ * φ(B)Φ(B^m)(1 − B)^d(1 − B^m)^D and θ(B)Θ(B^m).
  */
 export function forecastArima(fit: ArimaFit, h: number): { mean: Float64Array; variance: Float64Array } {
-  const { order: o, phi, theta, mu } = fit;
-  let w: Float64Array = fit.x;
-  const lastLevels: number[] = [];
-  for (let i = 0; i < o.d; i++) {
-    lastLevels.push(w[w.length - 1]!);
-    w = difference(w);
-  }
+  const { order: o, mu } = fit;
+  const s = seasonalOrder(o);
+  const { ar, ma } = expandedPolynomials(fit);
+  const w = differenceFor(fit.x, o);
   const z = w.map((v) => v - mu);
   const keep = { a: new Float64Array(0) };
-  armaKalman(z, phi, theta, keep);
-  const r = Math.max(o.p, o.q + 1);
+  armaKalman(z, ar, ma, keep);
+  const r = Math.max(ar.length, ma.length + 1);
   let a = keep.a;
   const wf = new Float64Array(h);
   for (let t = 0; t < h; t++) {
     const an = new Float64Array(r);
-    for (let i = 0; i < r; i++) an[i] = (i < o.p ? phi[i]! * a[0]! : 0) + (i + 1 < r ? a[i + 1]! : 0);
+    for (let i = 0; i < r; i++) an[i] = (i < ar.length ? ar[i]! * a[0]! : 0) + (i + 1 < r ? a[i + 1]! : 0);
     a = an;
     wf[t] = a[0]! + mu;
   }
-  // integrate back, innermost difference last
-  let f = wf;
-  for (let i = o.d - 1; i >= 0; i--) {
-    const out = new Float64Array(h);
-    let level = lastLevels[i]!;
-    for (let t = 0; t < h; t++) {
-      level += f[t]!;
-      out[t] = level;
+  // the differencing polynomial (1 − B)^d (1 − B^m)^D = 1 − Σ δ_i B^i
+  let delta: Float64Array = Float64Array.of(1);
+  const times = (poly: Float64Array, lag: number): Float64Array => {
+    const out = new Float64Array(poly.length + lag);
+    for (let i = 0; i < poly.length; i++) {
+      out[i] = out[i]! + poly[i]!;
+      out[i + lag] = out[i + lag]! - poly[i]!;
     }
-    f = out;
+    return out;
+  };
+  for (let i = 0; i < o.d; i++) delta = times(delta, 1);
+  for (let i = 0; i < s.D; i++) delta = times(delta, s.m);
+  // integrate: x_t = w_t + Σ δ_i x_{t−i}, δ_i = −delta[i]
+  const n = fit.x.length;
+  const ext = new Float64Array(n + h);
+  ext.set(fit.x);
+  for (let t = 0; t < h; t++) {
+    let v = wf[t]!;
+    for (let i = 1; i < delta.length; i++) v -= delta[i]! * ext[n + t - i]!;
+    ext[n + t] = v;
   }
-  // ψ-weights of θ(B) / (φ(B)(1 − B)^d)
-  let ar: number[] = Array.from(phi);
-  for (let i = 0; i < o.d; i++) {
-    const next = new Array<number>(ar.length + 1).fill(0);
-    // (1 − Σ ar_i B^i)(1 − B) = 1 − Σ next_i B^i
-    next[0] = (ar[0] ?? 0) + 1;
-    for (let j = 1; j <= ar.length; j++) next[j] = (ar[j] ?? 0) - ar[j - 1]!;
-    ar = next;
-  }
+  const mean = ext.slice(n);
+  // ψ-weights of θ*(B) / (φ*(B) Δ(B)): the full AR polynomial 1 − Σ c_i B^i
+  const arPoly = new Float64Array(ar.length + 1);
+  arPoly[0] = 1;
+  for (let i = 0; i < ar.length; i++) arPoly[i + 1] = -ar[i]!;
+  const full = new Float64Array(arPoly.length + delta.length - 1);
+  for (let i = 0; i < arPoly.length; i++) for (let j = 0; j < delta.length; j++) full[i + j] = full[i + j]! + arPoly[i]! * delta[j]!;
   const psi = new Float64Array(h);
   psi[0] = 1;
   for (let j = 1; j < h; j++) {
-    let s = j <= theta.length ? theta[j - 1]! : 0;
-    for (let i = 1; i <= Math.min(j, ar.length); i++) s += ar[i - 1]! * psi[j - i]!;
-    psi[j] = s;
+    let v = j <= ma.length ? ma[j - 1]! : 0;
+    for (let i = 1; i < Math.min(j + 1, full.length); i++) v -= full[i]! * psi[j - i]!;
+    psi[j] = v;
   }
   const variance = new Float64Array(h);
   let acc = 0;
@@ -397,5 +567,5 @@ export function forecastArima(fit: ArimaFit, h: number): { mean: Float64Array; v
     acc += psi[t]! * psi[t]!;
     variance[t] = fit.sigma2 * acc;
   }
-  return { mean: f, variance };
+  return { mean, variance };
 }

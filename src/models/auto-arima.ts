@@ -1,22 +1,41 @@
 /**
- * AutoARIMA (Hyndman & Khandakar 2008), non-seasonal, as R's auto.arima searches: d by repeated
- * KPSS tests; a stepwise search over p, q ≤ 5 and the constant, starting from ARIMA(2,d,2),
- * (0,d,0), (1,d,0), (0,d,1) and (0,d,0) without constant, moving p and q by ±1 while AICc improves;
- * models with AR or MA roots within 1.01 of the unit circle are rejected. For long series (more
- * than 150 values) the search compares conditional-sum-of-squares fits and the chosen models are
- * then refitted by exact maximum likelihood, in order of their criterion, until one is admissible.
+ * AutoARIMA (Hyndman & Khandakar 2008) as R's auto.arima searches: D (0 or 1) by the
+ * seasonal-strength heuristic (STL seasonal strength above 0.64, Wang, Smith & Hyndman 2006), d
+ * by repeated KPSS tests on the seasonally differenced series; a stepwise search over p, q ≤ 5,
+ * P, Q ≤ 2 and the constant, starting from ARIMA(2,d,2)(1,D,1), (0,d,0)(0,D,0), (1,d,0)(1,D,0),
+ * (0,d,1)(0,D,1) and (0,d,0)(0,D,0) without constant, moving P and Q, then p and q, by ±1 while
+ * AICc improves; models whose expanded AR or MA polynomial has roots within 1.01 of the unit
+ * circle are rejected. For long series (more than 150 values) or long seasons (m > 12) the search
+ * compares conditional-sum-of-squares fits and the chosen models are then refitted by exact
+ * maximum likelihood, in order of their criterion, until one is admissible.
  */
-import { ndiffs } from '../numerics/kpss.js';
+import { ndiffs, difference } from '../numerics/kpss.js';
 import { normalQuantile } from '../numerics/normal.js';
-import { type ArimaFit, type ArimaOrder, arStationary, arimaName, fitArima, forecastArima, maInvertible } from './arima-core.js';
+import {
+  type ArimaFit,
+  type ArimaOrder,
+  arStationary,
+  arimaName,
+  differenceFor,
+  expandedPolynomials,
+  fitArima,
+  forecastArima,
+  maInvertible,
+  seasonalOrder,
+} from './arima-core.js';
 import type { Forecaster } from './contract.js';
+import { mstl } from './mstl.js';
 
 export interface AutoArimaOptions {
   maxP?: number;
   maxQ?: number;
   maxD?: number;
-  /** compare CSS fits during the search: default when n > 150 */
+  /** season length (1 or absent: non-seasonal search) */
+  m?: number;
+  /** compare CSS fits during the search: default when n > 150 or m > 12 */
   approximation?: boolean;
+  /** most models tried by the stepwise search (R: 94) */
+  maxModels?: number;
 }
 
 interface Candidate {
@@ -25,83 +44,140 @@ interface Candidate {
 }
 
 function icOf(fit: ArimaFit): number {
-  // R rejects models with roots close to the unit circle
-  if (!arStationary(fit.phi, 1.01) || !maInvertible(fit.theta, 1.01)) return Infinity;
+  // R rejects models whose expanded polynomials have roots close to the unit circle
+  const { ar, ma } = expandedPolynomials(fit);
+  if (!arStationary(ar, 1.01) || !maInvertible(ma, 1.01)) return Infinity;
   return Number.isFinite(fit.aicc) ? fit.aicc : Infinity;
+}
+
+function isConstant(y: ArrayLike<number>): boolean {
+  for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return false;
+  return true;
+}
+
+function variance(y: ArrayLike<number>): number {
+  let mean = 0;
+  for (let i = 0; i < y.length; i++) mean += y[i]!;
+  mean /= y.length;
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (y[i]! - mean) ** 2;
+  return s / (y.length - 1);
+}
+
+/**
+ * Seasonal strength max(0, 1 − Var(R)/Var(S + R)) of an STL decomposition with one period m
+ * (Wang, Smith & Hyndman 2006; R's seas.heuristic); 0 when the series is shorter than two seasons.
+ */
+export function seasonalStrength(x: Float64Array, m: number): number {
+  if (m < 2 || m >= x.length / 2) return 0;
+  const dec = mstl(x, [m], 1);
+  const rem = dec.remainder;
+  const seas = dec.seasonals[0]!;
+  const both = rem.map((r, i) => r + seas[i]!);
+  return Math.max(0, Math.min(1, 1 - variance(rem) / variance(both)));
+}
+
+/** Seasonal differences (0 or 1) by the seasonal-strength heuristic, as R's nsdiffs(test = "seas"). */
+export function nsdiffs(x: Float64Array, m: number): number {
+  if (m < 2 || isConstant(x) || m >= x.length) return 0;
+  return seasonalStrength(x, m) > 0.64 ? 1 : 0;
 }
 
 export function autoArima(x: Float64Array, options: AutoArimaOptions = {}): ArimaFit {
   const n = x.length;
   if (n < 5) throw new RangeError(`autoArima: need at least 5 observations, got ${n}`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(x[i]!)) throw new RangeError('autoArima: the series has missing or infinite values');
-  const maxP = options.maxP ?? 5;
-  const maxQ = options.maxQ ?? 5;
-  let constantSeries = true;
-  for (let i = 1; i < n && constantSeries; i++) constantSeries = x[i] === x[0];
-  if (constantSeries) return fitArima(x, { p: 0, d: 0, q: 0, constant: true }, 'ML');
-  const d = ndiffs(x, options.maxD ?? 2);
-  const approximation = options.approximation ?? n > 150;
+  if (isConstant(x)) return fitArima(x, { p: 0, d: 0, q: 0, constant: true }, 'ML');
+  const m = Math.max(1, Math.round(options.m ?? 1));
+  let maxP = Math.min(options.maxP ?? 5, Math.floor(n / 3));
+  let maxQ = Math.min(options.maxQ ?? 5, Math.floor(n / 3));
+  const maxSP = m > 1 ? Math.min(2, Math.floor(n / 3 / m)) : 0;
+  const maxSQ = maxSP;
+  const D = m > 1 && n > 2 * m ? nsdiffs(x, m) : 0;
+  const dx = D > 0 ? difference(x, m) : x;
+  const d = ndiffs(dx, options.maxD ?? 2);
+  const base = { d, D, m, constant: d + D <= 1 };
+  if (isConstant(differenceFor(x, { p: 0, q: 0, ...base }))) return fitArima(x, { p: 0, q: 0, P: 0, Q: 0, ...base }, 'CSS');
+  if (m > 1) {
+    if (maxSP > 0) maxP = Math.min(maxP, m - 1);
+    if (maxSQ > 0) maxQ = Math.min(maxQ, m - 1);
+  }
+  const approximation = options.approximation ?? (n > 150 || m > 12);
   const method = approximation ? 'CSS' : 'ML';
+  const maxModels = options.maxModels ?? 94;
   const tried = new Map<string, Candidate>();
   const fitsByKey = new Map<string, ArimaFit>();
-  const key = (o: ArimaOrder): string => `${o.p},${o.q},${o.constant ? 1 : 0}`;
+  const key = (o: ArimaOrder): string => `${o.p},${o.q},${o.P ?? 0},${o.Q ?? 0},${o.constant ? 1 : 0}`;
   const attempt = (o: ArimaOrder): number => {
-    const k = key(o);
-    const seen = tried.get(k);
-    if (seen !== undefined) return seen.ic;
     let ic: number;
     try {
       const fit = fitArima(x, o, method);
       ic = icOf(fit);
-      fitsByKey.set(k, fit);
+      fitsByKey.set(key(o), fit);
     } catch {
       ic = Infinity;
     }
-    tried.set(k, { order: o, ic });
+    tried.set(key(o), { order: o, ic });
     return ic;
   };
-  let constant = d <= 1;
-  let p = Math.min(2, maxP);
-  let q = Math.min(2, maxQ);
-  let best = attempt({ p, d, q, constant });
+  const order = (p: number, q: number, P: number, Q: number, constant: boolean): ArimaOrder => ({ p, d, q, P, D, Q, m, constant });
+  const allowConstant = d + D <= 1;
+  let constant = allowConstant;
+  let p = Math.min(n < 10 ? 1 : 2, maxP);
+  let q = Math.min(n < 10 ? 1 : 2, maxQ);
+  let P = Math.min(n < 10 ? 0 : 1, maxSP);
+  let Q = Math.min(n < 10 ? 0 : 1, maxSQ);
+  let best = attempt(order(p, q, P, Q, constant));
   const consider = (o: ArimaOrder): boolean => {
-    if (tried.has(key(o))) return false;
+    if (tried.has(key(o)) || tried.size >= maxModels) return false;
     const ic = attempt(o);
     if (ic < best) {
       best = ic;
       p = o.p;
       q = o.q;
+      P = o.P ?? 0;
+      Q = o.Q ?? 0;
       constant = o.constant;
       return true;
     }
     return false;
   };
-  consider({ p: 0, d, q: 0, constant });
-  if (maxP > 0) consider({ p: 1, d, q: 0, constant });
-  if (maxQ > 0) consider({ p: 0, d, q: 1, constant });
-  if (constant) consider({ p: 0, d, q: 0, constant: false });
-  for (let guard = 0; guard < 94; guard++) {
-    const moves: [number, number][] = [
-      [-1, 0],
-      [0, -1],
-      [1, 0],
-      [0, 1],
-      [-1, -1],
-      [-1, 1],
-      [1, -1],
-      [1, 1],
-    ];
+  consider(order(0, 0, 0, 0, constant));
+  if (maxP > 0 || maxSP > 0) consider(order(maxP > 0 ? 1 : 0, 0, maxSP > 0 ? 1 : 0, 0, constant));
+  if (maxQ > 0 || maxSQ > 0) consider(order(0, maxQ > 0 ? 1 : 0, 0, maxSQ > 0 ? 1 : 0, constant));
+  if (constant) consider(order(0, 0, 0, 0, false));
+  const moves: [number, number][] = [
+    [-1, 0],
+    [0, -1],
+    [1, 0],
+    [0, 1],
+    [-1, -1],
+    [-1, 1],
+    [1, -1],
+    [1, 1],
+  ];
+  while (tried.size < maxModels) {
     let moved = false;
-    for (const [dp, dq] of moves) {
-      const np = p + dp;
-      const nq = q + dq;
-      if (np < 0 || nq < 0 || np > maxP || nq > maxQ) continue;
-      if (consider({ p: np, d, q: nq, constant })) {
+    for (const [dP, dQ] of moves) {
+      const nP = P + dP;
+      const nQ = Q + dQ;
+      if (nP < 0 || nQ < 0 || nP > maxSP || nQ > maxSQ) continue;
+      if (consider(order(p, q, nP, nQ, constant))) {
         moved = true;
         break;
       }
     }
-    if (!moved && d <= 1) moved = consider({ p, d, q, constant: !constant });
+    if (!moved)
+      for (const [dp, dq] of moves) {
+        const np = p + dp;
+        const nq = q + dq;
+        if (np < 0 || nq < 0 || np > maxP || nq > maxQ) continue;
+        if (consider(order(np, nq, P, Q, constant))) {
+          moved = true;
+          break;
+        }
+      }
+    if (!moved && allowConstant) moved = consider(order(p, q, P, Q, !constant));
     if (!moved) break;
   }
   const ranked = [...tried.values()].filter((c) => Number.isFinite(c.ic)).sort((a, b) => a.ic - b.ic);
@@ -132,13 +208,15 @@ export function predictArima(fit: ArimaFit, h: number, levels: readonly number[]
 export function autoArimaForecaster(options: AutoArimaOptions = {}): Forecaster<ArimaFit> {
   return {
     name: 'arima',
-    capabilities: { intervals: 'analytic', missing: false, minLength: 5, seasonal: false },
-    fit: (y) => autoArima(y, options),
+    capabilities: { intervals: 'analytic', missing: false, minLength: 5, seasonal: true },
+    fit: (y, ctx) => autoArima(y, { m: ctx.seasonLength, ...options }),
     fittedValues: (fit) => {
       // one-step fitted values on the original scale: x_t − residual (residuals are on the differenced scale, which for one-step errors is the same)
       const out = new Float64Array(fit.x.length).fill(NaN);
-      const d = fit.order.d;
-      for (let t = 0; t < fit.residuals.length; t++) if (t >= fit.order.p) out[t + d] = fit.x[t + d]! - fit.residuals[t]!;
+      const s = seasonalOrder(fit.order);
+      const lost = fit.order.d + s.D * s.m;
+      const nCond = fit.order.p + s.P * s.m;
+      for (let t = nCond; t < fit.residuals.length; t++) out[t + lost] = fit.x[t + lost]! - fit.residuals[t]!;
       return out;
     },
     predict: (fit, h, levels) => predictArima(fit, h, levels),
