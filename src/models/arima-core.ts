@@ -170,31 +170,61 @@ function admissible(u: Coefficients): boolean {
 }
 
 /**
- * Jacobian of the CSS residuals (row t, column per parameter) by differentiating the residual
- * recursion: ∂e_t/∂φ_i = −(w_{t−i} − μ) − Σθ_j ∂e_{t−j}/∂φ_i, ∂e_t/∂θ_j = −e_{t−j} − Σθ_k ∂e_{t−k}/∂θ_j,
- * ∂e_t/∂μ = −1 + Σφ_i − Σθ_j ∂e_{t−j}/∂μ. One pass, O(n·k·q).
+ * JᵀJ and Jᵀe of the CSS residuals from the derivatives of the residual recursion:
+ * ∂e_t/∂φ_i = −(w_{t−i} − μ) − Σθ_j ∂e_{t−j}/∂φ_i, ∂e_t/∂θ_j = −e_{t−j} − Σθ_k ∂e_{t−k}/∂θ_j,
+ * ∂e_t/∂μ = −1 + Σφ_i − Σθ_j ∂e_{t−j}/∂μ. Each column of J is its own filtered series, so J is
+ * built column by column into `cols` (k·n, column-major) and JᵀJ taken as dot products of
+ * columns: the same O(n·k·(q + k)) work as row by row, in tight loops.
  */
-function cssJacobian(w: Float64Array, v: Float64Array, o: ArimaOrder, e: Float64Array, J: Float64Array): void {
+function cssNormalEquations(w: Float64Array, v: Float64Array, o: ArimaOrder, e: Float64Array, JtJ: Float64Array, Jtr: Float64Array, cols: Float64Array): void {
   const { p, q } = o;
   const k = p + q + (o.constant ? 1 : 0);
   const n = w.length;
   const mu = o.constant ? v[k - 1]! : 0;
   let sumPhi = 0;
   for (let i = 0; i < p; i++) sumPhi += v[i]!;
-  for (let t = 0; t < p && t < n; t++) for (let c = 0; c < k; c++) J[t * k + c] = 0;
-  for (let t = p; t < n; t++) {
-    const jmax = Math.min(t - p, q);
-    for (let c = 0; c < k; c++) {
-      let d: number;
-      if (c < p) d = -(w[t - c - 1]! - mu);
-      else if (c < p + q) {
-        const j = c - p;
-        d = j < t - p ? -e[t - j - 1]! : 0;
-      } else d = -1 + sumPhi;
-      for (let j = 0; j < jmax; j++) d -= v[p + j]! * J[(t - j - 1) * k + c]!;
-      J[t * k + c] = d;
-    }
+  for (let c = 0; c < k; c++) {
+    const off = c * n;
+    for (let t = 0; t < p; t++) cols[off + t] = 0;
+    if (c < p) for (let t = p; t < n; t++) cols[off + t] = mu - w[t - c - 1]!;
+    else if (c < p + q) {
+      const lag = c - p + 1;
+      for (let t = p; t < n; t++) cols[off + t] = t - p >= lag ? -e[t - lag]! : 0;
+    } else cols.fill(sumPhi - 1, off + p, off + n);
   }
+  // the MA filter, in place: J_t −= Σ θ_j J_{t−j} (rows before p are 0); the columns are
+  // independent recursions, interleaved so that one does not wait on the previous step of another
+  if (q > 0)
+    for (let t = p + 1; t < n; t++) {
+      const jmax = t - p < q ? t - p : q;
+      for (let c = 0; c < k; c++) {
+        const at = c * n + t;
+        let d = cols[at]!;
+        for (let j = 0; j < jmax; j++) d -= v[p + j]! * cols[at - j - 1]!;
+        cols[at] = d;
+      }
+    }
+  for (let a = 0; a < k; a++) {
+    Jtr[a] = dot(cols, a * n + p, e, p, n - p);
+    for (let b = a; b < k; b++) JtJ[a * k + b] = dot(cols, a * n + p, cols, b * n + p, n - p);
+  }
+}
+
+/** Σ x[xo + i]·y[yo + i] for i < len, with four accumulators so that the additions do not wait on one another. */
+function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += x[xo + i]! * y[yo + i]!;
+    s1 += x[xo + i + 1]! * y[yo + i + 1]!;
+    s2 += x[xo + i + 2]! * y[yo + i + 2]!;
+    s3 += x[xo + i + 3]! * y[yo + i + 3]!;
+  }
+  for (; i < len; i++) s0 += x[xo + i]! * y[yo + i]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 /**
@@ -213,12 +243,15 @@ export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma
   mean /= n;
   const v = new Float64Array(k);
   if (o.constant) v[k - 1] = mean;
+  const seasonal = s.P + s.Q > 0;
   const residuals = (x: Float64Array, out: Float64Array): number => {
+    if (!seasonal) return cssResiduals(w, o.constant ? x[k - 1]! : 0, x.subarray(0, o.p), x.subarray(o.p, o.p + o.q), out).ssq;
     const u = unpack(x, o);
     return cssResiduals(w, u.mu, u.arFull, u.maFull, out).ssq;
   };
   const rbuf = new Float64Array(n);
   const trial = new Float64Array(k);
+  const cols = new Float64Array(seasonal ? 0 : n * k);
   const numericJacobian = (x: Float64Array, r: Float64Array, J: Float64Array): boolean => {
     for (let c = 0; c < k; c++) {
       const h = 1e-7 * Math.max(1, Math.abs(x[c]!));
@@ -233,15 +266,18 @@ export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma
     {
       n,
       residuals,
-      jacobian:
-        s.P + s.Q === 0
-          ? (x, r, J) => {
-              cssJacobian(w, x, o, r, J);
-              return true;
-            }
-          : numericJacobian,
+      jacobian: numericJacobian,
+      normalEquations: seasonal
+        ? undefined
+        : (x, r, JtJ, Jtr) => {
+            cssNormalEquations(w, x, o, r, JtJ, Jtr, cols);
+            return true;
+          },
     },
     v,
+    // R's optim stops when 0.5·log(SSQ/n) changes by less than 1e-8 of itself, about 1e-7 of SSQ;
+    // ill-conditioned fits (nearly cancelling AR and MA roots) crawl for tens of steps at 1e-6 each
+    { relTol: 1e-7, slowTol: 1e-6, window: 3 },
   );
   return { v, sigma2: ssq / Math.max(1, n - o.p - s.P * s.m) };
 }
@@ -338,7 +374,7 @@ export function armaKalman(
   let sumlog = 0;
   let steady = false;
   let lastF = NaN;
-  const lastP = new Float64Array(r2);
+  const lastK = new Float64Array(r).fill(NaN);
   for (let t = 0; t < z.length; t++) {
     if (t > 0) {
       const a0 = a[0]!;
@@ -360,19 +396,14 @@ export function armaKalman(
     if (!steady) for (let i = 0; i < r; i++) K[i] = P[i * r]! / F;
     for (let i = 0; i < r; i++) a[i] = a[i]! + K[i]! * v;
     if (!steady) {
-      // steady once the whole filtered covariance stops changing (F alone can stay flat for a
-      // season before it drops, e.g. for a seasonal AR)
-      let change = 0;
-      for (let i = 0; i < r; i++)
-        for (let j = 0; j < r; j++) {
-          const ij = i * r + j;
-          const next = P[ij]! - K[i]! * F * K[j]!;
-          change = Math.max(change, Math.abs(next - lastP[ij]!));
-          lastP[ij] = next;
-          P[ij] = next;
-        }
-      if (t > 0 && change < 1e-10 * F) steady = true;
+      for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) P[i * r + j] = P[i * r + j]! - K[i]! * F * K[j]!;
+      // steady once the variance and the gain stop changing (F alone can stay flat for a season
+      // before it drops, e.g. for a seasonal AR, while the gain moves)
+      let change = Math.abs(F - lastF) / F;
+      for (let i = 0; i < r; i++) change = Math.max(change, Math.abs(K[i]! - lastK[i]!));
+      if (change < 1e-9) steady = true;
       lastF = F;
+      lastK.set(K);
     }
   }
   if (keepState !== undefined) keepState.a = a;
@@ -428,7 +459,7 @@ function mlByLeastSquares(w: Float64Array, o: ArimaOrder, v: Float64Array, z: Fl
     }
     return true;
   };
-  return Number.isFinite(levenbergMarquardt({ n, residuals, jacobian }, v, { maxIterations: 50, relTol: 1e-10, stepTol: 0, maxTries: 12 }));
+  return Number.isFinite(levenbergMarquardt({ n, residuals, jacobian }, v, { maxIterations: 50, relTol: 1e-8, stepTol: 0, maxTries: 12, slowTol: 1e-7, window: 3 }));
 }
 
 /** Fits ARIMA(p, d, q)(P, D, Q)[m] to x: by CSS only (`method` 'CSS'), or CSS then exact maximum likelihood ('ML'). */

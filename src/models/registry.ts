@@ -13,6 +13,7 @@ import { historicAverageForecaster } from './historic-average.js';
 import { mstlForecaster } from './mstl.js';
 import { naiveForecaster } from './naive.js';
 import { seasonalNaiveForecaster } from './seasonal-naive.js';
+import { optimizedThetaForecaster } from './optimized-theta.js';
 import { thetaForecaster } from './theta.js';
 import { seasonalWindowAverageForecaster, windowAverageForecaster } from './window-average.js';
 
@@ -42,6 +43,8 @@ export const MODELS: Record<string, ModelEntry> = {
   'holt-winters': entry(autoEtsForecaster({ model: 'AAA', damped: false, optCrit: 'mse' }, 'holt-winters') as Forecaster<never>, 'holt', 'Holt-Winters additive, ETS(A,A,A)'),
   ets: entry(autoEtsForecaster({}, 'ets') as Forecaster<never>, 'naive', 'AutoETS: every ETS model, best AICc'),
   theta: entry(thetaForecaster as Forecaster<never>, 'naive', 'the standard Theta method (R thetaf)'),
+  otm: entry(optimizedThetaForecaster('otm') as Forecaster<never>, 'theta', 'Optimised Theta Model (Fiorucci et al. 2016)'),
+  dotm: entry(optimizedThetaForecaster('dotm') as Forecaster<never>, 'theta', 'Dynamic Optimised Theta Model (Fiorucci et al. 2016)'),
   mstl: entry(mstlForecaster as Forecaster<never>, 'ets', 'MSTL: STL per seasonal period (daily: 7 and 365) + ETS on the adjusted series (R mstl/stlf)'),
   arima: entry(autoArimaForecaster() as Forecaster<never>, 'naive', 'AutoARIMA: KPSS differencing, stepwise AICc search (R auto.arima, non-seasonal)'),
   croston: entry(crostonForecaster('classic', 'croston') as Forecaster<never>, 'mean', "Croston's method, alpha 0.1 (R croston)"),

@@ -21,19 +21,24 @@ export interface ThetaFit {
   fitted: Float64Array;
 }
 
+/**
+ * The seasonal adjustment of the Theta methods (thetaf, M4 benchmarks): when the lag-m
+ * autocorrelation is significant, divide by the multiplicative classical-decomposition indices.
+ * Returns the adjusted series and the indices of the last m periods (undefined: not seasonal).
+ */
+export function thetaDeseasonalise(y: Float64Array, m: number): { x: Float64Array; seasonal: Float64Array | undefined } {
+  if (m > 1 && seasonalityTest(y, m, 2 * m + 1)) {
+    const s = classicalSeasonal(y, m, 'M');
+    if (s.every((v) => Math.abs(v) >= 1e-4)) return { x: y.map((v, i) => v / s[i]!), seasonal: s.slice(y.length - m) };
+  }
+  return { x: y, seasonal: undefined };
+}
+
 export function fitTheta(y: Float64Array, m: number): ThetaFit {
   const n = y.length;
   if (n < 4) throw new RangeError(`theta: need at least 4 observations, got ${n}`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new RangeError('theta: the series has missing or infinite values');
-  let x = y;
-  let seasonal: Float64Array | undefined;
-  if (m > 1 && seasonalityTest(y, m, 2 * m + 1)) {
-    const s = classicalSeasonal(y, m, 'M');
-    if (s.every((v) => Math.abs(v) >= 1e-10)) {
-      x = y.map((v, i) => v / s[i]!);
-      seasonal = s.slice(n - m);
-    }
-  }
+  const { x, seasonal } = thetaDeseasonalise(y, m);
   let constant = true;
   for (let i = 1; i < n && constant; i++) constant = x[i] === x[0];
   const ses = constant

@@ -38,6 +38,11 @@ export interface LeastSquaresProblem {
   residuals: (x: Float64Array, out: Float64Array) => number;
   /** Jacobian at x (row t, column per parameter) given the residuals r there; false when it cannot be computed */
   jacobian: (x: Float64Array, r: Float64Array, J: Float64Array) => boolean;
+  /**
+   * Optional: JᵀJ (upper triangle, k×k row-major) and Jᵀr at x straight away, for problems that can
+   * accumulate them row by row without storing J; used instead of `jacobian` when given.
+   */
+  normalEquations?: (x: Float64Array, r: Float64Array, JtJ: Float64Array, Jtr: Float64Array) => boolean;
 }
 
 export interface LevenbergMarquardtOptions {
@@ -48,6 +53,12 @@ export interface LevenbergMarquardtOptions {
   stepTol?: number;
   /** damping increases tried per iteration before giving up */
   maxTries?: number;
+  /**
+   * stop when the last `window` accepted steps together lowered the sum of squares by less than
+   * this share (a slow crawl along a curved, nearly flat valley); default: never
+   */
+  slowTol?: number;
+  window?: number;
 }
 
 /**
@@ -63,30 +74,38 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array
   const relTol = options.relTol ?? 1e-9;
   const stepTol = options.stepTol ?? 1e-7;
   const maxTries = options.maxTries ?? 20;
+  const slowTol = options.slowTol ?? 0;
+  const window = options.window ?? 4;
+  const history: number[] = [];
   const r = new Float64Array(n);
   const r2 = new Float64Array(n);
   let S = problem.residuals(x, r);
   if (!Number.isFinite(S) || k === 0) return S;
-  const J = new Float64Array(n * k);
+  const J = problem.normalEquations === undefined ? new Float64Array(n * k) : new Float64Array(0);
   const JtJ = new Float64Array(k * k);
   const Jtr = new Float64Array(k);
   const trial = new Float64Array(k);
   let lambda = 1e-3;
+  let nu = 2;
   for (let iter = 0; iter < maxIterations; iter++) {
-    if (!problem.jacobian(x, r, J)) return S;
     JtJ.fill(0);
     Jtr.fill(0);
-    for (let t = 0; t < n; t++) {
-      const rt = r[t]!;
-      if (rt === 0) {
-        let zero = true;
-        for (let a = 0; a < k && zero; a++) zero = J[t * k + a] === 0;
-        if (zero) continue;
-      }
-      for (let a = 0; a < k; a++) {
-        const ja = J[t * k + a]!;
-        Jtr[a] += ja * rt;
-        for (let b = a; b < k; b++) JtJ[a * k + b] += ja * J[t * k + b]!;
+    if (problem.normalEquations !== undefined) {
+      if (!problem.normalEquations(x, r, JtJ, Jtr)) return S;
+    } else {
+      if (!problem.jacobian(x, r, J)) return S;
+      for (let t = 0; t < n; t++) {
+        const rt = r[t]!;
+        if (rt === 0) {
+          let zero = true;
+          for (let a = 0; a < k && zero; a++) zero = J[t * k + a] === 0;
+          if (zero) continue;
+        }
+        for (let a = 0; a < k; a++) {
+          const ja = J[t * k + a]!;
+          Jtr[a] += ja * rt;
+          for (let b = a; b < k; b++) JtJ[a * k + b] += ja * J[t * k + b]!;
+        }
       }
     }
     for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) JtJ[a * k + b] = JtJ[b * k + a]!;
@@ -96,13 +115,22 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array
       for (let a = 0; a < k; a++) A[a * k + a] += lambda * (JtJ[a * k + a]! + 1e-12);
       const step = solveLinear(A, Jtr.map((v) => -v), k);
       if (step === undefined) {
-        lambda *= 10;
+        lambda *= nu;
+        nu *= 2;
         continue;
       }
       for (let a = 0; a < k; a++) trial[a] = x[a]! + step[a]!;
       const S2 = problem.residuals(trial, r2);
       if (Number.isFinite(S2) && S2 < S) {
         const rel = (S - S2) / Math.max(S, 1e-300);
+        // gain ratio: actual over predicted reduction of the linear model S + 2δᵀJᵀr + δᵀJᵀJδ
+        let predicted = 0;
+        for (let a = 0; a < k; a++) {
+          let q = 0;
+          for (let b = 0; b < k; b++) q += JtJ[a * k + b]! * step[b]!;
+          predicted -= step[a]! * (2 * Jtr[a]! + q);
+        }
+        const rho = predicted > 0 ? (S - S2) / predicted : 1;
         let stepMax = 0;
         let xMax = 0;
         for (let a = 0; a < k; a++) {
@@ -112,12 +140,19 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array
         x.set(trial);
         r.set(r2);
         S = S2;
-        lambda = Math.max(lambda / 10, 1e-12);
+        // Nielsen's (1999) update: shrink the damping the more the linear model was right
+        lambda = Math.max(lambda * Math.max(1 / 3, 1 - (2 * rho - 1) ** 3), 1e-12);
+        nu = 2;
         improved = true;
         if (rel < relTol || stepMax < stepTol * (1 + xMax)) return S;
+        if (slowTol > 0) {
+          history.push(S);
+          if (history.length > window && (history[history.length - 1 - window]! - S) / Math.max(S, 1e-300) < slowTol) return S;
+        }
         break;
       }
-      lambda *= 10;
+      lambda *= nu;
+      nu *= 2;
     }
     if (!improved) return S;
   }
