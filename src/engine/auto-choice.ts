@@ -1,5 +1,5 @@
 /**
- * The engine's own choice per series: candidate models (ETS, Theta and damped trend; for
+ * The engine's own choice per series: candidate models (ETS, Dynamic Optimised Theta and damped trend; for
  * intermittent demand TSB, ADIDA and IMAPA) are backtested on the last h observations
  * (one rolling origin), and the series gets whichever does best out of sample among each candidate
  * alone, the mean of all candidates, and the mean of the best two (forecast combination: Bates &
@@ -9,7 +9,7 @@
 import type { Forecast, FitContext } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
 
-export const AUTO_CANDIDATES: readonly string[] = ['ets', 'theta', 'damped'];
+export const AUTO_CANDIDATES: readonly string[] = ['ets', 'dotm', 'damped'];
 /** Candidates for intermittent series (average inter-demand interval ≥ 1.32: Syntetos, Boylan & Croston 2005). */
 export const INTERMITTENT_CANDIDATES: readonly string[] = ['tsb', 'adida', 'imapa'];
 

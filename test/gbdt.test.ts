@@ -1,0 +1,164 @@
+/** The gradient-boosted trees: hand-computed splits and leaves, objectives, TreeSHAP, persistence. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { featureBins, binOf } from '../src/gbdt/binning.js';
+import { type Booster, boosterFromJson, boosterToJson, featureImportance, predict, rawScore, train } from '../src/gbdt/learner.js';
+import { explainRow } from '../src/gbdt/shap.js';
+import { type Tree, leafOf } from '../src/gbdt/tree.js';
+import { mulberry32, normalSource } from '../src/numerics/random.js';
+
+const col = (...cols: number[][]): Float64Array => Float64Array.from(cols.flat());
+const one = { rounds: 1, learningRate: 1, numLeaves: 2, minDataInLeaf: 1, minSumHessian: 0 };
+
+test('binning: one bin per distinct value, NaN in bin 0, quantile edges for many values', () => {
+  const b = featureBins([3, 1, 2, 2, NaN, 3]);
+  assert.deepEqual(Array.from(b.upper), [1.5, 2.5, Infinity]);
+  assert.equal(binOf(b, NaN), 0);
+  assert.deepEqual([1, 2, 3, 2.5, 99].map((v) => binOf(b, v)), [1, 2, 3, 2, 3]);
+  const many = featureBins(Array.from({ length: 10_000 }, (_, i) => i), 17);
+  assert.equal(many.count, 17);
+  // equal-frequency bins: each holds 10000/16 values
+  const counts = new Array(17).fill(0);
+  for (let i = 0; i < 10_000; i++) counts[binOf(many, i)]++;
+  assert.ok(counts.slice(1).every((c) => Math.abs(c - 625) <= 1), `${counts}`);
+});
+
+test('L2: the split and leaf values of one tree are the hand-computed ones', () => {
+  // y = 1, 1, 3, 3 on x = 1…4: start 2, gradients f − y = 1, 1, −1, −1, hessians 1
+  const data = { X: col([1, 2, 3, 4]), y: Float64Array.of(1, 1, 3, 3), rows: 4, features: 1 };
+  const b = train(data, { objective: { name: 'l2' }, ...one });
+  const t = b.trees[0]!;
+  assert.equal(b.initScore, 2);
+  assert.equal(t.threshold[0], 2.5);
+  // gain = ½ (G_L²/H_L + G_R²/H_R − G²/H) = ½ (4/2 + 4/2 − 0) = 2; leaves −G/H = −1 and +1
+  assert.equal(t.gain[0], 2);
+  assert.deepEqual(Array.from(t.leafValue).sort(), [-1, 1]);
+  assert.deepEqual(Array.from(predict(b, data.X, 4)), [1, 1, 3, 3]);
+  // L2 penalty λ = 1: leaves −2/3, +2/3, gain ½ (4/3 + 4/3) = 4/3; L1 α = 1 shrinks G by 1: leaves ∓1/2 (λ = 0)
+  const l2 = train(data, { objective: { name: 'l2' }, ...one, lambdaL2: 1 }).trees[0]!;
+  assert.ok(Math.abs(l2.gain[0]! - 4 / 3) < 1e-12);
+  assert.deepEqual(Array.from(l2.leafValue, (v) => +v.toFixed(12)).sort(), [-0.666666666667, 0.666666666667]);
+  const l1 = train(data, { objective: { name: 'l2' }, ...one, lambdaL1: 1 }).trees[0]!;
+  assert.deepEqual(Array.from(l1.leafValue).sort(), [-0.5, 0.5]);
+});
+
+test('Poisson and Tweedie: start at log of the mean, Newton leaves from their gradients', () => {
+  const data = { X: col([1, 2, 3, 4]), y: Float64Array.of(0, 0, 4, 4), rows: 4, features: 1 };
+  const p = train(data, { objective: { name: 'poisson' }, ...one });
+  assert.ok(Math.abs(p.initScore - Math.log(2)) < 1e-12);
+  // at f = log 2: g = e^f − y = 2, 2, −2, −2; h = e^{f + 0.7} = 2e^0.7; left leaf −4 / (4e^0.7)
+  const leaves = Array.from(p.trees[0]!.leafValue).sort((a, b) => a - b);
+  assert.ok(Math.abs(leaves[0]! + Math.exp(-0.7)) < 1e-12 && Math.abs(leaves[1]! - Math.exp(-0.7)) < 1e-12, `${leaves}`);
+  const rho = 1.5;
+  const tw = train(data, { objective: { name: 'tweedie', tweediePower: rho }, ...one });
+  const f = Math.log(2);
+  const g = (y: number): number => -y * Math.exp((1 - rho) * f) + Math.exp((2 - rho) * f);
+  const h = (y: number): number => -y * (1 - rho) * Math.exp((1 - rho) * f) + (2 - rho) * Math.exp((2 - rho) * f);
+  const expected = [-(2 * g(4)) / (2 * h(4)), -(2 * g(0)) / (2 * h(0))].sort((a, b) => a - b);
+  const got = Array.from(tw.trees[0]!.leafValue).sort((a, b) => a - b);
+  assert.ok(Math.abs(got[0]! - expected[0]!) < 1e-12 && Math.abs(got[1]! - expected[1]!) < 1e-12, `${got} vs ${expected}`);
+});
+
+test('quantile objective: leaves are quantiles of the residuals; predictions cover the asked share', () => {
+  const data = { X: col([1, 2, 3, 4, 5, 6]), y: Float64Array.of(1, 2, 3, 10, 20, 30), rows: 6, features: 1 };
+  const b = train(data, { objective: { name: 'quantile', quantile: 0.5 }, ...one, minDataInLeaf: 3 });
+  // start: median of y = 6.5 (R type 7); leaves: medians of y − 6.5 in {1,2,3} and {10,20,30}
+  assert.equal(b.initScore, 6.5);
+  assert.deepEqual(Array.from(predict(b, data.X, 6)), [2, 2, 2, 20, 20, 20]);
+  // on noisy data the 0.9 model lies above about 90 % of the points
+  const rand = normalSource(mulberry32(3));
+  const n = 4000;
+  const x = Float64Array.from({ length: n }, (_, i) => (i / n) * 6);
+  const y = x.map((v) => Math.sin(v) * 5 + rand() * (1 + v));
+  const q = train({ X: x, y, rows: n, features: 1 }, { objective: { name: 'quantile', quantile: 0.9 }, rounds: 200, learningRate: 0.1, numLeaves: 8 });
+  const pred = predict(q, x, n);
+  const above = y.filter((v, i) => v <= pred[i]!).length / n;
+  assert.ok(above > 0.87 && above < 0.93, `share below the 0.9 quantile: ${above}`);
+});
+
+function synthetic(n: number, seed: number) {
+  const rand = mulberry32(seed);
+  const noise = normalSource(rand);
+  const F = 4;
+  const X = new Float64Array(n * F);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = rand() * 10;
+    const b = rand() * 10;
+    const c = rand() < 0.5 ? 1 : 0;
+    const d = rand();
+    X[i] = a;
+    X[n + i] = b;
+    X[2 * n + i] = c;
+    X[3 * n + i] = i % 7 === 0 ? NaN : d;
+    y[i] = Math.max(0, 3 + Math.sin(a) * 2 + 0.3 * b + 4 * c + noise() * 0.5);
+  }
+  return { X, y, rows: n, features: F };
+}
+
+test('boosting learns, stops early on the validation set, is deterministic and survives a JSON round trip', () => {
+  const tr = synthetic(3000, 1);
+  const va = synthetic(1000, 2);
+  const opts = { objective: { name: 'l2' as const }, rounds: 400, learningRate: 0.1, numLeaves: 15, baggingFraction: 0.8, featureFraction: 0.75, seed: 7, earlyStoppingRounds: 20, featureNames: ['a', 'b', 'promo', 'noise'] };
+  const b = train(tr, opts, va);
+  const valid = b.history.map((h) => h.valid!);
+  assert.ok(valid[b.bestIteration - 1]! < 0.35, `validation MSE ${valid[b.bestIteration - 1]} (noise variance 0.25)`);
+  assert.ok(valid[0]! > 2 * valid[b.bestIteration - 1]!);
+  assert.ok(b.bestIteration < 400 && b.history.length === b.bestIteration + 20, `stopped after ${b.history.length}, best ${b.bestIteration}`);
+  const again = train(tr, opts, va);
+  assert.equal(boosterToJson(again), boosterToJson(b));
+  const back = boosterFromJson(boosterToJson(b));
+  assert.deepEqual(predict(back, va.X, va.rows), predict(b, va.X, va.rows));
+  const imp = featureImportance(b);
+  assert.equal(imp[imp.length - 1]!.feature, 'noise');
+  assert.ok(['a', 'promo'].includes(imp[0]!.feature));
+});
+
+/** Brute-force Shapley values with the path-dependent conditional expectation TreeSHAP uses. */
+function bruteShap(b: Booster, x: number[]): number[] {
+  const F = x.length;
+  const expect = (t: Tree, node: number, S: Set<number>): number => {
+    if (node < 0) return t.leafValue[~node]!;
+    const f = t.feature[node]!;
+    if (S.has(f)) return expect(t, x[f]! <= t.threshold[node]! || Number.isNaN(x[f]!) ? t.left[node]! : t.right[node]!, S);
+    const cover = (c: number): number => (c < 0 ? t.leafCount[~c]! : t.count[c]!);
+    return (cover(t.left[node]!) * expect(t, t.left[node]!, S) + cover(t.right[node]!) * expect(t, t.right[node]!, S)) / t.count[node]!;
+  };
+  const value = (S: Set<number>): number => b.trees.reduce((s, t) => s + (t.feature.length === 0 ? t.leafValue[0]! : expect(t, 0, S)), b.initScore);
+  const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
+  const phi = new Array<number>(F).fill(0);
+  for (let mask = 0; mask < 1 << F; mask++) {
+    const S = new Set<number>();
+    for (let f = 0; f < F; f++) if (mask & (1 << f)) S.add(f);
+    const v = value(S);
+    for (let f = 0; f < F; f++) {
+      if (S.has(f)) continue;
+      const w = (fact(S.size) * fact(F - S.size - 1)) / fact(F);
+      phi[f] += w * (value(new Set([...S, f])) - v);
+    }
+  }
+  return phi;
+}
+
+test('TreeSHAP equals brute-force Shapley values and adds up to the prediction', () => {
+  const tr = synthetic(800, 5);
+  const b = train(tr, { objective: { name: 'poisson' }, rounds: 15, learningRate: 0.3, numLeaves: 6, minDataInLeaf: 10 });
+  for (const i of [0, 1, 7, 100, 555]) {
+    const x = [0, 1, 2, 3].map((f) => tr.X[f * tr.rows + i]!);
+    const e = explainRow(b, (f) => x[f]!);
+    const raw = rawScore(b, (f) => x[f]!);
+    const sum = e.base + e.contributions.reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(sum - raw) < 1e-9, `row ${i}: base + contributions ${sum} vs raw score ${raw}`);
+    const brute = bruteShap(b, x);
+    brute.forEach((v, f) => assert.ok(Math.abs(v - e.contributions[f]!) < 1e-9, `row ${i} feature ${f}: ${e.contributions[f]} vs brute force ${v}`));
+  }
+  // leafOf and the binned training path agree: predictions of training rows equal the fitted scores
+  const t = b.trees[0]!;
+  assert.ok(t.feature.length > 0 && leafOf(t, (f) => tr.X[f * tr.rows]!) >= 0);
+});
+
+test('bad training input is refused with a reason', () => {
+  assert.throws(() => train({ X: col([1, 2]), y: Float64Array.of(1, NaN), rows: 2, features: 1 }, { objective: { name: 'l2' } }), /row 1 is not a finite number/);
+  assert.throws(() => train({ X: col([1, 2]), y: Float64Array.of(1, -1), rows: 2, features: 1 }, { objective: { name: 'poisson' } }), /non-negative/);
+  assert.throws(() => train({ X: col([1, 2, 3]), y: Float64Array.of(1, 2), rows: 2, features: 1 }, { objective: { name: 'l2' } }), /expected rows × features/);
+});
