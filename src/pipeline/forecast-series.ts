@@ -42,8 +42,8 @@ export interface ForecastInput {
 }
 
 export function checkForecastOptions(o: ForecastOptions): { h: number; m: number } {
-  if (MODELS[o.model] === undefined && o.model !== 'auto')
-    throw new InputError(`forecast: unknown model '${o.model}' (known: auto, ${Object.keys(MODELS).join(', ')})`);
+  if (MODELS[o.model] === undefined && o.model !== 'auto' && o.model !== 'global')
+    throw new InputError(`forecast: unknown model '${o.model}' (known: auto, global, ${Object.keys(MODELS).join(', ')})`);
   const h = o.horizon ?? FREQ_DEFAULTS[o.freq].horizon;
   const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
   if (!Number.isInteger(h) || h < 1) throw new InputError(`forecast: --horizon must be a whole number ≥ 1, got ${h}`);
@@ -54,7 +54,7 @@ export function checkForecastOptions(o: ForecastOptions): { h: number; m: number
 const num = (v: number): string => String(Math.round(v * 1e4) / 1e4);
 
 /** Writes the output contract: sku,date,mean,p05,p25,p50,p75,p95,model (DESIGN.md). */
-function writeForecasts(path: string, input: ForecastInput, fc: BatchForecast, freq: Freq): void {
+export function writeForecasts(path: string, input: ForecastInput, fc: BatchForecast, freq: Freq): void {
   const fd = path === '-' ? 1 : openSync(path, 'w');
   const L = fc.levels.length;
   const h = fc.h;
@@ -91,6 +91,7 @@ export async function runForecast(input: ForecastInput, o: ForecastOptions): Pro
 /** Forecasts plain series in long form (`sku,date,units`) from a CSV file. */
 export async function forecastSeriesFile(path: string, o: ForecastOptions): Promise<ForecastSummary> {
   checkForecastOptions(o);
+  if (o.model === 'global') throw new InputError('forecast: the global model learns from the workspace (prices, promotions, closed days); run it without --series');
   const s = await readLongSeries(path, o.freq, o.asOf);
   if (s.ids.length === 0) throw new InputError(`${path}: no series${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
   return runForecast({ ...s, rejected: s.rejected.length }, o);

@@ -3,7 +3,11 @@ import { periodTime } from '../data/periods.js';
 import { parseTimestamp } from '../data/values.js';
 import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
 import { type Workspace, sqlString } from '../store/workspace.js';
-import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkForecastOptions, runForecast } from './forecast-series.js';
+import { forecastGlobal, trainGlobal } from '../global/global-model.js';
+import { loadPanel } from '../global/panel.js';
+import { saveGlobalModel } from '../global/store.js';
+import { DEFAULT_LEVELS } from '../models/contract.js';
+import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkForecastOptions, runForecast, writeForecasts } from './forecast-series.js';
 import { loadCleaningConfig } from './ingest.js';
 
 /**
@@ -12,7 +16,17 @@ import { loadCleaningConfig } from './ingest.js';
  * unknown (the models carry the last value over them).
  */
 export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
-  checkForecastOptions(o);
+  const { h } = checkForecastOptions(o);
+  if (o.model === 'global') {
+    if (o.freq !== 'day') throw new InputError('forecast: the global model forecasts daily demand; use --freq day');
+    const panel = await loadPanel(ws, o.asOf, h);
+    const model = trainGlobal(panel, { h, levels: DEFAULT_LEVELS });
+    await saveGlobalModel(ws, model, new Date(panel.lastDay).toISOString().slice(0, 10), h);
+    const fc = forecastGlobal(panel, model, h);
+    const input: ForecastInput = { ids: panel.ids, starts: panel.starts, values: panel.units, withTime: false, rejected: 0 };
+    writeForecasts(o.out, input, fc, 'day');
+    return { series: panel.ids.length, horizon: h, season_length: 7, model: 'global', models_used: { global: panel.ids.length }, fallbacks: [], rows_rejected: 0, out: o.out };
+  }
   return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
 }
 

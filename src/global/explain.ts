@@ -1,0 +1,95 @@
+/**
+ * Why the global model forecasts what it does for one SKU and day: exact TreeSHAP contributions
+ * of every feature to the mean model's score (gbdt/shap.ts). The score is on the log scale
+ * (Tweedie objective), so each contribution is a factor on the forecast: the forecast is the
+ * model's average day times the product of the factors.
+ */
+import { InputError } from '../data/errors.js';
+import { featureImportance } from '../gbdt/learner.js';
+import { explainRow } from '../gbdt/shap.js';
+import type { Workspace } from '../store/workspace.js';
+import { F, FEATURE_NAMES, skuStats, writeFeatures } from './features.js';
+import { DAY_MS, loadPanel } from './panel.js';
+import { loadGlobalModel } from './store.js';
+
+export const FEATURE_WORDS: Record<(typeof FEATURE_NAMES)[number], string> = {
+  horizon: 'days ahead of the forecast origin',
+  weekday: 'day of the week (0 = Monday)',
+  day_of_month: 'day of the month',
+  month: 'month',
+  day_of_year: 'day of the year',
+  last_day: 'units sold on the last day before the origin',
+  mean_7: 'mean units per day over the last 7 days',
+  mean_28: 'mean units per day over the last 28 days',
+  mean_91: 'mean units per day over the last 91 days',
+  mean_all: 'mean units per day over the whole history',
+  sd_28: 'day-to-day spread over the last 28 days',
+  zero_share_28: 'share of days without a sale over the last 28 days',
+  days_since_sale: 'days since the last sale',
+  same_weekday_4: 'mean of the last 4 values on the same weekday',
+  last_year_week: 'mean units per day in the same week a year earlier',
+  age_days: 'days since the first sale',
+  price_last: 'last selling price',
+  price_ratio: 'last price over the usual price',
+  promo: 'promotion on the day',
+  closed: 'shop closed on the day',
+  promo_share_28: 'share of promotion days over the last 28 days',
+  trend_28_91: 'recent trend (28-day over 91-day mean)',
+};
+
+export interface Driver {
+  feature: string;
+  meaning: string;
+  value: number | null;
+  /** contribution to the log score */
+  effect: number;
+  /** the factor it puts on the forecast, exp(effect) */
+  factor: number;
+}
+
+export interface SkuExplanation {
+  sku: string;
+  date: string;
+  as_of: string;
+  forecast: number;
+  /** the model's average day, exp(base score) */
+  baseline: number;
+  drivers: Driver[];
+  importance: { feature: string; share: number }[];
+}
+
+export async function explainSku(ws: Workspace, sku: string, dateText?: string): Promise<SkuExplanation> {
+  const stored = await loadGlobalModel(ws);
+  if (stored === undefined) throw new InputError('explain: the workspace has no global model yet; run `shopcast forecast --model global --freq day` first');
+  const panel = await loadPanel(ws, stored.asOf, stored.horizon);
+  const s = panel.ids.indexOf(sku);
+  if (s < 0) throw new InputError(`explain: SKU '${sku}' has no demand in the workspace up to ${stored.asOf}`);
+  const T = panel.units[s]!.length - 1;
+  const first = panel.lastDay + DAY_MS;
+  const day = dateText === undefined ? first : Date.parse(`${dateText.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(day)) throw new InputError(`explain: unreadable date '${dateText}'`);
+  const k = Math.round((day - panel.lastDay) / DAY_MS);
+  if (k < 1 || k > stored.horizon)
+    throw new InputError(`explain: --date must lie in the model's forecast window, ${new Date(first).toISOString().slice(0, 10)} to ${new Date(panel.lastDay + stored.horizon * DAY_MS).toISOString().slice(0, 10)}`);
+  const X = new Float32Array(F);
+  writeFeatures(panel, s, skuStats(panel, s), T, k, X, 1, 0);
+  const e = explainRow(stored.model.mean, (f) => X[f]!);
+  const drivers: Driver[] = FEATURE_NAMES.map((feature, f) => ({
+    feature,
+    meaning: FEATURE_WORDS[feature],
+    value: Number.isNaN(X[f]!) ? null : Math.round(X[f]! * 1e4) / 1e4,
+    effect: e.contributions[f]!,
+    factor: Math.exp(e.contributions[f]!),
+  })).sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
+  const imp = featureImportance(stored.model.mean);
+  const total = imp.reduce((acc, r) => acc + r.gain, 0);
+  return {
+    sku,
+    date: new Date(day).toISOString().slice(0, 10),
+    as_of: stored.asOf,
+    forecast: Math.exp(e.raw),
+    baseline: Math.exp(e.base),
+    drivers,
+    importance: imp.map((r) => ({ feature: r.feature, share: total > 0 ? r.gain / total : 0 })),
+  };
+}

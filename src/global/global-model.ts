@@ -1,0 +1,135 @@
+/**
+ * The global model: one set of gradient-boosted trees learned across every SKU of the shop
+ * (direct multi-horizon: the horizon is a feature, each row predicts the demand k days after its
+ * origin from what was known at the origin). Training rows come from weekly origins over the
+ * history (each with a seeded sample of horizons); the most recent origin — the last h days — is
+ * the validation window for early stopping. The mean is learned with the Tweedie objective (as the
+ * M5 winners did for intermittent retail demand), each quantile with the quantile objective.
+ */
+import type { BatchForecast } from '../engine/forecast-batch.js';
+import { type Booster, train } from '../gbdt/learner.js';
+import { rawScore } from '../gbdt/learner.js';
+import { makeObjective } from '../gbdt/objectives.js';
+import { mulberry32 } from '../numerics/random.js';
+import { F, FEATURE_NAMES, skuStats, writeFeatures } from './features.js';
+import type { Panel } from './panel.js';
+
+export interface GlobalOptions {
+  h: number;
+  levels: readonly number[];
+  /** most training rows (default 1,500,000) */
+  maxRows?: number;
+  /** boosting rounds of the mean model (default 400; quantile models use a third) */
+  rounds?: number;
+  seed?: number;
+  /** shortest history (days) before an origin counts (default 28) */
+  minHistory?: number;
+  onProgress?: (stage: string) => void;
+}
+
+export interface GlobalModel {
+  mean: Booster;
+  quantiles: { level: number; booster: Booster }[];
+  rows: { train: number; valid: number };
+  seconds: number;
+}
+
+interface RowSet {
+  X: Float32Array;
+  y: Float64Array;
+  rows: number;
+}
+
+function buildRows(panel: Panel, specs: Int32Array, count: number, stats: ReturnType<typeof skuStats>[]): RowSet {
+  const X = new Float32Array(count * F);
+  const y = new Float64Array(count);
+  for (let r = 0; r < count; r++) {
+    const s = specs[3 * r]!;
+    const T = specs[3 * r + 1]!;
+    const k = specs[3 * r + 2]!;
+    writeFeatures(panel, s, stats[s]!, T, k, X, count, r);
+    y[r] = panel.units[s]![T + k]!;
+  }
+  return { X, y, rows: count };
+}
+
+export function trainGlobal(panel: Panel, o: GlobalOptions): GlobalModel {
+  const t0 = Date.now();
+  const h = o.h;
+  const minHistory = o.minHistory ?? 28;
+  const maxRows = o.maxRows ?? 1_500_000;
+  const rand = mulberry32(o.seed ?? 1);
+  const stats = panel.units.map((_, s) => skuStats(panel, s));
+  // origin pairs: (s, T) for T = last − h − 7j
+  let pairs = 0;
+  for (const y of panel.units) for (let T = y.length - 1 - 2 * h; T >= minHistory - 1; T -= 7) pairs++;
+  const perOrigin = Math.max(1, Math.min(h, Math.floor(maxRows / Math.max(1, pairs))));
+  const trainSpecs: number[] = [];
+  const validSpecs: number[] = [];
+  const ks = Int32Array.from({ length: h }, (_, i) => i + 1);
+  panel.units.forEach((y, s) => {
+    const last = y.length - 1;
+    const vT = last - h;
+    if (vT >= minHistory - 1) for (let k = 1; k <= h; k++) if (!Number.isNaN(y[vT + k]!)) validSpecs.push(s, vT, k);
+    for (let T = last - 2 * h; T >= minHistory - 1; T -= 7) {
+      // a seeded sample of horizons for this origin
+      for (let i = 0; i < perOrigin; i++) {
+        const j = i + Math.floor(rand() * (h - i));
+        const t = ks[i]!;
+        ks[i] = ks[j]!;
+        ks[j] = t;
+        const k = ks[i]!;
+        if (!Number.isNaN(y[T + k]!)) trainSpecs.push(s, T, k);
+      }
+    }
+  });
+  if (trainSpecs.length === 0) throw new RangeError(`global model: no SKU has ${minHistory + 2 * h} days of history to learn from`);
+  o.onProgress?.('building features');
+  const tr = buildRows(panel, Int32Array.from(trainSpecs), trainSpecs.length / 3, stats);
+  const va = validSpecs.length > 0 ? buildRows(panel, Int32Array.from(validSpecs), validSpecs.length / 3, stats) : undefined;
+  const common = {
+    numLeaves: 63,
+    minDataInLeaf: 50,
+    lambdaL2: 1,
+    featureFraction: 0.8,
+    baggingFraction: 0.7,
+    seed: o.seed ?? 1,
+    featureNames: [...FEATURE_NAMES],
+    earlyStoppingRounds: 30,
+  };
+  const rounds = o.rounds ?? 400;
+  o.onProgress?.('training the mean model');
+  const trainSet = { X: tr.X, y: tr.y, rows: tr.rows, features: F };
+  const validSet = va === undefined ? undefined : { X: va.X, y: va.y, rows: va.rows, features: F };
+  const mean = train(trainSet, { ...common, objective: { name: 'tweedie', tweediePower: 1.2 }, rounds, learningRate: 0.05 }, validSet);
+  const quantiles = o.levels.map((level) => {
+    o.onProgress?.(`training the ${Math.round(level * 100)} % quantile model`);
+    return { level, booster: train(trainSet, { ...common, objective: { name: 'quantile', quantile: level }, rounds: Math.ceil(rounds / 3), learningRate: 0.1 }, validSet) };
+  });
+  return { mean, quantiles, rows: { train: tr.rows, valid: va?.rows ?? 0 }, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Forecasts h days after each SKU's last day with a trained global model (the forecasts.csv contract). */
+export function forecastGlobal(panel: Panel, model: GlobalModel, h: number): BatchForecast {
+  const n = panel.ids.length;
+  const levels = model.quantiles.map((q) => q.level);
+  const L = levels.length;
+  const mean = new Float64Array(n * h);
+  const quantiles = new Float64Array(n * L * h);
+  const X = new Float32Array(F);
+  const tweedie = makeObjective(model.mean.objective);
+  const row = new Float64Array(L);
+  for (let s = 0; s < n; s++) {
+    const st = skuStats(panel, s);
+    const T = panel.units[s]!.length - 1;
+    for (let k = 1; k <= h; k++) {
+      writeFeatures(panel, s, st, T, k, X, 1, 0);
+      const value = (f: number): number => X[f]!;
+      mean[s * h + k - 1] = Math.max(0, tweedie.transform(rawScore(model.mean, value)));
+      for (let l = 0; l < L; l++) row[l] = Math.max(0, rawScore(model.quantiles[l]!.booster, value));
+      row.sort();
+      for (let l = 0; l < L; l++) quantiles[(s * L + l) * h + k - 1] = row[l]!;
+    }
+  }
+  return { h, levels, mean, quantiles, models: new Array<string>(n).fill('global'), fallbacks: [] };
+}
