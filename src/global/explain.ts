@@ -1,8 +1,9 @@
 /**
  * Why the global model forecasts what it does for one SKU and day: exact TreeSHAP contributions
  * of every feature to the mean model's score (gbdt/shap.ts). The score is on the log scale
- * (Tweedie objective), so each contribution is a factor on the forecast: the forecast is the
- * model's average day times the product of the factors.
+ * (Tweedie objective) of demand relative to the SKU's level, so each contribution is a factor on
+ * the forecast: the forecast is the SKU's level times the model's average day times the product
+ * of the factors.
  */
 import { InputError } from '../data/errors.js';
 import { featureImportance } from '../gbdt/learner.js';
@@ -35,6 +36,7 @@ export const FEATURE_WORDS: Record<(typeof FEATURE_NAMES)[number], string> = {
   closed: 'shop closed on the day',
   promo_share_28: 'share of promotion days over the last 28 days',
   trend_28_91: 'recent trend (28-day over 91-day mean)',
+  level: "the SKU's level: mean units per day over the last 91 days (demand features are relative to it)",
 };
 
 export interface Driver {
@@ -52,7 +54,7 @@ export interface SkuExplanation {
   date: string;
   as_of: string;
   forecast: number;
-  /** the model's average day, exp(base score) */
+  /** the model's average day at this SKU's level: level × exp(base score) */
   baseline: number;
   drivers: Driver[];
   importance: { feature: string; share: number }[];
@@ -72,7 +74,7 @@ export async function explainSku(ws: Workspace, sku: string, dateText?: string):
   if (k < 1 || k > stored.horizon)
     throw new InputError(`explain: --date must lie in the model's forecast window, ${new Date(first).toISOString().slice(0, 10)} to ${new Date(panel.lastDay + stored.horizon * DAY_MS).toISOString().slice(0, 10)}`);
   const X = new Float32Array(F);
-  writeFeatures(panel, s, skuStats(panel, s), T, k, X, 1, 0);
+  const level = writeFeatures(panel, s, skuStats(panel, s), T, k, X, 1, 0);
   const e = explainRow(stored.model.mean, (f) => X[f]!);
   const drivers: Driver[] = FEATURE_NAMES.map((feature, f) => ({
     feature,
@@ -87,8 +89,8 @@ export async function explainSku(ws: Workspace, sku: string, dateText?: string):
     sku,
     date: new Date(day).toISOString().slice(0, 10),
     as_of: stored.asOf,
-    forecast: Math.exp(e.raw),
-    baseline: Math.exp(e.base),
+    forecast: level * Math.exp(e.raw),
+    baseline: level * Math.exp(e.base),
     drivers,
     importance: imp.map((r) => ({ feature: r.feature, share: total > 0 ? r.gain / total : 0 })),
   };

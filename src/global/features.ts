@@ -6,6 +6,11 @@
  * D's weekday, the week around D one year earlier); age; the last price and its ratio to the
  * SKU's mean price; promotion and closed flags of D (planned ahead) and the promotion share of the
  * last 28 days; the 28/91-day trend. Unknown values are NaN (the trees send them left).
+ *
+ * The model learns demand relative to each SKU's level at the origin (mean units per day over the
+ * last 91 days, else over its history, at least 0.01): the target and the demand features are
+ * divided by it and the level itself is a feature, so that one model serves SKUs selling 0.1 and
+ * 100 units a day alike (M5 practice).
  */
 import { DAY_MS, type Panel } from './panel.js';
 
@@ -32,7 +37,11 @@ export const FEATURE_NAMES = [
   'closed',
   'promo_share_28',
   'trend_28_91',
+  'level',
 ] as const;
+
+/** Features on the SKU's own scale: divided by its level (see `writeFeatures`). */
+const SCALED = new Set(['last_day', 'mean_7', 'mean_28', 'mean_91', 'mean_all', 'sd_28', 'same_weekday_4', 'last_year_week']);
 
 export const F = FEATURE_NAMES.length;
 
@@ -88,8 +97,16 @@ export function skuStats(p: Panel, s: number): SkuStats {
   return st;
 }
 
-/** Writes the features of (SKU s, origin T, horizon k) into column-major X at row `row`. */
-export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: number, X: Float32Array, rows: number, row: number): void {
+/** The SKU's level at origin T: mean units per day over the last 91 known days, else the whole history, at least 0.01. */
+export function levelAt(st: SkuStats, T: number): number {
+  const a = Math.max(0, T + 1 - 91);
+  const c = st.known[T + 1]! - st.known[a]!;
+  const m = c > 0 ? (st.sum[T + 1]! - st.sum[a]!) / c : st.known[T + 1]! > 0 ? st.sum[T + 1]! / st.known[T + 1]! : 0;
+  return Math.max(0.01, m);
+}
+
+/** Writes the features of (SKU s, origin T, horizon k) into column-major X at row `row`; returns the SKU's level. */
+export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: number, X: Float32Array, rows: number, row: number): number {
   const y = p.units[s]!;
   const D = T + k;
   const date = new Date(p.starts[s]! + D * DAY_MS);
@@ -146,6 +163,10 @@ export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: n
     D < p.closed[s]!.length ? p.closed[s]![D]! : NaN,
     promoKnown > 0 ? (st.promoSum[T + 1]! - st.promoSum[a28]!) / promoKnown : NaN,
     w28.mean / w91.mean,
+    0,
   ];
-  for (let f = 0; f < F; f++) X[f * rows + row] = values[f]!;
+  const level = levelAt(st, T);
+  values[F - 1] = level;
+  for (let f = 0; f < F; f++) X[f * rows + row] = SCALED.has(FEATURE_NAMES[f]!) ? values[f]! / level : values[f]!;
+  return level;
 }

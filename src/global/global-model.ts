@@ -36,21 +36,33 @@ export interface GlobalModel {
 
 interface RowSet {
   X: Float32Array;
+  /** demand over the SKU's level */
   y: Float64Array;
+  /** the SKU's revenue share proxy: level × last price, mean 1 */
+  weight: Float64Array;
   rows: number;
 }
 
 function buildRows(panel: Panel, specs: Int32Array, count: number, stats: ReturnType<typeof skuStats>[]): RowSet {
   const X = new Float32Array(count * F);
   const y = new Float64Array(count);
+  const weight = new Float64Array(count);
+  const priceCol = FEATURE_NAMES.indexOf('price_last');
+  let total = 0;
   for (let r = 0; r < count; r++) {
     const s = specs[3 * r]!;
     const T = specs[3 * r + 1]!;
     const k = specs[3 * r + 2]!;
-    writeFeatures(panel, s, stats[s]!, T, k, X, count, r);
-    y[r] = panel.units[s]![T + k]!;
+    const level = writeFeatures(panel, s, stats[s]!, T, k, X, count, r);
+    y[r] = panel.units[s]![T + k]! / level;
+    // the revenue-weighted scores weigh a SKU by its revenue: level × price
+    const price = X[priceCol * count + r]!;
+    weight[r] = level * (Number.isFinite(price) && price > 0 ? price : 1);
+    total += weight[r]!;
   }
-  return { X, y, rows: count };
+  const mean = total / Math.max(1, count);
+  for (let r = 0; r < count; r++) weight[r] = Math.min(50, weight[r]! / mean);
+  return { X, y, weight, rows: count };
 }
 
 export function trainGlobal(panel: Panel, o: GlobalOptions): GlobalModel {
@@ -99,7 +111,7 @@ export function trainGlobal(panel: Panel, o: GlobalOptions): GlobalModel {
   };
   const rounds = o.rounds ?? 400;
   o.onProgress?.('training the mean model');
-  const trainSet = { X: tr.X, y: tr.y, rows: tr.rows, features: F };
+  const trainSet = { X: tr.X, y: tr.y, rows: tr.rows, features: F, weight: tr.weight };
   const validSet = va === undefined ? undefined : { X: va.X, y: va.y, rows: va.rows, features: F };
   const mean = train(trainSet, { ...common, objective: { name: 'tweedie', tweediePower: 1.2 }, rounds, learningRate: 0.05 }, validSet);
   const quantiles = o.levels.map((level) => {
@@ -123,10 +135,10 @@ export function forecastGlobal(panel: Panel, model: GlobalModel, h: number): Bat
     const st = skuStats(panel, s);
     const T = panel.units[s]!.length - 1;
     for (let k = 1; k <= h; k++) {
-      writeFeatures(panel, s, st, T, k, X, 1, 0);
+      const level = writeFeatures(panel, s, st, T, k, X, 1, 0);
       const value = (f: number): number => X[f]!;
-      mean[s * h + k - 1] = Math.max(0, tweedie.transform(rawScore(model.mean, value)));
-      for (let l = 0; l < L; l++) row[l] = Math.max(0, rawScore(model.quantiles[l]!.booster, value));
+      mean[s * h + k - 1] = Math.max(0, level * tweedie.transform(rawScore(model.mean, value)));
+      for (let l = 0; l < L; l++) row[l] = Math.max(0, level * rawScore(model.quantiles[l]!.booster, value));
       row.sort();
       for (let l = 0; l < L; l++) quantiles[(s * L + l) * h + k - 1] = row[l]!;
     }
