@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { featureBins, binOf } from '../src/gbdt/binning.js';
 import { type Booster, boosterFromJson, boosterToJson, featureImportance, predict, rawScore, train } from '../src/gbdt/learner.js';
 import { explainRow } from '../src/gbdt/shap.js';
-import { type Tree, leafOf } from '../src/gbdt/tree.js';
+import { makeObjective } from '../src/gbdt/objectives.js';
+import type { Tree } from '../src/gbdt/tree.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 
 const col = (...cols: number[][]): Float64Array => Float64Array.from(cols.flat());
@@ -152,9 +153,11 @@ test('TreeSHAP equals brute-force Shapley values and adds up to the prediction',
     const brute = bruteShap(b, x);
     brute.forEach((v, f) => assert.ok(Math.abs(v - e.contributions[f]!) < 1e-9, `row ${i} feature ${f}: ${e.contributions[f]} vs brute force ${v}`));
   }
-  // leafOf and the binned training path agree: predictions of training rows equal the fitted scores
-  const t = b.trees[0]!;
-  assert.ok(t.feature.length > 0 && leafOf(t, (f) => tr.X[f * tr.rows]!) >= 0);
+  // trees followed by raw values (thresholds) and by training bins agree: the training loss the
+  // learner recorded from its binned scores equals the loss of the raw-value scores
+  const raw = Float64Array.from({ length: tr.rows }, (_, i) => rawScore(b, (f) => tr.X[f * tr.rows + i]!));
+  const recorded = b.history[b.history.length - 1]!.train;
+  assert.ok(Math.abs(makeObjective(b.objective).loss(tr.y, raw) - recorded) < 1e-12 * Math.abs(recorded), `loss ${recorded}`);
 });
 
 test('bad training input is refused with a reason', () => {

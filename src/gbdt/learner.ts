@@ -11,7 +11,7 @@
  * given seed.
  */
 import { mulberry32, quantileSorted } from '../numerics/random.js';
-import { type BinnedMatrix, type FeatureBins, binMatrix } from './binning.js';
+import { type BinnedMatrix, binMatrix } from './binning.js';
 import { type Objective, type ObjectiveSpec, makeObjective } from './objectives.js';
 import { type Tree, leafOf, treeFromJson, treeToJson } from './tree.js';
 
@@ -398,4 +398,3 @@ export function boosterFromJson(text: string): Booster {
   return { objective: o.objective, initScore: o.initScore, featureNames: o.featureNames, bestIteration: o.bestIteration, history: o.history, trees: o.trees.map(treeFromJson) };
 }
 
-export type { FeatureBins };

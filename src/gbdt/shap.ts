@@ -7,8 +7,8 @@
  * its raw score (additivity), on the raw (link) scale: log units for the Poisson and Tweedie
  * objectives.
  */
-import type { Booster } from './learner.js';
-import { type Tree, leafOf } from './tree.js';
+import { type Booster, rawScore } from './learner.js';
+import type { Tree } from './tree.js';
 
 interface PathEntry {
   feature: number;
@@ -124,11 +124,9 @@ export interface Explanation {
 export function explainRow(b: Booster, value: (feature: number) => number): Explanation {
   const phi = new Float64Array(b.featureNames.length);
   let base = b.initScore;
-  let raw = b.initScore;
   for (const t of b.trees) {
     treeShap(t, value, phi);
     base += treeExpectation(t);
-    raw += t.leafValue[leafOf(t, value)]!;
   }
-  return { base, contributions: phi, raw };
+  return { base, contributions: phi, raw: rawScore(b, value) };
 }

@@ -30,11 +30,6 @@ export function leafOf(tree: Tree, value: (feature: number) => number): number {
   }
 }
 
-/** Tree output for row i of a column-major matrix X (X[f·rows + i]). */
-export function predictTreeColumnMajor(tree: Tree, X: ArrayLike<number>, rows: number, i: number): number {
-  return tree.leafValue[leafOf(tree, (f) => X[f * rows + i]!)]!;
-}
-
 export function treeToJson(t: Tree): object {
   return {
     feature: Array.from(t.feature),

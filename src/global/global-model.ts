@@ -7,8 +7,7 @@
  * M5 winners did for intermittent retail demand), each quantile with the quantile objective.
  */
 import type { BatchForecast } from '../engine/forecast-batch.js';
-import { type Booster, train } from '../gbdt/learner.js';
-import { rawScore } from '../gbdt/learner.js';
+import { type Booster, rawScore, train } from '../gbdt/learner.js';
 import { makeObjective } from '../gbdt/objectives.js';
 import { mulberry32 } from '../numerics/random.js';
 import { F, FEATURE_NAMES, skuStats, writeFeatures } from './features.js';

@@ -469,9 +469,9 @@ export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): 
   const w = differenceFor(x, o);
   const n = w.length;
   const k = coefficientCount(o);
+  // CSS needs values past the p + P·m conditioning ones, and more than the coefficients (or the MA lags)
   const nCond = o.p + s.P * s.m;
-  if (n <= nCond + o.q + s.Q * s.m + 2 && n <= k + 2) throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
-  if (n <= nCond + 2) throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
+  if (n <= Math.max(nCond, Math.min(nCond + o.q + s.Q * s.m, k)) + 2) throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
   const css = fitCss(w, o);
   let v = css.v;
   let sigma2 = css.sigma2;

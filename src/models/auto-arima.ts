@@ -10,6 +10,7 @@
  * maximum likelihood, in order of their criterion, until one is admissible.
  */
 import { ndiffs, difference } from '../numerics/kpss.js';
+import { isConstant, meanVariance } from '../numerics/summation.js';
 import { normalQuantile } from '../numerics/normal.js';
 import {
   type ArimaFit,
@@ -50,20 +51,6 @@ function icOf(fit: ArimaFit): number {
   return Number.isFinite(fit.aicc) ? fit.aicc : Infinity;
 }
 
-function isConstant(y: ArrayLike<number>): boolean {
-  for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return false;
-  return true;
-}
-
-function variance(y: ArrayLike<number>): number {
-  let mean = 0;
-  for (let i = 0; i < y.length; i++) mean += y[i]!;
-  mean /= y.length;
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += (y[i]! - mean) ** 2;
-  return s / (y.length - 1);
-}
-
 /**
  * Seasonal strength max(0, 1 − Var(R)/Var(S + R)) of an STL decomposition with one period m
  * (Wang, Smith & Hyndman 2006; R's seas.heuristic); 0 when the series is shorter than two seasons.
@@ -74,7 +61,7 @@ export function seasonalStrength(x: Float64Array, m: number): number {
   const rem = dec.remainder;
   const seas = dec.seasonals[0]!;
   const both = rem.map((r, i) => r + seas[i]!);
-  return Math.max(0, Math.min(1, 1 - variance(rem) / variance(both)));
+  return Math.max(0, Math.min(1, 1 - meanVariance(rem).variance / meanVariance(both).variance));
 }
 
 /** Seasonal differences (0 or 1) by the seasonal-strength heuristic, as R's nsdiffs(test = "seas"). */
@@ -156,27 +143,18 @@ export function autoArima(x: Float64Array, options: AutoArimaOptions = {}): Arim
     [1, -1],
     [1, 1],
   ];
-  while (tried.size < maxModels) {
-    let moved = false;
-    for (const [dP, dQ] of moves) {
-      const nP = P + dP;
-      const nQ = Q + dQ;
-      if (nP < 0 || nQ < 0 || nP > maxSP || nQ > maxSQ) continue;
-      if (consider(order(p, q, nP, nQ, constant))) {
-        moved = true;
-        break;
-      }
+  // the first of the moves of (a, b) within 0…maxA, 0…maxB that improves the criterion
+  const firstBetter = (a: number, b: number, maxA: number, maxB: number, make: (a: number, b: number) => ArimaOrder): boolean => {
+    for (const [da, db] of moves) {
+      const na = a + da;
+      const nb = b + db;
+      if (na >= 0 && nb >= 0 && na <= maxA && nb <= maxB && consider(make(na, nb))) return true;
     }
-    if (!moved)
-      for (const [dp, dq] of moves) {
-        const np = p + dp;
-        const nq = q + dq;
-        if (np < 0 || nq < 0 || np > maxP || nq > maxQ) continue;
-        if (consider(order(np, nq, P, Q, constant))) {
-          moved = true;
-          break;
-        }
-      }
+    return false;
+  };
+  while (tried.size < maxModels) {
+    let moved =
+      firstBetter(P, Q, maxSP, maxSQ, (a, b) => order(p, q, a, b, constant)) || firstBetter(p, q, maxP, maxQ, (a, b) => order(a, b, P, Q, constant));
     if (!moved && allowConstant) moved = consider(order(p, q, P, Q, !constant));
     if (!moved) break;
   }

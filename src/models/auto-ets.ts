@@ -8,6 +8,7 @@
 import { etsInitialSeasonal } from '../numerics/decompose.js';
 import { normalQuantile } from '../numerics/normal.js';
 import { mulberry32, normalSource, quantileSorted } from '../numerics/random.js';
+import { isConstant } from '../numerics/summation.js';
 import type { Forecast, Forecaster, FitContext } from './contract.js';
 import {
   type EtsFit,
@@ -67,9 +68,7 @@ export function autoEts(y: Float64Array, m: number, options: AutoEtsOptions = {}
   const n = y.length;
   if (n < 4) throw new RangeError(`autoEts: need at least 4 observations, got ${n}`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new RangeError('autoEts: the series has missing or infinite values');
-  let constant = true;
-  for (let i = 1; i < n && constant; i++) constant = y[i] === y[0];
-  if (constant) return constantFit(y);
+  if (isConstant(y)) return constantFit(y);
   const model = (options.model ?? 'ZZZ').toUpperCase();
   if (model.length !== 3) throw new RangeError(`autoEts: model must have three letters, got '${model}'`);
   let positive = true;

@@ -75,6 +75,15 @@ interface Solved {
 const W_MAX = 1 - 1e-10;
 
 /**
+ * The bracket of μ for 0-based step i with decay = (1 − α)^i: decay·A + (1 − decay·(1 − α))/α·B,
+ * with the whole-series line (OTM) or the line through the values before step i (DOTM, i ≥ 1).
+ */
+function lineTerm(variant: ThetaVariant, lines: { A: Float64Array; B: Float64Array }, i: number, decay: number, alpha: number): number {
+  const at = variant === 'dotm' ? i - 1 : lines.A.length - 1;
+  return decay * lines.A[at]! + ((1 - decay * (1 - alpha)) / alpha) * lines.B[at]!;
+}
+
+/**
  * For a given α: the one-step errors are e_t = z_t − c_t·ℓ₀ − w·g_t with z_t = Y_t − ℓ⁰_{t−1}
  * (the SES level started at 0), c_t = (1 − α)^{t−1}, g_t the bracket of μ_t; ℓ₀ and w by least
  * squares, w clamped to [0, 1).
@@ -82,8 +91,6 @@ const W_MAX = 1 - 1e-10;
 function solveForAlpha(x: Float64Array, alpha: number, variant: ThetaVariant, lines: { A: Float64Array; B: Float64Array }): Solved {
   const n = x.length;
   const first = variant === 'dotm' ? 1 : 0;
-  const aN = lines.A[n - 1]!;
-  const bN = lines.B[n - 1]!;
   let szz = 0;
   let scc = 0;
   let sgg = 0;
@@ -94,9 +101,7 @@ function solveForAlpha(x: Float64Array, alpha: number, variant: ThetaVariant, li
   let decay = 1; // (1 − α)^{t−1}
   for (let i = 0; i < n; i++) {
     if (i >= first) {
-      const A = variant === 'dotm' ? lines.A[i - 1]! : aN;
-      const B = variant === 'dotm' ? lines.B[i - 1]! : bN;
-      const g = decay * A + ((1 - decay * (1 - alpha)) / alpha) * B;
+      const g = lineTerm(variant, lines, i, decay, alpha);
       const z = x[i]! - l0;
       const c = decay;
       szz += z * z;
@@ -184,11 +189,9 @@ export function fitOptimizedTheta(y: Float64Array, m: number, variant: ThetaVari
   let decay = 1;
   let sse = 0;
   for (let i = 0; i < n; i++) {
-    const useLine = variant === 'otm' || i >= 1;
-    const A = variant === 'dotm' ? (i >= 1 ? lines.A[i - 1]! : 0) : lines.A[n - 1]!;
-    const B = variant === 'dotm' ? (i >= 1 ? lines.B[i - 1]! : 0) : lines.B[n - 1]!;
-    const mu = level + w * (decay * A + ((1 - decay * (1 - alpha)) / alpha) * B);
-    if (useLine) {
+    // DOTM has no line before its first value: that step is not predicted
+    if (variant === 'otm' || i >= 1) {
+      const mu = level + w * lineTerm(variant, lines, i, decay, alpha);
       fitted[i] = seasonal === undefined ? mu : (mu * y[i]!) / x[i]!;
       sse += (x[i]! - mu) ** 2;
     }

@@ -8,6 +8,7 @@
 import { seasonalityTest } from '../numerics/acf.js';
 import { classicalSeasonal } from '../numerics/decompose.js';
 import { normalQuantile } from '../numerics/normal.js';
+import { isConstant } from '../numerics/summation.js';
 import type { Forecaster } from './contract.js';
 import { type EtsFit, etsPointForecast, fitEts } from './ets-core.js';
 
@@ -39,9 +40,7 @@ export function fitTheta(y: Float64Array, m: number): ThetaFit {
   if (n < 4) throw new RangeError(`theta: need at least 4 observations, got ${n}`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new RangeError('theta: the series has missing or infinite values');
   const { x, seasonal } = thetaDeseasonalise(y, m);
-  let constant = true;
-  for (let i = 1; i < n && constant; i++) constant = x[i] === x[0];
-  const ses = constant
+  const ses = isConstant(x)
     ? ({ spec: { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 }, params: { alpha: 0.99999, beta: NaN, gamma: NaN, phi: 1 },
         lastState: Float64Array.of(x[n - 1]!), fitted: new Float64Array(n).fill(x[0]!), sigma2: 0 } as unknown as EtsFit)
     : fitEts(x, { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 }, { seasonal: () => new Float64Array(0), optCrit: 'mse' });

@@ -1,4 +1,4 @@
-import { mean } from './summation.js';
+import { isConstant, mean } from './summation.js';
 
 /**
  * Sample autocorrelations r_1 … r_maxLag (Box & Jenkins; as R's acf): autocovariances with
@@ -26,9 +26,7 @@ export function acf(y: ArrayLike<number>, maxLag: number): Float64Array {
 export function seasonalityTest(y: ArrayLike<number>, m: number, minLength = 3 * m): boolean {
   const n = y.length;
   if (m <= 1 || n < minLength) return false;
-  let constant = true;
-  for (let i = 1; i < n && constant; i++) constant = y[i] === y[0];
-  if (constant) return false;
+  if (isConstant(y)) return false;
   const r = acf(y, m);
   let s = 0;
   for (let k = 0; k < m - 1; k++) s += r[k]! ** 2;

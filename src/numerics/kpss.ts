@@ -1,3 +1,5 @@
+import { isConstant } from './summation.js';
+
 /**
  * KPSS statistic for level stationarity (Kwiatkowski, Phillips, Schmidt & Shin 1992), as urca's
  * ur.kpss(type = "mu") computes it: e = y − mean(y), η = Σ S_t² / n² with S the partial sums of
@@ -31,10 +33,6 @@ export function kpssStatistic(y: ArrayLike<number>, lags: number): number {
 /** 5 % critical value of the level-stationarity KPSS test (KPSS 1992, table 1). */
 export const KPSS_CRITICAL_5 = 0.463;
 
-function isConstant(y: ArrayLike<number>): boolean {
-  for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return false;
-  return true;
-}
 
 export function difference(y: ArrayLike<number>, lag = 1): Float64Array {
   const out = new Float64Array(Math.max(0, y.length - lag));

@@ -20,6 +20,12 @@ export function mean(xs: ArrayLike<number>, from = 0, to = xs.length): number {
   return to > from ? kahanSum(xs, from, to) / (to - from) : NaN;
 }
 
+/** Every value equals the first (true for fewer than two values). */
+export function isConstant(y: ArrayLike<number>): boolean {
+  for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return false;
+  return true;
+}
+
 /**
  * Welford's online algorithm for the mean and the (n − 1) variance (Welford 1962; Knuth TAOCP
  * vol. 2, 4.2.2): one pass, no catastrophic cancellation. Returns NaN variance for n < 2.
