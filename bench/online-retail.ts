@@ -4,7 +4,8 @@
  * revenue-weighted RMSSE and scaled pinball loss of the M5 competition (bottom level: one series
  * per SKU; weights = each SKU's revenue in the 28 days up to the forecast origin; scales from the
  * SKU's open days since its first sale; days the shop was closed are not scored).
- *   npm run bench:online-retail [-- --models snaive,window-average,ets,theta,auto]
+ *   npm run bench:online-retail [-- --models snaive,window-average,ets,theta,auto,global,ensemble,oracle-level]
+ * (`oracle-level` is a bound, not a model: each SKU's actual mean and quantiles over the scored days.)
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent).
  */
 import { spawnSync } from 'node:child_process';
@@ -58,20 +59,39 @@ try {
   for (const model of values.models!.split(',')) {
     const file = join(out, `online-retail-${model}.csv`);
     const t = process.hrtime.bigint();
-    const r = spawnSync(
-      process.execPath,
-      [bin, 'forecast', '--workspace', wsDir, '--freq', 'day', '--horizon', String(H), '--season-length', '7', '--as-of', AS_OF, '--model', model, '--out', file],
-      { encoding: 'utf8' },
-    );
-    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-    if (r.status !== 0) throw new Error(`forecast --model ${model}: ${r.stderr}`);
     // sku → date → [mean, q05 … q95]
     const fc = new Map<string, Map<string, number[]>>();
-    for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-      const f = line.split(',');
-      const m = fc.get(f[0]!) ?? fc.set(f[0]!, new Map()).get(f[0]!)!;
-      m.set(f[1]!, f.slice(2, 8).map(Number));
+    let extra: Record<string, number> = {};
+    if (model === 'oracle-level') {
+      // not a forecast: a bound. Each SKU's actual mean and empirical quantiles over the scored
+      // days, the same every day — what a perfect level forecast without daily detail would score.
+      for (const [sku, days] of actual) {
+        const ys = [...days.values()].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+        if (ys.length === 0) continue;
+        const q = (tau: number): number => {
+          const p = tau * (ys.length - 1);
+          const i = Math.floor(p);
+          return ys[i]! + (ys[Math.min(i + 1, ys.length - 1)]! - ys[i]!) * (p - i);
+        };
+        const row = [ys.reduce((a, b) => a + b, 0) / ys.length, ...LEVELS.map(q)];
+        fc.set(sku, new Map([...days.keys()].map((d) => [d, row])));
+      }
+    } else {
+      const r = spawnSync(
+        process.execPath,
+        [bin, 'forecast', '--workspace', wsDir, '--freq', 'day', '--horizon', String(H), '--season-length', '7', '--as-of', AS_OF, '--model', model, '--out', file, '--json'],
+        { encoding: 'utf8' },
+      );
+      if (r.status !== 0) throw new Error(`forecast --model ${model}: ${r.stderr}`);
+      const summary = JSON.parse(r.stdout) as { global?: Record<string, number> };
+      if (summary.global !== undefined) extra = summary.global;
+      for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+        const f = line.split(',');
+        const m = fc.get(f[0]!) ?? fc.set(f[0]!, new Map()).get(f[0]!)!;
+        m.set(f[1]!, f.slice(2, 8).map(Number));
+      }
     }
+    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
     let wsum = 0;
     let wrmsse = 0;
     let wspl = 0;
@@ -104,8 +124,8 @@ try {
       wsum += w;
       scored++;
     }
-    results.push({ model, wrmsse: wrmsse / wsum, wspl: wspl / wsum, skus: scored, seconds });
-    console.log(`${model}: WRMSSE ${(wrmsse / wsum).toFixed(4)} WSPL ${(wspl / wsum).toFixed(4)} over ${scored} SKUs, ${seconds.toFixed(1)} s`);
+    results.push({ model, wrmsse: wrmsse / wsum, wspl: wspl / wsum, skus: scored, seconds, ...extra });
+    console.log(`${model}: WRMSSE ${(wrmsse / wsum).toFixed(4)} WSPL ${(wspl / wsum).toFixed(4)} over ${scored} SKUs, ${seconds.toFixed(1)} s${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`);
   }
   writeFileSync(join(out, 'online-retail.json'), JSON.stringify({ as_of: AS_OF, horizon: H, results }, null, 2) + '\n');
   console.log('written to bench/out/online-retail.json');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { featureBins, binOf } from '../src/gbdt/binning.js';
 import { type Booster, boosterFromJson, boosterToJson, featureImportance, predict, rawScore, train } from '../src/gbdt/learner.js';
+import { trainMany } from '../src/gbdt/parallel.js';
 import { explainRow } from '../src/gbdt/shap.js';
 import { makeObjective } from '../src/gbdt/objectives.js';
 import type { Tree } from '../src/gbdt/tree.js';
@@ -75,6 +76,39 @@ test('quantile objective: leaves are quantiles of the residuals; predictions cov
   const pred = predict(q, x, n);
   const above = y.filter((v, i) => v <= pred[i]!).length / n;
   assert.ok(above > 0.87 && above < 0.93, `share below the 0.9 quantile: ${above}`);
+});
+
+test('quantile objective on mostly-zero targets: a tie takes the middle of the subgradient, so the trees still learn', () => {
+  // τ = 0.75 at f = 0: y = 0 (tie) → ½ − τ = −0.25; y = 5 (above) → −τ = −0.75; y = −1 (below) → 1 − τ
+  const qo = makeObjective({ name: 'quantile', quantile: 0.75 });
+  const g = new Float64Array(3);
+  const h = new Float64Array(3);
+  qo.gradients(Float64Array.of(0, 5, -1), new Float64Array(3), g, h);
+  assert.deepEqual(Array.from(g), [-0.25, -0.75, 0.25]);
+  assert.deepEqual(Array.from(h), [1, 1, 1]);
+  // 80 % zeros where x < 0.8, sales of 10 where x ≥ 0.8: the 0.75 quantile starts at 0 and must
+  // still find the split (with the plain gradient every row looks alike and no tree helps)
+  const n = 1000;
+  const x = Float64Array.from({ length: n }, (_, i) => i / n);
+  const y = x.map((v) => (v >= 0.8 ? 10 : 0));
+  const b = train({ X: x, y, rows: n, features: 1 }, { objective: { name: 'quantile', quantile: 0.75 }, rounds: 30, learningRate: 0.5, numLeaves: 2, minDataInLeaf: 20 });
+  assert.equal(b.initScore, 0);
+  const pred = predict(b, x, n);
+  assert.ok(pred[950]! > 9.9 && Math.abs(pred[100]!) < 1e-12, `${pred[950]} ${pred[100]}`);
+});
+
+test('trainMany: boosters trained in worker threads equal those trained in the calling thread', async () => {
+  const data = synthetic(3000, 5);
+  const y = data.y;
+  const jobs = [
+    { objective: { name: 'l2' as const }, rounds: 20, numLeaves: 8, baggingFraction: 0.7, seed: 2 },
+    { objective: { name: 'quantile' as const, quantile: 0.9 }, rounds: 15, numLeaves: 8 },
+    { objective: { name: 'poisson' as const }, rounds: 10, numLeaves: 4 },
+  ];
+  const yPos = { ...data, y: y.map((v: number) => Math.abs(v)) };
+  const threaded = await trainMany(yPos, jobs, undefined, 2);
+  const local = jobs.map((o) => train(yPos, o));
+  threaded.forEach((b, i) => assert.equal(boosterToJson(b), boosterToJson(local[i]!), `model ${i}`));
 });
 
 function synthetic(n: number, seed: number) {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { forecastGlobal, trainGlobal } from '../src/global/global-model.js';
+import { forecastEnsemble } from '../src/global/ensemble.js';
 import { explainSku } from '../src/global/explain.js';
 import { loadPanel } from '../src/global/panel.js';
 import { saveGlobalModel } from '../src/global/store.js';
@@ -47,7 +48,7 @@ test('global model: learns the promotion effect across stores and forecasts it w
     // the promotion flags after the origin are known (planned), demand is not
     assert.ok(panel.units.every((u) => u.length === 246));
     assert.ok(panel.promo.every((p) => p.length === 260 && !Number.isNaN(p[250]!)));
-    const model = trainGlobal(panel, { h: 14, levels: [0.05, 0.5, 0.95], rounds: 150, seed: 3 });
+    const model = await trainGlobal(panel, { h: 14, levels: [0.05, 0.5, 0.95], rounds: 150, seed: 3 });
     assert.ok(model.rows.train > 10_000 && model.rows.valid === 30 * 14, `rows ${JSON.stringify(model.rows)}`);
     const names = featureImportance(model.mean).slice(0, 4).map((f) => f.feature);
     assert.ok(names.includes('promo'), `top features ${names}`);
@@ -83,6 +84,18 @@ test('global model: learns the promotion effect across stores and forecasts it w
     assert.ok(covered / (30 * 14) > 0.8, `90 % interval covered ${covered} of ${30 * 14}`);
     assert.ok(err < 0.8 * errNaive, `global MAE ${err / 420} vs 28-day mean ${errNaive / 420}`);
     assert.ok(fc.mean.every((v) => Number.isFinite(v) && v >= 0) && fc.quantiles.every((v) => Number.isFinite(v) && v >= 0));
+
+    // the ensemble: weights chosen on the last 14 days before the origin (the statistical engine
+    // cannot see promotions, so the global model must get most of the weight), forecast = the mix
+    const ens = await forecastEnsemble(panel, model, 14, [0.05, 0.5, 0.95], 1);
+    const bestOf = (key: 'wrmsse' | 'wspl'): number => ens.weights.backtest.reduce((a, b) => (b[key] < a[key] ? b : a)).weight;
+    assert.equal(ens.weights.backtest.length, 11);
+    assert.equal(ens.weights.mean, bestOf('wrmsse'));
+    assert.equal(ens.weights.quantiles, bestOf('wspl'));
+    assert.ok(ens.weights.mean >= 0.6, JSON.stringify(ens.weights));
+    assert.match(ens.forecast.models[0]!, /^ensemble\(global (0\.\d|1\.0), \S.*\)$/);
+    assert.ok(ens.weights.backtest.find((b) => b.weight === ens.weights.mean)!.wrmsse < ens.weights.backtest.find((b) => b.weight === 0)!.wrmsse);
+    assert.ok(ens.forecast.mean.every((v) => Number.isFinite(v) && v >= 0));
 
     // stored in the workspace, explained from there: the factors multiply up to the forecast, and
     // on a promotion day the promotion is among the main drivers and raises the forecast

@@ -30,7 +30,7 @@ Usage:
   shopcast inspect [--top N] [--json]
   shopcast series --sku SKU [--freq day|week] [--json]
   shopcast forecast [--series FILE] [--freq day|week|…] [--horizon N] [--season-length N]
-                    [--model auto|global|ets|arima|theta|…] [--as-of DATE] [--threads N] [--out forecasts.csv]
+                    [--model auto|global|ensemble|ets|arima|theta|…] [--as-of DATE] [--threads N] [--out forecasts.csv]
   shopcast explain --sku SKU [--date DATE] [--json]   (why the global model forecasts what it does)
   shopcast backtest [--series FILE] [--freq …] [--horizon N] [--origins 3] [--models a,b,c] [--json]
 
@@ -253,6 +253,12 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
     const used = ranked.slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ') + (ranked.length > 6 ? `, ${ranked.length - 6} more` : '');
     io.out(`Forecast ${summary.series} series, ${summary.horizon} ${options.freq}s ahead (season length ${summary.season_length}) → ${summary.out}\n`);
     io.out(`  models: ${used}\n`);
+    const g = summary.global;
+    if (g !== undefined) {
+      io.out(`  global model: ${g.train_rows} training rows, ${g.valid_rows} validation rows, trained in ${g.training_seconds.toFixed(1)} s (stored in the workspace; see shopcast explain)\n`);
+      if (g.ensemble_weight_mean !== undefined)
+        io.out(`  ensemble weights of the global model, chosen on the last ${summary.horizon} days: mean ${g.ensemble_weight_mean}, quantiles ${g.ensemble_weight_quantiles} (the rest: auto)\n`);
+    }
     if (summary.fallbacks.length > 0) io.out(`  ${summary.fallbacks.length} series fell back to a simpler model (--json lists them with the reason)\n`);
   }
   return 0;

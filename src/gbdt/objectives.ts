@@ -7,7 +7,9 @@
  *    that leaves with few counts do not take huge steps (as LightGBM's poisson_max_delta_step).
  *  - tweedie (variance power ρ in (1, 2)): −y·e^{(1−ρ)f}/(1−ρ) + e^{(2−ρ)f}/(2−ρ), prediction e^f
  *    (Zhou, Yang & Qian 2022).
- *  - quantile (level τ): pinball loss; gradient (1{y < f} − τ), unit hessian; after each tree the
+ *  - quantile (level τ): pinball loss; gradient (1{y < f} − τ), ½ − τ at a tie y = f (the middle of
+ *    the subgradient, so that split search still tells zeros from sales when most targets and the
+ *    start score are 0), unit hessian; after each tree the
  *    leaf values are reset to the τ-quantile of the residuals in the leaf (Friedman 2001, §4.3).
  */
 import { quantileSorted } from '../numerics/random.js';
@@ -122,7 +124,8 @@ export function makeObjective(spec: ObjectiveSpec): Objective {
         gradients: (y, f, g, h, w) => {
           for (let i = 0; i < y.length; i++) {
             const wi = w === undefined ? 1 : w[i]!;
-            g[i] = wi * ((y[i]! < f[i]! ? 1 : 0) - tau);
+            // at a tie (common with zero demand) the midpoint of the subgradient interval [−τ, 1 − τ]
+            g[i] = wi * ((y[i]! < f[i]! ? 1 : y[i]! === f[i]! ? 0.5 : 0) - tau);
             h[i] = wi;
           }
         },

@@ -37,6 +37,10 @@ export const FEATURE_WORDS: Record<(typeof FEATURE_NAMES)[number], string> = {
   promo_share_28: 'share of promotion days over the last 28 days',
   trend_28_91: 'recent trend (28-day over 91-day mean)',
   level: "the SKU's level: mean units per day over the last 91 days (demand features are relative to it)",
+  q50_35: 'median units per open day over the last 35 open days',
+  q75_35: 'upper quartile of units per open day over the last 35 open days',
+  q95_35: '95th percentile of units per open day over the last 35 open days',
+  sale_size_91: 'mean units on a day with a sale over the last 91 days',
 };
 
 export interface Driver {
@@ -61,37 +65,46 @@ export interface SkuExplanation {
 }
 
 export async function explainSku(ws: Workspace, sku: string, dateText?: string): Promise<SkuExplanation> {
+  return (await explainSkus(ws, [{ sku, ...(dateText === undefined ? {} : { date: dateText }) }]))[0]!;
+}
+
+/** Explanations of several (SKU, day) forecasts of the stored global model, loading it once. */
+export async function explainSkus(ws: Workspace, requests: { sku: string; date?: string }[]): Promise<SkuExplanation[]> {
   const stored = await loadGlobalModel(ws);
   if (stored === undefined) throw new InputError('explain: the workspace has no global model yet; run `shopcast forecast --model global --freq day` first');
   const panel = await loadPanel(ws, stored.asOf, stored.horizon);
-  const s = panel.ids.indexOf(sku);
-  if (s < 0) throw new InputError(`explain: SKU '${sku}' has no demand in the workspace up to ${stored.asOf}`);
-  const T = panel.units[s]!.length - 1;
-  const first = panel.lastDay + DAY_MS;
-  const day = dateText === undefined ? first : Date.parse(`${dateText.slice(0, 10)}T00:00:00Z`);
-  if (Number.isNaN(day)) throw new InputError(`explain: unreadable date '${dateText}'`);
-  const k = Math.round((day - panel.lastDay) / DAY_MS);
-  if (k < 1 || k > stored.horizon)
-    throw new InputError(`explain: --date must lie in the model's forecast window, ${new Date(first).toISOString().slice(0, 10)} to ${new Date(panel.lastDay + stored.horizon * DAY_MS).toISOString().slice(0, 10)}`);
-  const X = new Float32Array(F);
-  const level = writeFeatures(panel, s, skuStats(panel, s), T, k, X, 1, 0);
-  const e = explainRow(stored.model.mean, (f) => X[f]!);
-  const drivers: Driver[] = FEATURE_NAMES.map((feature, f) => ({
-    feature,
-    meaning: FEATURE_WORDS[feature],
-    value: Number.isNaN(X[f]!) ? null : Math.round(X[f]! * 1e4) / 1e4,
-    effect: e.contributions[f]!,
-    factor: Math.exp(e.contributions[f]!),
-  })).sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
+  const index = new Map(panel.ids.map((id, i) => [id, i]));
   const imp = featureImportance(stored.model.mean);
   const total = imp.reduce((acc, r) => acc + r.gain, 0);
-  return {
-    sku,
-    date: new Date(day).toISOString().slice(0, 10),
-    as_of: stored.asOf,
-    forecast: level * Math.exp(e.raw),
-    baseline: level * Math.exp(e.base),
-    drivers,
-    importance: imp.map((r) => ({ feature: r.feature, share: total > 0 ? r.gain / total : 0 })),
-  };
+  const importance = imp.map((r) => ({ feature: r.feature, share: total > 0 ? r.gain / total : 0 }));
+  const X = new Float32Array(F);
+  return requests.map(({ sku, date: dateText }) => {
+    const s = index.get(sku);
+    if (s === undefined) throw new InputError(`explain: SKU '${sku}' has no demand in the workspace up to ${stored.asOf}`);
+    const T = panel.units[s]!.length - 1;
+    const first = panel.lastDay + DAY_MS;
+    const day = dateText === undefined ? first : Date.parse(`${dateText.slice(0, 10)}T00:00:00Z`);
+    if (Number.isNaN(day)) throw new InputError(`explain: unreadable date '${dateText}'`);
+    const k = Math.round((day - panel.lastDay) / DAY_MS);
+    if (k < 1 || k > stored.horizon)
+      throw new InputError(`explain: --date must lie in the model's forecast window, ${new Date(first).toISOString().slice(0, 10)} to ${new Date(panel.lastDay + stored.horizon * DAY_MS).toISOString().slice(0, 10)}`);
+    const level = writeFeatures(panel, s, skuStats(panel, s), T, k, X, 1, 0);
+    const e = explainRow(stored.model.mean, (f) => X[f]!);
+    const drivers: Driver[] = FEATURE_NAMES.map((feature, f) => ({
+      feature,
+      meaning: FEATURE_WORDS[feature],
+      value: Number.isNaN(X[f]!) ? null : Math.round(X[f]! * 1e4) / 1e4,
+      effect: e.contributions[f]!,
+      factor: Math.exp(e.contributions[f]!),
+    })).sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
+    return {
+      sku,
+      date: new Date(day).toISOString().slice(0, 10),
+      as_of: stored.asOf,
+      forecast: level * Math.exp(e.raw),
+      baseline: level * Math.exp(e.base),
+      drivers,
+      importance,
+    };
+  });
 }

@@ -38,10 +38,25 @@ export const FEATURE_NAMES = [
   'promo_share_28',
   'trend_28_91',
   'level',
+  'q50_35',
+  'q75_35',
+  'q95_35',
+  'sale_size_91',
 ] as const;
 
 /** Features on the SKU's own scale: divided by its level (see `writeFeatures`). */
-const SCALED = new Set(['last_day', 'mean_7', 'mean_28', 'mean_91', 'mean_all', 'sd_28', 'same_weekday_4', 'last_year_week']);
+const SCALED = new Set(['last_day', 'mean_7', 'mean_28', 'mean_91', 'mean_all', 'sd_28', 'same_weekday_4', 'last_year_week', 'q50_35', 'q75_35', 'q95_35', 'sale_size_91']);
+
+/** Days in the recent empirical distribution (open days with known demand). */
+const RECENT = 35;
+const recent = new Float64Array(RECENT);
+
+function quantileOf(sorted: Float64Array, n: number, tau: number): number {
+  if (n === 0) return NaN;
+  const p = tau * (n - 1);
+  const i = Math.floor(p);
+  return sorted[i]! + (sorted[Math.min(i + 1, n - 1)]! - sorted[i]!) * (p - i);
+}
 
 export const F = FEATURE_NAMES.length;
 
@@ -140,6 +155,12 @@ export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: n
   const a28 = Math.max(0, T + 1 - 28);
   const promoKnown = st.promoKnown[T + 1]! - st.promoKnown[a28]!;
   const start = Date.UTC(date.getUTCFullYear(), 0, 1);
+  // the recent empirical distribution of open days, and the mean size of a sale day over 91 days
+  let nr = 0;
+  for (let t = T; t >= 0 && nr < RECENT; t--) if (p.closed[s]![t] !== 1 && !Number.isNaN(y[t]!)) recent[nr++] = y[t]!;
+  const sorted = recent.subarray(0, nr).sort();
+  const a91 = Math.max(0, T + 1 - 91);
+  const saleDays = st.known[T + 1]! - st.known[a91]! - (st.zeros[T + 1]! - st.zeros[a91]!);
   const values = [
     k,
     (date.getUTCDay() + 6) % 7,
@@ -164,9 +185,13 @@ export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: n
     promoKnown > 0 ? (st.promoSum[T + 1]! - st.promoSum[a28]!) / promoKnown : NaN,
     w28.mean / w91.mean,
     0,
+    quantileOf(sorted, nr, 0.5),
+    quantileOf(sorted, nr, 0.75),
+    quantileOf(sorted, nr, 0.95),
+    saleDays > 0 ? (st.sum[T + 1]! - st.sum[a91]!) / saleDays : NaN,
   ];
   const level = levelAt(st, T);
-  values[F - 1] = level;
+  values[FEATURE_NAMES.indexOf('level')] = level;
   for (let f = 0; f < F; f++) X[f * rows + row] = SCALED.has(FEATURE_NAMES[f]!) ? values[f]! / level : values[f]!;
   return level;
 }

@@ -7,8 +7,9 @@
  * M5 winners did for intermittent retail demand), each quantile with the quantile objective.
  */
 import type { BatchForecast } from '../engine/forecast-batch.js';
-import { type Booster, rawScore, train } from '../gbdt/learner.js';
+import { type Booster, type TrainOptions, rawScore } from '../gbdt/learner.js';
 import { makeObjective } from '../gbdt/objectives.js';
+import { trainMany } from '../gbdt/parallel.js';
 import { mulberry32 } from '../numerics/random.js';
 import { F, FEATURE_NAMES, skuStats, writeFeatures } from './features.js';
 import type { Panel } from './panel.js';
@@ -21,6 +22,8 @@ export interface GlobalOptions {
   /** boosting rounds of the mean model (default 400; quantile models use a third) */
   rounds?: number;
   seed?: number;
+  /** worker threads for training (default: one per core) */
+  threads?: number;
   /** shortest history (days) before an origin counts (default 28) */
   minHistory?: number;
   onProgress?: (stage: string) => void;
@@ -42,10 +45,19 @@ interface RowSet {
   rows: number;
 }
 
+function newFloat32(n: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(n * 4));
+}
+
+function newFloat64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(n * 8));
+}
+
 function buildRows(panel: Panel, specs: Int32Array, count: number, stats: ReturnType<typeof skuStats>[]): RowSet {
-  const X = new Float32Array(count * F);
-  const y = new Float64Array(count);
-  const weight = new Float64Array(count);
+  // in shared memory: the training threads read them without a copy
+  const X = newFloat32(count * F);
+  const y = newFloat64(count);
+  const weight = newFloat64(count);
   const priceCol = FEATURE_NAMES.indexOf('price_last');
   let total = 0;
   for (let r = 0; r < count; r++) {
@@ -64,7 +76,7 @@ function buildRows(panel: Panel, specs: Int32Array, count: number, stats: Return
   return { X, y, weight, rows: count };
 }
 
-export function trainGlobal(panel: Panel, o: GlobalOptions): GlobalModel {
+export async function trainGlobal(panel: Panel, o: GlobalOptions): Promise<GlobalModel> {
   const t0 = Date.now();
   const h = o.h;
   const minHistory = o.minHistory ?? 28;
@@ -109,19 +121,24 @@ export function trainGlobal(panel: Panel, o: GlobalOptions): GlobalModel {
     earlyStoppingRounds: 30,
   };
   const rounds = o.rounds ?? 400;
-  o.onProgress?.('training the mean model');
+  o.onProgress?.(`training the mean and ${o.levels.length} quantile models`);
   const trainSet = { X: tr.X, y: tr.y, rows: tr.rows, features: F, weight: tr.weight };
   const validSet = va === undefined ? undefined : { X: va.X, y: va.y, rows: va.rows, features: F };
-  const mean = train(trainSet, { ...common, objective: { name: 'tweedie', tweediePower: 1.2 }, rounds, learningRate: 0.05 }, validSet);
-  const quantiles = o.levels.map((level) => {
-    o.onProgress?.(`training the ${Math.round(level * 100)} % quantile model`);
-    return { level, booster: train(trainSet, { ...common, objective: { name: 'quantile', quantile: level }, rounds: Math.ceil(rounds / 3), learningRate: 0.1 }, validSet) };
-  });
-  return { mean, quantiles, rows: { train: tr.rows, valid: va?.rows ?? 0 }, seconds: (Date.now() - t0) / 1000 };
+  const jobs: TrainOptions[] = [
+    { ...common, objective: { name: 'tweedie', tweediePower: 1.2 }, rounds, learningRate: 0.05 },
+    ...o.levels.map((level): TrainOptions => ({ ...common, objective: { name: 'quantile', quantile: level }, rounds: Math.ceil(rounds / 3), learningRate: 0.1 })),
+  ];
+  const [mean, ...qs] = await trainMany(trainSet, jobs, validSet, o.threads);
+  const quantiles = o.levels.map((level, i) => ({ level, booster: qs[i]! }));
+  return { mean: mean!, quantiles, rows: { train: tr.rows, valid: va?.rows ?? 0 }, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** Forecasts h days after each SKU's last day with a trained global model (the forecasts.csv contract). */
-export function forecastGlobal(panel: Panel, model: GlobalModel, h: number): BatchForecast {
+/**
+ * Forecasts h days after each SKU's last day with a trained global model (the forecasts.csv
+ * contract), or, with `cut` > 0, from `cut` days before it (a backtest origin; SKUs too young for
+ * it get their forecast from their first day).
+ */
+export function forecastGlobal(panel: Panel, model: GlobalModel, h: number, cut = 0): BatchForecast {
   const n = panel.ids.length;
   const levels = model.quantiles.map((q) => q.level);
   const L = levels.length;
@@ -132,7 +149,7 @@ export function forecastGlobal(panel: Panel, model: GlobalModel, h: number): Bat
   const row = new Float64Array(L);
   for (let s = 0; s < n; s++) {
     const st = skuStats(panel, s);
-    const T = panel.units[s]!.length - 1;
+    const T = Math.max(0, panel.units[s]!.length - 1 - cut);
     for (let k = 1; k <= h; k++) {
       const level = writeFeatures(panel, s, st, T, k, X, 1, 0);
       const value = (f: number): number => X[f]!;

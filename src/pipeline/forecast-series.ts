@@ -31,6 +31,8 @@ export interface ForecastSummary {
   fallbacks: Fallback[];
   rows_rejected: number;
   out: string;
+  /** the global model: training rows and seconds, and the ensemble's weights */
+  global?: { train_rows: number; valid_rows: number; training_seconds: number; ensemble_weight_mean?: number; ensemble_weight_quantiles?: number };
 }
 
 export interface ForecastInput {
@@ -42,8 +44,8 @@ export interface ForecastInput {
 }
 
 export function checkForecastOptions(o: ForecastOptions): { h: number; m: number } {
-  if (MODELS[o.model] === undefined && o.model !== 'auto' && o.model !== 'global')
-    throw new InputError(`forecast: unknown model '${o.model}' (known: auto, global, ${Object.keys(MODELS).join(', ')})`);
+  if (MODELS[o.model] === undefined && !['auto', 'global', 'ensemble'].includes(o.model))
+    throw new InputError(`forecast: unknown model '${o.model}' (known: auto, global, ensemble, ${Object.keys(MODELS).join(', ')})`);
   const h = o.horizon ?? FREQ_DEFAULTS[o.freq].horizon;
   const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
   if (!Number.isInteger(h) || h < 1) throw new InputError(`forecast: --horizon must be a whole number ≥ 1, got ${h}`);
@@ -91,7 +93,8 @@ export async function runForecast(input: ForecastInput, o: ForecastOptions): Pro
 /** Forecasts plain series in long form (`sku,date,units`) from a CSV file. */
 export async function forecastSeriesFile(path: string, o: ForecastOptions): Promise<ForecastSummary> {
   checkForecastOptions(o);
-  if (o.model === 'global') throw new InputError('forecast: the global model learns from the workspace (prices, promotions, closed days); run it without --series');
+  if (o.model === 'global' || o.model === 'ensemble')
+    throw new InputError(`forecast: the ${o.model} model learns from the workspace (prices, promotions, closed days); run it without --series`);
   const s = await readLongSeries(path, o.freq, o.asOf);
   if (s.ids.length === 0) throw new InputError(`${path}: no series${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
   return runForecast({ ...s, rejected: s.rejected.length }, o);

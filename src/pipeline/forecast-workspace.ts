@@ -3,6 +3,7 @@ import { periodTime } from '../data/periods.js';
 import { parseTimestamp } from '../data/values.js';
 import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
 import { type Workspace, sqlString } from '../store/workspace.js';
+import { forecastEnsemble } from '../global/ensemble.js';
 import { forecastGlobal, trainGlobal } from '../global/global-model.js';
 import { loadPanel } from '../global/panel.js';
 import { saveGlobalModel } from '../global/store.js';
@@ -17,15 +18,25 @@ import { loadCleaningConfig } from './ingest.js';
  */
 export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
   const { h } = checkForecastOptions(o);
-  if (o.model === 'global') {
-    if (o.freq !== 'day') throw new InputError('forecast: the global model forecasts daily demand; use --freq day');
+  if (o.model === 'global' || o.model === 'ensemble') {
+    if (o.freq !== 'day') throw new InputError(`forecast: the ${o.model} model forecasts daily demand; use --freq day`);
     const panel = await loadPanel(ws, o.asOf, h);
-    const model = trainGlobal(panel, { h, levels: DEFAULT_LEVELS });
+    const threads = o.threads === undefined ? {} : { threads: o.threads };
+    const model = await trainGlobal(panel, { h, levels: DEFAULT_LEVELS, ...threads });
     await saveGlobalModel(ws, model, new Date(panel.lastDay).toISOString().slice(0, 10), h);
-    const fc = forecastGlobal(panel, model, h);
+    const global: NonNullable<ForecastSummary['global']> = { train_rows: model.rows.train, valid_rows: model.rows.valid, training_seconds: model.seconds };
+    let fc = forecastGlobal(panel, model, h);
+    if (o.model === 'ensemble') {
+      const e = await forecastEnsemble(panel, model, h, DEFAULT_LEVELS, o.threads);
+      fc = e.forecast;
+      global.ensemble_weight_mean = e.weights.mean;
+      global.ensemble_weight_quantiles = e.weights.quantiles;
+    }
     const input: ForecastInput = { ids: panel.ids, starts: panel.starts, values: panel.units, withTime: false, rejected: 0 };
     writeForecasts(o.out, input, fc, 'day');
-    return { series: panel.ids.length, horizon: h, season_length: 7, model: 'global', models_used: { global: panel.ids.length }, fallbacks: [], rows_rejected: 0, out: o.out };
+    const used: Record<string, number> = {};
+    for (const name of fc.models) used[name] = (used[name] ?? 0) + 1;
+    return { series: panel.ids.length, horizon: h, season_length: 7, model: o.model, models_used: used, fallbacks: fc.fallbacks, rows_rejected: 0, out: o.out, global };
   }
   return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
 }
