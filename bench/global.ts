@@ -39,7 +39,7 @@ const orData = join(repo, '../shared/data/online-retail/transactions.csv.gz');
 if (!skip.has('online-retail')) {
   if (!existsSync(orData)) console.log(`online retail: ${orData} is absent; skipped.`);
   else {
-    process.stdout.write(run([join(repo, 'dist/bench/online-retail.js'), '--models', 'window-average,theta,adida,auto,global,ensemble,oracle-level'], 'online-retail'));
+    process.stdout.write(run([join(repo, 'dist/bench/online-retail.js'), '--models', 'window-average,theta,adida,auto,global,ensemble,oracle-level,oracle-level-weekday'], 'online-retail'));
     report['online_retail'] = JSON.parse(readFileSync(join(out, 'online-retail.json'), 'utf8'));
   }
 }

@@ -62,9 +62,20 @@ try {
     // sku → date → [mean, q05 … q95]
     const fc = new Map<string, Map<string, number[]>>();
     let extra: Record<string, number> = {};
-    if (model === 'oracle-level') {
+    if (model === 'oracle-level' || model === 'oracle-level-weekday') {
       // not a forecast: a bound. Each SKU's actual mean and empirical quantiles over the scored
-      // days, the same every day — what a perfect level forecast without daily detail would score.
+      // days, the same every day — what a perfect level forecast without daily detail would score;
+      // with -weekday, the mean times the shop's actual weekday profile over those days.
+      const weekday = (d: string): number => new Date(`${d}T00:00:00Z`).getUTCDay();
+      const sums = new Array<number>(7).fill(0);
+      const counts = new Array<number>(7).fill(0);
+      for (const days of actual.values())
+        for (const [d, v] of days)
+          if (!Number.isNaN(v)) {
+            sums[weekday(d)] += v;
+            counts[weekday(d)]++;
+          }
+      const dayMean = new Map(sums.map((v, k) => [k, counts[k]! > 0 ? v / counts[k]! : 0]));
       for (const [sku, days] of actual) {
         const ys = [...days.values()].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
         if (ys.length === 0) continue;
@@ -74,7 +85,10 @@ try {
           return ys[i]! + (ys[Math.min(i + 1, ys.length - 1)]! - ys[i]!) * (p - i);
         };
         const row = [ys.reduce((a, b) => a + b, 0) / ys.length, ...LEVELS.map(q)];
-        fc.set(sku, new Map([...days.keys()].map((d) => [d, row])));
+        const open = [...days].filter(([, v]) => !Number.isNaN(v)).map(([d]) => dayMean.get(weekday(d))!);
+        const profile = open.reduce((a, b) => a + b, 0) / open.length;
+        const factor = (d: string): number => (model === 'oracle-level' || profile === 0 ? 1 : dayMean.get(weekday(d))! / profile);
+        fc.set(sku, new Map([...days.keys()].map((d) => [d, [row[0]! * factor(d), ...row.slice(1)]])));
       }
     } else {
       const r = spawnSync(

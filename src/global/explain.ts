@@ -40,6 +40,8 @@ export const FEATURE_WORDS: Record<(typeof FEATURE_NAMES)[number], string> = {
   q50_35: 'median units per open day over the last 35 open days',
   q75_35: 'upper quartile of units per open day over the last 35 open days',
   q95_35: '95th percentile of units per open day over the last 35 open days',
+  q75_14: 'upper quartile of units per open day over the last 14 open days',
+  q95_14: '95th percentile of units per open day over the last 14 open days',
   sale_size_91: 'mean units on a day with a sale over the last 91 days',
 };
 

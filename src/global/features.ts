@@ -41,11 +41,13 @@ export const FEATURE_NAMES = [
   'q50_35',
   'q75_35',
   'q95_35',
+  'q75_14',
+  'q95_14',
   'sale_size_91',
 ] as const;
 
 /** Features on the SKU's own scale: divided by its level (see `writeFeatures`). */
-const SCALED = new Set(['last_day', 'mean_7', 'mean_28', 'mean_91', 'mean_all', 'sd_28', 'same_weekday_4', 'last_year_week', 'q50_35', 'q75_35', 'q95_35', 'sale_size_91']);
+const SCALED = new Set(['last_day', 'mean_7', 'mean_28', 'mean_91', 'mean_all', 'sd_28', 'same_weekday_4', 'last_year_week', 'q50_35', 'q75_35', 'q95_35', 'q75_14', 'q95_14', 'sale_size_91']);
 
 /** Days in the recent empirical distribution (open days with known demand). */
 const RECENT = 35;
@@ -158,6 +160,11 @@ export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: n
   // the recent empirical distribution of open days, and the mean size of a sale day over 91 days
   let nr = 0;
   for (let t = T; t >= 0 && nr < RECENT; t--) if (p.closed[s]![t] !== 1 && !Number.isNaN(y[t]!)) recent[nr++] = y[t]!;
+  const recentQuantiles = (n: number): number[] => {
+    const last = Float64Array.from(recent.subarray(0, n)).sort();
+    return [quantileOf(last, n, 0.75), quantileOf(last, n, 0.95)];
+  };
+  const short = recentQuantiles(Math.min(nr, 14));
   const sorted = recent.subarray(0, nr).sort();
   const a91 = Math.max(0, T + 1 - 91);
   const saleDays = st.known[T + 1]! - st.known[a91]! - (st.zeros[T + 1]! - st.zeros[a91]!);
@@ -188,6 +195,7 @@ export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: n
     quantileOf(sorted, nr, 0.5),
     quantileOf(sorted, nr, 0.75),
     quantileOf(sorted, nr, 0.95),
+    ...short,
     saleDays > 0 ? (st.sum[T + 1]! - st.sum[a91]!) / saleDays : NaN,
   ];
   const level = levelAt(st, T);

@@ -17,7 +17,7 @@ import type { Panel } from './panel.js';
 export interface GlobalOptions {
   h: number;
   levels: readonly number[];
-  /** most training rows (default 1,500,000) */
+  /** most training rows (default 500,000: on Online Retail 1.4 million rows took 3× longer for the same accuracy) */
   maxRows?: number;
   /** boosting rounds of the mean model (default 400; quantile models use a third) */
   rounds?: number;
@@ -80,7 +80,7 @@ export async function trainGlobal(panel: Panel, o: GlobalOptions): Promise<Globa
   const t0 = Date.now();
   const h = o.h;
   const minHistory = o.minHistory ?? 28;
-  const maxRows = o.maxRows ?? 1_500_000;
+  const maxRows = o.maxRows ?? 500_000;
   const rand = mulberry32(o.seed ?? 1);
   const stats = panel.units.map((_, s) => skuStats(panel, s));
   // origin pairs: (s, T) for T = last − h − 7j
