@@ -1,0 +1,187 @@
+/**
+ * Life-cycle curves of one product's demand per period since its launch (period 1 = the first
+ * period after launch), fitted by nonlinear least squares on the per-period sales:
+ *  - Bass diffusion (Bass 1969): cumulative share F(t) = (1 − e^{−(p+q)t}) / (1 + (q/p)e^{−(p+q)t}),
+ *    sales s(t) = m·(F(t) − F(t−1)); p innovation, q imitation, m lifetime demand.
+ *  - Gompertz: F(t) = exp(−b·e^{−ct}) − exp(−b) (so that F(0) = 0), s(t) = m·(F(t) − F(t−1)).
+ *  - Triangle: rises linearly from 0 at t = 0 to its peak a at t = tp, falls linearly to 0 at te
+ *    (a shape a merchant draws; fitted by grid over tp, te with a by least squares).
+ * The smooth curves are fitted in log-parameters (all positive) by Levenberg–Marquardt from
+ * several starts; the better family is kept by AICc (Gaussian errors, 3 parameters each).
+ * Derived: time to peak, peak sales, demand left after the last observed period, end of life (the
+ * period by which 95 % of the lifetime demand is sold; for the triangle, te).
+ */
+import { levenbergMarquardt } from '../numerics/levenberg-marquardt.js';
+import { kahanSum } from '../numerics/summation.js';
+
+export type CurveFamily = 'bass' | 'gompertz' | 'triangle';
+
+export interface CurveFit {
+  family: CurveFamily;
+  /** bass: p, q, m; gompertz: b, c, m; triangle: tp, te, a */
+  params: Record<string, number>;
+  sse: number;
+  aicc: number;
+  /** time of the peak (periods since launch, continuous) and the sales per period there */
+  peakTime: number;
+  peakSales: number;
+  /** lifetime demand and what is left of it after the last observed period */
+  lifetime: number;
+  remaining: number;
+  /** periods since launch by which 95 % of the lifetime demand is sold */
+  endOfLife: number;
+}
+
+export function bassShare(t: number, p: number, q: number): number {
+  if (t <= 0) return 0;
+  const e = Math.exp(-(p + q) * t);
+  return (1 - e) / (1 + (q / p) * e);
+}
+
+export function gompertzShare(t: number, b: number, c: number): number {
+  if (t <= 0) return 0;
+  return (Math.exp(-b * Math.exp(-c * t)) - Math.exp(-b)) / (1 - Math.exp(-b));
+}
+
+/** Sales per period of the triangle shape at period t (its value at the period's midpoint). */
+export function triangleSales(t: number, tp: number, te: number, a: number): number {
+  const x = t - 0.5;
+  if (x <= 0 || x >= te) return 0;
+  return x <= tp ? (a * x) / tp : (a * (te - x)) / (te - tp);
+}
+
+function aicc(sse: number, n: number, k: number): number {
+  const s = Math.max(sse, 1e-12 * n);
+  return n * Math.log(s / n) + 2 * k + (n - k - 1 > 0 ? (2 * k * (k + 1)) / (n - k - 1) : Infinity);
+}
+
+/** Solves share(t) = target for t ≥ 0 by bisection (share increasing). */
+function timeOfShare(share: (t: number) => number, target: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (share(hi) < target && hi < 1e6) hi *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (share(mid) < target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [number, number][], total: number): CurveFit | undefined {
+  const n = y.length;
+  const share = family === 'bass' ? bassShare : gompertzShare;
+  const model = (x: Float64Array, t: number): number => Math.exp(x[2]!) * (share(t, Math.exp(x[0]!), Math.exp(x[1]!)) - share(t - 1, Math.exp(x[0]!), Math.exp(x[1]!)));
+  const residuals = (x: Float64Array, out: Float64Array): number => {
+    if (!x.every((v) => Number.isFinite(v) && Math.abs(v) < 30)) return Infinity;
+    let s = 0;
+    for (let t = 1; t <= n; t++) {
+      const r = y[t - 1]! - model(x, t);
+      out[t - 1] = r;
+      s += r * r;
+    }
+    return Number.isFinite(s) ? s : Infinity;
+  };
+  const r2 = new Float64Array(n);
+  const problem = {
+    n,
+    residuals,
+    jacobian: (x: Float64Array, r: Float64Array, J: Float64Array): boolean => {
+      for (let j = 0; j < 3; j++) {
+        const d = 1e-6 * Math.max(1, Math.abs(x[j]!));
+        const xp = Float64Array.from(x);
+        xp[j] += d;
+        if (residuals(xp, r2) === Infinity) return false;
+        for (let t = 0; t < n; t++) J[t * 3 + j] = (r2[t]! - r[t]!) / d;
+      }
+      return true;
+    },
+  };
+  let best: Float64Array | undefined;
+  let bestSse = Infinity;
+  for (const [a, b] of starts)
+    for (const mScale of [1.1, 1.5, 3]) {
+      const x = Float64Array.of(Math.log(a), Math.log(b), Math.log(Math.max(1e-9, total * mScale)));
+      const sse = levenbergMarquardt(problem, x, { maxIterations: 200 });
+      if (sse < bestSse) {
+        bestSse = sse;
+        best = x;
+      }
+    }
+  if (best === undefined || !Number.isFinite(bestSse)) return undefined;
+  const [u, v, m] = [Math.exp(best[0]!), Math.exp(best[1]!), Math.exp(best[2]!)];
+  const peakTime = family === 'bass' ? (v > u ? Math.log(v / u) / (u + v) : 0) : Math.max(0, Math.log(u) / v);
+  const density = (t: number): number => model(best, t + 0.5);
+  const done = m * share(n, u, v);
+  return {
+    family,
+    params: family === 'bass' ? { p: u, q: v, m } : { b: u, c: v, m },
+    sse: bestSse,
+    aicc: aicc(bestSse, n, 3),
+    peakTime,
+    peakSales: density(peakTime),
+    lifetime: m,
+    remaining: Math.max(0, m - done),
+    endOfLife: timeOfShare((t) => share(t, u, v), 0.95),
+  };
+}
+
+export function fitBass(y: ArrayLike<number>): CurveFit | undefined {
+  const total = kahanSum(y);
+  if (y.length < 4 || total <= 0) return undefined;
+  return fitShare(y, 'bass', [[0.01, 0.1], [0.01, 0.4], [0.03, 0.3], [0.05, 0.8], [0.2, 0.05]], total);
+}
+
+export function fitGompertz(y: ArrayLike<number>): CurveFit | undefined {
+  const total = kahanSum(y);
+  if (y.length < 4 || total <= 0) return undefined;
+  return fitShare(y, 'gompertz', [[3, 0.1], [5, 0.3], [10, 0.2], [2, 0.05]], total);
+}
+
+export function fitTriangle(y: ArrayLike<number>): CurveFit | undefined {
+  const n = y.length;
+  const total = kahanSum(y);
+  if (n < 4 || total <= 0) return undefined;
+  let best = { sse: Infinity, tp: 0, te: 0, a: 0 };
+  const shape = new Float64Array(n);
+  // peak inside the observed window; end up to three times the window after the peak
+  for (let tp = 0.5; tp <= n; tp += 0.5)
+    for (let te = tp + 0.5; te <= tp + 3 * n; te += te < n + 1 ? 0.5 : 1) {
+      let sy = 0;
+      let ss = 0;
+      for (let t = 1; t <= n; t++) {
+        shape[t - 1] = triangleSales(t, tp, te, 1);
+        sy += shape[t - 1]! * y[t - 1]!;
+        ss += shape[t - 1]! ** 2;
+      }
+      if (ss === 0) continue;
+      const a = Math.max(0, sy / ss);
+      let sse = 0;
+      for (let t = 1; t <= n; t++) sse += (y[t - 1]! - a * shape[t - 1]!) ** 2;
+      if (sse < best.sse) best = { sse, tp, te, a };
+    }
+  const { tp, te, a } = best;
+  const lifetime = (a * te) / 2;
+  let sold = 0;
+  for (let t = 1; t <= n; t++) sold += triangleSales(t, tp, te, a);
+  // 95 % sold when the remaining tail area (te − x)² a / (2 (te − tp)) is 5 % of the lifetime
+  const tail = te - Math.sqrt(0.05 * te * (te - tp));
+  return {
+    family: 'triangle',
+    params: { tp, te, a },
+    sse: best.sse,
+    aicc: aicc(best.sse, n, 3),
+    peakTime: tp,
+    peakSales: a,
+    lifetime,
+    remaining: Math.max(0, lifetime - sold),
+    endOfLife: tail >= tp ? tail : te,
+  };
+}
+
+/** Fits every family and keeps the one with the lowest AICc. */
+export function fitLifeCycle(y: ArrayLike<number>): { best: CurveFit; fits: CurveFit[] } | undefined {
+  const fits = [fitBass(y), fitGompertz(y), fitTriangle(y)].filter((f): f is CurveFit => f !== undefined);
+  if (fits.length === 0) return undefined;
+  return { best: fits.reduce((a, b) => (b.aicc < a.aicc ? b : a)), fits };
+}
