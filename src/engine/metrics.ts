@@ -32,7 +32,7 @@ export function smape(y: ArrayLike<number>, f: ArrayLike<number>): number {
 }
 
 /** Mean absolute (m = 1) or squared in-sample seasonal difference at lag m. */
-function naiveScale(insample: ArrayLike<number>, m: number, squared: boolean): number {
+export function naiveScale(insample: ArrayLike<number>, m: number, squared: boolean): number {
   let s = 0;
   let n = 0;
   for (let i = m; i < insample.length; i++) {

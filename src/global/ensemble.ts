@@ -10,6 +10,7 @@
  * its backtest error is slightly optimistic; the statistical engine's is not.
  */
 import { type BatchForecast } from '../engine/forecast-batch.js';
+import { naiveScale, pinball, rmsse } from '../engine/metrics.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { type GlobalModel, forecastGlobal } from './global-model.js';
@@ -52,56 +53,31 @@ function combine(g: BatchForecast, s: BatchForecast, wMean: number, wQuant: numb
   return { h, levels: [...levels], mean, quantiles, models, fallbacks: s.fallbacks };
 }
 
-/** Revenue-weighted RMSSE and scaled pinball loss of backtest forecasts over the last h days. */
+/** Revenue-weighted RMSSE and scaled pinball loss of backtest forecasts over the last h days (closed days not scored). */
 function backtestScores(panel: Panel, fc: BatchForecast, h: number): { wrmsse: number; wspl: number } {
   const L = fc.levels.length;
   let wsum = 0;
-  let rmsse = 0;
-  let spl = 0;
+  let rmsseSum = 0;
+  let splSum = 0;
   panel.units.forEach((y, s) => {
     const origin = y.length - h;
     if (origin < 2) return;
-    let d1 = 0;
-    let d2 = 0;
-    let m = 0;
-    let sum = 0;
-    let count = 0;
-    for (let t = 1; t < origin; t++) {
-      const a = y[t]!;
-      const b = y[t - 1]!;
-      if (Number.isNaN(a) || Number.isNaN(b)) continue;
-      d1 += Math.abs(a - b);
-      d2 += (a - b) ** 2;
-      m++;
-    }
+    const insample = y.subarray(0, origin);
+    const scale = naiveScale(insample, 1, false);
+    // the weight: revenue over the 28 days before the origin (units where no price is known)
+    let w = 0;
     for (let t = Math.max(0, origin - 28); t < origin; t++)
-      if (!Number.isNaN(y[t]!)) {
-        const price = panel.price[s]![t]!;
-        sum += y[t]! * (Number.isNaN(price) ? 1 : price);
-        count++;
-      }
-    if (m === 0 || d1 === 0 || count === 0 || sum <= 0) return;
-    const w = sum;
-    let se = 0;
+      if (!Number.isNaN(y[t]!)) w += y[t]! * (Number.isNaN(panel.price[s]![t]!) ? 1 : panel.price[s]![t]!);
+    if (!(scale > 0) || !(w > 0)) return;
+    const actual = y.slice(origin, origin + h).map((v, k) => (panel.closed[s]![origin + k] === 1 ? NaN : v));
+    if (!actual.some((v) => !Number.isNaN(v))) return;
     let pl = 0;
-    let n = 0;
-    for (let k = 0; k < h; k++) {
-      const v = y[origin + k]!;
-      if (Number.isNaN(v) || panel.closed[s]![origin + k] === 1) continue;
-      se += (v - fc.mean[s * h + k]!) ** 2;
-      for (let l = 0; l < L; l++) {
-        const e = v - fc.quantiles[(s * L + l) * h + k]!;
-        const tau = fc.levels[l]!;
-        pl += (e >= 0 ? tau * e : (tau - 1) * e) / L;
-      }
-      n++;
-    }
-    if (n === 0) return;
-    rmsse += w * Math.sqrt(se / n / (d2 / m));
-    spl += (w * (pl / n)) / (d1 / m);
+    for (let l = 0; l < L; l++) pl += pinball(actual, fc.quantiles.subarray((s * L + l) * h, (s * L + l + 1) * h), fc.levels[l]!) / L;
+    rmsseSum += w * rmsse(actual, fc.mean.subarray(s * h, (s + 1) * h), insample);
+    splSum += (w * pl) / scale;
     wsum += w;
   });
-  return wsum > 0 ? { wrmsse: rmsse / wsum, wspl: spl / wsum } : { wrmsse: NaN, wspl: NaN };
+  return wsum > 0 ? { wrmsse: rmsseSum / wsum, wspl: splSum / wsum } : { wrmsse: NaN, wspl: NaN };
 }
 
 /** Chooses the weights on the backtest window and returns the combined forecast from the origin. */

@@ -12,6 +12,7 @@
  * divided by it and the level itself is a feature, so that one model serves SKUs selling 0.1 and
  * 100 units a day alike (M5 practice).
  */
+import { quantileSorted } from '../numerics/random.js';
 import { DAY_MS, type Panel } from './panel.js';
 
 export const FEATURE_NAMES = [
@@ -49,16 +50,12 @@ export const FEATURE_NAMES = [
 /** Features on the SKU's own scale: divided by its level (see `writeFeatures`). */
 const SCALED = new Set(['last_day', 'mean_7', 'mean_28', 'mean_91', 'mean_all', 'sd_28', 'same_weekday_4', 'last_year_week', 'q50_35', 'q75_35', 'q95_35', 'q75_14', 'q95_14', 'sale_size_91']);
 
-/** Days in the recent empirical distribution (open days with known demand). */
+/** Days in the recent empirical distributions (open days with known demand), newest first. */
 const RECENT = 35;
+const SHORT = 14;
 const recent = new Float64Array(RECENT);
-
-function quantileOf(sorted: Float64Array, n: number, tau: number): number {
-  if (n === 0) return NaN;
-  const p = tau * (n - 1);
-  const i = Math.floor(p);
-  return sorted[i]! + (sorted[Math.min(i + 1, n - 1)]! - sorted[i]!) * (p - i);
-}
+const recentShort = new Float64Array(SHORT);
+const LEVEL = FEATURE_NAMES.indexOf('level');
 
 export const F = FEATURE_NAMES.length;
 
@@ -160,11 +157,9 @@ export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: n
   // the recent empirical distribution of open days, and the mean size of a sale day over 91 days
   let nr = 0;
   for (let t = T; t >= 0 && nr < RECENT; t--) if (p.closed[s]![t] !== 1 && !Number.isNaN(y[t]!)) recent[nr++] = y[t]!;
-  const recentQuantiles = (n: number): number[] => {
-    const last = Float64Array.from(recent.subarray(0, n)).sort();
-    return [quantileOf(last, n, 0.75), quantileOf(last, n, 0.95)];
-  };
-  const short = recentQuantiles(Math.min(nr, 14));
+  const ns = Math.min(nr, SHORT);
+  recentShort.set(recent.subarray(0, ns));
+  const short = recentShort.subarray(0, ns).sort();
   const sorted = recent.subarray(0, nr).sort();
   const a91 = Math.max(0, T + 1 - 91);
   const saleDays = st.known[T + 1]! - st.known[a91]! - (st.zeros[T + 1]! - st.zeros[a91]!);
@@ -192,14 +187,15 @@ export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: n
     promoKnown > 0 ? (st.promoSum[T + 1]! - st.promoSum[a28]!) / promoKnown : NaN,
     w28.mean / w91.mean,
     0,
-    quantileOf(sorted, nr, 0.5),
-    quantileOf(sorted, nr, 0.75),
-    quantileOf(sorted, nr, 0.95),
-    ...short,
+    quantileSorted(sorted, 0.5),
+    quantileSorted(sorted, 0.75),
+    quantileSorted(sorted, 0.95),
+    quantileSorted(short, 0.75),
+    quantileSorted(short, 0.95),
     saleDays > 0 ? (st.sum[T + 1]! - st.sum[a91]!) / saleDays : NaN,
   ];
   const level = levelAt(st, T);
-  values[FEATURE_NAMES.indexOf('level')] = level;
+  values[LEVEL] = level;
   for (let f = 0; f < F; f++) X[f * rows + row] = SCALED.has(FEATURE_NAMES[f]!) ? values[f]! / level : values[f]!;
   return level;
 }

@@ -79,15 +79,20 @@ export function writeForecasts(path: string, input: ForecastInput, fc: BatchFore
   if (fd !== 1) closeSync(fd);
 }
 
+/** How many series got each concrete model. */
+export function modelsUsed(fc: BatchForecast): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const name of fc.models) used[name] = (used[name] ?? 0) + 1;
+  return used;
+}
+
 /** Forecasts prepared series with the chosen model and writes forecasts.csv. */
 export async function runForecast(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
   const batch = makeBatch(input.ids, input.values);
   const fc = await forecastParallel(batch, { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true }, o.threads, o.onProgress);
   writeForecasts(o.out, input, fc, o.freq);
-  const used: Record<string, number> = {};
-  for (const name of fc.models) used[name] = (used[name] ?? 0) + 1;
-  return { series: input.ids.length, horizon: h, season_length: m, model: o.model, models_used: used, fallbacks: fc.fallbacks, rows_rejected: input.rejected, out: o.out };
+  return { series: input.ids.length, horizon: h, season_length: m, model: o.model, models_used: modelsUsed(fc), fallbacks: fc.fallbacks, rows_rejected: input.rejected, out: o.out };
 }
 
 /** Forecasts plain series in long form (`sku,date,units`) from a CSV file. */

@@ -1,4 +1,5 @@
 import { InputError } from '../data/errors.js';
+import type { BatchForecast } from '../engine/forecast-batch.js';
 import { periodTime } from '../data/periods.js';
 import { parseTimestamp } from '../data/values.js';
 import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
@@ -8,7 +9,7 @@ import { forecastGlobal, trainGlobal } from '../global/global-model.js';
 import { loadPanel } from '../global/panel.js';
 import { saveGlobalModel } from '../global/store.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
-import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkForecastOptions, runForecast, writeForecasts } from './forecast-series.js';
+import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkForecastOptions, modelsUsed, runForecast, writeForecasts } from './forecast-series.js';
 import { loadCleaningConfig } from './ingest.js';
 
 /**
@@ -25,18 +26,16 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
     const model = await trainGlobal(panel, { h, levels: DEFAULT_LEVELS, ...threads });
     await saveGlobalModel(ws, model, new Date(panel.lastDay).toISOString().slice(0, 10), h);
     const global: NonNullable<ForecastSummary['global']> = { train_rows: model.rows.train, valid_rows: model.rows.valid, training_seconds: model.seconds };
-    let fc = forecastGlobal(panel, model, h);
+    let fc: BatchForecast;
     if (o.model === 'ensemble') {
       const e = await forecastEnsemble(panel, model, h, DEFAULT_LEVELS, o.threads);
       fc = e.forecast;
       global.ensemble_weight_mean = e.weights.mean;
       global.ensemble_weight_quantiles = e.weights.quantiles;
-    }
+    } else fc = forecastGlobal(panel, model, h);
     const input: ForecastInput = { ids: panel.ids, starts: panel.starts, values: panel.units, withTime: false, rejected: 0 };
     writeForecasts(o.out, input, fc, 'day');
-    const used: Record<string, number> = {};
-    for (const name of fc.models) used[name] = (used[name] ?? 0) + 1;
-    return { series: panel.ids.length, horizon: h, season_length: 7, model: o.model, models_used: used, fallbacks: fc.fallbacks, rows_rejected: 0, out: o.out, global };
+    return { series: panel.ids.length, horizon: h, season_length: 7, model: o.model, models_used: modelsUsed(fc), fallbacks: fc.fallbacks, rows_rejected: 0, out: o.out, global };
   }
   return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
 }
