@@ -48,3 +48,14 @@ test('the better family is chosen by AICc: triangle data → triangle, Bass data
   assert.equal(gompertzShare(0, 5, 0.2), 0);
   assert.ok(Math.abs(gompertzShare(200, 5, 0.2) - 1) < 1e-9);
 });
+
+test('a prior on p and q from similar products makes a 6-week history enough to size the life cycle', () => {
+  const [p, q, m] = [0.01, 0.3, 5000];
+  const sales = (t: number): number => m * (bassShare(t, p, q) - bassShare(t - 1, p, q));
+  const y = noisy(sales, 6, 0.1, 7);
+  // similar products' median p and q, 25 % off the truth
+  const f = fitBass(y, { p: p * 1.25, q: q * 0.8, sdLog: 0.3 })!;
+  assert.ok(Math.abs(f.params['m']! / m - 1) < 0.3, `m with prior ${f.params['m']}`);
+  const free = fitBass(y)!;
+  assert.ok(Math.abs(f.params['m']! / m - 1) < Math.abs(free.params['m']! / m - 1), `free m ${free.params['m']}`);
+});

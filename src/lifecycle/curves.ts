@@ -68,8 +68,26 @@ function timeOfShare(share: (t: number) => number, target: number): number {
   return (lo + hi) / 2;
 }
 
-function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [number, number][], total: number): CurveFit | undefined {
+/**
+ * A prior on Bass's p and q from similar products, for short histories: log p ~ N(log p0, sd²),
+ * log q ~ N(log q0, sd²). The fit then minimises SSE + σ²·((log p − log p0)² + (log q − log q0)²)/sd²
+ * (the posterior mode under Gaussian sales noise of sd σ, estimated from the week-to-week changes).
+ */
+export interface BassPrior {
+  p: number;
+  q: number;
+  sdLog: number;
+}
+
+function noiseSd(y: ArrayLike<number>): number {
+  let s = 0;
+  for (let t = 1; t < y.length; t++) s += (y[t]! - y[t - 1]!) ** 2;
+  return Math.max(1e-6, Math.sqrt(s / Math.max(1, y.length - 1) / 2));
+}
+
+function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [number, number][], total: number, prior?: BassPrior): CurveFit | undefined {
   const n = y.length;
+  const priorScale = prior === undefined ? 0 : noiseSd(y) / prior.sdLog;
   const share = family === 'bass' ? bassShare : gompertzShare;
   const model = (x: Float64Array, t: number): number => Math.exp(x[2]!) * (share(t, Math.exp(x[0]!), Math.exp(x[1]!)) - share(t - 1, Math.exp(x[0]!), Math.exp(x[1]!)));
   const residuals = (x: Float64Array, out: Float64Array): number => {
@@ -80,11 +98,17 @@ function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [nu
       out[t - 1] = r;
       s += r * r;
     }
+    if (prior !== undefined) {
+      out[n] = priorScale * (x[0]! - Math.log(prior.p));
+      out[n + 1] = priorScale * (x[1]! - Math.log(prior.q));
+      s += out[n]! ** 2 + out[n + 1]! ** 2;
+    }
     return Number.isFinite(s) ? s : Infinity;
   };
-  const r2 = new Float64Array(n);
+  const rows = prior === undefined ? n : n + 2;
+  const r2 = new Float64Array(rows);
   const problem = {
-    n,
+    n: rows,
     residuals,
     jacobian: (x: Float64Array, r: Float64Array, J: Float64Array): boolean => {
       for (let j = 0; j < 3; j++) {
@@ -92,14 +116,14 @@ function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [nu
         const xp = Float64Array.from(x);
         xp[j] += d;
         if (residuals(xp, r2) === Infinity) return false;
-        for (let t = 0; t < n; t++) J[t * 3 + j] = (r2[t]! - r[t]!) / d;
+        for (let t = 0; t < rows; t++) J[t * 3 + j] = (r2[t]! - r[t]!) / d;
       }
       return true;
     },
   };
   let best: Float64Array | undefined;
   let bestSse = Infinity;
-  for (const [a, b] of starts)
+  for (const [a, b] of prior === undefined ? starts : [[prior.p, prior.q] as [number, number], ...starts])
     for (const mScale of [1.1, 1.5, 3]) {
       const x = Float64Array.of(Math.log(a), Math.log(b), Math.log(Math.max(1e-9, total * mScale)));
       const sse = levenbergMarquardt(problem, x, { maxIterations: 200 });
@@ -109,6 +133,12 @@ function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [nu
       }
     }
   if (best === undefined || !Number.isFinite(bestSse)) return undefined;
+  if (prior !== undefined) {
+    const r = new Float64Array(rows);
+    residuals(best, r);
+    bestSse = 0;
+    for (let t = 0; t < n; t++) bestSse += r[t]! ** 2;
+  }
   const [u, v, m] = [Math.exp(best[0]!), Math.exp(best[1]!), Math.exp(best[2]!)];
   const peakTime = family === 'bass' ? (v > u ? Math.log(v / u) / (u + v) : 0) : Math.max(0, Math.log(u) / v);
   const density = (t: number): number => model(best, t + 0.5);
@@ -126,10 +156,11 @@ function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [nu
   };
 }
 
-export function fitBass(y: ArrayLike<number>): CurveFit | undefined {
+/** Bass fit; with a prior (from similar products) it needs only 3 periods. */
+export function fitBass(y: ArrayLike<number>, prior?: BassPrior): CurveFit | undefined {
   const total = kahanSum(y);
-  if (y.length < 4 || total <= 0) return undefined;
-  return fitShare(y, 'bass', [[0.01, 0.1], [0.01, 0.4], [0.03, 0.3], [0.05, 0.8], [0.2, 0.05]], total);
+  if (y.length < (prior === undefined ? 4 : 3) || total <= 0) return undefined;
+  return fitShare(y, 'bass', [[0.01, 0.1], [0.01, 0.4], [0.03, 0.3], [0.05, 0.8], [0.2, 0.05]], total, prior);
 }
 
 export function fitGompertz(y: ArrayLike<number>): CurveFit | undefined {
@@ -144,8 +175,8 @@ export function fitTriangle(y: ArrayLike<number>): CurveFit | undefined {
   if (n < 4 || total <= 0) return undefined;
   let best = { sse: Infinity, tp: 0, te: 0, a: 0 };
   const shape = new Float64Array(n);
-  // peak inside the observed window; end up to three times the window after the peak
-  for (let tp = 0.5; tp <= n; tp += 0.5)
+  // peak up to half the window past its end (a product still rising); end up to three windows after the peak
+  for (let tp = 0.5; tp <= 1.5 * n; tp += tp < n ? 0.5 : 1)
     for (let te = tp + 0.5; te <= tp + 3 * n; te += te < n + 1 ? 0.5 : 1) {
       let sy = 0;
       let ss = 0;
@@ -180,7 +211,12 @@ export function fitTriangle(y: ArrayLike<number>): CurveFit | undefined {
 }
 
 /** Fits every family and keeps the one with the lowest AICc. */
-export function fitLifeCycle(y: ArrayLike<number>): { best: CurveFit; fits: CurveFit[] } | undefined {
+export function fitLifeCycle(y: ArrayLike<number>, prior?: BassPrior): { best: CurveFit; fits: CurveFit[] } | undefined {
+  // with a prior (a short history), only the Bass curve borrows strength from similar products
+  if (prior !== undefined) {
+    const b = fitBass(y, prior);
+    return b === undefined ? undefined : { best: b, fits: [b] };
+  }
   const fits = [fitBass(y), fitGompertz(y), fitTriangle(y)].filter((f): f is CurveFit => f !== undefined);
   if (fits.length === 0) return undefined;
   return { best: fits.reduce((a, b) => (b.aicc < a.aicc ? b : a)), fits };

@@ -1,0 +1,40 @@
+/**
+ * Monotonic trend tests for life-cycle evidence.
+ *  - Mann–Kendall (Mann 1945, Kendall 1975): S = Σ_{i<j} sign(y_j − y_i), Var S with the tie
+ *    correction n(n−1)(2n+5) − Σ t(t−1)(2t+5), over 18; Z with continuity correction; two-sided p.
+ *  - Sen's slope (Sen 1968): the median of the pairwise slopes (y_j − y_i)/(j − i).
+ * O(n²) in the window length, which is a few dozen weeks here.
+ */
+import { normalCdf } from './normal.js';
+
+export interface TrendTest {
+  n: number;
+  s: number;
+  z: number;
+  /** two-sided p-value of "no monotonic trend" */
+  p: number;
+  /** Sen's slope, units per period */
+  slope: number;
+}
+
+export function mannKendall(y: ArrayLike<number>): TrendTest {
+  const n = y.length;
+  let s = 0;
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const d = y[j]! - y[i]!;
+      s += d > 0 ? 1 : d < 0 ? -1 : 0;
+      slopes.push(d / (j - i));
+    }
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) counts.set(y[i]!, (counts.get(y[i]!) ?? 0) + 1);
+  let ties = 0;
+  for (const t of counts.values()) ties += t * (t - 1) * (2 * t + 5);
+  const variance = (n * (n - 1) * (2 * n + 5) - ties) / 18;
+  const z = variance <= 0 ? 0 : s > 0 ? (s - 1) / Math.sqrt(variance) : s < 0 ? (s + 1) / Math.sqrt(variance) : 0;
+  slopes.sort((a, b) => a - b);
+  const m = slopes.length;
+  const slope = m === 0 ? 0 : m % 2 === 1 ? slopes[(m - 1) / 2]! : (slopes[m / 2 - 1]! + slopes[m / 2]!) / 2;
+  return { n, s, z, p: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))), slope };
+}

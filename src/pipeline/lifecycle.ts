@@ -1,0 +1,230 @@
+/**
+ * `shopcast lifecycle`: the life-cycle stage of every SKU from its weekly demand in the workspace,
+ * with evidence, a launch curve where the history covers the launch, and a curve-informed forecast
+ * for young products. Each full run is stored (`lifecycle_runs`, `lifecycle_stages`) and a change of
+ * stage since the previous run becomes an alert (`lifecycle_alerts`).
+ *
+ * Short histories (< `priorWeeks` weeks since launch) borrow Bass p and q from similar products:
+ * the median of the good Bass fits (R² ≥ 0.5 on the smoothed history) of older launches in the same
+ * group (the catalog's category, else the first word of the description), else of all of them.
+ *
+ * Young products' forecasts blend the curve with the statistical engine (`auto`). The weight is one
+ * for the catalogue, chosen on a backtest: every young product's last `h` weeks are held out, both
+ * forecast from the weeks before, and the weight in 0, 0.1, …, 1 with the least absolute error wins.
+ */
+import { autoForecast } from '../engine/auto-choice.js';
+import { type BassPrior, fitLifeCycle } from '../lifecycle/curves.js';
+import { type StageAssessment, type Stage, DEFAULT_STAGE_RULES, classifyStage, curveSales, fillGaps } from '../lifecycle/stage.js';
+import { type Workspace, sqlString } from '../store/workspace.js';
+import { workspaceSeries } from './forecast-workspace.js';
+
+export interface LifecycleOptions {
+  asOf?: string;
+  sku?: string;
+  /** weeks since launch below which a product is young (prior on the curve, curve-informed forecast) */
+  priorWeeks?: number;
+  /** weeks forecast for young products */
+  horizon?: number;
+  /** store the run and raise alerts (default: when no --sku is given) */
+  store?: boolean;
+}
+
+export interface SkuLifecycle {
+  sku: string;
+  description: string | null;
+  group: string;
+  first_week: string;
+  weeks: number;
+  stage: Stage;
+  confidence: number;
+  previous_stage: Stage | null;
+  evidence: StageAssessment['evidence'];
+  /** stage of each week since the first (compact: one letter per week, see STAGE_LETTERS) */
+  history: string;
+  prior?: BassPrior & { from: string };
+  forecast?: { week_start: string; curve: number; engine: number; blend: number }[];
+}
+
+export interface LifecycleAlert {
+  sku: string;
+  from: Stage;
+  to: Stage;
+  confidence: number;
+}
+
+export interface LifecycleResult {
+  as_of: string;
+  run_id: number | null;
+  previous_run: { run_id: number; as_of: string } | null;
+  counts: Record<Stage, number>;
+  blend: { weight: number; products: number; wape_curve: number; wape_engine: number; wape_blend: number } | null;
+  alerts: LifecycleAlert[];
+  skus: SkuLifecycle[];
+}
+
+export const STAGE_LETTERS: Record<Stage, string> = { introduction: 'I', growth: 'G', maturity: 'M', decline: 'D', dormant: 'Z', ended: 'E' };
+
+const WEEK_MS = 7 * 86_400_000;
+
+export function groupKey(description: string | null, category: string | null): string {
+  if (category !== null && category.trim() !== '') return `category:${category.trim().toLowerCase()}`;
+  const word = (description ?? '').trim().split(/\s+/)[0]?.toUpperCase() ?? '';
+  return word === '' ? 'all' : `word:${word}`;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length;
+  return m % 2 === 1 ? s[(m - 1) / 2]! : (s[m / 2 - 1]! + s[m / 2]!) / 2;
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function curveForecast(y: Float64Array, h: number, prior: BassPrior | undefined): Float64Array | undefined {
+  const lc = fitLifeCycle(y, prior);
+  if (lc === undefined) return undefined;
+  return Float64Array.from({ length: h }, (_, i) => Math.max(0, curveSales(lc.best, y.length + i + 1)));
+}
+
+function engineForecast(y: Float64Array, h: number): Float64Array {
+  try {
+    return Float64Array.from(autoForecast(y, h, [], { seasonLength: 1 }).mean, (v) => Math.max(0, v));
+  } catch {
+    let s = 0;
+    for (const v of y) s += v;
+    return new Float64Array(h).fill(s / Math.max(1, y.length));
+  }
+}
+
+export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}): Promise<LifecycleResult> {
+  const rules = DEFAULT_STAGE_RULES;
+  const priorWeeks = o.priorWeeks ?? 26;
+  const h = o.horizon ?? 8;
+  const input = await workspaceSeries(ws, 'week', o.asOf);
+  const dataStart = Math.min(...input.starts);
+  const lastWeek = Math.max(...input.starts.map((s, i) => s + (input.values[i]!.length - 1) * WEEK_MS));
+  const asOf = isoDate(lastWeek + 6 * 86_400_000);
+  const cat = new Map<string, { description: string | null; category: string | null }>();
+  for (const r of await ws.all(`SELECT sku, description, category FROM catalog`))
+    cat.set(r['sku'] as string, { description: r['description'] as string | null, category: r['category'] as string | null });
+  const info = input.ids.map((sku, i) => {
+    const c = cat.get(sku);
+    const y = fillGaps(input.values[i]!);
+    // a launch is seen when the first sale is at least 4 weeks after the start of the shop's data
+    const coversLaunch = input.starts[i]! >= dataStart + 4 * WEEK_MS;
+    return { sku, i, y, coversLaunch, description: c?.description ?? null, group: groupKey(c?.description ?? null, c?.category ?? null) };
+  });
+
+  // priors from the good Bass fits of older launches
+  const byGroup = new Map<string, { lp: number[]; lq: number[] }>();
+  const all = { lp: [] as number[], lq: [] as number[] };
+  const assessed = new Map<number, StageAssessment>();
+  for (const s of info) {
+    if (!s.coversLaunch || s.y.length < priorWeeks) continue;
+    const a = classifyStage(s.y, true, rules);
+    assessed.set(s.i, a);
+    const c = a.evidence.curve;
+    if (c === undefined || c.family !== 'bass' || c.r2 < rules.minCurveR2) continue;
+    const g = byGroup.get(s.group) ?? { lp: [], lq: [] };
+    byGroup.set(s.group, g);
+    for (const t of [g, all]) {
+      t.lp.push(Math.log(c.params['p']!));
+      t.lq.push(Math.log(c.params['q']!));
+    }
+  }
+  const priorFor = (group: string): (BassPrior & { from: string }) | undefined => {
+    const g = byGroup.get(group);
+    const src = g !== undefined && g.lp.length >= 3 ? { t: g, from: group } : all.lp.length >= 3 ? { t: all, from: 'all' } : undefined;
+    if (src === undefined) return undefined;
+    return { p: Math.exp(median(src.t.lp)), q: Math.exp(median(src.t.lq)), sdLog: 0.5, from: src.from };
+  };
+
+  const chosen = o.sku === undefined ? info : info.filter((s) => s.sku === o.sku);
+  const young = (s: (typeof info)[number]): boolean => s.coversLaunch && s.y.length < priorWeeks;
+
+  // the blend weight, from a backtest over all young products with enough weeks
+  let blend: LifecycleResult['blend'] = null;
+  const trials: { y: Float64Array; curve: Float64Array; engine: Float64Array }[] = [];
+  for (const s of info) {
+    if (!young(s) || s.y.length < h + 4) continue;
+    const train = s.y.subarray(0, s.y.length - h);
+    const curve = curveForecast(train, h, priorFor(s.group));
+    if (curve === undefined) continue;
+    trials.push({ y: s.y.subarray(s.y.length - h), curve, engine: engineForecast(train, h) });
+  }
+  if (trials.length > 0) {
+    const wape = (w: number): number => {
+      let e = 0;
+      let a = 0;
+      for (const t of trials)
+        for (let k = 0; k < h; k++) {
+          e += Math.abs(t.y[k]! - (w * t.curve[k]! + (1 - w) * t.engine[k]!));
+          a += t.y[k]!;
+        }
+      return a > 0 ? e / a : e;
+    };
+    let weight = 0;
+    for (let k = 1; k <= 10; k++) if (wape(k / 10) < wape(weight)) weight = k / 10;
+    blend = { weight, products: trials.length, wape_curve: wape(1), wape_engine: wape(0), wape_blend: wape(weight) };
+  }
+
+  const skus: SkuLifecycle[] = [];
+  for (const s of chosen) {
+    const prior = young(s) ? priorFor(s.group) : undefined;
+    const a = assessed.get(s.i) ?? classifyStage(s.y, s.coversLaunch, rules, prior);
+    const entry: SkuLifecycle = {
+      sku: s.sku,
+      description: s.description,
+      group: s.group,
+      first_week: isoDate(input.starts[s.i]!),
+      weeks: s.y.length,
+      stage: a.stage,
+      confidence: a.confidence,
+      previous_stage: null,
+      evidence: a.evidence,
+      history: a.history.map((x) => STAGE_LETTERS[x]).join(''),
+      ...(prior ? { prior } : {}),
+    };
+    if (young(s) && a.fit !== undefined && blend !== null) {
+      const engine = engineForecast(s.y, h);
+      entry.forecast = Array.from({ length: h }, (_, k) => {
+        const curve = Math.max(0, curveSales(a.fit!, s.y.length + k + 1));
+        return { week_start: isoDate(lastWeek + (k + 1) * WEEK_MS), curve, engine: engine[k]!, blend: blend.weight * curve + (1 - blend.weight) * engine[k]! };
+      });
+    }
+    skus.push(entry);
+  }
+
+  const counts = Object.fromEntries(Object.keys(STAGE_LETTERS).map((k) => [k, 0])) as Record<Stage, number>;
+  for (const s of skus) counts[s.stage]++;
+  const { previous, runId, alerts } = await storeRun(ws, asOf, skus, o.store ?? o.sku === undefined);
+  return { as_of: asOf, run_id: runId, previous_run: previous, counts, blend, alerts, skus };
+}
+
+async function storeRun(ws: Workspace, asOf: string, skus: SkuLifecycle[], store: boolean) {
+  await ws.run(`CREATE TABLE IF NOT EXISTS lifecycle_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, skus INTEGER)`);
+  await ws.run(`CREATE TABLE IF NOT EXISTS lifecycle_stages (run_id INTEGER, sku VARCHAR, stage VARCHAR, confidence DOUBLE, weeks INTEGER, history VARCHAR, evidence VARCHAR)`);
+  await ws.run(`CREATE TABLE IF NOT EXISTS lifecycle_alerts (run_id INTEGER, created_at TIMESTAMP, as_of DATE, sku VARCHAR, from_stage VARCHAR, to_stage VARCHAR, confidence DOUBLE)`);
+  const prev = await ws.all(`SELECT run_id, as_of::VARCHAR AS as_of FROM lifecycle_runs ORDER BY run_id DESC LIMIT 1`);
+  const previous = prev.length === 0 ? null : { run_id: Number(prev[0]!['run_id']), as_of: prev[0]!['as_of'] as string };
+  if (previous !== null) {
+    const before = new Map<string, Stage>();
+    for (const r of await ws.all(`SELECT sku, stage FROM lifecycle_stages WHERE run_id = ${previous.run_id}`)) before.set(r['sku'] as string, r['stage'] as Stage);
+    for (const s of skus) s.previous_stage = before.get(s.sku) ?? null;
+  }
+  const alerts: LifecycleAlert[] = skus
+    .filter((s) => s.previous_stage !== null && s.previous_stage !== s.stage)
+    .map((s) => ({ sku: s.sku, from: s.previous_stage!, to: s.stage, confidence: s.confidence }));
+  if (!store) return { previous, runId: null, alerts };
+  const runId = (previous?.run_id ?? 0) + 1;
+  await ws.transaction(async () => {
+    await ws.run(`INSERT INTO lifecycle_runs VALUES (${runId}, now()::TIMESTAMP, DATE ${sqlString(asOf)}, ${skus.length})`);
+    const values = skus.map((s) => `(${runId}, ${sqlString(s.sku)}, '${s.stage}', ${s.confidence}, ${s.weeks}, '${s.history}', ${sqlString(JSON.stringify(s.evidence))})`);
+    for (let k = 0; k < values.length; k += 1000) await ws.run(`INSERT INTO lifecycle_stages VALUES ${values.slice(k, k + 1000).join(',')}`);
+    for (const a of alerts)
+      await ws.run(`INSERT INTO lifecycle_alerts VALUES (${runId}, now()::TIMESTAMP, DATE ${sqlString(asOf)}, ${sqlString(a.sku)}, '${a.from}', '${a.to}', ${a.confidence})`);
+  });
+  return { previous, runId, alerts };
+}
