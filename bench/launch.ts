@@ -1,0 +1,158 @@
+/**
+ * npm run bench:launch — new-product launch forecasts on Online Retail (issue #5).
+ *
+ * Every SKU whose first sale falls between 2011-06-01 and 2011-09-09 is treated as new on the day
+ * of its first sale: only the products launched before that day (their history up to the day
+ * before), its own description and its first selling price are visible. Its first 8 weeks of demand
+ * (weeks from the first sale) are forecast and scored against two baselines built from the same
+ * visible products: the average launch curve of all products, and the average launch curve of
+ * products with the same first word of description (all products when there is none).
+ *  - WAPE = Σ|y − ŷ| / Σ y over all new SKUs and weeks;
+ *  - RMSSE per SKU = √(mean (y − ŷ)² / mean (Δy)²), Δy the week-to-week changes of its actual 8
+ *    weeks counting from 0 before the launch (never 0: week 1 has the first sale), then the mean.
+ *
+ * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent); writes
+ * bench/out/launch.json. Options: --workspace DIR (reuse an ingested workspace).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type LaunchPool, type LaunchOptions, DEFAULT_LAUNCH_OPTIONS, buildLaunchPool, firstWord, forecastLaunch, launchCurve } from '../src/launch/analogs.js';
+import { loadShopHistory, type LaunchedProduct } from '../src/launch/history.js';
+import { type LaunchContext, type LaunchModel, launchContext, launchFeatures, predictLaunch, trainLaunchModel } from '../src/launch/model.js';
+import { withWorkspaceAsOf } from '../src/store/as-of.js';
+import { Workspace } from '../src/store/workspace.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(repo, 'bin/shopcast');
+const out = join(repo, 'bench/out');
+const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
+const { values } = parseArgs({ options: { workspace: { type: 'string' }, k: { type: 'string' }, 'price-scale': { type: 'string' }, opts: { type: 'string' } } });
+const WEEKS = 8;
+
+if (!existsSync(data) && values.workspace === undefined) {
+  console.log(`bench:launch: ${data} is absent; nothing measured`);
+  process.exit(0);
+}
+mkdirSync(out, { recursive: true });
+let wsDir = values.workspace;
+let temp: string | undefined;
+if (wsDir === undefined) {
+  temp = mkdtempSync(join(tmpdir(), 'shopcast-launch-'));
+  wsDir = temp;
+  const r = spawnSync(process.execPath, [bin, 'ingest', data, '--workspace', wsDir, '--json'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ingest: ${r.stderr}`);
+}
+
+const ws = await Workspace.open(wsDir);
+const t0 = performance.now();
+const history = await loadShopHistory(ws);
+const dayOf = (iso: string): number => Math.round((Date.parse(`${iso}T00:00:00Z`) - history.start) / 86_400_000);
+const from = dayOf('2011-06-01');
+const to = dayOf('2011-09-09');
+const news = history.products.filter((p) => p.firstDay >= from && p.firstDay <= to);
+const opts: LaunchOptions = {
+  ...DEFAULT_LAUNCH_OPTIONS,
+  weeks: WEEKS,
+  ...(values.k !== undefined ? { k: Number(values.k) } : {}),
+  ...(values['price-scale'] !== undefined ? { priceScale: Number(values['price-scale']) } : {}),
+  ...(values.opts !== undefined ? (JSON.parse(values.opts) as Partial<LaunchOptions>) : {}),
+};
+
+/** Average launch curve over a set of pool products (per week over those that reached it). */
+function averageCurve(pool: LaunchPool, keep: (i: number) => boolean): Float64Array | undefined {
+  const sum = new Float64Array(WEEKS);
+  const cnt = new Float64Array(WEEKS);
+  pool.curves.forEach((c, i) => {
+    if (!keep(i)) return;
+    for (let w = 0; w < WEEKS; w++)
+      if (Number.isFinite(c[w]!)) {
+        sum[w] += c[w]!;
+        cnt[w]++;
+      }
+  });
+  if (cnt[0] === 0) return undefined;
+  const avg = Float64Array.from(sum, (s, w) => (cnt[w]! > 0 ? s / cnt[w]! : NaN));
+  for (let w = 1; w < WEEKS; w++) if (!Number.isFinite(avg[w]!)) avg[w] = avg[w - 1]!;
+  return avg;
+}
+
+type Method = 'model_mean' | 'model_p50' | 'knn_scaled' | 'combo' | 'analogs' | 'all_products_curve' | 'first_word_curve';
+const methods: Method[] = ['model_mean', 'model_p50', 'knn_scaled', 'combo', 'analogs', 'all_products_curve', 'first_word_curve'];
+const err = Object.fromEntries(methods.map((m) => [m, { abs: 0, rmsse: [] as number[] }])) as Record<Method, { abs: number; rmsse: number[] }>;
+let actualTotal = 0;
+let coverage90 = 0;
+let coverageN = 0;
+// one view per 7-day block: the workspace as it was after the block's last day, cleaned on its own
+const views = new Map<number, { pool: LaunchPool; ctx: LaunchContext; model: LaunchModel }>();
+const scored: LaunchedProduct[] = [];
+for (const p of news) {
+  const actual = launchCurve(p, WEEKS, history.days - 1);
+  if (!actual.every(Number.isFinite)) continue;
+  scored.push(p);
+  // the view as of the last day of the previous 7-day block (≤ launch − 1), retrained weekly
+  const cut = p.firstDay - 1 - ((p.firstDay - 1) % 7);
+  let m = views.get(cut);
+  if (m === undefined) {
+    const before = new Date(history.start + (cut + 1) * 86_400_000).toISOString().slice(0, 10);
+    const h = await withWorkspaceAsOf(ws, before, () => loadShopHistory(ws));
+    const ctx = launchContext(h);
+    m = { pool: buildLaunchPool(h, WEEKS), ctx, model: trainLaunchModel(ctx, WEEKS, h.days - 1, [0.05, 0.5, 0.95]) };
+    views.set(cut, m);
+    console.error(`view as of ${before}: ${m.model.products} launches to learn from`);
+  }
+  const pool = m.pool;
+  // day numbers of the view (same start as the full history when the data starts the same day)
+  if (m.ctx.history.start !== history.start) throw new Error('the view starts on another day');
+  const fc = forecastLaunch(pool, { name: p.description, price: p.firstPrice }, Math.min(p.firstDay, pool.asOfDay), opts);
+  const word = firstWord(p.description);
+  const all = averageCurve(pool, () => true)!;
+  const same = averageCurve(pool, (i) => pool.groups[i] === word) ?? all;
+  const feats = launchFeatures(m.ctx, p.description, p.firstPrice, p.firstDay).features;
+  const pred = predictLaunch(m.model, feats);
+  const knn = Math.expm1(feats[2]!);
+  const forecasts: Record<Method, ArrayLike<number>> = { model_mean: pred.mean, model_p50: pred.quantiles[1]!.values, knn_scaled: m.model.scale.map((c) => c * (Number.isFinite(knn) ? knn : 0)), combo: pred.quantiles[1]!.values.map((v, w) => (v + m!.model.scale[w]! * (Number.isFinite(knn) ? knn : 0)) / 2), analogs: fc.weeks.map((w) => w.mean), all_products_curve: all, first_word_curve: same };
+  let scale = 0;
+  for (let w = 0; w < WEEKS; w++) scale += (actual[w]! - (w > 0 ? actual[w - 1]! : 0)) ** 2;
+  scale /= WEEKS;
+  for (const m of methods) {
+    let se = 0;
+    for (let w = 0; w < WEEKS; w++) {
+      const f = forecasts[m][w]!;
+      err[m].abs += Math.abs(actual[w]! - f);
+      se += (actual[w]! - f) ** 2;
+    }
+    err[m].rmsse.push(Math.sqrt(se / WEEKS / scale));
+  }
+  for (let w = 0; w < WEEKS; w++) {
+    actualTotal += actual[w]!;
+    coverageN++;
+    if (actual[w]! >= pred.quantiles[0]!.values[w]! && actual[w]! <= pred.quantiles[2]!.values[w]!) coverage90++;
+  }
+}
+const seconds = (performance.now() - t0) / 1000;
+const result = Object.fromEntries(
+  methods.map((m) => [m, { wape: err[m].abs / actualTotal, rmsse: err[m].rmsse.reduce((a, b) => a + b, 0) / err[m].rmsse.length }]),
+) as Record<Method, { wape: number; rmsse: number }>;
+const better = {
+  wape: Math.min(result.all_products_curve.wape, result.first_word_curve.wape),
+  rmsse: Math.min(result.all_products_curve.rmsse, result.first_word_curve.rmsse),
+};
+const report = {
+  measured: new Date().toISOString().slice(0, 10),
+  data: 'Online Retail (UCI), launches 2011-06-01 … 2011-09-09, first 8 weeks',
+  new_skus: scored.length,
+  views: views.size,
+  options: opts,
+  results: result,
+  improvement_vs_better_baseline: { wape: 1 - result.model_p50.wape / better.wape, rmsse: 1 - result.model_mean.rmsse / better.rmsse },
+  interval_90_coverage: coverage90 / coverageN,
+  seconds,
+};
+console.log(JSON.stringify(report, null, 2));
+writeFileSync(join(out, 'launch.json'), JSON.stringify(report, null, 2) + '\n');
+ws.close();
+if (temp !== undefined) rmSync(temp, { recursive: true, force: true });

@@ -1,0 +1,284 @@
+/**
+ * A learned launch model: what a product sells in each of its first weeks, from what the products
+ * that look like it were selling when it launched. Trained on the shop's own earlier launches, each
+ * described as of its own launch day (nothing later), with gradient-boosted trees (gbdt/):
+ *  - the current level (mean weekly units over the 8 weeks before the launch) of the nearest
+ *    products by description and price (TF-IDF cosine × exp(−|ln price ratio|)): weighted means over
+ *    the top 5, 10 and 25, the weighted median of the top 10, the nearest one's; the similarities;
+ *  - the current level of the products sharing the first word of the description, and their count;
+ *  - the price, and its ratio to the nearest products' prices;
+ *  - the shop's activity (units per selling product over 28 days) on the launch day;
+ *  - the week since launch (1, 2, …).
+ * One model for the mean (Poisson deviance, log link) and one per quantile.
+ */
+import { type Booster, type Dataset, predict, train } from '../gbdt/learner.js';
+import { type ShopHistory } from './history.js';
+import { type SparseVector, type TextIndex, buildTextIndex, similarities, textVector as textVectorFromIndex, words } from './text.js';
+
+export const LAUNCH_FEATURES = [
+  'knn5_level',
+  'knn10_level',
+  'knn25_level',
+  'knn10_median_level',
+  'nearest_level',
+  'nearest_similarity',
+  'top5_similarity',
+  'word_level',
+  'word_count',
+  'log_price',
+  'price_vs_neighbours',
+  'shop_activity',
+  'neighbours_trend',
+  'week',
+] as const;
+
+const LEVEL_DAYS = 56;
+const MIN_KNOWN_DAYS = 14;
+
+export interface LaunchContext {
+  history: ShopHistory;
+  /** products visible (first sale before `visibleBefore`) and their text index */
+  visible: number[];
+  index: TextIndex;
+  words: string[];
+  /** per product: prefix sums of units and of known days over its life */
+  cum: Float64Array[];
+  known: Float64Array[];
+}
+
+export function launchContext(history: ShopHistory, visibleBefore = history.days): LaunchContext {
+  const visible: number[] = [];
+  history.products.forEach((p, i) => {
+    if (p.firstDay < visibleBefore) visible.push(i);
+  });
+  const cum: Float64Array[] = [];
+  const known: Float64Array[] = [];
+  for (const p of history.products) {
+    const c = new Float64Array(p.daily.length + 1);
+    const k = new Float64Array(p.daily.length + 1);
+    for (let d = 0; d < p.daily.length; d++) {
+      const v = p.daily[d]!;
+      c[d + 1] = c[d]! + (Number.isFinite(v) ? v : 0);
+      k[d + 1] = k[d]! + (Number.isFinite(v) ? 1 : 0);
+    }
+    cum.push(c);
+    known.push(k);
+  }
+  const descriptions = visible.map((i) => history.products[i]!.description);
+  return { history, visible, index: buildTextIndex(descriptions), words: descriptions.map((d) => words(d)[0] ?? ''), cum, known };
+}
+
+/** Mean weekly units of product i over the `days` days before `day` (NaN with too few known days). */
+export function levelAt(ctx: LaunchContext, i: number, day: number, days = LEVEL_DAYS, minKnown = MIN_KNOWN_DAYS): number {
+  const p = ctx.history.products[i]!;
+  const to = Math.min(day - p.firstDay, p.daily.length);
+  const from = Math.max(0, day - days - p.firstDay);
+  if (to <= from) return NaN;
+  const k = ctx.known[i]![to]! - ctx.known[i]![from]!;
+  return k >= minKnown ? ((ctx.cum[i]![to]! - ctx.cum[i]![from]!) / k) * 7 : NaN;
+}
+
+export interface Neighbour {
+  product: number;
+  similarity: number;
+  textSimilarity: number;
+  level: number;
+}
+
+/**
+ * The nearest visible products (with a level) to a description vector and price on `day`,
+ * most similar first; `self` (a product's own index) is left out.
+ */
+export function neighbours(ctx: LaunchContext, v: SparseVector, price: number, day: number, k: number, self?: number): Neighbour[] {
+  const sims = similarities(ctx.index, v);
+  const out: Neighbour[] = [];
+  for (let n = 0; n < ctx.visible.length; n++) {
+    const i = ctx.visible[n]!;
+    if (i === self || sims[n]! <= 0) continue;
+    const p = ctx.history.products[i]!;
+    if (p.firstDay > day - MIN_KNOWN_DAYS) continue;
+    const level = levelAt(ctx, i, day);
+    if (!Number.isFinite(level)) continue;
+    const pf = price > 0 && p.firstPrice > 0 ? Math.exp(-Math.abs(Math.log(price / p.firstPrice))) : 1;
+    out.push({ product: i, similarity: sims[n]! * pf, textSimilarity: sims[n]!, level });
+  }
+  out.sort((a, b) => b.similarity - a.similarity);
+  return out.slice(0, k);
+}
+
+function wmean(ns: Neighbour[], k: number, f: (n: Neighbour) => number): number {
+  let a = 0;
+  let b = 0;
+  for (const n of ns.slice(0, k)) {
+    a += n.similarity * f(n);
+    b += n.similarity;
+  }
+  return b > 0 ? a / b : NaN;
+}
+
+function wmedian(ns: Neighbour[], k: number, f: (n: Neighbour) => number): number {
+  const t = ns.slice(0, k).sort((x, y) => f(x) - f(y));
+  const total = t.reduce((a, n) => a + n.similarity, 0);
+  let acc = 0;
+  for (const n of t) {
+    acc += n.similarity;
+    if (acc >= total / 2) return f(n);
+  }
+  return NaN;
+}
+
+/** Features of a product (all weeks share them but `week`), as of its launch `day`. */
+export function launchFeatures(ctx: LaunchContext, description: string, price: number, day: number, self?: number): { features: Float64Array; near: Neighbour[] } {
+  const v = ctx.index.docs.length > 0 ? textVectorOf(ctx, description) : new Map<number, number>();
+  const near = neighbours(ctx, v, price, day, 25, self);
+  const word = words(description)[0] ?? '';
+  let wl = 0;
+  let wc = 0;
+  for (let n = 0; n < ctx.visible.length; n++) {
+    const i = ctx.visible[n]!;
+    if (i === self || ctx.words[n] !== word) continue;
+    const l = levelAt(ctx, i, day);
+    if (!Number.isFinite(l)) continue;
+    wl += l;
+    wc++;
+  }
+  const log1p = Math.log1p;
+  const medPrice = wmedian(near, 10, (n) => ctx.history.products[n.product]!.firstPrice);
+  const activity = ctx.history.activity[Math.min(day - 1, ctx.history.days - 1)];
+  const f = Float64Array.of(
+    log1p(wmean(near, 5, (n) => n.level)),
+    log1p(wmean(near, 10, (n) => n.level)),
+    log1p(wmean(near, 25, (n) => n.level)),
+    log1p(wmedian(near, 10, (n) => n.level)),
+    near.length > 0 ? log1p(near[0]!.level) : NaN,
+    near.length > 0 ? near[0]!.textSimilarity : 0,
+    near.length > 0 ? near.slice(0, 5).reduce((a, n) => a + n.textSimilarity, 0) / Math.min(5, near.length) : 0,
+    wc > 0 ? log1p(wl / wc) : NaN,
+    Math.log1p(wc),
+    price > 0 ? Math.log(price) : NaN,
+    price > 0 && medPrice > 0 ? Math.log(price / medPrice) : NaN,
+    activity !== undefined && activity > 0 ? Math.log(activity) : NaN,
+    // are the neighbours selling more in the last 4 weeks than in the 4 before? (a season starting)
+    wmean(near, 10, (n) => Math.log1p(levelAt(ctx, n.product, day, 28, 7) || 0) - Math.log1p(levelAt(ctx, n.product, day - 28, 28, 7) || 0)),
+    0,
+  );
+  return { features: f, near };
+}
+
+const vectorCache = new WeakMap<TextIndex, Map<string, SparseVector>>();
+function textVectorOf(ctx: LaunchContext, description: string): SparseVector {
+  let cache = vectorCache.get(ctx.index);
+  if (cache === undefined) {
+    cache = new Map();
+    vectorCache.set(ctx.index, cache);
+  }
+  let v = cache.get(description);
+  if (v === undefined) {
+    // a visible product's own vector, else a new one in the same index
+    v = textVectorFromIndex(ctx.index, description);
+    cache.set(description, v);
+  }
+  return v;
+}
+
+export interface LaunchModel {
+  weeks: number;
+  mean: Booster;
+  quantiles: { level: number; booster: Booster }[];
+  /** launches it learned from */
+  products: number;
+  /** per week: the factor c minimising Σ|y − c·x| with x the neighbours' level (knn25_level) */
+  scale: number[];
+}
+
+/** Weekly units in the first `weeks` weeks after launch, complete by `asOfDay` (NaN otherwise). */
+function weeklyUnits(ctx: LaunchContext, i: number, weeks: number, asOfDay: number): Float64Array {
+  const p = ctx.history.products[i]!;
+  const out = new Float64Array(weeks).fill(NaN);
+  for (let w = 0; w < weeks; w++) {
+    const end = 7 * (w + 1);
+    if (p.firstDay + end - 1 > asOfDay || end > p.daily.length) break;
+    const k = ctx.known[i]![end]! - ctx.known[i]![end - 7]!;
+    if (k > 0) out[w] = ((ctx.cum[i]![end]! - ctx.cum[i]![end - 7]!) / k) * 7;
+  }
+  return out;
+}
+
+/**
+ * Trains on every launch the data covers (first sale ≥ 28 days into the data) with at least one
+ * complete week by `asOfDay`, each described as of its own launch day.
+ */
+export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: number, levels: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95], seed = 7): LaunchModel {
+  const F = LAUNCH_FEATURES.length;
+  const rows: number[][] = [];
+  const y: number[] = [];
+  let products = 0;
+  for (const i of ctx.visible) {
+    const p = ctx.history.products[i]!;
+    if (p.firstDay < 28 || p.firstDay + 6 > asOfDay) continue;
+    const units = weeklyUnits(ctx, i, weeks, asOfDay);
+    const { features } = launchFeatures(ctx, p.description, p.firstPrice, p.firstDay, i);
+    let any = false;
+    for (let w = 0; w < weeks; w++) {
+      if (!Number.isFinite(units[w]!)) continue;
+      const r = Array.from(features);
+      r[F - 1] = w + 1;
+      rows.push(r);
+      y.push(units[w]!);
+      any = true;
+    }
+    if (any) products++;
+  }
+  const n = rows.length;
+  const scale: number[] = [];
+  for (let w = 1; w <= weeks; w++) {
+    const pairs: { r: number; x: number }[] = [];
+    rows.forEach((r, k) => {
+      const x = Math.expm1(r[2]!);
+      if (r[F - 1] === w && x > 0 && Number.isFinite(x)) pairs.push({ r: y[k]! / x, x });
+    });
+    pairs.sort((a, b) => a.r - b.r);
+    const total = pairs.reduce((a, b) => a + b.x, 0);
+    let acc = 0;
+    let c = 1;
+    for (const q of pairs) {
+      acc += q.x;
+      if (acc >= total / 2) {
+        c = q.r;
+        break;
+      }
+    }
+    scale.push(c);
+  }
+  const X = new Float64Array(n * F);
+  for (let f = 0; f < F; f++) for (let r = 0; r < n; r++) X[f * n + r] = rows[r]![f]!;
+  const data: Dataset = { X, rows: n, features: F, y: Float64Array.from(y) };
+  const common = { rounds: 200, learningRate: 0.05, numLeaves: 15, minDataInLeaf: 20, featureFraction: 0.8, baggingFraction: 0.8, seed, featureNames: [...LAUNCH_FEATURES] };
+  return {
+    weeks,
+    mean: train(data, { ...common, objective: { name: 'poisson' } }),
+    quantiles: levels.map((level) => ({ level, booster: train(data, { ...common, objective: { name: 'quantile', quantile: level } }) })),
+    products,
+    scale,
+  };
+}
+
+export interface LaunchPrediction {
+  mean: number[];
+  quantiles: { level: number; values: number[] }[];
+}
+
+export function predictLaunch(model: LaunchModel, features: Float64Array): LaunchPrediction {
+  const F = LAUNCH_FEATURES.length;
+  const W = model.weeks;
+  const X = new Float64Array(W * F);
+  for (let f = 0; f < F; f++) for (let w = 0; w < W; w++) X[f * W + w] = f === F - 1 ? w + 1 : features[f]!;
+  const mean = Array.from(predict(model.mean, X, W), (v) => Math.max(0, v));
+  const quantiles = model.quantiles.map((q) => ({ level: q.level, values: Array.from(predict(q.booster, X, W), (v) => Math.max(0, v)) }));
+  // quantiles sorted per week (separately trained models may cross)
+  for (let w = 0; w < W; w++) {
+    const sorted = quantiles.map((q) => q.values[w]!).sort((a, b) => a - b);
+    quantiles.forEach((q, k) => (q.values[w] = sorted[k]!));
+  }
+  return { mean, quantiles };
+}

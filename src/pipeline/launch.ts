@@ -1,0 +1,247 @@
+/**
+ * `shopcast launch`: a launch plan for a product without history, from the workspace as it was the
+ * day before the launch date (nothing later is read):
+ *  - forecast: weekly units for the first `weeks` weeks with quantiles, from the learned launch
+ *    model (launch/model.ts: what similar products were selling, trained on the shop's earlier
+ *    launches);
+ *  - analogs: the most similar earlier launches and their own launch curves, adjusted for price
+ *    and season (launch/analogs.ts), and the similar products selling now;
+ *  - best_launch_week: among the next `candidates` weeks, the start that sells most over the
+ *    forecast window given the similar products' sales in the same calendar weeks a year earlier
+ *    (when the data reaches back that far; else the first week, said so);
+ *  - initial_stock: the service-level quantile of demand over the first `coverWeeks` weeks. Weeks
+ *    are taken as comonotonic (the unknown launch level drives them all), so the quantile of the
+ *    sum is the sum of the weekly quantiles;
+ *  - price_elasticity: from price variation across similar products (analogs.ts).
+ * With a SKU code the plan is stored (`launches`), and `trackLaunches` later compares the SKU's
+ * sales with it and updates the remaining weeks.
+ */
+import { InputError } from '../data/errors.js';
+import { parseTimestamp } from '../data/values.js';
+import { type Analog, type Elasticity, buildLaunchPool, forecastLaunch, DEFAULT_LAUNCH_OPTIONS } from '../launch/analogs.js';
+import { DAY_MS, loadShopHistory } from '../launch/history.js';
+import { launchContext, launchFeatures, levelAt, predictLaunch, trainLaunchModel } from '../launch/model.js';
+import { withWorkspaceAsOf } from '../store/as-of.js';
+import { type Workspace, sqlString } from '../store/workspace.js';
+
+export interface LaunchRequest {
+  name: string;
+  description?: string;
+  category?: string;
+  price: number;
+  /** launch date (ISO); default the day after the workspace's last day */
+  date?: string;
+  sku?: string;
+  weeks?: number;
+  serviceLevel?: number;
+  coverWeeks?: number;
+  candidates?: number;
+}
+
+export interface LaunchWeek {
+  week_start: string;
+  mean: number;
+  p05: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+export interface LaunchPlan {
+  name: string;
+  sku: string | null;
+  launch_date: string;
+  data_until: string;
+  price: number;
+  forecast: LaunchWeek[];
+  analogs: (Analog & { adjusted: number[] })[];
+  selling_now: { sku: string; description: string; similarity: number; weekly_units: number; first_price: number }[];
+  best_launch_week: { week_start: string; expected_units: number; reason: string; candidates: { week_start: string; expected_units: number }[] };
+  initial_stock: { units: number; service_level: number; cover_weeks: number };
+  price_elasticity: Elasticity;
+  model: { launches_learned_from: number; weeks: number };
+}
+
+const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The q-quantile from the five quantile levels by linear interpolation (clamped at the ends). */
+function quantileAt(week: LaunchWeek, q: number): number {
+  const v = [week.p05, week.p25, week.p50, week.p75, week.p95];
+  if (q <= LEVELS[0]!) return v[0]!;
+  for (let k = 1; k < LEVELS.length; k++) if (q <= LEVELS[k]!) return v[k - 1]! + ((v[k]! - v[k - 1]!) * (q - LEVELS[k - 1]!)) / (LEVELS[k]! - LEVELS[k - 1]!);
+  return v[v.length - 1]!;
+}
+
+export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
+  let plan: LaunchPlan;
+  if (r.date === undefined) plan = await plan1(ws, r);
+  else {
+    const ts = parseTimestamp(r.date);
+    if (ts === undefined) throw new InputError(`launch: --date: unreadable date '${r.date}'`);
+    plan = await withWorkspaceAsOf(ws, ts.slice(0, 10), () => plan1(ws, r));
+  }
+  if (r.sku !== undefined) await storeLaunch(ws, plan);
+  return plan;
+}
+
+async function plan1(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
+  if (r.name.trim() === '') throw new InputError('launch: --name must not be empty');
+  if (!(r.price > 0)) throw new InputError(`launch: --price must be a positive number, got ${r.price}`);
+  const weeks = r.weeks ?? 12;
+  const serviceLevel = r.serviceLevel ?? 0.95;
+  const coverWeeks = r.coverWeeks ?? 4;
+  const candidates = r.candidates ?? 8;
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw new InputError(`launch: --weeks must be a whole number from 1 to 52, got ${weeks}`);
+  if (!(serviceLevel >= 0.05 && serviceLevel <= 0.95)) throw new InputError(`launch: --service-level must be between 0.05 and 0.95, got ${serviceLevel}`);
+  if (!Number.isInteger(coverWeeks) || coverWeeks < 1 || coverWeeks > weeks) throw new InputError(`launch: --cover-weeks must be a whole number from 1 to --weeks (${weeks}), got ${coverWeeks}`);
+  let until: string | undefined;
+  if (r.date !== undefined) {
+    const ts = parseTimestamp(r.date);
+    if (ts === undefined) throw new InputError(`launch: --date: unreadable date '${r.date}'`);
+    until = iso(Date.parse(`${ts.slice(0, 10)}T00:00:00Z`) - DAY_MS);
+  }
+  const history = await loadShopHistory(ws, until);
+  const lastDay = history.days - 1;
+  const launchDay = r.date === undefined ? history.days : Math.round((Date.parse(`${parseTimestamp(r.date)!.slice(0, 10)}T00:00:00Z`) - history.start) / DAY_MS);
+  const text = [r.name, r.description ?? ''].join(' ').trim();
+
+  const ctx = launchContext(history);
+  const model = trainLaunchModel(ctx, weeks, lastDay, LEVELS);
+  if (model.products < 20) throw new InputError(`launch: the workspace has only ${model.products} earlier launches to learn from (at least 20 needed: products first sold 4 weeks or more after the data starts)`);
+  // the neighbours' levels are read at the last known day (the launch may be in the future)
+  const { features, near } = launchFeatures(ctx, text, r.price, Math.min(launchDay, lastDay + 1));
+  const pred = predictLaunch(model, features);
+  const start = history.start + launchDay * DAY_MS;
+  const forecast: LaunchWeek[] = pred.mean.map((mean, w) => {
+    const q = pred.quantiles.map((x) => x.values[w]!);
+    return { week_start: iso(start + 7 * w * DAY_MS), mean, p05: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p95: q[4]! };
+  });
+
+  const pool = buildLaunchPool(history, weeks);
+  const analog = forecastLaunch(pool, { name: r.name, ...(r.description !== undefined ? { description: r.description } : {}), ...(r.category !== undefined ? { category: r.category } : {}), price: r.price }, Math.min(launchDay, lastDay), { ...DEFAULT_LAUNCH_OPTIONS, weeks });
+
+  // best launch week: the neighbours' sales in the same weeks a year earlier, relative to their year
+  const top = near.slice(0, 25);
+  const yearAgo = launchDay - 364;
+  let reason: string;
+  const seasonal = (week: number): number => {
+    let s = 0;
+    let base = 0;
+    for (const n of top) {
+      const a = levelAt(ctx, n.product, yearAgo + 7 * (week + 1), 7, 7);
+      const b = levelAt(ctx, n.product, lastDay + 1, 364, 56);
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      s += n.similarity * a;
+      base += n.similarity * b;
+    }
+    return base > 0 ? s / base : NaN;
+  };
+  const span = candidates + weeks;
+  const index = Array.from({ length: span }, (_, k) => seasonal(k));
+  const known = index.filter(Number.isFinite).length;
+  const cands = Array.from({ length: candidates }, (_, c) => {
+    let units = 0;
+    for (let w = 0; w < weeks; w++) units += forecast[w]!.mean * (known >= span / 2 && Number.isFinite(index[c + w]!) ? index[c + w]! : 1);
+    return { week_start: iso(start + 7 * c * DAY_MS), expected_units: units };
+  });
+  let best = 0;
+  if (known >= span / 2) {
+    for (let c = 1; c < candidates; c++) if (cands[c]!.expected_units > cands[best]!.expected_units) best = c;
+    reason = `similar products' sales in the same weeks a year earlier (${top.length} products)`;
+  } else reason = 'the data does not reach a year back over these weeks: no seasonal evidence, so the earliest week';
+
+  let stock = 0;
+  for (let w = 0; w < coverWeeks; w++) stock += quantileAt(forecast[w]!, serviceLevel);
+  const plan: LaunchPlan = {
+    name: r.name,
+    sku: r.sku ?? null,
+    launch_date: iso(start),
+    data_until: iso(history.start + lastDay * DAY_MS),
+    price: r.price,
+    forecast,
+    analogs: analog.analogs,
+    selling_now: near.slice(0, 10).map((n) => {
+      const p = history.products[n.product]!;
+      return { sku: p.sku, description: p.description, similarity: n.similarity, weekly_units: n.level, first_price: p.firstPrice };
+    }),
+    best_launch_week: { ...cands[best]!, reason, candidates: cands },
+    initial_stock: { units: Math.ceil(stock), service_level: serviceLevel, cover_weeks: coverWeeks },
+    price_elasticity: analog.elasticity,
+    model: { launches_learned_from: model.products, weeks },
+  };
+  return plan;
+}
+
+async function ensureTable(ws: Workspace): Promise<void> {
+  await ws.run(`CREATE TABLE IF NOT EXISTS launches (sku VARCHAR, name VARCHAR, launch_date DATE, price DOUBLE, created_at TIMESTAMP, plan VARCHAR)`);
+}
+
+async function storeLaunch(ws: Workspace, plan: LaunchPlan): Promise<void> {
+  await ensureTable(ws);
+  await ws.run(`INSERT INTO launches VALUES (${sqlString(plan.sku!)}, ${sqlString(plan.name)}, DATE ${sqlString(plan.launch_date)}, ${plan.price}, now()::TIMESTAMP, ?)`, [JSON.stringify(plan)]);
+}
+
+export interface LaunchTracking {
+  sku: string;
+  name: string;
+  launch_date: string;
+  weeks_observed: number;
+  weeks: { week_start: string; forecast: number; p05: number; p95: number; actual: number | null; updated: number }[];
+  /** actual over forecast, over the observed weeks */
+  ratio: number | null;
+  outside_90: number;
+  status: 'not sold yet' | 'on track' | 'above forecast' | 'below forecast';
+}
+
+/**
+ * Compares every stored launch (the latest plan per SKU) with the SKU's sales since its launch
+ * date. The remaining weeks are updated by the observed ratio of actual to forecast, shrunk toward
+ * 1 by the weeks seen (k / (k + 2)): one lucky week does not rewrite the plan.
+ */
+export async function trackLaunches(ws: Workspace): Promise<LaunchTracking[]> {
+  await ensureTable(ws);
+  const plans = await ws.all(`SELECT sku, plan FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY created_at DESC) AS rk FROM launches) WHERE rk = 1 ORDER BY sku`);
+  const out: LaunchTracking[] = [];
+  for (const row of plans) {
+    const plan = JSON.parse(row['plan'] as string) as LaunchPlan;
+    const sales = await ws.all(
+      `SELECT (date - DATE ${sqlString(plan.launch_date)})::INTEGER AS d, units FROM daily_demand WHERE sku = ? AND date >= DATE ${sqlString(plan.launch_date)}`,
+      [plan.sku!],
+    );
+    const last = await ws.one(`SELECT max(date)::VARCHAR AS d FROM daily_demand`);
+    const lastDay = last['d'] === null ? -1 : Math.round((Date.parse(`${last['d'] as string}T00:00:00Z`) - Date.parse(`${plan.launch_date}T00:00:00Z`)) / DAY_MS);
+    const weekly = new Float64Array(plan.forecast.length);
+    for (const s of sales) {
+      const w = Math.floor((s['d'] as number) / 7);
+      if (w < weekly.length && s['units'] !== null) weekly[w] += s['units'] as number;
+    }
+    const observed = Math.max(0, Math.min(plan.forecast.length, Math.floor((lastDay + 1) / 7)));
+    let a = 0;
+    let f = 0;
+    let outside = 0;
+    for (let w = 0; w < observed; w++) {
+      a += weekly[w]!;
+      f += plan.forecast[w]!.mean;
+      if (weekly[w]! < plan.forecast[w]!.p05 || weekly[w]! > plan.forecast[w]!.p95) outside++;
+    }
+    const ratio = observed > 0 && f > 0 ? a / f : null;
+    const shrink = observed / (observed + 2);
+    const factor = ratio === null ? 1 : 1 + shrink * (ratio - 1);
+    out.push({
+      sku: plan.sku!,
+      name: plan.name,
+      launch_date: plan.launch_date,
+      weeks_observed: observed,
+      weeks: plan.forecast.map((w, k) => ({ week_start: w.week_start, forecast: w.mean, p05: w.p05, p95: w.p95, actual: k < observed ? weekly[k]! : null, updated: k < observed ? weekly[k]! : w.mean * factor })),
+      ratio,
+      outside_90: outside,
+      status: observed === 0 || sales.length === 0 ? 'not sold yet' : ratio! > 1.25 ? 'above forecast' : ratio! < 0.8 ? 'below forecast' : 'on track',
+    });
+  }
+  return out;
+}
