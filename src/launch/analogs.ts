@@ -34,7 +34,7 @@ export interface LaunchOptions {
   price: boolean;
 }
 
-export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = { weeks: 12, k: 10, priceScale: 1, center: 'mean', season: true, price: true };
+export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = { weeks: 12, k: 25, priceScale: 1, center: 'median', season: true, price: true };
 
 export interface LaunchPool {
   history: ShopHistory;
