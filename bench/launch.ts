@@ -12,7 +12,10 @@
  *    weeks counting from 0 before the launch (never 0: week 1 has the first sale), then the mean.
  *
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent); writes
- * bench/out/launch.json. Options: --workspace DIR (reuse an ingested workspace).
+ * bench/out/launch.json. Options: --workspace DIR (reuse an ingested workspace), --opts JSON (options
+ * of the analog-curve method, e.g. '{"k":10,"center":"mean"}').
+ * Beside the methods, a bound no forecast can use: each SKU's own actual 8-week mean (and median)
+ * forecast flat, which shows how much of the WAPE is week-to-week noise.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type LaunchPool, type LaunchOptions, DEFAULT_LAUNCH_OPTIONS, buildLaunchPool, firstWord, forecastLaunch, launchCurve } from '../src/launch/analogs.js';
+import { DAY_MS } from '../src/data/periods.js';
+import { type LaunchPool, type LaunchOptions, DEFAULT_LAUNCH_OPTIONS, buildLaunchPool, forecastLaunch, launchCurve } from '../src/launch/analogs.js';
+import { firstWord } from '../src/launch/text.js';
 import { loadShopHistory, type LaunchedProduct } from '../src/launch/history.js';
 import { type LaunchContext, type LaunchModel, launchContext, launchFeatures, predictLaunch, trainLaunchModel } from '../src/launch/model.js';
 import { withWorkspaceAsOf } from '../src/store/as-of.js';
@@ -30,7 +35,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'bin/shopcast');
 const out = join(repo, 'bench/out');
 const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
-const { values } = parseArgs({ options: { workspace: { type: 'string' }, k: { type: 'string' }, 'price-scale': { type: 'string' }, opts: { type: 'string' } } });
+const { values } = parseArgs({ options: { workspace: { type: 'string' }, opts: { type: 'string' } } });
 const WEEKS = 8;
 
 if (!existsSync(data) && values.workspace === undefined) {
@@ -50,15 +55,13 @@ if (wsDir === undefined) {
 const ws = await Workspace.open(wsDir);
 const t0 = performance.now();
 const history = await loadShopHistory(ws);
-const dayOf = (iso: string): number => Math.round((Date.parse(`${iso}T00:00:00Z`) - history.start) / 86_400_000);
+const dayOf = (iso: string): number => Math.round((Date.parse(`${iso}T00:00:00Z`) - history.start) / DAY_MS);
 const from = dayOf('2011-06-01');
 const to = dayOf('2011-09-09');
 const news = history.products.filter((p) => p.firstDay >= from && p.firstDay <= to);
 const opts: LaunchOptions = {
   ...DEFAULT_LAUNCH_OPTIONS,
   weeks: WEEKS,
-  ...(values.k !== undefined ? { k: Number(values.k) } : {}),
-  ...(values['price-scale'] !== undefined ? { priceScale: Number(values['price-scale']) } : {}),
   ...(values.opts !== undefined ? (JSON.parse(values.opts) as Partial<LaunchOptions>) : {}),
 };
 
@@ -85,6 +88,7 @@ const methods: Method[] = ['model_mean', 'model_p50', 'knn_scaled', 'combo', 'an
 const err = Object.fromEntries(methods.map((m) => [m, { abs: 0, rmsse: [] as number[] }])) as Record<Method, { abs: number; rmsse: number[] }>;
 let actualTotal = 0;
 let coverage90 = 0;
+const oracle = { mean: 0, median: 0 };
 let coverageN = 0;
 // one view per 7-day block: the workspace as it was after the block's last day, cleaned on its own
 const views = new Map<number, { pool: LaunchPool; ctx: LaunchContext; model: LaunchModel }>();
@@ -97,7 +101,7 @@ for (const p of news) {
   const cut = p.firstDay - 1 - ((p.firstDay - 1) % 7);
   let m = views.get(cut);
   if (m === undefined) {
-    const before = new Date(history.start + (cut + 1) * 86_400_000).toISOString().slice(0, 10);
+    const before = new Date(history.start + (cut + 1) * DAY_MS).toISOString().slice(0, 10);
     const h = await withWorkspaceAsOf(ws, before, () => loadShopHistory(ws));
     const ctx = launchContext(h);
     m = { pool: buildLaunchPool(h, WEEKS), ctx, model: trainLaunchModel(ctx, WEEKS, h.days - 1, [0.05, 0.5, 0.95]) };
@@ -127,7 +131,12 @@ for (const p of news) {
     }
     err[m].rmsse.push(Math.sqrt(se / WEEKS / scale));
   }
+  const ownMean = actual.reduce((a, b) => a + b, 0) / WEEKS;
+  const sorted = Float64Array.from(actual).sort();
+  const ownMedian = (sorted[WEEKS / 2 - 1]! + sorted[WEEKS / 2]!) / 2;
   for (let w = 0; w < WEEKS; w++) {
+    oracle.mean += Math.abs(actual[w]! - ownMean);
+    oracle.median += Math.abs(actual[w]! - ownMedian);
     actualTotal += actual[w]!;
     coverageN++;
     if (actual[w]! >= pred.quantiles[0]!.values[w]! && actual[w]! <= pred.quantiles[2]!.values[w]!) coverage90++;
@@ -150,6 +159,7 @@ const report = {
   results: result,
   improvement_vs_better_baseline: { wape: 1 - result.model_p50.wape / better.wape, rmsse: 1 - result.model_mean.rmsse / better.rmsse },
   interval_90_coverage: coverage90 / coverageN,
+  bound_own_actual_flat_wape: { mean: oracle.mean / actualTotal, median: oracle.median / actualTotal },
   seconds,
 };
 console.log(JSON.stringify(report, null, 2));

@@ -9,22 +9,12 @@ import { saveGlobalModel } from '../src/global/store.js';
 import { featureImportance } from '../src/gbdt/learner.js';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { mulberry32 } from '../src/numerics/random.js';
-import { day, withWorkspace, writeText } from './helpers.js';
+import { day, poissonSource, withWorkspace, writeText } from './helpers.js';
 
 /** 30 stores × 260 days: weekly pattern, store level, promotions every other week (planned ahead 14 days past the data), Poisson noise. */
 function shopFile(): string {
   const rand = mulberry32(11);
-  const poisson = (mu: number): number => {
-    // Knuth's method, fine for the small means here
-    const l = Math.exp(-mu);
-    let k = 0;
-    let p = 1;
-    do {
-      k++;
-      p *= rand();
-    } while (p > l);
-    return k - 1;
-  };
+  const poisson = poissonSource(rand);
   const lines = ['sku,date,units,price,promo,open'];
   for (let s = 0; s < 30; s++) {
     const level = 3 + (s % 6) * 2;

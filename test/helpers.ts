@@ -35,6 +35,20 @@ export async function withWorkspace<T>(fn: (ws: Workspace, dir: string) => Promi
   }
 }
 
+/** Poisson random numbers (Knuth's method, fine for small means) from a uniform source. */
+export function poissonSource(uniform: () => number): (mu: number) => number {
+  return (mu) => {
+    const l = Math.exp(-mu);
+    let k = 0;
+    let p = 1;
+    do {
+      k++;
+      p *= uniform();
+    } while (p > l);
+    return k - 1;
+  };
+}
+
 /** ISO date `days` after 2024-01-01 (a Monday). */
 export function day(days: number): string {
   const d = new Date(Date.UTC(2024, 0, 1 + days));

@@ -6,7 +6,7 @@ import { classifyStage, curveStages, type Stage } from '../src/lifecycle/stage.j
 import { mannKendall } from '../src/numerics/trend.js';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { lifecycleWorkspace } from '../src/pipeline/lifecycle.js';
-import { day, withWorkspace, writeText } from './helpers.js';
+import { day, poissonSource, withWorkspace, writeText } from './helpers.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 
 test('Mann–Kendall z and p agree with R cor.test(method = "kendall", exact = FALSE, continuity = TRUE)', () => {
@@ -94,16 +94,8 @@ test('shopcast lifecycle on a workspace: stages with evidence, runs stored, an a
   // 400 days from 2024-01-01: STEADY sells ~30/day throughout; NEW launches on day 91 and follows
   // a triangle (peak at day 91 + 120, end at day 91 + 300); GONE sells nothing from day 200 (rows of 0 units)
   const rand = mulberry32(5);
-  const poisson = (mu: number): number => {
-    let k = 0;
-    let p = 1;
-    const l = Math.exp(-mu);
-    do {
-      k++;
-      p *= rand();
-    } while (p > l);
-    return k - 1;
-  };
+  const poisson = poissonSource(rand);
+
   const lines = ['sku,date,units,price,promo,open'];
   for (let d = 0; d < 400; d++) {
     lines.push(`STEADY,${day(d)},${poisson(30)},5,0,1`);

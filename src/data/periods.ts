@@ -3,6 +3,8 @@
  * in the form it came in (`2024-01-07`, or `2024-01-07 13:00:00` for hours). Dates are calendar
  * dates (no time zone); months keep the day of month, clipped to the month's length.
  */
+export const DAY_MS = 86_400_000;
+
 export type Freq = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
 
 export const FREQS: readonly Freq[] = ['hour', 'day', 'week', 'month', 'quarter', 'year'];

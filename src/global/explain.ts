@@ -10,7 +10,8 @@ import { featureImportance } from '../gbdt/learner.js';
 import { explainRow } from '../gbdt/shap.js';
 import type { Workspace } from '../store/workspace.js';
 import { F, FEATURE_NAMES, skuStats, writeFeatures } from './features.js';
-import { DAY_MS, loadPanel } from './panel.js';
+import { DAY_MS } from '../data/periods.js';
+import { loadPanel } from './panel.js';
 import { loadGlobalModel } from './store.js';
 
 export const FEATURE_WORDS: Record<(typeof FEATURE_NAMES)[number], string> = {

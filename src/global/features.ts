@@ -13,7 +13,8 @@
  * 100 units a day alike (M5 practice).
  */
 import { quantileSorted } from '../numerics/random.js';
-import { DAY_MS, type Panel } from './panel.js';
+import { DAY_MS } from '../data/periods.js';
+import { type Panel } from './panel.js';
 
 export const FEATURE_NAMES = [
   'horizon',

@@ -4,13 +4,10 @@
  * promotion and closed flags. Demand and prices are read up to `asOf`; promotion and closed flags
  * also after it, because a merchant plans those ahead (a data set without them has none).
  */
+import { DAY_MS } from '../data/periods.js';
 import { InputError } from '../data/errors.js';
-import { parseTimestamp } from '../data/values.js';
-import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
-import { type Workspace, sqlString } from '../store/workspace.js';
-import { loadCleaningConfig } from '../pipeline/ingest.js';
-
-export const DAY_MS = 86_400_000;
+import { type Workspace, asOfDateSql } from '../store/workspace.js';
+import { ensureCleanTables } from '../pipeline/ingest.js';
 
 export interface Panel {
   ids: string[];
@@ -28,13 +25,8 @@ export interface Panel {
 }
 
 export async function loadPanel(ws: Workspace, asOfText?: string, extraDays = 0): Promise<Panel> {
-  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
-  let asOf = "DATE '9999-12-31'";
-  if (asOfText !== undefined) {
-    const ts = parseTimestamp(asOfText);
-    if (ts === undefined) throw new InputError(`--as-of: unreadable date '${asOfText}'`);
-    asOf = `DATE ${sqlString(ts.slice(0, 10))}`;
-  }
+  await ensureCleanTables(ws);
+  const asOf = asOfDateSql(asOfText, '--as-of');
   const last = await ws.all(`SELECT least(max(date), ${asOf})::VARCHAR AS d FROM daily_demand`);
   if (last[0]?.['d'] === null || last[0] === undefined) throw new InputError('the workspace has no demand');
   const lastDay = Date.parse(`${last[0]['d'] as string}T00:00:00Z`);

@@ -11,8 +11,9 @@
  * whole catalogue within first-word groups (fixed effects).
  */
 import { normalQuantile } from '../numerics/normal.js';
+import { DAY_MS } from '../data/periods.js';
 import { type LaunchedProduct, type ShopHistory } from './history.js';
-import { type SparseVector, type TextIndex, buildTextIndex, cosine, textVector, words } from './text.js';
+import { type SparseVector, type TextIndex, buildTextIndex, cosine, firstWord, textVector } from './text.js';
 
 export interface NewProduct {
   name: string;
@@ -56,10 +57,6 @@ export interface Elasticity {
 }
 
 export const MIN_DAYS_BEFORE_LAUNCH = 28;
-
-export function firstWord(text: string): string {
-  return words(text)[0] ?? '';
-}
 
 /** Weekly units of a product in weeks 1..weeks after its first sale, complete by `asOfDay`. */
 export function launchCurve(p: LaunchedProduct, weeks: number, asOfDay: number): Float64Array {
@@ -257,7 +254,7 @@ export function forecastLaunch(pool: LaunchPool, product: NewProduct, launchDay:
       description: p.description,
       similarity: x.s,
       text_similarity: x.ts,
-      first_sale: new Date(pool.history.start + p.firstDay * 86_400_000).toISOString().slice(0, 10),
+      first_sale: new Date(pool.history.start + p.firstDay * DAY_MS).toISOString().slice(0, 10),
       first_price: p.firstPrice,
       curve: Array.from(curve.subarray(0, o.weeks)),
       adjusted: Array.from(curve.subarray(0, o.weeks), (c) => c * season * price),

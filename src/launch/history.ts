@@ -5,12 +5,9 @@
  * per selling product over the trailing 28 days), to compare launches made in different seasons.
  */
 import { InputError } from '../data/errors.js';
-import { parseTimestamp } from '../data/values.js';
-import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
-import { type Workspace, sqlString } from '../store/workspace.js';
-import { loadCleaningConfig } from '../pipeline/ingest.js';
-
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../data/periods.js';
+import { type Workspace, asOfDateSql, sqlString } from '../store/workspace.js';
+import { ensureCleanTables } from '../pipeline/ingest.js';
 
 export interface LaunchedProduct {
   sku: string;
@@ -36,13 +33,8 @@ export interface ShopHistory {
 }
 
 export async function loadShopHistory(ws: Workspace, asOfText?: string): Promise<ShopHistory> {
-  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
-  let asOf = "DATE '9999-12-31'";
-  if (asOfText !== undefined) {
-    const ts = parseTimestamp(asOfText);
-    if (ts === undefined) throw new InputError(`--date: unreadable date '${asOfText}'`);
-    asOf = `DATE ${sqlString(ts.slice(0, 10))}`;
-  }
+  await ensureCleanTables(ws);
+  const asOf = asOfDateSql(asOfText, '--date');
   const span = await ws.one(`SELECT min(date)::VARCHAR AS a, least(max(date), ${asOf})::VARCHAR AS b FROM daily_demand`);
   if (span['a'] === null || span['b'] === null || (span['b'] as string) < (span['a'] as string))
     throw new InputError(`the workspace has no demand${asOfText === undefined ? '' : ` up to ${asOfText}`}`);
@@ -88,14 +80,9 @@ export async function loadShopHistory(ws: Workspace, asOfText?: string): Promise
   const activity = new Float64Array(days).fill(NaN);
   // distinct sellers per 28-day window: last sale day per product, counted by a sweep
   const lastSale = products.map(() => -Infinity);
-  const sellDays = products.map((p) => {
-    const out: number[] = [];
-    for (let d = 0; d < p.daily.length; d++) if (p.daily[d]! > 0) out.push(p.firstDay + d);
-    return out;
-  });
   const byDay: number[][] = Array.from({ length: days }, () => []);
-  sellDays.forEach((list, k) => {
-    for (const d of list) byDay[d]!.push(k);
+  products.forEach((p, k) => {
+    for (let d = 0; d < p.daily.length; d++) if (p.daily[d]! > 0) byDay[p.firstDay + d]!.push(k);
   });
   let units = 0;
   for (let d = 0; d < days; d++) {

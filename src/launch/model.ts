@@ -12,8 +12,9 @@
  * One model for the mean (Poisson deviance, log link) and one per quantile.
  */
 import { type Booster, type Dataset, predict, train } from '../gbdt/learner.js';
+import { launchCurve } from './analogs.js';
 import { type ShopHistory } from './history.js';
-import { type SparseVector, type TextIndex, buildTextIndex, similarities, textVector as textVectorFromIndex, words } from './text.js';
+import { type SparseVector, type TextIndex, buildTextIndex, firstWord, similarities, textVector } from './text.js';
 
 export const LAUNCH_FEATURES = [
   'knn5_level',
@@ -65,7 +66,7 @@ export function launchContext(history: ShopHistory, visibleBefore = history.days
     known.push(k);
   }
   const descriptions = visible.map((i) => history.products[i]!.description);
-  return { history, visible, index: buildTextIndex(descriptions), words: descriptions.map((d) => words(d)[0] ?? ''), cum, known };
+  return { history, visible, index: buildTextIndex(descriptions), words: descriptions.map(firstWord), cum, known };
 }
 
 /** Mean weekly units of product i over the `days` days before `day` (NaN with too few known days). */
@@ -129,9 +130,9 @@ function wmedian(ns: Neighbour[], k: number, f: (n: Neighbour) => number): numbe
 
 /** Features of a product (all weeks share them but `week`), as of its launch `day`. */
 export function launchFeatures(ctx: LaunchContext, description: string, price: number, day: number, self?: number): { features: Float64Array; near: Neighbour[] } {
-  const v = ctx.index.docs.length > 0 ? textVectorOf(ctx, description) : new Map<number, number>();
+  const v = textVector(ctx.index, description);
   const near = neighbours(ctx, v, price, day, 25, self);
-  const word = words(description)[0] ?? '';
+  const word = firstWord(description);
   let wl = 0;
   let wc = 0;
   for (let n = 0; n < ctx.visible.length; n++) {
@@ -165,22 +166,6 @@ export function launchFeatures(ctx: LaunchContext, description: string, price: n
   return { features: f, near };
 }
 
-const vectorCache = new WeakMap<TextIndex, Map<string, SparseVector>>();
-function textVectorOf(ctx: LaunchContext, description: string): SparseVector {
-  let cache = vectorCache.get(ctx.index);
-  if (cache === undefined) {
-    cache = new Map();
-    vectorCache.set(ctx.index, cache);
-  }
-  let v = cache.get(description);
-  if (v === undefined) {
-    // a visible product's own vector, else a new one in the same index
-    v = textVectorFromIndex(ctx.index, description);
-    cache.set(description, v);
-  }
-  return v;
-}
-
 export interface LaunchModel {
   weeks: number;
   mean: Booster;
@@ -189,19 +174,6 @@ export interface LaunchModel {
   products: number;
   /** per week: the factor c minimising Σ|y − c·x| with x the neighbours' level (knn25_level) */
   scale: number[];
-}
-
-/** Weekly units in the first `weeks` weeks after launch, complete by `asOfDay` (NaN otherwise). */
-function weeklyUnits(ctx: LaunchContext, i: number, weeks: number, asOfDay: number): Float64Array {
-  const p = ctx.history.products[i]!;
-  const out = new Float64Array(weeks).fill(NaN);
-  for (let w = 0; w < weeks; w++) {
-    const end = 7 * (w + 1);
-    if (p.firstDay + end - 1 > asOfDay || end > p.daily.length) break;
-    const k = ctx.known[i]![end]! - ctx.known[i]![end - 7]!;
-    if (k > 0) out[w] = ((ctx.cum[i]![end]! - ctx.cum[i]![end - 7]!) / k) * 7;
-  }
-  return out;
 }
 
 /**
@@ -216,7 +188,7 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
   for (const i of ctx.visible) {
     const p = ctx.history.products[i]!;
     if (p.firstDay < 28 || p.firstDay + 6 > asOfDay) continue;
-    const units = weeklyUnits(ctx, i, weeks, asOfDay);
+    const units = launchCurve(p, weeks, asOfDay);
     const { features } = launchFeatures(ctx, p.description, p.firstPrice, p.firstDay, i);
     let any = false;
     for (let w = 0; w < weeks; w++) {

@@ -21,6 +21,11 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
+/** The first word of a description (lower case), '' when it has none. */
+export function firstWord(text: string): string {
+  return words(text)[0] ?? '';
+}
+
 function terms(text: string): Map<string, number> {
   const out = new Map<string, number>();
   const add = (t: string, w: number): void => {

@@ -18,7 +18,7 @@
  * (1 + R²). A silent product
  * is dormant or ended with the confidence that the silence is not chance.
  */
-import { mulberry32 } from '../numerics/random.js';
+import { mulberry32, quantileSorted } from '../numerics/random.js';
 import { mannKendall, type TrendTest } from '../numerics/trend.js';
 import { type BassPrior, type CurveFit, type CurveFamily, bassShare, fitLifeCycle, gompertzShare, triangleSales } from './curves.js';
 
@@ -163,12 +163,6 @@ function levelStages(smooth: Float64Array, rules: StageRules): Stage[] {
   });
 }
 
-function median(xs: ArrayLike<number>): number {
-  const s = Array.from(xs).sort((a, b) => a - b);
-  const m = s.length;
-  return m === 0 ? 0 : m % 2 === 1 ? s[(m - 1) / 2]! : (s[m / 2 - 1]! + s[m / 2]!) / 2;
-}
-
 /**
  * The stage from the last weeks alone: a young product (the first 8 weeks since launch; only a
  * launch curve can tell its growth from its introduction) is in introduction; otherwise a significant
@@ -269,7 +263,7 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
   const boot = new Map<Stage, number>();
   const u = mulberry32(20_111);
   const mid = (window.length - 1) / 2;
-  const centre = median(window);
+  const centre = quantileSorted(Float64Array.from(window).sort(), 0.5);
   const resid = Array.from(window, (v, i) => v - (centre + mk.slope * (i - mid)));
   const rep = new Float64Array(window.length);
   const REPS = 200;

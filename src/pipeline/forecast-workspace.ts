@@ -1,16 +1,14 @@
 import { InputError } from '../data/errors.js';
 import type { BatchForecast } from '../engine/forecast-batch.js';
 import { periodTime } from '../data/periods.js';
-import { parseTimestamp } from '../data/values.js';
-import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
-import { type Workspace, sqlString } from '../store/workspace.js';
+import { type Workspace, asOfDateSql } from '../store/workspace.js';
 import { forecastEnsemble } from '../global/ensemble.js';
 import { forecastGlobal, trainGlobal } from '../global/global-model.js';
 import { loadPanel } from '../global/panel.js';
 import { saveGlobalModel } from '../global/store.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkForecastOptions, modelsUsed, runForecast, writeForecasts } from './forecast-series.js';
-import { loadCleaningConfig } from './ingest.js';
+import { ensureCleanTables } from './ingest.js';
 
 /**
  * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks, only
@@ -44,13 +42,8 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
 export async function workspaceSeries(ws: Workspace, freq: ForecastOptions['freq'], asOfText?: string): Promise<ForecastInput> {
   const o = { freq, asOf: asOfText };
   if (o.freq !== 'day' && o.freq !== 'week') throw new InputError(`the workspace has daily demand; --freq must be day or week`);
-  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
-  let asOf = 'DATE \'9999-12-31\'';
-  if (o.asOf !== undefined) {
-    const ts = parseTimestamp(o.asOf);
-    if (ts === undefined) throw new InputError(`--as-of: unreadable date '${o.asOf}'`);
-    asOf = `DATE ${sqlString(ts.slice(0, 10))}`;
-  }
+  await ensureCleanTables(ws);
+  const asOf = asOfDateSql(o.asOf, '--as-of');
   const value = `CASE WHEN closed THEN 0 WHEN stockout OR missing THEN NULL ELSE units END`;
   const sql =
     o.freq === 'day'

@@ -5,7 +5,7 @@ import { type CleaningConfig, DEFAULT_CLEANING, mergeCleaningConfig } from '../d
 import { InputError } from '../data/errors.js';
 import { type ColumnMapping, parseMapping } from '../data/layouts.js';
 import { type StagedFile, stageCsvFile } from '../data/stage-file.js';
-import { rebuildCleanTables } from '../store/clean.js';
+import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
 import { type CleaningRuleCount, cleaningCounts, cleaningReport } from '../store/report.js';
 import { RAW_TABLE } from '../store/schema.js';
 import { type Workspace, sqlString } from '../store/workspace.js';
@@ -49,6 +49,11 @@ export interface IngestReport {
 }
 
 /** Reads the cleaning configuration: the given file, else the one stored in the workspace, else the defaults. */
+/** Builds the derived tables when a workspace has none yet (never ingested) or they are stale (an interrupted ingest, changed settings). */
+export async function ensureCleanTables(ws: Workspace): Promise<void> {
+  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
+}
+
 export async function loadCleaningConfig(ws: Workspace, configPath?: string): Promise<CleaningConfig> {
   if (configPath !== undefined) {
     const text = readInputFile(configPath);

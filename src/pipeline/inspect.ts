@@ -1,13 +1,7 @@
 import { InputError } from '../data/errors.js';
 import { type CleaningRuleCount, cleaningCounts, cleaningReport } from '../store/report.js';
-import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
 import type { Workspace } from '../store/workspace.js';
-import { loadCleaningConfig } from './ingest.js';
-
-/** Builds the derived tables when a workspace has none yet (never ingested) or an ingest was interrupted. */
-async function ensureCleanTables(ws: Workspace): Promise<void> {
-  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
-}
+import { ensureCleanTables } from './ingest.js';
 
 export interface TopSeller {
   sku: string;

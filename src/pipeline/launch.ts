@@ -19,7 +19,8 @@
 import { InputError } from '../data/errors.js';
 import { parseTimestamp } from '../data/values.js';
 import { type Analog, type Elasticity, buildLaunchPool, forecastLaunch, DEFAULT_LAUNCH_OPTIONS } from '../launch/analogs.js';
-import { DAY_MS, loadShopHistory } from '../launch/history.js';
+import { DAY_MS } from '../data/periods.js';
+import { loadShopHistory } from '../launch/history.js';
 import { launchContext, launchFeatures, levelAt, predictLaunch, trainLaunchModel } from '../launch/model.js';
 import { withWorkspaceAsOf } from '../store/as-of.js';
 import { type Workspace, sqlString } from '../store/workspace.js';
@@ -78,36 +79,35 @@ function quantileAt(week: LaunchWeek, q: number): number {
 }
 
 export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
+  if (r.name.trim() === '') throw new InputError('launch: --name must not be empty');
+  if (!(r.price > 0)) throw new InputError(`launch: --price must be a positive number, got ${r.price}`);
+  const o = { weeks: r.weeks ?? 12, serviceLevel: r.serviceLevel ?? 0.95, coverWeeks: r.coverWeeks ?? 4, candidates: r.candidates ?? 8 };
+  if (!Number.isInteger(o.weeks) || o.weeks < 1 || o.weeks > 52) throw new InputError(`launch: --weeks must be a whole number from 1 to 52, got ${o.weeks}`);
+  if (!(o.serviceLevel >= 0.05 && o.serviceLevel <= 0.95)) throw new InputError(`launch: --service-level must be between 0.05 and 0.95, got ${o.serviceLevel}`);
+  if (!Number.isInteger(o.coverWeeks) || o.coverWeeks < 1 || o.coverWeeks > o.weeks)
+    throw new InputError(`launch: --cover-weeks must be a whole number from 1 to --weeks (${o.weeks}), got ${o.coverWeeks}`);
   let plan: LaunchPlan;
-  if (r.date === undefined) plan = await plan1(ws, r);
+  if (r.date === undefined) plan = await planFromWorkspace(ws, r, o);
   else {
     const ts = parseTimestamp(r.date);
     if (ts === undefined) throw new InputError(`launch: --date: unreadable date '${r.date}'`);
-    plan = await withWorkspaceAsOf(ws, ts.slice(0, 10), () => plan1(ws, r));
+    const date = ts.slice(0, 10);
+    // the workspace holds only the rows dated before the launch while the plan is made
+    plan = await withWorkspaceAsOf(ws, date, () => planFromWorkspace(ws, r, o, date));
   }
   if (r.sku !== undefined) await storeLaunch(ws, plan);
   return plan;
 }
 
-async function plan1(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
-  if (r.name.trim() === '') throw new InputError('launch: --name must not be empty');
-  if (!(r.price > 0)) throw new InputError(`launch: --price must be a positive number, got ${r.price}`);
-  const weeks = r.weeks ?? 12;
-  const serviceLevel = r.serviceLevel ?? 0.95;
-  const coverWeeks = r.coverWeeks ?? 4;
-  const candidates = r.candidates ?? 8;
-  if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw new InputError(`launch: --weeks must be a whole number from 1 to 52, got ${weeks}`);
-  if (!(serviceLevel >= 0.05 && serviceLevel <= 0.95)) throw new InputError(`launch: --service-level must be between 0.05 and 0.95, got ${serviceLevel}`);
-  if (!Number.isInteger(coverWeeks) || coverWeeks < 1 || coverWeeks > weeks) throw new InputError(`launch: --cover-weeks must be a whole number from 1 to --weeks (${weeks}), got ${coverWeeks}`);
-  let until: string | undefined;
-  if (r.date !== undefined) {
-    const ts = parseTimestamp(r.date);
-    if (ts === undefined) throw new InputError(`launch: --date: unreadable date '${r.date}'`);
-    until = iso(Date.parse(`${ts.slice(0, 10)}T00:00:00Z`) - DAY_MS);
-  }
-  const history = await loadShopHistory(ws, until);
+async function planFromWorkspace(
+  ws: Workspace,
+  r: LaunchRequest,
+  { weeks, serviceLevel, coverWeeks, candidates }: { weeks: number; serviceLevel: number; coverWeeks: number; candidates: number },
+  date?: string,
+): Promise<LaunchPlan> {
+  const history = await loadShopHistory(ws);
   const lastDay = history.days - 1;
-  const launchDay = r.date === undefined ? history.days : Math.round((Date.parse(`${parseTimestamp(r.date)!.slice(0, 10)}T00:00:00Z`) - history.start) / DAY_MS);
+  const launchDay = date === undefined ? history.days : Math.round((Date.parse(`${date}T00:00:00Z`) - history.start) / DAY_MS);
   const text = [r.name, r.description ?? ''].join(' ').trim();
 
   const ctx = launchContext(history);
@@ -129,16 +129,17 @@ async function plan1(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
   const top = near.slice(0, 25);
   const yearAgo = launchDay - 364;
   let reason: string;
+  // each neighbour's average week over the last year
+  const yearLevel = top.map((n) => levelAt(ctx, n.product, lastDay + 1, 364, 56));
   const seasonal = (week: number): number => {
     let s = 0;
     let base = 0;
-    for (const n of top) {
+    top.forEach((n, k) => {
       const a = levelAt(ctx, n.product, yearAgo + 7 * (week + 1), 7, 7);
-      const b = levelAt(ctx, n.product, lastDay + 1, 364, 56);
-      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      if (!Number.isFinite(a) || !Number.isFinite(yearLevel[k]!)) return;
       s += n.similarity * a;
-      base += n.similarity * b;
-    }
+      base += n.similarity * yearLevel[k]!;
+    });
     return base > 0 ? s / base : NaN;
   };
   const span = candidates + weeks;
@@ -205,6 +206,7 @@ export interface LaunchTracking {
  */
 export async function trackLaunches(ws: Workspace): Promise<LaunchTracking[]> {
   await ensureTable(ws);
+  const last = await ws.one(`SELECT max(date)::VARCHAR AS d FROM daily_demand`);
   const plans = await ws.all(`SELECT sku, plan FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY created_at DESC) AS rk FROM launches) WHERE rk = 1 ORDER BY sku`);
   const out: LaunchTracking[] = [];
   for (const row of plans) {
@@ -213,7 +215,6 @@ export async function trackLaunches(ws: Workspace): Promise<LaunchTracking[]> {
       `SELECT (date - DATE ${sqlString(plan.launch_date)})::INTEGER AS d, units FROM daily_demand WHERE sku = ? AND date >= DATE ${sqlString(plan.launch_date)}`,
       [plan.sku!],
     );
-    const last = await ws.one(`SELECT max(date)::VARCHAR AS d FROM daily_demand`);
     const lastDay = last['d'] === null ? -1 : Math.round((Date.parse(`${last['d'] as string}T00:00:00Z`) - Date.parse(`${plan.launch_date}T00:00:00Z`)) / DAY_MS);
     const weekly = new Float64Array(plan.forecast.length);
     for (const s of sales) {

@@ -12,9 +12,11 @@
  * for the catalogue, chosen on a backtest: every young product's last `h` weeks are held out, both
  * forecast from the weeks before, and the weight in 0, 0.1, …, 1 with the least absolute error wins.
  */
+import { DAY_MS } from '../data/periods.js';
 import { autoForecast } from '../engine/auto-choice.js';
 import { type BassPrior, fitLifeCycle } from '../lifecycle/curves.js';
 import { type StageAssessment, type Stage, DEFAULT_STAGE_RULES, classifyStage, curveSales, fillGaps } from '../lifecycle/stage.js';
+import { quantileSorted } from '../numerics/random.js';
 import { type Workspace, sqlString } from '../store/workspace.js';
 import { workspaceSeries } from './forecast-workspace.js';
 
@@ -64,7 +66,7 @@ export interface LifecycleResult {
 
 export const STAGE_LETTERS: Record<Stage, string> = { introduction: 'I', growth: 'G', maturity: 'M', decline: 'D', dormant: 'Z', ended: 'E' };
 
-const WEEK_MS = 7 * 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 
 export function groupKey(description: string | null, category: string | null): string {
   if (category !== null && category.trim() !== '') return `category:${category.trim().toLowerCase()}`;
@@ -73,9 +75,7 @@ export function groupKey(description: string | null, category: string | null): s
 }
 
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length;
-  return m % 2 === 1 ? s[(m - 1) / 2]! : (s[m / 2 - 1]! + s[m / 2]!) / 2;
+  return quantileSorted(Float64Array.from(xs).sort(), 0.5);
 }
 
 function isoDate(ms: number): string {
@@ -105,7 +105,7 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   const input = await workspaceSeries(ws, 'week', o.asOf);
   const dataStart = Math.min(...input.starts);
   const lastWeek = Math.max(...input.starts.map((s, i) => s + (input.values[i]!.length - 1) * WEEK_MS));
-  const asOf = isoDate(lastWeek + 6 * 86_400_000);
+  const asOf = isoDate(lastWeek + 6 * DAY_MS);
   const cat = new Map<string, { description: string | null; category: string | null }>();
   for (const r of await ws.all(`SELECT sku, description, category FROM catalog`))
     cat.set(r['sku'] as string, { description: r['description'] as string | null, category: r['category'] as string | null });

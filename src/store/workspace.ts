@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { InputError } from '../data/errors.js';
+import { parseTimestamp } from '../data/values.js';
 import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from './defaults.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
@@ -86,4 +88,12 @@ export class Workspace {
 /** Quotes a string as a SQL literal. */
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** `DATE 'YYYY-MM-DD'` of an as-of date given on the command line (`option` names it in errors); none: no limit. */
+export function asOfDateSql(text: string | undefined, option: string): string {
+  if (text === undefined) return "DATE '9999-12-31'";
+  const ts = parseTimestamp(text);
+  if (ts === undefined) throw new InputError(`${option}: unreadable date '${text}'`);
+  return `DATE ${sqlString(ts.slice(0, 10))}`;
 }
