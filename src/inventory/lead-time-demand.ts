@@ -1,0 +1,135 @@
+/**
+ * The distribution of demand over the lead time L and over the protection period L + R (lead time
+ * plus review period), as equally likely scenarios. The level comes from the forecast (its daily
+ * means over the coming days); the shape — how lumpy and how autocorrelated the SKU's demand is
+ * over windows of that length — from the SKU's own history: each scenario takes a random window
+ * of L + R consecutive past days, divides its demand by the history's mean daily demand, and
+ * multiplies the forecast's sum over the same days by that ratio (a scaled block bootstrap;
+ * Efron & Tibshirani 1993 ch. 8 for the block bootstrap of dependent data). A lead time with a
+ * spread is drawn per scenario (log-normal with the given mean and sd, in whole days), so lead-time
+ * uncertainty enters by simulation, not by a z·σ formula.
+ */
+
+export interface LeadTime {
+  /** days */
+  mean: number;
+  /** days; 0 for a fixed lead time */
+  sd: number;
+}
+
+export interface ProtectionDemand {
+  /** demand over the lead time, one value per scenario */
+  lead: Float64Array;
+  /** demand over lead time + review period, same scenarios */
+  protection: Float64Array;
+  /** forecast demand over one review period after the lead time (the demand one order cycle serves) */
+  cycleMean: number;
+}
+
+/** Draws a lead time in whole days ≥ 0: fixed when sd is 0, else log-normal with that mean and sd. */
+export function drawLeadTime(lt: LeadTime, normal: () => number): number {
+  if (lt.sd <= 0) return Math.round(lt.mean);
+  const s2 = Math.log(1 + (lt.sd / lt.mean) ** 2);
+  return Math.max(0, Math.round(Math.exp(Math.log(lt.mean) - s2 / 2 + Math.sqrt(s2) * normal())));
+}
+
+/** Sum of the forecast's daily means over days [from, to); beyond its horizon the last day repeats. */
+function forecastSum(mean: Float64Array, from: number, to: number): number {
+  let s = 0;
+  for (let d = from; d < to; d++) s += mean[Math.min(d, mean.length - 1)]!;
+  return s;
+}
+
+/** A Poisson draw by inversion (small means) or a rounded normal (large means); used when the history has no sales to take a shape from. */
+function poisson(mu: number, uniform: () => number, normal: () => number): number {
+  if (mu <= 0) return 0;
+  if (mu > 50) return Math.max(0, Math.round(mu + Math.sqrt(mu) * normal()));
+  let k = 0;
+  let p = Math.exp(-mu);
+  let c = p;
+  const u = uniform();
+  while (u > c && k < 1000) {
+    k++;
+    p *= mu / k;
+    c += p;
+  }
+  return k;
+}
+
+/**
+ * Scenarios of lead-time and protection-period demand for one SKU.
+ * `history`: past daily demand, oldest first, NaN where unknown (only its last `window` days are
+ * used); `mean`: the forecast's daily means from the first day of the lead time on.
+ * O(scenarios · (L + R)).
+ */
+export function protectionDemand(
+  history: Float64Array,
+  mean: Float64Array,
+  leadTime: LeadTime,
+  reviewDays: number,
+  o: { scenarios: number; window: number; uniform: () => number; normal: () => number },
+): ProtectionDemand {
+  if (mean.length === 0) throw new RangeError('protectionDemand: empty forecast');
+  const n = o.scenarios;
+  const lead = new Float64Array(n);
+  const protection = new Float64Array(n);
+  const Lmean = Math.round(leadTime.mean);
+  const cycleMean = forecastSum(mean, Lmean, Lmean + reviewDays);
+  const hist = history.subarray(Math.max(0, history.length - o.window));
+  // prefix sums of known demand and of known days, so a window's mean is O(1)
+  const m = hist.length;
+  const sum = new Float64Array(m + 1);
+  const known = new Float64Array(m + 1);
+  for (let t = 0; t < m; t++) {
+    const v = hist[t]!;
+    sum[t + 1] = sum[t]! + (Number.isFinite(v) ? v : 0);
+    known[t + 1] = known[t]! + (Number.isFinite(v) ? 1 : 0);
+  }
+  const level = known[m]! > 0 ? sum[m]! / known[m]! : 0;
+  for (let k = 0; k < n; k++) {
+    const L = drawLeadTime(leadTime, o.normal);
+    const len = L + reviewDays;
+    const fcLead = forecastSum(mean, 0, L);
+    const fcAll = fcLead + forecastSum(mean, L, len);
+    if (level <= 0 || m < len || known[m]! < 28) {
+      const a = poisson(fcLead, o.uniform, o.normal);
+      lead[k] = a;
+      protection[k] = a + poisson(fcAll - fcLead, o.uniform, o.normal);
+      continue;
+    }
+    const s = Math.floor(o.uniform() * (m - len + 1));
+    const kAll = known[s + len]! - known[s]!;
+    const kLead = known[s + L]! - known[s]!;
+    // ratio of the window's demand to the history's level, over its known days
+    const rAll = kAll > 0 ? (sum[s + len]! - sum[s]!) / kAll / level : 1;
+    const rLead = kLead > 0 ? (sum[s + L]! - sum[s]!) / kLead / level : rAll;
+    lead[k] = fcLead * rLead;
+    // the protection period holds the lead time: its demand is the lead part plus the rest of the window
+    const restDays = len - L;
+    const kRest = kAll - kLead;
+    const rRest = kRest > 0 ? (sum[s + len]! - sum[s + L]!) / kRest / level : rAll;
+    protection[k] = lead[k]! + (fcAll - fcLead) * (restDays > 0 ? rRest : 0);
+  }
+  return { lead, protection, cycleMean };
+}
+
+/** E[(X − s)+] over scenarios sorted ascending, with `suffix[i]` = Σ_{j ≥ i} x_j. O(log n). */
+export function expectedExcessSorted(sorted: Float64Array, suffix: Float64Array, s: number): number {
+  const n = sorted.length;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  return (suffix[lo]! - (n - lo) * s) / n;
+}
+
+/** Sorted copy and suffix sums of scenarios, for expectedExcessSorted. */
+export function excessTable(x: Float64Array): { sorted: Float64Array; suffix: Float64Array } {
+  const sorted = Float64Array.from(x).sort();
+  const suffix = new Float64Array(sorted.length + 1);
+  for (let i = sorted.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + sorted[i]!;
+  return { sorted, suffix };
+}

@@ -1,0 +1,95 @@
+import type { ScenarioTables } from './policies.js';
+import { expectedExcessSorted } from './lead-time-demand.js';
+
+/**
+ * Order quantities under supplier constraints, and a budget cap filled by the expected value of
+ * each extra pack (a greedy marginal-analysis allocation, as in Silver, Pyke & Thomas §7.4 for
+ * budget-constrained safety stocks).
+ */
+
+/** Rounds a wanted quantity to what can be ordered: nothing, or at least the MOQ, in whole packs. */
+export function roundOrder(wanted: number, moq = 0, pack = 1): number {
+  if (!(wanted > 1e-9)) return 0;
+  const p = pack > 0 ? pack : 1;
+  const q = Math.max(wanted, moq);
+  return Math.ceil(q / p - 1e-9) * p;
+}
+
+export interface BudgetItem {
+  /** the order the policy wants, already rounded */
+  quantity: number;
+  unitCost: number;
+  /** units one step adds: the pack size */
+  pack: number;
+  /** the first step's size: max(MOQ, pack) rounded to packs */
+  firstStep: number;
+  /** inventory position before the order */
+  position: number;
+  /** cost of one unit short; holding cost of one unit over a cycle */
+  shortageCost: number;
+  holdingPerCycle: number;
+  tables: ScenarioTables;
+}
+
+export interface BudgetLine {
+  index: number;
+  /** units granted within the budget */
+  quantity: number;
+  /** the steps' expected value per currency unit, in the order granted */
+  value: number;
+  /** the rank of its first step in the purchase list (1 first) */
+  priority: number;
+}
+
+/**
+ * Expected value of raising the inventory position from a to b: the shortage cost of the
+ * protection-period demand the extra units serve, minus the holding of the units expected to be
+ * left over. E[(D − x)+] is convex in x, so each further step of a SKU is worth no more than the one before.
+ */
+function stepValue(it: BudgetItem, a: number, b: number): number {
+  const p = it.tables.protection;
+  const served = expectedExcessSorted(p.sorted, p.suffix, a) - expectedExcessSorted(p.sorted, p.suffix, b);
+  return it.shortageCost * served - it.holdingPerCycle * Math.max(0, b - a - served);
+}
+
+/**
+ * Fills a budget with the steps (MOQ first, then packs) of the wanted orders in order of expected
+ * value per currency unit; no SKU gets more than it wants. Returns one line per item with what it
+ * gets, and its priority. O(steps log steps).
+ */
+export function allocateBudget(items: readonly BudgetItem[], budget: number): BudgetLine[] {
+  interface Step { index: number; units: number; cost: number; ratio: number; seq: number }
+  const steps: Step[] = [];
+  for (const [index, it] of items.entries()) {
+    let granted = 0;
+    let seq = 0;
+    while (granted < it.quantity - 1e-9) {
+      const units = granted === 0 ? Math.min(it.firstStep, it.quantity) : Math.min(it.pack, it.quantity - granted);
+      const v = stepValue(it, it.position + granted, it.position + granted + units);
+      const cost = units * it.unitCost;
+      steps.push({ index, units, cost, ratio: cost > 0 ? v / cost : Infinity, seq: seq++ });
+      granted += units;
+    }
+  }
+  // a SKU's steps must be taken in order: its ratio sequence is made non-increasing (a later step is worth no more than an earlier one)
+  for (let i = 1; i < steps.length; i++)
+    if (steps[i]!.index === steps[i - 1]!.index && steps[i]!.ratio > steps[i - 1]!.ratio) steps[i]!.ratio = steps[i - 1]!.ratio;
+  steps.sort((a, b) => b.ratio - a.ratio || a.index - b.index || a.seq - b.seq);
+  const lines: BudgetLine[] = items.map((_, index) => ({ index, quantity: 0, value: 0, priority: 0 }));
+  const blocked = new Set<number>();
+  let spent = 0;
+  let rank = 0;
+  for (const s of steps) {
+    if (blocked.has(s.index)) continue;
+    if (spent + s.cost > budget + 1e-9) {
+      blocked.add(s.index); // its later steps would skip this one
+      continue;
+    }
+    spent += s.cost;
+    const line = lines[s.index]!;
+    if (line.quantity === 0) line.priority = ++rank;
+    line.quantity += s.units;
+    line.value += s.ratio * s.cost;
+  }
+  return lines;
+}

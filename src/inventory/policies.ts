@@ -1,0 +1,79 @@
+import { type ProtectionDemand, excessTable, expectedExcessSorted } from './lead-time-demand.js';
+
+/**
+ * Stock levels from scenarios of demand over the lead time L and the protection period L + R
+ * (see lead-time-demand.ts), for periodic review every R days (Silver, Pyke & Thomas, Inventory
+ * and Production Management in Supply Chains, 4th ed., ch. 6–7):
+ * - base-stock (order-up-to S) for a target fill rate β: the smallest S whose expected units
+ *   short per cycle, E[(D_{L+R} − S)+] − E[(D_L − S)+], are at most (1 − β) times the cycle's demand;
+ * - base-stock for a cycle service level α: S = the α-quantile of D_{L+R};
+ * - newsvendor base-stock: the critical-ratio quantile p / (p + h) of D_{L+R};
+ * - (s, S): s as the base-stock level, S = s + an order quantity (e.g. the EOQ);
+ * - (r, Q) under continuous review: r = the target quantile of D_L.
+ */
+
+export interface ScenarioTables {
+  protection: { sorted: Float64Array; suffix: Float64Array };
+  lead: { sorted: Float64Array; suffix: Float64Array };
+  cycleMean: number;
+}
+
+/** Sorts the scenarios once for the level searches below. O(n log n). */
+export function scenarioTables(pd: ProtectionDemand): ScenarioTables {
+  return { protection: excessTable(pd.protection), lead: excessTable(pd.lead), cycleMean: pd.cycleMean };
+}
+
+/** Expected units short in one order cycle with order-up-to level s (backorder accounting). */
+export function expectedShortPerCycle(t: ScenarioTables, s: number): number {
+  return Math.max(0, expectedExcessSorted(t.protection.sorted, t.protection.suffix, s) - expectedExcessSorted(t.lead.sorted, t.lead.suffix, s));
+}
+
+/** Expected fill rate of order-up-to level s: 1 − E[short per cycle] / E[cycle demand]. */
+export function fillRateAt(t: ScenarioTables, s: number): number {
+  return t.cycleMean > 0 ? 1 - expectedShortPerCycle(t, s) / t.cycleMean : 1;
+}
+
+/** Order-up-to level for a target fill rate β ∈ (0, 1), by bisection on the monotone shortfall. */
+export function baseStockForFillRate(t: ScenarioTables, beta: number): number {
+  if (!(beta > 0 && beta < 1)) throw new RangeError(`baseStockForFillRate: fill rate must be in (0, 1), got ${beta}`);
+  const n = t.protection.sorted.length;
+  if (n === 0 || t.cycleMean <= 0) return 0;
+  const allowed = (1 - beta) * t.cycleMean;
+  let lo = 0;
+  let hi = t.protection.sorted[n - 1]!;
+  if (expectedShortPerCycle(t, lo) <= allowed) return 0;
+  for (let it = 0; it < 60 && hi - lo > 1e-6 * Math.max(1, hi); it++) {
+    const mid = (lo + hi) / 2;
+    if (expectedShortPerCycle(t, mid) <= allowed) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The q-quantile of sorted scenarios (type 1: the smallest value whose empirical CDF reaches q). */
+export function scenarioQuantile(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
+}
+
+/** Order-up-to level for a cycle service level α: P(no stock-out in a cycle) ≥ α. */
+export function baseStockForCsl(t: ScenarioTables, alpha: number): number {
+  return scenarioQuantile(t.protection.sorted, alpha);
+}
+
+/** Cost-optimal order-up-to level: h holding cost per unit left at the end of a cycle, p cost per unit short. */
+export function newsvendorBaseStock(t: ScenarioTables, h: number, p: number): number {
+  return scenarioQuantile(t.protection.sorted, p / (p + h));
+}
+
+/** (s, S) periodic review: order up to S when the position is at or below s. */
+export function sSLevels(t: ScenarioTables, beta: number, orderQty: number): { s: number; S: number } {
+  const s = baseStockForFillRate(t, beta);
+  return { s, S: s + Math.max(0, orderQty) };
+}
+
+/** (r, Q) continuous review: reorder point r = the α-quantile of lead-time demand. */
+export function rQLevels(t: ScenarioTables, alpha: number, orderQty: number): { r: number; Q: number } {
+  return { r: scenarioQuantile(t.lead.sorted, alpha), Q: Math.max(1, orderQty) };
+}

@@ -1,0 +1,175 @@
+/** Inventory theory: golden values from Snyder & Shen, and policies checked in the replay simulator. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { abcClasses, demandCv, xyzClass } from '../src/inventory/abc-xyz.js';
+import { eoq, eoqBackorder, eoqQuantityDiscount } from '../src/inventory/eoq.js';
+import { protectionDemand } from '../src/inventory/lead-time-demand.js';
+import { newsvendorNormal, newsvendorSamples } from '../src/inventory/newsvendor.js';
+import { allocateBudget, roundOrder } from '../src/inventory/order-constraints.js';
+import { baseStockForCsl, baseStockForFillRate, fillRateAt, scenarioTables } from '../src/inventory/policies.js';
+import { DEFAULT_Q_CONFIG, emptyQTable, qPolicy } from '../src/inventory/q-learning.js';
+import { type ReplayPolicy, type ReplaySku, replay } from '../src/inventory/replay.js';
+import { wagnerWhitin } from '../src/inventory/wagner-whitin.js';
+import { mulberry32, normalSource } from '../src/numerics/random.js';
+import { poissonSource } from './helpers.js';
+
+const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+
+test('EOQ golden values (Snyder & Shen, 2nd ed., as cited in issue #6: K 8, h 0.225, λ 1300)', () => {
+  const r = eoq(8, 0.225, 1300);
+  close(r.q, 304.0468, 5e-5, 'Q*');
+  close(r.cost, 68.4105, 5e-5, 'cost');
+  // planned backorders cost less and order more; as p grows they become the classic EOQ
+  const b = eoqBackorder(8, 0.225, 5, 1300);
+  assert.ok(b.q > r.q && b.cost < r.cost);
+  close(b.backorderShare, 0.225 / 5.225, 1e-12, 'x*');
+  const big = eoqBackorder(8, 0.225, 1e9, 1300);
+  close(big.q, r.q, 1e-3, 'Q* as p → ∞');
+  assert.throws(() => eoq(8, 0, 1300), /h must be a positive number/);
+});
+
+test('EOQ with all-units quantity discounts picks the cheapest break (hand-computed)', () => {
+  // K 100, i 0.2, λ 1000; prices 5 (< 500), 4.8 (≥ 500), 4.75 (≥ 1000).
+  // candidates: Q 447.2 at 5 → 5447.2; Q raised to 500 at 4.8 → 200 + 240 + 4800 = 5240; Q 1000 at 4.75 → 100 + 475 + 4750 = 5325
+  const r = eoqQuantityDiscount(100, 0.2, 1000, [{ minQty: 0, unitCost: 5 }, { minQty: 500, unitCost: 4.8 }, { minQty: 1000, unitCost: 4.75 }]);
+  assert.equal(r.q, 500);
+  assert.equal(r.unitCost, 4.8);
+  close(r.totalCost, 5240, 1e-9, 'total cost');
+});
+
+test('newsvendor golden values (Snyder & Shen, 2nd ed.: h 0.18, p 0.70, N(50, 8²))', () => {
+  const r = newsvendorNormal(50, 8, 0.18, 0.7);
+  close(r.s, 56.6040, 5e-5, 'S*');
+  close(r.cost, 1.9976, 5e-5, 'cost');
+  // the same problem on 200,000 simulated demands lands within sampling error
+  const z = normalSource(mulberry32(7));
+  const s = newsvendorSamples(Float64Array.from({ length: 200_000 }, () => 50 + 8 * z()), 0.18, 0.7);
+  close(s.s, 56.604, 0.1, 'S* from samples');
+  close(s.cost, 1.9976, 0.02, 'cost from samples');
+});
+
+test('Wagner–Whitin golden values (Snyder & Shen, 2nd ed.: d [90,120,80,70], h 2, K 500)', () => {
+  const r = wagnerWhitin([90, 120, 80, 70], 500, 2);
+  assert.deepEqual(Array.from(r.orders), [210, 0, 150, 0]);
+  assert.equal(r.cost, 1380);
+  // with free orders, order every period; with huge K, once
+  assert.deepEqual(Array.from(wagnerWhitin([90, 120, 80, 70], 0, 2).orders), [90, 120, 80, 70]);
+  assert.deepEqual(Array.from(wagnerWhitin([90, 120, 80, 70], 1e6, 2).orders), [360, 0, 0, 0]);
+});
+
+test('the replay simulator counts served, lost, holding and cycles by hand', () => {
+  const sku: ReplaySku = {
+    id: 'a', demand: Float64Array.from([5, 5, 5, 5]), initialStock: 8, unitCost: 1, holdingPerUnitDay: 0.5,
+    shortagePerUnit: 2, orderCost: 10, leadTime: { mean: 2, sd: 0 },
+  };
+  const none: ReplayPolicy = { name: 'none', order: () => 0 };
+  const r = replay([sku], none, { reviewDays: 2, lostSales: true, seed: 1 }).total;
+  assert.equal(r.served, 8);
+  assert.equal(r.short, 12);
+  close(r.fillRate, 0.4, 1e-12, 'fill rate');
+  close(r.holdingCost, 1.5, 1e-12, 'holding: 3 units left after day 1');
+  assert.equal(r.shortageCost, 24);
+  assert.equal(r.cycleServiceLevel, 0); // both 2-day cycles had a shortage
+  // an order of 10 at day 0 arrives at day 2: days 0-1 served from 8 (2 short on day 1), days 2-3 from 10
+  const once: ReplayPolicy = { name: 'once', order: (s) => (s.day === 0 ? 10 : 0) };
+  const o = replay([sku], once, { reviewDays: 2, lostSales: true, seed: 1 }).total;
+  assert.equal(o.short, 2);
+  assert.equal(o.orders, 1);
+  assert.equal(o.orderingCost, 10);
+  close(o.cycleServiceLevel, 0.5, 1e-12, 'CSL');
+  // backorders: the 2 units short on day 1 are served when the order arrives
+  const b = replay([sku], once, { reviewDays: 2, lostSales: false, seed: 1 }).total;
+  // backorders: day 1's 2 units wait for the order, which then leaves 3 for day 3's 5
+  assert.equal(b.short, 4);
+  close(b.holdingCost, 0.5 * (3 + 0 + 3 + 0), 1e-12, 'holding with backorders');
+});
+
+function poissonSkus(n: number, days: number, mu: number, seed: number): { history: Float64Array[]; skus: ReplaySku[] } {
+  const u = mulberry32(seed);
+  const pois = poissonSource(u);
+  const history: Float64Array[] = [];
+  const skus: ReplaySku[] = [];
+  for (let i = 0; i < n; i++) {
+    history.push(Float64Array.from({ length: 364 }, () => pois(mu)));
+    skus.push({
+      id: `s${i}`, demand: Float64Array.from({ length: days }, () => pois(mu)), initialStock: 14 * mu, unitCost: 1,
+      holdingPerUnitDay: 0.001, shortagePerUnit: 0.5, orderCost: 0, leadTime: { mean: 7, sd: 0 },
+    });
+  }
+  return { history, skus };
+}
+
+test('base-stock levels from demand scenarios reach their target fill rate and cycle service level in replay', () => {
+  const { history, skus } = poissonSkus(40, 364, 4, 11);
+  const u = mulberry32(3);
+  const normal = normalSource(u);
+  const mean = new Float64Array(14).fill(4);
+  const levels = history.map((h) => {
+    const t = scenarioTables(protectionDemand(h, mean, { mean: 7, sd: 0 }, 7, { scenarios: 4000, window: 364, uniform: u, normal }));
+    return { fill: baseStockForFillRate(t, 0.95), csl: baseStockForCsl(t, 0.9), t };
+  });
+  // the fill-rate level is where the scenarios say 95 %
+  close(fillRateAt(levels[0]!.t, levels[0]!.fill), 0.95, 0.002, 'fill rate at S');
+  for (const [key, target, metric] of [['fill', 0.95, 'fillRate'], ['csl', 0.9, 'cycleServiceLevel']] as const) {
+    const policy: ReplayPolicy = { name: key, order: (s) => levels[s.sku]![key] - s.position };
+    const r = replay(skus, policy, { reviewDays: 7, lostSales: false, seed: 1 }).total;
+    close(r[metric], target, 0.02, `${metric} of the ${key} base stock`);
+  }
+  // lead-time uncertainty widens the protection-period demand: a higher level for the same fill rate
+  const t2 = scenarioTables(protectionDemand(history[0]!, mean, { mean: 7, sd: 3 }, 7, { scenarios: 4000, window: 364, uniform: u, normal }));
+  assert.ok(baseStockForFillRate(t2, 0.95) > levels[0]!.fill + 2);
+});
+
+test('a lumpier history gives a higher level for the same forecast mean', () => {
+  const u = mulberry32(5);
+  const normal = normalSource(u);
+  const steady = new Float64Array(364).fill(4);
+  const lumpy = Float64Array.from({ length: 364 }, (_, i) => (i % 10 === 0 ? 40 : 0));
+  const mean = new Float64Array(14).fill(4);
+  const level = (h: Float64Array): number =>
+    baseStockForFillRate(scenarioTables(protectionDemand(h, mean, { mean: 7, sd: 0 }, 7, { scenarios: 2000, window: 364, uniform: u, normal })), 0.95);
+  // 14 days of 4 = 56, less the 5 % of a 28-unit cycle the fill rate allows short
+  close(level(steady), 56 - 0.05 * 28, 1e-3, 'steady demand');
+  assert.ok(level(lumpy) > 70, `lumpy ${level(lumpy)}`);
+});
+
+test('ABC by revenue share, XYZ by coefficient of variation', () => {
+  assert.deepEqual(abcClasses([5, 30, 50, 10, 3, 2]), ['B', 'A', 'A', 'B', 'C', 'C']);
+  assert.equal(xyzClass(demandCv([10, 10, 10, 10])), 'X');
+  assert.equal(xyzClass(demandCv([5, 15, 5, 15])), 'Y');
+  assert.equal(xyzClass(demandCv([0, 0, 0, 40])), 'Z');
+  assert.equal(demandCv([0, 0]), Infinity);
+});
+
+test('orders respect MOQ and pack sizes; a budget buys the most valuable packs first', () => {
+  assert.equal(roundOrder(0, 10, 6), 0);
+  assert.equal(roundOrder(3, 10, 6), 12);
+  assert.equal(roundOrder(13, 0, 6), 18);
+  assert.equal(roundOrder(12, 0, 6), 12);
+  const u = mulberry32(9);
+  const normal = normalSource(u);
+  const tables = (mu: number) =>
+    scenarioTables(protectionDemand(Float64Array.from({ length: 364 }, () => mu), new Float64Array(14).fill(mu), { mean: 7, sd: 0 }, 7, { scenarios: 500, window: 364, uniform: u, normal }));
+  // the same wanted order; A's units are worth more when short
+  const item = (shortageCost: number) => ({ quantity: 60, unitCost: 1, pack: 10, firstStep: 20, position: 0, shortageCost, holdingPerCycle: 0.01, tables: tables(4) });
+  const lines = allocateBudget([item(1), item(5)], 70);
+  assert.equal(lines[1]!.priority, 1);
+  assert.equal(lines[1]!.quantity, 60);
+  assert.equal(lines[0]!.quantity, 0); // its first step (the MOQ, 20) does not fit the 10 left
+  assert.ok(lines[0]!.quantity + lines[1]!.quantity <= 70);
+  const all = allocateBudget([item(1), item(5)], 1e9);
+  assert.deepEqual(all.map((l) => l.quantity), [60, 60]);
+});
+
+test('Q-learning in the simulator learns to cost less than acting at random', () => {
+  const { skus } = poissonSkus(30, 364, 4, 21);
+  const table = emptyQTable(DEFAULT_Q_CONFIG);
+  const ctx = { weeklyLevel: () => 28, skuClass: () => 0, costScale: () => 28 };
+  const u = mulberry32(4);
+  for (let epoch = 0; epoch < 30; epoch++) replay(skus, qPolicy(table, ctx, Math.max(0.05, 0.5 - epoch / 30), u), { reviewDays: 7, lostSales: true, seed: epoch });
+  const test2 = poissonSkus(30, 364, 4, 22).skus;
+  const learned = replay(test2, qPolicy(table, ctx, 0, u), { reviewDays: 7, lostSales: true, seed: 1 }).total;
+  const random = replay(test2, { name: 'random', order: (s) => DEFAULT_Q_CONFIG.actions[Math.floor(u() * DEFAULT_Q_CONFIG.actions.length)]! * 28 - s.position }, { reviewDays: 7, lostSales: true, seed: 1 }).total;
+  assert.ok(learned.cost < 0.7 * random.cost, `learned ${learned.cost} vs random ${random.cost}`);
+  assert.ok(learned.fillRate > 0.8, `fill rate ${learned.fillRate}`);
+});
