@@ -104,8 +104,9 @@ test('base-stock levels from demand scenarios reach their target fill rate and c
   const u = mulberry32(3);
   const normal = normalSource(u);
   const mean = new Float64Array(14).fill(4);
+  // the forecast mean is the true mean here, so windows are compared with the whole history's level (trailing 0)
   const levels = history.map((h) => {
-    const t = scenarioTables(protectionDemand(h, mean, { mean: 7, sd: 0 }, 7, { scenarios: 4000, window: 364, uniform: u, normal }));
+    const t = scenarioTables(protectionDemand(h, mean, { mean: 7, sd: 0 }, 7, { scenarios: 4000, window: 364, uniform: u, normal, trailing: 0 }));
     return { fill: baseStockForFillRate(t, 0.95), csl: baseStockForCsl(t, 0.9), t };
   });
   // the fill-rate level is where the scenarios say 95 %
@@ -116,8 +117,11 @@ test('base-stock levels from demand scenarios reach their target fill rate and c
     close(r[metric], target, 0.02, `${metric} of the ${key} base stock`);
   }
   // lead-time uncertainty widens the protection-period demand: a higher level for the same fill rate
-  const t2 = scenarioTables(protectionDemand(history[0]!, mean, { mean: 7, sd: 3 }, 7, { scenarios: 4000, window: 364, uniform: u, normal }));
+  const t2 = scenarioTables(protectionDemand(history[0]!, mean, { mean: 7, sd: 3 }, 7, { scenarios: 4000, window: 364, uniform: u, normal, trailing: 0 }));
   assert.ok(baseStockForFillRate(t2, 0.95) > levels[0]!.fill + 2);
+  // comparing windows with the 28 days before them adds a forecast's error of the level: a wider spread, a higher level
+  const t3 = scenarioTables(protectionDemand(history[0]!, mean, { mean: 7, sd: 0 }, 7, { scenarios: 4000, window: 364, uniform: u, normal }));
+  assert.ok(baseStockForFillRate(t3, 0.95) > levels[0]!.fill);
 });
 
 test('a lumpier history gives a higher level for the same forecast mean', () => {

@@ -67,7 +67,17 @@ export function protectionDemand(
   mean: Float64Array,
   leadTime: LeadTime,
   reviewDays: number,
-  o: { scenarios: number; window: number; uniform: () => number; normal: () => number },
+  o: {
+    scenarios: number;
+    window: number;
+    uniform: () => number;
+    normal: () => number;
+    /** days before a window whose mean is its expected level (default 28; 0: the whole history's mean) */
+    trailing?: number;
+    /** the units customers actually ordered each day, aligned with `history`, when the history is
+     * cleaned (outliers capped): windows then hold the real big orders stock must serve */
+    actual?: Float64Array;
+  },
 ): ProtectionDemand {
   if (mean.length === 0) throw new RangeError('protectionDemand: empty forecast');
   const n = o.scenarios;
@@ -75,40 +85,56 @@ export function protectionDemand(
   const protection = new Float64Array(n);
   const Lmean = Math.round(leadTime.mean);
   const cycleMean = forecastSum(mean, Lmean, Lmean + reviewDays);
-  const hist = history.subarray(Math.max(0, history.length - o.window));
-  // prefix sums of known demand and of known days, so a window's mean is O(1)
+  const from = Math.max(0, history.length - o.window);
+  const hist = history.subarray(from);
+  const act = o.actual?.subarray(from, history.length) ?? hist;
+  // prefix sums of known demand (clean and actual) and of known days, so a window's mean is O(1)
   const m = hist.length;
   const sum = new Float64Array(m + 1);
+  const sumA = new Float64Array(m + 1);
   const known = new Float64Array(m + 1);
   for (let t = 0; t < m; t++) {
     const v = hist[t]!;
-    sum[t + 1] = sum[t]! + (Number.isFinite(v) ? v : 0);
-    known[t + 1] = known[t]! + (Number.isFinite(v) ? 1 : 0);
+    const ok = Number.isFinite(v);
+    sum[t + 1] = sum[t]! + (ok ? v : 0);
+    sumA[t + 1] = sumA[t]! + (ok ? act[t]! : 0);
+    known[t + 1] = known[t]! + (ok ? 1 : 0);
   }
   const level = known[m]! > 0 ? sum[m]! / known[m]! : 0;
+  const trail = o.trailing ?? 28;
+  // a window is compared with what a forecast made at its start would have said: the mean of the
+  // `trail` days before it (floored at a quarter of the overall level, so a quiet month does not
+  // make one sale look like a surge). Its ratio thus holds the forecast's own error of the level as
+  // well as the lumpiness of demand around it. Without trailing days: the overall level.
+  const base = (s: number): number => {
+    if (trail <= 0) return level;
+    const k = known[s]! - known[Math.max(0, s - trail)]!;
+    const mean = k > 0 ? (sum[s]! - sum[Math.max(0, s - trail)]!) / k : 0;
+    return Math.max(mean, 0.25 * level);
+  };
+  const first = trail > 0 ? trail : 0;
   for (let k = 0; k < n; k++) {
     const L = drawLeadTime(leadTime, o.normal);
     const len = L + reviewDays;
     const fcLead = forecastSum(mean, 0, L);
     const fcAll = fcLead + forecastSum(mean, L, len);
-    if (level <= 0 || m < len || known[m]! < 28) {
+    if (level <= 0 || m - first < len || known[m]! < 28) {
       const a = poisson(fcLead, o.uniform, o.normal);
       lead[k] = a;
       protection[k] = a + poisson(fcAll - fcLead, o.uniform, o.normal);
       continue;
     }
-    const s = Math.floor(o.uniform() * (m - len + 1));
+    const s = first + Math.floor(o.uniform() * (m - first - len + 1));
+    const b = base(s);
     const kAll = known[s + len]! - known[s]!;
     const kLead = known[s + L]! - known[s]!;
-    // ratio of the window's demand to the history's level, over its known days
-    const rAll = kAll > 0 ? (sum[s + len]! - sum[s]!) / kAll / level : 1;
-    const rLead = kLead > 0 ? (sum[s + L]! - sum[s]!) / kLead / level : rAll;
+    const rAll = kAll > 0 ? (sumA[s + len]! - sumA[s]!) / kAll / b : 1;
+    const rLead = kLead > 0 ? (sumA[s + L]! - sumA[s]!) / kLead / b : rAll;
     lead[k] = fcLead * rLead;
     // the protection period holds the lead time: its demand is the lead part plus the rest of the window
-    const restDays = len - L;
     const kRest = kAll - kLead;
-    const rRest = kRest > 0 ? (sum[s + len]! - sum[s + L]!) / kRest / level : rAll;
-    protection[k] = lead[k]! + (fcAll - fcLead) * (restDays > 0 ? rRest : 0);
+    const rRest = kRest > 0 ? (sumA[s + len]! - sumA[s + L]!) / kRest / b : rAll;
+    protection[k] = lead[k]! + (fcAll - fcLead) * (len > L ? rRest : 0);
   }
   return { lead, protection, cycleMean };
 }

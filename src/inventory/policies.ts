@@ -77,3 +77,48 @@ export function sSLevels(t: ScenarioTables, beta: number, orderQty: number): { s
 export function rQLevels(t: ScenarioTables, alpha: number, orderQty: number): { r: number; Q: number } {
   return { r: scenarioQuantile(t.lead.sorted, alpha), Q: Math.max(1, orderQty) };
 }
+
+export interface SkuLevelCosts {
+  /** holding cost of a unit carried through one review cycle */
+  holdingPerCycle: number;
+  /** cost of a unit short */
+  shortagePerUnit: number;
+}
+
+/**
+ * Order-up-to levels that reach an aggregate fill rate β over many SKUs at the least expected
+ * holding + shortage cost: each SKU gets the newsvendor level for its shortage cost plus a common
+ * price λ per unit short (the Lagrange multiplier of the fill-rate constraint; Silver, Pyke &
+ * Thomas §7.5 on service-constrained allocation), and λ is the smallest that makes the expected
+ * fill rate over all SKUs, 1 − Σ E[short]ᵢ / Σ E[cycle demand]ᵢ, reach β. A unit short counts the
+ * same on every SKU, so the cheap-to-hold units carry more of the service. O(SKUs · n · log).
+ */
+export function levelsForAggregateFillRate(tables: readonly ScenarioTables[], costs: readonly SkuLevelCosts[], beta: number): { levels: Float64Array; lambda: number; expectedFillRate: number } {
+  const n = tables.length;
+  const levels = new Float64Array(n);
+  let demand = 0;
+  for (const t of tables) demand += Math.max(0, t.cycleMean);
+  const at = (lambda: number): number => {
+    let short = 0;
+    for (let i = 0; i < n; i++) {
+      const t = tables[i]!;
+      const c = costs[i]!;
+      const p = c.shortagePerUnit + lambda;
+      levels[i] = t.cycleMean > 0 ? newsvendorBaseStock(t, Math.max(c.holdingPerCycle, 1e-12), p) : 0;
+      short += t.cycleMean > 0 ? Math.min(expectedShortPerCycle(t, levels[i]!), t.cycleMean) : 0;
+    }
+    return demand > 0 ? 1 - short / demand : 1;
+  };
+  // when the costs alone already give β, they are the optimum of the constrained problem too
+  const free = at(0);
+  if (free >= beta) return { levels, lambda: 0, expectedFillRate: free };
+  let lo = 0;
+  let hi = 1;
+  while (at(hi) < beta && hi < 1e9) hi *= 4;
+  for (let it = 0; it < 60 && hi - lo > 1e-9 * Math.max(1, Math.abs(hi)); it++) {
+    const mid = (lo + hi) / 2;
+    if (at(mid) >= beta) hi = mid;
+    else lo = mid;
+  }
+  return { levels, lambda: hi, expectedFillRate: at(hi) };
+}

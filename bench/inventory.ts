@@ -1,0 +1,249 @@
+/**
+ * npm run bench:inventory — ordering policies proven by replay on Online Retail (issue #6).
+ *
+ * The 500 SKUs with the most revenue before 2011-08-13 are replayed day by day over the 12 weeks
+ * 2011-08-13 … 2011-11-04 on the units customers actually ordered: weekly review (every 7th day
+ * from the first), lead time 7 days, lost sales, each SKU starting with one lead time's demand in
+ * stock (its mean daily demand of the 28 days before × 7), target fill rate 95 %. Costs: unit cost
+ * 60 % of the median price, holding 25 % of unit cost a year, a lost unit costs its margin
+ * (price − unit cost) — the stated defaults of src/inventory/defaults.ts.
+ *
+ * Policies, side by side on the same replay:
+ *  - forecast-quantile base stock: at each review the engine (`--model`, default auto) forecasts
+ *    the next 14 days from the clean history up to the day before; scenarios of lead-time and
+ *    protection-period demand (lead-time-demand.ts) give the order-up-to level for a 95 % fill
+ *    rate per SKU; nothing of the replay window is seen before its day;
+ *  - the same scenarios at a 95 % cycle service level; cost-optimal newsvendor levels; (s, S)
+ *    with an EOQ lot (order cost 20);
+ *  - moving-average min/max: min = k · MA28 · (L + R), max = min + MA28 · R, with k tuned by
+ *    bisection *on this replay* until its fill rate equals the forecast policy's (an advantage the
+ *    forecast policy does not get);
+ *  - tabular Q-learning, trained in the simulator on the 24 weeks before the window (MA28 level in
+ *    its state), then run greedily on the window;
+ *  - perfect foresight: knows each week's demand; a lower bound on cost, not a policy.
+ *
+ * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent), or --workspace DIR
+ * with it ingested. Writes bench/out/inventory.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { forecastParallel } from '../src/engine/parallel-forecast.js';
+import { makeBatch } from '../src/engine/series-batch.js';
+import { demandCv, xyzClass } from '../src/inventory/abc-xyz.js';
+import { skuCosts } from '../src/inventory/defaults.js';
+import { eoq } from '../src/inventory/eoq.js';
+import { protectionDemand } from '../src/inventory/lead-time-demand.js';
+import { type ScenarioTables, baseStockForCsl, baseStockForFillRate, levelsForAggregateFillRate, newsvendorBaseStock, scenarioTables } from '../src/inventory/policies.js';
+import { DEFAULT_Q_CONFIG, emptyQTable, qPolicy } from '../src/inventory/q-learning.js';
+import { type ReplayMetrics, type ReplayPolicy, type ReplaySku, replay } from '../src/inventory/replay.js';
+import { DEFAULT_LEVELS } from '../src/models/contract.js';
+import { mulberry32, normalSource } from '../src/numerics/random.js';
+import { loadInventoryPanel } from '../src/pipeline/inventory-panel.js';
+import { Workspace } from '../src/store/workspace.js';
+import { DAY_MS } from '../src/data/periods.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(repo, 'bin/shopcast');
+const out = join(repo, 'bench/out');
+const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
+const { values } = parseArgs({
+  options: { workspace: { type: 'string' }, model: { type: 'string', default: 'auto' }, scenarios: { type: 'string', default: '2000' }, skus: { type: 'string', default: '500' } },
+});
+const START = '2011-08-13';
+const END = '2011-11-04';
+const L = 7;
+const R = 7;
+const TARGET = 0.95;
+const TRAIN_WEEKS = 24;
+const SCENARIOS = Number(values.scenarios);
+
+if (!existsSync(data) && values.workspace === undefined) {
+  console.log(`bench:inventory: ${data} is absent; nothing measured`);
+  process.exit(0);
+}
+mkdirSync(out, { recursive: true });
+let wsDir = values.workspace;
+let temp: string | undefined;
+if (wsDir === undefined) {
+  temp = mkdtempSync(join(tmpdir(), 'shopcast-inventory-'));
+  wsDir = temp;
+  const r = spawnSync(process.execPath, [bin, 'ingest', data, '--workspace', wsDir, '--json'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ingest: ${r.stderr}`);
+}
+const t0 = performance.now();
+const ws = await Workspace.open(wsDir);
+const top = (await ws.all(`
+  SELECT sku FROM daily_demand d JOIN catalog c USING (sku)
+  WHERE d.date < DATE '${START}' AND c.is_product GROUP BY sku ORDER BY sum(d.revenue) DESC, sku LIMIT ${Number(values.skus)}`)).map((r) => r['sku'] as string);
+const panel = await loadInventoryPanel(ws, { skus: top, to: END });
+ws.close();
+const n = panel.ids.length;
+const s0 = Math.round((Date.parse(`${START}T00:00:00Z`) - panel.firstDay) / DAY_MS);
+const days = panel.days - s0;
+const reviews = Math.ceil(days / R);
+console.error(`bench:inventory: ${n} SKUs, ${days} days from ${START}, ${reviews} reviews`);
+
+const mean = (a: Float64Array, from: number, to: number): number => {
+  let s = 0;
+  for (let t = Math.max(0, from); t < to; t++) s += a[t]!;
+  return to > from ? s / (to - Math.max(0, from)) : 0;
+};
+const costs = panel.ids.map((_, i) => skuCosts(panel.price[i]!));
+const skusAt = (from: number, len: number): ReplaySku[] =>
+  panel.ids.map((id, i) => ({
+    id,
+    demand: panel.actual[i]!.slice(from, from + len),
+    initialStock: mean(panel.actual[i]!, from - 28, from) * L,
+    ...costs[i]!,
+    leadTime: { mean: L, sd: 0 },
+  }));
+const test = skusAt(s0, days);
+const opts = { reviewDays: R, lostSales: true, seed: 1 };
+
+// forecasts and scenario tables at every review, from data before the review's day only
+const tf = performance.now();
+const u = mulberry32(2026);
+const normal = normalSource(u);
+const tables: ScenarioTables[][] = [];
+const dailyMean: Float64Array[] = [];
+for (let r = 0; r < reviews; r++) {
+  const cut = s0 + r * R;
+  const batch = makeBatch(panel.ids, panel.clean.map((c) => c.subarray(0, cut)));
+  const fc = await forecastParallel(batch, { model: values.model!, h: L + R, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true });
+  const row: ScenarioTables[] = [];
+  const means = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = fc.mean.subarray(i * fc.h, (i + 1) * fc.h);
+    means[i] = mean(m, 0, m.length);
+    row.push(scenarioTables(protectionDemand(panel.clean[i]!.subarray(0, cut), m, { mean: L, sd: 0 }, R, { scenarios: SCENARIOS, window: 364, uniform: u, normal, actual: panel.actual[i]!.subarray(0, cut), trailing: 28 })));
+  }
+  tables.push(row);
+  dailyMean.push(means);
+  console.error(`  review ${r + 1}/${reviews} forecast and scenarios`);
+}
+const forecastSeconds = (performance.now() - tf) / 1000;
+
+const levelPolicy = (name: string, level: (i: number, r: number) => number): ReplayPolicy => ({ name, order: (s) => level(s.sku, s.review) - s.position });
+const fillLevels = tables.map((row) => row.map((t) => baseStockForFillRate(t, TARGET)));
+const results: (ReplayMetrics & { note?: string })[] = [];
+const run = (p: ReplayPolicy, skus = test): ReplayMetrics => replay(skus, p, opts).total;
+
+// the headline policy: order up to the 95 % quantile of the forecast's protection-period demand
+const main = run(levelPolicy('forecast-quantile base stock: 95 % quantile of demand over lead time + review', (i, r) => baseStockForCsl(tables[r]![i]!, TARGET)));
+results.push(main);
+results.push(run(levelPolicy('forecast-quantile base stock: level for a 95 % fill rate per SKU', (i, r) => fillLevels[r]![i]!)));
+const levelCosts = costs.map((c) => ({ holdingPerCycle: c.holdingPerUnitDay * R, shortagePerUnit: c.shortagePerUnit }));
+const aggregate = tables.map((row) => levelsForAggregateFillRate(row, levelCosts, TARGET).levels);
+results.push(run(levelPolicy('forecast-quantile levels for a 95 % fill rate over all SKUs at least expected cost', (i, r) => aggregate[r]![i]!)));
+results.push(run(levelPolicy('newsvendor (cost-optimal critical ratio)', (i, r) => newsvendorBaseStock(tables[r]![i]!, costs[i]!.holdingPerUnitDay * R, costs[i]!.shortagePerUnit))));
+results.push(
+  run({
+    name: '(s, S): s for fill rate 95 %, S = s + EOQ (order cost 20)',
+    order: (st) => {
+      const s = fillLevels[st.review]![st.sku]!;
+      if (st.position > s) return 0;
+      const lambda = Math.max(dailyMean[st.review]![st.sku]! * 365, 1e-9);
+      return s + eoq(costs[st.sku]!.orderCost, Math.max(costs[st.sku]!.holdingPerUnitDay * 365, 1e-9), lambda).q - st.position;
+    },
+  }),
+);
+
+// moving-average min/max, k tuned on this replay to the forecast policy's fill rate
+function maPolicy(k: number): ReplayPolicy {
+  return {
+  name: `moving-average min/max, k = ${k.toFixed(3)} (tuned on the replay)`,
+  order: (st) => {
+    const day = s0 + st.day;
+    const ma = mean(panel.actual[st.sku]!, day - 28, day);
+    const min = k * ma * (L + R);
+    return st.position <= min ? min + ma * R - st.position : 0;
+  },
+  };
+}
+let lo = 0.05;
+let hi = 20;
+for (let it = 0; it < 40; it++) {
+  const mid = (lo + hi) / 2;
+  if (run(maPolicy(mid)).fillRate < main.fillRate) lo = mid;
+  else hi = mid;
+}
+const ma = run(maPolicy(hi));
+results.push(ma);
+const maTarget = (() => {
+  let a = 0.05;
+  let b = 20;
+  for (let it = 0; it < 40; it++) {
+    const mid = (a + b) / 2;
+    if (run(maPolicy(mid)).fillRate < TARGET) a = mid;
+    else b = mid;
+  }
+  return run(maPolicy(b));
+})();
+results.push({ ...maTarget, policy: maTarget.policy.replace('tuned on the replay', 'tuned on the replay to exactly 95 %') });
+
+// Q-learning: trained on the weeks before the window, MA28 level in the state
+const tq = performance.now();
+const trainFrom = s0 - TRAIN_WEEKS * 7;
+const train = skusAt(trainFrom, TRAIN_WEEKS * 7);
+const classes = panel.ids.map((_, i) => {
+  const weekly: number[] = [];
+  for (let t = s0 - 364; t + 7 <= s0; t += 7) weekly.push(mean(panel.actual[i]!, t, t + 7) * 7);
+  return 'XYZ'.indexOf(xyzClass(demandCv(weekly)));
+});
+const qCtx = (from: number) => ({
+  weeklyLevel: (i: number, r: number) => mean(panel.actual[i]!, from + r * R - 28, from + r * R) * 7,
+  skuClass: (i: number) => classes[i]!,
+  costScale: (i: number) => Math.max(costs[i]!.shortagePerUnit * mean(panel.actual[i]!, trainFrom - 28, s0) * 7, 1e-6),
+});
+const table = emptyQTable(DEFAULT_Q_CONFIG);
+const uq = mulberry32(7);
+const EPOCHS = 60;
+for (let e = 0; e < EPOCHS; e++) replay(train, qPolicy(table, qCtx(trainFrom), Math.max(0.02, 0.4 * (1 - e / EPOCHS)), uq), { ...opts, seed: e });
+const q = run(qPolicy(table, qCtx(s0), 0, uq, `tabular Q-learning (${EPOCHS} epochs on the ${TRAIN_WEEKS} weeks before)`));
+results.push(q);
+const qSeconds = (performance.now() - tq) / 1000;
+
+// perfect foresight: each order brings exactly the next cycle's demand
+const pf = run({
+  name: 'perfect foresight (bound, not a policy)',
+  order: (st) => {
+    const d = test[st.sku]!.demand;
+    let x = st.onHand + st.onOrder;
+    for (let t = st.day; t < st.day + L && t < d.length; t++) x = Math.max(0, x - d[t]!);
+    let need = 0;
+    for (let t = st.day + L; t < st.day + L + R && t < d.length; t++) need += d[t]!;
+    return need - x;
+  },
+});
+results.push(pf);
+
+const saving = 1 - main.cost / ma.cost;
+const summary = {
+  skus: n,
+  window: `${START} … ${END}`,
+  days,
+  reviews,
+  lead_time_days: L,
+  review_days: R,
+  target_fill_rate: TARGET,
+  model: values.model,
+  scenarios: SCENARIOS,
+  forecast_and_scenarios_seconds: Math.round(forecastSeconds * 10) / 10,
+  q_learning_seconds: Math.round(qSeconds * 10) / 10,
+  total_seconds: Math.round((performance.now() - t0) / 100) / 10,
+  cost_saving_vs_tuned_min_max: Math.round(saving * 10000) / 10000,
+  results,
+};
+writeFileSync(join(out, 'inventory.json'), JSON.stringify(summary, null, 2));
+const f = (x: number, d = 0): string => x.toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
+console.log(`| policy | fill rate | cycle service | stock-out SKU-days | holding | shortage | holding + shortage | ordering | orders | turns |`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|`);
+for (const r of results)
+  console.log(`| ${r.policy} | ${f(r.fillRate * 100, 2)} % | ${f(r.cycleServiceLevel * 100, 1)} % | ${f(r.stockoutDays)} | ${f(r.holdingCost)} | ${f(r.shortageCost)} | ${f(r.cost)} | ${f(r.orderingCost)} | ${f(r.orders)} | ${f(r.turns, 1)} |`);
+console.log(`\nforecast policy vs min/max tuned to the same fill rate: ${f(saving * 100, 1)} % lower holding + shortage cost`);
+console.log(JSON.stringify({ forecast_and_scenarios_seconds: summary.forecast_and_scenarios_seconds, q_learning_seconds: summary.q_learning_seconds, total_seconds: summary.total_seconds }));
+if (temp !== undefined) rmSync(temp, { recursive: true, force: true });

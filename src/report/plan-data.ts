@@ -1,0 +1,79 @@
+/**
+ * What the plan report shows (report.html): the data the plan pipeline gathers, as plain values,
+ * so that rendering is a pure function of it.
+ */
+
+export interface PlanReportForecastPoint {
+  /** first day of the period, YYYY-MM-DD */
+  date: string;
+  mean: number;
+  p05: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+export interface PlanReportSku {
+  sku: string;
+  name: string;
+  abc: 'A' | 'B' | 'C';
+  xyz: 'X' | 'Y' | 'Z';
+  /** introduction, growth, maturity, decline, dormant, ended (or 'unknown') */
+  stage: string;
+  /** 0..1 */
+  stageConfidence: number;
+  /** a stage change since the previous plan, e.g. 'growth → maturity' */
+  stageChange?: string;
+  /** the forecasting model used, e.g. ETS(A,N,N) */
+  model: string;
+  /** recent weekly sales, oldest first */
+  history: { date: string; units: number }[];
+  /** weekly forecast over the horizon */
+  forecast: PlanReportForecastPoint[];
+  onHand: number;
+  onOrder: number;
+  /** the target fill rate used for this SKU */
+  serviceLevel: number;
+  reorderPoint: number;
+  orderUpTo: number;
+  orderQty: number;
+  /** YYYY-MM-DD, or null when no order is needed */
+  orderBy: string | null;
+  /** days the stock on hand + on order lasts at the forecast mean */
+  coverDays: number;
+  /** chance of running out before the next order could arrive, without the order (0..1) */
+  stockoutRisk: number;
+  reason: string;
+  /** projected stock at the end of each day at the forecast mean, without and with the order */
+  projection: { date: string; withoutOrder: number; withOrder: number }[];
+}
+
+export interface PlanReport {
+  title: string;
+  /** when the plan was made (ISO timestamp) */
+  generatedAt: string;
+  /** the last day of sales data used */
+  asOf: string;
+  horizonDays: number;
+  /** the defaults and assumptions used, one sentence each (e.g. 'lead time 7 days (default)') */
+  assumptions: string[];
+  totals: {
+    skus: number;
+    skusToOrder: number;
+    orderUnits: number;
+    orderValue: number;
+    /** null when no budget was given */
+    budget: number | null;
+    skusAtRisk: number;
+    forecastUnits: number;
+    forecastRevenue: number;
+  };
+  alerts: { kind: 'stockout' | 'stage' | 'budget' | 'data'; sku?: string; message: string }[];
+  /** rows affected by each cleaning rule */
+  cleaning: { rule: string; rows: number }[];
+  /** the SKUs shown in detail, most important first */
+  skus: PlanReportSku[];
+  /** the currency symbol of amounts */
+  currency: string;
+}

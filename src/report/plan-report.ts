@@ -1,0 +1,300 @@
+/**
+ * The plan report: one self-contained HTML page (inline CSS and SVG, no scripts, no external
+ * resources) rendered as a pure function of a PlanReport.
+ */
+import type { PlanReport, PlanReportSku } from './plan-data.js';
+import {
+  type AxisTick, bandPath, coord, escapeXml as esc, linearScale, linePath, niceTicks, spreadIndices, svgLine, svgText,
+  xAxis, yAxis,
+} from './svg.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY_MS = 86_400_000;
+const STAGES = new Set(['introduction', 'growth', 'maturity', 'decline', 'dormant', 'ended']);
+const ALERT_LABELS = { stockout: 'Stock-out', stage: 'Stage change', budget: 'Budget', data: 'Data' } as const;
+
+/**
+ * A number with comma thousands separators and a fixed number of decimals, independent of the
+ * machine's locale; non-finite values print as '–'. Example: formatNumber(-12345.678, 1) = '-12,345.7'.
+ */
+export function formatNumber(value: number, decimals = 0): string {
+  if (!Number.isFinite(value)) return '–';
+  const fixed = Math.abs(value).toFixed(decimals);
+  const [whole, fraction] = fixed.split('.');
+  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
+  return sign + whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (fraction ? '.' + fraction : '');
+}
+
+function formatPercent(share: number): string {
+  if (!Number.isFinite(share)) return '–';
+  if (share > 0 && share < 0.01) return '<1%';
+  return `${formatNumber(share * 100)}%`;
+}
+
+function formatMoney(value: number, currency: string): string {
+  return (value < 0 ? '-' : '') + esc(currency) + formatNumber(Math.abs(value));
+}
+
+function formatDays(days: number): string {
+  return Number.isFinite(days) ? `${formatNumber(days)} days` : 'no demand';
+}
+
+/** Tick labels with as many decimals as the step needs, and k / M beyond ten thousand. */
+function tickLabels(ticks: number[]): string[] {
+  const step = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) : 1;
+  const decimals = Math.max(0, Math.min(3, -Math.floor(Math.log10(step))));
+  const top = Math.max(...ticks.map(Math.abs));
+  if (top >= 1e6) return ticks.map((t) => `${formatNumber(t / 1e6, step >= 1e6 ? 0 : 1)}M`);
+  if (top >= 1e4) return ticks.map((t) => `${formatNumber(t / 1e3, step >= 1e3 ? 0 : 1)}k`);
+  return ticks.map((t) => formatNumber(t, decimals));
+}
+
+/** Days since 1970-01-01 for a YYYY-MM-DD prefix (UTC, so the machine's time zone never matters). */
+function dayNumber(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS : NaN;
+}
+
+function formatDate(iso: string, withYear = true): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m || !MONTHS[Number(m[2]) - 1]) return esc(iso);
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]}${withYear ? ' ' + m[1] : ''}`;
+}
+
+function formatTimestamp(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::[\d.]+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
+  if (!m) return esc(iso);
+  return `${formatDate(m[1]!)}, ${m[2]}${m[3] === 'Z' ? ' UTC' : m[3] ? ' ' + m[3] : ''}`;
+}
+
+/** Date labels for the chart's x axis: day and month, with the year where it first shows or changes. */
+function dateTicks(days: number[], x: (day: number) => number, max: number): AxisTick[] {
+  const unique = [...new Set(days.filter(Number.isFinite))].sort((a, b) => a - b);
+  let year = '';
+  return spreadIndices(unique.length, max).map((i) => {
+    const iso = new Date(unique[i]! * DAY_MS).toISOString().slice(0, 10);
+    const label = formatDate(iso, false) + (iso.slice(0, 4) !== year ? ` ’${iso.slice(2, 4)}` : '');
+    year = iso.slice(0, 4);
+    return { at: x(unique[i]!), label };
+  });
+}
+
+function extent(values: number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  return lo <= hi ? [lo, hi] : [0, 0];
+}
+
+interface Frame { width: number; height: number; left: number; right: number; top: number; bottom: number }
+
+function frame(width: number, height: number): Frame {
+  return { width, height, left: 46, right: width - 14, top: 30, bottom: height - 26 };
+}
+
+/** A row of legend entries (a short line or a box, then the label) starting at (x, y). */
+function legend(items: { cls: string; label: string; box?: boolean }[], x: number, y: number): string {
+  let out = '';
+  for (const item of items) {
+    out += item.box
+      ? `<rect class="${item.cls}" x="${coord(x)}" y="${coord(y - 6)}" width="14" height="9"/>`
+      : svgLine(x, y - 1.5, x + 14, y - 1.5, item.cls);
+    out += svgText(x + 19, y + 2, item.label, 'class="legend"');
+    x += 19 + item.label.length * 6.1 + 14;
+  }
+  return out;
+}
+
+function svgOpen(f: Frame, cls: string, label: string): string {
+  return `<svg class="chart ${cls}" role="img" aria-label="${esc(label)}" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}">`;
+}
+
+/** Weekly history, the forecast's 90 % and 50 % bands and mean, split by a "today" divider. */
+function forecastChart(s: PlanReportSku): string {
+  const f = frame(640, 260);
+  const hist = s.history.filter((p) => Number.isFinite(dayNumber(p.date)));
+  const fc = s.forecast.filter((p) => Number.isFinite(dayNumber(p.date)));
+  const hDays = hist.map((p) => dayNumber(p.date));
+  const fDays = fc.map((p) => dayNumber(p.date));
+  const lastHist = hDays.length ? hDays[hDays.length - 1]! : NaN;
+  const firstFc = fDays.length ? fDays[0]! : NaN;
+  const today = hDays.length && fDays.length ? (lastHist + firstFc) / 2 : hDays.length ? lastHist + 3.5 : fDays.length ? firstFc - 3.5 : NaN;
+  const [d0, d1] = extent([...hDays, ...fDays, today]);
+  const x = linearScale([d0, d1], [f.left + 6, f.right - 6]);
+  const values = [0, ...hist.map((p) => p.units), ...fc.flatMap((p) => [p.p05, p.p95, p.mean])];
+  const { domain, ticks } = niceTicks(...extent(values), 5);
+  const y = linearScale(domain, [f.bottom, f.top]);
+  const labels = tickLabels(ticks);
+  const fx = fDays.map(x);
+  const parts = [
+    svgOpen(f, 'forecast-chart', `Weekly unit sales of ${s.name}: ${hist.length} weeks of history and a ${fc.length}-week forecast with 50% and 90% ranges`),
+    Number.isFinite(today) ? `<rect class="future" x="${coord(x(today))}" y="${f.top}" width="${coord(Math.max(0, f.right - x(today)))}" height="${f.bottom - f.top}"/>` : '',
+    yAxis(ticks.map((t, i) => ({ at: y(t), label: labels[i]! })), f.left, f.right),
+    xAxis(dateTicks([...hDays, ...fDays], x, 7), f.left, f.right, f.bottom),
+  ];
+  const path = (d: string, cls: string): string => (d ? `<path class="${cls}" d="${d}"/>` : '');
+  parts.push(
+    path(bandPath(fx, fc.map((p) => y(p.p05)), fc.map((p) => y(p.p95))), 'band-90'),
+    path(bandPath(fx, fc.map((p) => y(p.p25)), fc.map((p) => y(p.p75))), 'band-50'),
+  );
+  if (hist.length === 1) parts.push(`<circle class="dot-history" cx="${coord(x(hDays[0]!))}" cy="${coord(y(hist[0]!.units))}" r="3"/>`);
+  else parts.push(path(linePath(hDays.map(x), hist.map((p) => y(p.units))), 'series-history'));
+  if (fc.length === 1) parts.push(`<circle class="dot-mean" cx="${coord(fx[0]!)}" cy="${coord(y(fc[0]!.mean))}" r="3"/>`);
+  else parts.push(path(linePath(fx, fc.map((p) => y(p.mean))), 'series-mean'));
+  if (Number.isFinite(today)) {
+    const note = !fc.length ? 'today · no forecast' : hist.length ? 'today' : 'today · no sales history yet';
+    const flip = x(today) > f.right - 120; // keep the label inside the plot when "today" is at the right edge
+    parts.push(svgLine(x(today), f.top - 4, x(today), f.bottom, 'today'),
+      svgText(x(today) + (flip ? -4 : 4), f.top + 8, note, `class="today-label"${flip ? ' text-anchor="end"' : ''}`));
+  }
+  if (!hist.length && !fc.length) parts.push(svgText((f.left + f.right) / 2, (f.top + f.bottom) / 2, 'No sales history or forecast', 'class="empty" text-anchor="middle"'));
+  parts.push(legend([
+    { cls: 'series-history', label: 'weekly sales' },
+    { cls: 'series-mean', label: 'forecast' },
+    { cls: 'band-50', label: '50% range', box: true },
+    { cls: 'band-90', label: '90% range', box: true },
+  ], f.left, 14), '</svg>');
+  return parts.join('');
+}
+
+/** Projected daily stock with and without the order, the zero line and the reorder point. */
+function stockChart(s: PlanReportSku): string {
+  const f = frame(440, 260);
+  const proj = s.projection.filter((p) => Number.isFinite(dayNumber(p.date)));
+  const days = proj.map((p) => dayNumber(p.date));
+  const orderBy = s.orderBy ? dayNumber(s.orderBy) : NaN;
+  const [d0, d1] = days.length ? extent(days) : [0, 1];
+  const x = linearScale([d0, d1], [f.left + 4, f.right - 4]);
+  const { domain, ticks } = niceTicks(...extent([0, s.reorderPoint, ...proj.flatMap((p) => [p.withoutOrder, p.withOrder])]), 5);
+  const y = linearScale(domain, [f.bottom, f.top]);
+  const labels = tickLabels(ticks);
+  const path = (d: string, cls: string): string => (d ? `<path class="${cls}" d="${d}"/>` : '');
+  const parts = [
+    svgOpen(f, 'stock-chart', `Projected stock of ${s.name} over ${proj.length} days with and without the order of ${formatNumber(s.orderQty)} units; reorder point ${formatNumber(s.reorderPoint)}`),
+    domain[0] < 0 ? `<rect class="shortfall" x="${f.left}" y="${coord(y(0))}" width="${f.right - f.left}" height="${coord(Math.max(0, f.bottom - y(0)))}"/>` : '',
+    yAxis(ticks.map((t, i) => ({ at: y(t), label: labels[i]! })), f.left, f.right),
+    xAxis(days.length ? dateTicks(days, x, 5) : [], f.left, f.right, f.bottom),
+    svgLine(f.left, y(0), f.right, y(0), 'zero'),
+  ];
+  if (Number.isFinite(s.reorderPoint)) {
+    parts.push(svgLine(f.left, y(s.reorderPoint), f.right, y(s.reorderPoint), 'rop'),
+      svgText(f.right - 2, y(s.reorderPoint) - 4, `reorder point ${formatNumber(s.reorderPoint)}`, 'class="rop-label" text-anchor="end"'));
+  }
+  if (Number.isFinite(orderBy) && orderBy >= d0 && orderBy <= d1) {
+    parts.push(svgLine(x(orderBy), f.top, x(orderBy), f.bottom, 'order-by'), svgText(x(orderBy) + 4, f.bottom - 6, 'order by', 'class="order-by-label"'));
+  }
+  parts.push(
+    path(linePath(days.map(x), proj.map((p) => y(p.withOrder))), 'series-with'),
+    path(linePath(days.map(x), proj.map((p) => y(p.withoutOrder))), 'series-without'), // dashes on top stay visible where they coincide
+  );
+  if (!proj.length) parts.push(svgText((f.left + f.right) / 2, (f.top + f.bottom) / 2, 'No stock projection', 'class="empty" text-anchor="middle"'));
+  parts.push(legend([
+    { cls: 'series-with', label: 'with order' },
+    { cls: 'series-without', label: 'without order' },
+    { cls: 'rop', label: 'reorder point' },
+  ], f.left, 14), '</svg>');
+  return parts.join('');
+}
+
+function skuSection(s: PlanReportSku, id: string, asOf: string): string {
+  const stage = STAGES.has(s.stage) ? s.stage : 'unknown';
+  const order = s.orderQty > 0
+    ? `Order <b>${formatNumber(s.orderQty)}</b>${s.orderBy ? ` by <b${s.orderBy <= asOf ? ' class="urgent"' : ''}>${formatDate(s.orderBy)}</b>` : ''}`
+    : 'No order needed';
+  return `<section class="sku card" id="${id}" data-sku="${esc(s.sku)}">
+<div class="sku-head"><h2>${esc(s.name)}</h2><div class="tags"><code>${esc(s.sku)}</code>
+<span class="badge abc-${esc(s.abc)}" title="ABC class ${esc(s.abc)} (share of revenue), XYZ class ${esc(s.xyz)} (demand variability)">${esc(s.abc)}${esc(s.xyz)}</span>
+<span class="badge stage stage-${stage}" title="life-cycle stage and confidence">${esc(s.stage)} · ${formatPercent(s.stageConfidence)}</span>
+${s.stageChange ? `<span class="badge change">${esc(s.stageChange)}</span>` : ''}<span class="model">model ${esc(s.model)}</span></div></div>
+<div class="charts"><figure><figcaption>Weekly sales and forecast (units)</figcaption>${forecastChart(s)}</figure>
+<figure><figcaption>Projected stock (units, end of day)</figcaption>${stockChart(s)}</figure></div>
+<p class="facts">On hand <b>${formatNumber(s.onHand)}</b> · on order <b>${formatNumber(s.onOrder)}</b> · ${order} · cover <b>${formatDays(s.coverDays)}</b> · stock-out risk <b${s.stockoutRisk >= 0.2 ? ' class="risk"' : ''}>${formatPercent(s.stockoutRisk)}</b> · service level ${formatPercent(s.serviceLevel)} · reorder point ${formatNumber(s.reorderPoint)}, order-up-to ${formatNumber(s.orderUpTo)}<br><span class="reason">${esc(s.reason)}</span></p>
+</section>`;
+}
+
+function totalsStrip(r: PlanReport): string {
+  const t = r.totals;
+  const items: [key: string, value: string, label: string][] = [
+    ['skus', formatNumber(t.skus), 'SKUs planned'],
+    ['skusToOrder', formatNumber(t.skusToOrder), 'SKUs to order'],
+    ['orderUnits', formatNumber(t.orderUnits), 'units to order'],
+    ['orderValue', formatMoney(t.orderValue, r.currency), 'order value'],
+  ];
+  if (t.budget !== null) {
+    const used = t.budget > 0 ? `${formatPercent(t.orderValue / t.budget)} of ` : '';
+    items.push(['budget', formatMoney(t.budget, r.currency), `${used}budget used`]);
+  }
+  items.push(
+    ['skusAtRisk', formatNumber(t.skusAtRisk), 'SKUs at risk of stock-out'],
+    ['forecastUnits', formatNumber(t.forecastUnits), `units forecast (${formatNumber(r.horizonDays)} days)`],
+    ['forecastRevenue', formatMoney(t.forecastRevenue, r.currency), 'forecast revenue'],
+  );
+  return `<div class="totals">${items.map(([key, value, label]) =>
+    `<div class="total${key === 'skusAtRisk' && t.skusAtRisk > 0 ? ' warn' : ''}" data-total="${key}"><span class="total-value">${value}</span><span class="total-label">${label}</span></div>`).join('')}</div>`;
+}
+
+function alertsList(r: PlanReport, ids: Map<string, string>): string {
+  if (!r.alerts.length) return '<p class="none">No alerts.</p>';
+  return `<ul class="alerts">${r.alerts.map((a) => {
+    const link = a.sku !== undefined ? (ids.has(a.sku) ? `<a href="#${ids.get(a.sku)}">${esc(a.sku)}</a>` : `<code>${esc(a.sku)}</code>`) : '';
+    return `<li class="alert alert-${esc(a.kind)}"${a.sku !== undefined ? ` data-sku="${esc(a.sku)}"` : ''}><span class="kind">${ALERT_LABELS[a.kind] ?? esc(a.kind)}</span>${link} ${esc(a.message)}</li>`;
+  }).join('')}</ul>`;
+}
+
+function orderTable(r: PlanReport, ids: Map<string, string>): string {
+  const rows = r.skus.filter((s) => s.orderQty > 0)
+    .sort((a, b) => (a.orderBy ?? '9999').localeCompare(b.orderBy ?? '9999') || b.orderQty - a.orderQty);
+  if (!rows.length) return '<p class="none">Nothing to order.</p>';
+  return `<table class="orders"><thead><tr><th>SKU</th><th>Product</th><th class="num">Qty</th><th>Order by</th><th class="num">Cover</th><th class="num">Risk</th><th>Reason</th></tr></thead><tbody>${rows.map((s) =>
+    `<tr data-sku="${esc(s.sku)}"><td class="nowrap"><a href="#${ids.get(s.sku)}"><code>${esc(s.sku)}</code></a></td><td class="name">${esc(s.name)}</td><td class="num">${formatNumber(s.orderQty)}</td><td class="nowrap${s.orderBy && s.orderBy <= r.asOf ? ' urgent' : ''}">${s.orderBy ? formatDate(s.orderBy) : '–'}</td><td class="num nowrap">${formatDays(s.coverDays)}</td><td class="num">${formatPercent(s.stockoutRisk)}</td><td>${esc(s.reason)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+const CSS = `*{box-sizing:border-box}body{margin:0;background:#f3f4f6;color:#1f2937;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+main{max-width:1200px;margin:0 auto;padding:24px}h1{font-size:24px;margin:0 0 4px}h2{font-size:17px;margin:0;overflow-wrap:anywhere}h3{font-size:15px;margin:0 0 8px}
+.meta{color:#6b7280;margin:0 0 18px}.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px 18px;margin:0 0 16px}
+.totals{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin:0 0 16px}.total{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px}
+.total-value{display:block;font-size:20px;font-weight:650;font-variant-numeric:tabular-nums}.total-label{color:#6b7280;font-size:12px}.total.warn .total-value{color:#b91c1c}
+.alerts{list-style:none;margin:0;padding:0}.alert{padding:6px 10px;border-left:4px solid #9ca3af;background:#f9fafb;margin:0 0 6px;border-radius:0 4px 4px 0;overflow-wrap:anywhere}
+.alert .kind{font-weight:600;margin-right:8px}.alert a,.alert code{margin-right:6px}.alert-stockout{border-color:#dc2626;background:#fef2f2}.alert-stage{border-color:#7c3aed;background:#f5f3ff}.alert-budget{border-color:#d97706;background:#fffbeb}.alert-data{border-color:#2563eb;background:#eff6ff}
+table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}th{color:#6b7280;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}
+td.name{max-width:320px;overflow-wrap:anywhere}.urgent{color:#b91c1c;font-weight:600}.none{color:#6b7280;margin:0}.nowrap{white-space:nowrap}a{color:#1d4ed8;text-decoration:none}code{font:12px ui-monospace,Menlo,Consolas,monospace}
+.sku-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 14px;margin:0 0 8px}.tags{display:flex;flex-wrap:wrap;align-items:center;gap:6px}.tags code{background:#f3f4f6;padding:1px 6px;border-radius:4px}
+.badge{font-size:12px;padding:1px 8px;border-radius:10px;background:#e5e7eb}.abc-A{background:#dcfce7;color:#166534}.abc-B{background:#fef9c3;color:#854d0e}.abc-C{background:#f3f4f6;color:#374151}
+.stage-introduction{background:#e0f2fe;color:#075985}.stage-growth{background:#dcfce7;color:#166534}.stage-maturity{background:#e0e7ff;color:#3730a3}.stage-decline{background:#ffedd5;color:#9a3412}.stage-dormant,.stage-ended{background:#f3f4f6;color:#4b5563}.change{background:#ede9fe;color:#5b21b6}.model{color:#6b7280;font-size:12px}
+.charts{display:grid;grid-template-columns:640fr 440fr;gap:18px}figure{margin:0;min-width:0}figcaption{font-size:12px;color:#6b7280;margin:0 0 2px}
+svg.chart{display:block;width:100%;height:auto;font-size:11px}.tick,.legend{fill:#4b5563}.grid{stroke:#eef0f3}.axis{stroke:#9ca3af}.future{fill:#f8fafc}
+.band-90{fill:#bfdbfe;stroke:none}.band-50{fill:#60a5fa;fill-opacity:.55;stroke:none}.series-history{fill:none;stroke:#374151;stroke-width:1.8}.series-mean{fill:none;stroke:#1d4ed8;stroke-width:2.2}
+.dot-history{fill:#374151}.dot-mean{fill:#1d4ed8}.today{stroke:#6b7280;stroke-dasharray:3 3}.today-label,.order-by-label{fill:#6b7280;font-size:10px}.empty{fill:#9ca3af;font-style:italic}
+.today-label,.order-by-label,.rop-label,.empty{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+.zero{stroke:#6b7280}.rop{stroke:#d97706;stroke-width:1.5;stroke-dasharray:6 3}.rop-label{fill:#b45309;font-size:10px}.order-by{stroke:#9ca3af;stroke-dasharray:2 3}.shortfall{fill:#fee2e2;fill-opacity:.6}
+.series-without{fill:none;stroke:#dc2626;stroke-width:1.8;stroke-dasharray:5 4}.series-with{fill:none;stroke:#15803d;stroke-width:2.2}
+.facts{margin:10px 0 0;font-variant-numeric:tabular-nums}.facts .risk{color:#b91c1c}.reason{color:#4b5563}.foot{display:grid;grid-template-columns:3fr 2fr;gap:16px;align-items:start}.foot ul{margin:0;padding-left:18px}
+@media (max-width:820px){.charts,.foot{grid-template-columns:1fr}}@media print{body{background:#fff}.card{break-inside:avoid}}`;
+
+/**
+ * Renders the plan report as one self-contained HTML page (inline CSS and SVG charts, no scripts
+ * or external resources); every value from the report is HTML-escaped. O(total points).
+ * Example: writeFileSync('report.html', renderPlanReport(report)).
+ */
+export function renderPlanReport(report: PlanReport): string {
+  const ids = new Map<string, string>(); // links go to a SKU's first section if it repeats
+  report.skus.forEach((s, i) => ids.has(s.sku) || ids.set(s.sku, `sku-${i + 1}`));
+  const weeks = report.horizonDays / 7;
+  const horizon = `${formatNumber(report.horizonDays)} days${Number.isInteger(weeks) ? ` (${weeks} weeks)` : ''}`;
+  const cleaning = report.cleaning.length
+    ? `<table><thead><tr><th>Rule</th><th class="num">Rows</th></tr></thead><tbody>${report.cleaning.map((c) => `<tr><td>${esc(c.rule)}</td><td class="num">${formatNumber(c.rows)}</td></tr>`).join('')}</tbody></table>`
+    : '<p class="none">No rows changed by cleaning.</p>';
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(report.title)}</title><style>${CSS}</style></head>
+<body><main>
+<header><h1>${esc(report.title)}</h1><p class="meta">Sales up to <b>${formatDate(report.asOf)}</b> · generated ${formatTimestamp(report.generatedAt)} · horizon ${horizon}</p></header>
+${totalsStrip(report)}
+<section class="card"><h3>Alerts</h3>${alertsList(report, ids)}</section>
+<section class="card"><h3>Purchase orders</h3>${orderTable(report, ids)}</section>
+${report.skus.map((s, i) => skuSection(s, `sku-${i + 1}`, report.asOf)).join('\n')}
+<div class="foot"><section class="card"><h3>Assumptions</h3>${report.assumptions.length ? `<ul>${report.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="none">None recorded.</p>'}</section>
+<section class="card"><h3>Data cleaning</h3>${cleaning}</section></div>
+</main></body></html>
+`;
+}
