@@ -26,6 +26,9 @@ const defaultIo: Io = {
 const USAGE = `shopcast — demand planning for online shops
 
 Usage:
+  shopcast plan [<files…>] [--horizon DAYS] [--service-level 0.95] [--budget AMOUNT] [--out DIR]
+                [--model auto|…] [--as-of DATE] [--report-skus N] [--json]
+                (ingest the files, then forecasts.csv, orders.csv and report.html in --out, default ./plan)
   shopcast ingest <files…> [--map FILE] [--config FILE] [--json]
   shopcast inspect [--top N] [--json]
   shopcast series --sku SKU [--freq day|week] [--json]
@@ -408,6 +411,72 @@ function numberOption(values: Parsed['values'], name: string, command: string): 
   return n;
 }
 
+/** `shopcast plan [files…]`: ingest what is given, then forecasts, life cycle, purchase orders and the report. */
+export async function planCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      horizon: { type: 'string' }, 'service-level': { type: 'string' }, budget: { type: 'string' }, out: { type: 'string', default: 'plan' },
+      model: { type: 'string' }, 'as-of': { type: 'string' }, 'report-skus': { type: 'string' }, map: { type: 'string' }, config: { type: 'string' },
+      threads: { type: 'string' },
+    },
+    true,
+  );
+  if (values.help) return help(io);
+  const horizon = wholeNumber(values, 'horizon', 'plan');
+  const serviceLevel = numberOption(values, 'service-level', 'plan');
+  const budget = numberOption(values, 'budget', 'plan');
+  const reportSkus = wholeNumber(values, 'report-skus', 'plan');
+  const threads = wholeNumber(values, 'threads', 'plan');
+  const progress = makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
+  const { ingestFiles } = await import('../pipeline/ingest.js');
+  const { planWorkspace } = await import('../pipeline/plan.js');
+  const t0 = performance.now();
+  const r = await withWorkspace(values, async (ws) => {
+    let ingested: IngestReport | undefined;
+    if (positionals.length > 0)
+      ingested = await ingestFiles(ws, positionals, {
+        ...(values.map !== undefined ? { mapPath: values.map as string } : {}),
+        ...(values.config !== undefined ? { configPath: values.config as string } : {}),
+        onProgress: progress.update,
+      });
+    const plan = await planWorkspace(ws, {
+      out: values.out as string,
+      ...(horizon !== undefined ? { horizon } : {}),
+      ...(serviceLevel !== undefined ? { serviceLevel } : {}),
+      ...(budget !== undefined ? { budget } : {}),
+      ...(values.model !== undefined ? { model: values.model as string } : {}),
+      ...(values['as-of'] !== undefined ? { asOf: values['as-of'] as string } : {}),
+      ...(reportSkus !== undefined ? { reportSkus } : {}),
+      ...(threads !== undefined ? { threads } : {}),
+      now: new Date(),
+      onProgress: progress.update,
+    });
+    return { ingested, plan };
+  });
+  progress.done();
+  const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  if (values.json) {
+    io.out(JSON.stringify({ ...r.plan, ingest: r.ingested === undefined ? null : { rows_read: r.ingested.rows_read, rows_loaded: r.ingested.rows_loaded, rows_rejected: r.ingested.rows_rejected, rows_new: r.ingested.rows_new }, total_seconds: seconds }, null, 2) + '\n');
+    return 0;
+  }
+  const p = r.plan;
+  const lines = [];
+  if (r.ingested !== undefined) lines.push(`Ingested ${fmtInt(r.ingested.rows_loaded)} rows (${fmtInt(r.ingested.rows_rejected)} rejected, kept with line and reason).`);
+  lines.push(
+    `Plan as of ${p.as_of}: ${fmtInt(p.skus)} SKUs forecast ${p.horizon_days} days ahead (${p.model}); ${fmtInt(p.skus_to_order)} to order, ` +
+      `${fmtInt(p.order_units)} units worth ${fmtNum(p.order_value)}${p.budget === null ? '' : ` (budget ${fmtNum(p.budget)})`}; ${fmtInt(p.skus_at_risk)} at risk of running out.`,
+    'Assumptions:',
+    ...p.assumptions.map((a) => `  - ${a}`),
+    `Forecasts: ${p.out.forecasts}`,
+    `Orders:    ${p.out.orders}`,
+    `Report:    ${p.out.report}   (open it in a browser)`,
+    `Done in ${seconds} s.`,
+  );
+  io.out(lines.join('\n') + '\n');
+  return 0;
+}
+
 /** `shopcast launch`: forecast and plan for a product without history, or --track the launched ones. */
 export async function launchCommand(args: string[], io: Io = defaultIo): Promise<number> {
   const { values } = parse(args, {
@@ -485,6 +554,7 @@ const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
   inspect: inspectCommand,
   launch: launchCommand,
   lifecycle: lifecycleCommand,
+  plan: planCommand,
   series: seriesCommand,
 };
 

@@ -5,7 +5,7 @@ import { InputError } from './errors.js';
  * mapping of a file's own column names onto the canonical ones.
  */
 
-export type LayoutKind = 'order_lines' | 'daily_sales' | 'catalog';
+export type LayoutKind = 'order_lines' | 'daily_sales' | 'catalog' | 'stock';
 
 export interface LayoutSpec {
   kind: LayoutKind;
@@ -32,8 +32,14 @@ export const CATALOG: LayoutSpec = {
   optional: ['description', 'category', 'brand', 'price', 'cost', 'launched_at', 'discontinued_at'],
 };
 
+export const STOCK: LayoutSpec = {
+  kind: 'stock',
+  required: ['sku', 'on_hand'],
+  optional: ['on_order', 'lead_time_days', 'lead_time_sd_days', 'unit_cost', 'order_cost', 'holding_rate', 'moq', 'pack_size', 'supplier'],
+};
+
 /** In the order they are tried: a file with order-line columns is order lines even if it has a name column. */
-export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES, CATALOG];
+export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES, CATALOG, STOCK];
 
 /** Known exports recognised as they are: their columns → canonical columns. */
 const KNOWN_EXPORTS: readonly { name: string; kind: LayoutKind; columns: Record<string, string> }[] = [
@@ -126,6 +132,7 @@ export function layoutHelp(): string {
     `order-line files need columns ${ORDER_LINES.required.join(', ')} (optional: ${ORDER_LINES.optional.join(', ')})`,
     `daily-sales files need ${DAILY_SALES.required.join(', ')} (optional: ${DAILY_SALES.optional.join(', ')})`,
     `catalog files need ${CATALOG.required.join(', ')} (optional: ${CATALOG.optional.join(', ')})`,
+    `stock files need ${STOCK.required.join(', ')} (optional: ${STOCK.optional.join(', ')})`,
     `to use other names, pass --map FILE with a JSON mapping such as ` +
       `{"layout":"daily_sales","columns":{"sku":"Store","date":"Date","units":"Sales","open":"Open","promo":"Promo"}}`,
   ].join('; ');

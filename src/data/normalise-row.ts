@@ -25,6 +25,16 @@ export const COLUMN_TYPES: Record<string, ColumnType> = {
   cost: 'number',
   launched_at: 'date',
   discontinued_at: 'date',
+  on_hand: 'number',
+  on_order: 'number',
+  lead_time_days: 'number',
+  lead_time_sd_days: 'number',
+  unit_cost: 'number',
+  order_cost: 'number',
+  holding_rate: 'number',
+  moq: 'number',
+  pack_size: 'number',
+  supplier: 'text',
 };
 
 /** The canonical columns a layout stages, in order. */

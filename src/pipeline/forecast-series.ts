@@ -7,6 +7,7 @@ import { forecastParallel } from '../engine/parallel-forecast.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
+import { csvQuote } from '../data/normalise-row.js';
 
 export interface ForecastOptions {
   freq: Freq;
@@ -63,12 +64,14 @@ export function writeForecasts(path: string, input: ForecastInput, fc: BatchFore
   let buf = `sku,date,mean,${fc.levels.map((l) => `p${String(Math.round(l * 100)).padStart(2, '0')}`).join(',')},model\n`;
   for (let i = 0; i < input.ids.length; i++) {
     const n = input.values[i]!.length;
-    const id = /[",\n]/.test(input.ids[i]!) ? `"${input.ids[i]!.replaceAll('"', '""')}"` : input.ids[i]!;
+    const id = csvQuote(input.ids[i]!);
+    // model names such as ETS(A,N,A) hold commas
+    const model = csvQuote(fc.models[i]!);
     for (let t = 0; t < h; t++) {
       const date = formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime);
       let row = `${id},${date},${num(fc.mean[i * h + t]!)}`;
       for (let l = 0; l < L; l++) row += `,${num(fc.quantiles[(i * L + l) * h + t]!)}`;
-      buf += `${row},${fc.models[i]}\n`;
+      buf += `${row},${model}\n`;
     }
     if (buf.length > 1 << 20) {
       writeSync(fd, buf);

@@ -28,13 +28,17 @@ CREATE TABLE IF NOT EXISTS raw_catalog (
   row_key UHUGEINT, occurrence INTEGER, file_id INTEGER, line BIGINT, layout VARCHAR,
   sku VARCHAR, name VARCHAR, description VARCHAR, category VARCHAR, brand VARCHAR, price DOUBLE,
   cost DOUBLE, launched_at DATE, discontinued_at DATE);
+CREATE TABLE IF NOT EXISTS raw_stock (
+  row_key UHUGEINT, occurrence INTEGER, file_id INTEGER, line BIGINT, layout VARCHAR,
+  sku VARCHAR, on_hand DOUBLE, on_order DOUBLE, lead_time_days DOUBLE, lead_time_sd_days DOUBLE,
+  unit_cost DOUBLE, order_cost DOUBLE, holding_rate DOUBLE, moq DOUBLE, pack_size DOUBLE, supplier VARCHAR);
 CREATE TABLE IF NOT EXISTS rejected_rows (
   reject_key UHUGEINT, occurrence INTEGER, file_id INTEGER, path VARCHAR, line BIGINT,
   reason VARCHAR, raw VARCHAR);
 `;
 
 /** Canonical columns of the raw tables, in staging order (see data/layouts.ts). */
-export const RAW_TABLE: Record<'order_lines' | 'daily_sales' | 'catalog', { table: string; types: Record<string, string> }> = {
+export const RAW_TABLE: Record<'order_lines' | 'daily_sales' | 'catalog' | 'stock', { table: string; types: Record<string, string> }> = {
   order_lines: {
     table: 'raw_order_lines',
     types: {
@@ -65,6 +69,22 @@ export const RAW_TABLE: Record<'order_lines' | 'daily_sales' | 'catalog', { tabl
       cost: 'DOUBLE',
       launched_at: 'DATE',
       discontinued_at: 'DATE',
+    },
+  },
+  stock: {
+    table: 'raw_stock',
+    types: {
+      sku: 'VARCHAR',
+      on_hand: 'DOUBLE',
+      on_order: 'DOUBLE',
+      lead_time_days: 'DOUBLE',
+      lead_time_sd_days: 'DOUBLE',
+      unit_cost: 'DOUBLE',
+      order_cost: 'DOUBLE',
+      holding_rate: 'DOUBLE',
+      moq: 'DOUBLE',
+      pack_size: 'DOUBLE',
+      supplier: 'VARCHAR',
     },
   },
 };
