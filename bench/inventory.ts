@@ -25,9 +25,7 @@
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent), or --workspace DIR
  * with it ingested. Writes bench/out/inventory.json.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,12 +42,11 @@ import { DEFAULT_LEVELS } from '../src/models/contract.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 import { loadInventoryPanel } from '../src/pipeline/inventory-panel.js';
 import { Workspace } from '../src/store/workspace.js';
+import { onlineRetailWorkspace } from './or-workspace.js';
 import { DAY_MS } from '../src/data/periods.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repo, 'bin/shopcast');
 const out = join(repo, 'bench/out');
-const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
 const { values } = parseArgs({
   options: { workspace: { type: 'string' }, model: { type: 'string', default: 'auto' }, scenarios: { type: 'string', default: '2000' }, skus: { type: 'string', default: '500' } },
 });
@@ -61,21 +58,10 @@ const TARGET = 0.95;
 const TRAIN_WEEKS = 24;
 const SCENARIOS = Number(values.scenarios);
 
-if (!existsSync(data) && values.workspace === undefined) {
-  console.log(`bench:inventory: ${data} is absent; nothing measured`);
-  process.exit(0);
-}
+const workspace = onlineRetailWorkspace('bench:inventory', values.workspace);
 mkdirSync(out, { recursive: true });
-let wsDir = values.workspace;
-let temp: string | undefined;
-if (wsDir === undefined) {
-  temp = mkdtempSync(join(tmpdir(), 'shopcast-inventory-'));
-  wsDir = temp;
-  const r = spawnSync(process.execPath, [bin, 'ingest', data, '--workspace', wsDir, '--json'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ingest: ${r.stderr}`);
-}
 const t0 = performance.now();
-const ws = await Workspace.open(wsDir);
+const ws = await Workspace.open(workspace.dir);
 const top = (await ws.all(`
   SELECT sku FROM daily_demand d JOIN catalog c USING (sku)
   WHERE d.date < DATE '${START}' AND c.is_product GROUP BY sku ORDER BY sum(d.revenue) DESC, sku LIMIT ${Number(values.skus)}`)).map((r) => r['sku'] as string);
@@ -164,25 +150,20 @@ function maPolicy(k: number): ReplayPolicy {
   },
   };
 }
-let lo = 0.05;
-let hi = 20;
-for (let it = 0; it < 40; it++) {
-  const mid = (lo + hi) / 2;
-  if (run(maPolicy(mid)).fillRate < main.fillRate) lo = mid;
-  else hi = mid;
-}
-const ma = run(maPolicy(hi));
-results.push(ma);
-const maTarget = (() => {
-  let a = 0.05;
-  let b = 20;
+/** The min/max rule with the smallest k (bisection over 0.05 … 20) whose replay reaches `fill`. */
+function tunedMinMax(fill: number): ReplayMetrics {
+  let lo = 0.05;
+  let hi = 20;
   for (let it = 0; it < 40; it++) {
-    const mid = (a + b) / 2;
-    if (run(maPolicy(mid)).fillRate < TARGET) a = mid;
-    else b = mid;
+    const mid = (lo + hi) / 2;
+    if (run(maPolicy(mid)).fillRate < fill) lo = mid;
+    else hi = mid;
   }
-  return run(maPolicy(b));
-})();
+  return run(maPolicy(hi));
+}
+const ma = tunedMinMax(main.fillRate);
+results.push(ma);
+const maTarget = tunedMinMax(TARGET);
 results.push({ ...maTarget, policy: maTarget.policy.replace('tuned on the replay', 'tuned on the replay to exactly 95 %') });
 
 // Q-learning: trained on the weeks before the window, MA28 level in the state
@@ -246,4 +227,4 @@ for (const r of results)
   console.log(`| ${r.policy} | ${f(r.fillRate * 100, 2)} % | ${f(r.cycleServiceLevel * 100, 1)} % | ${f(r.stockoutDays)} | ${f(r.holdingCost)} | ${f(r.shortageCost)} | ${f(r.cost)} | ${f(r.orderingCost)} | ${f(r.orders)} | ${f(r.turns, 1)} |`);
 console.log(`\nforecast policy vs min/max tuned to the same fill rate: ${f(saving * 100, 1)} % lower holding + shortage cost`);
 console.log(JSON.stringify({ forecast_and_scenarios_seconds: summary.forecast_and_scenarios_seconds, q_learning_seconds: summary.q_learning_seconds, total_seconds: summary.total_seconds }));
-if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
+workspace.cleanup();

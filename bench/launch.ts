@@ -17,9 +17,7 @@
  * Beside the methods, a bound no forecast can use: each SKU's own actual 8-week mean (and median)
  * forecast flat, which shows how much of the WAPE is week-to-week noise.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,29 +28,16 @@ import { loadShopHistory, type LaunchedProduct } from '../src/launch/history.js'
 import { type LaunchContext, type LaunchModel, launchContext, launchFeatures, predictLaunch, trainLaunchModel } from '../src/launch/model.js';
 import { withWorkspaceAsOf } from '../src/store/as-of.js';
 import { Workspace } from '../src/store/workspace.js';
+import { onlineRetailWorkspace } from './or-workspace.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repo, 'bin/shopcast');
 const out = join(repo, 'bench/out');
-const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
 const { values } = parseArgs({ options: { workspace: { type: 'string' }, opts: { type: 'string' } } });
 const WEEKS = 8;
 
-if (!existsSync(data) && values.workspace === undefined) {
-  console.log(`bench:launch: ${data} is absent; nothing measured`);
-  process.exit(0);
-}
+const workspace = onlineRetailWorkspace('bench:launch', values.workspace);
 mkdirSync(out, { recursive: true });
-let wsDir = values.workspace;
-let temp: string | undefined;
-if (wsDir === undefined) {
-  temp = mkdtempSync(join(tmpdir(), 'shopcast-launch-'));
-  wsDir = temp;
-  const r = spawnSync(process.execPath, [bin, 'ingest', data, '--workspace', wsDir, '--json'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ingest: ${r.stderr}`);
-}
-
-const ws = await Workspace.open(wsDir);
+const ws = await Workspace.open(workspace.dir);
 const t0 = performance.now();
 const history = await loadShopHistory(ws);
 const dayOf = (iso: string): number => Math.round((Date.parse(`${iso}T00:00:00Z`) - history.start) / DAY_MS);
@@ -165,4 +150,4 @@ const report = {
 console.log(JSON.stringify(report, null, 2));
 writeFileSync(join(out, 'launch.json'), JSON.stringify(report, null, 2) + '\n');
 ws.close();
-if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
+workspace.cleanup();

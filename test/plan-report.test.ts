@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { PlanReport, PlanReportForecastPoint, PlanReportSku } from '../src/report/plan-data.js';
 import { formatNumber, renderPlanReport } from '../src/report/plan-report.js';
 import { bandPath, escapeXml, linePath, linearScale, niceTicks } from '../src/report/svg.js';
+import { withChromiumPage } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SPECIAL = '<b>"x" & y</b>';
 
 function addDays(iso: string, days: number): string {
@@ -190,27 +189,12 @@ test('the plan report page: degenerate input still renders without NaN', () => {
   assert.ok(renderPlanReport({ ...report, skus: [] }).includes('Nothing to order.'));
 });
 
-test('the plan report as headless Chromium shows it', { timeout: 60_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI === 'true') assert.fail(`${CHROMIUM} is missing: CI must install Debian chromium: apt-get install chromium`);
-    t.skip('install Debian chromium (apt-get install chromium) to check the rendered report');
-    return;
-  }
-  const report = planReportFixture();
-  const dir = mkdtempSync(join(tmpdir(), 'plan-report-'));
-  const file = join(dir, 'report.html');
-  writeFileSync(file, renderPlanReport(report));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
+test('the plan report as headless Chromium shows it', { timeout: 60_000 }, (t) =>
+  withChromiumPage(t, async (page, errors) => {
+    const report = planReportFixture();
+    const dir = mkdtempSync(join(tmpdir(), 'plan-report-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderPlanReport(report));
     await page.goto(pathToFileURL(file).href);
 
     assert.equal(await page.title(), report.title);
@@ -257,8 +241,5 @@ test('the plan report as headless Chromium shows it', { timeout: 60_000 }, async
     const png = join(dir, 'report.png');
     await page.screenshot({ path: png, fullPage: true });
     assert.ok(statSync(png).size > 10_000, `screenshot is only ${statSync(png).size} bytes`);
-  } finally {
-    await browser.close();
-  }
-  rmSync(dir, { recursive: true, force: true }); // kept for inspection when an assertion fails
-});
+    rmSync(dir, { recursive: true, force: true }); // kept for inspection when an assertion fails
+  }));

@@ -1,14 +1,12 @@
 /** shopcast plan on the sample shop: outputs per the contract, constraints kept, budget respected, report shown in Chromium. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { Workspace } from '../src/store/workspace.js';
-import { REPO, SAMPLE, shopcast, tempDir, writeText } from './helpers.js';
+import { REPO, SAMPLE, shopcast, tempDir, withChromiumPage, writeText } from './helpers.js';
 
 const STOCK = join(REPO, 'data/sample-shop/stock.csv');
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Splits one CSV line with quoted fields. */
 function fields(line: string): string[] {
@@ -113,22 +111,7 @@ test('shopcast plan: forecasts, orders within MOQ and packs, stored runs, a budg
     }
 
     // the report as a merchant sees it
-    if (!existsSync(CHROMIUM)) {
-      if (process.env['CI'] === 'true') assert.fail(`${CHROMIUM} is missing: CI must install Debian chromium: apt-get install chromium`);
-      t.skip('install Debian chromium (apt-get install chromium) to check the rendered report');
-      return;
-    }
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
+    await withChromiumPage(t, async (page, errors) => {
       await page.goto(`file://${join(out, 'report.html')}`);
       assert.equal(await page.title(), 'Purchase plan as of 2011-11-04');
       assert.match((await page.locator('[data-total="skusToOrder"]').innerText()).replace(/,/g, ''), new RegExp(String(p.skus_to_order)));
@@ -146,9 +129,7 @@ test('shopcast plan: forecasts, orders within MOQ and packs, stored runs, a budg
       }
       assert.ok((await page.locator('.alert').count()) > 0);
       assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-    }
+    });
   } finally {
     cleanup();
   }

@@ -434,12 +434,14 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
   const t0 = performance.now();
   const r = await withWorkspace(values, async (ws) => {
     let ingested: IngestReport | undefined;
+    const ti = performance.now();
     if (positionals.length > 0)
       ingested = await ingestFiles(ws, positionals, {
         ...(values.map !== undefined ? { mapPath: values.map as string } : {}),
         ...(values.config !== undefined ? { configPath: values.config as string } : {}),
         onProgress: progress.update,
       });
+    const ingestSeconds = Math.round((performance.now() - ti) / 100) / 10;
     const plan = await planWorkspace(ws, {
       out: values.out as string,
       ...(horizon !== undefined ? { horizon } : {}),
@@ -452,7 +454,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       now: new Date(),
       onProgress: progress.update,
     });
-    return { ingested, plan };
+    return { ingested, plan: { ...plan, seconds: { ingest: ingestSeconds, ...plan.seconds } } };
   });
   progress.done();
   const seconds = Math.round((performance.now() - t0) / 100) / 10;

@@ -139,17 +139,22 @@ export function protectionDemand(
   return { lead, protection, cycleMean };
 }
 
-/** E[(X − s)+] over scenarios sorted ascending, with `suffix[i]` = Σ_{j ≥ i} x_j. O(log n). */
-export function expectedExcessSorted(sorted: Float64Array, suffix: Float64Array, s: number): number {
-  const n = sorted.length;
+/** How many of the values sorted ascending are ≤ x. O(log n). */
+export function countAtMostSorted(sorted: Float64Array, x: number): number {
   let lo = 0;
-  let hi = n;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid]! <= s) lo = mid + 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
     else hi = mid;
   }
-  return (suffix[lo]! - (n - lo) * s) / n;
+  return lo;
+}
+
+/** E[(X − s)+] over scenarios sorted ascending, with `suffix[i]` = Σ_{j ≥ i} x_j. O(log n). */
+export function expectedExcessSorted(sorted: Float64Array, suffix: Float64Array, s: number): number {
+  const lo = countAtMostSorted(sorted, s);
+  return (suffix[lo]! - (sorted.length - lo) * s) / sorted.length;
 }
 
 /** Sorted copy and suffix sums of scenarios, for expectedExcessSorted. */

@@ -1,4 +1,5 @@
 import { normalCdf, normalQuantile } from '../numerics/normal.js';
+import { scenarioQuantile } from './policies.js';
 
 /**
  * The newsvendor problem (Snyder & Shen §4.3): choose the stock S before a random demand D, with
@@ -49,7 +50,7 @@ export function newsvendorSamples(samples: ArrayLike<number>, h: number, p: numb
   if (n === 0) throw new RangeError('newsvendorSamples: no samples');
   const sorted = Float64Array.from(samples).sort();
   const cr = p / (p + h);
-  const s = sorted[Math.min(n - 1, Math.max(0, Math.ceil(cr * n) - 1))]!;
+  const s = scenarioQuantile(sorted, cr);
   let cost = 0;
   for (let i = 0; i < n; i++) {
     const d = sorted[i]!;

@@ -14,7 +14,7 @@ import { makeBatch } from '../engine/series-batch.js';
 import { type AbcClass, type XyzClass, DEFAULT_CLASS_SERVICE, abcClasses, demandCv, xyzClass } from '../inventory/abc-xyz.js';
 import { INVENTORY_DEFAULTS, skuCosts } from '../inventory/defaults.js';
 import { eoq } from '../inventory/eoq.js';
-import { protectionDemand } from '../inventory/lead-time-demand.js';
+import { countAtMostSorted, protectionDemand } from '../inventory/lead-time-demand.js';
 import { allocateBudget, roundOrder } from '../inventory/order-constraints.js';
 import { type ScenarioTables, scenarioQuantile, scenarioTables } from '../inventory/policies.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
@@ -26,7 +26,7 @@ import { type Workspace, sqlString } from '../store/workspace.js';
 import { csvQuote } from '../data/normalise-row.js';
 import { type InventoryPanel, loadInventoryPanel } from './inventory-panel.js';
 import { lifecycleWorkspace } from './lifecycle.js';
-import { writeForecasts } from './forecast-series.js';
+import { modelsUsed, writeForecasts } from './forecast-series.js';
 
 export interface PlanOptions {
   /** days to forecast (default 28; at least lead time + review period are always forecast) */
@@ -209,8 +209,6 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
       horizonFc.quantiles.set(fc.quantiles.subarray((i * fc.levels.length + l) * h, (i * fc.levels.length + l) * h + horizon), (i * fc.levels.length + l) * horizon);
   }
   writeForecasts(forecastsCsv, { ids: panel.ids, starts, values: panel.clean, withTime: false, rejected: 0 }, horizonFc, 'day');
-  const modelsUsed: Record<string, number> = {};
-  for (const m of fc.models) modelsUsed[m] = (modelsUsed[m] ?? 0) + 1;
   lap('forecast');
 
   progress('life cycle', 0);
@@ -232,7 +230,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const assumptions: string[] = [];
   const used = { leadTime: 0, cost: 0, orderCost: 0, holding: 0, stock: 0 };
   const orders: PlanOrder[] = [];
-  const perSku: { tables: ScenarioTables; mean: Float64Array; leadTime: number; position: number; costs: ReturnType<typeof skuCosts>; reorder: number; upTo: number; orderByDay: number; }[] = [];
+  const perSku: { tables: ScenarioTables; mean: Float64Array; leadTime: number; position: number; costs: ReturnType<typeof skuCosts>; reorder: number; upTo: number; risk: number; cover: number | null }[] = [];
   for (let i = 0; i < n; i++) {
     const sku = panel.ids[i]!;
     const st = stock.get(sku);
@@ -257,13 +255,14 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     const lambda = tables.cycleMean * (365 / D.reviewDays);
     const lot = lambda > 0 && costs.holdingPerUnitDay > 0 && costs.orderCost > 0 ? eoq(costs.orderCost, costs.holdingPerUnitDay * 365, lambda).q : 0;
     const upTo = reorder + Math.max(0, lot - tables.cycleMean);
-    const risk = tables.protection.sorted.length === 0 ? 0 : 1 - countAtMost(tables.protection.sorted, position) / tables.protection.sorted.length;
+    const risk = tables.protection.sorted.length === 0 ? 0 : 1 - countAtMostSorted(tables.protection.sorted, position) / tables.protection.sorted.length;
+    const cover = coverDays(position, mean);
     // order by: the last day the stock left at the forecast mean still covers the lead time at the service level
     const leadQ = scenarioQuantile(tables.lead.sorted, service);
     let orderByDay = 0;
     let left = position;
     while (orderByDay < D.reviewDays && left - mean[orderByDay]! >= leadQ) left -= mean[orderByDay++]!;
-    perSku.push({ tables, mean, leadTime: leadTime.mean, position, costs, reorder, upTo, orderByDay });
+    perSku.push({ tables, mean, leadTime: leadTime.mean, position, costs, reorder, upTo, risk, cover });
     if (position >= reorder && orderByDay >= D.reviewDays) continue;
     const wanted = upTo - position;
     const qty = roundOrder(wanted, st?.moq ?? 0, st?.pack ?? 1);
@@ -275,7 +274,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     const stage = stageOf.get(sku);
     if (stage !== undefined && (stage.stage === 'decline' || stage.stage === 'dormant')) notes.push(`stage ${stage.stage}: check before buying`);
     orders.push({
-      sku, name: panel.names[i]!, order_qty: qty, order_by: iso(lastDay + (1 + orderByDay) * DAY_MS), cover_days: nullableRound(coverDays(position, mean)),
+      sku, name: panel.names[i]!, order_qty: qty, order_by: iso(lastDay + (1 + orderByDay) * DAY_MS), cover_days: cover === null ? null : round(cover, 1),
       stockout_risk: round(risk, 3), reason: notes.join('; '), on_hand: onHand, on_order: onOrder, reorder_point: round(reorder), order_up_to: round(upTo),
       service_level: service, abc: abc[i]!, xyz: xyz[i]!, unit_cost: round(costs.unitCost, 4), priority: null, supplier: st?.supplier ?? null,
     });
@@ -325,11 +324,12 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const atRisk = orders.filter((r) => r.stockout_risk >= 0.5).length;
 
   // the report: the SKUs with the most forecast revenue, with weekly history and a weekly forecast of the same engine
-  const fcRevenue = panel.ids.map((_, i) => {
-    let s = 0;
-    for (let d = 0; d < horizon; d++) s += fc.mean[i * h + d]!;
-    return s * panel.price[i]!;
+  const fcUnits = panel.ids.map((_, i) => {
+    let u = 0;
+    for (let d = 0; d < horizon; d++) u += fc.mean[i * h + d]!;
+    return u;
   });
+  const fcRevenue = fcUnits.map((u, i) => u * panel.price[i]!);
   const shown = panel.ids.map((_, i) => i).sort((a, b) => fcRevenue[b]! - fcRevenue[a]! || a - b).slice(0, Math.max(0, o.reportSkus ?? 20));
   const weeksAhead = Math.ceil(horizon / 7);
   const weeklyHistory = shown.map((i) => blocks(panel.clean[i]!, panel.days, Math.floor(panel.days / 7)));
@@ -372,7 +372,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
       })),
       onHand: st?.onHand ?? 0, onOrder: st?.onOrder ?? 0, serviceLevel: ord?.service_level ?? o.serviceLevel ?? DEFAULT_CLASS_SERVICE[`${abc[i]!}${xyz[i]!}`],
       reorderPoint: round(s.reorder), orderUpTo: round(s.upTo), orderQty: ord?.order_qty ?? 0, orderBy: ord?.order_by ?? null,
-      coverDays: coverDays(s.position, s.mean) ?? Infinity, stockoutRisk: ord?.stockout_risk ?? round(1 - countAtMost(s.tables.protection.sorted, s.position) / Math.max(1, s.tables.protection.sorted.length), 3),
+      coverDays: s.cover ?? Infinity, stockoutRisk: round(s.risk, 3),
       reason: ord?.reason ?? 'stock covers lead time + review at the service level: no order',
       projection,
     };
@@ -388,13 +388,8 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   if (rejected > 0) alerts.push({ kind: 'data', message: `${rejected} rows of the input were rejected (file, line and reason in rejects.csv of the workspace)` });
   const stockouts = cleaning.find((c) => c.rule === 'stockouts_suspected')?.rows ?? 0;
   if (stockouts > 0) alerts.push({ kind: 'data', message: `${stockouts} SKU-days look like stock-outs (no sales where sales were near certain); their demand is treated as unknown` });
-  let forecastUnits = 0;
-  let forecastRevenue = 0;
-  for (let i = 0; i < n; i++)
-    for (let d = 0; d < horizon; d++) {
-      forecastUnits += fc.mean[i * h + d]!;
-      forecastRevenue += fc.mean[i * h + d]! * panel.price[i]!;
-    }
+  const forecastUnits = fcUnits.reduce((a, b) => a + b, 0);
+  const forecastRevenue = fcRevenue.reduce((a, b) => a + b, 0);
   const report: PlanReport = {
     title: `Purchase plan as of ${asOf}`, generatedAt: (o.now ?? new Date(lastDay + DAY_MS)).toISOString().slice(0, 16).replace('T', ' '), asOf, horizonDays: horizon, assumptions,
     totals: {
@@ -409,25 +404,9 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   progress('done', 1);
   return {
     as_of: asOf, horizon_days: horizon, skus: n, skus_to_order: toOrder.length, order_units: report.totals.orderUnits, order_value: round(orderValue),
-    budget: o.budget ?? null, skus_at_risk: atRisk, assumptions, stock_file: stock.size > 0, model, models_used: modelsUsed,
+    budget: o.budget ?? null, skus_at_risk: atRisk, assumptions, stock_file: stock.size > 0, model, models_used: modelsUsed(fc),
     out: { forecasts: forecastsCsv, orders: ordersCsv, report: reportHtml }, run_id: runId, seconds,
   };
-}
-
-function nullableRound(x: number | null): number | null {
-  return x === null ? null : round(x, 1);
-}
-
-/** How many sorted values are ≤ x. */
-function countAtMost(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Stores the run, its orders and its forecasts in the workspace (plan_runs, plan_orders, plan_forecasts). */
