@@ -7,6 +7,8 @@ import { Workspace } from '../src/store/workspace.js';
 import { REPO, SAMPLE, shopcast, tempDir, withChromiumPage, writeText } from './helpers.js';
 
 const STOCK = join(REPO, 'data/sample-shop/stock.csv');
+/** The report's 20 SKUs on the sample shop with the life-cycle stage read by eye off their weekly charts (and a second stage where the chart allows two). */
+const SPOT_CHECK = readCsv(join(REPO, 'test/fixtures/lifecycle-spot-check.csv'));
 
 /** Splits one CSV line with quoted fields. */
 function fields(line: string): string[] {
@@ -106,6 +108,12 @@ test('shopcast plan: forecasts, orders within MOQ and packs, stored runs, a budg
       assert.equal(n['n'], orders.length);
       const f = await w.one(`SELECT count(*)::INTEGER AS n FROM plan_forecasts WHERE run_id = ${p.run_id}`);
       assert.equal(f['n'], fc.length);
+      // the stages of the report's 20 SKUs against the stages read by eye off their weekly charts
+      const stages = new Map((await w.all(`SELECT sku, stage FROM lifecycle_stages WHERE run_id = (SELECT max(run_id) FROM lifecycle_stages)`)).map((x) => [x['sku'] as string, x['stage'] as string]));
+      const agree = SPOT_CHECK.filter((c) => [c['by_eye'], c['also']].includes(stages.get(c['sku']!) ?? 'none'));
+      const disagree = SPOT_CHECK.filter((c) => !agree.includes(c)).map((c) => `${c['sku']} ${c['description']}: ${stages.get(c['sku']!)}, by eye ${c['by_eye']}`);
+      // 18 of 20 agree (RESULTS.md lists the two that do not); a change that loses more fails here
+      assert.ok(agree.length >= 18, `stages agreeing with the eye: ${agree.length}/20; ${disagree.join('; ')}`);
     } finally {
       w.close();
     }
@@ -126,6 +134,22 @@ test('shopcast plan: forecasts, orders within MOQ and packs, stored runs, a budg
           assert.ok(box !== null && box.width > 300 && box.height > 100, `${chart} of section ${k}`);
         }
         assert.ok((await s.locator('svg.forecast-chart path').count()) >= 3, 'history, bands and mean drawn');
+      }
+      assert.deepEqual(await sections.evaluateAll((els) => els.map((e) => e.getAttribute('data-sku'))), SPOT_CHECK.map((c) => c['sku']), 'the report shows the spot-checked SKUs');
+      // the stage plot: one row per SKU shown, its last week's colour and its label the SKU's stage
+      const map = page.locator('svg.stage-map');
+      await map.scrollIntoViewIfNeeded();
+      assert.ok(await map.isVisible());
+      const badges = await sections.evaluateAll((els) => els.map((e) => e.querySelector('.badge.stage')!.textContent!.split(' · ')[0]!));
+      const labels = await map.locator('text.map-stage').evaluateAll((els) => els.map((e) => [e.getAttribute('data-sku'), e.textContent!.split(' · ')[0]]));
+      assert.deepEqual(labels.map((l) => l[1]), badges);
+      for (let k = 0; k < 20; k += 6) {
+        const s = sections.nth(k);
+        await s.scrollIntoViewIfNeeded();
+        const box = await s.locator('svg.lifecycle-chart').boundingBox();
+        assert.ok(box !== null && box.width > 600 && box.height > 100, `life-cycle chart of section ${k}`);
+        assert.ok((await s.locator('svg.lifecycle-chart rect.stage-band').count()) >= 1);
+        assert.match(await s.locator('p.evidence').innerText(), /trend over \d+ weeks/);
       }
       assert.ok((await page.locator('.alert').count()) > 0);
       assert.deepEqual(errors, []);

@@ -11,7 +11,8 @@
  *    `endedWeeks` (26).
  * A SKU whose history covers its launch gets a fitted life-cycle curve (curves.ts); its phase at
  * the last week is one vote. The other vote comes from a Mann–Kendall trend test on the last
- * `trendWindow` weeks together with the recent level against the peak of the smoothed history.
+ * `trendWindow` weeks together with the recent level against the peak level (the highest
+ * `trendWindow`-week centred average, so a seasonal rush or one big order is not taken for the peak).
  * The trend vote's weight is its stability: the share of residual-bootstrap replicates of the trend
  * window that give the same stage. The curve vote's weight is its R² on the smoothed history (when
  * ≥ 0.5). Agreeing votes add up; the larger weight wins; the confidence is its share of the total
@@ -37,6 +38,8 @@ export interface StageRules {
   smoothWeeks: number;
   /** a curve vote needs at least this R² on the smoothed history */
   minCurveR2: number;
+  /** without a significant trend, recent weeks this far above the peak level are a new high: growth */
+  newHighAbove: number;
 }
 
 export const DEFAULT_STAGE_RULES: StageRules = {
@@ -49,6 +52,7 @@ export const DEFAULT_STAGE_RULES: StageRules = {
   alpha: 0.05,
   smoothWeeks: 5,
   minCurveR2: 0.5,
+  newHighAbove: 1.25,
 };
 
 /** Sales in period t (1 = the first period after launch) of a fitted curve. */
@@ -145,29 +149,61 @@ export interface StageAssessment {
   stage: Stage;
   confidence: number;
   evidence: StageEvidence;
-  /** the stage of every week of the history (the curve's where it fits, else the smoothed level's) */
+  /** the stage of every week of the history: the curve's where it fits, else the trend and level rule's on the weeks up to each */
   history: Stage[];
   fit?: CurveFit;
 }
 
-/** Stages of a history from its smoothed level alone (no curve). */
-function levelStages(smooth: Float64Array, rules: StageRules): Stage[] {
-  let peakAt = 0;
-  for (let i = 1; i < smooth.length; i++) if (smooth[i]! > smooth[peakAt]!) peakAt = i;
-  const peak = smooth[peakAt]!;
-  return Array.from(smooth, (v, i) => {
-    const ratio = peak > 0 ? v / peak : 0;
-    if (ratio >= rules.matureAbove) return 'maturity';
-    if (i < peakAt) return ratio < rules.introBelow ? 'introduction' : 'growth';
-    return 'decline';
-  });
+/**
+ * The peak level up to each week: the highest mean of `w` consecutive weeks seen so far (before
+ * `w` weeks have passed, the mean of all weeks so far), and the middle week of the best window.
+ * Whole windows only, so one wholesale order or the first weeks of the data cannot make the peak.
+ */
+export function peakLevels(y: ArrayLike<number>, w: number): { toDate: Float64Array; peakWeek: number } {
+  const n = y.length;
+  const toDate = new Float64Array(n);
+  let sum = 0;
+  let best = -Infinity;
+  let peakWeek = 0;
+  for (let t = 0; t < n; t++) {
+    sum += y[t]!;
+    if (t >= w) sum -= y[t - w]!;
+    if (t < w - 1) {
+      toDate[t] = sum / (t + 1);
+      peakWeek = Math.floor(t / 2);
+      continue;
+    }
+    if (sum / w > best) {
+      best = sum / w;
+      peakWeek = t - Math.floor((w - 1) / 2);
+    }
+    toDate[t] = best;
+  }
+  return { toDate, peakWeek };
+}
+
+/**
+ * Stages of a history without a launch curve: each week gets the stage the trend and level rule
+ * (and silence) give on the weeks up to it, so the last week's is the current stage.
+ */
+function rollingStages(y: Float64Array, peakToDate: Float64Array, coversLaunch: boolean, rules: StageRules): Stage[] {
+  const out: Stage[] = [];
+  let last = -1;
+  for (let t = 0; t < y.length; t++) {
+    if (y[t]! > 0) last = t;
+    const silent = last < 0 ? t + 1 : t - last;
+    if (last >= 0 && silent >= rules.dormantWeeks) out.push(silent >= rules.endedWeeks ? 'ended' : 'dormant');
+    else out.push(trendRule(y.subarray(Math.max(0, t + 1 - rules.trendWindow), t + 1), peakToDate[t]!, coversLaunch && t + 1 <= rules.dormantWeeks, rules));
+  }
+  return out;
 }
 
 /**
  * The stage from the last weeks alone: a young product (the first 8 weeks since launch; only a
  * launch curve can tell its growth from its introduction) is in introduction; otherwise a significant
- * Mann–Kendall trend up is growth, down is decline; no significant trend is maturity while the last
- * 4 weeks are at ≥ 50 % of the peak of the smoothed history, decline below.
+ * Mann–Kendall trend up is growth, down is decline; without a significant trend, a median of the
+ * last 4 weeks at ≥ 125 % of the peak level so far is a new high (growth); else their mean at ≥ 50 %
+ * of the peak level is maturity, below decline.
  */
 function trendRule(window: ArrayLike<number>, peak: number, young: boolean, rules: StageRules): Stage {
   const mk = mannKendall(window);
@@ -179,6 +215,10 @@ function trendRule(window: ArrayLike<number>, peak: number, young: boolean, rule
   if (young) return 'introduction';
   if (mk.p < rules.alpha && mk.slope > 0) return 'growth';
   if (mk.p < rules.alpha && mk.slope < 0) return 'decline';
+  // a new high needs at least two of the last 4 weeks up there (their median), not one big order
+  const last = Array.from(window).slice(from).sort((a, b) => a - b);
+  const median = last.length === 0 ? 0 : (last[(last.length - 1) >> 1]! + last[last.length >> 1]!) / 2;
+  if (peak > 0 && median >= rules.newHighAbove * peak) return 'growth';
   return ratio >= 0.5 ? 'maturity' : 'decline';
 }
 
@@ -230,9 +270,11 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
     }
   const weeksSinceLastSale = last < 0 ? n : n - 1 - last;
   const smooth = movingAverage(y, rules.smoothWeeks);
-  let peakWeek = 0;
-  for (let i = 1; i < n; i++) if (smooth[i]! > smooth[peakWeek]!) peakWeek = i;
-  const peak = n > 0 ? smooth[peakWeek]! : 0;
+  // the peak level is the highest average over a trend window (13 weeks), not the highest few
+  // weeks: a seasonal rush or one wholesale order is not a product's peak
+  const levels = peakLevels(y, rules.trendWindow);
+  const peakWeek = levels.peakWeek;
+  const peak = n > 0 ? levels.toDate[n - 1]! : 0;
   const recentFrom = Math.max(0, n - 4);
   let recent = 0;
   for (let i = recentFrom; i < n; i++) recent += y[i]!;
@@ -302,7 +344,7 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
       }
     }
   }
-  history ??= levelStages(smooth, rules);
+  history ??= rollingStages(y, levels.toDate, coversLaunch, rules);
 
   // the trend vote scores its bootstrap share, the curve vote its R²; agreeing votes add up
   const curveVote = votes.find((v) => v.source === 'curve');

@@ -29,6 +29,8 @@ export interface LifecycleOptions {
   horizon?: number;
   /** store the run and raise alerts (default: when no --sku is given) */
   store?: boolean;
+  /** keep each SKU's weekly units (as classified) in `weekly` */
+  series?: boolean;
 }
 
 export interface SkuLifecycle {
@@ -44,6 +46,8 @@ export interface SkuLifecycle {
   /** stage of each week since the first (compact: one letter per week, see STAGE_LETTERS) */
   history: string;
   prior?: BassPrior & { from: string };
+  /** weekly units from `first_week` on, gaps filled (with the `series` option only) */
+  weekly?: number[];
   forecast?: { week_start: string; curve: number; engine: number; blend: number }[];
 }
 
@@ -186,6 +190,7 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
       evidence: a.evidence,
       history: a.history.map((x) => STAGE_LETTERS[x]).join(''),
       ...(prior ? { prior } : {}),
+      ...(o.series ? { weekly: Array.from(s.y) } : {}),
     };
     if (young(s) && a.fit !== undefined && blend !== null) {
       const engine = engineForecast(s.y, h);
@@ -227,4 +232,27 @@ async function storeRun(ws: Workspace, asOf: string, skus: SkuLifecycle[], store
       await ws.run(`INSERT INTO lifecycle_alerts VALUES (${runId}, now()::TIMESTAMP, DATE ${sqlString(asOf)}, ${sqlString(a.sku)}, '${a.from}', '${a.to}', ${a.confidence})`);
   });
   return { previous, runId, alerts };
+}
+
+/**
+ * A SKU's stage evidence in one sentence for a merchant: the trend test, the level against the
+ * peak, silence, and the launch curve where one fits.
+ * Example: 'trend over 13 weeks −4 %/week (p = 0.01); last 4 weeks at 42 % of the peak; Bass curve (R² 0.81) peaked in week 12'.
+ */
+export function evidenceText(s: Pick<SkuLifecycle, 'evidence'>): string {
+  const e = s.evidence;
+  const t = e.trend;
+  const pct = (x: number): string => `${Math.round(x * 100)} %`;
+  const parts = [
+    `trend over ${t.window} weeks ${t.relativeSlope >= 0 ? '+' : '−'}${Math.abs(Math.round(t.relativeSlope * 1000) / 10)} %/week (p = ${t.p < 0.001 ? '< 0.001' : t.p.toFixed(3)})`,
+    `last 4 weeks at ${pct(e.level.ratio)} of the peak`,
+  ];
+  if (e.weeksSinceLastSale >= 2) parts.push(`no sale for ${e.weeksSinceLastSale} weeks`);
+  const c = e.curve;
+  if (c !== undefined) {
+    const name = c.family === 'bass' ? 'Bass' : c.family === 'gompertz' ? 'Gompertz' : 'triangle';
+    const peak = c.peakWeek <= e.weeks ? `peaked in week ${Math.max(1, Math.round(c.peakWeek))}` : `peaks in week ${Math.round(c.peakWeek)}`;
+    parts.push(`${name} curve (R² ${c.r2.toFixed(2)}${c.r2 < DEFAULT_STAGE_RULES.minCurveR2 ? ', too loose to vote' : ''}) ${peak} of ${e.weeks}`);
+  } else if (!e.coversLaunch) parts.push('history starts before the data: no launch curve');
+  return parts.join('; ');
 }

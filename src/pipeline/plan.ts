@@ -19,13 +19,14 @@ import { allocateBudget, roundOrder } from '../inventory/order-constraints.js';
 import { type ScenarioTables, scenarioQuantile, scenarioTables } from '../inventory/policies.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { mulberry32, normalSource } from '../numerics/random.js';
-import type { PlanReport, PlanReportSku } from '../report/plan-data.js';
+import type { PlanReport, PlanReportLifecycle, PlanReportSku } from '../report/plan-data.js';
+import { DEFAULT_STAGE_RULES, curveSales } from '../lifecycle/stage.js';
 import { renderPlanReport } from '../report/plan-report.js';
 import { cleaningReport } from '../store/report.js';
 import { type Workspace, sqlString } from '../store/workspace.js';
 import { csvQuote } from '../data/normalise-row.js';
 import { type InventoryPanel, loadInventoryPanel } from './inventory-panel.js';
-import { lifecycleWorkspace } from './lifecycle.js';
+import { STAGE_LETTERS, type SkuLifecycle, evidenceText, lifecycleWorkspace } from './lifecycle.js';
 import { modelsUsed, writeForecasts } from './forecast-series.js';
 
 export interface PlanOptions {
@@ -212,7 +213,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   lap('forecast');
 
   progress('life cycle', 0);
-  const life = await lifecycleWorkspace(ws, { ...(o.asOf === undefined ? {} : { asOf: o.asOf }), store: true });
+  const life = await lifecycleWorkspace(ws, { ...(o.asOf === undefined ? {} : { asOf: o.asOf }), store: true, series: true });
   const stageOf = new Map(life.skus.map((s) => [s.sku, s]));
   lap('lifecycle');
 
@@ -365,6 +366,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     return {
       sku, name: panel.names[i]!, abc: abc[i]!, xyz: xyz[i]!, stage: life1?.stage ?? 'unknown', stageConfidence: life1?.confidence ?? 0,
       ...(life1?.previous_stage != null && life1.previous_stage !== life1.stage ? { stageChange: `${life1.previous_stage} → ${life1.stage}` } : {}),
+      ...(life1 !== undefined ? { lifecycle: lifecycleView(life1) } : {}),
       model: fc.models[i]!,
       history: actualWeeks.map((u, w) => ({ date: iso(lastDay - (7 * (26 - w) - 1) * DAY_MS), units: Number.isFinite(u) ? round(u) : 0 })),
       forecast: Array.from({ length: weeksAhead }, (_, w) => ({
@@ -431,4 +433,27 @@ async function storePlan(ws: Workspace, p: { asOf: string; horizon: number; o: P
       'p25': 'DOUBLE', 'p50': 'DOUBLE', 'p75': 'DOUBLE', 'p95': 'DOUBLE', 'model': 'VARCHAR'`)}`);
     return id;
   });
+}
+
+const STAGE_OF_LETTER = new Map(Object.entries(STAGE_LETTERS).map(([stage, letter]) => [letter, stage]));
+
+/** What the report shows of a SKU's life cycle: its weeks with their stages, the fitted curve, the evidence. */
+function lifecycleView(l: SkuLifecycle): PlanReportLifecycle {
+  const start = Date.parse(`${l.first_week}T00:00:00Z`);
+  const weekDate = (t: number): string => iso(start + Math.round((t - 1) * 7) * DAY_MS); // t = 1 is the first week
+  const weekly = l.weekly ?? [];
+  const weeks = weekly.map((u, w) => ({ date: weekDate(w + 1), units: round(u), stage: STAGE_OF_LETTER.get(l.history[w] ?? '') ?? 'unknown' }));
+  const c = l.evidence.curve;
+  const finite = (t: number): boolean => Number.isFinite(t) && t < 10_000;
+  return {
+    weeks,
+    // a curve too loose to vote is left out of the chart; the evidence text still names it
+    ...(c !== undefined && c.r2 >= DEFAULT_STAGE_RULES.minCurveR2 ? {
+      curve: {
+        family: c.family, r2: round(c.r2, 3), values: weeks.map((_, w) => round(Math.max(0, curveSales(c, w + 1)))),
+        peak: weekDate(c.peakWeek), endOfLife: finite(c.endOfLifeWeek) ? weekDate(c.endOfLifeWeek) : '',
+      },
+    } : {}),
+    evidence: evidenceText(l),
+  };
 }

@@ -14,6 +14,26 @@ export interface PlanReportForecastPoint {
   p95: number;
 }
 
+/** The life-cycle evidence of one SKU: its stage week by week and the fitted launch curve. */
+export interface PlanReportLifecycle {
+  /** weekly units since the product's first week, each with the stage assigned to that week */
+  weeks: { date: string; units: number; stage: string }[];
+  /** the launch curve fitted to those weeks, where the history covers the launch */
+  curve?: {
+    /** bass, gompertz or triangle */
+    family: string;
+    /** R² on the smoothed history */
+    r2: number;
+    /** fitted units for each of `weeks` */
+    values: number[];
+    /** the curve's peak and end of life (95 % of lifetime demand sold), YYYY-MM-DD */
+    peak: string;
+    endOfLife: string;
+  };
+  /** the evidence in words, e.g. 'trend over 13 weeks +1.2 %/week (p = 0.03); last 4 weeks at 85 % of the peak' */
+  evidence: string;
+}
+
 export interface PlanReportSku {
   sku: string;
   name: string;
@@ -25,6 +45,8 @@ export interface PlanReportSku {
   stageConfidence: number;
   /** a stage change since the previous plan, e.g. 'growth → maturity' */
   stageChange?: string;
+  /** how the stage was reached (absent when the SKU had no life-cycle assessment) */
+  lifecycle?: PlanReportLifecycle;
   /** the forecasting model used, e.g. ETS(A,N,N) */
   model: string;
   /** recent weekly sales, oldest first */

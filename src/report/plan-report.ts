@@ -196,6 +196,99 @@ function stockChart(s: PlanReportSku): string {
   return parts.join('');
 }
 
+const STAGE_LABELS: Record<string, string> = {
+  introduction: 'introduction', growth: 'growth', maturity: 'maturity', decline: 'decline', dormant: 'dormant', ended: 'ended', unknown: 'not assessed',
+};
+const stageClass = (stage: string): string => (STAGES.has(stage) ? stage : 'unknown');
+
+/** Runs of equal stages: [first index, last index, stage]. */
+function stageRuns(stages: readonly string[]): [number, number, string][] {
+  const runs: [number, number, string][] = [];
+  stages.forEach((st, i) => {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last[2] === st) last[1] = i;
+    else runs.push([i, i, st]);
+  });
+  return runs;
+}
+
+/** The stage colours as a legend row, for the stages that occur. */
+function stageLegend(stages: Iterable<string>, x: number, y: number): string {
+  const seen = new Set(stages);
+  return legend(['introduction', 'growth', 'maturity', 'decline', 'dormant', 'ended', 'unknown'].filter((st) => seen.has(st))
+    .map((st) => ({ cls: `stage-fill st-${st}`, label: STAGE_LABELS[st]!, box: true })), x, y);
+}
+
+/**
+ * The life cycle of one SKU: its whole weekly history on bands coloured by the stage assigned to
+ * each week, with the fitted launch curve and its peak where one was fitted.
+ */
+function lifecycleChart(s: PlanReportSku): string {
+  const l = s.lifecycle!;
+  const f = frame(1080, 220);
+  const weeks = l.weeks.filter((w) => Number.isFinite(dayNumber(w.date)));
+  const days = weeks.map((w) => dayNumber(w.date));
+  const [d0, d1] = days.length ? extent([days[0]!, days[days.length - 1]! + 7]) : [0, 7];
+  const x = linearScale([d0, d1], [f.left, f.right]);
+  const mid = days.map((d) => x(d + 3.5));
+  const curve = l.curve !== undefined && l.curve.values.length === l.weeks.length ? l.curve.values.filter((_, i) => Number.isFinite(dayNumber(l.weeks[i]!.date))) : undefined;
+  const { domain, ticks } = niceTicks(...extent([0, ...weeks.map((w) => w.units), ...(curve ?? [])]), 4);
+  const y = linearScale(domain, [f.bottom, f.top]);
+  const labels = tickLabels(ticks);
+  const parts = [svgOpen(f, 'lifecycle-chart', `Life cycle of ${s.name}: weekly sales over ${weeks.length} weeks coloured by stage, now ${s.stage}`)];
+  for (const [a, b, st] of stageRuns(weeks.map((w) => w.stage))) {
+    const x0 = x(days[a]!);
+    const x1 = x(days[b]! + 7);
+    parts.push(`<rect class="stage-band st-${stageClass(st)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${f.top}" width="${coord(Math.max(0, x1 - x0))}" height="${f.bottom - f.top}"><title>${esc(STAGE_LABELS[stageClass(st)]!)}: ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`);
+    if (x1 - x0 > STAGE_LABELS[stageClass(st)]!.length * 6 + 6) parts.push(svgText((x0 + x1) / 2, f.top + 11, STAGE_LABELS[stageClass(st)]!, 'class="band-label" text-anchor="middle"'));
+  }
+  parts.push(
+    yAxis(ticks.map((t, i) => ({ at: y(t), label: labels[i]! })), f.left, f.right),
+    xAxis(days.length ? dateTicks(days, x, 10) : [], f.left, f.right, f.bottom),
+  );
+  const path = (d: string, cls: string): string => (d ? `<path class="${cls}" d="${d}"/>` : '');
+  if (weeks.length === 1) parts.push(`<circle class="dot-history" cx="${coord(mid[0]!)}" cy="${coord(y(weeks[0]!.units))}" r="3"/>`);
+  else parts.push(path(linePath(mid, weeks.map((w) => y(w.units))), 'series-history'));
+  if (curve !== undefined) {
+    parts.push(path(linePath(mid, curve.map(y)), 'series-curve'));
+    const peak = dayNumber(l.curve!.peak);
+    if (Number.isFinite(peak) && peak >= d0 && peak <= d1) parts.push(svgLine(x(peak), f.top + 14, x(peak), f.bottom, 'peak'), svgText(x(peak) + 4, f.top + 26, 'curve peak', 'class="peak-label"'));
+  }
+  if (!weeks.length) parts.push(svgText((f.left + f.right) / 2, (f.top + f.bottom) / 2, 'No weekly history', 'class="empty" text-anchor="middle"'));
+  const items = [{ cls: 'series-history', label: 'weekly sales' }, ...(curve !== undefined ? [{ cls: 'series-curve', label: `fitted ${l.curve!.family} curve` }] : [])];
+  parts.push(legend(items, f.left, 14), stageLegend(weeks.map((w) => stageClass(w.stage)), f.left + 300, 14), '</svg>');
+  return parts.join('');
+}
+
+/** One row per SKU shown, one cell per week, coloured by the stage assigned to that week. */
+function stageMap(r: PlanReport, ids: Map<string, string>): string {
+  const rows = r.skus.filter((s) => s.lifecycle !== undefined && s.lifecycle.weeks.length > 0);
+  if (!rows.length) return '<p class="none">No life-cycle assessment.</p>';
+  const all = rows.flatMap((s) => s.lifecycle!.weeks.map((w) => dayNumber(w.date))).filter(Number.isFinite);
+  const [d0, d1] = extent(all);
+  const nameW = 250;
+  const stageW = 130;
+  const rowH = 18;
+  const f = { width: 1080, height: 34 + rows.length * rowH + 26, left: nameW, right: 1080 - stageW, top: 34, bottom: 34 + rows.length * rowH };
+  const x = linearScale([d0, d1 + 7], [f.left, f.right]);
+  const parts = [svgOpen(f as Frame, 'stage-map', `Life-cycle stage week by week of the ${rows.length} SKUs shown`)];
+  rows.forEach((s, k) => {
+    const top = f.top + k * rowH;
+    const weeks = s.lifecycle!.weeks.filter((w) => Number.isFinite(dayNumber(w.date)));
+    const name = s.name.length > 36 ? s.name.slice(0, 35) + '…' : s.name;
+    parts.push(`<a href="#${ids.get(s.sku)}">${svgText(f.left - 8, top + 13, name, 'class="map-name" text-anchor="end"')}</a>`);
+    for (const [a, b, st] of stageRuns(weeks.map((w) => w.stage))) {
+      const x0 = x(dayNumber(weeks[a]!.date));
+      const x1 = x(dayNumber(weeks[b]!.date) + 7);
+      parts.push(`<rect class="stage-cell st-${stageClass(st)}" data-sku="${esc(s.sku)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${top + 2}" width="${coord(Math.max(0, x1 - x0))}" height="${rowH - 4}"><title>${esc(s.name)}: ${esc(STAGE_LABELS[stageClass(st)]!)}, ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`);
+    }
+    parts.push(svgText(f.right + 8, top + 13, `${STAGE_LABELS[stageClass(s.stage)]} · ${formatPercent(s.stageConfidence)}`, `class="map-stage" data-sku="${esc(s.sku)}"`));
+  });
+  parts.push(xAxis(dateTicks(all, x, 8), f.left, f.right, f.bottom), svgText(f.right + 8, f.top - 8, 'now', 'class="legend"'),
+    stageLegend(rows.flatMap((s) => s.lifecycle!.weeks.map((w) => stageClass(w.stage))), f.left, 14), '</svg>');
+  return parts.join('');
+}
+
 function skuSection(s: PlanReportSku, id: string, asOf: string): string {
   const stage = STAGES.has(s.stage) ? s.stage : 'unknown';
   const order = s.orderQty > 0
@@ -208,6 +301,7 @@ function skuSection(s: PlanReportSku, id: string, asOf: string): string {
 ${s.stageChange ? `<span class="badge change">${esc(s.stageChange)}</span>` : ''}<span class="model">model ${esc(s.model)}</span></div></div>
 <div class="charts"><figure><figcaption>Weekly sales and forecast (units)</figcaption>${forecastChart(s)}</figure>
 <figure><figcaption>Projected stock (units, end of day)</figcaption>${stockChart(s)}</figure></div>
+${s.lifecycle !== undefined ? `<figure class="lifecycle"><figcaption>Life cycle: weekly sales since the first week, coloured by the stage of each week</figcaption>${lifecycleChart(s)}<p class="evidence">Now <b>${esc(s.stage)}</b> (confidence ${formatPercent(s.stageConfidence)}): ${esc(s.lifecycle.evidence)}</p></figure>` : ''}
 <p class="facts">On hand <b>${formatNumber(s.onHand)}</b> · on order <b>${formatNumber(s.onOrder)}</b> · ${order} · cover <b>${formatDays(s.coverDays)}</b> · stock-out risk <b${s.stockoutRisk >= 0.2 ? ' class="risk"' : ''}>${formatPercent(s.stockoutRisk)}</b> · service level ${formatPercent(s.serviceLevel)} · reorder point ${formatNumber(s.reorderPoint)}, order-up-to ${formatNumber(s.orderUpTo)}<br><span class="reason">${esc(s.reason)}</span></p>
 </section>`;
 }
@@ -268,6 +362,9 @@ svg.chart{display:block;width:100%;height:auto;font-size:11px}.tick,.legend{fill
 .today-label,.order-by-label,.rop-label,.empty{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .zero{stroke:#6b7280}.rop{stroke:#d97706;stroke-width:1.5;stroke-dasharray:6 3}.rop-label{fill:#b45309;font-size:10px}.order-by{stroke:#9ca3af;stroke-dasharray:2 3}.shortfall{fill:#fee2e2;fill-opacity:.6}
 .series-without{fill:none;stroke:#dc2626;stroke-width:1.8;stroke-dasharray:5 4}.series-with{fill:none;stroke:#15803d;stroke-width:2.2}
+.stage-band{fill-opacity:.35}.stage-cell{stroke:#fff;stroke-width:.5}.st-introduction{fill:#7dd3fc}.st-growth{fill:#4ade80}.st-maturity{fill:#a5b4fc}.st-decline{fill:#fdba74}.st-dormant{fill:#e5e7eb}.st-ended{fill:#9ca3af}.st-unknown{fill:#f3f4f6}
+.band-label{fill:#374151;font-size:10px}.series-curve{fill:none;stroke:#7c3aed;stroke-width:2;stroke-dasharray:7 3}.peak{stroke:#7c3aed;stroke-dasharray:2 3}.peak-label{fill:#6d28d9;font-size:10px}
+.map-name{fill:#1f2937;font-size:11px}.map-stage{fill:#374151;font-size:11px}figure.lifecycle{margin-top:14px}.evidence{margin:4px 0 0;color:#4b5563;font-size:13px}
 .facts{margin:10px 0 0;font-variant-numeric:tabular-nums}.facts .risk{color:#b91c1c}.reason{color:#4b5563}.foot{display:grid;grid-template-columns:3fr 2fr;gap:16px;align-items:start}.foot ul{margin:0;padding-left:18px}
 @media (max-width:820px){.charts,.foot{grid-template-columns:1fr}}@media print{body{background:#fff}.card{break-inside:avoid}}`;
 
@@ -292,6 +389,7 @@ export function renderPlanReport(report: PlanReport): string {
 ${totalsStrip(report)}
 <section class="card"><h3>Alerts</h3>${alertsList(report, ids)}</section>
 <section class="card"><h3>Purchase orders</h3>${orderTable(report, ids)}</section>
+<section class="card"><h3>Life-cycle stages, week by week</h3>${stageMap(report, ids)}</section>
 ${report.skus.map((s, i) => skuSection(s, `sku-${i + 1}`, report.asOf)).join('\n')}
 <div class="foot"><section class="card"><h3>Assumptions</h3>${report.assumptions.length ? `<ul>${report.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="none">None recorded.</p>'}</section>
 <section class="card"><h3>Data cleaning</h3>${cleaning}</section></div>
