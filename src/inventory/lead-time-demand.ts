@@ -77,6 +77,10 @@ export function protectionDemand(
     /** the units customers actually ordered each day, aligned with `history`, when the history is
      * cleaned (outliers capped): windows then hold the real big orders stock must serve */
     actual?: Float64Array;
+    /** a window's expected level is at least this share of the forecast's daily mean (default 0.25):
+     * a product selling far above its past must not have its quiet past's ratios (a big order over
+     * a near-empty month: ×30) applied to today's much larger forecast */
+    floorShare?: number;
   },
 ): ProtectionDemand {
   if (mean.length === 0) throw new RangeError('protectionDemand: empty forecast');
@@ -102,15 +106,16 @@ export function protectionDemand(
   }
   const level = known[m]! > 0 ? sum[m]! / known[m]! : 0;
   const trail = o.trailing ?? 28;
+  const floor = ((o.floorShare ?? 0.25) * forecastSum(mean, 0, Lmean + reviewDays)) / Math.max(1, Lmean + reviewDays);
   // a window is compared with what a forecast made at its start would have said: the mean of the
-  // `trail` days before it (floored at a quarter of the overall level, so a quiet month does not
-  // make one sale look like a surge). Its ratio thus holds the forecast's own error of the level as
+  // `trail` days before it (floored at a quarter of the overall level and at `floorShare` of the
+  // forecast, so a quiet month does not make one sale look like a surge). Its ratio thus holds the forecast's own error of the level as
   // well as the lumpiness of demand around it. Without trailing days: the overall level.
   const base = (s: number): number => {
     if (trail <= 0) return level;
     const k = known[s]! - known[Math.max(0, s - trail)]!;
     const mean = k > 0 ? (sum[s]! - sum[Math.max(0, s - trail)]!) / k : 0;
-    return Math.max(mean, 0.25 * level);
+    return Math.max(mean, 0.25 * level, floor);
   };
   const first = trail > 0 ? trail : 0;
   for (let k = 0; k < n; k++) {
