@@ -142,7 +142,7 @@ const report = {
   views: views.size,
   options: opts,
   results: result,
-  improvement_vs_better_baseline: { wape: 1 - result.model_p50.wape / better.wape, rmsse: 1 - result.model_mean.rmsse / better.rmsse },
+  improvement_vs_better_baseline: { wape: 1 - result.model_p50.wape / better.wape, rmsse: 1 - result.model_p50.rmsse / better.rmsse },
   interval_90_coverage: coverage90 / coverageN,
   bound_own_actual_flat_wape: { mean: oracle.mean / actualTotal, median: oracle.median / actualTotal },
   seconds,

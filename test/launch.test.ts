@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { conformalMargin } from '../src/launch/model.js';
 import { buildTextIndex, cosine, textVector } from '../src/launch/text.js';
+import { mulberry32, normalSource } from '../src/numerics/random.js';
 import { SAMPLE, shopcast, tempDir, writeText } from './helpers.js';
 
 test('TF-IDF over words and character n-grams: variants of a product are nearer than products sharing one word', () => {
@@ -19,6 +21,25 @@ test('TF-IDF over words and character n-grams: variants of a product are nearer 
   assert.equal(sims[4], 0);
   // cosine of a document with itself is 1
   assert.ok(Math.abs(cosine(index.docs[0]!, index.docs[0]!) - 1) < 1e-12);
+});
+
+test('conformal margin: the worked case, and a too-narrow band widened to its nominal coverage on new cases', () => {
+  // scores: log(2/4) = −0.69 (inside), log(8/4) = 0.69 (above), log(2/1) (below): the 2nd of 3 at α = 0.5
+  assert.ok(Math.abs(conformalMargin([1], [3], [7], 0.5) - Math.log(2)) < 1e-12);
+  assert.ok(Math.abs(conformalMargin([1, 1, 3], [3, 3, 5], [7, 2, 0], 0.5) - Math.log(2)) < 1e-12);
+  assert.equal(conformalMargin([1], [3], [2], 0.1), Infinity);
+  // lognormal demand exp(μ + σz) with a band that is the truth's 50 % band, nominally 90 %
+  const z = normalSource(mulberry32(5));
+  const draw = (n: number): { lo: number[]; hi: number[]; y: number[] } => {
+    const mu = Array.from({ length: n }, () => 2 + z());
+    return { lo: mu.map((m) => Math.exp(m - 0.674)), hi: mu.map((m) => Math.exp(m + 0.674)), y: mu.map((m) => Math.exp(m + z())) };
+  };
+  const cal = draw(2000);
+  const by = conformalMargin(cal.lo, cal.hi, cal.y, 0.1);
+  const fresh = draw(20000);
+  const covered = (margin: number): number => fresh.y.filter((v, k) => Math.log1p(v) >= Math.log1p(fresh.lo[k]!) - margin && Math.log1p(v) <= Math.log1p(fresh.hi[k]!) + margin).length / fresh.y.length;
+  assert.ok(covered(0) < 0.6, `unwidened ${covered(0)}`);
+  assert.ok(Math.abs(covered(by) - 0.9) < 0.015, `widened by ${by}: ${covered(by)}`);
 });
 
 test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analogs, stock, launch week, elasticity', () => {

@@ -40,11 +40,13 @@ export async function loadShopHistory(ws: Workspace, asOfText?: string): Promise
     throw new InputError(`the workspace has no demand${asOfText === undefined ? '' : ` up to ${asOfText}`}`);
   const start = Date.parse(`${span['a'] as string}T00:00:00Z`);
   const days = Math.round((Date.parse(`${span['b'] as string}T00:00:00Z`) - start) / DAY_MS) + 1;
-  // descriptions as of the date: order lines where there are any, else the catalog
+  // descriptions as of the date: the most frequent on the order lines (ties: the first in order), else the catalog's
   const hasLines = Number((await ws.one(`SELECT count(*) AS n FROM order_lines`))['n']) > 0;
   const desc = new Map<string, string>();
   if (hasLines)
-    for (const r of await ws.all(`SELECT sku, mode(description) AS d FROM order_lines WHERE date <= ${asOf} AND description IS NOT NULL GROUP BY sku`))
+    for (const r of await ws.all(`SELECT sku, arg_max(description, [n, -rank]) AS d FROM (
+        SELECT sku, description, count(*) AS n, row_number() OVER (PARTITION BY sku ORDER BY description) AS rank
+        FROM order_lines WHERE date <= ${asOf} AND description IS NOT NULL GROUP BY sku, description) GROUP BY sku`))
       desc.set(r['sku'] as string, r['d'] as string);
   const cat = new Map<string, { d: string | null; c: string | null; product: boolean }>();
   for (const r of await ws.all(`SELECT sku, description, category, is_product FROM catalog`))

@@ -9,7 +9,12 @@
  *  - the price, and its ratio to the nearest products' prices;
  *  - the shop's activity (units per selling product over 28 days) on the launch day;
  *  - the week since launch (1, 2, …).
- * One model for the mean (Poisson deviance, log link) and one per quantile.
+ * One model for the mean (Poisson deviance, log link) and one per quantile. Quantile trees fitted
+ * to the same launches they are judged on give bands too narrow for new ones, so each band (a
+ * level ℓ and 1 − ℓ) is conformalised (Romano, Patterson and Candès, "Conformalized quantile
+ * regression", NeurIPS 2019): models trained on the older 75 % of the launches score the newer 25 %
+ * by how far each week falls outside the band (on log(1 + units)), and the band is widened (or
+ * narrowed) by the quantile of those scores that gives the band's nominal coverage.
  */
 import { type Booster, type Dataset, predict, train } from '../gbdt/learner.js';
 import { launchCurve } from './analogs.js';
@@ -174,6 +179,8 @@ export interface LaunchModel {
   products: number;
   /** per week: the factor c minimising Σ|y − c·x| with x the neighbours' level (knn25_level) */
   scale: number[];
+  /** conformal widening of each band on log(1 + units): lower level, upper level, amount, weeks scored */
+  widen: { lower: number; upper: number; by: number; scored: number }[];
 }
 
 /**
@@ -184,6 +191,8 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
   const F = LAUNCH_FEATURES.length;
   const rows: number[][] = [];
   const y: number[] = [];
+  const launchDay: number[] = [];
+  const productOf: number[] = [];
   let products = 0;
   for (const i of ctx.visible) {
     const p = ctx.history.products[i]!;
@@ -197,6 +206,8 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
       r[F - 1] = w + 1;
       rows.push(r);
       y.push(units[w]!);
+      launchDay.push(p.firstDay);
+      productOf.push(i);
       any = true;
     }
     if (any) products++;
@@ -222,17 +233,73 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
     }
     scale.push(c);
   }
-  const X = new Float64Array(n * F);
-  for (let f = 0; f < F; f++) for (let r = 0; r < n; r++) X[f * n + r] = rows[r]![f]!;
-  const data: Dataset = { X, rows: n, features: F, y: Float64Array.from(y) };
+  const dataset = (pick: number[]): Dataset => {
+    const m = pick.length;
+    const X = new Float64Array(m * F);
+    for (let f = 0; f < F; f++) for (let r = 0; r < m; r++) X[f * m + r] = rows[pick[r]!]![f]!;
+    return { X, rows: m, features: F, y: Float64Array.from(pick, (r) => y[r]!) };
+  };
+  const all = Array.from({ length: n }, (_, r) => r);
+  const data = dataset(all);
   const common = { rounds: 200, learningRate: 0.05, numLeaves: 15, minDataInLeaf: 20, featureFraction: 0.8, baggingFraction: 0.8, seed, featureNames: [...LAUNCH_FEATURES] };
+  const quantileModel = (d: Dataset, level: number): Booster => train(d, { ...common, objective: { name: 'quantile', quantile: level } });
   return {
     weeks,
     mean: train(data, { ...common, objective: { name: 'poisson' } }),
-    quantiles: levels.map((level) => ({ level, booster: train(data, { ...common, objective: { name: 'quantile', quantile: level } }) })),
+    quantiles: levels.map((level) => ({ level, booster: quantileModel(data, level) })),
     products,
     scale,
+    widen: conformalWidening(levels, rows, y, launchDay, productOf, dataset, quantileModel),
   };
+}
+
+/**
+ * The split-conformal margin of a band [lo, hi] on log(1 + units): the ⌈(1 − α)(m + 1)⌉-th smallest
+ * of the m scores max(log1p(lo) − log1p(y), log1p(y) − log1p(hi)) (Infinity when that rank is past
+ * m). Widening every band by it on that scale covers a new exchangeable case with probability
+ * ≥ 1 − α. Example: conformalMargin([1], [3], [7], 0.5) = log(8/4).
+ */
+export function conformalMargin(lo: ArrayLike<number>, hi: ArrayLike<number>, y: ArrayLike<number>, alpha: number): number {
+  const m = y.length;
+  const e = Float64Array.from({ length: m }, (_, k) => {
+    const a = Math.log1p(Math.max(0, Math.min(lo[k]!, hi[k]!)));
+    const b = Math.log1p(Math.max(0, lo[k]!, hi[k]!));
+    const v = Math.log1p(y[k]!);
+    return Math.max(a - v, v - b);
+  }).sort();
+  const rank = Math.ceil((1 - alpha) * (m + 1));
+  return rank > m ? Infinity : e[rank - 1]!;
+}
+
+/**
+ * The conformal widening of each band (ℓ, 1 − ℓ) in `levels`, ℓ < 0.5: models for both ends are
+ * trained on the launches before the newest quarter (by launch day) and score the rest; the score
+ * of a week is max(log1p(lo) − log1p(y), log1p(y) − log1p(hi)), and the widening is its
+ * ⌈(1 − α)(m + 1)⌉-th smallest of m, α = 2ℓ. Needs ≥ 20 launches on each side, else no widening.
+ */
+function conformalWidening(
+  levels: readonly number[], rows: number[][], y: number[], launchDay: number[], productOf: number[],
+  dataset: (pick: number[]) => Dataset, quantileModel: (d: Dataset, level: number) => Booster,
+): LaunchModel['widen'] {
+  const pairs = levels.filter((l) => l < 0.5 && levels.some((u) => Math.abs(u - (1 - l)) < 1e-9));
+  if (pairs.length === 0) return [];
+  const days = [...new Set(launchDay)].sort((a, b) => a - b);
+  const cut = days[Math.floor(days.length * 0.75)];
+  const fit = y.map((_, r) => r).filter((r) => launchDay[r]! < cut!);
+  const score = y.map((_, r) => r).filter((r) => launchDay[r]! >= cut!);
+  const launches = (pick: number[]): number => new Set(pick.map((r) => productOf[r]!)).size;
+  if (cut === undefined || launches(fit) < 20 || launches(score) < 20) return [];
+  const d = dataset(fit);
+  const F = LAUNCH_FEATURES.length;
+  const X = new Float64Array(score.length * F);
+  for (let f = 0; f < F; f++) score.forEach((r, k) => (X[f * score.length + k] = rows[r]![f]!));
+  return pairs.flatMap((lower) => {
+    const lo = predict(quantileModel(d, lower), X, score.length);
+    const hi = predict(quantileModel(d, 1 - lower), X, score.length);
+    const by = conformalMargin(lo, hi, score.map((r) => y[r]!), 2 * lower);
+    // too few scored weeks for so wide a band: it is left as trained
+    return Number.isFinite(by) ? [{ lower, upper: 1 - lower, by, scored: score.length }] : [];
+  });
 }
 
 export interface LaunchPrediction {
@@ -248,6 +315,24 @@ export function predictLaunch(model: LaunchModel, features: Float64Array): Launc
   const mean = Array.from(predict(model.mean, X, W), (v) => Math.max(0, v));
   const quantiles = model.quantiles.map((q) => ({ level: q.level, values: Array.from(predict(q.booster, X, W), (v) => Math.max(0, v)) }));
   // quantiles sorted per week (separately trained models may cross)
+  for (let w = 0; w < W; w++) {
+    const sorted = quantiles.map((q) => q.values[w]!).sort((a, b) => a - b);
+    quantiles.forEach((q, k) => (q.values[w] = sorted[k]!));
+  }
+  // conformal widening of each band (then sorted again, should a widened band cross another)
+  const at = (level: number): { level: number; values: number[] } | undefined => quantiles.find((q) => Math.abs(q.level - level) < 1e-9);
+  const median = at(0.5);
+  for (const c of model.widen) {
+    const lo = at(c.lower);
+    const hi = at(c.upper);
+    if (lo === undefined || hi === undefined) continue;
+    for (let w = 0; w < W; w++) {
+      const mid = median?.values[w];
+      lo.values[w] = Math.max(0, Math.expm1(Math.log1p(lo.values[w]!) - c.by));
+      hi.values[w] = Math.expm1(Math.log1p(hi.values[w]!) + c.by);
+      if (mid !== undefined) [lo.values[w], hi.values[w]] = [Math.min(lo.values[w]!, mid), Math.max(hi.values[w]!, mid)];
+    }
+  }
   for (let w = 0; w < W; w++) {
     const sorted = quantiles.map((q) => q.values[w]!).sort((a, b) => a - b);
     quantiles.forEach((q, k) => (q.values[w] = sorted[k]!));

@@ -241,8 +241,13 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
 async function buildCatalog(ws: Workspace): Promise<void> {
   await ws.run(`
     CREATE OR REPLACE TABLE catalog AS
-    WITH sold AS (
-      SELECT sku, mode(description) AS description, bool_and(status <> 'non_product') AS is_product,
+    WITH described AS (
+      -- the most frequent description, ties to the first in order (mode() picks among ties at random)
+      SELECT sku, arg_max(description, [n, -rank]) AS description FROM (
+        SELECT sku, description, count(*) AS n, row_number() OVER (PARTITION BY sku ORDER BY description) AS rank
+        FROM order_lines WHERE description IS NOT NULL GROUP BY sku, description) GROUP BY sku),
+    sold AS (
+      SELECT sku, (SELECT d.description FROM described d WHERE d.sku = order_lines.sku) AS description, bool_and(status <> 'non_product') AS is_product,
         min(date) FILTER (WHERE status = 'sale') AS first_sale, max(date) FILTER (WHERE status = 'sale') AS last_sale,
         count(*) FILTER (WHERE status = 'sale') AS lines,
         coalesce(sum(quantity) FILTER (WHERE status = 'sale'), 0) AS units,
