@@ -344,7 +344,6 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
       }
     }
   }
-  history ??= rollingStages(y, levels.toDate, coversLaunch, rules);
 
   // the trend vote scores its bootstrap share, the curve vote its R²; agreeing votes add up
   const curveVote = votes.find((v) => v.source === 'curve');
@@ -363,6 +362,9 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
     best = silence.weight;
     sum = 1;
   }
+  // the weeks' stages: the curve's where it fits, except for a young product, which is in its
+  // introduction whatever a curve through its first few weeks says (the trend vote always wins then)
+  if (history === undefined || young) history = rollingStages(y, levels.toDate, coversLaunch, rules);
   return {
     stage,
     confidence: sum > 0 ? best / sum : 0,
