@@ -23,7 +23,7 @@
  *  - perfect foresight: knows each week's demand; a lower bound on cost, not a policy.
  *
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent), or --workspace DIR
- * with it ingested. Writes bench/out/inventory.json.
+ * with it ingested. --floor S sets the scenarios' floor (a share of the forecast; default 0.25). Writes bench/out/inventory.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,7 +48,7 @@ import { DAY_MS } from '../src/data/periods.js';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(repo, 'bench/out');
 const { values } = parseArgs({
-  options: { workspace: { type: 'string' }, model: { type: 'string', default: 'auto' }, scenarios: { type: 'string', default: '2000' }, skus: { type: 'string', default: '500' } },
+  options: { workspace: { type: 'string' }, model: { type: 'string', default: 'auto' }, scenarios: { type: 'string', default: '2000' }, skus: { type: 'string', default: '500' }, floor: { type: 'string', default: '0.25' } },
 });
 const START = '2011-08-13';
 const END = '2011-11-04';
@@ -57,6 +57,9 @@ const R = 7;
 const TARGET = 0.95;
 const TRAIN_WEEKS = 24;
 const SCENARIOS = Number(values.scenarios);
+/** --floor: a scenario window's expected level is at least this share of the forecast (the plan's 0.25) */
+const FLOOR = Number(values.floor);
+if (!(FLOOR >= 0)) throw new RangeError(`bench:inventory: --floor must be a number ≥ 0, got ${values.floor}`);
 
 const workspace = onlineRetailWorkspace('bench:inventory', values.workspace);
 mkdirSync(out, { recursive: true });
@@ -105,7 +108,7 @@ for (let r = 0; r < reviews; r++) {
   for (let i = 0; i < n; i++) {
     const m = fc.mean.subarray(i * fc.h, (i + 1) * fc.h);
     means[i] = mean(m, 0, m.length);
-    row.push(scenarioTables(protectionDemand(panel.clean[i]!.subarray(0, cut), m, { mean: L, sd: 0 }, R, { scenarios: SCENARIOS, window: 364, uniform: u, normal, actual: panel.actual[i]!.subarray(0, cut), trailing: 28 })));
+    row.push(scenarioTables(protectionDemand(panel.clean[i]!.subarray(0, cut), m, { mean: L, sd: 0 }, R, { scenarios: SCENARIOS, window: 364, uniform: u, normal, actual: panel.actual[i]!.subarray(0, cut), trailing: 28, floorShare: FLOOR })));
   }
   tables.push(row);
   dailyMean.push(means);

@@ -109,8 +109,9 @@ export function protectionDemand(
   const floor = ((o.floorShare ?? 0.25) * forecastSum(mean, 0, Lmean + reviewDays)) / Math.max(1, Lmean + reviewDays);
   // a window is compared with what a forecast made at its start would have said: the mean of the
   // `trail` days before it (floored at a quarter of the overall level and at `floorShare` of the
-  // forecast, so a quiet month does not make one sale look like a surge). Its ratio thus holds the forecast's own error of the level as
-  // well as the lumpiness of demand around it. Without trailing days: the overall level.
+  // forecast, so a quiet month does not make one sale look like a surge). Its ratio thus holds the
+  // forecast's own error of the level as well as the lumpiness of demand around it. Without
+  // trailing days: the overall level.
   const base = (s: number): number => {
     if (trail <= 0) return level;
     const k = known[s]! - known[Math.max(0, s - trail)]!;

@@ -8,6 +8,7 @@ import { InputError } from '../data/errors.js';
 import { DAY_MS } from '../data/periods.js';
 import { type Workspace, asOfDateSql, sqlString } from '../store/workspace.js';
 import { ensureCleanTables } from '../pipeline/ingest.js';
+import { descriptionsSql } from '../store/clean.js';
 
 export interface LaunchedProduct {
   sku: string;
@@ -44,10 +45,7 @@ export async function loadShopHistory(ws: Workspace, asOfText?: string): Promise
   const hasLines = Number((await ws.one(`SELECT count(*) AS n FROM order_lines`))['n']) > 0;
   const desc = new Map<string, string>();
   if (hasLines)
-    for (const r of await ws.all(`SELECT sku, arg_max(description, [n, -rank]) AS d FROM (
-        SELECT sku, description, count(*) AS n, row_number() OVER (PARTITION BY sku ORDER BY description) AS rank
-        FROM order_lines WHERE date <= ${asOf} AND description IS NOT NULL GROUP BY sku, description) GROUP BY sku`))
-      desc.set(r['sku'] as string, r['d'] as string);
+    for (const r of await ws.all(descriptionsSql(`date <= ${asOf}`))) desc.set(r['sku'] as string, r['description'] as string);
   const cat = new Map<string, { d: string | null; c: string | null; product: boolean }>();
   for (const r of await ws.all(`SELECT sku, description, category, is_product FROM catalog`))
     cat.set(r['sku'] as string, { d: r['description'] as string | null, c: r['category'] as string | null, product: r['is_product'] !== false });

@@ -249,7 +249,7 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
     quantiles: levels.map((level) => ({ level, booster: quantileModel(data, level) })),
     products,
     scale,
-    widen: conformalWidening(levels, rows, y, launchDay, productOf, dataset, quantileModel),
+    widen: conformalWidening(levels, y, launchDay, productOf, dataset, quantileModel),
   };
 }
 
@@ -273,12 +273,11 @@ export function conformalMargin(lo: ArrayLike<number>, hi: ArrayLike<number>, y:
 
 /**
  * The conformal widening of each band (ℓ, 1 − ℓ) in `levels`, ℓ < 0.5: models for both ends are
- * trained on the launches before the newest quarter (by launch day) and score the rest; the score
- * of a week is max(log1p(lo) − log1p(y), log1p(y) − log1p(hi)), and the widening is its
- * ⌈(1 − α)(m + 1)⌉-th smallest of m, α = 2ℓ. Needs ≥ 20 launches on each side, else no widening.
+ * trained on the launches before the newest quarter (by launch day) and the rest's weeks give the
+ * conformalMargin at α = 2ℓ. Needs ≥ 20 launches on each side, else no widening.
  */
 function conformalWidening(
-  levels: readonly number[], rows: number[][], y: number[], launchDay: number[], productOf: number[],
+  levels: readonly number[], y: number[], launchDay: number[], productOf: number[],
   dataset: (pick: number[]) => Dataset, quantileModel: (d: Dataset, level: number) => Booster,
 ): LaunchModel['widen'] {
   const pairs = levels.filter((l) => l < 0.5 && levels.some((u) => Math.abs(u - (1 - l)) < 1e-9));
@@ -290,13 +289,11 @@ function conformalWidening(
   const launches = (pick: number[]): number => new Set(pick.map((r) => productOf[r]!)).size;
   if (cut === undefined || launches(fit) < 20 || launches(score) < 20) return [];
   const d = dataset(fit);
-  const F = LAUNCH_FEATURES.length;
-  const X = new Float64Array(score.length * F);
-  for (let f = 0; f < F; f++) score.forEach((r, k) => (X[f * score.length + k] = rows[r]![f]!));
+  const held = dataset(score);
   return pairs.flatMap((lower) => {
-    const lo = predict(quantileModel(d, lower), X, score.length);
-    const hi = predict(quantileModel(d, 1 - lower), X, score.length);
-    const by = conformalMargin(lo, hi, score.map((r) => y[r]!), 2 * lower);
+    const lo = predict(quantileModel(d, lower), held.X, held.rows);
+    const hi = predict(quantileModel(d, 1 - lower), held.X, held.rows);
+    const by = conformalMargin(lo, hi, held.y, 2 * lower);
     // too few scored weeks for so wide a band: it is left as trained
     return Number.isFinite(by) ? [{ lower, upper: 1 - lower, by, scored: score.length }] : [];
   });
@@ -307,6 +304,14 @@ export interface LaunchPrediction {
   quantiles: { level: number; values: number[] }[];
 }
 
+/** Puts each week's quantile values in level order. */
+function sortQuantiles(quantiles: { values: number[] }[], weeks: number): void {
+  for (let w = 0; w < weeks; w++) {
+    const sorted = quantiles.map((q) => q.values[w]!).sort((a, b) => a - b);
+    quantiles.forEach((q, k) => (q.values[w] = sorted[k]!));
+  }
+}
+
 export function predictLaunch(model: LaunchModel, features: Float64Array): LaunchPrediction {
   const F = LAUNCH_FEATURES.length;
   const W = model.weeks;
@@ -314,11 +319,7 @@ export function predictLaunch(model: LaunchModel, features: Float64Array): Launc
   for (let f = 0; f < F; f++) for (let w = 0; w < W; w++) X[f * W + w] = f === F - 1 ? w + 1 : features[f]!;
   const mean = Array.from(predict(model.mean, X, W), (v) => Math.max(0, v));
   const quantiles = model.quantiles.map((q) => ({ level: q.level, values: Array.from(predict(q.booster, X, W), (v) => Math.max(0, v)) }));
-  // quantiles sorted per week (separately trained models may cross)
-  for (let w = 0; w < W; w++) {
-    const sorted = quantiles.map((q) => q.values[w]!).sort((a, b) => a - b);
-    quantiles.forEach((q, k) => (q.values[w] = sorted[k]!));
-  }
+  sortQuantiles(quantiles, W); // separately trained models may cross
   // conformal widening of each band (then sorted again, should a widened band cross another)
   const at = (level: number): { level: number; values: number[] } | undefined => quantiles.find((q) => Math.abs(q.level - level) < 1e-9);
   const median = at(0.5);
@@ -333,9 +334,6 @@ export function predictLaunch(model: LaunchModel, features: Float64Array): Launc
       if (mid !== undefined) [lo.values[w], hi.values[w]] = [Math.min(lo.values[w]!, mid), Math.max(hi.values[w]!, mid)];
     }
   }
-  for (let w = 0; w < W; w++) {
-    const sorted = quantiles.map((q) => q.values[w]!).sort((a, b) => a - b);
-    quantiles.forEach((q, k) => (q.values[w] = sorted[k]!));
-  }
+  sortQuantiles(quantiles, W);
   return { mean, quantiles };
 }

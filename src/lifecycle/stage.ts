@@ -11,8 +11,8 @@
  *    `endedWeeks` (26).
  * A SKU whose history covers its launch gets a fitted life-cycle curve (curves.ts); its phase at
  * the last week is one vote. The other vote comes from a Mann–Kendall trend test on the last
- * `trendWindow` weeks together with the recent level against the peak level (the highest
- * `trendWindow`-week centred average, so a seasonal rush or one big order is not taken for the peak).
+ * `trendWindow` weeks together with the recent level against the peak level (the highest mean of
+ * `trendWindow` consecutive weeks, so a seasonal rush or one big order is not taken for the peak).
  * The trend vote's weight is its stability: the share of residual-bootstrap replicates of the trend
  * window that give the same stage. The curve vote's weight is its R² on the smoothed history (when
  * ≥ 0.5). Agreeing votes add up; the larger weight wins; the confidence is its share of the total

@@ -200,6 +200,7 @@ const STAGE_LABELS: Record<string, string> = {
   introduction: 'introduction', growth: 'growth', maturity: 'maturity', decline: 'decline', dormant: 'dormant', ended: 'ended', unknown: 'not assessed',
 };
 const stageClass = (stage: string): string => (STAGES.has(stage) ? stage : 'unknown');
+const stageLabel = (stage: string): string => STAGE_LABELS[stageClass(stage)]!;
 
 /** Runs of equal stages: [first index, last index, stage]. */
 function stageRuns(stages: readonly string[]): [number, number, string][] {
@@ -239,8 +240,8 @@ function lifecycleChart(s: PlanReportSku): string {
   for (const [a, b, st] of stageRuns(weeks.map((w) => w.stage))) {
     const x0 = x(days[a]!);
     const x1 = x(days[b]! + 7);
-    parts.push(`<rect class="stage-band st-${stageClass(st)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${f.top}" width="${coord(Math.max(0, x1 - x0))}" height="${f.bottom - f.top}"><title>${esc(STAGE_LABELS[stageClass(st)]!)}: ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`);
-    if (x1 - x0 > STAGE_LABELS[stageClass(st)]!.length * 6 + 6) parts.push(svgText((x0 + x1) / 2, f.top + 11, STAGE_LABELS[stageClass(st)]!, 'class="band-label" text-anchor="middle"'));
+    parts.push(`<rect class="stage-band st-${stageClass(st)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${f.top}" width="${coord(Math.max(0, x1 - x0))}" height="${f.bottom - f.top}"><title>${esc(stageLabel(st))}: ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`);
+    if (x1 - x0 > stageLabel(st).length * 6 + 6) parts.push(svgText((x0 + x1) / 2, f.top + 11, stageLabel(st), 'class="band-label" text-anchor="middle"'));
   }
   parts.push(
     yAxis(ticks.map((t, i) => ({ at: y(t), label: labels[i]! })), f.left, f.right),
@@ -271,7 +272,7 @@ function stageMap(r: PlanReport, ids: Map<string, string>): string {
   const rowH = 18;
   const f = { width: 1080, height: 34 + rows.length * rowH + 26, left: nameW, right: 1080 - stageW, top: 34, bottom: 34 + rows.length * rowH };
   const x = linearScale([d0, d1 + 7], [f.left, f.right]);
-  const parts = [svgOpen(f as Frame, 'stage-map', `Life-cycle stage week by week of the ${rows.length} SKUs shown`)];
+  const parts = [svgOpen(f, 'stage-map', `Life-cycle stage week by week of the ${rows.length} SKUs shown`)];
   rows.forEach((s, k) => {
     const top = f.top + k * rowH;
     const weeks = s.lifecycle!.weeks.filter((w) => Number.isFinite(dayNumber(w.date)));
@@ -280,9 +281,9 @@ function stageMap(r: PlanReport, ids: Map<string, string>): string {
     for (const [a, b, st] of stageRuns(weeks.map((w) => w.stage))) {
       const x0 = x(dayNumber(weeks[a]!.date));
       const x1 = x(dayNumber(weeks[b]!.date) + 7);
-      parts.push(`<rect class="stage-cell st-${stageClass(st)}" data-sku="${esc(s.sku)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${top + 2}" width="${coord(Math.max(0, x1 - x0))}" height="${rowH - 4}"><title>${esc(s.name)}: ${esc(STAGE_LABELS[stageClass(st)]!)}, ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`);
+      parts.push(`<rect class="stage-cell st-${stageClass(st)}" data-sku="${esc(s.sku)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${top + 2}" width="${coord(Math.max(0, x1 - x0))}" height="${rowH - 4}"><title>${esc(s.name)}: ${esc(stageLabel(st))}, ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`);
     }
-    parts.push(svgText(f.right + 8, top + 13, `${STAGE_LABELS[stageClass(s.stage)]} · ${formatPercent(s.stageConfidence)}`, `class="map-stage" data-sku="${esc(s.sku)}"`));
+    parts.push(svgText(f.right + 8, top + 13, `${stageLabel(s.stage)} · ${formatPercent(s.stageConfidence)}`, `class="map-stage" data-sku="${esc(s.sku)}"`));
   });
   parts.push(xAxis(dateTicks(all, x, 8), f.left, f.right, f.bottom), svgText(f.right + 8, f.top - 8, 'now', 'class="legend"'),
     stageLegend(rows.flatMap((s) => s.lifecycle!.weeks.map((w) => stageClass(w.stage))), f.left, 14), '</svg>');
@@ -290,7 +291,7 @@ function stageMap(r: PlanReport, ids: Map<string, string>): string {
 }
 
 function skuSection(s: PlanReportSku, id: string, asOf: string): string {
-  const stage = STAGES.has(s.stage) ? s.stage : 'unknown';
+  const stage = stageClass(s.stage);
   const order = s.orderQty > 0
     ? `Order <b>${formatNumber(s.orderQty)}</b>${s.orderBy ? ` by <b${s.orderBy <= asOf ? ' class="urgent"' : ''}>${formatDate(s.orderBy)}</b>` : ''}`
     : 'No order needed';

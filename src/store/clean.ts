@@ -238,14 +238,21 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
  * (name, category, brand, list price, cost, launch and discontinuation dates; its description wins).
  * SKUs that are only in a catalog file — new products without sales — are listed too.
  */
+/**
+ * SQL for each SKU's description on the order lines matching `where`: the most frequent, ties to
+ * the first in order (DuckDB's mode() picks among ties at random, so runs would differ).
+ * Columns: sku, description.
+ */
+export function descriptionsSql(where: string): string {
+  return `SELECT sku, arg_max(description, [n, -rank]) AS description FROM (
+    SELECT sku, description, count(*) AS n, row_number() OVER (PARTITION BY sku ORDER BY description) AS rank
+    FROM order_lines WHERE (${where}) AND description IS NOT NULL GROUP BY sku, description) GROUP BY sku`;
+}
+
 async function buildCatalog(ws: Workspace): Promise<void> {
   await ws.run(`
     CREATE OR REPLACE TABLE catalog AS
-    WITH described AS (
-      -- the most frequent description, ties to the first in order (mode() picks among ties at random)
-      SELECT sku, arg_max(description, [n, -rank]) AS description FROM (
-        SELECT sku, description, count(*) AS n, row_number() OVER (PARTITION BY sku ORDER BY description) AS rank
-        FROM order_lines WHERE description IS NOT NULL GROUP BY sku, description) GROUP BY sku),
+    WITH described AS (${descriptionsSql('TRUE')}),
     sold AS (
       SELECT sku, (SELECT d.description FROM described d WHERE d.sku = order_lines.sku) AS description, bool_and(status <> 'non_product') AS is_product,
         min(date) FILTER (WHERE status = 'sale') AS first_sale, max(date) FILTER (WHERE status = 'sale') AS last_sale,
