@@ -58,14 +58,17 @@ export interface Elasticity {
 
 export const MIN_DAYS_BEFORE_LAUNCH = 28;
 
-/** Weekly units of a product in weeks 1..weeks after its first sale, complete by `asOfDay`. */
-export function launchCurve(p: LaunchedProduct, weeks: number, asOfDay: number): Float64Array {
+/**
+ * Weekly units of a product in weeks 1..weeks after its first sale (or after `offset` days past
+ * it), complete by `asOfDay`.
+ */
+export function launchCurve(p: LaunchedProduct, weeks: number, asOfDay: number, offset = 0): Float64Array {
   const out = new Float64Array(weeks).fill(NaN);
   for (let w = 0; w < weeks; w++) {
-    if (p.firstDay + 7 * (w + 1) - 1 > asOfDay) break;
+    if (p.firstDay + offset + 7 * (w + 1) - 1 > asOfDay) break;
     let s = 0;
     let known = 0;
-    for (let d = 7 * w; d < 7 * (w + 1); d++) {
+    for (let d = offset + 7 * w; d < offset + 7 * (w + 1); d++) {
       const v = p.daily[d];
       if (v !== undefined && Number.isFinite(v)) {
         s += v;

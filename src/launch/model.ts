@@ -8,7 +8,18 @@
  *  - the current level of the products sharing the first word of the description, and their count;
  *  - the price, and its ratio to the nearest products' prices;
  *  - the shop's activity (units per selling product over 28 days) on the launch day;
+ *  - the nearest products' level over their whole life and at their best 4 weeks (a seasonal
+ *    product launched out of its season);
+ *  - per word of the description, the mean log level of the products holding it: the highest over
+ *    the words (now and over their lives), and of the products ending in the same word (the kind of
+ *    product: "… CAKE CASES", "… BEAKER");
  *  - the week since launch (1, 2, …).
+ * The launches a shop has seen are few (about 600 here), so the models also learn from products
+ * already selling: at a cut every 28 days, up to 1,000 products on sale for ≥ 8 weeks (a fixed
+ * seeded draw), described as of the cut exactly as a launch is (their own sales left out), with the
+ * weeks after the cut as the target. The quantile models learn the ratio of a week's units to
+ * 1 + the nearest products' level (knn10_level) and scale it back: the same trees then serve a
+ * product among big sellers and one among slow ones, which on units they must split apart first.
  * One model for the mean (Poisson deviance, log link) and one per quantile. Quantile trees fitted
  * to the same launches they are judged on give bands too narrow for new ones, so each band (a
  * level ℓ and 1 − ℓ) is conformalised (Romano, Patterson and Candès, "Conformalized quantile
@@ -17,9 +28,10 @@
  * narrowed) by the quantile of those scores that gives the band's nominal coverage.
  */
 import { type Booster, type Dataset, predict, train } from '../gbdt/learner.js';
+import { mulberry32 } from '../numerics/random.js';
 import { launchCurve } from './analogs.js';
 import { type ShopHistory } from './history.js';
-import { type SparseVector, type TextIndex, buildTextIndex, firstWord, similarities, textVector } from './text.js';
+import { type SparseVector, type TextIndex, buildTextIndex, firstWord, similarities, textVector, words } from './text.js';
 
 export const LAUNCH_FEATURES = [
   'knn5_level',
@@ -35,6 +47,11 @@ export const LAUNCH_FEATURES = [
   'price_vs_neighbours',
   'shop_activity',
   'neighbours_trend',
+  'knn10_life_level',
+  'knn10_peak_level',
+  'word_max_level',
+  'word_max_life',
+  'tail_level',
   'week',
 ] as const;
 
@@ -47,6 +64,8 @@ export interface LaunchContext {
   visible: number[];
   index: TextIndex;
   words: string[];
+  /** per visible product: the last word of its description */
+  lastWords: string[];
   /** per product: prefix sums of units and of known days over its life */
   cum: Float64Array[];
   known: Float64Array[];
@@ -71,7 +90,7 @@ export function launchContext(history: ShopHistory, visibleBefore = history.days
     known.push(k);
   }
   const descriptions = visible.map((i) => history.products[i]!.description);
-  return { history, visible, index: buildTextIndex(descriptions), words: descriptions.map(firstWord), cum, known };
+  return { history, visible, index: buildTextIndex(descriptions), words: descriptions.map(firstWord), lastWords: descriptions.map((d) => words(d).at(-1) ?? ''), cum, known };
 }
 
 /** Mean weekly units of product i over the `days` days before `day` (NaN with too few known days). */
@@ -112,6 +131,47 @@ export function neighbours(ctx: LaunchContext, v: SparseVector, price: number, d
   return out.slice(0, k);
 }
 
+/** Highest mean weekly units of product i over 28 consecutive days (≥ 14 known) before `day`. */
+function peakLevel(ctx: LaunchContext, i: number, day: number): number {
+  const p = ctx.history.products[i]!;
+  const to = Math.min(day - p.firstDay, p.daily.length);
+  const c = ctx.cum[i]!;
+  const k = ctx.known[i]!;
+  let best = NaN;
+  for (let e = 28; e <= to; e++) {
+    const kn = k[e]! - k[e - 28]!;
+    if (kn >= MIN_KNOWN_DAYS && !(((c[e]! - c[e - 28]!) / kn) * 7 <= best)) best = ((c[e]! - c[e - 28]!) / kn) * 7;
+  }
+  return best;
+}
+
+/** Mean log(1 + level) over the visible products `members` (positions in ctx.visible) selling by `day`. */
+function meanLogLevel(ctx: LaunchContext, members: Iterable<number>, day: number, self: number | undefined, level: (i: number) => number): { mean: number; n: number } {
+  let s = 0;
+  let n = 0;
+  for (const m of members) {
+    const i = ctx.visible[m]!;
+    if (i === self || ctx.history.products[i]!.firstDay > day - MIN_KNOWN_DAYS) continue;
+    const l = level(i);
+    if (!Number.isFinite(l)) continue;
+    s += Math.log1p(l);
+    n++;
+  }
+  return { mean: n > 0 ? s / n : NaN, n };
+}
+
+/** The highest over the description's words of the mean log(1 + level) of the products holding the word (≥ 3). */
+function wordMax(ctx: LaunchContext, description: string, day: number, self: number | undefined, level: (i: number) => number): number {
+  let best = NaN;
+  for (const w of new Set(words(description))) {
+    const id = ctx.index.vocabulary.get(`w:${w}`);
+    if (id === undefined) continue;
+    const { mean, n } = meanLogLevel(ctx, ctx.index.postings[id]!.doc, day, self, level);
+    if (n >= 3 && !(mean <= best)) best = mean;
+  }
+  return best;
+}
+
 function wmean(ns: Neighbour[], k: number, f: (n: Neighbour) => number): number {
   let a = 0;
   let b = 0;
@@ -149,6 +209,11 @@ export function launchFeatures(ctx: LaunchContext, description: string, price: n
     wc++;
   }
   const log1p = Math.log1p;
+  const now = (i: number): number => levelAt(ctx, i, day);
+  const life = (i: number): number => levelAt(ctx, i, day, Infinity);
+  const last = words(description).at(-1);
+  const tail: number[] = [];
+  if (last !== undefined) ctx.lastWords.forEach((w, m) => w === last && tail.push(m));
   const medPrice = wmedian(near, 10, (n) => ctx.history.products[n.product]!.firstPrice);
   const activity = ctx.history.activity[Math.min(day - 1, ctx.history.days - 1)];
   const f = Float64Array.of(
@@ -166,6 +231,11 @@ export function launchFeatures(ctx: LaunchContext, description: string, price: n
     activity !== undefined && activity > 0 ? Math.log(activity) : NaN,
     // are the neighbours selling more in the last 4 weeks than in the 4 before? (a season starting)
     wmean(near, 10, (n) => Math.log1p(levelAt(ctx, n.product, day, 28, 7) || 0) - Math.log1p(levelAt(ctx, n.product, day - 28, 28, 7) || 0)),
+    wmean(near, 10, (n) => Math.log1p(life(n.product) || 0)),
+    wmean(near, 10, (n) => Math.log1p(peakLevel(ctx, n.product, day) || 0)),
+    wordMax(ctx, description, day, self, now),
+    wordMax(ctx, description, day, self, life),
+    meanLogLevel(ctx, tail, day, self, now).mean,
     0,
   );
   return { features: f, near };
@@ -177,15 +247,29 @@ export interface LaunchModel {
   quantiles: { level: number; booster: Booster }[];
   /** launches it learned from */
   products: number;
+  /** established products (one per product and cut) it also learned from */
+  established: number;
   /** per week: the factor c minimising Σ|y − c·x| with x the neighbours' level (knn25_level) */
   scale: number[];
   /** conformal widening of each band on log(1 + units): lower level, upper level, amount, weeks scored */
   widen: { lower: number; upper: number; by: number; scored: number }[];
 }
 
+/** Established products drawn per cut, and the cuts' spacing and minimum age in days. */
+const ESTABLISHED_PER_CUT = 1000;
+const CUT_EVERY = 28;
+const ESTABLISHED_AGE = 56;
+
+/** What the quantile models' target is divided by: 1 + the nearest products' level (knn10_level). */
+function ratioBase(features: ArrayLike<number>): number {
+  const l = features[1]!;
+  return Number.isFinite(l) ? Math.expm1(l) + 1 : 1;
+}
+
 /**
  * Trains on every launch the data covers (first sale ≥ 28 days into the data) with at least one
- * complete week by `asOfDay`, each described as of its own launch day.
+ * complete week by `asOfDay`, each described as of its own launch day, and on established
+ * products at cuts every 28 days (see the header).
  */
 export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: number, levels: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95], seed = 7): LaunchModel {
   const F = LAUNCH_FEATURES.length;
@@ -212,7 +296,6 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
     }
     if (any) products++;
   }
-  const n = rows.length;
   const scale: number[] = [];
   for (let w = 1; w <= weeks; w++) {
     const pairs: { r: number; x: number }[] = [];
@@ -233,11 +316,43 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
     }
     scale.push(c);
   }
-  const dataset = (pick: number[]): Dataset => {
+  // established products, each described at a cut as a launch is, the weeks after the cut the target
+  const rand = mulberry32(seed);
+  let established = 0;
+  for (let cut = 28 + ESTABLISHED_AGE; cut + 7 * weeks - 1 <= asOfDay; cut += CUT_EVERY) {
+    const selling = ctx.visible.filter((i) => ctx.history.products[i]!.firstDay <= cut - ESTABLISHED_AGE);
+    for (const i of selling) {
+      if (rand() * selling.length >= ESTABLISHED_PER_CUT) continue;
+      established++;
+      const p = ctx.history.products[i]!;
+      const units = launchCurve(p, weeks, asOfDay, cut - p.firstDay);
+      let sum = 0;
+      let count = 0;
+      for (let d = Math.max(0, cut - 28 - p.firstDay); d < cut - p.firstDay; d++)
+        if (Number.isFinite(p.price[d]!)) {
+          sum += p.price[d]!;
+          count++;
+        }
+      const { features } = launchFeatures(ctx, p.description, count > 0 ? sum / count : p.firstPrice, cut, i);
+      for (let w = 0; w < weeks; w++) {
+        if (!Number.isFinite(units[w]!)) continue;
+        const r = Array.from(features);
+        r[F - 1] = w + 1;
+        rows.push(r);
+        y.push(units[w]!);
+        launchDay.push(NaN);
+        productOf.push(i);
+      }
+    }
+  }
+  const n = rows.length;
+  const base = rows.map(ratioBase);
+  // the mean model on units, the quantile models on units / base
+  const dataset = (pick: number[], ratio = true): Dataset => {
     const m = pick.length;
     const X = new Float64Array(m * F);
     for (let f = 0; f < F; f++) for (let r = 0; r < m; r++) X[f * m + r] = rows[pick[r]!]![f]!;
-    return { X, rows: m, features: F, y: Float64Array.from(pick, (r) => y[r]!) };
+    return { X, rows: m, features: F, y: Float64Array.from(pick, (r) => y[r]! / (ratio ? base[r]! : 1)) };
   };
   const all = Array.from({ length: n }, (_, r) => r);
   const data = dataset(all);
@@ -245,11 +360,12 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
   const quantileModel = (d: Dataset, level: number): Booster => train(d, { ...common, objective: { name: 'quantile', quantile: level } });
   return {
     weeks,
-    mean: train(data, { ...common, objective: { name: 'poisson' } }),
+    mean: train(dataset(all, false), { ...common, objective: { name: 'poisson' } }),
     quantiles: levels.map((level) => ({ level, booster: quantileModel(data, level) })),
     products,
+    established,
     scale,
-    widen: conformalWidening(levels, y, launchDay, productOf, dataset, quantileModel),
+    widen: conformalWidening(levels, y, base, launchDay, productOf, dataset, quantileModel),
   };
 }
 
@@ -277,23 +393,25 @@ export function conformalMargin(lo: ArrayLike<number>, hi: ArrayLike<number>, y:
  * conformalMargin at α = 2ℓ. Needs ≥ 20 launches on each side, else no widening.
  */
 function conformalWidening(
-  levels: readonly number[], y: number[], launchDay: number[], productOf: number[],
+  levels: readonly number[], y: number[], base: number[], launchDay: number[], productOf: number[],
   dataset: (pick: number[]) => Dataset, quantileModel: (d: Dataset, level: number) => Booster,
 ): LaunchModel['widen'] {
   const pairs = levels.filter((l) => l < 0.5 && levels.some((u) => Math.abs(u - (1 - l)) < 1e-9));
   if (pairs.length === 0) return [];
-  const days = [...new Set(launchDay)].sort((a, b) => a - b);
+  // only launches are scored (launchDay NaN: an established product's row, always fitted)
+  const days = [...new Set(launchDay.filter(Number.isFinite))].sort((a, b) => a - b);
   const cut = days[Math.floor(days.length * 0.75)];
-  const fit = y.map((_, r) => r).filter((r) => launchDay[r]! < cut!);
+  const fit = y.map((_, r) => r).filter((r) => !(launchDay[r]! >= cut!));
   const score = y.map((_, r) => r).filter((r) => launchDay[r]! >= cut!);
   const launches = (pick: number[]): number => new Set(pick.map((r) => productOf[r]!)).size;
   if (cut === undefined || launches(fit) < 20 || launches(score) < 20) return [];
   const d = dataset(fit);
   const held = dataset(score);
   return pairs.flatMap((lower) => {
-    const lo = predict(quantileModel(d, lower), held.X, held.rows);
-    const hi = predict(quantileModel(d, 1 - lower), held.X, held.rows);
-    const by = conformalMargin(lo, hi, held.y, 2 * lower);
+    // on units: the models' ratios times each row's base
+    const lo = predict(quantileModel(d, lower), held.X, held.rows).map((v, k) => v * base[score[k]!]!);
+    const hi = predict(quantileModel(d, 1 - lower), held.X, held.rows).map((v, k) => v * base[score[k]!]!);
+    const by = conformalMargin(lo, hi, score.map((r) => y[r]!), 2 * lower);
     // too few scored weeks for so wide a band: it is left as trained
     return Number.isFinite(by) ? [{ lower, upper: 1 - lower, by, scored: score.length }] : [];
   });
@@ -318,7 +436,8 @@ export function predictLaunch(model: LaunchModel, features: Float64Array): Launc
   const X = new Float64Array(W * F);
   for (let f = 0; f < F; f++) for (let w = 0; w < W; w++) X[f * W + w] = f === F - 1 ? w + 1 : features[f]!;
   const mean = Array.from(predict(model.mean, X, W), (v) => Math.max(0, v));
-  const quantiles = model.quantiles.map((q) => ({ level: q.level, values: Array.from(predict(q.booster, X, W), (v) => Math.max(0, v)) }));
+  const base = ratioBase(features);
+  const quantiles = model.quantiles.map((q) => ({ level: q.level, values: Array.from(predict(q.booster, X, W), (v) => Math.max(0, v) * base) }));
   sortQuantiles(quantiles, W); // separately trained models may cross
   // conformal widening of each band (then sorted again, should a widened band cross another)
   const at = (level: number): { level: number; values: number[] } | undefined => quantiles.find((q) => Math.abs(q.level - level) < 1e-9);
