@@ -533,7 +533,7 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
     io.out(JSON.stringify(plan) + '\n');
     return 0;
   }
-  let out = `Launch of "${plan.name}" at ${plan.price} on ${plan.launch_date} (data up to ${plan.data_until}; model learned from ${plan.model.launches_learned_from} earlier launches)\n\n`;
+  let out = `Launch of "${plan.name}" at ${plan.price} on ${plan.launch_date} (data up to ${plan.data_until}; model learned from ${plan.model.launches_learned_from} earlier launches and ${plan.model.established_products_learned_from} established products)\n\n`;
   out += table(
     ['week from', 'mean', 'p05', 'p25', 'p50', 'p75', 'p95'],
     plan.forecast.map((w) => [w.week_start, r2(w.mean), r2(w.p05), r2(w.p25), r2(w.p50), r2(w.p75), r2(w.p95)]),

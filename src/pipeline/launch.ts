@@ -61,7 +61,7 @@ export interface LaunchPlan {
   best_launch_week: { week_start: string; expected_units: number; reason: string; candidates: { week_start: string; expected_units: number }[] };
   initial_stock: { units: number; service_level: number; cover_weeks: number };
   price_elasticity: Elasticity;
-  model: { launches_learned_from: number; weeks: number };
+  model: { launches_learned_from: number; established_products_learned_from: number; weeks: number };
 }
 
 const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
@@ -173,7 +173,7 @@ async function planFromWorkspace(
     best_launch_week: { ...cands[best]!, reason, candidates: cands },
     initial_stock: { units: Math.ceil(stock), service_level: serviceLevel, cover_weeks: coverWeeks },
     price_elasticity: analog.elasticity,
-    model: { launches_learned_from: model.products, weeks },
+    model: { launches_learned_from: model.products, established_products_learned_from: model.established, weeks },
   };
   return plan;
 }
