@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { launchCurve } from '../src/launch/analogs.js';
 import { conformalMargin } from '../src/launch/model.js';
 import { buildTextIndex, cosine, textVector } from '../src/launch/text.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
@@ -58,8 +59,11 @@ test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analo
       best_launch_week: { week_start: string; candidates: { week_start: string }[] };
       initial_stock: { units: number; service_level: number; cover_weeks: number };
       price_elasticity: { value: number };
+      model: { launches_learned_from: number; established_products_learned_from: number };
     };
     assert.equal(plan.launch_date, '2011-09-01');
+    // the model learns from the shop's earlier launches and from products already selling
+    assert.ok(plan.model.launches_learned_from > 20 && plan.model.established_products_learned_from > plan.model.launches_learned_from, JSON.stringify(plan.model));
     assert.equal(plan.data_until, '2011-08-31');
     assert.equal(plan.forecast.length, 12);
     plan.forecast.forEach((w, k) => {
@@ -114,4 +118,18 @@ test('shopcast launch reads nothing after --date, and --track follows the launch
   } finally {
     cleanup();
   }
+});
+
+test('launchCurve from an offset: the weeks after a cut, days unknown filled by the week’s known mean', () => {
+  const daily = Float64Array.from({ length: 28 }, (_, d) => d + 1);
+  daily[15] = NaN;
+  const p = { sku: 'X', description: 'X', category: null, firstDay: 10, firstPrice: 1, daily, price: new Float64Array(28) };
+  const full = launchCurve(p, 4, 37);
+  const cut = launchCurve(p, 3, 37, 7);
+  assert.deepEqual(Array.from(cut), Array.from(full.slice(1)));
+  // week 2 (days 7..13): 8 + … + 14 = 77; week 3 has day 15 unknown: 7 × mean of the 6 known days
+  assert.equal(full[1], 77);
+  assert.equal(full[2], (7 * (15 + 17 + 18 + 19 + 20 + 21)) / 6);
+  // a week not complete by the as-of day is NaN
+  assert.ok(Number.isNaN(launchCurve(p, 4, 36)[3]!));
 });
