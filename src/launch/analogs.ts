@@ -12,6 +12,7 @@
  */
 import { normalQuantile } from '../numerics/normal.js';
 import { DAY_MS } from '../data/periods.js';
+import { type QuantilePoint } from '../models/contract.js';
 import { type LaunchedProduct, type ShopHistory } from './history.js';
 import { type SparseVector, type TextIndex, buildTextIndex, cosine, firstWord, textVector } from './text.js';
 
@@ -182,7 +183,7 @@ export interface Analog {
 }
 
 export interface LaunchForecast {
-  weeks: { week: number; mean: number; p05: number; p25: number; p50: number; p75: number; p95: number }[];
+  weeks: (QuantilePoint & { week: number })[];
   analogs: Analog[];
   elasticity: Elasticity;
   /** season factor applied: activity at the launch over the analogs' (weighted, geometric mean) */

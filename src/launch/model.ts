@@ -277,12 +277,8 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
   const y: number[] = [];
   const launchDay: number[] = [];
   const productOf: number[] = [];
-  let products = 0;
-  for (const i of ctx.visible) {
-    const p = ctx.history.products[i]!;
-    if (p.firstDay < 28 || p.firstDay + 6 > asOfDay) continue;
-    const units = launchCurve(p, weeks, asOfDay);
-    const { features } = launchFeatures(ctx, p.description, p.firstPrice, p.firstDay, i);
+  /** one row per known week of `units` (launch day NaN: an established product); false if none */
+  const addRows = (i: number, features: Float64Array, units: Float64Array, day: number): boolean => {
     let any = false;
     for (let w = 0; w < weeks; w++) {
       if (!Number.isFinite(units[w]!)) continue;
@@ -290,11 +286,18 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
       r[F - 1] = w + 1;
       rows.push(r);
       y.push(units[w]!);
-      launchDay.push(p.firstDay);
+      launchDay.push(day);
       productOf.push(i);
       any = true;
     }
-    if (any) products++;
+    return any;
+  };
+  let products = 0;
+  for (const i of ctx.visible) {
+    const p = ctx.history.products[i]!;
+    if (p.firstDay < 28 || p.firstDay + 6 > asOfDay) continue;
+    const { features } = launchFeatures(ctx, p.description, p.firstPrice, p.firstDay, i);
+    if (addRows(i, features, launchCurve(p, weeks, asOfDay), p.firstDay)) products++;
   }
   const scale: number[] = [];
   for (let w = 1; w <= weeks; w++) {
@@ -323,9 +326,7 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
     const selling = ctx.visible.filter((i) => ctx.history.products[i]!.firstDay <= cut - ESTABLISHED_AGE);
     for (const i of selling) {
       if (rand() * selling.length >= ESTABLISHED_PER_CUT) continue;
-      established++;
       const p = ctx.history.products[i]!;
-      const units = launchCurve(p, weeks, asOfDay, cut - p.firstDay);
       let sum = 0;
       let count = 0;
       for (let d = Math.max(0, cut - 28 - p.firstDay); d < cut - p.firstDay; d++)
@@ -334,15 +335,7 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
           count++;
         }
       const { features } = launchFeatures(ctx, p.description, count > 0 ? sum / count : p.firstPrice, cut, i);
-      for (let w = 0; w < weeks; w++) {
-        if (!Number.isFinite(units[w]!)) continue;
-        const r = Array.from(features);
-        r[F - 1] = w + 1;
-        rows.push(r);
-        y.push(units[w]!);
-        launchDay.push(NaN);
-        productOf.push(i);
-      }
+      if (addRows(i, features, launchCurve(p, weeks, asOfDay, cut - p.firstDay), NaN)) established++;
     }
   }
   const n = rows.length;

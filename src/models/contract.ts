@@ -33,6 +33,16 @@ export interface Forecast {
   model: string;
 }
 
+/** One period of a forecast as the outputs give it: the mean and the five standard quantiles. */
+export interface QuantilePoint {
+  mean: number;
+  p05: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
 export interface Forecaster<F = unknown> {
   name: string;
   capabilities: Capabilities;

@@ -20,6 +20,7 @@ import { InputError } from '../data/errors.js';
 import { parseTimestamp } from '../data/values.js';
 import { type Analog, type Elasticity, buildLaunchPool, forecastLaunch, DEFAULT_LAUNCH_OPTIONS } from '../launch/analogs.js';
 import { DAY_MS } from '../data/periods.js';
+import { type QuantilePoint } from '../models/contract.js';
 import { loadShopHistory } from '../launch/history.js';
 import { launchContext, launchFeatures, levelAt, predictLaunch, trainLaunchModel } from '../launch/model.js';
 import { withWorkspaceAsOf } from '../store/as-of.js';
@@ -39,14 +40,8 @@ export interface LaunchRequest {
   candidates?: number;
 }
 
-export interface LaunchWeek {
+export interface LaunchWeek extends QuantilePoint {
   week_start: string;
-  mean: number;
-  p05: number;
-  p25: number;
-  p50: number;
-  p75: number;
-  p95: number;
 }
 
 export interface LaunchPlan {

@@ -3,15 +3,11 @@
  * so that rendering is a pure function of it.
  */
 
-export interface PlanReportForecastPoint {
+import { type QuantilePoint } from '../models/contract.js';
+
+export interface PlanReportForecastPoint extends QuantilePoint {
   /** first day of the period, YYYY-MM-DD */
   date: string;
-  mean: number;
-  p05: number;
-  p25: number;
-  p50: number;
-  p75: number;
-  p95: number;
 }
 
 /** The life-cycle evidence of one SKU: its stage week by week and the fitted launch curve. */
