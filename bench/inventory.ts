@@ -20,7 +20,10 @@
  *    forecast policy does not get);
  *  - tabular Q-learning, trained in the simulator on the 24 weeks before the window (MA28 level in
  *    its state), then run greedily on the window;
- *  - perfect foresight: knows each week's demand; a lower bound on cost, not a policy.
+ *  - perfect foresight: knows each week's demand; a lower bound on cost, not a policy;
+ *  - level bounds: the forecast policy's scenarios around each SKU's true mean demand of the next
+ *    14 days, or halfway (geometrically) between it and the forecast — how good a level forecast
+ *    would have to be for a given saving against the min/max rule.
  *
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent), or --workspace DIR
  * with it ingested. --floor S sets the scenarios' floor (a share of the forecast; default 0.25). Writes bench/out/inventory.json.
@@ -116,6 +119,22 @@ for (let r = 0; r < reviews; r++) {
 }
 const forecastSeconds = (performance.now() - tf) / 1000;
 
+// Bounds, not policies: the same scenarios around a level the forecast could not know — each SKU's
+// true mean demand over the next L + R days (w = 1), or the geometric mean of that and the
+// forecast's (w = 0.5: a forecast whose log error is half as large). They show how much of the cost
+// gap to perfect foresight is the forecast's level and how accurate a level must be to save a
+// given share against the min/max rule. Drawn after the forecast's tables, so those are unchanged.
+const levelBound = (w: number): ScenarioTables[][] =>
+  tables.map((_, r) => {
+    const cut = s0 + r * R;
+    return panel.ids.map((_, i) => {
+      const truth = Math.max(mean(panel.actual[i]!, cut, Math.min(cut + L + R, panel.days)), 1e-3);
+      const level = Math.exp((1 - w) * Math.log(Math.max(dailyMean[r]![i]!, 1e-3)) + w * Math.log(truth));
+      return scenarioTables(protectionDemand(panel.clean[i]!.subarray(0, cut), new Float64Array(L + R).fill(level), { mean: L, sd: 0 }, R, { scenarios: SCENARIOS, window: 364, uniform: u, normal, actual: panel.actual[i]!.subarray(0, cut), trailing: 28, floorShare: FLOOR }));
+    });
+  });
+const boundTables = { half: levelBound(0.5), truth: levelBound(1) };
+
 const levelPolicy = (name: string, level: (i: number, r: number) => number): ReplayPolicy => ({ name, order: (s) => level(s.sku, s.review) - s.position });
 const fillLevels = tables.map((row) => row.map((t) => baseStockForFillRate(t, TARGET)));
 const results: (ReplayMetrics & { note?: string })[] = [];
@@ -169,6 +188,15 @@ results.push(ma);
 const maTarget = tunedMinMax(TARGET);
 results.push({ ...maTarget, policy: maTarget.policy.replace('tuned on the replay', 'tuned on the replay to exactly 95 %') });
 
+// the level bounds at the headline policy's 95 % quantile, each against the min/max rule tuned to its own fill rate
+const bounds = [
+  { name: 'bound: the same scenarios around the geometric mean of the forecast and the true mean demand of the next 14 days (half the log error)', t: boundTables.half },
+  { name: 'bound: the same scenarios around the true mean demand of the next 14 days', t: boundTables.truth },
+].map(({ name, t }) => {
+  const m = run(levelPolicy(name, (i, r) => baseStockForCsl(t[r]![i]!, TARGET)));
+  const vs = tunedMinMax(m.fillRate);
+  return { ...m, minMaxAtSameFill: vs.cost, savingVsMinMax: 1 - m.cost / vs.cost };
+});
 // Q-learning: trained on the weeks before the window, MA28 level in the state
 const tq = performance.now();
 const trainFrom = s0 - TRAIN_WEEKS * 7;
@@ -204,6 +232,7 @@ const pf = run({
   },
 });
 results.push(pf);
+results.push(...bounds);
 
 const saving = 1 - main.cost / ma.cost;
 const summary = {
@@ -229,5 +258,6 @@ console.log(`|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of results)
   console.log(`| ${r.policy} | ${f(r.fillRate * 100, 2)} % | ${f(r.cycleServiceLevel * 100, 1)} % | ${f(r.stockoutDays)} | ${f(r.holdingCost)} | ${f(r.shortageCost)} | ${f(r.cost)} | ${f(r.orderingCost)} | ${f(r.orders)} | ${f(r.turns, 1)} |`);
 console.log(`\nforecast policy vs min/max tuned to the same fill rate: ${f(saving * 100, 1)} % lower holding + shortage cost`);
+for (const b of bounds) console.log(`${b.policy}: ${f(b.savingVsMinMax * 100, 1)} % lower than the min/max tuned to its fill rate (${f(b.minMaxAtSameFill)})`);
 console.log(JSON.stringify({ forecast_and_scenarios_seconds: summary.forecast_and_scenarios_seconds, q_learning_seconds: summary.q_learning_seconds, total_seconds: summary.total_seconds }));
 workspace.cleanup();
