@@ -7,7 +7,7 @@ import { trainMany } from '../src/gbdt/parallel.js';
 import { explainRow } from '../src/gbdt/shap.js';
 import { makeObjective } from '../src/gbdt/objectives.js';
 import type { Tree } from '../src/gbdt/tree.js';
-import { mulberry32, normalSource } from '../src/numerics/random.js';
+import { mulberry32, normalSource, weightedQuantileSorted } from '../src/numerics/random.js';
 
 const col = (...cols: number[][]): Float64Array => Float64Array.from(cols.flat());
 const one = { rounds: 1, learningRate: 1, numLeaves: 2, minDataInLeaf: 1, minSumHessian: 0 };
@@ -76,6 +76,35 @@ test('quantile objective: leaves are quantiles of the residuals; predictions cov
   const pred = predict(q, x, n);
   const above = y.filter((v, i) => v <= pred[i]!).length / n;
   assert.ok(above > 0.87 && above < 0.93, `share below the 0.9 quantile: ${above}`);
+});
+
+test('weighted quantile: Hazen positions (k − ½)/n with equal weights, the worked example otherwise', () => {
+  const v = [1, 2, 4, 8, 16];
+  // positions 0.1, 0.3, 0.5, 0.7, 0.9
+  assert.equal(weightedQuantileSorted(v, [3, 3, 3, 3, 3], 0.5), 4);
+  assert.ok(Math.abs(weightedQuantileSorted(v, [3, 3, 3, 3, 3], 0.25) - 1.75) < 1e-12);
+  assert.equal(weightedQuantileSorted(v, [1, 1, 1, 1, 1], 0.05), 1);
+  assert.equal(weightedQuantileSorted(v, [1, 1, 1, 1, 1], 0.95), 16);
+  // [1, 2, 3] with weights [1, 1, 2] sit at ⅛, ⅜, ¾
+  assert.ok(Math.abs(weightedQuantileSorted([1, 2, 3], [1, 1, 2], 0.5) - 7 / 3) < 1e-12);
+  assert.equal(weightedQuantileSorted([1, 2, 3], [1, 1, 2], 0.75), 3);
+  // continuous in the weights: a weight shrinking to 0 changes the quantile only a little
+  assert.ok(Math.abs(weightedQuantileSorted([1, 5, 20], [1, 1e-9, 1], 0.4) - weightedQuantileSorted([1, 5, 20], [1, 0, 1], 0.4)) < 1e-6);
+});
+
+test('quantile objective with row weights: start score and leaves are weighted quantiles', () => {
+  // half the rows sell 0 with weight 1, half sell 10 with weight 9: the weighted median is 10
+  // (unweighted it would be 5, between the two groups)
+  const n = 200;
+  const x = Float64Array.from({ length: n }, (_, i) => i % 2);
+  const y = Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 0 : 10));
+  const weight = Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 9));
+  const noSplit = { rounds: 5, learningRate: 1, numLeaves: 2, minDataInLeaf: n, baggingFraction: 1, featureFraction: 1 };
+  const b = train({ X: x, y, rows: n, features: 1, weight }, { objective: { name: 'quantile', quantile: 0.5 }, ...noSplit });
+  assert.ok(b.initScore > 9.9, `weighted median start: ${b.initScore}`);
+  assert.ok(predict(b, Float64Array.of(0), 1)[0]! > 9.9);
+  const u = train({ X: x, y, rows: n, features: 1 }, { objective: { name: 'quantile', quantile: 0.5 }, ...noSplit });
+  assert.equal(u.initScore, 5);
 });
 
 test('quantile objective on mostly-zero targets: a tie takes the middle of the subgradient, so the trees still learn', () => {

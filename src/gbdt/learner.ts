@@ -10,7 +10,7 @@
  * rate. Early stopping keeps the round with the best loss on a validation set. Deterministic for a
  * given seed.
  */
-import { mulberry32, quantileSorted } from '../numerics/random.js';
+import { mulberry32, quantileSorted, weightedQuantileSorted } from '../numerics/random.js';
 import { type BinnedMatrix, binMatrix } from './binning.js';
 import { type Objective, type ObjectiveSpec, makeObjective } from './objectives.js';
 import { type Tree, leafOf, treeFromJson, treeToJson } from './tree.js';
@@ -326,12 +326,22 @@ export function train(data: Dataset, options: TrainOptions, valid?: Dataset): Bo
     const feats = nFeat < F ? sample(F, nFeat, rand) : Int32Array.from({ length: F }, (_, f) => f);
     const { tree, leaves } = growTree(binned, offsets, totalBins, g, h, rowBuf, nBag, feats, o);
     if (objective.leafQuantile !== undefined) {
-      // the quantile of the residuals in each leaf replaces the Newton step
+      // the (row-weighted) quantile of the residuals in each leaf replaces the Newton step
+      const w = data.weight;
       leaves.forEach((leaf, li) => {
-        const res = new Float64Array(leaf.end - leaf.start);
+        const m = leaf.end - leaf.start;
+        const res = new Float64Array(m);
         for (let k = leaf.start; k < leaf.end; k++) res[k - leaf.start] = y[rowBuf[k]!]! - score[rowBuf[k]!]!;
-        res.sort();
-        tree.leafValue[li] = res.length > 0 ? quantileSorted(res, objective.leafQuantile!) : 0;
+        if (m === 0) tree.leafValue[li] = 0;
+        else if (w === undefined) tree.leafValue[li] = quantileSorted(res.sort(), objective.leafQuantile!);
+        else {
+          const order = Array.from({ length: m }, (_, k) => k).sort((a, b) => res[a]! - res[b]!);
+          tree.leafValue[li] = weightedQuantileSorted(
+            Float64Array.from(order, (k) => res[k]!),
+            Float64Array.from(order, (k) => w[rowBuf[leaf.start + k]!]!),
+            objective.leafQuantile!,
+          );
+        }
       });
     }
     for (let li = 0; li < tree.leafValue.length; li++) tree.leafValue[li] = tree.leafValue[li]! * o.learningRate;

@@ -10,9 +10,10 @@
  *  - quantile (level τ): pinball loss; gradient (1{y < f} − τ), ½ − τ at a tie y = f (the middle of
  *    the subgradient, so that split search still tells zeros from sales when most targets and the
  *    start score are 0), unit hessian; after each tree the
- *    leaf values are reset to the τ-quantile of the residuals in the leaf (Friedman 2001, §4.3).
+ *    leaf values are reset to the τ-quantile of the residuals in the leaf (Friedman 2001, §4.3),
+ *    weighted by the rows' weights when there are any (as are the start score and the gradients).
  */
-import { quantileSorted } from '../numerics/random.js';
+import { quantileSorted, weightedQuantileSorted } from '../numerics/random.js';
 
 export type ObjectiveName = 'l2' | 'poisson' | 'tweedie' | 'quantile';
 
@@ -117,9 +118,11 @@ export function makeObjective(spec: ObjectiveSpec): Objective {
       if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile: the level must lie in (0, 1), got ${tau}`);
       return {
         spec,
-        initScore: (y) => {
-          const s = Float64Array.from(y).sort();
-          return s.length > 0 ? quantileSorted(s, tau) : 0;
+        initScore: (y, w) => {
+          if (y.length === 0) return 0;
+          if (w === undefined) return quantileSorted(Float64Array.from(y).sort(), tau);
+          const order = Array.from({ length: y.length }, (_, i) => i).sort((a, b) => y[a]! - y[b]!);
+          return weightedQuantileSorted(Float64Array.from(order, (i) => y[i]!), Float64Array.from(order, (i) => w[i]!), tau);
         },
         gradients: (y, f, g, h, w) => {
           for (let i = 0; i < y.length; i++) {

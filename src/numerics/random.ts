@@ -43,3 +43,31 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const hi = Math.min(lo + 1, n - 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
+
+/**
+ * Weighted empirical quantile, the weighted form of type 5 of Hyndman & Fan (Hazen): the k-th of
+ * the sorted values sits at (C_k − w_k/2) / W, C_k the weight up to and including it and W the
+ * total; the quantile interpolates linearly between the two values around p (the first or last
+ * value beyond them). It moves continuously with the weights; with equal weights the positions are
+ * (k − ½)/n. Example: values [1, 2, 3] with weights [1, 1, 2] sit at ⅛, ⅜, ¾, so the median is
+ * 2 + (½ − ⅜)/(¾ − ⅜) = 2⅓. `sorted` ascending, `weights` ≥ 0 aligned with it. O(n).
+ */
+export function weightedQuantileSorted(sorted: ArrayLike<number>, weights: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  let total = 0;
+  for (let k = 0; k < n; k++) total += weights[k]!;
+  if (!(total > 0)) return quantileSorted(sorted, p);
+  const target = p * total;
+  let cum = 0;
+  let prevPos = -Infinity;
+  let prevVal = sorted[0]!;
+  for (let k = 0; k < n; k++) {
+    const pos = cum + weights[k]! / 2;
+    if (target <= pos) return pos > prevPos && prevPos > -Infinity ? prevVal + ((target - prevPos) / (pos - prevPos)) * (sorted[k]! - prevVal) : sorted[k]!;
+    cum += weights[k]!;
+    prevPos = pos;
+    prevVal = sorted[k]!;
+  }
+  return sorted[n - 1]!;
+}
