@@ -100,6 +100,9 @@ const opts = { reviewDays: R, lostSales: true, seed: 1 };
 const tf = performance.now();
 const u = mulberry32(2026);
 const normal = normalSource(u);
+/** Scenario tables of SKU i at a review on day `cut` around the daily means `level` (history before `cut` only). */
+const scenarios = (i: number, cut: number, level: Float64Array): ScenarioTables =>
+  scenarioTables(protectionDemand(panel.clean[i]!.subarray(0, cut), level, { mean: L, sd: 0 }, R, { scenarios: SCENARIOS, window: 364, uniform: u, normal, actual: panel.actual[i]!.subarray(0, cut), trailing: 28, floorShare: FLOOR }));
 const tables: ScenarioTables[][] = [];
 const dailyMean: Float64Array[] = [];
 for (let r = 0; r < reviews; r++) {
@@ -111,7 +114,7 @@ for (let r = 0; r < reviews; r++) {
   for (let i = 0; i < n; i++) {
     const m = fc.mean.subarray(i * fc.h, (i + 1) * fc.h);
     means[i] = mean(m, 0, m.length);
-    row.push(scenarioTables(protectionDemand(panel.clean[i]!.subarray(0, cut), m, { mean: L, sd: 0 }, R, { scenarios: SCENARIOS, window: 364, uniform: u, normal, actual: panel.actual[i]!.subarray(0, cut), trailing: 28, floorShare: FLOOR })));
+    row.push(scenarios(i, cut, m));
   }
   tables.push(row);
   dailyMean.push(means);
@@ -130,10 +133,27 @@ const levelBound = (w: number): ScenarioTables[][] =>
     return panel.ids.map((_, i) => {
       const truth = Math.max(mean(panel.actual[i]!, cut, Math.min(cut + L + R, panel.days)), 1e-3);
       const level = Math.exp((1 - w) * Math.log(Math.max(dailyMean[r]![i]!, 1e-3)) + w * Math.log(truth));
-      return scenarioTables(protectionDemand(panel.clean[i]!.subarray(0, cut), new Float64Array(L + R).fill(level), { mean: L, sd: 0 }, R, { scenarios: SCENARIOS, window: 364, uniform: u, normal, actual: panel.actual[i]!.subarray(0, cut), trailing: 28, floorShare: FLOOR }));
+      return scenarios(i, cut, new Float64Array(L + R).fill(level));
     });
   });
 const boundTables = { half: levelBound(0.5), truth: levelBound(1) };
+
+// how accurate the levels are: WAPE of each review's forecast, and of the 28-day moving average,
+// against the units of the next L + R days (fewer at the window's end), over all SKUs and reviews
+const levelWape = { forecast: 0, moving_average_28: 0 };
+let levelActual = 0;
+for (let r = 0; r < reviews; r++) {
+  const cut = s0 + r * R;
+  const span = Math.min(L + R, panel.days - cut);
+  for (let i = 0; i < n; i++) {
+    const a = mean(panel.actual[i]!, cut, cut + span) * span;
+    levelWape.forecast += Math.abs(a - dailyMean[r]![i]! * span);
+    levelWape.moving_average_28 += Math.abs(a - mean(panel.actual[i]!, cut - 28, cut) * span);
+    levelActual += a;
+  }
+}
+levelWape.forecast /= levelActual;
+levelWape.moving_average_28 /= levelActual;
 
 const levelPolicy = (name: string, level: (i: number, r: number) => number): ReplayPolicy => ({ name, order: (s) => level(s.sku, s.review) - s.position });
 const fillLevels = tables.map((row) => row.map((t) => baseStockForFillRate(t, TARGET)));
@@ -249,6 +269,7 @@ const summary = {
   q_learning_seconds: Math.round(qSeconds * 10) / 10,
   total_seconds: Math.round((performance.now() - t0) / 100) / 10,
   cost_saving_vs_tuned_min_max: Math.round(saving * 10000) / 10000,
+  level_wape_next_14_days: { forecast: Math.round(levelWape.forecast * 10000) / 10000, moving_average_28: Math.round(levelWape.moving_average_28 * 10000) / 10000 },
   results,
 };
 writeFileSync(join(out, 'inventory.json'), JSON.stringify(summary, null, 2));
@@ -258,6 +279,7 @@ console.log(`|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of results)
   console.log(`| ${r.policy} | ${f(r.fillRate * 100, 2)} % | ${f(r.cycleServiceLevel * 100, 1)} % | ${f(r.stockoutDays)} | ${f(r.holdingCost)} | ${f(r.shortageCost)} | ${f(r.cost)} | ${f(r.orderingCost)} | ${f(r.orders)} | ${f(r.turns, 1)} |`);
 console.log(`\nforecast policy vs min/max tuned to the same fill rate: ${f(saving * 100, 1)} % lower holding + shortage cost`);
+console.log(`level WAPE over the next 14 days: forecast ${f(levelWape.forecast, 3)}, 28-day moving average ${f(levelWape.moving_average_28, 3)}`);
 for (const b of bounds) console.log(`${b.policy}: ${f(b.savingVsMinMax * 100, 1)} % lower than the min/max tuned to its fill rate (${f(b.minMaxAtSameFill)})`);
 console.log(JSON.stringify({ forecast_and_scenarios_seconds: summary.forecast_and_scenarios_seconds, q_learning_seconds: summary.q_learning_seconds, total_seconds: summary.total_seconds }));
 workspace.cleanup();

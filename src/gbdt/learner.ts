@@ -10,7 +10,7 @@
  * rate. Early stopping keeps the round with the best loss on a validation set. Deterministic for a
  * given seed.
  */
-import { mulberry32, quantileSorted, weightedQuantileSorted } from '../numerics/random.js';
+import { mulberry32, quantileSorted, weightedQuantile } from '../numerics/random.js';
 import { type BinnedMatrix, binMatrix } from './binning.js';
 import { type Objective, type ObjectiveSpec, makeObjective } from './objectives.js';
 import { type Tree, leafOf, treeFromJson, treeToJson } from './tree.js';
@@ -334,14 +334,7 @@ export function train(data: Dataset, options: TrainOptions, valid?: Dataset): Bo
         for (let k = leaf.start; k < leaf.end; k++) res[k - leaf.start] = y[rowBuf[k]!]! - score[rowBuf[k]!]!;
         if (m === 0) tree.leafValue[li] = 0;
         else if (w === undefined) tree.leafValue[li] = quantileSorted(res.sort(), objective.leafQuantile!);
-        else {
-          const order = Array.from({ length: m }, (_, k) => k).sort((a, b) => res[a]! - res[b]!);
-          tree.leafValue[li] = weightedQuantileSorted(
-            Float64Array.from(order, (k) => res[k]!),
-            Float64Array.from(order, (k) => w[rowBuf[leaf.start + k]!]!),
-            objective.leafQuantile!,
-          );
-        }
+        else tree.leafValue[li] = weightedQuantile(res, Float64Array.from({ length: m }, (_, k) => w[rowBuf[leaf.start + k]!]!), objective.leafQuantile!);
       });
     }
     for (let li = 0; li < tree.leafValue.length; li++) tree.leafValue[li] = tree.leafValue[li]! * o.learningRate;

@@ -13,7 +13,7 @@
  *    leaf values are reset to the τ-quantile of the residuals in the leaf (Friedman 2001, §4.3),
  *    weighted by the rows' weights when there are any (as are the start score and the gradients).
  */
-import { quantileSorted, weightedQuantileSorted } from '../numerics/random.js';
+import { quantileSorted, weightedQuantile } from '../numerics/random.js';
 
 export type ObjectiveName = 'l2' | 'poisson' | 'tweedie' | 'quantile';
 
@@ -120,9 +120,7 @@ export function makeObjective(spec: ObjectiveSpec): Objective {
         spec,
         initScore: (y, w) => {
           if (y.length === 0) return 0;
-          if (w === undefined) return quantileSorted(Float64Array.from(y).sort(), tau);
-          const order = Array.from({ length: y.length }, (_, i) => i).sort((a, b) => y[a]! - y[b]!);
-          return weightedQuantileSorted(Float64Array.from(order, (i) => y[i]!), Float64Array.from(order, (i) => w[i]!), tau);
+          return w === undefined ? quantileSorted(Float64Array.from(y).sort(), tau) : weightedQuantile(y, w, tau);
         },
         gradients: (y, f, g, h, w) => {
           for (let i = 0; i < y.length; i++) {

@@ -71,3 +71,9 @@ export function weightedQuantileSorted(sorted: ArrayLike<number>, weights: Array
   }
   return sorted[n - 1]!;
 }
+
+/** weightedQuantileSorted of values in any order (sorted here, with their weights). O(n log n). */
+export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<number>, p: number): number {
+  const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  return weightedQuantileSorted(Float64Array.from(order, (i) => values[i]!), Float64Array.from(order, (i) => weights[i]!), p);
+}

@@ -233,14 +233,8 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
 }
 
 /**
- * The catalog: derived from the sales (most frequent description, first and last sale, price
- * statistics), joined with the latest row of a catalog file for each SKU when one was ingested
- * (name, category, brand, list price, cost, launch and discontinuation dates; its description wins).
- * SKUs that are only in a catalog file — new products without sales — are listed too.
- */
-/**
  * SQL for each SKU's description on the order lines matching `where`: the most frequent, ties to
- * the first in order (DuckDB's mode() picks among ties at random, so runs would differ).
+ * the alphabetically first (DuckDB's mode() picks among ties at random, so runs would differ).
  * Columns: sku, description.
  */
 export function descriptionsSql(where: string): string {
@@ -249,6 +243,12 @@ export function descriptionsSql(where: string): string {
     FROM order_lines WHERE (${where}) AND description IS NOT NULL GROUP BY sku, description) GROUP BY sku`;
 }
 
+/**
+ * The catalog: derived from the sales (most frequent description, first and last sale, price
+ * statistics), joined with the latest row of a catalog file for each SKU when one was ingested
+ * (name, category, brand, list price, cost, launch and discontinuation dates; its description wins).
+ * SKUs that are only in a catalog file — new products without sales — are listed too.
+ */
 async function buildCatalog(ws: Workspace): Promise<void> {
   await ws.run(`
     CREATE OR REPLACE TABLE catalog AS
