@@ -7,7 +7,7 @@ import { trainMany } from '../src/gbdt/parallel.js';
 import { explainRow } from '../src/gbdt/shap.js';
 import { makeObjective } from '../src/gbdt/objectives.js';
 import type { Tree } from '../src/gbdt/tree.js';
-import { mulberry32, normalSource, weightedQuantileSorted } from '../src/numerics/random.js';
+import { mulberry32, normalSource, weightedQuantile, weightedQuantileSorted } from '../src/numerics/random.js';
 
 const col = (...cols: number[][]): Float64Array => Float64Array.from(cols.flat());
 const one = { rounds: 1, learningRate: 1, numLeaves: 2, minDataInLeaf: 1, minSumHessian: 0 };
@@ -90,6 +90,21 @@ test('weighted quantile: Hazen positions (k − ½)/n with equal weights, the wo
   assert.equal(weightedQuantileSorted([1, 2, 3], [1, 1, 2], 0.75), 3);
   // continuous in the weights: a weight shrinking to 0 changes the quantile only a little
   assert.ok(Math.abs(weightedQuantileSorted([1, 5, 20], [1, 1e-9, 1], 0.4) - weightedQuantileSorted([1, 5, 20], [1, 0, 1], 0.4)) < 1e-6);
+});
+
+test('weightedQuantile: the same as a stable sort of values and weights, equal values (and −0, +0) in their given order', () => {
+  const rand = mulberry32(3);
+  for (let trial = 0; trial < 50; trial++) {
+    const n = 1 + Math.floor(rand() * 40);
+    // few distinct values, so ties are common; their weights differ, so their order matters
+    const values = Array.from({ length: n }, () => (rand() < 0.1 ? -0 : Math.floor(rand() * 6) - 2));
+    const weights = Array.from({ length: n }, () => rand() * 3);
+    const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
+    const p = rand();
+    const expected = weightedQuantileSorted(order.map((i) => values[i]!), order.map((i) => weights[i]!), p);
+    assert.equal(weightedQuantile(values, weights, p), expected, `trial ${trial}`);
+  }
+  assert.ok(Math.abs(weightedQuantile([3, 1, 2], [2, 1, 1], 0.5) - 7 / 3) < 1e-12);
 });
 
 test('quantile objective with row weights: start score and leaves are weighted quantiles', () => {

@@ -334,7 +334,11 @@ export function train(data: Dataset, options: TrainOptions, valid?: Dataset): Bo
         for (let k = leaf.start; k < leaf.end; k++) res[k - leaf.start] = y[rowBuf[k]!]! - score[rowBuf[k]!]!;
         if (m === 0) tree.leafValue[li] = 0;
         else if (w === undefined) tree.leafValue[li] = quantileSorted(res.sort(), objective.leafQuantile!);
-        else tree.leafValue[li] = weightedQuantile(res, Float64Array.from({ length: m }, (_, k) => w[rowBuf[leaf.start + k]!]!), objective.leafQuantile!);
+        else {
+          const rw = new Float64Array(m);
+          for (let k = leaf.start; k < leaf.end; k++) rw[k - leaf.start] = w[rowBuf[k]!]!;
+          tree.leafValue[li] = weightedQuantile(res, rw, objective.leafQuantile!);
+        }
       });
     }
     for (let li = 0; li < tree.leafValue.length; li++) tree.leafValue[li] = tree.leafValue[li]! * o.learningRate;

@@ -72,8 +72,30 @@ export function weightedQuantileSorted(sorted: ArrayLike<number>, weights: Array
   return sorted[n - 1]!;
 }
 
-/** weightedQuantileSorted of values in any order (sorted here, with their weights). O(n log n). */
+/**
+ * weightedQuantileSorted of values in any order: a stable sort of the values with their weights
+ * (equal values keep their given order). O(n log n), without a comparator callback: the values are
+ * sorted natively, and each value's place is its first position among them (binary search) plus
+ * the number of equal values placed before it.
+ */
 export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<number>, p: number): number {
-  const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
-  return weightedQuantileSorted(Float64Array.from(order, (i) => values[i]!), Float64Array.from(order, (i) => weights[i]!), p);
+  const n = values.length;
+  const sorted = Float64Array.from(values).sort();
+  const placed = new Int32Array(n);
+  const v = new Float64Array(n);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    const at = lo + placed[lo]!++;
+    v[at] = x;
+    w[at] = weights[i]!;
+  }
+  return weightedQuantileSorted(v, w, p);
 }
