@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DAY_MS } from '../src/data/periods.js';
 import { type LaunchPool, type LaunchOptions, DEFAULT_LAUNCH_OPTIONS, buildLaunchPool, forecastLaunch, launchCurve } from '../src/launch/analogs.js';
-import { firstWord } from '../src/launch/text.js';
+import { firstWord, words } from '../src/launch/text.js';
 import { loadShopHistory, type LaunchedProduct } from '../src/launch/history.js';
 import { type LaunchContext, type LaunchModel, launchContext, launchFeatures, predictLaunch, trainLaunchModel } from '../src/launch/model.js';
 import { withWorkspaceAsOf } from '../src/store/as-of.js';
@@ -75,6 +75,9 @@ let actualTotal = 0;
 let coverage90 = 0;
 const oracle = { mean: 0, median: 0 };
 let coverageN = 0;
+/** diagnostics of the p50: weeks above it (all, first weeks), its WAPE scaled, and per launch its error for the range split */
+const p50 = { above: 0, firstAbove: 0, scaled: new Map<number, number>([[0.8, 0], [1.25, 0], [1.5, 0]]) };
+const perLaunch: { day: number; lastWord: string; abs: number; actual: number }[] = [];
 // one view per 7-day block: the workspace as it was after the block's last day, cleaned on its own
 const views = new Map<number, { pool: LaunchPool; ctx: LaunchContext; model: LaunchModel }>();
 const scored: LaunchedProduct[] = [];
@@ -125,9 +128,30 @@ for (const p of news) {
     actualTotal += actual[w]!;
     coverageN++;
     if (actual[w]! >= pred.quantiles[0]!.values[w]! && actual[w]! <= pred.quantiles[2]!.values[w]!) coverage90++;
+    const median = pred.quantiles[1]!.values[w]!;
+    if (actual[w]! > median) {
+      p50.above++;
+      if (w === 0) p50.firstAbove++;
+    }
+    for (const [c, e] of p50.scaled) p50.scaled.set(c, e + Math.abs(actual[w]! - c * median));
   }
+  perLaunch.push({
+    day: p.firstDay,
+    lastWord: words(p.description).at(-1) ?? '',
+    abs: actual.reduce((a, y, w) => a + Math.abs(y - pred.quantiles[1]!.values[w]!), 0),
+    actual: actual.reduce((a, b) => a + b, 0),
+  });
 }
 const seconds = (performance.now() - t0) / 1000;
+// launches that come as a range: another launch on the same day ends in the same word
+const rangeKey = (l: (typeof perLaunch)[number]): string => `${l.day}|${l.lastWord}`;
+const rangeSize = new Map<string, number>();
+for (const l of perLaunch) rangeSize.set(rangeKey(l), (rangeSize.get(rangeKey(l)) ?? 0) + 1);
+const wapeOf = (ls: typeof perLaunch): { launches: number; wape: number; share_of_actual: number } => ({
+  launches: ls.length,
+  wape: ls.reduce((a, l) => a + l.abs, 0) / ls.reduce((a, l) => a + l.actual, 0),
+  share_of_actual: ls.reduce((a, l) => a + l.actual, 0) / actualTotal,
+});
 const result = Object.fromEntries(
   methods.map((m) => [m, { wape: err[m].abs / actualTotal, rmsse: err[m].rmsse.reduce((a, b) => a + b, 0) / err[m].rmsse.length }]),
 ) as Record<Method, { wape: number; rmsse: number }>;
@@ -145,6 +169,13 @@ const report = {
   improvement_vs_better_baseline: { wape: 1 - result.model_p50.wape / better.wape, rmsse: 1 - result.model_p50.rmsse / better.rmsse },
   interval_90_coverage: coverage90 / coverageN,
   bound_own_actual_flat_wape: { mean: oracle.mean / actualTotal, median: oracle.median / actualTotal },
+  p50_diagnostics: {
+    weeks_above_p50: p50.above / coverageN,
+    first_weeks_above_p50: p50.firstAbove / scored.length,
+    wape_of_p50_times: Object.fromEntries([...p50.scaled].map(([c, e]) => [String(c), e / actualTotal])),
+    range_launches: wapeOf(perLaunch.filter((l) => rangeSize.get(rangeKey(l))! > 1)),
+    single_launches: wapeOf(perLaunch.filter((l) => rangeSize.get(rangeKey(l)) === 1)),
+  },
   seconds,
 };
 console.log(JSON.stringify(report, null, 2));
