@@ -460,7 +460,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (values.json) {
     io.out(JSON.stringify({ ...r.plan, ingest: r.ingested === undefined ? null : { rows_read: r.ingested.rows_read, rows_loaded: r.ingested.rows_loaded, rows_rejected: r.ingested.rows_rejected, rows_new: r.ingested.rows_new }, total_seconds: seconds }, null, 2) + '\n');
-    return 0;
+    return unreadablePlanInputs(r.ingested, io);
   }
   const p = r.plan;
   const lines = [];
@@ -476,7 +476,14 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
     `Done in ${seconds} s.`,
   );
   io.out(lines.join('\n') + '\n');
-  return 0;
+  return unreadablePlanInputs(r.ingested, io);
+}
+
+/** As `shopcast ingest`: a file none of whose rows could be loaded is warned about, and the exit code is 3. */
+function unreadablePlanInputs(ingested: IngestReport | undefined, io: Io): number {
+  const unreadable = ingested?.files.filter((f) => f.rows_loaded === 0) ?? [];
+  for (const f of unreadable) io.err(`shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${ingested!.rejects_csv})\n`);
+  return unreadable.length > 0 ? 3 : 0;
 }
 
 /** `shopcast launch`: forecast and plan for a product without history, or --track the launched ones. */

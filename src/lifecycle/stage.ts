@@ -238,6 +238,12 @@ export function fillGaps(y: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** R² of a fitted curve against the history, both smoothed as the stage rules smooth them. */
+export function curveR2(y: ArrayLike<number>, fit: Pick<CurveFit, 'family' | 'params'>, rules: StageRules = DEFAULT_STAGE_RULES): number {
+  const fitted = Float64Array.from({ length: y.length }, (_, i) => curveSales(fit, i + 1));
+  return rSquared(movingAverage(y, rules.smoothWeeks), movingAverage(fitted, rules.smoothWeeks));
+}
+
 function rSquared(y: ArrayLike<number>, fitted: ArrayLike<number>): number {
   let mean = 0;
   for (let i = 0; i < y.length; i++) mean += y[i]!;
@@ -269,7 +275,6 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
       break;
     }
   const weeksSinceLastSale = last < 0 ? n : n - 1 - last;
-  const smooth = movingAverage(y, rules.smoothWeeks);
   // the peak level is the highest average over a trend window (13 weeks), not the highest few
   // weeks: a seasonal rush or one wholesale order is not a product's peak
   const levels = peakLevels(y, rules.trendWindow);
@@ -324,8 +329,7 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
     const lc = fitLifeCycle(y, prior);
     if (lc !== undefined) {
       fit = lc.best;
-      const fitted = Float64Array.from({ length: n }, (_, i) => curveSales(lc.best, i + 1));
-      const r2 = rSquared(smooth, movingAverage(fitted, rules.smoothWeeks));
+      const r2 = curveR2(y, lc.best, rules);
       const stages = curveStages(lc.best, n, rules);
       curve = {
         family: lc.best.family,

@@ -5,17 +5,20 @@
  * stage since the previous run becomes an alert (`lifecycle_alerts`).
  *
  * Short histories (< `priorWeeks` weeks since launch) borrow Bass p and q from similar products:
- * the median of the good Bass fits (R² ≥ 0.5 on the smoothed history) of older launches in the same
- * group (the catalog's category, else the first word of the description), else of all of them.
+ * the median of the good Bass fits (R² ≥ 0.5 on the smoothed history) of older launches with at
+ * least 100 units sold in the same group (the catalog's category, else the first word of the
+ * description), else of all of them.
  *
- * Young products' forecasts blend the curve with the statistical engine (`auto`). The weight is one
+ * Young products whose curve fits (R² ≥ 0.5) have forecasts blending the curve (at most twice the
+ * product's best smoothed week so far) with the statistical engine (`auto`). The weight is one
  * for the catalogue, chosen on a backtest: every young product's last `h` weeks are held out, both
- * forecast from the weeks before, and the weight in 0, 0.1, …, 1 with the least absolute error wins.
+ * forecast from the weeks before (those whose curve fits), and the weight in 0, 0.1, …, 1 with the
+ * least absolute error wins.
  */
 import { DAY_MS } from '../data/periods.js';
 import { autoForecast } from '../engine/auto-choice.js';
-import { type BassPrior, fitLifeCycle } from '../lifecycle/curves.js';
-import { type StageAssessment, type Stage, DEFAULT_STAGE_RULES, classifyStage, curveSales, fillGaps } from '../lifecycle/stage.js';
+import { type BassPrior, type CurveFit, fitLifeCycle } from '../lifecycle/curves.js';
+import { type StageAssessment, type Stage, type StageRules, DEFAULT_STAGE_RULES, classifyStage, curveR2, curveSales, fillGaps, movingAverage } from '../lifecycle/stage.js';
 import { quantileSorted } from '../numerics/random.js';
 import { type Workspace, sqlString } from '../store/workspace.js';
 import { workspaceSeries } from './forecast-workspace.js';
@@ -86,10 +89,28 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function curveForecast(y: Float64Array, h: number, prior: BassPrior | undefined): Float64Array | undefined {
+/** The fitted curve's next h weeks; undefined when no curve fits (R² below the rules' minCurveR2). */
+function curveForecast(y: Float64Array, h: number, prior: BassPrior | undefined, rules: StageRules): Float64Array | undefined {
   const lc = fitLifeCycle(y, prior);
-  if (lc === undefined) return undefined;
-  return Float64Array.from({ length: h }, (_, i) => Math.max(0, curveSales(lc.best, y.length + i + 1)));
+  if (lc === undefined || !(curveR2(y, lc.best, rules) >= rules.minCurveR2)) return undefined;
+  return Float64Array.from({ length: h }, (_, i) => curveAhead(lc.best, y, i, rules));
+}
+
+/** Units a product must have sold for its curve to lend its shape (Bass p and q) to younger ones. */
+const MIN_PRIOR_UNITS = 100;
+/** A curve may not forecast more than this many times the product's best (smoothed) week so far. */
+const CURVE_CAP = 2;
+
+/**
+ * The curve's sales k + 1 weeks after the history y, at most CURVE_CAP × its best week smoothed as
+ * the stage rules smooth (one wholesale order is not a level): a young
+ * product's curve fitted still rising (a Gompertz peak far ahead) would otherwise grow without a
+ * bound the data supports.
+ */
+function curveAhead(fit: CurveFit, y: ArrayLike<number>, k: number, rules: StageRules): number {
+  let best = 0;
+  for (const v of movingAverage(y, rules.smoothWeeks)) if (v > best) best = v;
+  return Math.min(CURVE_CAP * best, Math.max(0, curveSales(fit, y.length + k + 1)));
 }
 
 function engineForecast(y: Float64Array, h: number): Float64Array {
@@ -130,7 +151,8 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
     const a = classifyStage(s.y, true, rules);
     assessed.set(s.i, a);
     const c = a.evidence.curve;
-    if (c === undefined || c.family !== 'bass' || c.r2 < rules.minCurveR2) continue;
+    // a curve through a handful of units says nothing about how a product spreads
+    if (c === undefined || c.family !== 'bass' || c.r2 < rules.minCurveR2 || s.y.reduce((a, b) => a + b, 0) < MIN_PRIOR_UNITS) continue;
     const g = byGroup.get(s.group) ?? { lp: [], lq: [] };
     byGroup.set(s.group, g);
     for (const t of [g, all]) {
@@ -154,7 +176,7 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   for (const s of info) {
     if (!young(s) || s.y.length < h + 4) continue;
     const train = s.y.subarray(0, s.y.length - h);
-    const curve = curveForecast(train, h, priorFor(s.group));
+    const curve = curveForecast(train, h, priorFor(s.group), rules);
     if (curve === undefined) continue;
     trials.push({ y: s.y.subarray(s.y.length - h), curve, engine: engineForecast(train, h) });
   }
@@ -192,10 +214,11 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
       ...(prior ? { prior } : {}),
       ...(o.series ? { weekly: Array.from(s.y) } : {}),
     };
-    if (young(s) && a.fit !== undefined && blend !== null) {
+    // only a curve that fits (R² ≥ minCurveR2, as for the stage vote) informs the forecast
+    if (young(s) && a.fit !== undefined && (a.evidence.curve?.r2 ?? -Infinity) >= rules.minCurveR2 && blend !== null) {
       const engine = engineForecast(s.y, h);
       entry.forecast = Array.from({ length: h }, (_, k) => {
-        const curve = Math.max(0, curveSales(a.fit!, s.y.length + k + 1));
+        const curve = curveAhead(a.fit!, s.y, k, rules);
         return { week_start: isoDate(lastWeek + (k + 1) * WEEK_MS), curve, engine: engine[k]!, blend: blend.weight * curve + (1 - blend.weight) * engine[k]! };
       });
     }

@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../data/errors.js';
+import { MODELS } from '../models/registry.js';
 import { DAY_MS } from '../data/periods.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
 import { makeBatch } from '../engine/series-batch.js';
@@ -183,6 +184,9 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     throw new InputError(`plan: --service-level must be between 0.5 and 1 (e.g. 0.95), got ${o.serviceLevel}`);
   if (o.budget !== undefined && !(o.budget >= 0)) throw new InputError(`plan: --budget must be ≥ 0, got ${o.budget}`);
   const model = o.model ?? 'auto';
+  if (model === 'global' || model === 'ensemble')
+    throw new InputError(`plan: --model ${model} is not supported by plan yet; 'shopcast forecast --model ${model}' gives its forecasts, and plan takes auto or a statistical model (${Object.keys(MODELS).join(', ')})`);
+  if (model !== 'auto' && MODELS[model] === undefined) throw new InputError(`plan: unknown model '${model}' (known: auto, ${Object.keys(MODELS).join(', ')})`);
   const D = INVENTORY_DEFAULTS;
 
   progress('reading demand', 0);
