@@ -79,6 +79,12 @@ test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analo
     assert.equal(plan.best_launch_week.candidates.length, 8);
     assert.ok(plan.best_launch_week.candidates.some((c) => c.week_start === plan.best_launch_week.week_start));
     assert.ok(plan.price_elasticity.value < 0 && plan.price_elasticity.value > -3);
+    // fewer weeks than the default 4 of stock cover: the cover shrinks to the weeks forecast
+    const short = shopcast(['launch', '--workspace', ws, '--name', 'JUMBO BAG VINTAGE CHRISTMAS', '--price', '2.08', '--date', '2011-09-01', '--weeks', '3', '--json']);
+    assert.equal(short.code, 0, short.err);
+    const s3 = JSON.parse(short.out) as { forecast: unknown[]; initial_stock: { cover_weeks: number } };
+    assert.equal(s3.forecast.length, 3);
+    assert.equal(s3.initial_stock.cover_weeks, 3);
     assert.match(shopcast(['launch', '--workspace', ws, '--name', 'X', '--price', 'cheap']).err, /--price must be a number/);
     assert.match(shopcast(['launch', '--workspace', ws, '--name', 'X', '--price', '2', '--date', 'soon']).err, /unreadable date 'soon'/);
   } finally {

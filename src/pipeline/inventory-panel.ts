@@ -33,7 +33,7 @@ export interface PanelOptions {
 /** Loads the panel of products with sales up to `to`. */
 export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): Promise<InventoryPanel> {
   await ensureCleanTables(ws);
-  const to = asOfDateSql(o.to, 'to');
+  const to = asOfDateSql(o.to, '--as-of');
   const span = await ws.one(`SELECT min(date)::VARCHAR AS a, least(max(date), ${to})::VARCHAR AS b FROM daily_demand`);
   if (span['a'] === null) throw new InputError('the workspace has no demand');
   const firstDay = Date.parse(`${span['a'] as string}T00:00:00Z`);

@@ -76,7 +76,7 @@ function quantileAt(week: LaunchWeek, q: number): number {
 export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
   if (r.name.trim() === '') throw new InputError('launch: --name must not be empty');
   if (!(r.price > 0)) throw new InputError(`launch: --price must be a positive number, got ${r.price}`);
-  const o = { weeks: r.weeks ?? 12, serviceLevel: r.serviceLevel ?? 0.95, coverWeeks: r.coverWeeks ?? 4, candidates: r.candidates ?? 8 };
+  const o = { weeks: r.weeks ?? 12, serviceLevel: r.serviceLevel ?? 0.95, coverWeeks: r.coverWeeks ?? Math.min(4, r.weeks ?? 12), candidates: r.candidates ?? 8 };
   if (!Number.isInteger(o.weeks) || o.weeks < 1 || o.weeks > 52) throw new InputError(`launch: --weeks must be a whole number from 1 to 52, got ${o.weeks}`);
   if (!(o.serviceLevel >= 0.05 && o.serviceLevel <= 0.95)) throw new InputError(`launch: --service-level must be between 0.05 and 0.95, got ${o.serviceLevel}`);
   if (!Number.isInteger(o.coverWeeks) || o.coverWeeks < 1 || o.coverWeeks > o.weeks)
