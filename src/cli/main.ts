@@ -278,9 +278,9 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
   const freq = seriesFreq(values, 'backtest');
   const int = (name: string, dflt: number): number => wholeNumber(values, name, 'backtest') ?? dflt;
   const { FREQ_DEFAULTS } = await import('../data/periods.js');
-  const { MODELS } = await import('../models/registry.js');
+  const { checkModelName } = await import('../pipeline/forecast-series.js');
   const models = (values.models as string).split(',').map((m) => m.trim()).filter((m) => m !== '');
-  for (const m of models) if (m !== 'auto' && MODELS[m] === undefined) throw new InputError(`backtest: unknown model '${m}'`);
+  for (const m of models) checkModelName('backtest', m);
   let input;
   if (values.series !== undefined) {
     const { readLongSeries } = await import('../data/long-series.js');

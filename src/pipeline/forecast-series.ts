@@ -44,9 +44,13 @@ export interface ForecastInput {
   rejected: number;
 }
 
+/** Refuses a model name that is neither a statistical model nor one of `others` (for `command`'s message). */
+export function checkModelName(command: string, model: string, others: readonly string[] = ['auto']): void {
+  if (MODELS[model] === undefined && !others.includes(model)) throw new InputError(`${command}: unknown model '${model}' (known: ${[...others, ...Object.keys(MODELS)].join(', ')})`);
+}
+
 export function checkForecastOptions(o: ForecastOptions): { h: number; m: number } {
-  if (MODELS[o.model] === undefined && !['auto', 'global', 'ensemble'].includes(o.model))
-    throw new InputError(`forecast: unknown model '${o.model}' (known: auto, global, ensemble, ${Object.keys(MODELS).join(', ')})`);
+  checkModelName('forecast', o.model, ['auto', 'global', 'ensemble']);
   const h = o.horizon ?? FREQ_DEFAULTS[o.freq].horizon;
   const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
   if (!Number.isInteger(h) || h < 1) throw new InputError(`forecast: --horizon must be a whole number ≥ 1, got ${h}`);

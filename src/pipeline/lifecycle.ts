@@ -93,7 +93,7 @@ function isoDate(ms: number): string {
 function curveForecast(y: Float64Array, h: number, prior: BassPrior | undefined, rules: StageRules): Float64Array | undefined {
   const lc = fitLifeCycle(y, prior);
   if (lc === undefined || !(curveR2(y, lc.best, rules) >= rules.minCurveR2)) return undefined;
-  return Float64Array.from({ length: h }, (_, i) => curveAhead(lc.best, y, i, rules));
+  return curveAhead(lc.best, y, h, rules);
 }
 
 /** Units a product must have sold for its curve to lend its shape (Bass p and q) to younger ones. */
@@ -102,15 +102,14 @@ const MIN_PRIOR_UNITS = 100;
 const CURVE_CAP = 2;
 
 /**
- * The curve's sales k + 1 weeks after the history y, at most CURVE_CAP × its best week smoothed as
- * the stage rules smooth (one wholesale order is not a level): a young
- * product's curve fitted still rising (a Gompertz peak far ahead) would otherwise grow without a
- * bound the data supports.
+ * The curve's sales in the h weeks after the history y, at most CURVE_CAP × its best week smoothed
+ * as the stage rules smooth (one wholesale order is not a level): a young product's curve fitted
+ * still rising (a Gompertz peak far ahead) would otherwise grow without a bound the data supports.
  */
-function curveAhead(fit: CurveFit, y: ArrayLike<number>, k: number, rules: StageRules): number {
+function curveAhead(fit: CurveFit, y: ArrayLike<number>, h: number, rules: StageRules): Float64Array {
   let best = 0;
   for (const v of movingAverage(y, rules.smoothWeeks)) if (v > best) best = v;
-  return Math.min(CURVE_CAP * best, Math.max(0, curveSales(fit, y.length + k + 1)));
+  return Float64Array.from({ length: h }, (_, k) => Math.min(CURVE_CAP * best, Math.max(0, curveSales(fit, y.length + k + 1))));
 }
 
 function engineForecast(y: Float64Array, h: number): Float64Array {
@@ -217,8 +216,9 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
     // only a curve that fits (R² ≥ minCurveR2, as for the stage vote) informs the forecast
     if (young(s) && a.fit !== undefined && (a.evidence.curve?.r2 ?? -Infinity) >= rules.minCurveR2 && blend !== null) {
       const engine = engineForecast(s.y, h);
+      const curves = curveAhead(a.fit, s.y, h, rules);
       entry.forecast = Array.from({ length: h }, (_, k) => {
-        const curve = curveAhead(a.fit!, s.y, k, rules);
+        const curve = curves[k]!;
         return { week_start: isoDate(lastWeek + (k + 1) * WEEK_MS), curve, engine: engine[k]!, blend: blend.weight * curve + (1 - blend.weight) * engine[k]! };
       });
     }

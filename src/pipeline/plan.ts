@@ -28,7 +28,7 @@ import { type Workspace, sqlString } from '../store/workspace.js';
 import { csvQuote } from '../data/normalise-row.js';
 import { type InventoryPanel, loadInventoryPanel } from './inventory-panel.js';
 import { STAGE_LETTERS, type SkuLifecycle, evidenceText, lifecycleWorkspace } from './lifecycle.js';
-import { modelsUsed, writeForecasts } from './forecast-series.js';
+import { checkModelName, modelsUsed, writeForecasts } from './forecast-series.js';
 
 export interface PlanOptions {
   /** days to forecast (default 28; at least lead time + review period are always forecast) */
@@ -186,7 +186,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const model = o.model ?? 'auto';
   if (model === 'global' || model === 'ensemble')
     throw new InputError(`plan: --model ${model} is not supported by plan yet; 'shopcast forecast --model ${model}' gives its forecasts, and plan takes auto or a statistical model (${Object.keys(MODELS).join(', ')})`);
-  if (model !== 'auto' && MODELS[model] === undefined) throw new InputError(`plan: unknown model '${model}' (known: auto, ${Object.keys(MODELS).join(', ')})`);
+  checkModelName('plan', model);
   const D = INVENTORY_DEFAULTS;
 
   progress('reading demand', 0);
