@@ -122,6 +122,7 @@ for (const p of news) {
   const ownMean = actual.reduce((a, b) => a + b, 0) / WEEKS;
   const sorted = Float64Array.from(actual).sort();
   const ownMedian = (sorted[WEEKS / 2 - 1]! + sorted[WEEKS / 2]!) / 2;
+  let launchAbs = 0;
   for (let w = 0; w < WEEKS; w++) {
     oracle.mean += Math.abs(actual[w]! - ownMean);
     oracle.median += Math.abs(actual[w]! - ownMedian);
@@ -129,6 +130,7 @@ for (const p of news) {
     coverageN++;
     if (actual[w]! >= pred.quantiles[0]!.values[w]! && actual[w]! <= pred.quantiles[2]!.values[w]!) coverage90++;
     const median = pred.quantiles[1]!.values[w]!;
+    launchAbs += Math.abs(actual[w]! - median);
     if (actual[w]! > median) {
       p50.above++;
       if (w === 0) p50.firstAbove++;
@@ -138,8 +140,8 @@ for (const p of news) {
   perLaunch.push({
     day: p.firstDay,
     lastWord: words(p.description).at(-1) ?? '',
-    abs: actual.reduce((a, y, w) => a + Math.abs(y - pred.quantiles[1]!.values[w]!), 0),
-    actual: actual.reduce((a, b) => a + b, 0),
+    abs: launchAbs,
+    actual: ownMean * WEEKS,
   });
 }
 const seconds = (performance.now() - t0) / 1000;
