@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { explainSkus } from '../src/global/explain.js';
+import { explainSkus } from '../src/pipeline/explain.js';
 import { Workspace } from '../src/store/workspace.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));

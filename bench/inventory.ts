@@ -46,7 +46,7 @@ import { mulberry32, normalSource } from '../src/numerics/random.js';
 import { loadInventoryPanel } from '../src/pipeline/inventory-panel.js';
 import { Workspace } from '../src/store/workspace.js';
 import { onlineRetailWorkspace } from './or-workspace.js';
-import { DAY_MS } from '../src/data/periods.js';
+import { DAY_MS } from '../src/numerics/calendar.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(repo, 'bench/out');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readLongSeries } from '../src/data/long-series.js';
-import { addPeriods, formatPeriod, periodTime, periodsBetween } from '../src/data/periods.js';
+import { addPeriods, formatPeriod, periodTime, periodsBetween } from '../src/numerics/calendar.js';
 import { autoForecast } from '../src/engine/auto-choice.js';
 import { mase, owa, pinball, smape, wape } from '../src/engine/metrics.js';
 import { DEFAULT_LEVELS } from '../src/models/contract.js';

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../data/errors.js';
-import { FREQS, type Freq } from '../data/periods.js';
+import { FREQS, type Freq } from '../numerics/calendar.js';
 import { availableParallelism } from 'node:os';
 import type { IngestReport } from '../pipeline/ingest.js';
 import type { WorkspaceSummary } from '../pipeline/inspect.js';
-import type { CleaningRuleCount } from '../store/report.js';
+import type { CleaningRuleCount } from '../store/cleaning-report.js';
 import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from '../store/defaults.js';
 import type { Workspace } from '../store/workspace.js';
 import { csvField, fmtInt, fmtNum, table } from './format.js';
@@ -277,7 +277,7 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
   if (values.help) return help(io);
   const freq = seriesFreq(values, 'backtest');
   const int = (name: string, dflt: number): number => wholeNumber(values, name, 'backtest') ?? dflt;
-  const { FREQ_DEFAULTS } = await import('../data/periods.js');
+  const { FREQ_DEFAULTS } = await import('../numerics/calendar.js');
   const { checkModelName } = await import('../pipeline/forecast-series.js');
   const models = (values.models as string).split(',').map((m) => m.trim()).filter((m) => m !== '');
   for (const m of models) checkModelName('backtest', m);
@@ -330,7 +330,7 @@ export async function explainCommand(args: string[], io: Io = defaultIo): Promis
   if (values.help) return help(io);
   if (values.sku === undefined) throw new InputError('explain: --sku is required');
   const top = wholeNumber(values, 'top', 'explain') ?? 8;
-  const { explainSku } = await import('../global/explain.js');
+  const { explainSku } = await import('../pipeline/explain.js');
   const e = await withWorkspace(values, (ws) => explainSku(ws, values.sku as string, values.date as string | undefined));
   if (values.json) {
     io.out(JSON.stringify(e) + '\n');

@@ -2,7 +2,7 @@ import { type CsvRecord, type CsvSink, isGzipFile, readCsv } from './csv-reader.
 import { readFile } from 'node:fs/promises';
 import { InputError } from './errors.js';
 import { normaliseColumnName } from './layouts.js';
-import { type Freq, periodTime, periodsBetween } from './periods.js';
+import { type Freq, periodTime, periodsBetween } from '../numerics/calendar.js';
 import { parseNumber, parseTimestamp } from './values.js';
 
 /** Series in long form read into a regular grid: one value per period, NaN where a period is missing. */
@@ -32,7 +32,7 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
   const rejected: { line: number; reason: string }[] = [];
   let withTime = false;
   const limit = asOf === undefined ? Infinity : periodTime(parseTimestamp(asOf) ?? '');
-  if (Number.isNaN(limit)) throw new InputError(`--as-of: unreadable date '${asOf}'`);
+  if (Number.isNaN(limit)) throw new InputError(`asOf: unreadable date '${asOf}'`, { field: 'asOf' });
   // the same dates recur in every series: read each text once
   const dates = new Map<string, number>();
   const sink = {
@@ -69,6 +69,11 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
     },
   };
   if (!(await simpleCsv(path, sink))) await readCsv(path, sink);
+  return { ...toGrid(rows, freq, path), withTime, rejected };
+}
+
+/** Puts each series' (time, value) pairs on a regular grid of `freq` (NaN where a period is missing; duplicates sum). */
+function toGrid(rows: Map<string, { t: number[]; v: number[] }>, freq: Freq, source: string): Pick<LongSeries, 'ids' | 'starts' | 'values'> {
   const ids: string[] = [];
   const starts: number[] = [];
   const values: Float64Array[] = [];
@@ -79,20 +84,53 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
     if (!sorted) order.sort((a, b) => list.t[a]! - list.t[b]!);
     const t0 = list.t[order[0]!]!;
     const n = periodsBetween(t0, list.t[order[order.length - 1]!]!, freq) + 1;
-    if (!Number.isFinite(n)) throw new InputError(`${path}: series '${id}' has dates that are not whole ${freq}s apart`);
+    if (!Number.isFinite(n)) throw new InputError(`${source}: series '${id}' has dates that are not whole ${freq}s apart`);
     const y = new Float64Array(n).fill(NaN);
     for (const i of order) {
       const k = periodsBetween(t0, list.t[i]!, freq);
-      if (Number.isNaN(k)) throw new InputError(`${path}: series '${id}' has dates that are not whole ${freq}s apart`);
+      if (Number.isNaN(k)) throw new InputError(`${source}: series '${id}' has dates that are not whole ${freq}s apart`);
       y[k] = Number.isNaN(y[k]!) ? list.v[i]! : y[k]! + list.v[i]!;
     }
     ids.push(id);
     starts.push(t0);
     values.push(y);
   }
-  return { ids, starts, values, withTime, rejected };
+  return { ids, starts, values };
 }
 
+/**
+ * Long-form rows in memory (`{ sku, date, units }`, the shape of a data frame's records) as regular
+ * series, like `readLongSeries` reads a file: a duplicate period sums, a missing one is NaN,
+ * `units` null or NaN is missing; series keep the order of their first row.
+ * @example longRowsToSeries([{ sku: 'A', date: '2024-01-01', units: 3 }, { sku: 'A', date: '2024-01-03', units: 1 }], 'day')
+ * // → ids ['A'], values [Float64Array [3, NaN, 1]]
+ */
+export function longRowsToSeries(
+  input: Iterable<{ sku: string; date: string; units: number | null }>,
+  freq: Freq,
+  asOf?: string,
+): Pick<LongSeries, 'ids' | 'starts' | 'values' | 'withTime'> {
+  const limit = asOf === undefined ? Infinity : periodTime(parseTimestamp(asOf) ?? '');
+  if (Number.isNaN(limit)) throw new InputError(`asOf: unreadable date '${asOf}'`, { field: 'asOf' });
+  const rows = new Map<string, { t: number[]; v: number[] }>();
+  let withTime = false;
+  let k = 0;
+  for (const r of input) {
+    k++;
+    const ts = typeof r.date === 'string' ? parseTimestamp(r.date) : undefined;
+    if (ts === undefined) throw new InputError(`series row ${k}: unreadable date '${String(r.date)}'`, { field: 'date' });
+    if (typeof r.sku !== 'string' || r.sku === '') throw new InputError(`series row ${k}: sku must be a non-empty string`, { field: 'sku' });
+    if (r.units !== null && typeof r.units !== 'number') throw new InputError(`series row ${k}: units must be a number or null`, { field: 'units' });
+    if (!ts.endsWith('00:00:00')) withTime = true;
+    const t = periodTime(ts);
+    if (t > limit) continue;
+    let list = rows.get(r.sku);
+    if (list === undefined) rows.set(r.sku, (list = { t: [], v: [] }));
+    list.t.push(t);
+    list.v.push(r.units ?? NaN);
+  }
+  return { ...toGrid(rows, freq, 'series'), withTime };
+}
 
 /**
  * Fast path for the common plain file: uncompressed, comma-delimited, valid UTF-8, no quotes at

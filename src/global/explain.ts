@@ -5,14 +5,12 @@
  * the forecast: the forecast is the SKU's level times the model's average day times the product
  * of the factors.
  */
-import { InputError } from '../data/errors.js';
 import { featureImportance } from '../gbdt/learner.js';
 import { explainRow } from '../gbdt/shap.js';
-import type { Workspace } from '../store/workspace.js';
+import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { F, FEATURE_NAMES, skuStats, writeFeatures } from './features.js';
-import { DAY_MS } from '../data/periods.js';
-import { loadPanel } from './panel.js';
-import { loadGlobalModel } from './store.js';
+import type { GlobalModel } from './global-model.js';
+import type { Panel } from './panel.js';
 
 export const FEATURE_WORDS: Record<(typeof FEATURE_NAMES)[number], string> = {
   horizon: 'days ahead of the forecast origin',
@@ -67,15 +65,27 @@ export interface SkuExplanation {
   importance: { feature: string; share: number }[];
 }
 
-export async function explainSku(ws: Workspace, sku: string, dateText?: string): Promise<SkuExplanation> {
-  return (await explainSkus(ws, [{ sku, ...(dateText === undefined ? {} : { date: dateText }) }]))[0]!;
+/** A request that cannot be explained: the SKU has no demand, or the day lies outside the forecast window. */
+export class ExplainError extends Error {
+  override name = 'ExplainError';
+  constructor(
+    message: string,
+    readonly field: 'sku' | 'date',
+  ) {
+    super(message);
+  }
 }
 
-/** Explanations of several (SKU, day) forecasts of the stored global model, loading it once. */
-export async function explainSkus(ws: Workspace, requests: { sku: string; date?: string }[]): Promise<SkuExplanation[]> {
-  const stored = await loadGlobalModel(ws);
-  if (stored === undefined) throw new InputError('explain: the workspace has no global model yet; run `shopcast forecast --model global --freq day` first');
-  const panel = await loadPanel(ws, stored.asOf, stored.horizon);
+/**
+ * Explanations of several (SKU, day) forecasts of a global model trained as of `asOf` for
+ * `horizon` days, on the panel it was trained on (its last day the model's as-of date).
+ * @example const [e] = explainForecasts({ model, asOf: '2011-10-07', horizon: 28 }, panel, [{ sku: '85123A' }]);
+ */
+export function explainForecasts(
+  stored: { model: GlobalModel; asOf: string; horizon: number },
+  panel: Panel,
+  requests: readonly { sku: string; date?: string }[],
+): SkuExplanation[] {
   const index = new Map(panel.ids.map((id, i) => [id, i]));
   const imp = featureImportance(stored.model.mean);
   const total = imp.reduce((acc, r) => acc + r.gain, 0);
@@ -83,14 +93,14 @@ export async function explainSkus(ws: Workspace, requests: { sku: string; date?:
   const X = new Float32Array(F);
   return requests.map(({ sku, date: dateText }) => {
     const s = index.get(sku);
-    if (s === undefined) throw new InputError(`explain: SKU '${sku}' has no demand in the workspace up to ${stored.asOf}`);
+    if (s === undefined) throw new ExplainError(`explain: SKU '${sku}' has no demand in the workspace up to ${stored.asOf}`, 'sku');
     const T = panel.units[s]!.length - 1;
     const first = panel.lastDay + DAY_MS;
-    const day = dateText === undefined ? first : Date.parse(`${dateText.slice(0, 10)}T00:00:00Z`);
-    if (Number.isNaN(day)) throw new InputError(`explain: unreadable date '${dateText}'`);
+    const day = dateText === undefined ? first : dayMs(dateText.slice(0, 10));
+    if (Number.isNaN(day)) throw new ExplainError(`explain: date: unreadable date '${dateText}'`, 'date');
     const k = Math.round((day - panel.lastDay) / DAY_MS);
     if (k < 1 || k > stored.horizon)
-      throw new InputError(`explain: --date must lie in the model's forecast window, ${new Date(first).toISOString().slice(0, 10)} to ${new Date(panel.lastDay + stored.horizon * DAY_MS).toISOString().slice(0, 10)}`);
+      throw new ExplainError(`explain: date must lie in the model's forecast window, ${isoDate(first)} to ${isoDate(panel.lastDay + stored.horizon * DAY_MS)}`, 'date');
     const level = writeFeatures(panel, s, skuStats(panel, s), T, k, X, 1, 0);
     const e = explainRow(stored.model.mean, (f) => X[f]!);
     const drivers: Driver[] = FEATURE_NAMES.map((feature, f) => ({
@@ -102,7 +112,7 @@ export async function explainSkus(ws: Workspace, requests: { sku: string; date?:
     })).sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
     return {
       sku,
-      date: new Date(day).toISOString().slice(0, 10),
+      date: isoDate(day),
       as_of: stored.asOf,
       forecast: level * Math.exp(e.raw),
       baseline: level * Math.exp(e.base),

@@ -13,7 +13,7 @@
  * 100 units a day alike (M5 practice).
  */
 import { quantileSorted } from '../numerics/random.js';
-import { DAY_MS } from '../data/periods.js';
+import { DAY_MS } from '../numerics/calendar.js';
 import { type Panel } from './panel.js';
 
 export const FEATURE_NAMES = [

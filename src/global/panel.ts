@@ -1,13 +1,10 @@
 /**
  * The daily panel the global model learns from: per SKU, demand (closed days 0, suspected
  * stock-out and missing days unknown), the day's average selling price where it sold, and the
- * promotion and closed flags. Demand and prices are read up to `asOf`; promotion and closed flags
- * also after it, because a merchant plans those ahead (a data set without them has none).
+ * promotion and closed flags. Demand and prices run up to the last day; promotion and closed flags
+ * `extra` days beyond it, because a merchant plans those ahead (a data set without them has none).
  */
-import { DAY_MS } from '../data/periods.js';
-import { InputError } from '../data/errors.js';
-import { type Workspace, asOfDateSql } from '../store/workspace.js';
-import { ensureCleanTables } from '../pipeline/ingest.js';
+import { DAY_MS } from '../numerics/calendar.js';
 
 export interface Panel {
   ids: string[];
@@ -24,54 +21,35 @@ export interface Panel {
   lastDay: number;
 }
 
-export async function loadPanel(ws: Workspace, asOfText?: string, extraDays = 0): Promise<Panel> {
-  await ensureCleanTables(ws);
-  const asOf = asOfDateSql(asOfText, '--as-of');
-  const last = await ws.all(`SELECT least(max(date), ${asOf})::VARCHAR AS d FROM daily_demand`);
-  if (last[0]?.['d'] === null || last[0] === undefined) throw new InputError('the workspace has no demand');
-  const lastDay = Date.parse(`${last[0]['d'] as string}T00:00:00Z`);
-  const rows = await ws.all(`
-    SELECT sku, date::VARCHAR AS date,
-      CASE WHEN date > ${asOf} THEN NULL WHEN closed THEN 0 WHEN stockout OR missing THEN NULL ELSE units END AS v,
-      CASE WHEN date > ${asOf} THEN NULL ELSE price END AS price, promo::INTEGER AS promo, closed::INTEGER AS closed
-    FROM daily_demand
-    WHERE sku IN (SELECT sku FROM daily_demand WHERE date <= ${asOf} GROUP BY sku HAVING sum(units) > 0)
-      AND date <= ${asOf} + INTERVAL ${Math.max(0, Math.trunc(extraDays))} DAY
-    ORDER BY sku, date`);
-  const p: Panel = { ids: [], starts: [], units: [], price: [], promo: [], closed: [], lastDay };
-  let i = 0;
-  while (i < rows.length) {
-    const sku = rows[i]!['sku'] as string;
-    let j = i;
-    while (j < rows.length && rows[j]!['sku'] === sku) j++;
-    const start = Date.parse(`${rows[i]!['date'] as string}T00:00:00Z`);
-    const len = Math.round((lastDay - start) / DAY_MS) + 1;
-    const total = len + extraDays;
-    const units = new Float64Array(len).fill(NaN);
-    const price = new Float64Array(len).fill(NaN);
-    const promo = new Float64Array(total).fill(NaN);
-    const closed = new Float64Array(total).fill(0);
-    for (let k = i; k < j; k++) {
-      const r = rows[k]!;
-      const d = Math.round((Date.parse(`${r['date'] as string}T00:00:00Z`) - start) / DAY_MS);
-      if (d < 0 || d >= total) continue;
-      if (d < len) {
-        if (r['v'] !== null) units[d] = r['v'] as number;
-        if (r['price'] !== null) price[d] = r['price'] as number;
-      }
-      if (r['promo'] !== null) promo[d] = r['promo'] as number;
-      if (r['closed'] !== null) closed[d] = r['closed'] as number;
-    }
-    if (len > 0) {
-      p.ids.push(sku);
-      p.starts.push(start);
-      p.units.push(units);
-      p.price.push(price);
-      p.promo.push(promo);
-      p.closed.push(closed);
-    }
-    i = j;
+/** Daily demand as the store reads it (store/demand-panel.ts), per SKU from its first day. */
+export interface DailyDemand {
+  firstDay: number;
+  lastDay: number;
+  skus: readonly {
+    sku: string;
+    first: number;
+    clean: Float64Array;
+    price: Float64Array;
+    promo: Float64Array;
+    closed: Float64Array;
+    units: number;
+  }[];
+}
+
+/**
+ * The panel of the SKUs that sold anything up to the last day (views of the given arrays, no copy).
+ * @example const panel = panelFromDaily(await readDemandPanel(ws, { asOf, extraDays: h }));
+ */
+export function panelFromDaily(d: DailyDemand): Panel {
+  const p: Panel = { ids: [], starts: [], units: [], price: [], promo: [], closed: [], lastDay: d.lastDay };
+  for (const s of d.skus) {
+    if (!(s.units > 0) || s.clean.length === 0) continue;
+    p.ids.push(s.sku);
+    p.starts.push(d.firstDay + s.first * DAY_MS);
+    p.units.push(s.clean);
+    p.price.push(s.price);
+    p.promo.push(s.promo);
+    p.closed.push(s.closed);
   }
-  if (p.ids.length === 0) throw new InputError(`the workspace has no demand${asOfText === undefined ? '' : ` up to ${asOfText}`}`);
   return p;
 }

@@ -11,7 +11,7 @@
  * whole catalogue within first-word groups (fixed effects).
  */
 import { normalQuantile } from '../numerics/normal.js';
-import { DAY_MS } from '../data/periods.js';
+import { DAY_MS } from '../numerics/calendar.js';
 import { type QuantilePoint } from '../models/contract.js';
 import { type LaunchedProduct, type ShopHistory } from './history.js';
 import { type SparseVector, type TextIndex, buildTextIndex, cosine, firstWord, textVector } from './text.js';

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../data/errors.js';
 import { readLongSeries } from '../data/long-series.js';
-import { FREQ_DEFAULTS, type Freq, addPeriods, formatPeriod } from '../data/periods.js';
+import { FREQ_DEFAULTS, type Freq, addPeriods, formatPeriod } from '../numerics/calendar.js';
 import { type BatchForecast, type Fallback } from '../engine/forecast-batch.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
 import { makeBatch } from '../engine/series-batch.js';
@@ -53,30 +53,39 @@ export function checkForecastOptions(o: ForecastOptions): { h: number; m: number
   checkModelName('forecast', o.model, ['auto', 'global', 'ensemble']);
   const h = o.horizon ?? FREQ_DEFAULTS[o.freq].horizon;
   const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
-  if (!Number.isInteger(h) || h < 1) throw new InputError(`forecast: --horizon must be a whole number ≥ 1, got ${h}`);
-  if (!Number.isInteger(m) || m < 1) throw new InputError(`forecast: --season-length must be a whole number ≥ 1, got ${m}`);
+  if (!Number.isInteger(h) || h < 1) throw new InputError(`forecast: horizon must be a whole number ≥ 1, got ${h}`, { field: 'horizon' });
+  if (!Number.isInteger(m) || m < 1) throw new InputError(`forecast: seasonLength must be a whole number ≥ 1, got ${m}`, { field: 'seasonLength' });
   return { h, m };
 }
 
-const num = (v: number): string => String(Math.round(v * 1e4) / 1e4);
+
+/** One row of the output contract: sku, period, mean, one value per level, model (values rounded to 4 decimals). */
+export type ForecastRow = [sku: string, date: string, mean: number, ...rest: (number | string)[]];
+
+const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+/** The rows of the output contract (DESIGN.md), series by series, period by period. */
+export function* forecastRows(input: ForecastInput, fc: BatchForecast, freq: Freq): Generator<ForecastRow> {
+  const L = fc.levels.length;
+  const h = fc.h;
+  for (let i = 0; i < input.ids.length; i++) {
+    const n = input.values[i]!.length;
+    for (let t = 0; t < h; t++) {
+      const row: ForecastRow = [input.ids[i]!, formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime), round4(fc.mean[i * h + t]!)];
+      for (let l = 0; l < L; l++) row.push(round4(fc.quantiles[(i * L + l) * h + t]!));
+      row.push(fc.models[i]!);
+      yield row;
+    }
+  }
+}
 
 /** Writes the output contract: sku,date,mean,p05,p25,p50,p75,p95,model (DESIGN.md). */
 export function writeForecasts(path: string, input: ForecastInput, fc: BatchForecast, freq: Freq): void {
   const fd = path === '-' ? 1 : openSync(path, 'w');
-  const L = fc.levels.length;
-  const h = fc.h;
   let buf = `sku,date,mean,${fc.levels.map((l) => `p${String(Math.round(l * 100)).padStart(2, '0')}`).join(',')},model\n`;
-  for (let i = 0; i < input.ids.length; i++) {
-    const n = input.values[i]!.length;
-    const id = csvQuote(input.ids[i]!);
+  for (const row of forecastRows(input, fc, freq)) {
     // model names such as ETS(A,N,A) hold commas
-    const model = csvQuote(fc.models[i]!);
-    for (let t = 0; t < h; t++) {
-      const date = formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime);
-      let row = `${id},${date},${num(fc.mean[i * h + t]!)}`;
-      for (let l = 0; l < L; l++) row += `,${num(fc.quantiles[(i * L + l) * h + t]!)}`;
-      buf += `${row},${model}\n`;
-    }
+    buf += row.map((v) => (typeof v === 'string' ? csvQuote(v) : String(v))).join(',') + '\n';
     if (buf.length > 1 << 20) {
       writeSync(fd, buf);
       buf = '';

@@ -1,14 +1,14 @@
 import { InputError } from '../data/errors.js';
 import type { BatchForecast } from '../engine/forecast-batch.js';
-import { periodTime } from '../data/periods.js';
-import { type Workspace, asOfDateSql } from '../store/workspace.js';
+import { DAY_MS, isoDate } from '../numerics/calendar.js';
+import { readDemandPanel } from '../store/demand-panel.js';
+import { saveGlobalModel } from '../store/models.js';
+import type { Workspace } from '../store/workspace.js';
 import { forecastEnsemble } from '../global/ensemble.js';
 import { forecastGlobal, trainGlobal } from '../global/global-model.js';
-import { loadPanel } from '../global/panel.js';
-import { saveGlobalModel } from '../global/store.js';
+import { loadPanel } from './panels.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkForecastOptions, modelsUsed, runForecast, writeForecasts } from './forecast-series.js';
-import { ensureCleanTables } from './ingest.js';
 
 /**
  * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks, only
@@ -18,11 +18,11 @@ import { ensureCleanTables } from './ingest.js';
 export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
   const { h } = checkForecastOptions(o);
   if (o.model === 'global' || o.model === 'ensemble') {
-    if (o.freq !== 'day') throw new InputError(`forecast: the ${o.model} model forecasts daily demand; use --freq day`);
+    if (o.freq !== 'day') throw new InputError(`forecast: the ${o.model} model forecasts daily demand; use freq day`, { field: 'freq' });
     const panel = await loadPanel(ws, o.asOf, h);
     const threads = o.threads === undefined ? {} : { threads: o.threads };
     const model = await trainGlobal(panel, { h, levels: DEFAULT_LEVELS, ...threads });
-    await saveGlobalModel(ws, model, new Date(panel.lastDay).toISOString().slice(0, 10), h);
+    await saveGlobalModel(ws, model, isoDate(panel.lastDay), h);
     const global: NonNullable<ForecastSummary['global']> = { train_rows: model.rows.train, valid_rows: model.rows.valid, training_seconds: model.seconds };
     let fc: BatchForecast;
     if (o.model === 'ensemble') {
@@ -38,38 +38,47 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
   return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
 }
 
-/** The workspace's demand series per SKU, daily or in complete Monday weeks, up to `asOf`. */
-export async function workspaceSeries(ws: Workspace, freq: ForecastOptions['freq'], asOfText?: string): Promise<ForecastInput> {
-  const o = { freq, asOf: asOfText };
-  if (o.freq !== 'day' && o.freq !== 'week') throw new InputError(`the workspace has daily demand; --freq must be day or week`);
-  await ensureCleanTables(ws);
-  const asOf = asOfDateSql(o.asOf, '--as-of');
-  const value = `CASE WHEN closed THEN 0 WHEN stockout OR missing THEN NULL ELSE units END`;
-  const sql =
-    o.freq === 'day'
-      ? `SELECT sku, date::VARCHAR AS period, ${value} AS v FROM daily_demand WHERE date <= ${asOf} ORDER BY sku, date`
-      : `SELECT sku, period::VARCHAR AS period, v FROM (
-           SELECT sku, date_trunc('week', date)::DATE AS period, CASE WHEN count(v) = 0 THEN NULL ELSE sum(v) END AS v,
-             max(date) AS last_day, count(*) AS days
-           FROM (SELECT sku, date, ${value} AS v FROM daily_demand WHERE date <= ${asOf}) GROUP BY sku, period)
-         WHERE period + INTERVAL 6 DAY <= (SELECT least(max(date), ${asOf}) FROM daily_demand) ORDER BY sku, period`;
-  const rows = await ws.all(sql);
+/**
+ * The workspace's demand series per SKU, daily or in complete Monday weeks, up to `asOf` (the one
+ * demand reader: closed days 0, stock-out and missing days unknown). A week's demand is the sum of
+ * its known days, unknown when none is known.
+ */
+export async function workspaceSeries(ws: Workspace, freq: ForecastOptions['freq'], asOf?: string): Promise<ForecastInput> {
+  if (freq !== 'day' && freq !== 'week')
+    throw new InputError(`the workspace has daily demand; freq must be day or week`, { field: 'freq' });
+  const demand = await readDemandPanel(ws, asOf === undefined ? {} : { asOf });
   const ids: string[] = [];
   const starts: number[] = [];
   const values: Float64Array[] = [];
-  let cur: number[] = [];
-  for (let i = 0; i <= rows.length; i++) {
-    const r = rows[i];
-    if (i === rows.length || r!['sku'] !== ids[ids.length - 1]) {
-      if (ids.length > 0) values.push(Float64Array.from(cur));
-      if (i === rows.length) break;
-      ids.push(r!['sku'] as string);
-      starts.push(periodTime(r!['period'] as string));
-      cur = [];
+  const lastDay = Math.round((demand.lastDay - demand.firstDay) / DAY_MS);
+  for (const s of demand.skus) {
+    const start = demand.firstDay + s.first * DAY_MS;
+    if (freq === 'day') {
+      ids.push(s.sku);
+      starts.push(start);
+      values.push(s.clean);
+      continue;
     }
-    const v = r!['v'];
-    cur.push(v === null ? NaN : (v as number));
+    // Monday weeks (1970-01-01 was a Thursday), only those that end by the last day
+    const offset = (((Math.floor(start / DAY_MS) + 3) % 7) + 7) % 7;
+    const firstWeek = s.first - offset;
+    const weeks: number[] = [];
+    for (let w = firstWeek; w + 6 <= lastDay; w += 7) {
+      let sum = 0;
+      let known = 0;
+      for (let d = Math.max(w, s.first); d <= w + 6; d++) {
+        const v = s.clean[d - s.first]!;
+        if (Number.isNaN(v)) continue;
+        sum += v;
+        known++;
+      }
+      weeks.push(known === 0 ? NaN : sum);
+    }
+    if (weeks.length === 0) continue;
+    ids.push(s.sku);
+    starts.push(demand.firstDay + firstWeek * DAY_MS);
+    values.push(Float64Array.from(weeks));
   }
-  if (ids.length === 0) throw new InputError(`the workspace has no demand${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
+  if (ids.length === 0) throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
   return { ids, starts, values, withTime: false, rejected: 0 };
 }

@@ -1,14 +1,17 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type CleaningConfig, DEFAULT_CLEANING, mergeCleaningConfig } from '../data/cleaning-config.js';
+import { type CleaningConfig, mergeCleaningConfig } from '../data/cleaning-config.js';
 import { InputError } from '../data/errors.js';
 import { type ColumnMapping, parseMapping } from '../data/layouts.js';
 import { type StagedFile, stageCsvFile } from '../data/stage-file.js';
-import { cleanTablesStale, rebuildCleanTables } from '../store/clean.js';
-import { type CleaningRuleCount, cleaningCounts, cleaningReport } from '../store/report.js';
-import { RAW_TABLE } from '../store/schema.js';
-import { type Workspace, sqlString } from '../store/workspace.js';
+import { rebuildCleanTables, storedCleaningConfig } from '../store/clean.js';
+import { type CleaningRuleCount, cleaningCounts, cleaningReport } from '../store/cleaning-report.js';
+import {
+  PARQUET_ROW, beginIngestScope, checkRegex, dbNow, endIngestScope, ingestScopeSpan, nextIngestIds, parquetToCsv, recordIngest,
+  setMeta, storeStagedFile, writeRejectsCsv,
+} from '../store/ingest.js';
+import type { Workspace } from '../store/workspace.js';
 
 export interface IngestOptions {
   /** Path of a JSON column mapping applied to every file (see data/layouts.ts). */
@@ -49,11 +52,6 @@ export interface IngestReport {
 }
 
 /** Reads the cleaning configuration: the given file, else the one stored in the workspace, else the defaults. */
-/** Builds the derived tables when a workspace has none yet (never ingested) or they are stale (an interrupted ingest, changed settings). */
-export async function ensureCleanTables(ws: Workspace): Promise<void> {
-  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await loadCleaningConfig(ws));
-}
-
 export async function loadCleaningConfig(ws: Workspace, configPath?: string): Promise<CleaningConfig> {
   if (configPath !== undefined) {
     const text = readInputFile(configPath);
@@ -72,15 +70,14 @@ export async function loadCleaningConfig(ws: Workspace, configPath?: string): Pr
     // The patterns run in DuckDB (RE2 syntax: no lookahead or backreferences): try them there first.
     for (const pattern of [config.cancellations.orderIdPattern, ...Object.values(config.nonProduct.productSkuPattern)]) {
       try {
-        await ws.all(`SELECT regexp_matches('x', ${sqlString(pattern)}) AS ok`);
+        await checkRegex(ws, pattern);
       } catch (e) {
         throw new InputError(`${configPath}: '${pattern}' is not a regular expression DuckDB accepts: ${(e as Error).message.split('\n')[0]}`);
       }
     }
     return config;
   }
-  const stored = await ws.all(`SELECT value FROM meta WHERE key = 'cleaning_config'`);
-  return stored.length === 1 ? mergeCleaningConfig('workspace', JSON.parse(stored[0]!['value'] as string)) : DEFAULT_CLEANING;
+  return storedCleaningConfig(ws);
 }
 
 function readInputFile(path: string): string {
@@ -115,38 +112,12 @@ async function isParquet(path: string): Promise<boolean> {
   }
 }
 
-const PARQUET_ROW = '__shopcast_row';
-
-/** Parquet goes through the same row checks as CSV: DuckDB writes it out as CSV with each row's number. */
-async function parquetToCsv(ws: Workspace, path: string, out: string): Promise<void> {
+async function parquetAsCsv(ws: Workspace, path: string, out: string): Promise<void> {
   try {
-    await ws.run(`COPY (SELECT file_row_number AS ${PARQUET_ROW}, * EXCLUDE (file_row_number)
-      FROM read_parquet(${sqlString(path)}, file_row_number = true)) TO ${sqlString(out)} (HEADER, DELIMITER ',')`);
+    await parquetToCsv(ws, path, out);
   } catch (e) {
     throw new InputError(`${path}: cannot read as Parquet: ${(e as Error).message.split('\n')[0]}`);
   }
-}
-
-/** DuckDB's read_csv option for lines longer than its 2 MB default (a larger limit slows every read). */
-function lineSize(bytes: number): string {
-  return bytes > 2_000_000 ? `max_line_size = ${bytes}, ` : '';
-}
-
-/** Loads one staged file's good rows into a temp table with each row's identity (row_key, occurrence). */
-async function loadStage(ws: Workspace, staged: StagedFile, table: string): Promise<void> {
-  const kind = staged.layout.spec.kind;
-  const types = RAW_TABLE[kind].types;
-  const colDefs = [`'line': 'BIGINT'`, ...staged.columns.map((c) => `'${c}': 'VARCHAR'`)].join(', ');
-  const keyText = staged.columns.map((c) => `coalesce(${c}, chr(0))`).join(', ');
-  const typed = staged.columns.map((c) => `CAST(${c} AS ${types[c]}) AS ${c}`).join(', ');
-  await ws.run(`
-    CREATE OR REPLACE TEMP TABLE ${table} AS
-    SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
-    FROM read_csv(${sqlString(staged.goodPath)}, header = true, auto_detect = false, delim = ',', quote = '"',
-      escape = '"', ${lineSize(staged.maxLineBytes)}columns = {${colDefs}})`);
-  await ws.run(`
-    CREATE OR REPLACE TEMP TABLE ${table} AS
-    SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM ${table}`);
 }
 
 /**
@@ -163,7 +134,7 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
   const progress = options.onProgress ?? (() => {});
   const tmp = join(ws.dir, 'tmp', `ingest-${process.pid}`);
   mkdirSync(tmp, { recursive: true });
-  const started = (await ws.one('SELECT now()::TIMESTAMP::VARCHAR AS t'))['t'] as string;
+  const started = await dbNow(ws);
   try {
     const staged: { path: string; staged: StagedFile }[] = [];
     for (const [i, p] of paths.entries()) {
@@ -172,7 +143,7 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
       let lineColumn: string | undefined;
       if (await isParquet(abs)) {
         source = join(tmp, `file${i}.parquet.csv`);
-        await parquetToCsv(ws, abs, source);
+        await parquetAsCsv(ws, abs, source);
         lineColumn = PARQUET_ROW;
       }
       const s = await stageCsvFile(source, join(tmp, `file${i}`), {
@@ -189,36 +160,13 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
     // transaction (DuckDB keeps every replaced table in memory until a transaction ends). Should
     // that rebuild not finish, clean_state stays 'stale' and the next command rebuilds.
     const { ingestId, files } = await ws.transaction(async () => {
-      const ingestId = ((await ws.one('SELECT coalesce(max(ingest_id), 0)::INTEGER + 1 AS id FROM ingests'))['id'] as number);
-      let fileId = (await ws.one('SELECT coalesce(max(file_id), 0)::INTEGER AS id FROM files'))['id'] as number;
-      await ws.run('CREATE OR REPLACE TEMP TABLE ingest_scope (row_key UHUGEINT, occurrence INTEGER)');
+      const { ingestId, lastFileId } = await nextIngestIds(ws);
+      let fileId = lastFileId;
+      await beginIngestScope(ws);
       const files: FileReport[] = [];
       for (const [i, { path, staged: s }] of staged.entries()) {
         fileId++;
-        const { table, types } = RAW_TABLE[s.layout.spec.kind];
-        const stage = `stage_${i}`;
-        await loadStage(ws, s, stage);
-        const before = (await ws.one(`SELECT count(*)::DOUBLE AS n FROM ${table}`))['n'] as number;
-        const cols = Object.keys(types);
-        const select = cols.map((c) => (s.columns.includes(c) ? c : `NULL AS ${c}`)).join(', ');
-        await ws.run(`
-          INSERT INTO ${table} (row_key, occurrence, file_id, line, layout, ${cols.join(', ')})
-          SELECT row_key, occurrence, ${fileId}, line, ${sqlString(s.layout.name)}, ${select}
-          FROM ${stage} s ANTI JOIN ${table} r USING (row_key, occurrence)`);
-        const rowsNew = ((await ws.one(`SELECT count(*)::DOUBLE AS n FROM ${table}`))['n'] as number) - before;
-        await ws.run(`INSERT INTO ingest_scope SELECT row_key, occurrence FROM ${stage}`);
-        await ws.run(`DROP TABLE ${stage}`);
-        await ws.run(`
-          INSERT INTO rejected_rows
-          WITH r AS (
-            SELECT line, reason, coalesce(raw, '') AS raw, md5_number(coalesce(raw, '')) AS reject_key
-            FROM read_csv(${sqlString(s.rejectPath)}, header = true, auto_detect = false, delim = ',', quote = '"',
-              escape = '"', ${lineSize(s.maxLineBytes)}columns = {'line': 'BIGINT', 'reason': 'VARCHAR', 'raw': 'VARCHAR'})),
-          k AS (SELECT *, row_number() OVER (PARTITION BY reject_key ORDER BY line)::INTEGER AS occurrence FROM r)
-          SELECT reject_key, occurrence, ${fileId}, ${sqlString(path)}, line, reason, raw
-          FROM k ANTI JOIN (SELECT reject_key, occurrence FROM rejected_rows WHERE path = ${sqlString(path)}) USING (reject_key, occurrence)`);
-        await ws.run(`INSERT INTO files VALUES (${fileId}, ${ingestId}, ${sqlString(path)}, ${sqlString(s.layout.name)},
-          ${sqlString(s.layout.spec.kind)}, ${s.bytes}, ${s.rowsRead}, ${s.rowsLoaded}, ${s.rowsRejected}, ${rowsNew}, ${s.blankLines})`);
+        const { rowsNew } = await storeStagedFile(ws, s, { path, fileId, ingestId, stage: `stage_${i}` });
         files.push({
           path,
           layout: s.layout.name,
@@ -229,20 +177,15 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
           blank_lines: s.blankLines,
         });
       }
-      await ws.run(`INSERT OR REPLACE INTO meta VALUES ('cleaning_config', ${sqlString(JSON.stringify(config))})`);
-      await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'stale')`);
+      await setMeta(ws, 'cleaning_config', JSON.stringify(config));
+      await setMeta(ws, 'clean_state', 'stale');
       return { ingestId, files };
     });
     await rebuildCleanTables(ws, config, progress);
     const report = await (async () => {
       const sum = (k: keyof FileReport): number => files.reduce((a, f) => a + (f[k] as number), 0);
       const detail = await cleaningReport(ws, 'ingest_scope', sum('rows_rejected'));
-      const span = await ws.one(`
-        WITH sc AS (
-          SELECT sku, date, status FROM order_lines SEMI JOIN ingest_scope USING (row_key, occurrence)
-          UNION ALL SELECT sku, date, status FROM daily_sales SEMI JOIN ingest_scope USING (row_key, occurrence))
-        SELECT count(DISTINCT sku) FILTER (WHERE status = 'sale')::INTEGER AS skus,
-          min(date)::VARCHAR AS first_date, max(date)::VARCHAR AS last_date FROM sc`);
+      const span = await ingestScopeSpan(ws);
       const rejectsCsv = join(ws.dir, 'rejects.csv');
       const out: IngestReport = {
         rows_read: sum('rows_read'),
@@ -250,17 +193,19 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
         rows_rejected: sum('rows_rejected'),
         rows_new: sum('rows_new'),
         blank_lines: sum('blank_lines'),
-        skus: span['skus'] as number,
-        first_date: span['first_date'] as string | null,
-        last_date: span['last_date'] as string | null,
+        skus: span.skus,
+        first_date: span.first_date,
+        last_date: span.last_date,
         cleaning: cleaningCounts(detail),
         cleaning_detail: detail,
         files,
         rejects_csv: rejectsCsv,
       };
-      await ws.run(`INSERT INTO ingests VALUES (${ingestId}, ${sqlString(started)}, now(), ${files.length},
-        ${out.rows_read}, ${out.rows_loaded}, ${out.rows_rejected}, ${out.rows_new}, ${sqlString(JSON.stringify(out))})`);
-      await ws.run('DROP TABLE ingest_scope');
+      await recordIngest(ws, {
+        ingestId, started, files: files.length, rowsRead: out.rows_read, rowsLoaded: out.rows_loaded, rowsRejected: out.rows_rejected,
+        rowsNew: out.rows_new, report: out,
+      });
+      await endIngestScope(ws);
       return out;
     })();
     await writeRejectsCsv(ws, report.rejects_csv);
@@ -271,8 +216,4 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
   }
 }
 
-/** Writes every rejected row of the workspace to a CSV file: file, line, reason, raw. */
-export async function writeRejectsCsv(ws: Workspace, path: string): Promise<void> {
-  await ws.run(`COPY (SELECT path AS file, line, reason, raw FROM rejected_rows ORDER BY file_id, line)
-    TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
-}
+export { writeRejectsCsv };

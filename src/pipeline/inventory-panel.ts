@@ -1,7 +1,7 @@
-import { DAY_MS } from '../data/periods.js';
-import { InputError } from '../data/errors.js';
-import { type Workspace, asOfDateSql, sqlString } from '../store/workspace.js';
-import { ensureCleanTables } from './ingest.js';
+import { DAY_MS } from '../numerics/calendar.js';
+import { skuSummaries } from '../store/catalog.js';
+import { readDemandPanel } from '../store/demand-panel.js';
+import type { Workspace } from '../store/workspace.js';
 
 /**
  * Daily demand of the workspace's SKUs on one common calendar, as inventory planning and the
@@ -32,41 +32,24 @@ export interface PanelOptions {
 
 /** Loads the panel of products with sales up to `to`. */
 export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): Promise<InventoryPanel> {
-  await ensureCleanTables(ws);
-  const to = asOfDateSql(o.to, '--as-of');
-  const span = await ws.one(`SELECT min(date)::VARCHAR AS a, least(max(date), ${to})::VARCHAR AS b FROM daily_demand`);
-  if (span['a'] === null) throw new InputError('the workspace has no demand');
-  const firstDay = Date.parse(`${span['a'] as string}T00:00:00Z`);
-  const days = Math.round((Date.parse(`${span['b'] as string}T00:00:00Z`) - firstDay) / DAY_MS) + 1;
-  const only = o.skus === undefined ? '' : `AND sku IN (${o.skus.map(sqlString).join(', ') || 'NULL'})`;
-  const skus = await ws.all(`
-    SELECT d.sku, any_value(c.description) AS name, any_value(c.price_median) AS price, sum(d.revenue) AS revenue
-    FROM daily_demand d LEFT JOIN catalog c USING (sku)
-    WHERE d.date <= ${to} ${only} GROUP BY d.sku HAVING sum(d.units) > 0 ORDER BY d.sku`);
-  const order = o.skus === undefined ? skus.map((r) => r['sku'] as string) : o.skus.filter((s) => skus.some((r) => r['sku'] === s));
-  const index = new Map(order.map((s, i) => [s, i]));
+  const demand = await readDemandPanel(ws, o.to === undefined ? {} : { asOf: o.to });
+  const selling = new Map(demand.skus.filter((s) => s.units > 0).map((s) => [s.sku, s]));
+  const order = o.skus === undefined ? [...selling.keys()] : o.skus.filter((s) => selling.has(s));
+  const summaries = await skuSummaries(ws, o.to);
+  const days = Math.round((demand.lastDay - demand.firstDay) / DAY_MS) + 1;
   const n = order.length;
   const p: InventoryPanel = {
-    ids: order, names: new Array<string>(n).fill(''), price: new Float64Array(n), revenue: new Float64Array(n), firstDay, days,
+    ids: order, names: new Array<string>(n).fill(''), price: new Float64Array(n), revenue: new Float64Array(n), firstDay: demand.firstDay, days,
     clean: order.map(() => new Float64Array(days).fill(NaN)), actual: order.map(() => new Float64Array(days)),
   };
-  for (const r of skus) {
-    const i = index.get(r['sku'] as string);
-    if (i === undefined) continue;
-    p.names[i] = (r['name'] as string | null) ?? (r['sku'] as string);
-    p.price[i] = (r['price'] as number | null) ?? 0;
-    p.revenue[i] = (r['revenue'] as number | null) ?? 0;
-  }
-  const rows = await ws.all(`
-    SELECT sku, datediff('day', DATE ${sqlString(span['a'] as string)}, date)::INTEGER AS d,
-      CASE WHEN closed THEN 0 WHEN stockout OR missing THEN NULL ELSE units END AS v, CASE WHEN closed THEN 0 ELSE units_raw END AS a
-    FROM daily_demand WHERE date <= ${to} ${only}`);
-  for (const r of rows) {
-    const i = index.get(r['sku'] as string);
-    if (i === undefined) continue;
-    const d = r['d'] as number;
-    if (r['v'] !== null) p.clean[i]![d] = r['v'] as number;
-    p.actual[i]![d] = Math.max(0, (r['a'] as number | null) ?? 0);
-  }
+  order.forEach((sku, i) => {
+    const s = selling.get(sku)!;
+    const info = summaries.get(sku);
+    p.names[i] = info?.name ?? sku;
+    p.price[i] = info?.price ?? 0;
+    p.revenue[i] = info?.revenue ?? 0;
+    p.clean[i]!.set(s.clean, s.first);
+    p.actual[i]!.set(s.actual, s.first);
+  });
   return p;
 }

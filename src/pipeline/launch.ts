@@ -19,12 +19,13 @@
 import { InputError } from '../data/errors.js';
 import { parseTimestamp } from '../data/values.js';
 import { type Analog, type Elasticity, buildLaunchPool, forecastLaunch, DEFAULT_LAUNCH_OPTIONS } from '../launch/analogs.js';
-import { DAY_MS } from '../data/periods.js';
+import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { type QuantilePoint } from '../models/contract.js';
-import { loadShopHistory } from '../launch/history.js';
 import { launchContext, launchFeatures, levelAt, predictLaunch, trainLaunchModel } from '../launch/model.js';
 import { withWorkspaceAsOf } from '../store/as-of.js';
-import { type Workspace, sqlString } from '../store/workspace.js';
+import { lastDemandDay, latestLaunches, salesSince, saveLaunch } from '../store/launches.js';
+import type { Workspace } from '../store/workspace.js';
+import { loadShopHistory } from './panels.js';
 
 export interface LaunchRequest {
   name: string;
@@ -61,9 +62,6 @@ export interface LaunchPlan {
 
 const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 /** The q-quantile from the five quantile levels by linear interpolation (clamped at the ends). */
 function quantileAt(week: LaunchWeek, q: number): number {
@@ -74,18 +72,18 @@ function quantileAt(week: LaunchWeek, q: number): number {
 }
 
 export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
-  if (r.name.trim() === '') throw new InputError('launch: --name must not be empty');
-  if (!(r.price > 0)) throw new InputError(`launch: --price must be a positive number, got ${r.price}`);
+  if (r.name.trim() === '') throw new InputError('launch: name must not be empty', { field: 'name' });
+  if (!(r.price > 0)) throw new InputError(`launch: price must be a positive number, got ${r.price}`, { field: 'price' });
   const o = { weeks: r.weeks ?? 12, serviceLevel: r.serviceLevel ?? 0.95, coverWeeks: r.coverWeeks ?? Math.min(4, r.weeks ?? 12), candidates: r.candidates ?? 8 };
-  if (!Number.isInteger(o.weeks) || o.weeks < 1 || o.weeks > 52) throw new InputError(`launch: --weeks must be a whole number from 1 to 52, got ${o.weeks}`);
-  if (!(o.serviceLevel >= 0.05 && o.serviceLevel <= 0.95)) throw new InputError(`launch: --service-level must be between 0.05 and 0.95, got ${o.serviceLevel}`);
+  if (!Number.isInteger(o.weeks) || o.weeks < 1 || o.weeks > 52) throw new InputError(`launch: weeks must be a whole number from 1 to 52, got ${o.weeks}`, { field: 'weeks' });
+  if (!(o.serviceLevel >= 0.05 && o.serviceLevel <= 0.95)) throw new InputError(`launch: serviceLevel must be between 0.05 and 0.95, got ${o.serviceLevel}`, { field: 'serviceLevel' });
   if (!Number.isInteger(o.coverWeeks) || o.coverWeeks < 1 || o.coverWeeks > o.weeks)
-    throw new InputError(`launch: --cover-weeks must be a whole number from 1 to --weeks (${o.weeks}), got ${o.coverWeeks}`);
+    throw new InputError(`launch: coverWeeks must be a whole number from 1 to weeks (${o.weeks}), got ${o.coverWeeks}`, { field: 'coverWeeks' });
   let plan: LaunchPlan;
   if (r.date === undefined) plan = await planFromWorkspace(ws, r, o);
   else {
     const ts = parseTimestamp(r.date);
-    if (ts === undefined) throw new InputError(`launch: --date: unreadable date '${r.date}'`);
+    if (ts === undefined) throw new InputError(`launch: date: unreadable date '${r.date}'`, { field: 'date' });
     const date = ts.slice(0, 10);
     // the workspace holds only the rows dated before the launch while the plan is made
     plan = await withWorkspaceAsOf(ws, date, () => planFromWorkspace(ws, r, o, date));
@@ -114,7 +112,7 @@ async function planFromWorkspace(
   const start = history.start + launchDay * DAY_MS;
   const forecast: LaunchWeek[] = pred.mean.map((mean, w) => {
     const q = pred.quantiles.map((x) => x.values[w]!);
-    return { week_start: iso(start + 7 * w * DAY_MS), mean, p05: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p95: q[4]! };
+    return { week_start: isoDate(start + 7 * w * DAY_MS), mean, p05: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p95: q[4]! };
   });
 
   const pool = buildLaunchPool(history, weeks);
@@ -143,7 +141,7 @@ async function planFromWorkspace(
   const cands = Array.from({ length: candidates }, (_, c) => {
     let units = 0;
     for (let w = 0; w < weeks; w++) units += forecast[w]!.mean * (known >= span / 2 && Number.isFinite(index[c + w]!) ? index[c + w]! : 1);
-    return { week_start: iso(start + 7 * c * DAY_MS), expected_units: units };
+    return { week_start: isoDate(start + 7 * c * DAY_MS), expected_units: units };
   });
   let best = 0;
   if (known >= span / 2) {
@@ -156,8 +154,8 @@ async function planFromWorkspace(
   const plan: LaunchPlan = {
     name: r.name,
     sku: r.sku ?? null,
-    launch_date: iso(start),
-    data_until: iso(history.start + lastDay * DAY_MS),
+    launch_date: isoDate(start),
+    data_until: isoDate(history.start + lastDay * DAY_MS),
     price: r.price,
     forecast,
     analogs: analog.analogs,
@@ -173,13 +171,8 @@ async function planFromWorkspace(
   return plan;
 }
 
-async function ensureTable(ws: Workspace): Promise<void> {
-  await ws.run(`CREATE TABLE IF NOT EXISTS launches (sku VARCHAR, name VARCHAR, launch_date DATE, price DOUBLE, created_at TIMESTAMP, plan VARCHAR)`);
-}
-
 async function storeLaunch(ws: Workspace, plan: LaunchPlan): Promise<void> {
-  await ensureTable(ws);
-  await ws.run(`INSERT INTO launches VALUES (${sqlString(plan.sku!)}, ${sqlString(plan.name)}, DATE ${sqlString(plan.launch_date)}, ${plan.price}, now()::TIMESTAMP, ?)`, [JSON.stringify(plan)]);
+  await saveLaunch(ws, { sku: plan.sku!, name: plan.name, launchDate: plan.launch_date, price: plan.price, plan });
 }
 
 export interface LaunchTracking {
@@ -200,21 +193,16 @@ export interface LaunchTracking {
  * 1 by the weeks seen (k / (k + 2)): one lucky week does not rewrite the plan.
  */
 export async function trackLaunches(ws: Workspace): Promise<LaunchTracking[]> {
-  await ensureTable(ws);
-  const last = await ws.one(`SELECT max(date)::VARCHAR AS d FROM daily_demand`);
-  const plans = await ws.all(`SELECT sku, plan FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY created_at DESC) AS rk FROM launches) WHERE rk = 1 ORDER BY sku`);
+  const last = await lastDemandDay(ws);
+  const plans = await latestLaunches<LaunchPlan>(ws);
   const out: LaunchTracking[] = [];
-  for (const row of plans) {
-    const plan = JSON.parse(row['plan'] as string) as LaunchPlan;
-    const sales = await ws.all(
-      `SELECT (date - DATE ${sqlString(plan.launch_date)})::INTEGER AS d, units FROM daily_demand WHERE sku = ? AND date >= DATE ${sqlString(plan.launch_date)}`,
-      [plan.sku!],
-    );
-    const lastDay = last['d'] === null ? -1 : Math.round((Date.parse(`${last['d'] as string}T00:00:00Z`) - Date.parse(`${plan.launch_date}T00:00:00Z`)) / DAY_MS);
+  for (const plan of plans) {
+    const sales = await salesSince(ws, plan.sku!, plan.launch_date);
+    const lastDay = last === null ? -1 : Math.round((dayMs(last) - dayMs(plan.launch_date)) / DAY_MS);
     const weekly = new Float64Array(plan.forecast.length);
     for (const s of sales) {
-      const w = Math.floor((s['d'] as number) / 7);
-      if (w < weekly.length && s['units'] !== null) weekly[w] += s['units'] as number;
+      const w = Math.floor(s.d / 7);
+      if (w < weekly.length && s.units !== null) weekly[w] += s.units;
     }
     const observed = Math.max(0, Math.min(plan.forecast.length, Math.floor((lastDay + 1) / 7)));
     let a = 0;

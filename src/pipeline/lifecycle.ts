@@ -15,12 +15,14 @@
  * forecast from the weeks before (those whose curve fits), and the weight in 0, 0.1, …, 1 with the
  * least absolute error wins.
  */
-import { DAY_MS } from '../data/periods.js';
+import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { autoForecast } from '../engine/auto-choice.js';
 import { type BassPrior, type CurveFit, fitLifeCycle } from '../lifecycle/curves.js';
 import { type StageAssessment, type Stage, type StageRules, DEFAULT_STAGE_RULES, classifyStage, curveR2, curveSales, fillGaps, movingAverage } from '../lifecycle/stage.js';
 import { quantileSorted } from '../numerics/random.js';
-import { type Workspace, sqlString } from '../store/workspace.js';
+import { readCatalog } from '../store/catalog.js';
+import { latestLifecycleRun, storeLifecycleRun } from '../store/lifecycle-runs.js';
+import type { Workspace } from '../store/workspace.js';
 import { workspaceSeries } from './forecast-workspace.js';
 
 export interface LifecycleOptions {
@@ -85,9 +87,6 @@ function median(xs: number[]): number {
   return quantileSorted(Float64Array.from(xs).sort(), 0.5);
 }
 
-function isoDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 /** The fitted curve's next h weeks; undefined when no curve fits (R² below the rules' minCurveR2). */
 function curveForecast(y: Float64Array, h: number, prior: BassPrior | undefined, rules: StageRules): Float64Array | undefined {
@@ -130,9 +129,7 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   const dataStart = Math.min(...input.starts);
   const lastWeek = Math.max(...input.starts.map((s, i) => s + (input.values[i]!.length - 1) * WEEK_MS));
   const asOf = isoDate(lastWeek + 6 * DAY_MS);
-  const cat = new Map<string, { description: string | null; category: string | null }>();
-  for (const r of await ws.all(`SELECT sku, description, category FROM catalog`))
-    cat.set(r['sku'] as string, { description: r['description'] as string | null, category: r['category'] as string | null });
+  const cat = await readCatalog(ws);
   const info = input.ids.map((sku, i) => {
     const c = cat.get(sku);
     const y = fillGaps(input.values[i]!);
@@ -232,28 +229,15 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
 }
 
 async function storeRun(ws: Workspace, asOf: string, skus: SkuLifecycle[], store: boolean) {
-  await ws.run(`CREATE TABLE IF NOT EXISTS lifecycle_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, skus INTEGER)`);
-  await ws.run(`CREATE TABLE IF NOT EXISTS lifecycle_stages (run_id INTEGER, sku VARCHAR, stage VARCHAR, confidence DOUBLE, weeks INTEGER, history VARCHAR, evidence VARCHAR)`);
-  await ws.run(`CREATE TABLE IF NOT EXISTS lifecycle_alerts (run_id INTEGER, created_at TIMESTAMP, as_of DATE, sku VARCHAR, from_stage VARCHAR, to_stage VARCHAR, confidence DOUBLE)`);
-  const prev = await ws.all(`SELECT run_id, as_of::VARCHAR AS as_of FROM lifecycle_runs ORDER BY run_id DESC LIMIT 1`);
-  const previous = prev.length === 0 ? null : { run_id: Number(prev[0]!['run_id']), as_of: prev[0]!['as_of'] as string };
-  if (previous !== null) {
-    const before = new Map<string, Stage>();
-    for (const r of await ws.all(`SELECT sku, stage FROM lifecycle_stages WHERE run_id = ${previous.run_id}`)) before.set(r['sku'] as string, r['stage'] as Stage);
-    for (const s of skus) s.previous_stage = before.get(s.sku) ?? null;
-  }
+  const latest = await latestLifecycleRun(ws);
+  const previous = latest === null ? null : { run_id: latest.run_id, as_of: latest.as_of };
+  if (latest !== null) for (const s of skus) s.previous_stage = (latest.stages.get(s.sku) as Stage | undefined) ?? null;
   const alerts: LifecycleAlert[] = skus
     .filter((s) => s.previous_stage !== null && s.previous_stage !== s.stage)
     .map((s) => ({ sku: s.sku, from: s.previous_stage!, to: s.stage, confidence: s.confidence }));
   if (!store) return { previous, runId: null, alerts };
   const runId = (previous?.run_id ?? 0) + 1;
-  await ws.transaction(async () => {
-    await ws.run(`INSERT INTO lifecycle_runs VALUES (${runId}, now()::TIMESTAMP, DATE ${sqlString(asOf)}, ${skus.length})`);
-    const values = skus.map((s) => `(${runId}, ${sqlString(s.sku)}, '${s.stage}', ${s.confidence}, ${s.weeks}, '${s.history}', ${sqlString(JSON.stringify(s.evidence))})`);
-    for (let k = 0; k < values.length; k += 1000) await ws.run(`INSERT INTO lifecycle_stages VALUES ${values.slice(k, k + 1000).join(',')}`);
-    for (const a of alerts)
-      await ws.run(`INSERT INTO lifecycle_alerts VALUES (${runId}, now()::TIMESTAMP, DATE ${sqlString(asOf)}, ${sqlString(a.sku)}, '${a.from}', '${a.to}', ${a.confidence})`);
-  });
+  await storeLifecycleRun(ws, { runId, asOf, stages: skus, alerts });
   return { previous, runId, alerts };
 }
 

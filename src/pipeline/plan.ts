@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../data/errors.js';
 import { MODELS } from '../models/registry.js';
-import { DAY_MS } from '../data/periods.js';
+import { DAY_MS } from '../numerics/calendar.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { type AbcClass, type XyzClass, DEFAULT_CLASS_SERVICE, abcClasses, demandCv, xyzClass } from '../inventory/abc-xyz.js';
@@ -23,12 +23,14 @@ import { mulberry32, normalSource } from '../numerics/random.js';
 import type { PlanReport, PlanReportLifecycle, PlanReportSku } from '../report/plan-data.js';
 import { DEFAULT_STAGE_RULES, curveSales } from '../lifecycle/stage.js';
 import { renderPlanReport } from '../report/plan-report.js';
-import { cleaningReport } from '../store/report.js';
-import { type Workspace, sqlString } from '../store/workspace.js';
+import { catalogCosts } from '../store/catalog.js';
+import { cleaningReport } from '../store/cleaning-report.js';
+import { type PlanForecastRow, type PlanOrderRow, type StockRow as StoredStockRow, readStockRows, storePlanRun } from '../store/plan-runs.js';
+import type { Workspace } from '../store/workspace.js';
 import { csvQuote } from '../data/normalise-row.js';
 import { type InventoryPanel, loadInventoryPanel } from './inventory-panel.js';
 import { STAGE_LETTERS, type SkuLifecycle, evidenceText, lifecycleWorkspace } from './lifecycle.js';
-import { checkModelName, modelsUsed, writeForecasts } from './forecast-series.js';
+import { type ForecastRow, checkModelName, forecastRows, modelsUsed, writeForecasts } from './forecast-series.js';
 
 export interface PlanOptions {
   /** days to forecast (default 28; at least lead time + review period are always forecast) */
@@ -106,13 +108,11 @@ interface StockRow {
 
 /** The latest stock row of each SKU, checked: a bad value names its file and line. */
 async function loadStock(ws: Workspace): Promise<Map<string, StockRow>> {
-  const rows = await ws.all(`
-    SELECT s.*, f.path FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk FROM raw_stock) s
-    JOIN files f USING (file_id) WHERE rk = 1`);
+  const rows = await readStockRows(ws);
   const out = new Map<string, StockRow>();
   for (const r of rows) {
-    const where = `${r['path'] as string}, line ${String(r['line'])}`;
-    const num = (k: string, min: number): number | null => {
+    const where = `${r.path}, line ${String(r.line)}`;
+    const num = (k: keyof StoredStockRow, min: number): number | null => {
       const v = r[k] as number | null;
       if (v === null) return null;
       if (!(v >= min)) throw new InputError(`${where}: ${k} must be ≥ ${min}, got ${v}`);
@@ -120,8 +120,8 @@ async function loadStock(ws: Workspace): Promise<Map<string, StockRow>> {
     };
     const pack = num('pack_size', 0);
     if (pack === 0) throw new InputError(`${where}: pack_size must be > 0`);
-    out.set(r['sku'] as string, {
-      onHand: r['on_hand'] as number,
+    out.set(r.sku, {
+      onHand: r.on_hand,
       onOrder: num('on_order', 0) ?? 0,
       leadTime: num('lead_time_days', 0),
       leadTimeSd: num('lead_time_sd_days', 0),
@@ -130,7 +130,7 @@ async function loadStock(ws: Workspace): Promise<Map<string, StockRow>> {
       holdingRate: num('holding_rate', 0),
       moq: num('moq', 0) ?? 0,
       pack: pack ?? 1,
-      supplier: (r['supplier'] as string | null) ?? null,
+      supplier: r.supplier ?? null,
     });
   }
   return out;
@@ -193,7 +193,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const panel: InventoryPanel = await loadInventoryPanel(ws, o.asOf === undefined ? {} : { to: o.asOf });
   const stock = await loadStock(ws);
   const catalogCost = new Map<string, number>();
-  for (const r of await ws.all(`SELECT sku, cost FROM catalog WHERE cost IS NOT NULL`)) catalogCost.set(r['sku'] as string, r['cost'] as number);
+  for (const [sku, cost] of await catalogCosts(ws)) catalogCost.set(sku, cost);
   const n = panel.ids.length;
   const lastDay = panel.firstDay + (panel.days - 1) * DAY_MS;
   const asOf = iso(lastDay);
@@ -213,7 +213,8 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     for (let l = 0; l < fc.levels.length; l++)
       horizonFc.quantiles.set(fc.quantiles.subarray((i * fc.levels.length + l) * h, (i * fc.levels.length + l) * h + horizon), (i * fc.levels.length + l) * horizon);
   }
-  writeForecasts(forecastsCsv, { ids: panel.ids, starts, values: panel.clean, withTime: false, rejected: 0 }, horizonFc, 'day');
+  const horizonInput = { ids: panel.ids, starts, values: panel.clean, withTime: false, rejected: 0 };
+  writeForecasts(forecastsCsv, horizonInput, horizonFc, 'day');
   lap('forecast');
 
   progress('life cycle', 0);
@@ -323,7 +324,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     [csvQuote(r.sku), csvQuote(r.name), r.order_qty, r.order_by, r.cover_days ?? '', r.stockout_risk, csvQuote(r.reason), r.on_hand, r.on_order, r.reorder_point, r.order_up_to, r.service_level, r.abc, r.xyz, r.unit_cost, r.priority ?? '', csvQuote(r.supplier ?? '')].join(',');
   writeFileSync(ordersCsv, [header, ...orders.map(csvLine)].join('\n') + '\n');
 
-  const runId = await storePlan(ws, { asOf, horizon, o, assumptions, ordersCsv, forecastsCsv });
+  const runId = await storePlan(ws, { asOf, horizon, o, assumptions, orders, forecasts: forecastRows(horizonInput, horizonFc, 'day') });
   const toOrder = orders.filter((r) => r.order_qty > 0);
   const orderValue = toOrder.reduce((a, r) => a + r.order_qty * r.unit_cost, 0);
   const atRisk = orders.filter((r) => r.stockout_risk >= 0.5).length;
@@ -416,26 +417,20 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
 }
 
 /** Stores the run, its orders and its forecasts in the workspace (plan_runs, plan_orders, plan_forecasts). */
-async function storePlan(ws: Workspace, p: { asOf: string; horizon: number; o: PlanOptions; assumptions: string[]; ordersCsv: string; forecastsCsv: string }): Promise<number> {
-  await ws.run(`CREATE TABLE IF NOT EXISTS plan_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, horizon_days INTEGER, model VARCHAR,
-    service_level DOUBLE, budget DOUBLE, assumptions VARCHAR)`);
-  await ws.run(`CREATE TABLE IF NOT EXISTS plan_orders (run_id INTEGER, sku VARCHAR, name VARCHAR, order_qty DOUBLE, order_by DATE, cover_days DOUBLE,
-    stockout_risk DOUBLE, reason VARCHAR, on_hand DOUBLE, on_order DOUBLE, reorder_point DOUBLE, order_up_to DOUBLE, service_level DOUBLE,
-    abc VARCHAR, xyz VARCHAR, unit_cost DOUBLE, priority INTEGER, supplier VARCHAR)`);
-  await ws.run(`CREATE TABLE IF NOT EXISTS plan_forecasts (run_id INTEGER, sku VARCHAR, date DATE, mean DOUBLE, p05 DOUBLE, p25 DOUBLE, p50 DOUBLE,
-    p75 DOUBLE, p95 DOUBLE, model VARCHAR)`);
-  return ws.transaction(async () => {
-    const id = (await ws.one('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM plan_runs'))['id'] as number;
-    await ws.run(`INSERT INTO plan_runs VALUES (${id}, now()::TIMESTAMP, DATE ${sqlString(p.asOf)}, ${p.horizon}, ${sqlString(p.o.model ?? 'auto')},
-      ${p.o.serviceLevel ?? 'NULL'}, ${p.o.budget ?? 'NULL'}, ${sqlString(JSON.stringify(p.assumptions))})`);
-    const read = (path: string, cols: string): string =>
-      `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${cols}})`;
-    await ws.run(`INSERT INTO plan_orders SELECT ${id}, * FROM ${read(p.ordersCsv, `'sku': 'VARCHAR', 'name': 'VARCHAR', 'order_qty': 'DOUBLE', 'order_by': 'DATE',
-      'cover_days': 'DOUBLE', 'stockout_risk': 'DOUBLE', 'reason': 'VARCHAR', 'on_hand': 'DOUBLE', 'on_order': 'DOUBLE', 'reorder_point': 'DOUBLE',
-      'order_up_to': 'DOUBLE', 'service_level': 'DOUBLE', 'abc': 'VARCHAR', 'xyz': 'VARCHAR', 'unit_cost': 'DOUBLE', 'priority': 'INTEGER', 'supplier': 'VARCHAR'`)}`);
-    await ws.run(`INSERT INTO plan_forecasts SELECT ${id}, * FROM ${read(p.forecastsCsv, `'sku': 'VARCHAR', 'date': 'DATE', 'mean': 'DOUBLE', 'p05': 'DOUBLE',
-      'p25': 'DOUBLE', 'p50': 'DOUBLE', 'p75': 'DOUBLE', 'p95': 'DOUBLE', 'model': 'VARCHAR'`)}`);
-    return id;
+async function storePlan(
+  ws: Workspace,
+  p: { asOf: string; horizon: number; o: PlanOptions; assumptions: string[]; orders: readonly PlanOrder[]; forecasts: Iterable<ForecastRow> },
+): Promise<number> {
+  return storePlanRun(ws, {
+    asOf: p.asOf, horizon: p.horizon, model: p.o.model ?? 'auto', serviceLevel: p.o.serviceLevel ?? null, budget: p.o.budget ?? null,
+    assumptions: p.assumptions,
+    orders: p.orders.map((r): PlanOrderRow => [
+      r.sku, r.name, r.order_qty, r.order_by, r.cover_days, r.stockout_risk, r.reason, r.on_hand, r.on_order, r.reorder_point, r.order_up_to,
+      r.service_level, r.abc, r.xyz, r.unit_cost, r.priority, r.supplier === '' ? null : r.supplier,
+    ]),
+    forecasts: (function* () {
+      for (const f of p.forecasts) yield f as PlanForecastRow;
+    })(),
   });
 }
 

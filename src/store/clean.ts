@@ -1,5 +1,6 @@
-import type { CleaningConfig } from '../data/cleaning-config.js';
-import { type Workspace, sqlString } from './workspace.js';
+import { type CleaningConfig, DEFAULT_CLEANING, mergeCleaningConfig } from '../data/cleaning-config.js';
+import { type Sql, joinSql, raw, sql } from './sql.js';
+import type { Workspace } from './workspace.js';
 
 /**
  * The cleaning step: rebuilds every derived table from the raw rows, so that the result depends
@@ -34,6 +35,17 @@ export async function rebuildCleanTables(
   await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
 }
 
+/** The cleaning configuration stored in the workspace by the last ingest, else the defaults. */
+export async function storedCleaningConfig(ws: Workspace): Promise<CleaningConfig> {
+  const stored = await ws.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'cleaning_config'`);
+  return stored.length === 1 ? mergeCleaningConfig('workspace', JSON.parse(stored[0]!.value)) : DEFAULT_CLEANING;
+}
+
+/** Builds the derived tables when a workspace has none yet (never ingested) or they are stale (an interrupted ingest, changed settings). */
+export async function ensureCleanTables(ws: Workspace): Promise<void> {
+  if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await storedCleaningConfig(ws));
+}
+
 /** True when the derived tables are missing or older than the raw rows (an interrupted rebuild). */
 export async function cleanTablesStale(ws: Workspace): Promise<boolean> {
   const t = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'daily_demand' AND NOT temporary`);
@@ -41,22 +53,22 @@ export async function cleanTablesStale(ws: Workspace): Promise<boolean> {
   return t.length === 0 || state[0]?.['value'] === 'stale';
 }
 
-function nonProductSql(config: CleaningConfig): string {
-  const skus = config.nonProduct.skus.map((s) => sqlString(s.toUpperCase())).join(', ');
-  const parts = [skus.length > 0 ? `upper(sku) IN (${skus})` : 'false'];
+function nonProductSql(config: CleaningConfig): Sql {
+  const skus = config.nonProduct.skus.map((s) => sql`${s.toUpperCase()}`);
+  const parts = [skus.length > 0 ? sql`upper(sku) IN (${joinSql(skus)})` : raw('false')];
   for (const [layout, pattern] of Object.entries(config.nonProduct.productSkuPattern))
-    parts.push(`(layout = ${sqlString(layout)} AND NOT regexp_matches(sku, ${sqlString(pattern)}))`);
-  return parts.join(' OR ');
+    parts.push(sql`(layout = ${layout} AND NOT regexp_matches(sku, ${pattern}))`);
+  return joinSql(parts, ' OR ');
 }
 
 async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<void> {
-  await ws.run(`
+  await ws.run(sql`
     CREATE OR REPLACE TEMP TABLE ol_pre AS
     SELECT row_number() OVER (ORDER BY file_id, line) AS rid, *,
       CASE
         WHEN ${nonProductSql(config)} THEN 'non_product'
         WHEN dup_rank > 1 THEN 'duplicate'
-        WHEN regexp_matches(order_id, ${sqlString(config.cancellations.orderIdPattern)}) THEN 'cancellation'
+        WHEN regexp_matches(order_id, ${config.cancellations.orderIdPattern}) THEN 'cancellation'
         WHEN quantity < 0 THEN 'return'
         WHEN quantity = 0 THEN 'zero_quantity'
         WHEN unit_price <= 0 THEN 'bad_price'
@@ -66,12 +78,13 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
           FROM raw_order_lines)`);
 
   const pairs = await matchCancellations(ws);
-  await ws.run(`CREATE OR REPLACE TEMP TABLE cancel_pairs AS
-    SELECT unnest(string_split($1, ','))::BIGINT AS rid, unnest(string_split($2, ','))::BIGINT AS cancel_rid
-    WHERE $1 <> ''`, [pairs.originals.join(','), pairs.cancellations.join(',')]);
+  const originals = pairs.originals.join(',');
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE cancel_pairs AS
+    SELECT unnest(string_split(${originals}, ','))::BIGINT AS rid, unnest(string_split(${pairs.cancellations.join(',')}, ','))::BIGINT AS cancel_rid
+    WHERE ${originals} <> ''`);
 
   const o = config.outliers;
-  await ws.run(`
+  await ws.run(sql`
     CREATE OR REPLACE TABLE order_lines AS
     WITH m AS (
       SELECT p.*, cp.cancel_rid AS cancelled_by, cc.rid AS cancels,
@@ -154,7 +167,7 @@ async function buildDailySales(ws: Workspace): Promise<void> {
  */
 async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<void> {
   const enabled = config.closedDays.shopWideZero;
-  await ws.run(`
+  await ws.run(sql`
     CREATE OR REPLACE TABLE closed_days AS
     WITH ol AS (SELECT DISTINCT date FROM order_lines),
     ol_span AS (SELECT min(date) AS a, max(date) AS b FROM ol),
@@ -209,7 +222,7 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
     FROM grid g
     LEFT JOIN sales s ON s.sku = g.sku AND s.date = g.date AND s.source = g.source
     LEFT JOIN closed_days cd ON cd.date = g.date AND cd.source = g.source`);
-  await ws.run(`
+  await ws.run(sql`
     CREATE OR REPLACE TABLE daily_demand AS
     WITH open_days AS (
       SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing),
@@ -237,8 +250,8 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
  * the alphabetically first (DuckDB's mode() picks among ties at random, so runs would differ).
  * Columns: sku, description.
  */
-export function descriptionsSql(where: string): string {
-  return `SELECT sku, arg_max(description, [n, -rank]) AS description FROM (
+export function descriptionsSql(where: Sql): Sql {
+  return sql`SELECT sku, arg_max(description, [n, -rank]) AS description FROM (
     SELECT sku, description, count(*) AS n, row_number() OVER (PARTITION BY sku ORDER BY description) AS rank
     FROM order_lines WHERE (${where}) AND description IS NOT NULL GROUP BY sku, description) GROUP BY sku`;
 }
@@ -250,9 +263,9 @@ export function descriptionsSql(where: string): string {
  * SKUs that are only in a catalog file — new products without sales — are listed too.
  */
 async function buildCatalog(ws: Workspace): Promise<void> {
-  await ws.run(`
+  await ws.run(sql`
     CREATE OR REPLACE TABLE catalog AS
-    WITH described AS (${descriptionsSql('TRUE')}),
+    WITH described AS (${descriptionsSql(raw('TRUE'))}),
     sold AS (
       SELECT sku, (SELECT d.description FROM described d WHERE d.sku = order_lines.sku) AS description, bool_and(status <> 'non_product') AS is_product,
         min(date) FILTER (WHERE status = 'sale') AS first_sale, max(date) FILTER (WHERE status = 'sale') AS last_sale,

@@ -7,9 +7,15 @@
  * re-ingesting a file adds nothing, a later export adds only its new rows, and exact duplicate lines
  * inside one export are still kept (and flagged by the cleaning step).
  */
-export const SCHEMA_VERSION = 1;
+import { InputError } from '../data/errors.js';
+import { sql } from './sql.js';
+import type { Workspace } from './workspace.js';
 
-export const SCHEMA_SQL = `
+/** The schema version this code writes; `meta.schema_version` holds a workspace's. */
+export const SCHEMA_VERSION = 2;
+
+/** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
+const V1 = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS ingests (
   ingest_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, files INTEGER,
@@ -36,6 +42,63 @@ CREATE TABLE IF NOT EXISTS rejected_rows (
   reject_key UHUGEINT, occurrence INTEGER, file_id INTEGER, path VARCHAR, line BIGINT,
   reason VARCHAR, raw VARCHAR);
 `;
+
+/**
+ * Version 2: the run tables, until then created by the command that first wrote them (so a
+ * workspace may have some and not others): the global model, launch plans, life-cycle runs and
+ * plans. Their columns are those version 1 created, so existing rows stay as they are.
+ */
+const V2 = `
+CREATE TABLE IF NOT EXISTS models (name VARCHAR, created_at TIMESTAMP, as_of DATE, horizon INTEGER, body VARCHAR);
+CREATE TABLE IF NOT EXISTS launches (sku VARCHAR, name VARCHAR, launch_date DATE, price DOUBLE, created_at TIMESTAMP, plan VARCHAR);
+CREATE TABLE IF NOT EXISTS lifecycle_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, skus INTEGER);
+CREATE TABLE IF NOT EXISTS lifecycle_stages (run_id INTEGER, sku VARCHAR, stage VARCHAR, confidence DOUBLE, weeks INTEGER,
+  history VARCHAR, evidence VARCHAR);
+CREATE TABLE IF NOT EXISTS lifecycle_alerts (run_id INTEGER, created_at TIMESTAMP, as_of DATE, sku VARCHAR, from_stage VARCHAR,
+  to_stage VARCHAR, confidence DOUBLE);
+CREATE TABLE IF NOT EXISTS plan_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, horizon_days INTEGER, model VARCHAR,
+  service_level DOUBLE, budget DOUBLE, assumptions VARCHAR);
+CREATE TABLE IF NOT EXISTS plan_orders (run_id INTEGER, sku VARCHAR, name VARCHAR, order_qty DOUBLE, order_by DATE,
+  cover_days DOUBLE, stockout_risk DOUBLE, reason VARCHAR, on_hand DOUBLE, on_order DOUBLE, reorder_point DOUBLE,
+  order_up_to DOUBLE, service_level DOUBLE, abc VARCHAR, xyz VARCHAR, unit_cost DOUBLE, priority INTEGER, supplier VARCHAR);
+CREATE TABLE IF NOT EXISTS plan_forecasts (run_id INTEGER, sku VARCHAR, date DATE, mean DOUBLE, p05 DOUBLE, p25 DOUBLE,
+  p50 DOUBLE, p75 DOUBLE, p95 DOUBLE, model VARCHAR);
+`;
+
+/**
+ * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
+ * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
+ * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
+ * rebuilds them from the raw rows after every ingest and whenever `meta.clean_state` is stale.
+ */
+export const MIGRATIONS: readonly { version: number; description: string; sql: string }[] = [
+  { version: 1, description: 'raw rows, rejected rows, files, ingests, meta', sql: V1 },
+  { version: 2, description: 'run tables: models, launches, lifecycle_*, plan_*', sql: V2 },
+];
+
+/** The schema version stored in a workspace (0 for a new, empty database). */
+async function storedVersion(ws: Workspace): Promise<number> {
+  const meta = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'`);
+  if (meta.length === 0) return 0;
+  const rows = await ws.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+  return rows.length === 0 ? 0 : Number(rows[0]!.value);
+}
+
+/**
+ * Brings a workspace's schema to SCHEMA_VERSION (see MIGRATIONS); refuses one written by a later
+ * release rather than guessing at its tables.
+ */
+export async function migrate(ws: Workspace): Promise<{ from: number; to: number }> {
+  const from = await storedVersion(ws);
+  if (!Number.isInteger(from) || from > SCHEMA_VERSION)
+    throw new InputError(`${ws.dbPath}: schema version ${from} was written by a later shopcast (this one reads up to ${SCHEMA_VERSION}); upgrade shopcast`);
+  if (from === SCHEMA_VERSION) return { from, to: from };
+  await ws.transaction(async () => {
+    for (const m of MIGRATIONS) if (m.version > from) await ws.run(m.sql);
+    await ws.run(sql`INSERT OR REPLACE INTO meta VALUES ('schema_version', ${String(SCHEMA_VERSION)})`);
+  });
+  return { from, to: SCHEMA_VERSION };
+}
 
 /** Canonical columns of the raw tables, in staging order (see data/layouts.ts). */
 export const RAW_TABLE: Record<'order_lines' | 'daily_sales' | 'catalog' | 'stock', { table: string; types: Record<string, string> }> = {

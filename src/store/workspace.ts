@@ -1,13 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { InputError } from '../data/errors.js';
-import { parseTimestamp } from '../data/values.js';
+import { DuckDBInstance, dateValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DAY_MS } from '../numerics/calendar.js';
 import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from './defaults.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { migrate } from './schema.js';
+import { type Sql, toDuckDb } from './sql.js';
 
 /** A JSON-shaped row as DuckDB returns it (dates as `YYYY-MM-DD` text, BIGINTs as text). */
 export type Row = Record<string, string | number | boolean | null>;
+
+/** A statement: constant text, or a `sql` template with bound values. */
+export type Query = string | Sql;
+
+/** Column types the appender writes (`appendRows`). */
+export type AppendType = 'VARCHAR' | 'DOUBLE' | 'INTEGER' | 'BOOLEAN' | 'DATE';
 
 export interface WorkspaceOptions {
   /** DuckDB threads (default: all cores). */
@@ -18,11 +24,19 @@ export interface WorkspaceOptions {
 
 export { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE };
 
+function split(q: Query): [string, DuckDBValue[] | undefined] {
+  return typeof q === 'string' ? [q, undefined] : [toDuckDb(q), q.values.length === 0 ? undefined : [...q.values]];
+}
 
 /**
  * A shopcast workspace: a folder holding the embedded DuckDB database `shop.duckdb` with the raw
  * rows, rejected rows, cleaned order lines, catalog, daily demand and run metadata.
  * A resource, hence a class: open it, use it, close it.
+ *
+ * @example
+ * const ws = await Workspace.open('.shopcast');
+ * const rows = await ws.all<{ sku: string; units: number }>(sql`SELECT sku, units FROM daily_demand WHERE sku = ${sku}`);
+ * ws.close();
  */
 export class Workspace {
   private constructor(
@@ -32,7 +46,11 @@ export class Workspace {
     private readonly conn: DuckDBConnection,
   ) {}
 
-  /** Opens (creating when needed) the workspace in `dir` and brings its schema up to date. */
+  /**
+   * Opens (creating when needed) the workspace in `dir` and brings its schema up to date: a
+   * workspace written by an earlier release is migrated (store/schema.ts), one written by a later
+   * release is refused.
+   */
   static async open(dir: string = DEFAULT_WORKSPACE, options: WorkspaceOptions = {}): Promise<Workspace> {
     const abs = resolve(dir);
     mkdirSync(abs, { recursive: true });
@@ -43,27 +61,67 @@ export class Workspace {
     const instance = await DuckDBInstance.create(dbPath, config);
     const conn = await instance.connect();
     const ws = new Workspace(abs, dbPath, instance, conn);
-    await ws.run(SCHEMA_SQL);
-    await ws.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
+    try {
+      await migrate(ws);
+    } catch (e) {
+      ws.close();
+      throw e;
+    }
     return ws;
   }
 
   /** Runs one or more statements. */
-  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
-    await this.conn.run(sql, params);
+  async run(q: Query): Promise<void> {
+    const [text, values] = split(q);
+    await this.conn.run(text, values);
   }
 
-  /** Runs a query and returns its rows as JSON-shaped objects. */
-  async all(sql: string, params?: DuckDBValue[]): Promise<Row[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
-    return reader.getRowObjectsJson() as Row[];
+  /** Runs a query and returns its rows as JSON-shaped objects, typed as the caller states. */
+  async all<T extends object = Row>(q: Query): Promise<T[]> {
+    const [text, values] = split(q);
+    const reader = await this.conn.runAndReadAll(text, values);
+    return reader.getRowObjectsJson() as unknown as T[];
   }
 
   /** Runs a query expected to return one row. */
-  async one(sql: string, params?: DuckDBValue[]): Promise<Row> {
-    const rows = await this.all(sql, params);
+  async one<T extends object = Row>(q: Query): Promise<T> {
+    const rows = await this.all<T>(q);
     if (rows.length !== 1) throw new Error(`Workspace.one: expected 1 row, got ${rows.length}`);
     return rows[0]!;
+  }
+
+  /**
+   * Appends rows to `table` through DuckDB's appender (no SQL text at all): one value per column, in
+   * the table's column order; `null` is NULL, dates are `YYYY-MM-DD`.
+   */
+  async appendRows(table: string, types: readonly AppendType[], rows: Iterable<readonly (string | number | boolean | null)[]>): Promise<void> {
+    const appender: DuckDBAppender = await this.conn.createAppender(table);
+    try {
+      for (const row of rows) {
+        if (row.length !== types.length) throw new Error(`appendRows(${table}): ${row.length} values for ${types.length} columns`);
+        row.forEach((v, k) => {
+          if (v === null) return appender.appendNull();
+          switch (types[k]) {
+            case 'VARCHAR':
+              return appender.appendVarchar(String(v));
+            case 'DOUBLE':
+              return appender.appendDouble(Number(v));
+            case 'INTEGER':
+              return appender.appendInteger(Number(v));
+            case 'BOOLEAN':
+              return appender.appendBoolean(Boolean(v));
+            case 'DATE':
+              return appender.appendDate(dateValue(Math.round(Date.parse(`${String(v)}T00:00:00Z`) / DAY_MS)));
+            default:
+              throw new Error(`appendRows(${table}): unknown type ${String(types[k])}`);
+          }
+        });
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
   }
 
   /** Runs `fn` inside a transaction, rolled back if it throws. */
@@ -83,17 +141,4 @@ export class Workspace {
     this.conn.closeSync();
     this.instance.closeSync();
   }
-}
-
-/** Quotes a string as a SQL literal. */
-export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
-
-/** `DATE 'YYYY-MM-DD'` of an as-of date given on the command line (`option` names it in errors); none: no limit. */
-export function asOfDateSql(text: string | undefined, option: string): string {
-  if (text === undefined) return "DATE '9999-12-31'";
-  const ts = parseTimestamp(text);
-  if (ts === undefined) throw new InputError(`${option}: unreadable date '${text}'`);
-  return `DATE ${sqlString(ts.slice(0, 10))}`;
 }

@@ -3,8 +3,9 @@
  * (the format of gbdt/learner.ts), so that `shopcast explain` and later runs can load it.
  */
 import { type Booster, boosterFromJson, boosterToJson } from '../gbdt/learner.js';
-import { type Workspace, sqlString } from '../store/workspace.js';
-import type { GlobalModel } from './global-model.js';
+import type { GlobalModel } from '../global/global-model.js';
+import { sql } from './sql.js';
+import type { Workspace } from './workspace.js';
 
 export interface StoredModel {
   model: GlobalModel;
@@ -14,27 +15,25 @@ export interface StoredModel {
 }
 
 export async function saveGlobalModel(ws: Workspace, model: GlobalModel, asOf: string, horizon: number): Promise<void> {
-  await ws.run(`CREATE TABLE IF NOT EXISTS models (name VARCHAR, created_at TIMESTAMP, as_of DATE, horizon INTEGER, body VARCHAR)`);
   const body = JSON.stringify({
     mean: JSON.parse(boosterToJson(model.mean)),
     quantiles: model.quantiles.map((q) => ({ level: q.level, booster: JSON.parse(boosterToJson(q.booster)) })),
     rows: model.rows,
     seconds: model.seconds,
   });
-  await ws.run(`INSERT INTO models VALUES ('global', now()::TIMESTAMP, DATE ${sqlString(asOf)}, ${horizon}, ?)`, [body]);
+  await ws.run(sql`INSERT INTO models VALUES ('global', now()::TIMESTAMP, ${asOf}::DATE, ${horizon}, ${body})`);
 }
 
 export async function loadGlobalModel(ws: Workspace): Promise<StoredModel | undefined> {
-  const t = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'models' AND NOT temporary`);
-  if (t.length === 0) return undefined;
-  const rows = await ws.all(`SELECT as_of::VARCHAR AS as_of, horizon, created_at::VARCHAR AS created_at, body FROM models WHERE name = 'global' ORDER BY created_at DESC LIMIT 1`);
+  const rows = await ws.all<{ as_of: string; horizon: number; created_at: string; body: string }>(`SELECT as_of::VARCHAR AS as_of, horizon, created_at::VARCHAR AS created_at, body FROM models WHERE name = 'global' ORDER BY created_at DESC LIMIT 1`);
   if (rows.length === 0) return undefined;
-  const o = JSON.parse(rows[0]!['body'] as string) as { mean: object; quantiles: { level: number; booster: object }[]; rows: GlobalModel['rows']; seconds: number };
+  const r = rows[0]!;
+  const o = JSON.parse(r.body) as { mean: object; quantiles: { level: number; booster: object }[]; rows: GlobalModel['rows']; seconds: number };
   const b = (x: object): Booster => boosterFromJson(JSON.stringify(x));
   return {
     model: { mean: b(o.mean), quantiles: o.quantiles.map((q) => ({ level: q.level, booster: b(q.booster) })), rows: o.rows, seconds: o.seconds },
-    asOf: rows[0]!['as_of'] as string,
-    horizon: Number(rows[0]!['horizon']),
-    createdAt: rows[0]!['created_at'] as string,
+    asOf: r.as_of,
+    horizon: Number(r.horizon),
+    createdAt: r.created_at,
   };
 }

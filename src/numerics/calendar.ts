@@ -21,6 +21,22 @@ export const FREQ_DEFAULTS: Record<Freq, { seasonLength: number; horizon: number
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
+/**
+ * The calendar date `YYYY-MM-DD` (UTC) of a time in ms since the epoch: the one ISO-date helper.
+ * @example isoDate(Date.UTC(2011, 10, 4)) // '2011-11-04'
+ */
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Ms since the epoch of UTC midnight of a `YYYY-MM-DD` date (NaN when unreadable).
+ * @example dayMs('2011-11-04') === Date.UTC(2011, 10, 4)
+ */
+export function dayMs(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
 /** Milliseconds since the epoch of a `YYYY-MM-DD[ HH:MM:SS]` text read as UTC. */
 export function periodTime(text: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text);

@@ -1,0 +1,50 @@
+/**
+ * What the workspace knows of its products, as typed maps: the catalog (description, category,
+ * product or not), each SKU's description as of a date, names, median prices and revenue.
+ */
+import { descriptionsSql } from './clean.js';
+import { asOfDate } from './demand-panel.js';
+import { sql } from './sql.js';
+import type { Workspace } from './workspace.js';
+
+export interface CatalogEntry {
+  description: string | null;
+  category: string | null;
+  isProduct: boolean;
+}
+
+/** The derived catalog, by SKU. */
+export async function readCatalog(ws: Workspace): Promise<Map<string, CatalogEntry>> {
+  const rows = await ws.all<{ sku: string; description: string | null; category: string | null; is_product: boolean | null }>(
+    `SELECT sku, description, category, is_product FROM catalog`,
+  );
+  return new Map(rows.map((r) => [r.sku, { description: r.description, category: r.category, isProduct: r.is_product !== false }]));
+}
+
+/** Each SKU's most frequent description on its order lines up to `asOf` (ties: the first in order). */
+export async function descriptionsAsOf(ws: Workspace, asOf?: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const hasLines = Number((await ws.one<{ n: string | number }>(`SELECT count(*) AS n FROM order_lines`)).n) > 0;
+  if (!hasLines) return out;
+  const rows = await ws.all<{ sku: string; description: string }>(descriptionsSql(sql`date <= ${asOfDate(asOf)}::DATE`));
+  for (const r of rows) out.set(r.sku, r.description);
+  return out;
+}
+
+/** Per SKU with demand up to `asOf`: its catalog description, median selling price and revenue. */
+export async function skuSummaries(
+  ws: Workspace,
+  asOf?: string,
+): Promise<Map<string, { name: string | null; price: number | null; revenue: number | null }>> {
+  const rows = await ws.all<{ sku: string; name: string | null; price: number | null; revenue: number | null }>(sql`
+    SELECT d.sku, any_value(c.description) AS name, any_value(c.price_median) AS price, sum(d.revenue) AS revenue
+    FROM daily_demand d LEFT JOIN catalog c USING (sku)
+    WHERE d.date <= ${asOfDate(asOf)}::DATE GROUP BY d.sku`);
+  return new Map(rows.map((r) => [r.sku, { name: r.name, price: r.price, revenue: r.revenue }]));
+}
+
+/** Unit costs given in an ingested catalog file, by SKU. */
+export async function catalogCosts(ws: Workspace): Promise<Map<string, number>> {
+  const rows = await ws.all<{ sku: string; cost: number }>(`SELECT sku, cost FROM catalog WHERE cost IS NOT NULL`);
+  return new Map(rows.map((r) => [r.sku, r.cost]));
+}

@@ -1,0 +1,129 @@
+/**
+ * The one reader of daily demand for modelling. Every model, the inventory policy, the launch
+ * history and the life cycle read the same rule from here: a closed day sold 0, a suspected
+ * stock-out or a missing day is unknown (NaN), any other day sold its (outlier-capped) units; what
+ * customers actually ordered (`units_raw`, closed days 0) travels beside it.
+ */
+import { InputError } from '../data/errors.js';
+import { parseTimestamp } from '../data/values.js';
+import { DAY_MS, dayMs } from '../numerics/calendar.js';
+import { ensureCleanTables } from './clean.js';
+import { raw, sql } from './sql.js';
+import type { Workspace } from './workspace.js';
+
+/** Demand as models see it: closed → 0, stock-out or missing → unknown, else the capped units. */
+export const CLEAN_UNITS_SQL = raw('CASE WHEN closed THEN 0 WHEN stockout OR missing THEN NULL ELSE units END');
+
+/** One SKU's days, from its first row (day index `first` of the panel) to the panel's last day. */
+export interface SkuDemand {
+  sku: string;
+  /** day index of the SKU's first row, counted from `DemandPanel.firstDay` */
+  first: number;
+  /** clean demand (NaN unknown), `lastDay − first + 1` days */
+  clean: Float64Array;
+  /** units customers ordered (closed days 0), same days */
+  actual: Float64Array;
+  /** the day's average selling price (NaN: no sale), same days */
+  price: Float64Array;
+  /** promotion (1/0, NaN unknown) and closed (1/0) flags, `extraDays` longer (planned ahead) */
+  promo: Float64Array;
+  closed: Float64Array;
+  /** sum of the capped units up to the last day (0: the SKU never sold) */
+  units: number;
+}
+
+export interface DemandPanel {
+  /** the first day with demand in the workspace (ms, UTC midnight) */
+  firstDay: number;
+  /** the last day read: the as-of date or the last day with data, whichever is earlier (ms) */
+  lastDay: number;
+  /** SKUs in code order */
+  skus: SkuDemand[];
+}
+
+export interface DemandPanelOptions {
+  /** read demand up to this day (`YYYY-MM-DD…`; default: all) */
+  asOf?: string;
+  /** days of promotion and closed flags to read past the last day */
+  extraDays?: number;
+  /** the option that gave `asOf`, named in errors (default `asOf`) */
+  asOfField?: string;
+}
+
+/** The as-of date as `YYYY-MM-DD`, or the far future when none is given; unreadable → InputError. */
+export function asOfDate(text: string | undefined, field = 'asOf'): string {
+  if (text === undefined) return '9999-12-31';
+  const ts = parseTimestamp(text);
+  if (ts === undefined) throw new InputError(`${field}: unreadable date '${text}'`, { field });
+  return ts.slice(0, 10);
+}
+
+/** Reads the workspace's daily demand up to `asOf` (see the module comment). Throws when there is none. */
+export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {}): Promise<DemandPanel> {
+  await ensureCleanTables(ws);
+  const asOf = asOfDate(o.asOf, o.asOfField);
+  const extra = Math.max(0, Math.trunc(o.extraDays ?? 0));
+  const span = await ws.one<{ a: string | null; b: string | null }>(
+    sql`SELECT min(date)::VARCHAR AS a, least(max(date), ${asOf}::DATE)::VARCHAR AS b FROM daily_demand`,
+  );
+  if (span.a === null || span.b === null || span.b < span.a)
+    throw new InputError(`the workspace has no demand${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
+  const firstDay = dayMs(span.a);
+  const lastDay = dayMs(span.b);
+  const days = Math.round((lastDay - firstDay) / DAY_MS) + 1;
+  const rows = await ws.all<{
+    sku: string;
+    d: number;
+    v: number | null;
+    a: number | null;
+    price: number | null;
+    promo: number | null;
+    closed: number | null;
+  }>(sql`
+    SELECT sku, datediff('day', ${span.a}::DATE, date)::INTEGER AS d,
+      CASE WHEN date > ${asOf}::DATE THEN NULL ELSE ${CLEAN_UNITS_SQL} END AS v,
+      CASE WHEN date > ${asOf}::DATE THEN NULL WHEN closed THEN 0 ELSE units_raw END AS a,
+      CASE WHEN date > ${asOf}::DATE THEN NULL ELSE price END AS price, promo::INTEGER AS promo, closed::INTEGER AS closed
+    FROM daily_demand
+    WHERE sku IN (SELECT sku FROM daily_demand WHERE date <= ${asOf}::DATE)
+      AND date <= ${asOf}::DATE + to_days(${extra}::INTEGER)
+    ORDER BY sku, date`);
+  const skus: SkuDemand[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    const sku = rows[i]!.sku;
+    let j = i;
+    while (j < rows.length && rows[j]!.sku === sku) j++;
+    const first = rows[i]!.d;
+    const len = days - first;
+    const s: SkuDemand = {
+      sku,
+      first,
+      clean: new Float64Array(len).fill(NaN),
+      actual: new Float64Array(len),
+      price: new Float64Array(len).fill(NaN),
+      promo: new Float64Array(len + extra).fill(NaN),
+      closed: new Float64Array(len + extra),
+      units: 0,
+    };
+    for (let k = i; k < j; k++) {
+      const r = rows[k]!;
+      const d = r.d - first;
+      if (d < len) {
+        if (r.v !== null) s.clean[d] = r.v;
+        s.actual[d] = Math.max(0, r.a ?? 0);
+        if (r.price !== null) s.price[d] = r.price;
+      }
+      if (r.promo !== null) s.promo[d] = r.promo;
+      if (r.closed !== null) s.closed[d] = r.closed;
+    }
+    skus.push(s);
+    i = j;
+  }
+  const units = await ws.all<{ sku: string; u: number | null }>(
+    sql`SELECT sku, sum(units) AS u FROM daily_demand WHERE date <= ${asOf}::DATE GROUP BY sku`,
+  );
+  const total = new Map(units.map((r) => [r.sku, r.u ?? 0]));
+  for (const s of skus) s.units = total.get(s.sku) ?? 0;
+  return { firstDay, lastDay, skus };
+}

@@ -1,0 +1,141 @@
+/**
+ * The ingest's writes: staged files (good rows as CSV, rejects as CSV, data/stage-file.ts) become
+ * raw rows with their identity, rejected rows, a `files` row per file and an `ingests` row.
+ * Paths and values are bound parameters; names come from the layouts (checked by `ident`).
+ */
+import type { StagedFile } from '../data/stage-file.js';
+import { RAW_TABLE } from './schema.js';
+import { type Sql, ident, joinSql, raw, sql } from './sql.js';
+import type { Workspace } from './workspace.js';
+
+/** The column holding each Parquet row's number in its CSV copy. */
+export const PARQUET_ROW = '__shopcast_row';
+
+/** Parquet goes through the same row checks as CSV: DuckDB writes it out as CSV with each row's number. */
+export async function parquetToCsv(ws: Workspace, path: string, out: string): Promise<void> {
+  await ws.run(sql`COPY (SELECT file_row_number AS ${ident(PARQUET_ROW)}, * EXCLUDE (file_row_number)
+      FROM read_parquet(${path}, file_row_number = true)) TO ${out} (FORMAT csv, HEADER, DELIMITER ',')`);
+}
+
+/** read_csv of a staged file with its column types; lines over DuckDB's 2 MB default get a larger limit. */
+function readStaged(path: string, columns: readonly [string, string][], maxLineBytes: number): Sql {
+  const cols = joinSql(columns.map(([name, type]) => sql`${raw(`'${ident(name).text}'`)}: ${raw(`'${ident(type).text}'`)}`));
+  const size = maxLineBytes > 2_000_000 ? sql`max_line_size = ${Math.ceil(maxLineBytes)}::BIGINT, ` : raw('');
+  return sql`read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ${size}columns = {${cols}})`;
+}
+
+/** Loads one staged file's good rows into a temp table with each row's identity (row_key, occurrence). */
+async function loadStage(ws: Workspace, staged: StagedFile, table: string): Promise<void> {
+  const types = RAW_TABLE[staged.layout.spec.kind].types;
+  const t = ident(table);
+  const names = staged.columns.map((c) => ident(c));
+  const keyText = joinSql(names.map((c) => sql`coalesce(${c}, chr(0))`));
+  const typed = joinSql(staged.columns.map((c) => sql`CAST(${ident(c)} AS ${ident(types[c]!)}) AS ${ident(c)}`));
+  const source = readStaged(staged.goodPath, [['line', 'BIGINT'], ...staged.columns.map((c): [string, string] => [c, 'VARCHAR'])], staged.maxLineBytes);
+  await ws.run(sql`
+    CREATE OR REPLACE TEMP TABLE ${t} AS
+    SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
+    FROM ${source}`);
+  await ws.run(sql`
+    CREATE OR REPLACE TEMP TABLE ${t} AS
+    SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM ${t}`);
+}
+
+export interface StoredFile {
+  rowsNew: number;
+}
+
+/** The next ingest id and the last file id used. */
+export async function nextIngestIds(ws: Workspace): Promise<{ ingestId: number; lastFileId: number }> {
+  const i = await ws.one<{ id: number }>('SELECT coalesce(max(ingest_id), 0)::INTEGER + 1 AS id FROM ingests');
+  const f = await ws.one<{ id: number }>('SELECT coalesce(max(file_id), 0)::INTEGER AS id FROM files');
+  return { ingestId: i.id, lastFileId: f.id };
+}
+
+/** Starts the scope of an ingest: the identities of the rows it read (`ingest_scope`). */
+export async function beginIngestScope(ws: Workspace): Promise<void> {
+  await ws.run('CREATE OR REPLACE TEMP TABLE ingest_scope (row_key UHUGEINT, occurrence INTEGER)');
+}
+
+export async function endIngestScope(ws: Workspace): Promise<void> {
+  await ws.run('DROP TABLE ingest_scope');
+}
+
+/**
+ * Stores one staged file: its rows not yet in the workspace, its rejected rows not yet stored for
+ * this path, and its `files` row. Returns how many raw rows were new.
+ */
+export async function storeStagedFile(
+  ws: Workspace,
+  s: StagedFile,
+  o: { path: string; fileId: number; ingestId: number; stage: string },
+): Promise<StoredFile> {
+  const { table, types } = RAW_TABLE[s.layout.spec.kind];
+  const t = ident(table);
+  const stage = ident(o.stage);
+  await loadStage(ws, s, o.stage);
+  const count = async (): Promise<number> => (await ws.one<{ n: number }>(sql`SELECT count(*)::DOUBLE AS n FROM ${t}`)).n;
+  const before = await count();
+  const cols = Object.keys(types);
+  const names = joinSql(cols.map((c) => sql`${ident(c)}`));
+  const select = joinSql(cols.map((c) => (s.columns.includes(c) ? sql`${ident(c)}` : sql`NULL AS ${ident(c)}`)));
+  await ws.run(sql`
+    INSERT INTO ${t} (row_key, occurrence, file_id, line, layout, ${names})
+    SELECT row_key, occurrence, ${o.fileId}::INTEGER, line, ${s.layout.name}, ${select}
+    FROM ${stage} s ANTI JOIN ${t} r USING (row_key, occurrence)`);
+  const rowsNew = (await count()) - before;
+  await ws.run(sql`INSERT INTO ingest_scope SELECT row_key, occurrence FROM ${stage}`);
+  await ws.run(sql`DROP TABLE ${stage}`);
+  const rejects = readStaged(s.rejectPath, [['line', 'BIGINT'], ['reason', 'VARCHAR'], ['raw', 'VARCHAR']], s.maxLineBytes);
+  await ws.run(sql`
+    INSERT INTO rejected_rows
+    WITH r AS (
+      SELECT line, reason, coalesce(raw, '') AS raw, md5_number(coalesce(raw, '')) AS reject_key FROM ${rejects}),
+    k AS (SELECT *, row_number() OVER (PARTITION BY reject_key ORDER BY line)::INTEGER AS occurrence FROM r)
+    SELECT reject_key, occurrence, ${o.fileId}::INTEGER, ${o.path}, line, reason, raw
+    FROM k ANTI JOIN (SELECT reject_key, occurrence FROM rejected_rows WHERE path = ${o.path}) USING (reject_key, occurrence)`);
+  await ws.run(sql`INSERT INTO files VALUES (${o.fileId}::INTEGER, ${o.ingestId}::INTEGER, ${o.path}, ${s.layout.name},
+    ${s.layout.spec.kind}, ${s.bytes}::BIGINT, ${s.rowsRead}::BIGINT, ${s.rowsLoaded}::BIGINT, ${s.rowsRejected}::BIGINT,
+    ${rowsNew}::BIGINT, ${s.blankLines}::BIGINT)`);
+  return { rowsNew };
+}
+
+/** Sets a `meta` value (the cleaning configuration, the clean state…). */
+export async function setMeta(ws: Workspace, key: string, value: string): Promise<void> {
+  await ws.run(sql`INSERT OR REPLACE INTO meta VALUES (${key}, ${value})`);
+}
+
+/** The database's clock, as text (the ingest's start). */
+export async function dbNow(ws: Workspace): Promise<string> {
+  return (await ws.one<{ t: string }>('SELECT now()::TIMESTAMP::VARCHAR AS t')).t;
+}
+
+/** SKUs with demand and the date span among the rows this ingest read (`ingest_scope`). */
+export async function ingestScopeSpan(ws: Workspace): Promise<{ skus: number; first_date: string | null; last_date: string | null }> {
+  return ws.one(`
+    WITH sc AS (
+      SELECT sku, date, status FROM order_lines SEMI JOIN ingest_scope USING (row_key, occurrence)
+      UNION ALL SELECT sku, date, status FROM daily_sales SEMI JOIN ingest_scope USING (row_key, occurrence))
+    SELECT count(DISTINCT sku) FILTER (WHERE status = 'sale')::INTEGER AS skus,
+      min(date)::VARCHAR AS first_date, max(date)::VARCHAR AS last_date FROM sc`);
+}
+
+/** Records an ingest run with its report (JSON). */
+export async function recordIngest(
+  ws: Workspace,
+  r: { ingestId: number; started: string; files: number; rowsRead: number; rowsLoaded: number; rowsRejected: number; rowsNew: number; report: unknown },
+): Promise<void> {
+  await ws.run(sql`INSERT INTO ingests VALUES (${r.ingestId}::INTEGER, ${r.started}::TIMESTAMP, now(), ${r.files}::INTEGER,
+    ${r.rowsRead}::BIGINT, ${r.rowsLoaded}::BIGINT, ${r.rowsRejected}::BIGINT, ${r.rowsNew}::BIGINT, ${JSON.stringify(r.report)})`);
+}
+
+/** Writes every rejected row of the workspace to a CSV file: file, line, reason, raw. */
+export async function writeRejectsCsv(ws: Workspace, path: string): Promise<void> {
+  await ws.run(sql`COPY (SELECT path AS file, line, reason, raw FROM rejected_rows ORDER BY file_id, line)
+    TO ${path} (FORMAT csv, HEADER, DELIMITER ',')`);
+}
+
+/** Checks a regular expression the way the cleaning step will run it (DuckDB's RE2); throws DuckDB's message. */
+export async function checkRegex(ws: Workspace, pattern: string): Promise<void> {
+  await ws.all(sql`SELECT regexp_matches('x', ${pattern}) AS ok`);
+}

@@ -1,0 +1,68 @@
+/** Plans in the workspace: `plan_runs`, `plan_orders`, `plan_forecasts`; and the stock rows a plan reads. */
+import { sql } from './sql.js';
+import type { Workspace } from './workspace.js';
+
+/** The latest stock row of each SKU (the last line of the newest file), with its file path and line. */
+export interface StockRow {
+  sku: string;
+  path: string;
+  line: number;
+  on_hand: number;
+  on_order: number | null;
+  lead_time_days: number | null;
+  lead_time_sd_days: number | null;
+  unit_cost: number | null;
+  order_cost: number | null;
+  holding_rate: number | null;
+  moq: number | null;
+  pack_size: number | null;
+  supplier: string | null;
+}
+
+export async function readStockRows(ws: Workspace): Promise<StockRow[]> {
+  return ws.all<StockRow>(`
+    SELECT s.* EXCLUDE (rk, row_key, occurrence, file_id, layout), f.path
+    FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk FROM raw_stock) s
+    JOIN files f USING (file_id) WHERE rk = 1`);
+}
+
+/** One purchase-order line as `plan_orders` stores it (after `run_id`), in column order. */
+export type PlanOrderRow = [
+  sku: string, name: string, orderQty: number, orderBy: string, coverDays: number | null, stockoutRisk: number, reason: string,
+  onHand: number, onOrder: number, reorderPoint: number, orderUpTo: number, serviceLevel: number, abc: string, xyz: string,
+  unitCost: number, priority: number | null, supplier: string | null,
+];
+
+/** One forecast row as `plan_forecasts` stores it (after `run_id`): sku, date, mean, p05…p95, model. */
+export type PlanForecastRow = [sku: string, date: string, mean: number, p05: number, p25: number, p50: number, p75: number, p95: number, model: string];
+
+/** Stores a plan run with its orders and forecasts (appended) in one transaction; returns its run id. */
+export async function storePlanRun(
+  ws: Workspace,
+  p: {
+    asOf: string;
+    horizon: number;
+    model: string;
+    serviceLevel: number | null;
+    budget: number | null;
+    assumptions: readonly string[];
+    orders: Iterable<PlanOrderRow>;
+    forecasts: Iterable<PlanForecastRow>;
+  },
+): Promise<number> {
+  return ws.transaction(async () => {
+    const id = (await ws.one<{ id: number }>('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM plan_runs')).id;
+    await ws.run(sql`INSERT INTO plan_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE, ${p.horizon}::INTEGER, ${p.model},
+      ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE, ${JSON.stringify(p.assumptions)})`);
+    const orderTypes = ['INTEGER', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'DATE', 'DOUBLE', 'DOUBLE', 'VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE',
+      'DOUBLE', 'DOUBLE', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR'] as const;
+    await ws.appendRows('plan_orders', orderTypes, (function* () {
+      for (const r of p.orders) yield [id, ...r];
+    })());
+    const fcTypes = ['INTEGER', 'VARCHAR', 'DATE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'VARCHAR'] as const;
+    await ws.appendRows('plan_forecasts', fcTypes, (function* () {
+      for (const r of p.forecasts) yield [id, ...r];
+    })());
+    return id;
+  });
+}
