@@ -12,7 +12,8 @@
  *  - forecast-quantile base stock: at each review the engine (`--model`, default auto) forecasts
  *    the next 14 days from the clean history up to the day before; scenarios of lead-time and
  *    protection-period demand (lead-time-demand.ts) give the order-up-to level for a 95 % fill
- *    rate per SKU; nothing of the replay window is seen before its day;
+ *    rate per SKU; nothing of the replay window is seen before its day; scenarios and the 95 %
+ *    quantile level come from plan's own stock policy (src/inventory/stock-policy.ts);
  *  - the same scenarios at a 95 % cycle service level; cost-optimal newsvendor levels; (s, S)
  *    with an EOQ lot (order cost 20);
  *  - moving-average min/max: min = k · MA28 · (L + R), max = min + MA28 · R, with k tuned by
@@ -37,10 +38,10 @@ import { makeBatch } from '../src/engine/series-batch.js';
 import { demandCv, xyzClass } from '../src/inventory/abc-xyz.js';
 import { skuCosts } from '../src/inventory/defaults.js';
 import { eoq } from '../src/inventory/eoq.js';
-import { protectionDemand } from '../src/inventory/lead-time-demand.js';
-import { type ScenarioTables, baseStockForCsl, baseStockForFillRate, levelsForAggregateFillRate, newsvendorBaseStock, scenarioTables } from '../src/inventory/policies.js';
+import { type ScenarioTables, baseStockForFillRate, levelsForAggregateFillRate, newsvendorBaseStock } from '../src/inventory/policies.js';
 import { DEFAULT_Q_CONFIG, emptyQTable, qPolicy } from '../src/inventory/q-learning.js';
 import { type ReplayMetrics, type ReplayPolicy, type ReplaySku, replay } from '../src/inventory/replay.js';
+import { stockPolicy, stockScenarios } from '../src/inventory/stock-policy.js';
 import { DEFAULT_LEVELS } from '../src/models/contract.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 import { loadInventoryPanel } from '../src/pipeline/inventory-panel.js';
@@ -100,10 +101,12 @@ const opts = { reviewDays: R, lostSales: true, seed: 1 };
 const tf = performance.now();
 const u = mulberry32(2026);
 const normal = normalSource(u);
-/** Scenario tables of SKU i at a review on day `cut` around the daily means `level` (history before `cut` only). */
+/** Scenario tables of SKU i at a review on day `cut` around the daily means `level` (history before `cut` only), drawn as plan draws them. */
 const scenarios = (i: number, cut: number, level: Float64Array): ScenarioTables =>
-  scenarioTables(protectionDemand(panel.clean[i]!.subarray(0, cut), level, { mean: L, sd: 0 }, R, { scenarios: SCENARIOS, window: 364, uniform: u, normal, actual: panel.actual[i]!.subarray(0, cut), trailing: 28, floorShare: FLOOR }));
+  stockScenarios({ history: panel.clean[i]!.subarray(0, cut), actual: panel.actual[i]!.subarray(0, cut), mean: level, leadTime: { mean: L, sd: 0 }, reviewDays: R, scenarios: SCENARIOS, uniform: u, normal, floorShare: FLOOR });
 const tables: ScenarioTables[][] = [];
+/** each review's forecast daily means of every SKU (L + R days) */
+const forecastMeans: Float64Array[][] = [];
 const dailyMean: Float64Array[] = [];
 for (let r = 0; r < reviews; r++) {
   const cut = s0 + r * R;
@@ -111,12 +114,15 @@ for (let r = 0; r < reviews; r++) {
   const fc = await forecastParallel(batch, { model: values.model!, h: L + R, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true });
   const row: ScenarioTables[] = [];
   const means = new Float64Array(n);
+  const daily: Float64Array[] = [];
   for (let i = 0; i < n; i++) {
     const m = fc.mean.subarray(i * fc.h, (i + 1) * fc.h);
     means[i] = mean(m, 0, m.length);
+    daily.push(m);
     row.push(scenarios(i, cut, m));
   }
   tables.push(row);
+  forecastMeans.push(daily);
   dailyMean.push(means);
   console.error(`  review ${r + 1}/${reviews} forecast and scenarios`);
 }
@@ -127,15 +133,19 @@ const forecastSeconds = (performance.now() - tf) / 1000;
 // forecast's (w = 0.5: a forecast whose log error is half as large). They show how much of the cost
 // gap to perfect foresight is the forecast's level and how accurate a level must be to save a
 // given share against the min/max rule. Drawn after the forecast's tables, so those are unchanged.
-const levelBound = (w: number): ScenarioTables[][] =>
-  tables.map((_, r) => {
+const levelBound = (w: number): { t: ScenarioTables[][]; means: Float64Array[][] } => {
+  const means = tables.map(() => [] as Float64Array[]);
+  const t = tables.map((_, r) => {
     const cut = s0 + r * R;
     return panel.ids.map((_, i) => {
       const truth = Math.max(mean(panel.actual[i]!, cut, Math.min(cut + L + R, panel.days)), 1e-3);
       const level = Math.exp((1 - w) * Math.log(Math.max(dailyMean[r]![i]!, 1e-3)) + w * Math.log(truth));
-      return scenarios(i, cut, new Float64Array(L + R).fill(level));
+      means[r]!.push(new Float64Array(L + R).fill(level));
+      return scenarios(i, cut, means[r]![i]!);
     });
   });
+  return { t, means };
+};
 const boundTables = { half: levelBound(0.5), truth: levelBound(1) };
 
 // how accurate the levels are: WAPE of each review's forecast, and of the 28-day moving average,
@@ -156,12 +166,21 @@ levelWape.forecast /= levelActual;
 levelWape.moving_average_28 /= levelActual;
 
 const levelPolicy = (name: string, level: (i: number, r: number) => number): ReplayPolicy => ({ name, order: (s) => level(s.sku, s.review) - s.position });
+/**
+ * plan's stock policy (src/inventory/stock-policy.ts) at the target cycle service level, without an
+ * EOQ lot, MOQ or packs: at each review it wants the TARGET quantile of protection-period demand
+ * minus the position (the replay takes fractional units, so `wanted`, not the rounded quantity).
+ */
+const basePolicy = (name: string, t: ScenarioTables[][], means: Float64Array[][]): ReplayPolicy => ({
+  name,
+  order: (s) => stockPolicy({ scenarios: t[s.review]![s.sku]!, mean: means[s.review]![s.sku]!, serviceLevel: TARGET, position: s.position, reviewDays: R }).wanted,
+});
 const fillLevels = tables.map((row) => row.map((t) => baseStockForFillRate(t, TARGET)));
 const results: (ReplayMetrics & { note?: string })[] = [];
 const run = (p: ReplayPolicy, skus = test): ReplayMetrics => replay(skus, p, opts).total;
 
 // the headline policy: order up to the 95 % quantile of the forecast's protection-period demand
-const main = run(levelPolicy('forecast-quantile base stock: 95 % quantile of demand over lead time + review', (i, r) => baseStockForCsl(tables[r]![i]!, TARGET)));
+const main = run(basePolicy('forecast-quantile base stock: 95 % quantile of demand over lead time + review', tables, forecastMeans));
 results.push(main);
 results.push(run(levelPolicy('forecast-quantile base stock: level for a 95 % fill rate per SKU', (i, r) => fillLevels[r]![i]!)));
 const levelCosts = costs.map((c) => ({ holdingPerCycle: c.holdingPerUnitDay * R, shortagePerUnit: c.shortagePerUnit }));
@@ -171,6 +190,7 @@ results.push(run(levelPolicy('newsvendor (cost-optimal critical ratio)', (i, r) 
 results.push(
   run({
     name: '(s, S): s for fill rate 95 %, S = s + EOQ (order cost 20)',
+    // not plan's lot (stock-policy.ts): λ here is the forecast's mean daily demand over L + R, as bench/RESULTS.md measured it
     order: (st) => {
       const s = fillLevels[st.review]![st.sku]!;
       if (st.position > s) return 0;
@@ -213,7 +233,7 @@ const bounds = [
   { name: 'bound: the same scenarios around the geometric mean of the forecast and the true mean demand of the next 14 days (half the log error)', t: boundTables.half },
   { name: 'bound: the same scenarios around the true mean demand of the next 14 days', t: boundTables.truth },
 ].map(({ name, t }) => {
-  const m = run(levelPolicy(name, (i, r) => baseStockForCsl(t[r]![i]!, TARGET)));
+  const m = run(basePolicy(name, t.t, t.means));
   const vs = tunedMinMax(m.fillRate);
   return { ...m, minMaxAtSameFill: vs.cost, savingVsMinMax: 1 - m.cost / vs.cost };
 });

@@ -9,6 +9,7 @@ import { allocateBudget, roundOrder } from '../src/inventory/order-constraints.j
 import { baseStockForCsl, baseStockForFillRate, fillRateAt, scenarioTables } from '../src/inventory/policies.js';
 import { DEFAULT_Q_CONFIG, emptyQTable, qPolicy } from '../src/inventory/q-learning.js';
 import { type ReplayPolicy, type ReplaySku, replay } from '../src/inventory/replay.js';
+import { coverDays, stockPolicy, stockScenarios } from '../src/inventory/stock-policy.js';
 import { wagnerWhitin } from '../src/inventory/wagner-whitin.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 import { poissonSource } from './helpers.js';
@@ -176,4 +177,109 @@ test('Q-learning in the simulator learns to cost less than acting at random', ()
   const random = replay(test2, { name: 'random', order: (s) => DEFAULT_Q_CONFIG.actions[Math.floor(u() * DEFAULT_Q_CONFIG.actions.length)]! * 28 - s.position }, { reviewDays: 7, lostSales: true, seed: 1 }).total;
   assert.ok(learned.cost < 0.7 * random.cost, `learned ${learned.cost} vs random ${random.cost}`);
   assert.ok(learned.fillRate > 0.8, `fill rate ${learned.fillRate}`);
+});
+
+// Four equally likely scenarios: demand over the lead time (7 days) 5, 7, 9, 11; over lead time +
+// review (14 days) 10, 14, 18, 22; the forecast's demand of the cycle after the lead time 7.
+const fourScenarios = () => scenarioTables({ lead: Float64Array.of(11, 5, 9, 7), protection: Float64Array.of(22, 10, 18, 14), cycleMean: 7 });
+const perDay = (x: number, days = 14): Float64Array => new Float64Array(days).fill(x);
+
+test('stock policy by hand: reorder point, risk, cover, order-by day and pack rounding without costs', () => {
+  const d = stockPolicy({ scenarios: fourScenarios(), mean: perDay(1), serviceLevel: 0.75, position: 12, reviewDays: 7, pack: 5 });
+  assert.equal(d.reorderPoint, 18); // type-1 quantile: the ⌈0.75 · 4⌉ = 3rd smallest of 10, 14, 18, 22
+  assert.equal(d.leadTimeDemand, 9); // the 3rd smallest of 5, 7, 9, 11
+  assert.equal(d.lot, 0); // no costs, no EOQ
+  assert.equal(d.orderUpTo, 18);
+  assert.equal(d.stockoutRisk, 0.75); // 14, 18 and 22 exceed the position 12
+  assert.equal(d.coverDays, 12); // 12 units at 1 a day
+  assert.equal(d.orderByDay, 3); // 12 → 11 → 10 → 9 still cover the lead time's 9; a 4th day leaves 8
+  assert.equal(d.due, true);
+  assert.equal(d.wanted, 6);
+  assert.equal(d.quantity, 10); // 6 in packs of 5
+  assert.deepEqual(d.raised, { toEoq: false, toMoq: false, toPacks: true });
+  // a higher service level takes a higher quantile: ⌈0.95 · 4⌉ = 4th
+  assert.equal(stockPolicy({ scenarios: fourScenarios(), mean: perDay(1), serviceLevel: 0.95, position: 12, reviewDays: 7 }).reorderPoint, 22);
+});
+
+test('stock policy by hand: the EOQ lot raises the order-up-to level, the MOQ the quantity', () => {
+  // λ = 7 a cycle of 7 days = 365 a year; K 20; h 0.1 a day = 36.5 a year: EOQ √(2 · 20 · 365 / 36.5) = 20
+  const costs = { orderCost: 20, holdingPerUnitDay: 0.1 };
+  const d = stockPolicy({ scenarios: fourScenarios(), mean: perDay(1), serviceLevel: 0.75, position: 12, reviewDays: 7, costs, moq: 25, pack: 5 });
+  close(d.lot, 20, 1e-9, 'EOQ');
+  close(d.orderUpTo, 18 + (20 - 7), 1e-9, 'S = s + EOQ − cycle demand');
+  close(d.wanted, 19, 1e-9, 'wanted');
+  assert.equal(d.quantity, 25); // the MOQ (5 packs)
+  assert.deepEqual(d.raised, { toEoq: true, toMoq: true, toPacks: false });
+  // a lot no bigger than the cycle's demand adds nothing: K 20, h 0.1 · 16 = 1.6 a day → EOQ 5 < 7
+  const small = stockPolicy({ scenarios: fourScenarios(), mean: perDay(1), serviceLevel: 0.75, position: 12, reviewDays: 7, costs: { orderCost: 20, holdingPerUnitDay: 1.6 } });
+  close(small.lot, 5, 1e-9, 'small EOQ');
+  assert.equal(small.orderUpTo, 18);
+  assert.equal(small.raised.toEoq, false);
+  // no order cost, or no demand in the cycle: no lot
+  assert.equal(stockPolicy({ scenarios: fourScenarios(), mean: perDay(1), serviceLevel: 0.75, position: 12, reviewDays: 7, costs: { orderCost: 0, holdingPerUnitDay: 0.1 } }).lot, 0);
+  const idle = scenarioTables({ lead: new Float64Array(4), protection: new Float64Array(4), cycleMean: 0 });
+  assert.equal(stockPolicy({ scenarios: idle, mean: perDay(0), serviceLevel: 0.75, position: 0, reviewDays: 7, costs }).lot, 0);
+});
+
+test('stock policy: when an order is due, and when not', () => {
+  // stock well above the reorder point lasting the review period: nothing due, nothing ordered
+  const calm = stockPolicy({ scenarios: fourScenarios(), mean: perDay(1), serviceLevel: 0.75, position: 30, reviewDays: 7, costs: { orderCost: 20, holdingPerUnitDay: 0.1 } });
+  assert.equal(calm.due, false);
+  assert.equal(calm.orderByDay, 7);
+  assert.equal(calm.stockoutRisk, 0);
+  assert.equal(calm.coverDays, 30); // the last forecast day repeats past the 14 days
+  assert.equal(calm.quantity, 0);
+  close(calm.wanted, 1, 1e-9, 'S − position is positive, but no order is due');
+  // at the reorder point but selling 3 a day: 20 → 17 → 14 → 11 still cover the lead time's 9, a 4th day does not
+  const fast = stockPolicy({ scenarios: fourScenarios(), mean: perDay(3), serviceLevel: 0.75, position: 20, reviewDays: 7, costs: { orderCost: 20, holdingPerUnitDay: 0.1 } });
+  assert.equal(fast.orderByDay, 3);
+  assert.equal(fast.due, true);
+  assert.equal(fast.quantity, 11); // ⌈31 − 20⌉
+  assert.equal(fast.stockoutRisk, 0.25); // only 22 exceeds 20
+  close(fast.coverDays!, 6 + 2 / 3, 1e-12, 'cover');
+  // without an EOQ lot the same stock is due but wants nothing
+  const noLot = stockPolicy({ scenarios: fourScenarios(), mean: perDay(3), serviceLevel: 0.75, position: 20, reviewDays: 7 });
+  assert.equal(noLot.due, true);
+  assert.equal(noLot.wanted, -2);
+  assert.equal(noLot.quantity, 0);
+  // no scenarios: no risk, a zero reorder point
+  const none = stockPolicy({ scenarios: scenarioTables({ lead: new Float64Array(0), protection: new Float64Array(0), cycleMean: 0 }), mean: perDay(0), serviceLevel: 0.9, position: 0, reviewDays: 7 });
+  assert.equal(none.stockoutRisk, 0);
+  assert.equal(none.reorderPoint, 0);
+});
+
+test('cover days: fractions of the last day, null when the forecast runs out of demand', () => {
+  assert.equal(coverDays(0, perDay(1)), 0);
+  assert.equal(coverDays(2.5, Float64Array.of(1, 1, 1)), 2.5);
+  assert.equal(coverDays(5, Float64Array.of(1, 1, 0)), null);
+  assert.equal(coverDays(5, Float64Array.of(2)), 2.5);
+});
+
+test('stock scenarios are the protection-demand scenarios over a year of history, the same for the same seed', () => {
+  const history = Float64Array.from({ length: 500 }, (_, t) => (t % 7 === 0 ? 9 : 1));
+  const mean = perDay(2);
+  const draw = (seed: number) => {
+    const uniform = mulberry32(seed);
+    return stockScenarios({ history, mean, leadTime: { mean: 7, sd: 2 }, reviewDays: 7, scenarios: 300, uniform, normal: normalSource(uniform) });
+  };
+  const u = mulberry32(8);
+  const direct = scenarioTables(protectionDemand(history, mean, { mean: 7, sd: 2 }, 7, { scenarios: 300, window: 364, uniform: u, normal: normalSource(u) }));
+  assert.deepEqual(draw(8), direct);
+  assert.deepEqual(draw(8), draw(8));
+  assert.notDeepEqual(draw(8).protection.sorted, draw(9).protection.sorted);
+  close(draw(8).cycleMean, 14, 1e-12, 'cycle demand: 7 days of 2 after the lead time');
+});
+
+test('the stock policy without costs, replayed, orders exactly what base stock at the same cycle service level orders', () => {
+  const { history, skus } = poissonSkus(20, 364, 4, 13);
+  const u = mulberry32(6);
+  const normal = normalSource(u);
+  const mean = perDay(4);
+  const tables = history.map((h) => stockScenarios({ history: h, mean, leadTime: { mean: 7, sd: 0 }, reviewDays: 7, scenarios: 2000, uniform: u, normal }));
+  const viaPolicy: ReplayPolicy = { name: 'stock policy', order: (s) => stockPolicy({ scenarios: tables[s.sku]!, mean, serviceLevel: 0.95, position: s.position, reviewDays: 7 }).wanted };
+  const viaLevel: ReplayPolicy = { name: 'base stock', order: (s) => baseStockForCsl(tables[s.sku]!, 0.95) - s.position };
+  const a = replay(skus, viaPolicy, { reviewDays: 7, lostSales: true, seed: 1 }).total;
+  const b = replay(skus, viaLevel, { reviewDays: 7, lostSales: true, seed: 1 }).total;
+  assert.deepEqual({ ...a, policy: '' }, { ...b, policy: '' });
+  assert.ok(a.cycleServiceLevel > 0.9, `cycle service level ${a.cycleServiceLevel}`);
 });

@@ -1,0 +1,193 @@
+/**
+ * The steps of `shopcast plan` between reading and writing: forecast every SKU, assess its life
+ * cycle, decide its stock policy, fit the orders into a budget. `planWorkspace` (../plan.ts) runs
+ * them in sequence.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DAY_MS } from '../../numerics/calendar.js';
+import type { BatchForecast } from '../../engine/forecast-batch.js';
+import { forecastParallel } from '../../engine/parallel-forecast.js';
+import { makeBatch } from '../../engine/series-batch.js';
+import { type AbcClass, type XyzClass, DEFAULT_CLASS_SERVICE, abcClasses, demandCv, xyzClass } from '../../inventory/abc-xyz.js';
+import { INVENTORY_DEFAULTS, type SkuCosts, skuCosts } from '../../inventory/defaults.js';
+import { allocateBudget, roundOrder } from '../../inventory/order-constraints.js';
+import type { ScenarioTables } from '../../inventory/policies.js';
+import { type StockDecision, stockPolicy, stockScenarios } from '../../inventory/stock-policy.js';
+import { DEFAULT_LEVELS } from '../../models/contract.js';
+import { mulberry32, normalSource } from '../../numerics/random.js';
+import type { Workspace } from '../../store/workspace.js';
+import { type ForecastRow, forecastRows, writeForecasts } from '../forecast-series.js';
+import { type LifecycleResult, type SkuLifecycle, lifecycleWorkspace } from '../lifecycle.js';
+import type { PlanOptions, PlanOrder } from '../plan.js';
+import { blocks, iso, round } from './format.js';
+import type { PlanInputs, StockRow } from './read.js';
+
+type Progress = (label: string, fraction: number) => void;
+
+/** Forecasts every SKU `h` days ahead and writes the first `horizon` days to forecasts.csv in the output folder. */
+export async function forecastStep(
+  inputs: PlanInputs,
+  p: { model: string; horizon: number; out: string; threads: number | undefined; progress: Progress },
+): Promise<{ fc: BatchForecast; forecastsCsv: string; forecastRows: () => Iterable<ForecastRow> }> {
+  const { panel, h } = inputs;
+  const { horizon } = p;
+  const n = panel.ids.length;
+  const batch = makeBatch(panel.ids, panel.clean);
+  const fc = await forecastParallel(batch, { model: p.model, h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true }, p.threads, (d, k) => p.progress('forecasting', d / k));
+  mkdirSync(p.out, { recursive: true });
+  const forecastsCsv = resolve(join(p.out, 'forecasts.csv'));
+  const starts = panel.ids.map(() => panel.firstDay);
+  const horizonFc = { ...fc, h: horizon, mean: new Float64Array(n * horizon), quantiles: new Float64Array(n * fc.levels.length * horizon) };
+  for (let i = 0; i < n; i++) {
+    horizonFc.mean.set(fc.mean.subarray(i * h, i * h + horizon), i * horizon);
+    for (let l = 0; l < fc.levels.length; l++)
+      horizonFc.quantiles.set(fc.quantiles.subarray((i * fc.levels.length + l) * h, (i * fc.levels.length + l) * h + horizon), (i * fc.levels.length + l) * horizon);
+  }
+  const input = { ids: panel.ids, starts, values: panel.clean, withTime: false, rejected: 0 };
+  writeForecasts(forecastsCsv, input, horizonFc, 'day');
+  return { fc, forecastsCsv, forecastRows: () => forecastRows(input, horizonFc, 'day') };
+}
+
+/** Each SKU's life-cycle stage (stored in the workspace, with weekly series for the report). */
+export async function lifecycleStep(ws: Workspace, asOf: string | undefined): Promise<{ life: LifecycleResult; stageOf: Map<string, SkuLifecycle> }> {
+  const life = await lifecycleWorkspace(ws, { ...(asOf === undefined ? {} : { asOf }), store: true, series: true });
+  return { life, stageOf: new Map(life.skus.map((s) => [s.sku, s])) };
+}
+
+/** One SKU's policy inputs and decision, kept for the budget and the report. */
+export interface SkuPolicy {
+  tables: ScenarioTables;
+  /** the forecast's daily means, `h` days */
+  mean: Float64Array;
+  /** mean lead time, days */
+  leadTime: number;
+  position: number;
+  costs: SkuCosts;
+  decision: StockDecision;
+}
+
+/** How many SKUs took each default (for the plan's assumptions). */
+export interface DefaultsUsed {
+  leadTime: number;
+  cost: number;
+  orderCost: number;
+  holding: number;
+  stock: number;
+}
+
+export interface PolicyResult {
+  /** one order line per SKU with something to order, in SKU order */
+  orders: PlanOrder[];
+  /** every SKU's policy, in panel order */
+  perSku: SkuPolicy[];
+  abc: AbcClass[];
+  xyz: XyzClass[];
+  used: DefaultsUsed;
+}
+
+/**
+ * Classifies the SKUs (ABC by revenue of the last 365 days, XYZ by variability of the last 52
+ * weekly blocks), draws each SKU's demand scenarios over lead time + review period from its
+ * forecast and history, and applies the stock policy (src/inventory/stock-policy.ts) at its
+ * class's service level; SKUs with something to order get an order line with its reason.
+ */
+export function policyStep(inputs: PlanInputs, fc: BatchForecast, stageOf: Map<string, SkuLifecycle>, o: PlanOptions): PolicyResult {
+  const D = INVENTORY_DEFAULTS;
+  const { panel, stock, catalogCost, lastDay, h } = inputs;
+  const n = panel.ids.length;
+  const revenue = Float64Array.from(panel.ids, (_, i) => {
+    let units = 0;
+    for (let d = Math.max(0, panel.days - 365); d < panel.days; d++) units += panel.actual[i]![d]!;
+    return units * panel.price[i]!;
+  });
+  const abc = abcClasses(revenue);
+  const xyz = panel.ids.map((_, i) => xyzClass(demandCv(blocks(panel.actual[i]!, panel.days, Math.min(52, Math.floor(panel.days / 7))).filter(Number.isFinite))));
+  const uniform = mulberry32(o.seed ?? 1);
+  const normal = normalSource(uniform);
+  const used: DefaultsUsed = { leadTime: 0, cost: 0, orderCost: 0, holding: 0, stock: 0 };
+  const orders: PlanOrder[] = [];
+  const perSku: SkuPolicy[] = [];
+  for (let i = 0; i < n; i++) {
+    const sku = panel.ids[i]!;
+    const st = stock.get(sku);
+    if (st === undefined) used.stock++;
+    if (st?.leadTime == null) used.leadTime++;
+    const unitCost = st?.unitCost ?? catalogCost.get(sku);
+    if (unitCost === undefined) used.cost++;
+    if (st?.orderCost == null) used.orderCost++;
+    if (st?.holdingRate == null) used.holding++;
+    const costs = skuCosts(panel.price[i]!, { unitCost, holdingRate: st?.holdingRate ?? undefined, orderCost: st?.orderCost ?? undefined });
+    const leadTime = { mean: st?.leadTime ?? D.leadTimeDays, sd: st?.leadTimeSd ?? D.leadTimeSdDays };
+    const mean = fc.mean.subarray(i * h, (i + 1) * h);
+    const tables = stockScenarios({ history: panel.clean[i]!, actual: panel.actual[i]!, mean, leadTime, reviewDays: D.reviewDays, scenarios: o.scenarios ?? 2000, uniform, normal });
+    const service = o.serviceLevel ?? DEFAULT_CLASS_SERVICE[`${abc[i]!}${xyz[i]!}`];
+    const onHand = st?.onHand ?? 0;
+    const onOrder = st?.onOrder ?? 0;
+    const position = onHand + onOrder;
+    const moq = st?.moq ?? 0;
+    const pack = st?.pack ?? 1;
+    const d = stockPolicy({ scenarios: tables, mean, serviceLevel: service, position, reviewDays: D.reviewDays, costs, moq, pack });
+    perSku.push({ tables, mean, leadTime: leadTime.mean, position, costs, decision: d });
+    if (d.quantity <= 0) continue;
+    const notes = [`stock ${round(position, 1)} (on hand + on order) is below the reorder point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`];
+    if (d.raised.toEoq) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
+    if (d.raised.toMoq) notes.push(`raised to the MOQ ${moq}`);
+    else if (d.raised.toPacks) notes.push(`rounded up to packs of ${pack}`);
+    const stage = stageOf.get(sku);
+    if (stage !== undefined && (stage.stage === 'decline' || stage.stage === 'dormant')) notes.push(`stage ${stage.stage}: check before buying`);
+    orders.push({
+      sku, name: panel.names[i]!, order_qty: d.quantity, order_by: iso(lastDay + (1 + d.orderByDay) * DAY_MS), cover_days: d.coverDays === null ? null : round(d.coverDays, 1),
+      stockout_risk: round(d.stockoutRisk, 3), reason: notes.join('; '), on_hand: onHand, on_order: onOrder, reorder_point: round(d.reorderPoint), order_up_to: round(d.orderUpTo),
+      service_level: service, abc: abc[i]!, xyz: xyz[i]!, unit_cost: round(costs.unitCost, 4), priority: null, supplier: st?.supplier ?? null,
+    });
+  }
+  return { orders, perSku, abc, xyz, used };
+}
+
+/**
+ * Fits the orders into `budget` (in place): the most valuable packs first (allocateBudget), each
+ * order cut or deferred with the reason saying so, and numbered by its priority.
+ */
+export function budgetStep(orders: PlanOrder[], perSku: readonly SkuPolicy[], ids: readonly string[], stock: Map<string, StockRow>, budget: number): void {
+  const D = INVENTORY_DEFAULTS;
+  const index = new Map(ids.map((s, i) => [s, i]));
+  const items = orders.map((ord) => {
+    const s = perSku[index.get(ord.sku)!]!;
+    const st = stock.get(ord.sku);
+    const pack = st?.pack ?? 1;
+    return {
+      quantity: ord.order_qty, unitCost: s.costs.unitCost, pack, firstStep: roundOrder(Math.max(st?.moq ?? 0, pack), st?.moq ?? 0, pack), position: s.position,
+      shortageCost: s.costs.shortagePerUnit, holdingPerCycle: s.costs.holdingPerUnitDay * D.reviewDays, tables: s.tables,
+    };
+  });
+  const lines = allocateBudget(items, budget);
+  orders.forEach((ord, k) => {
+    const l = lines[k]!;
+    ord.priority = l.priority === 0 ? null : l.priority;
+    if (l.quantity < ord.order_qty) {
+      ord.reason += l.quantity === 0 ? '; deferred: over budget' : `; cut from ${ord.order_qty} to fit the budget`;
+      ord.order_qty = l.quantity;
+    }
+  });
+}
+
+/** The purchase list's order (in place): by budget priority, then the order-by day, the risk (highest first) and the SKU. */
+export function sortOrders(orders: PlanOrder[]): void {
+  orders.sort((a, b) => (a.priority ?? Infinity) - (b.priority ?? Infinity) || a.order_by.localeCompare(b.order_by) || b.stockout_risk - a.stockout_risk || a.sku.localeCompare(b.sku));
+}
+
+/** The assumptions the plan states: every default it took, and for how many SKUs. */
+export function planAssumptions(used: DefaultsUsed, stockRows: number, serviceLevel: number | undefined): string[] {
+  const D = INVENTORY_DEFAULTS;
+  const assumptions: string[] = [];
+  if (used.stock > 0) assumptions.push(stockRows === 0 ? 'no stock file: on hand taken as 0 for every SKU, so each order brings stock up from nothing' : `${used.stock} SKUs are not in the stock file: on hand taken as 0`);
+  if (used.leadTime > 0) assumptions.push(`lead time ${D.leadTimeDays} days (default) for ${used.leadTime} SKUs`);
+  assumptions.push(`review every ${D.reviewDays} days; orders cover lead time + review period`);
+  if (used.cost > 0) assumptions.push(`unit cost ${Math.round(D.costShare * 100)} % of the median selling price (default) for ${used.cost} SKUs`);
+  if (used.holding > 0) assumptions.push(`holding cost ${Math.round(D.holdingRate * 100)} % of unit cost a year (default) for ${used.holding} SKUs`);
+  if (used.orderCost > 0) assumptions.push(`order cost ${D.orderCost} per order (default) for ${used.orderCost} SKUs`);
+  assumptions.push(serviceLevel !== undefined ? `service level ${serviceLevel} for every SKU` : `service level by ABC × XYZ class: ${Object.entries(DEFAULT_CLASS_SERVICE).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  assumptions.push('stock on order is shown arriving after half the lead time');
+  return assumptions;
+}
