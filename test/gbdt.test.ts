@@ -7,7 +7,8 @@ import { trainMany } from '../src/gbdt/parallel.js';
 import { explainRow } from '../src/gbdt/shap.js';
 import { makeObjective } from '../src/gbdt/objectives.js';
 import type { Tree } from '../src/gbdt/tree.js';
-import { mulberry32, normalSource, weightedQuantile, weightedQuantileSorted } from '../src/numerics/random.js';
+import { mulberry32, normalSource } from '../src/numerics/random.js';
+import { weightedQuantile, weightedQuantileSorted } from '../src/numerics/quantile.js';
 
 const col = (...cols: number[][]): Float64Array => Float64Array.from(cols.flat());
 const one = { rounds: 1, learningRate: 1, numLeaves: 2, minDataInLeaf: 1, minSumHessian: 0 };

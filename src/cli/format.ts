@@ -19,9 +19,4 @@ export function table(header: string[], rows: (string | number | null)[][]): str
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-/** Quotes a value for CSV output when needed (RFC 4180). */
-export function csvField(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+export { csvField } from '../data/csv-format.js';

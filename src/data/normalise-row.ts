@@ -1,4 +1,5 @@
 import type { ResolvedLayout } from './layouts.js';
+import { csvQuote } from './csv-format.js';
 import { parseFlag, parseNumber, parseTimestamp } from './values.js';
 
 /** The type each canonical column is read as. */
@@ -49,12 +50,6 @@ const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 /** Numbers JavaScript prints back the same way: no leading zeros, no trailing zeros after the point. */
 const CANONICAL_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
-/** Quotes a text value for CSV when it holds a quote, comma or line break (RFC 4180). */
-export function csvQuote(t: string): string {
-  return t.indexOf('"') >= 0 || t.indexOf(',') >= 0 || t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0
-    ? `"${t.replaceAll('"', '""')}"`
-    : t;
-}
 
 /**
  * Makes the row checker of one layout. It checks a record and returns its canonical values as one

@@ -2,7 +2,8 @@ import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { readCsv } from './csv-reader.js';
 import { InputError } from './errors.js';
 import { type ColumnMapping, type ResolvedLayout, resolveLayout } from './layouts.js';
-import { csvQuote, makeRowNormaliser, type RowNormaliser, stagedColumns } from './normalise-row.js';
+import { csvQuote } from './csv-format.js';
+import { makeRowNormaliser, type RowNormaliser, stagedColumns } from './normalise-row.js';
 
 /** What staging one file produced: two clean CSV files DuckDB loads with fixed types. */
 export interface StagedFile {

@@ -10,7 +10,8 @@
  * rate. Early stopping keeps the round with the best loss on a validation set. Deterministic for a
  * given seed.
  */
-import { mulberry32, quantileSorted, weightedQuantile } from '../numerics/random.js';
+import { mulberry32 } from '../numerics/random.js';
+import { quantileSorted, weightedQuantile } from '../numerics/quantile.js';
 import { type BinnedMatrix, binMatrix } from './binning.js';
 import { type Objective, type ObjectiveSpec, makeObjective } from './objectives.js';
 import { type Tree, leafOf, treeFromJson, treeToJson } from './tree.js';

@@ -13,7 +13,7 @@
  *    leaf values are reset to the τ-quantile of the residuals in the leaf (Friedman 2001, §4.3),
  *    weighted by the rows' weights when there are any (as are the start score and the gradients).
  */
-import { quantileSorted, weightedQuantile } from '../numerics/random.js';
+import { quantileSorted, weightedQuantile } from '../numerics/quantile.js';
 
 export type ObjectiveName = 'l2' | 'poisson' | 'tweedie' | 'quantile';
 

@@ -12,7 +12,7 @@
  * divided by it and the level itself is a feature, so that one model serves SKUs selling 0.1 and
  * 100 units a day alike (M5 practice).
  */
-import { quantileSorted } from '../numerics/random.js';
+import { quantileSorted } from '../numerics/quantile.js';
 import { DAY_MS } from '../numerics/calendar.js';
 import { type Panel } from './panel.js';
 

@@ -12,7 +12,7 @@
  * period by which 95 % of the lifetime demand is sold; for the triangle, te).
  */
 import { levenbergMarquardt } from '../numerics/levenberg-marquardt.js';
-import { kahanSum } from '../numerics/summation.js';
+import { neumaierSum } from '../numerics/summation.js';
 
 export type CurveFamily = 'bass' | 'gompertz' | 'triangle';
 
@@ -158,20 +158,20 @@ function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [nu
 
 /** Bass fit; with a prior (from similar products) it needs only 3 periods. */
 export function fitBass(y: ArrayLike<number>, prior?: BassPrior): CurveFit | undefined {
-  const total = kahanSum(y);
+  const total = neumaierSum(y);
   if (y.length < (prior === undefined ? 4 : 3) || total <= 0) return undefined;
   return fitShare(y, 'bass', [[0.01, 0.1], [0.01, 0.4], [0.03, 0.3], [0.05, 0.8], [0.2, 0.05]], total, prior);
 }
 
 export function fitGompertz(y: ArrayLike<number>): CurveFit | undefined {
-  const total = kahanSum(y);
+  const total = neumaierSum(y);
   if (y.length < 4 || total <= 0) return undefined;
   return fitShare(y, 'gompertz', [[3, 0.1], [5, 0.3], [10, 0.2], [2, 0.05]], total);
 }
 
 export function fitTriangle(y: ArrayLike<number>): CurveFit | undefined {
   const n = y.length;
-  const total = kahanSum(y);
+  const total = neumaierSum(y);
   if (n < 4 || total <= 0) return undefined;
   let best = { sse: Infinity, tp: 0, te: 0, a: 0 };
   const shape = new Float64Array(n);

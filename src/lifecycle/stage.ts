@@ -19,7 +19,8 @@
  * (1 + R²). A silent product
  * is dormant or ended with the confidence that the silence is not chance.
  */
-import { mulberry32, quantileSorted } from '../numerics/random.js';
+import { mulberry32 } from '../numerics/random.js';
+import { quantileSorted } from '../numerics/quantile.js';
 import { mannKendall, type TrendTest } from '../numerics/trend.js';
 import { type BassPrior, type CurveFit, type CurveFamily, bassShare, fitLifeCycle, gompertzShare, triangleSales } from './curves.js';
 

@@ -7,7 +7,8 @@
  */
 import { etsInitialSeasonal } from '../numerics/decompose.js';
 import { normalQuantile } from '../numerics/normal.js';
-import { mulberry32, normalSource, quantileSorted } from '../numerics/random.js';
+import { mulberry32, normalSource } from '../numerics/random.js';
+import { quantileSorted } from '../numerics/quantile.js';
 import { isConstant } from '../numerics/summation.js';
 import type { Forecast, Forecaster, FitContext } from './contract.js';
 import {

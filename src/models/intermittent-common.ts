@@ -1,4 +1,4 @@
-import { quantileSorted } from '../numerics/random.js';
+import { quantileSorted } from '../numerics/quantile.js';
 
 /**
  * Simple exponential smoothing started at the first value (R's ses(initial = "simple")):

@@ -1,9 +1,9 @@
 /**
  * Neumaier's compensated sum (Neumaier 1974, an improved Kahan–Babuška summation): the rounding
  * error of each addition is carried separately, so long sums of mixed magnitudes stay accurate.
- * O(n). Example: kahanSum([1e100, 1, -1e100]) === 1.
+ * O(n). Example: neumaierSum([1e100, 1, -1e100]) === 1.
  */
-export function kahanSum(xs: ArrayLike<number>, from = 0, to = xs.length): number {
+export function neumaierSum(xs: ArrayLike<number>, from = 0, to = xs.length): number {
   let sum = 0;
   let c = 0;
   for (let i = from; i < to; i++) {
@@ -17,7 +17,7 @@ export function kahanSum(xs: ArrayLike<number>, from = 0, to = xs.length): numbe
 
 /** Arithmetic mean by compensated summation; NaN for an empty range. */
 export function mean(xs: ArrayLike<number>, from = 0, to = xs.length): number {
-  return to > from ? kahanSum(xs, from, to) / (to - from) : NaN;
+  return to > from ? neumaierSum(xs, from, to) / (to - from) : NaN;
 }
 
 /** Every value equals the first (true for fewer than two values). */

@@ -7,7 +7,7 @@ import { forecastParallel } from '../engine/parallel-forecast.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
-import { csvQuote } from '../data/normalise-row.js';
+import { exportText } from '../data/csv-format.js';
 
 export interface ForecastOptions {
   freq: Freq;
@@ -85,7 +85,7 @@ export function writeForecasts(path: string, input: ForecastInput, fc: BatchFore
   let buf = `sku,date,mean,${fc.levels.map((l) => `p${String(Math.round(l * 100)).padStart(2, '0')}`).join(',')},model\n`;
   for (const row of forecastRows(input, fc, freq)) {
     // model names such as ETS(A,N,A) hold commas
-    buf += row.map((v) => (typeof v === 'string' ? csvQuote(v) : String(v))).join(',') + '\n';
+    buf += row.map((v) => (typeof v === 'string' ? exportText(v) : String(v))).join(',') + '\n';
     if (buf.length > 1 << 20) {
       writeSync(fd, buf);
       buf = '';

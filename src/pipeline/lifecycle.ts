@@ -19,7 +19,7 @@ import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { autoForecast } from '../engine/auto-choice.js';
 import { type BassPrior, type CurveFit, fitLifeCycle } from '../lifecycle/curves.js';
 import { type StageAssessment, type Stage, type StageRules, DEFAULT_STAGE_RULES, classifyStage, curveR2, curveSales, fillGaps, movingAverage } from '../lifecycle/stage.js';
-import { quantileSorted } from '../numerics/random.js';
+import { quantileSorted } from '../numerics/quantile.js';
 import { readCatalog } from '../store/catalog.js';
 import { latestLifecycleRun, storeLifecycleRun } from '../store/lifecycle-runs.js';
 import type { Workspace } from '../store/workspace.js';

@@ -36,6 +36,8 @@ export interface PlanOptions {
   threads?: number;
   /** when the plan is made (for the report; default: the day after the data) */
   now?: Date;
+  /** the currency of prices and costs: an ISO 4217 code (`GBP`, shown as £) or a symbol (default: none shown) */
+  currency?: string;
   onProgress?: (label: string, fraction: number) => void;
 }
 
@@ -91,6 +93,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     t = clock();
   };
   const { horizon, model } = checkOptions(o);
+  const currency = currencySymbol(o.currency);
 
   progress('reading demand', 0);
   const inputs = await readStep(ws, o.asOf, horizon);
@@ -115,7 +118,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const ordersCsv = writeOrdersCsv(o.out, orders);
   const runId = await storePlan(ws, { asOf: inputs.asOf, horizon, o, assumptions, orders, forecasts: forecastRows() });
   const totals = planTotals(orders);
-  const reportHtml = await reportStep(ws, { inputs, fc, model, horizon, orders, perSku, abc, xyz, life, stageOf, assumptions, totals, o });
+  const reportHtml = await reportStep(ws, { inputs, fc, model, horizon, orders, perSku, abc, xyz, life, stageOf, assumptions, totals, o, currency });
   lap('write');
   progress('done', 1);
   return {
@@ -125,18 +128,43 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   };
 }
 
-/** The options checked: a bad one is an InputError naming its flag. */
+/** The options checked: a bad one is an InputError naming its field (the CLI says its flag). */
 function checkOptions(o: PlanOptions): { horizon: number; model: string } {
   const horizon = o.horizon ?? 28;
-  if (!Number.isInteger(horizon) || horizon < 1) throw new InputError(`plan: --horizon must be a whole number of days ≥ 1, got ${horizon}`);
+  if (!Number.isInteger(horizon) || horizon < 1)
+    throw new InputError(`plan: horizon must be a whole number of days ≥ 1, got ${horizon}`, { field: 'horizon' });
   if (o.serviceLevel !== undefined && !(o.serviceLevel > 0.5 && o.serviceLevel < 1))
-    throw new InputError(`plan: --service-level must be between 0.5 and 1 (e.g. 0.95), got ${o.serviceLevel}`);
-  if (o.budget !== undefined && !(o.budget >= 0)) throw new InputError(`plan: --budget must be ≥ 0, got ${o.budget}`);
+    throw new InputError(`plan: serviceLevel must be between 0.5 and 1 (e.g. 0.95), got ${o.serviceLevel}`, { field: 'serviceLevel' });
+  if (o.budget !== undefined && !(o.budget >= 0)) throw new InputError(`plan: budget must be ≥ 0, got ${o.budget}`, { field: 'budget' });
   const model = o.model ?? 'auto';
   if (model === 'global' || model === 'ensemble')
-    throw new InputError(`plan: --model ${model} is not supported by plan yet; 'shopcast forecast --model ${model}' gives its forecasts, and plan takes auto or a statistical model (${Object.keys(MODELS).join(', ')})`);
+    throw new InputError(
+      `plan: model ${model} is not supported by plan yet; 'shopcast forecast --model ${model}' gives its forecasts, and plan takes auto or a statistical model (${Object.keys(MODELS).join(', ')})`,
+      { field: 'model' },
+    );
   checkModelName('plan', model);
   return { horizon, model };
+}
+
+/**
+ * The symbol amounts are shown with: an ISO 4217 code becomes its symbol (GBP → £, USD → $, SEK →
+ * SEK), a short symbol stays as it is, none shows plain numbers.
+ * @example currencySymbol('GBP') // '£'
+ */
+export function currencySymbol(currency: string | undefined): string {
+  if (currency === undefined || currency === '') return '';
+  if (/^[A-Za-z]{3}$/.test(currency)) {
+    try {
+      const parts = new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency.toUpperCase() }).formatToParts(1);
+      const symbol = parts.find((p) => p.type === 'currency')?.value ?? currency.toUpperCase();
+      return /^[A-Z]{3}$/.test(symbol) ? `${symbol} ` : symbol;
+    } catch {
+      throw new InputError(`plan: currency '${currency}' is not an ISO 4217 code`, { field: 'currency' });
+    }
+  }
+  if (currency.length > 4 || /[<>&"'\s\d]/.test(currency))
+    throw new InputError(`plan: currency must be an ISO 4217 code (GBP, EUR, USD…) or a short symbol, got '${currency}'`, { field: 'currency' });
+  return currency;
 }
 
 /** Orders with a quantity, their units and value (unit cost × quantity), and the SKUs at risk (stock-out risk ≥ 50 %). */

@@ -1,7 +1,7 @@
 /** What `shopcast plan` writes to its output folder: orders.csv and report.html. */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { csvQuote } from '../../data/normalise-row.js';
+import { exportText as csvQuote } from '../../data/csv-format.js';
 import { DAY_MS } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
 import { forecastParallel } from '../../engine/parallel-forecast.js';
@@ -46,7 +46,7 @@ export async function reportStep(
   ws: Workspace,
   p: {
     inputs: PlanInputs; fc: BatchForecast; model: string; horizon: number; orders: readonly PlanOrder[]; perSku: readonly SkuPolicy[]; abc: readonly AbcClass[]; xyz: readonly XyzClass[];
-    life: LifecycleResult; stageOf: Map<string, SkuLifecycle>; assumptions: string[]; totals: PlanTotals; o: PlanOptions;
+    life: LifecycleResult; stageOf: Map<string, SkuLifecycle>; assumptions: string[]; totals: PlanTotals; o: PlanOptions; currency: string;
   },
 ): Promise<string> {
   const { inputs: { panel, stock, lastDay, asOf, h }, fc, model, horizon, orders, perSku, abc, xyz, life, stageOf, assumptions, totals, o } = p;
@@ -124,7 +124,7 @@ export async function reportStep(
       skus: n, skusToOrder: totals.skusToOrder, orderUnits: totals.orderUnits, orderValue: round(totals.orderValue), budget: o.budget ?? null,
       skusAtRisk: totals.skusAtRisk, forecastUnits: Math.round(forecastUnits), forecastRevenue: Math.round(forecastRevenue),
     },
-    alerts, cleaning: cleaning.map((c) => ({ rule: c.rule, rows: c.rows })), skus: reportSkus, currency: '£',
+    alerts, cleaning: cleaning.map((c) => ({ rule: c.rule, rows: c.rows })), skus: reportSkus, currency: p.currency,
   };
   const reportHtml = resolve(join(o.out, 'report.html'));
   writeFileSync(reportHtml, renderPlanReport(report));
