@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { explainSkus } from '../src/pipeline/explain.js';
 import { Workspace } from '../src/store/workspace.js';
+import { sql } from '../src/store/sql.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(repo, 'bench/out');
@@ -58,9 +59,9 @@ async function rossmann(): Promise<Record<string, unknown>> {
   try {
     run([bin, 'ingest', rsData, '--map', join(repo, 'examples/rossmann-map.json'), '--workspace', wsDir, '--json'], 'rossmann ingest');
     const ws = await Workspace.open(wsDir);
-    const actualRows = await ws.all(`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > DATE '${AS_OF}' AND NOT closed AND units IS NOT NULL`);
-    const trainRows = await ws.all(`SELECT sku, CASE WHEN closed THEN 0 ELSE units END AS v FROM daily_demand WHERE date <= DATE '${AS_OF}' ORDER BY sku, date`);
-    const promoRows = await ws.all(`SELECT sku, min(date)::VARCHAR AS d FROM daily_demand WHERE date > DATE '${AS_OF}' AND promo AND NOT closed GROUP BY sku`);
+    const actualRows = await ws.all(sql`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > ${AS_OF}::DATE AND NOT closed AND units IS NOT NULL`);
+    const trainRows = await ws.all(sql`SELECT sku, CASE WHEN closed THEN 0 ELSE units END AS v FROM daily_demand WHERE date <= ${AS_OF}::DATE ORDER BY sku, date`);
+    const promoRows = await ws.all(sql`SELECT sku, min(date)::VARCHAR AS d FROM daily_demand WHERE date > ${AS_OF}::DATE AND promo AND NOT closed GROUP BY sku`);
     ws.close();
     const actual = new Map<string, Map<string, number>>();
     for (const r of actualRows) (actual.get(r['sku'] as string) ?? actual.set(r['sku'] as string, new Map()).get(r['sku'] as string)!).set(r['d'] as string, r['units'] as number);

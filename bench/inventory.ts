@@ -48,6 +48,7 @@ import { loadInventoryPanel } from '../src/pipeline/inventory-panel.js';
 import { Workspace } from '../src/store/workspace.js';
 import { onlineRetailWorkspace } from './or-workspace.js';
 import { DAY_MS } from '../src/numerics/calendar.js';
+import { sql } from '../src/store/sql.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(repo, 'bench/out');
@@ -69,9 +70,9 @@ const workspace = onlineRetailWorkspace('bench:inventory', values.workspace);
 mkdirSync(out, { recursive: true });
 const t0 = performance.now();
 const ws = await Workspace.open(workspace.dir);
-const top = (await ws.all(`
+const top = (await ws.all(sql`
   SELECT sku FROM daily_demand d JOIN catalog c USING (sku)
-  WHERE d.date < DATE '${START}' AND c.is_product GROUP BY sku ORDER BY sum(d.revenue) DESC, sku LIMIT ${Number(values.skus)}`)).map((r) => r['sku'] as string);
+  WHERE d.date < ${START}::DATE AND c.is_product GROUP BY sku ORDER BY sum(d.revenue) DESC, sku LIMIT ${Number(values.skus)}::INTEGER`)).map((r) => r['sku'] as string);
 const panel = await loadInventoryPanel(ws, { skus: top, to: END });
 ws.close();
 const n = panel.ids.length;

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Workspace } from '../src/store/workspace.js';
+import { sql } from '../src/store/sql.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
@@ -36,9 +37,9 @@ try {
 
   // actuals, scales and weights straight from the workspace
   const ws = await Workspace.open(wsDir);
-  const actualRows = await ws.all(`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > DATE '${AS_OF}' ORDER BY sku, date`);
-  const trainRows = await ws.all(`SELECT sku, units FROM daily_demand WHERE date <= DATE '${AS_OF}' AND NOT closed ORDER BY sku, date`);
-  const weightRows = await ws.all(`SELECT sku, sum(revenue)::DOUBLE AS w FROM daily_demand WHERE date > DATE '${AS_OF}' - INTERVAL 28 DAY AND date <= DATE '${AS_OF}' GROUP BY sku`);
+  const actualRows = await ws.all(sql`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > ${AS_OF}::DATE ORDER BY sku, date`);
+  const trainRows = await ws.all(sql`SELECT sku, units FROM daily_demand WHERE date <= ${AS_OF}::DATE AND NOT closed ORDER BY sku, date`);
+  const weightRows = await ws.all(sql`SELECT sku, sum(revenue)::DOUBLE AS w FROM daily_demand WHERE date > ${AS_OF}::DATE - INTERVAL 28 DAY AND date <= ${AS_OF}::DATE GROUP BY sku`);
   ws.close();
   const actual = new Map<string, Map<string, number>>();
   for (const r of actualRows) {

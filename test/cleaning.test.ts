@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { demandSeries, inspectWorkspace } from '../src/pipeline/inspect.js';
 import { REPO, day, withWorkspace, writeText } from './helpers.js';
+import { sql } from '../src/store/sql.js';
 
 /**
  * A hand-made shop of 49 days from Monday 2024-01-01, in the generic order-line layout.
@@ -65,23 +66,23 @@ test('every cleaning rule is applied and counted on a hand-made shop', async () 
     });
 
     // Nothing is lost: every line stays in order_lines with its status.
-    const statuses = await ws.all(`SELECT order_id, status FROM order_lines WHERE sku IN ('C', 'post') ORDER BY line`);
+    const statuses = await ws.all(sql`SELECT order_id, status FROM order_lines WHERE sku IN ('C', 'post') ORDER BY line`);
     assert.deepEqual(
       statuses.map((s) => `${s['order_id']}:${s['status']}`),
       ['O1c:sale', 'O1d:cancelled_original', 'O1p:non_product', 'C9001:cancellation', 'C9002:cancellation',
         'O3d:sale', 'O3d:duplicate', 'O4r:return', 'O4p:bad_price', 'O4n:bad_price', 'O4z:zero_quantity'],
     );
-    const pair = await ws.one(`SELECT o.order_id AS original, c.order_id AS cancellation
+    const pair = await ws.one(sql`SELECT o.order_id AS original, c.order_id AS cancellation
       FROM order_lines o JOIN order_lines c ON c.rid = o.cancelled_by WHERE o.status = 'cancelled_original'`);
     assert.deepEqual(pair, { original: 'O1d', cancellation: 'C9001' });
 
     // The outlier is capped for forecasting, its raw quantity kept.
-    const out = await ws.one(`SELECT quantity, demand_quantity FROM order_lines WHERE outlier`);
+    const out = await ws.one(sql`SELECT quantity, demand_quantity FROM order_lines WHERE outlier`);
     assert.equal(out['quantity'], 500);
     assert.equal(out['demand_quantity'], 25); // ceil(exp(ln 2 + 5 × 0.5))
     const a = await demandSeries(ws, 'A', 'day');
     assert.equal(a[2]!.units, 2 + 25);
-    const raw = await ws.one(`SELECT units_raw FROM daily_demand WHERE sku = 'A' AND date = '${day(2)}'`);
+    const raw = await ws.one(sql`SELECT units_raw FROM daily_demand WHERE sku = 'A' AND date = ${day(2)}::DATE`);
     assert.equal(raw['units_raw'], 502);
 
     // Closed days are not zero demand; stock-out days are flagged inside A's history only.
@@ -99,7 +100,7 @@ test('every cleaning rule is applied and counted on a hand-made shop', async () 
     assert.equal(b[1]!.filled, true);
 
     // Catalog derived from the lines; non-product codes are kept but marked.
-    const cat = await ws.all(`SELECT sku, description, is_product, first_sale::VARCHAR AS first_sale, price_median FROM catalog ORDER BY sku`);
+    const cat = await ws.all(sql`SELECT sku, description, is_product, first_sale::VARCHAR AS first_sale, price_median FROM catalog ORDER BY sku`);
     assert.deepEqual(cat.find((c) => c['sku'] === 'B'), { sku: 'B', description: 'Plate', is_product: true, first_sale: day(10), price_median: 8 });
     assert.equal(cat.find((c) => c['sku'] === 'post')!['is_product'], false);
 
@@ -150,8 +151,8 @@ test('the Rossmann layout loads through a small mapping file', async () => {
     assert.equal(r.first_date, '2015-05-01');
     assert.equal(r.last_date, '2015-07-31');
     // Rossmann stores close on Sundays and holidays (Open = 0): closed, not zero demand.
-    const closed = await ws.one(`SELECT count(*)::INTEGER AS n FROM daily_demand WHERE closed`);
-    const zeroOpen = await ws.one(`SELECT count(*)::INTEGER AS n FROM raw_daily_sales r
+    const closed = await ws.one(sql`SELECT count(*)::INTEGER AS n FROM daily_demand WHERE closed`);
+    const zeroOpen = await ws.one(sql`SELECT count(*)::INTEGER AS n FROM raw_daily_sales r
       WHERE NOT open AND date > (SELECT min(date) FROM raw_daily_sales f WHERE f.sku = r.sku AND f.units > 0)`);
     assert.equal(closed['n'], zeroOpen['n']);
     assert.ok((closed['n'] as number) > 30);
@@ -170,7 +171,7 @@ test('a catalog file adds names, categories and products without sales to the de
     const r = await ingestFiles(ws, [writeText(dir, 'catalog.csv', catalog)]);
     assert.equal(r.files[0]!.layout, 'catalog');
     assert.equal(r.rows_loaded, 3);
-    const rows = await ws.all(`SELECT sku, name, category, list_price, launched_at::VARCHAR AS launched_at, description,
+    const rows = await ws.all(sql`SELECT sku, name, category, list_price, launched_at::VARCHAR AS launched_at, description,
       lines > 0 AS sold, in_catalog_file FROM catalog WHERE sku IN ('A', 'B', 'NEW1') ORDER BY sku`);
     assert.deepEqual(rows, [
       { sku: 'A', name: 'Classic mug 350 ml', category: 'Kitchen', list_price: 5.9, launched_at: '2023-06-01', description: 'Mug', sold: true, in_catalog_file: true },

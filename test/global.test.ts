@@ -10,6 +10,7 @@ import { featureImportance } from '../src/gbdt/learner.js';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { mulberry32 } from '../src/numerics/random.js';
 import { day, poissonSource, withWorkspace, writeText } from './helpers.js';
+import { sql } from '../src/store/sql.js';
 
 /** 30 stores × 260 days: weekly pattern, store level, promotions every other week (planned ahead 14 days past the data), Poisson noise. */
 function shopFile(): string {
@@ -44,7 +45,7 @@ test('global model: learns the promotion effect across stores and forecasts it w
     assert.ok(names.includes('promo'), `top features ${names}`);
     const fc = forecastGlobal(panel, model, 14);
     // days 246…259: the promotion weeks are days 245–251 (week 35, odd) → promo on 246…251, not on 252…258, promo again on 259
-    const actual = await ws.all(`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > DATE '${asOf}' ORDER BY sku, date`);
+    const actual = await ws.all(sql`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > ${asOf}::DATE ORDER BY sku, date`);
     let promoMean = 0;
     let plainMean = 0;
     let covered = 0;

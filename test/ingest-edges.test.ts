@@ -6,16 +6,17 @@ import { InputError } from '../src/data/errors.js';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { demandSeries, inspectWorkspace } from '../src/pipeline/inspect.js';
 import { day, withWorkspace, writeText } from './helpers.js';
+import { sql } from '../src/store/sql.js';
 
 const HEADER = 'order_id,ordered_at,sku,quantity,unit_price,customer_id,description';
 
 test('the same rows written differently (6 and 6.0, CSV and typed Parquet) are one row', async () => {
   await withWorkspace(async (ws, dir) => {
     const parquet = join(dir, 'typed.parquet');
-    await ws.run(`COPY (SELECT * FROM (VALUES
+    await ws.run(sql`COPY (SELECT * FROM (VALUES
         ('1', TIMESTAMP '2024-01-01 10:00:00', 'A', 6.0::DOUBLE, 2.50::DOUBLE, 'c1', 'Mug'),
         ('2', TIMESTAMP '2024-01-02 11:30:00', 'B', 1.0::DOUBLE, 8::DOUBLE, NULL, 'Plate'))
-      t(order_id, ordered_at, sku, quantity, unit_price, customer_id, description)) TO '${parquet}' (FORMAT parquet)`);
+      t(order_id, ordered_at, sku, quantity, unit_price, customer_id, description)) TO ${parquet} (FORMAT parquet)`);
     const r1 = await ingestFiles(ws, [parquet]);
     assert.equal(r1.rows_loaded, 2);
     const csv = writeText(dir, 'same.csv', `${HEADER}\n1,2024-01-01 10:00,A,6,2.5,c1,Mug\n2,2024-01-02T11:30:00,B,1,8.00,,Plate\n`);
@@ -28,7 +29,7 @@ test('the same rows written differently (6 and 6.0, CSV and typed Parquet) are o
 test('Parquet TIMESTAMPTZ columns load', async () => {
   await withWorkspace(async (ws, dir) => {
     const parquet = join(dir, 'tz.parquet');
-    await ws.run(`COPY (SELECT 'A' AS sku, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS date, 3 AS units) TO '${parquet}' (FORMAT parquet)`);
+    await ws.run(sql`COPY (SELECT 'A' AS sku, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS date, 3 AS units) TO ${parquet} (FORMAT parquet)`);
     const r = await ingestFiles(ws, [parquet]);
     assert.equal(r.rows_rejected, 0);
     assert.equal(r.first_date, '2024-01-01');

@@ -7,6 +7,7 @@ import { InputError } from '../src/data/errors.js';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { inspectWorkspace } from '../src/pipeline/inspect.js';
 import { SAMPLE, withWorkspace, writeText } from './helpers.js';
+import { sql } from '../src/store/sql.js';
 
 /** The first `n` data lines of the bundled sample shop (real Online Retail lines), with the header. */
 function sampleLines(n: number): string[] {
@@ -102,7 +103,7 @@ test('Parquet files load through the same checks', async () => {
   await withWorkspace(async (ws, dir) => {
     const csv = writeText(dir, 'part.csv', sampleLines(1000).join('\n') + '\n');
     const parquet = join(dir, 'part.parquet');
-    await ws.run(`COPY (SELECT * FROM read_csv('${csv}', header = true, all_varchar = true)) TO '${parquet}' (FORMAT parquet)`);
+    await ws.run(sql`COPY (SELECT * FROM read_csv(${csv}, header = true, all_varchar = true)) TO ${parquet} (FORMAT parquet)`);
     const r = await ingestFiles(ws, [parquet]);
     assert.equal(r.files[0]!.layout, 'uci-online-retail');
     assert.equal(r.rows_read, 1000);

@@ -8,6 +8,7 @@ import { ingestFiles } from '../src/pipeline/ingest.js';
 import { lifecycleWorkspace } from '../src/pipeline/lifecycle.js';
 import { SAMPLE, day, poissonSource, withWorkspace, writeText } from './helpers.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
+import { sql } from '../src/store/sql.js';
 
 test('Mann–Kendall z and p agree with R cor.test(method = "kendall", exact = FALSE, continuity = TRUE)', () => {
   // R 4.x: cor.test(1:12, y, method = "kendall", exact = FALSE, continuity = TRUE) → z 3.43671698312, p 0.000588810511332
@@ -125,9 +126,9 @@ test('shopcast lifecycle on a workspace: stages with evidence, runs stored, an a
       late.alerts.map((a) => `${a.sku}:${a.from}>${a.to}`).sort(),
       ['GONE:maturity>dormant', 'NEW:growth>decline'],
     );
-    const stored = await ws.all(`SELECT sku, from_stage, to_stage FROM lifecycle_alerts WHERE run_id = 2 ORDER BY sku`);
+    const stored = await ws.all(sql`SELECT sku, from_stage, to_stage FROM lifecycle_alerts WHERE run_id = 2 ORDER BY sku`);
     assert.deepEqual(stored.map((r) => `${r['sku'] as string}:${r['from_stage'] as string}>${r['to_stage'] as string}`), ['GONE:maturity>dormant', 'NEW:growth>decline']);
-    assert.equal(Number((await ws.one(`SELECT count(*) AS n FROM lifecycle_stages WHERE run_id = 2`))['n']), 3);
+    assert.equal(Number((await ws.one(sql`SELECT count(*) AS n FROM lifecycle_stages WHERE run_id = 2`))['n']), 3);
     // one SKU: not stored, compared with the last run
     const one = await lifecycleWorkspace(ws, { asOf: day(335), sku: 'NEW' });
     assert.equal(one.run_id, null);

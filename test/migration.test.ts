@@ -7,6 +7,7 @@ import { inspectWorkspace } from '../src/pipeline/inspect.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/schema.js';
 import { Workspace } from '../src/store/workspace.js';
 import { REPO, tempDir } from './helpers.js';
+import { sql } from '../src/store/sql.js';
 
 const FIXTURE = join(REPO, 'test/fixtures/workspace-v1');
 
@@ -53,7 +54,7 @@ test('a workspace from a later schema version is refused, not guessed at', async
   const { dir, cleanup } = tempDir();
   try {
     const ws = await Workspace.open(dir);
-    await ws.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION + 1}')`);
+    await ws.run(sql`INSERT OR REPLACE INTO meta VALUES ('schema_version', ${String(SCHEMA_VERSION + 1)})`);
     ws.close();
     await assert.rejects(Workspace.open(dir), /schema version \d+ was written by a later shopcast/);
   } finally {
