@@ -8,6 +8,7 @@ import { mulberry32, normalSource } from '../numerics/random.js';
 import type { Forecast } from '../models/contract.js';
 import { MODELS, type ModelEntry } from '../models/registry.js';
 import { autoForecast } from './auto-choice.js';
+import { type FlatForecast, allocateFlat, seriesMean, setQuantileStep } from './quantile-view.js';
 import { type SeriesBatch, seriesView } from './series-batch.js';
 
 export interface BatchOptions {
@@ -28,13 +29,9 @@ export interface Fallback {
   reason: string;
 }
 
-export interface BatchForecast {
-  h: number;
+/** A batch's forecasts: flat arrays read through the views of quantile-view.ts. */
+export interface BatchForecast extends FlatForecast {
   levels: number[];
-  /** [series][step] */
-  mean: Float64Array;
-  /** [series][level][step] */
-  quantiles: Float64Array;
   /** the model each series got, e.g. ETS(M,Ad,N) */
   models: string[];
   fallbacks: Fallback[];
@@ -98,8 +95,7 @@ export function forecastBatch(batch: SeriesBatch, options: BatchOptions, onSerie
   const k = batch.ids.length;
   const { h } = opts;
   const L = opts.levels.length;
-  const mean = new Float64Array(k * h);
-  const quantiles = new Float64Array(k * L * h);
+  const flat = allocateFlat(k, h, opts.levels);
   const models: string[] = new Array(k);
   const fallbacks: Fallback[] = [];
   const seed = opts.seed ?? 20261122;
@@ -110,20 +106,21 @@ export function forecastBatch(batch: SeriesBatch, options: BatchOptions, onSerie
     const { fc, fallback } = forecastOne(seriesView(batch, i), opts, normal);
     models[i] = fc.model;
     if (fallback !== undefined) fallbacks.push({ id: batch.ids[i]!, model: opts.model, ...fallback });
+    const mean = seriesMean(flat, i);
     // quantiles are sorted per step, so levels (ascending) get ordered values
     for (let t = 0; t < h; t++) {
       const mu = fc.mean[t]!;
-      mean[i * h + t] = opts.nonNegative ? Math.max(0, mu) : mu;
+      mean[t] = opts.nonNegative ? Math.max(0, mu) : mu;
       for (let l = 0; l < L; l++) {
         const v = fc.quantiles[l]!.values[t]!;
         col[l] = opts.nonNegative ? Math.max(0, v) : v;
       }
       col.sort();
-      for (let l = 0; l < L; l++) quantiles[(i * L + l) * h + t] = col[l]!;
+      setQuantileStep(flat, i, t, col);
     }
     onSeries?.(i + 1);
   }
-  return { h, levels: [...opts.levels], mean, quantiles, models, fallbacks };
+  return { h, levels: [...opts.levels], mean: flat.mean, quantiles: flat.quantiles, models, fallbacks };
 }
 
 /** FNV-1a hash of a series id (32 bits). */
