@@ -208,7 +208,7 @@ test('the batch engine falls back per series and records why; forecasts are neve
   assert.equal(out.models[0], 'ETS(M,Ad,M)');
   const byId = new Map(out.fallbacks.map((f) => [f.id, f]));
   assert.equal(byId.get('short')!.used, 'naive');
-  assert.match(byId.get('short')!.reason, /ets: autoEts: need at least 4 observations/);
+  assert.match(byId.get('short')!.reason, /^ets: need at least 4 observations, got 2/);
   assert.equal(byId.get('empty')!.used, 'zero');
   assert.match(byId.get('gappy')!.reason, /1 missing values carried forward/);
   assert.ok(out.mean.every((v) => v >= 0 && Number.isFinite(v)));
