@@ -105,8 +105,15 @@ for (const [name, entry] of Object.entries(ENGINE_MODELS)) {
 }
 
 /** Replaces every engine model's fit by one that records what it is handed; restores them after. */
-function withSpies(run: (calls: { name: string; y: Float64Array; m: number }[]) => void): void {
-  const calls: { name: string; y: Float64Array; m: number }[] = [];
+interface FitCall {
+  name: string;
+  y: Float64Array;
+  m: number;
+  random: boolean;
+}
+
+function withSpies(run: (calls: FitCall[]) => void): void {
+  const calls: FitCall[] = [];
   const saved: [Forecaster, Forecaster['fit']][] = [];
   for (const [name, entry] of Object.entries(ENGINE_MODELS)) {
     const f = entry.forecaster;
@@ -114,7 +121,7 @@ function withSpies(run: (calls: { name: string; y: Float64Array; m: number }[]) 
     const fit = f.fit;
     saved.push([f, fit]);
     f.fit = (y, ctx) => {
-      calls.push({ name, y: Float64Array.from(y), m: ctx.seasonLength });
+      calls.push({ name, y: Float64Array.from(y), m: ctx.seasonLength, random: ctx.normal !== undefined });
       return fit.call(f, y, ctx);
     };
   }
@@ -125,7 +132,7 @@ function withSpies(run: (calls: { name: string; y: Float64Array; m: number }[]) 
   }
 }
 
-test('conformance: the engine never hands a model a series its declared capabilities exclude', () => {
+test('conformance: the engine never hands a model a series its declared capabilities exclude (nor random numbers it does not declare)', () => {
   withSpies((calls) => {
     const batch = makeBatch(
       AWKWARD.map(([id]) => id),
@@ -150,6 +157,7 @@ test('conformance: the engine never hands a model a series its declared capabili
       if (!caps.acceptsNaN) assert.ok(c.y.every(Number.isFinite), `${c.name} declares acceptsNaN: false but got NaN`);
       if (!caps.acceptsNegative) assert.ok(c.y.every((v) => v >= 0), `${c.name} declares acceptsNegative: false but got a negative value`);
       assert.ok(c.y.length >= caps.minLength, `${c.name} got ${c.y.length} values, fewer than its minLength ${caps.minLength}`);
+      if (caps.intervals !== 'simulated') assert.ok(!c.random, `${c.name} declares ${caps.intervals} intervals but was given random numbers`);
     }
   });
 });

@@ -45,9 +45,12 @@ export function autoDeclineReason(y: Float64Array, seasonLength: number, given?:
 /** A candidate's forecast, or undefined when it declines y (declared) or fails numerically. */
 function run(name: string, y: Float64Array, h: number, levels: readonly number[], ctx: FitContext): Forecast | undefined {
   const entry = MODELS[name]!;
-  if (declineReason(entry.forecaster.capabilities, y, ctx.seasonLength) !== undefined) return undefined;
+  const caps = entry.forecaster.capabilities;
+  if (declineReason(caps, y, ctx.seasonLength) !== undefined) return undefined;
+  // random numbers only for a candidate that declares simulated intervals, as the engine does
+  const own: FitContext = caps.intervals === 'simulated' ? ctx : { seasonLength: ctx.seasonLength };
   try {
-    const fc = entry.forecaster.predict(entry.forecaster.fit(y, ctx), h, levels, ctx);
+    const fc = entry.forecaster.predict(entry.forecaster.fit(y, own), h, levels, own);
     return fc.mean.every(Number.isFinite) ? fc : undefined;
   } catch {
     return undefined; // a numerical failure: the candidate is left out

@@ -80,11 +80,12 @@ function attempt(f: Forecaster, series: Float64Array, opts: BatchOptions, ctx: F
 
 /**
  * One series through the model's chain of declared fallbacks: each model first gets the series it
- * declares it can take (missing values filled unless it accepts NaN); one that declines it by its
- * capabilities, or fails numerically (throws, or forecasts a non-finite value), passes it on to its
- * fallback, the reason recorded.
+ * declares it can take (missing values filled unless it accepts NaN), and the series' random
+ * stream only if it declares simulated intervals; one that declines the series by its
+ * capabilities, or fails numerically (throws, or forecasts a non-finite value), passes it on to
+ * its fallback, the reason recorded.
  */
-function forecastOne(y: Float64Array, opts: BatchOptions, normal: () => number): { fc: Forecast; fallback?: { used: string; reason: string } } {
+function forecastOne(y: Float64Array, opts: BatchOptions, stream: () => () => number): { fc: Forecast; fallback?: { used: string; reason: string } } {
   const reasons: string[] = [];
   let filledSeries: Float64Array | undefined;
   let filledCount = 0;
@@ -95,12 +96,14 @@ function forecastOne(y: Float64Array, opts: BatchOptions, normal: () => number):
     }
     return filledSeries;
   };
-  const ctx = { seasonLength: opts.seasonLength, normal };
   let name: string | undefined = opts.model;
   while (name !== undefined) {
     const entry: CompositeEntry | undefined = ENGINE_MODELS[name];
     if (entry === undefined) throw new RangeError(`forecastBatch: unknown model '${name}'`);
-    const series = entry.forecaster.capabilities.acceptsNaN ? y : filled();
+    const caps = entry.forecaster.capabilities;
+    const series = caps.acceptsNaN ? y : filled();
+    // only a model that declares simulated intervals draws random numbers
+    const ctx: FitContext = caps.intervals === 'simulated' ? { seasonLength: opts.seasonLength, normal: stream() } : { seasonLength: opts.seasonLength };
     const outcome = entryDeclines(entry, series, opts.seasonLength) ?? attempt(entry.forecaster, series, opts, ctx);
     if (typeof outcome !== 'string')
       return { fc: outcome, fallback: name === opts.model && filledCount === 0 ? undefined : { used: name, reason: reasons.join('; ') } };
@@ -137,8 +140,9 @@ export function forecastBatch(batch: SeriesBatch, options: BatchOptions, onSerie
   const seed = opts.seed ?? DEFAULT_SEED;
   const col = new Float64Array(L);
   for (let i = 0; i < k; i++) {
-    const normal = seriesNormal(batch.ids[i]!, seed);
-    const { fc, fallback } = forecastOne(seriesView(batch, i), opts, normal);
+    let normal: (() => number) | undefined;
+    const stream = (): (() => number) => (normal ??= seriesNormal(batch.ids[i]!, seed));
+    const { fc, fallback } = forecastOne(seriesView(batch, i), opts, stream);
     models[i] = fc.model;
     if (fallback !== undefined) fallbacks.push({ id: batch.ids[i]!, model: opts.model, ...fallback });
     const mean = seriesMean(flat, i);
