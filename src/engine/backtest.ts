@@ -5,6 +5,7 @@
  */
 import { coverage, mase, pinball, rmsse, smape } from './metrics.js';
 import { forecastParallel } from './parallel-forecast.js';
+import { quantileRow, seriesMean } from './quantile-view.js';
 import { type SeriesBatch, makeBatch, seriesView } from './series-batch.js';
 
 export interface BacktestOptions {
@@ -61,7 +62,7 @@ export async function backtest(batch: SeriesBatch, o: BacktestOptions, clock: ()
       seconds += (clock() - t0) / 1000;
       for (let i = 0; i < ids.length; i++) {
         const y = tests[i]!;
-        const f = fc.mean.subarray(i * o.h, (i + 1) * o.h);
+        const f = seriesMean(fc, i);
         const m = mase(y, f, trains[i]!, 1);
         const r = rmsse(y, f, trains[i]!);
         if (!Number.isFinite(m) || !Number.isFinite(r)) continue; // a constant history has no scale
@@ -76,11 +77,9 @@ export async function backtest(batch: SeriesBatch, o: BacktestOptions, clock: ()
         }
         acc.bias += f.reduce((a, v, t) => a + (Number.isFinite(y[t]!) ? v - y[t]! : 0), 0) / o.h;
         let pl = 0;
-        for (let l = 0; l < L; l++) pl += pinball(y, fc.quantiles.subarray((i * L + l) * o.h, (i * L + l + 1) * o.h), o.levels[l]!);
+        for (let l = 0; l < L; l++) pl += pinball(y, quantileRow(fc, i, l), fc.levels[l]!);
         acc.pin += pl / L / naiveMae(trains[i]!);
-        const lo = fc.quantiles.subarray(i * L * o.h, (i * L + 1) * o.h);
-        const hi = fc.quantiles.subarray((i * L + L - 1) * o.h, (i * L + L) * o.h);
-        acc.cov += coverage(y, lo, hi);
+        acc.cov += coverage(y, quantileRow(fc, i, 0), quantileRow(fc, i, L - 1));
         acc.covN++;
       }
     }

@@ -1,13 +1,16 @@
 /**
- * Forecasts every series of a batch with one model. A series the model cannot fit falls back to
- * the model's declared fallback (and its fallback…), the reason recorded; the batch never fails
- * for one series. Outputs are flat preallocated arrays. Demand is never negative: means and
- * quantiles are clamped at zero when asked, and quantiles are put in order.
+ * Forecasts every series of a batch with one model. A series the model does not take by its
+ * declared capabilities (too short, missing values, negative demand, no season…: read before
+ * fitting), or cannot fit numerically, falls back to the model's declared fallback (and its
+ * fallback…), the reason recorded; the batch never fails for one series. Outputs are flat
+ * preallocated arrays (quantile-view.ts). Demand is never negative: means and quantiles are
+ * clamped at zero when asked, and quantiles are put in order.
  */
 import { mulberry32, normalSource } from '../numerics/random.js';
-import type { Forecast } from '../models/contract.js';
-import { MODELS, type ModelEntry } from '../models/registry.js';
-import { autoForecast } from './auto-choice.js';
+import { type FitContext, type Forecast, type Forecaster, declineReason } from '../models/contract.js';
+import { MODELS } from '../models/registry.js';
+import { AUTO_ENTRY, type CompositeEntry } from './auto-choice.js';
+import { type FlatForecast, allocateFlat, seriesMean, setQuantileStep } from './quantile-view.js';
 import { type SeriesBatch, seriesView } from './series-batch.js';
 
 export interface BatchOptions {
@@ -28,13 +31,9 @@ export interface Fallback {
   reason: string;
 }
 
-export interface BatchForecast {
-  h: number;
+/** A batch's forecasts: flat arrays read through the views of quantile-view.ts. */
+export interface BatchForecast extends FlatForecast {
   levels: number[];
-  /** [series][step] */
-  mean: Float64Array;
-  /** [series][level][step] */
-  quantiles: Float64Array;
   /** the model each series got, e.g. ETS(M,Ad,N) */
   models: string[];
   fallbacks: Fallback[];
@@ -54,36 +53,62 @@ function fillMissing(y: Float64Array): { y: Float64Array; filled: number } {
   return { y: out, filled };
 }
 
-function forecastOne(y: Float64Array, opts: BatchOptions, normal: () => number): { fc: Forecast; fallback?: { used: string; reason: string } } {
-  let name: string | undefined = opts.model;
-  const reasons: string[] = [];
-  const { y: series, filled } = fillMissing(y);
-  if (filled > 0) reasons.push(`${filled} missing values carried forward`);
-  if (name === 'auto') {
-    try {
-      if (series.length === 0) throw new RangeError('no observations');
-      const fc = autoForecast(series, opts.h, opts.levels, { seasonLength: opts.seasonLength, normal });
-      return { fc, fallback: filled === 0 ? undefined : { used: 'auto', reason: reasons.join('; ') } };
-    } catch (e) {
-      reasons.push(`auto: ${(e as Error).message}`);
-      name = 'naive';
-    }
+/**
+ * The models the engine runs by name: the registry's statistical models and `auto` on top of
+ * them (auto is built from the engine's backtest, so it lives here rather than in models/).
+ */
+export const ENGINE_MODELS: Readonly<Record<string, CompositeEntry>> = { ...MODELS, auto: AUTO_ENTRY };
+
+/**
+ * Why `entry` does not take series y at season length m, from its declared capabilities (and a
+ * composite's members'), or undefined when it does: read before fitting, never found by a throw.
+ */
+export function entryDeclines(entry: CompositeEntry, y: Float64Array, seasonLength: number): string | undefined {
+  return declineReason(entry.forecaster.capabilities, y, seasonLength) ?? entry.declines?.(y, seasonLength);
+}
+
+/** Fits and predicts; the reason instead when that fails numerically (throws, or gives a non-finite value). */
+function attempt(f: Forecaster, series: Float64Array, opts: BatchOptions, ctx: FitContext): Forecast | string {
+  let fc: Forecast;
+  try {
+    fc = f.predict(f.fit(series, ctx), opts.h, opts.levels, ctx);
+  } catch (e) {
+    return (e as Error).message;
   }
-  while (name !== undefined) {
-    const entry: ModelEntry | undefined = MODELS[name];
-    if (entry === undefined) throw new RangeError(`forecastBatch: unknown model '${name}'`);
-    try {
-      if (series.length === 0) throw new RangeError('no observations');
-      const ctx = { seasonLength: opts.seasonLength, normal };
-      const fit = entry.forecaster.fit(series, ctx);
-      const fc = entry.forecaster.predict(fit, opts.h, opts.levels, ctx);
-      if (!fc.mean.every(Number.isFinite) || !fc.quantiles.every((q) => q.values.every(Number.isFinite)))
-        throw new RangeError('non-finite forecast');
-      return { fc, fallback: name === opts.model && filled === 0 ? undefined : { used: name, reason: reasons.join('; ') } };
-    } catch (e) {
-      reasons.push(`${name}: ${(e as Error).message}`);
-      name = entry.fallback;
+  return fc.mean.every(Number.isFinite) && fc.quantiles.every((q) => q.values.every(Number.isFinite)) ? fc : 'non-finite forecast';
+}
+
+/**
+ * One series through the model's chain of declared fallbacks: each model first gets the series it
+ * declares it can take (missing values filled unless it accepts NaN), and the series' random
+ * stream only if it declares simulated intervals; one that declines the series by its
+ * capabilities, or fails numerically (throws, or forecasts a non-finite value), passes it on to
+ * its fallback, the reason recorded.
+ */
+function forecastOne(y: Float64Array, opts: BatchOptions, stream: () => () => number): { fc: Forecast; fallback?: { used: string; reason: string } } {
+  const reasons: string[] = [];
+  let filledSeries: Float64Array | undefined;
+  let filledCount = 0;
+  const filled = (): Float64Array => {
+    if (filledSeries === undefined) {
+      ({ y: filledSeries, filled: filledCount } = fillMissing(y));
+      if (filledCount > 0) reasons.push(`${filledCount} missing values carried forward`);
     }
+    return filledSeries;
+  };
+  let name: string | undefined = opts.model;
+  while (name !== undefined) {
+    const entry: CompositeEntry | undefined = ENGINE_MODELS[name];
+    if (entry === undefined) throw new RangeError(`forecastBatch: unknown model '${name}'`);
+    const caps = entry.forecaster.capabilities;
+    const series = caps.acceptsNaN ? y : filled();
+    // only a model that declares simulated intervals draws random numbers
+    const ctx: FitContext = caps.intervals === 'simulated' ? { seasonLength: opts.seasonLength, normal: stream() } : { seasonLength: opts.seasonLength };
+    const outcome = entryDeclines(entry, series, opts.seasonLength) ?? attempt(entry.forecaster, series, opts, ctx);
+    if (typeof outcome !== 'string')
+      return { fc: outcome, fallback: name === opts.model && filledCount === 0 ? undefined : { used: name, reason: reasons.join('; ') } };
+    reasons.push(`${name}: ${outcome}`);
+    name = entry.fallback;
   }
   // Nothing could fit (no observations at all): zeros, said so.
   const zeros = new Float64Array(opts.h);
@@ -93,37 +118,48 @@ function forecastOne(y: Float64Array, opts: BatchOptions, normal: () => number):
   };
 }
 
+const DEFAULT_SEED = 20261122;
+
+/**
+ * The standard normal stream series `id` gets (for simulated intervals): each series has its own,
+ * seeded by the batch seed and the id, so results do not depend on how a batch is split.
+ */
+export function seriesNormal(id: string, seed = DEFAULT_SEED): () => number {
+  return normalSource(mulberry32(seed ^ hashId(id)));
+}
+
+/** Forecasts every series of `batch` with `options.model` (and its fallbacks). O(series · model cost). */
 export function forecastBatch(batch: SeriesBatch, options: BatchOptions, onSeries?: (done: number) => void): BatchForecast {
   const opts = { ...options, levels: [...options.levels].sort((a, b) => a - b) };
   const k = batch.ids.length;
   const { h } = opts;
   const L = opts.levels.length;
-  const mean = new Float64Array(k * h);
-  const quantiles = new Float64Array(k * L * h);
+  const flat = allocateFlat(k, h, opts.levels);
   const models: string[] = new Array(k);
   const fallbacks: Fallback[] = [];
-  const seed = opts.seed ?? 20261122;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const col = new Float64Array(L);
   for (let i = 0; i < k; i++) {
-    // each series has its own random stream, so results do not depend on how the batch is split
-    const normal = normalSource(mulberry32(seed ^ hashId(batch.ids[i]!)));
-    const { fc, fallback } = forecastOne(seriesView(batch, i), opts, normal);
+    let normal: (() => number) | undefined;
+    const stream = (): (() => number) => (normal ??= seriesNormal(batch.ids[i]!, seed));
+    const { fc, fallback } = forecastOne(seriesView(batch, i), opts, stream);
     models[i] = fc.model;
     if (fallback !== undefined) fallbacks.push({ id: batch.ids[i]!, model: opts.model, ...fallback });
+    const mean = seriesMean(flat, i);
     // quantiles are sorted per step, so levels (ascending) get ordered values
     for (let t = 0; t < h; t++) {
       const mu = fc.mean[t]!;
-      mean[i * h + t] = opts.nonNegative ? Math.max(0, mu) : mu;
+      mean[t] = opts.nonNegative ? Math.max(0, mu) : mu;
       for (let l = 0; l < L; l++) {
         const v = fc.quantiles[l]!.values[t]!;
         col[l] = opts.nonNegative ? Math.max(0, v) : v;
       }
       col.sort();
-      for (let l = 0; l < L; l++) quantiles[(i * L + l) * h + t] = col[l]!;
+      setQuantileStep(flat, i, t, col);
     }
     onSeries?.(i + 1);
   }
-  return { h, levels: [...opts.levels], mean, quantiles, models, fallbacks };
+  return { h, levels: [...opts.levels], mean: flat.mean, quantiles: flat.quantiles, models, fallbacks };
 }
 
 /** FNV-1a hash of a series id (32 bits). */

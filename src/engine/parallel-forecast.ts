@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BatchForecast, type BatchOptions, forecastBatch } from './forecast-batch.js';
+import { allocateFlat, placeSeries } from './quantile-view.js';
 import { type SeriesBatch, sliceBatch } from './series-batch.js';
 
 /** Splits [0, k) into `parts` contiguous ranges of about equal total series length. */
@@ -81,16 +82,12 @@ export async function forecastParallel(
         }),
     ),
   );
-  const h = options.h;
-  const L = options.levels.length;
-  const mean = new Float64Array(k * h);
-  const quantiles = new Float64Array(k * L * h);
+  const flat = allocateFlat(k, options.h, parts[0]!.levels);
   const models: string[] = [];
   const fallbacks = parts.flatMap((p) => p.fallbacks);
   ranges.forEach(([from], i) => {
-    mean.set(parts[i]!.mean, from * h);
-    quantiles.set(parts[i]!.quantiles, from * L * h);
+    placeSeries(flat, from, parts[i]!);
     models.push(...parts[i]!.models);
   });
-  return { h, levels: parts[0]!.levels, mean, quantiles, models, fallbacks };
+  return { h: options.h, levels: parts[0]!.levels, mean: flat.mean, quantiles: flat.quantiles, models, fallbacks };
 }

@@ -12,6 +12,7 @@
 import { type BatchForecast } from '../engine/forecast-batch.js';
 import { naiveScale, pinball, rmsse } from '../engine/metrics.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
+import { allocateFlat, quantileRow, quantileStep, seriesMean, setQuantileStep } from '../engine/quantile-view.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { type GlobalModel, forecastGlobal } from './global-model.js';
 import type { Panel } from './panel.js';
@@ -36,21 +37,21 @@ function combine(g: BatchForecast, s: BatchForecast, wMean: number, wQuant: numb
   const n = g.models.length;
   const { h, levels } = g;
   const L = levels.length;
-  const mean = new Float64Array(n * h);
-  for (let i = 0; i < mean.length; i++) mean[i] = wMean * g.mean[i]! + (1 - wMean) * s.mean[i]!;
-  const quantiles = new Float64Array(n * L * h);
+  const out = allocateFlat(n, h, levels);
+  for (let i = 0; i < out.mean.length; i++) out.mean[i] = wMean * g.mean[i]! + (1 - wMean) * s.mean[i]!;
+  const gRow = new Float64Array(L);
+  const sRow = new Float64Array(L);
   const row = new Float64Array(L);
   for (let i = 0; i < n; i++)
     for (let t = 0; t < h; t++) {
-      for (let l = 0; l < L; l++) {
-        const at = (i * L + l) * h + t;
-        row[l] = wQuant * g.quantiles[at]! + (1 - wQuant) * s.quantiles[at]!;
-      }
+      quantileStep(g, i, t, gRow);
+      quantileStep(s, i, t, sRow);
+      for (let l = 0; l < L; l++) row[l] = wQuant * gRow[l]! + (1 - wQuant) * sRow[l]!;
       row.sort();
-      for (let l = 0; l < L; l++) quantiles[(i * L + l) * h + t] = row[l]!;
+      setQuantileStep(out, i, t, row);
     }
   const models = g.models.map((_, i) => `ensemble(global ${wMean.toFixed(1)}, ${s.models[i]})`);
-  return { h, levels: [...levels], mean, quantiles, models, fallbacks: s.fallbacks };
+  return { h, levels: [...levels], mean: out.mean, quantiles: out.quantiles, models, fallbacks: s.fallbacks };
 }
 
 /** Revenue-weighted RMSSE and scaled pinball loss of backtest forecasts over the last h days (closed days not scored). */
@@ -72,8 +73,8 @@ function backtestScores(panel: Panel, fc: BatchForecast, h: number): { wrmsse: n
     const actual = y.slice(origin, origin + h).map((v, k) => (panel.closed[s]![origin + k] === 1 ? NaN : v));
     if (!actual.some((v) => !Number.isNaN(v))) return;
     let pl = 0;
-    for (let l = 0; l < L; l++) pl += pinball(actual, fc.quantiles.subarray((s * L + l) * h, (s * L + l + 1) * h), fc.levels[l]!) / L;
-    rmsseSum += w * rmsse(actual, fc.mean.subarray(s * h, (s + 1) * h), insample);
+    for (let l = 0; l < L; l++) pl += pinball(actual, quantileRow(fc, s, l), fc.levels[l]!) / L;
+    rmsseSum += w * rmsse(actual, seriesMean(fc, s), insample);
     splSum += (w * pl) / scale;
     wsum += w;
   });

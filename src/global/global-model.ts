@@ -7,6 +7,7 @@
  * M5 winners did for intermittent retail demand), each quantile with the quantile objective.
  */
 import type { BatchForecast } from '../engine/forecast-batch.js';
+import { allocateFlat, seriesMean, setQuantileStep } from '../engine/quantile-view.js';
 import { type Booster, type TrainOptions, rawScore } from '../gbdt/learner.js';
 import { makeObjective } from '../gbdt/objectives.js';
 import { trainMany } from '../gbdt/parallel.js';
@@ -133,22 +134,22 @@ export function forecastGlobal(panel: Panel, model: GlobalModel, h: number, cut 
   const n = panel.ids.length;
   const levels = model.quantiles.map((q) => q.level);
   const L = levels.length;
-  const mean = new Float64Array(n * h);
-  const quantiles = new Float64Array(n * L * h);
+  const out = allocateFlat(n, h, levels);
   const X = new Float32Array(F);
   const tweedie = makeObjective(model.mean.objective);
   const row = new Float64Array(L);
   for (let s = 0; s < n; s++) {
     const st = skuStats(panel, s);
     const T = Math.max(0, panel.units[s]!.length - 1 - cut);
+    const mean = seriesMean(out, s);
     for (let k = 1; k <= h; k++) {
       const level = writeFeatures(panel, s, st, T, k, X, 1, 0);
       const value = (f: number): number => X[f]!;
-      mean[s * h + k - 1] = Math.max(0, level * tweedie.transform(rawScore(model.mean, value)));
+      mean[k - 1] = Math.max(0, level * tweedie.transform(rawScore(model.mean, value)));
       for (let l = 0; l < L; l++) row[l] = Math.max(0, level * rawScore(model.quantiles[l]!.booster, value));
       row.sort();
-      for (let l = 0; l < L; l++) quantiles[(s * L + l) * h + k - 1] = row[l]!;
+      setQuantileStep(out, s, k - 1, row);
     }
   }
-  return { h, levels, mean, quantiles, models: new Array<string>(n).fill('global'), fallbacks: [] };
+  return { h, levels, mean: out.mean, quantiles: out.quantiles, models: new Array<string>(n).fill('global'), fallbacks: [] };
 }

@@ -43,7 +43,7 @@ function fit(y: Float64Array, multi: boolean): AdidaFit {
 function forecaster(multi: boolean): Forecaster<AdidaFit> {
   return {
     name: multi ? 'imapa' : 'adida',
-    capabilities: { intervals: 'empirical', missing: false, minLength: 1, seasonal: false },
+    capabilities: { intervals: 'empirical', acceptsNaN: false, acceptsNegative: false, minLength: 1, seasonal: false },
     fit: (y) => fit(y, multi),
     fittedValues: (f) => f.fitted,
     predict(f, h, levels) {

@@ -186,7 +186,7 @@ export function predictArima(fit: ArimaFit, h: number, levels: readonly number[]
 export function autoArimaForecaster(options: AutoArimaOptions = {}): Forecaster<ArimaFit> {
   return {
     name: 'arima',
-    capabilities: { intervals: 'analytic', missing: false, minLength: 5, seasonal: true },
+    capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 5, seasonal: true },
     fit: (y, ctx) => autoArima(y, { m: ctx.seasonLength, ...options }),
     fittedValues: (fit) => {
       // one-step fitted values on the original scale: x_t − residual (residuals are on the differenced scale, which for one-step errors is the same)

@@ -10,7 +10,7 @@ import { normalQuantile } from '../numerics/normal.js';
 import { mulberry32, normalSource } from '../numerics/random.js';
 import { quantileSorted } from '../numerics/quantile.js';
 import { isConstant } from '../numerics/summation.js';
-import type { Forecast, Forecaster, FitContext } from './contract.js';
+import type { Capabilities, Forecast, Forecaster, FitContext } from './contract.js';
 import {
   type EtsFit,
   type EtsSpec,
@@ -142,11 +142,32 @@ export function predictEts(fit: EtsFit, h: number, levels: readonly number[], no
   return { mean, quantiles, model: etsName(fit.spec) };
 }
 
+/**
+ * The capabilities of AutoETS restricted by `options` (as autoEts checks them): an explicitly
+ * seasonal model (third letter A or M) needs 1 < m ≤ 24 and more than m observations; intervals
+ * are simulated when a candidate may have a multiplicative trend or season, or multiplicative
+ * errors with an additive season (no analytic variance: predictEts).
+ */
+export function autoEtsCapabilities(options: AutoEtsOptions = {}): Capabilities {
+  const [error, trend, season] = (options.model ?? 'ZZZ').toUpperCase();
+  const multiplicativeTrend = trend === 'M' || (trend === 'Z' && options.allowMultiplicativeTrend === true);
+  const multiplicativeSeason = season === 'M' || season === 'Z';
+  const mixed = (error === 'M' || error === 'Z') && (season === 'A' || season === 'Z');
+  return {
+    intervals: multiplicativeTrend || multiplicativeSeason || mixed ? 'simulated' : 'analytic',
+    acceptsNaN: false,
+    acceptsNegative: true,
+    minLength: 4,
+    seasonal: true,
+    ...(season === 'A' || season === 'M' ? { needsSeason: { maxLength: 24, cycles: 1 } } : {}),
+  };
+}
+
 /** AutoETS as a forecaster of the shared contract. */
 export function autoEtsForecaster(options: AutoEtsOptions = {}, name = 'ets'): Forecaster<EtsFit> {
   return {
     name,
-    capabilities: { intervals: 'analytic', missing: false, minLength: 4, seasonal: true },
+    capabilities: autoEtsCapabilities(options),
     fit: (y: Float64Array, ctx: FitContext) => autoEts(y, ctx.seasonLength, options),
     fittedValues: (fit) => fit.fitted,
     predict: (fit, h, levels, ctx) => predictEts(fit, h, levels, ctx.normal),

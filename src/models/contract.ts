@@ -7,15 +7,55 @@
 /** The quantile levels of the output contract (forecasts.csv: p05, p25, p50, p75, p95). */
 export const DEFAULT_LEVELS: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
+/**
+ * What a forecaster can take, declared as data (CONVENTIONS.md §3, sktime's tags). The engine
+ * reads these before fitting: a series a model does not accept goes to the model's declared
+ * fallback with the reason `declineReason` gives, so that an exception from `fit` only ever means
+ * a numerical failure.
+ */
 export interface Capabilities {
-  /** how quantiles are produced */
+  /** how quantiles are produced ('simulated': from `FitContext.normal`, so they depend on the random stream) */
   intervals: 'analytic' | 'simulated' | 'empirical';
-  /** accepts NaN (missing) values inside the series */
-  missing: boolean;
+  /** takes NaN (missing) values inside the series; when false the engine fills them first (CONVENTIONS.md §8) */
+  acceptsNaN: boolean;
+  /** takes negative values (false for the intermittent-demand models: demand is never negative) */
+  acceptsNegative: boolean;
   /** shortest series it fits */
   minLength: number;
   /** uses the season length */
   seasonal: boolean;
+  /**
+   * For a model that cannot do without a season: the season length must be 2…`maxLength` and the
+   * series longer than `cycles` seasons. Absent: any season length (seasons used where they fit).
+   */
+  needsSeason?: { maxLength: number; cycles: number };
+}
+
+/**
+ * Why a model with capabilities `caps` does not accept series `y` at season length
+ * `seasonLength`, or undefined when it does. Pure, O(n).
+ *
+ * @example declineReason({ intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 4, seasonal: false }, Float64Array.of(1, 2), 1)
+ *   // → 'need at least 4 observations, got 2'
+ */
+export function declineReason(caps: Capabilities, y: Float64Array, seasonLength: number): string | undefined {
+  const n = y.length;
+  if (n === 0) return 'no observations';
+  if (n < caps.minLength) return `need at least ${caps.minLength} observations, got ${n}`;
+  const season = caps.needsSeason;
+  if (season !== undefined) {
+    if (seasonLength < 2 || seasonLength > season.maxLength)
+      return `needs a season length from 2 to ${season.maxLength}, got ${seasonLength}`;
+    if (n <= season.cycles * seasonLength)
+      return `needs more than ${season.cycles * seasonLength} observations (${season.cycles} × season length ${seasonLength}), got ${n}`;
+  }
+  if (!caps.acceptsNaN || !caps.acceptsNegative)
+    for (let i = 0; i < n; i++) {
+      const v = y[i]!;
+      if (!caps.acceptsNaN && !Number.isFinite(v)) return 'the series has missing or infinite values';
+      if (!caps.acceptsNegative && v < 0) return 'negative values (demand cannot be negative)';
+    }
+  return undefined;
 }
 
 export interface FitContext {

@@ -42,7 +42,7 @@ export function fitCroston(y: Float64Array, variant: CrostonVariant, alpha = 0.1
 export function crostonForecaster(variant: CrostonVariant, name: string): Forecaster<CrostonFit> {
   return {
     name,
-    capabilities: { intervals: 'empirical', missing: false, minLength: 1, seasonal: false },
+    capabilities: { intervals: 'empirical', acceptsNaN: false, acceptsNegative: false, minLength: 1, seasonal: false },
     fit: (y) => fitCroston(y, variant),
     fittedValues: (fit) => fit.fitted,
     predict(fit, h, levels) {

@@ -7,7 +7,7 @@ export interface MeanFit { mean: number; sd: number; n: number }
 
 export const historicAverageForecaster: Forecaster<MeanFit> = {
   name: 'mean',
-  capabilities: { intervals: 'analytic', missing: false, minLength: 1, seasonal: false },
+  capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 1, seasonal: false },
   fit(y) {
     checkFinite('mean', y, 1);
     const mv = meanVariance(y);

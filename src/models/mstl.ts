@@ -76,7 +76,15 @@ export function predictMstl(fit: MstlFit, h: number, levels: readonly number[]) 
 
 export const mstlForecaster: Forecaster<MstlFit> = {
   name: 'mstl',
-  capabilities: { intervals: 'analytic', missing: false, minLength: 15, seasonal: true },
+  // the smallest period (the season length; daily: 7) must fit twice: n > 2m, at least 5 for m = 2
+  capabilities: {
+    intervals: 'analytic',
+    acceptsNaN: false,
+    acceptsNegative: true,
+    minLength: 5,
+    seasonal: true,
+    needsSeason: { maxLength: Infinity, cycles: 2 },
+  },
   fit: (y, ctx) => fitMstl(y, mstlPeriods(ctx.seasonLength)),
   fittedValues: (fit) => fit.fitted,
   predict: (fit, h, levels) => predictMstl(fit, h, levels),

@@ -6,7 +6,7 @@ export interface NaiveFit { last: number; sd: number; fitted: Float64Array }
 
 export const naiveForecaster: Forecaster<NaiveFit> = {
   name: 'naive',
-  capabilities: { intervals: 'analytic', missing: false, minLength: 1, seasonal: false },
+  capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 1, seasonal: false },
   fit(y) {
     checkFinite('naive', y, 1);
     const fitted = new Float64Array(y.length).fill(NaN);

@@ -235,7 +235,7 @@ export function predictOptimizedTheta(fit: OptimizedThetaFit, h: number, levels:
 export function optimizedThetaForecaster(variant: ThetaVariant): Forecaster<OptimizedThetaFit> {
   return {
     name: variant,
-    capabilities: { intervals: 'analytic', missing: false, minLength: 4, seasonal: true },
+    capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 4, seasonal: true },
     fit: (y, ctx) => fitOptimizedTheta(y, ctx.seasonLength, variant),
     fittedValues: (fit) => fit.fitted,
     predict: (fit, h, levels) => predictOptimizedTheta(fit, h, levels),

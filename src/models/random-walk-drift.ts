@@ -9,7 +9,7 @@ export interface DriftFit { last: number; slope: number; sd: number; n: number; 
 
 export const driftForecaster: Forecaster<DriftFit> = {
   name: 'drift',
-  capabilities: { intervals: 'analytic', missing: false, minLength: 2, seasonal: false },
+  capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 2, seasonal: false },
   fit(y) {
     checkFinite('drift', y, 2);
     const n = y.length;

@@ -6,7 +6,7 @@ export interface SeasonalNaiveFit { lastSeason: Float64Array; sd: number; fitted
 
 export const seasonalNaiveForecaster: Forecaster<SeasonalNaiveFit> = {
   name: 'snaive',
-  capabilities: { intervals: 'analytic', missing: false, minLength: 1, seasonal: true },
+  capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 1, seasonal: true },
   fit(y, ctx) {
     const m = Math.max(1, Math.min(ctx.seasonLength, y.length));
     checkFinite('snaive', y, 1);

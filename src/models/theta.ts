@@ -78,7 +78,7 @@ export function predictTheta(fit: ThetaFit, h: number, levels: readonly number[]
 
 export const thetaForecaster: Forecaster<ThetaFit> = {
   name: 'theta',
-  capabilities: { intervals: 'analytic', missing: false, minLength: 4, seasonal: true },
+  capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 4, seasonal: true },
   fit: (y, ctx) => fitTheta(y, ctx.seasonLength),
   fittedValues: (fit) => fit.fitted,
   predict: (fit, h, levels) => predictTheta(fit, h, levels),

@@ -41,7 +41,7 @@ export function fitTsb(y: Float64Array): TsbFit {
 
 export const tsbForecaster: Forecaster<TsbFit> = {
   name: 'tsb',
-  capabilities: { intervals: 'empirical', missing: false, minLength: 1, seasonal: false },
+  capabilities: { intervals: 'empirical', acceptsNaN: false, acceptsNegative: false, minLength: 1, seasonal: false },
   fit: (y) => fitTsb(y),
   fittedValues: (fit) => fit.fitted,
   predict(fit, h, levels) {

@@ -38,7 +38,7 @@ function windowFit(y: Float64Array, m: number, window: number, name: string): Wi
 function makeForecaster(name: string, model: string, seasonal: boolean, window: number): Forecaster<WindowFit> {
   return {
     name,
-    capabilities: { intervals: 'empirical', missing: false, minLength: 1, seasonal },
+    capabilities: { intervals: 'empirical', acceptsNaN: false, acceptsNegative: true, minLength: 1, seasonal },
     fit: (y, ctx) => windowFit(y, seasonal ? Math.max(1, ctx.seasonLength) : 1, window, name),
     fittedValues: (fit) => fit.fitted,
     predict(fit, h, levels) {
