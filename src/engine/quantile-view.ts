@@ -80,3 +80,19 @@ export function quantileStep(fc: FlatForecast, series: number, step: number, out
   for (let l = 0; l < L; l++) out[l] = fc.quantiles[(series * L + l) * fc.h + step]!;
   return out;
 }
+
+/**
+ * The first `steps` steps of every series of a forecast, as a new compact forecast (same levels):
+ * e.g. the plan forecasts lead time + review but reports its horizon. O(size of the result).
+ * @example const firstWeek = firstSteps(fc, 7); // fc.h = 28 → firstWeek.h = 7
+ */
+export function firstSteps<T extends FlatForecast>(fc: T, steps: number): T {
+  const h = Math.min(steps, fc.h);
+  const series = fc.mean.length / fc.h;
+  const out = { ...fc, ...allocateFlat(series, h, fc.levels) };
+  for (let i = 0; i < series; i++) {
+    out.mean.set(seriesMean(fc, i).subarray(0, h), i * h);
+    for (let l = 0; l < fc.levels.length; l++) out.quantiles.set(quantileRow(fc, i, l).subarray(0, h), quantileIndex(out, i, l, 0));
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import { InputError } from '../data/errors.js';
 import { longRowsToSeries } from '../data/long-series.js';
 import { type BacktestRow, backtest as runBacktest } from '../engine/backtest.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
+import { quantileRow, seriesMean } from '../engine/quantile-view.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { FREQ_DEFAULTS, type Freq, FREQS, addPeriods, formatPeriod } from '../numerics/calendar.js';
@@ -155,7 +156,6 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
     perMethod.push({ method, fc, reasons: new Map(fc.fallbacks.map((f) => [f.id, f.reason])) });
   }
   const h = options.h;
-  const L = levels.length;
   for (let i = 0; i < input.ids.length; i++) {
     const sku = input.ids[i]!;
     for (const { method, fc, reasons } of perMethod) {
@@ -163,8 +163,8 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
         sku,
         method,
         model: fc.models[i]!,
-        mean: fc.mean.slice(i * h, (i + 1) * h),
-        quantiles: levels.map((level, l) => ({ level, values: fc.quantiles.slice((i * L + l) * h, (i * L + l + 1) * h) })),
+        mean: seriesMean(fc, i).slice(),
+        quantiles: levels.map((level, l) => ({ level, values: quantileRow(fc, i, l).slice() })),
         fallbackReason: reasons.get(sku) ?? null,
       };
       if (input.starts !== undefined && options.freq !== undefined) {

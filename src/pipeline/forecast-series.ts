@@ -4,6 +4,7 @@ import { readLongSeries } from '../data/long-series.js';
 import { FREQ_DEFAULTS, type Freq, addPeriods, formatPeriod } from '../numerics/calendar.js';
 import { type BatchForecast, type Fallback } from '../engine/forecast-batch.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
+import { quantileAt, seriesMean } from '../engine/quantile-view.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
@@ -71,8 +72,8 @@ export function* forecastRows(input: ForecastInput, fc: BatchForecast, freq: Fre
   for (let i = 0; i < input.ids.length; i++) {
     const n = input.values[i]!.length;
     for (let t = 0; t < h; t++) {
-      const row: ForecastRow = [input.ids[i]!, formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime), round4(fc.mean[i * h + t]!)];
-      for (let l = 0; l < L; l++) row.push(round4(fc.quantiles[(i * L + l) * h + t]!));
+      const row: ForecastRow = [input.ids[i]!, formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime), round4(seriesMean(fc, i)[t]!)];
+      for (let l = 0; l < L; l++) row.push(round4(quantileAt(fc, i, l, t)));
       row.push(fc.models[i]!);
       yield row;
     }

@@ -18,6 +18,7 @@ import type { PlanOptions, PlanOrder } from '../plan.js';
 import { blocks, iso, round } from './format.js';
 import type { PlanInputs } from './read.js';
 import type { SkuPolicy } from './steps.js';
+import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
 
 /** Writes the order lines to orders.csv in `out` (text cells quoted); returns its absolute path. */
 export function writeOrdersCsv(out: string, orders: readonly PlanOrder[]): string {
@@ -49,11 +50,12 @@ export async function reportStep(
     life: LifecycleResult; stageOf: Map<string, SkuLifecycle>; assumptions: string[]; totals: PlanTotals; o: PlanOptions; currency: string;
   },
 ): Promise<string> {
-  const { inputs: { panel, stock, lastDay, asOf, h }, fc, model, horizon, orders, perSku, abc, xyz, life, stageOf, assumptions, totals, o } = p;
+  const { inputs: { panel, stock, lastDay, asOf }, fc, model, horizon, orders, perSku, abc, xyz, life, stageOf, assumptions, totals, o } = p;
   const n = panel.ids.length;
   const fcUnits = panel.ids.map((_, i) => {
     let u = 0;
-    for (let d = 0; d < horizon; d++) u += fc.mean[i * h + d]!;
+    const mean = seriesMean(fc, i);
+    for (let d = 0; d < horizon; d++) u += mean[d]!;
     return u;
   });
   const fcRevenue = fcUnits.map((u, i) => u * panel.price[i]!);
@@ -66,7 +68,6 @@ export async function reportStep(
     o.threads,
   );
   const orderOf = new Map(orders.map((r) => [r.sku, r]));
-  const L = DEFAULT_LEVELS.length;
   const reportSkus: PlanReportSku[] = shown.map((i, k) => {
     const s = perSku[i]!;
     const sku = panel.ids[i]!;
@@ -74,7 +75,7 @@ export async function reportStep(
     const st = stock.get(sku);
     const life1 = stageOf.get(sku);
     const actualWeeks = blocks(panel.actual[i]!, panel.days, 26);
-    const q = (l: number, w: number): number => weekly.quantiles[(k * L + l) * weeksAhead + w]!;
+    const q = (l: number, w: number): number => quantileAt(weekly, k, l, w);
     const arriveOnOrder = Math.ceil(s.leadTime / 2);
     const arriveOrder = ord === undefined ? Infinity : Math.round((Date.parse(`${ord.order_by}T00:00:00Z`) - lastDay) / DAY_MS) + s.leadTime;
     let without = st?.onHand ?? 0;

@@ -22,6 +22,7 @@ import { type LifecycleResult, type SkuLifecycle, lifecycleWorkspace } from '../
 import type { PlanOptions, PlanOrder } from '../plan.js';
 import { blocks, iso, round } from './format.js';
 import type { PlanInputs, StockRow } from './read.js';
+import { firstSteps } from '../../engine/quantile-view.js';
 
 type Progress = (label: string, fraction: number) => void;
 
@@ -32,18 +33,12 @@ export async function forecastStep(
 ): Promise<{ fc: BatchForecast; forecastsCsv: string; forecastRows: () => Iterable<ForecastRow> }> {
   const { panel, h } = inputs;
   const { horizon } = p;
-  const n = panel.ids.length;
   const batch = makeBatch(panel.ids, panel.clean);
   const fc = await forecastParallel(batch, { model: p.model, h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true }, p.threads, (d, k) => p.progress('forecasting', d / k));
   mkdirSync(p.out, { recursive: true });
   const forecastsCsv = resolve(join(p.out, 'forecasts.csv'));
   const starts = panel.ids.map(() => panel.firstDay);
-  const horizonFc = { ...fc, h: horizon, mean: new Float64Array(n * horizon), quantiles: new Float64Array(n * fc.levels.length * horizon) };
-  for (let i = 0; i < n; i++) {
-    horizonFc.mean.set(fc.mean.subarray(i * h, i * h + horizon), i * horizon);
-    for (let l = 0; l < fc.levels.length; l++)
-      horizonFc.quantiles.set(fc.quantiles.subarray((i * fc.levels.length + l) * h, (i * fc.levels.length + l) * h + horizon), (i * fc.levels.length + l) * horizon);
-  }
+  const horizonFc = firstSteps(fc, horizon);
   const input = { ids: panel.ids, starts, values: panel.clean, withTime: false, rejected: 0 };
   writeForecasts(forecastsCsv, input, horizonFc, 'day');
   return { fc, forecastsCsv, forecastRows: () => forecastRows(input, horizonFc, 'day') };
