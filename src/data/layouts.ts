@@ -14,12 +14,20 @@ export interface LayoutSpec {
   optional: readonly string[];
 }
 
+/**
+ * Order lines, one row per product on an order: order id, time, SKU, quantity, unit price.
+ * @example ORDER_LINES.required // ['order_id', 'ordered_at', 'sku', 'quantity', 'unit_price']
+ */
 export const ORDER_LINES: LayoutSpec = {
   kind: 'order_lines',
   required: ['order_id', 'ordered_at', 'sku', 'quantity', 'unit_price'],
   optional: ['customer_id', 'country', 'channel', 'description'],
 };
 
+/**
+ * Daily sales, one row per SKU and day: units sold, optionally price, promotion and whether the shop was open.
+ * @example DAILY_SALES.required // ['sku', 'date', 'units']
+ */
 export const DAILY_SALES: LayoutSpec = {
   kind: 'daily_sales',
   required: ['sku', 'date', 'units'],
@@ -140,7 +148,11 @@ export function layoutHelp(): string {
 
 /**
  * Recognises a file's layout from its header: a mapping file when given, else the known exports,
- * else the canonical names of each layout. Throws LayoutError listing the columns found and needed.
+ * else the canonical names of each layout. Column names match ignoring case, spaces and punctuation.
+ * Throws LayoutError listing the columns found and needed.
+ * @example
+ * resolveLayout('orders.csv', ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice'])
+ * // → name 'uci-online-retail', spec ORDER_LINES, index { order_id: 0, sku: 1, quantity: 3, …, customer_id: -1 }
  */
 export function resolveLayout(file: string, header: readonly string[], mapping?: ColumnMapping): ResolvedLayout {
   if (mapping !== undefined) {
@@ -167,7 +179,13 @@ export function resolveLayout(file: string, header: readonly string[], mapping?:
   throw new LayoutError(`${file}: layout not recognised. Columns found: ${header.join(', ')}. ${layoutHelp()}`);
 }
 
-/** Parses and checks a mapping file's JSON text. */
+/**
+ * Parses and checks a mapping file's JSON text: a known layout, known canonical columns mapped to
+ * strings, valid `date_order` and `decimal`. Throws LayoutError naming `file` and the problem.
+ * @example
+ * const m = parseMapping('map.json', '{"layout":"daily_sales","columns":{"sku":"Store","units":"Sales"}}');
+ * resolveLayout('sales.csv', ['Store', 'Date', 'Sales'], m).name; // 'mapped'
+ */
 export function parseMapping(file: string, text: string): ColumnMapping {
   let obj: unknown;
   try {

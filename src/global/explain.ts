@@ -44,9 +44,13 @@ export const FEATURE_WORDS: Record<(typeof FEATURE_NAMES)[number], string> = {
   sale_size_91: 'mean units on a day with a sale over the last 91 days',
 };
 
+/** One feature's part in a forecast: its value for the (SKU, day) and its TreeSHAP contribution. */
 export interface Driver {
+  /** the feature's name, e.g. `mean_28` */
   feature: string;
+  /** what the feature is, in words */
   meaning: string;
+  /** the feature's value (4 decimals), null when missing */
   value: number | null;
   /** contribution to the log score */
   effect: number;
@@ -54,14 +58,23 @@ export interface Driver {
   factor: number;
 }
 
+/**
+ * Why the global model forecasts what it does for one SKU on one day: forecast = baseline × the
+ * product of the drivers' factors.
+ */
 export interface SkuExplanation {
   sku: string;
+  /** the forecast day, `YYYY-MM-DD` */
   date: string;
+  /** the model's as-of date: the last day of data it was trained on */
   as_of: string;
+  /** the mean forecast, units that day */
   forecast: number;
   /** the model's average day at this SKU's level: level × exp(base score) */
   baseline: number;
+  /** every feature, largest |effect| first */
   drivers: Driver[];
+  /** each feature's share of the mean model's total split gain (global, not for this forecast) */
   importance: { feature: string; share: number }[];
 }
 

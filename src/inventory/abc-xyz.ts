@@ -6,23 +6,41 @@
  */
 
 export type AbcClass = 'A' | 'B' | 'C';
+/** Demand-variability class: X steady, Y variable, Z erratic (or no demand). */
 export type XyzClass = 'X' | 'Y' | 'Z';
 
+/** The class boundaries: cumulative revenue shares for ABC, coefficients of variation for XYZ. */
 export interface ClassCuts {
+  /** cumulative revenue share ending A, then B (e.g. 0.8, 0.95) */
   abc: [number, number];
+  /** CV below which a SKU is X, then Y (e.g. 0.5, 1) */
   xyz: [number, number];
 }
 
+/**
+ * The usual cuts: A the SKUs making the first 80 % of revenue, B up to 95 %; X a CV below 0.5,
+ * Y below 1.
+ * @example abcClasses(revenue, DEFAULT_CLASS_CUTS.abc)
+ */
 export const DEFAULT_CLASS_CUTS: ClassCuts = { abc: [0.8, 0.95], xyz: [0.5, 1.0] };
 
-/** Target fill rate per ABC × XYZ class: the most valuable, steadiest SKUs get the highest. */
+/**
+ * Target service level per ABC × XYZ class: the most valuable, steadiest SKUs get the highest.
+ * `plan` uses it as the cycle service level α of the stock policy (inventory/stock-policy.ts).
+ * @example DEFAULT_CLASS_SERVICE['AX'] // 0.98; DEFAULT_CLASS_SERVICE['CZ'] // 0.85
+ */
 export const DEFAULT_CLASS_SERVICE: Record<`${AbcClass}${XyzClass}`, number> = {
   AX: 0.98, AY: 0.97, AZ: 0.95,
   BX: 0.96, BY: 0.95, BZ: 0.92,
   CX: 0.93, CY: 0.9, CZ: 0.85,
 };
 
-/** ABC class of each SKU from its revenue. O(n log n). */
+/**
+ * ABC class of each SKU by cumulative revenue share (Pareto analysis): SKUs ranked by revenue, a
+ * SKU is A while the revenue ranked before it is below `cuts[0]` of the total, B below `cuts[1]`,
+ * else C. Negative revenue counts as 0; ties keep input order. O(n log n).
+ * @example abcClasses([500, 300, 120, 50, 30]) // ['A', 'A', 'B', 'B', 'C']
+ */
 export function abcClasses(revenue: ArrayLike<number>, cuts: ClassCuts['abc'] = DEFAULT_CLASS_CUTS.abc): AbcClass[] {
   const n = revenue.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (revenue[b]! - revenue[a]!) || a - b);
@@ -39,7 +57,11 @@ export function abcClasses(revenue: ArrayLike<number>, cuts: ClassCuts['abc'] = 
   return out;
 }
 
-/** Coefficient of variation (population sd / mean) of a demand series, NaN skipped; Infinity without demand. */
+/**
+ * Coefficient of variation (population sd / mean, Welford's one-pass variance) of a demand series,
+ * non-finite values skipped; Infinity without demand (no value, or a mean ≤ 0).
+ * @example demandCv([4, 6, 5, NaN, 5]) // 0.1414 (sd √0.5 / mean 5)
+ */
 export function demandCv(y: ArrayLike<number>): number {
   let n = 0;
   let mean = 0;
@@ -55,6 +77,11 @@ export function demandCv(y: ArrayLike<number>): number {
   return n === 0 || mean <= 0 ? Infinity : Math.sqrt(m2 / n) / mean;
 }
 
+/**
+ * XYZ class of a coefficient of variation (see `demandCv`): X below `cuts[0]`, Y below `cuts[1]`,
+ * Z from there on (Infinity, no demand, is Z).
+ * @example [xyzClass(0.2), xyzClass(0.7), xyzClass(1.4)] // ['X', 'Y', 'Z']
+ */
 export function xyzClass(cv: number, cuts: ClassCuts['xyz'] = DEFAULT_CLASS_CUTS.xyz): XyzClass {
   return cv < cuts[0] ? 'X' : cv < cuts[1] ? 'Y' : 'Z';
 }

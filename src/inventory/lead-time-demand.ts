@@ -17,16 +17,21 @@ export interface LeadTime {
   sd: number;
 }
 
+/** Equally likely scenarios of one SKU's demand (units) over the lead time and the protection period. */
 export interface ProtectionDemand {
   /** demand over the lead time, one value per scenario */
   lead: Float64Array;
   /** demand over lead time + review period, same scenarios */
   protection: Float64Array;
-  /** forecast demand over one review period after the lead time (the demand one order cycle serves) */
+  /** forecast demand (units) over one review period after the lead time (the demand one order cycle serves) */
   cycleMean: number;
 }
 
-/** Draws a lead time in whole days ≥ 0: fixed when sd is 0, else log-normal with that mean and sd. */
+/**
+ * Draws a lead time in whole days ≥ 0: the rounded mean when sd is 0, else log-normal with that
+ * mean and sd, exp(ln m − s²/2 + s·Z) with s² = ln(1 + (sd/m)²). `normal` gives standard normal draws.
+ * @example [drawLeadTime({ mean: 7.4, sd: 0 }, normal), drawLeadTime({ mean: 7, sd: 2 }, () => 1)] // [7, 9]
+ */
 export function drawLeadTime(lt: LeadTime, normal: () => number): number {
   if (lt.sd <= 0) return Math.round(lt.mean);
   const s2 = Math.log(1 + (lt.sd / lt.mean) ** 2);
@@ -59,8 +64,13 @@ function poisson(mu: number, uniform: () => number, normal: () => number): numbe
 /**
  * Scenarios of lead-time and protection-period demand for one SKU.
  * `history`: past daily demand, oldest first, NaN where unknown (only its last `window` days are
- * used); `mean`: the forecast's daily means from the first day of the lead time on.
- * O(scenarios · (L + R)).
+ * used); `mean`: the forecast's daily means from the first day of the lead time on. Without sales,
+ * with fewer than 28 known days or too few days for a window of L + R after the trailing days,
+ * the scenarios are Poisson draws around the forecast instead. O(history + scenarios · (L + R)).
+ * @example
+ * const pd = protectionDemand(history, forecastMean, { mean: 7, sd: 2 }, 7,
+ *   { scenarios: 2000, window: 365, uniform, normal });  // uniform in [0, 1), normal N(0, 1)
+ * pd.lead.length; // 2000
  */
 export function protectionDemand(
   history: Float64Array,
@@ -145,7 +155,10 @@ export function protectionDemand(
   return { lead, protection, cycleMean };
 }
 
-/** How many of the values sorted ascending are ≤ x. O(log n). */
+/**
+ * How many of the values sorted ascending are ≤ x (an upper-bound binary search). O(log n).
+ * @example countAtMostSorted(Float64Array.of(2, 4, 4, 7, 9), 4) // 3
+ */
 export function countAtMostSorted(sorted: Float64Array, x: number): number {
   let lo = 0;
   let hi = sorted.length;
@@ -157,13 +170,22 @@ export function countAtMostSorted(sorted: Float64Array, x: number): number {
   return lo;
 }
 
-/** E[(X − s)+] over scenarios sorted ascending, with `suffix[i]` = Σ_{j ≥ i} x_j. O(log n). */
+/**
+ * E[(X − s)+], the expected excess of X over s, over equally likely scenarios sorted ascending,
+ * with `suffix[i]` = Σ_{j ≥ i} x_j (from `excessTable`). O(log n).
+ * @example
+ * const t = excessTable(Float64Array.of(9, 2, 7, 4, 4));
+ * expectedExcessSorted(t.sorted, t.suffix, 5); // 1.2 = ((7 − 5) + (9 − 5)) / 5
+ */
 export function expectedExcessSorted(sorted: Float64Array, suffix: Float64Array, s: number): number {
   const lo = countAtMostSorted(sorted, s);
   return (suffix[lo]! - (sorted.length - lo) * s) / sorted.length;
 }
 
-/** Sorted copy and suffix sums of scenarios, for expectedExcessSorted. */
+/**
+ * Sorted copy and suffix sums of scenarios, for expectedExcessSorted. O(n log n).
+ * @example excessTable(Float64Array.of(9, 2, 7, 4, 4)) // { sorted: [2, 4, 4, 7, 9], suffix: [26, 24, 20, 16, 9, 0] }
+ */
 export function excessTable(x: Float64Array): { sorted: Float64Array; suffix: Float64Array } {
   const sorted = Float64Array.from(x).sort();
   const suffix = new Float64Array(sorted.length + 1);

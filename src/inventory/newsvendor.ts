@@ -21,7 +21,8 @@ function checkCosts(h: number, p: number): void {
 
 /**
  * Normal demand N(μ, σ²): S* = μ + σ·z, z = Φ⁻¹(p/(p+h)), cost = (p + h)·σ·φ(z)
- * (Snyder & Shen eq. 4.27). Example: h 0.18, p 0.70, N(50, 8²) → S* 56.60, cost 2.00.
+ * (Snyder & Shen eq. 4.27). Throws a RangeError unless h, p > 0 and σ ≥ 0.
+ * @example newsvendorNormal(50, 8, 0.18, 0.7) // → { s: 56.60, cost: 2.00, criticalRatio: 0.795 }
  */
 export function newsvendorNormal(mu: number, sigma: number, h: number, p: number): NewsvendorResult {
   checkCosts(h, p);
@@ -32,7 +33,11 @@ export function newsvendorNormal(mu: number, sigma: number, h: number, p: number
   return { s: mu + sigma * z, cost: (p + h) * sigma * pdf, criticalRatio: cr };
 }
 
-/** Expected shortfall E[(X − s)+] of a normal N(μ, σ²): σ·L(z), L(z) = φ(z) − z(1 − Φ(z)), the standard loss function. */
+/**
+ * Expected shortfall E[(X − s)+] of a normal N(μ, σ²): σ·L(z) with z = (s − μ)/σ and
+ * L(z) = φ(z) − z(1 − Φ(z)), the standard normal loss function; max(μ − s, 0) when σ ≤ 0.
+ * @example normalLoss(50, 8, 56) // → 1.049 units short on average
+ */
 export function normalLoss(mu: number, sigma: number, s: number): number {
   if (sigma <= 0) return Math.max(mu - s, 0);
   const z = (s - mu) / sigma;
@@ -43,6 +48,7 @@ export function normalLoss(mu: number, sigma: number, s: number): number {
  * Newsvendor on demand given as equally likely scenarios (e.g. simulated demand over lead time):
  * S* is the smallest scenario value whose empirical CDF reaches the critical ratio, cost the
  * scenarios' average. O(n log n).
+ * @example newsvendorSamples([40, 45, 50, 55, 60], 0.18, 0.7) // → { s: 55, cost: 1.78, criticalRatio: 0.795 }
  */
 export function newsvendorSamples(samples: ArrayLike<number>, h: number, p: number): NewsvendorResult {
   checkCosts(h, p);

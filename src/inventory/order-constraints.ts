@@ -7,7 +7,11 @@ import { expectedExcessSorted } from './lead-time-demand.js';
  * budget-constrained safety stocks).
  */
 
-/** Rounds a wanted quantity to what can be ordered: nothing, or at least the MOQ, in whole packs. */
+/**
+ * Rounds a wanted quantity to what can be ordered: nothing (wanted ≤ 0), or at least the MOQ, in
+ * whole packs (rounded up).
+ * @example [roundOrder(13, 20, 6), roundOrder(13, 0, 6), roundOrder(0, 20, 6)] // [24, 18, 0]
+ */
 export function roundOrder(wanted: number, moq = 0, pack = 1): number {
   if (!(wanted > 1e-9)) return 0;
   const p = pack > 0 ? pack : 1;
@@ -15,9 +19,11 @@ export function roundOrder(wanted: number, moq = 0, pack = 1): number {
   return Math.ceil(q / p - 1e-9) * p;
 }
 
+/** One wanted order competing for the budget in `allocateBudget`; costs in currency, quantities in units. */
 export interface BudgetItem {
   /** the order the policy wants, already rounded */
   quantity: number;
+  /** purchase cost of one unit */
   unitCost: number;
   /** units one step adds: the pack size */
   pack: number;
@@ -28,10 +34,13 @@ export interface BudgetItem {
   /** cost of one unit short; holding cost of one unit over a cycle */
   shortageCost: number;
   holdingPerCycle: number;
+  /** the SKU's demand scenarios (`scenarioTables`): what each step is expected to serve */
   tables: ScenarioTables;
 }
 
+/** What one item gets from `allocateBudget`. */
 export interface BudgetLine {
+  /** the item's index in the input */
   index: number;
   /** units granted within the budget */
   quantity: number;
@@ -56,6 +65,12 @@ function stepValue(it: BudgetItem, a: number, b: number): number {
  * Fills a budget with the steps (MOQ first, then packs) of the wanted orders in order of expected
  * value per currency unit; no SKU gets more than it wants. Returns one line per item with what it
  * gets, and its priority. O(steps log steps).
+ * @example
+ * const item = { pack: 10, firstStep: 10, position: 0, holdingPerCycle: 0.05, tables: t }; // t: scenarioTables(…)
+ * const lines = allocateBudget([
+ *   { ...item, quantity: 20, unitCost: 2, shortageCost: 3 }, { ...item, quantity: 10, unitCost: 5, shortageCost: 1 },
+ * ], 45);
+ * // the first, worth more per currency unit, gets its 20 units (40, priority 1); the second's step (50) no longer fits
  */
 export function allocateBudget(items: readonly BudgetItem[], budget: number): BudgetLine[] {
   interface Step { index: number; units: number; cost: number; ratio: number; seq: number }

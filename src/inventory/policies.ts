@@ -18,22 +18,42 @@ export interface ScenarioTables {
   cycleMean: number;
 }
 
-/** Sorts the scenarios once for the level searches below. O(n log n). */
+/**
+ * Sorts the scenarios once for the level searches below. O(n log n).
+ * @example
+ * const t = scenarioTables({
+ *   lead: Float64Array.of(5, 7, 9, 11), protection: Float64Array.of(10, 14, 18, 22), cycleMean: 7,
+ * });
+ * t.protection.sorted; // [10, 14, 18, 22], with suffix sums [64, 54, 40, 22, 0]
+ */
 export function scenarioTables(pd: ProtectionDemand): ScenarioTables {
   return { protection: excessTable(pd.protection), lead: excessTable(pd.lead), cycleMean: pd.cycleMean };
 }
 
-/** Expected units short in one order cycle with order-up-to level s (backorder accounting). */
+/**
+ * Expected units short in one order cycle with order-up-to level s (backorder accounting):
+ * E[(D_{L+R} − s)+] − E[(D_L − s)+], the shortage at the cycle's end less what was already short
+ * before the order arrived. O(log n).
+ * @example expectedShortPerCycle(t, 14) // 3 = ((18 − 14) + (22 − 14)) / 4 − 0 (t as in `scenarioTables`)
+ */
 export function expectedShortPerCycle(t: ScenarioTables, s: number): number {
   return Math.max(0, expectedExcessSorted(t.protection.sorted, t.protection.suffix, s) - expectedExcessSorted(t.lead.sorted, t.lead.suffix, s));
 }
 
-/** Expected fill rate of order-up-to level s: 1 − E[short per cycle] / E[cycle demand]. */
+/**
+ * Expected fill rate of order-up-to level s: 1 − E[short per cycle] / E[cycle demand] (1 without
+ * cycle demand). O(log n).
+ * @example fillRateAt(t, 14) // 0.571 = 1 − 3/7 (t as in `scenarioTables`)
+ */
 export function fillRateAt(t: ScenarioTables, s: number): number {
   return t.cycleMean > 0 ? 1 - expectedShortPerCycle(t, s) / t.cycleMean : 1;
 }
 
-/** Order-up-to level for a target fill rate β ∈ (0, 1), by bisection on the monotone shortfall. */
+/**
+ * Order-up-to level for a target fill rate β ∈ (0, 1), by bisection on the monotone shortfall
+ * between 0 and the largest scenario (relative tolerance 1e-6). O(log n · log(range)).
+ * @example baseStockForFillRate(t, 0.9) // ≈ 19.2: 0.7 units short per cycle of 7 (t as in `scenarioTables`)
+ */
 export function baseStockForFillRate(t: ScenarioTables, beta: number): number {
   if (!(beta > 0 && beta < 1)) throw new RangeError(`baseStockForFillRate: fill rate must be in (0, 1), got ${beta}`);
   const n = t.protection.sorted.length;
@@ -50,34 +70,54 @@ export function baseStockForFillRate(t: ScenarioTables, beta: number): number {
   return hi;
 }
 
-/** The q-quantile of sorted scenarios (type 1: the smallest value whose empirical CDF reaches q). */
+/**
+ * The q-quantile of sorted scenarios (Hyndman & Fan type 1, the inverse empirical CDF: the
+ * smallest value whose empirical CDF reaches q); 0 without scenarios. O(1).
+ * @example scenarioQuantile(Float64Array.of(10, 14, 18, 22), 0.75) // 18, the ⌈0.75·4⌉ = 3rd value
+ */
 export function scenarioQuantile(sorted: Float64Array, q: number): number {
   const n = sorted.length;
   if (n === 0) return 0;
   return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
 }
 
-/** Order-up-to level for a cycle service level α: P(no stock-out in a cycle) ≥ α. */
+/**
+ * Order-up-to level for a cycle service level α: P(no stock-out in a cycle) ≥ α, the α-quantile
+ * of protection-period demand. O(1).
+ * @example baseStockForCsl(t, 0.75) // 18 (t as in `scenarioTables`)
+ */
 export function baseStockForCsl(t: ScenarioTables, alpha: number): number {
   return scenarioQuantile(t.protection.sorted, alpha);
 }
 
-/** Cost-optimal order-up-to level: h holding cost per unit left at the end of a cycle, p cost per unit short. */
+/**
+ * Cost-optimal order-up-to level, the newsvendor's critical fractile p / (p + h) of protection-period
+ * demand: h holding cost per unit left at the end of a cycle, p cost per unit short. O(1).
+ * @example newsvendorBaseStock(t, 1, 3) // 18, the 0.75-quantile (t as in `scenarioTables`)
+ */
 export function newsvendorBaseStock(t: ScenarioTables, h: number, p: number): number {
   return scenarioQuantile(t.protection.sorted, p / (p + h));
 }
 
-/** (s, S) periodic review: order up to S when the position is at or below s. */
+/**
+ * (s, S) periodic review: order up to S when the position is at or below s; s is the base stock
+ * for fill rate β, S = s + the order quantity (e.g. the EOQ, negative taken as 0).
+ * @example sSLevels(t, 0.95, 20) // ≈ { s: 20.6, S: 40.6 } (t as in `scenarioTables`)
+ */
 export function sSLevels(t: ScenarioTables, beta: number, orderQty: number): { s: number; S: number } {
   const s = baseStockForFillRate(t, beta);
   return { s, S: s + Math.max(0, orderQty) };
 }
 
-/** (r, Q) continuous review: reorder point r = the α-quantile of lead-time demand. */
+/**
+ * (r, Q) continuous review: reorder point r = the α-quantile of lead-time demand, lot Q at least 1.
+ * @example rQLevels(t, 0.75, 20) // { r: 9, Q: 20 } (t as in `scenarioTables`)
+ */
 export function rQLevels(t: ScenarioTables, alpha: number, orderQty: number): { r: number; Q: number } {
   return { r: scenarioQuantile(t.lead.sorted, alpha), Q: Math.max(1, orderQty) };
 }
 
+/** One SKU's costs for `levelsForAggregateFillRate`, in currency per unit. */
 export interface SkuLevelCosts {
   /** holding cost of a unit carried through one review cycle */
   holdingPerCycle: number;
@@ -92,6 +132,9 @@ export interface SkuLevelCosts {
  * Thomas §7.5 on service-constrained allocation), and λ is the smallest that makes the expected
  * fill rate over all SKUs, 1 − Σ E[short]ᵢ / Σ E[cycle demand]ᵢ, reach β. A unit short counts the
  * same on every SKU, so the cheap-to-hold units carry more of the service. O(SKUs · n · log).
+ * @example
+ * const costs = [{ holdingPerCycle: 0.1, shortagePerUnit: 1 }, { holdingPerCycle: 1, shortagePerUnit: 1 }];
+ * levelsForAggregateFillRate([t, t], costs, 0.8); // levels [22, 18], λ ≈ 0, expectedFillRate 0.929
  */
 export function levelsForAggregateFillRate(tables: readonly ScenarioTables[], costs: readonly SkuLevelCosts[], beta: number): { levels: Float64Array; lambda: number; expectedFillRate: number } {
   const n = tables.length;

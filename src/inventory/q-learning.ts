@@ -15,10 +15,17 @@ export interface QLearningConfig {
   actions: readonly number[];
   /** number of SKU classes in the state */
   classes: number;
+  /** learning rate of the Q-learning update */
   alpha: number;
+  /** discount per review cycle */
   gamma: number;
 }
 
+/**
+ * The table shape `bench:inventory` trains: 10 cover bins × 3 variability classes (X, Y, Z) as
+ * states, 10 order-up-to levels from 0 to 6 weeks of demand as actions; α 0.1, γ 0.9.
+ * @example const table = emptyQTable(DEFAULT_Q_CONFIG);
+ */
 export const DEFAULT_Q_CONFIG: QLearningConfig = {
   coverEdges: [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 6],
   actions: [0, 1, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6],
@@ -27,13 +34,19 @@ export const DEFAULT_Q_CONFIG: QLearningConfig = {
   gamma: 0.9,
 };
 
+/** A Q-table, learned in place by `qPolicy`: action values and visit counts per state and action. */
 export interface QTable {
   config: QLearningConfig;
-  /** [state][action] */
+  /** [state][action], flat: values[state · actions + action] */
   values: Float64Array;
+  /** updates of each (state, action), same layout */
   visits: Int32Array;
 }
 
+/**
+ * A Q-table of zeros for a configuration: (cover bins + 1) × classes states, one value per action.
+ * @example emptyQTable().values.length // 300 = (9 + 1) · 3 states × 10 actions
+ */
 export function emptyQTable(config: QLearningConfig = DEFAULT_Q_CONFIG): QTable {
   const states = (config.coverEdges.length + 1) * config.classes;
   return { config, values: new Float64Array(states * config.actions.length), visits: new Int32Array(states * config.actions.length) };
@@ -68,6 +81,10 @@ function bestAction(t: QTable, state: number): number {
 /**
  * A replay policy over a Q-table. With `explore` > 0 it learns (ε-greedy actions, one-step
  * Q-learning updates from the costs the replay reports); with 0 it only acts greedily.
+ * Learning updates `t` in place, so one table trains over several replays.
+ * @example
+ * for (let e = 0; e < 60; e++) replay(train, qPolicy(table, ctx, 0.4 * (1 - e / 60), uniform), { ...opts, seed: e });
+ * const result = replay(test, qPolicy(table, ctx, 0, uniform), opts);
  */
 export function qPolicy(t: QTable, ctx: QContext, explore: number, uniform: () => number, name = 'q-learning'): ReplayPolicy {
   const A = t.config.actions.length;

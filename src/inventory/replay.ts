@@ -16,15 +16,21 @@ export interface ReplaySku {
   initialStock: number;
   /** value of a unit in stock (for turns and budgets) */
   unitCost: number;
+  /** holding cost of one unit on hand at the end of a day */
   holdingPerUnitDay: number;
   /** cost of a unit of demand not served on its day */
   shortagePerUnit: number;
+  /** fixed cost of each order placed */
   orderCost: number;
+  /** days from order to arrival; drawn per order when its sd is above 0 */
   leadTime: LeadTime;
 }
 
+/** What a policy sees of one SKU at a review (units). */
 export interface ReplayState {
+  /** index of the SKU in the replayed list */
   sku: number;
+  /** day of the replay (0-based); the SKU's demand length at the final `observe` */
   day: number;
   /** index of the review (0, 1, …) */
   review: number;
@@ -43,6 +49,7 @@ export interface ReplayPolicy {
   observe?(state: ReplayState, cost: number, final: boolean): void;
 }
 
+/** How the replay runs. */
 export interface ReplayOptions {
   /** days between reviews (1: continuous review) */
   reviewDays: number;
@@ -52,11 +59,14 @@ export interface ReplayOptions {
   seed: number;
 }
 
+/** What a replay measured over all SKUs; costs in currency, quantities in units. */
 export interface ReplayMetrics {
   policy: string;
   skus: number;
+  /** the longest SKU's days */
   days: number;
   demand: number;
+  /** demand − short */
   served: number;
   /** units lost (lost sales) or served late (backorders) */
   short: number;
@@ -66,25 +76,37 @@ export interface ReplayMetrics {
   cycleServiceLevel: number;
   /** SKU-days with demand short */
   stockoutDays: number;
+  /** orders placed */
   orders: number;
   holdingCost: number;
   shortageCost: number;
   orderingCost: number;
   /** holding + shortage (the benchmark's cost) */
   cost: number;
-  /** mean value of stock on hand at the end of a day */
+  /** mean value of stock on hand at the end of a day, summed over SKUs */
   averageStockValue: number;
   /** units served per year / mean units on hand */
   turns: number;
 }
 
+/** The replay's totals and its per-SKU tallies. */
 export interface ReplayResult {
   total: ReplayMetrics;
-  /** per SKU: units short, units demanded, holding cost, shortage cost */
+  /** per SKU: units short, units demanded, holding cost, shortage cost, orders placed */
   perSku: { short: Float64Array; demand: Float64Array; holding: Float64Array; shortage: Float64Array; orders: Int32Array };
 }
 
-/** Replays a policy over every SKU. O(SKUs · days). */
+/**
+ * Replays a policy over every SKU (see the file's comment for the order of events in a day).
+ * Lead times are drawn from a generator seeded with `o.seed`, so a replay is reproducible.
+ * O(SKUs · days).
+ * @example
+ * const sku = { id: 'A', demand: new Float64Array(14).fill(3), initialStock: 10, unitCost: 2, holdingPerUnitDay: 0.01,
+ *   shortagePerUnit: 1, orderCost: 5, leadTime: { mean: 2, sd: 0 } };
+ * const upTo30 = { name: 'up to 30', order: (s: ReplayState) => 30 - s.position };
+ * replay([sku], upTo30, { reviewDays: 7, lostSales: true, seed: 1 }).total;
+ * // → fillRate 1, orders 2, holdingCost 1.7, orderingCost 10, turns 90.2
+ */
 export function replay(skus: readonly ReplaySku[], policy: ReplayPolicy, o: ReplayOptions): ReplayResult {
   if (!(Number.isInteger(o.reviewDays) && o.reviewDays >= 1)) throw new RangeError(`replay: reviewDays must be a whole number ≥ 1, got ${o.reviewDays}`);
   const normal = normalSource(mulberry32(o.seed));

@@ -10,7 +10,11 @@ export interface LotSizingResult {
   cost: number;
 }
 
-/** Example: demands [90, 120, 80, 70], h 2, K 500 → orders [210, 0, 150, 0], cost 1380. */
+/**
+ * The cost-minimal orders for known demands (see the file's comment); each order covers whole
+ * periods. Throws a RangeError on negative K, h or demand.
+ * @example wagnerWhitin([90, 120, 80, 70], 500, 2) // → { orders: [210, 0, 150, 0], cost: 1380 }
+ */
 export function wagnerWhitin(demand: ArrayLike<number>, K: number, h: number): LotSizingResult {
   const T = demand.length;
   if (!(K >= 0 && h >= 0)) throw new RangeError(`wagnerWhitin: K and h must be ≥ 0, got ${K}, ${h}`);

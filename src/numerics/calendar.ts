@@ -5,11 +5,19 @@
  */
 export const DAY_MS = 86_400_000;
 
+/** The period of a series: one value per hour, day, week, month, quarter or year. */
 export type Freq = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
 
+/**
+ * Every frequency, shortest first (for checking input and listing choices).
+ * @example FREQS.includes('week') // true
+ */
 export const FREQS: readonly Freq[] = ['hour', 'day', 'week', 'month', 'quarter', 'year'];
 
-/** The usual season length and forecast horizon of each frequency. */
+/**
+ * The usual season length (periods per cycle) and forecast horizon (periods) of each frequency.
+ * @example FREQ_DEFAULTS.week // { seasonLength: 52, horizon: 13 }
+ */
 export const FREQ_DEFAULTS: Record<Freq, { seasonLength: number; horizon: number }> = {
   hour: { seasonLength: 24, horizon: 48 },
   day: { seasonLength: 7, horizon: 28 },

@@ -35,6 +35,7 @@ export interface NamedSeries {
  */
 export type SeriesInput = ArrayLike<number> | readonly NamedSeries[] | Readonly<Record<string, ArrayLike<number>>> | readonly LongRow[];
 
+/** Options of `forecast` over plain series. */
 export interface ForecastArraysOptions {
   /** periods to forecast */
   h: number;
@@ -179,6 +180,7 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
   return out;
 }
 
+/** Options of `backtest`: those of `forecast` (its forecasts are not clamped at zero) and the origins. */
 export interface BacktestArraysOptions extends Omit<ForecastArraysOptions, 'nonNegative'> {
   /** rolling origins, each h periods before the last (default 3) */
   origins?: number;

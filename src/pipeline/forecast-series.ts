@@ -10,38 +10,56 @@ import { DEFAULT_LEVELS } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
 import { exportText } from '../data/csv-format.js';
 
+/** Options of `forecastWorkspace` (and `shopcast forecast`). */
 export interface ForecastOptions {
+  /** the series' period; the workspace has `day` and `week` */
   freq: Freq;
+  /** `auto` (the engine's choice per series), a statistical model's name, `global` or `ensemble` */
   model: string;
+  /** periods to forecast (default: the frequency's usual, e.g. 28 days, 13 weeks) */
   horizon?: number;
+  /** periods per seasonal cycle (default: the frequency's usual, e.g. 7 for days) */
   seasonLength?: number;
   /** use only data up to this date */
   asOf?: string;
+  /** worker threads (default: all cores) */
   threads?: number;
   /** where forecasts.csv goes ('-' for standard output) */
   out: string;
+  /** series done so far, of the total */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What a forecast run did; the forecasts themselves are in the file `out`. */
 export interface ForecastSummary {
+  /** series forecast */
   series: number;
+  /** periods forecast */
   horizon: number;
   season_length: number;
+  /** the model asked for */
   model: string;
   /** how many series got each concrete model */
   models_used: Record<string, number>;
+  /** series that fell back to a simpler model, and why */
   fallbacks: Fallback[];
+  /** input rows rejected (long-form series files) */
   rows_rejected: number;
+  /** where forecasts.csv was written */
   out: string;
   /** the global model: training rows and seconds, and the ensemble's weights */
   global?: { train_rows: number; valid_rows: number; training_seconds: number; ensemble_weight_mean?: number; ensemble_weight_quantiles?: number };
 }
 
+/** Prepared series: ids with their first period and values (NaN: unknown), oldest first. */
 export interface ForecastInput {
   ids: string[];
+  /** each series' first period, ms since the epoch (UTC) */
   starts: number[];
   values: Float64Array[];
+  /** periods are written with a time of day (hourly series) */
   withTime: boolean;
+  /** input rows rejected while reading */
   rejected: number;
 }
 

@@ -13,7 +13,12 @@ import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkFo
 /**
  * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks, only
  * complete ones). Closed days count as zero demand, suspected stock-out and missing days as
- * unknown (the models carry the last value over them).
+ * unknown (the models carry the last value over them). Writes forecasts.csv to `o.out`. The
+ * `global` and `ensemble` models (daily only) train on the whole panel and store the model for
+ * `explainSku`.
+ * @example
+ * const summary = await forecastWorkspace(ws, { freq: 'week', model: 'auto', out: 'forecasts.csv' });
+ * summary.models_used; // how many SKUs each concrete model forecast
  */
 export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
   const { h } = checkForecastOptions(o);
@@ -41,7 +46,8 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
 /**
  * The workspace's demand series per SKU, daily or in complete Monday weeks, up to `asOf` (the one
  * demand reader: closed days 0, stock-out and missing days unknown). A week's demand is the sum of
- * its known days, unknown when none is known.
+ * its known days, unknown when none is known. `starts` are ms since the epoch (UTC midnight).
+ * @example const { ids, values } = await workspaceSeries(ws, 'week', '2011-11-30');
  */
 export async function workspaceSeries(ws: Workspace, freq: ForecastOptions['freq'], asOf?: string): Promise<ForecastInput> {
   if (freq !== 'day' && freq !== 'week')

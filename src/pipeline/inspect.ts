@@ -14,7 +14,11 @@ export interface WorkspaceSummary extends WorkspaceTotals {
   top_sellers: TopSeller[];
 }
 
-/** Summarises what the workspace holds: row counts, SKUs, date range, top sellers, cleaning report. */
+/**
+ * Summarises what the workspace holds: row counts, SKUs, date range, the `top` best sellers by
+ * units, cleaning report. Rebuilds the clean tables first when they are stale.
+ * @example const summary = await inspectWorkspace(ws, 5); // summary.top_sellers[0]?.sku
+ */
 export async function inspectWorkspace(ws: Workspace, top = 10): Promise<WorkspaceSummary> {
   await ensureCleanTables(ws);
   const totals = await workspaceTotals(ws);
@@ -28,7 +32,9 @@ export type SeriesFreq = 'day' | 'week';
 
 /**
  * The clean demand series of one SKU, daily or weekly (weeks start on Monday and sum the open
- * days; a week with no open day has units null).
+ * days; a week with no open day has units null). An unknown SKU or a non-product line (postage,
+ * fees) is an InputError with field `sku`.
+ * @example const weeks = await demandSeries(ws, '85123A', 'week');
  */
 export async function demandSeries(ws: Workspace, sku: string, freq: SeriesFreq = 'day'): Promise<SeriesPoint[]> {
   await ensureCleanTables(ws);

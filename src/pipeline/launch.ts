@@ -27,28 +27,40 @@ import { lastDemandDay, latestLaunches, salesSince, saveLaunch } from '../store/
 import type { Workspace } from '../store/workspace.js';
 import { loadShopHistory } from './panels.js';
 
+/** The new product and what to plan for it (`planLaunch`). */
 export interface LaunchRequest {
+  /** the product's name; with the description it finds similar products */
   name: string;
   description?: string;
   category?: string;
+  /** selling price per unit, > 0 */
   price: number;
   /** launch date (ISO); default the day after the workspace's last day */
   date?: string;
+  /** its SKU code: the plan is then stored for `trackLaunches` */
   sku?: string;
+  /** weeks to forecast, 1–52 (default 12) */
   weeks?: number;
+  /** quantile of demand the initial stock covers, 0.05–0.95 (default 0.95) */
   serviceLevel?: number;
+  /** weeks the initial stock covers, 1–weeks (default min(4, weeks)) */
   coverWeeks?: number;
+  /** weekly start dates compared for the best launch week (default 8) */
   candidates?: number;
 }
 
+/** One week of a launch forecast: its first day and the mean and quantiles of its units. */
 export interface LaunchWeek extends QuantilePoint {
+  /** `YYYY-MM-DD` */
   week_start: string;
 }
 
+/** A launch plan (see the file's comment for each part); units are per week, prices per unit. */
 export interface LaunchPlan {
   name: string;
   sku: string | null;
   launch_date: string;
+  /** the last day of data the plan saw */
   data_until: string;
   price: number;
   forecast: LaunchWeek[];
@@ -71,6 +83,14 @@ function quantileAt(week: LaunchWeek, q: number): number {
   return v[v.length - 1]!;
 }
 
+/**
+ * A launch plan for a product without history: forecast, analogs, best launch week, initial stock
+ * and price elasticity (see the file's comment), from the workspace as it was the day before
+ * `r.date`. Needs at least 20 earlier launches to learn from; stores the plan when `r.sku` is given.
+ * @example
+ * const plan = await planLaunch(ws, { name: 'RETRO SPOT LUNCH BAG', price: 1.65, sku: '99001', date: '2011-09-05' });
+ * plan.initial_stock.units; // the 95 % quantile of the first 4 weeks' demand
+ */
 export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
   if (r.name.trim() === '') throw new InputError('launch: name must not be empty', { field: 'name' });
   if (!(r.price > 0)) throw new InputError(`launch: price must be a positive number, got ${r.price}`, { field: 'price' });
@@ -175,15 +195,20 @@ async function storeLaunch(ws: Workspace, plan: LaunchPlan): Promise<void> {
   await saveLaunch(ws, { sku: plan.sku!, name: plan.name, launchDate: plan.launch_date, price: plan.price, plan });
 }
 
+/** How a stored launch is going: its plan week by week against the sales so far. */
 export interface LaunchTracking {
   sku: string;
   name: string;
   launch_date: string;
+  /** complete weeks since the launch with data */
   weeks_observed: number;
+  /** per week: the plan, the actual units (null: not yet), and the updated forecast (actual when known) */
   weeks: { week_start: string; forecast: number; p05: number; p95: number; actual: number | null; updated: number }[];
   /** actual over forecast, over the observed weeks */
   ratio: number | null;
+  /** observed weeks outside the plan's 90 % interval (p05–p95) */
   outside_90: number;
+  /** ratio above 1.25: above forecast, below 0.8: below forecast */
   status: 'not sold yet' | 'on track' | 'above forecast' | 'below forecast';
 }
 
@@ -191,6 +216,8 @@ export interface LaunchTracking {
  * Compares every stored launch (the latest plan per SKU) with the SKU's sales since its launch
  * date. The remaining weeks are updated by the observed ratio of actual to forecast, shrunk toward
  * 1 by the weeks seen (k / (k + 2)): one lucky week does not rewrite the plan.
+ * @example
+ * for (const t of await trackLaunches(ws)) console.log(t.sku, t.status, t.ratio);
  */
 export async function trackLaunches(ws: Workspace): Promise<LaunchTracking[]> {
   const last = await lastDemandDay(ws);

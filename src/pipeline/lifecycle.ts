@@ -25,37 +25,50 @@ import { latestLifecycleRun, storeLifecycleRun } from '../store/lifecycle-runs.j
 import type { Workspace } from '../store/workspace.js';
 import { workspaceSeries } from './forecast-workspace.js';
 
+/** Options of `lifecycleWorkspace`. */
 export interface LifecycleOptions {
+  /** use only data up to this date (`YYYY-MM-DD`) */
   asOf?: string;
+  /** report only this SKU (the priors and the blend weight still come from all) */
   sku?: string;
-  /** weeks since launch below which a product is young (prior on the curve, curve-informed forecast) */
+  /** weeks since launch below which a product is young (prior on the curve, curve-informed forecast; default 26) */
   priorWeeks?: number;
-  /** weeks forecast for young products */
+  /** weeks forecast for young products (default 8) */
   horizon?: number;
-  /** store the run and raise alerts (default: when no --sku is given) */
+  /** store the run and raise alerts (default: when no `sku` is given) */
   store?: boolean;
   /** keep each SKU's weekly units (as classified) in `weekly` */
   series?: boolean;
 }
 
+/** One SKU's life-cycle stage, its evidence and, for young products, the curve-informed forecast. */
 export interface SkuLifecycle {
   sku: string;
   description: string | null;
+  /** the group it borrows priors from: `category:…`, `word:…` (first word of the description) or `all` */
   group: string;
+  /** the Monday of its first week, `YYYY-MM-DD` */
   first_week: string;
+  /** weeks of history */
   weeks: number;
   stage: Stage;
+  /** the winning stage's share of the votes, 0–1 */
   confidence: number;
+  /** its stage in the previous stored run, null when none */
   previous_stage: Stage | null;
+  /** the trend test, level against the peak, silence and curve fit behind the stage */
   evidence: StageAssessment['evidence'];
   /** stage of each week since the first (compact: one letter per week, see STAGE_LETTERS) */
   history: string;
+  /** Bass p and q borrowed by a young product, and the group they came from */
   prior?: BassPrior & { from: string };
   /** weekly units from `first_week` on, gaps filled (with the `series` option only) */
   weekly?: number[];
+  /** young products whose curve fits: weekly units from the curve, the engine and their blend */
   forecast?: { week_start: string; curve: number; engine: number; blend: number }[];
 }
 
+/** A SKU whose stage changed since the previous stored run. */
 export interface LifecycleAlert {
   sku: string;
   from: Stage;
@@ -63,11 +76,15 @@ export interface LifecycleAlert {
   confidence: number;
 }
 
+/** A life-cycle run: every SKU's stage, the counts per stage, the blend weight and the alerts. */
 export interface LifecycleResult {
+  /** the last day of the last complete week classified */
   as_of: string;
+  /** the stored run's id, null when not stored */
   run_id: number | null;
   previous_run: { run_id: number; as_of: string } | null;
   counts: Record<Stage, number>;
+  /** the curve's weight in young products' forecasts and the backtest's WAPEs; null without young products to test */
   blend: { weight: number; products: number; wape_curve: number; wape_engine: number; wape_blend: number } | null;
   alerts: LifecycleAlert[];
   skus: SkuLifecycle[];
@@ -121,6 +138,14 @@ function engineForecast(y: Float64Array, h: number): Float64Array {
   }
 }
 
+/**
+ * The life-cycle stage of every SKU from its weekly demand (see the file's comment): stages with
+ * evidence, Bass priors for young products, the curve/engine blend chosen on a backtest, and
+ * alerts for stages changed since the previous stored run.
+ * @example
+ * const life = await lifecycleWorkspace(ws, { asOf: '2011-11-30' });
+ * life.counts.decline; life.alerts; // SKUs per stage, stage changes
+ */
 export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}): Promise<LifecycleResult> {
   const rules = DEFAULT_STAGE_RULES;
   const priorWeeks = o.priorWeeks ?? 26;

@@ -16,12 +16,13 @@ import { readStep } from './plan-steps/read.js';
 import { budgetStep, forecastStep, lifecycleStep, planAssumptions, policyStep, sortOrders } from './plan-steps/steps.js';
 import { storePlan } from './plan-steps/store.js';
 
+/** Options of `planWorkspace`. */
 export interface PlanOptions {
   /** days to forecast (default 28; at least lead time + review period are always forecast) */
   horizon?: number;
-  /** one service level for every SKU (else the ABC × XYZ matrix) */
+  /** one cycle service level in (0.5, 1) for every SKU (else the ABC × XYZ matrix, DEFAULT_CLASS_SERVICE) */
   serviceLevel?: number;
-  /** spend at most this on the orders (unit cost × quantity) */
+  /** spend at most this on the orders (unit cost × quantity, in the shop's currency) */
   budget?: number;
   /** output folder */
   out: string;
@@ -31,57 +32,86 @@ export interface PlanOptions {
   asOf?: string;
   /** SKUs shown in detail in the report */
   reportSkus?: number;
+  /** demand scenarios per SKU over lead time + review period (default 2000) */
   scenarios?: number;
+  /** seed of the scenarios' random draws (default 1): the same seed gives the same plan */
   seed?: number;
+  /** worker threads for the forecasts (default: all cores) */
   threads?: number;
   /** when the plan is made (for the report; default: the day after the data) */
   now?: Date;
   /** the currency of prices and costs: an ISO 4217 code (`GBP`, shown as £) or a symbol (default: none shown) */
   currency?: string;
+  /** progress of the current step, 0..1, with a label */
   onProgress?: (label: string, fraction: number) => void;
 }
 
+/** One line of orders.csv: what to order for a SKU, by when, and why. Quantities in units. */
 export interface PlanOrder {
   sku: string;
   name: string;
+  /** units to order: S − position, rounded to the MOQ and packs, cut to the budget */
   order_qty: number;
+  /** the last day to place the order, `YYYY-MM-DD` */
   order_by: string;
+  /** days the position lasts at the forecast's means; null when it never runs out */
   cover_days: number | null;
+  /** probability of a stock-out within lead time + review without this order, 0–1 */
   stockout_risk: number;
+  /** why, in words: reorder point, EOQ, MOQ, packs, life-cycle stage, budget */
   reason: string;
   on_hand: number;
   on_order: number;
+  /** s: the service-level quantile of demand over lead time + review period */
   reorder_point: number;
+  /** S: the level an order brings the position up to */
   order_up_to: number;
+  /** the cycle service level aimed at, 0–1 */
   service_level: number;
   abc: AbcClass;
   xyz: XyzClass;
+  /** purchase cost per unit (given, or a share of the price) */
   unit_cost: number;
+  /** rank in the budget's purchase list (1 first); null without a budget or when deferred */
   priority: number | null;
   supplier: string | null;
 }
 
+/** What a plan run did; the orders, forecasts and report are in the files of `out`. */
 export interface PlanSummary {
+  /** the last day of data planned from */
   as_of: string;
   horizon_days: number;
   skus: number;
+  /** SKUs with an order quantity above 0 */
   skus_to_order: number;
   order_units: number;
+  /** Σ unit cost × quantity, currency */
   order_value: number;
   budget: number | null;
+  /** SKUs with a stock-out risk of 50 % or more */
   skus_at_risk: number;
+  /** the defaults the plan took (lead times, costs…) and for how many SKUs */
   assumptions: string[];
+  /** whether the workspace had a stock file */
   stock_file: boolean;
   model: string;
+  /** how many SKUs each concrete model forecast */
   models_used: Record<string, number>;
+  /** paths of forecasts.csv, orders.csv and report.html */
   out: { forecasts: string; orders: string; report: string };
+  /** the stored plan run's id */
   run_id: number;
+  /** wall-clock seconds per step (read, forecast, lifecycle, inventory, write) */
   seconds: Record<string, number>;
 }
 
 /**
  * Makes the plan from what the workspace holds: read → forecast → life cycle → stock policy per SKU
  * → budget → orders.csv → workspace tables → report.html. Each step is a function of plan-steps/.
+ * @example
+ * const plan = await planWorkspace(ws, { out: 'plan', budget: 5000, currency: 'GBP' });
+ * plan.skus_to_order; plan.out.orders; // 'plan/orders.csv'
  */
 export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   const progress = o.onProgress ?? (() => {});

@@ -129,7 +129,11 @@ export async function recordIngest(
     ${r.rowsRead}::BIGINT, ${r.rowsLoaded}::BIGINT, ${r.rowsRejected}::BIGINT, ${r.rowsNew}::BIGINT, ${JSON.stringify(r.report)})`);
 }
 
-/** Writes every rejected row of the workspace to a CSV file: file, line, reason, raw. */
+/**
+ * Writes every rejected row of the workspace to a CSV file with a header: file, line, reason and
+ * the raw text, in file and line order (DuckDB COPY).
+ * @example await writeRejectsCsv(ws, 'rejects.csv');
+ */
 export async function writeRejectsCsv(ws: Workspace, path: string): Promise<void> {
   await ws.run(sql`COPY (SELECT path AS file, line, reason, raw FROM rejected_rows ORDER BY file_id, line)
     TO ${path} (FORMAT csv, HEADER, DELIMITER ',')`);

@@ -2,11 +2,16 @@
 import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
+/** One of the workspace's best-selling SKUs by units, over all its clean daily demand. */
 export interface TopSeller {
   sku: string;
+  /** the catalog's description, null when the SKU has none */
   description: string | null;
+  /** units sold */
   units: number;
+  /** revenue in the shop's currency, rounded to cents */
   revenue: number;
+  /** first and last day with a sale, `YYYY-MM-DD` */
   first_sale: string;
   last_sale: string;
 }

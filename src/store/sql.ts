@@ -35,7 +35,13 @@ function isSql(x: unknown): x is Sql {
   return typeof x === 'object' && x !== null && 'text' in x && 'values' in x && !(x instanceof Trusted);
 }
 
-/** Builds a statement whose interpolations are bound parameters (see the module comment). */
+/**
+ * Builds a statement whose interpolations are bound parameters (see the module comment): a value
+ * becomes a placeholder, an `ident` is spliced as text, a nested `sql` fragment brings its values.
+ * @example
+ * const q = sql`SELECT units FROM ${ident('daily_demand')} WHERE sku = ${'85123A'}`;
+ * // toDuckDb(q) → 'SELECT units FROM daily_demand WHERE sku = $1', q.values → ['85123A']
+ */
 export function sql(strings: TemplateStringsArray, ...parts: SqlPart[]): Sql {
   let text = strings[0] ?? '';
   const values: DuckDBValue[] = [];
@@ -55,13 +61,25 @@ export function sql(strings: TemplateStringsArray, ...parts: SqlPart[]): Sql {
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** A table, column or schema name, spliced as text: only plain names (letters, digits, `_`) pass. */
+/**
+ * A table, column or schema name, spliced as text: only plain names (letters, digits, `_`, not
+ * starting with a digit) pass; anything else throws, since names cannot be bound parameters.
+ * @example
+ * sql`SELECT * FROM ${ident('stage_0')}`;  // FROM stage_0
+ * ident('x; DROP TABLE y');                  // throws "ident: 'x; DROP TABLE y' is not a plain SQL name"
+ */
 export function ident(name: string): Trusted {
   if (!PLAIN_NAME.test(name)) throw new Error(`ident: '${name}' is not a plain SQL name`);
   return new Trusted(name);
 }
 
-/** Joins fragments with a separator (`, ` by default); an empty list gives an empty fragment. */
+/**
+ * Joins fragments with a separator (`, ` by default), keeping their values in order; an empty list
+ * gives an empty fragment.
+ * @example
+ * const where = joinSql([sql`sku = ${'A'}`, sql`units > ${0}`], ' AND ');
+ * // toDuckDb(where) → 'sku = $1 AND units > $2', where.values → ['A', 0]
+ */
 export function joinSql(parts: readonly Sql[], separator = ', '): Sql {
   return {
     text: parts.map((p) => p.text).join(separator),

@@ -15,6 +15,7 @@ export type Query = string | Sql;
 /** Column types the appender writes (`appendRows`). */
 export type AppendType = 'VARCHAR' | 'DOUBLE' | 'INTEGER' | 'BOOLEAN' | 'DATE';
 
+/** DuckDB settings for `Workspace.open`. */
 export interface WorkspaceOptions {
   /** DuckDB threads (default: all cores). */
   threads?: number;
