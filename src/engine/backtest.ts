@@ -18,6 +18,7 @@ export interface BacktestOptions {
   onProgress?: (label: string, fraction: number) => void;
 }
 
+/** One model's accuracy over every series and origin of a backtest (scaled measures as in M4/M5). */
 export interface BacktestRow {
   model: string;
   /** series × origins scored */

@@ -24,6 +24,7 @@ export interface BatchOptions {
   seed?: number;
 }
 
+/** A series a model did not forecast: the model asked for, the one used instead, and why. */
 export interface Fallback {
   id: string;
   model: string;

@@ -27,6 +27,7 @@ import {
 import type { Forecaster } from './contract.js';
 import { mstl } from './mstl.js';
 
+/** Options of AutoARIMA (R `auto.arima`): orders searched, seasonal differencing, stepwise search. */
 export interface AutoArimaOptions {
   maxP?: number;
   maxQ?: number;

@@ -25,6 +25,7 @@ import {
   simulateEts,
 } from './ets-core.js';
 
+/** Options of AutoETS (R `ets`): restrict the model family, the information criterion, the loss. */
 export interface AutoEtsOptions {
   /** three letters for error, trend, season: A, M, N or Z (choose); default 'ZZZ' */
   model?: string;

@@ -4,7 +4,10 @@
  * Capabilities are declared as data.
  */
 
-/** The quantile levels of the output contract (forecasts.csv: p05, p25, p50, p75, p95). */
+/**
+ * The quantile levels of the output contract (forecasts.csv: p05, p25, p50, p75, p95).
+ * @example forecast(series, { h: 4, levels: DEFAULT_LEVELS }) // the default when levels are not given
+ */
 export const DEFAULT_LEVELS: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /**
@@ -58,6 +61,7 @@ export function declineReason(caps: Capabilities, y: Float64Array, seasonLength:
   return undefined;
 }
 
+/** What `fit` and `predict` are given besides the series: the season length and, for simulated intervals, the random stream. */
 export interface FitContext {
   /** season length (1: none) */
   seasonLength: number;
@@ -65,6 +69,7 @@ export interface FitContext {
   normal?: () => number;
 }
 
+/** A model's forecast of one series: the mean per step and one quantile row per requested level. */
 export interface Forecast {
   mean: Float64Array;
   /** one entry per requested level, values for each step */
@@ -83,6 +88,10 @@ export interface QuantilePoint {
   p95: number;
 }
 
+/**
+ * The one contract of every model (CONVENTIONS.md §3–4): `fit` returns an immutable fitted value `F`,
+ * `predict` turns it into the mean and quantiles; `capabilities` say what it accepts.
+ */
 export interface Forecaster<F = unknown> {
   name: string;
   capabilities: Capabilities;

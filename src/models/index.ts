@@ -35,6 +35,10 @@ export { MODELS, modelNames };
 /**
  * The model registry as factories, one per model (names as in `--model`, camel-cased). Each call
  * returns the forecaster; options where the model has them.
+ * @example
+ * const theta = models.theta();
+ * theta.capabilities.minLength; // the shortest series it fits
+ * const f = theta.predict(theta.fit(y, { seasonLength: 12 }), 6, [0.05, 0.95], { seasonLength: 12 });
  */
 export const models = {
   /** the last value */

@@ -17,6 +17,7 @@ import { optimizedThetaForecaster } from './optimized-theta.js';
 import { thetaForecaster } from './theta.js';
 import { seasonalWindowAverageForecaster, windowAverageForecaster } from './window-average.js';
 
+/** A model of the registry: the forecaster, the model the engine falls back to for a series it declines, and a line saying what it is. */
 export interface ModelEntry {
   forecaster: Forecaster;
   /** the model to use for a series this one cannot fit */
@@ -30,6 +31,10 @@ const entry = (forecaster: Forecaster<never>, fallback: string | undefined, desc
   description,
 });
 
+/**
+ * Every statistical model by the name `--model` and `forecast({ models })` take.
+ * @example MODELS['ets']!.fallback // → 'naive'
+ */
 export const MODELS: Record<string, ModelEntry> = {
   naive: entry(naiveForecaster as Forecaster<never>, 'mean', 'the last value'),
   snaive: entry(seasonalNaiveForecaster as Forecaster<never>, 'naive', 'the value one season ago'),
@@ -55,6 +60,10 @@ export const MODELS: Record<string, ModelEntry> = {
   imapa: entry(imapaForecaster as Forecaster<never>, 'adida', 'multiple aggregation levels (IMAPA)'),
 };
 
+/**
+ * The names of the registered models, in registry order.
+ * @example modelNames().includes('theta') // → true
+ */
 export function modelNames(): string[] {
   return Object.keys(MODELS);
 }
