@@ -1,7 +1,8 @@
-/** The CLI in-process (`main` with an injected Io): bad input on one line, with its exit code. */
+/** The CLI in-process (`main` with an injected Io): bad input on one line, with its exit code; the progress bar on a terminal. */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { main } from '../src/cli/main.js';
 import { cli, tempDir, writeText } from './helpers.js';
 
 test('the CLI reports bad input on one line with a non-zero exit code', async () => {
@@ -26,6 +27,25 @@ test('the CLI reports bad input on one line with a non-zero exit code', async ()
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
       assert.match(r.err, message);
     }
+  } finally {
+    cleanup();
+  }
+});
+
+test('a command draws its progress bar on the Io stderr when that is a terminal, and clears it before the report', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const rows = ['sku,date,units'];
+    for (let d = 0; d < 60; d++) rows.push(`A,${new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10)},${d % 7}`);
+    const file = writeText(dir, 'sales.csv', rows.join('\n') + '\n');
+    const drawn: string[] = [];
+    const terminal = { isTTY: true, columns: 200, write: (t: string) => drawn.push(t) > 0 } as unknown as NodeJS.WriteStream;
+    let out = '';
+    const code = await main(['ingest', file, '--workspace', join(dir, 'ws')], { out: (t) => void (out += t), err: () => {}, stderr: terminal });
+    assert.equal(code, 0);
+    assert.ok(drawn.some((t) => t.startsWith('\r\x1b[2K[') && t.includes('% reading ')), JSON.stringify(drawn.slice(0, 3)));
+    assert.equal(drawn.at(-1), '\r\x1b[2K', 'the bar is cleared when done');
+    assert.match(out, /^Ingested 1 file/);
   } finally {
     cleanup();
   }
