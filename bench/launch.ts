@@ -59,8 +59,8 @@ function averageCurve(pool: LaunchPool, keep: (i: number) => boolean): Float64Ar
     if (!keep(i)) return;
     for (let w = 0; w < WEEKS; w++)
       if (Number.isFinite(c[w]!)) {
-        sum[w] += c[w]!;
-        cnt[w]++;
+        sum[w] = sum[w]! + c[w]!;
+        cnt[w] = cnt[w]! + 1;
       }
   });
   if (cnt[0] === 0) return undefined;

@@ -73,8 +73,8 @@ try {
       for (const days of actual.values())
         for (const [d, v] of days)
           if (!Number.isNaN(v)) {
-            sums[weekday(d)] += v;
-            counts[weekday(d)]++;
+            sums[weekday(d)] = sums[weekday(d)]! + v;
+            counts[weekday(d)] = counts[weekday(d)]! + 1;
           }
       const dayMean = new Map(sums.map((v, k) => [k, counts[k]! > 0 ? v / counts[k]! : 0]));
       for (const [sku, days] of actual) {

@@ -214,7 +214,7 @@ function bruteShap(b: Booster, x: number[]): number[] {
     for (let f = 0; f < F; f++) {
       if (S.has(f)) continue;
       const w = (fact(S.size) * fact(F - S.size - 1)) / fact(F);
-      phi[f] += w * (value(new Set([...S, f])) - v);
+      phi[f] = phi[f]! + (w * (value(new Set([...S, f])) - v));
     }
   }
   return phi;

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Page, chromium } from 'playwright-core';
-import { Workspace } from '../src/store/workspace.js';
+import { type Io, main } from '../src/cli/main.js';
+import type { Workspace } from '../src/store/workspace.js';
 
 /** The repository root (tests run from dist/test). */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +26,8 @@ export function writeText(dir: string, name: string, text: string | Buffer): str
 
 /** Runs `fn` with a new workspace in a temporary folder. */
 export async function withWorkspace<T>(fn: (ws: Workspace, dir: string) => Promise<T>): Promise<T> {
+  // DuckDB is loaded only by the test files that use a workspace.
+  const { Workspace } = await import('../src/store/workspace.js');
   const { dir, cleanup } = tempDir();
   const ws = await Workspace.open(join(dir, 'ws'), { threads: 2 });
   try {
@@ -57,7 +58,19 @@ export function day(days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Runs bin/shopcast as a process (UTC), returning its exit code and output. */
+/**
+ * Runs the CLI in-process (`main` with a capturing `Io`, no terminal: no progress bar), returning
+ * its exit code and output as `shopcast` does for the process. Tests run under TZ=UTC.
+ */
+export async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t) };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+/** Runs bin/shopcast as a process (UTC), returning its exit code and output: for end-to-end tests (`*.e2e.test.ts`). */
 export function shopcast(args: string[], cwd?: string): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
@@ -84,36 +97,5 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     const e = expected[i]!;
     const d = Math.abs(actual[i]! - e) / Math.max(1e-12, Math.abs(e));
     assert.ok(d <= rel, `${what}[${i}]: ${actual[i]} vs R ${e} (relative error ${d.toExponential(2)} > ${rel})`);
-  }
-}
-
-/** Debian's Chromium, which the report tests drive through playwright-core. */
-export const CHROMIUM = '/usr/bin/chromium';
-
-/**
- * Opens a 1200 px page in headless Chromium, runs `fn` with it and the console and page errors
- * seen so far, and closes the browser. Without Chromium the test is skipped — or fails under
- * CI=true, where .ci/run installs it.
- */
-export async function withChromiumPage(t: TestContext, fn: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env['CI'] === 'true') assert.fail(`${CHROMIUM} is missing: CI must install Debian chromium: apt-get install chromium`);
-    t.skip('install Debian chromium (apt-get install chromium) to check the rendered report');
-    return;
-  }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await fn(page, errors);
-  } finally {
-    await browser.close();
   }
 }

@@ -1,4 +1,5 @@
 /** Small text formatting helpers for the CLI's human-readable output. */
+import type { CleaningRuleCount } from '../store/cleaning-report.js';
 
 export function fmtInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
@@ -20,3 +21,16 @@ export function table(header: string[], rows: (string | number | null)[][]): str
 }
 
 export { csvField } from '../data/csv-format.js';
+/** Rounded to 2 decimals for display. */
+export const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+/** Rounded to 4 decimals for display. */
+export const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+/** The cleaning report as a table: rule, rows, units and what the rule means. */
+export function cleaningTable(detail: readonly CleaningRuleCount[]): string {
+  return table(
+    ['rule', 'rows', 'units', 'what it means'],
+    detail.map((r) => [r.rule, r.rows, Math.round(r.units), r.description]),
+  );
+}

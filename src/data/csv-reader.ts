@@ -22,7 +22,7 @@ export interface CsvReject {
 
 export interface CsvReaderOptions {
   /** Field delimiter; detected from the header line when absent. */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /** How many physical lines a quoted field may span before the record is rejected. */
   maxRecordLines?: number;
   /** Longer lines are rejected (characters). */

@@ -22,9 +22,9 @@ export interface StagedFile {
 }
 
 export interface StageOptions {
-  mapping?: ColumnMapping;
+  mapping?: ColumnMapping | undefined;
   /** When set, the record's line number is read from this column (a Parquet row number). */
-  lineColumn?: string;
+  lineColumn?: string | undefined;
   /** The name to use for the file in messages (e.g. the original Parquet file). */
   displayName?: string;
   onProgress?: (bytesRead: number, totalBytes: number) => void;

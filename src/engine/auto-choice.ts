@@ -71,8 +71,8 @@ function average(members: Forecast[], levels: readonly number[], h: number): { m
   const quantiles = levels.map((level) => ({ level, values: new Float64Array(h) }));
   for (const f of members)
     for (let t = 0; t < h; t++) {
-      mean[t] += f.mean[t]! / members.length;
-      for (let l = 0; l < levels.length; l++) quantiles[l]!.values[t] += f.quantiles[l]!.values[t]! / members.length;
+      mean[t] = mean[t]! + (f.mean[t]! / members.length);
+      for (let l = 0; l < levels.length; l++) quantiles[l]!.values[t] = quantiles[l]!.values[t]! + (f.quantiles[l]!.values[t]! / members.length);
     }
   return { mean, quantiles };
 }

@@ -86,7 +86,7 @@ function attempt(f: Forecaster, series: Float64Array, opts: BatchOptions, ctx: F
  * capabilities, or fails numerically (throws, or forecasts a non-finite value), passes it on to
  * its fallback, the reason recorded.
  */
-function forecastOne(y: Float64Array, opts: BatchOptions, stream: () => () => number): { fc: Forecast; fallback?: { used: string; reason: string } } {
+function forecastOne(y: Float64Array, opts: BatchOptions, stream: () => () => number): { fc: Forecast; fallback?: { used: string; reason: string } | undefined } {
   const reasons: string[] = [];
   let filledSeries: Float64Array | undefined;
   let filledCount = 0;

@@ -150,9 +150,9 @@ function growTree(data: BinnedMatrix, offsets: Int32Array, totalBins: number, g:
       for (let k = start; k < end; k++) {
         const i = rows[k]!;
         const at = off + codes[base + i]! * 3;
-        hist[at] += g[i]!;
-        hist[at + 1] += h[i]!;
-        hist[at + 2] += 1;
+        hist[at] = hist[at]! + g[i]!;
+        hist[at + 1] = hist[at + 1]! + h[i]!;
+        hist[at + 2] = hist[at + 2]! + 1;
       }
     }
     return hist;
@@ -390,8 +390,8 @@ export function featureImportance(b: Booster): { feature: string; gain: number; 
   const splits = new Float64Array(b.featureNames.length);
   for (const t of b.trees)
     for (let k = 0; k < t.feature.length; k++) {
-      gain[t.feature[k]!] += t.gain[k]!;
-      splits[t.feature[k]!] += 1;
+      gain[t.feature[k]!] = gain[t.feature[k]!]! + t.gain[k]!;
+      splits[t.feature[k]!] = splits[t.feature[k]!]! + 1;
     }
   return b.featureNames.map((feature, f) => ({ feature, gain: gain[f]!, splits: splits[f]! })).sort((a, c) => c.gain - a.gain);
 }

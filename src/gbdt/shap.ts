@@ -71,7 +71,7 @@ export function treeShap(tree: Tree, value: (feature: number) => number, phi: Fl
       for (let i = 1; i <= depth; i++) {
         const w = unwoundSum(path, depth, i);
         const e = path[i]!;
-        phi[e.feature] += w * (e.one - e.zero) * v;
+        phi[e.feature] = phi[e.feature]! + (w * (e.one - e.zero) * v);
       }
       return;
     }

@@ -114,7 +114,7 @@ function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [nu
       for (let j = 0; j < 3; j++) {
         const d = 1e-6 * Math.max(1, Math.abs(x[j]!));
         const xp = Float64Array.from(x);
-        xp[j] += d;
+        xp[j] = xp[j]! + d;
         if (residuals(xp, r2) === Infinity) return false;
         for (let t = 0; t < rows; t++) J[t * 3 + j] = (r2[t]! - r[t]!) / d;
       }

@@ -18,11 +18,11 @@ export interface ArimaOrder {
   /** mean (d + D = 0) or drift (d + D = 1); never with d + D ≥ 2 */
   constant: boolean;
   /** seasonal AR order (default 0) */
-  P?: number;
+  P?: number | undefined;
   /** seasonal differences at lag m (default 0) */
-  D?: number;
+  D?: number | undefined;
   /** seasonal MA order (default 0) */
-  Q?: number;
+  Q?: number | undefined;
   /** season length (default 1: no seasonal part) */
   m?: number;
 }
@@ -297,11 +297,11 @@ function stationaryCovariance(T: Float64Array, R: Float64Array, r: number): Floa
       for (let j = 0; j < r; j++) {
         const row = i * r + j;
         b[row] = R[i]! * R[j]!;
-        A[row * r2 + row] += 1;
+        A[row * r2 + row] = A[row * r2 + row]! + 1;
         for (let k = 0; k < r; k++) {
           const tik = T[i * r + k]!;
           if (tik === 0) continue;
-          for (let l = 0; l < r; l++) A[row * r2 + k * r + l] -= tik * T[j * r + l]!;
+          for (let l = 0; l < r; l++) A[row * r2 + k * r + l] = A[row * r2 + k * r + l]! - (tik * T[j * r + l]!);
         }
       }
     return solveLinear(A, b, r2);
@@ -317,7 +317,7 @@ function stationaryCovariance(T: Float64Array, R: Float64Array, r: number): Floa
       for (let k = 0; k < r; k++) {
         const x = X[i * r + k]!;
         if (x === 0) continue;
-        for (let j = 0; j < r; j++) out[i * r + j] += x * (transposeY ? Y[j * r + k]! : Y[k * r + j]!);
+        for (let j = 0; j < r; j++) out[i * r + j] = out[i * r + j]! + (x * (transposeY ? Y[j * r + k]! : Y[k * r + j]!));
       }
   };
   for (let it = 0; it < 64; it++) {

@@ -385,9 +385,9 @@ export function fullState(spec: EtsSpec, partial: ArrayLike<number>): Float64Arr
 }
 
 export interface EtsFitOptions {
-  maxit?: number;
+  maxit?: number | undefined;
   /** what is minimised: the likelihood (default), or the mean squared one-step error (R's ses, holt and hw use it) */
-  optCrit?: 'lik' | 'mse';
+  optCrit?: 'lik' | 'mse' | undefined;
   /** decomposition giving the seasonal component for the initial states */
   seasonal: (y: Float64Array, m: number, type: 'A' | 'M') => Float64Array;
 }
@@ -546,7 +546,7 @@ export function class2ForecastVariance(fit: EtsFit, mean: Float64Array): Float64
     for (let a = 0; a < k; a++) cj += w[a]! * v[a]!;
     c[j] = cj;
     const nv = new Array<number>(k).fill(0);
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) nv[a] += F[a]![b]! * v[b]!;
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) nv[a] = nv[a]! + (F[a]![b]! * v[b]!);
     v = nv;
   }
   const s2 = fit.sigma2;

@@ -65,7 +65,7 @@ export function predictMstl(fit: MstlFit, h: number, levels: readonly number[]) 
   const add = new Float64Array(h);
   seasonals.forEach((s, i) => {
     const p = periods[i]!;
-    for (let t = 0; t < h; t++) add[t] += s[fit.n - p + (t % p)]!;
+    for (let t = 0; t < h; t++) add[t] = add[t]! + (s[fit.n - p + (t % p)]!);
   });
   return {
     mean: base.mean.map((v, t) => v + add[t]!),

@@ -27,8 +27,8 @@ export function classicalSeasonal(y: Float64Array, m: number, type: 'A' | 'M'): 
   for (let t = 0; t < n; t++) {
     if (Number.isNaN(trend[t]!)) continue;
     const d = type === 'A' ? y[t]! - trend[t]! : y[t]! / trend[t]!;
-    sums[t % m] += d;
-    counts[t % m]++;
+    sums[t % m] = sums[t % m]! + d;
+    counts[t % m] = counts[t % m]! + 1;
   }
   const figure = new Float64Array(m);
   for (let k = 0; k < m; k++) figure[k] = sums[k]! / counts[k]!;
@@ -49,8 +49,8 @@ export function leastSquares(X: Float64Array, y: Float64Array, k: number): Float
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < k; a++) {
       const xa = X[i * k + a]!;
-      for (let b = 0; b < k; b++) A[a * (k + 1) + b] += xa * X[i * k + b]!;
-      A[a * (k + 1) + k] += xa * y[i]!;
+      for (let b = 0; b < k; b++) A[a * (k + 1) + b] = A[a * (k + 1) + b]! + (xa * X[i * k + b]!);
+      A[a * (k + 1) + k] = A[a * (k + 1) + k]! + (xa * y[i]!);
     }
   }
   for (let c = 0; c < k; c++) {
@@ -67,7 +67,7 @@ export function leastSquares(X: Float64Array, y: Float64Array, k: number): Float
     for (let r = 0; r < k; r++) {
       if (r === c) continue;
       const f = A[r * (k + 1) + c]! / piv;
-      for (let j = c; j <= k; j++) A[r * (k + 1) + j] -= f * A[c * (k + 1) + j]!;
+      for (let j = c; j <= k; j++) A[r * (k + 1) + j] = A[r * (k + 1) + j]! - (f * A[c * (k + 1) + j]!);
     }
   }
   const beta = new Float64Array(k);

@@ -19,8 +19,8 @@ export function solveLinear(A: Float64Array, b: Float64Array, k: number): Float6
     for (let r = c + 1; r < k; r++) {
       const f = M[r * k + c]! / M[c * k + c]!;
       if (f === 0) continue;
-      for (let j = c; j < k; j++) M[r * k + j] -= f * M[c * k + j]!;
-      x[r] -= f * x[c]!;
+      for (let j = c; j < k; j++) M[r * k + j] = M[r * k + j]! - (f * M[c * k + j]!);
+      x[r] = x[r]! - (f * x[c]!);
     }
   }
   for (let c = k - 1; c >= 0; c--) {
@@ -42,7 +42,7 @@ export interface LeastSquaresProblem {
    * Optional: JᵀJ (upper triangle, k×k row-major) and Jᵀr at x straight away, for problems that can
    * accumulate them row by row without storing J; used instead of `jacobian` when given.
    */
-  normalEquations?: (x: Float64Array, r: Float64Array, JtJ: Float64Array, Jtr: Float64Array) => boolean;
+  normalEquations?: ((x: Float64Array, r: Float64Array, JtJ: Float64Array, Jtr: Float64Array) => boolean) | undefined;
 }
 
 export interface LevenbergMarquardtOptions {
@@ -103,8 +103,8 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array
         }
         for (let a = 0; a < k; a++) {
           const ja = J[t * k + a]!;
-          Jtr[a] += ja * rt;
-          for (let b = a; b < k; b++) JtJ[a * k + b] += ja * J[t * k + b]!;
+          Jtr[a] = Jtr[a]! + (ja * rt);
+          for (let b = a; b < k; b++) JtJ[a * k + b] = JtJ[a * k + b]! + (ja * J[t * k + b]!);
         }
       }
     }
@@ -112,7 +112,7 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array
     let improved = false;
     for (let tries = 0; tries < maxTries; tries++) {
       const A = Float64Array.from(JtJ);
-      for (let a = 0; a < k; a++) A[a * k + a] += lambda * (JtJ[a * k + a]! + 1e-12);
+      for (let a = 0; a < k; a++) A[a * k + a] = A[a * k + a]! + (lambda * (JtJ[a * k + a]! + 1e-12));
       const step = solveLinear(A, Jtr.map((v) => -v), k);
       if (step === undefined) {
         lambda *= nu;

@@ -17,13 +17,13 @@ export interface ForecastOptions {
   /** `auto` (the engine's choice per series), a statistical model's name, `global` or `ensemble` */
   model: string;
   /** periods to forecast (default: the frequency's usual, e.g. 28 days, 13 weeks) */
-  horizon?: number;
+  horizon?: number | undefined;
   /** periods per seasonal cycle (default: the frequency's usual, e.g. 7 for days) */
-  seasonLength?: number;
+  seasonLength?: number | undefined;
   /** use only data up to this date */
-  asOf?: string;
+  asOf?: string | undefined;
   /** worker threads (default: all cores) */
-  threads?: number;
+  threads?: number | undefined;
   /** where forecasts.csv goes ('-' for standard output) */
   out: string;
   /** series done so far, of the total */

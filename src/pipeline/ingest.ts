@@ -16,9 +16,9 @@ import type { Workspace } from '../store/workspace.js';
 /** Options of `ingestFiles`. */
 export interface IngestOptions {
   /** Path of a JSON column mapping applied to every file (see data/layouts.ts). */
-  mapPath?: string;
+  mapPath?: string | undefined;
   /** Path of a JSON cleaning configuration; stored in the workspace for later runs. */
-  configPath?: string;
+  configPath?: string | undefined;
   /** Progress of the current stage, 0..1, with a label. */
   onProgress?: (label: string, fraction: number) => void;
 }

@@ -229,7 +229,7 @@ export async function trackLaunches(ws: Workspace): Promise<LaunchTracking[]> {
     const weekly = new Float64Array(plan.forecast.length);
     for (const s of sales) {
       const w = Math.floor(s.d / 7);
-      if (w < weekly.length && s.units !== null) weekly[w] += s.units;
+      if (w < weekly.length && s.units !== null) weekly[w] = weekly[w]! + s.units;
     }
     const observed = Math.max(0, Math.min(plan.forecast.length, Math.floor((lastDay + 1) / 7)));
     let a = 0;

@@ -1,0 +1,57 @@
+import { availableParallelism } from 'node:os';
+import { r4, table } from '../format.js';
+import { defaultIo, type Io, progressFor } from '../io.js';
+import { parse, SERIES_OPTIONS, seriesFreq, wholeNumber } from '../options.js';
+import { help } from '../usage.js';
+import { withWorkspace } from '../workspace.js';
+
+/** `shopcast backtest`: per-model accuracy over rolling origins, for the workspace or --series. */
+export async function backtestCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values } = parse(args, { ...SERIES_OPTIONS, models: { type: 'string', default: 'naive,snaive,theta,ets,auto' }, origins: { type: 'string', default: '3' } });
+  if (values.help) return help(io);
+  const freq = seriesFreq(values, 'backtest');
+  const int = (name: string, dflt: number): number => wholeNumber(values, name, 'backtest') ?? dflt;
+  const { FREQ_DEFAULTS } = await import('../../numerics/calendar.js');
+  const { checkModelName } = await import('../../pipeline/forecast-series.js');
+  const models = (values.models as string).split(',').map((m) => m.trim()).filter((m) => m !== '');
+  for (const m of models) checkModelName('backtest', m);
+  let input;
+  if (values.series !== undefined) {
+    const { readLongSeries } = await import('../../data/long-series.js');
+    input = await readLongSeries(values.series as string, freq, values['as-of'] as string | undefined);
+  } else {
+    const { workspaceSeries } = await import('../../pipeline/forecast-workspace.js');
+    input = await withWorkspace(values, (ws) => workspaceSeries(ws, freq, values['as-of'] as string | undefined));
+  }
+  const { backtest } = await import('../../engine/backtest.js');
+  const { makeBatch } = await import('../../engine/series-batch.js');
+  const { DEFAULT_LEVELS } = await import('../../models/contract.js');
+  const progress = progressFor(io);
+  let rows;
+  try {
+    rows = await backtest(
+      makeBatch(input.ids, input.values),
+      {
+        models,
+        h: int('horizon', FREQ_DEFAULTS[freq].horizon),
+        origins: int('origins', 3),
+        seasonLength: int('season-length', FREQ_DEFAULTS[freq].seasonLength),
+        levels: DEFAULT_LEVELS,
+        threads: int('threads', availableParallelism()),
+        onProgress: progress.update,
+      },
+      () => performance.now(),
+    );
+  } finally {
+    progress.done();
+  }
+  if (values.json) io.out(JSON.stringify(rows) + '\n');
+  else
+    io.out(
+      table(
+        ['model', 'forecasts', 'MASE', 'RMSSE', 'sMAPE', 'WAPE', 'bias', 'scaled pinball', 'coverage p05–p95', 'seconds'],
+        rows.map((r) => [r.model, r.forecasts, r4(r.mase), r4(r.rmsse), r4(r.smape), r4(r.wape), r4(r.bias), r4(r.scaled_pinball), r4(r.coverage), r4(r.seconds)]),
+      ) + '\n',
+    );
+  return 0;
+}

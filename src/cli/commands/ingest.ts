@@ -1,0 +1,48 @@
+import type { IngestReport } from '../../pipeline/ingest.js';
+import { cleaningTable, fmtInt, table } from '../format.js';
+import { defaultIo, type Io, progressFor } from '../io.js';
+import { parse } from '../options.js';
+import { help } from '../usage.js';
+import { withWorkspace } from '../workspace.js';
+
+function describeIngest(r: IngestReport, dbPath: string): string {
+  const lines = [`Ingested ${r.files.length} file${r.files.length === 1 ? '' : 's'} into ${dbPath}`];
+  lines.push(
+    table(
+      ['file', 'layout', 'read', 'loaded', 'new', 'rejected'],
+      r.files.map((f) => [f.path, f.layout, f.rows_read, f.rows_loaded, f.rows_new, f.rows_rejected]),
+    ),
+  );
+  lines.push('');
+  lines.push(`SKUs with demand: ${fmtInt(r.skus)}   dates: ${r.first_date ?? '-'} → ${r.last_date ?? '-'}`);
+  lines.push('');
+  lines.push('Cleaning (rows of this ingest; series rules in SKU-days):');
+  lines.push(cleaningTable(r.cleaning_detail));
+  if (r.rows_rejected > 0) lines.push('', `${fmtInt(r.rows_rejected)} rejected rows with line and reason: ${r.rejects_csv}`);
+  return lines.join('\n') + '\n';
+}
+
+/** `shopcast ingest <files…>` */
+export async function ingestCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values, positionals } = parse(args, { map: { type: 'string' }, config: { type: 'string' } }, true);
+  if (values.help) return help(io);
+  const progress = progressFor(io);
+  const { ingestFiles } = await import('../../pipeline/ingest.js');
+  const report = await withWorkspace(values, async (ws) => {
+    try {
+      const r = await ingestFiles(ws, positionals, {
+        mapPath: values.map as string | undefined,
+        configPath: values.config as string | undefined,
+        onProgress: progress.update,
+      });
+      return { r, db: ws.dbPath };
+    } finally {
+      progress.done();
+    }
+  });
+  io.out(values.json ? JSON.stringify(report.r) + '\n' : describeIngest(report.r, report.db));
+  // A file none of whose rows could be read is almost always a layout or format problem: say so.
+  const unreadable = report.r.files.filter((f) => f.rows_loaded === 0);
+  for (const f of unreadable) io.err(`shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${report.r.rejects_csv})\n`);
+  return unreadable.length > 0 ? 3 : 0;
+}

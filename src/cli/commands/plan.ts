@@ -1,0 +1,82 @@
+import type { IngestReport } from '../../pipeline/ingest.js';
+import { fmtInt, fmtNum } from '../format.js';
+import { defaultIo, type Io, progressFor } from '../io.js';
+import { numberOption, parse, wholeNumber } from '../options.js';
+import { help } from '../usage.js';
+import { withWorkspace } from '../workspace.js';
+
+/** `shopcast plan [files…]`: ingest what is given, then forecasts, life cycle, purchase orders and the report. */
+export async function planCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      horizon: { type: 'string' }, 'service-level': { type: 'string' }, budget: { type: 'string' }, currency: { type: 'string' }, out: { type: 'string', default: 'plan' },
+      model: { type: 'string' }, 'as-of': { type: 'string' }, 'report-skus': { type: 'string' }, map: { type: 'string' }, config: { type: 'string' },
+      threads: { type: 'string' },
+    },
+    true,
+  );
+  if (values.help) return help(io);
+  const horizon = wholeNumber(values, 'horizon', 'plan');
+  const serviceLevel = numberOption(values, 'service-level', 'plan');
+  const budget = numberOption(values, 'budget', 'plan');
+  const reportSkus = wholeNumber(values, 'report-skus', 'plan');
+  const threads = wholeNumber(values, 'threads', 'plan');
+  const progress = progressFor(io);
+  const { ingestFiles } = await import('../../pipeline/ingest.js');
+  const { planWorkspace } = await import('../../pipeline/plan.js');
+  const t0 = performance.now();
+  const r = await withWorkspace(values, async (ws) => {
+    let ingested: IngestReport | undefined;
+    const ti = performance.now();
+    if (positionals.length > 0)
+      ingested = await ingestFiles(ws, positionals, {
+        ...(values.map !== undefined ? { mapPath: values.map as string } : {}),
+        ...(values.config !== undefined ? { configPath: values.config as string } : {}),
+        onProgress: progress.update,
+      });
+    const ingestSeconds = Math.round((performance.now() - ti) / 100) / 10;
+    const plan = await planWorkspace(ws, {
+      out: values.out as string,
+      ...(horizon !== undefined ? { horizon } : {}),
+      ...(serviceLevel !== undefined ? { serviceLevel } : {}),
+      ...(budget !== undefined ? { budget } : {}),
+      ...(values.currency !== undefined ? { currency: values.currency as string } : {}),
+      ...(values.model !== undefined ? { model: values.model as string } : {}),
+      ...(values['as-of'] !== undefined ? { asOf: values['as-of'] as string } : {}),
+      ...(reportSkus !== undefined ? { reportSkus } : {}),
+      ...(threads !== undefined ? { threads } : {}),
+      now: new Date(),
+      onProgress: progress.update,
+    });
+    return { ingested, plan: { ...plan, seconds: { ingest: ingestSeconds, ...plan.seconds } } };
+  });
+  progress.done();
+  const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  if (values.json) {
+    io.out(JSON.stringify({ ...r.plan, ingest: r.ingested === undefined ? null : { rows_read: r.ingested.rows_read, rows_loaded: r.ingested.rows_loaded, rows_rejected: r.ingested.rows_rejected, rows_new: r.ingested.rows_new }, total_seconds: seconds }, null, 2) + '\n');
+    return unreadablePlanInputs(r.ingested, io);
+  }
+  const p = r.plan;
+  const lines = [];
+  if (r.ingested !== undefined) lines.push(`Ingested ${fmtInt(r.ingested.rows_loaded)} rows (${fmtInt(r.ingested.rows_rejected)} rejected, kept with line and reason).`);
+  lines.push(
+    `Plan as of ${p.as_of}: ${fmtInt(p.skus)} SKUs forecast ${p.horizon_days} days ahead (${p.model}); ${fmtInt(p.skus_to_order)} to order, ` +
+      `${fmtInt(p.order_units)} units worth ${fmtNum(p.order_value)}${p.budget === null ? '' : ` (budget ${fmtNum(p.budget)})`}; ${fmtInt(p.skus_at_risk)} at risk of running out.`,
+    'Assumptions:',
+    ...p.assumptions.map((a) => `  - ${a}`),
+    `Forecasts: ${p.out.forecasts}`,
+    `Orders:    ${p.out.orders}`,
+    `Report:    ${p.out.report}   (open it in a browser)`,
+    `Done in ${seconds} s.`,
+  );
+  io.out(lines.join('\n') + '\n');
+  return unreadablePlanInputs(r.ingested, io);
+}
+
+/** As `shopcast ingest`: a file none of whose rows could be loaded is warned about, and the exit code is 3. */
+function unreadablePlanInputs(ingested: IngestReport | undefined, io: Io): number {
+  const unreadable = ingested?.files.filter((f) => f.rows_loaded === 0) ?? [];
+  for (const f of unreadable) io.err(`shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${ingested!.rejects_csv})\n`);
+  return unreadable.length > 0 ? 3 : 0;
+}
