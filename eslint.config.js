@@ -37,9 +37,14 @@ const layerRules = Object.entries(above).map(([folder, banned]) => ({
       'error',
       {
         paths: [
-          ...(folder === 'store' ? [] : [{ name: '@duckdb/node-api', message: 'only src/store/ speaks to DuckDB (layers: README)' }]),
+          ...(folder === 'store'
+            ? []
+            : [{ name: '@duckdb/node-api', message: 'only src/store/ speaks to DuckDB (layers: README)' }]),
           ...(PURE.includes(folder)
-            ? ['node:fs', 'node:fs/promises', 'fs'].map((name) => ({ name, message: `src/${folder}/ takes data as arrays, never files (layers: README)` }))
+            ? ['node:fs', 'node:fs/promises', 'fs'].map((name) => ({
+                name,
+                message: `src/${folder}/ takes data as arrays, never files (layers: README)`,
+              }))
             : []),
         ],
         patterns: [

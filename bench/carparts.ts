@@ -18,7 +18,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const file = join(repo, '../shared/data/carparts/carparts-monthly.csv');
 const out = join(repo, 'bench/out');
 const { values } = parseArgs({
-  options: { models: { type: 'string', default: 'naive,snaive,mean,croston,croston-optimized,sba,tsb,adida,imapa,auto' }, 'skip-r': { type: 'boolean', default: false } },
+  options: {
+    models: { type: 'string', default: 'naive,snaive,mean,croston,croston-optimized,sba,tsb,adida,imapa,auto' },
+    'skip-r': { type: 'boolean', default: false },
+  },
 });
 if (!existsSync(file)) {
   console.log(`bench:carparts: ${file} is absent (the shared data sets are not on this machine); nothing measured.`);
@@ -26,11 +29,18 @@ if (!existsSync(file)) {
 }
 mkdirSync(out, { recursive: true });
 const H = 12;
-const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
+const rows = readFileSync(file, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => l.split(','));
 const ids = rows[0]!.slice(1);
 const series = new Map<string, number[]>();
 ids.forEach((id, j) => {
-  const ys = rows.slice(1).map((r) => r[j + 1]!).filter((v) => v !== '' && v !== 'NA').map(Number);
+  const ys = rows
+    .slice(1)
+    .map((r) => r[j + 1]!)
+    .filter((v) => v !== '' && v !== 'NA')
+    .map(Number);
   series.set(id, ys);
 });
 const train = new Map<string, number[]>();
@@ -43,7 +53,10 @@ for (const [id, ys] of series) {
 const longPath = join(out, 'carparts-train-long.csv');
 {
   let s = 'sku,date,units\n';
-  for (const [id, ys] of train) ys.forEach((y, k) => (s += `${id},${2000 + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}-01,${y}\n`));
+  for (const [id, ys] of train)
+    ys.forEach(
+      (y, k) => (s += `${id},${2000 + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}-01,${y}\n`),
+    );
   writeFileSync(longPath, s);
 }
 
@@ -67,7 +80,26 @@ const results: Record<string, number | string>[] = [];
 for (const model of values.models!.split(',')) {
   const path = join(out, `carparts-${model}.csv`);
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [join(repo, 'bin/shopcast'), 'forecast', '--series', longPath, '--freq', 'month', '--season-length', '12', '--horizon', String(H), '--model', model, '--out', path], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(repo, 'bin/shopcast'),
+      'forecast',
+      '--series',
+      longPath,
+      '--freq',
+      'month',
+      '--season-length',
+      '12',
+      '--horizon',
+      String(H),
+      '--model',
+      model,
+      '--out',
+      path,
+    ],
+    { encoding: 'utf8' },
+  );
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0) throw new Error(`shopcast forecast --model ${model} failed: ${r.stderr}`);
   const fc = new Map<string, number[]>();
@@ -77,7 +109,9 @@ for (const model of values.models!.split(',')) {
   }
   const sc = score(fc);
   results.push({ method: `shopcast ${model}`, ...sc, seconds });
-  console.log(`shopcast ${model}: MASE ${sc.mase.toFixed(3)} RMSSE ${sc.rmsse.toFixed(3)} over ${sc.n} series, ${seconds.toFixed(2)} s`);
+  console.log(
+    `shopcast ${model}: MASE ${sc.mase.toFixed(3)} RMSSE ${sc.rmsse.toFixed(3)} over ${sc.n} series, ${seconds.toFixed(2)} s`,
+  );
 }
 if (!values['skip-r'] && spawnSync('Rscript', ['--version']).status === 0) {
   const path = join(out, 'carparts-r.csv');
@@ -91,10 +125,15 @@ if (!values['skip-r'] && spawnSync('Rscript', ['--version']).status === 0) {
     (cr.get(f[0]!) ?? cr.set(f[0]!, []).get(f[0]!)!).push(Number(f[2]));
     (sn.get(f[0]!) ?? sn.set(f[0]!, []).get(f[0]!)!).push(Number(f[3]));
   }
-  for (const [name, fc] of [['R croston', cr], ['R snaive', sn]] as const) {
+  for (const [name, fc] of [
+    ['R croston', cr],
+    ['R snaive', sn],
+  ] as const) {
     const sc = score(fc);
     results.push({ method: name, ...sc, seconds });
-    console.log(`${name}: MASE ${sc.mase.toFixed(3)} RMSSE ${sc.rmsse.toFixed(3)} over ${sc.n} series (R process for both: ${seconds.toFixed(2)} s)`);
+    console.log(
+      `${name}: MASE ${sc.mase.toFixed(3)} RMSSE ${sc.rmsse.toFixed(3)} over ${sc.n} series (R process for both: ${seconds.toFixed(2)} s)`,
+    );
   }
 }
 writeFileSync(join(out, 'carparts.json'), JSON.stringify({ series: test.size, results }, null, 2) + '\n');

@@ -40,7 +40,16 @@ const orData = join(repo, '../shared/data/online-retail/transactions.csv.gz');
 if (!skip.has('online-retail')) {
   if (!existsSync(orData)) console.log(`online retail: ${orData} is absent; skipped.`);
   else {
-    process.stdout.write(run([join(repo, 'dist/bench/online-retail.js'), '--models', 'window-average,theta,adida,auto,global,ensemble,oracle-level,oracle-level-weekday'], 'online-retail'));
+    process.stdout.write(
+      run(
+        [
+          join(repo, 'dist/bench/online-retail.js'),
+          '--models',
+          'window-average,theta,adida,auto,global,ensemble,oracle-level,oracle-level-weekday',
+        ],
+        'online-retail',
+      ),
+    );
     report['online_retail'] = JSON.parse(readFileSync(join(out, 'online-retail.json'), 'utf8'));
   }
 }
@@ -57,14 +66,27 @@ async function rossmann(): Promise<Record<string, unknown>> {
   const H = 42;
   const wsDir = mkdtempSync(join(tmpdir(), 'shopcast-rossmann-'));
   try {
-    run([bin, 'ingest', rsData, '--map', join(repo, 'examples/rossmann-map.json'), '--workspace', wsDir, '--json'], 'rossmann ingest');
+    run(
+      [bin, 'ingest', rsData, '--map', join(repo, 'examples/rossmann-map.json'), '--workspace', wsDir, '--json'],
+      'rossmann ingest',
+    );
     const ws = await Workspace.open(wsDir);
-    const actualRows = await ws.all(sql`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > ${AS_OF}::DATE AND NOT closed AND units IS NOT NULL`);
-    const trainRows = await ws.all(sql`SELECT sku, CASE WHEN closed THEN 0 ELSE units END AS v FROM daily_demand WHERE date <= ${AS_OF}::DATE ORDER BY sku, date`);
-    const promoRows = await ws.all(sql`SELECT sku, min(date)::VARCHAR AS d FROM daily_demand WHERE date > ${AS_OF}::DATE AND promo AND NOT closed GROUP BY sku`);
+    const actualRows = await ws.all(
+      sql`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > ${AS_OF}::DATE AND NOT closed AND units IS NOT NULL`,
+    );
+    const trainRows = await ws.all(
+      sql`SELECT sku, CASE WHEN closed THEN 0 ELSE units END AS v FROM daily_demand WHERE date <= ${AS_OF}::DATE ORDER BY sku, date`,
+    );
+    const promoRows = await ws.all(
+      sql`SELECT sku, min(date)::VARCHAR AS d FROM daily_demand WHERE date > ${AS_OF}::DATE AND promo AND NOT closed GROUP BY sku`,
+    );
     ws.close();
     const actual = new Map<string, Map<string, number>>();
-    for (const r of actualRows) (actual.get(r['sku'] as string) ?? actual.set(r['sku'] as string, new Map()).get(r['sku'] as string)!).set(r['d'] as string, r['units'] as number);
+    for (const r of actualRows)
+      (actual.get(r['sku'] as string) ?? actual.set(r['sku'] as string, new Map()).get(r['sku'] as string)!).set(
+        r['d'] as string,
+        r['units'] as number,
+      );
     const scale = new Map<string, number>();
     let prev: { sku: string; v: number | null } | undefined;
     const acc = new Map<string, { s: number; n: number }>();
@@ -84,7 +106,28 @@ async function rossmann(): Promise<Record<string, unknown>> {
       const file = join(out, `rossmann-${model}.csv`);
       const t = process.hrtime.bigint();
       const summary = JSON.parse(
-        run([bin, 'forecast', '--workspace', wsDir, '--freq', 'day', '--horizon', String(H), '--season-length', '7', '--as-of', AS_OF, '--model', model, '--out', file, '--json'], `rossmann ${model}`),
+        run(
+          [
+            bin,
+            'forecast',
+            '--workspace',
+            wsDir,
+            '--freq',
+            'day',
+            '--horizon',
+            String(H),
+            '--season-length',
+            '7',
+            '--as-of',
+            AS_OF,
+            '--model',
+            model,
+            '--out',
+            file,
+            '--json',
+          ],
+          `rossmann ${model}`,
+        ),
       ) as { global?: Record<string, number> };
       const seconds = Number(process.hrtime.bigint() - t) / 1e9;
       const fc = new Map<string, Map<string, number>>();
@@ -117,9 +160,18 @@ async function rossmann(): Promise<Record<string, unknown>> {
         wsum += sales;
         stores++;
       }
-      const row = { model, rmsse: sum / stores, sales_weighted_rmsse: wacc / wsum, stores, seconds, ...(summary.global ?? {}) };
+      const row = {
+        model,
+        rmsse: sum / stores,
+        sales_weighted_rmsse: wacc / wsum,
+        stores,
+        seconds,
+        ...(summary.global ?? {}),
+      };
       results.push(row);
-      console.log(`rossmann ${model}: mean RMSSE ${row.rmsse.toFixed(4)} (sales-weighted ${row.sales_weighted_rmsse.toFixed(4)}) over ${stores} stores, ${seconds.toFixed(1)} s`);
+      console.log(
+        `rossmann ${model}: mean RMSSE ${row.rmsse.toFixed(4)} (sales-weighted ${row.sales_weighted_rmsse.toFixed(4)}) over ${stores} stores, ${seconds.toFixed(1)} s`,
+      );
       if (model === 'global') results.push({ promotion: await promotionInExplanations(wsDir, promoRows) });
     }
     return { as_of: AS_OF, horizon: H, results };
@@ -129,7 +181,10 @@ async function rossmann(): Promise<Record<string, unknown>> {
 }
 
 /** How the promotion shows in the explanation of each store's first promotion day held out. */
-async function promotionInExplanations(wsDir: string, promoRows: Record<string, unknown>[]): Promise<Record<string, unknown>> {
+async function promotionInExplanations(
+  wsDir: string,
+  promoRows: Record<string, unknown>[],
+): Promise<Record<string, unknown>> {
   const ws = await Workspace.open(wsDir);
   try {
     const ex = await explainSkus(
@@ -154,7 +209,10 @@ async function promotionInExplanations(wsDir: string, promoRows: Record<string, 
       median_promo_factor: factors[Math.floor(factors.length / 2)] ?? NaN,
       gain_rank_of_promo: importance.findIndex((i) => i.feature === 'promo') + 1,
       gain_share_of_promo: importance.find((i) => i.feature === 'promo')?.share ?? 0,
-      example: ex[0] === undefined ? undefined : { sku: ex[0].sku, date: ex[0].date, forecast: ex[0].forecast, drivers: ex[0].drivers.slice(0, 5) },
+      example:
+        ex[0] === undefined
+          ? undefined
+          : { sku: ex[0].sku, date: ex[0].date, forecast: ex[0].forecast, drivers: ex[0].drivers.slice(0, 5) },
     };
     console.log(
       `rossmann explanations of ${out.explained} stores' first promotion day: promotion the top driver in ${top1}, in the top 3 in ${top3}; median factor ×${out.median_promo_factor.toFixed(2)}; gain rank ${out.gain_rank_of_promo} (${(100 * out.gain_share_of_promo).toFixed(1)} % of the gain)`,
@@ -170,13 +228,44 @@ if (!skip.has('training') && existsSync(orData)) {
   const wsDir = mkdtempSync(join(tmpdir(), 'shopcast-or-full-'));
   try {
     run([bin, 'ingest', orData, '--workspace', wsDir, '--json'], 'online-retail ingest');
-    const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, bin, 'forecast', '--workspace', wsDir, '--freq', 'day', '--horizon', '28', '--model', 'global', '--out', join(out, 'online-retail-full-global.csv'), '--json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      '/usr/bin/time',
+      [
+        '-f',
+        'TIME %e %M',
+        process.execPath,
+        bin,
+        'forecast',
+        '--workspace',
+        wsDir,
+        '--freq',
+        'day',
+        '--horizon',
+        '28',
+        '--model',
+        'global',
+        '--out',
+        join(out, 'online-retail-full-global.csv'),
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`full training: ${r.stderr}`);
     const m = /TIME ([\d.]+) (\d+)/.exec(r.stderr);
-    const summary = JSON.parse(r.stdout) as { series: number; global: { training_seconds: number; train_rows: number } };
-    const row = { skus: summary.series, wall_seconds: Number(m?.[1]), peak_rss_mb: Number(m?.[2]) / 1024, ...summary.global };
+    const summary = JSON.parse(r.stdout) as {
+      series: number;
+      global: { training_seconds: number; train_rows: number };
+    };
+    const row = {
+      skus: summary.series,
+      wall_seconds: Number(m?.[1]),
+      peak_rss_mb: Number(m?.[2]) / 1024,
+      ...summary.global,
+    };
     report['training_full_online_retail'] = row;
-    console.log(`full Online Retail training: ${row.wall_seconds} s wall (training ${row.training_seconds} s), peak memory ${row.peak_rss_mb.toFixed(0)} MB, ${row.train_rows} rows`);
+    console.log(
+      `full Online Retail training: ${row.wall_seconds} s wall (training ${row.training_seconds} s), peak memory ${row.peak_rss_mb.toFixed(0)} MB, ${row.train_rows} rows`,
+    );
   } finally {
     rmSync(wsDir, { recursive: true, force: true });
   }

@@ -15,7 +15,10 @@ import { parseArgs } from 'node:util';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, file: { type: 'string', default: join(repo, '../shared/data/online-retail/transactions.csv.gz') } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    file: { type: 'string', default: join(repo, '../shared/data/online-retail/transactions.csv.gz') },
+  },
 });
 const file = values.file!;
 if (!existsSync(file)) {
@@ -34,7 +37,9 @@ function runOnce(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const memFile = join(tmpdir(), `shopcast-bench-mem-${process.pid}`);
     const cmd = gnuTime ? '/usr/bin/time' : process.execPath;
-    const argv = gnuTime ? ['-f', '%M', '-o', memFile, process.execPath, join(repo, 'bin/shopcast'), ...args] : [join(repo, 'bin/shopcast'), ...args];
+    const argv = gnuTime
+      ? ['-f', '%M', '-o', memFile, process.execPath, join(repo, 'bin/shopcast'), ...args]
+      : [join(repo, 'bin/shopcast'), ...args];
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -78,7 +83,13 @@ for (let i = 0; i < runs; i++) {
   }
   console.log(`run ${i + 1}: ${fresh[i]!.seconds.toFixed(2)} s, peak ${fresh[i]!.peakMB.toFixed(0)} MB`);
 }
-const r = fresh[0]!.report as { rows_read: number; rows_loaded: number; rows_rejected: number; skus: number; cleaning: Record<string, number> };
+const r = fresh[0]!.report as {
+  rows_read: number;
+  rows_loaded: number;
+  rows_rejected: number;
+  skus: number;
+  cleaning: Record<string, number>;
+};
 const result = {
   file,
   machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
@@ -100,4 +111,6 @@ const result = {
 mkdirSync(join(repo, 'bench/out'), { recursive: true });
 writeFileSync(join(repo, 'bench/out/ingest.json'), JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result, null, 2));
-console.log(`\nmedian ${result.median_seconds} s wall, median peak ${result.median_peak_mb} MB over ${runs} runs; written to bench/out/ingest.json`);
+console.log(
+  `\nmedian ${result.median_seconds} s wall, median peak ${result.median_peak_mb} MB over ${runs} runs; written to bench/out/ingest.json`,
+);

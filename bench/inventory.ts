@@ -38,7 +38,12 @@ import { makeBatch } from '../src/engine/series-batch.js';
 import { demandCv, xyzClass } from '../src/inventory/abc-xyz.js';
 import { skuCosts } from '../src/inventory/defaults.js';
 import { eoq } from '../src/inventory/eoq.js';
-import { type ScenarioTables, baseStockForFillRate, levelsForAggregateFillRate, newsvendorBaseStock } from '../src/inventory/policies.js';
+import {
+  type ScenarioTables,
+  baseStockForFillRate,
+  levelsForAggregateFillRate,
+  newsvendorBaseStock,
+} from '../src/inventory/policies.js';
 import { DEFAULT_Q_CONFIG, emptyQTable, qPolicy } from '../src/inventory/q-learning.js';
 import { type ReplayMetrics, type ReplayPolicy, type ReplaySku, replay } from '../src/inventory/replay.js';
 import { stockPolicy, stockScenarios } from '../src/inventory/stock-policy.js';
@@ -53,7 +58,13 @@ import { sql } from '../src/store/sql.js';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(repo, 'bench/out');
 const { values } = parseArgs({
-  options: { workspace: { type: 'string' }, model: { type: 'string', default: 'auto' }, scenarios: { type: 'string', default: '2000' }, skus: { type: 'string', default: '500' }, floor: { type: 'string', default: '0.25' } },
+  options: {
+    workspace: { type: 'string' },
+    model: { type: 'string', default: 'auto' },
+    scenarios: { type: 'string', default: '2000' },
+    skus: { type: 'string', default: '500' },
+    floor: { type: 'string', default: '0.25' },
+  },
 });
 const START = '2011-08-13';
 const END = '2011-11-04';
@@ -70,9 +81,11 @@ const workspace = onlineRetailWorkspace('bench:inventory', values.workspace);
 mkdirSync(out, { recursive: true });
 const t0 = performance.now();
 const ws = await Workspace.open(workspace.dir);
-const top = (await ws.all(sql`
+const top = (
+  await ws.all(sql`
   SELECT sku FROM daily_demand d JOIN catalog c USING (sku)
-  WHERE d.date < ${START}::DATE AND c.is_product GROUP BY sku ORDER BY sum(d.revenue) DESC, sku LIMIT ${Number(values.skus)}::INTEGER`)).map((r) => r['sku'] as string);
+  WHERE d.date < ${START}::DATE AND c.is_product GROUP BY sku ORDER BY sum(d.revenue) DESC, sku LIMIT ${Number(values.skus)}::INTEGER`)
+).map((r) => r['sku'] as string);
 const panel = await loadInventoryPanel(ws, { skus: top, to: END });
 ws.close();
 const n = panel.ids.length;
@@ -104,15 +117,34 @@ const u = mulberry32(2026);
 const normal = normalSource(u);
 /** Scenario tables of SKU i at a review on day `cut` around the daily means `level` (history before `cut` only), drawn as plan draws them. */
 const scenarios = (i: number, cut: number, level: Float64Array): ScenarioTables =>
-  stockScenarios({ history: panel.clean[i]!.subarray(0, cut), actual: panel.actual[i]!.subarray(0, cut), mean: level, leadTime: { mean: L, sd: 0 }, reviewDays: R, scenarios: SCENARIOS, uniform: u, normal, floorShare: FLOOR });
+  stockScenarios({
+    history: panel.clean[i]!.subarray(0, cut),
+    actual: panel.actual[i]!.subarray(0, cut),
+    mean: level,
+    leadTime: { mean: L, sd: 0 },
+    reviewDays: R,
+    scenarios: SCENARIOS,
+    uniform: u,
+    normal,
+    floorShare: FLOOR,
+  });
 const tables: ScenarioTables[][] = [];
 /** each review's forecast daily means of every SKU (L + R days) */
 const forecastMeans: Float64Array[][] = [];
 const dailyMean: Float64Array[] = [];
 for (let r = 0; r < reviews; r++) {
   const cut = s0 + r * R;
-  const batch = makeBatch(panel.ids, panel.clean.map((c) => c.subarray(0, cut)));
-  const fc = await forecastParallel(batch, { model: values.model!, h: L + R, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true });
+  const batch = makeBatch(
+    panel.ids,
+    panel.clean.map((c) => c.subarray(0, cut)),
+  );
+  const fc = await forecastParallel(batch, {
+    model: values.model!,
+    h: L + R,
+    levels: DEFAULT_LEVELS,
+    seasonLength: 7,
+    nonNegative: true,
+  });
   const row: ScenarioTables[] = [];
   const means = new Float64Array(n);
   const daily: Float64Array[] = [];
@@ -166,7 +198,10 @@ for (let r = 0; r < reviews; r++) {
 levelWape.forecast /= levelActual;
 levelWape.moving_average_28 /= levelActual;
 
-const levelPolicy = (name: string, level: (i: number, r: number) => number): ReplayPolicy => ({ name, order: (s) => level(s.sku, s.review) - s.position });
+const levelPolicy = (name: string, level: (i: number, r: number) => number): ReplayPolicy => ({
+  name,
+  order: (s) => level(s.sku, s.review) - s.position,
+});
 /**
  * plan's stock policy (src/inventory/stock-policy.ts) at the target cycle service level, without an
  * EOQ lot, MOQ or packs: at each review it wants the TARGET quantile of protection-period demand
@@ -174,20 +209,44 @@ const levelPolicy = (name: string, level: (i: number, r: number) => number): Rep
  */
 const basePolicy = (name: string, t: ScenarioTables[][], means: Float64Array[][]): ReplayPolicy => ({
   name,
-  order: (s) => stockPolicy({ scenarios: t[s.review]![s.sku]!, mean: means[s.review]![s.sku]!, serviceLevel: TARGET, position: s.position, reviewDays: R }).wanted,
+  order: (s) =>
+    stockPolicy({
+      scenarios: t[s.review]![s.sku]!,
+      mean: means[s.review]![s.sku]!,
+      serviceLevel: TARGET,
+      position: s.position,
+      reviewDays: R,
+    }).wanted,
 });
 const fillLevels = tables.map((row) => row.map((t) => baseStockForFillRate(t, TARGET)));
 const results: (ReplayMetrics & { note?: string })[] = [];
 const run = (p: ReplayPolicy, skus = test): ReplayMetrics => replay(skus, p, opts).total;
 
 // the headline policy: order up to the 95 % quantile of the forecast's protection-period demand
-const main = run(basePolicy('forecast-quantile base stock: 95 % quantile of demand over lead time + review', tables, forecastMeans));
+const main = run(
+  basePolicy('forecast-quantile base stock: 95 % quantile of demand over lead time + review', tables, forecastMeans),
+);
 results.push(main);
-results.push(run(levelPolicy('forecast-quantile base stock: level for a 95 % fill rate per SKU', (i, r) => fillLevels[r]![i]!)));
+results.push(
+  run(levelPolicy('forecast-quantile base stock: level for a 95 % fill rate per SKU', (i, r) => fillLevels[r]![i]!)),
+);
 const levelCosts = costs.map((c) => ({ holdingPerCycle: c.holdingPerUnitDay * R, shortagePerUnit: c.shortagePerUnit }));
 const aggregate = tables.map((row) => levelsForAggregateFillRate(row, levelCosts, TARGET).levels);
-results.push(run(levelPolicy('forecast-quantile levels for a 95 % fill rate over all SKUs at least expected cost', (i, r) => aggregate[r]![i]!)));
-results.push(run(levelPolicy('newsvendor (cost-optimal critical ratio)', (i, r) => newsvendorBaseStock(tables[r]![i]!, costs[i]!.holdingPerUnitDay * R, costs[i]!.shortagePerUnit))));
+results.push(
+  run(
+    levelPolicy(
+      'forecast-quantile levels for a 95 % fill rate over all SKUs at least expected cost',
+      (i, r) => aggregate[r]![i]!,
+    ),
+  ),
+);
+results.push(
+  run(
+    levelPolicy('newsvendor (cost-optimal critical ratio)', (i, r) =>
+      newsvendorBaseStock(tables[r]![i]!, costs[i]!.holdingPerUnitDay * R, costs[i]!.shortagePerUnit),
+    ),
+  ),
+);
 results.push(
   run({
     name: '(s, S): s for fill rate 95 %, S = s + EOQ (order cost 20)',
@@ -196,7 +255,11 @@ results.push(
       const s = fillLevels[st.review]![st.sku]!;
       if (st.position > s) return 0;
       const lambda = Math.max(dailyMean[st.review]![st.sku]! * 365, 1e-9);
-      return s + eoq(costs[st.sku]!.orderCost, Math.max(costs[st.sku]!.holdingPerUnitDay * 365, 1e-9), lambda).q - st.position;
+      return (
+        s +
+        eoq(costs[st.sku]!.orderCost, Math.max(costs[st.sku]!.holdingPerUnitDay * 365, 1e-9), lambda).q -
+        st.position
+      );
     },
   }),
 );
@@ -204,13 +267,13 @@ results.push(
 // moving-average min/max, k tuned on this replay to the forecast policy's fill rate
 function maPolicy(k: number): ReplayPolicy {
   return {
-  name: `moving-average min/max, k = ${k.toFixed(3)} (tuned on the replay)`,
-  order: (st) => {
-    const day = s0 + st.day;
-    const ma = mean(panel.actual[st.sku]!, day - 28, day);
-    const min = k * ma * (L + R);
-    return st.position <= min ? min + ma * R - st.position : 0;
-  },
+    name: `moving-average min/max, k = ${k.toFixed(3)} (tuned on the replay)`,
+    order: (st) => {
+      const day = s0 + st.day;
+      const ma = mean(panel.actual[st.sku]!, day - 28, day);
+      const min = k * ma * (L + R);
+      return st.position <= min ? min + ma * R - st.position : 0;
+    },
   };
 }
 /** The min/max rule with the smallest k (bisection over 0.05 … 20) whose replay reaches `fill`. */
@@ -227,11 +290,17 @@ function tunedMinMax(fill: number): ReplayMetrics {
 const ma = tunedMinMax(main.fillRate);
 results.push(ma);
 const maTarget = tunedMinMax(TARGET);
-results.push({ ...maTarget, policy: maTarget.policy.replace('tuned on the replay', 'tuned on the replay to exactly 95 %') });
+results.push({
+  ...maTarget,
+  policy: maTarget.policy.replace('tuned on the replay', 'tuned on the replay to exactly 95 %'),
+});
 
 // the level bounds at the headline policy's 95 % quantile, each against the min/max rule tuned to its own fill rate
 const bounds = [
-  { name: 'bound: the same scenarios around the geometric mean of the forecast and the true mean demand of the next 14 days (half the log error)', t: boundTables.half },
+  {
+    name: 'bound: the same scenarios around the geometric mean of the forecast and the true mean demand of the next 14 days (half the log error)',
+    t: boundTables.half,
+  },
   { name: 'bound: the same scenarios around the true mean demand of the next 14 days', t: boundTables.truth },
 ].map(({ name, t }) => {
   const m = run(basePolicy(name, t.t, t.means));
@@ -255,8 +324,11 @@ const qCtx = (from: number) => ({
 const table = emptyQTable(DEFAULT_Q_CONFIG);
 const uq = mulberry32(7);
 const EPOCHS = 60;
-for (let e = 0; e < EPOCHS; e++) replay(train, qPolicy(table, qCtx(trainFrom), Math.max(0.02, 0.4 * (1 - e / EPOCHS)), uq), { ...opts, seed: e });
-const q = run(qPolicy(table, qCtx(s0), 0, uq, `tabular Q-learning (${EPOCHS} epochs on the ${TRAIN_WEEKS} weeks before)`));
+for (let e = 0; e < EPOCHS; e++)
+  replay(train, qPolicy(table, qCtx(trainFrom), Math.max(0.02, 0.4 * (1 - e / EPOCHS)), uq), { ...opts, seed: e });
+const q = run(
+  qPolicy(table, qCtx(s0), 0, uq, `tabular Q-learning (${EPOCHS} epochs on the ${TRAIN_WEEKS} weeks before)`),
+);
 results.push(q);
 const qSeconds = (performance.now() - tq) / 1000;
 
@@ -290,17 +362,38 @@ const summary = {
   q_learning_seconds: Math.round(qSeconds * 10) / 10,
   total_seconds: Math.round((performance.now() - t0) / 100) / 10,
   cost_saving_vs_tuned_min_max: Math.round(saving * 10000) / 10000,
-  level_wape_next_14_days: { forecast: Math.round(levelWape.forecast * 10000) / 10000, moving_average_28: Math.round(levelWape.moving_average_28 * 10000) / 10000 },
+  level_wape_next_14_days: {
+    forecast: Math.round(levelWape.forecast * 10000) / 10000,
+    moving_average_28: Math.round(levelWape.moving_average_28 * 10000) / 10000,
+  },
   results,
 };
 writeFileSync(join(out, 'inventory.json'), JSON.stringify(summary, null, 2));
-const f = (x: number, d = 0): string => x.toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
-console.log(`| policy | fill rate | cycle service | stock-out SKU-days | holding | shortage | holding + shortage | ordering | orders | turns |`);
+const f = (x: number, d = 0): string =>
+  x.toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
+console.log(
+  `| policy | fill rate | cycle service | stock-out SKU-days | holding | shortage | holding + shortage | ordering | orders | turns |`,
+);
 console.log(`|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of results)
-  console.log(`| ${r.policy} | ${f(r.fillRate * 100, 2)} % | ${f(r.cycleServiceLevel * 100, 1)} % | ${f(r.stockoutDays)} | ${f(r.holdingCost)} | ${f(r.shortageCost)} | ${f(r.cost)} | ${f(r.orderingCost)} | ${f(r.orders)} | ${f(r.turns, 1)} |`);
-console.log(`\nforecast policy vs min/max tuned to the same fill rate: ${f(saving * 100, 1)} % lower holding + shortage cost`);
-console.log(`level WAPE over the next 14 days: forecast ${f(levelWape.forecast, 3)}, 28-day moving average ${f(levelWape.moving_average_28, 3)}`);
-for (const b of bounds) console.log(`${b.policy}: ${f(b.savingVsMinMax * 100, 1)} % lower than the min/max tuned to its fill rate (${f(b.minMaxAtSameFill)})`);
-console.log(JSON.stringify({ forecast_and_scenarios_seconds: summary.forecast_and_scenarios_seconds, q_learning_seconds: summary.q_learning_seconds, total_seconds: summary.total_seconds }));
+  console.log(
+    `| ${r.policy} | ${f(r.fillRate * 100, 2)} % | ${f(r.cycleServiceLevel * 100, 1)} % | ${f(r.stockoutDays)} | ${f(r.holdingCost)} | ${f(r.shortageCost)} | ${f(r.cost)} | ${f(r.orderingCost)} | ${f(r.orders)} | ${f(r.turns, 1)} |`,
+  );
+console.log(
+  `\nforecast policy vs min/max tuned to the same fill rate: ${f(saving * 100, 1)} % lower holding + shortage cost`,
+);
+console.log(
+  `level WAPE over the next 14 days: forecast ${f(levelWape.forecast, 3)}, 28-day moving average ${f(levelWape.moving_average_28, 3)}`,
+);
+for (const b of bounds)
+  console.log(
+    `${b.policy}: ${f(b.savingVsMinMax * 100, 1)} % lower than the min/max tuned to its fill rate (${f(b.minMaxAtSameFill)})`,
+  );
+console.log(
+  JSON.stringify({
+    forecast_and_scenarios_seconds: summary.forecast_and_scenarios_seconds,
+    q_learning_seconds: summary.q_learning_seconds,
+    total_seconds: summary.total_seconds,
+  }),
+);
 workspace.cleanup();

@@ -22,11 +22,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DAY_MS } from '../src/numerics/calendar.js';
-import { type LaunchPool, type LaunchOptions, DEFAULT_LAUNCH_OPTIONS, buildLaunchPool, forecastLaunch, launchCurve } from '../src/launch/analogs.js';
+import {
+  type LaunchPool,
+  type LaunchOptions,
+  DEFAULT_LAUNCH_OPTIONS,
+  buildLaunchPool,
+  forecastLaunch,
+  launchCurve,
+} from '../src/launch/analogs.js';
 import { firstWord, words } from '../src/launch/text.js';
 import { type LaunchedProduct } from '../src/launch/history.js';
 import { loadShopHistory } from '../src/pipeline/panels.js';
-import { type LaunchContext, type LaunchModel, launchContext, launchFeatures, predictLaunch, trainLaunchModel } from '../src/launch/model.js';
+import {
+  type LaunchContext,
+  type LaunchModel,
+  launchContext,
+  launchFeatures,
+  predictLaunch,
+  trainLaunchModel,
+} from '../src/launch/model.js';
 import { withWorkspaceAsOf } from '../src/store/as-of.js';
 import { Workspace } from '../src/store/workspace.js';
 import { onlineRetailWorkspace } from './or-workspace.js';
@@ -69,15 +83,35 @@ function averageCurve(pool: LaunchPool, keep: (i: number) => boolean): Float64Ar
   return avg;
 }
 
-type Method = 'model_mean' | 'model_p50' | 'knn_scaled' | 'combo' | 'analogs' | 'all_products_curve' | 'first_word_curve';
-const methods: Method[] = ['model_mean', 'model_p50', 'knn_scaled', 'combo', 'analogs', 'all_products_curve', 'first_word_curve'];
-const err = Object.fromEntries(methods.map((m) => [m, { abs: 0, rmsse: [] as number[] }])) as Record<Method, { abs: number; rmsse: number[] }>;
+type Method =
+  'model_mean' | 'model_p50' | 'knn_scaled' | 'combo' | 'analogs' | 'all_products_curve' | 'first_word_curve';
+const methods: Method[] = [
+  'model_mean',
+  'model_p50',
+  'knn_scaled',
+  'combo',
+  'analogs',
+  'all_products_curve',
+  'first_word_curve',
+];
+const err = Object.fromEntries(methods.map((m) => [m, { abs: 0, rmsse: [] as number[] }])) as Record<
+  Method,
+  { abs: number; rmsse: number[] }
+>;
 let actualTotal = 0;
 let coverage90 = 0;
 const oracle = { mean: 0, median: 0 };
 let coverageN = 0;
 /** diagnostics of the p50: weeks above it (all, first weeks), its WAPE scaled, and per launch its error for the range split */
-const p50 = { above: 0, firstAbove: 0, scaled: new Map<number, number>([[0.8, 0], [1.25, 0], [1.5, 0]]) };
+const p50 = {
+  above: 0,
+  firstAbove: 0,
+  scaled: new Map<number, number>([
+    [0.8, 0],
+    [1.25, 0],
+    [1.5, 0],
+  ]),
+};
 const perLaunch: { day: number; lastWord: string; abs: number; actual: number }[] = [];
 // one view per 7-day block: the workspace as it was after the block's last day, cleaned on its own
 const views = new Map<number, { pool: LaunchPool; ctx: LaunchContext; model: LaunchModel }>();
@@ -100,14 +134,27 @@ for (const p of news) {
   const pool = m.pool;
   // day numbers of the view (same start as the full history when the data starts the same day)
   if (m.ctx.history.start !== history.start) throw new Error('the view starts on another day');
-  const fc = forecastLaunch(pool, { name: p.description, price: p.firstPrice }, Math.min(p.firstDay, pool.asOfDay), opts);
+  const fc = forecastLaunch(
+    pool,
+    { name: p.description, price: p.firstPrice },
+    Math.min(p.firstDay, pool.asOfDay),
+    opts,
+  );
   const word = firstWord(p.description);
   const all = averageCurve(pool, () => true)!;
   const same = averageCurve(pool, (i) => pool.groups[i] === word) ?? all;
   const feats = launchFeatures(m.ctx, p.description, p.firstPrice, p.firstDay).features;
   const pred = predictLaunch(m.model, feats);
   const knn = Math.expm1(feats[2]!);
-  const forecasts: Record<Method, ArrayLike<number>> = { model_mean: pred.mean, model_p50: pred.quantiles[1]!.values, knn_scaled: m.model.scale.map((c) => c * (Number.isFinite(knn) ? knn : 0)), combo: pred.quantiles[1]!.values.map((v, w) => (v + m!.model.scale[w]! * (Number.isFinite(knn) ? knn : 0)) / 2), analogs: fc.weeks.map((w) => w.mean), all_products_curve: all, first_word_curve: same };
+  const forecasts: Record<Method, ArrayLike<number>> = {
+    model_mean: pred.mean,
+    model_p50: pred.quantiles[1]!.values,
+    knn_scaled: m.model.scale.map((c) => c * (Number.isFinite(knn) ? knn : 0)),
+    combo: pred.quantiles[1]!.values.map((v, w) => (v + m!.model.scale[w]! * (Number.isFinite(knn) ? knn : 0)) / 2),
+    analogs: fc.weeks.map((w) => w.mean),
+    all_products_curve: all,
+    first_word_curve: same,
+  };
   let scale = 0;
   for (let w = 0; w < WEEKS; w++) scale += (actual[w]! - (w > 0 ? actual[w - 1]! : 0)) ** 2;
   scale /= WEEKS;
@@ -156,7 +203,10 @@ const wapeOf = (ls: typeof perLaunch): { launches: number; wape: number; share_o
   share_of_actual: ls.reduce((a, l) => a + l.actual, 0) / actualTotal,
 });
 const result = Object.fromEntries(
-  methods.map((m) => [m, { wape: err[m].abs / actualTotal, rmsse: err[m].rmsse.reduce((a, b) => a + b, 0) / err[m].rmsse.length }]),
+  methods.map((m) => [
+    m,
+    { wape: err[m].abs / actualTotal, rmsse: err[m].rmsse.reduce((a, b) => a + b, 0) / err[m].rmsse.length },
+  ]),
 ) as Record<Method, { wape: number; rmsse: number }>;
 const better = {
   wape: Math.min(result.all_products_curve.wape, result.first_word_curve.wape),
@@ -169,7 +219,10 @@ const report = {
   views: views.size,
   options: opts,
   results: result,
-  improvement_vs_better_baseline: { wape: 1 - result.model_p50.wape / better.wape, rmsse: 1 - result.model_p50.rmsse / better.rmsse },
+  improvement_vs_better_baseline: {
+    wape: 1 - result.model_p50.wape / better.wape,
+    rmsse: 1 - result.model_p50.rmsse / better.rmsse,
+  },
   interval_90_coverage: coverage90 / coverageN,
   bound_own_actual_flat_wape: { mean: oracle.mean / actualTotal, median: oracle.median / actualTotal },
   p50_diagnostics: {

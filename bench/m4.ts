@@ -21,7 +21,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const data = join(repo, '../shared/data/m4-weekly');
 const out = join(repo, 'bench/out');
 const { values } = parseArgs({
-  options: { models: { type: 'string', default: 'naive,theta,ets,auto' }, 'skip-r': { type: 'boolean', default: false }, threads: { type: 'string', default: '1' } },
+  options: {
+    models: { type: 'string', default: 'naive,theta,ets,auto' },
+    'skip-r': { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
+  },
 });
 if (!existsSync(join(data, 'train.csv.gz'))) {
   console.log(`bench:m4: ${data} is absent (the shared data sets are not on this machine); nothing measured.`);
@@ -34,7 +38,13 @@ function readWide(file: string): Map<string, number[]> {
   return new Map(
     lines.map((l) => {
       const f = l.split(',').map((x) => x.replaceAll('"', ''));
-      return [f[0]!, f.slice(1).filter((x) => x !== '' && x !== 'NA').map(Number)];
+      return [
+        f[0]!,
+        f
+          .slice(1)
+          .filter((x) => x !== '' && x !== 'NA')
+          .map(Number),
+      ];
     }),
   );
 }
@@ -86,14 +96,40 @@ for (const model of values.models!.split(',')) {
   const r = spawnSync(
     process.execPath,
     // the single methods use season length 1 as the M4 benchmarks did; the automatic choice may use the yearly period
-    [join(repo, 'bin/shopcast'), 'forecast', '--series', longPath, '--freq', 'week', '--horizon', String(H), '--season-length', model === 'auto' ? '52' : '1', '--model', model, '--threads', threads, '--out', file],
+    [
+      join(repo, 'bin/shopcast'),
+      'forecast',
+      '--series',
+      longPath,
+      '--freq',
+      'week',
+      '--horizon',
+      String(H),
+      '--season-length',
+      model === 'auto' ? '52' : '1',
+      '--model',
+      model,
+      '--threads',
+      threads,
+      '--out',
+      file,
+    ],
     { encoding: 'utf8' },
   );
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0) throw new Error(`shopcast forecast --model ${model} failed: ${r.stderr}`);
   const sc = score(readForecasts(file));
-  rows.push({ method: `shopcast ${model}`, smape: sc.smape, mase: sc.mase, owa: owa(sc.smape, sc.mase, naive2.smape, naive2.mase), seconds, series_per_s: train.size / seconds });
-  console.log(`shopcast ${model}: sMAPE ${sc.smape.toFixed(3)} MASE ${sc.mase.toFixed(3)} OWA ${owa(sc.smape, sc.mase, naive2.smape, naive2.mase).toFixed(3)} in ${seconds.toFixed(2)} s (${(train.size / seconds).toFixed(1)} series/s, --threads ${threads})`);
+  rows.push({
+    method: `shopcast ${model}`,
+    smape: sc.smape,
+    mase: sc.mase,
+    owa: owa(sc.smape, sc.mase, naive2.smape, naive2.mase),
+    seconds,
+    series_per_s: train.size / seconds,
+  });
+  console.log(
+    `shopcast ${model}: sMAPE ${sc.smape.toFixed(3)} MASE ${sc.mase.toFixed(3)} OWA ${owa(sc.smape, sc.mase, naive2.smape, naive2.mase).toFixed(3)} in ${seconds.toFixed(2)} s (${(train.size / seconds).toFixed(1)} series/s, --threads ${threads})`,
+  );
 }
 
 // Scaling: the same ETS batch on every core.
@@ -102,13 +138,32 @@ if (values.models!.split(',').includes('ets')) {
   const t = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
-    [join(repo, 'bin/shopcast'), 'forecast', '--series', longPath, '--freq', 'week', '--horizon', String(H), '--season-length', '1', '--model', 'ets', '--threads', String(cpus().length), '--out', file],
+    [
+      join(repo, 'bin/shopcast'),
+      'forecast',
+      '--series',
+      longPath,
+      '--freq',
+      'week',
+      '--horizon',
+      String(H),
+      '--season-length',
+      '1',
+      '--model',
+      'ets',
+      '--threads',
+      String(cpus().length),
+      '--out',
+      file,
+    ],
     { encoding: 'utf8' },
   );
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0) throw new Error(`shopcast forecast failed: ${r.stderr}`);
   rows.push({ method: `shopcast ets --threads ${cpus().length}`, seconds, series_per_s: train.size / seconds });
-  console.log(`shopcast ets --threads ${cpus().length}: ${seconds.toFixed(2)} s (${(train.size / seconds).toFixed(1)} series/s)`);
+  console.log(
+    `shopcast ets --threads ${cpus().length}: ${seconds.toFixed(2)} s (${(train.size / seconds).toFixed(1)} series/s)`,
+  );
 }
 
 let rTable = '';
@@ -121,21 +176,39 @@ if (!values['skip-r'] && existsSync(rScript) && spawnSync('Rscript', ['--version
   const testCsv = join(out, 'm4-test.csv');
   writeFileSync(trainCsv, gunzipSync(readFileSync(join(data, 'train.csv.gz'))));
   writeFileSync(testCsv, gunzipSync(readFileSync(join(data, 'test.csv.gz'))));
-  rTable = execFileSync('Rscript', [rScript, trainCsv, testCsv, String(H), '1'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  rTable = execFileSync('Rscript', [rScript, trainCsv, testCsv, String(H), '1'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   writeFileSync(rCache, rTable);
   // Each R method as a whole process that reads the data and writes its forecasts, like shopcast above.
   for (const model of values.models!.split(',').filter((m) => ['ets', 'theta', 'naive', 'arima'].includes(m))) {
     const t = process.hrtime.bigint();
-    execFileSync('Rscript', [join(repo, 'bench/r/m4-method.R'), trainCsv, String(H), '1', model, join(out, `m4-r-${model}.csv`)]);
+    execFileSync('Rscript', [
+      join(repo, 'bench/r/m4-method.R'),
+      trainCsv,
+      String(H),
+      '1',
+      model,
+      join(out, `m4-r-${model}.csv`),
+    ]);
     const seconds = Number(process.hrtime.bigint() - t) / 1e9;
     rWhole.push({ [model]: seconds });
-    console.log(`R ${model} as a whole process: ${seconds.toFixed(2)} s (${(train.size / seconds).toFixed(1)} series/s)`);
+    console.log(
+      `R ${model} as a whole process: ${seconds.toFixed(2)} s (${(train.size / seconds).toFixed(1)} series/s)`,
+    );
   }
 } else if (existsSync(rCache)) rTable = readFileSync(rCache, 'utf8');
 if (rTable !== '') {
   console.log('R forecast (fit + forecast seconds inside R):');
   console.log(rTable.trim());
 }
-const result = { machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`, naive2, shopcast: rows, r: rTable, r_whole_process_seconds: rWhole };
+const result = {
+  machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`,
+  naive2,
+  shopcast: rows,
+  r: rTable,
+  r_whole_process_seconds: rWhole,
+};
 writeFileSync(join(out, 'm4.json'), JSON.stringify(result, null, 2) + '\n');
 console.log('written to bench/out/m4.json');

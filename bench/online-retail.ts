@@ -20,9 +20,13 @@ import { sql } from '../src/store/sql.js';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
 const out = join(repo, 'bench/out');
-const { values } = parseArgs({ options: { models: { type: 'string', default: 'snaive,window-average,ets,theta,tsb,auto' } } });
+const { values } = parseArgs({
+  options: { models: { type: 'string', default: 'snaive,window-average,ets,theta,tsb,auto' } },
+});
 if (!existsSync(data)) {
-  console.log(`bench:online-retail: ${data} is absent (the shared data sets are not on this machine); nothing measured.`);
+  console.log(
+    `bench:online-retail: ${data} is absent (the shared data sets are not on this machine); nothing measured.`,
+  );
   process.exit(0);
 }
 mkdirSync(out, { recursive: true });
@@ -37,9 +41,15 @@ try {
 
   // actuals, scales and weights straight from the workspace
   const ws = await Workspace.open(wsDir);
-  const actualRows = await ws.all(sql`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > ${AS_OF}::DATE ORDER BY sku, date`);
-  const trainRows = await ws.all(sql`SELECT sku, units FROM daily_demand WHERE date <= ${AS_OF}::DATE AND NOT closed ORDER BY sku, date`);
-  const weightRows = await ws.all(sql`SELECT sku, sum(revenue)::DOUBLE AS w FROM daily_demand WHERE date > ${AS_OF}::DATE - INTERVAL 28 DAY AND date <= ${AS_OF}::DATE GROUP BY sku`);
+  const actualRows = await ws.all(
+    sql`SELECT sku, date::VARCHAR AS d, units FROM daily_demand WHERE date > ${AS_OF}::DATE ORDER BY sku, date`,
+  );
+  const trainRows = await ws.all(
+    sql`SELECT sku, units FROM daily_demand WHERE date <= ${AS_OF}::DATE AND NOT closed ORDER BY sku, date`,
+  );
+  const weightRows = await ws.all(
+    sql`SELECT sku, sum(revenue)::DOUBLE AS w FROM daily_demand WHERE date > ${AS_OF}::DATE - INTERVAL 28 DAY AND date <= ${AS_OF}::DATE GROUP BY sku`,
+  );
   ws.close();
   const actual = new Map<string, Map<string, number>>();
   for (const r of actualRows) {
@@ -47,7 +57,10 @@ try {
     m.set(r['d'] as string, r['units'] === null ? NaN : (r['units'] as number));
   }
   const train = new Map<string, number[]>();
-  for (const r of trainRows) (train.get(r['sku'] as string) ?? train.set(r['sku'] as string, []).get(r['sku'] as string)!).push((r['units'] as number) ?? 0);
+  for (const r of trainRows)
+    (train.get(r['sku'] as string) ?? train.set(r['sku'] as string, []).get(r['sku'] as string)!).push(
+      (r['units'] as number) ?? 0,
+    );
   const weight = new Map(weightRows.map((r) => [r['sku'] as string, r['w'] as number]));
 
   const scale = (ys: number[], squared: boolean): number => {
@@ -88,13 +101,32 @@ try {
         const row = [ys.reduce((a, b) => a + b, 0) / ys.length, ...LEVELS.map(q)];
         const open = [...days].filter(([, v]) => !Number.isNaN(v)).map(([d]) => dayMean.get(weekday(d))!);
         const profile = open.reduce((a, b) => a + b, 0) / open.length;
-        const factor = (d: string): number => (model === 'oracle-level' || profile === 0 ? 1 : dayMean.get(weekday(d))! / profile);
+        const factor = (d: string): number =>
+          model === 'oracle-level' || profile === 0 ? 1 : dayMean.get(weekday(d))! / profile;
         fc.set(sku, new Map([...days.keys()].map((d) => [d, [row[0]! * factor(d), ...row.slice(1)]])));
       }
     } else {
       const r = spawnSync(
         process.execPath,
-        [bin, 'forecast', '--workspace', wsDir, '--freq', 'day', '--horizon', String(H), '--season-length', '7', '--as-of', AS_OF, '--model', model, '--out', file, '--json'],
+        [
+          bin,
+          'forecast',
+          '--workspace',
+          wsDir,
+          '--freq',
+          'day',
+          '--horizon',
+          String(H),
+          '--season-length',
+          '7',
+          '--as-of',
+          AS_OF,
+          '--model',
+          model,
+          '--out',
+          file,
+          '--json',
+        ],
         { encoding: 'utf8' },
       );
       if (r.status !== 0) throw new Error(`forecast --model ${model}: ${r.stderr}`);
@@ -140,7 +172,9 @@ try {
       scored++;
     }
     results.push({ model, wrmsse: wrmsse / wsum, wspl: wspl / wsum, skus: scored, seconds, ...extra });
-    console.log(`${model}: WRMSSE ${(wrmsse / wsum).toFixed(4)} WSPL ${(wspl / wsum).toFixed(4)} over ${scored} SKUs, ${seconds.toFixed(1)} s${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`);
+    console.log(
+      `${model}: WRMSSE ${(wrmsse / wsum).toFixed(4)} WSPL ${(wspl / wsum).toFixed(4)} over ${scored} SKUs, ${seconds.toFixed(1)} s${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`,
+    );
   }
   writeFileSync(join(out, 'online-retail.json'), JSON.stringify({ as_of: AS_OF, horizon: H, results }, null, 2) + '\n');
   console.log('written to bench/out/online-retail.json');

@@ -19,7 +19,11 @@ export function onlineRetailWorkspace(bench: string, given: string | undefined):
     process.exit(0);
   }
   const dir = mkdtempSync(join(tmpdir(), `shopcast-${bench.replace(/^bench:/, '')}-`));
-  const r = spawnSync(process.execPath, [join(repo, 'bin/shopcast'), 'ingest', ONLINE_RETAIL, '--workspace', dir, '--json'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(repo, 'bin/shopcast'), 'ingest', ONLINE_RETAIL, '--workspace', dir, '--json'],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`ingest: ${r.stderr}`);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -30,7 +30,9 @@ const suppliers = [
   { name: 'Far East Trading', lead: 21, sd: 4 },
   { name: 'Paper & Co', lead: 10, sd: 2 },
 ];
-const lines = ['sku,on_hand,on_order,lead_time_days,lead_time_sd_days,unit_cost,order_cost,holding_rate,moq,pack_size,supplier'];
+const lines = [
+  'sku,on_hand,on_order,lead_time_days,lead_time_sd_days,unit_cost,order_cost,holding_rate,moq,pack_size,supplier',
+];
 for (const r of rows) {
   const sup = suppliers[Math.floor(u() * suppliers.length)]!;
   const onHand = Math.round(r.weekly * 5 * u() ** 1.5);

@@ -33,6 +33,11 @@ if (files.length === 0) {
   console.error(`no ${which} test files in ${dir}: run npm run build first`);
   process.exit(1);
 }
-const concurrency = rest.some((a) => a.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${availableParallelism()}`];
-const r = spawnSync(process.execPath, ['--test', ...concurrency, ...rest, ...files], { stdio: 'inherit', env: { ...process.env, TZ: 'UTC' } });
+const concurrency = rest.some((a) => a.startsWith('--test-concurrency'))
+  ? []
+  : [`--test-concurrency=${availableParallelism()}`];
+const r = spawnSync(process.execPath, ['--test', ...concurrency, ...rest, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, TZ: 'UTC' },
+});
 process.exitCode = r.status ?? 1;

@@ -19,7 +19,13 @@
  */
 export { forecast, backtest } from './pipeline/forecast-arrays.js';
 export type {
-  BacktestArraysOptions, BacktestRow, ForecastArraysOptions, LongRow, NamedSeries, SeriesForecast, SeriesInput,
+  BacktestArraysOptions,
+  BacktestRow,
+  ForecastArraysOptions,
+  LongRow,
+  NamedSeries,
+  SeriesForecast,
+  SeriesInput,
 } from './pipeline/forecast-arrays.js';
 export { openWorkspace } from './pipeline/open-workspace.js';
 export type { ShopWorkspace, WorkspaceSeriesOptions } from './pipeline/open-workspace.js';

@@ -13,7 +13,13 @@ const ENTRIES = ['src/index.ts', 'src/models/index.ts', 'src/inventory/index.ts'
  */
 function undocumentedExports(): string[] {
   const files = ENTRIES.map((f) => join(REPO, f));
-  const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true });
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const missing = new Set<string>();
   for (const file of files) {
@@ -30,7 +36,8 @@ function undocumentedExports(): string[] {
       const docs = ts.getJSDocCommentsAndTags(node);
       const isValue = ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl) || ts.isVariableDeclaration(decl);
       if (docs.length === 0) missing.add(`${where}: no JSDoc`);
-      else if (isValue && !ts.getJSDocTags(node).some((t) => t.tagName.text === 'example')) missing.add(`${where}: no @example`);
+      else if (isValue && !ts.getJSDocTags(node).some((t) => t.tagName.text === 'example'))
+        missing.add(`${where}: no @example`);
     }
   }
   return [...missing].sort();

@@ -12,15 +12,28 @@ export const CHROMIUM = '/usr/bin/chromium';
  * seen so far, and closes the browser. Without Chromium the test is skipped — or fails under
  * CI=true, where .ci/run installs it.
  */
-export async function withChromiumPage(t: TestContext, fn: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
+export async function withChromiumPage(
+  t: TestContext,
+  fn: (page: Page, errors: string[]) => Promise<void>,
+): Promise<void> {
   if (!existsSync(CHROMIUM)) {
-    if (process.env['CI'] === 'true') assert.fail(`${CHROMIUM} is missing: CI must install Debian chromium: apt-get install chromium`);
+    if (process.env['CI'] === 'true')
+      assert.fail(`${CHROMIUM} is missing: CI must install Debian chromium: apt-get install chromium`);
     t.skip('install Debian chromium (apt-get install chromium) to check the rendered report');
     return;
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -66,11 +66,24 @@ test('every cleaning rule is applied and counted on a hand-made shop', async () 
     });
 
     // Nothing is lost: every line stays in order_lines with its status.
-    const statuses = await ws.all(sql`SELECT order_id, status FROM order_lines WHERE sku IN ('C', 'post') ORDER BY line`);
+    const statuses = await ws.all(
+      sql`SELECT order_id, status FROM order_lines WHERE sku IN ('C', 'post') ORDER BY line`,
+    );
     assert.deepEqual(
       statuses.map((s) => `${s['order_id']}:${s['status']}`),
-      ['O1c:sale', 'O1d:cancelled_original', 'O1p:non_product', 'C9001:cancellation', 'C9002:cancellation',
-        'O3d:sale', 'O3d:duplicate', 'O4r:return', 'O4p:bad_price', 'O4n:bad_price', 'O4z:zero_quantity'],
+      [
+        'O1c:sale',
+        'O1d:cancelled_original',
+        'O1p:non_product',
+        'C9001:cancellation',
+        'C9002:cancellation',
+        'O3d:sale',
+        'O3d:duplicate',
+        'O4r:return',
+        'O4p:bad_price',
+        'O4n:bad_price',
+        'O4z:zero_quantity',
+      ],
     );
     const pair = await ws.one(sql`SELECT o.order_id AS original, c.order_id AS cancellation
       FROM order_lines o JOIN order_lines c ON c.rid = o.cancelled_by WHERE o.status = 'cancelled_original'`);
@@ -100,8 +113,13 @@ test('every cleaning rule is applied and counted on a hand-made shop', async () 
     assert.equal(b[1]!.filled, true);
 
     // Catalog derived from the lines; non-product codes are kept but marked.
-    const cat = await ws.all(sql`SELECT sku, description, is_product, first_sale::VARCHAR AS first_sale, price_median FROM catalog ORDER BY sku`);
-    assert.deepEqual(cat.find((c) => c['sku'] === 'B'), { sku: 'B', description: 'Plate', is_product: true, first_sale: day(10), price_median: 8 });
+    const cat = await ws.all(
+      sql`SELECT sku, description, is_product, first_sale::VARCHAR AS first_sale, price_median FROM catalog ORDER BY sku`,
+    );
+    assert.deepEqual(
+      cat.find((c) => c['sku'] === 'B'),
+      { sku: 'B', description: 'Plate', is_product: true, first_sale: day(10), price_median: 8 },
+    );
     assert.equal(cat.find((c) => c['sku'] === 'post')!['is_product'], false);
 
     // Weekly series sums open days; the shop's closed Saturday counts as no open day.
@@ -114,12 +132,19 @@ test('every cleaning rule is applied and counted on a hand-made shop', async () 
 
 test('the cleaning rules follow a configuration file', async () => {
   await withWorkspace(async (ws, dir) => {
-    const config = writeText(dir, 'cleaning.json', JSON.stringify({ outliers: { zScore: 100 }, stockouts: { minRunDays: 20 } }));
+    const config = writeText(
+      dir,
+      'cleaning.json',
+      JSON.stringify({ outliers: { zScore: 100 }, stockouts: { minRunDays: 20 } }),
+    );
     const r = await ingestFiles(ws, [writeText(dir, 'orders.csv', handMadeShop().text)], { configPath: config });
     assert.equal(r.cleaning['outliers'], 0);
     assert.equal(r.cleaning['stockouts_suspected'], 0);
     const bad = writeText(dir, 'bad.json', JSON.stringify({ outliers: { zscore: 3 } }));
-    await assert.rejects(ingestFiles(ws, [join(dir, 'orders.csv')], { configPath: bad }), /unknown setting 'outliers.zscore'/);
+    await assert.rejects(
+      ingestFiles(ws, [join(dir, 'orders.csv')], { configPath: bad }),
+      /unknown setting 'outliers.zscore'/,
+    );
   });
 });
 
@@ -131,7 +156,9 @@ test('daily sales: the open flag marks closed days, a later file supersedes a da
     const r1 = await ingestFiles(ws, [writeText(dir, 'a.csv', first.join('\n'))]);
     assert.equal(r1.cleaning['duplicates'], 1);
     assert.equal(r1.cleaning['closed_days'], 1);
-    const r2 = await ingestFiles(ws, [writeText(dir, 'b.csv', `sku,date,units,price,promo,open\nS1,${day(4)},99,2.5,0,1\n`)]);
+    const r2 = await ingestFiles(ws, [
+      writeText(dir, 'b.csv', `sku,date,units,price,promo,open\nS1,${day(4)},99,2.5,0,1\n`),
+    ]);
     assert.equal(r2.rows_new, 1);
     const s = await demandSeries(ws, 'S1', 'day');
     assert.equal(s[4]!.units, 99);
@@ -171,12 +198,40 @@ test('a catalog file adds names, categories and products without sales to the de
     const r = await ingestFiles(ws, [writeText(dir, 'catalog.csv', catalog)]);
     assert.equal(r.files[0]!.layout, 'catalog');
     assert.equal(r.rows_loaded, 3);
-    const rows = await ws.all(sql`SELECT sku, name, category, list_price, launched_at::VARCHAR AS launched_at, description,
+    const rows =
+      await ws.all(sql`SELECT sku, name, category, list_price, launched_at::VARCHAR AS launched_at, description,
       lines > 0 AS sold, in_catalog_file FROM catalog WHERE sku IN ('A', 'B', 'NEW1') ORDER BY sku`);
     assert.deepEqual(rows, [
-      { sku: 'A', name: 'Classic mug 350 ml', category: 'Kitchen', list_price: 5.9, launched_at: '2023-06-01', description: 'Mug', sold: true, in_catalog_file: true },
-      { sku: 'B', name: null, category: null, list_price: null, launched_at: null, description: 'Plate', sold: true, in_catalog_file: false },
-      { sku: 'NEW1', name: 'Enamel jug', category: 'Kitchen', list_price: 12, launched_at: '2024-03-01', description: null, sold: false, in_catalog_file: true },
+      {
+        sku: 'A',
+        name: 'Classic mug 350 ml',
+        category: 'Kitchen',
+        list_price: 5.9,
+        launched_at: '2023-06-01',
+        description: 'Mug',
+        sold: true,
+        in_catalog_file: true,
+      },
+      {
+        sku: 'B',
+        name: null,
+        category: null,
+        list_price: null,
+        launched_at: null,
+        description: 'Plate',
+        sold: true,
+        in_catalog_file: false,
+      },
+      {
+        sku: 'NEW1',
+        name: 'Enamel jug',
+        category: 'Kitchen',
+        list_price: 12,
+        launched_at: '2024-03-01',
+        description: null,
+        sold: false,
+        in_catalog_file: true,
+      },
     ]);
   });
 });

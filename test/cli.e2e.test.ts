@@ -29,23 +29,40 @@ test('the CLI ingests the sample shop, inspects it and prints a series', async (
     assert.equal(ing.code, 0, ing.err);
     assert.equal(ing.err, '', 'no progress output when stderr is not a terminal');
     const r = JSON.parse(ing.out);
-    for (const k of ['rows_read', 'rows_loaded', 'rows_rejected', 'skus', 'first_date', 'last_date', 'cleaning']) assert.ok(k in r, k);
+    for (const k of ['rows_read', 'rows_loaded', 'rows_rejected', 'skus', 'first_date', 'last_date', 'cleaning'])
+      assert.ok(k in r, k);
     assert.equal(r.rows_read, r.rows_loaded + r.rows_rejected);
     assert.equal(r.first_date, '2010-12-01');
     assert.equal(r.last_date, '2011-11-04');
-    for (const rule of ['cancellations', 'cancelled_originals', 'returns', 'non_product', 'duplicates', 'bad_price', 'outliers', 'closed_days', 'gaps_filled', 'stockouts_suspected'])
+    for (const rule of [
+      'cancellations',
+      'cancelled_originals',
+      'returns',
+      'non_product',
+      'duplicates',
+      'bad_price',
+      'outliers',
+      'closed_days',
+      'gaps_filled',
+      'stockouts_suspected',
+    ])
       assert.ok(r.cleaning[rule] > 0, `${rule} has rows in the sample shop`);
 
     const insp = await cli(['inspect', '--workspace', ws, '--json']);
     assert.equal(insp.code, 0, insp.err);
     const s = JSON.parse(insp.out);
-    for (const k of ['order_lines', 'rows_rejected', 'skus', 'first_date', 'last_date', 'cleaning']) assert.ok(k in s, k);
+    for (const k of ['order_lines', 'rows_rejected', 'skus', 'first_date', 'last_date', 'cleaning'])
+      assert.ok(k in s, k);
     assert.equal(s.order_lines, r.rows_loaded);
     assert.equal(s.skus, r.skus);
 
     const again = await cli(['ingest', SAMPLE, '--workspace', ws, '--json']);
     assert.equal(JSON.parse(again.out).rows_new, 0);
-    assert.deepEqual(JSON.parse((await cli(['inspect', '--workspace', ws, '--json'])).out), s, 'inspect --json unchanged by a re-ingest');
+    assert.deepEqual(
+      JSON.parse((await cli(['inspect', '--workspace', ws, '--json'])).out),
+      s,
+      'inspect --json unchanged by a re-ingest',
+    );
 
     const human = await cli(['inspect', '--workspace', ws]);
     assert.match(human.out, /Top sellers:/);
@@ -93,10 +110,16 @@ test('bin/shopcast draws a progress bar on a terminal and clears it when done', 
   const { dir, cleanup } = tempDir();
   try {
     const rows = ['sku,date,units'];
-    for (let d = 0; d < 200; d++) rows.push(`A,${new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10)},${d % 7}`);
+    for (let d = 0; d < 200; d++)
+      rows.push(`A,${new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10)},${d % 7}`);
     const file = writeText(dir, 'sales.csv', rows.join('\n') + '\n');
-    const command = [process.execPath, BIN, 'ingest', file, '--workspace', join(dir, 'ws')].map((a) => `'${a}'`).join(' ');
-    const r = spawnSync('script', ['-qefc', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    const command = [process.execPath, BIN, 'ingest', file, '--workspace', join(dir, 'ws')]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const r = spawnSync('script', ['-qefc', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, TZ: 'UTC' },
+    });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     // the terminal's output with ESC spelled out: each redraw is CR, erase line (ESC[2K), the bar
     const shown = r.stdout.replaceAll('\x1b', 'ESC');

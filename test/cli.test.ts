@@ -12,7 +12,10 @@ test('the CLI reports bad input on one line with a non-zero exit code', async ()
     const cases: [string[], RegExp][] = [
       [['ingest', join(dir, 'nope.csv'), '--workspace', ws], /^shopcast: .*nope\.csv: cannot read: no such file\n$/],
       [['ingest', writeText(dir, 'e.csv', ''), '--workspace', ws], /^shopcast: .*e\.csv: file is empty\n$/],
-      [['ingest', writeText(dir, 'x.csv', 'foo,bar\n1,2\n'), '--workspace', ws], /^shopcast: .*x\.csv: layout not recognised\. Columns found: foo, bar\. .*--map FILE.*\n$/],
+      [
+        ['ingest', writeText(dir, 'x.csv', 'foo,bar\n1,2\n'), '--workspace', ws],
+        /^shopcast: .*x\.csv: layout not recognised\. Columns found: foo, bar\. .*--map FILE.*\n$/,
+      ],
       [['series', '--sku', 'NOPE', '--workspace', ws], /^shopcast: series: unknown SKU 'NOPE'/],
       [['series', '--workspace', ws], /--sku is required/],
       [['inspect', '--bogus', '--workspace', ws], /Unknown option '--bogus'/],
@@ -36,14 +39,26 @@ test('a command draws its progress bar on the Io stderr when that is a terminal,
   const { dir, cleanup } = tempDir();
   try {
     const rows = ['sku,date,units'];
-    for (let d = 0; d < 60; d++) rows.push(`A,${new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10)},${d % 7}`);
+    for (let d = 0; d < 60; d++)
+      rows.push(`A,${new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10)},${d % 7}`);
     const file = writeText(dir, 'sales.csv', rows.join('\n') + '\n');
     const drawn: string[] = [];
-    const terminal = { isTTY: true, columns: 200, write: (t: string) => drawn.push(t) > 0 } as unknown as NodeJS.WriteStream;
+    const terminal = {
+      isTTY: true,
+      columns: 200,
+      write: (t: string) => drawn.push(t) > 0,
+    } as unknown as NodeJS.WriteStream;
     let out = '';
-    const code = await main(['ingest', file, '--workspace', join(dir, 'ws')], { out: (t) => void (out += t), err: () => {}, stderr: terminal });
+    const code = await main(['ingest', file, '--workspace', join(dir, 'ws')], {
+      out: (t) => void (out += t),
+      err: () => {},
+      stderr: terminal,
+    });
     assert.equal(code, 0);
-    assert.ok(drawn.some((t) => t.startsWith('\r\x1b[2K[') && t.includes('% reading ')), JSON.stringify(drawn.slice(0, 3)));
+    assert.ok(
+      drawn.some((t) => t.startsWith('\r\x1b[2K[') && t.includes('% reading ')),
+      JSON.stringify(drawn.slice(0, 3)),
+    );
     assert.equal(drawn.at(-1), '\r\x1b[2K', 'the bar is cleared when done');
     assert.match(out, /^Ingested 1 file/);
   } finally {

@@ -32,7 +32,10 @@ const VALID: { id: string; y: Float64Array; m: number }[] = [
   { id: 'carpart', y: CARPARTS.get('21054794')!, m: 12 },
   {
     id: 'daily',
-    y: Float64Array.from({ length: 120 }, (_, t) => 50 + 0.2 * t + 12 * Math.sin((2 * Math.PI * t) / 7) + 4 * Math.cos(1.3 * t)),
+    y: Float64Array.from(
+      { length: 120 },
+      (_, t) => 50 + 0.2 * t + 12 * Math.sin((2 * Math.PI * t) / 7) + 4 * Math.cos(1.3 * t),
+    ),
     m: 7,
   },
 ];
@@ -66,7 +69,10 @@ function assertShape(name: string, fc: Forecast, levels: readonly number[]): voi
     assert.ok(Number.isFinite(fc.mean[t]!), `${name}: finite mean at step ${t}`);
     for (const q of fc.quantiles) assert.ok(Number.isFinite(q.values[t]!), `${name}: finite quantile at step ${t}`);
     for (let l = 1; l < fc.quantiles.length; l++)
-      assert.ok(fc.quantiles[l]!.values[t]! >= fc.quantiles[l - 1]!.values[t]! - 1e-9, `${name}: quantiles ordered at step ${t}`);
+      assert.ok(
+        fc.quantiles[l]!.values[t]! >= fc.quantiles[l - 1]!.values[t]! - 1e-9,
+        `${name}: quantiles ordered at step ${t}`,
+      );
   }
 }
 
@@ -86,18 +92,34 @@ for (const [name, entry] of Object.entries(ENGINE_MODELS)) {
       assertShape(what, fc, DEFAULT_LEVELS);
       assert.equal(f.fittedValues(fit).length, y.length, `${what}: one fitted value per observation`);
       // fit + predict ≡ the engine's one-shot forecast (same random stream, no clamping)
-      const batch = forecastBatch(makeBatch([id], [y]), { model: name, h: H, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: false });
+      const batch = forecastBatch(makeBatch([id], [y]), {
+        model: name,
+        h: H,
+        levels: DEFAULT_LEVELS,
+        seasonLength: m,
+        nonNegative: false,
+      });
       assert.deepEqual(batch.fallbacks, [], `${what}: no fallback`);
       assert.equal(batch.models[0], fc.model, `${what}: model name`);
       assert.deepEqual(seriesMean(batch, 0), fc.mean, `${what}: engine mean ≡ fit + predict`);
-      DEFAULT_LEVELS.forEach((_, l) => assert.deepEqual(quantileRow(batch, 0, l), fc.quantiles[l]!.values, `${what}: engine quantiles ≡ fit + predict`));
+      DEFAULT_LEVELS.forEach((_, l) =>
+        assert.deepEqual(
+          quantileRow(batch, 0, l),
+          fc.quantiles[l]!.values,
+          `${what}: engine quantiles ≡ fit + predict`,
+        ),
+      );
       // fitting is a pure function of the data (and the injected random stream)
       const ctx2 = { seasonLength: m, normal: seriesNormal(id) };
       assert.deepEqual(f.predict(f.fit(y, ctx2), H, DEFAULT_LEVELS, ctx2), fc, `${what}: same data, same forecast`);
       // intervals not declared simulated do not depend on the random stream
       if (caps.intervals !== 'simulated') {
         const other = { seasonLength: m, normal: seriesNormal(`${id}-other`, 7) };
-        assert.deepEqual(f.predict(f.fit(y, other), H, DEFAULT_LEVELS, other), fc, `${what}: ${caps.intervals} intervals need no random numbers`);
+        assert.deepEqual(
+          f.predict(f.fit(y, other), H, DEFAULT_LEVELS, other),
+          fc,
+          `${what}: ${caps.intervals} intervals need no random numbers`,
+        );
       }
     }
     assert.ok(accepted > 0, `${name} declines every series of the suite`);
@@ -140,9 +162,18 @@ test('conformance: the engine never hands a model a series its declared capabili
     );
     for (const name of Object.keys(ENGINE_MODELS))
       for (const m of [1, 7, 12]) {
-        const out = forecastBatch(batch, { model: name, h: 6, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: false });
+        const out = forecastBatch(batch, {
+          model: name,
+          h: 6,
+          levels: DEFAULT_LEVELS,
+          seasonLength: m,
+          nonNegative: false,
+        });
         // valid input in, no NaN out: every series gets finite numbers (zeros when it has no observation)
-        assert.ok(out.mean.every(Number.isFinite) && out.quantiles.every(Number.isFinite), `${name}, m = ${m}: finite forecasts`);
+        assert.ok(
+          out.mean.every(Number.isFinite) && out.quantiles.every(Number.isFinite),
+          `${name}, m = ${m}: finite forecasts`,
+        );
         for (let i = 0; i < batch.ids.length; i++)
           for (let t = 0; t < 6; t++) {
             const col = quantileStep(out, i, t, new Float64Array(DEFAULT_LEVELS.length));
@@ -153,11 +184,23 @@ test('conformance: the engine never hands a model a series its declared capabili
     for (const c of calls) {
       const caps = ENGINE_MODELS[c.name]!.forecaster.capabilities;
       const why = declineReason(caps, c.y, c.m);
-      assert.equal(why, undefined, `${c.name} was handed [${[...c.y].join(', ')}] at m = ${c.m}, which it declares it does not take: ${why}`);
+      assert.equal(
+        why,
+        undefined,
+        `${c.name} was handed [${[...c.y].join(', ')}] at m = ${c.m}, which it declares it does not take: ${why}`,
+      );
       if (!caps.acceptsNaN) assert.ok(c.y.every(Number.isFinite), `${c.name} declares acceptsNaN: false but got NaN`);
-      if (!caps.acceptsNegative) assert.ok(c.y.every((v) => v >= 0), `${c.name} declares acceptsNegative: false but got a negative value`);
-      assert.ok(c.y.length >= caps.minLength, `${c.name} got ${c.y.length} values, fewer than its minLength ${caps.minLength}`);
-      if (caps.intervals !== 'simulated') assert.ok(!c.random, `${c.name} declares ${caps.intervals} intervals but was given random numbers`);
+      if (!caps.acceptsNegative)
+        assert.ok(
+          c.y.every((v) => v >= 0),
+          `${c.name} declares acceptsNegative: false but got a negative value`,
+        );
+      assert.ok(
+        c.y.length >= caps.minLength,
+        `${c.name} got ${c.y.length} values, fewer than its minLength ${caps.minLength}`,
+      );
+      if (caps.intervals !== 'simulated')
+        assert.ok(!c.random, `${c.name} declares ${caps.intervals} intervals but was given random numbers`);
     }
   });
 });
@@ -166,12 +209,28 @@ test('conformance: a series a model declines gets the declared fallback, with th
   for (const [name, entry] of Object.entries(ENGINE_MODELS)) {
     const caps = entry.forecaster.capabilities;
     const cases: { y: number[]; m: number; reason: RegExp }[] = [];
-    if (caps.minLength > 1) cases.push({ y: [3, 1, 4, 1, 5, 9, 2, 6, 5, 3].slice(0, caps.minLength - 1), m: 1, reason: /need at least \d+ observations/ });
-    if (caps.needsSeason !== undefined) cases.push({ y: Array.from({ length: 40 }, (_, t) => 10 + (t % 4) + Math.sin(t)), m: 1, reason: /needs a season length/ });
+    if (caps.minLength > 1)
+      cases.push({
+        y: [3, 1, 4, 1, 5, 9, 2, 6, 5, 3].slice(0, caps.minLength - 1),
+        m: 1,
+        reason: /need at least \d+ observations/,
+      });
+    if (caps.needsSeason !== undefined)
+      cases.push({
+        y: Array.from({ length: 40 }, (_, t) => 10 + (t % 4) + Math.sin(t)),
+        m: 1,
+        reason: /needs a season length/,
+      });
     if (!caps.acceptsNegative) cases.push({ y: [3, 0, -1, 2, 0, 0, 1], m: 1, reason: /negative values/ });
     if (name === 'auto') cases.push({ y: [5, 6, 7], m: 1, reason: /none of its candidates accepts the series/ });
     for (const c of cases) {
-      const out = forecastBatch(makeBatch(['x'], [c.y]), { model: name, h: 4, levels: DEFAULT_LEVELS, seasonLength: c.m, nonNegative: false });
+      const out = forecastBatch(makeBatch(['x'], [c.y]), {
+        model: name,
+        h: 4,
+        levels: DEFAULT_LEVELS,
+        seasonLength: c.m,
+        nonNegative: false,
+      });
       assert.equal(out.fallbacks.length, 1, `${name} on [${c.y}]: a fallback is recorded`);
       const fb = out.fallbacks[0]!;
       assert.equal(fb.model, name);
@@ -181,15 +240,26 @@ test('conformance: a series a model declines gets the declared fallback, with th
       for (let next = entry.fallback; next !== undefined; next = ENGINE_MODELS[next]!.fallback) chain.push(next);
       chain.push('zero');
       const at = chain.indexOf(fb.used);
-      assert.ok(at >= 0, `${name} on [${c.y}]: ${fb.used} is not down its declared fallback chain ${chain.join(' → ')}`);
-      if (fb.used !== 'zero') assert.equal(entryDeclines(ENGINE_MODELS[fb.used]!, Float64Array.from(c.y), c.m), undefined);
-      for (const passed of chain.slice(0, at)) assert.match(fb.reason, new RegExp(`; ${passed}: `), `${name}: why ${passed} was passed over`);
+      assert.ok(
+        at >= 0,
+        `${name} on [${c.y}]: ${fb.used} is not down its declared fallback chain ${chain.join(' → ')}`,
+      );
+      if (fb.used !== 'zero')
+        assert.equal(entryDeclines(ENGINE_MODELS[fb.used]!, Float64Array.from(c.y), c.m), undefined);
+      for (const passed of chain.slice(0, at))
+        assert.match(fb.reason, new RegExp(`; ${passed}: `), `${name}: why ${passed} was passed over`);
       assert.match(fb.reason, new RegExp(`^${name}: ${c.reason.source}`), `${name}: the reason`);
       assert.ok(out.mean.every(Number.isFinite));
     }
   }
   // a series with missing values: filled for models that do not take NaN, and said so
-  const out = forecastBatch(makeBatch(['gappy'], [[1, 2, NaN, 4, 5, 6, 7, 8, 9, 10]]), { model: 'ets', h: 3, levels: DEFAULT_LEVELS, seasonLength: 1, nonNegative: false });
+  const out = forecastBatch(makeBatch(['gappy'], [[1, 2, NaN, 4, 5, 6, 7, 8, 9, 10]]), {
+    model: 'ets',
+    h: 3,
+    levels: DEFAULT_LEVELS,
+    seasonLength: 1,
+    nonNegative: false,
+  });
   assert.deepEqual(
     out.fallbacks.map((f) => [f.used, f.reason]),
     [['ets', '1 missing values carried forward']],
@@ -201,7 +271,9 @@ function plainPanel(skus: number, days: number): Panel {
   const rand = mulberry32(5);
   const poisson = poissonSource(rand);
   const units = Array.from({ length: skus }, (_, s) =>
-    Float64Array.from({ length: days - (s % 3) * 20 }, (_, d) => poisson((2 + (s % 4) * 3) * (1 + 0.5 * Math.sin((2 * Math.PI * d) / 7)))),
+    Float64Array.from({ length: days - (s % 3) * 20 }, (_, d) =>
+      poisson((2 + (s % 4) * 3) * (1 + 0.5 * Math.sin((2 * Math.PI * d) / 7))),
+    ),
   );
   return {
     ids: units.map((_, s) => `S${s}`),
@@ -214,7 +286,12 @@ function plainPanel(skus: number, days: number): Panel {
   };
 }
 
-function assertBatchContract(name: string, fc: { h: number; levels: readonly number[]; mean: Float64Array; quantiles: Float64Array; models: string[] }, series: number, h: number): void {
+function assertBatchContract(
+  name: string,
+  fc: { h: number; levels: readonly number[]; mean: Float64Array; quantiles: Float64Array; models: string[] },
+  series: number,
+  h: number,
+): void {
   assert.equal(fc.h, h, `${name}: h`);
   assert.equal(fc.models.length, series, `${name}: one model per series`);
   assert.equal(fc.mean.length, series * h, `${name}: h means per series`);
@@ -222,7 +299,10 @@ function assertBatchContract(name: string, fc: { h: number; levels: readonly num
   for (let i = 0; i < series; i++) {
     assert.equal(seriesQuantiles(fc, i).length, fc.levels.length * h);
     for (let t = 0; t < h; t++) {
-      assert.ok(Number.isFinite(seriesMean(fc, i)[t]!) && seriesMean(fc, i)[t]! >= 0, `${name}: finite, non-negative mean`);
+      assert.ok(
+        Number.isFinite(seriesMean(fc, i)[t]!) && seriesMean(fc, i)[t]! >= 0,
+        `${name}: finite, non-negative mean`,
+      );
       for (let l = 0; l < fc.levels.length; l++) {
         assert.ok(Number.isFinite(quantileAt(fc, i, l, t)), `${name}: finite quantiles`);
         if (l > 0) assert.ok(quantileAt(fc, i, l, t) >= quantileAt(fc, i, l - 1, t), `${name}: quantiles ordered`);
@@ -251,8 +331,15 @@ test('conformance: global and ensemble on a panel built from plain arrays', asyn
   const { forecast: e, weights } = await forecastEnsemble(panel, model, h, DEFAULT_LEVELS, 1);
   assertBatchContract('ensemble', e, panel.ids.length, h);
   assert.ok(weights.mean >= 0 && weights.mean <= 1 && weights.quantiles >= 0 && weights.quantiles <= 1);
-  const s = await forecastParallel(makeBatch(panel.ids, panel.units), { model: 'auto', h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true }, 1);
+  const s = await forecastParallel(
+    makeBatch(panel.ids, panel.units),
+    { model: 'auto', h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true },
+    1,
+  );
   for (let i = 0; i < e.mean.length; i++)
-    assert.ok(Math.abs(e.mean[i]! - (weights.mean * g.mean[i]! + (1 - weights.mean) * s.mean[i]!)) < 1e-9, 'ensemble mean ≡ its members mixed');
+    assert.ok(
+      Math.abs(e.mean[i]! - (weights.mean * g.mean[i]! + (1 - weights.mean) * s.mean[i]!)) < 1e-9,
+      'ensemble mean ≡ its members mixed',
+    );
   assert.ok(e.models.every((m, i) => m === `ensemble(global ${weights.mean.toFixed(1)}, ${s.models[i]})`));
 });

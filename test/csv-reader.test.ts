@@ -84,7 +84,10 @@ test('readCsv rejects invalid UTF-8 line by line and reads gzip, BOM and other d
   ]);
   const { header, records, rejects } = await read(gzipSync(body), 'f.csv.gz');
   assert.deepEqual(header, ['sku', 'units']);
-  assert.deepEqual(records.map((r) => r.fields[0]), ['A', 'C']);
+  assert.deepEqual(
+    records.map((r) => r.fields[0]),
+    ['A', 'C'],
+  );
   assert.equal(rejects.length, 1);
   assert.equal(rejects[0]!.line, 3);
   assert.match(rejects[0]!.reason, /invalid UTF-8 at byte 1/);

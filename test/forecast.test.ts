@@ -9,7 +9,6 @@ import { mase, owa, pinball, smape, wape } from '../src/engine/metrics.js';
 import { DEFAULT_LEVELS } from '../src/models/contract.js';
 import { cli, tempDir, writeText } from './helpers.js';
 
-
 test('periods step by calendar units and keep the input form', () => {
   const t = periodTime('2024-01-31');
   assert.equal(formatPeriod(addPeriods(t, 'month', 1), false), '2024-02-29');
@@ -22,7 +21,7 @@ test('periods step by calendar units and keep the input form', () => {
 
 test('metrics follow their published definitions', () => {
   // sMAPE (M4): 200|y − f|/(|y| + |f|); MASE scaled by the in-sample MAE of the naive forecast
-  assert.equal(smape([100, 200], [110, 180]), (200 * 10 / 210 + 200 * 20 / 380) / 2);
+  assert.equal(smape([100, 200], [110, 180]), ((200 * 10) / 210 + (200 * 20) / 380) / 2);
   assert.equal(mase([10, 12], [11, 11], [1, 3, 2, 4]), 1 / ((2 + 1 + 2) / 3));
   assert.equal(wape([10, 0, 30], [12, 1, 27]), 6 / 40);
   assert.equal(pinball([10], [8], 0.9), 0.9 * 2);
@@ -33,7 +32,11 @@ test('metrics follow their published definitions', () => {
 test('long series files fill missing periods with NaN, sum duplicates and honour --as-of', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const f = writeText(dir, 's.csv', 'unique_id,ds,y\nA,2024-01-01,1\nA,2024-01-15,3\nA,2024-01-15,2\nB,2024-01-08,5\nA,2024-01-22,9\n');
+    const f = writeText(
+      dir,
+      's.csv',
+      'unique_id,ds,y\nA,2024-01-01,1\nA,2024-01-15,3\nA,2024-01-15,2\nB,2024-01-08,5\nA,2024-01-22,9\n',
+    );
     const s = await readLongSeries(f, 'week', '2024-01-15');
     assert.deepEqual(s.ids, ['A', 'B']);
     assert.deepEqual(Array.from(s.values[0]!), [1, NaN, 5]);
@@ -47,7 +50,8 @@ test('the automatic choice backtests on the last h values and returns ordered qu
   const y = Float64Array.from({ length: 120 }, (_, i) => 100 + i + 10 * Math.sin((2 * Math.PI * i) / 12));
   const fc = autoForecast(y, 12, DEFAULT_LEVELS, { seasonLength: 12 });
   assert.equal(fc.mean.length, 12);
-  for (let t = 0; t < 12; t++) for (let l = 1; l < 5; l++) assert.ok(fc.quantiles[l]!.values[t]! >= fc.quantiles[l - 1]!.values[t]!);
+  for (let t = 0; t < 12; t++)
+    for (let l = 1; l < 5; l++) assert.ok(fc.quantiles[l]!.values[t]! >= fc.quantiles[l - 1]!.values[t]!);
   // a clean trend with a season: the forecast keeps rising
   assert.ok(fc.mean[11]! > y[y.length - 12]!);
   assert.match(fc.model, /ETS|Theta|Ensemble/);
@@ -57,11 +61,28 @@ test('shopcast forecast --series writes the output contract with the next period
   const { dir, cleanup } = tempDir();
   try {
     const rows = ['sku,date,units'];
-    for (let k = 0; k < 60; k++) rows.push(`S1,${formatPeriod(addPeriods(periodTime('2023-01-02'), 'week', k), false)},${20 + (k % 4) * 3}`);
-    for (let k = 0; k < 3; k++) rows.push(`TINY,${formatPeriod(addPeriods(periodTime('2023-06-05'), 'week', k), false)},${k}`);
+    for (let k = 0; k < 60; k++)
+      rows.push(`S1,${formatPeriod(addPeriods(periodTime('2023-01-02'), 'week', k), false)},${20 + (k % 4) * 3}`);
+    for (let k = 0; k < 3; k++)
+      rows.push(`TINY,${formatPeriod(addPeriods(periodTime('2023-06-05'), 'week', k), false)},${k}`);
     const input = writeText(dir, 'series.csv', rows.join('\n'));
     const out = join(dir, 'fc.csv');
-    const r = await cli(['forecast', '--series', input, '--freq', 'week', '--horizon', '4', '--model', 'ets', '--out', out, '--json', '--threads', '1']);
+    const r = await cli([
+      'forecast',
+      '--series',
+      input,
+      '--freq',
+      'week',
+      '--horizon',
+      '4',
+      '--model',
+      'ets',
+      '--out',
+      out,
+      '--json',
+      '--threads',
+      '1',
+    ]);
     assert.equal(r.code, 0, r.err);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(lines[0], 'sku,date,mean,p05,p25,p50,p75,p95,model');
@@ -70,7 +91,10 @@ test('shopcast forecast --series writes the output contract with the next period
     const summary = JSON.parse(r.out);
     assert.equal(summary.series, 2);
     // three observations are too few for ETS: the series falls back, and says why
-    assert.deepEqual(summary.fallbacks.map((f: { id: string; used: string }) => [f.id, f.used]), [['TINY', 'naive']]);
+    assert.deepEqual(
+      summary.fallbacks.map((f: { id: string; used: string }) => [f.id, f.used]),
+      [['TINY', 'naive']],
+    );
     assert.match(summary.fallbacks[0].reason, /need at least 4 observations/);
   } finally {
     cleanup();
@@ -84,9 +108,29 @@ test('shopcast forecast refuses dates off the grid, unknown models and bad numbe
     const r1 = await cli(['forecast', '--series', input, '--freq', 'week', '--out', join(dir, 'x.csv')]);
     assert.equal(r1.code, 2);
     assert.match(r1.err, /series 'A' has dates that are not whole weeks apart/);
-    const r2 = await cli(['forecast', '--series', input, '--freq', 'day', '--model', 'prophet', '--out', join(dir, 'x.csv')]);
+    const r2 = await cli([
+      'forecast',
+      '--series',
+      input,
+      '--freq',
+      'day',
+      '--model',
+      'prophet',
+      '--out',
+      join(dir, 'x.csv'),
+    ]);
     assert.match(r2.err, /unknown model 'prophet'/);
-    const r3 = await cli(['forecast', '--series', input, '--freq', 'day', '--horizon', 'ten', '--out', join(dir, 'x.csv')]);
+    const r3 = await cli([
+      'forecast',
+      '--series',
+      input,
+      '--freq',
+      'day',
+      '--horizon',
+      'ten',
+      '--out',
+      join(dir, 'x.csv'),
+    ]);
     assert.match(r3.err, /--horizon must be a whole number/);
   } finally {
     cleanup();
@@ -103,7 +147,10 @@ test('backtest scores each model on rolling origins with data before each origin
     { models: ['drift', 'naive'], h: 6, origins: 3, seasonLength: 1, levels: DEFAULT_LEVELS, threads: 1 },
     () => 0,
   );
-  assert.deepEqual(rows.map((r) => r.model), ['drift', 'naive']);
+  assert.deepEqual(
+    rows.map((r) => r.model),
+    ['drift', 'naive'],
+  );
   assert.equal(rows[0]!.forecasts, 3);
   assert.ok(rows[0]!.mase < 1e-9, `drift is exact: MASE ${rows[0]!.mase}`);
   // naive misses by 2, 4, …, 12 against an in-sample naive MAE of 2: MASE = mean(1 … 6) = 3.5
@@ -115,11 +162,28 @@ test('shopcast backtest prints one row per model', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const rows = ['sku,date,units'];
-    for (let k = 0; k < 80; k++) rows.push(`S,${formatPeriod(addPeriods(periodTime('2023-01-02'), 'week', k), false)},${50 + (k % 5)}`);
-    const r = await cli(['backtest', '--series', writeText(dir, 's.csv', rows.join('\n')), '--freq', 'week', '--horizon', '4', '--models', 'naive,theta', '--json', '--threads', '1']);
+    for (let k = 0; k < 80; k++)
+      rows.push(`S,${formatPeriod(addPeriods(periodTime('2023-01-02'), 'week', k), false)},${50 + (k % 5)}`);
+    const r = await cli([
+      'backtest',
+      '--series',
+      writeText(dir, 's.csv', rows.join('\n')),
+      '--freq',
+      'week',
+      '--horizon',
+      '4',
+      '--models',
+      'naive,theta',
+      '--json',
+      '--threads',
+      '1',
+    ]);
     assert.equal(r.code, 0, r.err);
     const out = JSON.parse(r.out);
-    assert.deepEqual(out.map((x: { model: string }) => x.model), ['naive', 'theta']);
+    assert.deepEqual(
+      out.map((x: { model: string }) => x.model),
+      ['naive', 'theta'],
+    );
     assert.equal(out[0].forecasts, 3);
   } finally {
     cleanup();

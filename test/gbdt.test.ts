@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { featureBins, binOf } from '../src/gbdt/binning.js';
-import { type Booster, boosterFromJson, boosterToJson, featureImportance, predict, rawScore, train } from '../src/gbdt/learner.js';
+import {
+  type Booster,
+  boosterFromJson,
+  boosterToJson,
+  featureImportance,
+  predict,
+  rawScore,
+  train,
+} from '../src/gbdt/learner.js';
 import { trainMany } from '../src/gbdt/parallel.js';
 import { explainRow } from '../src/gbdt/shap.js';
 import { makeObjective } from '../src/gbdt/objectives.js';
@@ -17,13 +25,22 @@ test('binning: one bin per distinct value, NaN in bin 0, quantile edges for many
   const b = featureBins([3, 1, 2, 2, NaN, 3]);
   assert.deepEqual(Array.from(b.upper), [1.5, 2.5, Infinity]);
   assert.equal(binOf(b, NaN), 0);
-  assert.deepEqual([1, 2, 3, 2.5, 99].map((v) => binOf(b, v)), [1, 2, 3, 2, 3]);
-  const many = featureBins(Array.from({ length: 10_000 }, (_, i) => i), 17);
+  assert.deepEqual(
+    [1, 2, 3, 2.5, 99].map((v) => binOf(b, v)),
+    [1, 2, 3, 2, 3],
+  );
+  const many = featureBins(
+    Array.from({ length: 10_000 }, (_, i) => i),
+    17,
+  );
   assert.equal(many.count, 17);
   // equal-frequency bins: each holds 10000/16 values
   const counts = new Array(17).fill(0);
   for (let i = 0; i < 10_000; i++) counts[binOf(many, i)]++;
-  assert.ok(counts.slice(1).every((c) => Math.abs(c - 625) <= 1), `${counts}`);
+  assert.ok(
+    counts.slice(1).every((c) => Math.abs(c - 625) <= 1),
+    `${counts}`,
+  );
 });
 
 test('L2: the split and leaf values of one tree are the hand-computed ones', () => {
@@ -51,7 +68,10 @@ test('Poisson and Tweedie: start at log of the mean, Newton leaves from their gr
   assert.ok(Math.abs(p.initScore - Math.log(2)) < 1e-12);
   // at f = log 2: g = e^f − y = 2, 2, −2, −2; h = e^{f + 0.7} = 2e^0.7; left leaf −4 / (4e^0.7)
   const leaves = Array.from(p.trees[0]!.leafValue).sort((a, b) => a - b);
-  assert.ok(Math.abs(leaves[0]! + Math.exp(-0.7)) < 1e-12 && Math.abs(leaves[1]! - Math.exp(-0.7)) < 1e-12, `${leaves}`);
+  assert.ok(
+    Math.abs(leaves[0]! + Math.exp(-0.7)) < 1e-12 && Math.abs(leaves[1]! - Math.exp(-0.7)) < 1e-12,
+    `${leaves}`,
+  );
   const rho = 1.5;
   const tw = train(data, { objective: { name: 'tweedie', tweediePower: rho }, ...one });
   const f = Math.log(2);
@@ -59,7 +79,10 @@ test('Poisson and Tweedie: start at log of the mean, Newton leaves from their gr
   const h = (y: number): number => -y * (1 - rho) * Math.exp((1 - rho) * f) + (2 - rho) * Math.exp((2 - rho) * f);
   const expected = [-(2 * g(4)) / (2 * h(4)), -(2 * g(0)) / (2 * h(0))].sort((a, b) => a - b);
   const got = Array.from(tw.trees[0]!.leafValue).sort((a, b) => a - b);
-  assert.ok(Math.abs(got[0]! - expected[0]!) < 1e-12 && Math.abs(got[1]! - expected[1]!) < 1e-12, `${got} vs ${expected}`);
+  assert.ok(
+    Math.abs(got[0]! - expected[0]!) < 1e-12 && Math.abs(got[1]! - expected[1]!) < 1e-12,
+    `${got} vs ${expected}`,
+  );
 });
 
 test('quantile objective: leaves are quantiles of the residuals; predictions cover the asked share', () => {
@@ -73,7 +96,10 @@ test('quantile objective: leaves are quantiles of the residuals; predictions cov
   const n = 4000;
   const x = Float64Array.from({ length: n }, (_, i) => (i / n) * 6);
   const y = x.map((v) => Math.sin(v) * 5 + rand() * (1 + v));
-  const q = train({ X: x, y, rows: n, features: 1 }, { objective: { name: 'quantile', quantile: 0.9 }, rounds: 200, learningRate: 0.1, numLeaves: 8 });
+  const q = train(
+    { X: x, y, rows: n, features: 1 },
+    { objective: { name: 'quantile', quantile: 0.9 }, rounds: 200, learningRate: 0.1, numLeaves: 8 },
+  );
   const pred = predict(q, x, n);
   const above = y.filter((v, i) => v <= pred[i]!).length / n;
   assert.ok(above > 0.87 && above < 0.93, `share below the 0.9 quantile: ${above}`);
@@ -90,7 +116,11 @@ test('weighted quantile: Hazen positions (k − ½)/n with equal weights, the wo
   assert.ok(Math.abs(weightedQuantileSorted([1, 2, 3], [1, 1, 2], 0.5) - 7 / 3) < 1e-12);
   assert.equal(weightedQuantileSorted([1, 2, 3], [1, 1, 2], 0.75), 3);
   // continuous in the weights: a weight shrinking to 0 changes the quantile only a little
-  assert.ok(Math.abs(weightedQuantileSorted([1, 5, 20], [1, 1e-9, 1], 0.4) - weightedQuantileSorted([1, 5, 20], [1, 0, 1], 0.4)) < 1e-6);
+  assert.ok(
+    Math.abs(
+      weightedQuantileSorted([1, 5, 20], [1, 1e-9, 1], 0.4) - weightedQuantileSorted([1, 5, 20], [1, 0, 1], 0.4),
+    ) < 1e-6,
+  );
 });
 
 test('weightedQuantile: the same as a stable sort of values and weights, equal values (and −0, +0) in their given order', () => {
@@ -102,7 +132,11 @@ test('weightedQuantile: the same as a stable sort of values and weights, equal v
     const weights = Array.from({ length: n }, () => rand() * 3);
     const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
     const p = rand();
-    const expected = weightedQuantileSorted(order.map((i) => values[i]!), order.map((i) => weights[i]!), p);
+    const expected = weightedQuantileSorted(
+      order.map((i) => values[i]!),
+      order.map((i) => weights[i]!),
+      p,
+    );
     assert.equal(weightedQuantile(values, weights, p), expected, `trial ${trial}`);
   }
   assert.ok(Math.abs(weightedQuantile([3, 1, 2], [2, 1, 1], 0.5) - 7 / 3) < 1e-12);
@@ -115,8 +149,18 @@ test('quantile objective with row weights: start score and leaves are weighted q
   const x = Float64Array.from({ length: n }, (_, i) => i % 2);
   const y = Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 0 : 10));
   const weight = Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 9));
-  const noSplit = { rounds: 5, learningRate: 1, numLeaves: 2, minDataInLeaf: n, baggingFraction: 1, featureFraction: 1 };
-  const b = train({ X: x, y, rows: n, features: 1, weight }, { objective: { name: 'quantile', quantile: 0.5 }, ...noSplit });
+  const noSplit = {
+    rounds: 5,
+    learningRate: 1,
+    numLeaves: 2,
+    minDataInLeaf: n,
+    baggingFraction: 1,
+    featureFraction: 1,
+  };
+  const b = train(
+    { X: x, y, rows: n, features: 1, weight },
+    { objective: { name: 'quantile', quantile: 0.5 }, ...noSplit },
+  );
   assert.ok(b.initScore > 9.9, `weighted median start: ${b.initScore}`);
   assert.ok(predict(b, Float64Array.of(0), 1)[0]! > 9.9);
   const u = train({ X: x, y, rows: n, features: 1 }, { objective: { name: 'quantile', quantile: 0.5 }, ...noSplit });
@@ -136,7 +180,10 @@ test('quantile objective on mostly-zero targets: a tie takes the middle of the s
   const n = 1000;
   const x = Float64Array.from({ length: n }, (_, i) => i / n);
   const y = x.map((v) => (v >= 0.8 ? 10 : 0));
-  const b = train({ X: x, y, rows: n, features: 1 }, { objective: { name: 'quantile', quantile: 0.75 }, rounds: 30, learningRate: 0.5, numLeaves: 2, minDataInLeaf: 20 });
+  const b = train(
+    { X: x, y, rows: n, features: 1 },
+    { objective: { name: 'quantile', quantile: 0.75 }, rounds: 30, learningRate: 0.5, numLeaves: 2, minDataInLeaf: 20 },
+  );
   assert.equal(b.initScore, 0);
   const pred = predict(b, x, n);
   assert.ok(pred[950]! > 9.9 && Math.abs(pred[100]!) < 1e-12, `${pred[950]} ${pred[100]}`);
@@ -179,12 +226,25 @@ function synthetic(n: number, seed: number) {
 test('boosting learns, stops early on the validation set, is deterministic and survives a JSON round trip', () => {
   const tr = synthetic(3000, 1);
   const va = synthetic(1000, 2);
-  const opts = { objective: { name: 'l2' as const }, rounds: 400, learningRate: 0.1, numLeaves: 15, baggingFraction: 0.8, featureFraction: 0.75, seed: 7, earlyStoppingRounds: 20, featureNames: ['a', 'b', 'promo', 'noise'] };
+  const opts = {
+    objective: { name: 'l2' as const },
+    rounds: 400,
+    learningRate: 0.1,
+    numLeaves: 15,
+    baggingFraction: 0.8,
+    featureFraction: 0.75,
+    seed: 7,
+    earlyStoppingRounds: 20,
+    featureNames: ['a', 'b', 'promo', 'noise'],
+  };
   const b = train(tr, opts, va);
   const valid = b.history.map((h) => h.valid!);
   assert.ok(valid[b.bestIteration - 1]! < 0.35, `validation MSE ${valid[b.bestIteration - 1]} (noise variance 0.25)`);
   assert.ok(valid[0]! > 2 * valid[b.bestIteration - 1]!);
-  assert.ok(b.bestIteration < 400 && b.history.length === b.bestIteration + 20, `stopped after ${b.history.length}, best ${b.bestIteration}`);
+  assert.ok(
+    b.bestIteration < 400 && b.history.length === b.bestIteration + 20,
+    `stopped after ${b.history.length}, best ${b.bestIteration}`,
+  );
   const again = train(tr, opts, va);
   assert.equal(boosterToJson(again), boosterToJson(b));
   const back = boosterFromJson(boosterToJson(b));
@@ -200,11 +260,16 @@ function bruteShap(b: Booster, x: number[]): number[] {
   const expect = (t: Tree, node: number, S: Set<number>): number => {
     if (node < 0) return t.leafValue[~node]!;
     const f = t.feature[node]!;
-    if (S.has(f)) return expect(t, x[f]! <= t.threshold[node]! || Number.isNaN(x[f]!) ? t.left[node]! : t.right[node]!, S);
+    if (S.has(f))
+      return expect(t, x[f]! <= t.threshold[node]! || Number.isNaN(x[f]!) ? t.left[node]! : t.right[node]!, S);
     const cover = (c: number): number => (c < 0 ? t.leafCount[~c]! : t.count[c]!);
-    return (cover(t.left[node]!) * expect(t, t.left[node]!, S) + cover(t.right[node]!) * expect(t, t.right[node]!, S)) / t.count[node]!;
+    return (
+      (cover(t.left[node]!) * expect(t, t.left[node]!, S) + cover(t.right[node]!) * expect(t, t.right[node]!, S)) /
+      t.count[node]!
+    );
   };
-  const value = (S: Set<number>): number => b.trees.reduce((s, t) => s + (t.feature.length === 0 ? t.leafValue[0]! : expect(t, 0, S)), b.initScore);
+  const value = (S: Set<number>): number =>
+    b.trees.reduce((s, t) => s + (t.feature.length === 0 ? t.leafValue[0]! : expect(t, 0, S)), b.initScore);
   const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
   const phi = new Array<number>(F).fill(0);
   for (let mask = 0; mask < 1 << F; mask++) {
@@ -214,7 +279,7 @@ function bruteShap(b: Booster, x: number[]): number[] {
     for (let f = 0; f < F; f++) {
       if (S.has(f)) continue;
       const w = (fact(S.size) * fact(F - S.size - 1)) / fact(F);
-      phi[f] = phi[f]! + (w * (value(new Set([...S, f])) - v));
+      phi[f] = phi[f]! + w * (value(new Set([...S, f])) - v);
     }
   }
   return phi;
@@ -222,7 +287,13 @@ function bruteShap(b: Booster, x: number[]): number[] {
 
 test('TreeSHAP equals brute-force Shapley values and adds up to the prediction', () => {
   const tr = synthetic(800, 5);
-  const b = train(tr, { objective: { name: 'poisson' }, rounds: 15, learningRate: 0.3, numLeaves: 6, minDataInLeaf: 10 });
+  const b = train(tr, {
+    objective: { name: 'poisson' },
+    rounds: 15,
+    learningRate: 0.3,
+    numLeaves: 6,
+    minDataInLeaf: 10,
+  });
   for (const i of [0, 1, 7, 100, 555]) {
     const x = [0, 1, 2, 3].map((f) => tr.X[f * tr.rows + i]!);
     const e = explainRow(b, (f) => x[f]!);
@@ -230,17 +301,35 @@ test('TreeSHAP equals brute-force Shapley values and adds up to the prediction',
     const sum = e.base + e.contributions.reduce((s, v) => s + v, 0);
     assert.ok(Math.abs(sum - raw) < 1e-9, `row ${i}: base + contributions ${sum} vs raw score ${raw}`);
     const brute = bruteShap(b, x);
-    brute.forEach((v, f) => assert.ok(Math.abs(v - e.contributions[f]!) < 1e-9, `row ${i} feature ${f}: ${e.contributions[f]} vs brute force ${v}`));
+    brute.forEach((v, f) =>
+      assert.ok(
+        Math.abs(v - e.contributions[f]!) < 1e-9,
+        `row ${i} feature ${f}: ${e.contributions[f]} vs brute force ${v}`,
+      ),
+    );
   }
   // trees followed by raw values (thresholds) and by training bins agree: the training loss the
   // learner recorded from its binned scores equals the loss of the raw-value scores
   const raw = Float64Array.from({ length: tr.rows }, (_, i) => rawScore(b, (f) => tr.X[f * tr.rows + i]!));
   const recorded = b.history[b.history.length - 1]!.train;
-  assert.ok(Math.abs(makeObjective(b.objective).loss(tr.y, raw) - recorded) < 1e-12 * Math.abs(recorded), `loss ${recorded}`);
+  assert.ok(
+    Math.abs(makeObjective(b.objective).loss(tr.y, raw) - recorded) < 1e-12 * Math.abs(recorded),
+    `loss ${recorded}`,
+  );
 });
 
 test('bad training input is refused with a reason', () => {
-  assert.throws(() => train({ X: col([1, 2]), y: Float64Array.of(1, NaN), rows: 2, features: 1 }, { objective: { name: 'l2' } }), /row 1 is not a finite number/);
-  assert.throws(() => train({ X: col([1, 2]), y: Float64Array.of(1, -1), rows: 2, features: 1 }, { objective: { name: 'poisson' } }), /non-negative/);
-  assert.throws(() => train({ X: col([1, 2, 3]), y: Float64Array.of(1, 2), rows: 2, features: 1 }, { objective: { name: 'l2' } }), /expected rows × features/);
+  assert.throws(
+    () => train({ X: col([1, 2]), y: Float64Array.of(1, NaN), rows: 2, features: 1 }, { objective: { name: 'l2' } }),
+    /row 1 is not a finite number/,
+  );
+  assert.throws(
+    () =>
+      train({ X: col([1, 2]), y: Float64Array.of(1, -1), rows: 2, features: 1 }, { objective: { name: 'poisson' } }),
+    /non-negative/,
+  );
+  assert.throws(
+    () => train({ X: col([1, 2, 3]), y: Float64Array.of(1, 2), rows: 2, features: 1 }, { objective: { name: 'l2' } }),
+    /expected rows × features/,
+  );
 });

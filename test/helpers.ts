@@ -85,7 +85,15 @@ export function readFixtureSeries(file: string): Map<string, Float64Array> {
       .slice(1)
       .map((l) => {
         const [id, values] = l.split(',');
-        return [id!, Float64Array.from(values!.split(' ').map(Number).filter((v) => !Number.isNaN(v)))] as const;
+        return [
+          id!,
+          Float64Array.from(
+            values!
+              .split(' ')
+              .map(Number)
+              .filter((v) => !Number.isNaN(v)),
+          ),
+        ] as const;
       }),
   );
 }

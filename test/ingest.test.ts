@@ -11,7 +11,10 @@ import { sql } from '../src/store/sql.js';
 
 /** The first `n` data lines of the bundled sample shop (real Online Retail lines), with the header. */
 function sampleLines(n: number): string[] {
-  return gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n').slice(0, n + 1);
+  return gunzipSync(readFileSync(SAMPLE))
+    .toString('utf8')
+    .split('\n')
+    .slice(0, n + 1);
 }
 
 /** Parses rejects.csv minimally: the line number is the second field (file paths here have no commas). */
@@ -37,8 +40,13 @@ test('a corrupted copy of a real file: every bad row lands in rejects.csv, every
       [2999, (l) => Buffer.from(l + ',extra')], // too many columns
     ]);
     for (const [lineNo, f] of corrupt) bytes[lineNo - 1] = f(lines[lineNo - 1]!);
-    for (const [lineNo] of corrupt) assert.notDeepEqual(bytes[lineNo - 1], Buffer.from(lines[lineNo - 1]!), `line ${lineNo} corrupted`);
-    const file = writeText(dir, 'corrupted.csv.gz', gzipSync(Buffer.concat(bytes.flatMap((b) => [b, Buffer.from('\n')]))));
+    for (const [lineNo] of corrupt)
+      assert.notDeepEqual(bytes[lineNo - 1], Buffer.from(lines[lineNo - 1]!), `line ${lineNo} corrupted`);
+    const file = writeText(
+      dir,
+      'corrupted.csv.gz',
+      gzipSync(Buffer.concat(bytes.flatMap((b) => [b, Buffer.from('\n')]))),
+    );
 
     const r = await ingestFiles(ws, [file]);
     assert.equal(r.rows_read, 3000);
@@ -60,7 +68,10 @@ test('a corrupted copy of a real file: every bad row lands in rejects.csv, every
     // Every good line is in the workspace, the ones right after the bad ones included.
     const loaded = await ws.all('SELECT line FROM raw_order_lines ORDER BY line');
     const expected = Array.from({ length: 3000 }, (_, i) => i + 2).filter((l) => !corrupt.has(l));
-    assert.deepEqual(loaded.map((x) => Number(x['line'])), expected);
+    assert.deepEqual(
+      loaded.map((x) => Number(x['line'])),
+      expected,
+    );
   });
 });
 
@@ -103,7 +114,9 @@ test('Parquet files load through the same checks', async () => {
   await withWorkspace(async (ws, dir) => {
     const csv = writeText(dir, 'part.csv', sampleLines(1000).join('\n') + '\n');
     const parquet = join(dir, 'part.parquet');
-    await ws.run(sql`COPY (SELECT * FROM read_csv(${csv}, header = true, all_varchar = true)) TO ${parquet} (FORMAT parquet)`);
+    await ws.run(
+      sql`COPY (SELECT * FROM read_csv(${csv}, header = true, all_varchar = true)) TO ${parquet} (FORMAT parquet)`,
+    );
     const r = await ingestFiles(ws, [parquet]);
     assert.equal(r.files[0]!.layout, 'uci-online-retail');
     assert.equal(r.rows_read, 1000);
@@ -122,10 +135,16 @@ test('empty files, unreadable paths and unknown layouts fail with one clear line
       [join(dir, 'missing.csv'), /missing\.csv: cannot read: no such file/],
       [dir, /is a directory/],
       [writeText(dir, 'odd.csv', 'a,b\n1,2\n'), /odd\.csv: layout not recognised\. Columns found: a, b\./],
-      [writeText(dir, 'broken.csv.gz', gzipSync('sku,date,units\nA,2024-01-01,1\n').subarray(0, 20)), /broken\.csv\.gz: cannot decompress/],
+      [
+        writeText(dir, 'broken.csv.gz', gzipSync('sku,date,units\nA,2024-01-01,1\n').subarray(0, 20)),
+        /broken\.csv\.gz: cannot decompress/,
+      ],
     ];
     for (const [path, message] of cases) {
-      await assert.rejects(ingestFiles(ws, [path]), (e: Error) => e instanceof InputError && message.test(e.message) && !e.message.includes('\n'));
+      await assert.rejects(
+        ingestFiles(ws, [path]),
+        (e: Error) => e instanceof InputError && message.test(e.message) && !e.message.includes('\n'),
+      );
     }
     // nothing was written by the failed ingests
     assert.equal((await ws.one('SELECT count(*)::INTEGER AS n FROM ingests'))['n'], 0);

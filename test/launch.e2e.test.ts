@@ -17,7 +17,18 @@ before(async () => {
 after(cleanup);
 
 test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analogs, stock, launch week, elasticity', async () => {
-  const r = await cli(['launch', '--workspace', full, '--name', 'JUMBO BAG VINTAGE CHRISTMAS', '--price', '2.08', '--date', '2011-09-01', '--json']);
+  const r = await cli([
+    'launch',
+    '--workspace',
+    full,
+    '--name',
+    'JUMBO BAG VINTAGE CHRISTMAS',
+    '--price',
+    '2.08',
+    '--date',
+    '2011-09-01',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.err);
   const plan = JSON.parse(r.out) as {
     launch_date: string;
@@ -32,7 +43,11 @@ test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analo
   };
   assert.equal(plan.launch_date, '2011-09-01');
   // the model learns from the shop's earlier launches and from products already selling
-  assert.ok(plan.model.launches_learned_from > 20 && plan.model.established_products_learned_from > plan.model.launches_learned_from, JSON.stringify(plan.model));
+  assert.ok(
+    plan.model.launches_learned_from > 20 &&
+      plan.model.established_products_learned_from > plan.model.launches_learned_from,
+    JSON.stringify(plan.model),
+  );
   assert.equal(plan.data_until, '2011-08-31');
   assert.equal(plan.forecast.length, 12);
   plan.forecast.forEach((w, k) => {
@@ -41,7 +56,10 @@ test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analo
   });
   // the analogs are earlier launches, and the nearest products selling now are jumbo bags
   assert.ok(plan.analogs.length > 0 && plan.analogs.every((a) => a.first_sale < '2011-09-01'));
-  assert.ok(plan.selling_now.slice(0, 2).every((s) => s.description.startsWith('JUMBO BAG')), JSON.stringify(plan.selling_now.slice(0, 2)));
+  assert.ok(
+    plan.selling_now.slice(0, 2).every((s) => s.description.startsWith('JUMBO BAG')),
+    JSON.stringify(plan.selling_now.slice(0, 2)),
+  );
   // comonotonic weeks: the stock is the sum of the first 4 weekly 95 % quantiles
   const p95 = plan.forecast.slice(0, 4).reduce((a, w) => a + w.p95, 0);
   assert.equal(plan.initial_stock.units, Math.ceil(p95));
@@ -49,30 +67,72 @@ test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analo
   assert.ok(plan.best_launch_week.candidates.some((c) => c.week_start === plan.best_launch_week.week_start));
   assert.ok(plan.price_elasticity.value < 0 && plan.price_elasticity.value > -3);
   // fewer weeks than the default 4 of stock cover: the cover shrinks to the weeks forecast
-  const short = await cli(['launch', '--workspace', full, '--name', 'JUMBO BAG VINTAGE CHRISTMAS', '--price', '2.08', '--date', '2011-09-01', '--weeks', '3', '--json']);
+  const short = await cli([
+    'launch',
+    '--workspace',
+    full,
+    '--name',
+    'JUMBO BAG VINTAGE CHRISTMAS',
+    '--price',
+    '2.08',
+    '--date',
+    '2011-09-01',
+    '--weeks',
+    '3',
+    '--json',
+  ]);
   assert.equal(short.code, 0, short.err);
   const s3 = JSON.parse(short.out) as { forecast: unknown[]; initial_stock: { cover_weeks: number } };
   assert.equal(s3.forecast.length, 3);
   assert.equal(s3.initial_stock.cover_weeks, 3);
-  assert.match((await cli(['launch', '--workspace', full, '--name', 'X', '--price', 'cheap'])).err, /--price must be a number/);
-  assert.match((await cli(['launch', '--workspace', full, '--name', 'X', '--price', '2', '--date', 'soon'])).err, /unreadable date 'soon'/);
+  assert.match(
+    (await cli(['launch', '--workspace', full, '--name', 'X', '--price', 'cheap'])).err,
+    /--price must be a number/,
+  );
+  assert.match(
+    (await cli(['launch', '--workspace', full, '--name', 'X', '--price', '2', '--date', 'soon'])).err,
+    /unreadable date 'soon'/,
+  );
 });
 
 test('shopcast launch reads nothing after --date, and --track follows the launched SKU', async () => {
   // the same plan from the full sample (the shared workspace: the test above stored no launch) and from only its lines before the launch date
   const lines = gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n');
-  const beforeLaunch = [lines[0]!, ...lines.slice(1).filter((l) => l !== '' && (l.split(',').find((f) => /^\d{4}-\d\d-\d\d /.test(f)) ?? '9') < '2011-07-12')];
+  const beforeLaunch = [
+    lines[0]!,
+    ...lines
+      .slice(1)
+      .filter((l) => l !== '' && (l.split(',').find((f) => /^\d{4}-\d\d-\d\d /.test(f)) ?? '9') < '2011-07-12'),
+  ];
   const cut = writeText(dir, 'before.csv', beforeLaunch.join('\n') + '\n');
   const part = join(dir, 'part');
   assert.equal((await cli(['ingest', cut, '--workspace', part])).code, 0);
-  const args = ['launch', '--name', 'SET OF 6 TEA TIME BAKING CASES', '--price', '1.25', '--date', '2011-07-12', '--json'];
-  const a = JSON.parse((await cli([...args, '--workspace', full, '--sku', '23296'])).out) as { forecast: unknown[]; analogs: unknown[] };
+  const args = [
+    'launch',
+    '--name',
+    'SET OF 6 TEA TIME BAKING CASES',
+    '--price',
+    '1.25',
+    '--date',
+    '2011-07-12',
+    '--json',
+  ];
+  const a = JSON.parse((await cli([...args, '--workspace', full, '--sku', '23296'])).out) as {
+    forecast: unknown[];
+    analogs: unknown[];
+  };
   const b = JSON.parse((await cli([...args, '--workspace', part])).out) as { forecast: unknown[]; analogs: unknown[] };
   assert.deepEqual(a.forecast, b.forecast);
   assert.deepEqual(a.analogs, b.analogs);
   // 23296 was really launched on 2011-07-12: the stored plan is compared with its sales
   const t = JSON.parse((await cli(['launch', '--track', '--workspace', full, '--json'])).out) as {
-    launches: { sku: string; weeks_observed: number; weeks: { actual: number | null; forecast: number; updated: number }[]; ratio: number; status: string }[];
+    launches: {
+      sku: string;
+      weeks_observed: number;
+      weeks: { actual: number | null; forecast: number; updated: number }[];
+      ratio: number;
+      status: string;
+    }[];
   };
   assert.equal(t.launches.length, 1);
   const l = t.launches[0]!;

@@ -12,16 +12,46 @@ async function rulesFired(path: string, code: string): Promise<string[]> {
 }
 
 test('the layer rule fails an upward import, a DuckDB import outside the store and a file read in the domain', async () => {
-  const upward = await rulesFired('src/numerics/probe.ts', "import { ingestFiles } from '../pipeline/ingest.js';\nexport const f = ingestFiles;\n");
-  assert.ok(upward.some((m) => m.startsWith('no-restricted-imports') && m.includes('higher layer')), upward.join('\n'));
-  const domainToStore = await rulesFired('src/launch/probe.ts', "import { sql } from '../store/sql.js';\nexport const f = sql;\n");
-  assert.ok(domainToStore.some((m) => m.startsWith('no-restricted-imports')), domainToStore.join('\n'));
-  const storeToPipeline = await rulesFired('src/store/probe.ts', "import { planWorkspace } from '../pipeline/plan.js';\nexport const f = planWorkspace;\n");
-  assert.ok(storeToPipeline.some((m) => m.startsWith('no-restricted-imports')), storeToPipeline.join('\n'));
-  const duck = await rulesFired('src/pipeline/probe.ts', "import { DuckDBInstance } from '@duckdb/node-api';\nexport const f = DuckDBInstance;\n");
-  assert.ok(duck.some((m) => m.includes('only src/store/ speaks to DuckDB')), duck.join('\n'));
-  const fileRead = await rulesFired('src/inventory/probe.ts', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n");
-  assert.ok(fileRead.some((m) => m.includes('never files')), fileRead.join('\n'));
+  const upward = await rulesFired(
+    'src/numerics/probe.ts',
+    "import { ingestFiles } from '../pipeline/ingest.js';\nexport const f = ingestFiles;\n",
+  );
+  assert.ok(
+    upward.some((m) => m.startsWith('no-restricted-imports') && m.includes('higher layer')),
+    upward.join('\n'),
+  );
+  const domainToStore = await rulesFired(
+    'src/launch/probe.ts',
+    "import { sql } from '../store/sql.js';\nexport const f = sql;\n",
+  );
+  assert.ok(
+    domainToStore.some((m) => m.startsWith('no-restricted-imports')),
+    domainToStore.join('\n'),
+  );
+  const storeToPipeline = await rulesFired(
+    'src/store/probe.ts',
+    "import { planWorkspace } from '../pipeline/plan.js';\nexport const f = planWorkspace;\n",
+  );
+  assert.ok(
+    storeToPipeline.some((m) => m.startsWith('no-restricted-imports')),
+    storeToPipeline.join('\n'),
+  );
+  const duck = await rulesFired(
+    'src/pipeline/probe.ts',
+    "import { DuckDBInstance } from '@duckdb/node-api';\nexport const f = DuckDBInstance;\n",
+  );
+  assert.ok(
+    duck.some((m) => m.includes('only src/store/ speaks to DuckDB')),
+    duck.join('\n'),
+  );
+  const fileRead = await rulesFired(
+    'src/inventory/probe.ts',
+    "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n",
+  );
+  assert.ok(
+    fileRead.some((m) => m.includes('never files')),
+    fileRead.join('\n'),
+  );
 });
 
 test('the layer rule lets a folder import the layers below it', async () => {
@@ -29,5 +59,8 @@ test('the layer rule lets a folder import the layers below it', async () => {
     'src/pipeline/probe.ts',
     "import { sql } from '../store/sql.js';\nimport { eoq } from '../inventory/eoq.js';\nimport { mulberry32 } from '../numerics/random.js';\nexport const f = [sql, eoq, mulberry32];\n",
   );
-  assert.deepEqual(down.filter((m) => m.startsWith('no-restricted-imports')), []);
+  assert.deepEqual(
+    down.filter((m) => m.startsWith('no-restricted-imports')),
+    [],
+  );
 });

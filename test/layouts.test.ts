@@ -3,7 +3,16 @@ import { test } from 'node:test';
 import { LayoutError, parseMapping, resolveLayout } from '../src/data/layouts.js';
 
 test('the UCI Online Retail columns are recognised as they are', () => {
-  const l = resolveLayout('x.csv', ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country']);
+  const l = resolveLayout('x.csv', [
+    'InvoiceNo',
+    'StockCode',
+    'Description',
+    'Quantity',
+    'InvoiceDate',
+    'UnitPrice',
+    'CustomerID',
+    'Country',
+  ]);
   assert.equal(l.name, 'uci-online-retail');
   assert.equal(l.spec.kind, 'order_lines');
   assert.equal(l.index['sku'], 1);
@@ -32,11 +41,23 @@ test('an unknown layout names the columns found, those needed and how to map the
 });
 
 test('a mapping file maps other names (the Rossmann layout)', () => {
-  const m = parseMapping('m.json', JSON.stringify({ layout: 'daily_sales', columns: { sku: 'Store', date: 'Date', units: 'Sales', open: 'Open', promo: 'Promo' } }));
+  const m = parseMapping(
+    'm.json',
+    JSON.stringify({
+      layout: 'daily_sales',
+      columns: { sku: 'Store', date: 'Date', units: 'Sales', open: 'Open', promo: 'Promo' },
+    }),
+  );
   const l = resolveLayout('train.csv', ['Store', 'DayOfWeek', 'Date', 'Sales', 'Customers', 'Open', 'Promo'], m);
   assert.equal(l.name, 'mapped');
-  assert.deepEqual([l.index['sku'], l.index['date'], l.index['units'], l.index['open'], l.index['promo']], [0, 2, 3, 5, 6]);
+  assert.deepEqual(
+    [l.index['sku'], l.index['date'], l.index['units'], l.index['open'], l.index['promo']],
+    [0, 2, 3, 5, 6],
+  );
   assert.throws(() => resolveLayout('t.csv', ['Store', 'Date'], m), /'Sales' are not in the file/);
-  assert.throws(() => parseMapping('m.json', '{"layout":"daily_sales","columns":{"store":"Store"}}'), /unknown column 'store'/);
+  assert.throws(
+    () => parseMapping('m.json', '{"layout":"daily_sales","columns":{"store":"Store"}}'),
+    /unknown column 'store'/,
+  );
   assert.throws(() => parseMapping('m.json', 'nope'), /not valid JSON/);
 });

@@ -13,10 +13,16 @@ test('young products on the sample shop: only a curve that fits informs the fore
     const young = r.skus.filter((s) => s.forecast !== undefined);
     assert.ok(young.length >= 5, `young products with a curve-informed forecast: ${young.length}`);
     for (const s of young) {
-      assert.ok(s.evidence.curve !== undefined && s.evidence.curve.r2 >= DEFAULT_STAGE_RULES.minCurveR2, `${s.sku}: R² ${s.evidence.curve?.r2}`);
+      assert.ok(
+        s.evidence.curve !== undefined && s.evidence.curve.r2 >= DEFAULT_STAGE_RULES.minCurveR2,
+        `${s.sku}: R² ${s.evidence.curve?.r2}`,
+      );
       const best = Math.max(...movingAverage(s.weekly!, DEFAULT_STAGE_RULES.smoothWeeks));
       for (const f of s.forecast!) {
-        assert.ok(f.curve >= 0 && f.curve <= 2 * best + 1e-9, `${s.sku} ${f.week_start}: curve ${f.curve}, best smoothed week ${best}`);
+        assert.ok(
+          f.curve >= 0 && f.curve <= 2 * best + 1e-9,
+          `${s.sku} ${f.week_start}: curve ${f.curve}, best smoothed week ${best}`,
+        );
         assert.ok(Math.abs(f.blend - (r.blend!.weight * f.curve + (1 - r.blend!.weight) * f.engine)) < 1e-9);
       }
     }

@@ -45,9 +45,19 @@ test('stages are recovered at ≥ 95 % of the weeks of noisy Bass and triangle l
   for (let k = 0; k < 12; k++) {
     const p = 0.005 + 0.025 * u();
     const q = 0.15 + 0.35 * u();
-    cases.push({ name: `bass ${k}`, family: 'bass', params: { p, q, m: 2000 + 20000 * u() }, n: Math.round((Math.log(q / p) / (p + q)) * (2.2 + u())) });
+    cases.push({
+      name: `bass ${k}`,
+      family: 'bass',
+      params: { p, q, m: 2000 + 20000 * u() },
+      n: Math.round((Math.log(q / p) / (p + q)) * (2.2 + u())),
+    });
     const tp = 4 + Math.round(16 * u());
-    cases.push({ name: `triangle ${k}`, family: 'triangle', params: { tp, te: tp + 10 + Math.round(30 * u()), a: 50 + 400 * u() }, n: 0 });
+    cases.push({
+      name: `triangle ${k}`,
+      family: 'triangle',
+      params: { tp, te: tp + 10 + Math.round(30 * u()), a: 50 + 400 * u() },
+      n: 0,
+    });
     cases[cases.length - 1]!.n = Math.round(cases[cases.length - 1]!.params['te']! + 4);
   }
   let right = 0;
@@ -58,7 +68,9 @@ test('stages are recovered at ≥ 95 % of the weeks of noisy Bass and triangle l
     const { sales, stages } = truth(c);
     const peak = Math.max(...Array.from({ length: c.n }, (_, i) => sales(i + 1)));
     // Poisson-like noise (sd √mean) plus normal noise of sd 5 % of the peak as extra noise, never negative
-    const y = Array.from({ length: c.n }, (_, i) => Math.max(0, Math.round(sales(i + 1) + Math.sqrt(sales(i + 1)) * z() + 0.05 * peak * z())));
+    const y = Array.from({ length: c.n }, (_, i) =>
+      Math.max(0, Math.round(sales(i + 1) + Math.sqrt(sales(i + 1)) * z() + 0.05 * peak * z())),
+    );
     const a = classifyStage(y, true);
     let r = 0;
     for (let i = 0; i < c.n; i++) if (a.history[i] === stages[i]) r++;
@@ -101,7 +113,8 @@ test('shopcast lifecycle on a workspace: stages with evidence, runs stored, an a
   for (let d = 0; d < 400; d++) {
     lines.push(`STEADY,${day(d)},${poisson(30)},5,0,1`);
     const x = d - 91;
-    if (x >= 0) lines.push(`NEW,${day(d)},${poisson(Math.max(0, x < 120 ? (40 * x) / 120 : (40 * (300 - x)) / 180))},9,0,1`);
+    if (x >= 0)
+      lines.push(`NEW,${day(d)},${poisson(Math.max(0, x < 120 ? (40 * x) / 120 : (40 * (300 - x)) / 180))},9,0,1`);
     lines.push(`GONE,${day(d)},${d < 200 ? poisson(8) : 0},3,0,1`);
   }
   await withWorkspace(async (ws, dir) => {
@@ -119,15 +132,23 @@ test('shopcast lifecycle on a workspace: stages with evidence, runs stored, an a
     const late = await lifecycleWorkspace(ws, { asOf: day(335) });
     assert.equal(at(late, 'NEW').stage, 'decline');
     assert.equal(at(late, 'NEW').evidence.curve?.family !== undefined, true);
-    assert.ok(Math.abs(at(late, 'NEW').evidence.curve!.peakWeek - 120 / 7) < 3, `peak week ${at(late, 'NEW').evidence.curve!.peakWeek}`);
+    assert.ok(
+      Math.abs(at(late, 'NEW').evidence.curve!.peakWeek - 120 / 7) < 3,
+      `peak week ${at(late, 'NEW').evidence.curve!.peakWeek}`,
+    );
     assert.equal(at(late, 'GONE').stage, 'dormant');
     assert.equal(at(late, 'STEADY').stage, 'maturity');
+    assert.deepEqual(late.alerts.map((a) => `${a.sku}:${a.from}>${a.to}`).sort(), [
+      'GONE:maturity>dormant',
+      'NEW:growth>decline',
+    ]);
+    const stored = await ws.all(
+      sql`SELECT sku, from_stage, to_stage FROM lifecycle_alerts WHERE run_id = 2 ORDER BY sku`,
+    );
     assert.deepEqual(
-      late.alerts.map((a) => `${a.sku}:${a.from}>${a.to}`).sort(),
+      stored.map((r) => `${r['sku'] as string}:${r['from_stage'] as string}>${r['to_stage'] as string}`),
       ['GONE:maturity>dormant', 'NEW:growth>decline'],
     );
-    const stored = await ws.all(sql`SELECT sku, from_stage, to_stage FROM lifecycle_alerts WHERE run_id = 2 ORDER BY sku`);
-    assert.deepEqual(stored.map((r) => `${r['sku'] as string}:${r['from_stage'] as string}>${r['to_stage'] as string}`), ['GONE:maturity>dormant', 'NEW:growth>decline']);
     assert.equal(Number((await ws.one(sql`SELECT count(*) AS n FROM lifecycle_stages WHERE run_id = 2`))['n']), 3);
     // one SKU: not stored, compared with the last run
     const one = await lifecycleWorkspace(ws, { asOf: day(335), sku: 'NEW' });

@@ -1,7 +1,14 @@
 /** Life-cycle curves: Bass, Gompertz and triangle fits recover known curves from noisy sales. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bassShare, fitBass, fitLifeCycle, fitTriangle, gompertzShare, triangleSales } from '../src/lifecycle/curves.js';
+import {
+  bassShare,
+  fitBass,
+  fitLifeCycle,
+  fitTriangle,
+  gompertzShare,
+  triangleSales,
+} from '../src/lifecycle/curves.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 
 function noisy(curve: (t: number) => number, n: number, cv: number, seed: number): Float64Array {
@@ -11,7 +18,11 @@ function noisy(curve: (t: number) => number, n: number, cv: number, seed: number
 
 test('Bass fit recovers known p, q, m from noisy weekly sales, with peak and end of life', () => {
   // p = 0.01, q = 0.25, m = 5000 (a typical consumer product, Bass 1969's range), 10 % noise
-  for (const [p, q, m, seed] of [[0.01, 0.25, 5000, 1], [0.03, 0.4, 1200, 2], [0.005, 0.15, 20000, 3]] as const) {
+  for (const [p, q, m, seed] of [
+    [0.01, 0.25, 5000, 1],
+    [0.03, 0.4, 1200, 2],
+    [0.005, 0.15, 20000, 3],
+  ] as const) {
     const sales = (t: number): number => m * (bassShare(t, p, q) - bassShare(t - 1, p, q));
     const y = noisy(sales, 60, 0.1, seed);
     const f = fitBass(y)!;
@@ -40,7 +51,12 @@ test('Bass fit before the peak: m is still found within a quarter from the first
 test('the better family is chosen by AICc: triangle data → triangle, Bass data → a smooth curve', () => {
   const tri = noisy((t) => triangleSales(t, 12, 40, 100), 45, 0.08, 5);
   const t = fitTriangle(tri)!;
-  assert.ok(Math.abs(t.params['tp']! - 12) <= 1 && Math.abs(t.params['te']! - 40) <= 1.5 && Math.abs(t.params['a']! / 100 - 1) < 0.08, JSON.stringify(t.params));
+  assert.ok(
+    Math.abs(t.params['tp']! - 12) <= 1 &&
+      Math.abs(t.params['te']! - 40) <= 1.5 &&
+      Math.abs(t.params['a']! / 100 - 1) < 0.08,
+    JSON.stringify(t.params),
+  );
   assert.equal(fitLifeCycle(tri)!.best.family, 'triangle');
   const bass = noisy((x) => 8000 * (bassShare(x, 0.01, 0.3) - bassShare(x - 1, 0.01, 0.3)), 50, 0.05, 6);
   assert.notEqual(fitLifeCycle(bass)!.best.family, 'triangle');

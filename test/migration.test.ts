@@ -30,11 +30,19 @@ test('a workspace written before schema version 2 opens, migrates and inspects a
       const version = await ws.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
       assert.equal(Number(version.value), SCHEMA_VERSION);
       // the run tables of version 2 exist, including those the old workspace never created
-      const tables = new Set((await ws.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main'`)).map((r) => r.t));
-      for (const t of ['models', 'launches', 'lifecycle_runs', 'plan_runs', 'plan_orders', 'plan_forecasts']) assert.ok(tables.has(t), t);
+      const tables = new Set(
+        (await ws.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main'`)).map(
+          (r) => r.t,
+        ),
+      );
+      for (const t of ['models', 'launches', 'lifecycle_runs', 'plan_runs', 'plan_orders', 'plan_forecasts'])
+        assert.ok(tables.has(t), t);
       // rows stored by the old release are still there: its plan ordered one SKU over 28 days of forecasts for three
       assert.equal(Number((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM plan_orders')).n), 1);
-      assert.equal(Number((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM plan_forecasts')).n), 3 * 28);
+      assert.equal(
+        Number((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM plan_forecasts')).n),
+        3 * 28,
+      );
       const summary = await inspectWorkspace(ws, 10);
       const { workspace, ...rest } = summary;
       assert.equal(workspace, dir);

@@ -21,17 +21,23 @@ import { REPO, assertClose, readFixtureSeries } from './helpers.js';
 const M4 = readFixtureSeries('test/fixtures/m4-weekly-5.csv');
 // R's datasets::AirPassengers (Box & Jenkins), monthly 1949–1960.
 const AIR = Float64Array.from([
-  112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, 115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140, 145, 150, 178, 163, 172, 178,
-  199, 199, 184, 162, 146, 166, 171, 180, 193, 181, 183, 218, 230, 242, 209, 191, 172, 194, 196, 196, 236, 235, 229, 243, 264, 272, 237, 211, 180, 201,
-  204, 188, 235, 227, 234, 264, 302, 293, 259, 229, 203, 229, 242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278, 284, 277, 317, 313, 318, 374,
-  413, 405, 355, 306, 271, 306, 315, 301, 356, 348, 355, 422, 465, 467, 404, 347, 305, 336, 340, 318, 362, 348, 363, 435, 491, 505, 404, 359, 310, 337,
-  360, 342, 406, 396, 420, 472, 548, 559, 463, 407, 362, 405, 417, 391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432,
+  112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, 115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114,
+  140, 145, 150, 178, 163, 172, 178, 199, 199, 184, 162, 146, 166, 171, 180, 193, 181, 183, 218, 230, 242, 209, 191,
+  172, 194, 196, 196, 236, 235, 229, 243, 264, 272, 237, 211, 180, 201, 204, 188, 235, 227, 234, 264, 302, 293, 259,
+  229, 203, 229, 242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278, 284, 277, 317, 313, 318, 374, 413, 405,
+  355, 306, 271, 306, 315, 301, 356, 348, 355, 422, 465, 467, 404, 347, 305, 336, 340, 318, 362, 348, 363, 435, 491,
+  505, 404, 359, 310, 337, 360, 342, 406, 396, 420, 472, 548, 559, 463, 407, 362, 405, 417, 391, 419, 461, 472, 535,
+  622, 606, 508, 461, 390, 432,
 ]);
-const series = (name: string): { y: Float64Array; m: number } => (name === 'AirPassengers' ? { y: AIR, m: 12 } : { y: M4.get(name)!, m: 1 });
+const series = (name: string): { y: Float64Array; m: number } =>
+  name === 'AirPassengers' ? { y: AIR, m: 12 } : { y: M4.get(name)!, m: 1 };
 
 test('normalQuantile equals R qnorm', () => {
   // Rscript -e 'cat(sprintf("%.17g", qnorm(c(0.975, 0.95, 0.75, 0.5, 0.05, 1e-10, 1-1e-12))))'
-  const r = [1.9599639845400536, 1.6448536269514715, 0.67448975019608171, 0, -1.6448536269514726, -6.3613409024040557, 7.0344869100478356];
+  const r = [
+    1.9599639845400536, 1.6448536269514715, 0.67448975019608171, 0, -1.6448536269514726, -6.3613409024040557,
+    7.0344869100478356,
+  ];
   assertClose([0.975, 0.95, 0.75, 0.5, 0.05, 1e-10, 1 - 1e-12].map(normalQuantile), r, 1e-14, 'qnorm');
 });
 
@@ -92,8 +98,15 @@ for (const ref of THETA_REF) {
 }
 
 // Rscript test/reference/arima.R > test/reference/arima.json (auto.arima(x); forecast(h = 13, level = 90); Arima for fixed orders)
-const ARIMA_REF: { series: string; method?: string; mean?: number[]; upper90?: number[]; order?: number[]; loglik?: number; aicc?: number }[] =
-  JSON.parse(readFileSync(join(REPO, 'test/reference/arima.json'), 'utf8'));
+const ARIMA_REF: {
+  series: string;
+  method?: string;
+  mean?: number[];
+  upper90?: number[];
+  order?: number[];
+  loglik?: number;
+  aicc?: number;
+}[] = JSON.parse(readFileSync(join(REPO, 'test/reference/arima.json'), 'utf8'));
 for (const ref of ARIMA_REF.filter((r) => r.method !== undefined)) {
   test(`AutoARIMA chooses R's model on ${ref.series}: ${ref.method}`, () => {
     const fit = autoArima(M4.get(ref.series)!);
@@ -118,14 +131,35 @@ test('STL and MSTL decompose and forecast as R does', () => {
   const ref = JSON.parse(readFileSync(join(REPO, 'test/reference/mstl.json'), 'utf8'));
   const y = Float64Array.from({ length: 400 }, (_, i) => {
     const t = i + 1;
-    return 100 + 0.1 * t + 10 * Math.sin((2 * Math.PI * t) / 7) + 5 * Math.cos((2 * Math.PI * t) / 30) + 3 * Math.sin(1.7 * t);
+    return (
+      100 +
+      0.1 * t +
+      10 * Math.sin((2 * Math.PI * t) / 7) +
+      5 * Math.cos((2 * Math.PI * t) / 30) +
+      3 * Math.sin(1.7 * t)
+    );
   });
   const s = stl(y, 7, { sWindow: 11 });
-  assertClose(s.seasonal.map((v) => v + 100), ref.stl7.seasonal.map((v: number) => v + 100), 1e-11, 'stl seasonal');
+  assertClose(
+    s.seasonal.map((v) => v + 100),
+    ref.stl7.seasonal.map((v: number) => v + 100),
+    1e-11,
+    'stl seasonal',
+  );
   assertClose(s.trend, ref.stl7.trend, 1e-11, 'stl trend');
   const m = mstl(y, [7, 30]);
-  assertClose(m.seasonals[0]!.map((v) => v + 100), ref.mstl.s7.map((v: number) => v + 100), 1e-11, 'mstl weekly');
-  assertClose(m.seasonals[1]!.map((v) => v + 100), ref.mstl.s30.map((v: number) => v + 100), 1e-11, 'mstl monthly');
+  assertClose(
+    m.seasonals[0]!.map((v) => v + 100),
+    ref.mstl.s7.map((v: number) => v + 100),
+    1e-11,
+    'mstl weekly',
+  );
+  assertClose(
+    m.seasonals[1]!.map((v) => v + 100),
+    ref.mstl.s30.map((v: number) => v + 100),
+    1e-11,
+    'mstl monthly',
+  );
   assertClose(m.trend, ref.mstl.trend, 1e-11, 'mstl trend');
   assertClose(predictMstl(fitMstl(y, [7, 30]), 14, [0.5]).mean, ref.forecast, 1e-9, 'forecast');
 });
@@ -134,13 +168,20 @@ test('STL and MSTL decompose and forecast as R does', () => {
 const CARPARTS = readFixtureSeries('test/fixtures/carparts-5.csv');
 
 // Rscript test/reference/croston.R > test/reference/croston.json (croston(x, h = 12, alpha = 0.1)$mean[1])
-const CROSTON_REF: { series: string; mean: number }[] = JSON.parse(readFileSync(join(REPO, 'test/reference/croston.json'), 'utf8'));
+const CROSTON_REF: { series: string; mean: number }[] = JSON.parse(
+  readFileSync(join(REPO, 'test/reference/croston.json'), 'utf8'),
+);
 test('Croston matches R croston on car-part series', () => {
   for (const ref of CROSTON_REF) {
     const fc = MODELS['croston']!.forecaster;
-    const out = fc.predict(fc.fit(CARPARTS.get(ref.series)!, { seasonLength: 12 }), 12, DEFAULT_LEVELS, { seasonLength: 12 });
+    const out = fc.predict(fc.fit(CARPARTS.get(ref.series)!, { seasonLength: 12 }), 12, DEFAULT_LEVELS, {
+      seasonLength: 12,
+    });
     assertClose([out.mean[0]!], [ref.mean], 1e-10, `croston ${ref.series}`);
-    assert.ok(out.quantiles.every((q) => q.values.every((v) => v >= 0)), 'quantiles never negative');
+    assert.ok(
+      out.quantiles.every((q) => q.values.every((v) => v >= 0)),
+      'quantiles never negative',
+    );
   }
 });
 
@@ -162,13 +203,10 @@ test('SBA is Croston times (1 − α/2); TSB decays while nothing sells', () => 
 // The shared conformance suite over every model is test/conformance.test.ts.
 
 test('the batch engine falls back per series and records why; forecasts are never negative', () => {
-  const batch = makeBatch(['ok', 'short', 'empty', 'gappy', 'neg'], [
-    AIR,
-    [5, 6],
-    [NaN, NaN],
-    [1, 2, NaN, 4, 5, 6, 7, 8, 9, 10],
-    [5, 3, 1, -1, -3, -5, -7, -9, -11, -13],
-  ]);
+  const batch = makeBatch(
+    ['ok', 'short', 'empty', 'gappy', 'neg'],
+    [AIR, [5, 6], [NaN, NaN], [1, 2, NaN, 4, 5, 6, 7, 8, 9, 10], [5, 3, 1, -1, -3, -5, -7, -9, -11, -13]],
+  );
   const out = forecastBatch(batch, { model: 'ets', h: 6, levels: DEFAULT_LEVELS, seasonLength: 12, nonNegative: true });
   assert.equal(out.models[0], 'ETS(M,Ad,M)');
   const byId = new Map(out.fallbacks.map((f) => [f.id, f]));
@@ -182,7 +220,10 @@ test('the batch engine falls back per series and records why; forecasts are neve
 
 test('worker threads give the same forecasts as one thread', async () => {
   const ids = [...M4.keys()];
-  const batch = makeBatch(ids, ids.map((id) => M4.get(id)!.slice(0, 300)));
+  const batch = makeBatch(
+    ids,
+    ids.map((id) => M4.get(id)!.slice(0, 300)),
+  );
   // ETS with simulated intervals: the random streams are per series, so the split does not matter
   const opts = { model: 'ets', h: 13, levels: DEFAULT_LEVELS, seasonLength: 1, nonNegative: true };
   const one = forecastBatch(batch, opts);

@@ -90,7 +90,14 @@ test('seasonal OTM puts the seasonal indices back', () => {
   const fit = fitOptimizedTheta(y, 12, 'otm');
   assert.ok(fit.seasonal !== undefined);
   const fc = predictOptimizedTheta(fit, 12, [0.05, 0.95]);
-  const truth = Array.from({ length: 12 }, (_, h) => (200 + 0.5 * (48 + h)) * (1 + 0.3 * Math.sin((2 * Math.PI * (48 + h)) / 12)));
-  fc.mean.forEach((v, h) => assert.ok(Math.abs(v - truth[h]!) / truth[h]! < 0.05, `step ${h + 1}: ${v} vs ${truth[h]}`));
-  fc.quantiles[0]!.values.forEach((lo, h) => assert.ok(lo <= fc.mean[h]! && fc.quantiles[1]!.values[h]! >= fc.mean[h]!));
+  const truth = Array.from(
+    { length: 12 },
+    (_, h) => (200 + 0.5 * (48 + h)) * (1 + 0.3 * Math.sin((2 * Math.PI * (48 + h)) / 12)),
+  );
+  fc.mean.forEach((v, h) =>
+    assert.ok(Math.abs(v - truth[h]!) / truth[h]! < 0.05, `step ${h + 1}: ${v} vs ${truth[h]}`),
+  );
+  fc.quantiles[0]!.values.forEach((lo, h) =>
+    assert.ok(lo <= fc.mean[h]! && fc.quantiles[1]!.values[h]! >= fc.mean[h]!),
+  );
 });

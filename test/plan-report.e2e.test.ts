@@ -46,7 +46,10 @@ test('the plan report as headless Chromium shows it', { timeout: 60_000 }, (t) =
           const cls = (await path.getAttribute('class')) ?? '';
           assert.ok(((await path.getAttribute('d')) ?? '').length > 10, `${sku.sku} ${cls}: empty d`);
           const pathBox = await path.boundingBox();
-          assert.ok(pathBox && pathBox.width > 0 && pathBox.height > 0, `${sku.sku} ${cls} box ${JSON.stringify(pathBox)}`);
+          assert.ok(
+            pathBox && pathBox.width > 0 && pathBox.height > 0,
+            `${sku.sku} ${cls} box ${JSON.stringify(pathBox)}`,
+          );
           drawn.push(cls);
         }
         assert.deepEqual(drawn.sort(), [...pathClasses].sort(), `${sku.sku} ${chartClass} paths`);
@@ -62,4 +65,5 @@ test('the plan report as headless Chromium shows it', { timeout: 60_000 }, (t) =
     await page.screenshot({ path: png, fullPage: true });
     assert.ok(statSync(png).size > 10_000, `screenshot is only ${statSync(png).size} bytes`);
     rmSync(dir, { recursive: true, force: true }); // kept for inspection when an assertion fails
-  }));
+  }),
+);

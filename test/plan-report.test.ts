@@ -37,7 +37,10 @@ test('the plan report page: escaped, complete, no NaN', () => {
   assert.match(html, /^<!DOCTYPE html>/);
   assert.ok(html.includes('<meta charset="utf-8">'));
   assert.ok(html.includes(`<title>${escapeXml(report.title)}</title>`));
-  assert.ok(!/(src|href)="(https?:)?\/\//.test(html) && !html.includes('url(') && !html.includes('<script'), 'self-contained');
+  assert.ok(
+    !/(src|href)="(https?:)?\/\//.test(html) && !html.includes('url(') && !html.includes('<script'),
+    'self-contained',
+  );
   assert.ok(html.includes('&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;'));
   assert.ok(!html.includes(SPECIAL), 'the raw special name leaks into the markup');
   assert.equal(count(html, '<section class="sku'), 3);
@@ -45,7 +48,8 @@ test('the plan report page: escaped, complete, no NaN', () => {
   assert.equal(count(html, 'class="chart stock-chart"'), 3);
   for (const s of report.skus) assert.ok(html.includes(`data-sku="${s.sku}"`));
   for (const key of Object.keys(report.totals)) assert.equal(count(html, `data-total="${key}"`), 1, key);
-  for (const kind of ['stockout', 'stage', 'budget', 'data']) assert.equal(count(html, `class="alert alert-${kind}"`), 1, kind);
+  for (const kind of ['stockout', 'stage', 'budget', 'data'])
+    assert.equal(count(html, `class="alert alert-${kind}"`), 1, kind);
   assert.equal(count(html, '<tr data-sku='), 2, 'purchase-order rows: SKUs with orderQty > 0');
   assert.ok(html.includes('lead time 7 days (default)') && html.includes('1,204'));
 });
@@ -53,17 +57,36 @@ test('the plan report page: escaped, complete, no NaN', () => {
 test('the plan report page: degenerate input still renders without NaN', () => {
   const base = planReportFixture();
   const zero: PlanReportSku = {
-    ...base.skus[2]!, sku: 'Z', history: base.skus[0]!.history.map((p) => ({ ...p, units: 0 })),
-    forecast: forecast('2024-06-03', [0, 0, 0], 0), projection: [], onHand: 0, onOrder: 0, reorderPoint: 0,
-    orderUpTo: 0, coverDays: Infinity, stockoutRisk: 0,
+    ...base.skus[2]!,
+    sku: 'Z',
+    history: base.skus[0]!.history.map((p) => ({ ...p, units: 0 })),
+    forecast: forecast('2024-06-03', [0, 0, 0], 0),
+    projection: [],
+    onHand: 0,
+    onOrder: 0,
+    reorderPoint: 0,
+    orderUpTo: 0,
+    coverDays: Infinity,
+    stockoutRisk: 0,
   };
   const empty: PlanReportSku = { ...zero, sku: 'E', history: [], forecast: [], orderQty: 5, orderBy: 'soon' };
   const single: PlanReportSku = {
-    ...zero, sku: 'S', history: [{ date: '2024-05-27', units: NaN }, { date: 'bad', units: 3 }],
-    forecast: forecast('2024-06-03', [4], 0.5), projection: [{ date: '2024-06-03', withoutOrder: NaN, withOrder: 2 }],
+    ...zero,
+    sku: 'S',
+    history: [
+      { date: '2024-05-27', units: NaN },
+      { date: 'bad', units: 3 },
+    ],
+    forecast: forecast('2024-06-03', [4], 0.5),
+    projection: [{ date: '2024-06-03', withoutOrder: NaN, withOrder: 2 }],
   };
   const report: PlanReport = {
-    ...base, alerts: [], cleaning: [], assumptions: [], skus: [zero, empty, single], generatedAt: 'yesterday',
+    ...base,
+    alerts: [],
+    cleaning: [],
+    assumptions: [],
+    skus: [zero, empty, single],
+    generatedAt: 'yesterday',
     totals: { ...base.totals, budget: null, orderValue: NaN, forecastRevenue: Infinity },
   };
   const html = renderPlanReport(report);

@@ -10,7 +10,11 @@ import { cli, SAMPLE, tempDir, writeText } from './helpers.js';
 function fewSkus(dir: string): string {
   const keep = new Set(['85123A', '22423', '85099B', '47566', '20725', '84879']);
   const lines = gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n');
-  return writeText(dir, 'few-skus.csv', [lines[0]!, ...lines.slice(1).filter((l) => keep.has(l.split(',')[1]!))].join('\n') + '\n');
+  return writeText(
+    dir,
+    'few-skus.csv',
+    [lines[0]!, ...lines.slice(1).filter((l) => keep.has(l.split(',')[1]!))].join('\n') + '\n',
+  );
 }
 
 test('shopcast plan names the stock file line with a bad value', async () => {
@@ -23,7 +27,10 @@ test('shopcast plan names the stock file line with a bad value', async () => {
     const r2 = await cli(['plan', '--workspace', join(dir, 'ws'), '--service-level', '1.5']);
     assert.equal(r2.code, 2);
     assert.match(r2.err, /--service-level must be between 0.5 and 1/);
-    for (const [model, message] of [['global', /--model global is not supported by plan yet/], ['nonsense', /unknown model 'nonsense' \(known: auto, /]] as const) {
+    for (const [model, message] of [
+      ['global', /--model global is not supported by plan yet/],
+      ['nonsense', /unknown model 'nonsense' \(known: auto, /],
+    ] as const) {
       const r3 = await cli(['plan', '--workspace', join(dir, 'ws'), '--model', model]);
       assert.equal(r3.code, 2, r3.err);
       assert.match(r3.err, message);
@@ -33,15 +40,19 @@ test('shopcast plan names the stock file line with a bad value', async () => {
   }
 });
 
-test('shopcast plan warns and exits 3 when a file given has no loadable row, as ingest does', { timeout: 120_000 }, async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const pcs = writeText(dir, 'stock.csv', 'sku,on_hand\n85123A,64 pcs\n22423,5 pcs\n');
-    const r = await cli(['plan', fewSkus(dir), pcs, '--workspace', join(dir, 'ws'), '--out', join(dir, 'out')]);
-    assert.equal(r.code, 3, r.err);
-    assert.match(r.err, /warning: no row of .*stock\.csv could be loaded \(2 rejected, see .*rejects\.csv\)/);
-    assert.match(r.out, /Orders: /, 'the plan is still made from what could be loaded');
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'shopcast plan warns and exits 3 when a file given has no loadable row, as ingest does',
+  { timeout: 120_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const pcs = writeText(dir, 'stock.csv', 'sku,on_hand\n85123A,64 pcs\n22423,5 pcs\n');
+      const r = await cli(['plan', fewSkus(dir), pcs, '--workspace', join(dir, 'ws'), '--out', join(dir, 'out')]);
+      assert.equal(r.code, 3, r.err);
+      assert.match(r.err, /warning: no row of .*stock\.csv could be loaded \(2 rejected, see .*rejects\.csv\)/);
+      assert.match(r.out, /Orders: /, 'the plan is still made from what could be loaded');
+    } finally {
+      cleanup();
+    }
+  },
+);

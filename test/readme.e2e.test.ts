@@ -33,13 +33,18 @@ test('every example of the README Library section runs against the package by it
       const file = join(dir, `example-${k + 1}.mjs`);
       writeFileSync(file, code);
       const printed: string[] = [];
-      console.log = (...args: unknown[]) => void printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      console.log = (...args: unknown[]) =>
+        void printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
       console.table = (rows: unknown) => void printed.push(JSON.stringify(rows));
       await import(pathToFileURL(file).href);
       console.log = log;
       console.table = table;
       assert.ok(printed.length > 0, `example ${k + 1} printed nothing`);
-      assert.doesNotMatch(printed.join('\n'), /NaN|undefined/, `example ${k + 1} printed NaN or undefined:\n${printed.join('\n')}`);
+      assert.doesNotMatch(
+        printed.join('\n'),
+        /\bNaN\b|\bundefined\b/,
+        `example ${k + 1} printed NaN or undefined:\n${printed.join('\n')}`,
+      );
     }
   } finally {
     console.log = log;

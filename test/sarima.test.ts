@@ -50,7 +50,11 @@ for (const ref of REF.filter((r) => r.kind === 'fixed')) {
     assertClose([fit.aicc], [ref.aicc!], 2e-5, 'aicc');
     const coef = [...fit.phi, ...fit.theta, ...fit.sphi, ...fit.stheta, ...(ref.constant ? [fit.mu] : [])];
     // R's BFGS and shopcast's Levenberg–Marquardt stop at the same optimum to about 1e-4
-    for (let i = 0; i < coef.length; i++) assert.ok(Math.abs(coef[i]! - ref.coef![i]!) < 2e-3 * Math.max(1, Math.abs(ref.coef![i]!)), `coef ${i}: ${coef[i]} vs R ${ref.coef![i]}`);
+    for (let i = 0; i < coef.length; i++)
+      assert.ok(
+        Math.abs(coef[i]! - ref.coef![i]!) < 2e-3 * Math.max(1, Math.abs(ref.coef![i]!)),
+        `coef ${i}: ${coef[i]} vs R ${ref.coef![i]}`,
+      );
     const fc = forecastArima(fit, m);
     assertClose(fc.mean, ref.mean, 1e-4, 'mean');
     assertClose(
@@ -82,5 +86,8 @@ test('seasonal ARIMA never forecasts NaN on a short or flat seasonal series', ()
   // exactly periodic: seasonal differencing leaves a constant
   const periodic = Float64Array.from({ length: 48 }, (_, i) => 10 + (i % 12));
   const f2 = predictArima(autoArima(periodic, { m: 12 }), 12, [0.5]);
-  assert.ok(f2.mean.every((v, i) => Math.abs(v - (10 + (i % 12))) < 1e-6), `periodic: ${f2.mean}`);
+  assert.ok(
+    f2.mean.every((v, i) => Math.abs(v - (10 + (i % 12))) < 1e-6),
+    `periodic: ${f2.mean}`,
+  );
 });

@@ -16,7 +16,15 @@ test('parseTimestamp reads slashes month-first and dots day-first unless told ot
 });
 
 test('parseTimestamp rejects impossible or foreign text', () => {
-  for (const bad of ['2010-13-45 08:26:00', '2011-02-29', '2011-02-30', '2011-11-04 25:00', 'yesterday', '', '20111104'])
+  for (const bad of [
+    '2010-13-45 08:26:00',
+    '2011-02-29',
+    '2011-02-30',
+    '2011-11-04 25:00',
+    'yesterday',
+    '',
+    '20111104',
+  ])
     assert.equal(parseTimestamp(bad), undefined, bad);
   assert.equal(parseTimestamp('2012-02-29'), '2012-02-29 00:00:00');
 });
@@ -26,7 +34,8 @@ test('parseNumber is strict', () => {
   assert.equal(parseNumber('-12'), -12);
   assert.equal(parseNumber('1e3'), 1000);
   assert.equal(parseNumber('2,55', ','), 2.55);
-  for (const bad of ['six', '', '0x10', 'Infinity', 'NaN', '1,5', '1.2.3']) assert.equal(parseNumber(bad), undefined, bad);
+  for (const bad of ['six', '', '0x10', 'Infinity', 'NaN', '1,5', '1.2.3'])
+    assert.equal(parseNumber(bad), undefined, bad);
 });
 
 test('parseFlag reads yes/no in its usual spellings', () => {

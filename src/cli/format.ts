@@ -16,7 +16,10 @@ export function table(header: string[], rows: (string | number | null)[][]): str
   const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number' || r[j] === null));
   const widths = header.map((h, j) => Math.max(h.length, ...cells.map((r) => r[j]!.length)));
   const line = (r: string[]): string =>
-    r.map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd();
+    r
+      .map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

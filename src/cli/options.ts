@@ -42,7 +42,8 @@ export const SERIES_OPTIONS: OptionSpec = {
 /** --freq: required with --series; the workspace's daily demand defaults to day. */
 export function seriesFreq(values: Parsed['values'], command: string): Freq {
   const freq = (values['freq'] as string | undefined) ?? (values['series'] === undefined ? 'day' : undefined);
-  if (freq === undefined || !FREQS.includes(freq as Freq)) throw new InputError(`${command}: --freq must be one of ${FREQS.join(', ')}`);
+  if (freq === undefined || !FREQS.includes(freq as Freq))
+    throw new InputError(`${command}: --freq must be one of ${FREQS.join(', ')}`);
   return freq as Freq;
 }
 
@@ -51,7 +52,8 @@ export function wholeNumber(values: Parsed['values'], name: string, command: str
   const v = values[name] as string | undefined;
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${command}: --${name} must be a whole number ≥ 1, got '${v}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError(`${command}: --${name} must be a whole number ≥ 1, got '${v}'`);
   return n;
 }
 
@@ -60,6 +62,7 @@ export function numberOption(values: Parsed['values'], name: string, command: st
   const v = values[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new InputError(`${command}: --${name} must be a number, got '${String(v)}'`);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n))
+    throw new InputError(`${command}: --${name} must be a number, got '${String(v)}'`);
   return n;
 }

@@ -52,7 +52,19 @@ export interface CleaningConfig {
 export const DEFAULT_CLEANING: CleaningConfig = {
   cancellations: { orderIdPattern: '^[Cc]' },
   nonProduct: {
-    skus: ['POST', 'POSTAGE', 'DOT', 'SHIPPING', 'CARRIAGE', 'BANK CHARGES', 'AMAZONFEE', 'FEE', 'ADJUST', 'DISCOUNT', 'MANUAL'],
+    skus: [
+      'POST',
+      'POSTAGE',
+      'DOT',
+      'SHIPPING',
+      'CARRIAGE',
+      'BANK CHARGES',
+      'AMAZONFEE',
+      'FEE',
+      'ADJUST',
+      'DISCOUNT',
+      'MANUAL',
+    ],
     productSkuPattern: { 'uci-online-retail': '^[0-9]{5}' },
   },
   outliers: { minLines: 5, zScore: 5, minSpread: 0.5 },
@@ -69,13 +81,19 @@ export const DEFAULT_CLEANING: CleaningConfig = {
  * mergeCleaningConfig('shop.json', { outliers: { zScore: '4' } });
  * // throws Error("shop.json: 'outliers.zScore' must be number, got string")
  */
-export function mergeCleaningConfig(source: string, partial: unknown, base: CleaningConfig = DEFAULT_CLEANING): CleaningConfig {
+export function mergeCleaningConfig(
+  source: string,
+  partial: unknown,
+  base: CleaningConfig = DEFAULT_CLEANING,
+): CleaningConfig {
   if (partial === undefined || partial === null) return base;
-  if (typeof partial !== 'object' || Array.isArray(partial)) throw new Error(`${source}: cleaning config must be a JSON object`);
+  if (typeof partial !== 'object' || Array.isArray(partial))
+    throw new Error(`${source}: cleaning config must be a JSON object`);
   const out = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
   for (const [section, values] of Object.entries(partial as Record<string, unknown>)) {
     const target = out[section];
-    if (target === undefined) throw new Error(`${source}: unknown cleaning section '${section}' (known: ${Object.keys(base).join(', ')})`);
+    if (target === undefined)
+      throw new Error(`${source}: unknown cleaning section '${section}' (known: ${Object.keys(base).join(', ')})`);
     if (typeof values !== 'object' || values === null || Array.isArray(values))
       throw new Error(`${source}: cleaning section '${section}' must be an object`);
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
@@ -87,11 +105,15 @@ export function mergeCleaningConfig(source: string, partial: unknown, base: Clea
         throw new Error(`${source}: '${section}.${key}' must be a list of strings`);
       if (want === 'object' && !Object.values(value as object).every((v) => typeof v === 'string'))
         throw new Error(`${source}: '${section}.${key}' must map names to strings`);
-      if (want === 'number' && !Number.isFinite(value)) throw new Error(`${source}: '${section}.${key}' must be a finite number`);
+      if (want === 'number' && !Number.isFinite(value))
+        throw new Error(`${source}: '${section}.${key}' must be a finite number`);
       target[key] = value;
     }
   }
-  for (const p of [out['cancellations']!['orderIdPattern'] as string, ...Object.values(out['nonProduct']!['productSkuPattern'] as Record<string, string>)]) {
+  for (const p of [
+    out['cancellations']!['orderIdPattern'] as string,
+    ...Object.values(out['nonProduct']!['productSkuPattern'] as Record<string, string>),
+  ]) {
     try {
       new RegExp(p);
     } catch {

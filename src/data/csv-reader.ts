@@ -247,7 +247,11 @@ export async function readCsv(
       if (lineNo === 1) throw new InputError(`${path}: line 1 (header) is not valid UTF-8`);
       // A multi-line record cannot run through an unreadable line.
       while (pending.length > 0) rejectFirstPending();
-      sink.reject({ line: lineNo, reason: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}`, raw: bytes.toString('utf8') });
+      sink.reject({
+        line: lineNo,
+        reason: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}`,
+        raw: bytes.toString('utf8'),
+      });
       return;
     }
     onText(bytes.toString('utf8'));
@@ -261,7 +265,8 @@ export async function readCsv(
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (delimiter === '') delimiter = detectDelimiter(text);
       const res = splitCsvLine(text, delimiter);
-      if (!res.fields) throw new InputError(`${path}: line 1 (header) is malformed: ${res.error ?? 'unterminated quote'}`);
+      if (!res.fields)
+        throw new InputError(`${path}: line 1 (header) is malformed: ${res.error ?? 'unterminated quote'}`);
       const columns = res.fields.map((c) => c.trim());
       width = columns.length;
       sink.header(columns, delimiter);

@@ -43,7 +43,17 @@ export const CATALOG: LayoutSpec = {
 export const STOCK: LayoutSpec = {
   kind: 'stock',
   required: ['sku', 'on_hand'],
-  optional: ['on_order', 'lead_time_days', 'lead_time_sd_days', 'unit_cost', 'order_cost', 'holding_rate', 'moq', 'pack_size', 'supplier'],
+  optional: [
+    'on_order',
+    'lead_time_days',
+    'lead_time_sd_days',
+    'unit_cost',
+    'order_cost',
+    'holding_rate',
+    'moq',
+    'pack_size',
+    'supplier',
+  ],
 };
 
 /** In the order they are tried: a file with order-line columns is order lines even if it has a name column. */

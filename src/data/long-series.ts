@@ -40,7 +40,9 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
       const norm = cols.map(normaliseColumnName);
       idx = [ID, DATE, VALUE].map((names) => norm.findIndex((c) => names.includes(c)));
       if (idx.some((i) => i < 0))
-        throw new InputError(`${path}: a series file needs columns sku, date, units (or unique_id, ds, y); columns found: ${cols.join(', ')}`);
+        throw new InputError(
+          `${path}: a series file needs columns sku, date, units (or unique_id, ds, y); columns found: ${cols.join(', ')}`,
+        );
     },
     record(r: CsvRecord) {
       const id = r.fields[idx[0]!]!.trim();
@@ -55,7 +57,10 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
       const raw = r.fields[idx[2]!]!.trim();
       const v = raw === '' || raw === 'NA' ? NaN : PLAIN.test(raw) ? Number(raw) : parseNumber(raw);
       if (id === '' || Number.isNaN(t) || v === undefined) {
-        rejected.push({ line: r.line, reason: id === '' ? 'empty sku' : Number.isNaN(t) ? 'unparseable date' : 'unparseable number' });
+        rejected.push({
+          line: r.line,
+          reason: id === '' ? 'empty sku' : Number.isNaN(t) ? 'unparseable date' : 'unparseable number',
+        });
         return;
       }
       if (t > limit) return;
@@ -73,7 +78,11 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
 }
 
 /** Puts each series' (time, value) pairs on a regular grid of `freq` (NaN where a period is missing; duplicates sum). */
-function toGrid(rows: Map<string, { t: number[]; v: number[] }>, freq: Freq, source: string): Pick<LongSeries, 'ids' | 'starts' | 'values'> {
+function toGrid(
+  rows: Map<string, { t: number[]; v: number[] }>,
+  freq: Freq,
+  source: string,
+): Pick<LongSeries, 'ids' | 'starts' | 'values'> {
   const ids: string[] = [];
   const starts: number[] = [];
   const values: Float64Array[] = [];
@@ -84,11 +93,13 @@ function toGrid(rows: Map<string, { t: number[]; v: number[] }>, freq: Freq, sou
     if (!sorted) order.sort((a, b) => list.t[a]! - list.t[b]!);
     const t0 = list.t[order[0]!]!;
     const n = periodsBetween(t0, list.t[order[order.length - 1]!]!, freq) + 1;
-    if (!Number.isFinite(n)) throw new InputError(`${source}: series '${id}' has dates that are not whole ${freq}s apart`);
+    if (!Number.isFinite(n))
+      throw new InputError(`${source}: series '${id}' has dates that are not whole ${freq}s apart`);
     const y = new Float64Array(n).fill(NaN);
     for (const i of order) {
       const k = periodsBetween(t0, list.t[i]!, freq);
-      if (Number.isNaN(k)) throw new InputError(`${source}: series '${id}' has dates that are not whole ${freq}s apart`);
+      if (Number.isNaN(k))
+        throw new InputError(`${source}: series '${id}' has dates that are not whole ${freq}s apart`);
       y[k] = Number.isNaN(y[k]!) ? list.v[i]! : y[k]! + list.v[i]!;
     }
     ids.push(id);
@@ -118,9 +129,12 @@ export function longRowsToSeries(
   for (const r of input) {
     k++;
     const ts = typeof r.date === 'string' ? parseTimestamp(r.date) : undefined;
-    if (ts === undefined) throw new InputError(`series row ${k}: unreadable date '${String(r.date)}'`, { field: 'date' });
-    if (typeof r.sku !== 'string' || r.sku === '') throw new InputError(`series row ${k}: sku must be a non-empty string`, { field: 'sku' });
-    if (r.units !== null && typeof r.units !== 'number') throw new InputError(`series row ${k}: units must be a number or null`, { field: 'units' });
+    if (ts === undefined)
+      throw new InputError(`series row ${k}: unreadable date '${String(r.date)}'`, { field: 'date' });
+    if (typeof r.sku !== 'string' || r.sku === '')
+      throw new InputError(`series row ${k}: sku must be a non-empty string`, { field: 'sku' });
+    if (r.units !== null && typeof r.units !== 'number')
+      throw new InputError(`series row ${k}: units must be a number or null`, { field: 'units' });
     if (!ts.endsWith('00:00:00')) withTime = true;
     const t = periodTime(ts);
     if (t > limit) continue;
@@ -146,7 +160,10 @@ async function simpleCsv(path: string, sink: CsvSink): Promise<boolean> {
   if (end < 0) end = text.length;
   const header = text.slice(0, end).replace(/\r$/, '').split(',');
   const width = header.length;
-  sink.header(header.map((c) => c.trim()), ',');
+  sink.header(
+    header.map((c) => c.trim()),
+    ',',
+  );
   let line = 1;
   let start = end + 1;
   while (start < text.length) {
@@ -157,7 +174,12 @@ async function simpleCsv(path: string, sink: CsvSink): Promise<boolean> {
     if (raw.length > 0) {
       const fields = raw.split(',');
       if (fields.length === width) sink.record({ line, fields, raw });
-      else sink.reject({ line, reason: `${fields.length < width ? 'missing' : 'too many'} columns: expected ${width}, found ${fields.length}`, raw });
+      else
+        sink.reject({
+          line,
+          reason: `${fields.length < width ? 'missing' : 'too many'} columns: expected ${width}, found ${fields.length}`,
+          raw,
+        });
     }
     start = stop + 1;
   }

@@ -50,7 +50,6 @@ const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 /** Numbers JavaScript prints back the same way: no leading zeros, no trailing zeros after the point. */
 const CANONICAL_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
-
 /**
  * Makes the row checker of one layout. It checks a record and returns its canonical values as one
  * CSV row DuckDB reads without further guessing (timestamps `YYYY-MM-DD HH:MM:SS`, plain numbers,

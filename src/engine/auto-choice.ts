@@ -6,7 +6,13 @@
  * Granger 1969; Makridakis et al. 2020 on M4). Quantiles of an ensemble are the means of the
  * members' quantiles (quantile averaging). Error measure: MAE scaled by the in-sample naive MAE.
  */
-import { type Capabilities, type Forecast, type Forecaster, type FitContext, declineReason } from '../models/contract.js';
+import {
+  type Capabilities,
+  type Forecast,
+  type Forecaster,
+  type FitContext,
+  declineReason,
+} from '../models/contract.js';
 import { MODELS, type ModelEntry } from '../models/registry.js';
 
 export const AUTO_CANDIDATES: readonly string[] = ['ets', 'dotm', 'damped'];
@@ -31,7 +37,11 @@ export function autoCandidates(y: Float64Array): readonly string[] {
  * Why `auto` declines y: none of its candidates for y accepts it by their declared capabilities
  * (undefined when one does). O(n · candidates).
  */
-export function autoDeclineReason(y: Float64Array, seasonLength: number, given?: readonly string[]): string | undefined {
+export function autoDeclineReason(
+  y: Float64Array,
+  seasonLength: number,
+  given?: readonly string[],
+): string | undefined {
   const candidates = given ?? autoCandidates(y);
   const reasons: string[] = [];
   for (const c of candidates) {
@@ -43,7 +53,13 @@ export function autoDeclineReason(y: Float64Array, seasonLength: number, given?:
 }
 
 /** A candidate's forecast, or undefined when it declines y (declared) or fails numerically. */
-function run(name: string, y: Float64Array, h: number, levels: readonly number[], ctx: FitContext): Forecast | undefined {
+function run(
+  name: string,
+  y: Float64Array,
+  h: number,
+  levels: readonly number[],
+  ctx: FitContext,
+): Forecast | undefined {
   const entry = MODELS[name]!;
   const caps = entry.forecaster.capabilities;
   if (declineReason(caps, y, ctx.seasonLength) !== undefined) return undefined;
@@ -66,19 +82,30 @@ function scaledError(actual: Float64Array, f: Float64Array, train: Float64Array)
   return e / actual.length / scale;
 }
 
-function average(members: Forecast[], levels: readonly number[], h: number): { mean: Float64Array; quantiles: { level: number; values: Float64Array }[] } {
+function average(
+  members: Forecast[],
+  levels: readonly number[],
+  h: number,
+): { mean: Float64Array; quantiles: { level: number; values: Float64Array }[] } {
   const mean = new Float64Array(h);
   const quantiles = levels.map((level) => ({ level, values: new Float64Array(h) }));
   for (const f of members)
     for (let t = 0; t < h; t++) {
-      mean[t] = mean[t]! + (f.mean[t]! / members.length);
-      for (let l = 0; l < levels.length; l++) quantiles[l]!.values[t] = quantiles[l]!.values[t]! + (f.quantiles[l]!.values[t]! / members.length);
+      mean[t] = mean[t]! + f.mean[t]! / members.length;
+      for (let l = 0; l < levels.length; l++)
+        quantiles[l]!.values[t] = quantiles[l]!.values[t]! + f.quantiles[l]!.values[t]! / members.length;
     }
   return { mean, quantiles };
 }
 
 /** Forecasts one series by the backtested choice; throws RangeError when no candidate fits. */
-export function autoForecast(y: Float64Array, h: number, levels: readonly number[], ctx: FitContext, given?: readonly string[]): Forecast {
+export function autoForecast(
+  y: Float64Array,
+  h: number,
+  levels: readonly number[],
+  ctx: FitContext,
+  given?: readonly string[],
+): Forecast {
   const n = y.length;
   const candidates = given ?? autoCandidates(y);
   // options: single candidates, the mean of all, the mean of the best two (by backtest)
@@ -101,7 +128,11 @@ export function autoForecast(y: Float64Array, h: number, levels: readonly number
       if (ranked.length >= 3) options.push(ranked);
       let best = Infinity;
       for (const opt of options) {
-        const avg = average(opt.map((c) => backcasts.get(c)!), levels, h);
+        const avg = average(
+          opt.map((c) => backcasts.get(c)!),
+          levels,
+          h,
+        );
         const e = scaledError(test, avg.mean, train);
         if (e < best - 1e-12) {
           best = e;
@@ -122,7 +153,13 @@ export function autoForecast(y: Float64Array, h: number, levels: readonly number
 }
 
 /** What `auto` declares: its candidates take no NaN; ETS among them may simulate its intervals. */
-export const AUTO_CAPABILITIES: Capabilities = { intervals: 'simulated', acceptsNaN: false, acceptsNegative: true, minLength: 1, seasonal: true };
+export const AUTO_CAPABILITIES: Capabilities = {
+  intervals: 'simulated',
+  acceptsNaN: false,
+  acceptsNegative: true,
+  minLength: 1,
+  seasonal: true,
+};
 
 /** The series `auto` keeps: its choice is made at predict time, because the backtest depends on h. */
 export interface AutoFit {
@@ -153,6 +190,7 @@ export interface CompositeEntry extends ModelEntry {
 export const AUTO_ENTRY: CompositeEntry = {
   forecaster: autoForecaster as unknown as Forecaster,
   fallback: 'naive',
-  description: 'per series, the backtested best of ETS, DOTM and damped trend (intermittent: TSB, ADIDA, IMAPA) or the mean of the best two or three',
+  description:
+    'per series, the backtested best of ETS, DOTM and damped trend (intermittent: TSB, ADIDA, IMAPA) or the mean of the best two or three',
   declines: (y, seasonLength) => autoDeclineReason(y, seasonLength),
 };

@@ -59,7 +59,11 @@ export async function backtest(batch: SeriesBatch, o: BacktestOptions, clock: ()
       if (ids.length === 0) continue;
       o.onProgress?.(`${model}, origin ${j}/${o.origins}`, (mi * o.origins + j - 1) / (o.models.length * o.origins));
       const t0 = clock();
-      const fc = await forecastParallel(makeBatch(ids, trains), { model, h: o.h, levels: o.levels, seasonLength: o.seasonLength, nonNegative: false }, o.threads);
+      const fc = await forecastParallel(
+        makeBatch(ids, trains),
+        { model, h: o.h, levels: o.levels, seasonLength: o.seasonLength, nonNegative: false },
+        o.threads,
+      );
       seconds += (clock() - t0) / 1000;
       for (let i = 0; i < ids.length; i++) {
         const y = tests[i]!;

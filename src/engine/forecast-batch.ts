@@ -76,7 +76,9 @@ function attempt(f: Forecaster, series: Float64Array, opts: BatchOptions, ctx: F
   } catch (e) {
     return (e as Error).message;
   }
-  return fc.mean.every(Number.isFinite) && fc.quantiles.every((q) => q.values.every(Number.isFinite)) ? fc : 'non-finite forecast';
+  return fc.mean.every(Number.isFinite) && fc.quantiles.every((q) => q.values.every(Number.isFinite))
+    ? fc
+    : 'non-finite forecast';
 }
 
 /**
@@ -86,7 +88,11 @@ function attempt(f: Forecaster, series: Float64Array, opts: BatchOptions, ctx: F
  * capabilities, or fails numerically (throws, or forecasts a non-finite value), passes it on to
  * its fallback, the reason recorded.
  */
-function forecastOne(y: Float64Array, opts: BatchOptions, stream: () => () => number): { fc: Forecast; fallback?: { used: string; reason: string } | undefined } {
+function forecastOne(
+  y: Float64Array,
+  opts: BatchOptions,
+  stream: () => () => number,
+): { fc: Forecast; fallback?: { used: string; reason: string } | undefined } {
   const reasons: string[] = [];
   let filledSeries: Float64Array | undefined;
   let filledCount = 0;
@@ -104,10 +110,16 @@ function forecastOne(y: Float64Array, opts: BatchOptions, stream: () => () => nu
     const caps = entry.forecaster.capabilities;
     const series = caps.acceptsNaN ? y : filled();
     // only a model that declares simulated intervals draws random numbers
-    const ctx: FitContext = caps.intervals === 'simulated' ? { seasonLength: opts.seasonLength, normal: stream() } : { seasonLength: opts.seasonLength };
+    const ctx: FitContext =
+      caps.intervals === 'simulated'
+        ? { seasonLength: opts.seasonLength, normal: stream() }
+        : { seasonLength: opts.seasonLength };
     const outcome = entryDeclines(entry, series, opts.seasonLength) ?? attempt(entry.forecaster, series, opts, ctx);
     if (typeof outcome !== 'string')
-      return { fc: outcome, fallback: name === opts.model && filledCount === 0 ? undefined : { used: name, reason: reasons.join('; ') } };
+      return {
+        fc: outcome,
+        fallback: name === opts.model && filledCount === 0 ? undefined : { used: name, reason: reasons.join('; ') },
+      };
     reasons.push(`${name}: ${outcome}`);
     name = entry.fallback;
   }
@@ -130,7 +142,11 @@ export function seriesNormal(id: string, seed = DEFAULT_SEED): () => number {
 }
 
 /** Forecasts every series of `batch` with `options.model` (and its fallbacks). O(series · model cost). */
-export function forecastBatch(batch: SeriesBatch, options: BatchOptions, onSeries?: (done: number) => void): BatchForecast {
+export function forecastBatch(
+  batch: SeriesBatch,
+  options: BatchOptions,
+  onSeries?: (done: number) => void,
+): BatchForecast {
   const opts = { ...options, levels: [...options.levels].sort((a, b) => a - b) };
   const k = batch.ids.length;
   const { h } = opts;

@@ -4,7 +4,11 @@
  * training series for the scaled measures. NaN actuals are skipped.
  */
 
-function pairs(y: ArrayLike<number>, f: ArrayLike<number>, fn: (a: number, b: number) => number): { sum: number; n: number } {
+function pairs(
+  y: ArrayLike<number>,
+  f: ArrayLike<number>,
+  fn: (a: number, b: number) => number,
+): { sum: number; n: number } {
   let sum = 0;
   let n = 0;
   for (let i = 0; i < y.length; i++) {
@@ -39,7 +43,9 @@ export function rmse(y: ArrayLike<number>, f: ArrayLike<number>): number {
  * @example smape([10, 12, 14], [11, 12, 13]) // → 5.644
  */
 export function smape(y: ArrayLike<number>, f: ArrayLike<number>): number {
-  const p = pairs(y, f, (a, b) => (Math.abs(a) + Math.abs(b) === 0 ? 0 : (200 * Math.abs(a - b)) / (Math.abs(a) + Math.abs(b))));
+  const p = pairs(y, f, (a, b) =>
+    Math.abs(a) + Math.abs(b) === 0 ? 0 : (200 * Math.abs(a - b)) / (Math.abs(a) + Math.abs(b)),
+  );
   return p.sum / p.n;
 }
 

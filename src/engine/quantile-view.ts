@@ -92,7 +92,8 @@ export function firstSteps<T extends FlatForecast>(fc: T, steps: number): T {
   const out = { ...fc, ...allocateFlat(series, h, fc.levels) };
   for (let i = 0; i < series; i++) {
     out.mean.set(seriesMean(fc, i).subarray(0, h), i * h);
-    for (let l = 0; l < fc.levels.length; l++) out.quantiles.set(quantileRow(fc, i, l).subarray(0, h), quantileIndex(out, i, l, 0));
+    for (let l = 0; l < fc.levels.length; l++)
+      out.quantiles.set(quantileRow(fc, i, l).subarray(0, h), quantileIndex(out, i, l, 0));
   }
   return out;
 }

@@ -70,7 +70,13 @@ export function binOf(bins: FeatureBins, v: number): number {
 }
 
 /** Bins every column of a column-major matrix X (X[f·rows + i]). */
-export function binMatrix(X: Float64Array | Float32Array, rows: number, features: number, maxBins = 255, given?: FeatureBins[]): BinnedMatrix {
+export function binMatrix(
+  X: Float64Array | Float32Array,
+  rows: number,
+  features: number,
+  maxBins = 255,
+  given?: FeatureBins[],
+): BinnedMatrix {
   if (maxBins > 256) throw new RangeError('binMatrix: at most 256 bins (bin codes are bytes)');
   const codes = new Uint8Array(rows * features);
   const bins: FeatureBins[] = [];

@@ -97,8 +97,10 @@ function resolve(o: TrainOptions): Resolved {
   };
   if (!(r.learningRate > 0)) throw new RangeError('gbdt: learningRate must be positive');
   if (!(r.numLeaves >= 2)) throw new RangeError('gbdt: numLeaves must be at least 2');
-  if (!(r.baggingFraction > 0 && r.baggingFraction <= 1)) throw new RangeError('gbdt: baggingFraction must lie in (0, 1]');
-  if (!(r.featureFraction > 0 && r.featureFraction <= 1)) throw new RangeError('gbdt: featureFraction must lie in (0, 1]');
+  if (!(r.baggingFraction > 0 && r.baggingFraction <= 1))
+    throw new RangeError('gbdt: baggingFraction must lie in (0, 1]');
+  if (!(r.featureFraction > 0 && r.featureFraction <= 1))
+    throw new RangeError('gbdt: featureFraction must lie in (0, 1]');
   return r;
 }
 
@@ -139,7 +141,17 @@ interface Leaf {
 }
 
 /** Grows one tree on the rows `rows` (a permutation buffer, partitioned in place). */
-function growTree(data: BinnedMatrix, offsets: Int32Array, totalBins: number, g: Float64Array, h: Float64Array, rows: Int32Array, nRows: number, features: Int32Array, o: Resolved): { tree: Tree; leaves: Leaf[] } {
+function growTree(
+  data: BinnedMatrix,
+  offsets: Int32Array,
+  totalBins: number,
+  g: Float64Array,
+  h: Float64Array,
+  rows: Int32Array,
+  nRows: number,
+  features: Int32Array,
+  o: Resolved,
+): { tree: Tree; leaves: Leaf[] } {
   const n = data.rows;
   const codes = data.codes;
   const buildHist = (start: number, end: number): Float64Array => {
@@ -179,7 +191,11 @@ function growTree(data: BinnedMatrix, offsets: Int32Array, totalBins: number, g:
         const HR = leaf.H - HL;
         if (CR < o.minDataInLeaf) break;
         if (HR < o.minSumHessian) continue;
-        const gain = 0.5 * (nodeScore(GL, HL, o.lambdaL1, o.lambdaL2) + nodeScore(leaf.G - GL, HR, o.lambdaL1, o.lambdaL2) - parentScore);
+        const gain =
+          0.5 *
+          (nodeScore(GL, HL, o.lambdaL1, o.lambdaL2) +
+            nodeScore(leaf.G - GL, HR, o.lambdaL1, o.lambdaL2) -
+            parentScore);
         if (gain > o.minGain && (best === undefined || gain > best.gain)) best = { gain, feature: f, bin: b };
       }
     }
@@ -191,7 +207,17 @@ function growTree(data: BinnedMatrix, offsets: Int32Array, totalBins: number, g:
     G0 += g[rows[k]!]!;
     H0 += h[rows[k]!]!;
   }
-  const root: Leaf = { start: 0, end: nRows, depth: 0, G: G0, H: H0, hist: buildHist(0, nRows), split: undefined, parent: -1, isLeft: true };
+  const root: Leaf = {
+    start: 0,
+    end: nRows,
+    depth: 0,
+    G: G0,
+    H: H0,
+    hist: buildHist(0, nRows),
+    split: undefined,
+    parent: -1,
+    isLeft: true,
+  };
   root.split = bestSplit(root);
   const leaves: Leaf[] = [root];
   const feature: number[] = [];
@@ -236,8 +262,28 @@ function growTree(data: BinnedMatrix, offsets: Int32Array, totalBins: number, g:
       GL += g[rows[k]!]!;
       HL += h[rows[k]!]!;
     }
-    const l: Leaf = { start: leaf.start, end: lo, depth: leaf.depth + 1, G: GL, H: HL, hist: new Float64Array(0), split: undefined, parent: node, isLeft: true };
-    const r: Leaf = { start: lo, end: leaf.end, depth: leaf.depth + 1, G: leaf.G - GL, H: leaf.H - HL, hist: new Float64Array(0), split: undefined, parent: node, isLeft: false };
+    const l: Leaf = {
+      start: leaf.start,
+      end: lo,
+      depth: leaf.depth + 1,
+      G: GL,
+      H: HL,
+      hist: new Float64Array(0),
+      split: undefined,
+      parent: node,
+      isLeft: true,
+    };
+    const r: Leaf = {
+      start: lo,
+      end: leaf.end,
+      depth: leaf.depth + 1,
+      G: leaf.G - GL,
+      H: leaf.H - HL,
+      hist: new Float64Array(0),
+      split: undefined,
+      parent: node,
+      isLeft: false,
+    };
     // histogram of the smaller child, the larger one by subtraction from the parent's
     const [small, large] = l.end - l.start <= r.end - r.start ? [l, r] : [r, l];
     small.hist = buildHist(small.start, small.end);
@@ -274,7 +320,10 @@ function leafOfBinned(tree: Tree, data: BinnedMatrix, i: number): number {
   if (tree.feature.length === 0) return 0;
   let node = 0;
   for (;;) {
-    const next = data.codes[tree.feature[node]! * data.rows + i]! <= tree.thresholdBin[node]! ? tree.left[node]! : tree.right[node]!;
+    const next =
+      data.codes[tree.feature[node]! * data.rows + i]! <= tree.thresholdBin[node]!
+        ? tree.left[node]!
+        : tree.right[node]!;
     if (next < 0) return ~next;
     node = next;
   }
@@ -295,11 +344,16 @@ function sample(n: number, k: number, rand: () => number): Int32Array {
 export function train(data: Dataset, options: TrainOptions, valid?: Dataset): Booster {
   const o = resolve(options);
   const { rows: n, features: F, y } = data;
-  if (data.X.length !== n * F) throw new RangeError(`gbdt: X has ${data.X.length} values, expected rows × features = ${n * F}`);
+  if (data.X.length !== n * F)
+    throw new RangeError(`gbdt: X has ${data.X.length} values, expected rows × features = ${n * F}`);
   if (y.length !== n) throw new RangeError(`gbdt: y has ${y.length} values, expected ${n}`);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new RangeError(`gbdt: the target of row ${i} is not a finite number`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(y[i]!)) throw new RangeError(`gbdt: the target of row ${i} is not a finite number`);
   const objective: Objective = makeObjective(options.objective);
-  if (objective.spec.name !== 'l2' && objective.spec.name !== 'quantile') for (let i = 0; i < n; i++) if (y[i]! < 0) throw new RangeError(`gbdt: ${objective.spec.name} needs non-negative targets (row ${i}: ${y[i]})`);
+  if (objective.spec.name !== 'l2' && objective.spec.name !== 'quantile')
+    for (let i = 0; i < n; i++)
+      if (y[i]! < 0)
+        throw new RangeError(`gbdt: ${objective.spec.name} needs non-negative targets (row ${i}: ${y[i]})`);
   const binned = binMatrix(data.X, n, F, o.maxBins);
   const offsets = new Int32Array(F);
   let totalBins = 0;
@@ -347,7 +401,8 @@ export function train(data: Dataset, options: TrainOptions, valid?: Dataset): Bo
     for (let i = 0; i < n; i++) score[i] = score[i]! + tree.leafValue[leafOfBinned(tree, binned, i)]!;
     const entry: { train: number; valid?: number } = { train: objective.loss(y, score) };
     if (valid !== undefined && vScore !== undefined) {
-      for (let i = 0; i < valid.rows; i++) vScore[i] = vScore[i]! + tree.leafValue[leafOf(tree, (f) => valid.X[f * valid.rows + i]!)]!;
+      for (let i = 0; i < valid.rows; i++)
+        vScore[i] = vScore[i]! + tree.leafValue[leafOf(tree, (f) => valid.X[f * valid.rows + i]!)]!;
       entry.valid = objective.loss(valid.y, vScore);
       if (bestIteration === 0 || entry.valid < best - 1e-12 * Math.abs(best)) {
         best = entry.valid;
@@ -393,16 +448,40 @@ export function featureImportance(b: Booster): { feature: string; gain: number; 
       gain[t.feature[k]!] = gain[t.feature[k]!]! + t.gain[k]!;
       splits[t.feature[k]!] = splits[t.feature[k]!]! + 1;
     }
-  return b.featureNames.map((feature, f) => ({ feature, gain: gain[f]!, splits: splits[f]! })).sort((a, c) => c.gain - a.gain);
+  return b.featureNames
+    .map((feature, f) => ({ feature, gain: gain[f]!, splits: splits[f]! }))
+    .sort((a, c) => c.gain - a.gain);
 }
 
 export function boosterToJson(b: Booster): string {
-  return JSON.stringify({ format: 'shopcast-gbdt-1', objective: b.objective, initScore: b.initScore, featureNames: b.featureNames, bestIteration: b.bestIteration, history: b.history, trees: b.trees.map(treeToJson) });
+  return JSON.stringify({
+    format: 'shopcast-gbdt-1',
+    objective: b.objective,
+    initScore: b.initScore,
+    featureNames: b.featureNames,
+    bestIteration: b.bestIteration,
+    history: b.history,
+    trees: b.trees.map(treeToJson),
+  });
 }
 
 export function boosterFromJson(text: string): Booster {
-  const o = JSON.parse(text) as { format: string; objective: ObjectiveSpec; initScore: number; featureNames: string[]; bestIteration: number; history: { train: number; valid?: number }[]; trees: Record<string, unknown[]>[] };
+  const o = JSON.parse(text) as {
+    format: string;
+    objective: ObjectiveSpec;
+    initScore: number;
+    featureNames: string[];
+    bestIteration: number;
+    history: { train: number; valid?: number }[];
+    trees: Record<string, unknown[]>[];
+  };
   if (o.format !== 'shopcast-gbdt-1') throw new RangeError(`gbdt: unknown model format ${o.format}`);
-  return { objective: o.objective, initScore: o.initScore, featureNames: o.featureNames, bestIteration: o.bestIteration, history: o.history, trees: o.trees.map(treeFromJson) };
+  return {
+    objective: o.objective,
+    initScore: o.initScore,
+    featureNames: o.featureNames,
+    bestIteration: o.bestIteration,
+    history: o.history,
+    trees: o.trees.map(treeFromJson),
+  };
 }
-

@@ -108,7 +108,8 @@ export function makeObjective(spec: ObjectiveSpec): Objective {
         transform: (f) => Math.exp(f),
         loss: (y, f) => {
           let s = 0;
-          for (let i = 0; i < y.length; i++) s += (-y[i]! * Math.exp((1 - rho) * f[i]!)) / (1 - rho) + Math.exp((2 - rho) * f[i]!) / (2 - rho);
+          for (let i = 0; i < y.length; i++)
+            s += (-y[i]! * Math.exp((1 - rho) * f[i]!)) / (1 - rho) + Math.exp((2 - rho) * f[i]!) / (2 - rho);
           return s / Math.max(1, y.length);
         },
       };

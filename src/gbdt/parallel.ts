@@ -20,7 +20,12 @@ function shareDataset(d: Dataset): Dataset {
   return { ...d, X: shared(d.X), y: shared(d.y), ...(d.weight === undefined ? {} : { weight: shared(d.weight) }) };
 }
 
-export async function trainMany(data: Dataset, jobs: TrainOptions[], valid?: Dataset, threads = availableParallelism()): Promise<Booster[]> {
+export async function trainMany(
+  data: Dataset,
+  jobs: TrainOptions[],
+  valid?: Dataset,
+  threads = availableParallelism(),
+): Promise<Booster[]> {
   const nThreads = Math.min(Math.max(1, Math.trunc(threads)), jobs.length);
   if (nThreads <= 1) return jobs.map((o) => train(data, o, valid));
   const workerData = { data: shareDataset(data), ...(valid === undefined ? {} : { valid: shareDataset(valid) }) };

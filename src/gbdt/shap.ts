@@ -63,7 +63,14 @@ const copyPath = (path: PathEntry[], depth: number): PathEntry[] => path.slice(0
 export function treeShap(tree: Tree, value: (feature: number) => number, phi: Float64Array): void {
   if (tree.feature.length === 0) return;
   const cover = (child: number): number => (child < 0 ? tree.leafCount[~child]! : tree.count[child]!);
-  const recurse = (node: number, parentPath: PathEntry[], depth: number, zero: number, one: number, feature: number): void => {
+  const recurse = (
+    node: number,
+    parentPath: PathEntry[],
+    depth: number,
+    zero: number,
+    one: number,
+    feature: number,
+  ): void => {
     const path = copyPath(parentPath, depth - 1);
     extend(path, depth, zero, one, feature);
     if (node < 0) {
@@ -71,7 +78,7 @@ export function treeShap(tree: Tree, value: (feature: number) => number, phi: Fl
       for (let i = 1; i <= depth; i++) {
         const w = unwoundSum(path, depth, i);
         const e = path[i]!;
-        phi[e.feature] = phi[e.feature]! + (w * (e.one - e.zero) * v);
+        phi[e.feature] = phi[e.feature]! + w * (e.one - e.zero) * v;
       }
       return;
     }

@@ -28,9 +28,19 @@ export interface EnsembleWeights {
 
 const GRID = Array.from({ length: 11 }, (_, i) => i / 10);
 
-async function statistical(panel: Panel, h: number, levels: readonly number[], cut: number, threads?: number): Promise<BatchForecast> {
+async function statistical(
+  panel: Panel,
+  h: number,
+  levels: readonly number[],
+  cut: number,
+  threads?: number,
+): Promise<BatchForecast> {
   const series = panel.units.map((y) => y.subarray(0, Math.max(1, y.length - cut)));
-  return forecastParallel(makeBatch(panel.ids, series), { model: 'auto', h, levels, seasonLength: 7, nonNegative: true }, threads);
+  return forecastParallel(
+    makeBatch(panel.ids, series),
+    { model: 'auto', h, levels, seasonLength: 7, nonNegative: true },
+    threads,
+  );
 }
 
 function combine(g: BatchForecast, s: BatchForecast, wMean: number, wQuant: number): BatchForecast {
@@ -93,7 +103,8 @@ export async function forecastEnsemble(
   const sBack = await statistical(panel, h, levels, h, threads);
   const backtest = GRID.map((w) => ({ weight: w, ...backtestScores(panel, combine(gBack, sBack, w, w), h) }));
   const finite = backtest.filter((b) => Number.isFinite(b.wrmsse));
-  const best = (key: 'wrmsse' | 'wspl'): number => (finite.length === 0 ? 0.5 : finite.reduce((a, b) => (b[key] < a[key] ? b : a)).weight);
+  const best = (key: 'wrmsse' | 'wspl'): number =>
+    finite.length === 0 ? 0.5 : finite.reduce((a, b) => (b[key] < a[key] ? b : a)).weight;
   const weights: EnsembleWeights = { mean: best('wrmsse'), quantiles: best('wspl'), backtest };
   const g = forecastGlobal(panel, model, h);
   const s = await statistical(panel, h, levels, 0, threads);

@@ -106,14 +106,18 @@ export function explainForecasts(
   const X = new Float32Array(F);
   return requests.map(({ sku, date: dateText }) => {
     const s = index.get(sku);
-    if (s === undefined) throw new ExplainError(`explain: SKU '${sku}' has no demand in the workspace up to ${stored.asOf}`, 'sku');
+    if (s === undefined)
+      throw new ExplainError(`explain: SKU '${sku}' has no demand in the workspace up to ${stored.asOf}`, 'sku');
     const T = panel.units[s]!.length - 1;
     const first = panel.lastDay + DAY_MS;
     const day = dateText === undefined ? first : dayMs(dateText.slice(0, 10));
     if (Number.isNaN(day)) throw new ExplainError(`explain: date: unreadable date '${dateText}'`, 'date');
     const k = Math.round((day - panel.lastDay) / DAY_MS);
     if (k < 1 || k > stored.horizon)
-      throw new ExplainError(`explain: date must lie in the model's forecast window, ${isoDate(first)} to ${isoDate(panel.lastDay + stored.horizon * DAY_MS)}`, 'date');
+      throw new ExplainError(
+        `explain: date must lie in the model's forecast window, ${isoDate(first)} to ${isoDate(panel.lastDay + stored.horizon * DAY_MS)}`,
+        'date',
+      );
     const level = writeFeatures(panel, s, skuStats(panel, s), T, k, X, 1, 0);
     const e = explainRow(stored.model.mean, (f) => X[f]!);
     const drivers: Driver[] = FEATURE_NAMES.map((feature, f) => ({

@@ -49,7 +49,22 @@ export const FEATURE_NAMES = [
 ] as const;
 
 /** Features on the SKU's own scale: divided by its level (see `writeFeatures`). */
-const SCALED = new Set(['last_day', 'mean_7', 'mean_28', 'mean_91', 'mean_all', 'sd_28', 'same_weekday_4', 'last_year_week', 'q50_35', 'q75_35', 'q95_35', 'q75_14', 'q95_14', 'sale_size_91']);
+const SCALED = new Set([
+  'last_day',
+  'mean_7',
+  'mean_28',
+  'mean_91',
+  'mean_all',
+  'sd_28',
+  'same_weekday_4',
+  'last_year_week',
+  'q50_35',
+  'q75_35',
+  'q95_35',
+  'q75_14',
+  'q95_14',
+  'sale_size_91',
+]);
 
 /** Days in the recent empirical distributions (open days with known demand), newest first. */
 const RECENT = 35;
@@ -121,7 +136,16 @@ export function levelAt(st: SkuStats, T: number): number {
 }
 
 /** Writes the features of (SKU s, origin T, horizon k) into column-major X at row `row`; returns the SKU's level. */
-export function writeFeatures(p: Panel, s: number, st: SkuStats, T: number, k: number, X: Float32Array, rows: number, row: number): number {
+export function writeFeatures(
+  p: Panel,
+  s: number,
+  st: SkuStats,
+  T: number,
+  k: number,
+  X: Float32Array,
+  rows: number,
+  row: number,
+): number {
   const y = p.units[s]!;
   const D = T + k;
   const date = new Date(p.starts[s]! + D * DAY_MS);

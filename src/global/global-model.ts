@@ -98,10 +98,12 @@ export async function trainGlobal(panel: Panel, o: GlobalOptions): Promise<Globa
       }
     }
   });
-  if (trainSpecs.length === 0) throw new RangeError(`global model: no SKU has ${minHistory + 2 * h} days of history to learn from`);
+  if (trainSpecs.length === 0)
+    throw new RangeError(`global model: no SKU has ${minHistory + 2 * h} days of history to learn from`);
   o.onProgress?.('building features');
   const tr = buildRows(panel, Int32Array.from(trainSpecs), trainSpecs.length / 3, stats);
-  const va = validSpecs.length > 0 ? buildRows(panel, Int32Array.from(validSpecs), validSpecs.length / 3, stats) : undefined;
+  const va =
+    validSpecs.length > 0 ? buildRows(panel, Int32Array.from(validSpecs), validSpecs.length / 3, stats) : undefined;
   const common = {
     numLeaves: 63,
     minDataInLeaf: 50,
@@ -118,7 +120,12 @@ export async function trainGlobal(panel: Panel, o: GlobalOptions): Promise<Globa
   const validSet = va === undefined ? undefined : { X: va.X, y: va.y, rows: va.rows, features: F };
   const jobs: TrainOptions[] = [
     { ...common, objective: { name: 'tweedie', tweediePower: 1.2 }, rounds, learningRate: 0.05 },
-    ...o.levels.map((level): TrainOptions => ({ ...common, objective: { name: 'quantile', quantile: level }, rounds: Math.ceil(rounds / 3), learningRate: 0.1 })),
+    ...o.levels.map((level): TrainOptions => ({
+      ...common,
+      objective: { name: 'quantile', quantile: level },
+      rounds: Math.ceil(rounds / 3),
+      learningRate: 0.1,
+    })),
   ];
   const [mean, ...qs] = await trainMany(trainSet, jobs, validSet, o.threads);
   const quantiles = o.levels.map((level, i) => ({ level, booster: qs[i]! }));
@@ -151,5 +158,12 @@ export function forecastGlobal(panel: Panel, model: GlobalModel, h: number, cut 
       setQuantileStep(out, s, k - 1, row);
     }
   }
-  return { h, levels, mean: out.mean, quantiles: out.quantiles, models: new Array<string>(n).fill('global'), fallbacks: [] };
+  return {
+    h,
+    levels,
+    mean: out.mean,
+    quantiles: out.quantiles,
+    models: new Array<string>(n).fill('global'),
+    fallbacks: [],
+  };
 }

@@ -30,9 +30,15 @@ export const DEFAULT_CLASS_CUTS: ClassCuts = { abc: [0.8, 0.95], xyz: [0.5, 1.0]
  * @example DEFAULT_CLASS_SERVICE['AX'] // 0.98; DEFAULT_CLASS_SERVICE['CZ'] // 0.85
  */
 export const DEFAULT_CLASS_SERVICE: Record<`${AbcClass}${XyzClass}`, number> = {
-  AX: 0.98, AY: 0.97, AZ: 0.95,
-  BX: 0.96, BY: 0.95, BZ: 0.92,
-  CX: 0.93, CY: 0.9, CZ: 0.85,
+  AX: 0.98,
+  AY: 0.97,
+  AZ: 0.95,
+  BX: 0.96,
+  BY: 0.95,
+  BZ: 0.92,
+  CX: 0.93,
+  CY: 0.9,
+  CZ: 0.85,
 };
 
 /**
@@ -43,7 +49,7 @@ export const DEFAULT_CLASS_SERVICE: Record<`${AbcClass}${XyzClass}`, number> = {
  */
 export function abcClasses(revenue: ArrayLike<number>, cuts: ClassCuts['abc'] = DEFAULT_CLASS_CUTS.abc): AbcClass[] {
   const n = revenue.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (revenue[b]! - revenue[a]!) || a - b);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => revenue[b]! - revenue[a]! || a - b);
   let total = 0;
   for (let i = 0; i < n; i++) total += Math.max(0, revenue[i]!);
   const out: AbcClass[] = new Array<AbcClass>(n).fill('C');

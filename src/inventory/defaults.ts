@@ -40,7 +40,10 @@ export interface SkuCosts {
  * skuCosts(5);
  * // → { unitCost: 3, holdingPerUnitDay: 0.00205 (0.25 · 3 / 365), shortagePerUnit: 2, orderCost: 20 }
  */
-export function skuCosts(price: number, given: { unitCost?: number | undefined; holdingRate?: number | undefined; orderCost?: number | undefined } = {}): SkuCosts {
+export function skuCosts(
+  price: number,
+  given: { unitCost?: number | undefined; holdingRate?: number | undefined; orderCost?: number | undefined } = {},
+): SkuCosts {
   const unitCost = given.unitCost ?? INVENTORY_DEFAULTS.costShare * price;
   const holdingRate = given.holdingRate ?? INVENTORY_DEFAULTS.holdingRate;
   return {

@@ -46,7 +46,13 @@ export function eoqBackorder(K: number, h: number, p: number, lambda: number): E
   check('eoqBackorder', { K, h, p, lambda });
   const q = Math.sqrt((2 * K * lambda * (h + p)) / (h * p));
   const x = h / (h + p);
-  return { q, cost: Math.sqrt((2 * K * lambda * h * p) / (h + p)), cycle: q / lambda, backorderShare: x, maxBackorder: x * q };
+  return {
+    q,
+    cost: Math.sqrt((2 * K * lambda * h * p) / (h + p)),
+    cycle: q / lambda,
+    backorderShare: x,
+    maxBackorder: x * q,
+  };
 }
 
 /** One step of an all-units discount schedule: from `minQty` units on, every unit costs `unitCost`. */
@@ -74,7 +80,12 @@ export interface QuantityDiscountResult extends EoqResult {
  * const breaks = [{ minQty: 0, unitCost: 1 }, { minQty: 400, unitCost: 0.95 }, { minQty: 1000, unitCost: 0.9 }];
  * eoqQuantityDiscount(8, 0.3, 1300, breaks); // → q 1000 (raised to the break), unitCost 0.9, totalCost 1315.4
  */
-export function eoqQuantityDiscount(K: number, holdingRate: number, lambda: number, breaks: readonly PriceBreak[]): QuantityDiscountResult {
+export function eoqQuantityDiscount(
+  K: number,
+  holdingRate: number,
+  lambda: number,
+  breaks: readonly PriceBreak[],
+): QuantityDiscountResult {
   check('eoqQuantityDiscount', { K, holdingRate, lambda });
   if (breaks.length === 0) throw new RangeError('eoqQuantityDiscount: no price breaks');
   const sorted = [...breaks].sort((a, b) => a.minQty - b.minQty);

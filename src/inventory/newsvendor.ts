@@ -16,7 +16,8 @@ export interface NewsvendorResult {
 }
 
 function checkCosts(h: number, p: number): void {
-  if (!(h > 0 && p > 0 && Number.isFinite(h) && Number.isFinite(p))) throw new RangeError(`newsvendor: h and p must be positive, got ${h}, ${p}`);
+  if (!(h > 0 && p > 0 && Number.isFinite(h) && Number.isFinite(p)))
+    throw new RangeError(`newsvendor: h and p must be positive, got ${h}, ${p}`);
 }
 
 /**

@@ -73,7 +73,13 @@ function stepValue(it: BudgetItem, a: number, b: number): number {
  * // the first, worth more per currency unit, gets its 20 units (40, priority 1); the second's step (50) no longer fits
  */
 export function allocateBudget(items: readonly BudgetItem[], budget: number): BudgetLine[] {
-  interface Step { index: number; units: number; cost: number; ratio: number; seq: number }
+  interface Step {
+    index: number;
+    units: number;
+    cost: number;
+    ratio: number;
+    seq: number;
+  }
   const steps: Step[] = [];
   for (const [index, it] of items.entries()) {
     let granted = 0;
@@ -88,7 +94,8 @@ export function allocateBudget(items: readonly BudgetItem[], budget: number): Bu
   }
   // a SKU's steps must be taken in order: its ratio sequence is made non-increasing (a later step is worth no more than an earlier one)
   for (let i = 1; i < steps.length; i++)
-    if (steps[i]!.index === steps[i - 1]!.index && steps[i]!.ratio > steps[i - 1]!.ratio) steps[i]!.ratio = steps[i - 1]!.ratio;
+    if (steps[i]!.index === steps[i - 1]!.index && steps[i]!.ratio > steps[i - 1]!.ratio)
+      steps[i]!.ratio = steps[i - 1]!.ratio;
   steps.sort((a, b) => b.ratio - a.ratio || a.index - b.index || a.seq - b.seq);
   const lines: BudgetLine[] = items.map((_, index) => ({ index, quantity: 0, value: 0, priority: 0 }));
   const blocked = new Set<number>();

@@ -37,7 +37,11 @@ export function scenarioTables(pd: ProtectionDemand): ScenarioTables {
  * @example expectedShortPerCycle(t, 14) // 3 = ((18 − 14) + (22 − 14)) / 4 − 0 (t as in `scenarioTables`)
  */
 export function expectedShortPerCycle(t: ScenarioTables, s: number): number {
-  return Math.max(0, expectedExcessSorted(t.protection.sorted, t.protection.suffix, s) - expectedExcessSorted(t.lead.sorted, t.lead.suffix, s));
+  return Math.max(
+    0,
+    expectedExcessSorted(t.protection.sorted, t.protection.suffix, s) -
+      expectedExcessSorted(t.lead.sorted, t.lead.suffix, s),
+  );
 }
 
 /**
@@ -136,7 +140,11 @@ export interface SkuLevelCosts {
  * const costs = [{ holdingPerCycle: 0.1, shortagePerUnit: 1 }, { holdingPerCycle: 1, shortagePerUnit: 1 }];
  * levelsForAggregateFillRate([t, t], costs, 0.8); // levels [22, 18], λ ≈ 0, expectedFillRate 0.929
  */
-export function levelsForAggregateFillRate(tables: readonly ScenarioTables[], costs: readonly SkuLevelCosts[], beta: number): { levels: Float64Array; lambda: number; expectedFillRate: number } {
+export function levelsForAggregateFillRate(
+  tables: readonly ScenarioTables[],
+  costs: readonly SkuLevelCosts[],
+  beta: number,
+): { levels: Float64Array; lambda: number; expectedFillRate: number } {
   const n = tables.length;
   const levels = new Float64Array(n);
   let demand = 0;

@@ -49,7 +49,11 @@ export interface QTable {
  */
 export function emptyQTable(config: QLearningConfig = DEFAULT_Q_CONFIG): QTable {
   const states = (config.coverEdges.length + 1) * config.classes;
-  return { config, values: new Float64Array(states * config.actions.length), visits: new Int32Array(states * config.actions.length) };
+  return {
+    config,
+    values: new Float64Array(states * config.actions.length),
+    visits: new Int32Array(states * config.actions.length),
+  };
 }
 
 /** What the policy needs to know of each SKU at each review. */
@@ -86,7 +90,13 @@ function bestAction(t: QTable, state: number): number {
  * for (let e = 0; e < 60; e++) replay(train, qPolicy(table, ctx, 0.4 * (1 - e / 60), uniform), { ...opts, seed: e });
  * const result = replay(test, qPolicy(table, ctx, 0, uniform), opts);
  */
-export function qPolicy(t: QTable, ctx: QContext, explore: number, uniform: () => number, name = 'q-learning'): ReplayPolicy {
+export function qPolicy(
+  t: QTable,
+  ctx: QContext,
+  explore: number,
+  uniform: () => number,
+  name = 'q-learning',
+): ReplayPolicy {
   const A = t.config.actions.length;
   const last = new Map<number, { state: number; action: number }>();
   const learning = explore > 0;
@@ -106,7 +116,9 @@ export function qPolicy(t: QTable, ctx: QContext, explore: number, uniform: () =
       const reward = -cost / ctx.costScale(s.sku);
       const k = prev.state * A + prev.action;
       // the replay ends a SKU's episode by truncation: no bootstrap from a next state then
-      const target = final ? reward : reward + t.config.gamma * t.values[stateOf(t, ctx, s) * A + bestAction(t, stateOf(t, ctx, s))]!;
+      const target = final
+        ? reward
+        : reward + t.config.gamma * t.values[stateOf(t, ctx, s) * A + bestAction(t, stateOf(t, ctx, s))]!;
       t.visits[k]!++;
       t.values[k] = t.values[k]! + t.config.alpha * (target - t.values[k]!);
       if (final) last.delete(s.sku);

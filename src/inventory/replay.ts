@@ -93,7 +93,13 @@ export interface ReplayMetrics {
 export interface ReplayResult {
   total: ReplayMetrics;
   /** per SKU: units short, units demanded, holding cost, shortage cost, orders placed */
-  perSku: { short: Float64Array; demand: Float64Array; holding: Float64Array; shortage: Float64Array; orders: Int32Array };
+  perSku: {
+    short: Float64Array;
+    demand: Float64Array;
+    holding: Float64Array;
+    shortage: Float64Array;
+    orders: Int32Array;
+  };
 }
 
 /**
@@ -108,10 +114,17 @@ export interface ReplayResult {
  * // → fillRate 1, orders 2, holdingCost 1.7, orderingCost 10, turns 90.2
  */
 export function replay(skus: readonly ReplaySku[], policy: ReplayPolicy, o: ReplayOptions): ReplayResult {
-  if (!(Number.isInteger(o.reviewDays) && o.reviewDays >= 1)) throw new RangeError(`replay: reviewDays must be a whole number ≥ 1, got ${o.reviewDays}`);
+  if (!(Number.isInteger(o.reviewDays) && o.reviewDays >= 1))
+    throw new RangeError(`replay: reviewDays must be a whole number ≥ 1, got ${o.reviewDays}`);
   const normal = normalSource(mulberry32(o.seed));
   const n = skus.length;
-  const perSku = { short: new Float64Array(n), demand: new Float64Array(n), holding: new Float64Array(n), shortage: new Float64Array(n), orders: new Int32Array(n) };
+  const perSku = {
+    short: new Float64Array(n),
+    demand: new Float64Array(n),
+    holding: new Float64Array(n),
+    shortage: new Float64Array(n),
+    orders: new Int32Array(n),
+  };
   let days = 0;
   let cycles = 0;
   let cyclesOk = 0;
@@ -147,7 +160,15 @@ export function replay(skus: readonly ReplaySku[], policy: ReplayPolicy, o: Repl
           if (!cycleShort) cyclesOk++;
         }
         cycleShort = false;
-        const state: ReplayState = { sku: i, day: t, review, onHand, onOrder, backlog, position: onHand + onOrder - backlog };
+        const state: ReplayState = {
+          sku: i,
+          day: t,
+          review,
+          onHand,
+          onOrder,
+          backlog,
+          position: onHand + onOrder - backlog,
+        };
         if (t > 0 && policy.observe !== undefined) policy.observe(state, cycleCost, false);
         cycleCost = 0;
         const q = policy.order(state);
@@ -190,7 +211,11 @@ export function replay(skus: readonly ReplaySku[], policy: ReplayPolicy, o: Repl
     cycles++;
     if (!cycleShort) cyclesOk++;
     if (policy.observe !== undefined)
-      policy.observe({ sku: i, day: T, review, onHand, onOrder, backlog, position: onHand + onOrder - backlog }, cycleCost, true);
+      policy.observe(
+        { sku: i, day: T, review, onHand, onOrder, backlog, position: onHand + onOrder - backlog },
+        cycleCost,
+        true,
+      );
   }
   const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0);
   const demand = sum(perSku.demand);

@@ -106,7 +106,10 @@ export function stockPolicy(input: StockPolicyInput): StockDecision {
   const costs = input.costs;
   // λ: the demand of one order cycle (the review period after the lead time), per year
   const lambda = scenarios.cycleMean * (365 / reviewDays);
-  const lot = costs !== undefined && lambda > 0 && costs.holdingPerUnitDay > 0 && costs.orderCost > 0 ? eoq(costs.orderCost, costs.holdingPerUnitDay * 365, lambda).q : 0;
+  const lot =
+    costs !== undefined && lambda > 0 && costs.holdingPerUnitDay > 0 && costs.orderCost > 0
+      ? eoq(costs.orderCost, costs.holdingPerUnitDay * 365, lambda).q
+      : 0;
   const orderUpTo = reorderPoint + Math.max(0, lot - scenarios.cycleMean);
   const n = scenarios.protection.sorted.length;
   const stockoutRisk = n === 0 ? 0 : 1 - countAtMostSorted(scenarios.protection.sorted, position) / n;
@@ -122,7 +125,16 @@ export function stockPolicy(input: StockPolicyInput): StockDecision {
   const quantity = due ? roundOrder(wanted, moq, pack) : 0;
   const toMoq = moq > wanted;
   return {
-    reorderPoint, lot, orderUpTo, leadTimeDemand, stockoutRisk, coverDays: coverDays(position, mean), orderByDay, due, wanted, quantity,
+    reorderPoint,
+    lot,
+    orderUpTo,
+    leadTimeDemand,
+    stockoutRisk,
+    coverDays: coverDays(position, mean),
+    orderByDay,
+    due,
+    wanted,
+    quantity,
     raised: { toEoq: orderUpTo > reorderPoint + 1e-9, toMoq, toPacks: !toMoq && pack > 1 && quantity > wanted + 1 },
   };
 }
@@ -156,8 +168,12 @@ export interface StockScenarioInput {
 export function stockScenarios(s: StockScenarioInput): ScenarioTables {
   return scenarioTables(
     protectionDemand(s.history, s.mean, s.leadTime, s.reviewDays, {
-      scenarios: s.scenarios, window: s.window ?? 364, uniform: s.uniform, normal: s.normal,
-      ...(s.actual !== undefined ? { actual: s.actual } : {}), ...(s.floorShare !== undefined ? { floorShare: s.floorShare } : {}),
+      scenarios: s.scenarios,
+      window: s.window ?? 364,
+      uniform: s.uniform,
+      normal: s.normal,
+      ...(s.actual !== undefined ? { actual: s.actual } : {}),
+      ...(s.floorShare !== undefined ? { floorShare: s.floorShare } : {}),
     }),
   );
 }

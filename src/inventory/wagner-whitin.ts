@@ -37,7 +37,7 @@ export function wagnerWhitin(demand: ArrayLike<number>, K: number, h: number): L
     }
   }
   const orders = new Float64Array(T);
-  for (let t = T; t >= 1; ) {
+  for (let t = T; t >= 1;) {
     const s = from[t]!;
     let q = 0;
     for (let u = s; u <= t; u++) q += demand[u - 1]!;

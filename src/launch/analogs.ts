@@ -36,7 +36,14 @@ export interface LaunchOptions {
   price: boolean;
 }
 
-export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = { weeks: 12, k: 25, priceScale: 1, center: 'median', season: true, price: true };
+export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
+  weeks: 12,
+  k: 25,
+  priceScale: 1,
+  center: 'median',
+  season: true,
+  price: true,
+};
 
 export interface LaunchPool {
   history: ShopHistory;
@@ -148,8 +155,14 @@ function catalogueElasticity(pool: Omit<LaunchPool, 'elasticity'>): Elasticity {
       y.push(r.y - my);
     }
   }
-  const fit = wlsSlope(x, y, x.map(() => 1));
-  return fit === undefined ? { value: -1, se: 1, n: 0, source: 'default (not enough price variation)' } : { value: fit.slope, se: fit.se, n: x.length, source: 'catalogue, within first-word groups' };
+  const fit = wlsSlope(
+    x,
+    y,
+    x.map(() => 1),
+  );
+  return fit === undefined
+    ? { value: -1, se: 1, n: 0, source: 'default (not enough price variation)' }
+    : { value: fit.slope, se: fit.se, n: x.length, source: 'catalogue, within first-word groups' };
 }
 
 /** Everything launched by `asOfDay` (default: the history's last day) whose launch the data covers. */
@@ -227,13 +240,26 @@ function poissonQuantiles(mu: number, ps: number[]): number[] {
 }
 
 /** Forecast for a new product launched on day `launchDay` of the pool's history (may be in the future). */
-export function forecastLaunch(pool: LaunchPool, product: NewProduct, launchDay: number, o: LaunchOptions = DEFAULT_LAUNCH_OPTIONS): LaunchForecast {
+export function forecastLaunch(
+  pool: LaunchPool,
+  product: NewProduct,
+  launchDay: number,
+  o: LaunchOptions = DEFAULT_LAUNCH_OPTIONS,
+): LaunchForecast {
   const text = [product.name, product.description ?? ''].join(' ').trim();
   const v: SparseVector = textVector(pool.index, text);
   const scored = pool.products.map((p, i) => {
     const ts = cosine(v, pool.index.docs[i]!);
-    const cat = product.category !== undefined && p.category !== null ? (product.category.toLowerCase() === p.category.toLowerCase() ? 1 : 0.5) : 1;
-    const pf = product.price > 0 && p.firstPrice > 0 ? Math.exp(-Math.abs(Math.log(product.price / p.firstPrice)) / o.priceScale) : 1;
+    const cat =
+      product.category !== undefined && p.category !== null
+        ? product.category.toLowerCase() === p.category.toLowerCase()
+          ? 1
+          : 0.5
+        : 1;
+    const pf =
+      product.price > 0 && p.firstPrice > 0
+        ? Math.exp(-Math.abs(Math.log(product.price / p.firstPrice)) / o.priceScale)
+        : 1;
     return { i, ts, s: ts * cat * pf };
   });
   scored.sort((a, b) => b.s - a.s);
@@ -279,12 +305,29 @@ export function forecastLaunch(pool: LaunchPool, product: NewProduct, launchDay:
       // each analog's week spread by Poisson noise at 5 quantiles, equally likely
       for (const q of poissonQuantiles(c, [0.1, 0.3, 0.5, 0.7, 0.9])) samples.push({ value: q, weight: a.weight / 5 });
     }
-    const mu = sw === 0 ? NaN : o.center === 'mean' ? m / sw : weightedQuantile(analogs.filter((a) => Number.isFinite(a.adjusted[w]!)).map((a) => ({ value: a.adjusted[w]!, weight: a.weight })), 0.5);
-    const [p05, p25, p50, p75, p95] = levels.map((l) => weightedQuantile(samples, l)) as [number, number, number, number, number];
+    const mu =
+      sw === 0
+        ? NaN
+        : o.center === 'mean'
+          ? m / sw
+          : weightedQuantile(
+              analogs
+                .filter((a) => Number.isFinite(a.adjusted[w]!))
+                .map((a) => ({ value: a.adjusted[w]!, weight: a.weight })),
+              0.5,
+            );
+    const [p05, p25, p50, p75, p95] = levels.map((l) => weightedQuantile(samples, l)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     weeks.push({ week: w + 1, mean: mu, p05, p25, p50, p75, p95 });
   }
   // weeks no analog has reached yet: carry the last known week's level
-  for (let w = 1; w < weeks.length; w++) if (!Number.isFinite(weeks[w]!.mean)) weeks[w] = { ...weeks[w - 1]!, week: w + 1 };
+  for (let w = 1; w < weeks.length; w++)
+    if (!Number.isFinite(weeks[w]!.mean)) weeks[w] = { ...weeks[w - 1]!, week: w + 1 };
   const cumulative = (n: number): { value: number; weight: number }[] =>
     analogs.map((a) => {
       let s = 0;
@@ -317,5 +360,10 @@ function localElasticity(pool: LaunchPool, near: { i: number; ts: number }[]): E
   if (local === undefined || !Number.isFinite(local.se) || local.se <= 0) return g;
   const [a, b] = [1 / local.se ** 2, 1 / g.se ** 2];
   const value = Math.min(0.5, Math.max(-3, (a * local.slope + b * g.value) / (a + b)));
-  return { value, se: Math.sqrt(1 / (a + b)), n: x.length, source: `${x.length} similar products, pooled with the catalogue's ${g.value.toFixed(2)}` };
+  return {
+    value,
+    se: Math.sqrt(1 / (a + b)),
+    n: x.length,
+    source: `${x.length} similar products, pooled with the catalogue's ${g.value.toFixed(2)}`,
+  };
 }

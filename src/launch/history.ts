@@ -58,8 +58,17 @@ export function shopHistory(input: HistoryInput): ShopHistory {
     const c = input.catalog.get(s.sku);
     const description = input.descriptions.get(s.sku) ?? c?.description ?? '';
     if (c?.isProduct !== false && Number.isFinite(price[0]!)) {
-      products.push({ sku: s.sku, description, category: c?.category ?? null, firstDay, firstPrice: price[0]!, daily, price });
-      for (let d = 0; d < daily.length; d++) if (daily[d]! > 0) activityUnits[firstDay + d] = activityUnits[firstDay + d]! + daily[d]!;
+      products.push({
+        sku: s.sku,
+        description,
+        category: c?.category ?? null,
+        firstDay,
+        firstPrice: price[0]!,
+        daily,
+        price,
+      });
+      for (let d = 0; d < daily.length; d++)
+        if (daily[d]! > 0) activityUnits[firstDay + d] = activityUnits[firstDay + d]! + daily[d]!;
     }
   }
   // units per selling product over the trailing 28 days

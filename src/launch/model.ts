@@ -31,7 +31,15 @@ import { type Booster, type Dataset, predict, train } from '../gbdt/learner.js';
 import { mulberry32 } from '../numerics/random.js';
 import { launchCurve } from './analogs.js';
 import { type ShopHistory } from './history.js';
-import { type SparseVector, type TextIndex, buildTextIndex, firstWord, similarities, textVector, words } from './text.js';
+import {
+  type SparseVector,
+  type TextIndex,
+  buildTextIndex,
+  firstWord,
+  similarities,
+  textVector,
+  words,
+} from './text.js';
 
 export const LAUNCH_FEATURES = [
   'knn5_level',
@@ -90,11 +98,25 @@ export function launchContext(history: ShopHistory, visibleBefore = history.days
     known.push(k);
   }
   const descriptions = visible.map((i) => history.products[i]!.description);
-  return { history, visible, index: buildTextIndex(descriptions), words: descriptions.map(firstWord), lastWords: descriptions.map((d) => words(d).at(-1) ?? ''), cum, known };
+  return {
+    history,
+    visible,
+    index: buildTextIndex(descriptions),
+    words: descriptions.map(firstWord),
+    lastWords: descriptions.map((d) => words(d).at(-1) ?? ''),
+    cum,
+    known,
+  };
 }
 
 /** Mean weekly units of product i over the `days` days before `day` (NaN with too few known days). */
-export function levelAt(ctx: LaunchContext, i: number, day: number, days = LEVEL_DAYS, minKnown = MIN_KNOWN_DAYS): number {
+export function levelAt(
+  ctx: LaunchContext,
+  i: number,
+  day: number,
+  days = LEVEL_DAYS,
+  minKnown = MIN_KNOWN_DAYS,
+): number {
   const p = ctx.history.products[i]!;
   const to = Math.min(day - p.firstDay, p.daily.length);
   const from = Math.max(0, day - days - p.firstDay);
@@ -114,7 +136,14 @@ export interface Neighbour {
  * The nearest visible products (with a level) to a description vector and price on `day`,
  * most similar first; `self` (a product's own index) is left out.
  */
-export function neighbours(ctx: LaunchContext, v: SparseVector, price: number, day: number, k: number, self?: number): Neighbour[] {
+export function neighbours(
+  ctx: LaunchContext,
+  v: SparseVector,
+  price: number,
+  day: number,
+  k: number,
+  self?: number,
+): Neighbour[] {
   const sims = similarities(ctx.index, v);
   const out: Neighbour[] = [];
   for (let n = 0; n < ctx.visible.length; n++) {
@@ -146,7 +175,13 @@ function peakLevel(ctx: LaunchContext, i: number, day: number): number {
 }
 
 /** Mean log(1 + level) over the visible products `members` (positions in ctx.visible) selling by `day`. */
-function meanLogLevel(ctx: LaunchContext, members: Iterable<number>, day: number, self: number | undefined, level: (i: number) => number): { mean: number; n: number } {
+function meanLogLevel(
+  ctx: LaunchContext,
+  members: Iterable<number>,
+  day: number,
+  self: number | undefined,
+  level: (i: number) => number,
+): { mean: number; n: number } {
   let s = 0;
   let n = 0;
   for (const m of members) {
@@ -161,7 +196,13 @@ function meanLogLevel(ctx: LaunchContext, members: Iterable<number>, day: number
 }
 
 /** The highest over the description's words of the mean log(1 + level) of the products holding the word (≥ 3). */
-function wordMax(ctx: LaunchContext, description: string, day: number, self: number | undefined, level: (i: number) => number): number {
+function wordMax(
+  ctx: LaunchContext,
+  description: string,
+  day: number,
+  self: number | undefined,
+  level: (i: number) => number,
+): number {
   let best = NaN;
   for (const w of new Set(words(description))) {
     const id = ctx.index.vocabulary.get(`w:${w}`);
@@ -194,7 +235,13 @@ function wmedian(ns: Neighbour[], k: number, f: (n: Neighbour) => number): numbe
 }
 
 /** Features of a product (all weeks share them but `week`), as of its launch `day`. */
-export function launchFeatures(ctx: LaunchContext, description: string, price: number, day: number, self?: number): { features: Float64Array; near: Neighbour[] } {
+export function launchFeatures(
+  ctx: LaunchContext,
+  description: string,
+  price: number,
+  day: number,
+  self?: number,
+): { features: Float64Array; near: Neighbour[] } {
   const v = textVector(ctx.index, description);
   const near = neighbours(ctx, v, price, day, 25, self);
   const word = firstWord(description);
@@ -230,7 +277,13 @@ export function launchFeatures(ctx: LaunchContext, description: string, price: n
     price > 0 && medPrice > 0 ? Math.log(price / medPrice) : NaN,
     activity !== undefined && activity > 0 ? Math.log(activity) : NaN,
     // are the neighbours selling more in the last 4 weeks than in the 4 before? (a season starting)
-    wmean(near, 10, (n) => Math.log1p(levelAt(ctx, n.product, day, 28, 7) || 0) - Math.log1p(levelAt(ctx, n.product, day - 28, 28, 7) || 0)),
+    wmean(
+      near,
+      10,
+      (n) =>
+        Math.log1p(levelAt(ctx, n.product, day, 28, 7) || 0) -
+        Math.log1p(levelAt(ctx, n.product, day - 28, 28, 7) || 0),
+    ),
     wmean(near, 10, (n) => Math.log1p(life(n.product) || 0)),
     wmean(near, 10, (n) => Math.log1p(peakLevel(ctx, n.product, day) || 0)),
     wordMax(ctx, description, day, self, now),
@@ -271,7 +324,13 @@ function ratioBase(features: ArrayLike<number>): number {
  * complete week by `asOfDay`, each described as of its own launch day, and on established
  * products at cuts every 28 days (see the header).
  */
-export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: number, levels: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95], seed = 7): LaunchModel {
+export function trainLaunchModel(
+  ctx: LaunchContext,
+  weeks: number,
+  asOfDay: number,
+  levels: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95],
+  seed = 7,
+): LaunchModel {
   const F = LAUNCH_FEATURES.length;
   const rows: number[][] = [];
   const y: number[] = [];
@@ -349,8 +408,18 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
   };
   const all = Array.from({ length: n }, (_, r) => r);
   const data = dataset(all);
-  const common = { rounds: 200, learningRate: 0.05, numLeaves: 15, minDataInLeaf: 20, featureFraction: 0.8, baggingFraction: 0.8, seed, featureNames: [...LAUNCH_FEATURES] };
-  const quantileModel = (d: Dataset, level: number): Booster => train(d, { ...common, objective: { name: 'quantile', quantile: level } });
+  const common = {
+    rounds: 200,
+    learningRate: 0.05,
+    numLeaves: 15,
+    minDataInLeaf: 20,
+    featureFraction: 0.8,
+    baggingFraction: 0.8,
+    seed,
+    featureNames: [...LAUNCH_FEATURES],
+  };
+  const quantileModel = (d: Dataset, level: number): Booster =>
+    train(d, { ...common, objective: { name: 'quantile', quantile: level } });
   return {
     weeks,
     mean: train(dataset(all, false), { ...common, objective: { name: 'poisson' } }),
@@ -368,7 +437,12 @@ export function trainLaunchModel(ctx: LaunchContext, weeks: number, asOfDay: num
  * m). Widening every band by it on that scale covers a new exchangeable case with probability
  * ≥ 1 − α. Example: conformalMargin([1], [3], [7], 0.5) = log(8/4).
  */
-export function conformalMargin(lo: ArrayLike<number>, hi: ArrayLike<number>, y: ArrayLike<number>, alpha: number): number {
+export function conformalMargin(
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+  y: ArrayLike<number>,
+  alpha: number,
+): number {
   const m = y.length;
   const e = Float64Array.from({ length: m }, (_, k) => {
     const a = Math.log1p(Math.max(0, Math.min(lo[k]!, hi[k]!)));
@@ -386,8 +460,13 @@ export function conformalMargin(lo: ArrayLike<number>, hi: ArrayLike<number>, y:
  * conformalMargin at α = 2ℓ. Needs ≥ 20 launches on each side, else no widening.
  */
 function conformalWidening(
-  levels: readonly number[], y: number[], base: number[], launchDay: number[], productOf: number[],
-  dataset: (pick: number[]) => Dataset, quantileModel: (d: Dataset, level: number) => Booster,
+  levels: readonly number[],
+  y: number[],
+  base: number[],
+  launchDay: number[],
+  productOf: number[],
+  dataset: (pick: number[]) => Dataset,
+  quantileModel: (d: Dataset, level: number) => Booster,
 ): LaunchModel['widen'] {
   const pairs = levels.filter((l) => l < 0.5 && levels.some((u) => Math.abs(u - (1 - l)) < 1e-9));
   if (pairs.length === 0) return [];
@@ -404,7 +483,12 @@ function conformalWidening(
     // on units: the models' ratios times each row's base
     const lo = predict(quantileModel(d, lower), held.X, held.rows).map((v, k) => v * base[score[k]!]!);
     const hi = predict(quantileModel(d, 1 - lower), held.X, held.rows).map((v, k) => v * base[score[k]!]!);
-    const by = conformalMargin(lo, hi, score.map((r) => y[r]!), 2 * lower);
+    const by = conformalMargin(
+      lo,
+      hi,
+      score.map((r) => y[r]!),
+      2 * lower,
+    );
     // too few scored weeks for so wide a band: it is left as trained
     return Number.isFinite(by) ? [{ lower, upper: 1 - lower, by, scored: score.length }] : [];
   });
@@ -430,10 +514,14 @@ export function predictLaunch(model: LaunchModel, features: Float64Array): Launc
   for (let f = 0; f < F; f++) for (let w = 0; w < W; w++) X[f * W + w] = f === F - 1 ? w + 1 : features[f]!;
   const mean = Array.from(predict(model.mean, X, W), (v) => Math.max(0, v));
   const base = ratioBase(features);
-  const quantiles = model.quantiles.map((q) => ({ level: q.level, values: Array.from(predict(q.booster, X, W), (v) => Math.max(0, v) * base) }));
+  const quantiles = model.quantiles.map((q) => ({
+    level: q.level,
+    values: Array.from(predict(q.booster, X, W), (v) => Math.max(0, v) * base),
+  }));
   sortQuantiles(quantiles, W); // separately trained models may cross
   // conformal widening of each band (then sorted again, should a widened band cross another)
-  const at = (level: number): { level: number; values: number[] } | undefined => quantiles.find((q) => Math.abs(q.level - level) < 1e-9);
+  const at = (level: number): { level: number; values: number[] } | undefined =>
+    quantiles.find((q) => Math.abs(q.level - level) < 1e-9);
   const median = at(0.5);
   for (const c of model.widen) {
     const lo = at(c.lower);
@@ -443,7 +531,8 @@ export function predictLaunch(model: LaunchModel, features: Float64Array): Launc
       const mid = median?.values[w];
       lo.values[w] = Math.max(0, Math.expm1(Math.log1p(lo.values[w]!) - c.by));
       hi.values[w] = Math.expm1(Math.log1p(hi.values[w]!) + c.by);
-      if (mid !== undefined) [lo.values[w], hi.values[w]] = [Math.min(lo.values[w]!, mid), Math.max(hi.values[w]!, mid)];
+      if (mid !== undefined)
+        [lo.values[w], hi.values[w]] = [Math.min(lo.values[w]!, mid), Math.max(hi.values[w]!, mid)];
     }
   }
   sortQuantiles(quantiles, W);

@@ -104,7 +104,7 @@ export function similarities(index: TextIndex, v: SparseVector): Float64Array {
   for (const [term, w] of v) {
     const p = index.postings[term];
     if (p === undefined) continue;
-    for (let k = 0; k < p.doc.length; k++) out[p.doc[k]!] = out[p.doc[k]!]! + (w * p.weight[k]!);
+    for (let k = 0; k < p.doc.length; k++) out[p.doc[k]!] = out[p.doc[k]!]! + w * p.weight[k]!;
   }
   return out;
 }

@@ -85,11 +85,18 @@ function noiseSd(y: ArrayLike<number>): number {
   return Math.max(1e-6, Math.sqrt(s / Math.max(1, y.length - 1) / 2));
 }
 
-function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [number, number][], total: number, prior?: BassPrior): CurveFit | undefined {
+function fitShare(
+  y: ArrayLike<number>,
+  family: 'bass' | 'gompertz',
+  starts: [number, number][],
+  total: number,
+  prior?: BassPrior,
+): CurveFit | undefined {
   const n = y.length;
   const priorScale = prior === undefined ? 0 : noiseSd(y) / prior.sdLog;
   const share = family === 'bass' ? bassShare : gompertzShare;
-  const model = (x: Float64Array, t: number): number => Math.exp(x[2]!) * (share(t, Math.exp(x[0]!), Math.exp(x[1]!)) - share(t - 1, Math.exp(x[0]!), Math.exp(x[1]!)));
+  const model = (x: Float64Array, t: number): number =>
+    Math.exp(x[2]!) * (share(t, Math.exp(x[0]!), Math.exp(x[1]!)) - share(t - 1, Math.exp(x[0]!), Math.exp(x[1]!)));
   const residuals = (x: Float64Array, out: Float64Array): number => {
     if (!x.every((v) => Number.isFinite(v) && Math.abs(v) < 30)) return Infinity;
     let s = 0;
@@ -160,13 +167,35 @@ function fitShare(y: ArrayLike<number>, family: 'bass' | 'gompertz', starts: [nu
 export function fitBass(y: ArrayLike<number>, prior?: BassPrior): CurveFit | undefined {
   const total = neumaierSum(y);
   if (y.length < (prior === undefined ? 4 : 3) || total <= 0) return undefined;
-  return fitShare(y, 'bass', [[0.01, 0.1], [0.01, 0.4], [0.03, 0.3], [0.05, 0.8], [0.2, 0.05]], total, prior);
+  return fitShare(
+    y,
+    'bass',
+    [
+      [0.01, 0.1],
+      [0.01, 0.4],
+      [0.03, 0.3],
+      [0.05, 0.8],
+      [0.2, 0.05],
+    ],
+    total,
+    prior,
+  );
 }
 
 export function fitGompertz(y: ArrayLike<number>): CurveFit | undefined {
   const total = neumaierSum(y);
   if (y.length < 4 || total <= 0) return undefined;
-  return fitShare(y, 'gompertz', [[3, 0.1], [5, 0.3], [10, 0.2], [2, 0.05]], total);
+  return fitShare(
+    y,
+    'gompertz',
+    [
+      [3, 0.1],
+      [5, 0.3],
+      [10, 0.2],
+      [2, 0.05],
+    ],
+    total,
+  );
 }
 
 export function fitTriangle(y: ArrayLike<number>): CurveFit | undefined {
@@ -211,7 +240,10 @@ export function fitTriangle(y: ArrayLike<number>): CurveFit | undefined {
 }
 
 /** Fits every family and keeps the one with the lowest AICc. */
-export function fitLifeCycle(y: ArrayLike<number>, prior?: BassPrior): { best: CurveFit; fits: CurveFit[] } | undefined {
+export function fitLifeCycle(
+  y: ArrayLike<number>,
+  prior?: BassPrior,
+): { best: CurveFit; fits: CurveFit[] } | undefined {
   // with a prior (a short history), only the Bass curve borrows strength from similar products
   if (prior !== undefined) {
     const b = fitBass(y, prior);

@@ -22,7 +22,15 @@
 import { mulberry32 } from '../numerics/random.js';
 import { quantileSorted } from '../numerics/quantile.js';
 import { mannKendall, type TrendTest } from '../numerics/trend.js';
-import { type BassPrior, type CurveFit, type CurveFamily, bassShare, fitLifeCycle, gompertzShare, triangleSales } from './curves.js';
+import {
+  type BassPrior,
+  type CurveFit,
+  type CurveFamily,
+  bassShare,
+  fitLifeCycle,
+  gompertzShare,
+  triangleSales,
+} from './curves.js';
 
 export type Stage = 'introduction' | 'growth' | 'maturity' | 'decline' | 'dormant' | 'ended';
 export const STAGES: readonly Stage[] = ['introduction', 'growth', 'maturity', 'decline', 'dormant', 'ended'];
@@ -60,7 +68,10 @@ export const DEFAULT_STAGE_RULES: StageRules = {
 export function curveSales(fit: Pick<CurveFit, 'family' | 'params'>, t: number): number {
   const p = fit.params;
   if (fit.family === 'triangle') return triangleSales(t, p['tp']!, p['te']!, p['a']!);
-  const share = fit.family === 'bass' ? (x: number): number => bassShare(x, p['p']!, p['q']!) : (x: number): number => gompertzShare(x, p['b']!, p['c']!);
+  const share =
+    fit.family === 'bass'
+      ? (x: number): number => bassShare(x, p['p']!, p['q']!)
+      : (x: number): number => gompertzShare(x, p['b']!, p['c']!);
   return p['m']! * (share(t) - share(t - 1));
 }
 
@@ -89,7 +100,11 @@ function periodPeak(fit: Pick<CurveFit, 'family' | 'params'>, horizon: number): 
 }
 
 /** The stage of each period 1..n on a life-cycle curve. */
-export function curveStages(fit: Pick<CurveFit, 'family' | 'params'>, n: number, rules: StageRules = DEFAULT_STAGE_RULES): Stage[] {
+export function curveStages(
+  fit: Pick<CurveFit, 'family' | 'params'>,
+  n: number,
+  rules: StageRules = DEFAULT_STAGE_RULES,
+): Stage[] {
   let horizon = n + 10;
   while (curveShare(fit, horizon) < 0.999 && horizon < 100 * (n + 10)) horizon *= 2;
   const peak = periodPeak(fit, horizon);
@@ -194,7 +209,15 @@ function rollingStages(y: Float64Array, peakToDate: Float64Array, coversLaunch: 
     if (y[t]! > 0) last = t;
     const silent = last < 0 ? t + 1 : t - last;
     if (last >= 0 && silent >= rules.dormantWeeks) out.push(silent >= rules.endedWeeks ? 'ended' : 'dormant');
-    else out.push(trendRule(y.subarray(Math.max(0, t + 1 - rules.trendWindow), t + 1), peakToDate[t]!, coversLaunch && t + 1 <= rules.dormantWeeks, rules));
+    else
+      out.push(
+        trendRule(
+          y.subarray(Math.max(0, t + 1 - rules.trendWindow), t + 1),
+          peakToDate[t]!,
+          coversLaunch && t + 1 <= rules.dormantWeeks,
+          rules,
+        ),
+      );
   }
   return out;
 }
@@ -217,7 +240,9 @@ function trendRule(window: ArrayLike<number>, peak: number, young: boolean, rule
   if (mk.p < rules.alpha && mk.slope > 0) return 'growth';
   if (mk.p < rules.alpha && mk.slope < 0) return 'decline';
   // a new high needs at least two of the last 4 weeks up there (their median), not one big order
-  const last = Array.from(window).slice(from).sort((a, b) => a - b);
+  const last = Array.from(window)
+    .slice(from)
+    .sort((a, b) => a - b);
   const median = last.length === 0 ? 0 : (last[(last.length - 1) >> 1]! + last[last.length >> 1]!) / 2;
   if (peak > 0 && median >= rules.newHighAbove * peak) return 'growth';
   return ratio >= 0.5 ? 'maturity' : 'decline';
@@ -240,7 +265,11 @@ export function fillGaps(y: ArrayLike<number>): Float64Array {
 }
 
 /** R² of a fitted curve against the history, both smoothed as the stage rules smooth them. */
-export function curveR2(y: ArrayLike<number>, fit: Pick<CurveFit, 'family' | 'params'>, rules: StageRules = DEFAULT_STAGE_RULES): number {
+export function curveR2(
+  y: ArrayLike<number>,
+  fit: Pick<CurveFit, 'family' | 'params'>,
+  rules: StageRules = DEFAULT_STAGE_RULES,
+): number {
   const fitted = Float64Array.from({ length: y.length }, (_, i) => curveSales(fit, i + 1));
   return rSquared(movingAverage(y, rules.smoothWeeks), movingAverage(fitted, rules.smoothWeeks));
 }
@@ -263,7 +292,12 @@ function rSquared(y: ArrayLike<number>, fitted: ArrayLike<number>): number {
  * unknown, read as no evidence and skipped). `coversLaunch`: the history starts at the launch (the
  * first sale is after the start of the shop's data), so a launch curve can be fitted.
  */
-export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rules: StageRules = DEFAULT_STAGE_RULES, prior?: BassPrior): StageAssessment {
+export function classifyStage(
+  yIn: ArrayLike<number>,
+  coversLaunch: boolean,
+  rules: StageRules = DEFAULT_STAGE_RULES,
+  prior?: BassPrior,
+): StageAssessment {
   // weeks unknown at the end (no data yet) are left out; gaps inside are filled
   let end = yIn.length;
   while (end > 0 && !Number.isFinite(yIn[end - 1]!)) end--;
@@ -302,7 +336,11 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
     const from = Math.max(0, last - rules.trendWindow + 1);
     for (let i = from; i <= last; i++) rate += y[i]! > 0 ? 1 : 0;
     rate /= last - from + 1;
-    silence = { source: 'silence', stage: weeksSinceLastSale >= rules.endedWeeks ? 'ended' : 'dormant', weight: 1 - (1 - Math.min(rate, 0.999)) ** weeksSinceLastSale };
+    silence = {
+      source: 'silence',
+      stage: weeksSinceLastSale >= rules.endedWeeks ? 'ended' : 'dormant',
+      weight: 1 - (1 - Math.min(rate, 0.999)) ** weeksSinceLastSale,
+    };
   }
 
   // the trend and level vote, and how stable it is: the share of residual-bootstrap replicates of
@@ -316,11 +354,17 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
   const rep = new Float64Array(window.length);
   const REPS = 200;
   for (let k = 0; k < REPS; k++) {
-    for (let i = 0; i < rep.length; i++) rep[i] = Math.max(0, centre + mk.slope * (i - mid) + resid[Math.floor(u() * resid.length)]!);
+    for (let i = 0; i < rep.length; i++)
+      rep[i] = Math.max(0, centre + mk.slope * (i - mid) + resid[Math.floor(u() * resid.length)]!);
     const st = trendRule(rep, peak, young, rules);
     boot.set(st, (boot.get(st) ?? 0) + 1 / REPS);
   }
-  votes.push({ source: 'trend', stage: trendStage, weight: boot.get(trendStage) ?? 0, bootstrap: Object.fromEntries(boot) });
+  votes.push({
+    source: 'trend',
+    stage: trendStage,
+    weight: boot.get(trendStage) ?? 0,
+    bootstrap: Object.fromEntries(boot),
+  });
 
   // the curve vote
   let curve: StageEvidence['curve'];
@@ -373,7 +417,15 @@ export function classifyStage(yIn: ArrayLike<number>, coversLaunch: boolean, rul
   return {
     stage,
     confidence: sum > 0 ? best / sum : 0,
-    evidence: { weeks: n, weeksSinceLastSale, coversLaunch, trend, level: { recent, peak, ratio, peakWeek }, ...(curve ? { curve } : {}), votes },
+    evidence: {
+      weeks: n,
+      weeksSinceLastSale,
+      coversLaunch,
+      trend,
+      level: { recent, peak, ratio, peakWeek },
+      ...(curve ? { curve } : {}),
+      votes,
+    },
     history,
     ...(fit ? { fit } : {}),
   };

@@ -5,9 +5,20 @@
  * (Petropoulos & Kourentzes 2015) averages the ADIDA forecasts of every k from 1 to that interval.
  */
 import type { Forecaster } from './contract.js';
-import { checkDemand, demandsAndIntervals, empiricalQuantiles, optimiseAlpha, sesLevels } from './intermittent-common.js';
+import {
+  checkDemand,
+  demandsAndIntervals,
+  empiricalQuantiles,
+  optimiseAlpha,
+  sesLevels,
+} from './intermittent-common.js';
 
-export interface AdidaFit { level: number; fitted: Float64Array; y: Float64Array; name: string }
+export interface AdidaFit {
+  level: number;
+  fitted: Float64Array;
+  y: Float64Array;
+  name: string;
+}
 
 /** Per-period forecast of ADIDA at aggregation level k. */
 export function adidaLevel(y: Float64Array, k: number): number {
@@ -15,7 +26,7 @@ export function adidaLevel(y: Float64Array, k: number): number {
   if (buckets < 1) return y.reduce((a, b) => a + b, 0) / y.length;
   const agg = new Float64Array(buckets);
   const start = y.length - buckets * k;
-  for (let b = 0; b < buckets; b++) for (let j = 0; j < k; j++) agg[b] = agg[b]! + (y[start + b * k + j]!);
+  for (let b = 0; b < buckets; b++) for (let j = 0; j < k; j++) agg[b] = agg[b]! + y[start + b * k + j]!;
   const l = sesLevels(agg, optimiseAlpha(agg, 0.01, 0.99));
   return l[l.length - 1]! / k;
 }

@@ -103,7 +103,13 @@ export function maInvertible(theta: ArrayLike<number>, radius = 1): boolean {
  * CSS residuals of a demeaned differenced series w (R's ARIMA_CSS): the first p residuals are 0,
  * e_t = w_t − Σφ_i w_{t−i} − Σθ_j e_{t−j}. Returns the sum of squares and the count.
  */
-export function cssResiduals(w: Float64Array, mu: number, phi: ArrayLike<number>, theta: ArrayLike<number>, e: Float64Array): { ssq: number; nu: number } {
+export function cssResiduals(
+  w: Float64Array,
+  mu: number,
+  phi: ArrayLike<number>,
+  theta: ArrayLike<number>,
+  e: Float64Array,
+): { ssq: number; nu: number } {
   const n = w.length;
   const p = phi.length;
   const q = theta.length;
@@ -159,7 +165,11 @@ function unpack(v: ArrayLike<number>, o: ArimaOrder): Coefficients {
   const mu = o.constant ? v[o.p + o.q + s.P + s.Q]! : 0;
   if (s.P + s.Q === 0) return { phi, theta, sphi, stheta, mu, arFull: phi, maFull: theta };
   // AR: (1 − Σφ B^i)(1 − ΣΦ B^{jm}) = 1 − Σ a_k B^k, so a = −c for c computed from −φ and −Φ
-  const arFull = multiplySeasonal(phi.map((x) => -x), sphi.map((x) => -x), s.m).map((x) => -x);
+  const arFull = multiplySeasonal(
+    phi.map((x) => -x),
+    sphi.map((x) => -x),
+    s.m,
+  ).map((x) => -x);
   const maFull = multiplySeasonal(theta, stheta, s.m);
   return { phi, theta, sphi, stheta, mu, arFull, maFull };
 }
@@ -176,7 +186,15 @@ function admissible(u: Coefficients): boolean {
  * built column by column into `cols` (k·n, column-major) and JᵀJ taken as dot products of
  * columns: the same O(n·k·(q + k)) work as row by row, in tight loops.
  */
-function cssNormalEquations(w: Float64Array, v: Float64Array, o: ArimaOrder, e: Float64Array, JtJ: Float64Array, Jtr: Float64Array, cols: Float64Array): void {
+function cssNormalEquations(
+  w: Float64Array,
+  v: Float64Array,
+  o: ArimaOrder,
+  e: Float64Array,
+  JtJ: Float64Array,
+  Jtr: Float64Array,
+  cols: Float64Array,
+): void {
   const { p, q } = o;
   const k = p + q + (o.constant ? 1 : 0);
   const n = w.length;
@@ -245,7 +263,8 @@ export function fitCss(w: Float64Array, o: ArimaOrder): { v: Float64Array; sigma
   if (o.constant) v[k - 1] = mean;
   const seasonal = s.P + s.Q > 0;
   const residuals = (x: Float64Array, out: Float64Array): number => {
-    if (!seasonal) return cssResiduals(w, o.constant ? x[k - 1]! : 0, x.subarray(0, o.p), x.subarray(o.p, o.p + o.q), out).ssq;
+    if (!seasonal)
+      return cssResiduals(w, o.constant ? x[k - 1]! : 0, x.subarray(0, o.p), x.subarray(o.p, o.p + o.q), out).ssq;
     const u = unpack(x, o);
     return cssResiduals(w, u.mu, u.arFull, u.maFull, out).ssq;
   };
@@ -301,7 +320,7 @@ function stationaryCovariance(T: Float64Array, R: Float64Array, r: number): Floa
         for (let k = 0; k < r; k++) {
           const tik = T[i * r + k]!;
           if (tik === 0) continue;
-          for (let l = 0; l < r; l++) A[row * r2 + k * r + l] = A[row * r2 + k * r + l]! - (tik * T[j * r + l]!);
+          for (let l = 0; l < r; l++) A[row * r2 + k * r + l] = A[row * r2 + k * r + l]! - tik * T[j * r + l]!;
         }
       }
     return solveLinear(A, b, r2);
@@ -317,7 +336,7 @@ function stationaryCovariance(T: Float64Array, R: Float64Array, r: number): Floa
       for (let k = 0; k < r; k++) {
         const x = X[i * r + k]!;
         if (x === 0) continue;
-        for (let j = 0; j < r; j++) out[i * r + j] = out[i * r + j]! + (x * (transposeY ? Y[j * r + k]! : Y[k * r + j]!));
+        for (let j = 0; j < r; j++) out[i * r + j] = out[i * r + j]! + x * (transposeY ? Y[j * r + k]! : Y[k * r + j]!);
       }
   };
   for (let it = 0; it < 64; it++) {
@@ -383,7 +402,8 @@ export function armaKalman(
         for (let i = 0; i < r; i++)
           for (let j = 0; j < r; j++) TP[i * r + j] = ph[i]! * P[j]! + (i + 1 < r ? P[(i + 1) * r + j]! : 0);
         for (let i = 0; i < r; i++)
-          for (let j = 0; j < r; j++) P[i * r + j] = TP[i * r]! * ph[j]! + (j + 1 < r ? TP[i * r + j + 1]! : 0) + R[i]! * R[j]!;
+          for (let j = 0; j < r; j++)
+            P[i * r + j] = TP[i * r]! * ph[j]! + (j + 1 < r ? TP[i * r + j + 1]! : 0) + R[i]! * R[j]!;
       }
     }
     // in the steady state the predicted variance and the gain no longer change: keep the last ones
@@ -459,7 +479,16 @@ function mlByLeastSquares(w: Float64Array, o: ArimaOrder, v: Float64Array, z: Fl
     }
     return true;
   };
-  return Number.isFinite(levenbergMarquardt({ n, residuals, jacobian }, v, { maxIterations: 50, relTol: 1e-8, stepTol: 0, maxTries: 12, slowTol: 1e-7, window: 3 }));
+  return Number.isFinite(
+    levenbergMarquardt({ n, residuals, jacobian }, v, {
+      maxIterations: 50,
+      relTol: 1e-8,
+      stepTol: 0,
+      maxTries: 12,
+      slowTol: 1e-7,
+      window: 3,
+    }),
+  );
 }
 
 /** Fits ARIMA(p, d, q)(P, D, Q)[m] to x: by CSS only (`method` 'CSS'), or CSS then exact maximum likelihood ('ML'). */
@@ -471,7 +500,8 @@ export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): 
   const k = coefficientCount(o);
   // CSS needs values past the p + P·m conditioning ones, and more than the coefficients (or the MA lags)
   const nCond = o.p + s.P * s.m;
-  if (n <= Math.max(nCond, Math.min(nCond + o.q + s.Q * s.m, k)) + 2) throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
+  if (n <= Math.max(nCond, Math.min(nCond + o.q + s.Q * s.m, k)) + 2)
+    throw new RangeError(`fitArima: ${n} differenced values are too few for ${arimaName(o)}`);
   const css = fitCss(w, o);
   let v = css.v;
   let sigma2 = css.sigma2;
@@ -518,7 +548,22 @@ export function fitArima(x: Float64Array, o: ArimaOrder, method: 'CSS' | 'ML'): 
   // CSS fits get R's approximate criterion without the offset (a constant for a given d and D)
   const aic = method === 'ML' ? -2 * loglik + 2 * npar : n * Math.log(sigma2) + 2 * npar;
   const aicc = n - npar - 1 > 0 ? aic + (2 * npar * (npar + 1)) / (n - npar - 1) : Infinity;
-  return { order: o, phi: u.phi, theta: u.theta, sphi: u.sphi, stheta: u.stheta, mu: u.mu, sigma2, loglik, aic, aicc, nUsed: n, x, method, residuals: e };
+  return {
+    order: o,
+    phi: u.phi,
+    theta: u.theta,
+    sphi: u.sphi,
+    stheta: u.stheta,
+    mu: u.mu,
+    sigma2,
+    loglik,
+    aic,
+    aicc,
+    nUsed: n,
+    x,
+    method,
+    residuals: e,
+  };
 }
 
 /** The expanded AR and MA polynomials of a fit, φ(B)Φ(B^m) and θ(B)Θ(B^m). */
@@ -584,7 +629,8 @@ export function forecastArima(fit: ArimaFit, h: number): { mean: Float64Array; v
   arPoly[0] = 1;
   for (let i = 0; i < ar.length; i++) arPoly[i + 1] = -ar[i]!;
   const full = new Float64Array(arPoly.length + delta.length - 1);
-  for (let i = 0; i < arPoly.length; i++) for (let j = 0; j < delta.length; j++) full[i + j] = full[i + j]! + arPoly[i]! * delta[j]!;
+  for (let i = 0; i < arPoly.length; i++)
+    for (let j = 0; j < delta.length; j++) full[i + j] = full[i + j]! + arPoly[i]! * delta[j]!;
   const psi = new Float64Array(h);
   psi[0] = 1;
   for (let j = 1; j < h; j++) {

@@ -74,7 +74,8 @@ export function nsdiffs(x: Float64Array, m: number): number {
 export function autoArima(x: Float64Array, options: AutoArimaOptions = {}): ArimaFit {
   const n = x.length;
   if (n < 5) throw new RangeError(`autoArima: need at least 5 observations, got ${n}`);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(x[i]!)) throw new RangeError('autoArima: the series has missing or infinite values');
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(x[i]!)) throw new RangeError('autoArima: the series has missing or infinite values');
   if (isConstant(x)) return fitArima(x, { p: 0, d: 0, q: 0, constant: true }, 'ML');
   const m = Math.max(1, Math.round(options.m ?? 1));
   let maxP = Math.min(options.maxP ?? 5, Math.floor(n / 3));
@@ -85,7 +86,8 @@ export function autoArima(x: Float64Array, options: AutoArimaOptions = {}): Arim
   const dx = D > 0 ? difference(x, m) : x;
   const d = ndiffs(dx, options.maxD ?? 2);
   const base = { d, D, m, constant: d + D <= 1 };
-  if (isConstant(differenceFor(x, { p: 0, q: 0, ...base }))) return fitArima(x, { p: 0, q: 0, P: 0, Q: 0, ...base }, 'CSS');
+  if (isConstant(differenceFor(x, { p: 0, q: 0, ...base })))
+    return fitArima(x, { p: 0, q: 0, P: 0, Q: 0, ...base }, 'CSS');
   if (m > 1) {
     if (maxSP > 0) maxP = Math.min(maxP, m - 1);
     if (maxSQ > 0) maxQ = Math.min(maxQ, m - 1);
@@ -108,7 +110,16 @@ export function autoArima(x: Float64Array, options: AutoArimaOptions = {}): Arim
     tried.set(key(o), { order: o, ic });
     return ic;
   };
-  const order = (p: number, q: number, P: number, Q: number, constant: boolean): ArimaOrder => ({ p, d, q, P, D, Q, m, constant });
+  const order = (p: number, q: number, P: number, Q: number, constant: boolean): ArimaOrder => ({
+    p,
+    d,
+    q,
+    P,
+    D,
+    Q,
+    m,
+    constant,
+  });
   const allowConstant = d + D <= 1;
   let constant = allowConstant;
   let p = Math.min(n < 10 ? 1 : 2, maxP);
@@ -145,7 +156,13 @@ export function autoArima(x: Float64Array, options: AutoArimaOptions = {}): Arim
     [1, 1],
   ];
   // the first of the moves of (a, b) within 0…maxA, 0…maxB that improves the criterion
-  const firstBetter = (a: number, b: number, maxA: number, maxB: number, make: (a: number, b: number) => ArimaOrder): boolean => {
+  const firstBetter = (
+    a: number,
+    b: number,
+    maxA: number,
+    maxB: number,
+    make: (a: number, b: number) => ArimaOrder,
+  ): boolean => {
     for (const [da, db] of moves) {
       const na = a + da;
       const nb = b + db;
@@ -155,7 +172,8 @@ export function autoArima(x: Float64Array, options: AutoArimaOptions = {}): Arim
   };
   while (tried.size < maxModels) {
     let moved =
-      firstBetter(P, Q, maxSP, maxSQ, (a, b) => order(p, q, a, b, constant)) || firstBetter(p, q, maxP, maxQ, (a, b) => order(a, b, P, Q, constant));
+      firstBetter(P, Q, maxSP, maxSQ, (a, b) => order(p, q, a, b, constant)) ||
+      firstBetter(p, q, maxP, maxQ, (a, b) => order(a, b, P, Q, constant));
     if (!moved && allowConstant) moved = consider(order(p, q, P, Q, !constant));
     if (!moved) break;
   }

@@ -69,17 +69,25 @@ function constantFit(y: Float64Array): EtsFit {
 export function autoEts(y: Float64Array, m: number, options: AutoEtsOptions = {}): EtsFit {
   const n = y.length;
   if (n < 4) throw new RangeError(`autoEts: need at least 4 observations, got ${n}`);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new RangeError('autoEts: the series has missing or infinite values');
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(y[i]!)) throw new RangeError('autoEts: the series has missing or infinite values');
   if (isConstant(y)) return constantFit(y);
   const model = (options.model ?? 'ZZZ').toUpperCase();
   if (model.length !== 3) throw new RangeError(`autoEts: model must have three letters, got '${model}'`);
   let positive = true;
   for (let i = 0; i < n; i++) if (y[i]! <= 0) positive = false;
   const errors = letters<ErrorType>(model[0]!, ['A', 'M'], 'error');
-  const trends = letters<TrendType>(model[1]!, options.allowMultiplicativeTrend || model[1] === 'M' ? ['N', 'A', 'M'] : ['N', 'A'], 'trend');
+  const trends = letters<TrendType>(
+    model[1]!,
+    options.allowMultiplicativeTrend || model[1] === 'M' ? ['N', 'A', 'M'] : ['N', 'A'],
+    'trend',
+  );
   let seasons = letters<SeasonType>(model[2]!, ['N', 'A', 'M'], 'season');
   if (m <= 1 || m > 24 || n <= m) {
-    if (model[2] !== 'Z' && model[2] !== 'N') throw new RangeError(`autoEts: a seasonal model needs 1 < m ≤ 24 and more than m observations (m = ${m}, n = ${n})`);
+    if (model[2] !== 'Z' && model[2] !== 'N')
+      throw new RangeError(
+        `autoEts: a seasonal model needs 1 < m ≤ 24 and more than m observations (m = ${m}, n = ${n})`,
+      );
     seasons = ['N'];
   }
   const dampings = options.damped === undefined ? [true, false] : [options.damped];
@@ -108,7 +116,10 @@ export function autoEts(y: Float64Array, m: number, options: AutoEtsOptions = {}
           const v = fit[ic];
           if (Number.isFinite(v) && (best === undefined || v < best[ic])) best = fit;
         }
-  if (best === undefined) throw new RangeError(`autoEts: no model could be fitted (${(lastError as Error | undefined)?.message ?? 'no candidate'})`);
+  if (best === undefined)
+    throw new RangeError(
+      `autoEts: no model could be fitted (${(lastError as Error | undefined)?.message ?? 'no candidate'})`,
+    );
   return best;
 }
 

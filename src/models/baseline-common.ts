@@ -24,5 +24,6 @@ export function residualSd(y: Float64Array, f: Float64Array, dof = 0): number {
 
 export function checkFinite(name: string, y: Float64Array, minLength: number): void {
   if (y.length < minLength) throw new RangeError(`${name}: need at least ${minLength} observations, got ${y.length}`);
-  for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i]!)) throw new RangeError(`${name}: the series has missing or infinite values`);
+  for (let i = 0; i < y.length; i++)
+    if (!Number.isFinite(y[i]!)) throw new RangeError(`${name}: the series has missing or infinite values`);
 }

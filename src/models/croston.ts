@@ -6,7 +6,13 @@
  * (1 − α/2) to remove Croston's bias.
  */
 import type { Forecaster } from './contract.js';
-import { checkDemand, demandsAndIntervals, empiricalQuantiles, optimiseAlpha, sesLevels } from './intermittent-common.js';
+import {
+  checkDemand,
+  demandsAndIntervals,
+  empiricalQuantiles,
+  optimiseAlpha,
+  sesLevels,
+} from './intermittent-common.js';
 
 export interface CrostonFit {
   /** forecast per period */

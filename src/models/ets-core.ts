@@ -268,7 +268,13 @@ export function paramsOk(spec: EtsSpec, alpha: number, beta: number, gamma: numb
   if (spec.trend !== 'N' && (beta < LOWER[1] || beta > alpha || beta > UPPER[1])) return false;
   if (spec.damped && (phi < LOWER[3] || phi > UPPER[3])) return false;
   if (spec.season !== 'N' && (gamma < LOWER[2] || gamma > 1 - alpha || gamma > UPPER[2])) return false;
-  return admissible(alpha, spec.trend !== 'N' ? beta : NaN, spec.season !== 'N' ? gamma : NaN, spec.damped ? phi : NaN, spec.m);
+  return admissible(
+    alpha,
+    spec.trend !== 'N' ? beta : NaN,
+    spec.season !== 'N' ? gamma : NaN,
+    spec.damped ? phi : NaN,
+    spec.m,
+  );
 }
 
 /** Starting values of the smoothing parameters (R's initparam). */
@@ -317,7 +323,11 @@ function lineFit(y: Float64Array, n: number): [number, number] {
  * max(10, 2m) seasonally adjusted values. Returns [l, b?, s0 … s(m−2)] (the last seasonal state is
  * implied by the others).
  */
-export function initialStates(y: Float64Array, spec: EtsSpec, seasonal: (y: Float64Array, m: number, type: 'A' | 'M') => Float64Array): Float64Array {
+export function initialStates(
+  y: Float64Array,
+  spec: EtsSpec,
+  seasonal: (y: Float64Array, m: number, type: 'A' | 'M') => Float64Array,
+): Float64Array {
   const n = y.length;
   let ysa = y;
   let initSeas: number[] = [];
@@ -409,7 +419,8 @@ export function fitEts(y: Float64Array, spec: EtsSpec, options: EtsFitOptions): 
   if (spec.damped) start.push(p0.phi);
   const nParams = start.length;
   start.push(...s0);
-  if (!paramsOk(spec, p0.alpha, p0.beta, p0.gamma, p0.phi)) throw new RangeError(`fitEts: ${etsName(spec)} has no admissible start`);
+  if (!paramsOk(spec, p0.alpha, p0.beta, p0.gamma, p0.phi))
+    throw new RangeError(`fitEts: ${etsName(spec)} has no admissible start`);
   const unpack = (v: Float64Array): [number, number, number, number] => {
     const alpha = v[0]!;
     const beta = hasB ? v[1]! : NaN;
@@ -425,7 +436,16 @@ export function fitEts(y: Float64Array, spec: EtsSpec, options: EtsFitOptions): 
     const [alpha, beta, gamma, phi] = unpack(v);
     if (!paramsOk(spec, alpha, beta, gamma, phi)) return Infinity;
     if (fast) {
-      const lik = etsLikelihoodNonSeasonal(y, hasB, spec.error === 'M', alpha, beta, phi, v[nParams]!, hasB ? v[nParams + 1]! : 0);
+      const lik = etsLikelihoodNonSeasonal(
+        y,
+        hasB,
+        spec.error === 'M',
+        alpha,
+        beta,
+        phi,
+        v[nParams]!,
+        hasB ? v[nParams + 1]! : 0,
+      );
       if (Number.isNaN(lik)) return Infinity;
       if (!mseCrit) return lik < -1e10 ? -1e10 : lik;
     }
@@ -546,7 +566,7 @@ export function class2ForecastVariance(fit: EtsFit, mean: Float64Array): Float64
     for (let a = 0; a < k; a++) cj += w[a]! * v[a]!;
     c[j] = cj;
     const nv = new Array<number>(k).fill(0);
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) nv[a] = nv[a]! + (F[a]![b]! * v[b]!);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) nv[a] = nv[a]! + F[a]![b]! * v[b]!;
     v = nv;
   }
   const s2 = fit.sigma2;

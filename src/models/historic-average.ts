@@ -3,7 +3,11 @@ import { meanVariance } from '../numerics/summation.js';
 import type { Forecaster } from './contract.js';
 import { checkFinite, normalQuantiles } from './baseline-common.js';
 
-export interface MeanFit { mean: number; sd: number; n: number }
+export interface MeanFit {
+  mean: number;
+  sd: number;
+  n: number;
+}
 
 export const historicAverageForecaster: Forecaster<MeanFit> = {
   name: 'mean',

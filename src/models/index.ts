@@ -52,7 +52,8 @@ export const models = {
   /** mean of the last `window` values (default 28) */
   windowAverage: (window?: number): Forecaster<unknown> => windowAverageForecaster(window) as Forecaster<unknown>,
   /** per-position mean of the last `window` seasons (default 4) */
-  seasonalWindowAverage: (window?: number): Forecaster<unknown> => seasonalWindowAverageForecaster(window) as Forecaster<unknown>,
+  seasonalWindowAverage: (window?: number): Forecaster<unknown> =>
+    seasonalWindowAverageForecaster(window) as Forecaster<unknown>,
   /** AutoETS (Hyndman et al. 2008; R `ets`): every ETS model, best AICc; `{ model: 'AAN', damped: true }` fixes one */
   ets: (options: AutoEtsOptions = {}): Forecaster<unknown> => autoEtsForecaster(options, 'ets') as Forecaster<unknown>,
   /** AutoARIMA (Hyndman & Khandakar 2008; R `auto.arima`) */
@@ -68,7 +69,8 @@ export const models = {
   /** Croston's method, alpha 0.1 (R `croston`) */
   croston: (): Forecaster<unknown> => crostonForecaster('classic', 'croston') as Forecaster<unknown>,
   /** Croston with optimised smoothing */
-  crostonOptimized: (): Forecaster<unknown> => crostonForecaster('optimized', 'croston-optimized') as Forecaster<unknown>,
+  crostonOptimized: (): Forecaster<unknown> =>
+    crostonForecaster('optimized', 'croston-optimized') as Forecaster<unknown>,
   /** Syntetos–Boylan approximation */
   sba: (): Forecaster<unknown> => crostonForecaster('sba', 'sba') as Forecaster<unknown>,
   /** Teunter–Syntetos–Babai */

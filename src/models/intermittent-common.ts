@@ -83,7 +83,12 @@ export function checkDemand(name: string, y: Float64Array): void {
  * Quantiles for a flat intermittent forecast from the empirical distribution of the in-sample
  * one-step errors (split-conformal style, Vovk et al. 2005), never below zero.
  */
-export function empiricalQuantiles(y: Float64Array, fitted: Float64Array, mean: Float64Array, levels: readonly number[]) {
+export function empiricalQuantiles(
+  y: Float64Array,
+  fitted: Float64Array,
+  mean: Float64Array,
+  levels: readonly number[],
+) {
   const errs: number[] = [];
   for (let i = 0; i < y.length; i++) if (Number.isFinite(fitted[i]!)) errs.push(y[i]! - fitted[i]!);
   errs.sort((a, b) => a - b);

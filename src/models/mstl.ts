@@ -22,7 +22,10 @@ export interface MstlDecomposition {
 export function mstl(y: Float64Array, periods: readonly number[], iterate = 2): MstlDecomposition {
   const n = y.length;
   const ps = [...new Set(periods)].filter((p) => p > 1 && p < n / 2).sort((a, b) => a - b);
-  if (ps.length === 0) throw new RangeError(`mstl: no seasonal period shorter than half the series (n = ${n}, periods ${periods.join(', ')})`);
+  if (ps.length === 0)
+    throw new RangeError(
+      `mstl: no seasonal period shorter than half the series (n = ${n}, periods ${periods.join(', ')})`,
+    );
   const seasonals: Float64Array[] = ps.map(() => new Float64Array(n));
   const deseas = Float64Array.from(y);
   let trend: Float64Array = new Float64Array(n);
@@ -51,7 +54,8 @@ export function mstlPeriods(seasonLength: number): number[] {
 }
 
 export function fitMstl(y: Float64Array, periods: readonly number[]): MstlFit {
-  for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i]!)) throw new RangeError('mstl: the series has missing or infinite values');
+  for (let i = 0; i < y.length; i++)
+    if (!Number.isFinite(y[i]!)) throw new RangeError('mstl: the series has missing or infinite values');
   const decomposition = mstl(y, periods);
   const adjusted = y.map((v, t) => v - decomposition.seasonals.reduce((s, c) => s + c[t]!, 0));
   const ets = autoEts(adjusted, 1, { model: 'ZZN' });
@@ -65,7 +69,7 @@ export function predictMstl(fit: MstlFit, h: number, levels: readonly number[]) 
   const add = new Float64Array(h);
   seasonals.forEach((s, i) => {
     const p = periods[i]!;
-    for (let t = 0; t < h; t++) add[t] = add[t]! + (s[fit.n - p + (t % p)]!);
+    for (let t = 0; t < h; t++) add[t] = add[t]! + s[fit.n - p + (t % p)]!;
   });
   return {
     mean: base.mean.map((v, t) => v + add[t]!),

@@ -2,7 +2,11 @@
 import type { Forecaster } from './contract.js';
 import { checkFinite, normalQuantiles, residualSd } from './baseline-common.js';
 
-export interface NaiveFit { last: number; sd: number; fitted: Float64Array }
+export interface NaiveFit {
+  last: number;
+  sd: number;
+  fitted: Float64Array;
+}
 
 export const naiveForecaster: Forecaster<NaiveFit> = {
   name: 'naive',

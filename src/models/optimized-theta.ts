@@ -78,7 +78,13 @@ const W_MAX = 1 - 1e-10;
  * The bracket of μ for 0-based step i with decay = (1 − α)^i: decay·A + (1 − decay·(1 − α))/α·B,
  * with the whole-series line (OTM) or the line through the values before step i (DOTM, i ≥ 1).
  */
-function lineTerm(variant: ThetaVariant, lines: { A: Float64Array; B: Float64Array }, i: number, decay: number, alpha: number): number {
+function lineTerm(
+  variant: ThetaVariant,
+  lines: { A: Float64Array; B: Float64Array },
+  i: number,
+  decay: number,
+  alpha: number,
+): number {
   const at = variant === 'dotm' ? i - 1 : lines.A.length - 1;
   return decay * lines.A[at]! + ((1 - decay * (1 - alpha)) / alpha) * lines.B[at]!;
 }
@@ -88,7 +94,12 @@ function lineTerm(variant: ThetaVariant, lines: { A: Float64Array; B: Float64Arr
  * (the SES level started at 0), c_t = (1 − α)^{t−1}, g_t the bracket of μ_t; ℓ₀ and w by least
  * squares, w clamped to [0, 1).
  */
-function solveForAlpha(x: Float64Array, alpha: number, variant: ThetaVariant, lines: { A: Float64Array; B: Float64Array }): Solved {
+function solveForAlpha(
+  x: Float64Array,
+  alpha: number,
+  variant: ThetaVariant,
+  lines: { A: Float64Array; B: Float64Array },
+): Solved {
   const n = x.length;
   const first = variant === 'dotm' ? 1 : 0;
   let szz = 0;
@@ -114,7 +125,8 @@ function solveForAlpha(x: Float64Array, alpha: number, variant: ThetaVariant, li
     l0 = alpha * x[i]! + (1 - alpha) * l0;
     decay *= 1 - alpha;
   }
-  const sse = (l: number, w: number): number => szz + l * l * scc + w * w * sgg - 2 * l * szc - 2 * w * szg + 2 * l * w * scg;
+  const sse = (l: number, w: number): number =>
+    szz + l * l * scc + w * w * sgg - 2 * l * szc - 2 * w * szg + 2 * l * w * scg;
   const det = scc * sgg - scg * scg;
   let level0: number;
   let w: number;
@@ -137,7 +149,8 @@ export function fitOptimizedTheta(y: Float64Array, m: number, variant: ThetaVari
   const n = y.length;
   const name = variant.toUpperCase();
   if (n < 4) throw new RangeError(`${name}: need at least 4 observations, got ${n}`);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new RangeError(`${name}: the series has missing or infinite values`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(y[i]!)) throw new RangeError(`${name}: the series has missing or infinite values`);
   const { x, seasonal } = thetaDeseasonalise(y, m);
   const lines = prefixLines(x);
   // α: the best of a grid, then golden section in the bracket around it
@@ -226,7 +239,17 @@ export function predictOptimizedTheta(fit: OptimizedThetaFit, h: number, levels:
   const sd = Math.sqrt(fit.sigma2);
   const quantiles = levels.map((level) => {
     const z = normalQuantile(level);
-    return { level, values: mean.map((mu, i) => mu + z * sd * Math.sqrt(1 + i * alpha * alpha) * (fit.seasonal === undefined ? 1 : fit.seasonal[i % fit.seasonal.length]!)) };
+    return {
+      level,
+      values: mean.map(
+        (mu, i) =>
+          mu +
+          z *
+            sd *
+            Math.sqrt(1 + i * alpha * alpha) *
+            (fit.seasonal === undefined ? 1 : fit.seasonal[i % fit.seasonal.length]!),
+      ),
+    };
   });
   const label = fit.variant === 'otm' ? 'OTM' : 'DOTM';
   return { mean, quantiles, model: fit.seasonal === undefined ? label : `${label} (seasonal)` };

@@ -5,7 +5,13 @@
 import type { Forecaster } from './contract.js';
 import { checkFinite, normalQuantiles, residualSd } from './baseline-common.js';
 
-export interface DriftFit { last: number; slope: number; sd: number; n: number; fitted: Float64Array }
+export interface DriftFit {
+  last: number;
+  slope: number;
+  sd: number;
+  n: number;
+  fitted: Float64Array;
+}
 
 export const driftForecaster: Forecaster<DriftFit> = {
   name: 'drift',
@@ -22,6 +28,10 @@ export const driftForecaster: Forecaster<DriftFit> = {
   predict(fit, h, levels) {
     const mean = new Float64Array(h);
     for (let i = 0; i < h; i++) mean[i] = fit.last + (i + 1) * fit.slope;
-    return { mean, quantiles: normalQuantiles(mean, (k) => fit.sd * Math.sqrt(k * (1 + k / (fit.n - 1))), levels), model: 'Drift' };
+    return {
+      mean,
+      quantiles: normalQuantiles(mean, (k) => fit.sd * Math.sqrt(k * (1 + k / (fit.n - 1))), levels),
+      model: 'Drift',
+    };
   },
 };

@@ -2,7 +2,12 @@
 import type { Forecaster } from './contract.js';
 import { checkFinite, normalQuantiles, residualSd } from './baseline-common.js';
 
-export interface SeasonalNaiveFit { lastSeason: Float64Array; sd: number; fitted: Float64Array; m: number }
+export interface SeasonalNaiveFit {
+  lastSeason: Float64Array;
+  sd: number;
+  fitted: Float64Array;
+  m: number;
+}
 
 export const seasonalNaiveForecaster: Forecaster<SeasonalNaiveFit> = {
   name: 'snaive',
@@ -18,6 +23,10 @@ export const seasonalNaiveForecaster: Forecaster<SeasonalNaiveFit> = {
   predict(fit, h, levels) {
     const mean = new Float64Array(h);
     for (let i = 0; i < h; i++) mean[i] = fit.lastSeason[i % fit.m]!;
-    return { mean, quantiles: normalQuantiles(mean, (k) => fit.sd * Math.sqrt(Math.floor((k - 1) / fit.m) + 1), levels), model: 'SeasonalNaive' };
+    return {
+      mean,
+      quantiles: normalQuantiles(mean, (k) => fit.sd * Math.sqrt(Math.floor((k - 1) / fit.m) + 1), levels),
+      model: 'SeasonalNaive',
+    };
   },
 };

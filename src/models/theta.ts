@@ -27,7 +27,10 @@ export interface ThetaFit {
  * autocorrelation is significant, divide by the multiplicative classical-decomposition indices.
  * Returns the adjusted series and the indices of the last m periods (undefined: not seasonal).
  */
-export function thetaDeseasonalise(y: Float64Array, m: number): { x: Float64Array; seasonal: Float64Array | undefined } {
+export function thetaDeseasonalise(
+  y: Float64Array,
+  m: number,
+): { x: Float64Array; seasonal: Float64Array | undefined } {
   if (m > 1 && seasonalityTest(y, m, 2 * m + 1)) {
     const s = classicalSeasonal(y, m, 'M');
     if (s.every((v) => Math.abs(v) >= 1e-4)) return { x: y.map((v, i) => v / s[i]!), seasonal: s.slice(y.length - m) };
@@ -38,12 +41,22 @@ export function thetaDeseasonalise(y: Float64Array, m: number): { x: Float64Arra
 export function fitTheta(y: Float64Array, m: number): ThetaFit {
   const n = y.length;
   if (n < 4) throw new RangeError(`theta: need at least 4 observations, got ${n}`);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new RangeError('theta: the series has missing or infinite values');
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(y[i]!)) throw new RangeError('theta: the series has missing or infinite values');
   const { x, seasonal } = thetaDeseasonalise(y, m);
   const ses = isConstant(x)
-    ? ({ spec: { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 }, params: { alpha: 0.99999, beta: NaN, gamma: NaN, phi: 1 },
-        lastState: Float64Array.of(x[n - 1]!), fitted: new Float64Array(n).fill(x[0]!), sigma2: 0 } as unknown as EtsFit)
-    : fitEts(x, { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 }, { seasonal: () => new Float64Array(0), optCrit: 'mse' });
+    ? ({
+        spec: { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 },
+        params: { alpha: 0.99999, beta: NaN, gamma: NaN, phi: 1 },
+        lastState: Float64Array.of(x[n - 1]!),
+        fitted: new Float64Array(n).fill(x[0]!),
+        sigma2: 0,
+      } as unknown as EtsFit)
+    : fitEts(
+        x,
+        { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 },
+        { seasonal: () => new Float64Array(0), optCrit: 'mse' },
+      );
   // slope of the line through (0, x0), (1, x1), …
   const tbar = (n - 1) / 2;
   let xbar = 0;
@@ -55,7 +68,7 @@ export function fitTheta(y: Float64Array, m: number): ThetaFit {
     sxy += (i - tbar) * (x[i]! - xbar);
     sxx += (i - tbar) ** 2;
   }
-  const fitted = seasonal === undefined ? ses.fitted : ses.fitted.map((v, i) => v * y[i]! / x[i]!);
+  const fitted = seasonal === undefined ? ses.fitted : ses.fitted.map((v, i) => (v * y[i]!) / x[i]!);
   return { ses, drift: sxx > 0 ? sxy / sxx / 2 : 0, n, seasonal, fitted };
 }
 

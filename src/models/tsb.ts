@@ -7,7 +7,13 @@
 import type { Forecaster } from './contract.js';
 import { checkDemand, empiricalQuantiles } from './intermittent-common.js';
 
-export interface TsbFit { level: number; fitted: Float64Array; y: Float64Array; alphaP: number; alphaZ: number }
+export interface TsbFit {
+  level: number;
+  fitted: Float64Array;
+  y: Float64Array;
+  alphaP: number;
+  alphaZ: number;
+}
 
 function run(y: Float64Array, aP: number, aZ: number, fitted?: Float64Array): { sse: number; level: number } {
   let first = 0;

@@ -6,7 +6,12 @@
 import type { Forecaster } from './contract.js';
 import { checkFinite, normalQuantiles, residualSd } from './baseline-common.js';
 
-export interface WindowFit { level: Float64Array; sd: number; fitted: Float64Array; name: string }
+export interface WindowFit {
+  level: Float64Array;
+  sd: number;
+  fitted: Float64Array;
+  name: string;
+}
 
 function windowFit(y: Float64Array, m: number, window: number, name: string): WindowFit {
   checkFinite(name, y, 1);

@@ -49,8 +49,8 @@ export function leastSquares(X: Float64Array, y: Float64Array, k: number): Float
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < k; a++) {
       const xa = X[i * k + a]!;
-      for (let b = 0; b < k; b++) A[a * (k + 1) + b] = A[a * (k + 1) + b]! + (xa * X[i * k + b]!);
-      A[a * (k + 1) + k] = A[a * (k + 1) + k]! + (xa * y[i]!);
+      for (let b = 0; b < k; b++) A[a * (k + 1) + b] = A[a * (k + 1) + b]! + xa * X[i * k + b]!;
+      A[a * (k + 1) + k] = A[a * (k + 1) + k]! + xa * y[i]!;
     }
   }
   for (let c = 0; c < k; c++) {
@@ -67,7 +67,7 @@ export function leastSquares(X: Float64Array, y: Float64Array, k: number): Float
     for (let r = 0; r < k; r++) {
       if (r === c) continue;
       const f = A[r * (k + 1) + c]! / piv;
-      for (let j = c; j <= k; j++) A[r * (k + 1) + j] = A[r * (k + 1) + j]! - (f * A[c * (k + 1) + j]!);
+      for (let j = c; j <= k; j++) A[r * (k + 1) + j] = A[r * (k + 1) + j]! - f * A[c * (k + 1) + j]!;
     }
   }
   const beta = new Float64Array(k);

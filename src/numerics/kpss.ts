@@ -33,7 +33,6 @@ export function kpssStatistic(y: ArrayLike<number>, lags: number): number {
 /** 5 % critical value of the level-stationarity KPSS test (KPSS 1992, table 1). */
 export const KPSS_CRITICAL_5 = 0.463;
 
-
 export function difference(y: ArrayLike<number>, lag = 1): Float64Array {
   const out = new Float64Array(Math.max(0, y.length - lag));
   for (let i = lag; i < y.length; i++) out[i - lag] = y[i]! - y[i - lag]!;
@@ -48,7 +47,8 @@ export function ndiffs(y: ArrayLike<number>, maxD = 2): number {
   let x: Float64Array = Float64Array.from(y as ArrayLike<number>);
   let d = 0;
   if (isConstant(x)) return 0;
-  const test = (v: Float64Array): boolean => kpssStatistic(v, Math.trunc((3 * Math.sqrt(v.length)) / 13)) > KPSS_CRITICAL_5;
+  const test = (v: Float64Array): boolean =>
+    kpssStatistic(v, Math.trunc((3 * Math.sqrt(v.length)) / 13)) > KPSS_CRITICAL_5;
   let dodiff = test(x);
   while (dodiff && d < maxD) {
     d++;

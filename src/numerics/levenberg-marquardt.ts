@@ -19,8 +19,8 @@ export function solveLinear(A: Float64Array, b: Float64Array, k: number): Float6
     for (let r = c + 1; r < k; r++) {
       const f = M[r * k + c]! / M[c * k + c]!;
       if (f === 0) continue;
-      for (let j = c; j < k; j++) M[r * k + j] = M[r * k + j]! - (f * M[c * k + j]!);
-      x[r] = x[r]! - (f * x[c]!);
+      for (let j = c; j < k; j++) M[r * k + j] = M[r * k + j]! - f * M[c * k + j]!;
+      x[r] = x[r]! - f * x[c]!;
     }
   }
   for (let c = k - 1; c >= 0; c--) {
@@ -67,7 +67,11 @@ export interface LevenbergMarquardtOptions {
  * after a failed one. Improves x in place; returns the final sum of squares (Infinity when x0 is
  * not allowed). O(iterations · n · k²).
  */
-export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array, options: LevenbergMarquardtOptions = {}): number {
+export function levenbergMarquardt(
+  problem: LeastSquaresProblem,
+  x: Float64Array,
+  options: LevenbergMarquardtOptions = {},
+): number {
   const { n } = problem;
   const k = x.length;
   const maxIterations = options.maxIterations ?? 100;
@@ -103,8 +107,8 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array
         }
         for (let a = 0; a < k; a++) {
           const ja = J[t * k + a]!;
-          Jtr[a] = Jtr[a]! + (ja * rt);
-          for (let b = a; b < k; b++) JtJ[a * k + b] = JtJ[a * k + b]! + (ja * J[t * k + b]!);
+          Jtr[a] = Jtr[a]! + ja * rt;
+          for (let b = a; b < k; b++) JtJ[a * k + b] = JtJ[a * k + b]! + ja * J[t * k + b]!;
         }
       }
     }
@@ -112,8 +116,12 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array
     let improved = false;
     for (let tries = 0; tries < maxTries; tries++) {
       const A = Float64Array.from(JtJ);
-      for (let a = 0; a < k; a++) A[a * k + a] = A[a * k + a]! + (lambda * (JtJ[a * k + a]! + 1e-12));
-      const step = solveLinear(A, Jtr.map((v) => -v), k);
+      for (let a = 0; a < k; a++) A[a * k + a] = A[a * k + a]! + lambda * (JtJ[a * k + a]! + 1e-12);
+      const step = solveLinear(
+        A,
+        Jtr.map((v) => -v),
+        k,
+      );
       if (step === undefined) {
         lambda *= nu;
         nu *= 2;
@@ -147,7 +155,8 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, x: Float64Array
         if (rel < relTol || stepMax < stepTol * (1 + xMax)) return S;
         if (slowTol > 0) {
           history.push(S);
-          if (history.length > window && (history[history.length - 1 - window]! - S) / Math.max(S, 1e-300) < slowTol) return S;
+          if (history.length > window && (history[history.length - 1 - window]! - S) / Math.max(S, 1e-300) < slowTol)
+            return S;
         }
         break;
       }

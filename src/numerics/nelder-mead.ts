@@ -29,7 +29,11 @@ const BIG = 1.0e35;
  * fitted here land where R's land. The initial simplex steps each coordinate by 10 % of the largest
  * |x0| (0.1 when x0 = 0); non-finite values count as 1e35. O(maxit · cost(f)).
  */
-export function nelderMead(f: (x: Float64Array) => number, x0: ArrayLike<number>, options: NelderMeadOptions = {}): NelderMeadResult {
+export function nelderMead(
+  f: (x: Float64Array) => number,
+  x0: ArrayLike<number>,
+  options: NelderMeadOptions = {},
+): NelderMeadResult {
   const reltol = options.reltol ?? 1.490116119384765625e-8; // sqrt(machine epsilon)
   const abstol = options.abstol ?? -Infinity;
   const maxit = options.maxit ?? 500;

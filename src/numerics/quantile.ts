@@ -35,7 +35,10 @@ export function weightedQuantileSorted(sorted: ArrayLike<number>, weights: Array
   let prevVal = sorted[0]!;
   for (let k = 0; k < n; k++) {
     const pos = cum + weights[k]! / 2;
-    if (target <= pos) return pos > prevPos && prevPos > -Infinity ? prevVal + ((target - prevPos) / (pos - prevPos)) * (sorted[k]! - prevVal) : sorted[k]!;
+    if (target <= pos)
+      return pos > prevPos && prevPos > -Infinity
+        ? prevVal + ((target - prevPos) / (pos - prevPos)) * (sorted[k]! - prevVal)
+        : sorted[k]!;
     cum += weights[k]!;
     prevPos = pos;
     prevVal = sorted[k]!;

@@ -6,7 +6,16 @@
  */
 
 /** Loess estimate at xs (1-based positions) from y[nleft..nright] with tricube weights; undefined when all weights vanish. */
-function loessAt(y: Float64Array, n: number, len: number, degree: number, xs: number, nleft: number, nright: number, w: Float64Array): number | undefined {
+function loessAt(
+  y: Float64Array,
+  n: number,
+  len: number,
+  degree: number,
+  xs: number,
+  nleft: number,
+  nright: number,
+  w: Float64Array,
+): number | undefined {
   const range = n - 1;
   let h = Math.max(xs - nleft, nright - xs);
   if (len > n) h += Math.floor((len - n) / 2);
@@ -43,7 +52,15 @@ function loessAt(y: Float64Array, n: number, len: number, degree: number, xs: nu
  * Loess smoothing of y[1..n] (1-based arrays: index 0 unused) with window `len`, evaluated every
  * `jump` points and linearly interpolated in between, into ys[1..n].
  */
-function loessSmooth(y: Float64Array, n: number, len: number, degree: number, jump: number, ys: Float64Array, w: Float64Array): void {
+function loessSmooth(
+  y: Float64Array,
+  n: number,
+  len: number,
+  degree: number,
+  jump: number,
+  ys: Float64Array,
+  w: Float64Array,
+): void {
   if (n < 2) {
     ys[1] = y[1]!;
     return;
@@ -121,7 +138,11 @@ export interface StlOptions {
 }
 
 /** STL of y with the given period: seasonal and trend components (remainder = y − seasonal − trend). */
-export function stl(y: ArrayLike<number>, period: number, options: StlOptions): { seasonal: Float64Array; trend: Float64Array } {
+export function stl(
+  y: ArrayLike<number>,
+  period: number,
+  options: StlOptions,
+): { seasonal: Float64Array; trend: Float64Array } {
   const n = y.length;
   const np = period;
   if (np < 2 || n <= 2 * np) throw new RangeError(`stl: need more than two periods of data (n = ${n}, period = ${np})`);

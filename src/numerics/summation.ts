@@ -30,7 +30,11 @@ export function isConstant(y: ArrayLike<number>): boolean {
  * Welford's online algorithm for the mean and the (n − 1) variance (Welford 1962; Knuth TAOCP
  * vol. 2, 4.2.2): one pass, no catastrophic cancellation. Returns NaN variance for n < 2.
  */
-export function meanVariance(xs: ArrayLike<number>, from = 0, to = xs.length): { mean: number; variance: number; n: number } {
+export function meanVariance(
+  xs: ArrayLike<number>,
+  from = 0,
+  to = xs.length,
+): { mean: number; variance: number; n: number } {
   let m = 0;
   let s = 0;
   let n = 0;

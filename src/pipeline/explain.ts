@@ -12,9 +12,15 @@ import { loadPanel } from './panels.js';
  * Explanations of several (SKU, day) forecasts of the stored global model, loading it once.
  * @example const [e] = await explainSkus(ws, [{ sku: '85123A', date: '2011-11-07' }]);
  */
-export async function explainSkus(ws: Workspace, requests: readonly { sku: string; date?: string }[]): Promise<SkuExplanation[]> {
+export async function explainSkus(
+  ws: Workspace,
+  requests: readonly { sku: string; date?: string }[],
+): Promise<SkuExplanation[]> {
   const stored = await loadGlobalModel(ws);
-  if (stored === undefined) throw new InputError('explain: the workspace has no global model yet; run `shopcast forecast --model global --freq day` first');
+  if (stored === undefined)
+    throw new InputError(
+      'explain: the workspace has no global model yet; run `shopcast forecast --model global --freq day` first',
+    );
   const panel = await loadPanel(ws, stored.asOf, stored.horizon);
   try {
     return explainForecasts(stored, panel, requests);

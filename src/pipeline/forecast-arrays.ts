@@ -33,7 +33,8 @@ export interface NamedSeries {
  * list to keep an order), or long-form rows (`[{ sku, date, units }, …]`, which need `freq`).
  * NaN (or null in rows) is a missing value.
  */
-export type SeriesInput = ArrayLike<number> | readonly NamedSeries[] | Readonly<Record<string, ArrayLike<number>>> | readonly LongRow[];
+export type SeriesInput =
+  ArrayLike<number> | readonly NamedSeries[] | Readonly<Record<string, ArrayLike<number>>> | readonly LongRow[];
 
 /** Options of `forecast` over plain series. */
 export interface ForecastArraysOptions {
@@ -79,49 +80,82 @@ interface Prepared {
 }
 
 function isRows(series: SeriesInput): series is readonly LongRow[] {
-  return Array.isArray(series) && series.length > 0 && typeof series[0] === 'object' && series[0] !== null && 'date' in series[0];
+  return (
+    Array.isArray(series) &&
+    series.length > 0 &&
+    typeof series[0] === 'object' &&
+    series[0] !== null &&
+    'date' in series[0]
+  );
 }
 
 function isNamed(series: SeriesInput): series is readonly NamedSeries[] {
-  return Array.isArray(series) && series.length > 0 && typeof series[0] === 'object' && series[0] !== null && 'values' in series[0];
+  return (
+    Array.isArray(series) &&
+    series.length > 0 &&
+    typeof series[0] === 'object' &&
+    series[0] !== null &&
+    'values' in series[0]
+  );
 }
 
 const toValues = (v: ArrayLike<number>): Float64Array => Float64Array.from(v, (x) => (x == null ? NaN : Number(x)));
 
 function prepare(series: SeriesInput, o: { freq?: Freq; asOf?: string }): Prepared {
   if (isRows(series)) {
-    if (o.freq === undefined) throw new InputError('forecast: long-form rows need freq (hour, day, week, month, quarter or year)', { field: 'freq' });
+    if (o.freq === undefined)
+      throw new InputError('forecast: long-form rows need freq (hour, day, week, month, quarter or year)', {
+        field: 'freq',
+      });
     return longRowsToSeries(series, o.freq, o.asOf);
   }
   const isArray = (x: unknown): x is ArrayLike<number> =>
     Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
   if (isNamed(series)) {
     series.forEach((s, k) => {
-      if (typeof s.sku !== 'string' || !isArray(s.values)) throw new InputError(`forecast: series ${k} needs a sku (string) and values (numbers)`, { field: 'series' });
+      if (typeof s.sku !== 'string' || !isArray(s.values))
+        throw new InputError(`forecast: series ${k} needs a sku (string) and values (numbers)`, { field: 'series' });
     });
     return { ids: series.map((s) => s.sku), values: series.map((s) => toValues(s.values)) };
   }
   if (isArray(series)) return { ids: ['y'], values: [toValues(series as ArrayLike<number>)] };
-  if (typeof series !== 'object' || series === null) throw new InputError('forecast: series must be an array, an object of arrays by id, or long-form rows', { field: 'series' });
+  if (typeof series !== 'object' || series === null)
+    throw new InputError('forecast: series must be an array, an object of arrays by id, or long-form rows', {
+      field: 'series',
+    });
   const entries = Object.entries(series as Record<string, ArrayLike<number>>);
   for (const [id, v] of entries)
     if (!isArray(v)) throw new InputError(`forecast: series '${id}' is not an array of numbers`, { field: 'series' });
   return { ids: entries.map(([id]) => id), values: entries.map(([, v]) => toValues(v)) };
 }
 
-function checkCommon(o: { h: number; freq?: Freq; seasonLength?: number; levels?: readonly number[]; threads?: number }): void {
-  if (!Number.isInteger(o.h) || o.h < 1) throw new InputError(`forecast: h must be a whole number ≥ 1, got ${o.h}`, { field: 'h' });
+function checkCommon(o: {
+  h: number;
+  freq?: Freq;
+  seasonLength?: number;
+  levels?: readonly number[];
+  threads?: number;
+}): void {
+  if (!Number.isInteger(o.h) || o.h < 1)
+    throw new InputError(`forecast: h must be a whole number ≥ 1, got ${o.h}`, { field: 'h' });
   if (o.freq !== undefined && !FREQS.includes(o.freq))
-    throw new InputError(`forecast: freq must be one of ${FREQS.join(', ')}, got '${String(o.freq)}'`, { field: 'freq' });
+    throw new InputError(`forecast: freq must be one of ${FREQS.join(', ')}, got '${String(o.freq)}'`, {
+      field: 'freq',
+    });
   if (o.seasonLength !== undefined && (!Number.isInteger(o.seasonLength) || o.seasonLength < 1))
-    throw new InputError(`forecast: seasonLength must be a whole number ≥ 1, got ${o.seasonLength}`, { field: 'seasonLength' });
+    throw new InputError(`forecast: seasonLength must be a whole number ≥ 1, got ${o.seasonLength}`, {
+      field: 'seasonLength',
+    });
   if (o.levels !== undefined && (o.levels.length === 0 || o.levels.some((l) => !(l > 0 && l < 1))))
-    throw new InputError('forecast: levels must be quantile levels strictly between 0 and 1, e.g. [0.05, 0.5, 0.95]', { field: 'levels' });
+    throw new InputError('forecast: levels must be quantile levels strictly between 0 and 1, e.g. [0.05, 0.5, 0.95]', {
+      field: 'levels',
+    });
   if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 1))
     throw new InputError(`forecast: threads must be a whole number ≥ 1, got ${o.threads}`, { field: 'threads' });
 }
 
-const seasonOf = (o: { freq?: Freq; seasonLength?: number }): number => o.seasonLength ?? (o.freq === undefined ? 1 : FREQ_DEFAULTS[o.freq].seasonLength);
+const seasonOf = (o: { freq?: Freq; seasonLength?: number }): number =>
+  o.seasonLength ?? (o.freq === undefined ? 1 : FREQ_DEFAULTS[o.freq].seasonLength);
 
 /**
  * Forecasts many series with one or more models (statsforecast's `StatsForecast(models).forecast`).
@@ -136,11 +170,19 @@ const seasonOf = (o: { freq?: Freq; seasonLength?: number }): number => o.season
  */
 export async function forecast(series: SeriesInput, options: ForecastArraysOptions): Promise<SeriesForecast[]> {
   checkCommon(options);
-  const methods = options.models === undefined ? ['auto'] : typeof options.models === 'string' ? [options.models] : [...options.models];
+  const methods =
+    options.models === undefined
+      ? ['auto']
+      : typeof options.models === 'string'
+        ? [options.models]
+        : [...options.models];
   if (methods.length === 0) throw new InputError('forecast: models must name at least one model', { field: 'models' });
   for (const m of methods) {
     if (m === 'global' || m === 'ensemble')
-      throw new InputError(`forecast: the ${m} model learns from a workspace (prices, promotions, closed days): use forecastWorkspace`, { field: 'models' });
+      throw new InputError(
+        `forecast: the ${m} model learns from a workspace (prices, promotions, closed days): use forecastWorkspace`,
+        { field: 'models' },
+      );
     checkModelName('forecast', m);
   }
   const input = prepare(series, options);
@@ -151,7 +193,13 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
   for (const method of methods) {
     const fc = await forecastParallel(
       batch,
-      { model: method, h: options.h, levels, seasonLength: seasonOf(options), nonNegative: options.nonNegative ?? true },
+      {
+        model: method,
+        h: options.h,
+        levels,
+        seasonLength: seasonOf(options),
+        nonNegative: options.nonNegative ?? true,
+      },
       options.threads ?? availableParallelism(),
     );
     perMethod.push({ method, fc, reasons: new Map(fc.fallbacks.map((f) => [f.id, f.reason])) });
@@ -172,7 +220,9 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
         const n = input.values[i]!.length;
         const start = input.starts[i]!;
         const freq = options.freq;
-        f.dates = Array.from({ length: h }, (_, t) => formatPeriod(addPeriods(start, freq, n + t), input.withTime ?? false));
+        f.dates = Array.from({ length: h }, (_, t) =>
+          formatPeriod(addPeriods(start, freq, n + t), input.withTime ?? false),
+        );
       }
       out.push(f);
     }
@@ -199,8 +249,14 @@ export interface BacktestArraysOptions extends Omit<ForecastArraysOptions, 'nonN
 export async function backtest(series: SeriesInput, options: BacktestArraysOptions): Promise<BacktestRow[]> {
   checkCommon(options);
   const origins = options.origins ?? 3;
-  if (!Number.isInteger(origins) || origins < 1) throw new InputError(`backtest: origins must be a whole number ≥ 1, got ${origins}`, { field: 'origins' });
-  const methods = options.models === undefined ? ['naive', 'snaive', 'theta', 'ets', 'auto'] : typeof options.models === 'string' ? [options.models] : [...options.models];
+  if (!Number.isInteger(origins) || origins < 1)
+    throw new InputError(`backtest: origins must be a whole number ≥ 1, got ${origins}`, { field: 'origins' });
+  const methods =
+    options.models === undefined
+      ? ['naive', 'snaive', 'theta', 'ets', 'auto']
+      : typeof options.models === 'string'
+        ? [options.models]
+        : [...options.models];
   for (const m of methods) checkModelName('backtest', m);
   const input = prepare(series, options);
   return runBacktest(

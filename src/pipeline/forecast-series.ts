@@ -48,7 +48,13 @@ export interface ForecastSummary {
   /** where forecasts.csv was written */
   out: string;
   /** the global model: training rows and seconds, and the ensemble's weights */
-  global?: { train_rows: number; valid_rows: number; training_seconds: number; ensemble_weight_mean?: number; ensemble_weight_quantiles?: number };
+  global?: {
+    train_rows: number;
+    valid_rows: number;
+    training_seconds: number;
+    ensemble_weight_mean?: number;
+    ensemble_weight_quantiles?: number;
+  };
 }
 
 /** Prepared series: ids with their first period and values (NaN: unknown), oldest first. */
@@ -65,18 +71,22 @@ export interface ForecastInput {
 
 /** Refuses a model name that is neither a statistical model nor one of `others` (for `command`'s message). */
 export function checkModelName(command: string, model: string, others: readonly string[] = ['auto']): void {
-  if (MODELS[model] === undefined && !others.includes(model)) throw new InputError(`${command}: unknown model '${model}' (known: ${[...others, ...Object.keys(MODELS)].join(', ')})`);
+  if (MODELS[model] === undefined && !others.includes(model))
+    throw new InputError(
+      `${command}: unknown model '${model}' (known: ${[...others, ...Object.keys(MODELS)].join(', ')})`,
+    );
 }
 
 export function checkForecastOptions(o: ForecastOptions): { h: number; m: number } {
   checkModelName('forecast', o.model, ['auto', 'global', 'ensemble']);
   const h = o.horizon ?? FREQ_DEFAULTS[o.freq].horizon;
   const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
-  if (!Number.isInteger(h) || h < 1) throw new InputError(`forecast: horizon must be a whole number ≥ 1, got ${h}`, { field: 'horizon' });
-  if (!Number.isInteger(m) || m < 1) throw new InputError(`forecast: seasonLength must be a whole number ≥ 1, got ${m}`, { field: 'seasonLength' });
+  if (!Number.isInteger(h) || h < 1)
+    throw new InputError(`forecast: horizon must be a whole number ≥ 1, got ${h}`, { field: 'horizon' });
+  if (!Number.isInteger(m) || m < 1)
+    throw new InputError(`forecast: seasonLength must be a whole number ≥ 1, got ${m}`, { field: 'seasonLength' });
   return { h, m };
 }
-
 
 /** One row of the output contract: sku, period, mean, one value per level, model (values rounded to 4 decimals). */
 export type ForecastRow = [sku: string, date: string, mean: number, ...rest: (number | string)[]];
@@ -90,7 +100,11 @@ export function* forecastRows(input: ForecastInput, fc: BatchForecast, freq: Fre
   for (let i = 0; i < input.ids.length; i++) {
     const n = input.values[i]!.length;
     for (let t = 0; t < h; t++) {
-      const row: ForecastRow = [input.ids[i]!, formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime), round4(seriesMean(fc, i)[t]!)];
+      const row: ForecastRow = [
+        input.ids[i]!,
+        formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime),
+        round4(seriesMean(fc, i)[t]!),
+      ];
       for (let l = 0; l < L; l++) row.push(round4(quantileAt(fc, i, l, t)));
       row.push(fc.models[i]!);
       yield row;
@@ -125,18 +139,33 @@ export function modelsUsed(fc: BatchForecast): Record<string, number> {
 export async function runForecast(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
   const batch = makeBatch(input.ids, input.values);
-  const fc = await forecastParallel(batch, { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true }, o.threads, o.onProgress);
+  const fc = await forecastParallel(
+    batch,
+    { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
+    o.threads,
+    o.onProgress,
+  );
   writeForecasts(o.out, input, fc, o.freq);
-  return { series: input.ids.length, horizon: h, season_length: m, model: o.model, models_used: modelsUsed(fc), fallbacks: fc.fallbacks, rows_rejected: input.rejected, out: o.out };
+  return {
+    series: input.ids.length,
+    horizon: h,
+    season_length: m,
+    model: o.model,
+    models_used: modelsUsed(fc),
+    fallbacks: fc.fallbacks,
+    rows_rejected: input.rejected,
+    out: o.out,
+  };
 }
 
 /** Forecasts plain series in long form (`sku,date,units`) from a CSV file. */
 export async function forecastSeriesFile(path: string, o: ForecastOptions): Promise<ForecastSummary> {
   checkForecastOptions(o);
   if (o.model === 'global' || o.model === 'ensemble')
-    throw new InputError(`forecast: the ${o.model} model learns from the workspace (prices, promotions, closed days); run it without --series`);
+    throw new InputError(
+      `forecast: the ${o.model} model learns from the workspace (prices, promotions, closed days); run it without --series`,
+    );
   const s = await readLongSeries(path, o.freq, o.asOf);
   if (s.ids.length === 0) throw new InputError(`${path}: no series${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
   return runForecast({ ...s, rejected: s.rejected.length }, o);
 }
-

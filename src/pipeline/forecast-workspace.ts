@@ -8,7 +8,15 @@ import { forecastEnsemble } from '../global/ensemble.js';
 import { forecastGlobal, trainGlobal } from '../global/global-model.js';
 import { loadPanel } from './panels.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
-import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkForecastOptions, modelsUsed, runForecast, writeForecasts } from './forecast-series.js';
+import {
+  type ForecastInput,
+  type ForecastOptions,
+  type ForecastSummary,
+  checkForecastOptions,
+  modelsUsed,
+  runForecast,
+  writeForecasts,
+} from './forecast-series.js';
 
 /**
  * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks, only
@@ -23,12 +31,17 @@ import { type ForecastInput, type ForecastOptions, type ForecastSummary, checkFo
 export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
   const { h } = checkForecastOptions(o);
   if (o.model === 'global' || o.model === 'ensemble') {
-    if (o.freq !== 'day') throw new InputError(`forecast: the ${o.model} model forecasts daily demand; use freq day`, { field: 'freq' });
+    if (o.freq !== 'day')
+      throw new InputError(`forecast: the ${o.model} model forecasts daily demand; use freq day`, { field: 'freq' });
     const panel = await loadPanel(ws, o.asOf, h);
     const threads = o.threads === undefined ? {} : { threads: o.threads };
     const model = await trainGlobal(panel, { h, levels: DEFAULT_LEVELS, ...threads });
     await saveGlobalModel(ws, model, isoDate(panel.lastDay), h);
-    const global: NonNullable<ForecastSummary['global']> = { train_rows: model.rows.train, valid_rows: model.rows.valid, training_seconds: model.seconds };
+    const global: NonNullable<ForecastSummary['global']> = {
+      train_rows: model.rows.train,
+      valid_rows: model.rows.valid,
+      training_seconds: model.seconds,
+    };
     let fc: BatchForecast;
     if (o.model === 'ensemble') {
       const e = await forecastEnsemble(panel, model, h, DEFAULT_LEVELS, o.threads);
@@ -36,9 +49,25 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
       global.ensemble_weight_mean = e.weights.mean;
       global.ensemble_weight_quantiles = e.weights.quantiles;
     } else fc = forecastGlobal(panel, model, h);
-    const input: ForecastInput = { ids: panel.ids, starts: panel.starts, values: panel.units, withTime: false, rejected: 0 };
+    const input: ForecastInput = {
+      ids: panel.ids,
+      starts: panel.starts,
+      values: panel.units,
+      withTime: false,
+      rejected: 0,
+    };
     writeForecasts(o.out, input, fc, 'day');
-    return { series: panel.ids.length, horizon: h, season_length: 7, model: o.model, models_used: modelsUsed(fc), fallbacks: fc.fallbacks, rows_rejected: 0, out: o.out, global };
+    return {
+      series: panel.ids.length,
+      horizon: h,
+      season_length: 7,
+      model: o.model,
+      models_used: modelsUsed(fc),
+      fallbacks: fc.fallbacks,
+      rows_rejected: 0,
+      out: o.out,
+      global,
+    };
   }
   return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
 }
@@ -49,7 +78,11 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
  * its known days, unknown when none is known. `starts` are ms since the epoch (UTC midnight).
  * @example const { ids, values } = await workspaceSeries(ws, 'week', '2011-11-30');
  */
-export async function workspaceSeries(ws: Workspace, freq: ForecastOptions['freq'], asOf?: string): Promise<ForecastInput> {
+export async function workspaceSeries(
+  ws: Workspace,
+  freq: ForecastOptions['freq'],
+  asOf?: string,
+): Promise<ForecastInput> {
   if (freq !== 'day' && freq !== 'week')
     throw new InputError(`the workspace has daily demand; freq must be day or week`, { field: 'freq' });
   const demand = await readDemandPanel(ws, asOf === undefined ? {} : { asOf });
@@ -85,6 +118,7 @@ export async function workspaceSeries(ws: Workspace, freq: ForecastOptions['freq
     starts.push(demand.firstDay + firstWeek * DAY_MS);
     values.push(Float64Array.from(weeks));
   }
-  if (ids.length === 0) throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
+  if (ids.length === 0)
+    throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
   return { ids, starts, values, withTime: false, rejected: 0 };
 }

@@ -8,8 +8,18 @@ import { type StagedFile, stageCsvFile } from '../data/stage-file.js';
 import { rebuildCleanTables, storedCleaningConfig } from '../store/clean.js';
 import { type CleaningRuleCount, cleaningCounts, cleaningReport } from '../store/cleaning-report.js';
 import {
-  PARQUET_ROW, beginIngestScope, checkRegex, dbNow, endIngestScope, ingestScopeSpan, nextIngestIds, parquetToCsv, recordIngest,
-  setMeta, storeStagedFile, writeRejectsCsv,
+  PARQUET_ROW,
+  beginIngestScope,
+  checkRegex,
+  dbNow,
+  endIngestScope,
+  ingestScopeSpan,
+  nextIngestIds,
+  parquetToCsv,
+  recordIngest,
+  setMeta,
+  storeStagedFile,
+  writeRejectsCsv,
 } from '../store/ingest.js';
 import type { Workspace } from '../store/workspace.js';
 
@@ -79,11 +89,16 @@ export async function loadCleaningConfig(ws: Workspace, configPath?: string): Pr
       throw new InputError((e as Error).message);
     }
     // The patterns run in DuckDB (RE2 syntax: no lookahead or backreferences): try them there first.
-    for (const pattern of [config.cancellations.orderIdPattern, ...Object.values(config.nonProduct.productSkuPattern)]) {
+    for (const pattern of [
+      config.cancellations.orderIdPattern,
+      ...Object.values(config.nonProduct.productSkuPattern),
+    ]) {
       try {
         await checkRegex(ws, pattern);
       } catch (e) {
-        throw new InputError(`${configPath}: '${pattern}' is not a regular expression DuckDB accepts: ${(e as Error).message.split('\n')[0]}`);
+        throw new InputError(
+          `${configPath}: '${pattern}' is not a regular expression DuckDB accepts: ${(e as Error).message.split('\n')[0]}`,
+        );
       }
     }
     return config;
@@ -106,7 +121,9 @@ function checkReadable(path: string): void {
     accessSync(path, constants.R_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+    throw new InputError(
+      `${path}: cannot read: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`,
+    );
   }
   if (st.isDirectory()) throw new InputError(`${path}: is a directory, not a file`);
   if (st.size === 0) throw new InputError(`${path}: file is empty`);
@@ -140,7 +157,11 @@ async function parquetAsCsv(ws: Workspace, path: string, out: string): Promise<v
  * const report = await ingestFiles(ws, ['orders.csv.gz', 'stock.csv'], { mapPath: 'map.json' });
  * report.rows_rejected; // details in report.rejects_csv
  */
-export async function ingestFiles(ws: Workspace, paths: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+export async function ingestFiles(
+  ws: Workspace,
+  paths: readonly string[],
+  options: IngestOptions = {},
+): Promise<IngestReport> {
   if (paths.length === 0) throw new InputError('ingest: no files given');
   for (const p of paths) checkReadable(p);
   const mapping: ColumnMapping | undefined =
@@ -217,8 +238,14 @@ export async function ingestFiles(ws: Workspace, paths: readonly string[], optio
         rejects_csv: rejectsCsv,
       };
       await recordIngest(ws, {
-        ingestId, started, files: files.length, rowsRead: out.rows_read, rowsLoaded: out.rows_loaded, rowsRejected: out.rows_rejected,
-        rowsNew: out.rows_new, report: out,
+        ingestId,
+        started,
+        files: files.length,
+        rowsRead: out.rows_read,
+        rowsLoaded: out.rows_loaded,
+        rowsRejected: out.rows_rejected,
+        rowsNew: out.rows_new,
+        report: out,
       });
       await endIngestScope(ws);
       return out;

@@ -2,7 +2,15 @@ import { InputError } from '../data/errors.js';
 import { type CleaningRuleCount, cleaningCounts, cleaningReport } from '../store/cleaning-report.js';
 import type { Workspace } from '../store/workspace.js';
 import { ensureCleanTables } from '../store/clean.js';
-import { type SeriesPoint, type TopSeller, type WorkspaceTotals, seriesPoints, skuKind, topSellers, workspaceTotals } from '../store/inspect.js';
+import {
+  type SeriesPoint,
+  type TopSeller,
+  type WorkspaceTotals,
+  seriesPoints,
+  skuKind,
+  topSellers,
+  workspaceTotals,
+} from '../store/inspect.js';
 
 export type { SeriesPoint, TopSeller, WorkspaceTotals };
 
@@ -24,7 +32,13 @@ export async function inspectWorkspace(ws: Workspace, top = 10): Promise<Workspa
   const totals = await workspaceTotals(ws);
   const sellers = await topSellers(ws, Math.max(0, Math.floor(top)));
   const detail = await cleaningReport(ws);
-  return { workspace: ws.dir, ...totals, cleaning: cleaningCounts(detail), cleaning_detail: detail, top_sellers: sellers };
+  return {
+    workspace: ws.dir,
+    ...totals,
+    cleaning: cleaningCounts(detail),
+    cleaning_detail: detail,
+    top_sellers: sellers,
+  };
 }
 
 /** The periods `series` reads: days or Monday weeks. */
@@ -39,7 +53,11 @@ export type SeriesFreq = 'day' | 'week';
 export async function demandSeries(ws: Workspace, sku: string, freq: SeriesFreq = 'day'): Promise<SeriesPoint[]> {
   await ensureCleanTables(ws);
   const kind = await skuKind(ws, sku);
-  if (kind === 'unknown') throw new InputError(`series: unknown SKU '${sku}' (shopcast inspect lists the top sellers)`, { field: 'sku' });
-  if (kind === 'non_product') throw new InputError(`series: '${sku}' is a non-product line (postage, fee…), it has no demand series`, { field: 'sku' });
+  if (kind === 'unknown')
+    throw new InputError(`series: unknown SKU '${sku}' (shopcast inspect lists the top sellers)`, { field: 'sku' });
+  if (kind === 'non_product')
+    throw new InputError(`series: '${sku}' is a non-product line (postage, fee…), it has no demand series`, {
+      field: 'sku',
+    });
   return seriesPoints(ws, sku, freq);
 }

@@ -39,8 +39,14 @@ export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): P
   const days = Math.round((demand.lastDay - demand.firstDay) / DAY_MS) + 1;
   const n = order.length;
   const p: InventoryPanel = {
-    ids: order, names: new Array<string>(n).fill(''), price: new Float64Array(n), revenue: new Float64Array(n), firstDay: demand.firstDay, days,
-    clean: order.map(() => new Float64Array(days).fill(NaN)), actual: order.map(() => new Float64Array(days)),
+    ids: order,
+    names: new Array<string>(n).fill(''),
+    price: new Float64Array(n),
+    revenue: new Float64Array(n),
+    firstDay: demand.firstDay,
+    days,
+    clean: order.map(() => new Float64Array(days).fill(NaN)),
+    actual: order.map(() => new Float64Array(days)),
   };
   order.forEach((sku, i) => {
     const s = selling.get(sku)!;

@@ -18,7 +18,13 @@
  */
 import { InputError } from '../data/errors.js';
 import { parseTimestamp } from '../data/values.js';
-import { type Analog, type Elasticity, buildLaunchPool, forecastLaunch, DEFAULT_LAUNCH_OPTIONS } from '../launch/analogs.js';
+import {
+  type Analog,
+  type Elasticity,
+  buildLaunchPool,
+  forecastLaunch,
+  DEFAULT_LAUNCH_OPTIONS,
+} from '../launch/analogs.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { type QuantilePoint } from '../models/contract.js';
 import { launchContext, launchFeatures, levelAt, predictLaunch, trainLaunchModel } from '../launch/model.js';
@@ -66,7 +72,12 @@ export interface LaunchPlan {
   forecast: LaunchWeek[];
   analogs: (Analog & { adjusted: number[] })[];
   selling_now: { sku: string; description: string; similarity: number; weekly_units: number; first_price: number }[];
-  best_launch_week: { week_start: string; expected_units: number; reason: string; candidates: { week_start: string; expected_units: number }[] };
+  best_launch_week: {
+    week_start: string;
+    expected_units: number;
+    reason: string;
+    candidates: { week_start: string; expected_units: number }[];
+  };
   initial_stock: { units: number; service_level: number; cover_weeks: number };
   price_elasticity: Elasticity;
   model: { launches_learned_from: number; established_products_learned_from: number; weeks: number };
@@ -74,12 +85,13 @@ export interface LaunchPlan {
 
 const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
 
-
 /** The q-quantile from the five quantile levels by linear interpolation (clamped at the ends). */
 function quantileAt(week: LaunchWeek, q: number): number {
   const v = [week.p05, week.p25, week.p50, week.p75, week.p95];
   if (q <= LEVELS[0]!) return v[0]!;
-  for (let k = 1; k < LEVELS.length; k++) if (q <= LEVELS[k]!) return v[k - 1]! + ((v[k]! - v[k - 1]!) * (q - LEVELS[k - 1]!)) / (LEVELS[k]! - LEVELS[k - 1]!);
+  for (let k = 1; k < LEVELS.length; k++)
+    if (q <= LEVELS[k]!)
+      return v[k - 1]! + ((v[k]! - v[k - 1]!) * (q - LEVELS[k - 1]!)) / (LEVELS[k]! - LEVELS[k - 1]!);
   return v[v.length - 1]!;
 }
 
@@ -93,12 +105,25 @@ function quantileAt(week: LaunchWeek, q: number): number {
  */
 export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
   if (r.name.trim() === '') throw new InputError('launch: name must not be empty', { field: 'name' });
-  if (!(r.price > 0)) throw new InputError(`launch: price must be a positive number, got ${r.price}`, { field: 'price' });
-  const o = { weeks: r.weeks ?? 12, serviceLevel: r.serviceLevel ?? 0.95, coverWeeks: r.coverWeeks ?? Math.min(4, r.weeks ?? 12), candidates: r.candidates ?? 8 };
-  if (!Number.isInteger(o.weeks) || o.weeks < 1 || o.weeks > 52) throw new InputError(`launch: weeks must be a whole number from 1 to 52, got ${o.weeks}`, { field: 'weeks' });
-  if (!(o.serviceLevel >= 0.05 && o.serviceLevel <= 0.95)) throw new InputError(`launch: serviceLevel must be between 0.05 and 0.95, got ${o.serviceLevel}`, { field: 'serviceLevel' });
+  if (!(r.price > 0))
+    throw new InputError(`launch: price must be a positive number, got ${r.price}`, { field: 'price' });
+  const o = {
+    weeks: r.weeks ?? 12,
+    serviceLevel: r.serviceLevel ?? 0.95,
+    coverWeeks: r.coverWeeks ?? Math.min(4, r.weeks ?? 12),
+    candidates: r.candidates ?? 8,
+  };
+  if (!Number.isInteger(o.weeks) || o.weeks < 1 || o.weeks > 52)
+    throw new InputError(`launch: weeks must be a whole number from 1 to 52, got ${o.weeks}`, { field: 'weeks' });
+  if (!(o.serviceLevel >= 0.05 && o.serviceLevel <= 0.95))
+    throw new InputError(`launch: serviceLevel must be between 0.05 and 0.95, got ${o.serviceLevel}`, {
+      field: 'serviceLevel',
+    });
   if (!Number.isInteger(o.coverWeeks) || o.coverWeeks < 1 || o.coverWeeks > o.weeks)
-    throw new InputError(`launch: coverWeeks must be a whole number from 1 to weeks (${o.weeks}), got ${o.coverWeeks}`, { field: 'coverWeeks' });
+    throw new InputError(
+      `launch: coverWeeks must be a whole number from 1 to weeks (${o.weeks}), got ${o.coverWeeks}`,
+      { field: 'coverWeeks' },
+    );
   let plan: LaunchPlan;
   if (r.date === undefined) plan = await planFromWorkspace(ws, r, o);
   else {
@@ -115,28 +140,55 @@ export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<Launc
 async function planFromWorkspace(
   ws: Workspace,
   r: LaunchRequest,
-  { weeks, serviceLevel, coverWeeks, candidates }: { weeks: number; serviceLevel: number; coverWeeks: number; candidates: number },
+  {
+    weeks,
+    serviceLevel,
+    coverWeeks,
+    candidates,
+  }: { weeks: number; serviceLevel: number; coverWeeks: number; candidates: number },
   date?: string,
 ): Promise<LaunchPlan> {
   const history = await loadShopHistory(ws);
   const lastDay = history.days - 1;
-  const launchDay = date === undefined ? history.days : Math.round((Date.parse(`${date}T00:00:00Z`) - history.start) / DAY_MS);
+  const launchDay =
+    date === undefined ? history.days : Math.round((Date.parse(`${date}T00:00:00Z`) - history.start) / DAY_MS);
   const text = [r.name, r.description ?? ''].join(' ').trim();
 
   const ctx = launchContext(history);
   const model = trainLaunchModel(ctx, weeks, lastDay, LEVELS);
-  if (model.products < 20) throw new InputError(`launch: the workspace has only ${model.products} earlier launches to learn from (at least 20 needed: products first sold 4 weeks or more after the data starts)`);
+  if (model.products < 20)
+    throw new InputError(
+      `launch: the workspace has only ${model.products} earlier launches to learn from (at least 20 needed: products first sold 4 weeks or more after the data starts)`,
+    );
   // the neighbours' levels are read at the last known day (the launch may be in the future)
   const { features, near } = launchFeatures(ctx, text, r.price, Math.min(launchDay, lastDay + 1));
   const pred = predictLaunch(model, features);
   const start = history.start + launchDay * DAY_MS;
   const forecast: LaunchWeek[] = pred.mean.map((mean, w) => {
     const q = pred.quantiles.map((x) => x.values[w]!);
-    return { week_start: isoDate(start + 7 * w * DAY_MS), mean, p05: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p95: q[4]! };
+    return {
+      week_start: isoDate(start + 7 * w * DAY_MS),
+      mean,
+      p05: q[0]!,
+      p25: q[1]!,
+      p50: q[2]!,
+      p75: q[3]!,
+      p95: q[4]!,
+    };
   });
 
   const pool = buildLaunchPool(history, weeks);
-  const analog = forecastLaunch(pool, { name: r.name, ...(r.description !== undefined ? { description: r.description } : {}), ...(r.category !== undefined ? { category: r.category } : {}), price: r.price }, Math.min(launchDay, lastDay), { ...DEFAULT_LAUNCH_OPTIONS, weeks });
+  const analog = forecastLaunch(
+    pool,
+    {
+      name: r.name,
+      ...(r.description !== undefined ? { description: r.description } : {}),
+      ...(r.category !== undefined ? { category: r.category } : {}),
+      price: r.price,
+    },
+    Math.min(launchDay, lastDay),
+    { ...DEFAULT_LAUNCH_OPTIONS, weeks },
+  );
 
   // best launch week: the neighbours' sales in the same weeks a year earlier, relative to their year
   const top = near.slice(0, 25);
@@ -160,7 +212,8 @@ async function planFromWorkspace(
   const known = index.filter(Number.isFinite).length;
   const cands = Array.from({ length: candidates }, (_, c) => {
     let units = 0;
-    for (let w = 0; w < weeks; w++) units += forecast[w]!.mean * (known >= span / 2 && Number.isFinite(index[c + w]!) ? index[c + w]! : 1);
+    for (let w = 0; w < weeks; w++)
+      units += forecast[w]!.mean * (known >= span / 2 && Number.isFinite(index[c + w]!) ? index[c + w]! : 1);
     return { week_start: isoDate(start + 7 * c * DAY_MS), expected_units: units };
   });
   let best = 0;
@@ -181,7 +234,13 @@ async function planFromWorkspace(
     analogs: analog.analogs,
     selling_now: near.slice(0, 10).map((n) => {
       const p = history.products[n.product]!;
-      return { sku: p.sku, description: p.description, similarity: n.similarity, weekly_units: n.level, first_price: p.firstPrice };
+      return {
+        sku: p.sku,
+        description: p.description,
+        similarity: n.similarity,
+        weekly_units: n.level,
+        first_price: p.firstPrice,
+      };
     }),
     best_launch_week: { ...cands[best]!, reason, candidates: cands },
     initial_stock: { units: Math.ceil(stock), service_level: serviceLevel, cover_weeks: coverWeeks },
@@ -248,10 +307,24 @@ export async function trackLaunches(ws: Workspace): Promise<LaunchTracking[]> {
       name: plan.name,
       launch_date: plan.launch_date,
       weeks_observed: observed,
-      weeks: plan.forecast.map((w, k) => ({ week_start: w.week_start, forecast: w.mean, p05: w.p05, p95: w.p95, actual: k < observed ? weekly[k]! : null, updated: k < observed ? weekly[k]! : w.mean * factor })),
+      weeks: plan.forecast.map((w, k) => ({
+        week_start: w.week_start,
+        forecast: w.mean,
+        p05: w.p05,
+        p95: w.p95,
+        actual: k < observed ? weekly[k]! : null,
+        updated: k < observed ? weekly[k]! : w.mean * factor,
+      })),
       ratio,
       outside_90: outside,
-      status: observed === 0 || sales.length === 0 ? 'not sold yet' : ratio! > 1.25 ? 'above forecast' : ratio! < 0.8 ? 'below forecast' : 'on track',
+      status:
+        observed === 0 || sales.length === 0
+          ? 'not sold yet'
+          : ratio! > 1.25
+            ? 'above forecast'
+            : ratio! < 0.8
+              ? 'below forecast'
+              : 'on track',
     });
   }
   return out;

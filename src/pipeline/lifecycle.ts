@@ -18,7 +18,17 @@
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { autoForecast } from '../engine/auto-choice.js';
 import { type BassPrior, type CurveFit, fitLifeCycle } from '../lifecycle/curves.js';
-import { type StageAssessment, type Stage, type StageRules, DEFAULT_STAGE_RULES, classifyStage, curveR2, curveSales, fillGaps, movingAverage } from '../lifecycle/stage.js';
+import {
+  type StageAssessment,
+  type Stage,
+  type StageRules,
+  DEFAULT_STAGE_RULES,
+  classifyStage,
+  curveR2,
+  curveSales,
+  fillGaps,
+  movingAverage,
+} from '../lifecycle/stage.js';
 import { quantileSorted } from '../numerics/quantile.js';
 import { readCatalog } from '../store/catalog.js';
 import { latestLifecycleRun, storeLifecycleRun } from '../store/lifecycle-runs.js';
@@ -90,7 +100,14 @@ export interface LifecycleResult {
   skus: SkuLifecycle[];
 }
 
-export const STAGE_LETTERS: Record<Stage, string> = { introduction: 'I', growth: 'G', maturity: 'M', decline: 'D', dormant: 'Z', ended: 'E' };
+export const STAGE_LETTERS: Record<Stage, string> = {
+  introduction: 'I',
+  growth: 'G',
+  maturity: 'M',
+  decline: 'D',
+  dormant: 'Z',
+  ended: 'E',
+};
 
 const WEEK_MS = 7 * DAY_MS;
 
@@ -104,9 +121,13 @@ function median(xs: number[]): number {
   return quantileSorted(Float64Array.from(xs).sort(), 0.5);
 }
 
-
 /** The fitted curve's next h weeks; undefined when no curve fits (R² below the rules' minCurveR2). */
-function curveForecast(y: Float64Array, h: number, prior: BassPrior | undefined, rules: StageRules): Float64Array | undefined {
+function curveForecast(
+  y: Float64Array,
+  h: number,
+  prior: BassPrior | undefined,
+  rules: StageRules,
+): Float64Array | undefined {
   const lc = fitLifeCycle(y, prior);
   if (lc === undefined || !(curveR2(y, lc.best, rules) >= rules.minCurveR2)) return undefined;
   return curveAhead(lc.best, y, h, rules);
@@ -125,7 +146,9 @@ const CURVE_CAP = 2;
 function curveAhead(fit: CurveFit, y: ArrayLike<number>, h: number, rules: StageRules): Float64Array {
   let best = 0;
   for (const v of movingAverage(y, rules.smoothWeeks)) if (v > best) best = v;
-  return Float64Array.from({ length: h }, (_, k) => Math.min(CURVE_CAP * best, Math.max(0, curveSales(fit, y.length + k + 1))));
+  return Float64Array.from({ length: h }, (_, k) =>
+    Math.min(CURVE_CAP * best, Math.max(0, curveSales(fit, y.length + k + 1))),
+  );
 }
 
 function engineForecast(y: Float64Array, h: number): Float64Array {
@@ -160,7 +183,14 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
     const y = fillGaps(input.values[i]!);
     // a launch is seen when the first sale is at least 4 weeks after the start of the shop's data
     const coversLaunch = input.starts[i]! >= dataStart + 4 * WEEK_MS;
-    return { sku, i, y, coversLaunch, description: c?.description ?? null, group: groupKey(c?.description ?? null, c?.category ?? null) };
+    return {
+      sku,
+      i,
+      y,
+      coversLaunch,
+      description: c?.description ?? null,
+      group: groupKey(c?.description ?? null, c?.category ?? null),
+    };
   });
 
   // priors from the good Bass fits of older launches
@@ -173,7 +203,13 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
     assessed.set(s.i, a);
     const c = a.evidence.curve;
     // a curve through a handful of units says nothing about how a product spreads
-    if (c === undefined || c.family !== 'bass' || c.r2 < rules.minCurveR2 || s.y.reduce((a, b) => a + b, 0) < MIN_PRIOR_UNITS) continue;
+    if (
+      c === undefined ||
+      c.family !== 'bass' ||
+      c.r2 < rules.minCurveR2 ||
+      s.y.reduce((a, b) => a + b, 0) < MIN_PRIOR_UNITS
+    )
+      continue;
     const g = byGroup.get(s.group) ?? { lp: [], lq: [] };
     byGroup.set(s.group, g);
     for (const t of [g, all]) {
@@ -183,7 +219,12 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   }
   const priorFor = (group: string): (BassPrior & { from: string }) | undefined => {
     const g = byGroup.get(group);
-    const src = g !== undefined && g.lp.length >= 3 ? { t: g, from: group } : all.lp.length >= 3 ? { t: all, from: 'all' } : undefined;
+    const src =
+      g !== undefined && g.lp.length >= 3
+        ? { t: g, from: group }
+        : all.lp.length >= 3
+          ? { t: all, from: 'all' }
+          : undefined;
     if (src === undefined) return undefined;
     return { p: Math.exp(median(src.t.lp)), q: Math.exp(median(src.t.lq)), sdLog: 0.5, from: src.from };
   };
@@ -241,7 +282,12 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
       const curves = curveAhead(a.fit, s.y, h, rules);
       entry.forecast = Array.from({ length: h }, (_, k) => {
         const curve = curves[k]!;
-        return { week_start: isoDate(lastWeek + (k + 1) * WEEK_MS), curve, engine: engine[k]!, blend: blend.weight * curve + (1 - blend.weight) * engine[k]! };
+        return {
+          week_start: isoDate(lastWeek + (k + 1) * WEEK_MS),
+          curve,
+          engine: engine[k]!,
+          blend: blend.weight * curve + (1 - blend.weight) * engine[k]!,
+        };
       });
     }
     skus.push(entry);
@@ -283,8 +329,13 @@ export function evidenceText(s: Pick<SkuLifecycle, 'evidence'>): string {
   const c = e.curve;
   if (c !== undefined) {
     const name = c.family === 'bass' ? 'Bass' : c.family === 'gompertz' ? 'Gompertz' : 'triangle';
-    const peak = c.peakWeek <= e.weeks ? `peaked in week ${Math.max(1, Math.round(c.peakWeek))}` : `peaks in week ${Math.round(c.peakWeek)}`;
-    parts.push(`${name} curve (R² ${c.r2.toFixed(2)}${c.r2 < DEFAULT_STAGE_RULES.minCurveR2 ? ', too loose to vote' : ''}) ${peak} of ${e.weeks}`);
+    const peak =
+      c.peakWeek <= e.weeks
+        ? `peaked in week ${Math.max(1, Math.round(c.peakWeek))}`
+        : `peaks in week ${Math.round(c.peakWeek)}`;
+    parts.push(
+      `${name} curve (R² ${c.r2.toFixed(2)}${c.r2 < DEFAULT_STAGE_RULES.minCurveR2 ? ', too loose to vote' : ''}) ${peak} of ${e.weeks}`,
+    );
   } else if (!e.coversLaunch) parts.push('history starts before the data: no launch curve');
   return parts.join('; ');
 }

@@ -12,7 +12,8 @@ import type { Workspace } from '../store/workspace.js';
 /** The global model's panel up to `asOf`, with `extraDays` of promotion and closed flags beyond it. */
 export async function loadPanel(ws: Workspace, asOf?: string, extraDays = 0): Promise<Panel> {
   const p = panelFromDaily(await readDemandPanel(ws, { ...(asOf === undefined ? {} : { asOf }), extraDays }));
-  if (p.ids.length === 0) throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
+  if (p.ids.length === 0)
+    throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
   return p;
 }
 

@@ -13,7 +13,14 @@ import { checkModelName, modelsUsed } from './forecast-series.js';
 import { round } from './plan-steps/format.js';
 import { type PlanTotals, reportStep, writeOrdersCsv } from './plan-steps/outputs.js';
 import { readStep } from './plan-steps/read.js';
-import { budgetStep, forecastStep, lifecycleStep, planAssumptions, policyStep, sortOrders } from './plan-steps/steps.js';
+import {
+  budgetStep,
+  forecastStep,
+  lifecycleStep,
+  planAssumptions,
+  policyStep,
+  sortOrders,
+} from './plan-steps/steps.js';
 import { storePlan } from './plan-steps/store.js';
 
 /** Options of `planWorkspace`. */
@@ -130,7 +137,13 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   lap('read');
 
   progress('forecasting', 0);
-  const { fc, forecastsCsv, forecastRows } = await forecastStep(inputs, { model, horizon, out: o.out, threads: o.threads, progress });
+  const { fc, forecastsCsv, forecastRows } = await forecastStep(inputs, {
+    model,
+    horizon,
+    out: o.out,
+    threads: o.threads,
+    progress,
+  });
   lap('forecast');
 
   progress('life cycle', 0);
@@ -148,13 +161,40 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const ordersCsv = writeOrdersCsv(o.out, orders);
   const runId = await storePlan(ws, { asOf: inputs.asOf, horizon, o, assumptions, orders, forecasts: forecastRows() });
   const totals = planTotals(orders);
-  const reportHtml = await reportStep(ws, { inputs, fc, model, horizon, orders, perSku, abc, xyz, life, stageOf, assumptions, totals, o, currency });
+  const reportHtml = await reportStep(ws, {
+    inputs,
+    fc,
+    model,
+    horizon,
+    orders,
+    perSku,
+    abc,
+    xyz,
+    life,
+    stageOf,
+    assumptions,
+    totals,
+    o,
+    currency,
+  });
   lap('write');
   progress('done', 1);
   return {
-    as_of: inputs.asOf, horizon_days: horizon, skus: inputs.panel.ids.length, skus_to_order: totals.skusToOrder, order_units: totals.orderUnits, order_value: round(totals.orderValue),
-    budget: o.budget ?? null, skus_at_risk: totals.skusAtRisk, assumptions, stock_file: inputs.stock.size > 0, model, models_used: modelsUsed(fc),
-    out: { forecasts: forecastsCsv, orders: ordersCsv, report: reportHtml }, run_id: runId, seconds,
+    as_of: inputs.asOf,
+    horizon_days: horizon,
+    skus: inputs.panel.ids.length,
+    skus_to_order: totals.skusToOrder,
+    order_units: totals.orderUnits,
+    order_value: round(totals.orderValue),
+    budget: o.budget ?? null,
+    skus_at_risk: totals.skusAtRisk,
+    assumptions,
+    stock_file: inputs.stock.size > 0,
+    model,
+    models_used: modelsUsed(fc),
+    out: { forecasts: forecastsCsv, orders: ordersCsv, report: reportHtml },
+    run_id: runId,
+    seconds,
   };
 }
 
@@ -164,8 +204,11 @@ function checkOptions(o: PlanOptions): { horizon: number; model: string } {
   if (!Number.isInteger(horizon) || horizon < 1)
     throw new InputError(`plan: horizon must be a whole number of days ≥ 1, got ${horizon}`, { field: 'horizon' });
   if (o.serviceLevel !== undefined && !(o.serviceLevel > 0.5 && o.serviceLevel < 1))
-    throw new InputError(`plan: serviceLevel must be between 0.5 and 1 (e.g. 0.95), got ${o.serviceLevel}`, { field: 'serviceLevel' });
-  if (o.budget !== undefined && !(o.budget >= 0)) throw new InputError(`plan: budget must be ≥ 0, got ${o.budget}`, { field: 'budget' });
+    throw new InputError(`plan: serviceLevel must be between 0.5 and 1 (e.g. 0.95), got ${o.serviceLevel}`, {
+      field: 'serviceLevel',
+    });
+  if (o.budget !== undefined && !(o.budget >= 0))
+    throw new InputError(`plan: budget must be ≥ 0, got ${o.budget}`, { field: 'budget' });
   const model = o.model ?? 'auto';
   if (model === 'global' || model === 'ensemble')
     throw new InputError(
@@ -185,7 +228,10 @@ export function currencySymbol(currency: string | undefined): string {
   if (currency === undefined || currency === '') return '';
   if (/^[A-Za-z]{3}$/.test(currency)) {
     try {
-      const parts = new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency.toUpperCase() }).formatToParts(1);
+      const parts = new Intl.NumberFormat('en-GB', {
+        style: 'currency',
+        currency: currency.toUpperCase(),
+      }).formatToParts(1);
       const symbol = parts.find((p) => p.type === 'currency')?.value ?? currency.toUpperCase();
       return /^[A-Z]{3}$/.test(symbol) ? `${symbol} ` : symbol;
     } catch {
@@ -193,7 +239,10 @@ export function currencySymbol(currency: string | undefined): string {
     }
   }
   if (currency.length > 4 || /[<>&"'\s\d]/.test(currency))
-    throw new InputError(`plan: currency must be an ISO 4217 code (GBP, EUR, USD…) or a short symbol, got '${currency}'`, { field: 'currency' });
+    throw new InputError(
+      `plan: currency must be an ISO 4217 code (GBP, EUR, USD…) or a short symbol, got '${currency}'`,
+      { field: 'currency' },
+    );
   return currency;
 }
 

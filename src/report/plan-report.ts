@@ -4,8 +4,18 @@
  */
 import type { PlanReport, PlanReportSku } from './plan-data.js';
 import {
-  type AxisTick, bandPath, coord, escapeXml as esc, linearScale, linePath, niceTicks, spreadIndices, svgLine, svgText,
-  xAxis, yAxis,
+  type AxisTick,
+  bandPath,
+  coord,
+  escapeXml as esc,
+  linearScale,
+  linePath,
+  niceTicks,
+  spreadIndices,
+  svgLine,
+  svgText,
+  xAxis,
+  yAxis,
 } from './svg.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -86,7 +96,14 @@ function extent(values: number[]): [number, number] {
   return lo <= hi ? [lo, hi] : [0, 0];
 }
 
-interface Frame { width: number; height: number; left: number; right: number; top: number; bottom: number }
+interface Frame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
 
 function frame(width: number, height: number): Frame {
   return { width, height, left: 46, right: width - 14, top: 30, bottom: height - 26 };
@@ -118,7 +135,14 @@ function forecastChart(s: PlanReportSku): string {
   const fDays = fc.map((p) => dayNumber(p.date));
   const lastHist = hDays.length ? hDays[hDays.length - 1]! : NaN;
   const firstFc = fDays.length ? fDays[0]! : NaN;
-  const today = hDays.length && fDays.length ? (lastHist + firstFc) / 2 : hDays.length ? lastHist + 3.5 : fDays.length ? firstFc - 3.5 : NaN;
+  const today =
+    hDays.length && fDays.length
+      ? (lastHist + firstFc) / 2
+      : hDays.length
+        ? lastHist + 3.5
+        : fDays.length
+          ? firstFc - 3.5
+          : NaN;
   const [d0, d1] = extent([...hDays, ...fDays, today]);
   const x = linearScale([d0, d1], [f.left + 6, f.right - 6]);
   const values = [0, ...hist.map((p) => p.units), ...fc.flatMap((p) => [p.p05, p.p95, p.mean])];
@@ -127,33 +151,94 @@ function forecastChart(s: PlanReportSku): string {
   const labels = tickLabels(ticks);
   const fx = fDays.map(x);
   const parts = [
-    svgOpen(f, 'forecast-chart', `Weekly unit sales of ${s.name}: ${hist.length} weeks of history and a ${fc.length}-week forecast with 50% and 90% ranges`),
-    Number.isFinite(today) ? `<rect class="future" x="${coord(x(today))}" y="${f.top}" width="${coord(Math.max(0, f.right - x(today)))}" height="${f.bottom - f.top}"/>` : '',
-    yAxis(ticks.map((t, i) => ({ at: y(t), label: labels[i]! })), f.left, f.right),
+    svgOpen(
+      f,
+      'forecast-chart',
+      `Weekly unit sales of ${s.name}: ${hist.length} weeks of history and a ${fc.length}-week forecast with 50% and 90% ranges`,
+    ),
+    Number.isFinite(today)
+      ? `<rect class="future" x="${coord(x(today))}" y="${f.top}" width="${coord(Math.max(0, f.right - x(today)))}" height="${f.bottom - f.top}"/>`
+      : '',
+    yAxis(
+      ticks.map((t, i) => ({ at: y(t), label: labels[i]! })),
+      f.left,
+      f.right,
+    ),
     xAxis(dateTicks([...hDays, ...fDays], x, 7), f.left, f.right, f.bottom),
   ];
   const path = (d: string, cls: string): string => (d ? `<path class="${cls}" d="${d}"/>` : '');
   parts.push(
-    path(bandPath(fx, fc.map((p) => y(p.p05)), fc.map((p) => y(p.p95))), 'band-90'),
-    path(bandPath(fx, fc.map((p) => y(p.p25)), fc.map((p) => y(p.p75))), 'band-50'),
+    path(
+      bandPath(
+        fx,
+        fc.map((p) => y(p.p05)),
+        fc.map((p) => y(p.p95)),
+      ),
+      'band-90',
+    ),
+    path(
+      bandPath(
+        fx,
+        fc.map((p) => y(p.p25)),
+        fc.map((p) => y(p.p75)),
+      ),
+      'band-50',
+    ),
   );
-  if (hist.length === 1) parts.push(`<circle class="dot-history" cx="${coord(x(hDays[0]!))}" cy="${coord(y(hist[0]!.units))}" r="3"/>`);
-  else parts.push(path(linePath(hDays.map(x), hist.map((p) => y(p.units))), 'series-history'));
-  if (fc.length === 1) parts.push(`<circle class="dot-mean" cx="${coord(fx[0]!)}" cy="${coord(y(fc[0]!.mean))}" r="3"/>`);
-  else parts.push(path(linePath(fx, fc.map((p) => y(p.mean))), 'series-mean'));
+  if (hist.length === 1)
+    parts.push(`<circle class="dot-history" cx="${coord(x(hDays[0]!))}" cy="${coord(y(hist[0]!.units))}" r="3"/>`);
+  else
+    parts.push(
+      path(
+        linePath(
+          hDays.map(x),
+          hist.map((p) => y(p.units)),
+        ),
+        'series-history',
+      ),
+    );
+  if (fc.length === 1)
+    parts.push(`<circle class="dot-mean" cx="${coord(fx[0]!)}" cy="${coord(y(fc[0]!.mean))}" r="3"/>`);
+  else
+    parts.push(
+      path(
+        linePath(
+          fx,
+          fc.map((p) => y(p.mean)),
+        ),
+        'series-mean',
+      ),
+    );
   if (Number.isFinite(today)) {
     const note = !fc.length ? 'today · no forecast' : hist.length ? 'today' : 'today · no sales history yet';
     const flip = x(today) > f.right - 120; // keep the label inside the plot when "today" is at the right edge
-    parts.push(svgLine(x(today), f.top - 4, x(today), f.bottom, 'today'),
-      svgText(x(today) + (flip ? -4 : 4), f.top + 8, note, `class="today-label"${flip ? ' text-anchor="end"' : ''}`));
+    parts.push(
+      svgLine(x(today), f.top - 4, x(today), f.bottom, 'today'),
+      svgText(x(today) + (flip ? -4 : 4), f.top + 8, note, `class="today-label"${flip ? ' text-anchor="end"' : ''}`),
+    );
   }
-  if (!hist.length && !fc.length) parts.push(svgText((f.left + f.right) / 2, (f.top + f.bottom) / 2, 'No sales history or forecast', 'class="empty" text-anchor="middle"'));
-  parts.push(legend([
-    { cls: 'series-history', label: 'weekly sales' },
-    { cls: 'series-mean', label: 'forecast' },
-    { cls: 'band-50', label: '50% range', box: true },
-    { cls: 'band-90', label: '90% range', box: true },
-  ], f.left, 14), '</svg>');
+  if (!hist.length && !fc.length)
+    parts.push(
+      svgText(
+        (f.left + f.right) / 2,
+        (f.top + f.bottom) / 2,
+        'No sales history or forecast',
+        'class="empty" text-anchor="middle"',
+      ),
+    );
+  parts.push(
+    legend(
+      [
+        { cls: 'series-history', label: 'weekly sales' },
+        { cls: 'series-mean', label: 'forecast' },
+        { cls: 'band-50', label: '50% range', box: true },
+        { cls: 'band-90', label: '90% range', box: true },
+      ],
+      f.left,
+      14,
+    ),
+    '</svg>',
+  );
   return parts.join('');
 }
 
@@ -165,39 +250,95 @@ function stockChart(s: PlanReportSku): string {
   const orderBy = s.orderBy ? dayNumber(s.orderBy) : NaN;
   const [d0, d1] = days.length ? extent(days) : [0, 1];
   const x = linearScale([d0, d1], [f.left + 4, f.right - 4]);
-  const { domain, ticks } = niceTicks(...extent([0, s.reorderPoint, ...proj.flatMap((p) => [p.withoutOrder, p.withOrder])]), 5);
+  const { domain, ticks } = niceTicks(
+    ...extent([0, s.reorderPoint, ...proj.flatMap((p) => [p.withoutOrder, p.withOrder])]),
+    5,
+  );
   const y = linearScale(domain, [f.bottom, f.top]);
   const labels = tickLabels(ticks);
   const path = (d: string, cls: string): string => (d ? `<path class="${cls}" d="${d}"/>` : '');
   const parts = [
-    svgOpen(f, 'stock-chart', `Projected stock of ${s.name} over ${proj.length} days with and without the order of ${formatNumber(s.orderQty)} units; reorder point ${formatNumber(s.reorderPoint)}`),
-    domain[0] < 0 ? `<rect class="shortfall" x="${f.left}" y="${coord(y(0))}" width="${f.right - f.left}" height="${coord(Math.max(0, f.bottom - y(0)))}"/>` : '',
-    yAxis(ticks.map((t, i) => ({ at: y(t), label: labels[i]! })), f.left, f.right),
+    svgOpen(
+      f,
+      'stock-chart',
+      `Projected stock of ${s.name} over ${proj.length} days with and without the order of ${formatNumber(s.orderQty)} units; reorder point ${formatNumber(s.reorderPoint)}`,
+    ),
+    domain[0] < 0
+      ? `<rect class="shortfall" x="${f.left}" y="${coord(y(0))}" width="${f.right - f.left}" height="${coord(Math.max(0, f.bottom - y(0)))}"/>`
+      : '',
+    yAxis(
+      ticks.map((t, i) => ({ at: y(t), label: labels[i]! })),
+      f.left,
+      f.right,
+    ),
     xAxis(days.length ? dateTicks(days, x, 5) : [], f.left, f.right, f.bottom),
     svgLine(f.left, y(0), f.right, y(0), 'zero'),
   ];
   if (Number.isFinite(s.reorderPoint)) {
-    parts.push(svgLine(f.left, y(s.reorderPoint), f.right, y(s.reorderPoint), 'rop'),
-      svgText(f.right - 2, y(s.reorderPoint) - 4, `reorder point ${formatNumber(s.reorderPoint)}`, 'class="rop-label" text-anchor="end"'));
+    parts.push(
+      svgLine(f.left, y(s.reorderPoint), f.right, y(s.reorderPoint), 'rop'),
+      svgText(
+        f.right - 2,
+        y(s.reorderPoint) - 4,
+        `reorder point ${formatNumber(s.reorderPoint)}`,
+        'class="rop-label" text-anchor="end"',
+      ),
+    );
   }
   if (Number.isFinite(orderBy) && orderBy >= d0 && orderBy <= d1) {
-    parts.push(svgLine(x(orderBy), f.top, x(orderBy), f.bottom, 'order-by'), svgText(x(orderBy) + 4, f.bottom - 6, 'order by', 'class="order-by-label"'));
+    parts.push(
+      svgLine(x(orderBy), f.top, x(orderBy), f.bottom, 'order-by'),
+      svgText(x(orderBy) + 4, f.bottom - 6, 'order by', 'class="order-by-label"'),
+    );
   }
   parts.push(
-    path(linePath(days.map(x), proj.map((p) => y(p.withOrder))), 'series-with'),
-    path(linePath(days.map(x), proj.map((p) => y(p.withoutOrder))), 'series-without'), // dashes on top stay visible where they coincide
+    path(
+      linePath(
+        days.map(x),
+        proj.map((p) => y(p.withOrder)),
+      ),
+      'series-with',
+    ),
+    path(
+      linePath(
+        days.map(x),
+        proj.map((p) => y(p.withoutOrder)),
+      ),
+      'series-without',
+    ), // dashes on top stay visible where they coincide
   );
-  if (!proj.length) parts.push(svgText((f.left + f.right) / 2, (f.top + f.bottom) / 2, 'No stock projection', 'class="empty" text-anchor="middle"'));
-  parts.push(legend([
-    { cls: 'series-with', label: 'with order' },
-    { cls: 'series-without', label: 'without order' },
-    { cls: 'rop', label: 'reorder point' },
-  ], f.left, 14), '</svg>');
+  if (!proj.length)
+    parts.push(
+      svgText(
+        (f.left + f.right) / 2,
+        (f.top + f.bottom) / 2,
+        'No stock projection',
+        'class="empty" text-anchor="middle"',
+      ),
+    );
+  parts.push(
+    legend(
+      [
+        { cls: 'series-with', label: 'with order' },
+        { cls: 'series-without', label: 'without order' },
+        { cls: 'rop', label: 'reorder point' },
+      ],
+      f.left,
+      14,
+    ),
+    '</svg>',
+  );
   return parts.join('');
 }
 
 const STAGE_LABELS: Record<string, string> = {
-  introduction: 'introduction', growth: 'growth', maturity: 'maturity', decline: 'decline', dormant: 'dormant', ended: 'ended', unknown: 'not assessed',
+  introduction: 'introduction',
+  growth: 'growth',
+  maturity: 'maturity',
+  decline: 'decline',
+  dormant: 'dormant',
+  ended: 'ended',
+  unknown: 'not assessed',
 };
 const stageClass = (stage: string): string => (STAGES.has(stage) ? stage : 'unknown');
 const stageLabel = (stage: string): string => STAGE_LABELS[stageClass(stage)]!;
@@ -216,8 +357,13 @@ function stageRuns(stages: readonly string[]): [number, number, string][] {
 /** The stage colours as a legend row, for the stages that occur. */
 function stageLegend(stages: Iterable<string>, x: number, y: number): string {
   const seen = new Set(stages);
-  return legend(['introduction', 'growth', 'maturity', 'decline', 'dormant', 'ended', 'unknown'].filter((st) => seen.has(st))
-    .map((st) => ({ cls: `stage-fill st-${st}`, label: STAGE_LABELS[st]!, box: true })), x, y);
+  return legend(
+    ['introduction', 'growth', 'maturity', 'decline', 'dormant', 'ended', 'unknown']
+      .filter((st) => seen.has(st))
+      .map((st) => ({ cls: `stage-fill st-${st}`, label: STAGE_LABELS[st]!, box: true })),
+    x,
+    y,
+  );
 }
 
 /**
@@ -232,32 +378,81 @@ function lifecycleChart(s: PlanReportSku): string {
   const [d0, d1] = days.length ? extent([days[0]!, days[days.length - 1]! + 7]) : [0, 7];
   const x = linearScale([d0, d1], [f.left, f.right]);
   const mid = days.map((d) => x(d + 3.5));
-  const curve = l.curve !== undefined && l.curve.values.length === l.weeks.length ? l.curve.values.filter((_, i) => Number.isFinite(dayNumber(l.weeks[i]!.date))) : undefined;
+  const curve =
+    l.curve !== undefined && l.curve.values.length === l.weeks.length
+      ? l.curve.values.filter((_, i) => Number.isFinite(dayNumber(l.weeks[i]!.date)))
+      : undefined;
   const { domain, ticks } = niceTicks(...extent([0, ...weeks.map((w) => w.units), ...(curve ?? [])]), 4);
   const y = linearScale(domain, [f.bottom, f.top]);
   const labels = tickLabels(ticks);
-  const parts = [svgOpen(f, 'lifecycle-chart', `Life cycle of ${s.name}: weekly sales over ${weeks.length} weeks coloured by stage, now ${s.stage}`)];
+  const parts = [
+    svgOpen(
+      f,
+      'lifecycle-chart',
+      `Life cycle of ${s.name}: weekly sales over ${weeks.length} weeks coloured by stage, now ${s.stage}`,
+    ),
+  ];
   for (const [a, b, st] of stageRuns(weeks.map((w) => w.stage))) {
     const x0 = x(days[a]!);
     const x1 = x(days[b]! + 7);
-    parts.push(`<rect class="stage-band st-${stageClass(st)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${f.top}" width="${coord(Math.max(0, x1 - x0))}" height="${f.bottom - f.top}"><title>${esc(stageLabel(st))}: ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`);
-    if (x1 - x0 > stageLabel(st).length * 6 + 6) parts.push(svgText((x0 + x1) / 2, f.top + 11, stageLabel(st), 'class="band-label" text-anchor="middle"'));
+    parts.push(
+      `<rect class="stage-band st-${stageClass(st)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${f.top}" width="${coord(Math.max(0, x1 - x0))}" height="${f.bottom - f.top}"><title>${esc(stageLabel(st))}: ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`,
+    );
+    if (x1 - x0 > stageLabel(st).length * 6 + 6)
+      parts.push(svgText((x0 + x1) / 2, f.top + 11, stageLabel(st), 'class="band-label" text-anchor="middle"'));
   }
   parts.push(
-    yAxis(ticks.map((t, i) => ({ at: y(t), label: labels[i]! })), f.left, f.right),
+    yAxis(
+      ticks.map((t, i) => ({ at: y(t), label: labels[i]! })),
+      f.left,
+      f.right,
+    ),
     xAxis(days.length ? dateTicks(days, x, 10) : [], f.left, f.right, f.bottom),
   );
   const path = (d: string, cls: string): string => (d ? `<path class="${cls}" d="${d}"/>` : '');
-  if (weeks.length === 1) parts.push(`<circle class="dot-history" cx="${coord(mid[0]!)}" cy="${coord(y(weeks[0]!.units))}" r="3"/>`);
-  else parts.push(path(linePath(mid, weeks.map((w) => y(w.units))), 'series-history'));
+  if (weeks.length === 1)
+    parts.push(`<circle class="dot-history" cx="${coord(mid[0]!)}" cy="${coord(y(weeks[0]!.units))}" r="3"/>`);
+  else
+    parts.push(
+      path(
+        linePath(
+          mid,
+          weeks.map((w) => y(w.units)),
+        ),
+        'series-history',
+      ),
+    );
   if (curve !== undefined) {
     parts.push(path(linePath(mid, curve.map(y)), 'series-curve'));
     const peak = dayNumber(l.curve!.peak);
-    if (Number.isFinite(peak) && peak >= d0 && peak <= d1) parts.push(svgLine(x(peak), f.top + 14, x(peak), f.bottom, 'peak'), svgText(x(peak) + 4, f.top + 26, 'curve peak', 'class="peak-label"'));
+    if (Number.isFinite(peak) && peak >= d0 && peak <= d1)
+      parts.push(
+        svgLine(x(peak), f.top + 14, x(peak), f.bottom, 'peak'),
+        svgText(x(peak) + 4, f.top + 26, 'curve peak', 'class="peak-label"'),
+      );
   }
-  if (!weeks.length) parts.push(svgText((f.left + f.right) / 2, (f.top + f.bottom) / 2, 'No weekly history', 'class="empty" text-anchor="middle"'));
-  const items = [{ cls: 'series-history', label: 'weekly sales' }, ...(curve !== undefined ? [{ cls: 'series-curve', label: `fitted ${l.curve!.family} curve` }] : [])];
-  parts.push(legend(items, f.left, 14), stageLegend(weeks.map((w) => stageClass(w.stage)), f.left + 300, 14), '</svg>');
+  if (!weeks.length)
+    parts.push(
+      svgText(
+        (f.left + f.right) / 2,
+        (f.top + f.bottom) / 2,
+        'No weekly history',
+        'class="empty" text-anchor="middle"',
+      ),
+    );
+  const items = [
+    { cls: 'series-history', label: 'weekly sales' },
+    ...(curve !== undefined ? [{ cls: 'series-curve', label: `fitted ${l.curve!.family} curve` }] : []),
+  ];
+  parts.push(
+    legend(items, f.left, 14),
+    stageLegend(
+      weeks.map((w) => stageClass(w.stage)),
+      f.left + 300,
+      14,
+    ),
+    '</svg>',
+  );
   return parts.join('');
 }
 
@@ -270,31 +465,58 @@ function stageMap(r: PlanReport, ids: Map<string, string>): string {
   const nameW = 250;
   const stageW = 130;
   const rowH = 18;
-  const f = { width: 1080, height: 34 + rows.length * rowH + 26, left: nameW, right: 1080 - stageW, top: 34, bottom: 34 + rows.length * rowH };
+  const f = {
+    width: 1080,
+    height: 34 + rows.length * rowH + 26,
+    left: nameW,
+    right: 1080 - stageW,
+    top: 34,
+    bottom: 34 + rows.length * rowH,
+  };
   const x = linearScale([d0, d1 + 7], [f.left, f.right]);
   const parts = [svgOpen(f, 'stage-map', `Life-cycle stage week by week of the ${rows.length} SKUs shown`)];
   rows.forEach((s, k) => {
     const top = f.top + k * rowH;
     const weeks = s.lifecycle!.weeks.filter((w) => Number.isFinite(dayNumber(w.date)));
     const name = s.name.length > 36 ? s.name.slice(0, 35) + '…' : s.name;
-    parts.push(`<a href="#${ids.get(s.sku)}">${svgText(f.left - 8, top + 13, name, 'class="map-name" text-anchor="end"')}</a>`);
+    parts.push(
+      `<a href="#${ids.get(s.sku)}">${svgText(f.left - 8, top + 13, name, 'class="map-name" text-anchor="end"')}</a>`,
+    );
     for (const [a, b, st] of stageRuns(weeks.map((w) => w.stage))) {
       const x0 = x(dayNumber(weeks[a]!.date));
       const x1 = x(dayNumber(weeks[b]!.date) + 7);
-      parts.push(`<rect class="stage-cell st-${stageClass(st)}" data-sku="${esc(s.sku)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${top + 2}" width="${coord(Math.max(0, x1 - x0))}" height="${rowH - 4}"><title>${esc(s.name)}: ${esc(stageLabel(st))}, ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`);
+      parts.push(
+        `<rect class="stage-cell st-${stageClass(st)}" data-sku="${esc(s.sku)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${top + 2}" width="${coord(Math.max(0, x1 - x0))}" height="${rowH - 4}"><title>${esc(s.name)}: ${esc(stageLabel(st))}, ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`,
+      );
     }
-    parts.push(svgText(f.right + 8, top + 13, `${stageLabel(s.stage)} · ${formatPercent(s.stageConfidence)}`, `class="map-stage" data-sku="${esc(s.sku)}"`));
+    parts.push(
+      svgText(
+        f.right + 8,
+        top + 13,
+        `${stageLabel(s.stage)} · ${formatPercent(s.stageConfidence)}`,
+        `class="map-stage" data-sku="${esc(s.sku)}"`,
+      ),
+    );
   });
-  parts.push(xAxis(dateTicks(all, x, 8), f.left, f.right, f.bottom), svgText(f.right + 8, f.top - 8, 'now', 'class="legend"'),
-    stageLegend(rows.flatMap((s) => s.lifecycle!.weeks.map((w) => stageClass(w.stage))), f.left, 14), '</svg>');
+  parts.push(
+    xAxis(dateTicks(all, x, 8), f.left, f.right, f.bottom),
+    svgText(f.right + 8, f.top - 8, 'now', 'class="legend"'),
+    stageLegend(
+      rows.flatMap((s) => s.lifecycle!.weeks.map((w) => stageClass(w.stage))),
+      f.left,
+      14,
+    ),
+    '</svg>',
+  );
   return parts.join('');
 }
 
 function skuSection(s: PlanReportSku, id: string, asOf: string): string {
   const stage = stageClass(s.stage);
-  const order = s.orderQty > 0
-    ? `Order <b>${formatNumber(s.orderQty)}</b>${s.orderBy ? ` by <b${s.orderBy <= asOf ? ' class="urgent"' : ''}>${formatDate(s.orderBy)}</b>` : ''}`
-    : 'No order needed';
+  const order =
+    s.orderQty > 0
+      ? `Order <b>${formatNumber(s.orderQty)}</b>${s.orderBy ? ` by <b${s.orderBy <= asOf ? ' class="urgent"' : ''}>${formatDate(s.orderBy)}</b>` : ''}`
+      : 'No order needed';
   return `<section class="sku card" id="${id}" data-sku="${esc(s.sku)}">
 <div class="sku-head"><h2>${esc(s.name)}</h2><div class="tags"><code>${esc(s.sku)}</code>
 <span class="badge abc-${esc(s.abc)}" title="ABC class ${esc(s.abc)} (share of revenue), XYZ class ${esc(s.xyz)} (demand variability)">${esc(s.abc)}${esc(s.xyz)}</span>
@@ -324,24 +546,40 @@ function totalsStrip(r: PlanReport): string {
     ['forecastUnits', formatNumber(t.forecastUnits), `units forecast (${formatNumber(r.horizonDays)} days)`],
     ['forecastRevenue', formatMoney(t.forecastRevenue, r.currency), 'forecast revenue'],
   );
-  return `<div class="totals">${items.map(([key, value, label]) =>
-    `<div class="total${key === 'skusAtRisk' && t.skusAtRisk > 0 ? ' warn' : ''}" data-total="${key}"><span class="total-value">${value}</span><span class="total-label">${label}</span></div>`).join('')}</div>`;
+  return `<div class="totals">${items
+    .map(
+      ([key, value, label]) =>
+        `<div class="total${key === 'skusAtRisk' && t.skusAtRisk > 0 ? ' warn' : ''}" data-total="${key}"><span class="total-value">${value}</span><span class="total-label">${label}</span></div>`,
+    )
+    .join('')}</div>`;
 }
 
 function alertsList(r: PlanReport, ids: Map<string, string>): string {
   if (!r.alerts.length) return '<p class="none">No alerts.</p>';
-  return `<ul class="alerts">${r.alerts.map((a) => {
-    const link = a.sku !== undefined ? (ids.has(a.sku) ? `<a href="#${ids.get(a.sku)}">${esc(a.sku)}</a>` : `<code>${esc(a.sku)}</code>`) : '';
-    return `<li class="alert alert-${esc(a.kind)}"${a.sku !== undefined ? ` data-sku="${esc(a.sku)}"` : ''}><span class="kind">${ALERT_LABELS[a.kind] ?? esc(a.kind)}</span>${link} ${esc(a.message)}</li>`;
-  }).join('')}</ul>`;
+  return `<ul class="alerts">${r.alerts
+    .map((a) => {
+      const link =
+        a.sku !== undefined
+          ? ids.has(a.sku)
+            ? `<a href="#${ids.get(a.sku)}">${esc(a.sku)}</a>`
+            : `<code>${esc(a.sku)}</code>`
+          : '';
+      return `<li class="alert alert-${esc(a.kind)}"${a.sku !== undefined ? ` data-sku="${esc(a.sku)}"` : ''}><span class="kind">${ALERT_LABELS[a.kind] ?? esc(a.kind)}</span>${link} ${esc(a.message)}</li>`;
+    })
+    .join('')}</ul>`;
 }
 
 function orderTable(r: PlanReport, ids: Map<string, string>): string {
-  const rows = r.skus.filter((s) => s.orderQty > 0)
+  const rows = r.skus
+    .filter((s) => s.orderQty > 0)
     .sort((a, b) => (a.orderBy ?? '9999').localeCompare(b.orderBy ?? '9999') || b.orderQty - a.orderQty);
   if (!rows.length) return '<p class="none">Nothing to order.</p>';
-  return `<table class="orders"><thead><tr><th>SKU</th><th>Product</th><th class="num">Qty</th><th>Order by</th><th class="num">Cover</th><th class="num">Risk</th><th>Reason</th></tr></thead><tbody>${rows.map((s) =>
-    `<tr data-sku="${esc(s.sku)}"><td class="nowrap"><a href="#${ids.get(s.sku)}"><code>${esc(s.sku)}</code></a></td><td class="name">${esc(s.name)}</td><td class="num">${formatNumber(s.orderQty)}</td><td class="nowrap${s.orderBy && s.orderBy <= r.asOf ? ' urgent' : ''}">${s.orderBy ? formatDate(s.orderBy) : '–'}</td><td class="num nowrap">${formatDays(s.coverDays)}</td><td class="num">${formatPercent(s.stockoutRisk)}</td><td>${esc(s.reason)}</td></tr>`).join('')}</tbody></table>`;
+  return `<table class="orders"><thead><tr><th>SKU</th><th>Product</th><th class="num">Qty</th><th>Order by</th><th class="num">Cover</th><th class="num">Risk</th><th>Reason</th></tr></thead><tbody>${rows
+    .map(
+      (s) =>
+        `<tr data-sku="${esc(s.sku)}"><td class="nowrap"><a href="#${ids.get(s.sku)}"><code>${esc(s.sku)}</code></a></td><td class="name">${esc(s.name)}</td><td class="num">${formatNumber(s.orderQty)}</td><td class="nowrap${s.orderBy && s.orderBy <= r.asOf ? ' urgent' : ''}">${s.orderBy ? formatDate(s.orderBy) : '–'}</td><td class="num nowrap">${formatDays(s.coverDays)}</td><td class="num">${formatPercent(s.stockoutRisk)}</td><td>${esc(s.reason)}</td></tr>`,
+    )
+    .join('')}</tbody></table>`;
 }
 
 const CSS = `*{box-sizing:border-box}body{margin:0;background:#f3f4f6;color:#1f2937;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}

@@ -23,7 +23,6 @@ export function escapeXml(text: string): string {
   return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-
 /** A coordinate as text with at most one decimal; non-finite values become 0 so no NaN leaks. */
 export function coord(value: number): string {
   if (!Number.isFinite(value)) return '0';
@@ -96,7 +95,12 @@ export function linePath(xs: readonly number[], ys: readonly number[]): string {
  * A closed SVG path filling the area between two series: along `upper` left to right, back along
  * `lower`. One point becomes a bar `halfWidth` wide each side so it stays visible. O(n).
  */
-export function bandPath(xs: readonly number[], lower: readonly number[], upper: readonly number[], halfWidth = 3): string {
+export function bandPath(
+  xs: readonly number[],
+  lower: readonly number[],
+  upper: readonly number[],
+  halfWidth = 3,
+): string {
   const idx = xs.map((_, i) => i).filter((i) => [xs[i]!, lower[i]!, upper[i]!].every(Number.isFinite));
   if (idx.length === 0) return '';
   if (idx.length === 1) {
@@ -123,15 +127,27 @@ export function svgLine(x1: number, y1: number, x2: number, y2: number, cls: str
 /** Horizontal grid lines from `left` to `right` with labels right-aligned just left of `left`. */
 export function yAxis(ticks: readonly AxisTick[], left: number, right: number): string {
   return ticks
-    .map((t) => svgLine(left, t.at, right, t.at, 'grid') + svgText(left - 6, t.at + 3.5, t.label, 'class="tick" text-anchor="end"'))
+    .map(
+      (t) =>
+        svgLine(left, t.at, right, t.at, 'grid') +
+        svgText(left - 6, t.at + 3.5, t.label, 'class="tick" text-anchor="end"'),
+    )
     .join('');
 }
 
 /** Tick marks and centred labels under the baseline at `bottom`; the outer labels hug the edges. */
 export function xAxis(ticks: readonly AxisTick[], left: number, right: number, bottom: number): string {
   const marks = ticks.map((t, i) => {
-    const anchor = ticks.length > 1 && i === 0 && t.at - left < 24 ? 'start' : ticks.length > 1 && i === ticks.length - 1 && right - t.at < 24 ? 'end' : 'middle';
-    return svgLine(t.at, bottom, t.at, bottom + 4, 'axis') + svgText(t.at, bottom + 16, t.label, `class="tick" text-anchor="${anchor}"`);
+    const anchor =
+      ticks.length > 1 && i === 0 && t.at - left < 24
+        ? 'start'
+        : ticks.length > 1 && i === ticks.length - 1 && right - t.at < 24
+          ? 'end'
+          : 'middle';
+    return (
+      svgLine(t.at, bottom, t.at, bottom + 4, 'axis') +
+      svgText(t.at, bottom + 16, t.label, `class="tick" text-anchor="${anchor}"`)
+    );
   });
   return svgLine(left, bottom, right, bottom, 'axis') + marks.join('');
 }

@@ -16,8 +16,12 @@ export async function withWorkspaceAsOf<T>(ws: Workspace, before: string, fn: ()
   try {
     await ws.run(sql`CREATE TABLE ${SCHEMA}.meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
     await ws.run(sql`INSERT INTO ${SCHEMA}.meta SELECT * FROM main.meta`);
-    await ws.run(sql`CREATE TABLE ${SCHEMA}.raw_order_lines AS SELECT * FROM main.raw_order_lines WHERE ordered_at < ${before}::TIMESTAMP`);
-    await ws.run(sql`CREATE TABLE ${SCHEMA}.raw_daily_sales AS SELECT * FROM main.raw_daily_sales WHERE date < ${before}::DATE`);
+    await ws.run(
+      sql`CREATE TABLE ${SCHEMA}.raw_order_lines AS SELECT * FROM main.raw_order_lines WHERE ordered_at < ${before}::TIMESTAMP`,
+    );
+    await ws.run(
+      sql`CREATE TABLE ${SCHEMA}.raw_daily_sales AS SELECT * FROM main.raw_daily_sales WHERE date < ${before}::DATE`,
+    );
     await ws.run(sql`CREATE TABLE ${SCHEMA}.raw_catalog AS SELECT * FROM main.raw_catalog`);
     await ws.run(sql`SET schema = '${SCHEMA}'`);
     await rebuildCleanTables(ws, config);

@@ -15,10 +15,15 @@ export interface CatalogEntry {
 
 /** The derived catalog, by SKU. */
 export async function readCatalog(ws: Workspace): Promise<Map<string, CatalogEntry>> {
-  const rows = await ws.all<{ sku: string; description: string | null; category: string | null; is_product: boolean | null }>(
-    `SELECT sku, description, category, is_product FROM catalog`,
+  const rows = await ws.all<{
+    sku: string;
+    description: string | null;
+    category: string | null;
+    is_product: boolean | null;
+  }>(`SELECT sku, description, category, is_product FROM catalog`);
+  return new Map(
+    rows.map((r) => [r.sku, { description: r.description, category: r.category, isProduct: r.is_product !== false }]),
   );
-  return new Map(rows.map((r) => [r.sku, { description: r.description, category: r.category, isProduct: r.is_product !== false }]));
 }
 
 /** Each SKU's most frequent description on its order lines up to `asOf` (ties: the first in order). */
@@ -26,7 +31,9 @@ export async function descriptionsAsOf(ws: Workspace, asOf?: string): Promise<Ma
   const out = new Map<string, string>();
   const hasLines = Number((await ws.one<{ n: string | number }>(`SELECT count(*) AS n FROM order_lines`)).n) > 0;
   if (!hasLines) return out;
-  const rows = await ws.all<{ sku: string; description: string }>(descriptionsSql(sql`date <= ${asOfDate(asOf)}::DATE`));
+  const rows = await ws.all<{ sku: string; description: string }>(
+    descriptionsSql(sql`date <= ${asOfDate(asOf)}::DATE`),
+  );
   for (const r of rows) out.set(r.sku, r.description);
   return out;
 }

@@ -12,15 +12,24 @@ export interface CleaningRuleCount {
 const RULES: readonly { rule: string; description: string }[] = [
   { rule: 'rejected', description: 'malformed rows kept in rejects.csv with file, line and reason' },
   { rule: 'cancellations', description: 'lines of cancelled orders, removed from demand' },
-  { rule: 'cancelled_originals', description: 'sales undone by a later cancellation (same customer, SKU, quantity), removed from demand' },
+  {
+    rule: 'cancelled_originals',
+    description: 'sales undone by a later cancellation (same customer, SKU, quantity), removed from demand',
+  },
   { rule: 'returns', description: 'negative quantities on ordinary orders, kept separately, not demand' },
   { rule: 'non_product', description: 'postage, fees, adjustments and other non-product lines, kept, not demand' },
   { rule: 'duplicates', description: 'exact duplicate lines after the first copy, not demand' },
   { rule: 'bad_price', description: 'zero or negative unit price, not demand' },
   { rule: 'zero_quantity', description: 'quantity 0, not demand' },
   { rule: 'superseded', description: 'daily values replaced by a later file for the same SKU and day' },
-  { rule: 'overlap', description: 'daily values of SKUs that also have order lines (the order lines give their demand)' },
-  { rule: 'outliers', description: 'lines far above the SKU usual order size, capped for forecasting (units = units removed by the cap)' },
+  {
+    rule: 'overlap',
+    description: 'daily values of SKUs that also have order lines (the order lines give their demand)',
+  },
+  {
+    rule: 'outliers',
+    description: 'lines far above the SKU usual order size, capped for forecasting (units = units removed by the cap)',
+  },
   { rule: 'closed_days', description: 'SKU-days on which the shop was closed, marked closed rather than zero demand' },
   { rule: 'gaps_filled', description: 'SKU-days without sales since the SKU first sold, filled with zero' },
   { rule: 'missing_days', description: 'SKU-days a daily-sales file has no row for: missing (no data), not zero' },
@@ -44,7 +53,11 @@ const STATUS_RULE: Record<string, string> = {
  * table of `row_key, occurrence` of one ingest's rows), over those rows, and for the series rules
  * over the SKU-days of their SKUs within their date range. `rejected` is passed in for a scope.
  */
-export async function cleaningReport(ws: Workspace, scopeTable?: string, rejected?: number): Promise<CleaningRuleCount[]> {
+export async function cleaningReport(
+  ws: Workspace,
+  scopeTable?: string,
+  rejected?: number,
+): Promise<CleaningRuleCount[]> {
   const semi = scopeTable === undefined ? '' : `SEMI JOIN ${scopeTable} USING (row_key, occurrence)`;
   const rows = await ws.all(`
     WITH ol AS (SELECT * FROM order_lines ${semi}), ds AS (SELECT * FROM daily_sales ${semi})

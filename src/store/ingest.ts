@@ -19,7 +19,9 @@ export async function parquetToCsv(ws: Workspace, path: string, out: string): Pr
 
 /** read_csv of a staged file with its column types; lines over DuckDB's 2 MB default get a larger limit. */
 function readStaged(path: string, columns: readonly [string, string][], maxLineBytes: number): Sql {
-  const cols = joinSql(columns.map(([name, type]) => sql`${raw(`'${ident(name).text}'`)}: ${raw(`'${ident(type).text}'`)}`));
+  const cols = joinSql(
+    columns.map(([name, type]) => sql`${raw(`'${ident(name).text}'`)}: ${raw(`'${ident(type).text}'`)}`),
+  );
   const size = maxLineBytes > 2_000_000 ? sql`max_line_size = ${Math.ceil(maxLineBytes)}::BIGINT, ` : raw('');
   return sql`read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ${size}columns = {${cols}})`;
 }
@@ -31,7 +33,11 @@ async function loadStage(ws: Workspace, staged: StagedFile, table: string): Prom
   const names = staged.columns.map((c) => ident(c));
   const keyText = joinSql(names.map((c) => sql`coalesce(${c}, chr(0))`));
   const typed = joinSql(staged.columns.map((c) => sql`CAST(${ident(c)} AS ${ident(types[c]!)}) AS ${ident(c)}`));
-  const source = readStaged(staged.goodPath, [['line', 'BIGINT'], ...staged.columns.map((c): [string, string] => [c, 'VARCHAR'])], staged.maxLineBytes);
+  const source = readStaged(
+    staged.goodPath,
+    [['line', 'BIGINT'], ...staged.columns.map((c): [string, string] => [c, 'VARCHAR'])],
+    staged.maxLineBytes,
+  );
   await ws.run(sql`
     CREATE OR REPLACE TEMP TABLE ${t} AS
     SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
@@ -74,7 +80,8 @@ export async function storeStagedFile(
   const t = ident(table);
   const stage = ident(o.stage);
   await loadStage(ws, s, o.stage);
-  const count = async (): Promise<number> => (await ws.one<{ n: number }>(sql`SELECT count(*)::DOUBLE AS n FROM ${t}`)).n;
+  const count = async (): Promise<number> =>
+    (await ws.one<{ n: number }>(sql`SELECT count(*)::DOUBLE AS n FROM ${t}`)).n;
   const before = await count();
   const cols = Object.keys(types);
   const names = joinSql(cols.map((c) => sql`${ident(c)}`));
@@ -86,7 +93,15 @@ export async function storeStagedFile(
   const rowsNew = (await count()) - before;
   await ws.run(sql`INSERT INTO ingest_scope SELECT row_key, occurrence FROM ${stage}`);
   await ws.run(sql`DROP TABLE ${stage}`);
-  const rejects = readStaged(s.rejectPath, [['line', 'BIGINT'], ['reason', 'VARCHAR'], ['raw', 'VARCHAR']], s.maxLineBytes);
+  const rejects = readStaged(
+    s.rejectPath,
+    [
+      ['line', 'BIGINT'],
+      ['reason', 'VARCHAR'],
+      ['raw', 'VARCHAR'],
+    ],
+    s.maxLineBytes,
+  );
   await ws.run(sql`
     INSERT INTO rejected_rows
     WITH r AS (
@@ -111,7 +126,9 @@ export async function dbNow(ws: Workspace): Promise<string> {
 }
 
 /** SKUs with demand and the date span among the rows this ingest read (`ingest_scope`). */
-export async function ingestScopeSpan(ws: Workspace): Promise<{ skus: number; first_date: string | null; last_date: string | null }> {
+export async function ingestScopeSpan(
+  ws: Workspace,
+): Promise<{ skus: number; first_date: string | null; last_date: string | null }> {
   return ws.one(`
     WITH sc AS (
       SELECT sku, date, status FROM order_lines SEMI JOIN ingest_scope USING (row_key, occurrence)
@@ -123,7 +140,16 @@ export async function ingestScopeSpan(ws: Workspace): Promise<{ skus: number; fi
 /** Records an ingest run with its report (JSON). */
 export async function recordIngest(
   ws: Workspace,
-  r: { ingestId: number; started: string; files: number; rowsRead: number; rowsLoaded: number; rowsRejected: number; rowsNew: number; report: unknown },
+  r: {
+    ingestId: number;
+    started: string;
+    files: number;
+    rowsRead: number;
+    rowsLoaded: number;
+    rowsRejected: number;
+    rowsNew: number;
+    report: unknown;
+  },
 ): Promise<void> {
   await ws.run(sql`INSERT INTO ingests VALUES (${r.ingestId}::INTEGER, ${r.started}::TIMESTAMP, now(), ${r.files}::INTEGER,
     ${r.rowsRead}::BIGINT, ${r.rowsLoaded}::BIGINT, ${r.rowsRejected}::BIGINT, ${r.rowsNew}::BIGINT, ${JSON.stringify(r.report)})`);

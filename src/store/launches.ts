@@ -3,8 +3,13 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** Stores a launch plan (its whole JSON) under its SKU; the latest plan per SKU is the one tracked. */
-export async function saveLaunch(ws: Workspace, l: { sku: string; name: string; launchDate: string; price: number; plan: unknown }): Promise<void> {
-  await ws.run(sql`INSERT INTO launches VALUES (${l.sku}, ${l.name}, ${l.launchDate}::DATE, ${l.price}, now()::TIMESTAMP, ${JSON.stringify(l.plan)})`);
+export async function saveLaunch(
+  ws: Workspace,
+  l: { sku: string; name: string; launchDate: string; price: number; plan: unknown },
+): Promise<void> {
+  await ws.run(
+    sql`INSERT INTO launches VALUES (${l.sku}, ${l.name}, ${l.launchDate}::DATE, ${l.price}, now()::TIMESTAMP, ${JSON.stringify(l.plan)})`,
+  );
 }
 
 /** The latest stored plan of every launched SKU (parsed JSON), by SKU. */
@@ -16,8 +21,14 @@ export async function latestLaunches<T>(ws: Workspace): Promise<T[]> {
 }
 
 /** A SKU's daily demand from `from` on: day offset from `from` and units (null: closed or unknown). */
-export async function salesSince(ws: Workspace, sku: string, from: string): Promise<{ d: number; units: number | null }[]> {
-  return ws.all(sql`SELECT (date - ${from}::DATE)::INTEGER AS d, units FROM daily_demand WHERE sku = ${sku} AND date >= ${from}::DATE`);
+export async function salesSince(
+  ws: Workspace,
+  sku: string,
+  from: string,
+): Promise<{ d: number; units: number | null }[]> {
+  return ws.all(
+    sql`SELECT (date - ${from}::DATE)::INTEGER AS d, units FROM daily_demand WHERE sku = ${sku} AND date >= ${from}::DATE`,
+  );
 }
 
 /** The last day with demand data (`YYYY-MM-DD`), or null in an empty workspace. */

@@ -12,27 +12,42 @@ export interface StoredStage {
 }
 
 /** The newest stored run (id and as-of date) with the stage of each of its SKUs; null when none. */
-export async function latestLifecycleRun(ws: Workspace): Promise<{ run_id: number; as_of: string; stages: Map<string, string> } | null> {
-  const prev = await ws.all<{ run_id: number; as_of: string }>(`SELECT run_id, as_of::VARCHAR AS as_of FROM lifecycle_runs ORDER BY run_id DESC LIMIT 1`);
+export async function latestLifecycleRun(
+  ws: Workspace,
+): Promise<{ run_id: number; as_of: string; stages: Map<string, string> } | null> {
+  const prev = await ws.all<{ run_id: number; as_of: string }>(
+    `SELECT run_id, as_of::VARCHAR AS as_of FROM lifecycle_runs ORDER BY run_id DESC LIMIT 1`,
+  );
   if (prev.length === 0) return null;
   const runId = Number(prev[0]!.run_id);
-  const rows = await ws.all<{ sku: string; stage: string }>(sql`SELECT sku, stage FROM lifecycle_stages WHERE run_id = ${runId}::INTEGER`);
+  const rows = await ws.all<{ sku: string; stage: string }>(
+    sql`SELECT sku, stage FROM lifecycle_stages WHERE run_id = ${runId}::INTEGER`,
+  );
   return { run_id: runId, as_of: prev[0]!.as_of, stages: new Map(rows.map((r) => [r.sku, r.stage])) };
 }
 
 /** Stores a run, its stages (appended) and its alerts in one transaction. */
 export async function storeLifecycleRun(
   ws: Workspace,
-  run: { runId: number; asOf: string; stages: readonly StoredStage[]; alerts: readonly { sku: string; from: string; to: string; confidence: number }[] },
+  run: {
+    runId: number;
+    asOf: string;
+    stages: readonly StoredStage[];
+    alerts: readonly { sku: string; from: string; to: string; confidence: number }[];
+  },
 ): Promise<void> {
   await ws.transaction(async () => {
-    await ws.run(sql`INSERT INTO lifecycle_runs VALUES (${run.runId}::INTEGER, now()::TIMESTAMP, ${run.asOf}::DATE, ${run.stages.length}::INTEGER)`);
+    await ws.run(
+      sql`INSERT INTO lifecycle_runs VALUES (${run.runId}::INTEGER, now()::TIMESTAMP, ${run.asOf}::DATE, ${run.stages.length}::INTEGER)`,
+    );
     await ws.appendRows(
       'lifecycle_stages',
       ['INTEGER', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR', 'VARCHAR'],
       run.stages.map((s) => [run.runId, s.sku, s.stage, s.confidence, s.weeks, s.history, JSON.stringify(s.evidence)]),
     );
     for (const a of run.alerts)
-      await ws.run(sql`INSERT INTO lifecycle_alerts VALUES (${run.runId}::INTEGER, now()::TIMESTAMP, ${run.asOf}::DATE, ${a.sku}, ${a.from}, ${a.to}, ${a.confidence})`);
+      await ws.run(
+        sql`INSERT INTO lifecycle_alerts VALUES (${run.runId}::INTEGER, now()::TIMESTAMP, ${run.asOf}::DATE, ${a.sku}, ${a.from}, ${a.to}, ${a.confidence})`,
+      );
   });
 }

@@ -25,13 +25,25 @@ export async function saveGlobalModel(ws: Workspace, model: GlobalModel, asOf: s
 }
 
 export async function loadGlobalModel(ws: Workspace): Promise<StoredModel | undefined> {
-  const rows = await ws.all<{ as_of: string; horizon: number; created_at: string; body: string }>(`SELECT as_of::VARCHAR AS as_of, horizon, created_at::VARCHAR AS created_at, body FROM models WHERE name = 'global' ORDER BY created_at DESC LIMIT 1`);
+  const rows = await ws.all<{ as_of: string; horizon: number; created_at: string; body: string }>(
+    `SELECT as_of::VARCHAR AS as_of, horizon, created_at::VARCHAR AS created_at, body FROM models WHERE name = 'global' ORDER BY created_at DESC LIMIT 1`,
+  );
   if (rows.length === 0) return undefined;
   const r = rows[0]!;
-  const o = JSON.parse(r.body) as { mean: object; quantiles: { level: number; booster: object }[]; rows: GlobalModel['rows']; seconds: number };
+  const o = JSON.parse(r.body) as {
+    mean: object;
+    quantiles: { level: number; booster: object }[];
+    rows: GlobalModel['rows'];
+    seconds: number;
+  };
   const b = (x: object): Booster => boosterFromJson(JSON.stringify(x));
   return {
-    model: { mean: b(o.mean), quantiles: o.quantiles.map((q) => ({ level: q.level, booster: b(q.booster) })), rows: o.rows, seconds: o.seconds },
+    model: {
+      mean: b(o.mean),
+      quantiles: o.quantiles.map((q) => ({ level: q.level, booster: b(q.booster) })),
+      rows: o.rows,
+      seconds: o.seconds,
+    },
     asOf: r.as_of,
     horizon: Number(r.horizon),
     createdAt: r.created_at,

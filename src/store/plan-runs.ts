@@ -28,13 +28,37 @@ export async function readStockRows(ws: Workspace): Promise<StockRow[]> {
 
 /** One purchase-order line as `plan_orders` stores it (after `run_id`), in column order. */
 export type PlanOrderRow = [
-  sku: string, name: string, orderQty: number, orderBy: string, coverDays: number | null, stockoutRisk: number, reason: string,
-  onHand: number, onOrder: number, reorderPoint: number, orderUpTo: number, serviceLevel: number, abc: string, xyz: string,
-  unitCost: number, priority: number | null, supplier: string | null,
+  sku: string,
+  name: string,
+  orderQty: number,
+  orderBy: string,
+  coverDays: number | null,
+  stockoutRisk: number,
+  reason: string,
+  onHand: number,
+  onOrder: number,
+  reorderPoint: number,
+  orderUpTo: number,
+  serviceLevel: number,
+  abc: string,
+  xyz: string,
+  unitCost: number,
+  priority: number | null,
+  supplier: string | null,
 ];
 
 /** One forecast row as `plan_forecasts` stores it (after `run_id`): sku, date, mean, p05…p95, model. */
-export type PlanForecastRow = [sku: string, date: string, mean: number, p05: number, p25: number, p50: number, p75: number, p95: number, model: string];
+export type PlanForecastRow = [
+  sku: string,
+  date: string,
+  mean: number,
+  p05: number,
+  p25: number,
+  p50: number,
+  p75: number,
+  p95: number,
+  model: string,
+];
 
 /** Stores a plan run with its orders and forecasts (appended) in one transaction; returns its run id. */
 export async function storePlanRun(
@@ -54,15 +78,52 @@ export async function storePlanRun(
     const id = (await ws.one<{ id: number }>('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM plan_runs')).id;
     await ws.run(sql`INSERT INTO plan_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE, ${p.horizon}::INTEGER, ${p.model},
       ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE, ${JSON.stringify(p.assumptions)})`);
-    const orderTypes = ['INTEGER', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'DATE', 'DOUBLE', 'DOUBLE', 'VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE',
-      'DOUBLE', 'DOUBLE', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR'] as const;
-    await ws.appendRows('plan_orders', orderTypes, (function* () {
-      for (const r of p.orders) yield [id, ...r];
-    })());
-    const fcTypes = ['INTEGER', 'VARCHAR', 'DATE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'VARCHAR'] as const;
-    await ws.appendRows('plan_forecasts', fcTypes, (function* () {
-      for (const r of p.forecasts) yield [id, ...r];
-    })());
+    const orderTypes = [
+      'INTEGER',
+      'VARCHAR',
+      'VARCHAR',
+      'DOUBLE',
+      'DATE',
+      'DOUBLE',
+      'DOUBLE',
+      'VARCHAR',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'VARCHAR',
+      'VARCHAR',
+      'DOUBLE',
+      'INTEGER',
+      'VARCHAR',
+    ] as const;
+    await ws.appendRows(
+      'plan_orders',
+      orderTypes,
+      (function* () {
+        for (const r of p.orders) yield [id, ...r];
+      })(),
+    );
+    const fcTypes = [
+      'INTEGER',
+      'VARCHAR',
+      'DATE',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'VARCHAR',
+    ] as const;
+    await ws.appendRows(
+      'plan_forecasts',
+      fcTypes,
+      (function* () {
+        for (const r of p.forecasts) yield [id, ...r];
+      })(),
+    );
     return id;
   });
 }

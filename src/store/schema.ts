@@ -91,7 +91,9 @@ async function storedVersion(ws: Workspace): Promise<number> {
 export async function migrate(ws: Workspace): Promise<{ from: number; to: number }> {
   const from = await storedVersion(ws);
   if (!Number.isInteger(from) || from > SCHEMA_VERSION)
-    throw new InputError(`${ws.dbPath}: schema version ${from} was written by a later shopcast (this one reads up to ${SCHEMA_VERSION}); upgrade shopcast`);
+    throw new InputError(
+      `${ws.dbPath}: schema version ${from} was written by a later shopcast (this one reads up to ${SCHEMA_VERSION}); upgrade shopcast`,
+    );
   if (from === SCHEMA_VERSION) return { from, to: from };
   await ws.transaction(async () => {
     for (const m of MIGRATIONS) if (m.version > from) await ws.run(m.sql);
@@ -101,7 +103,10 @@ export async function migrate(ws: Workspace): Promise<{ from: number; to: number
 }
 
 /** Canonical columns of the raw tables, in staging order (see data/layouts.ts). */
-export const RAW_TABLE: Record<'order_lines' | 'daily_sales' | 'catalog' | 'stock', { table: string; types: Record<string, string> }> = {
+export const RAW_TABLE: Record<
+  'order_lines' | 'daily_sales' | 'catalog' | 'stock',
+  { table: string; types: Record<string, string> }
+> = {
   order_lines: {
     table: 'raw_order_lines',
     types: {

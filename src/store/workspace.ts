@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance, dateValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  dateValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { DAY_MS } from '../numerics/calendar.js';
 import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from './defaults.js';
 import { migrate } from './schema.js';
@@ -95,11 +101,16 @@ export class Workspace {
    * Appends rows to `table` through DuckDB's appender (no SQL text at all): one value per column, in
    * the table's column order; `null` is NULL, dates are `YYYY-MM-DD`.
    */
-  async appendRows(table: string, types: readonly AppendType[], rows: Iterable<readonly (string | number | boolean | null)[]>): Promise<void> {
+  async appendRows(
+    table: string,
+    types: readonly AppendType[],
+    rows: Iterable<readonly (string | number | boolean | null)[]>,
+  ): Promise<void> {
     const appender: DuckDBAppender = await this.conn.createAppender(table);
     try {
       for (const row of rows) {
-        if (row.length !== types.length) throw new Error(`appendRows(${table}): ${row.length} values for ${types.length} columns`);
+        if (row.length !== types.length)
+          throw new Error(`appendRows(${table}): ${row.length} values for ${types.length} columns`);
         row.forEach((v, k) => {
           if (v === null) return appender.appendNull();
           switch (types[k]) {

@@ -7,13 +7,20 @@ import { withWorkspace } from '../workspace.js';
 
 /** `shopcast backtest`: per-model accuracy over rolling origins, for the workspace or --series. */
 export async function backtestCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values } = parse(args, { ...SERIES_OPTIONS, models: { type: 'string', default: 'naive,snaive,theta,ets,auto' }, origins: { type: 'string', default: '3' } });
+  const { values } = parse(args, {
+    ...SERIES_OPTIONS,
+    models: { type: 'string', default: 'naive,snaive,theta,ets,auto' },
+    origins: { type: 'string', default: '3' },
+  });
   if (values.help) return help(io);
   const freq = seriesFreq(values, 'backtest');
   const int = (name: string, dflt: number): number => wholeNumber(values, name, 'backtest') ?? dflt;
   const { FREQ_DEFAULTS } = await import('../../numerics/calendar.js');
   const { checkModelName } = await import('../../pipeline/forecast-series.js');
-  const models = (values.models as string).split(',').map((m) => m.trim()).filter((m) => m !== '');
+  const models = (values.models as string)
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
   for (const m of models) checkModelName('backtest', m);
   let input;
   if (values.series !== undefined) {
@@ -49,8 +56,30 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
   else
     io.out(
       table(
-        ['model', 'forecasts', 'MASE', 'RMSSE', 'sMAPE', 'WAPE', 'bias', 'scaled pinball', 'coverage p05–p95', 'seconds'],
-        rows.map((r) => [r.model, r.forecasts, r4(r.mase), r4(r.rmsse), r4(r.smape), r4(r.wape), r4(r.bias), r4(r.scaled_pinball), r4(r.coverage), r4(r.seconds)]),
+        [
+          'model',
+          'forecasts',
+          'MASE',
+          'RMSSE',
+          'sMAPE',
+          'WAPE',
+          'bias',
+          'scaled pinball',
+          'coverage p05–p95',
+          'seconds',
+        ],
+        rows.map((r) => [
+          r.model,
+          r.forecasts,
+          r4(r.mase),
+          r4(r.rmsse),
+          r4(r.smape),
+          r4(r.wape),
+          r4(r.bias),
+          r4(r.scaled_pinball),
+          r4(r.coverage),
+          r4(r.seconds),
+        ]),
       ) + '\n',
     );
   return 0;

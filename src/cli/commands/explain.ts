@@ -7,12 +7,18 @@ import { withWorkspace } from '../workspace.js';
 
 /** `shopcast explain`: the drivers of the global model's forecast for one SKU and day, in words and numbers. */
 export async function explainCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values } = parse(args, { sku: { type: 'string' }, date: { type: 'string' }, top: { type: 'string', default: '8' } });
+  const { values } = parse(args, {
+    sku: { type: 'string' },
+    date: { type: 'string' },
+    top: { type: 'string', default: '8' },
+  });
   if (values.help) return help(io);
   if (values.sku === undefined) throw new InputError('explain: --sku is required');
   const top = wholeNumber(values, 'top', 'explain') ?? 8;
   const { explainSku } = await import('../../pipeline/explain.js');
-  const e = await withWorkspace(values, (ws) => explainSku(ws, values.sku as string, values.date as string | undefined));
+  const e = await withWorkspace(values, (ws) =>
+    explainSku(ws, values.sku as string, values.date as string | undefined),
+  );
   if (values.json) {
     io.out(JSON.stringify(e) + '\n');
     return 0;
@@ -22,7 +28,9 @@ export async function explainCommand(args: string[], io: Io = defaultIo): Promis
   out += `Starting from its average day of ${r2(e.baseline)} units, the main drivers multiply it by:\n`;
   out += table(
     ['feature', 'value', 'factor', 'meaning'],
-    e.drivers.slice(0, top).map((d) => [d.feature, d.value === null ? 'unknown' : d.value, `×${r2(d.factor)}`, d.meaning]),
+    e.drivers
+      .slice(0, top)
+      .map((d) => [d.feature, d.value === null ? 'unknown' : d.value, `×${r2(d.factor)}`, d.meaning]),
   );
   const rest = e.drivers.slice(top).reduce((acc, d) => acc + d.effect, 0);
   out += `\n(the other ${e.drivers.length - top} features together: ×${r2(Math.exp(rest))})\n`;

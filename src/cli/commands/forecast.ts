@@ -6,7 +6,11 @@ import { withWorkspace } from '../workspace.js';
 
 /** `shopcast forecast`: forecasts.csv for the workspace's SKUs, or for plain series with --series. */
 export async function forecastCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values } = parse(args, { ...SERIES_OPTIONS, model: { type: 'string', default: 'ets' }, out: { type: 'string', default: 'forecasts.csv' } });
+  const { values } = parse(args, {
+    ...SERIES_OPTIONS,
+    model: { type: 'string', default: 'ets' },
+    out: { type: 'string', default: 'forecasts.csv' },
+  });
   if (values.help) return help(io);
   const freq = seriesFreq(values, 'forecast');
   const int = (name: string): number | undefined => wholeNumber(values, name, 'forecast');
@@ -36,16 +40,27 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
   if (values.json) io.out(JSON.stringify(summary) + '\n');
   else if (options.out !== '-') {
     const ranked = Object.entries(summary.models_used).sort((a, b) => b[1] - a[1]);
-    const used = ranked.slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ') + (ranked.length > 6 ? `, ${ranked.length - 6} more` : '');
-    io.out(`Forecast ${summary.series} series, ${summary.horizon} ${options.freq}s ahead (season length ${summary.season_length}) → ${summary.out}\n`);
+    const used =
+      ranked
+        .slice(0, 6)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') + (ranked.length > 6 ? `, ${ranked.length - 6} more` : '');
+    io.out(
+      `Forecast ${summary.series} series, ${summary.horizon} ${options.freq}s ahead (season length ${summary.season_length}) → ${summary.out}\n`,
+    );
     io.out(`  models: ${used}\n`);
     const g = summary.global;
     if (g !== undefined) {
-      io.out(`  global model: ${g.train_rows} training rows, ${g.valid_rows} validation rows, trained in ${g.training_seconds.toFixed(1)} s (stored in the workspace; see shopcast explain)\n`);
+      io.out(
+        `  global model: ${g.train_rows} training rows, ${g.valid_rows} validation rows, trained in ${g.training_seconds.toFixed(1)} s (stored in the workspace; see shopcast explain)\n`,
+      );
       if (g.ensemble_weight_mean !== undefined)
-        io.out(`  ensemble weights of the global model, chosen on the last ${summary.horizon} days: mean ${g.ensemble_weight_mean}, quantiles ${g.ensemble_weight_quantiles} (the rest: auto)\n`);
+        io.out(
+          `  ensemble weights of the global model, chosen on the last ${summary.horizon} days: mean ${g.ensemble_weight_mean}, quantiles ${g.ensemble_weight_quantiles} (the rest: auto)\n`,
+        );
     }
-    if (summary.fallbacks.length > 0) io.out(`  ${summary.fallbacks.length} series fell back to a simpler model (--json lists them with the reason)\n`);
+    if (summary.fallbacks.length > 0)
+      io.out(`  ${summary.fallbacks.length} series fell back to a simpler model (--json lists them with the reason)\n`);
   }
   return 0;
 }

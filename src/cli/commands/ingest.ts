@@ -18,7 +18,8 @@ function describeIngest(r: IngestReport, dbPath: string): string {
   lines.push('');
   lines.push('Cleaning (rows of this ingest; series rules in SKU-days):');
   lines.push(cleaningTable(r.cleaning_detail));
-  if (r.rows_rejected > 0) lines.push('', `${fmtInt(r.rows_rejected)} rejected rows with line and reason: ${r.rejects_csv}`);
+  if (r.rows_rejected > 0)
+    lines.push('', `${fmtInt(r.rows_rejected)} rejected rows with line and reason: ${r.rejects_csv}`);
   return lines.join('\n') + '\n';
 }
 
@@ -43,6 +44,9 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
   io.out(values.json ? JSON.stringify(report.r) + '\n' : describeIngest(report.r, report.db));
   // A file none of whose rows could be read is almost always a layout or format problem: say so.
   const unreadable = report.r.files.filter((f) => f.rows_loaded === 0);
-  for (const f of unreadable) io.err(`shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${report.r.rejects_csv})\n`);
+  for (const f of unreadable)
+    io.err(
+      `shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${report.r.rejects_csv})\n`,
+    );
   return unreadable.length > 0 ? 3 : 0;
 }

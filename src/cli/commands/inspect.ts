@@ -30,7 +30,8 @@ export async function inspectCommand(args: string[], io: Io = defaultIo): Promis
   const { values } = parse(args, { top: { type: 'string', default: '10' } });
   if (values.help) return help(io);
   const top = Number(values.top);
-  if (!Number.isInteger(top) || top < 0) throw new InputError(`--top must be a whole number, got '${String(values.top)}'`);
+  if (!Number.isInteger(top) || top < 0)
+    throw new InputError(`--top must be a whole number, got '${String(values.top)}'`);
   const { inspectWorkspace } = await import('../../pipeline/inspect.js');
   const s = await withWorkspace(values, (ws) => inspectWorkspace(ws, top));
   io.out(values.json ? JSON.stringify(s) + '\n' : describeSummary(s));

@@ -35,7 +35,15 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
     io.out(
       table(
         ['sku', 'name', 'launched', 'weeks seen', 'actual / forecast', 'outside 90 %', 'status'],
-        t.map((x) => [x.sku, x.name.slice(0, 30), x.launch_date, x.weeks_observed, x.ratio === null ? '–' : r2(x.ratio), x.outside_90, x.status]),
+        t.map((x) => [
+          x.sku,
+          x.name.slice(0, 30),
+          x.launch_date,
+          x.weeks_observed,
+          x.ratio === null ? '–' : r2(x.ratio),
+          x.outside_90,
+          x.status,
+        ]),
       ),
     );
     return 0;
@@ -50,7 +58,9 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
     ...(values.date !== undefined ? { date: values.date as string } : {}),
     ...(values.sku !== undefined ? { sku: values.sku as string } : {}),
     ...(values.weeks !== undefined ? { weeks: wholeNumber(values, 'weeks', 'launch')! } : {}),
-    ...(values['service-level'] !== undefined ? { serviceLevel: numberOption(values, 'service-level', 'launch')! } : {}),
+    ...(values['service-level'] !== undefined
+      ? { serviceLevel: numberOption(values, 'service-level', 'launch')! }
+      : {}),
     ...(values['cover-weeks'] !== undefined ? { coverWeeks: wholeNumber(values, 'cover-weeks', 'launch')! } : {}),
     ...(values.candidates !== undefined ? { candidates: wholeNumber(values, 'candidates', 'launch')! } : {}),
   };
@@ -67,9 +77,26 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
   out += `\nInitial stock for ${Math.round(plan.initial_stock.service_level * 100)} % service over the first ${plan.initial_stock.cover_weeks} weeks: ${plan.initial_stock.units} units\n`;
   out += `Best launch week: ${plan.best_launch_week.week_start} (${r2(plan.best_launch_week.expected_units)} units over ${plan.forecast.length} weeks; ${plan.best_launch_week.reason})\n`;
   out += `Price elasticity: ${r2(plan.price_elasticity.value)} ± ${r2(plan.price_elasticity.se)} (${plan.price_elasticity.source})\n\nSimilar products selling now:\n`;
-  out += table(['sku', 'description', 'similarity', 'units/week', 'price'], plan.selling_now.slice(0, 5).map((s) => [s.sku, s.description.slice(0, 34), r2(s.similarity), r2(s.weekly_units), r2(s.first_price)]));
+  out += table(
+    ['sku', 'description', 'similarity', 'units/week', 'price'],
+    plan.selling_now
+      .slice(0, 5)
+      .map((s) => [s.sku, s.description.slice(0, 34), r2(s.similarity), r2(s.weekly_units), r2(s.first_price)]),
+  );
   out += `\nSimilar earlier launches (their first weeks, units):\n`;
-  out += table(['sku', 'description', 'launched', 'price', 'first weeks'], plan.analogs.slice(0, 5).map((a) => [a.sku, a.description.slice(0, 34), a.first_sale, r2(a.first_price), a.curve.slice(0, 6).map((v) => (Number.isFinite(v) ? Math.round(v) : '–')).join(' ')]));
+  out += table(
+    ['sku', 'description', 'launched', 'price', 'first weeks'],
+    plan.analogs.slice(0, 5).map((a) => [
+      a.sku,
+      a.description.slice(0, 34),
+      a.first_sale,
+      r2(a.first_price),
+      a.curve
+        .slice(0, 6)
+        .map((v) => (Number.isFinite(v) ? Math.round(v) : '–'))
+        .join(' '),
+    ]),
+  );
   io.out(out);
   return 0;
 }

@@ -7,24 +7,40 @@ import { withWorkspace } from '../workspace.js';
 
 /** `shopcast lifecycle`: where each SKU stands in its life cycle, why, and what changed since the last run. */
 export async function lifecycleCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values } = parse(args, { sku: { type: 'string' }, 'as-of': { type: 'string' }, top: { type: 'string', default: '20' } });
+  const { values } = parse(args, {
+    sku: { type: 'string' },
+    'as-of': { type: 'string' },
+    top: { type: 'string', default: '20' },
+  });
   if (values.help) return help(io);
   const top = wholeNumber(values, 'top', 'lifecycle') ?? 20;
   const { lifecycleWorkspace } = await import('../../pipeline/lifecycle.js');
   const r = await withWorkspace(values, (ws) =>
-    lifecycleWorkspace(ws, { ...(values.sku !== undefined ? { sku: values.sku as string } : {}), ...(values['as-of'] !== undefined ? { asOf: values['as-of'] as string } : {}) }),
+    lifecycleWorkspace(ws, {
+      ...(values.sku !== undefined ? { sku: values.sku as string } : {}),
+      ...(values['as-of'] !== undefined ? { asOf: values['as-of'] as string } : {}),
+    }),
   );
-  if (values.sku !== undefined && r.skus.length === 0) throw new InputError(`lifecycle: no demand for SKU '${values.sku}' in the workspace`);
+  if (values.sku !== undefined && r.skus.length === 0)
+    throw new InputError(`lifecycle: no demand for SKU '${values.sku}' in the workspace`);
   if (values.json) {
     io.out(JSON.stringify(values.sku !== undefined ? { ...r, sku: r.skus[0] } : r) + '\n');
     return 0;
   }
   let out = `Life cycle as of ${r.as_of} (${r.skus.length} SKUs${r.run_id !== null ? `, run ${r.run_id} stored in the workspace` : ''}):\n`;
-  out += table(['stage', 'SKUs'], Object.entries(r.counts).map(([k, v]) => [k, v]));
+  out += table(
+    ['stage', 'SKUs'],
+    Object.entries(r.counts).map(([k, v]) => [k, v]),
+  );
   if (r.blend !== null)
     out += `\nYoung products: forecast = ${r.blend.weight} × launch curve + ${r2(1 - r.blend.weight)} × statistical engine (backtest on ${r.blend.products} products, WAPE curve ${r2(r.blend.wape_curve)}, engine ${r2(r.blend.wape_engine)}, blend ${r2(r.blend.wape_blend)})\n`;
-  if (r.previous_run !== null) out += `\n${r.alerts.length} stage changes since run ${r.previous_run.run_id} (as of ${r.previous_run.as_of})${r.alerts.length > 0 ? ':' : ''}\n`;
-  if (r.alerts.length > 0) out += table(['sku', 'from', 'to', 'confidence'], r.alerts.slice(0, top).map((a) => [a.sku, a.from, a.to, r2(a.confidence)]));
+  if (r.previous_run !== null)
+    out += `\n${r.alerts.length} stage changes since run ${r.previous_run.run_id} (as of ${r.previous_run.as_of})${r.alerts.length > 0 ? ':' : ''}\n`;
+  if (r.alerts.length > 0)
+    out += table(
+      ['sku', 'from', 'to', 'confidence'],
+      r.alerts.slice(0, top).map((a) => [a.sku, a.from, a.to, r2(a.confidence)]),
+    );
   const describe = (s: (typeof r.skus)[number]): string[] => {
     const c = s.evidence.curve;
     const t = s.evidence.trend;
@@ -43,11 +59,18 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
     const s = r.skus[0]!;
     out += `\n` + table(header, [describe(s)]);
     out += `\nweekly stages since ${s.first_week} (I introduction, G growth, M maturity, D decline, Z dormant, E ended):\n${s.history}\n`;
-    if (s.forecast !== undefined) out += `\nnext weeks (curve / engine / blend): ${s.forecast.map((f) => `${f.week_start} ${r2(f.curve)}/${r2(f.engine)}/${r2(f.blend)}`).join(', ')}\n`;
+    if (s.forecast !== undefined)
+      out += `\nnext weeks (curve / engine / blend): ${s.forecast.map((f) => `${f.week_start} ${r2(f.curve)}/${r2(f.engine)}/${r2(f.blend)}`).join(', ')}\n`;
   } else {
     out += `\nThe ${Math.min(top, r.skus.length)} SKUs selling most in the last 4 weeks:\n`;
     const recent = (s: (typeof r.skus)[number]): number => s.evidence.level.recent;
-    out += table(header, [...r.skus].sort((a, b) => recent(b) - recent(a)).slice(0, top).map(describe));
+    out += table(
+      header,
+      [...r.skus]
+        .sort((a, b) => recent(b) - recent(a))
+        .slice(0, top)
+        .map(describe),
+    );
   }
   io.out(out);
   return 0;

@@ -10,8 +10,16 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
   const { values, positionals } = parse(
     args,
     {
-      horizon: { type: 'string' }, 'service-level': { type: 'string' }, budget: { type: 'string' }, currency: { type: 'string' }, out: { type: 'string', default: 'plan' },
-      model: { type: 'string' }, 'as-of': { type: 'string' }, 'report-skus': { type: 'string' }, map: { type: 'string' }, config: { type: 'string' },
+      horizon: { type: 'string' },
+      'service-level': { type: 'string' },
+      budget: { type: 'string' },
+      currency: { type: 'string' },
+      out: { type: 'string', default: 'plan' },
+      model: { type: 'string' },
+      'as-of': { type: 'string' },
+      'report-skus': { type: 'string' },
+      map: { type: 'string' },
+      config: { type: 'string' },
       threads: { type: 'string' },
     },
     true,
@@ -54,12 +62,33 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
   progress.done();
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (values.json) {
-    io.out(JSON.stringify({ ...r.plan, ingest: r.ingested === undefined ? null : { rows_read: r.ingested.rows_read, rows_loaded: r.ingested.rows_loaded, rows_rejected: r.ingested.rows_rejected, rows_new: r.ingested.rows_new }, total_seconds: seconds }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        {
+          ...r.plan,
+          ingest:
+            r.ingested === undefined
+              ? null
+              : {
+                  rows_read: r.ingested.rows_read,
+                  rows_loaded: r.ingested.rows_loaded,
+                  rows_rejected: r.ingested.rows_rejected,
+                  rows_new: r.ingested.rows_new,
+                },
+          total_seconds: seconds,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return unreadablePlanInputs(r.ingested, io);
   }
   const p = r.plan;
   const lines = [];
-  if (r.ingested !== undefined) lines.push(`Ingested ${fmtInt(r.ingested.rows_loaded)} rows (${fmtInt(r.ingested.rows_rejected)} rejected, kept with line and reason).`);
+  if (r.ingested !== undefined)
+    lines.push(
+      `Ingested ${fmtInt(r.ingested.rows_loaded)} rows (${fmtInt(r.ingested.rows_rejected)} rejected, kept with line and reason).`,
+    );
   lines.push(
     `Plan as of ${p.as_of}: ${fmtInt(p.skus)} SKUs forecast ${p.horizon_days} days ahead (${p.model}); ${fmtInt(p.skus_to_order)} to order, ` +
       `${fmtInt(p.order_units)} units worth ${fmtNum(p.order_value)}${p.budget === null ? '' : ` (budget ${fmtNum(p.budget)})`}; ${fmtInt(p.skus_at_risk)} at risk of running out.`,
@@ -77,6 +106,9 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
 /** As `shopcast ingest`: a file none of whose rows could be loaded is warned about, and the exit code is 3. */
 function unreadablePlanInputs(ingested: IngestReport | undefined, io: Io): number {
   const unreadable = ingested?.files.filter((f) => f.rows_loaded === 0) ?? [];
-  for (const f of unreadable) io.err(`shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${ingested!.rejects_csv})\n`);
+  for (const f of unreadable)
+    io.err(
+      `shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${ingested!.rejects_csv})\n`,
+    );
   return unreadable.length > 0 ? 3 : 0;
 }

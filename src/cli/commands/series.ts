@@ -18,9 +18,27 @@ export async function seriesCommand(args: string[], io: Io = defaultIo): Promise
     io.out(JSON.stringify({ sku: values.sku, freq, points }) + '\n');
     return 0;
   }
-  const cols = [freq === 'day' ? 'date' : 'week_start', 'units', 'revenue', 'open_days', 'filled', 'missing_days', 'stockout_days', 'outlier_capped'];
+  const cols = [
+    freq === 'day' ? 'date' : 'week_start',
+    'units',
+    'revenue',
+    'open_days',
+    'filled',
+    'missing_days',
+    'stockout_days',
+    'outlier_capped',
+  ];
   const body = points.map((p) =>
-    [p.period, p.units, p.revenue === null ? null : Math.round(p.revenue * 100) / 100, p.open_days, p.filled, p.missing_days, p.stockout_days, p.outlier_capped]
+    [
+      p.period,
+      p.units,
+      p.revenue === null ? null : Math.round(p.revenue * 100) / 100,
+      p.open_days,
+      p.filled,
+      p.missing_days,
+      p.stockout_days,
+      p.outlier_capped,
+    ]
       .map(csvField)
       .join(','),
   );

@@ -23,9 +23,28 @@ import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
 /** Writes the order lines to orders.csv in `out` (text cells quoted); returns its absolute path. */
 export function writeOrdersCsv(out: string, orders: readonly PlanOrder[]): string {
   const ordersCsv = resolve(join(out, 'orders.csv'));
-  const header = 'sku,name,order_qty,order_by,cover_days,stockout_risk,reason,on_hand,on_order,reorder_point,order_up_to,service_level,abc,xyz,unit_cost,priority,supplier';
+  const header =
+    'sku,name,order_qty,order_by,cover_days,stockout_risk,reason,on_hand,on_order,reorder_point,order_up_to,service_level,abc,xyz,unit_cost,priority,supplier';
   const csvLine = (r: PlanOrder): string =>
-    [csvQuote(r.sku), csvQuote(r.name), r.order_qty, r.order_by, r.cover_days ?? '', r.stockout_risk, csvQuote(r.reason), r.on_hand, r.on_order, r.reorder_point, r.order_up_to, r.service_level, r.abc, r.xyz, r.unit_cost, r.priority ?? '', csvQuote(r.supplier ?? '')].join(',');
+    [
+      csvQuote(r.sku),
+      csvQuote(r.name),
+      r.order_qty,
+      r.order_by,
+      r.cover_days ?? '',
+      r.stockout_risk,
+      csvQuote(r.reason),
+      r.on_hand,
+      r.on_order,
+      r.reorder_point,
+      r.order_up_to,
+      r.service_level,
+      r.abc,
+      r.xyz,
+      r.unit_cost,
+      r.priority ?? '',
+      csvQuote(r.supplier ?? ''),
+    ].join(',');
   writeFileSync(ordersCsv, [header, ...orders.map(csvLine)].join('\n') + '\n');
   return ordersCsv;
 }
@@ -46,11 +65,37 @@ export interface PlanTotals {
 export async function reportStep(
   ws: Workspace,
   p: {
-    inputs: PlanInputs; fc: BatchForecast; model: string; horizon: number; orders: readonly PlanOrder[]; perSku: readonly SkuPolicy[]; abc: readonly AbcClass[]; xyz: readonly XyzClass[];
-    life: LifecycleResult; stageOf: Map<string, SkuLifecycle>; assumptions: string[]; totals: PlanTotals; o: PlanOptions; currency: string;
+    inputs: PlanInputs;
+    fc: BatchForecast;
+    model: string;
+    horizon: number;
+    orders: readonly PlanOrder[];
+    perSku: readonly SkuPolicy[];
+    abc: readonly AbcClass[];
+    xyz: readonly XyzClass[];
+    life: LifecycleResult;
+    stageOf: Map<string, SkuLifecycle>;
+    assumptions: string[];
+    totals: PlanTotals;
+    o: PlanOptions;
+    currency: string;
   },
 ): Promise<string> {
-  const { inputs: { panel, stock, lastDay, asOf }, fc, model, horizon, orders, perSku, abc, xyz, life, stageOf, assumptions, totals, o } = p;
+  const {
+    inputs: { panel, stock, lastDay, asOf },
+    fc,
+    model,
+    horizon,
+    orders,
+    perSku,
+    abc,
+    xyz,
+    life,
+    stageOf,
+    assumptions,
+    totals,
+    o,
+  } = p;
   const n = panel.ids.length;
   const fcUnits = panel.ids.map((_, i) => {
     let u = 0;
@@ -59,11 +104,17 @@ export async function reportStep(
     return u;
   });
   const fcRevenue = fcUnits.map((u, i) => u * panel.price[i]!);
-  const shown = panel.ids.map((_, i) => i).sort((a, b) => fcRevenue[b]! - fcRevenue[a]! || a - b).slice(0, Math.max(0, o.reportSkus ?? 20));
+  const shown = panel.ids
+    .map((_, i) => i)
+    .sort((a, b) => fcRevenue[b]! - fcRevenue[a]! || a - b)
+    .slice(0, Math.max(0, o.reportSkus ?? 20));
   const weeksAhead = Math.ceil(horizon / 7);
   const weeklyHistory = shown.map((i) => blocks(panel.clean[i]!, panel.days, Math.floor(panel.days / 7)));
   const weekly = await forecastParallel(
-    makeBatch(shown.map((i) => panel.ids[i]!), weeklyHistory.map((w) => Float64Array.from(w))),
+    makeBatch(
+      shown.map((i) => panel.ids[i]!),
+      weeklyHistory.map((w) => Float64Array.from(w)),
+    ),
     { model, h: weeksAhead, levels: DEFAULT_LEVELS, seasonLength: 1, nonNegative: true },
     o.threads,
   );
@@ -77,7 +128,10 @@ export async function reportStep(
     const actualWeeks = blocks(panel.actual[i]!, panel.days, 26);
     const q = (l: number, w: number): number => quantileAt(weekly, k, l, w);
     const arriveOnOrder = Math.ceil(s.leadTime / 2);
-    const arriveOrder = ord === undefined ? Infinity : Math.round((Date.parse(`${ord.order_by}T00:00:00Z`) - lastDay) / DAY_MS) + s.leadTime;
+    const arriveOrder =
+      ord === undefined
+        ? Infinity
+        : Math.round((Date.parse(`${ord.order_by}T00:00:00Z`) - lastDay) / DAY_MS) + s.leadTime;
     let without = st?.onHand ?? 0;
     let withOrder = without;
     const projection = Array.from({ length: horizon }, (_, d) => {
@@ -91,41 +145,97 @@ export async function reportStep(
       return { date: iso(lastDay + (d + 1) * DAY_MS), withoutOrder: round(without), withOrder: round(withOrder) };
     });
     return {
-      sku, name: panel.names[i]!, abc: abc[i]!, xyz: xyz[i]!, stage: life1?.stage ?? 'unknown', stageConfidence: life1?.confidence ?? 0,
-      ...(life1?.previous_stage != null && life1.previous_stage !== life1.stage ? { stageChange: `${life1.previous_stage} → ${life1.stage}` } : {}),
+      sku,
+      name: panel.names[i]!,
+      abc: abc[i]!,
+      xyz: xyz[i]!,
+      stage: life1?.stage ?? 'unknown',
+      stageConfidence: life1?.confidence ?? 0,
+      ...(life1?.previous_stage != null && life1.previous_stage !== life1.stage
+        ? { stageChange: `${life1.previous_stage} → ${life1.stage}` }
+        : {}),
       ...(life1 !== undefined ? { lifecycle: lifecycleView(life1) } : {}),
       model: fc.models[i]!,
-      history: actualWeeks.map((u, w) => ({ date: iso(lastDay - (7 * (26 - w) - 1) * DAY_MS), units: Number.isFinite(u) ? round(u) : 0 })),
-      forecast: Array.from({ length: weeksAhead }, (_, w) => ({
-        date: iso(lastDay + (1 + 7 * w) * DAY_MS), mean: round(weekly.mean[k * weeksAhead + w]!), p05: round(q(0, w)), p25: round(q(1, w)), p50: round(q(2, w)), p75: round(q(3, w)), p95: round(q(4, w)),
+      history: actualWeeks.map((u, w) => ({
+        date: iso(lastDay - (7 * (26 - w) - 1) * DAY_MS),
+        units: Number.isFinite(u) ? round(u) : 0,
       })),
-      onHand: st?.onHand ?? 0, onOrder: st?.onOrder ?? 0, serviceLevel: ord?.service_level ?? o.serviceLevel ?? DEFAULT_CLASS_SERVICE[`${abc[i]!}${xyz[i]!}`],
-      reorderPoint: round(s.decision.reorderPoint), orderUpTo: round(s.decision.orderUpTo), orderQty: ord?.order_qty ?? 0, orderBy: ord?.order_by ?? null,
-      coverDays: s.decision.coverDays ?? Infinity, stockoutRisk: round(s.decision.stockoutRisk, 3),
+      forecast: Array.from({ length: weeksAhead }, (_, w) => ({
+        date: iso(lastDay + (1 + 7 * w) * DAY_MS),
+        mean: round(weekly.mean[k * weeksAhead + w]!),
+        p05: round(q(0, w)),
+        p25: round(q(1, w)),
+        p50: round(q(2, w)),
+        p75: round(q(3, w)),
+        p95: round(q(4, w)),
+      })),
+      onHand: st?.onHand ?? 0,
+      onOrder: st?.onOrder ?? 0,
+      serviceLevel: ord?.service_level ?? o.serviceLevel ?? DEFAULT_CLASS_SERVICE[`${abc[i]!}${xyz[i]!}`],
+      reorderPoint: round(s.decision.reorderPoint),
+      orderUpTo: round(s.decision.orderUpTo),
+      orderQty: ord?.order_qty ?? 0,
+      orderBy: ord?.order_by ?? null,
+      coverDays: s.decision.coverDays ?? Infinity,
+      stockoutRisk: round(s.decision.stockoutRisk, 3),
       reason: ord?.reason ?? 'stock covers lead time + review at the service level: no order',
       projection,
     };
   });
   const alerts: PlanReport['alerts'] = [];
   for (const r of orders.filter((x) => x.stockout_risk >= 0.5).slice(0, 15))
-    alerts.push({ kind: 'stockout', sku: r.sku, message: `${r.name}: ${Math.round(r.stockout_risk * 100)} % chance of running out within lead time + review without this order; order ${r.order_qty} by ${r.order_by}` });
-  for (const a of life.alerts.slice(0, 15)) alerts.push({ kind: 'stage', sku: a.sku, message: `${a.sku}: life-cycle stage changed from ${a.from} to ${a.to} (confidence ${Math.round(a.confidence * 100)} %)` });
+    alerts.push({
+      kind: 'stockout',
+      sku: r.sku,
+      message: `${r.name}: ${Math.round(r.stockout_risk * 100)} % chance of running out within lead time + review without this order; order ${r.order_qty} by ${r.order_by}`,
+    });
+  for (const a of life.alerts.slice(0, 15))
+    alerts.push({
+      kind: 'stage',
+      sku: a.sku,
+      message: `${a.sku}: life-cycle stage changed from ${a.from} to ${a.to} (confidence ${Math.round(a.confidence * 100)} %)`,
+    });
   const deferred = orders.filter((r) => r.order_qty === 0);
-  if (deferred.length > 0) alerts.push({ kind: 'budget', message: `${deferred.length} orders deferred and ${orders.filter((r) => r.reason.includes('cut from')).length} cut to stay within the budget of ${o.budget}` });
+  if (deferred.length > 0)
+    alerts.push({
+      kind: 'budget',
+      message: `${deferred.length} orders deferred and ${orders.filter((r) => r.reason.includes('cut from')).length} cut to stay within the budget of ${o.budget}`,
+    });
   const cleaning = await cleaningReport(ws);
   const rejected = cleaning.find((c) => c.rule === 'rejected')?.rows ?? 0;
-  if (rejected > 0) alerts.push({ kind: 'data', message: `${rejected} rows of the input were rejected (file, line and reason in rejects.csv of the workspace)` });
+  if (rejected > 0)
+    alerts.push({
+      kind: 'data',
+      message: `${rejected} rows of the input were rejected (file, line and reason in rejects.csv of the workspace)`,
+    });
   const stockouts = cleaning.find((c) => c.rule === 'stockouts_suspected')?.rows ?? 0;
-  if (stockouts > 0) alerts.push({ kind: 'data', message: `${stockouts} SKU-days look like stock-outs (no sales where sales were near certain); their demand is treated as unknown` });
+  if (stockouts > 0)
+    alerts.push({
+      kind: 'data',
+      message: `${stockouts} SKU-days look like stock-outs (no sales where sales were near certain); their demand is treated as unknown`,
+    });
   const forecastUnits = fcUnits.reduce((a, b) => a + b, 0);
   const forecastRevenue = fcRevenue.reduce((a, b) => a + b, 0);
   const report: PlanReport = {
-    title: `Purchase plan as of ${asOf}`, generatedAt: (o.now ?? new Date(lastDay + DAY_MS)).toISOString().slice(0, 16).replace('T', ' '), asOf, horizonDays: horizon, assumptions,
+    title: `Purchase plan as of ${asOf}`,
+    generatedAt: (o.now ?? new Date(lastDay + DAY_MS)).toISOString().slice(0, 16).replace('T', ' '),
+    asOf,
+    horizonDays: horizon,
+    assumptions,
     totals: {
-      skus: n, skusToOrder: totals.skusToOrder, orderUnits: totals.orderUnits, orderValue: round(totals.orderValue), budget: o.budget ?? null,
-      skusAtRisk: totals.skusAtRisk, forecastUnits: Math.round(forecastUnits), forecastRevenue: Math.round(forecastRevenue),
+      skus: n,
+      skusToOrder: totals.skusToOrder,
+      orderUnits: totals.orderUnits,
+      orderValue: round(totals.orderValue),
+      budget: o.budget ?? null,
+      skusAtRisk: totals.skusAtRisk,
+      forecastUnits: Math.round(forecastUnits),
+      forecastRevenue: Math.round(forecastRevenue),
     },
-    alerts, cleaning: cleaning.map((c) => ({ rule: c.rule, rows: c.rows })), skus: reportSkus, currency: p.currency,
+    alerts,
+    cleaning: cleaning.map((c) => ({ rule: c.rule, rows: c.rows })),
+    skus: reportSkus,
+    currency: p.currency,
   };
   const reportHtml = resolve(join(o.out, 'report.html'));
   writeFileSync(reportHtml, renderPlanReport(report));
@@ -139,18 +249,27 @@ function lifecycleView(l: SkuLifecycle): PlanReportLifecycle {
   const start = Date.parse(`${l.first_week}T00:00:00Z`);
   const weekDate = (t: number): string => iso(start + Math.round((t - 1) * 7) * DAY_MS); // t = 1 is the first week
   const weekly = l.weekly ?? [];
-  const weeks = weekly.map((u, w) => ({ date: weekDate(w + 1), units: round(u), stage: STAGE_OF_LETTER.get(l.history[w] ?? '') ?? 'unknown' }));
+  const weeks = weekly.map((u, w) => ({
+    date: weekDate(w + 1),
+    units: round(u),
+    stage: STAGE_OF_LETTER.get(l.history[w] ?? '') ?? 'unknown',
+  }));
   const c = l.evidence.curve;
   const finite = (t: number): boolean => Number.isFinite(t) && t < 10_000;
   return {
     weeks,
     // a curve too loose to vote is left out of the chart; the evidence text still names it
-    ...(c !== undefined && c.r2 >= DEFAULT_STAGE_RULES.minCurveR2 ? {
-      curve: {
-        family: c.family, r2: round(c.r2, 3), values: weeks.map((_, w) => round(Math.max(0, curveSales(c, w + 1)))),
-        peak: weekDate(c.peakWeek), endOfLife: finite(c.endOfLifeWeek) ? weekDate(c.endOfLifeWeek) : '',
-      },
-    } : {}),
+    ...(c !== undefined && c.r2 >= DEFAULT_STAGE_RULES.minCurveR2
+      ? {
+          curve: {
+            family: c.family,
+            r2: round(c.r2, 3),
+            values: weeks.map((_, w) => round(Math.max(0, curveSales(c, w + 1)))),
+            peak: weekDate(c.peakWeek),
+            endOfLife: finite(c.endOfLifeWeek) ? weekDate(c.endOfLifeWeek) : '',
+          },
+        }
+      : {}),
     evidence: evidenceText(l),
   };
 }

@@ -71,7 +71,10 @@ export async function readStep(ws: Workspace, asOfOption: string | undefined, ho
   const stock = await loadStock(ws);
   const catalogCost = await catalogCosts(ws);
   const lastDay = panel.firstDay + (panel.days - 1) * DAY_MS;
-  const maxLead = Math.max(D.leadTimeDays, ...[...stock.values()].map((s) => (s.leadTime ?? 0) + 3 * (s.leadTimeSd ?? 0)));
+  const maxLead = Math.max(
+    D.leadTimeDays,
+    ...[...stock.values()].map((s) => (s.leadTime ?? 0) + 3 * (s.leadTimeSd ?? 0)),
+  );
   const h = Math.max(horizon, Math.ceil(maxLead) + D.reviewDays);
   return { panel, stock, catalogCost, lastDay, asOf: iso(lastDay), h };
 }

@@ -9,7 +9,14 @@ import { DAY_MS } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
 import { forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
-import { type AbcClass, type XyzClass, DEFAULT_CLASS_SERVICE, abcClasses, demandCv, xyzClass } from '../../inventory/abc-xyz.js';
+import {
+  type AbcClass,
+  type XyzClass,
+  DEFAULT_CLASS_SERVICE,
+  abcClasses,
+  demandCv,
+  xyzClass,
+} from '../../inventory/abc-xyz.js';
 import { INVENTORY_DEFAULTS, type SkuCosts, skuCosts } from '../../inventory/defaults.js';
 import { allocateBudget, roundOrder } from '../../inventory/order-constraints.js';
 import type { ScenarioTables } from '../../inventory/policies.js';
@@ -34,7 +41,12 @@ export async function forecastStep(
   const { panel, h } = inputs;
   const { horizon } = p;
   const batch = makeBatch(panel.ids, panel.clean);
-  const fc = await forecastParallel(batch, { model: p.model, h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true }, p.threads, (d, k) => p.progress('forecasting', d / k));
+  const fc = await forecastParallel(
+    batch,
+    { model: p.model, h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true },
+    p.threads,
+    (d, k) => p.progress('forecasting', d / k),
+  );
   mkdirSync(p.out, { recursive: true });
   const forecastsCsv = resolve(join(p.out, 'forecasts.csv'));
   const starts = panel.ids.map(() => panel.firstDay);
@@ -45,7 +57,10 @@ export async function forecastStep(
 }
 
 /** Each SKU's life-cycle stage (stored in the workspace, with weekly series for the report). */
-export async function lifecycleStep(ws: Workspace, asOf: string | undefined): Promise<{ life: LifecycleResult; stageOf: Map<string, SkuLifecycle> }> {
+export async function lifecycleStep(
+  ws: Workspace,
+  asOf: string | undefined,
+): Promise<{ life: LifecycleResult; stageOf: Map<string, SkuLifecycle> }> {
   const life = await lifecycleWorkspace(ws, { ...(asOf === undefined ? {} : { asOf }), store: true, series: true });
   return { life, stageOf: new Map(life.skus.map((s) => [s.sku, s])) };
 }
@@ -87,7 +102,12 @@ export interface PolicyResult {
  * forecast and history, and applies the stock policy (src/inventory/stock-policy.ts) at its
  * class's service level; SKUs with something to order get an order line with its reason.
  */
-export function policyStep(inputs: PlanInputs, fc: BatchForecast, stageOf: Map<string, SkuLifecycle>, o: PlanOptions): PolicyResult {
+export function policyStep(
+  inputs: PlanInputs,
+  fc: BatchForecast,
+  stageOf: Map<string, SkuLifecycle>,
+  o: PlanOptions,
+): PolicyResult {
   const D = INVENTORY_DEFAULTS;
   const { panel, stock, catalogCost, lastDay, h } = inputs;
   const n = panel.ids.length;
@@ -97,7 +117,11 @@ export function policyStep(inputs: PlanInputs, fc: BatchForecast, stageOf: Map<s
     return units * panel.price[i]!;
   });
   const abc = abcClasses(revenue);
-  const xyz = panel.ids.map((_, i) => xyzClass(demandCv(blocks(panel.actual[i]!, panel.days, Math.min(52, Math.floor(panel.days / 7))).filter(Number.isFinite))));
+  const xyz = panel.ids.map((_, i) =>
+    xyzClass(
+      demandCv(blocks(panel.actual[i]!, panel.days, Math.min(52, Math.floor(panel.days / 7))).filter(Number.isFinite)),
+    ),
+  );
   const uniform = mulberry32(o.seed ?? 1);
   const normal = normalSource(uniform);
   const used: DefaultsUsed = { leadTime: 0, cost: 0, orderCost: 0, holding: 0, stock: 0 };
@@ -112,29 +136,68 @@ export function policyStep(inputs: PlanInputs, fc: BatchForecast, stageOf: Map<s
     if (unitCost === undefined) used.cost++;
     if (st?.orderCost == null) used.orderCost++;
     if (st?.holdingRate == null) used.holding++;
-    const costs = skuCosts(panel.price[i]!, { unitCost, holdingRate: st?.holdingRate ?? undefined, orderCost: st?.orderCost ?? undefined });
+    const costs = skuCosts(panel.price[i]!, {
+      unitCost,
+      holdingRate: st?.holdingRate ?? undefined,
+      orderCost: st?.orderCost ?? undefined,
+    });
     const leadTime = { mean: st?.leadTime ?? D.leadTimeDays, sd: st?.leadTimeSd ?? D.leadTimeSdDays };
     const mean = fc.mean.subarray(i * h, (i + 1) * h);
-    const tables = stockScenarios({ history: panel.clean[i]!, actual: panel.actual[i]!, mean, leadTime, reviewDays: D.reviewDays, scenarios: o.scenarios ?? 2000, uniform, normal });
+    const tables = stockScenarios({
+      history: panel.clean[i]!,
+      actual: panel.actual[i]!,
+      mean,
+      leadTime,
+      reviewDays: D.reviewDays,
+      scenarios: o.scenarios ?? 2000,
+      uniform,
+      normal,
+    });
     const service = o.serviceLevel ?? DEFAULT_CLASS_SERVICE[`${abc[i]!}${xyz[i]!}`];
     const onHand = st?.onHand ?? 0;
     const onOrder = st?.onOrder ?? 0;
     const position = onHand + onOrder;
     const moq = st?.moq ?? 0;
     const pack = st?.pack ?? 1;
-    const d = stockPolicy({ scenarios: tables, mean, serviceLevel: service, position, reviewDays: D.reviewDays, costs, moq, pack });
+    const d = stockPolicy({
+      scenarios: tables,
+      mean,
+      serviceLevel: service,
+      position,
+      reviewDays: D.reviewDays,
+      costs,
+      moq,
+      pack,
+    });
     perSku.push({ tables, mean, leadTime: leadTime.mean, position, costs, decision: d });
     if (d.quantity <= 0) continue;
-    const notes = [`stock ${round(position, 1)} (on hand + on order) is below the reorder point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`];
+    const notes = [
+      `stock ${round(position, 1)} (on hand + on order) is below the reorder point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`,
+    ];
     if (d.raised.toEoq) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
     if (d.raised.toMoq) notes.push(`raised to the MOQ ${moq}`);
     else if (d.raised.toPacks) notes.push(`rounded up to packs of ${pack}`);
     const stage = stageOf.get(sku);
-    if (stage !== undefined && (stage.stage === 'decline' || stage.stage === 'dormant')) notes.push(`stage ${stage.stage}: check before buying`);
+    if (stage !== undefined && (stage.stage === 'decline' || stage.stage === 'dormant'))
+      notes.push(`stage ${stage.stage}: check before buying`);
     orders.push({
-      sku, name: panel.names[i]!, order_qty: d.quantity, order_by: iso(lastDay + (1 + d.orderByDay) * DAY_MS), cover_days: d.coverDays === null ? null : round(d.coverDays, 1),
-      stockout_risk: round(d.stockoutRisk, 3), reason: notes.join('; '), on_hand: onHand, on_order: onOrder, reorder_point: round(d.reorderPoint), order_up_to: round(d.orderUpTo),
-      service_level: service, abc: abc[i]!, xyz: xyz[i]!, unit_cost: round(costs.unitCost, 4), priority: null, supplier: st?.supplier ?? null,
+      sku,
+      name: panel.names[i]!,
+      order_qty: d.quantity,
+      order_by: iso(lastDay + (1 + d.orderByDay) * DAY_MS),
+      cover_days: d.coverDays === null ? null : round(d.coverDays, 1),
+      stockout_risk: round(d.stockoutRisk, 3),
+      reason: notes.join('; '),
+      on_hand: onHand,
+      on_order: onOrder,
+      reorder_point: round(d.reorderPoint),
+      order_up_to: round(d.orderUpTo),
+      service_level: service,
+      abc: abc[i]!,
+      xyz: xyz[i]!,
+      unit_cost: round(costs.unitCost, 4),
+      priority: null,
+      supplier: st?.supplier ?? null,
     });
   }
   return { orders, perSku, abc, xyz, used };
@@ -144,7 +207,13 @@ export function policyStep(inputs: PlanInputs, fc: BatchForecast, stageOf: Map<s
  * Fits the orders into `budget` (in place): the most valuable packs first (allocateBudget), each
  * order cut or deferred with the reason saying so, and numbered by its priority.
  */
-export function budgetStep(orders: PlanOrder[], perSku: readonly SkuPolicy[], ids: readonly string[], stock: Map<string, StockRow>, budget: number): void {
+export function budgetStep(
+  orders: PlanOrder[],
+  perSku: readonly SkuPolicy[],
+  ids: readonly string[],
+  stock: Map<string, StockRow>,
+  budget: number,
+): void {
   const D = INVENTORY_DEFAULTS;
   const index = new Map(ids.map((s, i) => [s, i]));
   const items = orders.map((ord) => {
@@ -152,8 +221,14 @@ export function budgetStep(orders: PlanOrder[], perSku: readonly SkuPolicy[], id
     const st = stock.get(ord.sku);
     const pack = st?.pack ?? 1;
     return {
-      quantity: ord.order_qty, unitCost: s.costs.unitCost, pack, firstStep: roundOrder(Math.max(st?.moq ?? 0, pack), st?.moq ?? 0, pack), position: s.position,
-      shortageCost: s.costs.shortagePerUnit, holdingPerCycle: s.costs.holdingPerUnitDay * D.reviewDays, tables: s.tables,
+      quantity: ord.order_qty,
+      unitCost: s.costs.unitCost,
+      pack,
+      firstStep: roundOrder(Math.max(st?.moq ?? 0, pack), st?.moq ?? 0, pack),
+      position: s.position,
+      shortageCost: s.costs.shortagePerUnit,
+      holdingPerCycle: s.costs.holdingPerUnitDay * D.reviewDays,
+      tables: s.tables,
     };
   });
   const lines = allocateBudget(items, budget);
@@ -169,20 +244,43 @@ export function budgetStep(orders: PlanOrder[], perSku: readonly SkuPolicy[], id
 
 /** The purchase list's order (in place): by budget priority, then the order-by day, the risk (highest first) and the SKU. */
 export function sortOrders(orders: PlanOrder[]): void {
-  orders.sort((a, b) => (a.priority ?? Infinity) - (b.priority ?? Infinity) || a.order_by.localeCompare(b.order_by) || b.stockout_risk - a.stockout_risk || a.sku.localeCompare(b.sku));
+  orders.sort(
+    (a, b) =>
+      (a.priority ?? Infinity) - (b.priority ?? Infinity) ||
+      a.order_by.localeCompare(b.order_by) ||
+      b.stockout_risk - a.stockout_risk ||
+      a.sku.localeCompare(b.sku),
+  );
 }
 
 /** The assumptions the plan states: every default it took, and for how many SKUs. */
 export function planAssumptions(used: DefaultsUsed, stockRows: number, serviceLevel: number | undefined): string[] {
   const D = INVENTORY_DEFAULTS;
   const assumptions: string[] = [];
-  if (used.stock > 0) assumptions.push(stockRows === 0 ? 'no stock file: on hand taken as 0 for every SKU, so each order brings stock up from nothing' : `${used.stock} SKUs are not in the stock file: on hand taken as 0`);
+  if (used.stock > 0)
+    assumptions.push(
+      stockRows === 0
+        ? 'no stock file: on hand taken as 0 for every SKU, so each order brings stock up from nothing'
+        : `${used.stock} SKUs are not in the stock file: on hand taken as 0`,
+    );
   if (used.leadTime > 0) assumptions.push(`lead time ${D.leadTimeDays} days (default) for ${used.leadTime} SKUs`);
   assumptions.push(`review every ${D.reviewDays} days; orders cover lead time + review period`);
-  if (used.cost > 0) assumptions.push(`unit cost ${Math.round(D.costShare * 100)} % of the median selling price (default) for ${used.cost} SKUs`);
-  if (used.holding > 0) assumptions.push(`holding cost ${Math.round(D.holdingRate * 100)} % of unit cost a year (default) for ${used.holding} SKUs`);
+  if (used.cost > 0)
+    assumptions.push(
+      `unit cost ${Math.round(D.costShare * 100)} % of the median selling price (default) for ${used.cost} SKUs`,
+    );
+  if (used.holding > 0)
+    assumptions.push(
+      `holding cost ${Math.round(D.holdingRate * 100)} % of unit cost a year (default) for ${used.holding} SKUs`,
+    );
   if (used.orderCost > 0) assumptions.push(`order cost ${D.orderCost} per order (default) for ${used.orderCost} SKUs`);
-  assumptions.push(serviceLevel !== undefined ? `service level ${serviceLevel} for every SKU` : `service level by ABC × XYZ class: ${Object.entries(DEFAULT_CLASS_SERVICE).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  assumptions.push(
+    serviceLevel !== undefined
+      ? `service level ${serviceLevel} for every SKU`
+      : `service level by ABC × XYZ class: ${Object.entries(DEFAULT_CLASS_SERVICE)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+  );
   assumptions.push('stock on order is shown arriving after half the lead time');
   return assumptions;
 }

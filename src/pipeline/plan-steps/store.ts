@@ -7,14 +7,40 @@ import type { PlanOptions, PlanOrder } from '../plan.js';
 /** Stores the run, its orders and its forecasts in the workspace (plan_runs, plan_orders, plan_forecasts). */
 export async function storePlan(
   ws: Workspace,
-  p: { asOf: string; horizon: number; o: PlanOptions; assumptions: string[]; orders: readonly PlanOrder[]; forecasts: Iterable<ForecastRow> },
+  p: {
+    asOf: string;
+    horizon: number;
+    o: PlanOptions;
+    assumptions: string[];
+    orders: readonly PlanOrder[];
+    forecasts: Iterable<ForecastRow>;
+  },
 ): Promise<number> {
   return storePlanRun(ws, {
-    asOf: p.asOf, horizon: p.horizon, model: p.o.model ?? 'auto', serviceLevel: p.o.serviceLevel ?? null, budget: p.o.budget ?? null,
+    asOf: p.asOf,
+    horizon: p.horizon,
+    model: p.o.model ?? 'auto',
+    serviceLevel: p.o.serviceLevel ?? null,
+    budget: p.o.budget ?? null,
     assumptions: p.assumptions,
     orders: p.orders.map((r): PlanOrderRow => [
-      r.sku, r.name, r.order_qty, r.order_by, r.cover_days, r.stockout_risk, r.reason, r.on_hand, r.on_order, r.reorder_point, r.order_up_to,
-      r.service_level, r.abc, r.xyz, r.unit_cost, r.priority, r.supplier === '' ? null : r.supplier,
+      r.sku,
+      r.name,
+      r.order_qty,
+      r.order_by,
+      r.cover_days,
+      r.stockout_risk,
+      r.reason,
+      r.on_hand,
+      r.on_order,
+      r.reorder_point,
+      r.order_up_to,
+      r.service_level,
+      r.abc,
+      r.xyz,
+      r.unit_cost,
+      r.priority,
+      r.supplier === '' ? null : r.supplier,
     ]),
     forecasts: (function* () {
       for (const f of p.forecasts) yield f as PlanForecastRow;
