@@ -44,7 +44,8 @@ const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
 /**
  * A library error in the CLI's terms: the option field it names (`serviceLevel`, `asOf`) becomes
  * the flag that set it (`--service-level`, `--as-of`).
- * @example inFlagTerms(new InputError('plan: serviceLevel must be…', { field: 'serviceLevel' })) // 'plan: --service-level must be…'
+ * @example inFlagTerms(new InputError('plan: serviceLevel must be…', { field: 'serviceLevel' }))
+ *   // 'plan: --service-level must be…'
  */
 export function inFlagTerms(e: InputError): string {
   if (e.field === undefined) return e.message;

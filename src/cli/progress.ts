@@ -13,7 +13,8 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr): {
       const width = 30;
       const f = Math.min(1, Math.max(0, fraction));
       const filled = Math.round(f * width);
-      const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(f * 100)).padStart(3)}% ${label}`;
+      const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+      const text = `${bar} ${String(Math.round(f * 100)).padStart(3)}% ${label}`;
       const line = text.slice(0, Math.max(10, (stream.columns || 80) - 1));
       if (line === last) return;
       last = line;

@@ -19,9 +19,15 @@ export interface CleaningConfig {
   outliers: {
     /** SKUs with fewer sale lines than this are not checked. */
     minLines: number;
-    /** A line is an outlier when log(quantity) lies more than `zScore` robust spreads above the SKU's median log quantity. */
+    /**
+     * A line is an outlier when log(quantity) lies more than `zScore` robust spreads above the SKU's median log
+     * quantity.
+     */
     zScore: number;
-    /** Floor of the robust spread (1.4826 × MAD of log quantities), so SKUs always sold by the same count still allow some variation. */
+    /**
+     * Floor of the robust spread (1.4826 × MAD of log quantities), so SKUs always sold by the same count still allow
+     * some variation.
+     */
     minSpread: number;
   };
   closedDays: {

@@ -41,7 +41,8 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
       idx = [ID, DATE, VALUE].map((names) => norm.findIndex((c) => names.includes(c)));
       if (idx.some((i) => i < 0))
         throw new InputError(
-          `${path}: a series file needs columns sku, date, units (or unique_id, ds, y); columns found: ${cols.join(', ')}`,
+          `${path}: a series file needs columns sku, date, units (or unique_id, ds, y); columns ` +
+            `found: ${cols.join(', ')}`,
         );
     },
     record(r: CsvRecord) {
@@ -77,7 +78,9 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
   return { ...toGrid(rows, freq, path), withTime, rejected };
 }
 
-/** Puts each series' (time, value) pairs on a regular grid of `freq` (NaN where a period is missing; duplicates sum). */
+/**
+ * Puts each series' (time, value) pairs on a regular grid of `freq` (NaN where a period is missing; duplicates sum).
+ */
 function toGrid(
   rows: Map<string, { t: number[]; v: number[] }>,
   freq: Freq,
@@ -113,7 +116,13 @@ function toGrid(
  * Long-form rows in memory (`{ sku, date, units }`, the shape of a data frame's records) as regular
  * series, like `readLongSeries` reads a file: a duplicate period sums, a missing one is NaN,
  * `units` null or NaN is missing; series keep the order of their first row.
- * @example longRowsToSeries([{ sku: 'A', date: '2024-01-01', units: 3 }, { sku: 'A', date: '2024-01-03', units: 1 }], 'day')
+ * @example longRowsToSeries(
+ *   [
+ *     { sku: 'A', date: '2024-01-01', units: 3 },
+ *     { sku: 'A', date: '2024-01-03', units: 1 },
+ *   ],
+ *   'day',
+ * )
  * // → ids ['A'], values [Float64Array [3, NaN, 1]]
  */
 export function longRowsToSeries(
@@ -174,12 +183,10 @@ async function simpleCsv(path: string, sink: CsvSink): Promise<boolean> {
     if (raw.length > 0) {
       const fields = raw.split(',');
       if (fields.length === width) sink.record({ line, fields, raw });
-      else
-        sink.reject({
-          line,
-          reason: `${fields.length < width ? 'missing' : 'too many'} columns: expected ${width}, found ${fields.length}`,
-          raw,
-        });
+      else {
+        const problem = fields.length < width ? 'missing' : 'too many';
+        sink.reject({ line, reason: `${problem} columns: expected ${width}, found ${fields.length}`, raw });
+      }
     }
     start = stop + 1;
   }

@@ -46,7 +46,10 @@ export function parseTimestamp(text: string, order?: 'mdy' | 'dmy'): string | un
   return undefined;
 }
 
-/** Reads a decimal number (`-1.5`, `2e3`; `2,55` when `decimal` is ',', which then refuses points: `1.000` is ambiguous). No hex, no `Infinity`. */
+/**
+ * Reads a decimal number (`-1.5`, `2e3`; `2,55` when `decimal` is ',', which then refuses points: `1.000` is
+ * ambiguous). No hex, no `Infinity`.
+ */
 export function parseNumber(text: string, decimal: '.' | ',' = '.'): number | undefined {
   let t = text.trim();
   if (decimal === ',') {

@@ -191,6 +191,7 @@ export const AUTO_ENTRY: CompositeEntry = {
   forecaster: autoForecaster as unknown as Forecaster,
   fallback: 'naive',
   description:
-    'per series, the backtested best of ETS, DOTM and damped trend (intermittent: TSB, ADIDA, IMAPA) or the mean of the best two or three',
+    'per series, the backtested best of ETS, DOTM and damped trend (intermittent: TSB, ADIDA, IMAPA) or the ' +
+    'mean of the best two or three',
   declines: (y, seasonLength) => autoDeclineReason(y, seasonLength),
 };

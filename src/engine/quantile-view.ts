@@ -7,7 +7,13 @@
  * view land in the batch.
  *
  * @example
- *   const fc = forecastBatch(batch, { model: 'ets', h: 13, levels: [0.05, 0.5, 0.95], seasonLength: 1, nonNegative: true });
+ *   const fc = forecastBatch(batch, {
+ *     model: 'ets',
+ *     h: 13,
+ *     levels: [0.05, 0.5, 0.95],
+ *     seasonLength: 1,
+ *     nonNegative: true,
+ *   });
  *   const p95 = quantileRow(fc, 0, 2); // the 95 % quantile of series 0, steps 0…12
  *   const median = quantileAt(fc, 3, 1, 0); // series 3, level 0.5, first step
  */

@@ -64,7 +64,9 @@ function combine(g: BatchForecast, s: BatchForecast, wMean: number, wQuant: numb
   return { h, levels: [...levels], mean: out.mean, quantiles: out.quantiles, models, fallbacks: s.fallbacks };
 }
 
-/** Revenue-weighted RMSSE and scaled pinball loss of backtest forecasts over the last h days (closed days not scored). */
+/**
+ * Revenue-weighted RMSSE and scaled pinball loss of backtest forecasts over the last h days (closed days not scored).
+ */
 function backtestScores(panel: Panel, fc: BatchForecast, h: number): { wrmsse: number; wspl: number } {
   const L = fc.levels.length;
   let wsum = 0;

@@ -115,7 +115,8 @@ export function explainForecasts(
     const k = Math.round((day - panel.lastDay) / DAY_MS);
     if (k < 1 || k > stored.horizon)
       throw new ExplainError(
-        `explain: date must lie in the model's forecast window, ${isoDate(first)} to ${isoDate(panel.lastDay + stored.horizon * DAY_MS)}`,
+        `explain: date must lie in the model's forecast window, ${isoDate(first)} ` +
+          `to ${isoDate(panel.lastDay + stored.horizon * DAY_MS)}`,
         'date',
       );
     const level = writeFeatures(panel, s, skuStats(panel, s), T, k, X, 1, 0);

@@ -127,7 +127,9 @@ export function skuStats(p: Panel, s: number): SkuStats {
   return st;
 }
 
-/** The SKU's level at origin T: mean units per day over the last 91 known days, else the whole history, at least 0.01. */
+/**
+ * The SKU's level at origin T: mean units per day over the last 91 known days, else the whole history, at least 0.01.
+ */
 export function levelAt(st: SkuStats, T: number): number {
   const a = Math.max(0, T + 1 - 91);
   const c = st.known[T + 1]! - st.known[a]!;

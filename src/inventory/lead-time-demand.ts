@@ -45,7 +45,10 @@ function forecastSum(mean: Float64Array, from: number, to: number): number {
   return s;
 }
 
-/** A Poisson draw by inversion (small means) or a rounded normal (large means); used when the history has no sales to take a shape from. */
+/**
+ * A Poisson draw by inversion (small means) or a rounded normal (large means); used when the history has no sales to
+ * take a shape from.
+ */
 function poisson(mu: number, uniform: () => number, normal: () => number): number {
   if (mu <= 0) return 0;
   if (mu > 50) return Math.max(0, Math.round(mu + Math.sqrt(mu) * normal()));

@@ -92,7 +92,8 @@ export function allocateBudget(items: readonly BudgetItem[], budget: number): Bu
       granted += units;
     }
   }
-  // a SKU's steps must be taken in order: its ratio sequence is made non-increasing (a later step is worth no more than an earlier one)
+  // a SKU's steps must be taken in order: its ratio sequence is made non-increasing (a later step is worth no more than
+  // an earlier one)
   for (let i = 1; i < steps.length; i++)
     if (steps[i]!.index === steps[i - 1]!.index && steps[i]!.ratio > steps[i - 1]!.ratio)
       steps[i]!.ratio = steps[i - 1]!.ratio;

@@ -45,7 +45,10 @@ export interface ReplayState {
 export interface ReplayPolicy {
   name: string;
   order(state: ReplayState): number;
-  /** told, at each review after the first and at the end, the cost the SKU incurred since the previous review (for learning policies) */
+  /**
+   * told, at each review after the first and at the end, the cost the SKU incurred since the previous review (for
+   * learning policies)
+   */
   observe?(state: ReplayState, cost: number, final: boolean): void;
 }
 

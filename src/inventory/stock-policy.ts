@@ -53,7 +53,10 @@ export interface StockDecision {
   stockoutRisk: number;
   /** days the position lasts at the forecast's means; null when it never runs out */
   coverDays: number | null;
-  /** days from the first forecast day to the last day an order can wait (0 … reviewDays; reviewDays: not due in this review) */
+  /**
+   * days from the first forecast day to the last day an order can wait (0 … reviewDays; reviewDays: not due in this
+   * review)
+   */
   orderByDay: number;
   /** an order is due: the position is below s, or the stock falls below lead-time demand within the review period */
   due: boolean;
@@ -94,8 +97,19 @@ export function coverDays(stock: number, mean: Float64Array): number | null {
  *
  * @example
  * // 4 equally likely scenarios of lead-time (7 d) and protection (7 + 7 d) demand
- * const scenarios = scenarioTables({ lead: Float64Array.of(5, 7, 9, 11), protection: Float64Array.of(10, 14, 18, 22), cycleMean: 7 });
- * const d = stockPolicy({ scenarios, mean: new Float64Array(14).fill(1), serviceLevel: 0.75, position: 12, reviewDays: 7, pack: 5 });
+ * const scenarios = scenarioTables({
+ *   lead: Float64Array.of(5, 7, 9, 11),
+ *   protection: Float64Array.of(10, 14, 18, 22),
+ *   cycleMean: 7,
+ * });
+ * const d = stockPolicy({
+ *   scenarios,
+ *   mean: new Float64Array(14).fill(1),
+ *   serviceLevel: 0.75,
+ *   position: 12,
+ *   reviewDays: 7,
+ *   pack: 5,
+ * });
  * // reorderPoint 18 (the 3rd of 4 sorted: ⌈0.75·4⌉), orderUpTo 18 (no costs: no EOQ lot),
  * // stockoutRisk 0.75 (3 of 4 scenarios exceed 12), coverDays 12, leadTimeDemand 9,
  * // orderByDay 3 (12 → 11 → 10 → 9 still cover 9; a 4th day would not), wanted 6, quantity 10 (2 packs of 5)

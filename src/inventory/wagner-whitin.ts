@@ -23,7 +23,8 @@ export function wagnerWhitin(demand: ArrayLike<number>, K: number, h: number): L
   const from = new Int32Array(T + 1);
   for (let t = 1; t <= T; t++) {
     theta[t] = Infinity;
-    // the order placed in period s (1-based) covers periods s..t; walking s down adds each later period's carrying once more
+    // the order placed in period s (1-based) covers periods s..t; walking s down adds each later period's carrying once
+    // more
     let carry = 0;
     let units = 0;
     for (let s = t; s >= 1; s--) {

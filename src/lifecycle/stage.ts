@@ -165,7 +165,10 @@ export interface StageAssessment {
   stage: Stage;
   confidence: number;
   evidence: StageEvidence;
-  /** the stage of every week of the history: the curve's where it fits, else the trend and level rule's on the weeks up to each */
+  /**
+   * the stage of every week of the history: the curve's where it fits, else the trend and level rule's on the weeks up
+   * to each
+   */
   history: Stage[];
   fit?: CurveFit;
 }

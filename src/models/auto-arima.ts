@@ -208,7 +208,8 @@ export function autoArimaForecaster(options: AutoArimaOptions = {}): Forecaster<
     capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 5, seasonal: true },
     fit: (y, ctx) => autoArima(y, { m: ctx.seasonLength, ...options }),
     fittedValues: (fit) => {
-      // one-step fitted values on the original scale: x_t − residual (residuals are on the differenced scale, which for one-step errors is the same)
+      // one-step fitted values on the original scale: x_t − residual (residuals are on the differenced scale, which for
+      // one-step errors is the same)
       const out = new Float64Array(fit.x.length).fill(NaN);
       const s = seasonalOrder(fit.order);
       const lost = fit.order.d + s.D * s.m;

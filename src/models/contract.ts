@@ -38,7 +38,11 @@ export interface Capabilities {
  * Why a model with capabilities `caps` does not accept series `y` at season length
  * `seasonLength`, or undefined when it does. Pure, O(n).
  *
- * @example declineReason({ intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 4, seasonal: false }, Float64Array.of(1, 2), 1)
+ * @example declineReason(
+ *   { intervals: 'analytic', acceptsNaN: false, acceptsNegative: true, minLength: 4, seasonal: false },
+ *   Float64Array.of(1, 2),
+ *   1,
+ * )
  *   // → 'need at least 4 observations, got 2'
  */
 export function declineReason(caps: Capabilities, y: Float64Array, seasonLength: number): string | undefined {
@@ -50,7 +54,10 @@ export function declineReason(caps: Capabilities, y: Float64Array, seasonLength:
     if (seasonLength < 2 || seasonLength > season.maxLength)
       return `needs a season length from 2 to ${season.maxLength}, got ${seasonLength}`;
     if (n <= season.cycles * seasonLength)
-      return `needs more than ${season.cycles * seasonLength} observations (${season.cycles} × season length ${seasonLength}), got ${n}`;
+      return (
+        `needs more than ${season.cycles * seasonLength} observations (${season.cycles} × season ` +
+        `length ${seasonLength}), got ${n}`
+      );
   }
   if (!caps.acceptsNaN || !caps.acceptsNegative)
     for (let i = 0; i < n; i++) {
@@ -61,7 +68,10 @@ export function declineReason(caps: Capabilities, y: Float64Array, seasonLength:
   return undefined;
 }
 
-/** What `fit` and `predict` are given besides the series: the season length and, for simulated intervals, the random stream. */
+/**
+ * What `fit` and `predict` are given besides the series: the season length and, for simulated intervals, the random
+ * stream.
+ */
 export interface FitContext {
   /** season length (1: none) */
   seasonLength: number;

@@ -17,7 +17,10 @@ import { optimizedThetaForecaster } from './optimized-theta.js';
 import { thetaForecaster } from './theta.js';
 import { seasonalWindowAverageForecaster, windowAverageForecaster } from './window-average.js';
 
-/** A model of the registry: the forecaster, the model the engine falls back to for a series it declines, and a line saying what it is. */
+/**
+ * A model of the registry: the forecaster, the model the engine falls back to for a series it declines, and a line
+ * saying what it is.
+ */
 export interface ModelEntry {
   forecaster: Forecaster;
   /** the model to use for a series this one cannot fit */

@@ -1,4 +1,5 @@
-/* eslint-disable no-loss-of-precision -- the coefficients are printed as in AS 241; the extra digits round to the same doubles */
+/* eslint-disable no-loss-of-precision -- the coefficients are printed as in AS 241; the extra digits round to the
+   same doubles */
 /**
  * Quantile function of the standard normal distribution, Wichura's algorithm AS 241 (PPND16,
  * Applied Statistics 37, 1988), accurate to about 1e-16. The same algorithm R's qnorm uses.

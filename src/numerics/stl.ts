@@ -5,7 +5,10 @@
  * paper's "jumps" (loess evaluated every ⌈window/10⌉ points, linear in between).
  */
 
-/** Loess estimate at xs (1-based positions) from y[nleft..nright] with tricube weights; undefined when all weights vanish. */
+/**
+ * Loess estimate at xs (1-based positions) from y[nleft..nright] with tricube weights; undefined when all weights
+ * vanish.
+ */
 function loessAt(
   y: Float64Array,
   n: number,

@@ -115,7 +115,8 @@ export function* forecastRows(input: ForecastInput, fc: BatchForecast, freq: Fre
 /** Writes the output contract: sku,date,mean,p05,p25,p50,p75,p95,model (DESIGN.md). */
 export function writeForecasts(path: string, input: ForecastInput, fc: BatchForecast, freq: Freq): void {
   const fd = path === '-' ? 1 : openSync(path, 'w');
-  let buf = `sku,date,mean,${fc.levels.map((l) => `p${String(Math.round(l * 100)).padStart(2, '0')}`).join(',')},model\n`;
+  const quantileColumns = fc.levels.map((l) => `p${String(Math.round(l * 100)).padStart(2, '0')}`).join(',');
+  let buf = `sku,date,mean,${quantileColumns},model\n`;
   for (const row of forecastRows(input, fc, freq)) {
     // model names such as ETS(A,N,A) hold commas
     buf += row.map((v) => (typeof v === 'string' ? exportText(v) : String(v))).join(',') + '\n';
@@ -163,7 +164,8 @@ export async function forecastSeriesFile(path: string, o: ForecastOptions): Prom
   checkForecastOptions(o);
   if (o.model === 'global' || o.model === 'ensemble')
     throw new InputError(
-      `forecast: the ${o.model} model learns from the workspace (prices, promotions, closed days); run it without --series`,
+      `forecast: the ${o.model} model learns from the workspace (prices, promotions, closed days); run it ` +
+        `without --series`,
     );
   const s = await readLongSeries(path, o.freq, o.asOf);
   if (s.ids.length === 0) throw new InputError(`${path}: no series${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);

@@ -97,7 +97,8 @@ export async function loadCleaningConfig(ws: Workspace, configPath?: string): Pr
         await checkRegex(ws, pattern);
       } catch (e) {
         throw new InputError(
-          `${configPath}: '${pattern}' is not a regular expression DuckDB accepts: ${(e as Error).message.split('\n')[0]}`,
+          `${configPath}: '${pattern}' is not a regular expression DuckDB ` +
+            `accepts: ${(e as Error).message.split('\n')[0]}`,
         );
       }
     }

@@ -158,7 +158,8 @@ async function planFromWorkspace(
   const model = trainLaunchModel(ctx, weeks, lastDay, LEVELS);
   if (model.products < 20)
     throw new InputError(
-      `launch: the workspace has only ${model.products} earlier launches to learn from (at least 20 needed: products first sold 4 weeks or more after the data starts)`,
+      `launch: the workspace has only ${model.products} earlier launches to learn from (at least 20 needed: ` +
+        `products first sold 4 weeks or more after the data starts)`,
     );
   // the neighbours' levels are read at the last known day (the launch may be in the future)
   const { features, near } = launchFeatures(ctx, text, r.price, Math.min(launchDay, lastDay + 1));

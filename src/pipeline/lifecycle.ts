@@ -315,14 +315,16 @@ async function storeRun(ws: Workspace, asOf: string, skus: SkuLifecycle[], store
 /**
  * A SKU's stage evidence in one sentence for a merchant: the trend test, the level against the
  * peak, silence, and the launch curve where one fits.
- * Example: 'trend over 13 weeks −4 %/week (p = 0.01); last 4 weeks at 42 % of the peak; Bass curve (R² 0.81) peaked in week 12'.
+ * Example: 'trend over 13 weeks −4 %/week (p = 0.01); last 4 weeks at 42 % of the peak; Bass curve (R² 0.81) peaked in
+ * week 12'.
  */
 export function evidenceText(s: Pick<SkuLifecycle, 'evidence'>): string {
   const e = s.evidence;
   const t = e.trend;
   const pct = (x: number): string => `${Math.round(x * 100)} %`;
+  const slope = `${t.relativeSlope >= 0 ? '+' : '−'}${Math.abs(Math.round(t.relativeSlope * 1000) / 10)}`;
   const parts = [
-    `trend over ${t.window} weeks ${t.relativeSlope >= 0 ? '+' : '−'}${Math.abs(Math.round(t.relativeSlope * 1000) / 10)} %/week (p = ${t.p < 0.001 ? '< 0.001' : t.p.toFixed(3)})`,
+    `trend over ${t.window} weeks ${slope} %/week (p = ${t.p < 0.001 ? '< 0.001' : t.p.toFixed(3)})`,
     `last 4 weeks at ${pct(e.level.ratio)} of the peak`,
   ];
   if (e.weeksSinceLastSale >= 2) parts.push(`no sale for ${e.weeksSinceLastSale} weeks`);
@@ -333,9 +335,8 @@ export function evidenceText(s: Pick<SkuLifecycle, 'evidence'>): string {
       c.peakWeek <= e.weeks
         ? `peaked in week ${Math.max(1, Math.round(c.peakWeek))}`
         : `peaks in week ${Math.round(c.peakWeek)}`;
-    parts.push(
-      `${name} curve (R² ${c.r2.toFixed(2)}${c.r2 < DEFAULT_STAGE_RULES.minCurveR2 ? ', too loose to vote' : ''}) ${peak} of ${e.weeks}`,
-    );
+    const loose = c.r2 < DEFAULT_STAGE_RULES.minCurveR2 ? ', too loose to vote' : '';
+    parts.push(`${name} curve (R² ${c.r2.toFixed(2)}${loose}) ${peak} of ${e.weeks}`);
   } else if (!e.coversLaunch) parts.push('history starts before the data: no launch curve');
   return parts.join('; ');
 }

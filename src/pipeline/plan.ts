@@ -212,7 +212,8 @@ function checkOptions(o: PlanOptions): { horizon: number; model: string } {
   const model = o.model ?? 'auto';
   if (model === 'global' || model === 'ensemble')
     throw new InputError(
-      `plan: model ${model} is not supported by plan yet; 'shopcast forecast --model ${model}' gives its forecasts, and plan takes auto or a statistical model (${Object.keys(MODELS).join(', ')})`,
+      `plan: model ${model} is not supported by plan yet; 'shopcast forecast --model ${model}' gives its ` +
+        `forecasts, and plan takes auto or a statistical model (${Object.keys(MODELS).join(', ')})`,
       { field: 'model' },
     );
   checkModelName('plan', model);
@@ -246,7 +247,9 @@ export function currencySymbol(currency: string | undefined): string {
   return currency;
 }
 
-/** Orders with a quantity, their units and value (unit cost × quantity), and the SKUs at risk (stock-out risk ≥ 50 %). */
+/**
+ * Orders with a quantity, their units and value (unit cost × quantity), and the SKUs at risk (stock-out risk ≥ 50 %).
+ */
 function planTotals(orders: readonly PlanOrder[]): PlanTotals {
   const toOrder = orders.filter((r) => r.order_qty > 0);
   return {

@@ -123,7 +123,8 @@ function legend(items: { cls: string; label: string; box?: boolean }[], x: numbe
 }
 
 function svgOpen(f: Frame, cls: string, label: string): string {
-  return `<svg class="chart ${cls}" role="img" aria-label="${esc(label)}" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}">`;
+  const size = `viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}"`;
+  return `<svg class="chart ${cls}" role="img" aria-label="${esc(label)}" ${size}>`;
 }
 
 /** Weekly history, the forecast's 90 % and 50 % bands and mean, split by a "today" divider. */
@@ -154,10 +155,12 @@ function forecastChart(s: PlanReportSku): string {
     svgOpen(
       f,
       'forecast-chart',
-      `Weekly unit sales of ${s.name}: ${hist.length} weeks of history and a ${fc.length}-week forecast with 50% and 90% ranges`,
+      `Weekly unit sales of ${s.name}: ${hist.length} weeks of history and a ` +
+        `${fc.length}-week forecast with 50% and 90% ranges`,
     ),
     Number.isFinite(today)
-      ? `<rect class="future" x="${coord(x(today))}" y="${f.top}" width="${coord(Math.max(0, f.right - x(today)))}" height="${f.bottom - f.top}"/>`
+      ? `<rect class="future" x="${coord(x(today))}" y="${f.top}" ` +
+        `width="${coord(Math.max(0, f.right - x(today)))}" height="${f.bottom - f.top}"/>`
       : '',
     yAxis(
       ticks.map((t, i) => ({ at: y(t), label: labels[i]! })),
@@ -261,10 +264,12 @@ function stockChart(s: PlanReportSku): string {
     svgOpen(
       f,
       'stock-chart',
-      `Projected stock of ${s.name} over ${proj.length} days with and without the order of ${formatNumber(s.orderQty)} units; reorder point ${formatNumber(s.reorderPoint)}`,
+      `Projected stock of ${s.name} over ${proj.length} days with and without the order of ` +
+        `${formatNumber(s.orderQty)} units; reorder point ${formatNumber(s.reorderPoint)}`,
     ),
     domain[0] < 0
-      ? `<rect class="shortfall" x="${f.left}" y="${coord(y(0))}" width="${f.right - f.left}" height="${coord(Math.max(0, f.bottom - y(0)))}"/>`
+      ? `<rect class="shortfall" x="${f.left}" y="${coord(y(0))}" width="${f.right - f.left}" ` +
+        `height="${coord(Math.max(0, f.bottom - y(0)))}"/>`
       : '',
     yAxis(
       ticks.map((t, i) => ({ at: y(t), label: labels[i]! })),
@@ -396,7 +401,9 @@ function lifecycleChart(s: PlanReportSku): string {
     const x0 = x(days[a]!);
     const x1 = x(days[b]! + 7);
     parts.push(
-      `<rect class="stage-band st-${stageClass(st)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${f.top}" width="${coord(Math.max(0, x1 - x0))}" height="${f.bottom - f.top}"><title>${esc(stageLabel(st))}: ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`,
+      `<rect class="stage-band st-${stageClass(st)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${f.top}" ` +
+        `width="${coord(Math.max(0, x1 - x0))}" height="${f.bottom - f.top}">` +
+        `<title>${esc(stageLabel(st))}: ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`,
     );
     if (x1 - x0 > stageLabel(st).length * 6 + 6)
       parts.push(svgText((x0 + x1) / 2, f.top + 11, stageLabel(st), 'class="band-label" text-anchor="middle"'));
@@ -486,7 +493,10 @@ function stageMap(r: PlanReport, ids: Map<string, string>): string {
       const x0 = x(dayNumber(weeks[a]!.date));
       const x1 = x(dayNumber(weeks[b]!.date) + 7);
       parts.push(
-        `<rect class="stage-cell st-${stageClass(st)}" data-sku="${esc(s.sku)}" data-stage="${esc(st)}" x="${coord(x0)}" y="${top + 2}" width="${coord(Math.max(0, x1 - x0))}" height="${rowH - 4}"><title>${esc(s.name)}: ${esc(stageLabel(st))}, ${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`,
+        `<rect class="stage-cell st-${stageClass(st)}" data-sku="${esc(s.sku)}" data-stage="${esc(st)}" ` +
+          `x="${coord(x0)}" y="${top + 2}" width="${coord(Math.max(0, x1 - x0))}" height="${rowH - 4}">` +
+          `<title>${esc(s.name)}: ${esc(stageLabel(st))}, ` +
+          `${formatDate(weeks[a]!.date)} – ${formatDate(weeks[b]!.date)}</title></rect>`,
       );
     }
     parts.push(
@@ -513,19 +523,38 @@ function stageMap(r: PlanReport, ids: Map<string, string>): string {
 
 function skuSection(s: PlanReportSku, id: string, asOf: string): string {
   const stage = stageClass(s.stage);
-  const order =
-    s.orderQty > 0
-      ? `Order <b>${formatNumber(s.orderQty)}</b>${s.orderBy ? ` by <b${s.orderBy <= asOf ? ' class="urgent"' : ''}>${formatDate(s.orderBy)}</b>` : ''}`
-      : 'No order needed';
+  const by = s.orderBy ? ` by <b${s.orderBy <= asOf ? ' class="urgent"' : ''}>${formatDate(s.orderBy)}</b>` : '';
+  const order = s.orderQty > 0 ? `Order <b>${formatNumber(s.orderQty)}</b>${by}` : 'No order needed';
+  const abcBadge =
+    `<span class="badge abc-${esc(s.abc)}" title="ABC class ${esc(s.abc)} (share of revenue), ` +
+    `XYZ class ${esc(s.xyz)} (demand variability)">${esc(s.abc)}${esc(s.xyz)}</span>`;
+  const stageBadge =
+    `<span class="badge stage stage-${stage}" title="life-cycle stage and confidence">` +
+    `${esc(s.stage)} · ${formatPercent(s.stageConfidence)}</span>`;
+  const change = s.stageChange ? `<span class="badge change">${esc(s.stageChange)}</span>` : '';
+  const lifecycle =
+    s.lifecycle !== undefined
+      ? `<figure class="lifecycle"><figcaption>Life cycle: weekly sales since the first week, ` +
+        `coloured by the stage of each week</figcaption>${lifecycleChart(s)}` +
+        `<p class="evidence">Now <b>${esc(s.stage)}</b> (confidence ${formatPercent(s.stageConfidence)}): ` +
+        `${esc(s.lifecycle.evidence)}</p></figure>`
+      : '';
+  const facts =
+    `<p class="facts">On hand <b>${formatNumber(s.onHand)}</b> · on order <b>${formatNumber(s.onOrder)}</b> · ` +
+    `${order} · cover <b>${formatDays(s.coverDays)}</b> · ` +
+    `stock-out risk <b${s.stockoutRisk >= 0.2 ? ' class="risk"' : ''}>${formatPercent(s.stockoutRisk)}</b> · ` +
+    `service level ${formatPercent(s.serviceLevel)} · ` +
+    `reorder point ${formatNumber(s.reorderPoint)}, order-up-to ${formatNumber(s.orderUpTo)}` +
+    `<br><span class="reason">${esc(s.reason)}</span></p>`;
   return `<section class="sku card" id="${id}" data-sku="${esc(s.sku)}">
 <div class="sku-head"><h2>${esc(s.name)}</h2><div class="tags"><code>${esc(s.sku)}</code>
-<span class="badge abc-${esc(s.abc)}" title="ABC class ${esc(s.abc)} (share of revenue), XYZ class ${esc(s.xyz)} (demand variability)">${esc(s.abc)}${esc(s.xyz)}</span>
-<span class="badge stage stage-${stage}" title="life-cycle stage and confidence">${esc(s.stage)} · ${formatPercent(s.stageConfidence)}</span>
-${s.stageChange ? `<span class="badge change">${esc(s.stageChange)}</span>` : ''}<span class="model">model ${esc(s.model)}</span></div></div>
+${abcBadge}
+${stageBadge}
+${change}<span class="model">model ${esc(s.model)}</span></div></div>
 <div class="charts"><figure><figcaption>Weekly sales and forecast (units)</figcaption>${forecastChart(s)}</figure>
 <figure><figcaption>Projected stock (units, end of day)</figcaption>${stockChart(s)}</figure></div>
-${s.lifecycle !== undefined ? `<figure class="lifecycle"><figcaption>Life cycle: weekly sales since the first week, coloured by the stage of each week</figcaption>${lifecycleChart(s)}<p class="evidence">Now <b>${esc(s.stage)}</b> (confidence ${formatPercent(s.stageConfidence)}): ${esc(s.lifecycle.evidence)}</p></figure>` : ''}
-<p class="facts">On hand <b>${formatNumber(s.onHand)}</b> · on order <b>${formatNumber(s.onOrder)}</b> · ${order} · cover <b>${formatDays(s.coverDays)}</b> · stock-out risk <b${s.stockoutRisk >= 0.2 ? ' class="risk"' : ''}>${formatPercent(s.stockoutRisk)}</b> · service level ${formatPercent(s.serviceLevel)} · reorder point ${formatNumber(s.reorderPoint)}, order-up-to ${formatNumber(s.orderUpTo)}<br><span class="reason">${esc(s.reason)}</span></p>
+${lifecycle}
+${facts}
 </section>`;
 }
 
@@ -549,7 +578,8 @@ function totalsStrip(r: PlanReport): string {
   return `<div class="totals">${items
     .map(
       ([key, value, label]) =>
-        `<div class="total${key === 'skusAtRisk' && t.skusAtRisk > 0 ? ' warn' : ''}" data-total="${key}"><span class="total-value">${value}</span><span class="total-label">${label}</span></div>`,
+        `<div class="total${key === 'skusAtRisk' && t.skusAtRisk > 0 ? ' warn' : ''}" data-total="${key}">` +
+        `<span class="total-value">${value}</span><span class="total-label">${label}</span></div>`,
     )
     .join('')}</div>`;
 }
@@ -564,7 +594,9 @@ function alertsList(r: PlanReport, ids: Map<string, string>): string {
             ? `<a href="#${ids.get(a.sku)}">${esc(a.sku)}</a>`
             : `<code>${esc(a.sku)}</code>`
           : '';
-      return `<li class="alert alert-${esc(a.kind)}"${a.sku !== undefined ? ` data-sku="${esc(a.sku)}"` : ''}><span class="kind">${ALERT_LABELS[a.kind] ?? esc(a.kind)}</span>${link} ${esc(a.message)}</li>`;
+      const skuAttribute = a.sku !== undefined ? ` data-sku="${esc(a.sku)}"` : '';
+      const kind = `<span class="kind">${ALERT_LABELS[a.kind] ?? esc(a.kind)}</span>`;
+      return `<li class="alert alert-${esc(a.kind)}"${skuAttribute}>${kind}${link} ${esc(a.message)}</li>`;
     })
     .join('')}</ul>`;
 }
@@ -574,38 +606,86 @@ function orderTable(r: PlanReport, ids: Map<string, string>): string {
     .filter((s) => s.orderQty > 0)
     .sort((a, b) => (a.orderBy ?? '9999').localeCompare(b.orderBy ?? '9999') || b.orderQty - a.orderQty);
   if (!rows.length) return '<p class="none">Nothing to order.</p>';
-  return `<table class="orders"><thead><tr><th>SKU</th><th>Product</th><th class="num">Qty</th><th>Order by</th><th class="num">Cover</th><th class="num">Risk</th><th>Reason</th></tr></thead><tbody>${rows
+  const head =
+    '<thead><tr><th>SKU</th><th>Product</th><th class="num">Qty</th><th>Order by</th>' +
+    '<th class="num">Cover</th><th class="num">Risk</th><th>Reason</th></tr></thead>';
+  return `<table class="orders">${head}<tbody>${rows
     .map(
       (s) =>
-        `<tr data-sku="${esc(s.sku)}"><td class="nowrap"><a href="#${ids.get(s.sku)}"><code>${esc(s.sku)}</code></a></td><td class="name">${esc(s.name)}</td><td class="num">${formatNumber(s.orderQty)}</td><td class="nowrap${s.orderBy && s.orderBy <= r.asOf ? ' urgent' : ''}">${s.orderBy ? formatDate(s.orderBy) : '–'}</td><td class="num nowrap">${formatDays(s.coverDays)}</td><td class="num">${formatPercent(s.stockoutRisk)}</td><td>${esc(s.reason)}</td></tr>`,
+        `<tr data-sku="${esc(s.sku)}">` +
+        `<td class="nowrap"><a href="#${ids.get(s.sku)}"><code>${esc(s.sku)}</code></a></td>` +
+        `<td class="name">${esc(s.name)}</td><td class="num">${formatNumber(s.orderQty)}</td>` +
+        `<td class="nowrap${s.orderBy && s.orderBy <= r.asOf ? ' urgent' : ''}">` +
+        `${s.orderBy ? formatDate(s.orderBy) : '–'}</td><td class="num nowrap">${formatDays(s.coverDays)}</td>` +
+        `<td class="num">${formatPercent(s.stockoutRisk)}</td><td>${esc(s.reason)}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }
 
-const CSS = `*{box-sizing:border-box}body{margin:0;background:#f3f4f6;color:#1f2937;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-main{max-width:1200px;margin:0 auto;padding:24px}h1{font-size:24px;margin:0 0 4px}h2{font-size:17px;margin:0;overflow-wrap:anywhere}h3{font-size:15px;margin:0 0 8px}
-.meta{color:#6b7280;margin:0 0 18px}.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px 18px;margin:0 0 16px}
-.totals{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin:0 0 16px}.total{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px}
-.total-value{display:block;font-size:20px;font-weight:650;font-variant-numeric:tabular-nums}.total-label{color:#6b7280;font-size:12px}.total.warn .total-value{color:#b91c1c}
-.alerts{list-style:none;margin:0;padding:0}.alert{padding:6px 10px;border-left:4px solid #9ca3af;background:#f9fafb;margin:0 0 6px;border-radius:0 4px 4px 0;overflow-wrap:anywhere}
-.alert .kind{font-weight:600;margin-right:8px}.alert a,.alert code{margin-right:6px}.alert-stockout{border-color:#dc2626;background:#fef2f2}.alert-stage{border-color:#7c3aed;background:#f5f3ff}.alert-budget{border-color:#d97706;background:#fffbeb}.alert-data{border-color:#2563eb;background:#eff6ff}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}th{color:#6b7280;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}
-td.name{max-width:320px;overflow-wrap:anywhere}.urgent{color:#b91c1c;font-weight:600}.none{color:#6b7280;margin:0}.nowrap{white-space:nowrap}a{color:#1d4ed8;text-decoration:none}code{font:12px ui-monospace,Menlo,Consolas,monospace}
-.sku-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 14px;margin:0 0 8px}.tags{display:flex;flex-wrap:wrap;align-items:center;gap:6px}.tags code{background:#f3f4f6;padding:1px 6px;border-radius:4px}
-.badge{font-size:12px;padding:1px 8px;border-radius:10px;background:#e5e7eb}.abc-A{background:#dcfce7;color:#166534}.abc-B{background:#fef9c3;color:#854d0e}.abc-C{background:#f3f4f6;color:#374151}
-.stage-introduction{background:#e0f2fe;color:#075985}.stage-growth{background:#dcfce7;color:#166534}.stage-maturity{background:#e0e7ff;color:#3730a3}.stage-decline{background:#ffedd5;color:#9a3412}.stage-dormant,.stage-ended{background:#f3f4f6;color:#4b5563}.change{background:#ede9fe;color:#5b21b6}.model{color:#6b7280;font-size:12px}
-.charts{display:grid;grid-template-columns:640fr 440fr;gap:18px}figure{margin:0;min-width:0}figcaption{font-size:12px;color:#6b7280;margin:0 0 2px}
-svg.chart{display:block;width:100%;height:auto;font-size:11px}.tick,.legend{fill:#4b5563}.grid{stroke:#eef0f3}.axis{stroke:#9ca3af}.future{fill:#f8fafc}
-.band-90{fill:#bfdbfe;stroke:none}.band-50{fill:#60a5fa;fill-opacity:.55;stroke:none}.series-history{fill:none;stroke:#374151;stroke-width:1.8}.series-mean{fill:none;stroke:#1d4ed8;stroke-width:2.2}
-.dot-history{fill:#374151}.dot-mean{fill:#1d4ed8}.today{stroke:#6b7280;stroke-dasharray:3 3}.today-label,.order-by-label{fill:#6b7280;font-size:10px}.empty{fill:#9ca3af;font-style:italic}
-.today-label,.order-by-label,.rop-label,.empty{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
-.zero{stroke:#6b7280}.rop{stroke:#d97706;stroke-width:1.5;stroke-dasharray:6 3}.rop-label{fill:#b45309;font-size:10px}.order-by{stroke:#9ca3af;stroke-dasharray:2 3}.shortfall{fill:#fee2e2;fill-opacity:.6}
-.series-without{fill:none;stroke:#dc2626;stroke-width:1.8;stroke-dasharray:5 4}.series-with{fill:none;stroke:#15803d;stroke-width:2.2}
-.stage-band{fill-opacity:.35}.stage-cell{stroke:#fff;stroke-width:.5}.st-introduction{fill:#7dd3fc}.st-growth{fill:#4ade80}.st-maturity{fill:#a5b4fc}.st-decline{fill:#fdba74}.st-dormant{fill:#e5e7eb}.st-ended{fill:#9ca3af}.st-unknown{fill:#f3f4f6}
-.band-label{fill:#374151;font-size:10px}.series-curve{fill:none;stroke:#7c3aed;stroke-width:2;stroke-dasharray:7 3}.peak{stroke:#7c3aed;stroke-dasharray:2 3}.peak-label{fill:#6d28d9;font-size:10px}
-.map-name{fill:#1f2937;font-size:11px}.map-stage{fill:#374151;font-size:11px}figure.lifecycle{margin-top:14px}.evidence{margin:4px 0 0;color:#4b5563;font-size:13px}
-.facts{margin:10px 0 0;font-variant-numeric:tabular-nums}.facts .risk{color:#b91c1c}.reason{color:#4b5563}.foot{display:grid;grid-template-columns:3fr 2fr;gap:16px;align-items:start}.foot ul{margin:0;padding-left:18px}
-@media (max-width:820px){.charts,.foot{grid-template-columns:1fr}}@media print{body{background:#fff}.card{break-inside:avoid}}`;
+const CSS = [
+  '*{box-sizing:border-box}',
+  'body{margin:0;background:#f3f4f6;color:#1f2937;',
+  'font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}\n',
+  'main{max-width:1200px;margin:0 auto;padding:24px}h1{font-size:24px;margin:0 0 4px}',
+  'h2{font-size:17px;margin:0;overflow-wrap:anywhere}h3{font-size:15px;margin:0 0 8px}\n',
+  '.meta{color:#6b7280;margin:0 0 18px}',
+  '.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px 18px;margin:0 0 16px}\n',
+  '.totals{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin:0 0 16px}',
+  '.total{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px}\n',
+  '.total-value{display:block;font-size:20px;font-weight:650;font-variant-numeric:tabular-nums}',
+  '.total-label{color:#6b7280;font-size:12px}.total.warn .total-value{color:#b91c1c}\n',
+  '.alerts{list-style:none;margin:0;padding:0}',
+  '.alert{padding:6px 10px;border-left:4px solid #9ca3af;background:#f9fafb;margin:0 0 6px;',
+  'border-radius:0 4px 4px 0;overflow-wrap:anywhere}\n',
+  '.alert .kind{font-weight:600;margin-right:8px}.alert a,.alert code{margin-right:6px}',
+  '.alert-stockout{border-color:#dc2626;background:#fef2f2}.alert-stage{border-color:#7c3aed;background:#f5f3ff}',
+  '.alert-budget{border-color:#d97706;background:#fffbeb}.alert-data{border-color:#2563eb;background:#eff6ff}\n',
+  'table{border-collapse:collapse;width:100%;font-size:13px}',
+  'th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}',
+  'th{color:#6b7280;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}\n',
+  'td.name{max-width:320px;overflow-wrap:anywhere}.urgent{color:#b91c1c;font-weight:600}',
+  '.none{color:#6b7280;margin:0}.nowrap{white-space:nowrap}a{color:#1d4ed8;text-decoration:none}',
+  'code{font:12px ui-monospace,Menlo,Consolas,monospace}\n',
+  '.sku-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 14px;margin:0 0 8px}',
+  '.tags{display:flex;flex-wrap:wrap;align-items:center;gap:6px}',
+  '.tags code{background:#f3f4f6;padding:1px 6px;border-radius:4px}\n',
+  '.badge{font-size:12px;padding:1px 8px;border-radius:10px;background:#e5e7eb}',
+  '.abc-A{background:#dcfce7;color:#166534}.abc-B{background:#fef9c3;color:#854d0e}',
+  '.abc-C{background:#f3f4f6;color:#374151}\n',
+  '.stage-introduction{background:#e0f2fe;color:#075985}.stage-growth{background:#dcfce7;color:#166534}',
+  '.stage-maturity{background:#e0e7ff;color:#3730a3}.stage-decline{background:#ffedd5;color:#9a3412}',
+  '.stage-dormant,.stage-ended{background:#f3f4f6;color:#4b5563}.change{background:#ede9fe;color:#5b21b6}',
+  '.model{color:#6b7280;font-size:12px}\n',
+  '.charts{display:grid;grid-template-columns:640fr 440fr;gap:18px}figure{margin:0;min-width:0}',
+  'figcaption{font-size:12px;color:#6b7280;margin:0 0 2px}\n',
+  'svg.chart{display:block;width:100%;height:auto;font-size:11px}.tick,.legend{fill:#4b5563}.grid{stroke:#eef0f3}',
+  '.axis{stroke:#9ca3af}.future{fill:#f8fafc}\n',
+  '.band-90{fill:#bfdbfe;stroke:none}.band-50{fill:#60a5fa;fill-opacity:.55;stroke:none}',
+  '.series-history{fill:none;stroke:#374151;stroke-width:1.8}',
+  '.series-mean{fill:none;stroke:#1d4ed8;stroke-width:2.2}\n',
+  '.dot-history{fill:#374151}.dot-mean{fill:#1d4ed8}.today{stroke:#6b7280;stroke-dasharray:3 3}',
+  '.today-label,.order-by-label{fill:#6b7280;font-size:10px}.empty{fill:#9ca3af;font-style:italic}\n',
+  '.today-label,.order-by-label,.rop-label,.empty{paint-order:stroke;stroke:#fff;stroke-width:3px;',
+  'stroke-linejoin:round}\n',
+  '.zero{stroke:#6b7280}.rop{stroke:#d97706;stroke-width:1.5;stroke-dasharray:6 3}',
+  '.rop-label{fill:#b45309;font-size:10px}.order-by{stroke:#9ca3af;stroke-dasharray:2 3}',
+  '.shortfall{fill:#fee2e2;fill-opacity:.6}\n',
+  '.series-without{fill:none;stroke:#dc2626;stroke-width:1.8;stroke-dasharray:5 4}',
+  '.series-with{fill:none;stroke:#15803d;stroke-width:2.2}\n',
+  '.stage-band{fill-opacity:.35}.stage-cell{stroke:#fff;stroke-width:.5}.st-introduction{fill:#7dd3fc}',
+  '.st-growth{fill:#4ade80}.st-maturity{fill:#a5b4fc}.st-decline{fill:#fdba74}.st-dormant{fill:#e5e7eb}',
+  '.st-ended{fill:#9ca3af}.st-unknown{fill:#f3f4f6}\n',
+  '.band-label{fill:#374151;font-size:10px}',
+  '.series-curve{fill:none;stroke:#7c3aed;stroke-width:2;stroke-dasharray:7 3}',
+  '.peak{stroke:#7c3aed;stroke-dasharray:2 3}.peak-label{fill:#6d28d9;font-size:10px}\n',
+  '.map-name{fill:#1f2937;font-size:11px}.map-stage{fill:#374151;font-size:11px}figure.lifecycle{margin-top:14px}',
+  '.evidence{margin:4px 0 0;color:#4b5563;font-size:13px}\n',
+  '.facts{margin:10px 0 0;font-variant-numeric:tabular-nums}.facts .risk{color:#b91c1c}.reason{color:#4b5563}',
+  '.foot{display:grid;grid-template-columns:3fr 2fr;gap:16px;align-items:start}',
+  '.foot ul{margin:0;padding-left:18px}\n',
+  '@media (max-width:820px){.charts,.foot{grid-template-columns:1fr}}@media print{body{background:#fff}',
+  '.card{break-inside:avoid}}',
+].join('');
 
 /**
  * Renders the plan report as one self-contained HTML page (inline CSS and SVG charts, no scripts
@@ -617,20 +697,29 @@ export function renderPlanReport(report: PlanReport): string {
   report.skus.forEach((s, i) => ids.has(s.sku) || ids.set(s.sku, `sku-${i + 1}`));
   const weeks = report.horizonDays / 7;
   const horizon = `${formatNumber(report.horizonDays)} days${Number.isInteger(weeks) ? ` (${weeks} weeks)` : ''}`;
+  const cleaningRows = report.cleaning
+    .map((c) => `<tr><td>${esc(c.rule)}</td><td class="num">${formatNumber(c.rows)}</td></tr>`)
+    .join('');
   const cleaning = report.cleaning.length
-    ? `<table><thead><tr><th>Rule</th><th class="num">Rows</th></tr></thead><tbody>${report.cleaning.map((c) => `<tr><td>${esc(c.rule)}</td><td class="num">${formatNumber(c.rows)}</td></tr>`).join('')}</tbody></table>`
+    ? `<table><thead><tr><th>Rule</th><th class="num">Rows</th></tr></thead><tbody>${cleaningRows}</tbody></table>`
     : '<p class="none">No rows changed by cleaning.</p>';
+  const meta =
+    `Sales up to <b>${formatDate(report.asOf)}</b> · ` +
+    `generated ${formatTimestamp(report.generatedAt)} · horizon ${horizon}`;
+  const assumptions = report.assumptions.length
+    ? `<ul>${report.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`
+    : '<p class="none">None recorded.</p>';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(report.title)}</title><style>${CSS}</style></head>
 <body><main>
-<header><h1>${esc(report.title)}</h1><p class="meta">Sales up to <b>${formatDate(report.asOf)}</b> · generated ${formatTimestamp(report.generatedAt)} · horizon ${horizon}</p></header>
+<header><h1>${esc(report.title)}</h1><p class="meta">${meta}</p></header>
 ${totalsStrip(report)}
 <section class="card"><h3>Alerts</h3>${alertsList(report, ids)}</section>
 <section class="card"><h3>Purchase orders</h3>${orderTable(report, ids)}</section>
 <section class="card"><h3>Life-cycle stages, week by week</h3>${stageMap(report, ids)}</section>
 ${report.skus.map((s, i) => skuSection(s, `sku-${i + 1}`, report.asOf)).join('\n')}
-<div class="foot"><section class="card"><h3>Assumptions</h3>${report.assumptions.length ? `<ul>${report.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="none">None recorded.</p>'}</section>
+<div class="foot"><section class="card"><h3>Assumptions</h3>${assumptions}</section>
 <section class="card"><h3>Data cleaning</h3>${cleaning}</section></div>
 </main></body></html>
 `;

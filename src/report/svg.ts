@@ -107,7 +107,10 @@ export function bandPath(
     const i = idx[0]!;
     const x0 = xs[i]! - halfWidth;
     const x1 = xs[i]! + halfWidth;
-    return `M${coord(x0)},${coord(upper[i]!)}L${coord(x1)},${coord(upper[i]!)}L${coord(x1)},${coord(lower[i]!)}L${coord(x0)},${coord(lower[i]!)}Z`;
+    return (
+      `M${coord(x0)},${coord(upper[i]!)}L${coord(x1)},${coord(upper[i]!)}` +
+      `L${coord(x1)},${coord(lower[i]!)}L${coord(x0)},${coord(lower[i]!)}Z`
+    );
   }
   const top = idx.map((i) => `${coord(xs[i]!)},${coord(upper[i]!)}`);
   const bottom = idx.reverse().map((i) => `${coord(xs[i]!)},${coord(lower[i]!)}`);

@@ -17,7 +17,8 @@ export async function withWorkspaceAsOf<T>(ws: Workspace, before: string, fn: ()
     await ws.run(sql`CREATE TABLE ${SCHEMA}.meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
     await ws.run(sql`INSERT INTO ${SCHEMA}.meta SELECT * FROM main.meta`);
     await ws.run(
-      sql`CREATE TABLE ${SCHEMA}.raw_order_lines AS SELECT * FROM main.raw_order_lines WHERE ordered_at < ${before}::TIMESTAMP`,
+      sql`CREATE TABLE ${SCHEMA}.raw_order_lines AS SELECT * FROM main.raw_order_lines
+        WHERE ordered_at < ${before}::TIMESTAMP`,
     );
     await ws.run(
       sql`CREATE TABLE ${SCHEMA}.raw_daily_sales AS SELECT * FROM main.raw_daily_sales WHERE date < ${before}::DATE`,

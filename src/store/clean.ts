@@ -41,7 +41,10 @@ export async function storedCleaningConfig(ws: Workspace): Promise<CleaningConfi
   return stored.length === 1 ? mergeCleaningConfig('workspace', JSON.parse(stored[0]!.value)) : DEFAULT_CLEANING;
 }
 
-/** Builds the derived tables when a workspace has none yet (never ingested) or they are stale (an interrupted ingest, changed settings). */
+/**
+ * Builds the derived tables when a workspace has none yet (never ingested) or they are stale (an interrupted ingest,
+ * changed settings).
+ */
 export async function ensureCleanTables(ws: Workspace): Promise<void> {
   if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await storedCleaningConfig(ws));
 }
@@ -80,7 +83,8 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
   const pairs = await matchCancellations(ws);
   const originals = pairs.originals.join(',');
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE cancel_pairs AS
-    SELECT unnest(string_split(${originals}, ','))::BIGINT AS rid, unnest(string_split(${pairs.cancellations.join(',')}, ','))::BIGINT AS cancel_rid
+    SELECT unnest(string_split(${originals}, ','))::BIGINT AS rid,
+      unnest(string_split(${pairs.cancellations.join(',')}, ','))::BIGINT AS cancel_rid
     WHERE ${originals} <> ''`);
 
   const o = config.outliers;
@@ -97,7 +101,8 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
         greatest(1.4826 * mad(ln(quantity)), ${o.minSpread}) AS spread
       FROM m WHERE status2 = 'sale' GROUP BY sku),
     f AS (
-      SELECT m.*, CASE WHEN m.status2 = 'sale' THEN s.n >= ${o.minLines} AND ln(m.quantity) > s.lm + ${o.zScore} * s.spread END AS is_outlier,
+      SELECT m.*, CASE WHEN m.status2 = 'sale' THEN s.n >= ${o.minLines}
+          AND ln(m.quantity) > s.lm + ${o.zScore} * s.spread END AS is_outlier,
         exp(s.lm + ${o.zScore} * s.spread) AS cap
       FROM m LEFT JOIN s ON s.sku = m.sku)
     SELECT rid, row_key, occurrence, file_id, line, layout, order_id, ordered_at, date, sku, quantity, unit_price,
@@ -150,7 +155,8 @@ async function buildDailySales(ws: Workspace): Promise<void> {
       SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS dup_rank FROM raw_daily_sales),
     v AS (
       SELECT *, CASE WHEN dup_rank = 1
-        THEN row_number() OVER (PARTITION BY sku, date, dup_rank = 1 ORDER BY file_id DESC, line DESC) END AS version_rank
+        THEN row_number() OVER (PARTITION BY sku, date, dup_rank = 1 ORDER BY file_id DESC, line DESC)
+        END AS version_rank
       FROM d)
     SELECT row_key, occurrence, file_id, line, layout, sku, date, units, price, promo, open,
       CASE WHEN dup_rank > 1 THEN 'duplicate'
@@ -171,7 +177,8 @@ async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<v
     CREATE OR REPLACE TABLE closed_days AS
     WITH ol AS (SELECT DISTINCT date FROM order_lines),
     ol_span AS (SELECT min(date) AS a, max(date) AS b FROM ol),
-    ds AS (SELECT date, sum(units) AS units, bool_or(open IS NOT NULL) AS has_open FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date)
+    ds AS (SELECT date, sum(units) AS units, bool_or(open IS NOT NULL) AS has_open
+      FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date)
     SELECT d::DATE AS date, 'order_lines' AS source, 'no order line across the shop' AS reason
     FROM ol_span, generate_series(ol_span.a, ol_span.b, INTERVAL 1 DAY) g(d)
     WHERE ${enabled} AND ol_span.a IS NOT NULL AND d::DATE NOT IN (SELECT date FROM ol)
@@ -227,7 +234,8 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
     WITH open_days AS (
       SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing),
     rates AS (
-      SELECT sku, source, avg(sold::INTEGER) AS rate, sum(sold::INTEGER) AS sale_days FROM open_days GROUP BY sku, source),
+      SELECT sku, source, avg(sold::INTEGER) AS rate, sum(sold::INTEGER) AS sale_days
+      FROM open_days GROUP BY sku, source),
     runs AS (
       SELECT *, sum(sold::INTEGER) OVER (PARTITION BY sku, source ORDER BY date ROWS UNBOUNDED PRECEDING) AS run_id
       FROM open_days),
@@ -267,14 +275,16 @@ async function buildCatalog(ws: Workspace): Promise<void> {
     CREATE OR REPLACE TABLE catalog AS
     WITH described AS (${descriptionsSql(raw('TRUE'))}),
     sold AS (
-      SELECT sku, (SELECT d.description FROM described d WHERE d.sku = order_lines.sku) AS description, bool_and(status <> 'non_product') AS is_product,
+      SELECT sku, (SELECT d.description FROM described d WHERE d.sku = order_lines.sku) AS description,
+        bool_and(status <> 'non_product') AS is_product,
         min(date) FILTER (WHERE status = 'sale') AS first_sale, max(date) FILTER (WHERE status = 'sale') AS last_sale,
         count(*) FILTER (WHERE status = 'sale') AS lines,
         coalesce(sum(quantity) FILTER (WHERE status = 'sale'), 0) AS units,
         coalesce(sum(quantity * unit_price) FILTER (WHERE status = 'sale'), 0) AS revenue,
         min(unit_price) FILTER (WHERE status = 'sale') AS price_min,
         median(unit_price) FILTER (WHERE status = 'sale') AS price_median,
-        sum(quantity * unit_price) FILTER (WHERE status = 'sale') / sum(quantity) FILTER (WHERE status = 'sale') AS price_mean,
+        sum(quantity * unit_price) FILTER (WHERE status = 'sale')
+          / sum(quantity) FILTER (WHERE status = 'sale') AS price_mean,
         max(unit_price) FILTER (WHERE status = 'sale') AS price_max,
         arg_max(unit_price, ordered_at) FILTER (WHERE status = 'sale') AS price_last,
         'order_lines' AS source
@@ -282,11 +292,13 @@ async function buildCatalog(ws: Workspace): Promise<void> {
       UNION ALL
       SELECT sku, NULL, true, min(date) FILTER (WHERE units > 0), max(date) FILTER (WHERE units > 0),
         count(*) FILTER (WHERE units > 0), sum(units), sum(units * price),
-        min(price), median(price), sum(units * price) / nullif(sum(units) FILTER (WHERE price IS NOT NULL), 0), max(price),
+        min(price), median(price),
+        sum(units * price) / nullif(sum(units) FILTER (WHERE price IS NOT NULL), 0), max(price),
         arg_max(price, date), 'daily_sales'
       FROM daily_sales WHERE status = 'sale' AND sku NOT IN (SELECT sku FROM order_lines) GROUP BY sku),
     listed AS (
-      SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk FROM raw_catalog)
+      SELECT * FROM
+        (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk FROM raw_catalog)
       WHERE rk = 1)
     SELECT coalesce(s.sku, l.sku) AS sku, l.name, coalesce(l.description, s.description) AS description,
       l.category, l.brand, l.price AS list_price, l.cost, l.launched_at, l.discontinued_at,

@@ -83,7 +83,8 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
     SELECT sku, datediff('day', ${span.a}::DATE, date)::INTEGER AS d,
       CASE WHEN date > ${asOf}::DATE THEN NULL ELSE ${CLEAN_UNITS_SQL} END AS v,
       CASE WHEN date > ${asOf}::DATE THEN NULL WHEN closed THEN 0 ELSE units_raw END AS a,
-      CASE WHEN date > ${asOf}::DATE THEN NULL ELSE price END AS price, promo::INTEGER AS promo, closed::INTEGER AS closed
+      CASE WHEN date > ${asOf}::DATE THEN NULL ELSE price END AS price,
+      promo::INTEGER AS promo, closed::INTEGER AS closed
     FROM daily_demand
     WHERE sku IN (SELECT sku FROM daily_demand WHERE date <= ${asOf}::DATE)
       AND date <= ${asOf}::DATE + to_days(${extra}::INTEGER)

@@ -23,7 +23,8 @@ function readStaged(path: string, columns: readonly [string, string][], maxLineB
     columns.map(([name, type]) => sql`${raw(`'${ident(name).text}'`)}: ${raw(`'${ident(type).text}'`)}`),
   );
   const size = maxLineBytes > 2_000_000 ? sql`max_line_size = ${Math.ceil(maxLineBytes)}::BIGINT, ` : raw('');
-  return sql`read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ${size}columns = {${cols}})`;
+  return sql`read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+    ${size}columns = {${cols}})`;
 }
 
 /** Loads one staged file's good rows into a temp table with each row's identity (row_key, occurrence). */
@@ -108,10 +109,11 @@ export async function storeStagedFile(
       SELECT line, reason, coalesce(raw, '') AS raw, md5_number(coalesce(raw, '')) AS reject_key FROM ${rejects}),
     k AS (SELECT *, row_number() OVER (PARTITION BY reject_key ORDER BY line)::INTEGER AS occurrence FROM r)
     SELECT reject_key, occurrence, ${o.fileId}::INTEGER, ${o.path}, line, reason, raw
-    FROM k ANTI JOIN (SELECT reject_key, occurrence FROM rejected_rows WHERE path = ${o.path}) USING (reject_key, occurrence)`);
+    FROM k ANTI JOIN (SELECT reject_key, occurrence FROM rejected_rows WHERE path = ${o.path})
+      USING (reject_key, occurrence)`);
   await ws.run(sql`INSERT INTO files VALUES (${o.fileId}::INTEGER, ${o.ingestId}::INTEGER, ${o.path}, ${s.layout.name},
-    ${s.layout.spec.kind}, ${s.bytes}::BIGINT, ${s.rowsRead}::BIGINT, ${s.rowsLoaded}::BIGINT, ${s.rowsRejected}::BIGINT,
-    ${rowsNew}::BIGINT, ${s.blankLines}::BIGINT)`);
+    ${s.layout.spec.kind}, ${s.bytes}::BIGINT, ${s.rowsRead}::BIGINT, ${s.rowsLoaded}::BIGINT,
+    ${s.rowsRejected}::BIGINT, ${rowsNew}::BIGINT, ${s.blankLines}::BIGINT)`);
   return { rowsNew };
 }
 
@@ -151,8 +153,9 @@ export async function recordIngest(
     report: unknown;
   },
 ): Promise<void> {
-  await ws.run(sql`INSERT INTO ingests VALUES (${r.ingestId}::INTEGER, ${r.started}::TIMESTAMP, now(), ${r.files}::INTEGER,
-    ${r.rowsRead}::BIGINT, ${r.rowsLoaded}::BIGINT, ${r.rowsRejected}::BIGINT, ${r.rowsNew}::BIGINT, ${JSON.stringify(r.report)})`);
+  await ws.run(sql`INSERT INTO ingests VALUES (${r.ingestId}::INTEGER, ${r.started}::TIMESTAMP, now(),
+    ${r.files}::INTEGER, ${r.rowsRead}::BIGINT, ${r.rowsLoaded}::BIGINT, ${r.rowsRejected}::BIGINT,
+    ${r.rowsNew}::BIGINT, ${JSON.stringify(r.report)})`);
 }
 
 /**

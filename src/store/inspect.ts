@@ -55,8 +55,10 @@ export async function workspaceTotals(ws: Workspace): Promise<WorkspaceTotals> {
       (SELECT count(*) FROM rejected_rows)::DOUBLE AS rows_rejected,
       (SELECT count(DISTINCT sku) FROM daily_demand)::INTEGER AS skus,
       (SELECT count(*) FROM catalog WHERE NOT is_product)::INTEGER AS non_product_skus,
-      (SELECT least(min(o), min(d))::VARCHAR FROM (SELECT min(date) AS o FROM order_lines), (SELECT min(date) AS d FROM daily_sales)) AS first_date,
-      (SELECT greatest(max(o), max(d))::VARCHAR FROM (SELECT max(date) AS o FROM order_lines), (SELECT max(date) AS d FROM daily_sales)) AS last_date,
+      (SELECT least(min(o), min(d))::VARCHAR FROM (SELECT min(date) AS o FROM order_lines),
+              (SELECT min(date) AS d FROM daily_sales)) AS first_date,
+      (SELECT greatest(max(o), max(d))::VARCHAR FROM (SELECT max(date) AS o FROM order_lines),
+              (SELECT max(date) AS d FROM daily_sales)) AS last_date,
       (SELECT count(DISTINCT date) FROM closed_days)::INTEGER AS closed_days,
       (SELECT coalesce(sum(units), 0) FROM daily_demand)::DOUBLE AS demand_units,
       (SELECT round(coalesce(sum(revenue), 0), 2) FROM daily_demand)::DOUBLE AS revenue`);
@@ -66,7 +68,8 @@ export async function workspaceTotals(ws: Workspace): Promise<WorkspaceTotals> {
 export async function topSellers(ws: Workspace, top: number): Promise<TopSeller[]> {
   return ws.all<TopSeller>(sql`
     SELECT d.sku, c.description, sum(d.units)::DOUBLE AS units, round(sum(d.revenue), 2)::DOUBLE AS revenue,
-      min(d.date) FILTER (WHERE d.units > 0)::VARCHAR AS first_sale, max(d.date) FILTER (WHERE d.units > 0)::VARCHAR AS last_sale
+      min(d.date) FILTER (WHERE d.units > 0)::VARCHAR AS first_sale,
+      max(d.date) FILTER (WHERE d.units > 0)::VARCHAR AS last_sale
     FROM daily_demand d LEFT JOIN catalog c USING (sku)
     GROUP BY d.sku, c.description ORDER BY units DESC, d.sku LIMIT ${top}::INTEGER`);
 }

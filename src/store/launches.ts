@@ -8,14 +8,16 @@ export async function saveLaunch(
   l: { sku: string; name: string; launchDate: string; price: number; plan: unknown },
 ): Promise<void> {
   await ws.run(
-    sql`INSERT INTO launches VALUES (${l.sku}, ${l.name}, ${l.launchDate}::DATE, ${l.price}, now()::TIMESTAMP, ${JSON.stringify(l.plan)})`,
+    sql`INSERT INTO launches VALUES (${l.sku}, ${l.name}, ${l.launchDate}::DATE, ${l.price},
+      now()::TIMESTAMP, ${JSON.stringify(l.plan)})`,
   );
 }
 
 /** The latest stored plan of every launched SKU (parsed JSON), by SKU. */
 export async function latestLaunches<T>(ws: Workspace): Promise<T[]> {
   const rows = await ws.all<{ plan: string }>(
-    `SELECT plan FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY created_at DESC) AS rk FROM launches) WHERE rk = 1 ORDER BY sku`,
+    `SELECT plan FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY created_at DESC) AS rk FROM launches)
+      WHERE rk = 1 ORDER BY sku`,
   );
   return rows.map((r) => JSON.parse(r.plan) as T);
 }
@@ -27,7 +29,8 @@ export async function salesSince(
   from: string,
 ): Promise<{ d: number; units: number | null }[]> {
   return ws.all(
-    sql`SELECT (date - ${from}::DATE)::INTEGER AS d, units FROM daily_demand WHERE sku = ${sku} AND date >= ${from}::DATE`,
+    sql`SELECT (date - ${from}::DATE)::INTEGER AS d, units FROM daily_demand
+      WHERE sku = ${sku} AND date >= ${from}::DATE`,
   );
 }
 

@@ -38,7 +38,8 @@ export async function storeLifecycleRun(
 ): Promise<void> {
   await ws.transaction(async () => {
     await ws.run(
-      sql`INSERT INTO lifecycle_runs VALUES (${run.runId}::INTEGER, now()::TIMESTAMP, ${run.asOf}::DATE, ${run.stages.length}::INTEGER)`,
+      sql`INSERT INTO lifecycle_runs VALUES (${run.runId}::INTEGER, now()::TIMESTAMP,
+        ${run.asOf}::DATE, ${run.stages.length}::INTEGER)`,
     );
     await ws.appendRows(
       'lifecycle_stages',
@@ -47,7 +48,8 @@ export async function storeLifecycleRun(
     );
     for (const a of run.alerts)
       await ws.run(
-        sql`INSERT INTO lifecycle_alerts VALUES (${run.runId}::INTEGER, now()::TIMESTAMP, ${run.asOf}::DATE, ${a.sku}, ${a.from}, ${a.to}, ${a.confidence})`,
+        sql`INSERT INTO lifecycle_alerts VALUES (${run.runId}::INTEGER, now()::TIMESTAMP, ${run.asOf}::DATE,
+          ${a.sku}, ${a.from}, ${a.to}, ${a.confidence})`,
       );
   });
 }

@@ -26,7 +26,8 @@ export async function saveGlobalModel(ws: Workspace, model: GlobalModel, asOf: s
 
 export async function loadGlobalModel(ws: Workspace): Promise<StoredModel | undefined> {
   const rows = await ws.all<{ as_of: string; horizon: number; created_at: string; body: string }>(
-    `SELECT as_of::VARCHAR AS as_of, horizon, created_at::VARCHAR AS created_at, body FROM models WHERE name = 'global' ORDER BY created_at DESC LIMIT 1`,
+    `SELECT as_of::VARCHAR AS as_of, horizon, created_at::VARCHAR AS created_at, body
+      FROM models WHERE name = 'global' ORDER BY created_at DESC LIMIT 1`,
   );
   if (rows.length === 0) return undefined;
   const r = rows[0]!;

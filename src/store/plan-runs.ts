@@ -76,8 +76,9 @@ export async function storePlanRun(
 ): Promise<number> {
   return ws.transaction(async () => {
     const id = (await ws.one<{ id: number }>('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM plan_runs')).id;
-    await ws.run(sql`INSERT INTO plan_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE, ${p.horizon}::INTEGER, ${p.model},
-      ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE, ${JSON.stringify(p.assumptions)})`);
+    await ws.run(sql`INSERT INTO plan_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE,
+      ${p.horizon}::INTEGER, ${p.model}, ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE,
+      ${JSON.stringify(p.assumptions)})`);
     const orderTypes = [
       'INTEGER',
       'VARCHAR',

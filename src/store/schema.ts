@@ -50,17 +50,19 @@ CREATE TABLE IF NOT EXISTS rejected_rows (
  */
 const V2 = `
 CREATE TABLE IF NOT EXISTS models (name VARCHAR, created_at TIMESTAMP, as_of DATE, horizon INTEGER, body VARCHAR);
-CREATE TABLE IF NOT EXISTS launches (sku VARCHAR, name VARCHAR, launch_date DATE, price DOUBLE, created_at TIMESTAMP, plan VARCHAR);
+CREATE TABLE IF NOT EXISTS launches (sku VARCHAR, name VARCHAR, launch_date DATE, price DOUBLE,
+  created_at TIMESTAMP, plan VARCHAR);
 CREATE TABLE IF NOT EXISTS lifecycle_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, skus INTEGER);
-CREATE TABLE IF NOT EXISTS lifecycle_stages (run_id INTEGER, sku VARCHAR, stage VARCHAR, confidence DOUBLE, weeks INTEGER,
-  history VARCHAR, evidence VARCHAR);
-CREATE TABLE IF NOT EXISTS lifecycle_alerts (run_id INTEGER, created_at TIMESTAMP, as_of DATE, sku VARCHAR, from_stage VARCHAR,
-  to_stage VARCHAR, confidence DOUBLE);
-CREATE TABLE IF NOT EXISTS plan_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, horizon_days INTEGER, model VARCHAR,
-  service_level DOUBLE, budget DOUBLE, assumptions VARCHAR);
+CREATE TABLE IF NOT EXISTS lifecycle_stages (run_id INTEGER, sku VARCHAR, stage VARCHAR, confidence DOUBLE,
+  weeks INTEGER, history VARCHAR, evidence VARCHAR);
+CREATE TABLE IF NOT EXISTS lifecycle_alerts (run_id INTEGER, created_at TIMESTAMP, as_of DATE, sku VARCHAR,
+  from_stage VARCHAR, to_stage VARCHAR, confidence DOUBLE);
+CREATE TABLE IF NOT EXISTS plan_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, horizon_days INTEGER,
+  model VARCHAR, service_level DOUBLE, budget DOUBLE, assumptions VARCHAR);
 CREATE TABLE IF NOT EXISTS plan_orders (run_id INTEGER, sku VARCHAR, name VARCHAR, order_qty DOUBLE, order_by DATE,
   cover_days DOUBLE, stockout_risk DOUBLE, reason VARCHAR, on_hand DOUBLE, on_order DOUBLE, reorder_point DOUBLE,
-  order_up_to DOUBLE, service_level DOUBLE, abc VARCHAR, xyz VARCHAR, unit_cost DOUBLE, priority INTEGER, supplier VARCHAR);
+  order_up_to DOUBLE, service_level DOUBLE, abc VARCHAR, xyz VARCHAR, unit_cost DOUBLE, priority INTEGER,
+  supplier VARCHAR);
 CREATE TABLE IF NOT EXISTS plan_forecasts (run_id INTEGER, sku VARCHAR, date DATE, mean DOUBLE, p05 DOUBLE, p25 DOUBLE,
   p50 DOUBLE, p75 DOUBLE, p95 DOUBLE, model VARCHAR);
 `;
@@ -92,7 +94,8 @@ export async function migrate(ws: Workspace): Promise<{ from: number; to: number
   const from = await storedVersion(ws);
   if (!Number.isInteger(from) || from > SCHEMA_VERSION)
     throw new InputError(
-      `${ws.dbPath}: schema version ${from} was written by a later shopcast (this one reads up to ${SCHEMA_VERSION}); upgrade shopcast`,
+      `${ws.dbPath}: schema version ${from} was written by a later shopcast (this one reads up ` +
+        `to ${SCHEMA_VERSION}); upgrade shopcast`,
     );
   if (from === SCHEMA_VERSION) return { from, to: from };
   await ws.transaction(async () => {

@@ -42,7 +42,9 @@ function split(q: Query): [string, DuckDBValue[] | undefined] {
  *
  * @example
  * const ws = await Workspace.open('.shopcast');
- * const rows = await ws.all<{ sku: string; units: number }>(sql`SELECT sku, units FROM daily_demand WHERE sku = ${sku}`);
+ * const rows = await ws.all<{ sku: string; units: number }>(
+ *   sql`SELECT sku, units FROM daily_demand WHERE sku = ${sku}`,
+ * );
  * ws.close();
  */
 export class Workspace {

@@ -24,7 +24,9 @@ export async function explainCommand(args: string[], io: Io = defaultIo): Promis
     return 0;
   }
   const weekday = new Date(`${e.date}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' });
-  let out = `SKU ${e.sku} on ${e.date} (${weekday}): the global model (trained as of ${e.as_of}) forecasts ${r2(e.forecast)} units.\n`;
+  let out =
+    `SKU ${e.sku} on ${e.date} (${weekday}): the global model (trained as of ${e.as_of}) ` +
+    `forecasts ${r2(e.forecast)} units.\n`;
   out += `Starting from its average day of ${r2(e.baseline)} units, the main drivers multiply it by:\n`;
   out += table(
     ['feature', 'value', 'factor', 'meaning'],

@@ -46,17 +46,20 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') + (ranked.length > 6 ? `, ${ranked.length - 6} more` : '');
     io.out(
-      `Forecast ${summary.series} series, ${summary.horizon} ${options.freq}s ahead (season length ${summary.season_length}) → ${summary.out}\n`,
+      `Forecast ${summary.series} series, ${summary.horizon} ${options.freq}s ahead (season ` +
+        `length ${summary.season_length}) → ${summary.out}\n`,
     );
     io.out(`  models: ${used}\n`);
     const g = summary.global;
     if (g !== undefined) {
       io.out(
-        `  global model: ${g.train_rows} training rows, ${g.valid_rows} validation rows, trained in ${g.training_seconds.toFixed(1)} s (stored in the workspace; see shopcast explain)\n`,
+        `  global model: ${g.train_rows} training rows, ${g.valid_rows} validation rows, trained ` +
+          `in ${g.training_seconds.toFixed(1)} s (stored in the workspace; see shopcast explain)\n`,
       );
       if (g.ensemble_weight_mean !== undefined)
         io.out(
-          `  ensemble weights of the global model, chosen on the last ${summary.horizon} days: mean ${g.ensemble_weight_mean}, quantiles ${g.ensemble_weight_quantiles} (the rest: auto)\n`,
+          `  ensemble weights of the global model, chosen on the last ${summary.horizon} days: ` +
+            `mean ${g.ensemble_weight_mean}, quantiles ${g.ensemble_weight_quantiles} (the rest: auto)\n`,
         );
     }
     if (summary.fallbacks.length > 0)

@@ -46,7 +46,8 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
   const unreadable = report.r.files.filter((f) => f.rows_loaded === 0);
   for (const f of unreadable)
     io.err(
-      `shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${report.r.rejects_csv})\n`,
+      `shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, ` +
+        `see ${report.r.rejects_csv})\n`,
     );
   return unreadable.length > 0 ? 3 : 0;
 }

@@ -9,8 +9,10 @@ import { withWorkspace } from '../workspace.js';
 function describeSummary(s: WorkspaceSummary): string {
   const lines = [
     `Workspace ${s.workspace}: ${s.files} file${s.files === 1 ? '' : 's'} ingested`,
-    `  order lines ${fmtInt(s.order_lines)}, daily-sales rows ${fmtInt(s.daily_sales_rows)}, rejected rows ${fmtInt(s.rows_rejected)}`,
-    `  SKUs with demand ${fmtInt(s.skus)} (plus ${s.non_product_skus} non-product codes), dates ${s.first_date ?? '-'} → ${s.last_date ?? '-'}, ${s.closed_days} closed days`,
+    `  order lines ${fmtInt(s.order_lines)}, daily-sales rows ${fmtInt(s.daily_sales_rows)}, rejected ` +
+      `rows ${fmtInt(s.rows_rejected)}`,
+    `  SKUs with demand ${fmtInt(s.skus)} (plus ${s.non_product_skus} non-product codes), ` +
+      `dates ${s.first_date ?? '-'} → ${s.last_date ?? '-'}, ${s.closed_days} closed days`,
     `  demand ${fmtInt(s.demand_units)} units, revenue ${fmtNum(s.revenue)}`,
     '',
     'Top sellers:',

@@ -69,14 +69,23 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
     io.out(JSON.stringify(plan) + '\n');
     return 0;
   }
-  let out = `Launch of "${plan.name}" at ${plan.price} on ${plan.launch_date} (data up to ${plan.data_until}; model learned from ${plan.model.launches_learned_from} earlier launches and ${plan.model.established_products_learned_from} established products)\n\n`;
+  let out =
+    `Launch of "${plan.name}" at ${plan.price} on ${plan.launch_date} (data up ` +
+    `to ${plan.data_until}; model learned from ${plan.model.launches_learned_from} earlier launches ` +
+    `and ${plan.model.established_products_learned_from} established products)\n\n`;
   out += table(
     ['week from', 'mean', 'p05', 'p25', 'p50', 'p75', 'p95'],
     plan.forecast.map((w) => [w.week_start, r2(w.mean), r2(w.p05), r2(w.p25), r2(w.p50), r2(w.p75), r2(w.p95)]),
   );
-  out += `\nInitial stock for ${Math.round(plan.initial_stock.service_level * 100)} % service over the first ${plan.initial_stock.cover_weeks} weeks: ${plan.initial_stock.units} units\n`;
-  out += `Best launch week: ${plan.best_launch_week.week_start} (${r2(plan.best_launch_week.expected_units)} units over ${plan.forecast.length} weeks; ${plan.best_launch_week.reason})\n`;
-  out += `Price elasticity: ${r2(plan.price_elasticity.value)} ± ${r2(plan.price_elasticity.se)} (${plan.price_elasticity.source})\n\nSimilar products selling now:\n`;
+  out +=
+    `\nInitial stock for ${Math.round(plan.initial_stock.service_level * 100)} % service over the ` +
+    `first ${plan.initial_stock.cover_weeks} weeks: ${plan.initial_stock.units} units\n`;
+  out +=
+    `Best launch week: ${plan.best_launch_week.week_start} (${r2(plan.best_launch_week.expected_units)} ` +
+    `units over ${plan.forecast.length} weeks; ${plan.best_launch_week.reason})\n`;
+  out +=
+    `Price elasticity: ${r2(plan.price_elasticity.value)} ± ${r2(plan.price_elasticity.se)} ` +
+    `(${plan.price_elasticity.source})\n\nSimilar products selling now:\n`;
   out += table(
     ['sku', 'description', 'similarity', 'units/week', 'price'],
     plan.selling_now

@@ -27,15 +27,21 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
     io.out(JSON.stringify(values.sku !== undefined ? { ...r, sku: r.skus[0] } : r) + '\n');
     return 0;
   }
-  let out = `Life cycle as of ${r.as_of} (${r.skus.length} SKUs${r.run_id !== null ? `, run ${r.run_id} stored in the workspace` : ''}):\n`;
+  const stored = r.run_id !== null ? `, run ${r.run_id} stored in the workspace` : '';
+  let out = `Life cycle as of ${r.as_of} (${r.skus.length} SKUs${stored}):\n`;
   out += table(
     ['stage', 'SKUs'],
     Object.entries(r.counts).map(([k, v]) => [k, v]),
   );
   if (r.blend !== null)
-    out += `\nYoung products: forecast = ${r.blend.weight} × launch curve + ${r2(1 - r.blend.weight)} × statistical engine (backtest on ${r.blend.products} products, WAPE curve ${r2(r.blend.wape_curve)}, engine ${r2(r.blend.wape_engine)}, blend ${r2(r.blend.wape_blend)})\n`;
+    out +=
+      `\nYoung products: forecast = ${r.blend.weight} × launch curve + ${r2(1 - r.blend.weight)} × ` +
+      `statistical engine (backtest on ${r.blend.products} products, WAPE curve ${r2(r.blend.wape_curve)}, ` +
+      `engine ${r2(r.blend.wape_engine)}, blend ${r2(r.blend.wape_blend)})\n`;
   if (r.previous_run !== null)
-    out += `\n${r.alerts.length} stage changes since run ${r.previous_run.run_id} (as of ${r.previous_run.as_of})${r.alerts.length > 0 ? ':' : ''}\n`;
+    out +=
+      `\n${r.alerts.length} stage changes since run ${r.previous_run.run_id} (as ` +
+      `of ${r.previous_run.as_of})${r.alerts.length > 0 ? ':' : ''}\n`;
   if (r.alerts.length > 0)
     out += table(
       ['sku', 'from', 'to', 'confidence'],
@@ -58,9 +64,13 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
   if (values.sku !== undefined) {
     const s = r.skus[0]!;
     out += `\n` + table(header, [describe(s)]);
-    out += `\nweekly stages since ${s.first_week} (I introduction, G growth, M maturity, D decline, Z dormant, E ended):\n${s.history}\n`;
-    if (s.forecast !== undefined)
-      out += `\nnext weeks (curve / engine / blend): ${s.forecast.map((f) => `${f.week_start} ${r2(f.curve)}/${r2(f.engine)}/${r2(f.blend)}`).join(', ')}\n`;
+    out +=
+      `\nweekly stages since ${s.first_week} (I introduction, G growth, M maturity, D decline, Z ` +
+      `dormant, E ended):\n${s.history}\n`;
+    if (s.forecast !== undefined) {
+      const next = s.forecast.map((f) => `${f.week_start} ${r2(f.curve)}/${r2(f.engine)}/${r2(f.blend)}`).join(', ');
+      out += `\nnext weeks (curve / engine / blend): ${next}\n`;
+    }
   } else {
     out += `\nThe ${Math.min(top, r.skus.length)} SKUs selling most in the last 4 weeks:\n`;
     const recent = (s: (typeof r.skus)[number]): number => s.evidence.level.recent;

@@ -87,11 +87,15 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
   const lines = [];
   if (r.ingested !== undefined)
     lines.push(
-      `Ingested ${fmtInt(r.ingested.rows_loaded)} rows (${fmtInt(r.ingested.rows_rejected)} rejected, kept with line and reason).`,
+      `Ingested ${fmtInt(r.ingested.rows_loaded)} rows (${fmtInt(r.ingested.rows_rejected)} rejected, kept ` +
+        `with line and reason).`,
     );
+  const budgetNote = p.budget === null ? '' : ` (budget ${fmtNum(p.budget)})`;
   lines.push(
-    `Plan as of ${p.as_of}: ${fmtInt(p.skus)} SKUs forecast ${p.horizon_days} days ahead (${p.model}); ${fmtInt(p.skus_to_order)} to order, ` +
-      `${fmtInt(p.order_units)} units worth ${fmtNum(p.order_value)}${p.budget === null ? '' : ` (budget ${fmtNum(p.budget)})`}; ${fmtInt(p.skus_at_risk)} at risk of running out.`,
+    `Plan as of ${p.as_of}: ${fmtInt(p.skus)} SKUs forecast ${p.horizon_days} days ahead (${p.model}); ` +
+      `${fmtInt(p.skus_to_order)} to order, ` +
+      `${fmtInt(p.order_units)} units worth ${fmtNum(p.order_value)}${budgetNote}; ` +
+      `${fmtInt(p.skus_at_risk)} at risk of running out.`,
     'Assumptions:',
     ...p.assumptions.map((a) => `  - ${a}`),
     `Forecasts: ${p.out.forecasts}`,
@@ -108,7 +112,8 @@ function unreadablePlanInputs(ingested: IngestReport | undefined, io: Io): numbe
   const unreadable = ingested?.files.filter((f) => f.rows_loaded === 0) ?? [];
   for (const f of unreadable)
     io.err(
-      `shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, see ${ingested!.rejects_csv})\n`,
+      `shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, ` +
+        `see ${ingested!.rejects_csv})\n`,
     );
   return unreadable.length > 0 ? 3 : 0;
 }

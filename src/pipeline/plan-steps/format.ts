@@ -3,7 +3,10 @@
 export { isoDate as iso } from '../../numerics/calendar.js';
 export const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Sums a daily series into 7-day blocks ending at `end` (exclusive), oldest first; NaN days count as their block's known mean. */
+/**
+ * Sums a daily series into 7-day blocks ending at `end` (exclusive), oldest first; NaN days count as their block's
+ * known mean.
+ */
 export function blocks(y: Float64Array, end: number, count: number): number[] {
   const out: number[] = [];
   for (let b = count; b >= 1; b--) {

@@ -24,7 +24,8 @@ import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
 export function writeOrdersCsv(out: string, orders: readonly PlanOrder[]): string {
   const ordersCsv = resolve(join(out, 'orders.csv'));
   const header =
-    'sku,name,order_qty,order_by,cover_days,stockout_risk,reason,on_hand,on_order,reorder_point,order_up_to,service_level,abc,xyz,unit_cost,priority,supplier';
+    'sku,name,order_qty,order_by,cover_days,stockout_risk,reason,on_hand,on_order,reorder_point,order_up_to,' +
+    'service_level,abc,xyz,unit_cost,priority,supplier';
   const csvLine = (r: PlanOrder): string =>
     [
       csvQuote(r.sku),
@@ -187,19 +188,26 @@ export async function reportStep(
     alerts.push({
       kind: 'stockout',
       sku: r.sku,
-      message: `${r.name}: ${Math.round(r.stockout_risk * 100)} % chance of running out within lead time + review without this order; order ${r.order_qty} by ${r.order_by}`,
+      message:
+        `${r.name}: ${Math.round(r.stockout_risk * 100)} % chance of running out within lead time + ` +
+        `review without this order; order ${r.order_qty} by ${r.order_by}`,
     });
   for (const a of life.alerts.slice(0, 15))
     alerts.push({
       kind: 'stage',
       sku: a.sku,
-      message: `${a.sku}: life-cycle stage changed from ${a.from} to ${a.to} (confidence ${Math.round(a.confidence * 100)} %)`,
+      message:
+        `${a.sku}: life-cycle stage changed from ${a.from} to ${a.to} ` +
+        `(confidence ${Math.round(a.confidence * 100)} %)`,
     });
   const deferred = orders.filter((r) => r.order_qty === 0);
   if (deferred.length > 0)
     alerts.push({
       kind: 'budget',
-      message: `${deferred.length} orders deferred and ${orders.filter((r) => r.reason.includes('cut from')).length} cut to stay within the budget of ${o.budget}`,
+      message:
+        `${deferred.length} orders deferred ` +
+        `and ${orders.filter((r) => r.reason.includes('cut from')).length} cut to stay within the budget ` +
+        `of ${o.budget}`,
     });
   const cleaning = await cleaningReport(ws);
   const rejected = cleaning.find((c) => c.rule === 'rejected')?.rows ?? 0;
@@ -212,7 +220,9 @@ export async function reportStep(
   if (stockouts > 0)
     alerts.push({
       kind: 'data',
-      message: `${stockouts} SKU-days look like stock-outs (no sales where sales were near certain); their demand is treated as unknown`,
+      message:
+        `${stockouts} SKU-days look like stock-outs (no sales where sales were near certain); their ` +
+        `demand is treated as unknown`,
     });
   const forecastUnits = fcUnits.reduce((a, b) => a + b, 0);
   const forecastRevenue = fcRevenue.reduce((a, b) => a + b, 0);

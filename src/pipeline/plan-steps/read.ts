@@ -1,4 +1,6 @@
-/** `plan`'s first step: the demand panel, the stock file's rows and the catalogue's costs, as the workspace holds them. */
+/**
+ * `plan`'s first step: the demand panel, the stock file's rows and the catalogue's costs, as the workspace holds them.
+ */
 import { InputError } from '../../data/errors.js';
 import { DAY_MS } from '../../numerics/calendar.js';
 import { INVENTORY_DEFAULTS } from '../../inventory/defaults.js';

@@ -172,7 +172,9 @@ export function policyStep(
     perSku.push({ tables, mean, leadTime: leadTime.mean, position, costs, decision: d });
     if (d.quantity <= 0) continue;
     const notes = [
-      `stock ${round(position, 1)} (on hand + on order) is below the reorder point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`,
+      `stock ${round(position, 1)} (on hand + on order) is below the reorder ` +
+        `point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand ` +
+        `over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`,
     ];
     if (d.raised.toEoq) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
     if (d.raised.toMoq) notes.push(`raised to the MOQ ${moq}`);
@@ -242,7 +244,10 @@ export function budgetStep(
   });
 }
 
-/** The purchase list's order (in place): by budget priority, then the order-by day, the risk (highest first) and the SKU. */
+/**
+ * The purchase list's order (in place): by budget priority, then the order-by day, the risk (highest first) and the
+ * SKU.
+ */
 export function sortOrders(orders: PlanOrder[]): void {
   orders.sort(
     (a, b) =>
