@@ -2,6 +2,8 @@
  * Settings of the cleaning rules. The defaults fit the UCI Online Retail shop and are stated in
  * the README; a workspace may override any of them with `--config FILE` (JSON, same shape).
  */
+import { InputError } from './errors.js';
+
 export interface CleaningConfig {
   cancellations: {
     /** Regular expression an order id matches when the whole order is a cancellation. */
@@ -94,25 +96,25 @@ export function mergeCleaningConfig(
 ): CleaningConfig {
   if (partial === undefined || partial === null) return base;
   if (typeof partial !== 'object' || Array.isArray(partial))
-    throw new Error(`${source}: cleaning config must be a JSON object`);
+    throw new InputError(`${source}: cleaning config must be a JSON object`);
   const out = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
   for (const [section, values] of Object.entries(partial as Record<string, unknown>)) {
     const target = out[section];
     if (target === undefined)
-      throw new Error(`${source}: unknown cleaning section '${section}' (known: ${Object.keys(base).join(', ')})`);
+      throw new InputError(`${source}: unknown cleaning section '${section}' (known: ${Object.keys(base).join(', ')})`);
     if (typeof values !== 'object' || values === null || Array.isArray(values))
-      throw new Error(`${source}: cleaning section '${section}' must be an object`);
+      throw new InputError(`${source}: cleaning section '${section}' must be an object`);
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
-      if (!(key in target)) throw new Error(`${source}: unknown setting '${section}.${key}'`);
+      if (!(key in target)) throw new InputError(`${source}: unknown setting '${section}.${key}'`);
       const want = Array.isArray(target[key]) ? 'array' : typeof target[key];
       const got = Array.isArray(value) ? 'array' : typeof value;
-      if (want !== got) throw new Error(`${source}: '${section}.${key}' must be ${want}, got ${got}`);
+      if (want !== got) throw new InputError(`${source}: '${section}.${key}' must be ${want}, got ${got}`);
       if (want === 'array' && !(value as unknown[]).every((v) => typeof v === 'string'))
-        throw new Error(`${source}: '${section}.${key}' must be a list of strings`);
+        throw new InputError(`${source}: '${section}.${key}' must be a list of strings`);
       if (want === 'object' && !Object.values(value as object).every((v) => typeof v === 'string'))
-        throw new Error(`${source}: '${section}.${key}' must map names to strings`);
+        throw new InputError(`${source}: '${section}.${key}' must map names to strings`);
       if (want === 'number' && !Number.isFinite(value))
-        throw new Error(`${source}: '${section}.${key}' must be a finite number`);
+        throw new InputError(`${source}: '${section}.${key}' must be a finite number`);
       target[key] = value;
     }
   }
@@ -123,7 +125,7 @@ export function mergeCleaningConfig(
     try {
       new RegExp(p);
     } catch {
-      throw new Error(`${source}: '${p}' is not a valid regular expression`);
+      throw new InputError(`${source}: '${p}' is not a valid regular expression`);
     }
   }
   return out as unknown as CleaningConfig;

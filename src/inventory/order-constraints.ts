@@ -112,7 +112,7 @@ export function allocateBudget(items: readonly BudgetItem[], budget: number): Bu
     const line = lines[s.index]!;
     if (line.quantity === 0) line.priority = ++rank;
     line.quantity += s.units;
-    line.value += s.ratio * s.cost;
+    line.value += s.cost > 0 ? s.ratio * s.cost : 0; // a free step (unit cost 0) adds units, not spend-weighted value
   }
   return lines;
 }

@@ -321,9 +321,9 @@ export async function trackLaunches(ws: Workspace): Promise<LaunchTracking[]> {
       status:
         observed === 0 || sales.length === 0
           ? 'not sold yet'
-          : ratio! > 1.25
+          : ratio === null || ratio > 1.25 // sales against a forecast of nothing are above it
             ? 'above forecast'
-            : ratio! < 0.8
+            : ratio < 0.8
               ? 'below forecast'
               : 'on track',
     });

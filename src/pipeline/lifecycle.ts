@@ -174,8 +174,11 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   const priorWeeks = o.priorWeeks ?? 26;
   const h = o.horizon ?? 8;
   const input = await workspaceSeries(ws, 'week', o.asOf);
-  const dataStart = Math.min(...input.starts);
-  const lastWeek = Math.max(...input.starts.map((s, i) => s + (input.values[i]!.length - 1) * WEEK_MS));
+  // loops, not Math.min(...xs): spreading 100,000 SKUs into arguments overflows the stack
+  let dataStart = Infinity;
+  for (const s of input.starts) dataStart = Math.min(dataStart, s);
+  let lastWeek = -Infinity;
+  input.starts.forEach((s, i) => (lastWeek = Math.max(lastWeek, s + (input.values[i]!.length - 1) * WEEK_MS)));
   const asOf = isoDate(lastWeek + 6 * DAY_MS);
   const cat = await readCatalog(ws);
   const info = input.ids.map((sku, i) => {

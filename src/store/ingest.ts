@@ -164,7 +164,12 @@ export async function recordIngest(
  * @example await writeRejectsCsv(ws, 'rejects.csv');
  */
 export async function writeRejectsCsv(ws: Workspace, path: string): Promise<void> {
-  await ws.run(sql`COPY (SELECT path AS file, line, reason, raw FROM rejected_rows ORDER BY file_id, line)
+  // the raw text is the user's: a cell starting like a formula is shown as text (data/csv-format.ts)
+  const formula = String.raw`^[=+\-@\t\r]`;
+  const safe = (col: string): Sql =>
+    sql`CASE WHEN regexp_matches(${ident(col)}, ${formula}) THEN '''' || ${ident(col)} ELSE ${ident(col)} END`;
+  await ws.run(sql`COPY (SELECT ${safe('path')} AS file, line, ${safe('reason')} AS reason, ${safe('raw')} AS raw
+    FROM rejected_rows ORDER BY file_id, line)
     TO ${path} (FORMAT csv, HEADER, DELIMITER ',')`);
 }
 

@@ -1,7 +1,7 @@
 /** What `shopcast plan` writes to its output folder: orders.csv and report.html. */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exportText as csvQuote } from '../../data/csv-format.js';
+import { csvField } from '../../data/csv-format.js';
 import { DAY_MS } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
 import { forecastParallel } from '../../engine/parallel-forecast.js';
@@ -19,33 +19,13 @@ import { blocks, iso, round } from './format.js';
 import type { PlanInputs } from './read.js';
 import type { SkuPolicy } from './steps.js';
 import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
+import { ORDER_COLUMNS, orderRow } from './store.js';
 
 /** Writes the order lines to orders.csv in `out` (text cells quoted); returns its absolute path. */
 export function writeOrdersCsv(out: string, orders: readonly PlanOrder[]): string {
   const ordersCsv = resolve(join(out, 'orders.csv'));
-  const header =
-    'sku,name,order_qty,order_by,cover_days,stockout_risk,reason,on_hand,on_order,reorder_point,order_up_to,' +
-    'service_level,abc,xyz,unit_cost,priority,supplier';
-  const csvLine = (r: PlanOrder): string =>
-    [
-      csvQuote(r.sku),
-      csvQuote(r.name),
-      r.order_qty,
-      r.order_by,
-      r.cover_days ?? '',
-      r.stockout_risk,
-      csvQuote(r.reason),
-      r.on_hand,
-      r.on_order,
-      r.reorder_point,
-      r.order_up_to,
-      r.service_level,
-      r.abc,
-      r.xyz,
-      r.unit_cost,
-      r.priority ?? '',
-      csvQuote(r.supplier ?? ''),
-    ].join(',');
+  const header = ORDER_COLUMNS.join(',');
+  const csvLine = (r: PlanOrder): string => orderRow(r).map(csvField).join(',');
   writeFileSync(ordersCsv, [header, ...orders.map(csvLine)].join('\n') + '\n');
   return ordersCsv;
 }
