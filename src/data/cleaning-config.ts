@@ -1,9 +1,9 @@
+import { InputError } from './errors.js';
+
 /**
  * Settings of the cleaning rules. The defaults fit the UCI Online Retail shop and are stated in
  * the README; a workspace may override any of them with `--config FILE` (JSON, same shape).
  */
-import { InputError } from './errors.js';
-
 export interface CleaningConfig {
   cancellations: {
     /** Regular expression an order id matches when the whole order is a cancellation. */
