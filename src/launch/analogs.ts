@@ -11,7 +11,7 @@
  * whole catalogue within first-word groups (fixed effects).
  */
 import { normalQuantile } from '../numerics/normal.js';
-import { DAY_MS } from '../numerics/calendar.js';
+import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { type QuantilePoint } from '../models/contract.js';
 import { type LaunchedProduct, type ShopHistory } from './history.js';
 import { type SparseVector, type TextIndex, buildTextIndex, cosine, firstWord, textVector } from './text.js';
@@ -284,7 +284,7 @@ export function forecastLaunch(
       description: p.description,
       similarity: x.s,
       text_similarity: x.ts,
-      first_sale: new Date(pool.history.start + p.firstDay * DAY_MS).toISOString().slice(0, 10),
+      first_sale: isoDate(pool.history.start + p.firstDay * DAY_MS),
       first_price: p.firstPrice,
       curve: Array.from(curve.subarray(0, o.weeks)),
       adjusted: Array.from(curve.subarray(0, o.weeks), (c) => c * season * price),

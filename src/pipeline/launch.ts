@@ -150,8 +150,7 @@ async function planFromWorkspace(
 ): Promise<LaunchPlan> {
   const history = await loadShopHistory(ws);
   const lastDay = history.days - 1;
-  const launchDay =
-    date === undefined ? history.days : Math.round((Date.parse(`${date}T00:00:00Z`) - history.start) / DAY_MS);
+  const launchDay = date === undefined ? history.days : Math.round((dayMs(date) - history.start) / DAY_MS);
   const text = [r.name, r.description ?? ''].join(' ').trim();
 
   const ctx = launchContext(history);

@@ -2,6 +2,7 @@
  * The plan report: one self-contained HTML page (inline CSS and SVG, no scripts, no external
  * resources) rendered as a pure function of a PlanReport.
  */
+import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import type { PlanReport, PlanReportSku } from './plan-data.js';
 import {
   type AxisTick,
@@ -19,7 +20,7 @@ import {
 } from './svg.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const DAY_MS = 86_400_000;
+// (calendar helpers: numerics/calendar.ts)
 const STAGES = new Set(['introduction', 'growth', 'maturity', 'decline', 'dormant', 'ended']);
 const ALERT_LABELS = { stockout: 'Stock-out', stage: 'Stage change', budget: 'Budget', data: 'Data' } as const;
 
@@ -82,7 +83,7 @@ function dateTicks(days: number[], x: (day: number) => number, max: number): Axi
   const unique = [...new Set(days.filter(Number.isFinite))].sort((a, b) => a - b);
   let year = '';
   return spreadIndices(unique.length, max).map((i) => {
-    const iso = new Date(unique[i]! * DAY_MS).toISOString().slice(0, 10);
+    const iso = isoDate(unique[i]! * DAY_MS);
     const label = formatDate(iso, false) + (iso.slice(0, 4) !== year ? ` ’${iso.slice(2, 4)}` : '');
     year = iso.slice(0, 4);
     return { at: x(unique[i]!), label };

@@ -121,7 +121,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
  * paired (last in, first out). O(n log n) in the candidates.
  */
 async function matchCancellations(ws: Workspace): Promise<{ originals: number[]; cancellations: number[] }> {
-  const rows = await ws.all(`
+  const rows = await ws.all<{ rid: string; is_cancel: boolean; grp: string }>(`
     SELECT o.rid::BIGINT::VARCHAR AS rid, o.status = 'cancellation' AS is_cancel,
       coalesce(o.customer_id, chr(0)) || chr(31) || o.sku || chr(31) || abs(o.quantity)::VARCHAR AS grp
     FROM ol_pre o
@@ -134,12 +134,12 @@ async function matchCancellations(ws: Workspace): Promise<{ originals: number[];
   let group = '';
   let open: number[] = [];
   for (const r of rows) {
-    if (r['grp'] !== group) {
-      group = r['grp'] as string;
+    if (r.grp !== group) {
+      group = r.grp;
       open = [];
     }
-    const rid = Number(r['rid']);
-    if (r['is_cancel'] !== true) open.push(rid);
+    const rid = Number(r.rid);
+    if (r.is_cancel !== true) open.push(rid);
     else if (open.length > 0) {
       originals.push(open.pop()!);
       cancellations.push(rid);

@@ -1,3 +1,4 @@
+import { ident, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** How many rows (and units) one cleaning rule touched. */
@@ -58,8 +59,8 @@ export async function cleaningReport(
   scopeTable?: string,
   rejected?: number,
 ): Promise<CleaningRuleCount[]> {
-  const semi = scopeTable === undefined ? '' : `SEMI JOIN ${scopeTable} USING (row_key, occurrence)`;
-  const rows = await ws.all(`
+  const semi = scopeTable === undefined ? raw('') : sql`SEMI JOIN ${ident(scopeTable)} USING (row_key, occurrence)`;
+  const rows = await ws.all<{ status: string; n: number; units: number }>(sql`
     WITH ol AS (SELECT * FROM order_lines ${semi}), ds AS (SELECT * FROM daily_sales ${semi})
     SELECT status, count(*)::DOUBLE AS n, coalesce(sum(abs(quantity)), 0)::DOUBLE AS units FROM ol GROUP BY status
     UNION ALL SELECT 'outlier', count(*), coalesce(sum(quantity - demand_quantity), 0) FROM ol WHERE outlier
@@ -70,23 +71,22 @@ export async function cleaningReport(
     counts.set(rule, { rows: c.rows + n, units: c.units + units });
   };
   for (const r of rows) {
-    const status = r['status'] as string;
-    const rule = status === 'outlier' ? 'outliers' : STATUS_RULE[status];
-    if (rule !== undefined) add(rule, r['n'] as number, r['units'] as number);
+    const rule = r.status === 'outlier' ? 'outliers' : STATUS_RULE[r.status];
+    if (rule !== undefined) add(rule, r.n, r.units);
   }
-  const series = await ws.one(`
+  const series = await ws.one<{ closed: number; filled: number; stockout: number; missing: number }>(sql`
     WITH sc AS (SELECT sku, date FROM order_lines ${semi} UNION ALL SELECT sku, date FROM daily_sales ${semi}),
     r AS (SELECT min(date) AS lo, max(date) AS hi FROM sc)
     SELECT count(*) FILTER (WHERE closed)::DOUBLE AS closed, count(*) FILTER (WHERE filled)::DOUBLE AS filled,
       count(*) FILTER (WHERE stockout)::DOUBLE AS stockout, count(*) FILTER (WHERE missing)::DOUBLE AS missing
     FROM daily_demand, r
-    ${scopeTable === undefined ? '' : 'WHERE sku IN (SELECT sku FROM sc) AND date BETWEEN r.lo AND r.hi'}`);
-  add('closed_days', series['closed'] as number, 0);
-  add('gaps_filled', series['filled'] as number, 0);
-  add('stockouts_suspected', series['stockout'] as number, 0);
-  add('missing_days', series['missing'] as number, 0);
+    ${scopeTable === undefined ? raw('') : raw('WHERE sku IN (SELECT sku FROM sc) AND date BETWEEN r.lo AND r.hi')}`);
+  add('closed_days', series.closed, 0);
+  add('gaps_filled', series.filled, 0);
+  add('stockouts_suspected', series.stockout, 0);
+  add('missing_days', series.missing, 0);
   if (rejected !== undefined) add('rejected', rejected, 0);
-  else add('rejected', (await ws.one('SELECT count(*)::DOUBLE AS n FROM rejected_rows'))['n'] as number, 0);
+  else add('rejected', (await ws.one<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rejected_rows')).n, 0);
   return RULES.map(({ rule, description }) => ({ rule, description, ...(counts.get(rule) ?? { rows: 0, units: 0 }) }));
 }
 

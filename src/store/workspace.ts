@@ -7,7 +7,7 @@ import {
   type DuckDBConnection,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { DAY_MS } from '../numerics/calendar.js';
+import { DAY_MS, dayMs } from '../numerics/calendar.js';
 import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from './defaults.js';
 import { migrate } from './schema.js';
 import { type Sql, toDuckDb } from './sql.js';
@@ -125,7 +125,7 @@ export class Workspace {
             case 'BOOLEAN':
               return appender.appendBoolean(Boolean(v));
             case 'DATE':
-              return appender.appendDate(dateValue(Math.round(Date.parse(`${String(v)}T00:00:00Z`) / DAY_MS)));
+              return appender.appendDate(dateValue(Math.round(dayMs(String(v)) / DAY_MS)));
             default:
               throw new Error(`appendRows(${table}): unknown type ${String(types[k])}`);
           }

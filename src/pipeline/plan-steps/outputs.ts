@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvField } from '../../data/csv-format.js';
-import { DAY_MS } from '../../numerics/calendar.js';
+import { DAY_MS, dayMs } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
 import { forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
@@ -110,9 +110,7 @@ export async function reportStep(
     const q = (l: number, w: number): number => quantileAt(weekly, k, l, w);
     const arriveOnOrder = Math.ceil(s.leadTime / 2);
     const arriveOrder =
-      ord === undefined
-        ? Infinity
-        : Math.round((Date.parse(`${ord.order_by}T00:00:00Z`) - lastDay) / DAY_MS) + s.leadTime;
+      ord === undefined ? Infinity : Math.round((dayMs(ord.order_by) - lastDay) / DAY_MS) + s.leadTime;
     let without = st?.onHand ?? 0;
     let withOrder = without;
     const projection = Array.from({ length: horizon }, (_, d) => {
@@ -236,7 +234,7 @@ const STAGE_OF_LETTER = new Map(Object.entries(STAGE_LETTERS).map(([stage, lette
 
 /** What the report shows of a SKU's life cycle: its weeks with their stages, the fitted curve, the evidence. */
 function lifecycleView(l: SkuLifecycle): PlanReportLifecycle {
-  const start = Date.parse(`${l.first_week}T00:00:00Z`);
+  const start = dayMs(l.first_week);
   const weekDate = (t: number): string => iso(start + Math.round((t - 1) * 7) * DAY_MS); // t = 1 is the first week
   const weekly = l.weekly ?? [];
   const weeks = weekly.map((u, w) => ({
