@@ -123,7 +123,7 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
     if (dayFirst !== undefined)
       throw new InputError(
         `${name}: dates are written day first ('${dayFirst}'), but were read month first; ` +
-          `pass --map FILE with "date_order": "dmy" (or "mdy" to keep month first)`,
+          `give a column mapping (mapPath, i.e. --map FILE) with "date_order": "dmy" (or "mdy" to keep month first)`,
       );
     return {
       layout,

@@ -19,7 +19,8 @@ export async function explainSkus(
   const stored = await loadGlobalModel(ws);
   if (stored === undefined)
     throw new InputError(
-      'explain: the workspace has no global model yet; run `shopcast forecast --model global --freq day` first',
+      'explain: the workspace has no global model yet: train it first (forecastWorkspace with model global, ' +
+        'i.e. `shopcast forecast --model global --freq day`)',
     );
   const panel = await loadPanel(ws, stored.asOf, stored.horizon);
   try {

@@ -164,8 +164,8 @@ export async function forecastSeriesFile(path: string, o: ForecastOptions): Prom
   checkForecastOptions(o);
   if (o.model === 'global' || o.model === 'ensemble')
     throw new InputError(
-      `forecast: the ${o.model} model learns from the workspace (prices, promotions, closed days); run it ` +
-        `without --series`,
+      `forecast: the ${o.model} model learns from the workspace (prices, promotions, closed days); forecast ` +
+        `the workspace instead (forecastWorkspace, i.e. shopcast forecast without --series)`,
     );
   const s = await readLongSeries(path, o.freq, o.asOf);
   if (s.ids.length === 0) throw new InputError(`${path}: no series${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);

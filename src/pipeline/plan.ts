@@ -212,8 +212,8 @@ function checkOptions(o: PlanOptions): { horizon: number; model: string } {
   const model = o.model ?? 'auto';
   if (model === 'global' || model === 'ensemble')
     throw new InputError(
-      `plan: model ${model} is not supported by plan yet; 'shopcast forecast --model ${model}' gives its ` +
-        `forecasts, and plan takes auto or a statistical model (${Object.keys(MODELS).join(', ')})`,
+      `plan: model ${model} is not supported by plan yet; forecastWorkspace ('shopcast forecast --model ${model}') ` +
+        `gives its forecasts, and plan takes auto or a statistical model (${Object.keys(MODELS).join(', ')})`,
       { field: 'model' },
     );
   checkModelName('plan', model);
