@@ -60,6 +60,27 @@ export type PlanForecastRow = [
   model: string,
 ];
 
+// prettier-ignore
+/** Column types of `plan_orders` (run id first). */
+const ORDER_TYPES = [
+  'INTEGER', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'DATE', 'DOUBLE', 'DOUBLE', 'VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE',
+  'DOUBLE', 'DOUBLE', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR',
+] as const;
+
+// prettier-ignore
+/** Column types of `plan_forecasts` (run id first). */
+const FORECAST_TYPES = [
+  'INTEGER', 'VARCHAR', 'DATE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'VARCHAR',
+] as const;
+
+/** The rows with the run id in front. */
+function* withRunId<T extends readonly (string | number | null)[]>(
+  id: number,
+  rows: Iterable<T>,
+): Generator<(string | number | null)[]> {
+  for (const r of rows) yield [id, ...r];
+}
+
 /** Stores a plan run with its orders and forecasts (appended) in one transaction; returns its run id. */
 export async function storePlanRun(
   ws: Workspace,
@@ -79,52 +100,8 @@ export async function storePlanRun(
     await ws.run(sql`INSERT INTO plan_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE,
       ${p.horizon}::INTEGER, ${p.model}, ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE,
       ${JSON.stringify(p.assumptions)})`);
-    const orderTypes = [
-      'INTEGER',
-      'VARCHAR',
-      'VARCHAR',
-      'DOUBLE',
-      'DATE',
-      'DOUBLE',
-      'DOUBLE',
-      'VARCHAR',
-      'DOUBLE',
-      'DOUBLE',
-      'DOUBLE',
-      'DOUBLE',
-      'DOUBLE',
-      'VARCHAR',
-      'VARCHAR',
-      'DOUBLE',
-      'INTEGER',
-      'VARCHAR',
-    ] as const;
-    await ws.appendRows(
-      'plan_orders',
-      orderTypes,
-      (function* () {
-        for (const r of p.orders) yield [id, ...r];
-      })(),
-    );
-    const fcTypes = [
-      'INTEGER',
-      'VARCHAR',
-      'DATE',
-      'DOUBLE',
-      'DOUBLE',
-      'DOUBLE',
-      'DOUBLE',
-      'DOUBLE',
-      'DOUBLE',
-      'VARCHAR',
-    ] as const;
-    await ws.appendRows(
-      'plan_forecasts',
-      fcTypes,
-      (function* () {
-        for (const r of p.forecasts) yield [id, ...r];
-      })(),
-    );
+    await ws.appendRows('plan_orders', ORDER_TYPES, withRunId(id, p.orders));
+    await ws.appendRows('plan_forecasts', FORECAST_TYPES, withRunId(id, p.forecasts));
     return id;
   });
 }
