@@ -28,6 +28,14 @@ test('the layer rule fails an upward import, a DuckDB import outside the store a
     domainToStore.some((m) => m.startsWith('no-restricted-imports')),
     domainToStore.join('\n'),
   );
+  const domainToDomain = await rulesFired(
+    'src/launch/probe.ts',
+    "import { stageOf } from '../lifecycle/stage.js';\nexport const f = stageOf;\n",
+  );
+  assert.ok(
+    domainToDomain.some((m) => m.startsWith('no-restricted-imports')),
+    `domain folders stay independent: ${domainToDomain.join('\n')}`,
+  );
   const storeToPipeline = await rulesFired(
     'src/store/probe.ts',
     "import { planWorkspace } from '../pipeline/plan.js';\nexport const f = planWorkspace;\n",
