@@ -99,11 +99,12 @@ export function* forecastRows(input: ForecastInput, fc: BatchForecast, freq: Fre
   const h = fc.h;
   for (let i = 0; i < input.ids.length; i++) {
     const n = input.values[i]!.length;
+    const mean = seriesMean(fc, i);
     for (let t = 0; t < h; t++) {
       const row: ForecastRow = [
         input.ids[i]!,
         formatPeriod(addPeriods(input.starts[i]!, freq, n + t), input.withTime),
-        round4(seriesMean(fc, i)[t]!),
+        round4(mean[t]!),
       ];
       for (let l = 0; l < L; l++) row.push(round4(quantileAt(fc, i, l, t)));
       row.push(fc.models[i]!);

@@ -79,12 +79,13 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
     price: number | null;
     promo: number | null;
     closed: number | null;
+    u: number | null;
   }>(sql`
     SELECT sku, datediff('day', ${span.a}::DATE, date)::INTEGER AS d,
       CASE WHEN date > ${asOf}::DATE THEN NULL ELSE ${CLEAN_UNITS_SQL} END AS v,
       CASE WHEN date > ${asOf}::DATE THEN NULL WHEN closed THEN 0 ELSE units_raw END AS a,
       CASE WHEN date > ${asOf}::DATE THEN NULL ELSE price END AS price,
-      promo::INTEGER AS promo, closed::INTEGER AS closed
+      promo::INTEGER AS promo, closed::INTEGER AS closed, CASE WHEN date > ${asOf}::DATE THEN NULL ELSE units END AS u
     FROM daily_demand
     WHERE sku IN (SELECT sku FROM daily_demand WHERE date <= ${asOf}::DATE)
       AND date <= ${asOf}::DATE + to_days(${extra}::INTEGER)
@@ -114,6 +115,7 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
         if (r.v !== null) s.clean[d] = r.v;
         s.actual[d] = Math.max(0, r.a ?? 0);
         if (r.price !== null) s.price[d] = r.price;
+        if (r.u !== null) s.units += r.u;
       }
       if (r.promo !== null) s.promo[d] = r.promo;
       if (r.closed !== null) s.closed[d] = r.closed;
@@ -121,10 +123,5 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
     skus.push(s);
     i = j;
   }
-  const units = await ws.all<{ sku: string; u: number | null }>(
-    sql`SELECT sku, sum(units) AS u FROM daily_demand WHERE date <= ${asOf}::DATE GROUP BY sku`,
-  );
-  const total = new Map(units.map((r) => [r.sku, r.u ?? 0]));
-  for (const s of skus) s.units = total.get(s.sku) ?? 0;
   return { firstDay, lastDay, skus };
 }

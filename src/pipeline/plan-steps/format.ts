@@ -1,6 +1,5 @@
 /** Small formatting and weekly-summing helpers the plan's steps share. */
 
-export { isoDate as iso } from '../../numerics/calendar.js';
 export const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
 /**

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvField } from '../../data/csv-format.js';
-import { DAY_MS, dayMs } from '../../numerics/calendar.js';
+import { DAY_MS, dayMs, isoDate } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
 import { forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
@@ -15,7 +15,7 @@ import { cleaningReport } from '../../store/cleaning-report.js';
 import type { Workspace } from '../../store/workspace.js';
 import { type LifecycleResult, STAGE_LETTERS, type SkuLifecycle, evidenceText } from '../lifecycle.js';
 import type { PlanOptions, PlanOrder } from '../plan.js';
-import { blocks, iso, round } from './format.js';
+import { blocks, round } from './format.js';
 import type { PlanInputs } from './read.js';
 import type { SkuPolicy } from './steps.js';
 import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
@@ -121,7 +121,7 @@ export async function reportStep(
       if (d + 1 === arriveOrder) withOrder += ord!.order_qty;
       without -= s.mean[d]!;
       withOrder -= s.mean[d]!;
-      return { date: iso(lastDay + (d + 1) * DAY_MS), withoutOrder: round(without), withOrder: round(withOrder) };
+      return { date: isoDate(lastDay + (d + 1) * DAY_MS), withoutOrder: round(without), withOrder: round(withOrder) };
     });
     return {
       sku,
@@ -136,11 +136,11 @@ export async function reportStep(
       ...(life1 !== undefined ? { lifecycle: lifecycleView(life1) } : {}),
       model: fc.models[i]!,
       history: actualWeeks.map((u, w) => ({
-        date: iso(lastDay - (7 * (26 - w) - 1) * DAY_MS),
+        date: isoDate(lastDay - (7 * (26 - w) - 1) * DAY_MS),
         units: Number.isFinite(u) ? round(u) : 0,
       })),
       forecast: Array.from({ length: weeksAhead }, (_, w) => ({
-        date: iso(lastDay + (1 + 7 * w) * DAY_MS),
+        date: isoDate(lastDay + (1 + 7 * w) * DAY_MS),
         mean: round(weekly.mean[k * weeksAhead + w]!),
         p05: round(q(0, w)),
         p25: round(q(1, w)),
@@ -235,7 +235,7 @@ const STAGE_OF_LETTER = new Map(Object.entries(STAGE_LETTERS).map(([stage, lette
 /** What the report shows of a SKU's life cycle: its weeks with their stages, the fitted curve, the evidence. */
 function lifecycleView(l: SkuLifecycle): PlanReportLifecycle {
   const start = dayMs(l.first_week);
-  const weekDate = (t: number): string => iso(start + Math.round((t - 1) * 7) * DAY_MS); // t = 1 is the first week
+  const weekDate = (t: number): string => isoDate(start + Math.round((t - 1) * 7) * DAY_MS); // t = 1 is the first week
   const weekly = l.weekly ?? [];
   const weeks = weekly.map((u, w) => ({
     date: weekDate(w + 1),

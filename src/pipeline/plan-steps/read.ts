@@ -2,13 +2,12 @@
  * `plan`'s first step: the demand panel, the stock file's rows and the catalogue's costs, as the workspace holds them.
  */
 import { InputError } from '../../data/errors.js';
-import { DAY_MS } from '../../numerics/calendar.js';
+import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import { INVENTORY_DEFAULTS } from '../../inventory/defaults.js';
 import { catalogCosts } from '../../store/catalog.js';
 import { type StockRow as StoredStockRow, readStockRows } from '../../store/plan-runs.js';
 import type { Workspace } from '../../store/workspace.js';
 import { type InventoryPanel, loadInventoryPanel } from '../inventory-panel.js';
-import { iso } from './format.js';
 
 export interface StockRow {
   onHand: number;
@@ -78,5 +77,5 @@ export async function readStep(ws: Workspace, asOfOption: string | undefined, ho
     ...[...stock.values()].map((s) => (s.leadTime ?? 0) + 3 * (s.leadTimeSd ?? 0)),
   );
   const h = Math.max(horizon, Math.ceil(maxLead) + D.reviewDays);
-  return { panel, stock, catalogCost, lastDay, asOf: iso(lastDay), h };
+  return { panel, stock, catalogCost, lastDay, asOf: isoDate(lastDay), h };
 }

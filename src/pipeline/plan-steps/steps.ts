@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DAY_MS } from '../../numerics/calendar.js';
+import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
 import { forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
@@ -27,7 +27,7 @@ import type { Workspace } from '../../store/workspace.js';
 import { type ForecastRow, forecastRows, writeForecasts } from '../forecast-series.js';
 import { type LifecycleResult, type SkuLifecycle, lifecycleWorkspace } from '../lifecycle.js';
 import type { PlanOptions, PlanOrder } from '../plan.js';
-import { blocks, iso, round } from './format.js';
+import { blocks, round } from './format.js';
 import type { PlanInputs, StockRow } from './read.js';
 import { firstSteps } from '../../engine/quantile-view.js';
 
@@ -186,7 +186,7 @@ export function policyStep(
       sku,
       name: panel.names[i]!,
       order_qty: d.quantity,
-      order_by: iso(lastDay + (1 + d.orderByDay) * DAY_MS),
+      order_by: isoDate(lastDay + (1 + d.orderByDay) * DAY_MS),
       cover_days: d.coverDays === null ? null : round(d.coverDays, 1),
       stockout_risk: round(d.stockoutRisk, 3),
       reason: notes.join('; '),
