@@ -53,6 +53,8 @@ export const STOCK: LayoutSpec = {
     'moq',
     'pack_size',
     'supplier',
+    // the day the on-hand was counted: each date is a stock snapshot (store/stock.ts)
+    'date',
   ],
 };
 

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CleaningConfig, mergeCleaningConfig } from '../data/cleaning-config.js';
@@ -14,6 +14,7 @@ import {
   dbNow,
   endIngestScope,
   ingestScopeSpan,
+  lastSalesDay,
   nextIngestIds,
   parquetToCsv,
   recordIngest,
@@ -29,6 +30,11 @@ export interface IngestOptions {
   mapPath?: string | undefined;
   /** Path of a JSON cleaning configuration; stored in the workspace for later runs. */
   configPath?: string | undefined;
+  /**
+   * The day the stock files' on-hand was counted (`YYYY-MM-DD`), for rows without a date of their own; by default
+   * the last day of sales data in the workspace once this ingest's sales are in. Each date is a stock snapshot.
+   */
+  stockDate?: string | undefined;
   /** Progress of the current stage, 0..1, with a label. */
   onProgress?: (label: string, fraction: number) => void;
 }
@@ -115,6 +121,8 @@ function readInputFile(path: string): string {
   }
 }
 
+const isStock = (s: StagedFile): boolean => s.layout.spec.kind === 'stock';
+
 function checkReadable(path: string): void {
   let st;
   try {
@@ -141,6 +149,48 @@ async function isParquet(path: string): Promise<boolean> {
   }
 }
 
+/** A `YYYY-MM-DD` calendar date, or an InputError naming the option. */
+function checkStockDate(text: string): string {
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+  if (!ok)
+    throw new InputError(`ingest: stockDate must be a date such as 2024-03-31, got '${text}'`, { field: 'stockDate' });
+  return text;
+}
+
+/** Whether process `pid` is running (signal 0 checks without signalling; EPERM: it runs as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the staging folders (`tmp/ingest-<pid>`) that ingests killed before their cleanup left behind: those
+ * whose process no longer runs. A live process's folder is never touched.
+ */
+export function removeStaleStaging(workspaceDir: string): string[] {
+  const tmp = join(workspaceDir, 'tmp');
+  let names: string[];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = /^ingest-(\d+)$/.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(tmp, name), { recursive: true, force: true });
+    removed.push(join(tmp, name));
+  }
+  return removed;
+}
+
 async function parquetAsCsv(ws: Workspace, path: string, out: string): Promise<void> {
   try {
     await parquetToCsv(ws, path, out);
@@ -165,10 +215,12 @@ export async function ingestFiles(
 ): Promise<IngestReport> {
   if (paths.length === 0) throw new InputError('ingest: no files given');
   for (const p of paths) checkReadable(p);
+  const stockDate = options.stockDate === undefined ? undefined : checkStockDate(options.stockDate);
   const mapping: ColumnMapping | undefined =
     options.mapPath === undefined ? undefined : parseMapping(options.mapPath, readInputFile(options.mapPath));
   const config = await loadCleaningConfig(ws, options.configPath);
   const progress = options.onProgress ?? (() => {});
+  removeStaleStaging(ws.dir);
   const tmp = join(ws.dir, 'tmp', `ingest-${process.pid}`);
   mkdirSync(tmp, { recursive: true });
   const started = await dbNow(ws);
@@ -198,13 +250,28 @@ export async function ingestFiles(
     // that rebuild not finish, clean_state stays 'stale' and the next command rebuilds.
     const { ingestId, files } = await ws.transaction(async () => {
       const { ingestId, lastFileId } = await nextIngestIds(ws);
-      let fileId = lastFileId;
       await beginIngestScope(ws);
       const files: FileReport[] = [];
-      for (const [i, { path, staged: s }] of staged.entries()) {
-        fileId++;
-        const { rowsNew } = await storeStagedFile(ws, s, { path, fileId, ingestId, stage: `stage_${i}` });
-        files.push({
+      // Stock files last: their snapshot date defaults to the last sales day, this ingest's sales included.
+      const order = [...staged.keys()].sort(
+        (a, b) => Number(isStock(staged[a]!.staged)) - Number(isStock(staged[b]!.staged)) || a - b,
+      );
+      let fill: Record<string, string> | undefined;
+      for (const i of order) {
+        const { path, staged: s } = staged[i]!;
+        const fileId = lastFileId + 1 + i;
+        if (isStock(s) && fill === undefined) {
+          const date = stockDate ?? (await lastSalesDay(ws));
+          fill = date === null ? {} : { date };
+        }
+        const { rowsNew } = await storeStagedFile(ws, s, {
+          path,
+          fileId,
+          ingestId,
+          stage: `stage_${i}`,
+          ...(isStock(s) ? { fill: fill! } : {}),
+        });
+        files[i] = {
           path,
           layout: s.layout.name,
           rows_read: s.rowsRead,
@@ -212,7 +279,7 @@ export async function ingestFiles(
           rows_rejected: s.rowsRejected,
           rows_new: rowsNew,
           blank_lines: s.blankLines,
-        });
+        };
       }
       await setMeta(ws, 'cleaning_config', JSON.stringify(config));
       await setMeta(ws, 'clean_state', 'stale');

@@ -12,7 +12,7 @@ import type { Workspace } from '../store/workspace.js';
 import { checkModelName, modelsUsed } from './forecast-series.js';
 import { round } from './plan-steps/format.js';
 import { type PlanTotals, reportStep, writeOrdersCsv } from './plan-steps/outputs.js';
-import { readStep } from './plan-steps/read.js';
+import { readStep, stockSnapshotAssumptions } from './plan-steps/read.js';
 import {
   budgetStep,
   forecastStep,
@@ -102,6 +102,11 @@ export interface PlanSummary {
   assumptions: string[];
   /** whether the workspace had a stock file */
   stock_file: boolean;
+  /**
+   * the stock snapshot read (the latest on or before the as-of date): its date and SKUs, the SKUs with sales it
+   * lacks (on hand unknown) and those of them an older snapshot held (whose older on hand is not used)
+   */
+  stock_snapshot: { date: string | null; skus: number; skus_missing: number; skus_only_in_older: string[] };
   model: string;
   /** how many SKUs each concrete model forecast */
   models_used: Record<string, number>;
@@ -154,7 +159,10 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const { orders, perSku, abc, xyz, used } = policyStep(inputs, fc, stageOf, o);
   if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
   sortOrders(orders);
-  const assumptions = planAssumptions(used, inputs.stock.size, o.serviceLevel);
+  const assumptions = [
+    ...stockSnapshotAssumptions(inputs.stockSnapshot),
+    ...planAssumptions(used, inputs.stock.size, o.serviceLevel),
+  ];
   lap('inventory');
 
   progress('writing', 0);
@@ -190,6 +198,12 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     skus_at_risk: totals.skusAtRisk,
     assumptions,
     stock_file: inputs.stock.size > 0,
+    stock_snapshot: {
+      date: inputs.stockSnapshot.date,
+      skus: inputs.stockSnapshot.skus,
+      skus_missing: inputs.stockSnapshot.missing,
+      skus_only_in_older: inputs.stockSnapshot.missingButInOlder,
+    },
     model,
     models_used: modelsUsed(fc),
     out: { forecasts: forecastsCsv, orders: ordersCsv, report: reportHtml },

@@ -11,10 +11,19 @@ import type { Workspace } from './workspace.js';
 /** The column holding each Parquet row's number in its CSV copy. */
 export const PARQUET_ROW = '__shopcast_row';
 
+/**
+ * A path DuckDB's readers take as exactly that file: they read a path as a glob, so `*`, `?` and `[`
+ * are each put in a bracket class of their own (`sales*.parquet` → `sales[*].parquet`).
+ * @example literalPath('/shop/sales*.parquet') // '/shop/sales[*].parquet'
+ */
+export function literalPath(path: string): string {
+  return path.replace(/[*?[]/g, (c) => `[${c}]`);
+}
+
 /** Parquet goes through the same row checks as CSV: DuckDB writes it out as CSV with each row's number. */
 export async function parquetToCsv(ws: Workspace, path: string, out: string): Promise<void> {
   await ws.run(sql`COPY (SELECT file_row_number AS ${ident(PARQUET_ROW)}, * EXCLUDE (file_row_number)
-      FROM read_parquet(${path}, file_row_number = true)) TO ${out} (FORMAT csv, HEADER, DELIMITER ',')`);
+      FROM read_parquet(${literalPath(path)}, file_row_number = true)) TO ${out} (FORMAT csv, HEADER, DELIMITER ',')`);
 }
 
 /** read_csv of a staged file with its column types; lines over DuckDB's 2 MB default get a larger limit. */
@@ -23,17 +32,25 @@ function readStaged(path: string, columns: readonly [string, string][], maxLineB
     columns.map(([name, type]) => sql`${raw(`'${ident(name).text}'`)}: ${raw(`'${ident(type).text}'`)}`),
   );
   const size = maxLineBytes > 2_000_000 ? sql`max_line_size = ${Math.ceil(maxLineBytes)}::BIGINT, ` : raw('');
-  return sql`read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+  return sql`read_csv(${literalPath(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
     ${size}columns = {${cols}})`;
 }
 
-/** Loads one staged file's good rows into a temp table with each row's identity (row_key, occurrence). */
-async function loadStage(ws: Workspace, staged: StagedFile, table: string): Promise<void> {
+/**
+ * Loads one staged file's good rows into a temp table with each row's identity (row_key, occurrence); an empty value
+ * of a column in `fill` takes the value given there (part of the identity too).
+ */
+async function loadStage(
+  ws: Workspace,
+  staged: StagedFile,
+  table: string,
+  fill: Readonly<Record<string, string>>,
+): Promise<void> {
   const types = RAW_TABLE[staged.layout.spec.kind].types;
   const t = ident(table);
-  const names = staged.columns.map((c) => ident(c));
-  const keyText = joinSql(names.map((c) => sql`coalesce(${c}, chr(0))`));
-  const typed = joinSql(staged.columns.map((c) => sql`CAST(${ident(c)} AS ${ident(types[c]!)}) AS ${ident(c)}`));
+  const value = (c: string): Sql => (fill[c] === undefined ? sql`${ident(c)}` : sql`coalesce(${ident(c)}, ${fill[c]})`);
+  const keyText = joinSql(staged.columns.map((c) => sql`coalesce(${value(c)}, chr(0))`));
+  const typed = joinSql(staged.columns.map((c) => sql`CAST(${value(c)} AS ${ident(types[c]!)}) AS ${ident(c)}`));
   const source = readStaged(
     staged.goodPath,
     [['line', 'BIGINT'], ...staged.columns.map((c): [string, string] => [c, 'VARCHAR'])],
@@ -70,17 +87,18 @@ export async function endIngestScope(ws: Workspace): Promise<void> {
 
 /**
  * Stores one staged file: its rows not yet in the workspace, its rejected rows not yet stored for
- * this path, and its `files` row. Returns how many raw rows were new.
+ * this path, and its `files` row. Returns how many raw rows were new. `fill` gives the value of a
+ * column its rows leave empty (a stock file's snapshot date).
  */
 export async function storeStagedFile(
   ws: Workspace,
   s: StagedFile,
-  o: { path: string; fileId: number; ingestId: number; stage: string },
+  o: { path: string; fileId: number; ingestId: number; stage: string; fill?: Readonly<Record<string, string>> },
 ): Promise<StoredFile> {
   const { table, types } = RAW_TABLE[s.layout.spec.kind];
   const t = ident(table);
   const stage = ident(o.stage);
-  await loadStage(ws, s, o.stage);
+  await loadStage(ws, s, o.stage, o.fill ?? {});
   const count = async (): Promise<number> =>
     (await ws.one<{ n: number }>(sql`SELECT count(*)::DOUBLE AS n FROM ${t}`)).n;
   const before = await count();
@@ -115,6 +133,14 @@ export async function storeStagedFile(
     ${s.layout.spec.kind}, ${s.bytes}::BIGINT, ${s.rowsRead}::BIGINT, ${s.rowsLoaded}::BIGINT,
     ${s.rowsRejected}::BIGINT, ${rowsNew}::BIGINT, ${s.blankLines}::BIGINT)`);
   return { rowsNew };
+}
+
+/** The last day of sales data in the raw rows (order lines and daily sales), or null when there are none. */
+export async function lastSalesDay(ws: Workspace): Promise<string | null> {
+  const r = await ws.one<{ d: string | null }>(`
+    SELECT greatest((SELECT max(ordered_at)::DATE FROM raw_order_lines),
+      (SELECT max(date) FROM raw_daily_sales))::VARCHAR AS d`);
+  return r.d;
 }
 
 /** Sets a `meta` value (the cleaning configuration, the clean state…). */

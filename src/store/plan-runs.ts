@@ -1,30 +1,6 @@
-/** Plans in the workspace: `plan_runs`, `plan_orders`, `plan_forecasts`; and the stock rows a plan reads. */
+/** Plans in the workspace: `plan_runs`, `plan_orders`, `plan_forecasts` (the stock a plan reads: store/stock.ts). */
 import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
-
-/** The latest stock row of each SKU (the last line of the newest file), with its file path and line. */
-export interface StockRow {
-  sku: string;
-  path: string;
-  line: number;
-  on_hand: number;
-  on_order: number | null;
-  lead_time_days: number | null;
-  lead_time_sd_days: number | null;
-  unit_cost: number | null;
-  order_cost: number | null;
-  holding_rate: number | null;
-  moq: number | null;
-  pack_size: number | null;
-  supplier: string | null;
-}
-
-export async function readStockRows(ws: Workspace): Promise<StockRow[]> {
-  return ws.all<StockRow>(`
-    SELECT s.* EXCLUDE (rk, row_key, occurrence, file_id, layout), f.path
-    FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk FROM raw_stock) s
-    JOIN files f USING (file_id) WHERE rk = 1`);
-}
 
 /** One purchase-order line as `plan_orders` stores it (after `run_id`), in column order. */
 export type PlanOrderRow = [

@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -68,6 +68,23 @@ CREATE TABLE IF NOT EXISTS plan_forecasts (run_id INTEGER, sku VARCHAR, date DAT
 `;
 
 /**
+ * Version 3: stock as dated snapshots. Each stock row carries the date its on-hand was counted
+ * (`raw_stock.date`: the file's date column, else `ingest --stock-date`, else the last day of sales
+ * data in the workspace at its ingest), and a plan reads the latest snapshot, so a SKU missing from
+ * today's stock file no longer keeps last month's on-hand. Rows stored before get the date the
+ * default rule gives: the last sales day among the files ingested up to theirs (none: undated).
+ */
+const V3 = `
+ALTER TABLE raw_stock ADD COLUMN IF NOT EXISTS date DATE;
+UPDATE raw_stock SET date = b.date FROM (
+  SELECT f.file_id, greatest(
+      (SELECT max(o.ordered_at)::DATE FROM raw_order_lines o WHERE o.file_id <= f.file_id),
+      (SELECT max(d.date) FROM raw_daily_sales d WHERE d.file_id <= f.file_id)) AS date
+  FROM files f WHERE f.kind = 'stock') b
+WHERE raw_stock.file_id = b.file_id AND raw_stock.date IS NULL;
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
  * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
@@ -76,6 +93,7 @@ CREATE TABLE IF NOT EXISTS plan_forecasts (run_id INTEGER, sku VARCHAR, date DAT
 export const MIGRATIONS: readonly { version: number; description: string; sql: string }[] = [
   { version: 1, description: 'raw rows, rejected rows, files, ingests, meta', sql: V1 },
   { version: 2, description: 'run tables: models, launches, lifecycle_*, plan_*', sql: V2 },
+  { version: 3, description: 'stock snapshots: raw_stock.date', sql: V3 },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */
@@ -156,6 +174,7 @@ export const RAW_TABLE: Record<
       moq: 'DOUBLE',
       pack_size: 'DOUBLE',
       supplier: 'VARCHAR',
+      date: 'DATE',
     },
   },
 };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   DuckDBInstance,
@@ -8,7 +8,8 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { DAY_MS, dayMs } from '../numerics/calendar.js';
-import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from './defaults.js';
+import { InputError } from '../data/errors.js';
+import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE, memoryLimitBytes } from './defaults.js';
 import { migrate } from './schema.js';
 import { type Sql, toDuckDb } from './sql.js';
 
@@ -25,8 +26,28 @@ export type AppendType = 'VARCHAR' | 'DOUBLE' | 'INTEGER' | 'BOOLEAN' | 'DATE';
 export interface WorkspaceOptions {
   /** DuckDB threads (default: all cores). */
   threads?: number;
-  /** DuckDB memory limit, e.g. '2GB' (default DEFAULT_MEMORY_LIMIT); DuckDB spills to disk beyond it. */
+  /**
+   * DuckDB memory limit, e.g. '2GB' (default DEFAULT_MEMORY_LIMIT, at least 16MB); DuckDB spills to disk beyond it.
+   */
   memoryLimit?: string;
+  /**
+   * Refuse a folder that holds no workspace instead of creating one (default false): what reading commands want,
+   * so that a mistyped path is an error rather than a new empty workspace.
+   */
+  mustExist?: boolean;
+}
+
+/** Thrown by `Workspace.open` with `mustExist` when there is no workspace at the path. */
+export class NoWorkspaceError extends InputError {}
+
+/** A workspace's DuckDB error, recognised: another process holds its lock, or DuckDB ran out of memory. */
+export function duckDbFailure(e: unknown): 'locked' | 'out-of-memory' | undefined {
+  const msg = e instanceof Error ? e.message : String(e);
+  // DuckDB: 'IO Error: Could not set lock on file "…": Conflicting lock is held in … (PID …)'
+  if (/^IO Error: Could not set lock on file\b/.test(msg) || /Conflicting lock is held/.test(msg)) return 'locked';
+  // 'Out of Memory Error: failed to pin block of size …' (its text has 'block' in it: not a lock)
+  if (/^Out of Memory Error\b/.test(msg)) return 'out-of-memory';
+  return undefined;
 }
 
 export { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE };
@@ -56,17 +77,27 @@ export class Workspace {
   ) {}
 
   /**
-   * Opens (creating when needed) the workspace in `dir` and brings its schema up to date: a
-   * workspace written by an earlier release is migrated (store/schema.ts), one written by a later
-   * release is refused.
+   * Opens (creating when needed, unless `mustExist`) the workspace in `dir` and brings its schema up to
+   * date: a workspace written by an earlier release is migrated (store/schema.ts), one written by a
+   * later release is refused. A bad memory limit is an InputError naming `memoryLimit`.
    */
   static async open(dir: string = DEFAULT_WORKSPACE, options: WorkspaceOptions = {}): Promise<Workspace> {
+    const memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    if (memoryLimitBytes(memoryLimit) === undefined)
+      throw new InputError(`memoryLimit must be a size such as 300MB or 2GB, at least 16MB, got '${memoryLimit}'`, {
+        field: 'memoryLimit',
+      });
     const abs = resolve(dir);
-    mkdirSync(abs, { recursive: true });
     const dbPath = join(abs, 'shop.duckdb');
+    if (options.mustExist === true && !existsSync(dbPath))
+      throw new NoWorkspaceError(
+        `${dir}: no shopcast workspace there (no ${existsSync(abs) ? 'shop.duckdb in that folder' : 'such folder'}); ` +
+          `check the path, or create one with 'shopcast ingest FILES --workspace ${dir}'`,
+      );
+    mkdirSync(abs, { recursive: true });
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config['threads'] = String(options.threads);
-    config['memory_limit'] = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    config['memory_limit'] = memoryLimit;
     const instance = await DuckDBInstance.create(dbPath, config);
     const conn = await instance.connect();
     const ws = new Workspace(abs, dbPath, instance, conn);

@@ -3,7 +3,7 @@ import { cleaningTable, fmtInt, table } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { parse } from '../options.js';
 import { help } from '../usage.js';
-import { withWorkspace } from '../workspace.js';
+import { withCreatedWorkspace } from '../workspace.js';
 
 function describeIngest(r: IngestReport, dbPath: string): string {
   const lines = [`Ingested ${r.files.length} file${r.files.length === 1 ? '' : 's'} into ${dbPath}`];
@@ -25,15 +25,20 @@ function describeIngest(r: IngestReport, dbPath: string): string {
 
 /** `shopcast ingest <files…>` */
 export async function ingestCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values, positionals } = parse(args, { map: { type: 'string' }, config: { type: 'string' } }, true);
+  const { values, positionals } = parse(
+    args,
+    { map: { type: 'string' }, config: { type: 'string' }, 'stock-date': { type: 'string' } },
+    true,
+  );
   if (values.help) return help(io);
   const progress = progressFor(io);
   const { ingestFiles } = await import('../../pipeline/ingest.js');
-  const report = await withWorkspace(values, async (ws) => {
+  const report = await withCreatedWorkspace(values, async (ws) => {
     try {
       const r = await ingestFiles(ws, positionals, {
         mapPath: values.map as string | undefined,
         configPath: values.config as string | undefined,
+        stockDate: values['stock-date'] as string | undefined,
         onProgress: progress.update,
       });
       return { r, db: ws.dbPath };

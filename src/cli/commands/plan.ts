@@ -3,7 +3,7 @@ import { fmtInt, fmtNum } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { numberOption, parse, wholeNumber } from '../options.js';
 import { help } from '../usage.js';
-import { withWorkspace } from '../workspace.js';
+import { withCreatedWorkspace, withWorkspace } from '../workspace.js';
 
 /** `shopcast plan [files…]`: ingest what is given, then forecasts, life cycle, purchase orders and the report. */
 export async function planCommand(args: string[], io: Io = defaultIo): Promise<number> {
@@ -34,7 +34,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
   const { ingestFiles } = await import('../../pipeline/ingest.js');
   const { planWorkspace } = await import('../../pipeline/plan.js');
   const t0 = performance.now();
-  const r = await withWorkspace(values, async (ws) => {
+  const r = await (positionals.length > 0 ? withCreatedWorkspace : withWorkspace)(values, async (ws) => {
     let ingested: IngestReport | undefined;
     const ti = performance.now();
     if (positionals.length > 0)

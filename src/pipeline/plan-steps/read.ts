@@ -1,11 +1,13 @@
 /**
- * `plan`'s first step: the demand panel, the stock file's rows and the catalogue's costs, as the workspace holds them.
+ * `plan`'s first step: the demand panel, the latest stock snapshot and the catalogue's costs, as the workspace holds
+ * them.
  */
 import { InputError } from '../../data/errors.js';
 import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import { INVENTORY_DEFAULTS } from '../../inventory/defaults.js';
 import { catalogCosts } from '../../store/catalog.js';
-import { type StockRow as StoredStockRow, readStockRows } from '../../store/plan-runs.js';
+import { asOfDate } from '../../store/demand-panel.js';
+import { type StockRow as StoredStockRow, readStockSnapshot } from '../../store/stock.js';
 import type { Workspace } from '../../store/workspace.js';
 import { type InventoryPanel, loadInventoryPanel } from '../inventory-panel.js';
 
@@ -22,10 +24,23 @@ export interface StockRow {
   supplier: string | null;
 }
 
+/** Which stock snapshot the plan read, and the SKUs with sales it lacks (their on-hand is unknown). */
+export interface StockSnapshotUse {
+  /** the snapshot's date (null: no stock rows, or undated ones) */
+  date: string | null;
+  /** SKUs in the snapshot */
+  skus: number;
+  /** SKUs with sales that the snapshot lacks: on hand unknown (the plan's default) */
+  missing: number;
+  /** of those, the SKUs an older snapshot held: their older on-hand is deliberately not used */
+  missingButInOlder: string[];
+}
+
 /** What the plan is made from. */
 export interface PlanInputs {
   panel: InventoryPanel;
   stock: Map<string, StockRow>;
+  stockSnapshot: StockSnapshotUse;
   /** the catalogue's unit cost of the SKUs that have one */
   catalogCost: Map<string, number>;
   /** the last day with data (ms) and as ISO date */
@@ -35,11 +50,18 @@ export interface PlanInputs {
   h: number;
 }
 
-/** The latest stock row of each SKU, checked: a bad value names its file and line. */
-export async function loadStock(ws: Workspace): Promise<Map<string, StockRow>> {
-  const rows = await readStockRows(ws);
+/**
+ * The stock of the latest snapshot dated on or before `cutoff` (the latest of all when omitted), one row per SKU,
+ * checked: a bad value names its file and line. SKUs only older snapshots hold are not in `stock` (their on-hand
+ * then is not today's) but listed in `olderOnly`.
+ */
+export async function loadStock(
+  ws: Workspace,
+  cutoff?: string,
+): Promise<{ stock: Map<string, StockRow>; date: string | null; olderOnly: string[] }> {
+  const snapshot = await readStockSnapshot(ws, cutoff);
   const out = new Map<string, StockRow>();
-  for (const r of rows) {
+  for (const r of snapshot.rows) {
     const where = `${r.path}, line ${String(r.line)}`;
     const num = (k: keyof StoredStockRow, min: number): number | null => {
       const v = r[k] as number | null;
@@ -62,14 +84,24 @@ export async function loadStock(ws: Workspace): Promise<Map<string, StockRow>> {
       supplier: r.supplier ?? null,
     });
   }
-  return out;
+  return { stock: out, date: snapshot.date, olderOnly: snapshot.olderOnly };
 }
 
-/** Reads the demand panel (up to `asOf` when given), the stock and the catalogue's costs; sets the days to forecast. */
+/**
+ * Reads the demand panel (up to `asOf` when given), the stock snapshot (the latest on or before `asOf` when given,
+ * else the latest) and the catalogue's costs; sets the days to forecast.
+ */
 export async function readStep(ws: Workspace, asOfOption: string | undefined, horizon: number): Promise<PlanInputs> {
   const D = INVENTORY_DEFAULTS;
   const panel: InventoryPanel = await loadInventoryPanel(ws, asOfOption === undefined ? {} : { to: asOfOption });
-  const stock = await loadStock(ws);
+  const { stock, date, olderOnly } = await loadStock(ws, asOfDate(asOfOption));
+  const older = new Set(olderOnly);
+  const stockSnapshot: StockSnapshotUse = {
+    date,
+    skus: stock.size,
+    missing: panel.ids.filter((sku) => !stock.has(sku)).length,
+    missingButInOlder: panel.ids.filter((sku) => !stock.has(sku) && older.has(sku)),
+  };
   const catalogCost = await catalogCosts(ws);
   const lastDay = panel.firstDay + (panel.days - 1) * DAY_MS;
   const maxLead = Math.max(
@@ -77,5 +109,26 @@ export async function readStep(ws: Workspace, asOfOption: string | undefined, ho
     ...[...stock.values()].map((s) => (s.leadTime ?? 0) + 3 * (s.leadTimeSd ?? 0)),
   );
   const h = Math.max(horizon, Math.ceil(maxLead) + D.reviewDays);
-  return { panel, stock, catalogCost, lastDay, asOf: isoDate(lastDay), h };
+  return { panel, stock, stockSnapshot, catalogCost, lastDay, asOf: isoDate(lastDay), h };
+}
+
+/**
+ * What the plan states about its stock: the snapshot it read, and the SKUs with sales that snapshot lacks although
+ * an older one held them (their on-hand then is not used: unknown, the plan's default).
+ * @example stockSnapshotAssumptions({ date: '2011-12-09', skus: 230, missing: 8, missingButInOlder: ['22423'] })
+ * // ['stock as of 2011-12-09 (the latest stock snapshot, 230 SKUs)', '1 SKU with sales is missing from …']
+ */
+export function stockSnapshotAssumptions(s: StockSnapshotUse): string[] {
+  if (s.skus === 0) return [];
+  const out = [`stock as of ${s.date ?? 'an undated file'} (the latest stock snapshot, ${s.skus} SKUs)`];
+  const n = s.missingButInOlder.length;
+  if (n > 0) {
+    const shown = s.missingButInOlder.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
+    out.push(
+      `${n} SKU${n === 1 ? '' : 's'} with sales ${n === 1 ? 'is' : 'are'} missing from the stock snapshot of ` +
+        `${s.date ?? 'an undated file'} but in an older one (${shown}): the older on hand is not used, ` +
+        `${n === 1 ? 'its' : 'their'} stock is unknown and taken as 0; check ${n === 1 ? 'it' : 'them'}`,
+    );
+  }
+  return out;
 }

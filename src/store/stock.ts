@@ -1,0 +1,57 @@
+/**
+ * Stock as dated snapshots (schema version 3). Every stock row carries the date its on-hand was
+ * counted (`raw_stock.date`); the rows sharing a date are one snapshot, and a plan reads one snapshot
+ * only, so a SKU that today's stock file lacks does not keep the on-hand of an older file.
+ */
+import { sql } from './sql.js';
+import type { Workspace } from './workspace.js';
+
+/** One SKU's row of the snapshot (the last line of the newest file of that date), with its file path and line. */
+export interface StockRow {
+  sku: string;
+  path: string;
+  line: number;
+  on_hand: number;
+  on_order: number | null;
+  lead_time_days: number | null;
+  lead_time_sd_days: number | null;
+  unit_cost: number | null;
+  order_cost: number | null;
+  holding_rate: number | null;
+  moq: number | null;
+  pack_size: number | null;
+  supplier: string | null;
+}
+
+/** The snapshot a plan reads and the SKUs only older snapshots hold. */
+export interface StockSnapshot {
+  /** the snapshot's date; null when its rows are undated (no file date, flag or sales data at their ingest) */
+  date: string | null;
+  rows: StockRow[];
+  /** SKUs in an older snapshot but not in this one (their older on-hand is not used) */
+  olderOnly: string[];
+}
+
+/**
+ * The latest stock snapshot dated on or before `cutoff` (any date when omitted): one row per SKU,
+ * the last line of the newest file of that date. Undated rows rank below every dated snapshot.
+ * An empty snapshot (date null, no rows) when the workspace has no stock row up to `cutoff`.
+ * @example const s = await readStockSnapshot(ws, '2011-12-09'); // s.date '2011-12-09', s.rows …
+ */
+export async function readStockSnapshot(ws: Workspace, cutoff?: string): Promise<StockSnapshot> {
+  const upTo = cutoff === undefined ? sql`TRUE` : sql`(date IS NULL OR date <= ${cutoff}::DATE)`;
+  const latest = await ws.one<{ date: string | null; n: number }>(sql`
+    SELECT max(date)::VARCHAR AS date, count(*)::INTEGER AS n FROM raw_stock WHERE ${upTo}`);
+  if (latest.n === 0) return { date: null, rows: [], olderOnly: [] };
+  const inSnapshot = latest.date === null ? sql`date IS NULL` : sql`date = ${latest.date}::DATE`;
+  const rows = await ws.all<StockRow>(sql`
+    SELECT s.* EXCLUDE (rk, row_key, occurrence, file_id, layout, date), f.path
+    FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk
+          FROM raw_stock WHERE ${inSnapshot}) s
+    JOIN files f USING (file_id) WHERE rk = 1 ORDER BY sku`);
+  const older = await ws.all<{ sku: string }>(sql`
+    SELECT DISTINCT sku FROM raw_stock WHERE ${upTo} AND NOT coalesce(${inSnapshot}, false)
+      AND sku NOT IN (SELECT sku FROM raw_stock WHERE ${inSnapshot})
+    ORDER BY sku`);
+  return { date: latest.date, rows, olderOnly: older.map((r) => r.sku) };
+}
