@@ -8,6 +8,7 @@ import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../src/store/schema.js';
 import { Workspace } from '../src/store/workspace.js';
 import { REPO, tempDir } from './helpers.js';
 import { sql } from '../src/store/sql.js';
+import { readStockSnapshot } from '../src/store/stock.js';
 
 const FIXTURE = join(REPO, 'test/fixtures/workspace-v1');
 
@@ -56,6 +57,66 @@ test('a workspace written before schema version 2 opens, migrates and inspects a
       assert.deepEqual(await migrate(again), { from: SCHEMA_VERSION, to: SCHEMA_VERSION });
     } finally {
       again.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('a version-2 workspace migrates: its stock files become snapshots dated by the sales ingested up to them', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // a schema-2 workspace as release 2 left it: three stock files, before, between and after two sales files
+    const instance = await DuckDBInstance.create(join(dir, 'shop.duckdb'));
+    const conn = await instance.connect();
+    for (const m of MIGRATIONS.filter((m) => m.version <= 2)) await conn.run(m.sql);
+    await conn.run(`INSERT INTO meta VALUES ('schema_version', '2');
+      INSERT INTO files (file_id, ingest_id, path, layout, kind) VALUES (1, 1, '/s1.csv', 'stock', 'stock'),
+        (2, 2, '/orders.csv', 'order-lines', 'order_lines'), (3, 2, '/s2.csv', 'stock', 'stock'),
+        (4, 3, '/sales.csv', 'daily-sales', 'daily_sales'), (5, 3, '/s3.csv', 'stock', 'stock');
+      INSERT INTO raw_order_lines (file_id, line, order_id, ordered_at, sku, quantity, unit_price)
+        VALUES (2, 2, 'o1', TIMESTAMP '2024-03-10 12:00:00', 'A', 1, 1);
+      INSERT INTO raw_daily_sales (file_id, line, sku, date, units) VALUES (4, 2, 'B', DATE '2024-03-20', 2);
+      INSERT INTO raw_stock (file_id, line, sku, on_hand) VALUES (1, 2, 'A', 1), (3, 2, 'A', 10), (3, 3, 'B', 20),
+        (5, 2, 'A', 30);`);
+    conn.closeSync();
+    instance.closeSync();
+
+    const ws = await Workspace.open(dir, { threads: 2 });
+    try {
+      const version = await ws.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+      assert.equal(Number(version.value), SCHEMA_VERSION);
+      const dates = await ws.all<{ file_id: number; date: string | null }>(
+        'SELECT DISTINCT file_id, date::VARCHAR AS date FROM raw_stock ORDER BY file_id',
+      );
+      assert.deepEqual(dates, [
+        { file_id: 1, date: null },
+        { file_id: 3, date: '2024-03-10' },
+        { file_id: 5, date: '2024-03-20' },
+      ]);
+      const latest = await readStockSnapshot(ws);
+      assert.equal(latest.date, '2024-03-20');
+      assert.deepEqual(
+        latest.rows.map((r) => [r.sku, r.on_hand, r.path]),
+        [['A', 30, '/s3.csv']],
+      );
+      assert.deepEqual(latest.olderOnly, ['B'], 'B is only in an older snapshot: not carried forward');
+      const before = await readStockSnapshot(ws, '2024-03-15');
+      assert.equal(before.date, '2024-03-10');
+      assert.deepEqual(
+        before.rows.map((r) => [r.sku, r.on_hand]),
+        [
+          ['A', 10],
+          ['B', 20],
+        ],
+      );
+      // before any dated snapshot: the undated rows
+      assert.deepEqual(
+        (await readStockSnapshot(ws, '2024-01-01')).rows.map((r) => [r.sku, r.on_hand]),
+        [['A', 1]],
+      );
+    } finally {
+      ws.close();
     }
   } finally {
     cleanup();
