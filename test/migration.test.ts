@@ -63,22 +63,23 @@ test('a workspace written before schema version 2 opens, migrates and inspects a
   }
 });
 
-test('a version-2 workspace migrates: its stock files become snapshots dated by the sales ingested up to them', async () => {
+test('a version-2 workspace migrates: its stock files become snapshots dated by the sales of their ingest and before', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    // a schema-2 workspace as release 2 left it: three stock files, before, between and after two sales files
+    // a schema-2 workspace as release 2 left it: three stock files, before and with two sales ingests (the last one
+    // listed before the sales file it came with)
     const instance = await DuckDBInstance.create(join(dir, 'shop.duckdb'));
     const conn = await instance.connect();
     for (const m of MIGRATIONS.filter((m) => m.version <= 2)) await conn.run(m.sql);
     await conn.run(`INSERT INTO meta VALUES ('schema_version', '2');
       INSERT INTO files (file_id, ingest_id, path, layout, kind) VALUES (1, 1, '/s1.csv', 'stock', 'stock'),
         (2, 2, '/orders.csv', 'order-lines', 'order_lines'), (3, 2, '/s2.csv', 'stock', 'stock'),
-        (4, 3, '/sales.csv', 'daily-sales', 'daily_sales'), (5, 3, '/s3.csv', 'stock', 'stock');
+        (4, 3, '/s3.csv', 'stock', 'stock'), (5, 3, '/sales.csv', 'daily-sales', 'daily_sales');
       INSERT INTO raw_order_lines (file_id, line, order_id, ordered_at, sku, quantity, unit_price)
         VALUES (2, 2, 'o1', TIMESTAMP '2024-03-10 12:00:00', 'A', 1, 1);
-      INSERT INTO raw_daily_sales (file_id, line, sku, date, units) VALUES (4, 2, 'B', DATE '2024-03-20', 2);
+      INSERT INTO raw_daily_sales (file_id, line, sku, date, units) VALUES (5, 2, 'B', DATE '2024-03-20', 2);
       INSERT INTO raw_stock (file_id, line, sku, on_hand) VALUES (1, 2, 'A', 1), (3, 2, 'A', 10), (3, 3, 'B', 20),
-        (5, 2, 'A', 30);`);
+        (4, 2, 'A', 30);`);
     conn.closeSync();
     instance.closeSync();
 
@@ -92,7 +93,7 @@ test('a version-2 workspace migrates: its stock files become snapshots dated by 
       assert.deepEqual(dates, [
         { file_id: 1, date: null },
         { file_id: 3, date: '2024-03-10' },
-        { file_id: 5, date: '2024-03-20' },
+        { file_id: 4, date: '2024-03-20' },
       ]);
       const latest = await readStockSnapshot(ws);
       assert.equal(latest.date, '2024-03-20');

@@ -22,6 +22,7 @@ test('two stock files ingested on different dates, the second lacking a SKU: the
       writeText(dir, 'stock-1.csv', 'sku,on_hand,lead_time_days\nA,50,7\nB,40,7\nC,20,7\n'),
     ]);
     assert.equal(first.rows_new, 3 * 60 + 3);
+    assert.equal(first.stock_date, day(59), 'an undated stock file is dated the last sales day, this ingest included');
     await ingestFiles(ws, [
       sales(dir, 'sales-2.csv', 60, 90),
       writeText(dir, 'stock-2.csv', 'sku,on_hand,lead_time_days\nA,30,7\nC,25,7\n'),

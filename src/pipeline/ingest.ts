@@ -71,6 +71,11 @@ export interface IngestReport {
   cleaning_detail: CleaningRuleCount[];
   files: FileReport[];
   rejects_csv: string;
+  /**
+   * the date this ingest's stock rows without a date column of their own were given (their snapshot): --stock-date,
+   * else the last sales day in the workspace; null when no stock file was ingested or nothing could date it
+   */
+  stock_date: string | null;
 }
 
 /**
@@ -248,7 +253,7 @@ export async function ingestFiles(
     // The raw rows land in one transaction; the derived tables are rebuilt after it, outside any
     // transaction (DuckDB keeps every replaced table in memory until a transaction ends). Should
     // that rebuild not finish, clean_state stays 'stale' and the next command rebuilds.
-    const { ingestId, files } = await ws.transaction(async () => {
+    const { ingestId, files, stockDateUsed } = await ws.transaction(async () => {
       const { ingestId, lastFileId } = await nextIngestIds(ws);
       await beginIngestScope(ws);
       const files: FileReport[] = [];
@@ -283,7 +288,7 @@ export async function ingestFiles(
       }
       await setMeta(ws, 'cleaning_config', JSON.stringify(config));
       await setMeta(ws, 'clean_state', 'stale');
-      return { ingestId, files };
+      return { ingestId, files, stockDateUsed: fill?.['date'] ?? null };
     });
     await rebuildCleanTables(ws, config, progress);
     const report = await (async () => {
@@ -304,6 +309,7 @@ export async function ingestFiles(
         cleaning_detail: detail,
         files,
         rejects_csv: rejectsCsv,
+        stock_date: stockDateUsed,
       };
       await recordIngest(ws, {
         ingestId,

@@ -72,14 +72,16 @@ CREATE TABLE IF NOT EXISTS plan_forecasts (run_id INTEGER, sku VARCHAR, date DAT
  * (`raw_stock.date`: the file's date column, else `ingest --stock-date`, else the last day of sales
  * data in the workspace at its ingest), and a plan reads the latest snapshot, so a SKU missing from
  * today's stock file no longer keeps last month's on-hand. Rows stored before get the date the
- * default rule gives: the last sales day among the files ingested up to theirs (none: undated).
+ * default rule gives: the last sales day among the files of their ingest and earlier ones (none: undated).
  */
 const V3 = `
 ALTER TABLE raw_stock ADD COLUMN IF NOT EXISTS date DATE;
 UPDATE raw_stock SET date = b.date FROM (
   SELECT f.file_id, greatest(
-      (SELECT max(o.ordered_at)::DATE FROM raw_order_lines o WHERE o.file_id <= f.file_id),
-      (SELECT max(d.date) FROM raw_daily_sales d WHERE d.file_id <= f.file_id)) AS date
+      (SELECT max(o.ordered_at)::DATE FROM raw_order_lines o
+        WHERE o.file_id IN (SELECT file_id FROM files WHERE ingest_id <= f.ingest_id)),
+      (SELECT max(d.date) FROM raw_daily_sales d
+        WHERE d.file_id IN (SELECT file_id FROM files WHERE ingest_id <= f.ingest_id))) AS date
   FROM files f WHERE f.kind = 'stock') b
 WHERE raw_stock.file_id = b.file_id AND raw_stock.date IS NULL;
 `;

@@ -18,6 +18,11 @@ function describeIngest(r: IngestReport, dbPath: string): string {
   lines.push('');
   lines.push('Cleaning (rows of this ingest; series rules in SKU-days):');
   lines.push(cleaningTable(r.cleaning_detail));
+  if (r.stock_date !== null)
+    lines.push(
+      '',
+      `Stock snapshot of ${r.stock_date} (for stock rows without a date: --stock-date, else the last sales day).`,
+    );
   if (r.rows_rejected > 0)
     lines.push('', `${fmtInt(r.rows_rejected)} rejected rows with line and reason: ${r.rejects_csv}`);
   return lines.join('\n') + '\n';
