@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { InputError } from '../../data/errors.js';
+import { fmtInt } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { parse, SERIES_OPTIONS, seriesFreq, wholeNumber } from '../options.js';
 import { help } from '../usage.js';
@@ -8,10 +10,16 @@ import { withWorkspace } from '../workspace.js';
 export async function forecastCommand(args: string[], io: Io = defaultIo): Promise<number> {
   const { values } = parse(args, {
     ...SERIES_OPTIONS,
-    model: { type: 'string', default: 'ets' },
+    model: { type: 'string', default: 'auto' },
     out: { type: 'string', default: 'forecasts.csv' },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'forecast');
+  // both would go to standard output, one inside the other
+  if (values.out === '-' && values.json)
+    throw new InputError(
+      'forecast: --out - writes the forecasts to standard output, where --json would print the summary too: ' +
+        'give --out a file for both, or leave out --json',
+    );
   const freq = seriesFreq(values, 'forecast');
   const int = (name: string): number | undefined => wholeNumber(values, name, 'forecast');
   const progress = progressFor(io);
@@ -50,6 +58,11 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
         `length ${summary.season_length}) → ${summary.out}\n`,
     );
     io.out(`  models: ${used}\n`);
+    if ((summary.periods_filled ?? 0) > 0)
+      io.out(
+        `  ${fmtInt(summary.periods_filled!)} periods with no row in ${values.series as string} were taken as 0 ` +
+          `(no sales; an empty units cell marks an unknown value)\n`,
+      );
     const g = summary.global;
     if (g !== undefined) {
       io.out(
