@@ -146,7 +146,12 @@ export function modelsUsed(fc: BatchForecast): Record<string, number> {
 /** Forecasts prepared series with the chosen model and writes forecasts.csv. */
 export async function runForecast(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
-  checkHorizon('forecast', h, input.values.reduce((n, v) => Math.max(n, v.length), 0), o.freq);
+  checkHorizon(
+    'forecast',
+    h,
+    input.values.reduce((n, v) => Math.max(n, v.length), 0),
+    o.freq,
+  );
   const batch = makeBatch(input.ids, input.values);
   const fc = await forecastParallel(
     batch,

@@ -35,7 +35,12 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
     if (o.freq !== 'day')
       throw new InputError(`forecast: the ${o.model} model forecasts daily demand; use freq day`, { field: 'freq' });
     const panel = await loadPanel(ws, o.asOf, h);
-    checkHorizon('forecast', h, panel.units.reduce((n, u) => Math.max(n, u.length), 0), 'day');
+    checkHorizon(
+      'forecast',
+      h,
+      panel.units.reduce((n, u) => Math.max(n, u.length), 0),
+      'day',
+    );
     const threads = o.threads === undefined ? {} : { threads: o.threads };
     const model = await trainGlobal(panel, { h, levels: DEFAULT_LEVELS, ...threads });
     await saveGlobalModel(ws, model, isoDate(panel.lastDay), h);

@@ -18,9 +18,7 @@ export async function explainCommand(args: string[], io: Io = defaultIo): Promis
   const top = wholeNumber(values, 'top', 'explain') ?? 8;
   const date = values.date === undefined ? undefined : parseDateOption(values.date as string, 'date');
   const { explainSku } = await import('../../pipeline/explain.js');
-  const e = await withWorkspace(values, (ws) =>
-    explainSku(ws, values.sku as string, date),
-  );
+  const e = await withWorkspace(values, (ws) => explainSku(ws, values.sku as string, date));
   if (values.json) {
     io.out(JSON.stringify(e) + '\n');
     return 0;
