@@ -60,6 +60,9 @@ test('a horizon beyond twice the history or 3 years is refused, saying why, in t
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, /forecast: --horizon 121 is too far ahead: at most 120 days, twice the 60 days of history/);
     assert.ok(!existsSync(join(dir, 'f')), 'nothing written');
+    const bt = await cli(['backtest', '--series', file, '--freq', 'day', '--horizon', '500']);
+    assert.equal(bt.code, 2, bt.err);
+    assert.match(bt.err, /backtest: --horizon 500 is too far ahead: at most 120 days/);
     const far = await cli(['forecast', '--series', file, '--freq', 'day', '--horizon', '100000']);
     assert.equal(far.code, 2, far.err);
     assert.match(far.err, /at most 1098 days \(about 3 years\)/);

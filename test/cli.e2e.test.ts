@@ -74,6 +74,26 @@ test('the CLI ingests the sample shop, inspects it and prints a series', async (
     const days = (await cli(['series', '--sku', '85123A', '--workspace', ws])).out.trim().split('\n');
     assert.equal(days[0], 'date,units,revenue,open_days,filled,missing_days,stockout_days,outlier_capped');
     assert.match(days[4]!, /^2010-12-04,,0,0,/, 'a Saturday: closed, no units');
+
+    // launch's text output, and --track's table, end with a newline as every other command's do
+    const launch = await cli([
+      'launch',
+      '--name',
+      'HEART MUG',
+      '--price',
+      '2.95',
+      '--sku',
+      'NEWMUG',
+      '--workspace',
+      ws,
+    ]);
+    assert.equal(launch.code, 0, launch.err);
+    assert.match(launch.out, /^Launch of "HEART MUG"/);
+    assert.ok(launch.out.endsWith('\n') && !launch.out.endsWith('\n\n'), JSON.stringify(launch.out.slice(-40)));
+    const track = await cli(['launch', '--track', '--workspace', ws]);
+    assert.equal(track.code, 0, track.err);
+    assert.match(track.out, /NEWMUG/);
+    assert.ok(track.out.endsWith('\n') && !track.out.endsWith('\n\n'), JSON.stringify(track.out.slice(-40)));
   } finally {
     cleanup();
   }

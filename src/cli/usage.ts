@@ -36,8 +36,8 @@ const COMMON_HELP = `Common options:
   -h, --help            this help
 `;
 
-const SERIES_HELP = `  --series FILE         forecast plain series in long form (sku,date,units; also unique_id,ds,y) instead
-                        of the workspace; a period with no row is zero sales (the count is reported), an
+const SERIES_HELP = `  --series FILE         plain series in long form (sku,date,units; also unique_id,ds,y) instead of
+                        the workspace's demand; a period with no row is zero sales (the count is reported), an
                         empty units cell is unknown, two rows for one series and period are refused
   --freq F              hour, day, week, month, quarter or year (required with --series; default day)
   --horizon N           periods to forecast (default: 28 days, 13 weeks, 12 months, 8 quarters, 6 years…;

@@ -36,6 +36,14 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
     const { workspaceSeries } = await import('../../pipeline/forecast-workspace.js');
     input = await withWorkspace(values, (ws) => workspaceSeries(ws, freq, values['as-of'] as string | undefined));
   }
+  const h = int('horizon', FREQ_DEFAULTS[freq].horizon);
+  const { checkHorizon } = await import('../../pipeline/horizon-limit.js');
+  checkHorizon(
+    'backtest',
+    h,
+    input.values.reduce((n, v) => Math.max(n, v.length), 0),
+    freq,
+  );
   const { backtest } = await import('../../engine/backtest.js');
   const { makeBatch } = await import('../../engine/series-batch.js');
   const { DEFAULT_LEVELS } = await import('../../models/contract.js');
@@ -46,7 +54,7 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
       makeBatch(input.ids, input.values),
       {
         models,
-        h: int('horizon', FREQ_DEFAULTS[freq].horizon),
+        h,
         origins: int('origins', 3),
         seasonLength: int('season-length', FREQ_DEFAULTS[freq].seasonLength),
         levels: DEFAULT_LEVELS,
