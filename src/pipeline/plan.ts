@@ -130,6 +130,20 @@ export interface PlanSummary {
  * plan.skus_to_order; plan.out.orders; // 'plan/orders.csv'
  */
 export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
+  checkOptions(o);
+  // every file goes to a temporary folder beside `out` and is moved in place once all are written: a plan that fails
+  // half-way leaves the previous run's files as they were (plan-steps/staging.ts)
+  const staging = stageOutputs(o.out);
+  try {
+    const summary = await planInto(ws, { ...o, out: staging.dir });
+    return { ...summary, out: staging.commit() };
+  } finally {
+    staging.discard();
+  }
+}
+
+/** planWorkspace's steps, every file written into `o.out` (the temporary folder). */
+async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   const progress = o.onProgress ?? (() => {});
   const clock = (): number => performance.now();
   const seconds: Record<string, number> = {};
@@ -146,80 +160,67 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   checkHistory(inputs, horizon);
   lap('read');
 
-  // every file goes to a temporary folder beside --out and is moved in place once all are written
-  const staging = stageOutputs(o.out);
-  try {
-    progress('forecasting', 0);
-    const { fc, forecastRows } = await forecastStep(inputs, {
-      model,
-      horizon,
-      out: staging.dir,
-      threads: o.threads,
-      progress,
-    });
-    lap('forecast');
+  progress('forecasting', 0);
+  const { fc, forecastsCsv, forecastRows } = await forecastStep(inputs, {
+    model,
+    horizon,
+    out: o.out,
+    threads: o.threads,
+    progress,
+  });
+  lap('forecast');
 
-    progress('life cycle', 0);
-    const { life, stageOf } = await lifecycleStep(ws, o.asOf);
-    lap('lifecycle');
+  progress('life cycle', 0);
+  const { life, stageOf } = await lifecycleStep(ws, o.asOf);
+  lap('lifecycle');
 
-    progress('inventory', 0);
-    const { orders, perSku, abc, xyz, used } = policyStep(inputs, fc, stageOf, o);
-    if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
-    sortOrders(orders);
-    const assumptions = planAssumptions(used, inputs.stock.size, o.serviceLevel);
-    lap('inventory');
+  progress('inventory', 0);
+  const { orders, perSku, abc, xyz, used } = policyStep(inputs, fc, stageOf, o);
+  if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
+  sortOrders(orders);
+  const assumptions = planAssumptions(used, inputs.stock.size, o.serviceLevel);
+  lap('inventory');
 
-    progress('writing', 0);
-    writeOrdersCsv(staging.dir, orders);
-    const totals = planTotals(orders);
-    await reportStep(ws, {
-      inputs,
-      fc,
-      model,
-      horizon,
-      orders,
-      perSku,
-      abc,
-      xyz,
-      life,
-      stageOf,
-      assumptions,
-      totals,
-      o: { ...o, out: staging.dir },
-      currency,
-    });
-    const runId = await storePlan(ws, {
-      asOf: inputs.asOf,
-      horizon,
-      o,
-      assumptions,
-      orders,
-      forecasts: forecastRows(),
-    });
-    const out = staging.commit();
-    lap('write');
-    progress('done', 1);
-    return {
-      as_of: inputs.asOf,
-      horizon_days: horizon,
-      skus: inputs.panel.ids.length,
-      skus_to_order: totals.skusToOrder,
-      order_units: totals.orderUnits,
-      order_value: round(totals.orderValue),
-      budget: o.budget ?? null,
-      skus_at_risk: totals.skusAtRisk,
-      assumptions,
-      stock_file: inputs.stock.size > 0,
-      model,
-      models_used: modelsUsed(fc),
-      out,
-      run_id: runId,
-      seconds,
-    };
-  } finally {
-    staging.discard();
-  }
+  progress('writing', 0);
+  const ordersCsv = writeOrdersCsv(o.out, orders);
+  const totals = planTotals(orders);
+  const reportHtml = await reportStep(ws, {
+    inputs,
+    fc,
+    model,
+    horizon,
+    orders,
+    perSku,
+    abc,
+    xyz,
+    life,
+    stageOf,
+    assumptions,
+    totals,
+    o,
+    currency,
+  });
+  // stored once every file is written: a run that failed is not the next run's baseline
+  const runId = await storePlan(ws, { asOf: inputs.asOf, horizon, o, assumptions, orders, forecasts: forecastRows() });
+  lap('write');
+  progress('done', 1);
+  return {
+    as_of: inputs.asOf,
+    horizon_days: horizon,
+    skus: inputs.panel.ids.length,
+    skus_to_order: totals.skusToOrder,
+    order_units: totals.orderUnits,
+    order_value: round(totals.orderValue),
+    budget: o.budget ?? null,
+    skus_at_risk: totals.skusAtRisk,
+    assumptions,
+    stock_file: inputs.stock.size > 0,
+    model,
+    models_used: modelsUsed(fc),
+    out: { forecasts: forecastsCsv, orders: ordersCsv, report: reportHtml },
+    run_id: runId,
+    seconds,
+  };
 }
 
 /** The options checked: a bad one is an InputError naming its field (the CLI says its flag). */
