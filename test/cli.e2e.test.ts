@@ -150,3 +150,33 @@ test('bin/shopcast draws a progress bar on a terminal and clears it when done', 
     cleanup();
   }
 });
+
+test('bin/shopcast forecast --out -: the forecasts alone on stdout, the note of periods filled with 0 on stderr', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const gaps = writeText(dir, 'gaps.csv', 'sku,date,units\nA,2024-01-01,4\nA,2024-01-04,2\n');
+    const r = shopcast([
+      'forecast',
+      '--series',
+      gaps,
+      '--freq',
+      'day',
+      '--model',
+      'naive',
+      '--horizon',
+      '2',
+      '--out',
+      '-',
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.split('\n');
+    assert.equal(lines[0], 'sku,date,mean,p05,p25,p50,p75,p95,model');
+    // the series is 4, 0, 0, 2 (the days with no row are zeros): the naive mean is 2; nothing else on stdout
+    assert.match(lines[1]!, /^A,2024-01-05,2,[\d.,]+,Naive$/);
+    assert.match(lines[2]!, /^A,2024-01-06,2,[\d.,]+,Naive$/);
+    assert.deepEqual(lines.slice(3), ['']);
+    assert.match(r.err, /^shopcast: note: 2 periods with no row in .*gaps\.csv were taken as 0 \(no sales/);
+  } finally {
+    cleanup();
+  }
+});

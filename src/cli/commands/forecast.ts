@@ -45,6 +45,14 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
   } finally {
     progress.done();
   }
+  const filled = summary.periods_filled ?? 0;
+  const filledNote =
+    filled === 0
+      ? ''
+      : `${fmtInt(filled)} period${filled === 1 ? '' : 's'} with no row in ${values.series as string} ` +
+        `${filled === 1 ? 'was' : 'were'} taken as 0 (no sales; an empty units cell marks an unknown value)`;
+  // the forecasts themselves on standard output: the note goes to standard error
+  if (options.out === '-' && filledNote !== '') io.err(`shopcast: note: ${filledNote}\n`);
   if (values.json) io.out(JSON.stringify(summary) + '\n');
   else if (options.out !== '-') {
     const ranked = Object.entries(summary.models_used).sort((a, b) => b[1] - a[1]);
@@ -58,11 +66,7 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
         `length ${summary.season_length}) → ${summary.out}\n`,
     );
     io.out(`  models: ${used}\n`);
-    if ((summary.periods_filled ?? 0) > 0)
-      io.out(
-        `  ${fmtInt(summary.periods_filled!)} periods with no row in ${values.series as string} were taken as 0 ` +
-          `(no sales; an empty units cell marks an unknown value)\n`,
-      );
+    if (filledNote !== '') io.out(`  ${filledNote}\n`);
     const g = summary.global;
     if (g !== undefined) {
       io.out(
