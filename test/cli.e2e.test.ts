@@ -74,6 +74,26 @@ test('the CLI ingests the sample shop, inspects it and prints a series', async (
     const days = (await cli(['series', '--sku', '85123A', '--workspace', ws])).out.trim().split('\n');
     assert.equal(days[0], 'date,units,revenue,open_days,filled,missing_days,stockout_days,outlier_capped');
     assert.match(days[4]!, /^2010-12-04,,0,0,/, 'a Saturday: closed, no units');
+
+    // launch's text output, and --track's table, end with a newline as every other command's do
+    const launch = await cli([
+      'launch',
+      '--name',
+      'HEART MUG',
+      '--price',
+      '2.95',
+      '--sku',
+      'NEWMUG',
+      '--workspace',
+      ws,
+    ]);
+    assert.equal(launch.code, 0, launch.err);
+    assert.match(launch.out, /^Launch of "HEART MUG"/);
+    assert.ok(launch.out.endsWith('\n') && !launch.out.endsWith('\n\n'), JSON.stringify(launch.out.slice(-40)));
+    const track = await cli(['launch', '--track', '--workspace', ws]);
+    assert.equal(track.code, 0, track.err);
+    assert.match(track.out, /NEWMUG/);
+    assert.ok(track.out.endsWith('\n') && !track.out.endsWith('\n\n'), JSON.stringify(track.out.slice(-40)));
   } finally {
     cleanup();
   }
@@ -126,6 +146,36 @@ test('bin/shopcast draws a progress bar on a terminal and clears it when done', 
     assert.match(shown, /\rESC\[2K\[#*-*\] +\d+% reading \//, 'a bar with its percentage and label');
     assert.match(shown, /\rESC\[2K\[#{30}\] 100% done\rESC\[2K/, 'the bar reaches 100 %');
     assert.match(shown, /\rESC\[2KIngested 1 file/, 'the bar is cleared before the report');
+  } finally {
+    cleanup();
+  }
+});
+
+test('bin/shopcast forecast --out -: the forecasts alone on stdout, the note of periods filled with 0 on stderr', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const gaps = writeText(dir, 'gaps.csv', 'sku,date,units\nA,2024-01-01,4\nA,2024-01-04,2\n');
+    const r = shopcast([
+      'forecast',
+      '--series',
+      gaps,
+      '--freq',
+      'day',
+      '--model',
+      'naive',
+      '--horizon',
+      '2',
+      '--out',
+      '-',
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.split('\n');
+    assert.equal(lines[0], 'sku,date,mean,p05,p25,p50,p75,p95,model');
+    // the series is 4, 0, 0, 2 (the days with no row are zeros): the naive mean is 2; nothing else on stdout
+    assert.match(lines[1]!, /^A,2024-01-05,2,[\d.,]+,Naive$/);
+    assert.match(lines[2]!, /^A,2024-01-06,2,[\d.,]+,Naive$/);
+    assert.deepEqual(lines.slice(3), ['']);
+    assert.match(r.err, /^shopcast: note: 2 periods with no row in .*gaps\.csv were taken as 0 \(no sales/);
   } finally {
     cleanup();
   }

@@ -29,18 +29,21 @@ test('metrics follow their published definitions', () => {
   assert.equal(owa(9, 2.5, 9.161, 2.777), 0.5 * (9 / 9.161 + 2.5 / 2.777));
 });
 
-test('long series files fill missing periods with NaN, sum duplicates and honour --as-of', async () => {
+test('long series files take a period with no row as 0, refuse a duplicate period and honour --as-of', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const f = writeText(
       dir,
       's.csv',
-      'unique_id,ds,y\nA,2024-01-01,1\nA,2024-01-15,3\nA,2024-01-15,2\nB,2024-01-08,5\nA,2024-01-22,9\n',
+      'unique_id,ds,y\nA,2024-01-01,1\nA,2024-01-15,3\nB,2024-01-08,5\nA,2024-01-22,9\n',
     );
     const s = await readLongSeries(f, 'week', '2024-01-15');
     assert.deepEqual(s.ids, ['A', 'B']);
-    assert.deepEqual(Array.from(s.values[0]!), [1, NaN, 5]);
+    assert.deepEqual(Array.from(s.values[0]!), [1, 0, 3]);
     assert.deepEqual(Array.from(s.values[1]!), [5]);
+    assert.equal(s.filled, 1);
+    const dup = writeText(dir, 'd.csv', 'unique_id,ds,y\nA,2024-01-01,1\nA,2024-01-15,3\nA,2024-01-15,2\n');
+    await assert.rejects(readLongSeries(dup, 'week'), /series 'A' has two rows for 2024-01-15 \(lines 3 and 4\)/);
   } finally {
     cleanup();
   }

@@ -70,6 +70,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.err(`shopcast: unknown command '${command}'\n\n${USAGE}`);
     return 2;
   }
+  // each command's own help, with its options and defaults (before any option is checked)
+  if (rest.includes('--help') || rest.includes('-h')) return help(io, command);
   try {
     return await run(rest, io);
   } catch (e) {

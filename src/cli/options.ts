@@ -19,13 +19,38 @@ export interface Parsed {
   positionals: string[];
 }
 
+/**
+ * A negative number given as an option's value (`--service-level -1`) joined to its option
+ * (`--service-level=-1`): Node's parser would refuse it as "ambiguous", while the command's own check
+ * says what the range is.
+ */
+export function joinNegativeValues(args: readonly string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    const spec = a.startsWith('--') ? options[a.slice(2)] : undefined;
+    if (spec?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** Parses a command's arguments with the common options added; a bad option is an `InputError`. */
 export function parse(args: string[], options: OptionSpec, positionals = false): Parsed {
   try {
-    const r = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: positionals, strict: true });
+    const all = { ...COMMON, ...options };
+    const r = parseArgs({
+      args: joinNegativeValues(args, all),
+      options: all,
+      allowPositionals: positionals,
+      strict: true,
+    });
     return { values: r.values as Parsed['values'], positionals: r.positionals };
   } catch (e) {
-    throw new InputError(`${(e as Error).message.split('\n')[0]} (shopcast --help)`);
+    throw new InputError(`${(e as Error).message.split('\n')[0]} (shopcast <command> --help lists the options)`);
   }
 }
 

@@ -1,6 +1,9 @@
-/** The CLI's usage text, printed by `shopcast --help` and by every command's --help. */
+/** The CLI's usage text (`shopcast --help`) and each command's own help (`shopcast <command> --help`). */
 import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE } from '../store/defaults.js';
 import type { Io } from './io.js';
+
+/** The largest horizon a command takes, for the help texts (the library's rule: src/pipeline/horizon-limit.ts). */
+const HORIZON_RULE = 'at most twice the history, and at most 3 years';
 
 export const USAGE = `shopcast — demand planning for online shops
 
@@ -21,12 +24,149 @@ Usage:
   shopcast backtest [--series FILE] [--freq …] [--horizon N] [--origins 3] [--models a,b,c] [--json]
 
 Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}), --memory-limit SIZE (DuckDB's
-buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces).
+buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces); \`shopcast <command> --help\`
+lists a command's options with their defaults. Dates are YYYY-MM-DD.
 Files: CSV (plain or .gz) or Parquet; order lines or daily sales (see README, "Data contract").
 `;
 
-/** Prints the usage text; exit code 0. */
-export function help(io: Io): number {
-  io.out(USAGE);
+const COMMON_HELP = `Common options:
+  --workspace DIR       the workspace folder (default ${DEFAULT_WORKSPACE})
+  --memory-limit SIZE   DuckDB's buffer memory, e.g. 300MB, 2GB (default ${DEFAULT_MEMORY_LIMIT})
+  --debug               print stack traces
+  -h, --help            this help
+`;
+
+const SERIES_HELP = `  --series FILE         plain series in long form (sku,date,units; also unique_id,ds,y) instead of
+                        the workspace's demand; a period with no row is zero sales (the count is reported), an
+                        empty units cell is unknown, two rows for one series and period are refused
+  --freq F              hour, day, week, month, quarter or year (required with --series; default day)
+  --horizon N           periods to forecast (default: 28 days, 13 weeks, 12 months, 8 quarters, 6 years…;
+                        ${HORIZON_RULE})
+  --season-length N     periods per season (default: 7 for days, 52 for weeks, 12 for months…)
+  --as-of DATE          use only the data up to this day (YYYY-MM-DD; not after the last day with data)
+  --threads N           worker threads (default: all cores)
+`;
+
+/** Each command's help: what it does, its usage line and its options with their defaults. */
+export const COMMAND_HELP: Record<string, string> = {
+  plan: `shopcast plan [<files…>] [options]
+
+Ingests the files given (if any), then forecasts every SKU, assesses its life cycle and writes the
+purchase orders: forecasts.csv, orders.csv and report.html in --out. The three files are written
+together at the end (into a temporary folder beside --out, then moved in place): a failed run leaves
+the previous plan as it was.
+
+Options:
+  --out DIR             output folder (default ./plan); must not be a file or a symbolic link
+  --horizon DAYS        days to forecast (default 28; at least lead time + review period is always
+                        forecast; ${HORIZON_RULE})
+  --service-level P     one cycle service level for every SKU, between 0.5 and 1, e.g. 0.95 (default:
+                        by ABC × XYZ class, 0.85 to 0.98)
+  --budget AMOUNT       spend at most this on the orders (unit cost × quantity; default: no limit)
+  --currency CODE       currency of prices and costs in the report: an ISO 4217 code (GBP → £, EUR → €)
+                        or a short symbol (default: none shown; shop files carry no currency column)
+  --model NAME          forecasting model (default auto: the engine's choice per SKU by backtest)
+  --as-of DATE          plan as of this day (YYYY-MM-DD; default: the last day with data)
+  --report-skus N       SKUs shown in detail in the report (default 20)
+  --map FILE            column mapping for the files (see shopcast ingest --help)
+  --config FILE         cleaning settings for the files
+  --threads N           worker threads (default: all cores)
+  --json                print the summary as JSON
+`,
+  ingest: `shopcast ingest <files…> [options]
+
+Reads order lines, daily sales, catalogue or stock files (CSV, plain or .gz, or Parquet) into the
+workspace and cleans them; rejected rows are kept with file, line and reason in rejects.csv.
+
+Options:
+  --map FILE            maps the files' column names to shopcast's (for layouts not recognised)
+  --config FILE         cleaning settings (JSON)
+  --json                print the ingest report as JSON
+`,
+  inspect: `shopcast inspect [options]
+
+What the workspace holds: files, rows, SKUs, dates, top sellers and the cleaning report.
+
+Options:
+  --top N               top sellers listed (default 10)
+  --json                print as JSON
+`,
+  series: `shopcast series --sku SKU [options]
+
+One SKU's clean demand as CSV (date, units, revenue and the cleaning flags).
+
+Options:
+  --sku SKU             the SKU (required)
+  --freq day|week       daily or weekly (default day)
+  --json                print as JSON
+`,
+  forecast: `shopcast forecast [options]
+
+Forecasts every SKU of the workspace (or the series of --series) and writes forecasts.csv:
+sku,date,mean,p05,p25,p50,p75,p95,model.
+
+Options:
+  --model NAME          auto (default: the engine's choice per series by backtest), global, ensemble
+                        (workspace, daily), or a statistical model: ets, arima, theta, croston…
+  --out FILE            where forecasts.csv goes (default forecasts.csv; - for standard output, which
+                        cannot be combined with --json)
+${SERIES_HELP}  --json                print the summary as JSON
+`,
+  backtest: `shopcast backtest [options]
+
+Accuracy of each model over rolling origins (MASE, RMSSE, sMAPE, WAPE, bias, pinball, coverage).
+
+Options:
+  --models a,b,c        models to compare (default naive,snaive,theta,ets,auto)
+  --origins N           rolling origins, each --horizon periods before the last (default 3)
+${SERIES_HELP}  --json                print as JSON
+`,
+  explain: `shopcast explain --sku SKU [options]
+
+Why the stored global model (shopcast forecast --model global) forecasts what it does for a SKU and day.
+
+Options:
+  --sku SKU             the SKU (required)
+  --date DATE           a day of the model's forecast window (YYYY-MM-DD; default its first day)
+  --top N               drivers listed (default 8)
+  --json                print as JSON
+`,
+  lifecycle: `shopcast lifecycle [options]
+
+Where each SKU stands in its life cycle (introduction, growth, maturity, decline, dormant, ended),
+with the evidence, and the stage changes since the last run.
+
+Options:
+  --sku SKU             one SKU in detail, with its weekly stages and next weeks
+  --as-of DATE          as of this day (YYYY-MM-DD; default: the last day with data)
+  --top N               SKUs and alerts listed (default 20)
+  --json                print as JSON
+`,
+  launch: `shopcast launch --name TEXT --price P [options]
+shopcast launch --track [options]
+
+A forecast and initial stock for a product without history, learned from similar products and
+earlier launches; --track compares stored launches with their sales.
+
+Options:
+  --name TEXT           the product's name (required unless --track)
+  --price P             its selling price (required unless --track)
+  --description TEXT    a longer description
+  --category C          its category
+  --date DATE           the launch day (YYYY-MM-DD; default: the day after the data)
+  --sku SKU             store the launch under this SKU (to --track it later)
+  --weeks N             weeks to forecast, 1 to 52 (default 12)
+  --service-level P     service level of the initial stock, 0.05 to 0.95 (default 0.95)
+  --cover-weeks N       weeks the initial stock covers (default 4, at most --weeks)
+  --candidates N        launch weeks compared to find the best one (default 8)
+  --track               the stored launches against their sales
+  --json                print as JSON
+`,
+};
+
+/** Prints the usage text, or `command`'s own help when it has one; exit code 0. */
+export function help(io: Io, command?: string): number {
+  const own = command === undefined ? undefined : COMMAND_HELP[command];
+  io.out(own === undefined ? USAGE : `${own}\n${COMMON_HELP}`);
   return 0;
 }

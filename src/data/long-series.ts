@@ -1,11 +1,15 @@
 import { type CsvRecord, type CsvSink, isGzipFile, readCsv } from './csv-reader.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { parseDateOption } from './date-option.js';
 import { InputError } from './errors.js';
 import { normaliseColumnName } from './layouts.js';
-import { type Freq, periodTime, periodsBetween } from '../numerics/calendar.js';
+import { type Freq, addPeriods, formatPeriod, isoDate, periodTime, periodsBetween } from '../numerics/calendar.js';
 import { parseNumber, parseTimestamp } from './values.js';
 
-/** Series in long form read into a regular grid: one value per period, NaN where a period is missing. */
+/**
+ * Series in long form read into a regular grid: one value per period. A period with no row is zero
+ * sales (counted in `filled`); a row whose units are empty, `NA` (or null) is unknown, NaN.
+ */
 export interface LongSeries {
   ids: string[];
   /** time of each series' first period (ms, UTC) */
@@ -14,6 +18,28 @@ export interface LongSeries {
   /** whether the dates carried a time of day */
   withTime: boolean;
   rejected: { line: number; reason: string }[];
+  /** periods between a series' first and last row that had no row, taken as 0 (no sales) */
+  filled: number;
+}
+
+/** Each series' rows: period times, values and where each came from (a line of the file, a row of the input). */
+interface SeriesRows {
+  t: number[];
+  v: number[];
+  at: number[];
+}
+
+/** The as-of limit (ms) of `asOf` (YYYY-MM-DD; an ambiguous date is refused, parseDateOption), Infinity without. */
+function asOfLimit(asOf: string | undefined): number {
+  return asOf === undefined ? Infinity : periodTime(parseDateOption(asOf, 'asOf'));
+}
+
+/** Refuses an as-of day after the last period of the data: it would silently plan from older data. */
+function checkAsOfInData(asOf: string | undefined, limit: number, lastT: number, freq: Freq, source: string): void {
+  if (asOf === undefined || !Number.isFinite(lastT) || limit < addPeriods(lastT, freq, 1)) return;
+  throw new InputError(`asOf: ${asOf} is after the last ${freq} with data in ${source}, ${isoDate(lastT)}`, {
+    field: 'asOf',
+  });
 }
 
 const ID = ['sku', 'id', 'uniqueid', 'series', 'item'];
@@ -23,16 +49,21 @@ const PLAIN = /^-?\d+(?:\.\d+)?$/;
 
 /**
  * Reads `sku,date,units` (also `unique_id,ds,y` and similar names) into one regular series per SKU
- * at frequency `freq`. Rows after `asOf` are left out; a duplicate period sums; dates off the
- * series' grid are rejected with their line. Series keep the order of their first appearance.
+ * at frequency `freq`. Rows after `asOf` are left out (an `asOf` after the data is refused); a
+ * period with no row is 0 (counted in `filled`); two rows for one series and period are refused
+ * with both lines; dates off the series' grid are refused. Series keep the order of their first
+ * appearance. A missing file is an InputError.
  */
 export async function readLongSeries(path: string, freq: Freq, asOf?: string): Promise<LongSeries> {
   let idx = [-1, -1, -1];
-  const rows = new Map<string, { t: number[]; v: number[] }>();
+  const rows = new Map<string, SeriesRows>();
   const rejected: { line: number; reason: string }[] = [];
   let withTime = false;
-  const limit = asOf === undefined ? Infinity : periodTime(parseTimestamp(asOf) ?? '');
-  if (Number.isNaN(limit)) throw new InputError(`asOf: unreadable date '${asOf}'`, { field: 'asOf' });
+  const limit = asOfLimit(asOf);
+  let lastT = -Infinity;
+  const st = await stat(path).catch(() => null);
+  if (st === null) throw new InputError(`${path}: cannot read: no such file`, { field: 'series' });
+  if (!st.isFile()) throw new InputError(`${path}: not a file`, { field: 'series' });
   // the same dates recur in every series: read each text once
   const dates = new Map<string, number>();
   const sink = {
@@ -64,31 +95,38 @@ export async function readLongSeries(path: string, freq: Freq, asOf?: string): P
         });
         return;
       }
+      if (t > lastT) lastT = t;
       if (t > limit) return;
       let list = rows.get(id);
-      if (list === undefined) rows.set(id, (list = { t: [], v: [] }));
+      if (list === undefined) rows.set(id, (list = { t: [], v: [], at: [] }));
       list.t.push(t);
       list.v.push(v);
+      list.at.push(r.line);
     },
     reject(r: { line: number; reason: string }) {
       rejected.push({ line: r.line, reason: r.reason });
     },
   };
   if (!(await simpleCsv(path, sink))) await readCsv(path, sink);
-  return { ...toGrid(rows, freq, path), withTime, rejected };
+  checkAsOfInData(asOf, limit, lastT, freq, path);
+  return { ...toGrid(rows, freq, path, 'line'), withTime, rejected };
 }
 
 /**
- * Puts each series' (time, value) pairs on a regular grid of `freq` (NaN where a period is missing; duplicates sum).
+ * Puts each series' (time, value) pairs on a regular grid of `freq`: a period with no row is 0 (no
+ * sales; counted in `filled`), two rows for one period are an InputError naming both (`where`: line
+ * or row).
  */
 function toGrid(
-  rows: Map<string, { t: number[]; v: number[] }>,
+  rows: Map<string, SeriesRows>,
   freq: Freq,
   source: string,
-): Pick<LongSeries, 'ids' | 'starts' | 'values'> {
+  where: 'line' | 'row',
+): Pick<LongSeries, 'ids' | 'starts' | 'values' | 'filled'> {
   const ids: string[] = [];
   const starts: number[] = [];
   const values: Float64Array[] = [];
+  let filled = 0;
   for (const [id, list] of rows) {
     let sorted = true;
     for (let i = 1; i < list.t.length && sorted; i++) sorted = list.t[i]! > list.t[i - 1]!;
@@ -98,24 +136,34 @@ function toGrid(
     const n = periodsBetween(t0, list.t[order[order.length - 1]!]!, freq) + 1;
     if (!Number.isFinite(n))
       throw new InputError(`${source}: series '${id}' has dates that are not whole ${freq}s apart`);
-    const y = new Float64Array(n).fill(NaN);
+    const y = new Float64Array(n);
+    const from = new Int32Array(n).fill(-1);
     for (const i of order) {
       const k = periodsBetween(t0, list.t[i]!, freq);
       if (Number.isNaN(k))
         throw new InputError(`${source}: series '${id}' has dates that are not whole ${freq}s apart`);
-      y[k] = Number.isNaN(y[k]!) ? list.v[i]! : y[k]! + list.v[i]!;
+      if (from[k]! >= 0)
+        throw new InputError(
+          `${source}: series '${id}' has two rows for ${formatPeriod(list.t[i]!, freq === 'hour')} (${where}s ` +
+            `${Math.min(list.at[from[k]!]!, list.at[i]!)} and ${Math.max(list.at[from[k]!]!, list.at[i]!)}): ` +
+            `give one row per series and ${freq}`,
+        );
+      from[k] = i;
+      y[k] = list.v[i]!;
     }
+    for (let k = 0; k < n; k++) if (from[k]! < 0) filled++;
     ids.push(id);
     starts.push(t0);
     values.push(y);
   }
-  return { ids, starts, values };
+  return { ids, starts, values, filled };
 }
 
 /**
  * Long-form rows in memory (`{ sku, date, units }`, the shape of a data frame's records) as regular
- * series, like `readLongSeries` reads a file: a duplicate period sums, a missing one is NaN,
- * `units` null or NaN is missing; series keep the order of their first row.
+ * series, like `readLongSeries` reads a file: a period with no row is 0 (no sales; counted in
+ * `filled`), two rows for one period are refused, `units` null or NaN is unknown (NaN); series keep
+ * the order of their first row.
  * @example longRowsToSeries(
  *   [
  *     { sku: 'A', date: '2024-01-01', units: 3 },
@@ -123,16 +171,16 @@ function toGrid(
  *   ],
  *   'day',
  * )
- * // → ids ['A'], values [Float64Array [3, NaN, 1]]
+ * // → ids ['A'], values [Float64Array [3, 0, 1]], filled 1
  */
 export function longRowsToSeries(
   input: Iterable<{ sku: string; date: string; units: number | null }>,
   freq: Freq,
   asOf?: string,
-): Pick<LongSeries, 'ids' | 'starts' | 'values' | 'withTime'> {
-  const limit = asOf === undefined ? Infinity : periodTime(parseTimestamp(asOf) ?? '');
-  if (Number.isNaN(limit)) throw new InputError(`asOf: unreadable date '${asOf}'`, { field: 'asOf' });
-  const rows = new Map<string, { t: number[]; v: number[] }>();
+): Pick<LongSeries, 'ids' | 'starts' | 'values' | 'withTime' | 'filled'> {
+  const limit = asOfLimit(asOf);
+  let lastT = -Infinity;
+  const rows = new Map<string, SeriesRows>();
   let withTime = false;
   let k = 0;
   for (const r of input) {
@@ -146,13 +194,16 @@ export function longRowsToSeries(
       throw new InputError(`series row ${k}: units must be a number or null`, { field: 'units' });
     if (!ts.endsWith('00:00:00')) withTime = true;
     const t = periodTime(ts);
+    if (t > lastT) lastT = t;
     if (t > limit) continue;
     let list = rows.get(r.sku);
-    if (list === undefined) rows.set(r.sku, (list = { t: [], v: [] }));
+    if (list === undefined) rows.set(r.sku, (list = { t: [], v: [], at: [] }));
     list.t.push(t);
     list.v.push(r.units ?? NaN);
+    list.at.push(k);
   }
-  return { ...toGrid(rows, freq, 'series'), withTime };
+  checkAsOfInData(asOf, limit, lastT, freq, 'the series');
+  return { ...toGrid(rows, freq, 'series', 'row'), withTime };
 }
 
 /**

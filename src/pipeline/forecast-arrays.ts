@@ -13,6 +13,7 @@ import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { FREQ_DEFAULTS, type Freq, FREQS, addPeriods, formatPeriod } from '../numerics/calendar.js';
 import { checkModelName } from './forecast-series.js';
+import { checkHorizon } from './horizon-limit.js';
 
 /** One long-form row: a series id, a period and its value (null: missing). */
 export interface LongRow {
@@ -38,7 +39,8 @@ export type SeriesInput =
 
 /** Options of `forecast` over plain series. */
 export interface ForecastArraysOptions {
-  /** periods to forecast */
+  /** periods to forecast: at most twice the longest series (never below the frequency's usual horizon) and 3 years
+   * (`maxHorizon` in horizon-limit.ts) */
   h: number;
   /** frequency: needed for long-form rows; sets the default season length */
   freq?: Freq;
@@ -154,6 +156,9 @@ function checkCommon(o: {
     throw new InputError(`forecast: threads must be a whole number ≥ 1, got ${o.threads}`, { field: 'threads' });
 }
 
+/** The length of the longest series: the history a horizon is measured against (horizon-limit.ts). */
+const longest = (input: Prepared): number => input.values.reduce((m, v) => Math.max(m, v.length), 0);
+
 const seasonOf = (o: { freq?: Freq; seasonLength?: number }): number =>
   o.seasonLength ?? (o.freq === undefined ? 1 : FREQ_DEFAULTS[o.freq].seasonLength);
 
@@ -186,6 +191,7 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
     checkModelName('forecast', m);
   }
   const input = prepare(series, options);
+  checkHorizon('forecast', options.h, longest(input), options.freq, 'h');
   const levels = [...(options.levels ?? DEFAULT_LEVELS)].sort((a, b) => a - b);
   const batch = makeBatch(input.ids, input.values);
   const out: SeriesForecast[] = [];
@@ -259,6 +265,7 @@ export async function backtest(series: SeriesInput, options: BacktestArraysOptio
         : [...options.models];
   for (const m of methods) checkModelName('backtest', m);
   const input = prepare(series, options);
+  checkHorizon('backtest', options.h, longest(input), options.freq, 'h');
   return runBacktest(
     makeBatch(input.ids, input.values),
     {

@@ -9,6 +9,7 @@ import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
 import { exportText } from '../data/csv-format.js';
+import { checkHorizon } from './horizon-limit.js';
 
 /** Options of `forecastWorkspace` (and `shopcast forecast`). */
 export interface ForecastOptions {
@@ -45,6 +46,8 @@ export interface ForecastSummary {
   fallbacks: Fallback[];
   /** input rows rejected (long-form series files) */
   rows_rejected: number;
+  /** periods with no row in a long-form series file, taken as 0 (no sales) */
+  periods_filled?: number;
   /** where forecasts.csv was written */
   out: string;
   /** the global model: training rows and seconds, and the ensemble's weights */
@@ -67,6 +70,8 @@ export interface ForecastInput {
   withTime: boolean;
   /** input rows rejected while reading */
   rejected: number;
+  /** periods with no row, taken as 0 (long-form series files) */
+  filled?: number;
 }
 
 /** Refuses a model name that is neither a statistical model nor one of `others` (for `command`'s message). */
@@ -83,6 +88,7 @@ export function checkForecastOptions(o: ForecastOptions): { h: number; m: number
   const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
   if (!Number.isInteger(h) || h < 1)
     throw new InputError(`forecast: horizon must be a whole number ≥ 1, got ${h}`, { field: 'horizon' });
+  checkHorizon('forecast', h, Infinity, o.freq); // the 3-year cap before any work; runForecast checks the history
   if (!Number.isInteger(m) || m < 1)
     throw new InputError(`forecast: seasonLength must be a whole number ≥ 1, got ${m}`, { field: 'seasonLength' });
   return { h, m };
@@ -140,6 +146,12 @@ export function modelsUsed(fc: BatchForecast): Record<string, number> {
 /** Forecasts prepared series with the chosen model and writes forecasts.csv. */
 export async function runForecast(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
+  checkHorizon(
+    'forecast',
+    h,
+    input.values.reduce((n, v) => Math.max(n, v.length), 0),
+    o.freq,
+  );
   const batch = makeBatch(input.ids, input.values);
   const fc = await forecastParallel(
     batch,
@@ -156,6 +168,7 @@ export async function runForecast(input: ForecastInput, o: ForecastOptions): Pro
     models_used: modelsUsed(fc),
     fallbacks: fc.fallbacks,
     rows_rejected: input.rejected,
+    ...(input.filled === undefined ? {} : { periods_filled: input.filled }),
     out: o.out,
   };
 }
@@ -170,5 +183,5 @@ export async function forecastSeriesFile(path: string, o: ForecastOptions): Prom
     );
   const s = await readLongSeries(path, o.freq, o.asOf);
   if (s.ids.length === 0) throw new InputError(`${path}: no series${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
-  return runForecast({ ...s, rejected: s.rejected.length }, o);
+  return runForecast({ ...s, rejected: s.rejected.length, filled: s.filled }, o);
 }

@@ -7,6 +7,7 @@ import type { Workspace } from '../store/workspace.js';
 import { forecastEnsemble } from '../global/ensemble.js';
 import { forecastGlobal, trainGlobal } from '../global/global-model.js';
 import { loadPanel } from './panels.js';
+import { checkHorizon } from './horizon-limit.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import {
   type ForecastInput,
@@ -34,6 +35,12 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
     if (o.freq !== 'day')
       throw new InputError(`forecast: the ${o.model} model forecasts daily demand; use freq day`, { field: 'freq' });
     const panel = await loadPanel(ws, o.asOf, h);
+    checkHorizon(
+      'forecast',
+      h,
+      panel.units.reduce((n, u) => Math.max(n, u.length), 0),
+      'day',
+    );
     const threads = o.threads === undefined ? {} : { threads: o.threads };
     const model = await trainGlobal(panel, { h, levels: DEFAULT_LEVELS, ...threads });
     await saveGlobalModel(ws, model, isoDate(panel.lastDay), h);

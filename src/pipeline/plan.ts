@@ -10,9 +10,12 @@ import { MODELS } from '../models/registry.js';
 import type { AbcClass, XyzClass } from '../inventory/abc-xyz.js';
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName, modelsUsed } from './forecast-series.js';
+import { checkHorizon } from './horizon-limit.js';
+import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { round } from './plan-steps/format.js';
 import { type PlanTotals, reportStep, writeOrdersCsv } from './plan-steps/outputs.js';
-import { readStep, stockSnapshotAssumptions } from './plan-steps/read.js';
+import { type PlanInputs, readStep, stockSnapshotAssumptions } from './plan-steps/read.js';
+import { checkOutputFolder, stageOutputs } from './plan-steps/staging.js';
 import {
   budgetStep,
   forecastStep,
@@ -25,13 +28,19 @@ import { storePlan } from './plan-steps/store.js';
 
 /** Options of `planWorkspace`. */
 export interface PlanOptions {
-  /** days to forecast (default 28; at least lead time + review period are always forecast) */
+  /**
+   * days to forecast (default 28; at least lead time + review period are always forecast); at most twice the days of
+   * history (28 always allowed) and 3 years (`maxHorizon`)
+   */
   horizon?: number;
   /** one cycle service level in (0.5, 1) for every SKU (else the ABC × XYZ matrix, DEFAULT_CLASS_SERVICE) */
   serviceLevel?: number;
   /** spend at most this on the orders (unit cost × quantity, in the shop's currency) */
   budget?: number;
-  /** output folder */
+  /**
+   * output folder for forecasts.csv, orders.csv and report.html, written together at the end through a temporary
+   * folder beside it; it must not be a file or a symbolic link
+   */
   out: string;
   /** forecasting model (default auto) */
   model?: string;
@@ -126,6 +135,20 @@ export interface PlanSummary {
  * plan.skus_to_order; plan.out.orders; // 'plan/orders.csv'
  */
 export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
+  checkOptions(o);
+  // every file goes to a temporary folder beside `out` and is moved in place once all are written: a plan that fails
+  // half-way leaves the previous run's files as they were (plan-steps/staging.ts)
+  const staging = stageOutputs(o.out);
+  try {
+    const summary = await planInto(ws, { ...o, out: staging.dir });
+    return { ...summary, out: staging.commit() };
+  } finally {
+    staging.discard();
+  }
+}
+
+/** planWorkspace's steps, every file written into `o.out` (the temporary folder). */
+async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   const progress = o.onProgress ?? (() => {});
   const clock = (): number => performance.now();
   const seconds: Record<string, number> = {};
@@ -139,6 +162,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
 
   progress('reading demand', 0);
   const inputs = await readStep(ws, o.asOf, horizon);
+  checkHistory(inputs, horizon);
   lap('read');
 
   progress('forecasting', 0);
@@ -167,7 +191,6 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
 
   progress('writing', 0);
   const ordersCsv = writeOrdersCsv(o.out, orders);
-  const runId = await storePlan(ws, { asOf: inputs.asOf, horizon, o, assumptions, orders, forecasts: forecastRows() });
   const totals = planTotals(orders);
   const reportHtml = await reportStep(ws, {
     inputs,
@@ -185,6 +208,8 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
     o,
     currency,
   });
+  // stored once every file is written: a run that failed is not the next run's baseline
+  const runId = await storePlan(ws, { asOf: inputs.asOf, horizon, o, assumptions, orders, forecasts: forecastRows() });
   lap('write');
   progress('done', 1);
   return {
@@ -217,6 +242,7 @@ function checkOptions(o: PlanOptions): { horizon: number; model: string } {
   const horizon = o.horizon ?? 28;
   if (!Number.isInteger(horizon) || horizon < 1)
     throw new InputError(`plan: horizon must be a whole number of days ≥ 1, got ${horizon}`, { field: 'horizon' });
+  checkHorizon('plan', horizon, Infinity, 'day'); // 3 years at most; checkHistory checks it against the history
   if (o.serviceLevel !== undefined && !(o.serviceLevel > 0.5 && o.serviceLevel < 1))
     throw new InputError(`plan: serviceLevel must be between 0.5 and 1 (e.g. 0.95), got ${o.serviceLevel}`, {
       field: 'serviceLevel',
@@ -231,7 +257,26 @@ function checkOptions(o: PlanOptions): { horizon: number; model: string } {
       { field: 'model' },
     );
   checkModelName('plan', model);
+  checkOutputFolder(o.out);
   return { horizon, model };
+}
+
+/**
+ * Refuses, before anything is forecast, a history the plan cannot work from: less than one complete
+ * Monday–Sunday week (the life cycle and the report read weekly demand), or a horizon beyond twice
+ * the history (horizon-limit.ts).
+ */
+function checkHistory(inputs: PlanInputs, horizon: number): void {
+  const { firstDay, days } = inputs.panel;
+  // days from the first day to the next Monday (1970-01-01 was a Thursday)
+  const toMonday = (7 - ((Math.floor(firstDay / DAY_MS) + 3) % 7)) % 7;
+  if (toMonday + 7 > days)
+    throw new InputError(
+      `plan: the workspace has ${days} day${days === 1 ? '' : 's'} of demand (${isoDate(firstDay)} → ` +
+        `${inputs.asOf}); a plan needs at least one complete Monday–Sunday week, as the life cycle and ` +
+        `the report read weekly demand: ingest more sales history`,
+    );
+  checkHorizon('plan', horizon, days, 'day');
 }
 
 /**

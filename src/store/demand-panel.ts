@@ -5,7 +5,7 @@
  * customers actually ordered (`units_raw`, closed days 0) travels beside it.
  */
 import { InputError } from '../data/errors.js';
-import { parseTimestamp } from '../data/values.js';
+import { parseDateOption } from '../data/date-option.js';
 import { DAY_MS, dayMs } from '../numerics/calendar.js';
 import { ensureCleanTables } from './clean.js';
 import { raw, sql } from './sql.js';
@@ -50,12 +50,13 @@ export interface DemandPanelOptions {
   asOfField?: string;
 }
 
-/** The as-of date as `YYYY-MM-DD`, or the far future when none is given; unreadable → InputError. */
+/**
+ * The as-of date as `YYYY-MM-DD`, or the far future when none is given; an unreadable or ambiguous
+ * date (`04/11/2011`: day or month first?) is an InputError asking for YYYY-MM-DD (parseDateOption).
+ */
 export function asOfDate(text: string | undefined, field = 'asOf'): string {
   if (text === undefined) return '9999-12-31';
-  const ts = parseTimestamp(text);
-  if (ts === undefined) throw new InputError(`${field}: unreadable date '${text}'`, { field });
-  return ts.slice(0, 10);
+  return parseDateOption(text, field);
 }
 
 /** Reads the workspace's daily demand up to `asOf` (see the module comment). Throws when there is none. */
@@ -63,11 +64,16 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
   await ensureCleanTables(ws);
   const asOf = asOfDate(o.asOf, o.asOfField);
   const extra = Math.max(0, Math.trunc(o.extraDays ?? 0));
-  const span = await ws.one<{ a: string | null; b: string | null }>(
-    sql`SELECT min(date)::VARCHAR AS a, least(max(date), ${asOf}::DATE)::VARCHAR AS b FROM daily_demand`,
+  const span = await ws.one<{ a: string | null; b: string | null; m: string | null }>(
+    sql`SELECT min(date)::VARCHAR AS a, least(max(date), ${asOf}::DATE)::VARCHAR AS b, max(date)::VARCHAR AS m
+      FROM daily_demand`,
   );
   if (span.a === null || span.b === null || span.b < span.a)
     throw new InputError(`the workspace has no demand${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
+  if (o.asOf !== undefined && span.m !== null && asOf > span.m) {
+    const field = o.asOfField ?? 'asOf';
+    throw new InputError(`${field}: ${asOf} is after the last day with data, ${span.m}`, { field });
+  }
   const firstDay = dayMs(span.a);
   const lastDay = dayMs(span.b);
   const days = Math.round((lastDay - firstDay) / DAY_MS) + 1;

@@ -12,7 +12,7 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
     models: { type: 'string', default: 'naive,snaive,theta,ets,auto' },
     origins: { type: 'string', default: '3' },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'backtest');
   const freq = seriesFreq(values, 'backtest');
   const int = (name: string, dflt: number): number => wholeNumber(values, name, 'backtest') ?? dflt;
   const { FREQ_DEFAULTS } = await import('../../numerics/calendar.js');
@@ -25,11 +25,25 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
   let input;
   if (values.series !== undefined) {
     const { readLongSeries } = await import('../../data/long-series.js');
-    input = await readLongSeries(values.series as string, freq, values['as-of'] as string | undefined);
+    const s = await readLongSeries(values.series as string, freq, values['as-of'] as string | undefined);
+    input = s;
+    if (s.filled > 0)
+      io.err(
+        `shopcast: note: ${s.filled} periods with no row in ${values.series as string} were taken as 0 ` +
+          `(no sales; an empty units cell marks an unknown value)\n`,
+      );
   } else {
     const { workspaceSeries } = await import('../../pipeline/forecast-workspace.js');
     input = await withWorkspace(values, (ws) => workspaceSeries(ws, freq, values['as-of'] as string | undefined));
   }
+  const h = int('horizon', FREQ_DEFAULTS[freq].horizon);
+  const { checkHorizon } = await import('../../pipeline/horizon-limit.js');
+  checkHorizon(
+    'backtest',
+    h,
+    input.values.reduce((n, v) => Math.max(n, v.length), 0),
+    freq,
+  );
   const { backtest } = await import('../../engine/backtest.js');
   const { makeBatch } = await import('../../engine/series-batch.js');
   const { DEFAULT_LEVELS } = await import('../../models/contract.js');
@@ -40,7 +54,7 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
       makeBatch(input.ids, input.values),
       {
         models,
-        h: int('horizon', FREQ_DEFAULTS[freq].horizon),
+        h,
         origins: int('origins', 3),
         seasonLength: int('season-length', FREQ_DEFAULTS[freq].seasonLength),
         levels: DEFAULT_LEVELS,

@@ -1,3 +1,4 @@
+import { parseDateOption } from '../../data/date-option.js';
 import { InputError } from '../../data/errors.js';
 import { r2, table } from '../format.js';
 import { defaultIo, type Io } from '../io.js';
@@ -12,13 +13,12 @@ export async function explainCommand(args: string[], io: Io = defaultIo): Promis
     date: { type: 'string' },
     top: { type: 'string', default: '8' },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'explain');
   if (values.sku === undefined) throw new InputError('explain: --sku is required');
   const top = wholeNumber(values, 'top', 'explain') ?? 8;
+  const date = values.date === undefined ? undefined : parseDateOption(values.date as string, 'date');
   const { explainSku } = await import('../../pipeline/explain.js');
-  const e = await withWorkspace(values, (ws) =>
-    explainSku(ws, values.sku as string, values.date as string | undefined),
-  );
+  const e = await withWorkspace(values, (ws) => explainSku(ws, values.sku as string, date));
   if (values.json) {
     io.out(JSON.stringify(e) + '\n');
     return 0;

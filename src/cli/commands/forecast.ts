@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { InputError } from '../../data/errors.js';
+import { fmtInt } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { parse, SERIES_OPTIONS, seriesFreq, wholeNumber } from '../options.js';
 import { help } from '../usage.js';
@@ -8,10 +10,16 @@ import { withWorkspace } from '../workspace.js';
 export async function forecastCommand(args: string[], io: Io = defaultIo): Promise<number> {
   const { values } = parse(args, {
     ...SERIES_OPTIONS,
-    model: { type: 'string', default: 'ets' },
+    model: { type: 'string', default: 'auto' },
     out: { type: 'string', default: 'forecasts.csv' },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'forecast');
+  // both would go to standard output, one inside the other
+  if (values.out === '-' && values.json)
+    throw new InputError(
+      'forecast: --out - writes the forecasts to standard output, where --json would print the summary too: ' +
+        'give --out a file for both, or leave out --json',
+    );
   const freq = seriesFreq(values, 'forecast');
   const int = (name: string): number | undefined => wholeNumber(values, name, 'forecast');
   const progress = progressFor(io);
@@ -37,6 +45,14 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
   } finally {
     progress.done();
   }
+  const filled = summary.periods_filled ?? 0;
+  const filledNote =
+    filled === 0
+      ? ''
+      : `${fmtInt(filled)} period${filled === 1 ? '' : 's'} with no row in ${values.series as string} ` +
+        `${filled === 1 ? 'was' : 'were'} taken as 0 (no sales; an empty units cell marks an unknown value)`;
+  // the forecasts themselves on standard output: the note goes to standard error
+  if (options.out === '-' && filledNote !== '') io.err(`shopcast: note: ${filledNote}\n`);
   if (values.json) io.out(JSON.stringify(summary) + '\n');
   else if (options.out !== '-') {
     const ranked = Object.entries(summary.models_used).sort((a, b) => b[1] - a[1]);
@@ -50,6 +66,7 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
         `length ${summary.season_length}) → ${summary.out}\n`,
     );
     io.out(`  models: ${used}\n`);
+    if (filledNote !== '') io.out(`  ${filledNote}\n`);
     const g = summary.global;
     if (g !== undefined) {
       io.out(

@@ -30,7 +30,7 @@ function describeSummary(s: WorkspaceSummary): string {
 /** `shopcast inspect` */
 export async function inspectCommand(args: string[], io: Io = defaultIo): Promise<number> {
   const { values } = parse(args, { top: { type: 'string', default: '10' } });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'inspect');
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0)
     throw new InputError(`--top must be a whole number, got '${String(values.top)}'`);

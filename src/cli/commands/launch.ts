@@ -1,3 +1,4 @@
+import { parseDateOption } from '../../data/date-option.js';
 import { InputError } from '../../data/errors.js';
 import { r2, table } from '../format.js';
 import { defaultIo, type Io } from '../io.js';
@@ -20,7 +21,7 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
     candidates: { type: 'string' },
     track: { type: 'boolean', default: false },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'launch');
   const { planLaunch, trackLaunches } = await import('../../pipeline/launch.js');
   if (values.track) {
     const t = await withWorkspace(values, (ws) => trackLaunches(ws));
@@ -44,7 +45,7 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
           x.outside_90,
           x.status,
         ]),
-      ),
+      ) + '\n',
     );
     return 0;
   }
@@ -55,7 +56,7 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
     price: numberOption(values, 'price', 'launch')!,
     ...(values.description !== undefined ? { description: values.description as string } : {}),
     ...(values.category !== undefined ? { category: values.category as string } : {}),
-    ...(values.date !== undefined ? { date: values.date as string } : {}),
+    ...(values.date !== undefined ? { date: parseDateOption(values.date as string, 'date') } : {}),
     ...(values.sku !== undefined ? { sku: values.sku as string } : {}),
     ...(values.weeks !== undefined ? { weeks: wholeNumber(values, 'weeks', 'launch')! } : {}),
     ...(values['service-level'] !== undefined
@@ -106,6 +107,6 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
         .join(' '),
     ]),
   );
-  io.out(out);
+  io.out(out + '\n');
   return 0;
 }

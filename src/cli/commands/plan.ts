@@ -1,3 +1,4 @@
+import { parseDateOption } from '../../data/date-option.js';
 import type { IngestReport } from '../../pipeline/ingest.js';
 import { fmtInt, fmtNum } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
@@ -24,12 +25,16 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
     },
     true,
   );
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'plan');
   const horizon = wholeNumber(values, 'horizon', 'plan');
   const serviceLevel = numberOption(values, 'service-level', 'plan');
   const budget = numberOption(values, 'budget', 'plan');
   const reportSkus = wholeNumber(values, 'report-skus', 'plan');
   const threads = wholeNumber(values, 'threads', 'plan');
+  // what can be refused without the workspace is refused before the files are ingested
+  const asOf = values['as-of'] === undefined ? undefined : parseDateOption(values['as-of'] as string, 'asOf');
+  const { checkOutputFolder } = await import('../../pipeline/plan-steps/staging.js');
+  checkOutputFolder(values.out as string);
   const progress = progressFor(io);
   const { ingestFiles } = await import('../../pipeline/ingest.js');
   const { planWorkspace } = await import('../../pipeline/plan.js');
@@ -51,7 +56,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       ...(budget !== undefined ? { budget } : {}),
       ...(values.currency !== undefined ? { currency: values.currency as string } : {}),
       ...(values.model !== undefined ? { model: values.model as string } : {}),
-      ...(values['as-of'] !== undefined ? { asOf: values['as-of'] as string } : {}),
+      ...(asOf !== undefined ? { asOf } : {}),
       ...(reportSkus !== undefined ? { reportSkus } : {}),
       ...(threads !== undefined ? { threads } : {}),
       now: new Date(),

@@ -8,7 +8,7 @@ import { withWorkspace } from '../workspace.js';
 /** `shopcast series --sku X [--freq day|week]`: the clean demand series as CSV (or JSON). */
 export async function seriesCommand(args: string[], io: Io = defaultIo): Promise<number> {
   const { values } = parse(args, { sku: { type: 'string' }, freq: { type: 'string', default: 'day' } });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'series');
   if (values.sku === undefined) throw new InputError('series: --sku is required');
   const freq = values.freq as string;
   if (freq !== 'day' && freq !== 'week') throw new InputError(`series: --freq must be day or week, got '${freq}'`);

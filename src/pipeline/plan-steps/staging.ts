@@ -1,0 +1,87 @@
+/**
+ * The plan's output folder, written as a whole: every file goes first into a temporary folder beside
+ * `--out` (same file system, so a rename moves it), and the files are renamed into `--out` together
+ * once all are written. A plan that fails half-way leaves the previous run's files as they were,
+ * never a new forecasts.csv beside old orders. Symbolic links are not followed: a plan run with a
+ * shared or elevated account must not write through a link someone planted.
+ */
+import { type Stats, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError } from '../../data/errors.js';
+
+/** The files a plan writes into its output folder. */
+export const PLAN_FILES = { forecasts: 'forecasts.csv', orders: 'orders.csv', report: 'report.html' } as const;
+
+const lstatOrNull = (path: string): Stats | null => lstatSync(path, { throwIfNoEntry: false }) ?? null;
+
+/**
+ * Refuses, before any work, an output folder the plan could not or should not write: an existing
+ * file, a symbolic link, or a folder whose forecasts.csv, orders.csv or report.html is a link or a folder.
+ * @example checkOutputFolder('plan') // ok when ./plan is a folder or does not exist yet
+ */
+export function checkOutputFolder(out: string): void {
+  if (out.trim() === '') throw new InputError('plan: out must name a folder', { field: 'out' });
+  const st = lstatOrNull(out);
+  if (st === null) return;
+  if (st.isSymbolicLink())
+    throw new InputError(`plan: out '${out}' is a symbolic link; give the folder itself (links are not followed)`, {
+      field: 'out',
+    });
+  if (!st.isDirectory())
+    throw new InputError(`plan: out '${out}' is a file, not a folder: the plan writes three files into a folder`, {
+      field: 'out',
+    });
+  for (const name of Object.values(PLAN_FILES)) {
+    const f = lstatOrNull(join(out, name));
+    if (f === null) continue;
+    if (f.isSymbolicLink())
+      throw new InputError(`plan: ${join(out, name)} is a symbolic link; remove it (links are not followed)`, {
+        field: 'out',
+      });
+    if (!f.isFile())
+      throw new InputError(`plan: ${join(out, name)} is not a file; remove it or choose another out folder`, {
+        field: 'out',
+      });
+  }
+}
+
+/** A temporary folder for the plan's files: `commit` moves them into `out`, `discard` removes what is left. */
+export interface StagedOutputs {
+  /** the temporary folder to write into */
+  dir: string;
+  /** moves every written file into `out` (created if need be); returns their absolute paths */
+  commit: () => { forecasts: string; orders: string; report: string };
+  /** removes the temporary folder and anything still in it (after commit: only the empty folder) */
+  discard: () => void;
+}
+
+/**
+ * Creates the temporary folder `.<out>.tmp-XXXXXX` beside `out` (checked with `checkOutputFolder`).
+ * @example
+ * const staging = stageOutputs('plan');
+ * try { write(staging.dir); paths = staging.commit(); } finally { staging.discard(); }
+ */
+export function stageOutputs(out: string): StagedOutputs {
+  checkOutputFolder(out);
+  const target = resolve(out);
+  mkdirSync(dirname(target), { recursive: true });
+  const dir = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
+  return {
+    dir,
+    commit() {
+      // checked again: the folder may have changed while the plan ran
+      checkOutputFolder(out);
+      mkdirSync(target, { recursive: true });
+      const paths = {
+        forecasts: join(target, PLAN_FILES.forecasts),
+        orders: join(target, PLAN_FILES.orders),
+        report: join(target, PLAN_FILES.report),
+      };
+      for (const name of Object.values(PLAN_FILES)) renameSync(join(dir, name), join(target, name));
+      return paths;
+    },
+    discard() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
