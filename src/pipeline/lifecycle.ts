@@ -31,7 +31,7 @@ import {
 } from '../lifecycle/stage.js';
 import { quantileSorted } from '../numerics/quantile.js';
 import { readCatalog } from '../store/catalog.js';
-import { latestLifecycleRun, storeLifecycleRun } from '../store/lifecycle-runs.js';
+import { baselineLifecycleRun, nextLifecycleRunId, storeLifecycleRun } from '../store/lifecycle-runs.js';
 import type { Workspace } from '../store/workspace.js';
 import { workspaceSeries } from './forecast-workspace.js';
 
@@ -303,14 +303,15 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
 }
 
 async function storeRun(ws: Workspace, asOf: string, skus: SkuLifecycle[], store: boolean) {
-  const latest = await latestLifecycleRun(ws);
+  // the baseline is the latest run in time (as-of date) up to this one, not the last one stored
+  const latest = await baselineLifecycleRun(ws, asOf);
   const previous = latest === null ? null : { run_id: latest.run_id, as_of: latest.as_of };
   if (latest !== null) for (const s of skus) s.previous_stage = (latest.stages.get(s.sku) as Stage | undefined) ?? null;
   const alerts: LifecycleAlert[] = skus
     .filter((s) => s.previous_stage !== null && s.previous_stage !== s.stage)
     .map((s) => ({ sku: s.sku, from: s.previous_stage!, to: s.stage, confidence: s.confidence }));
   if (!store) return { previous, runId: null, alerts };
-  const runId = (previous?.run_id ?? 0) + 1;
+  const runId = await nextLifecycleRunId(ws);
   await storeLifecycleRun(ws, { runId, asOf, stages: skus, alerts });
   return { previous, runId, alerts };
 }
@@ -327,19 +328,26 @@ export function evidenceText(s: Pick<SkuLifecycle, 'evidence'>): string {
   const pct = (x: number): string => `${Math.round(x * 100)} %`;
   const slope = `${t.relativeSlope >= 0 ? '+' : '−'}${Math.abs(Math.round(t.relativeSlope * 1000) / 10)}`;
   const parts = [
-    `trend over ${t.window} weeks ${slope} %/week (p = ${t.p < 0.001 ? '< 0.001' : t.p.toFixed(3)})`,
+    // a test on fewer weeks than it can ever find a trend with says nothing: no slope, no p
+    t.tested === false
+      ? `too few weeks for a trend (${t.window})`
+      : `trend over ${t.window} weeks ${slope} %/week (p = ${t.p < 0.001 ? '< 0.001' : t.p.toFixed(3)})`,
     `last 4 weeks at ${pct(e.level.ratio)} of the peak`,
   ];
   if (e.weeksSinceLastSale >= 2) parts.push(`no sale for ${e.weeksSinceLastSale} weeks`);
   const c = e.curve;
   if (c !== undefined) {
     const name = c.family === 'bass' ? 'Bass' : c.family === 'gompertz' ? 'Gompertz' : 'triangle';
+    // a peak beyond the data is a forecast: say how far ahead, not a week number past the history's end
+    const ahead = Math.round(c.peakWeek - e.weeks);
     const peak =
       c.peakWeek <= e.weeks
-        ? `peaked in week ${Math.max(1, Math.round(c.peakWeek))}`
-        : `peaks in week ${Math.round(c.peakWeek)}`;
+        ? `peaked in week ${Math.max(1, Math.round(c.peakWeek))} of ${e.weeks}`
+        : ahead <= 1
+          ? `expected to peak about now (week ${e.weeks})`
+          : `expected to peak in about ${ahead} weeks (${e.weeks} weeks so far)`;
     const loose = c.r2 < DEFAULT_STAGE_RULES.minCurveR2 ? ', too loose to vote' : '';
-    parts.push(`${name} curve (R² ${c.r2.toFixed(2)}${loose}) ${peak} of ${e.weeks}`);
+    parts.push(`${name} curve (R² ${c.r2.toFixed(2)}${loose}) ${peak}`);
   } else if (!e.coversLaunch) parts.push('history starts before the data: no launch curve');
   return parts.join('; ');
 }

@@ -55,9 +55,11 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
       (s.description ?? '').slice(0, 32),
       s.stage,
       r2(s.confidence).toString(),
-      `${t.relativeSlope >= 0 ? '+' : ''}${Math.round(t.relativeSlope * 100)} %/wk (p ${r2(t.p)})`,
+      t.tested
+        ? `${t.relativeSlope >= 0 ? '+' : ''}${Math.round(t.relativeSlope * 100)} %/wk (p ${r2(t.p)})`
+        : `too few weeks (${t.window})`,
       `${Math.round(s.evidence.level.ratio * 100)} % of peak`,
-      c === undefined ? '–' : `${c.family}, R² ${r2(c.r2)}, peak wk ${Math.round(c.peakWeek)}`,
+      c === undefined ? '–' : `${c.family}, R² ${r2(c.r2)}, ${peakText(c.peakWeek, s.weeks)}`,
     ];
   };
   const header = ['sku', 'description', 'stage', 'conf.', 'trend (13 wk)', 'level', 'curve'];
@@ -82,6 +84,13 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
         .map(describe),
     );
   }
-  io.out(out);
+  // every table ends its line; the output ends with one newline whatever was printed last
+  io.out(out.endsWith('\n') ? out : out + '\n');
   return 0;
+}
+
+/** The curve's peak for the table: the week it peaked in, or how many weeks ahead when it is beyond the data. */
+function peakText(peakWeek: number, weeks: number): string {
+  const ahead = Math.round(peakWeek - weeks);
+  return peakWeek <= weeks ? `peak wk ${Math.max(1, Math.round(peakWeek))} of ${weeks}` : `peak in ~${Math.max(1, ahead)} wk`;
 }
