@@ -272,7 +272,9 @@ export function rollingStages(
     } else {
       seen = raw === pending ? seen + 1 : 1;
       pending = raw;
-      if (seen >= rules.confirmWeeks) {
+      // growth and decline are claims that need the weeks of evidence; maturity, the stage without a
+      // trend or a fall below the peak level, follows once the evidence for the claim is gone
+      if (seen >= (raw === 'growth' || raw === 'decline' ? rules.confirmWeeks : 1)) {
         held = raw;
         pending = undefined;
         seen = 0;

@@ -29,6 +29,10 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
   }
   const stored = r.run_id !== null ? `, run ${r.run_id} stored in the workspace` : '';
   let out = `Life cycle as of ${r.as_of} (${r.skus.length} SKUs${stored}):\n`;
+  if (r.part_week !== null)
+    out +=
+      `the current week (from ${r.part_week.week_start}, ${r.part_week.days} of 7 days in the data) counts at its ` +
+      `pace so far: its units over the ${Math.round(r.part_week.share * 100)} % of a week's sales those days bring\n`;
   out += table(
     ['stage', 'SKUs'],
     Object.entries(r.counts).map(([k, v]) => [k, v]),
@@ -70,7 +74,13 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
       `\nweekly stages since ${s.first_week} (I introduction, G growth, M maturity, D decline, Z ` +
       `dormant, E ended):\n${s.history}\n`;
     if (s.forecast !== undefined) {
-      const next = s.forecast.map((f) => `${f.week_start} ${r2(f.curve)}/${r2(f.engine)}/${r2(f.blend)}`).join(', ');
+      const next = s.forecast
+        .map(
+          (f) =>
+            `${f.week_start}${f.current ? ` (this week: ${r2(s.part_week_units ?? 0)} sold so far + the rest)` : ''} ` +
+            `${r2(f.curve)}/${r2(f.engine)}/${r2(f.blend)}`,
+        )
+        .join(', ');
       out += `\nnext weeks (curve / engine / blend): ${next}\n`;
     }
   } else {
@@ -92,5 +102,7 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
 /** The curve's peak for the table: the week it peaked in, or how many weeks ahead when it is beyond the data. */
 function peakText(peakWeek: number, weeks: number): string {
   const ahead = Math.round(peakWeek - weeks);
-  return peakWeek <= weeks ? `peak wk ${Math.max(1, Math.round(peakWeek))} of ${weeks}` : `peak in ~${Math.max(1, ahead)} wk`;
+  return peakWeek <= weeks
+    ? `peak wk ${Math.max(1, Math.round(peakWeek))} of ${weeks}`
+    : `peak in ~${Math.max(1, ahead)} wk`;
 }
