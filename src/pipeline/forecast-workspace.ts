@@ -52,7 +52,8 @@ export interface CurrentWeek {
 
 /**
  * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks; the
- * current, incomplete week is the first forecast week, its units so far counted, see `forecastWeeks`). Closed days count as zero demand, suspected stock-out and missing days as
+ * current, incomplete week is the first forecast week, its units so far counted, see
+ * `forecastWeeks`). Closed days count as zero demand, suspected stock-out and missing days as
  * unknown (the models carry the last value over them). Writes forecasts.csv to `o.out`. The
  * `global` and `ensemble` models (daily only) train on the whole panel and store the model for
  * `explainSku`.
