@@ -229,9 +229,10 @@ function lastYearWindow(y: Float64Array, t: number, rules: StageRules): Float64A
  * Stages of a history week by week: each week gets the stage the trend and level rule (and silence)
  * give on the weeks up to it, with hysteresis: the history moves to a new selling stage only once
  * the rule has shown that stage `confirmWeeks` weeks in a row (a one-week dip or burst does not
- * change a life-cycle stage), while a silence (already `dormantWeeks` long) or the first sale after
- * one changes it at once. The last week's is the current stage; the rule is causal, so a run on an
- * earlier week would have said the same.
+ * change a life-cycle stage) and the history then dates it from the first of those weeks. Maturity
+ * (no trend, near the peak level) follows as soon as the evidence for growth or decline is gone, and
+ * a silence (already `dormantWeeks` long) or the first sale after one changes the stage at once. The
+ * last week's is the current stage: what a run on that week says.
  */
 export function rollingStages(
   y: Float64Array,
@@ -275,6 +276,8 @@ export function rollingStages(
       // growth and decline are claims that need the weeks of evidence; maturity, the stage without a
       // trend or a fall below the peak level, follows once the evidence for the claim is gone
       if (seen >= (raw === 'growth' || raw === 'decline' ? rules.confirmWeeks : 1)) {
+        // the history dates the new stage from the first week of its evidence
+        for (let k = t - seen + 1; k < t; k++) out[k] = raw;
         held = raw;
         pending = undefined;
         seen = 0;
