@@ -61,7 +61,10 @@ export interface CurrentWeek {
  * const summary = await forecastWorkspace(ws, { freq: 'week', model: 'auto', out: 'forecasts.csv' });
  * summary.models_used; // how many SKUs each concrete model forecast
  */
-export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
+export async function forecastWorkspace(
+  ws: Workspace,
+  o: ForecastOptions,
+): Promise<ForecastSummary & { current_week?: CurrentWeek }> {
   const { h } = checkForecastOptions(o);
   if (o.model === 'global' || o.model === 'ensemble') {
     if (o.freq !== 'day')
