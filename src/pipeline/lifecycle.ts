@@ -2,7 +2,9 @@
  * `shopcast lifecycle`: the life-cycle stage of every SKU from its weekly demand in the workspace,
  * with evidence, a launch curve where the history covers the launch, and a curve-informed forecast
  * for young products. Each full run is stored (`lifecycle_runs`, `lifecycle_stages`) and a change of
- * stage since the previous run becomes an alert (`lifecycle_alerts`).
+ * stage since the latest run as of the same or an earlier date (by as-of date, not by when it was
+ * stored: a backdated run is no one's baseline but earlier ones') becomes an alert (`lifecycle_alerts`).
+ * When the data ends mid-week, the current week counts at its pace so far (see `part_week`).
  *
  * Short histories (< `priorWeeks` weeks since launch) borrow Bass p and q from similar products:
  * the median of the good Bass fits (R² ≥ 0.5 on the smoothed history) of older launches with at
@@ -64,7 +66,7 @@ export interface SkuLifecycle {
   stage: Stage;
   /** the winning stage's share of the votes, 0–1 */
   confidence: number;
-  /** its stage in the previous stored run, null when none */
+  /** its stage in the baseline run (the latest stored as of this run's date or before), null when none */
   previous_stage: Stage | null;
   /** the trend test, level against the peak, silence and curve fit behind the stage */
   evidence: StageAssessment['evidence'];
@@ -87,7 +89,7 @@ export interface SkuLifecycle {
   forecast?: { week_start: string; curve: number; engine: number; blend: number; current?: true }[];
 }
 
-/** A SKU whose stage changed since the previous stored run. */
+/** A SKU whose stage changed since the baseline run (the latest stored as of this run's date or before). */
 export interface LifecycleAlert {
   sku: string;
   from: Stage;
@@ -180,7 +182,7 @@ function engineForecast(y: Float64Array, h: number): Float64Array {
 /**
  * The life-cycle stage of every SKU from its weekly demand (see the file's comment): stages with
  * evidence, Bass priors for young products, the curve/engine blend chosen on a backtest, and
- * alerts for stages changed since the previous stored run.
+ * alerts for stages changed since the latest stored run as of the same date or before.
  * @example
  * const life = await lifecycleWorkspace(ws, { asOf: '2011-11-30' });
  * life.counts.decline; life.alerts; // SKUs per stage, stage changes
