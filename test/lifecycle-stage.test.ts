@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bassShare, triangleSales } from '../src/lifecycle/curves.js';
-import { classifyStage, curveStages, type Stage } from '../src/lifecycle/stage.js';
+import { join } from 'node:path';
+import { DEFAULT_STAGE_RULES, classifyStage, curveStages, minTrendWeeks, type Stage } from '../src/lifecycle/stage.js';
 import { mannKendall } from '../src/numerics/trend.js';
 import { ingestFiles } from '../src/pipeline/ingest.js';
-import { lifecycleWorkspace } from '../src/pipeline/lifecycle.js';
-import { day, poissonSource, withWorkspace, writeText } from './helpers.js';
+import { evidenceText, lifecycleWorkspace } from '../src/pipeline/lifecycle.js';
+import { cli, day, poissonSource, tempDir, withWorkspace, writeText } from './helpers.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 import { sql } from '../src/store/sql.js';
 
@@ -156,4 +157,136 @@ test('shopcast lifecycle on a workspace: stages with evidence, runs stored, an a
     assert.equal(one.skus.length, 1);
     assert.equal(one.skus[0]!.previous_stage, 'decline');
   });
+});
+
+test('a stage change needs sustained evidence: a two-week dip is not a decline, a lasting fall is', () => {
+  // 40 weeks near 100, two empty weeks, then a big week and 100 again: the trend test on the last
+  // 13 weeks reads one week as a significant fall (the stage of that week alone, without hysteresis)
+  const dip = [...Array.from({ length: 40 }, (_, i) => 100 + (i % 3) - 1), 0, 0, 150, 100, 100, 100, 100, 100];
+  const noHysteresis = { ...DEFAULT_STAGE_RULES, confirmWeeks: 1 };
+  assert.ok(classifyStage(dip, false, noHysteresis).history.includes('decline'));
+  const a = classifyStage(dip, false);
+  assert.ok(!a.history.includes('decline'), a.history.join(' '));
+  assert.equal(a.stage, 'maturity');
+  // the same fall lasting: decline, dated from the first week of its evidence
+  const fall = [...dip.slice(0, 40), ...Array<number>(10).fill(20)];
+  const f = classifyStage(fall, false);
+  assert.equal(f.stage, 'decline');
+  const from = classifyStage(fall, false, noHysteresis).history.indexOf('decline');
+  assert.ok(from >= 40 && from <= 43, `first week of the evidence ${from}`);
+  assert.equal(f.history.indexOf('decline'), from, f.history.join(' '));
+  // no growth or decline segment is shorter than the weeks of evidence it needs
+  const z = normalSource(mulberry32(21));
+  for (let k = 0; k < 30; k++) {
+    const y = Array.from({ length: 80 }, () => Math.max(0, Math.round(30 * Math.exp(0.6 * z()))));
+    const h = classifyStage(y, false).history;
+    for (let i = 0; i < h.length;) {
+      let j = i;
+      while (j < h.length && h[j] === h[i]) j++;
+      if ((h[i] === 'growth' || h[i] === 'decline') && j < h.length)
+        assert.ok(j - i >= 3, `${h[i]} for ${j - i} weeks`);
+      i = j;
+    }
+  }
+});
+
+test('with a year of history, a seasonal fall is not a decline; a fall below last year is', () => {
+  // 130 weeks of the same yearly season (±60 % around 100): no life cycle at all
+  const z = normalSource(mulberry32(22));
+  const season = (t: number): number => 1 + 0.6 * Math.sin((2 * Math.PI * t) / 52);
+  const seasonal = Array.from({ length: 130 }, (_, t) => Math.max(0, Math.round(100 * season(t) + 3 * z())));
+  const s = classifyStage(seasonal, false);
+  // once a year of history is there (from week 52 + 13), growth and decline must show against last year
+  const later = s.history.slice(65);
+  assert.ok(!later.includes('decline') && !later.includes('growth'), later.join(' '));
+  assert.equal(s.stage, 'maturity');
+  // the same season on a level falling 1.5 % a week (40 % of it left after a year): decline
+  const falling = Array.from({ length: 130 }, (_, t) =>
+    Math.max(0, Math.round(100 * 0.985 ** t * season(t) + 2 * z())),
+  );
+  assert.equal(classifyStage(falling, false).stage, 'decline');
+});
+
+test('no trend is tested on fewer weeks than the test needs; a peak beyond the data is said as weeks ahead', () => {
+  // the Mann–Kendall test cannot reach p < 0.05 on fewer than 5 values, even perfectly monotone
+  assert.equal(minTrendWeeks(0.05), 5);
+  const two = classifyStage([40, 8], true);
+  assert.equal(two.evidence.trend.tested, false);
+  assert.equal(classifyStage([1, 2, 3, 4, 5, 6], false).evidence.trend.tested, true);
+  const evidence = {
+    ...two.evidence,
+    weeks: 25,
+    trend: { ...two.evidence.trend, relativeSlope: -1.598, p: 1 },
+    curve: {
+      family: 'gompertz' as const,
+      params: { m: 1000, b: 5, c: 0.05 },
+      r2: 0.8,
+      peakWeek: 71,
+      lifetime: 1000,
+      remaining: 800,
+      endOfLifeWeek: 150,
+      stage: 'growth' as const,
+    },
+  };
+  const text = evidenceText({ evidence });
+  assert.match(text, /too few weeks for a trend/);
+  assert.doesNotMatch(text, /%\/week|p = /);
+  assert.match(text, /expected to peak in about 46 weeks/);
+  assert.doesNotMatch(text, /week 71/);
+  // a peak inside the data is still dated
+  assert.match(
+    evidenceText({ evidence: { ...evidence, curve: { ...evidence.curve, peakWeek: 12 } } }),
+    /peaked in week 12 of 25/,
+  );
+});
+
+test('a backdated run is not the baseline of the next run: alerts compare with the latest run in as-of time', async () => {
+  const rand = mulberry32(5);
+  const poisson = poissonSource(rand);
+  const lines = ['sku,date,units,price,promo,open'];
+  for (let d = 0; d < 340; d++) {
+    lines.push(`STEADY,${day(d)},${poisson(30)},5,0,1`);
+    lines.push(`GONE,${day(d)},${d < 200 ? poisson(8) : 0},3,0,1`);
+  }
+  await withWorkspace(async (ws, dir) => {
+    await ingestFiles(ws, [writeText(dir, 'sales.csv', lines.join('\n') + '\n')]);
+    const now = await lifecycleWorkspace(ws, { asOf: day(335) });
+    assert.equal(now.run_id, 1);
+    assert.equal(now.skus.find((s) => s.sku === 'GONE')!.stage, 'dormant');
+    // a look back at day 181: nothing stored is on or before it, so nothing to compare with
+    const back = await lifecycleWorkspace(ws, { asOf: day(181) });
+    assert.equal(back.run_id, 2);
+    assert.equal(back.previous_run, null);
+    assert.deepEqual(back.alerts, []);
+    assert.equal(back.skus.find((s) => s.sku === 'GONE')!.stage, 'maturity');
+    // today again: compared with run 1 (as of day 335), not with the backdated run stored after it
+    const again = await lifecycleWorkspace(ws, { asOf: day(335) });
+    assert.equal(again.run_id, 3);
+    assert.deepEqual(again.previous_run, { run_id: 1, as_of: day(335) });
+    assert.deepEqual(again.alerts, []);
+    assert.equal(again.skus.find((s) => s.sku === 'GONE')!.previous_stage, 'dormant');
+    // a run between the two compares with the backdated one, the latest before it in time
+    const between = await lifecycleWorkspace(ws, { asOf: day(258), store: false });
+    assert.equal(between.previous_run?.run_id, 2);
+  });
+});
+
+test('shopcast lifecycle prints text that ends with a newline', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const lines = ['sku,date,units,price,promo,open'];
+    for (let d = 0; d < 70; d++) lines.push(`A,${day(d)},${5 + (d % 3)},2,0,1`, `B,${day(d)},${d % 2},4,0,1`);
+    const ws = join(dir, 'ws');
+    assert.equal(
+      (await cli(['ingest', writeText(dir, 'sales.csv', lines.join('\n') + '\n'), '--workspace', ws])).code,
+      0,
+    );
+    for (const args of [[], ['--sku', 'A']]) {
+      const r = await cli(['lifecycle', '--workspace', ws, ...args]);
+      assert.equal(r.code, 0, r.err);
+      assert.ok(r.out.endsWith('\n') && !r.out.endsWith('\n\n'), JSON.stringify(r.out.slice(-40)));
+    }
+  } finally {
+    cleanup();
+  }
 });

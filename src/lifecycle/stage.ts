@@ -49,6 +49,10 @@ export interface StageRules {
   minCurveR2: number;
   /** without a significant trend, recent weeks this far above the peak level are a new high: growth */
   newHighAbove: number;
+  /** weeks in a row the evidence must show a new stage before the stage history changes to it (hysteresis) */
+  confirmWeeks: number;
+  /** weeks in a year: with a year of history, growth and decline must show against the same weeks a year earlier */
+  yearWeeks: number;
 }
 
 export const DEFAULT_STAGE_RULES: StageRules = {
@@ -62,6 +66,8 @@ export const DEFAULT_STAGE_RULES: StageRules = {
   smoothWeeks: 5,
   minCurveR2: 0.5,
   newHighAbove: 1.25,
+  confirmWeeks: 3,
+  yearWeeks: 52,
 };
 
 /** Sales in period t (1 = the first period after launch) of a fitted curve. */
@@ -118,6 +124,17 @@ export function curveStages(
   return out;
 }
 
+/**
+ * The fewest weeks on which the Mann–Kendall test can find a trend at level `alpha` at all: the
+ * length of the shortest strictly monotone series whose p is below alpha (5 weeks at 0.05). On fewer
+ * weeks no sales pattern can be significant, so no trend is tested or reported.
+ */
+export function minTrendWeeks(alpha: number): number {
+  let n = 2;
+  while (n < 1000 && !(mannKendall(Array.from({ length: n }, (_, i) => i)).p < alpha)) n++;
+  return n;
+}
+
 export function movingAverage(y: ArrayLike<number>, width: number): Float64Array {
   const n = y.length;
   const half = Math.floor(width / 2);
@@ -146,7 +163,8 @@ export interface StageEvidence {
   weeks: number;
   weeksSinceLastSale: number;
   coversLaunch: boolean;
-  trend: TrendTest & { window: number; relativeSlope: number };
+  /** the trend test on the last weeks; `tested` false when they are too few for the test to find any trend */
+  trend: TrendTest & { window: number; relativeSlope: number; tested: boolean };
   level: { recent: number; peak: number; ratio: number; peakWeek: number };
   curve?: {
     family: CurveFamily;
@@ -201,26 +219,71 @@ export function peakLevels(y: ArrayLike<number>, w: number): { toDate: Float64Ar
   return { toDate, peakWeek };
 }
 
+/** The same weeks a year earlier as the window ending at week t (inclusive), when the history reaches back that far. */
+function lastYearWindow(y: Float64Array, t: number, rules: StageRules): Float64Array | undefined {
+  const from = t + 1 - rules.trendWindow - rules.yearWeeks;
+  return from >= 0 ? y.subarray(from, from + rules.trendWindow) : undefined;
+}
+
 /**
- * Stages of a history without a launch curve: each week gets the stage the trend and level rule
- * (and silence) give on the weeks up to it, so the last week's is the current stage.
+ * Stages of a history week by week: each week gets the stage the trend and level rule (and silence)
+ * give on the weeks up to it, with hysteresis: the history moves to a new selling stage only once
+ * the rule has shown that stage `confirmWeeks` weeks in a row (a one-week dip or burst does not
+ * change a life-cycle stage) and the history then dates it from the first of those weeks. Maturity
+ * (no trend, near the peak level) follows as soon as the evidence for growth or decline is gone, and
+ * a silence (already `dormantWeeks` long) or the first sale after one changes the stage at once. The
+ * last week's is the current stage: what a run on that week says.
  */
-function rollingStages(y: Float64Array, peakToDate: Float64Array, coversLaunch: boolean, rules: StageRules): Stage[] {
+export function rollingStages(
+  y: Float64Array,
+  peakToDate: Float64Array,
+  coversLaunch: boolean,
+  rules: StageRules,
+): Stage[] {
   const out: Stage[] = [];
   let last = -1;
+  let held: Stage | undefined;
+  let pending: Stage | undefined;
+  let seen = 0;
   for (let t = 0; t < y.length; t++) {
     if (y[t]! > 0) last = t;
     const silent = last < 0 ? t + 1 : t - last;
-    if (last >= 0 && silent >= rules.dormantWeeks) out.push(silent >= rules.endedWeeks ? 'ended' : 'dormant');
-    else
-      out.push(
-        trendRule(
+    const quiet = last >= 0 && silent >= rules.dormantWeeks;
+    const raw: Stage = quiet
+      ? silent >= rules.endedWeeks
+        ? 'ended'
+        : 'dormant'
+      : trendRule(
           y.subarray(Math.max(0, t + 1 - rules.trendWindow), t + 1),
           peakToDate[t]!,
           coversLaunch && t + 1 <= rules.dormantWeeks,
           rules,
-        ),
-      );
+          lastYearWindow(y, t, rules),
+        );
+    if (held === undefined || raw === held) {
+      held = raw;
+      pending = undefined;
+      seen = 0;
+    } else if (quiet || held === 'dormant' || held === 'ended' || held === 'introduction') {
+      // silence is sustained evidence by itself, and a sale ends it; a young product's introduction
+      // ends when its first weeks are over
+      held = raw;
+      pending = undefined;
+      seen = 0;
+    } else {
+      seen = raw === pending ? seen + 1 : 1;
+      pending = raw;
+      // growth and decline are claims that need the weeks of evidence; maturity, the stage without a
+      // trend or a fall below the peak level, follows once the evidence for the claim is gone
+      if (seen >= (raw === 'growth' || raw === 'decline' ? rules.confirmWeeks : 1)) {
+        // the history dates the new stage from the first week of its evidence
+        for (let k = t - seen + 1; k < t; k++) out[k] = raw;
+        held = raw;
+        pending = undefined;
+        seen = 0;
+      }
+    }
+    out.push(held);
   }
   return out;
 }
@@ -230,9 +293,29 @@ function rollingStages(y: Float64Array, peakToDate: Float64Array, coversLaunch: 
  * launch curve can tell its growth from its introduction) is in introduction; otherwise a significant
  * Mann–Kendall trend up is growth, down is decline; without a significant trend, a median of the
  * last 4 weeks at ≥ 125 % of the peak level so far is a new high (growth); else their mean at ≥ 50 %
- * of the peak level is maturity, below decline.
+ * of the peak level is maturity, below decline. With a year of history (`lastYear`: the same weeks a
+ * year earlier), growth and decline must also show against last year: growth needs the window's units
+ * at ≥ 125 % of last year's, decline at ≤ 80 % (1 / 1.25); a fall or rise last year's same weeks also
+ * had is the season, and the product is in maturity.
  */
-function trendRule(window: ArrayLike<number>, peak: number, young: boolean, rules: StageRules): Stage {
+function trendRule(
+  window: ArrayLike<number>,
+  peak: number,
+  young: boolean,
+  rules: StageRules,
+  lastYear?: ArrayLike<number>,
+): Stage {
+  const stage = levelTrendStage(window, peak, young, rules);
+  if (lastYear === undefined || (stage !== 'growth' && stage !== 'decline')) return stage;
+  let now = 0;
+  let before = 0;
+  for (let i = 0; i < window.length; i++) now += window[i]!;
+  for (let i = 0; i < lastYear.length; i++) before += lastYear[i]!;
+  if (stage === 'growth') return now >= rules.newHighAbove * before ? 'growth' : 'maturity';
+  return now * rules.newHighAbove <= before ? 'decline' : 'maturity';
+}
+
+function levelTrendStage(window: ArrayLike<number>, peak: number, young: boolean, rules: StageRules): Stage {
   const mk = mannKendall(window);
   let recent = 0;
   const from = Math.max(0, window.length - 4);
@@ -328,7 +411,12 @@ export function classifyStage(
   let wMean = 0;
   for (const v of window) wMean += v;
   wMean /= Math.max(1, window.length);
-  const trend = { ...mk, window: window.length, relativeSlope: wMean > 0 ? mk.slope / wMean : 0 };
+  const trend = {
+    ...mk,
+    window: window.length,
+    relativeSlope: wMean > 0 ? mk.slope / wMean : 0,
+    tested: window.length >= minTrendWeeks(rules.alpha),
+  };
   const votes: StageVote[] = [];
   const young = coversLaunch && n <= rules.dormantWeeks;
 
@@ -348,7 +436,15 @@ export function classifyStage(
 
   // the trend and level vote, and how stable it is: the share of residual-bootstrap replicates of
   // the trend window (Sen's line plus resampled residuals, 200 of them) that give each stage
-  const trendStage = trendRule(window, peak, young, rules);
+  // the stage the rule holds at the last week with hysteresis (a change needs confirmWeeks weeks of
+  // evidence); the silence vote below speaks for silent products
+  const rolling = rollingStages(y, levels.toDate, coversLaunch, rules);
+  const lastYear = n > 0 ? lastYearWindow(y, n - 1, rules) : undefined;
+  const held = rolling[n - 1];
+  const trendStage =
+    held !== undefined && held !== 'dormant' && held !== 'ended'
+      ? held
+      : trendRule(window, peak, young, rules, lastYear);
   const boot = new Map<Stage, number>();
   const u = mulberry32(20_111);
   const mid = (window.length - 1) / 2;
@@ -359,7 +455,7 @@ export function classifyStage(
   for (let k = 0; k < REPS; k++) {
     for (let i = 0; i < rep.length; i++)
       rep[i] = Math.max(0, centre + mk.slope * (i - mid) + resid[Math.floor(u() * resid.length)]!);
-    const st = trendRule(rep, peak, young, rules);
+    const st = trendRule(rep, peak, young, rules, lastYear);
     boot.set(st, (boot.get(st) ?? 0) + 1 / REPS);
   }
   votes.push({
@@ -416,7 +512,7 @@ export function classifyStage(
   }
   // the weeks' stages: the curve's where it fits, except for a young product, which is in its
   // introduction whatever a curve through its first few weeks says (the trend vote always wins then)
-  if (history === undefined || young) history = rollingStages(y, levels.toDate, coversLaunch, rules);
+  if (history === undefined || young) history = rolling;
   return {
     stage,
     confidence: sum > 0 ? best / sum : 0,

@@ -1,5 +1,8 @@
 import { InputError } from '../data/errors.js';
 import type { BatchForecast } from '../engine/forecast-batch.js';
+import { forecastParallel } from '../engine/parallel-forecast.js';
+import { quantileIndex } from '../engine/quantile-view.js';
+import { makeBatch } from '../engine/series-batch.js';
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { readDemandPanel } from '../store/demand-panel.js';
 import { saveGlobalModel } from '../store/models.js';
@@ -20,8 +23,38 @@ import {
 } from './forecast-series.js';
 
 /**
- * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks, only
- * complete ones). Closed days count as zero demand, suspected stock-out and missing days as
+ * The current week when the data ends before its Sunday: partial observed demand, neither dropped
+ * nor read as a whole week.
+ */
+export interface PartWeek {
+  /** its Monday, `YYYY-MM-DD` */
+  week_start: string;
+  /** days of it in the data (1–6, Monday on) */
+  days: number;
+  /** the share of a week's units the shop sells on those weekdays (its weekday profile over all SKUs) */
+  share: number;
+  /** each series' units so far this week (same order as `ids`) */
+  units: Float64Array;
+}
+
+/** Weekly series with the current, incomplete week beside them (`partWeek` asked for and the data ends mid-week). */
+export type WeeklyInput = ForecastInput & { partWeek?: PartWeek };
+
+/** What a weekly forecast says of the current week: the first forecast week is it. */
+export interface CurrentWeek {
+  week_start: string;
+  days_observed: number;
+  share_of_week: number;
+  /** units all SKUs sold in it so far; each SKU's forecast of the week is these plus its remaining days */
+  units_sold: number;
+  /** SKUs first sold in it (forecast from it alone) */
+  new_skus: number;
+}
+
+/**
+ * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks; the
+ * current, incomplete week is the first forecast week, its units so far counted, see
+ * `forecastWeeks`). Closed days count as zero demand, suspected stock-out and missing days as
  * unknown (the models carry the last value over them). Writes forecasts.csv to `o.out`. The
  * `global` and `ensemble` models (daily only) train on the whole panel and store the model for
  * `explainSku`.
@@ -29,7 +62,10 @@ import {
  * const summary = await forecastWorkspace(ws, { freq: 'week', model: 'auto', out: 'forecasts.csv' });
  * summary.models_used; // how many SKUs each concrete model forecast
  */
-export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
+export async function forecastWorkspace(
+  ws: Workspace,
+  o: ForecastOptions,
+): Promise<ForecastSummary & { current_week?: CurrentWeek }> {
   const { h } = checkForecastOptions(o);
   if (o.model === 'global' || o.model === 'ensemble') {
     if (o.freq !== 'day')
@@ -76,27 +112,128 @@ export async function forecastWorkspace(ws: Workspace, o: ForecastOptions): Prom
       global,
     };
   }
+  if (o.freq === 'week') return forecastWeeks(ws, o, h);
   return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
 }
 
 /**
- * The workspace's demand series per SKU, daily or in complete Monday weeks, up to `asOf` (the one
- * demand reader: closed days 0, stock-out and missing days unknown). A week's demand is the sum of
- * its known days, unknown when none is known. `starts` are ms since the epoch (UTC midnight).
- * @example const { ids, values } = await workspaceSeries(ws, 'week', '2011-11-30');
+ * Weekly forecasts from the complete weeks, the first forecast week being the current one when the
+ * data ends mid-week: its forecast is the units already sold plus the forecast of its remaining days
+ * (the week's forecast times the share of a week's demand still to come, from the shop's weekday
+ * profile), for the mean and every quantile. A SKU first sold this week is forecast from this week
+ * alone, read as a whole week (units / share): too little history for more.
+ */
+async function forecastWeeks(
+  ws: Workspace,
+  o: ForecastOptions,
+  h: number,
+): Promise<ForecastSummary & { current_week?: CurrentWeek }> {
+  const input = await workspaceSeries(ws, 'week', o.asOf, { partWeek: true });
+  const { m } = checkForecastOptions(o);
+  const pw = input.partWeek;
+  const share = pw === undefined ? 1 : pw.share;
+  let fresh = 0;
+  const engineValues = input.values.map((v, i) => {
+    if (v.length > 0 || pw === undefined) return v;
+    fresh++;
+    return Float64Array.of(share > 0 ? pw.units[i]! / share : pw.units[i]!);
+  });
+  const fc = await forecastParallel(
+    makeBatch(input.ids, engineValues),
+    { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
+    o.threads,
+    o.onProgress,
+  );
+  let sold = 0;
+  if (pw !== undefined)
+    for (let i = 0; i < input.ids.length; i++) {
+      const u = pw.units[i]!;
+      sold += u;
+      fc.mean[i * h] = u + (1 - share) * fc.mean[i * h]!;
+      for (let l = 0; l < fc.levels.length; l++) {
+        const k = quantileIndex(fc, i, l, 0);
+        fc.quantiles[k] = u + (1 - share) * fc.quantiles[k]!;
+      }
+    }
+  writeForecasts(o.out, input, fc, 'week');
+  return {
+    series: input.ids.length,
+    horizon: h,
+    season_length: m,
+    model: o.model,
+    models_used: modelsUsed(fc),
+    fallbacks: fc.fallbacks,
+    rows_rejected: 0,
+    out: o.out,
+    ...(pw === undefined
+      ? {}
+      : {
+          current_week: {
+            week_start: pw.week_start,
+            days_observed: pw.days,
+            share_of_week: pw.share,
+            units_sold: sold,
+            new_skus: fresh,
+          },
+        }),
+  };
+}
+
+/** The share of a week's units sold on each weekday (0 = Monday), over all SKUs and known days. */
+function weekdayShares(demand: Awaited<ReturnType<typeof readDemandPanel>>): Float64Array {
+  const byDay = new Float64Array(7);
+  for (const s of demand.skus) {
+    const day0 = Math.floor((demand.firstDay + s.first * DAY_MS) / DAY_MS);
+    for (let k = 0; k < s.clean.length; k++) {
+      const v = s.clean[k]!;
+      const wd = (((day0 + k + 3) % 7) + 7) % 7;
+      if (Number.isFinite(v)) byDay[wd] = byDay[wd]! + v;
+    }
+  }
+  let total = 0;
+  for (const v of byDay) total += v;
+  // a shop with no sales at all: every weekday alike
+  return byDay.map((v) => (total > 0 ? v / total : 1 / 7));
+}
+
+/**
+ * The workspace's demand series per SKU, daily or in Monday weeks, up to `asOf` (the one demand
+ * reader: closed days 0, stock-out and missing days unknown). A week's demand is the sum of its
+ * known days, unknown when none is known. `starts` are ms since the epoch (UTC midnight).
+ *
+ * Weekly series hold complete weeks. The data's first week, when the data starts after its Monday,
+ * is read as a whole week: its units over the share of a week's demand the shop sells on the days it
+ * has (its weekday profile), not as a short week. The current week, when the data ends before its
+ * Sunday, is not a whole week: with `partWeek` it comes beside the series (`partWeek`: its days, that
+ * share and each SKU's units so far), and a SKU first sold in it is listed with no complete week
+ * (an empty series starting that Monday); without, it is left out, as are such SKUs.
+ * @example const { ids, values, partWeek } = await workspaceSeries(ws, 'week', '2011-11-30', { partWeek: true });
  */
 export async function workspaceSeries(
   ws: Workspace,
   freq: ForecastOptions['freq'],
   asOf?: string,
-): Promise<ForecastInput> {
+  o: { partWeek?: boolean } = {},
+): Promise<WeeklyInput> {
   if (freq !== 'day' && freq !== 'week')
     throw new InputError(`the workspace has daily demand; freq must be day or week`, { field: 'freq' });
   const demand = await readDemandPanel(ws, asOf === undefined ? {} : { asOf });
   const ids: string[] = [];
   const starts: number[] = [];
   const values: Float64Array[] = [];
+  const partUnits: number[] = [];
   const lastDay = Math.round((demand.lastDay - demand.firstDay) / DAY_MS);
+  const weekday = (day: number): number => (((Math.floor(demand.firstDay / DAY_MS) + day + 3) % 7) + 7) % 7;
+  const shares = freq === 'week' ? weekdayShares(demand) : new Float64Array(7);
+  const shareOf = (from: number, to: number): number => {
+    let x = 0;
+    for (let d = from; d <= to; d++) x += shares[weekday(d)]!;
+    return x;
+  };
+  // the first week's share when the data starts after a Monday; the current week's days when it ends before a Sunday
+  const firstShare = shareOf(0, 6 - weekday(0));
+  const partDays = (weekday(lastDay) + 1) % 7;
+  const partFrom = lastDay - partDays + 1;
   for (const s of demand.skus) {
     const start = demand.firstDay + s.first * DAY_MS;
     if (freq === 'day') {
@@ -105,27 +242,42 @@ export async function workspaceSeries(
       values.push(s.clean);
       continue;
     }
-    // Monday weeks (1970-01-01 was a Thursday), only those that end by the last day
-    const offset = (((Math.floor(start / DAY_MS) + 3) % 7) + 7) % 7;
-    const firstWeek = s.first - offset;
+    // Monday weeks (1970-01-01 was a Thursday), the complete ones by the last day
+    const firstWeek = s.first - weekday(s.first);
     const weeks: number[] = [];
-    for (let w = firstWeek; w + 6 <= lastDay; w += 7) {
+    const sumDays = (from: number, to: number): { sum: number; known: number } => {
       let sum = 0;
       let known = 0;
-      for (let d = Math.max(w, s.first); d <= w + 6; d++) {
+      for (let d = Math.max(from, s.first); d <= to; d++) {
         const v = s.clean[d - s.first]!;
         if (Number.isNaN(v)) continue;
         sum += v;
         known++;
       }
-      weeks.push(known === 0 ? NaN : sum);
+      return { sum, known };
+    };
+    for (let w = firstWeek; w + 6 <= lastDay; w += 7) {
+      const { sum, known } = sumDays(w, w + 6);
+      // a week the data starts inside: its days over their share of a week
+      const scaled = w < 0 && firstShare > 0 ? sum / firstShare : sum;
+      weeks.push(known === 0 ? NaN : scaled);
     }
-    if (weeks.length === 0) continue;
+    const part = partDays > 0 ? sumDays(partFrom, lastDay).sum : 0;
+    if (weeks.length === 0 && !(o.partWeek && partDays > 0)) continue;
     ids.push(s.sku);
     starts.push(demand.firstDay + firstWeek * DAY_MS);
     values.push(Float64Array.from(weeks));
+    partUnits.push(part);
   }
   if (ids.length === 0)
     throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
-  return { ids, starts, values, withTime: false, rejected: 0 };
+  const input: WeeklyInput = { ids, starts, values, withTime: false, rejected: 0 };
+  if (freq === 'week' && o.partWeek && partDays > 0)
+    input.partWeek = {
+      week_start: isoDate(demand.firstDay + partFrom * DAY_MS),
+      days: partDays,
+      share: shareOf(partFrom, lastDay),
+      units: Float64Array.from(partUnits),
+    };
+  return input;
 }

@@ -2,7 +2,9 @@
  * `shopcast lifecycle`: the life-cycle stage of every SKU from its weekly demand in the workspace,
  * with evidence, a launch curve where the history covers the launch, and a curve-informed forecast
  * for young products. Each full run is stored (`lifecycle_runs`, `lifecycle_stages`) and a change of
- * stage since the previous run becomes an alert (`lifecycle_alerts`).
+ * stage since the latest run as of the same or an earlier date (by as-of date, not by when it was
+ * stored: a backdated run is no one's baseline but earlier ones') becomes an alert (`lifecycle_alerts`).
+ * When the data ends mid-week, the current week counts at its pace so far (see `part_week`).
  *
  * Short histories (< `priorWeeks` weeks since launch) borrow Bass p and q from similar products:
  * the median of the good Bass fits (R² ≥ 0.5 on the smoothed history) of older launches with at
@@ -31,7 +33,7 @@ import {
 } from '../lifecycle/stage.js';
 import { quantileSorted } from '../numerics/quantile.js';
 import { readCatalog } from '../store/catalog.js';
-import { latestLifecycleRun, storeLifecycleRun } from '../store/lifecycle-runs.js';
+import { baselineLifecycleRun, nextLifecycleRunId, storeLifecycleRun } from '../store/lifecycle-runs.js';
 import type { Workspace } from '../store/workspace.js';
 import { workspaceSeries } from './forecast-workspace.js';
 
@@ -64,7 +66,7 @@ export interface SkuLifecycle {
   stage: Stage;
   /** the winning stage's share of the votes, 0–1 */
   confidence: number;
-  /** its stage in the previous stored run, null when none */
+  /** its stage in the baseline run (the latest stored as of this run's date or before), null when none */
   previous_stage: Stage | null;
   /** the trend test, level against the peak, silence and curve fit behind the stage */
   evidence: StageAssessment['evidence'];
@@ -72,13 +74,22 @@ export interface SkuLifecycle {
   history: string;
   /** Bass p and q borrowed by a young product, and the group they came from */
   prior?: BassPrior & { from: string };
-  /** weekly units from `first_week` on, gaps filled (with the `series` option only) */
+  /**
+   * weekly units from `first_week` on, gaps filled (with the `series` option only); the last is the
+   * current week read as a whole week when the data ends mid-week (see `part_week`)
+   */
   weekly?: number[];
-  /** young products whose curve fits: weekly units from the curve, the engine and their blend */
-  forecast?: { week_start: string; curve: number; engine: number; blend: number }[];
+  /** units sold so far in the current, incomplete week (when the data ends mid-week) */
+  part_week_units?: number;
+  /**
+   * young products whose curve fits: weekly units from the curve, the engine and their blend; the
+   * first is the current week when the data ends mid-week (`current`: its units so far plus the
+   * forecast of its remaining days)
+   */
+  forecast?: { week_start: string; curve: number; engine: number; blend: number; current?: true }[];
 }
 
-/** A SKU whose stage changed since the previous stored run. */
+/** A SKU whose stage changed since the baseline run (the latest stored as of this run's date or before). */
 export interface LifecycleAlert {
   sku: string;
   from: Stage;
@@ -88,8 +99,15 @@ export interface LifecycleAlert {
 
 /** A life-cycle run: every SKU's stage, the counts per stage, the blend weight and the alerts. */
 export interface LifecycleResult {
-  /** the last day of the last complete week classified */
+  /** the last day classified: the data's last day up to the as-of date */
   as_of: string;
+  /**
+   * the current week when the data ends before its Sunday: its Monday, days in the data and the
+   * share of a week's units the shop sells on them; each SKU's last week is its units so far over
+   * that share (what the week comes to at that pace), so the week is neither dropped nor read as a
+   * short week, and a SKU first sold in it is listed (in its introduction)
+   */
+  part_week: { week_start: string; days: number; share: number } | null;
   /** the stored run's id, null when not stored */
   run_id: number | null;
   previous_run: { run_id: number; as_of: string } | null;
@@ -164,7 +182,7 @@ function engineForecast(y: Float64Array, h: number): Float64Array {
 /**
  * The life-cycle stage of every SKU from its weekly demand (see the file's comment): stages with
  * evidence, Bass priors for young products, the curve/engine blend chosen on a backtest, and
- * alerts for stages changed since the previous stored run.
+ * alerts for stages changed since the latest stored run as of the same date or before.
  * @example
  * const life = await lifecycleWorkspace(ws, { asOf: '2011-11-30' });
  * life.counts.decline; life.alerts; // SKUs per stage, stage changes
@@ -173,23 +191,36 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   const rules = DEFAULT_STAGE_RULES;
   const priorWeeks = o.priorWeeks ?? 26;
   const h = o.horizon ?? 8;
-  const input = await workspaceSeries(ws, 'week', o.asOf);
+  const input = await workspaceSeries(ws, 'week', o.asOf, { partWeek: true });
+  const pw = input.partWeek;
+  // the complete weeks, and with them the current week as a whole week at its pace so far
+  const complete = input.values.map((v) => fillGaps(v));
+  const weeklyOf = (i: number): Float64Array => {
+    if (pw === undefined) return complete[i]!;
+    const y = new Float64Array(complete[i]!.length + 1);
+    y.set(complete[i]!);
+    y[y.length - 1] = pw.share > 0 ? pw.units[i]! / pw.share : pw.units[i]!;
+    return y;
+  };
   // loops, not Math.min(...xs): spreading 100,000 SKUs into arguments overflows the stack
   let dataStart = Infinity;
   for (const s of input.starts) dataStart = Math.min(dataStart, s);
   let lastWeek = -Infinity;
-  input.starts.forEach((s, i) => (lastWeek = Math.max(lastWeek, s + (input.values[i]!.length - 1) * WEEK_MS)));
-  const asOf = isoDate(lastWeek + 6 * DAY_MS);
+  input.starts.forEach(
+    (s, i) => (lastWeek = Math.max(lastWeek, s + (input.values[i]!.length - (pw === undefined ? 1 : 0)) * WEEK_MS)),
+  );
+  const asOf = isoDate(lastWeek + (pw === undefined ? 6 : pw.days - 1) * DAY_MS);
   const cat = await readCatalog(ws);
   const info = input.ids.map((sku, i) => {
     const c = cat.get(sku);
-    const y = fillGaps(input.values[i]!);
+    const y = weeklyOf(i);
     // a launch is seen when the first sale is at least 4 weeks after the start of the shop's data
     const coversLaunch = input.starts[i]! >= dataStart + 4 * WEEK_MS;
     return {
       sku,
       i,
       y,
+      complete: complete[i]!,
       coversLaunch,
       description: c?.description ?? null,
       group: groupKey(c?.description ?? null, c?.category ?? null),
@@ -239,11 +270,13 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   let blend: LifecycleResult['blend'] = null;
   const trials: { y: Float64Array; curve: Float64Array; engine: Float64Array }[] = [];
   for (const s of info) {
-    if (!young(s) || s.y.length < h + 4) continue;
-    const train = s.y.subarray(0, s.y.length - h);
+    // complete weeks only: the current week's units are not a whole week's
+    const y = s.complete;
+    if (!young(s) || y.length < h + 4) continue;
+    const train = y.subarray(0, y.length - h);
     const curve = curveForecast(train, h, priorFor(s.group), rules);
     if (curve === undefined) continue;
-    trials.push({ y: s.y.subarray(s.y.length - h), curve, engine: engineForecast(train, h) });
+    trials.push({ y: y.subarray(y.length - h), curve, engine: engineForecast(train, h) });
   }
   if (trials.length > 0) {
     const wape = (w: number): number => {
@@ -278,20 +311,37 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
       history: a.history.map((x) => STAGE_LETTERS[x]).join(''),
       ...(prior ? { prior } : {}),
       ...(o.series ? { weekly: Array.from(s.y) } : {}),
+      ...(pw !== undefined ? { part_week_units: pw.units[s.i]! } : {}),
     };
     // only a curve that fits (R² ≥ minCurveR2, as for the stage vote) informs the forecast
     if (young(s) && a.fit !== undefined && (a.evidence.curve?.r2 ?? -Infinity) >= rules.minCurveR2 && blend !== null) {
-      const engine = engineForecast(s.y, h);
+      const b = blend.weight;
       const curves = curveAhead(a.fit, s.y, h, rules);
-      entry.forecast = Array.from({ length: h }, (_, k) => {
-        const curve = curves[k]!;
-        return {
-          week_start: isoDate(lastWeek + (k + 1) * WEEK_MS),
+      entry.forecast = [];
+      let engine: Float64Array;
+      if (pw !== undefined) {
+        // the current week first: its units so far plus the rest of the week at the forecast's pace
+        engine = engineForecast(s.complete.length > 0 ? s.complete : s.y, h + 1);
+        const sold = pw.units[s.i]!;
+        const rest = 1 - pw.share;
+        const curve = sold + rest * curveAhead(a.fit, s.complete, 1, rules)[0]!;
+        const eng = sold + rest * engine[0]!;
+        entry.forecast.push({
+          week_start: isoDate(lastWeek),
           curve,
+          engine: eng,
+          blend: b * curve + (1 - b) * eng,
+          current: true,
+        });
+        engine = engine.subarray(1);
+      } else engine = engineForecast(s.y, h);
+      for (let k = 0; k < h; k++)
+        entry.forecast.push({
+          week_start: isoDate(lastWeek + (k + 1) * WEEK_MS),
+          curve: curves[k]!,
           engine: engine[k]!,
-          blend: blend.weight * curve + (1 - blend.weight) * engine[k]!,
-        };
-      });
+          blend: b * curves[k]! + (1 - b) * engine[k]!,
+        });
     }
     skus.push(entry);
   }
@@ -299,18 +349,20 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   const counts = Object.fromEntries(Object.keys(STAGE_LETTERS).map((k) => [k, 0])) as Record<Stage, number>;
   for (const s of skus) counts[s.stage]++;
   const { previous, runId, alerts } = await storeRun(ws, asOf, skus, o.store ?? o.sku === undefined);
-  return { as_of: asOf, run_id: runId, previous_run: previous, counts, blend, alerts, skus };
+  const part_week = pw === undefined ? null : { week_start: pw.week_start, days: pw.days, share: pw.share };
+  return { as_of: asOf, run_id: runId, previous_run: previous, part_week, counts, blend, alerts, skus };
 }
 
 async function storeRun(ws: Workspace, asOf: string, skus: SkuLifecycle[], store: boolean) {
-  const latest = await latestLifecycleRun(ws);
+  // the baseline is the latest run in time (as-of date) up to this one, not the last one stored
+  const latest = await baselineLifecycleRun(ws, asOf);
   const previous = latest === null ? null : { run_id: latest.run_id, as_of: latest.as_of };
   if (latest !== null) for (const s of skus) s.previous_stage = (latest.stages.get(s.sku) as Stage | undefined) ?? null;
   const alerts: LifecycleAlert[] = skus
     .filter((s) => s.previous_stage !== null && s.previous_stage !== s.stage)
     .map((s) => ({ sku: s.sku, from: s.previous_stage!, to: s.stage, confidence: s.confidence }));
   if (!store) return { previous, runId: null, alerts };
-  const runId = (previous?.run_id ?? 0) + 1;
+  const runId = await nextLifecycleRunId(ws);
   await storeLifecycleRun(ws, { runId, asOf, stages: skus, alerts });
   return { previous, runId, alerts };
 }
@@ -327,19 +379,26 @@ export function evidenceText(s: Pick<SkuLifecycle, 'evidence'>): string {
   const pct = (x: number): string => `${Math.round(x * 100)} %`;
   const slope = `${t.relativeSlope >= 0 ? '+' : '−'}${Math.abs(Math.round(t.relativeSlope * 1000) / 10)}`;
   const parts = [
-    `trend over ${t.window} weeks ${slope} %/week (p = ${t.p < 0.001 ? '< 0.001' : t.p.toFixed(3)})`,
+    // a test on fewer weeks than it can ever find a trend with says nothing: no slope, no p
+    t.tested === false
+      ? `too few weeks for a trend (${t.window})`
+      : `trend over ${t.window} weeks ${slope} %/week (p = ${t.p < 0.001 ? '< 0.001' : t.p.toFixed(3)})`,
     `last 4 weeks at ${pct(e.level.ratio)} of the peak`,
   ];
   if (e.weeksSinceLastSale >= 2) parts.push(`no sale for ${e.weeksSinceLastSale} weeks`);
   const c = e.curve;
   if (c !== undefined) {
     const name = c.family === 'bass' ? 'Bass' : c.family === 'gompertz' ? 'Gompertz' : 'triangle';
+    // a peak beyond the data is a forecast: say how far ahead, not a week number past the history's end
+    const ahead = Math.round(c.peakWeek - e.weeks);
     const peak =
       c.peakWeek <= e.weeks
-        ? `peaked in week ${Math.max(1, Math.round(c.peakWeek))}`
-        : `peaks in week ${Math.round(c.peakWeek)}`;
+        ? `peaked in week ${Math.max(1, Math.round(c.peakWeek))} of ${e.weeks}`
+        : ahead <= 1
+          ? `expected to peak about now (week ${e.weeks})`
+          : `expected to peak in about ${ahead} weeks (${e.weeks} weeks so far)`;
     const loose = c.r2 < DEFAULT_STAGE_RULES.minCurveR2 ? ', too loose to vote' : '';
-    parts.push(`${name} curve (R² ${c.r2.toFixed(2)}${loose}) ${peak} of ${e.weeks}`);
+    parts.push(`${name} curve (R² ${c.r2.toFixed(2)}${loose}) ${peak}`);
   } else if (!e.coversLaunch) parts.push('history starts before the data: no launch curve');
   return parts.join('; ');
 }

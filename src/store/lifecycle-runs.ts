@@ -11,12 +11,20 @@ export interface StoredStage {
   evidence: unknown;
 }
 
-/** The newest stored run (id and as-of date) with the stage of each of its SKUs; null when none. */
-export async function latestLifecycleRun(
+/**
+ * The run a new run as of `asOf` is compared with: the stored run with the latest as-of date on or
+ * before `asOf` (the newest of those when several share it), with the stage of each of its SKUs;
+ * null when none. By as-of date, not by when runs were stored: a backdated run (`--as-of` in the
+ * past) is not the baseline of a later run about today, and a run about today is not the baseline
+ * of a backdated one.
+ */
+export async function baselineLifecycleRun(
   ws: Workspace,
+  asOf: string,
 ): Promise<{ run_id: number; as_of: string; stages: Map<string, string> } | null> {
   const prev = await ws.all<{ run_id: number; as_of: string }>(
-    `SELECT run_id, as_of::VARCHAR AS as_of FROM lifecycle_runs ORDER BY run_id DESC LIMIT 1`,
+    sql`SELECT run_id, as_of::VARCHAR AS as_of FROM lifecycle_runs WHERE as_of <= ${asOf}::DATE
+      ORDER BY as_of DESC, run_id DESC LIMIT 1`,
   );
   if (prev.length === 0) return null;
   const runId = Number(prev[0]!.run_id);
@@ -24,6 +32,12 @@ export async function latestLifecycleRun(
     sql`SELECT sku, stage FROM lifecycle_stages WHERE run_id = ${runId}::INTEGER`,
   );
   return { run_id: runId, as_of: prev[0]!.as_of, stages: new Map(rows.map((r) => [r.sku, r.stage])) };
+}
+
+/** The id the next stored run gets: one more than the highest stored (1 for the first). */
+export async function nextLifecycleRunId(ws: Workspace): Promise<number> {
+  const r = await ws.all<{ id: number | null }>(`SELECT max(run_id) AS id FROM lifecycle_runs`);
+  return Number(r[0]?.id ?? 0) + 1;
 }
 
 /** Stores a run, its stages (appended) and its alerts in one transaction. */

@@ -29,6 +29,10 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
   }
   const stored = r.run_id !== null ? `, run ${r.run_id} stored in the workspace` : '';
   let out = `Life cycle as of ${r.as_of} (${r.skus.length} SKUs${stored}):\n`;
+  if (r.part_week !== null)
+    out +=
+      `the current week (from ${r.part_week.week_start}, ${r.part_week.days} of 7 days in the data) counts at its ` +
+      `pace so far: its units over the ${Math.round(r.part_week.share * 100)} % of a week's sales those days bring\n`;
   out += table(
     ['stage', 'SKUs'],
     Object.entries(r.counts).map(([k, v]) => [k, v]),
@@ -55,9 +59,11 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
       (s.description ?? '').slice(0, 32),
       s.stage,
       r2(s.confidence).toString(),
-      `${t.relativeSlope >= 0 ? '+' : ''}${Math.round(t.relativeSlope * 100)} %/wk (p ${r2(t.p)})`,
+      t.tested
+        ? `${t.relativeSlope >= 0 ? '+' : ''}${Math.round(t.relativeSlope * 100)} %/wk (p ${r2(t.p)})`
+        : `too few weeks (${t.window})`,
       `${Math.round(s.evidence.level.ratio * 100)} % of peak`,
-      c === undefined ? '–' : `${c.family}, R² ${r2(c.r2)}, peak wk ${Math.round(c.peakWeek)}`,
+      c === undefined ? '–' : `${c.family}, R² ${r2(c.r2)}, ${peakText(c.peakWeek, s.weeks)}`,
     ];
   };
   const header = ['sku', 'description', 'stage', 'conf.', 'trend (13 wk)', 'level', 'curve'];
@@ -68,7 +74,13 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
       `\nweekly stages since ${s.first_week} (I introduction, G growth, M maturity, D decline, Z ` +
       `dormant, E ended):\n${s.history}\n`;
     if (s.forecast !== undefined) {
-      const next = s.forecast.map((f) => `${f.week_start} ${r2(f.curve)}/${r2(f.engine)}/${r2(f.blend)}`).join(', ');
+      const next = s.forecast
+        .map(
+          (f) =>
+            `${f.week_start}${f.current ? ` (this week: ${r2(s.part_week_units ?? 0)} sold so far + the rest)` : ''} ` +
+            `${r2(f.curve)}/${r2(f.engine)}/${r2(f.blend)}`,
+        )
+        .join(', ');
       out += `\nnext weeks (curve / engine / blend): ${next}\n`;
     }
   } else {
@@ -82,6 +94,15 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
         .map(describe),
     );
   }
-  io.out(out);
+  // every table ends its line; the output ends with one newline whatever was printed last
+  io.out(out.endsWith('\n') ? out : out + '\n');
   return 0;
+}
+
+/** The curve's peak for the table: the week it peaked in, or how many weeks ahead when it is beyond the data. */
+function peakText(peakWeek: number, weeks: number): string {
+  const ahead = Math.round(peakWeek - weeks);
+  return peakWeek <= weeks
+    ? `peak wk ${Math.max(1, Math.round(peakWeek))} of ${weeks}`
+    : `peak in ~${Math.max(1, ahead)} wk`;
 }
