@@ -1,3 +1,5 @@
+import type { CsvEncoding } from '../../data/csv-reader.js';
+import type { DateOrder } from '../../data/date-order.js';
 import type { IngestReport } from '../../pipeline/ingest.js';
 import { cleaningTable, fmtInt, table } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
@@ -25,7 +27,16 @@ function describeIngest(r: IngestReport, dbPath: string): string {
 
 /** `shopcast ingest <files…>` */
 export async function ingestCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values, positionals } = parse(args, { map: { type: 'string' }, config: { type: 'string' } }, true);
+  const { values, positionals } = parse(
+    args,
+    {
+      map: { type: 'string' },
+      config: { type: 'string' },
+      'date-format': { type: 'string' },
+      encoding: { type: 'string' },
+    },
+    true,
+  );
   if (values.help) return help(io);
   const progress = progressFor(io);
   const { ingestFiles } = await import('../../pipeline/ingest.js');
@@ -34,6 +45,9 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
       const r = await ingestFiles(ws, positionals, {
         mapPath: values.map as string | undefined,
         configPath: values.config as string | undefined,
+        dateOrder: values['date-format'] as DateOrder | undefined,
+        encoding: values.encoding as CsvEncoding | undefined,
+        now: new Date(),
         onProgress: progress.update,
       });
       return { r, db: ws.dbPath };
@@ -48,6 +62,11 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
     io.err(
       `shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, ` +
         `see ${report.r.rejects_csv})\n`,
+    );
+  for (const f of report.r.files.filter((f) => f.invalid_utf8_lines > 0 && values.encoding === undefined))
+    io.err(
+      `shopcast: warning: ${f.invalid_utf8_lines} line(s) of ${f.path} are not valid UTF-8 and were rejected; ` +
+        `if it is a Windows export, ingest it again with --encoding windows-1252\n`,
     );
   return unreadable.length > 0 ? 3 : 0;
 }
