@@ -112,7 +112,9 @@ function assertAccounted(r: Awaited<ReturnType<typeof read>>): void {
 }
 
 test('a lost closing quote never swallows the rows after it', async () => {
-  // Lines 2 and 5 lost the closing quote of their description; line 9 closes a real two-line field.
+  // Lines 2, 5 and 12 lost the closing quote of their description; lines 9-10 are a real two-line
+  // field; line 15 has a stray quote (an inch mark) on which line 12's field could close: 13 and 14
+  // would then vanish into one record's description.
   const lines = [
     'order_id,sku,description,quantity',
     '1,A,"MUG, RED,6',
@@ -125,6 +127,11 @@ test('a lost closing quote never swallows the rows after it', async () => {
     '7,G,"TWO',
     'LINES",6',
     '8,H,KNIFE,7',
+    '9,K,"LAMP, BLUE,1',
+    '10,L,CANDLE,2',
+    '11,M,VASE,3',
+    '12,N,FRAME 7",4',
+    '13,O,BOX,5',
   ];
   const r = await read(lines.join('\n') + '\n');
   assert.deepEqual(
@@ -136,6 +143,9 @@ test('a lost closing quote never swallows the rows after it', async () => {
       [7, 'SPOON'],
       [9, 'TWO\nLINES'],
       [11, 'KNIFE'],
+      [13, 'CANDLE'],
+      [14, 'VASE'],
+      [16, 'BOX'],
     ],
   );
   assert.deepEqual(
@@ -143,6 +153,8 @@ test('a lost closing quote never swallows the rows after it', async () => {
     [
       [2, 'unterminated quote (line 3 reads as a row of its own)'],
       [5, 'unterminated quote (line 6 reads as a row of its own)'],
+      [12, 'unterminated quote (line 13 reads as a row of its own)'],
+      [15, 'stray quote in field 3'],
     ],
   );
   assert.equal(r.res.blankLines, 1);
