@@ -15,6 +15,13 @@ function describeIngest(r: IngestReport, dbPath: string): string {
       r.files.map((f) => [f.path, f.layout, f.rows_read, f.rows_loaded, f.rows_new, f.rows_rejected]),
     ),
   );
+  // every line is accounted for: said when some were not rows (blank, or inside a multi-line record)
+  if (r.blank_lines + r.continuation_lines > 0)
+    lines.push(
+      `${fmtInt(r.physical_lines)} lines = ${r.files.length} header${r.files.length === 1 ? '' : 's'} + ` +
+        `${fmtInt(r.rows_loaded)} loaded + ${fmtInt(r.rows_rejected)} rejected + ${fmtInt(r.blank_lines)} blank + ` +
+        `${fmtInt(r.continuation_lines)} continuation lines of multi-line records`,
+    );
   lines.push('');
   lines.push(`SKUs with demand: ${fmtInt(r.skus)}   dates: ${r.first_date ?? '-'} → ${r.last_date ?? '-'}`);
   lines.push('');
