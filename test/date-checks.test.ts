@@ -26,7 +26,7 @@ test('the whole file decides how slash dates are read', () => {
   );
   assert.throws(
     () => decideDateOrder('f.csv', evidenceOf(['2024-01-01', '03/04/2024', '04/03/2024'])),
-    (e: Error) => e instanceof InputError && /'03\/04\/2024' \(line 3\).*--date-format dmy/.test(e.message),
+    (e: Error) => e instanceof InputError && /'03\/04\/2024' \(line 3\).*dateOrder dmy/.test(e.message),
   );
 });
 

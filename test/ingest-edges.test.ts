@@ -206,7 +206,7 @@ test('slash dates are read the way the whole file says; a file that does not say
       ingestFiles(ws, [none]),
       (e: Error) =>
         e instanceof InputError &&
-        /'03\/04\/2024' \(line 2\) read both day first and month first.*--date-format dmy/.test(e.message),
+        /'03\/04\/2024' \(line 2\) read both day first and month first.*dateOrder dmy/.test(e.message),
     );
     assert.equal((await inspectWorkspace(ws)).files, 2);
     // said by the caller, or by a mapping

@@ -8,7 +8,7 @@ Usage:
   shopcast plan [<files…>] [--horizon DAYS] [--service-level 0.95] [--budget AMOUNT] [--out DIR]
                 [--model auto|…] [--as-of DATE] [--report-skus N] [--currency GBP] [--json]
                 (ingest the files, then forecasts.csv, orders.csv and report.html in --out, default ./plan)
-  shopcast ingest <files…> [--map FILE] [--config FILE] [--date-format dmy|mdy]
+  shopcast ingest <files…> [--map FILE] [--config FILE] [--date-order dmy|mdy]
                   [--encoding utf-8|windows-1252] [--json]
   shopcast inspect [--top N] [--json]
   shopcast series --sku SKU [--freq day|week] [--json]

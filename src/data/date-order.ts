@@ -40,7 +40,8 @@ export function noteDateOrderInPlace(e: DateOrderEvidence, text: string, line: n
   else if (p.first <= 12 && p.second <= 12 && p.separator === '/') e.ambiguous ??= { line, text: text.trim() };
 }
 
-const HOW = `say which with --date-format dmy or --date-format mdy (the dateOrder option), or "date_order" in a mapping file`;
+// "dateOrder" is the library's option; the CLI says --date-order (cli/main.ts maps the field to the flag)
+const HOW = `say which with dateOrder dmy or mdy, or "date_order" in a mapping file`;
 
 /**
  * Decides from a whole file's dates how its slash and dot dates are read: day-first when some date

@@ -30,7 +30,7 @@ export interface StagedFile {
   physicalLines: number;
   /** rejected lines that are not valid UTF-8 (a hint that the file has another encoding) */
   invalidUtf8Lines: number;
-  /** how slash and dot dates were read (undefined: the file has none) */
+  /** how the file's slash and dot dates were read (undefined: it has none) */
   dateOrder: DateOrder | undefined;
   bytes: number;
 }
@@ -111,7 +111,9 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
         continue;
       }
     }
-    return { ...pass.staged, dateOrder: dateOrder ?? pass.staged.layout.dateOrder };
+    const e = pass.normalise.dateOrderEvidence();
+    const used = e.slashes || e.dots ? (dateOrder ?? pass.staged.layout.dateOrder) : undefined;
+    return { ...pass.staged, dateOrder: used };
   }
 }
 

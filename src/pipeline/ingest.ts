@@ -153,12 +153,12 @@ function checkReadable(path: string): void {
 
 function checkReadOptions(options: IngestOptions): void {
   if (options.dateOrder !== undefined && options.dateOrder !== 'dmy' && options.dateOrder !== 'mdy')
-    throw new InputError(`ingest: the date order must be dmy or mdy, got '${String(options.dateOrder)}'`, {
+    throw new InputError(`ingest: dateOrder must be dmy or mdy, got '${String(options.dateOrder)}'`, {
       field: 'dateOrder',
     });
   if (options.encoding !== undefined && !CSV_ENCODINGS.includes(options.encoding))
     throw new InputError(
-      `ingest: the encoding must be one of ${CSV_ENCODINGS.join(', ')}, got '${String(options.encoding)}'`,
+      `ingest: encoding must be one of ${CSV_ENCODINGS.join(', ')}, got '${String(options.encoding)}'`,
       { field: 'encoding' },
     );
 }

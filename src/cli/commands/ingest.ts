@@ -39,7 +39,7 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
     {
       map: { type: 'string' },
       config: { type: 'string' },
-      'date-format': { type: 'string' },
+      'date-order': { type: 'string' },
       encoding: { type: 'string' },
     },
     true,
@@ -52,7 +52,7 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
       const r = await ingestFiles(ws, positionals, {
         mapPath: values.map as string | undefined,
         configPath: values.config as string | undefined,
-        dateOrder: values['date-format'] as DateOrder | undefined,
+        dateOrder: values['date-order'] as DateOrder | undefined,
         encoding: values.encoding as CsvEncoding | undefined,
         now: new Date(),
         onProgress: progress.update,
