@@ -189,7 +189,8 @@ async function stageOnce(
     if (accounted !== res.lines)
       throw new Error(
         `stageCsvFile: ${name}: ${res.lines} lines read but ${accounted} accounted for (1 header, ` +
-          `${rowsLoaded} loaded, ${rowsRejected} rejected, ${res.blankLines} blank, ${res.continuationLines} continuation)`,
+          `${rowsLoaded} loaded, ${rowsRejected} rejected, ${res.blankLines} blank, ` +
+          `${res.continuationLines} continuation)`,
       );
     const staged: StagedFile = {
       layout,
