@@ -18,6 +18,9 @@ test('the UCI Online Retail columns are recognised as they are', () => {
   assert.equal(l.index['sku'], 1);
   assert.equal(l.index['ordered_at'], 4);
   assert.equal(l.index['channel'], -1);
+  // its dates, where not ISO, are written month first (12/1/2010 8:26)
+  assert.equal(l.dateOrder, 'mdy');
+  assert.equal(resolveLayout('x', ['order_id', 'ordered_at', 'sku', 'quantity', 'unit_price']).dateOrder, undefined);
 });
 
 test('generic order lines and daily sales are recognised by name, in any spelling', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFlag, parseNumber, parseTimestamp } from '../src/data/values.js';
+import { parseFlag, parseNumber, parseTimestamp, slashDateParts } from '../src/data/values.js';
 
 test('parseTimestamp reads ISO dates and timestamps', () => {
   assert.equal(parseTimestamp('2011-11-04'), '2011-11-04 00:00:00');
@@ -43,4 +43,11 @@ test('parseFlag reads yes/no in its usual spellings', () => {
   assert.equal(parseFlag('FALSE'), false);
   assert.equal(parseFlag('y'), true);
   assert.equal(parseFlag('maybe'), undefined);
+});
+
+test('slashDateParts gives the two numbers that tell day-first from month-first', () => {
+  assert.deepEqual(slashDateParts('12/13/2010 8:26'), { first: 12, second: 13, separator: '/' });
+  assert.deepEqual(slashDateParts(' 04.11.2011 '), { first: 4, second: 11, separator: '.' });
+  assert.equal(slashDateParts('2011-11-04'), undefined);
+  assert.equal(slashDateParts('12/13'), undefined);
 });

@@ -11,7 +11,8 @@ Usage:
   shopcast plan [<files…>] [--horizon DAYS] [--service-level 0.95] [--budget AMOUNT] [--out DIR]
                 [--model auto|…] [--as-of DATE] [--report-skus N] [--currency GBP] [--json]
                 (ingest the files, then forecasts.csv, orders.csv and report.html in --out, default ./plan)
-  shopcast ingest <files…> [--map FILE] [--config FILE] [--json]
+  shopcast ingest <files…> [--map FILE] [--config FILE] [--date-order dmy|mdy]
+                  [--encoding utf-8|windows-1252] [--stock-date DATE] [--json]
   shopcast inspect [--top N] [--json]
   shopcast series --sku SKU [--freq day|week] [--json]
   shopcast forecast [--series FILE] [--freq day|week|…] [--horizon N] [--season-length N]
@@ -70,6 +71,8 @@ Options:
   --report-skus N       SKUs shown in detail in the report (default 20)
   --map FILE            column mapping for the files (see shopcast ingest --help)
   --config FILE         cleaning settings for the files
+  --date-order, --encoding, --stock-date
+                        as for shopcast ingest
   --threads N           worker threads (default: all cores)
   --json                print the summary as JSON
 `,
@@ -81,6 +84,11 @@ workspace and cleans them; rejected rows are kept with file, line and reason in 
 Options:
   --map FILE            maps the files' column names to shopcast's (for layouts not recognised)
   --config FILE         cleaning settings (JSON)
+  --date-order dmy|mdy  how slash dates like 03/04/2024 read (default: what the whole file shows;
+                        asked for when no date in the file can tell)
+  --encoding NAME       the files' text encoding: utf-8 (default), windows-1252 or latin1
+  --stock-date DATE     the day stock files were counted (YYYY-MM-DD), for rows without a date column
+                        (default: the last day of sales data); each date is a stock snapshot
   --json                print the ingest report as JSON
 `,
   inspect: `shopcast inspect [options]

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { type Readable, Transform } from 'node:stream';
 import { InputError } from './errors.js';
+import { decodeWindows1252 } from './windows-1252.js';
 
 /** One CSV record: its 1-based physical line number (first line, for multi-line records) and fields. */
 export interface CsvRecord {
@@ -20,19 +21,50 @@ export interface CsvReject {
   raw: string;
 }
 
+/** How the bytes of a file are read as text. `latin1` is read as windows-1252, its superset, as browsers do. */
+export type CsvEncoding = 'utf-8' | 'windows-1252' | 'latin1';
+export const CSV_ENCODINGS: readonly CsvEncoding[] = ['utf-8', 'windows-1252', 'latin1'];
+
 export interface CsvReaderOptions {
   /** Field delimiter; detected from the header line when absent. */
   delimiter?: string | undefined;
-  /** How many physical lines a quoted field may span before the record is rejected. */
+  /**
+   * How many physical lines one record may span (a quoted field with line breaks) before its first
+   * line is rejected and the others are read afresh. Default 10.
+   */
   maxRecordLines?: number;
-  /** Longer lines are rejected (characters). */
-  maxLineLength?: number;
+  /**
+   * When true (the default), a record left open by a quote ends as soon as one of its later lines
+   * reads as a full row of its own: the first line is rejected (a lost closing quote) and that row
+   * is read as a row. False for files written by a trusted writer (DuckDB's CSV copy of Parquet).
+   */
+  checkInnerRows?: boolean;
+  /** Longer lines are rejected, while reading (bytes; default 1,000,000). */
+  maxLineBytes?: number;
+  /** The text encoding of the file; default UTF-8. */
+  encoding?: CsvEncoding | undefined;
 }
 
 export interface CsvSink {
   header(columns: string[], delimiter: string): void;
   record(rec: CsvRecord): void;
   reject(rej: CsvReject): void;
+}
+
+/**
+ * What reading a file found. Every physical line is the header, the first line of a record or of a
+ * reject, a blank line, or a continuation line of a multi-line record:
+ * `lines = 1 + records + rejects + blankLines + continuationLines` (0 for an empty file).
+ */
+export interface CsvReadResult {
+  /** physical lines, the header included (a last line without a line break counts) */
+  lines: number;
+  blankLines: number;
+  /** lines after the first of the records that span several lines */
+  continuationLines: number;
+  /** lines rejected as invalid UTF-8 (see `encoding`) */
+  invalidUtf8Lines: number;
+  empty: boolean;
 }
 
 const NEWLINE = 0x0a;
@@ -149,12 +181,21 @@ export function splitCsvLine(text: string, delimiter: string): SplitResult {
   }
 }
 
+/** The longest line read (bytes), and the most physical lines one record may span, by default. */
+export const MAX_LINE_BYTES = 1_000_000;
+export const MAX_RECORD_LINES = 10;
+
+const ENCODING_HINT = 'if the file is a Windows export, read it with --encoding windows-1252';
+
 /**
  * Streams a CSV file (plain or gzip) to a sink: the header, every good record with its line
  * number, and every bad line with its line number and reason. Nothing is dropped silently: every
- * physical line after the header ends up in exactly one record or one reject (blank lines are
- * counted in `blankLines`). Invalid UTF-8, wrong column counts, unterminated and stray quotes are
- * rejected per line, so one bad quote never swallows the rows after it.
+ * physical line after the header is the first line of one record or one reject, a blank line or a
+ * continuation line of a multi-line record, and the result counts each kind (see CsvReadResult).
+ * Invalid UTF-8, wrong column counts, unterminated and stray quotes are rejected per line, so one
+ * bad quote never swallows the rows after it: a quoted field may span lines only while none of
+ * them reads as a row of its own, and at most `maxRecordLines` lines. Lines longer than
+ * `maxLineBytes` are skipped while reading (never buffered whole) and rejected. O(file size).
  */
 export async function readCsv(
   path: string,
@@ -162,25 +203,33 @@ export async function readCsv(
   options: CsvReaderOptions = {},
   /** bytes of the file read so far (compressed bytes for gzip), for progress */
   onBytes?: (bytes: number) => void,
-): Promise<{ lines: number; blankLines: number; empty: boolean }> {
-  const maxRecordLines = options.maxRecordLines ?? 10_000;
-  const maxLineLength = options.maxLineLength ?? 1_000_000;
+): Promise<CsvReadResult> {
+  const maxRecordLines = Math.max(1, options.maxRecordLines ?? MAX_RECORD_LINES);
+  const checkInnerRows = options.checkInnerRows ?? true;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  const utf8 = (options.encoding ?? 'utf-8') === 'utf-8';
+  // windows-1252 is one byte per character: chunks can be decoded on their own.
+  const decoder = utf8 ? undefined : decodeWindows1252;
+  const decode = (bytes: Buffer): string => (decoder === undefined ? bytes.toString('utf8') : decoder(bytes));
   const stream = await openByteStream(path, onBytes);
-  let carry = null as Buffer | null;
   let lineNo = 0;
   let blankLines = 0;
+  let continuationLines = 0;
+  let invalidUtf8Lines = 0;
   let delimiter = options.delimiter ?? '';
   let width = -1;
-  // physical lines waiting for the closing quote of a multi-line record
+  // physical lines waiting for the closing quote of a multi-line record, and the quotes in them
   let pending: { line: number; text: string }[] = [];
+  let pendingQuotes = 0;
 
   const emitLine = (line: number, text: string): void => {
-    if (text.length > maxLineLength) {
-      while (pending.length > 0) rejectFirstPending();
-      sink.reject({ line, reason: `line longer than ${maxLineLength} characters`, raw: text.slice(0, 1000) + '…' });
-      return;
-    }
     if (pending.length > 0) {
+      // A line that is a whole row cannot be inside a quoted field: the quote before it was lost.
+      if (checkInnerRows && isFullRow(text)) {
+        rejectFirstPending(`unterminated quote (line ${line} reads as a row of its own)`);
+        emitLine(line, text);
+        return;
+      }
       pending.push({ line, text });
       tryPending();
       return;
@@ -198,6 +247,12 @@ export async function readCsv(
     finishRecord(line, text, res);
   };
 
+  const isFullRow = (text: string): boolean => {
+    if (text.length === 0) return false;
+    const res = splitCsvLine(text, delimiter);
+    return res.fields !== undefined && res.fields.length === width;
+  };
+
   const finishRecord = (line: number, text: string, res: SplitResult): void => {
     if (res.error !== undefined) sink.reject({ line, reason: res.error, raw: text });
     else if (res.fields!.length < width)
@@ -207,62 +262,61 @@ export async function readCsv(
     else sink.record({ line, fields: res.fields!, raw: text });
   };
 
-  // quotes seen in the pending lines: while their count is odd the record is surely still open
-  let pendingQuotes = 0;
+  // while the count of quotes in the pending lines is odd, the record is surely still open
   const quoteCount = (t: string): number => {
     let k = 0;
     for (let i = t.indexOf('"'); i >= 0; i = t.indexOf('"', i + 1)) k++;
     return k;
   };
   const tryPending = (): void => {
-    pendingQuotes += quoteCount(pending[pending.length - 1]!.text);
-    if (pendingQuotes % 2 === 1 && pending.length < maxRecordLines) return;
+    const last = pending[pending.length - 1]!;
+    pendingQuotes += quoteCount(last.text);
+    const capped = `unterminated quote (no closing quote within ${maxRecordLines} lines)`;
+    if (pendingQuotes % 2 === 1) {
+      if (pending.length >= maxRecordLines) rejectFirstPending(capped);
+      return;
+    }
     const text = pending.map((p) => p.text).join('\n');
     const res = splitCsvLine(text, delimiter);
-    if (res.unterminated && pending.length < maxRecordLines) return;
     if (!res.unterminated && res.error === undefined && res.fields!.length === width) {
+      continuationLines += pending.length - 1;
       sink.record({ line: pending[0]!.line, fields: res.fields!, raw: text });
       pending = [];
       pendingQuotes = 0;
       return;
     }
-    rejectFirstPending();
+    if (res.unterminated && pending.length < maxRecordLines) return;
+    rejectFirstPending(res.unterminated ? capped : `unterminated quote (closing it on line ${last.line} gives no row)`);
   };
 
   /** Not a valid multi-line record: the first line alone is bad; the others are read afresh. */
-  const rejectFirstPending = (): void => {
+  const rejectFirstPending = (reason: string): void => {
     const [first, ...rest] = pending;
     pending = [];
     pendingQuotes = 0;
-    sink.reject({ line: first!.line, reason: 'unterminated quote', raw: first!.text });
+    sink.reject({ line: first!.line, reason, raw: first!.text });
     for (const p of rest) emitLine(p.line, p.text);
   };
 
-  /** One physical line as bytes: checked for UTF-8 on its own (the slow path, for chunks with bad bytes). */
-  const onLine = (buf: Buffer, start: number, end: number): void => {
-    if (end > start && buf[end - 1] === CR) end--;
-    const bytes = buf.subarray(start, end);
-    if (!isUtf8(bytes)) {
-      lineNo++;
-      if (lineNo === 1) throw new InputError(`${path}: line 1 (header) is not valid UTF-8`);
-      // A multi-line record cannot run through an unreadable line.
-      while (pending.length > 0) rejectFirstPending();
-      sink.reject({
-        line: lineNo,
-        reason: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}`,
-        raw: bytes.toString('utf8'),
-      });
-      return;
-    }
-    onText(bytes.toString('utf8'));
+  /** A line that cannot be read: it ends any record still open before it. */
+  const rejectUnreadable = (reason: string, raw: string): void => {
+    while (pending.length > 0) rejectFirstPending(`unterminated quote (line ${lineNo} is unreadable)`);
+    sink.reject({ line: lineNo, reason, raw });
   };
 
   /** One physical line as text (without its line break). */
   const onText = (text: string): void => {
     lineNo++;
-    if (text.length > 0 && text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === CR) text = text.slice(0, -1);
+    // a line decoded from a chunk: its length in bytes is at most 3 per UTF-16 unit
+    if (text.length * (utf8 ? 3 : 1) > maxLineBytes && (utf8 ? Buffer.byteLength(text) : text.length) > maxLineBytes)
+      return onTooLong(text.slice(0, 1000));
     if (lineNo === 1) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      else if (!utf8 && text.startsWith('\u00ef\u00bb\u00bf'))
+        throw new InputError(`${path}: starts with a UTF-8 byte-order mark: it is a UTF-8 file; read it as UTF-8`, {
+          field: 'encoding',
+        });
       if (delimiter === '') delimiter = detectDelimiter(text);
       const res = splitCsvLine(text, delimiter);
       if (!res.fields)
@@ -275,6 +329,86 @@ export async function readCsv(
     emitLine(lineNo, text);
   };
 
+  /** The line just counted is longer than the limit; `preview` is its beginning. */
+  const onTooLong = (preview: string): void => {
+    if (lineNo === 1) throw new InputError(`${path}: line 1 (header) is longer than ${maxLineBytes} bytes`);
+    rejectUnreadable(`line longer than ${maxLineBytes} bytes`, preview + '…');
+  };
+
+  /** One physical line as bytes, checked for UTF-8 on its own (lines across chunks, chunks with bad bytes). */
+  const onLineBytes = (bytes: Buffer): void => {
+    if (decoder === undefined && !isUtf8(bytes)) {
+      lineNo++;
+      if (lineNo === 1)
+        throw new InputError(`${path}: line 1 (header) is not valid UTF-8: ${ENCODING_HINT}`, { field: 'encoding' });
+      if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
+      invalidUtf8Lines++;
+      rejectUnreadable(`invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}: ${ENCODING_HINT}`, bytes.toString('utf8'));
+      return;
+    }
+    onText(decode(bytes));
+  };
+
+  /** Lines separated by \n, the last one ended too: decoded in one go when they are valid (the usual case). */
+  const onWholeLines = (region: Buffer): void => {
+    if (decoder !== undefined || isUtf8(region)) {
+      for (const line of decode(region).split('\n')) onText(line);
+      return;
+    }
+    for (let s = 0; ;) {
+      const nl = region.indexOf(NEWLINE, s);
+      if (nl < 0) return onLineBytes(region.subarray(s));
+      onLineBytes(region.subarray(s, nl));
+      s = nl + 1;
+    }
+  };
+
+  // The line still open at the end of the last chunk: its parts, or only its first bytes once it
+  // is known to be too long (the rest is skipped, so a long line costs its length once).
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let longPreview: Buffer | undefined;
+  const addCarry = (part: Buffer): void => {
+    if (longPreview !== undefined) return;
+    if (carryBytes + part.length > maxLineBytes) {
+      longPreview = Buffer.concat([...carry, part], Math.min(1000, carryBytes + part.length));
+      carry = [];
+      carryBytes = 0;
+      return;
+    }
+    carry.push(Buffer.from(part));
+    carryBytes += part.length;
+  };
+  /** The open line ends with `tail`. */
+  const endCarry = (tail: Buffer): void => {
+    if (longPreview === undefined && carryBytes + tail.length > maxLineBytes) addCarry(tail);
+    if (longPreview !== undefined) {
+      const preview = decode(longPreview);
+      longPreview = undefined;
+      lineNo++;
+      return onTooLong(preview);
+    }
+    const bytes = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
+    carry = [];
+    carryBytes = 0;
+    onLineBytes(bytes);
+  };
+  const processChunk = (chunk: Buffer): void => {
+    let start = 0;
+    if (carryBytes > 0 || longPreview !== undefined) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) return addCarry(chunk);
+      endCarry(chunk.subarray(0, nl));
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      onWholeLines(chunk.subarray(start, last));
+      start = last + 1;
+    }
+    if (start < chunk.length) addCarry(chunk.subarray(start));
+  };
+
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) processChunk(chunk);
   } catch (e) {
@@ -282,34 +416,9 @@ export async function readCsv(
     if (code.startsWith('Z_')) throw new InputError(`${path}: cannot decompress: ${(e as Error).message}`);
     throw e;
   }
-  if (carry !== null && carry.length > 0) onLine(carry, 0, carry.length);
-  while (pending.length > 0) rejectFirstPending();
-  return { lines: lineNo, blankLines, empty: lineNo === 0 };
-
-  /** Splits a chunk into lines; decodes it in one go when it is valid UTF-8 (the usual case). */
-  function processChunk(chunk: Buffer): void {
-    const buf = carry === null ? chunk : Buffer.concat([carry, chunk]);
-    carry = null;
-    const last = buf.lastIndexOf(NEWLINE);
-    if (last < 0) {
-      carry = Buffer.from(buf);
-      return;
-    }
-    const whole = buf.subarray(0, last);
-    if (isUtf8(whole)) {
-      const lines = whole.toString('utf8').split('\n');
-      for (const line of lines) onText(line);
-    } else {
-      let start = 0;
-      for (;;) {
-        const nl = buf.indexOf(NEWLINE, start);
-        if (nl < 0 || nl > last) break;
-        onLine(buf, start, nl);
-        start = nl + 1;
-      }
-    }
-    if (last + 1 < buf.length) carry = Buffer.from(buf.subarray(last + 1));
-  }
+  if (carryBytes > 0 || longPreview !== undefined) endCarry(Buffer.alloc(0));
+  while (pending.length > 0) rejectFirstPending('unterminated quote (the file ends inside it)');
+  return { lines: lineNo, blankLines, continuationLines, invalidUtf8Lines, empty: lineNo === 0 };
 }
 
 /** Byte offset (0-based) of the first invalid UTF-8 sequence in `bytes`. */

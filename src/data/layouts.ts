@@ -62,11 +62,18 @@ export const STOCK: LayoutSpec = {
 export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES, CATALOG, STOCK];
 
 /** Known exports recognised as they are: their columns → canonical columns. */
-const KNOWN_EXPORTS: readonly { name: string; kind: LayoutKind; columns: Record<string, string> }[] = [
+const KNOWN_EXPORTS: readonly {
+  name: string;
+  kind: LayoutKind;
+  columns: Record<string, string>;
+  dateOrder?: 'mdy' | 'dmy';
+}[] = [
   {
-    // UCI Online Retail (Chen, Sain & Guo 2012); invoice numbers starting with C are cancellations.
+    // UCI Online Retail (Chen, Sain & Guo 2012); invoice numbers starting with C are cancellations;
+    // its dates are written month first (12/1/2010 8:26) where they are not ISO.
     name: 'uci-online-retail',
     kind: 'order_lines',
+    dateOrder: 'mdy',
     columns: {
       order_id: 'InvoiceNo',
       sku: 'StockCode',
@@ -82,6 +89,7 @@ const KNOWN_EXPORTS: readonly { name: string; kind: LayoutKind; columns: Record<
     // UCI Online Retail II uses shorter names for the same columns.
     name: 'uci-online-retail',
     kind: 'order_lines',
+    dateOrder: 'mdy',
     columns: {
       order_id: 'Invoice',
       sku: 'StockCode',
@@ -99,7 +107,10 @@ const KNOWN_EXPORTS: readonly { name: string; kind: LayoutKind; columns: Record<
 export interface ColumnMapping {
   layout: LayoutKind;
   columns: Record<string, string>;
-  /** How to read dates written with slashes or dots: month/day/year or day/month/year. */
+  /**
+   * How to read dates written with slashes or dots: month/day/year or day/month/year. Without it,
+   * the file's dates decide (data/date-order.ts).
+   */
   date_order?: 'mdy' | 'dmy';
   /** Decimal separator of numbers; ',' for files that write 2,55. */
   decimal?: '.' | ',';
@@ -182,7 +193,8 @@ export function resolveLayout(file: string, header: readonly string[], mapping?:
   for (const known of KNOWN_EXPORTS) {
     const spec = LAYOUTS.find((l) => l.kind === known.kind)!;
     const res = resolveWith(header, spec, known.name, (c) => known.columns[c] ?? c);
-    if (res !== undefined && spec.required.every((c) => known.columns[c] !== undefined)) return res;
+    if (res !== undefined && spec.required.every((c) => known.columns[c] !== undefined))
+      return { ...res, dateOrder: known.dateOrder };
   }
   for (const spec of LAYOUTS) {
     const res = resolveWith(header, spec, spec.kind.replace('_', '-'), (c) => c);

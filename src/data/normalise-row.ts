@@ -1,5 +1,7 @@
 import type { ResolvedLayout } from './layouts.js';
 import { csvQuote } from './csv-format.js';
+import { type DateOrder, type DateOrderEvidence, noDateOrderEvidence, noteDateOrderInPlace } from './date-order.js';
+import type { DateLimit } from './date-range.js';
 import { parseFlag, parseNumber, parseTimestamp } from './values.js';
 
 /** The type each canonical column is read as. */
@@ -45,19 +47,43 @@ export function stagedColumns(layout: ResolvedLayout): string[] {
 
 export type NormalisedRow = { csv: string } | { reason: string };
 
+/** The column whose dates are a sales file's sales dates, checked against DateLimits. */
+export function salesDateColumn(layout: ResolvedLayout): string | undefined {
+  return layout.spec.kind === 'order_lines' ? 'ordered_at' : layout.spec.kind === 'daily_sales' ? 'date' : undefined;
+}
+
+export interface NormaliserOptions {
+  /** How slash and dot dates are read; undefined: slashes month-first, dots day-first (values.ts). */
+  dateOrder?: DateOrder | undefined;
+  /** Sales dates later than any of these limits are rejected with the limit's reason. */
+  dateLimits?: readonly DateLimit[];
+}
+
 const shown = (s: string): string => (s.length > 40 ? `'${s.slice(0, 40)}…'` : `'${s}'`);
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 /** Numbers JavaScript prints back the same way: no leading zeros, no trailing zeros after the point. */
 const CANONICAL_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+/**
+ * Control characters (Unicode Cc: C0, DEL, C1). A NUL in a SKU once cut every later query at it;
+ * none belongs in a code or a name. Free text (descriptions, names) may hold tabs and line breaks.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_IN_FREE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const FREE_TEXT = new Set(['description', 'name']);
+const codePoint = (ch: string): string => `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * Makes the row checker of one layout. It checks a record and returns its canonical values as one
  * CSV row DuckDB reads without further guessing (timestamps `YYYY-MM-DD HH:MM:SS`, plain numbers,
- * `true/false`, empty for null), or the reason the row is rejected. Optional columns may be
- * empty; required ones may not. Timestamps repeat from line to line within an order, so the last
- * one read is remembered per column.
+ * `true/false`, empty for null), or the reason the row is rejected: an empty required value, a value
+ * that does not parse, a control character in a text, a sales date past a limit. Optional columns
+ * may be empty. Timestamps repeat from line to line within an order, so the last one read is
+ * remembered per column. It also gathers, over the rows it sees, what the dates say about their
+ * order (day or month first) and how many accepted rows fall on each sales date.
  */
-export function makeRowNormaliser(layout: ResolvedLayout): RowNormaliser {
+export function makeRowNormaliser(layout: ResolvedLayout, options: NormaliserOptions = {}): RowNormaliser {
   const columns = stagedColumns(layout);
   const required = layout.spec.required.length;
   const indexes = columns.map((c) => layout.index[c]!);
@@ -66,11 +92,26 @@ export function makeRowNormaliser(layout: ResolvedLayout): RowNormaliser {
     if (t === undefined) throw new Error(`makeRowNormaliser: no type for column ${c}`);
     return t;
   });
+  const control = columns.map((c) => (FREE_TEXT.has(c) ? CONTROL_IN_FREE_TEXT : CONTROL));
+  const dateOrder = options.dateOrder;
+  const limits = options.dateLimits ?? [];
+  const salesColumn = columns.indexOf(salesDateColumn(layout) ?? '');
   const lastIn: string[] = columns.map(() => '');
   const lastOut: string[] = columns.map(() => '');
+  /** why the last sales date read is rejected, if it is */
+  let lastLate: string | undefined;
+  const evidence = noDateOrderEvidence();
+  // rows per sales date, counted in runs (rows come in date order in most exports)
+  const dateCounts = new Map<string, number>();
+  let runDate = '';
+  let runCount = 0;
+  const flushRun = (): void => {
+    if (runCount > 0) dateCounts.set(runDate, (dateCounts.get(runDate) ?? 0) + runCount);
+    runCount = 0;
+  };
   // A point as decimal separator is only ambiguous with a comma declared: then 1.000 is rejected.
   const decimal = layout.decimal;
-  const normalise = (fields: readonly string[]): NormalisedRow => {
+  const normalise = (fields: readonly string[], line: number): NormalisedRow => {
     let csv = '';
     for (let c = 0; c < columns.length; c++) {
       if (c > 0) csv += ',';
@@ -81,18 +122,28 @@ export function makeRowNormaliser(layout: ResolvedLayout): RowNormaliser {
         continue;
       }
       switch (types[c]) {
-        case 'text':
+        case 'text': {
+          const bad = control[c]!.exec(text);
+          if (bad !== null)
+            return { reason: `control character ${codePoint(bad[0])} in ${columns[c]} (character ${bad.index + 1})` };
           csv += csvQuote(text);
           break;
+        }
         case 'timestamp':
         case 'date': {
           if (text !== lastIn[c]) {
-            if (layout.dateOrder === undefined) noteDateOrder(text);
-            const ts = parseTimestamp(text, layout.dateOrder);
+            noteDateOrderInPlace(evidence, text, line);
+            const ts = parseTimestamp(text, dateOrder);
             if (ts === undefined) return { reason: `unparseable date in ${columns[c]}: ${shown(text)}` };
             lastIn[c] = text;
             lastOut[c] = types[c] === 'date' ? ts.slice(0, 10) : ts;
+            if (c === salesColumn) {
+              const day = ts.slice(0, 10);
+              const limit = limits.find((l) => day > l.last);
+              lastLate = limit === undefined ? undefined : `${columns[c]} ${day} is ${limit.why}`;
+            }
           }
+          if (c === salesColumn && lastLate !== undefined) return { reason: lastLate };
           csv += lastOut[c];
           break;
         }
@@ -118,18 +169,30 @@ export function makeRowNormaliser(layout: ResolvedLayout): RowNormaliser {
         }
       }
     }
+    if (salesColumn >= 0 && indexes[salesColumn]! >= 0) {
+      const day = lastOut[salesColumn]!.slice(0, 10);
+      if (day !== runDate) {
+        flushRun();
+        runDate = day;
+      }
+      runCount++;
+    }
     return { csv };
   };
-  /** Slash dates read month-first unless told: one that can only be day-first (13/03/2024) is remembered. */
-  let dayFirstSeen: string | undefined;
-  const noteDateOrder = (text: string): void => {
-    const m = DAY_FIRST.exec(text);
-    if (m !== null && dayFirstSeen === undefined && Number(m[1]) > 12 && m[2] === '/') dayFirstSeen = text;
-  };
-  return Object.assign(normalise, { dayFirstSeen: () => dayFirstSeen });
+  return Object.assign(normalise, {
+    dateOrderEvidence: () => evidence,
+    salesDateCounts: () => {
+      flushRun();
+      return dateCounts;
+    },
+  });
 }
 
-const DAY_FIRST = /^\s*(\d{1,2})([/.])\d{1,2}\2\d{4}/;
-
-/** What makeRowNormaliser returns: the row checker, and the first date that shows a file is day-first. */
-export type RowNormaliser = ((fields: readonly string[]) => NormalisedRow) & { dayFirstSeen: () => string | undefined };
+/**
+ * What makeRowNormaliser returns: the row checker (fields and the record's line), what the dates
+ * read so far say about their order, and the accepted rows per sales date.
+ */
+export type RowNormaliser = ((fields: readonly string[], line: number) => NormalisedRow) & {
+  dateOrderEvidence: () => DateOrderEvidence;
+  salesDateCounts: () => ReadonlyMap<string, number>;
+};

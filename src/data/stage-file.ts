@@ -1,11 +1,17 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
-import { readCsv } from './csv-reader.js';
+import { type CsvEncoding, readCsv } from './csv-reader.js';
+import { type DateOrder, decideDateOrder } from './date-order.js';
+import { type DateLimit, bulkLimit, todayLimit } from './date-range.js';
 import { InputError } from './errors.js';
 import { type ColumnMapping, type ResolvedLayout, resolveLayout } from './layouts.js';
 import { csvQuote } from './csv-format.js';
 import { makeRowNormaliser, type RowNormaliser, stagedColumns } from './normalise-row.js';
 
-/** What staging one file produced: two clean CSV files DuckDB loads with fixed types. */
+/**
+ * What staging one file produced: two clean CSV files DuckDB loads with fixed types. Every physical
+ * line is accounted for: `physicalLines = 1 (header) + rowsLoaded + rowsRejected + blankLines +
+ * continuationLines` (checked).
+ */
 export interface StagedFile {
   layout: ResolvedLayout;
   /** canonical columns in `goodPath`, after its leading `line` column */
@@ -18,6 +24,14 @@ export interface StagedFile {
   rowsLoaded: number;
   rowsRejected: number;
   blankLines: number;
+  /** lines after the first of records that span several lines (a quoted field with line breaks) */
+  continuationLines: number;
+  /** lines of the file (of its CSV copy for Parquet), header included */
+  physicalLines: number;
+  /** rejected lines that are not valid UTF-8 (a hint that the file has another encoding) */
+  invalidUtf8Lines: number;
+  /** how the file's slash and dot dates were read (undefined: it has none) */
+  dateOrder: DateOrder | undefined;
   bytes: number;
 }
 
@@ -27,6 +41,12 @@ export interface StageOptions {
   lineColumn?: string | undefined;
   /** The name to use for the file in messages (e.g. the original Parquet file). */
   displayName?: string;
+  /** How slash and dot dates are read, over the mapping's `date_order`; else the file's dates decide. */
+  dateOrder?: DateOrder | undefined;
+  /** The file's text encoding (default UTF-8). */
+  encoding?: CsvEncoding | undefined;
+  /** The clock: sales dated after its day (plus a day of time-zone slack) are rejected. */
+  now?: Date | undefined;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
@@ -62,9 +82,49 @@ export class EmptyFileError extends InputError {}
 /**
  * Reads a shop CSV file (plain or gzip), recognises its layout, checks every row and writes two
  * staging files: good rows (`line` + canonical columns, values normalised) and rejected rows
- * (`line, reason, raw`). Every data line lands in exactly one of them.
+ * (`line, reason, raw`). Every data line lands in exactly one of them, or is counted as blank or as
+ * the continuation of a multi-line record. Decisions that need the whole file are taken after a
+ * first reading, which is then done again with them (only for the files that need it): how slash
+ * dates are read when neither the caller nor the layout says (data/date-order.ts), and the latest
+ * plausible sales date (data/date-range.ts).
  */
 export async function stageCsvFile(path: string, outPrefix: string, options: StageOptions = {}): Promise<StagedFile> {
+  const name = options.displayName ?? path;
+  let dateOrder = options.dateOrder;
+  let limits: DateLimit[] = options.now === undefined ? [] : [todayLimit(options.now)];
+  let rangeChecked = false;
+  for (;;) {
+    const pass = await stageOnce(path, outPrefix, options, dateOrder, limits);
+    if (dateOrder === undefined && pass.staged.layout.dateOrder === undefined) {
+      const evidence = pass.normalise.dateOrderEvidence();
+      const decided = decideDateOrder(name, evidence);
+      // the first reading took slashes as month first and dots as day first
+      const reread = (decided === 'dmy' && evidence.slashes) || (decided === 'mdy' && evidence.dots);
+      if (decided !== undefined) dateOrder = decided;
+      if (reread) continue;
+    }
+    if (!rangeChecked) {
+      rangeChecked = true;
+      const bulk = bulkLimit(pass.normalise.salesDateCounts());
+      if (bulk !== undefined) {
+        limits = [...limits, bulk];
+        continue;
+      }
+    }
+    const e = pass.normalise.dateOrderEvidence();
+    const used = e.slashes || e.dots ? (dateOrder ?? pass.staged.layout.dateOrder) : undefined;
+    return { ...pass.staged, dateOrder: used };
+  }
+}
+
+/** One reading of the file with the date order and limits given. */
+async function stageOnce(
+  path: string,
+  outPrefix: string,
+  options: StageOptions,
+  dateOrder: DateOrder | undefined,
+  dateLimits: readonly DateLimit[],
+): Promise<{ staged: StagedFile; normalise: RowNormaliser }> {
   const name = options.displayName ?? path;
   const totalBytes = statSync(path).size;
   const goodPath = `${outPrefix}.good.csv`;
@@ -83,6 +143,8 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
   let rowsLoaded = 0;
   let rowsRejected = 0;
   let bytesRead = 0;
+  // DuckDB's CSV copy of a Parquet file quotes every line break it writes: no quote is lost there.
+  const trusted = options.lineColumn !== undefined;
   try {
     const res = await readCsv(
       path,
@@ -92,13 +154,13 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
           // Semicolon files are the European exports, whose numbers use a decimal comma.
           if (layout.decimal === undefined && delimiter === ';') layout = { ...layout, decimal: ',' };
           columns = stagedColumns(layout);
-          normalise = makeRowNormaliser(layout);
+          normalise = makeRowNormaliser(layout, { dateOrder: dateOrder ?? layout.dateOrder, dateLimits });
           if (options.lineColumn !== undefined) lineIdx = cols.indexOf(options.lineColumn);
           good.write(['line', ...columns].join(','));
         },
         record(rec) {
           const line = lineIdx >= 0 ? Number(rec.fields[lineIdx]) + 1 : rec.line;
-          const n = normalise!(rec.fields);
+          const n = normalise!(rec.fields, line);
           if ('reason' in n) reject(line, n.reason, rec.raw);
           else {
             good.write(`${line},${n.csv}`);
@@ -109,7 +171,11 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
           reject(rej.line, rej.reason, rej.raw);
         },
       },
-      { delimiter: options.mapping?.delimiter },
+      {
+        delimiter: options.mapping?.delimiter,
+        encoding: options.encoding,
+        ...(trusted ? { checkInnerRows: false, maxRecordLines: Number.MAX_SAFE_INTEGER } : {}),
+      },
       options.onProgress === undefined
         ? undefined
         : (n) => {
@@ -119,13 +185,14 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
     );
     if (res.empty || layout === undefined) throw new EmptyFileError(`${name}: file is empty`);
     if (rowsLoaded + rowsRejected === 0) throw new EmptyFileError(`${name}: file has a header but no data rows`);
-    const dayFirst = normalise?.dayFirstSeen();
-    if (dayFirst !== undefined)
-      throw new InputError(
-        `${name}: dates are written day first ('${dayFirst}'), but were read month first; ` +
-          `give a column mapping (mapPath, i.e. --map FILE) with "date_order": "dmy" (or "mdy" to keep month first)`,
+    const accounted = 1 + rowsLoaded + rowsRejected + res.blankLines + res.continuationLines;
+    if (accounted !== res.lines)
+      throw new Error(
+        `stageCsvFile: ${name}: ${res.lines} lines read but ${accounted} accounted for (1 header, ` +
+          `${rowsLoaded} loaded, ${rowsRejected} rejected, ${res.blankLines} blank, ` +
+          `${res.continuationLines} continuation)`,
       );
-    return {
+    const staged: StagedFile = {
       layout,
       columns,
       goodPath,
@@ -135,8 +202,13 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
       rowsLoaded,
       rowsRejected,
       blankLines: res.blankLines,
+      continuationLines: res.continuationLines,
+      physicalLines: res.lines,
+      invalidUtf8Lines: res.invalidUtf8Lines,
+      dateOrder: dateOrder ?? layout.dateOrder,
       bytes: totalBytes,
     };
+    return { staged, normalise: normalise! };
   } finally {
     good.close();
     rejects.close();

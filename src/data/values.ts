@@ -47,6 +47,17 @@ export function parseTimestamp(text: string, order?: 'mdy' | 'dmy'): string | un
 }
 
 /**
+ * The first two numbers of a date written with slashes or dots (`03/04/2024`, `13.03.2024 08:00`),
+ * whichever is day or month, or undefined for other text. What tells day-first from month-first:
+ * a first number over 12 can only be a day, a second number over 12 only a day too.
+ * @example slashDateParts('12/13/2010 8:26') // { first: 12, second: 13, separator: '/' }
+ */
+export function slashDateParts(text: string): { first: number; second: number; separator: string } | undefined {
+  const m = SLASH.exec(text.trim());
+  return m === null ? undefined : { first: +m[1]!, second: +m[3]!, separator: m[2]! };
+}
+
+/**
  * Reads a decimal number (`-1.5`, `2e3`; `2,55` when `decimal` is ',', which then refuses points: `1.000` is
  * ambiguous). No hex, no `Infinity`.
  */

@@ -2,6 +2,8 @@ import { accessSync, constants, mkdirSync, readFileSync, readdirSync, rmSync, st
 import { open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CleaningConfig, mergeCleaningConfig } from '../data/cleaning-config.js';
+import { CSV_ENCODINGS, type CsvEncoding } from '../data/csv-reader.js';
+import type { DateOrder } from '../data/date-order.js';
 import { InputError } from '../data/errors.js';
 import { type ColumnMapping, parseMapping } from '../data/layouts.js';
 import { type StagedFile, stageCsvFile } from '../data/stage-file.js';
@@ -37,6 +39,12 @@ export interface IngestOptions {
   stockDate?: string | undefined;
   /** Progress of the current stage, 0..1, with a label. */
   onProgress?: (label: string, fraction: number) => void;
+  /** How dates like 03/04/2024 are read (`dmy` or `mdy`), over a mapping's; else each file's dates decide. */
+  dateOrder?: DateOrder | undefined;
+  /** The files' text encoding: `utf-8` (default), `windows-1252` or `latin1` (read as windows-1252). */
+  encoding?: CsvEncoding | undefined;
+  /** The clock: sales dated after its day (plus a day of time-zone slack) are rejected; default now. */
+  now?: Date | undefined;
 }
 
 /** What one ingest did with one file. `rows_read = rows_loaded + rows_rejected`. */
@@ -52,6 +60,17 @@ export interface FileReport {
   rows_new: number;
   /** empty lines skipped (not rows) */
   blank_lines: number;
+  /**
+   * lines of the file (header included; of its CSV copy for Parquet):
+   * `physical_lines = 1 + rows_loaded + rows_rejected + blank_lines + continuation_lines`
+   */
+  physical_lines: number;
+  /** lines after the first of records spanning several lines (quoted fields with line breaks) */
+  continuation_lines: number;
+  /** rejected lines that are not valid UTF-8: the file may need another `encoding` */
+  invalid_utf8_lines: number;
+  /** how dates like 03/04/2024 were read: `dmy`, `mdy`, or null when the file has none */
+  date_order: DateOrder | null;
 }
 
 /** What one ingest did. `rows_read = rows_loaded + rows_rejected` for every file and in total. */
@@ -62,6 +81,8 @@ export interface IngestReport {
   /** loaded rows not already in the workspace (the rest were there from an earlier ingest) */
   rows_new: number;
   blank_lines: number;
+  physical_lines: number;
+  continuation_lines: number;
   /** SKUs with demand among this ingest's rows */
   skus: number;
   first_date: string | null;
@@ -143,6 +164,18 @@ function checkReadable(path: string): void {
   if (st.size === 0) throw new InputError(`${path}: file is empty`);
 }
 
+function checkReadOptions(options: IngestOptions): void {
+  if (options.dateOrder !== undefined && options.dateOrder !== 'dmy' && options.dateOrder !== 'mdy')
+    throw new InputError(`ingest: dateOrder must be dmy or mdy, got '${String(options.dateOrder)}'`, {
+      field: 'dateOrder',
+    });
+  if (options.encoding !== undefined && !CSV_ENCODINGS.includes(options.encoding))
+    throw new InputError(
+      `ingest: encoding must be one of ${CSV_ENCODINGS.join(', ')}, got '${String(options.encoding)}'`,
+      { field: 'encoding' },
+    );
+}
+
 async function isParquet(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
   try {
@@ -221,6 +254,7 @@ export async function ingestFiles(
   if (paths.length === 0) throw new InputError('ingest: no files given');
   for (const p of paths) checkReadable(p);
   const stockDate = options.stockDate === undefined ? undefined : checkStockDate(options.stockDate);
+  checkReadOptions(options);
   const mapping: ColumnMapping | undefined =
     options.mapPath === undefined ? undefined : parseMapping(options.mapPath, readInputFile(options.mapPath));
   const config = await loadCleaningConfig(ws, options.configPath);
@@ -244,6 +278,10 @@ export async function ingestFiles(
         mapping,
         lineColumn,
         displayName: p,
+        dateOrder: options.dateOrder,
+        // DuckDB writes a Parquet file's CSV copy in UTF-8
+        encoding: lineColumn === undefined ? options.encoding : undefined,
+        now: options.now ?? new Date(),
         onProgress: (read, total) => progress(`reading ${p}`, total > 0 ? read / total : 1),
       });
       staged.push({ path: abs, staged: s });
@@ -284,6 +322,10 @@ export async function ingestFiles(
           rows_rejected: s.rowsRejected,
           rows_new: rowsNew,
           blank_lines: s.blankLines,
+          physical_lines: s.physicalLines,
+          continuation_lines: s.continuationLines,
+          invalid_utf8_lines: s.invalidUtf8Lines,
+          date_order: s.dateOrder ?? null,
         };
       }
       await setMeta(ws, 'cleaning_config', JSON.stringify(config));
@@ -302,6 +344,8 @@ export async function ingestFiles(
         rows_rejected: sum('rows_rejected'),
         rows_new: sum('rows_new'),
         blank_lines: sum('blank_lines'),
+        physical_lines: sum('physical_lines'),
+        continuation_lines: sum('continuation_lines'),
         skus: span.skus,
         first_date: span.first_date,
         last_date: span.last_date,

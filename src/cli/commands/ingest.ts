@@ -1,3 +1,5 @@
+import type { CsvEncoding } from '../../data/csv-reader.js';
+import type { DateOrder } from '../../data/date-order.js';
 import type { IngestReport } from '../../pipeline/ingest.js';
 import { cleaningTable, fmtInt, table } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
@@ -13,6 +15,13 @@ function describeIngest(r: IngestReport, dbPath: string): string {
       r.files.map((f) => [f.path, f.layout, f.rows_read, f.rows_loaded, f.rows_new, f.rows_rejected]),
     ),
   );
+  // every line is accounted for: said when some were not rows (blank, or inside a multi-line record)
+  if (r.blank_lines + r.continuation_lines > 0)
+    lines.push(
+      `${fmtInt(r.physical_lines)} lines = ${r.files.length} header${r.files.length === 1 ? '' : 's'} + ` +
+        `${fmtInt(r.rows_loaded)} loaded + ${fmtInt(r.rows_rejected)} rejected + ${fmtInt(r.blank_lines)} blank + ` +
+        `${fmtInt(r.continuation_lines)} continuation lines of multi-line records`,
+    );
   lines.push('');
   lines.push(`SKUs with demand: ${fmtInt(r.skus)}   dates: ${r.first_date ?? '-'} → ${r.last_date ?? '-'}`);
   lines.push('');
@@ -32,7 +41,13 @@ function describeIngest(r: IngestReport, dbPath: string): string {
 export async function ingestCommand(args: string[], io: Io = defaultIo): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { map: { type: 'string' }, config: { type: 'string' }, 'stock-date': { type: 'string' } },
+    {
+      map: { type: 'string' },
+      config: { type: 'string' },
+      'stock-date': { type: 'string' },
+      'date-order': { type: 'string' },
+      encoding: { type: 'string' },
+    },
     true,
   );
   if (values.help) return help(io);
@@ -44,6 +59,9 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
         mapPath: values.map as string | undefined,
         configPath: values.config as string | undefined,
         stockDate: values['stock-date'] as string | undefined,
+        dateOrder: values['date-order'] as DateOrder | undefined,
+        encoding: values.encoding as CsvEncoding | undefined,
+        now: new Date(),
         onProgress: progress.update,
       });
       return { r, db: ws.dbPath };
@@ -58,6 +76,11 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
     io.err(
       `shopcast: warning: no row of ${f.path} could be loaded (${f.rows_rejected} rejected, ` +
         `see ${report.r.rejects_csv})\n`,
+    );
+  for (const f of report.r.files.filter((f) => f.invalid_utf8_lines > 0 && values.encoding === undefined))
+    io.err(
+      `shopcast: warning: ${f.invalid_utf8_lines} line(s) of ${f.path} are not valid UTF-8 and were rejected; ` +
+        `if it is a Windows export, ingest it again with --encoding windows-1252\n`,
     );
   return unreadable.length > 0 ? 3 : 0;
 }

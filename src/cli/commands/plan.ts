@@ -1,3 +1,5 @@
+import type { CsvEncoding } from '../../data/csv-reader.js';
+import type { DateOrder } from '../../data/date-order.js';
 import { parseDateOption } from '../../data/date-option.js';
 import type { IngestReport } from '../../pipeline/ingest.js';
 import { fmtInt, fmtNum } from '../format.js';
@@ -21,6 +23,9 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       'report-skus': { type: 'string' },
       map: { type: 'string' },
       config: { type: 'string' },
+      'date-order': { type: 'string' },
+      encoding: { type: 'string' },
+      'stock-date': { type: 'string' },
       threads: { type: 'string' },
     },
     true,
@@ -46,6 +51,10 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       ingested = await ingestFiles(ws, positionals, {
         ...(values.map !== undefined ? { mapPath: values.map as string } : {}),
         ...(values.config !== undefined ? { configPath: values.config as string } : {}),
+        ...(values['date-order'] !== undefined ? { dateOrder: values['date-order'] as DateOrder } : {}),
+        ...(values.encoding !== undefined ? { encoding: values.encoding as CsvEncoding } : {}),
+        ...(values['stock-date'] !== undefined ? { stockDate: values['stock-date'] as string } : {}),
+        now: new Date(),
         onProgress: progress.update,
       });
     const ingestSeconds = Math.round((performance.now() - ti) / 100) / 10;
