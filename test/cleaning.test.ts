@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { demandSeries, inspectWorkspace } from '../src/pipeline/inspect.js';
 import { mulberry32 } from '../src/numerics/random.js';
-import { REPO, SAMPLE, day, withWorkspace, writeText } from './helpers.js';
+import { REPO, day, withWorkspace, writeText } from './helpers.js';
 import { sql } from '../src/store/sql.js';
 
 /**
@@ -258,29 +258,5 @@ test('closed days are a pattern: a small 24/7 shop has none, its empty days are 
     const zero = await ws.one(sql`SELECT count(*)::INTEGER AS n FROM daily_demand
       WHERE sku = 'A' AND units = 0 AND date NOT IN (SELECT DISTINCT ordered_at::DATE FROM order_lines)`);
     assert.ok((zero['n'] as number) >= empty - 5, `${zero['n']} zero days of A`);
-  });
-});
-
-test('the sample shop is closed on Saturdays (48 of 48), at Christmas and at Easter, and nowhere else', async () => {
-  await withWorkspace(async (ws) => {
-    await ingestFiles(ws, [SAMPLE]);
-    const rows = await ws.all(
-      sql`SELECT date::VARCHAR AS d, dayname(date) AS w, reason FROM closed_days ORDER BY date`,
-    );
-    const saturdays = rows.filter((r) => r['w'] === 'Saturday');
-    assert.equal(saturdays.length, 48);
-    assert.match(saturdays[0]!['reason'] as string, /closed on Saturdays: no sale in 48 of 48 weeks/);
-    assert.deepEqual(
-      rows.filter((r) => r['w'] !== 'Saturday').map((r) => r['d']),
-      [
-        ...['2010-12-24', '2010-12-26', '2010-12-27', '2010-12-28', '2010-12-29', '2010-12-30', '2010-12-31'],
-        ...['2011-01-02', '2011-01-03', '2011-04-22', '2011-04-24', '2011-04-25'],
-      ],
-    );
-    // the single bank holidays (29 April, 2 and 30 May, 29 August 2011) are zero demand, not closed
-    const may2 = await ws.one(
-      sql`SELECT bool_or(closed) AS c, sum(units) AS u FROM daily_demand WHERE date = '2011-05-02'`,
-    );
-    assert.deepEqual([may2['c'], may2['u']], [false, 0]);
   });
 });
