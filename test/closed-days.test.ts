@@ -114,21 +114,22 @@ test('closed forecast days get zero; the open days of their week carry their dem
       const q = levels.map((_, l) => quantileAt(fc, i, l, k));
       assert.ok(q[0]! <= q[1]! && q[1]! <= q[2]! && q[0]! >= 0, `series ${i} day ${k}: ${q}`);
     }
-  // Monday weeks: Sat–Sun 5–6 Nov, Mon 7 – Sun 13 Nov, Mon 14 – Fri 18 Nov: totals kept
+  // Monday weeks: Sat–Sun 5–6 Nov (Mon–Fri before the window), Mon 7 – Sun 13 Nov, Mon 14 – Fri 18 Nov
   const sum = (a: Float64Array, from: number, to: number): number => a.slice(from, to).reduce((x, y) => x + y, 0);
-  for (const [a, b] of [
-    [0, 2],
-    [2, 9],
-    [9, 14],
-  ] as const)
-    for (let i = 0; i < 2; i++)
-      assert.ok(Math.abs(sum(fc.mean, i * h + a, i * h + b) - sum(before, i * h + a, i * h + b)) < 1e-9, `${a}–${b}`);
-  // the open Sunday of the first week took the Saturday's 1 unit: 2 + 1, quantiles scaled alike (×1.5)
-  assert.equal(fc.mean[1], 3);
-  assert.equal(quantileAt(fc, 0, 2, 1), 2 * 1.5 * 1.5);
-  // series 1: zero on the open days, so the Saturday's 3 units are spread evenly (with its quantiles)
-  assert.equal(fc.mean[h + 1], 3);
-  assert.equal(quantileAt(fc, 1, 2, 1), 2 + 2);
+  for (let i = 0; i < 2; i++) {
+    // the whole week in the window: its total is kept; the last week has no closed day: unchanged
+    assert.ok(Math.abs(sum(fc.mean, i * h + 2, i * h + 9) - sum(before, i * h + 2, i * h + 9)) < 1e-9);
+    assert.deepEqual(fc.mean.slice(i * h + 9, i * h + 14), before.slice(i * h + 9, i * h + 14));
+  }
+  // the week cut by the window: the open Sunday takes 1/6 of the Saturday (the other 5 open days lie before the
+  // window), not all of it: 2 + 1/6, its quantiles scaled alike (× (2 + 1/6) / 2)
+  assert.ok(Math.abs(fc.mean[1]! - (2 + 1 / 6)) < 1e-12);
+  assert.ok(Math.abs(quantileAt(fc, 0, 2, 1) - 3 * ((2 + 1 / 6) / 2)) < 1e-12);
+  // the full week: Saturday 12 Nov's 8 units go to the open days (34 units) in proportion to their means
+  assert.ok(Math.abs(fc.mean[2]! - (3 * 42) / 34) < 1e-12);
+  // series 1: zero on the open days, so its Saturday's share (3 units / 6) is spread evenly, quantiles too
+  assert.equal(fc.mean[h + 1], 0.5);
+  assert.ok(Math.abs(quantileAt(fc, 1, 2, 1) - (2 + 2 / 6)) < 1e-12);
 
   // a week closed throughout sells nothing
   const all = allocateFlat(1, 7, levels);

@@ -2,11 +2,14 @@
  * Forecasts on days the shop is closed: zero, their demand carried by the open days of the same
  * calendar week (Monday to Sunday), so that the week's expected demand is kept. Each open day of a
  * week with closed days takes a share in proportion to its own mean: its mean and every quantile
- * are multiplied by (open + closed mean of the week) / (open mean of the week), which keeps the
- * quantiles ordered and in the same ratio to the mean. When the open days' means are all zero the
- * closed days' mean and quantiles are spread over the open days evenly (comonotone sums). A week
- * with no open day in the forecast window sells nothing: its demand is not carried elsewhere (the
- * shop sells nothing that week, as its history with the same closure showed).
+ * are multiplied by (open + carried mean) / (open mean), which keeps the quantiles ordered and in
+ * the same ratio to the mean. A week cut by the forecast window (its first days in the past, or its
+ * last days beyond the horizon) carries to the open days inside the window only their share: the
+ * closed mean × open days inside / (open days inside + the week's days outside, taken as open), so
+ * that a Saturday at the window's start does not double the Sunday after it. When the open days'
+ * means are all zero the carried mean and quantiles are spread over them evenly (comonotone sums).
+ * A week with no open day in the window carries nothing: the shop sells nothing that week, as its
+ * history with the same closure showed.
  */
 import { weekdayOf } from './closed-calendar.js';
 import type { FlatForecast } from './quantile-view.js';
@@ -51,15 +54,17 @@ export function closeForecastDaysInPlace(
         for (let l = 0; l < L; l++) carried[l] = carried[l]! + fc.quantiles[q(l, k)]!;
       }
       if (open > 0 && open < b - a) {
-        const factor = openMean > 0 ? (openMean + closedMean) / openMean : 1;
+        // the share of the closed days' demand that falls to the open days inside the window
+        const share = open / (open + 7 - (b - a));
+        const factor = openMean > 0 ? (openMean + closedMean * share) / openMean : 1;
         for (let k = a; k < b; k++) {
           if (isClosed(k)) continue;
           if (openMean > 0) {
             mean[k] = mean[k]! * factor;
             for (let l = 0; l < L; l++) fc.quantiles[q(l, k)] = fc.quantiles[q(l, k)]! * factor;
           } else {
-            mean[k] = mean[k]! + closedMean / open;
-            for (let l = 0; l < L; l++) fc.quantiles[q(l, k)] = fc.quantiles[q(l, k)]! + carried[l]! / open;
+            mean[k] = mean[k]! + (closedMean * share) / open;
+            for (let l = 0; l < L; l++) fc.quantiles[q(l, k)] = fc.quantiles[q(l, k)]! + (carried[l]! * share) / open;
           }
         }
       }
