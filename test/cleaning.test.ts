@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { demandSeries, inspectWorkspace } from '../src/pipeline/inspect.js';
+import { mulberry32 } from '../src/numerics/random.js';
 import { REPO, day, withWorkspace, writeText } from './helpers.js';
 import { sql } from '../src/store/sql.js';
 
@@ -233,5 +234,29 @@ test('a catalog file adds names, categories and products without sales to the de
         in_catalog_file: true,
       },
     ]);
+  });
+});
+
+test('closed days are a pattern: a small 24/7 shop has none, its empty days are zero demand', async () => {
+  await withWorkspace(async (ws, dir) => {
+    // one year of a small shop open every day: on about 44 % of the days nobody orders (160 of 365 in issue #18)
+    const rand = mulberry32(18);
+    const rows = ['order_id,ordered_at,sku,quantity,unit_price'];
+    let empty = 0;
+    for (let d = 0; d < 365; d++) {
+      if (d > 0 && d < 364 && rand() < 0.44) {
+        empty++;
+        continue;
+      }
+      rows.push(`O${d},${day(d)} 10:00,${rand() < 0.5 ? 'A' : 'B'},1,4.00`);
+    }
+    assert.ok(empty > 140 && empty < 180, `${empty} empty days`);
+    const r = await ingestFiles(ws, [writeText(dir, 'orders.csv', rows.join('\n') + '\n')]);
+    assert.equal(r.cleaning['closed_days'], 0);
+    assert.equal((await ws.one(sql`SELECT count(*)::INTEGER AS n FROM closed_days`))['n'], 0);
+    // every day of the shop is open: days without orders sold 0
+    const zero = await ws.one(sql`SELECT count(*)::INTEGER AS n FROM daily_demand
+      WHERE sku = 'A' AND units = 0 AND date NOT IN (SELECT DISTINCT ordered_at::DATE FROM order_lines)`);
+    assert.ok((zero['n'] as number) >= empty - 5, `${zero['n']} zero days of A`);
   });
 });

@@ -33,8 +33,19 @@ export interface CleaningConfig {
     minSpread: number;
   };
   closedDays: {
-    /** Days with no order line at all across the shop, between its first and last day, are closed. */
+    /**
+     * Look for closed days among the shop-wide empty days (no order line at all; daily data: nothing sold across the
+     * shop). Only a pattern is closed (engine/closed-calendar.ts): a weekday without sales in nearly every week, or a
+     * holiday (a run of empty days at Christmas–New Year or Easter, or a date empty every year); any other empty day
+     * is zero demand. false: no day is closed by these rules.
+     */
     shopWideZero: boolean;
+    /** A weekday needs at least this many weeks of history to be called closed. */
+    minWeeks: number;
+    /** … and no sale on at least this share of them. */
+    weekdayMinShare: number;
+    /** A pattern is accepted when an open shop would show it by chance with at most this probability. */
+    maxChance: number;
   };
   stockouts: {
     /** Only SKUs that sell on at least this share of open days are regular sellers. */
@@ -53,8 +64,9 @@ export interface CleaningConfig {
 /**
  * The cleaning rules' defaults (tuned on UCI Online Retail): C-prefixed order ids are cancellations,
  * postage and fee codes are not products, a line over 5 robust spreads above the SKU's usual log
- * quantity is an outlier, shop-wide empty days are closed, and runs of 7 to 56 zero-sale days of a
- * regular seller that chance explains with probability ≤ 0.001 are stock-outs.
+ * quantity is an outlier, a weekday without sales in 90 % of at least 4 weeks or a holiday run that
+ * chance explains with probability ≤ 0.001 is closed (other shop-wide empty days are zero demand), and
+ * runs of 7 to 56 zero-sale days of a regular seller that chance explains with probability ≤ 0.001 are stock-outs.
  * @example const strict = mergeCleaningConfig('inline', { outliers: { zScore: 4 } }, DEFAULT_CLEANING);
  */
 export const DEFAULT_CLEANING: CleaningConfig = {
@@ -76,7 +88,7 @@ export const DEFAULT_CLEANING: CleaningConfig = {
     productSkuPattern: { 'uci-online-retail': '^[0-9]{5}' },
   },
   outliers: { minLines: 5, zScore: 5, minSpread: 0.5 },
-  closedDays: { shopWideZero: true },
+  closedDays: { shopWideZero: true, minWeeks: 4, weekdayMinShare: 0.9, maxChance: 0.001 },
   stockouts: { minSellRate: 0.3, minSaleDays: 20, minRunDays: 7, maxRunDays: 56, maxChance: 0.001 },
 };
 

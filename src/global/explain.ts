@@ -8,8 +8,9 @@
 import { featureImportance } from '../gbdt/learner.js';
 import { explainRow } from '../gbdt/shap.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
+import { closeForecastDaysInPlace } from '../engine/closed-forecast.js';
 import { F, FEATURE_NAMES, skuStats, writeFeatures } from './features.js';
-import type { GlobalModel } from './global-model.js';
+import { type GlobalModel, forecastGlobal } from './global-model.js';
 import type { Panel } from './panel.js';
 
 export const FEATURE_WORDS: Record<(typeof FEATURE_NAMES)[number], string> = {
@@ -68,8 +69,15 @@ export interface SkuExplanation {
   date: string;
   /** the model's as-of date: the last day of data it was trained on */
   as_of: string;
-  /** the mean forecast, units that day */
+  /**
+   * the mean forecast, units that day, as forecasts.csv has it: 0 when the shop is closed that day, else the model's
+   * forecast plus this day's share of the demand of the week's closed days (engine/closed-forecast.ts)
+   */
   forecast: number;
+  /** the shop is known to be closed that day (a closed weekday or a holiday) */
+  closed: boolean;
+  /** the model's own forecast, before the closed-day rule: baseline × the drivers' factors */
+  model_forecast: number;
   /** the model's average day at this SKU's level: level × exp(base score) */
   baseline: number;
   /** every feature, largest |effect| first */
@@ -128,11 +136,26 @@ export function explainForecasts(
       effect: e.contributions[f]!,
       factor: Math.exp(e.contributions[f]!),
     })).sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
+    // the SKU's whole forecast window, for the share of the week's closed days this day carries
+    const one: Panel = {
+      ids: [sku],
+      starts: [panel.starts[s]!],
+      units: [panel.units[s]!],
+      price: [panel.price[s]!],
+      promo: [panel.promo[s]!],
+      closed: [panel.closed[s]!],
+      lastDay: panel.lastDay,
+    };
+    const window = forecastGlobal(one, stored.model, stored.horizon);
+    const closed = panel.closed[s]!.subarray(T + 1, T + 1 + stored.horizon);
+    closeForecastDaysInPlace(window, [closed], first);
     return {
       sku,
       date: isoDate(day),
       as_of: stored.asOf,
-      forecast: level * Math.exp(e.raw),
+      forecast: window.mean[k - 1]!,
+      closed: closed[k - 1] === 1,
+      model_forecast: level * Math.exp(e.raw),
       baseline: level * Math.exp(e.base),
       drivers,
       importance,

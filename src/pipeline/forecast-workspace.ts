@@ -1,10 +1,11 @@
 import { InputError } from '../data/errors.js';
 import type { BatchForecast } from '../engine/forecast-batch.js';
+import { closeForecastDaysInPlace } from '../engine/closed-forecast.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
 import { quantileIndex } from '../engine/quantile-view.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
-import { readDemandPanel } from '../store/demand-panel.js';
+import { readDemandPanel, readShopClosed } from '../store/demand-panel.js';
 import { saveGlobalModel } from '../store/models.js';
 import type { Workspace } from '../store/workspace.js';
 import { forecastEnsemble } from '../global/ensemble.js';
@@ -55,7 +56,9 @@ export interface CurrentWeek {
  * Forecasts the clean demand of every SKU in the workspace, daily or weekly (Monday weeks; the
  * current, incomplete week is the first forecast week, its units so far counted, see
  * `forecastWeeks`). Closed days count as zero demand, suspected stock-out and missing days as
- * unknown (the models carry the last value over them). Writes forecasts.csv to `o.out`. The
+ * unknown (the models carry the last value over them). Daily forecasts put nothing on the days
+ * the shop is known to be closed (its closed weekdays and holidays): their demand goes to the open
+ * days of the same week. Writes forecasts.csv to `o.out`. The
  * `global` and `ensemble` models (daily only) train on the whole panel and store the model for
  * `explainSku`.
  * @example
@@ -92,6 +95,11 @@ export async function forecastWorkspace(
       global.ensemble_weight_mean = e.weights.mean;
       global.ensemble_weight_quantiles = e.weights.quantiles;
     } else fc = forecastGlobal(panel, model, h);
+    closeForecastDaysInPlace(
+      fc,
+      panel.units.map((u, s) => panel.closed[s]!.subarray(u.length, u.length + h)),
+      panel.lastDay + DAY_MS,
+    );
     const input: ForecastInput = {
       ids: panel.ids,
       starts: panel.starts,
@@ -113,7 +121,41 @@ export async function forecastWorkspace(
     };
   }
   if (o.freq === 'week') return forecastWeeks(ws, o, h);
+  if (o.freq === 'day') return forecastDaily(ws, o);
   return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
+}
+
+/**
+ * The daily forecast of the statistical engine: as `runForecast`, with the days the shop is known to be closed set
+ * to zero and their demand carried by the open days of the same week (engine/closed-forecast.ts).
+ */
+async function forecastDaily(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
+  const { h, m } = checkForecastOptions(o);
+  const input = await workspaceSeries(ws, 'day', o.asOf);
+  const lastDay = input.starts[0]! + (input.values[0]!.length - 1) * DAY_MS;
+  const closed = await readShopClosed(ws, lastDay + DAY_MS, h);
+  const fc = await forecastParallel(
+    makeBatch(input.ids, input.values),
+    { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
+    o.threads,
+    o.onProgress,
+  );
+  closeForecastDaysInPlace(
+    fc,
+    input.ids.map(() => closed),
+    lastDay + DAY_MS,
+  );
+  writeForecasts(o.out, input, fc, o.freq);
+  return {
+    series: input.ids.length,
+    horizon: h,
+    season_length: m,
+    model: o.model,
+    models_used: modelsUsed(fc),
+    fallbacks: fc.fallbacks,
+    rows_rejected: input.rejected,
+    out: o.out,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DAY_MS } from '../numerics/calendar.js';
 import { skuSummaries } from '../store/catalog.js';
-import { readDemandPanel } from '../store/demand-panel.js';
+import { readDemandPanel, readShopClosed } from '../store/demand-panel.js';
 import type { Workspace } from '../store/workspace.js';
 
 /**
@@ -21,6 +21,14 @@ export interface InventoryPanel {
   days: number;
   clean: Float64Array[];
   actual: Float64Array[];
+  /**
+   * the shop's closed days (1 closed, 0 open) on the same calendar, `days + futureDays` long: closed days found by the
+   * cleaning up to the last day, then the known closed weekdays and holidays carried forward (store/demand-panel.ts
+   * `readShopClosed`); day `days + k` is the k+1-th day after the last day
+   */
+  closed: Float64Array;
+  /** days of `closed` past the last day */
+  futureDays: number;
 }
 
 export interface PanelOptions {
@@ -28,6 +36,8 @@ export interface PanelOptions {
   skus?: readonly string[];
   /** the last day, YYYY-MM-DD (default: the last day with data) */
   to?: string;
+  /** days of closed flags past the last day (default 731: two years, more than any plan's horizon) */
+  futureDays?: number;
 }
 
 /** Loads the panel of products with sales up to `to`. */
@@ -38,6 +48,7 @@ export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): P
   const summaries = await skuSummaries(ws, o.to);
   const days = Math.round((demand.lastDay - demand.firstDay) / DAY_MS) + 1;
   const n = order.length;
+  const futureDays = Math.max(0, Math.trunc(o.futureDays ?? 731));
   const p: InventoryPanel = {
     ids: order,
     names: new Array<string>(n).fill(''),
@@ -47,6 +58,8 @@ export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): P
     days,
     clean: order.map(() => new Float64Array(days).fill(NaN)),
     actual: order.map(() => new Float64Array(days)),
+    closed: await readShopClosed(ws, demand.firstDay, days + futureDays),
+    futureDays,
   };
   order.forEach((sku, i) => {
     const s = selling.get(sku)!;

@@ -1,4 +1,6 @@
 import { type CleaningConfig, DEFAULT_CLEANING, mergeCleaningConfig } from '../data/cleaning-config.js';
+import { anchorText, detectClosedDays, weekdayOf } from '../engine/closed-calendar.js';
+import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { type Sql, joinSql, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
@@ -49,11 +51,18 @@ export async function ensureCleanTables(ws: Workspace): Promise<void> {
   if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await storedCleaningConfig(ws));
 }
 
-/** True when the derived tables are missing or older than the raw rows (an interrupted rebuild). */
+/**
+ * True when the derived tables are missing, older than the raw rows (an interrupted rebuild) or built by a version
+ * without closed-day anchors.
+ */
 export async function cleanTablesStale(ws: Workspace): Promise<boolean> {
   const t = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'daily_demand' AND NOT temporary`);
+  const anchors = await ws.all(
+    `SELECT 1 FROM duckdb_columns()
+     WHERE table_name = 'closed_days' AND column_name = 'anchor' AND database_name <> 'temp'`,
+  );
   const state = await ws.all(`SELECT value FROM meta WHERE key = 'clean_state'`);
-  return t.length === 0 || state[0]?.['value'] === 'stale';
+  return t.length === 0 || anchors.length === 0 || state[0]?.['value'] === 'stale';
 }
 
 function nonProductSql(config: CleaningConfig): Sql {
@@ -168,24 +177,65 @@ async function buildDailySales(ws: Workspace): Promise<void> {
 }
 
 /**
- * Days the whole shop was closed: no order line at all (order data), or rows that sell nothing for
- * every SKU (daily data without an open flag; a day with no rows at all is missing data, not closed).
+ * Days the whole shop was closed, per data source: the shop-wide empty days (no order line at all;
+ * daily data: rows that sell nothing across the shop — a day without rows is missing data, not
+ * empty) that form a pattern by the rules of engine/closed-calendar.ts: a weekday without sales in
+ * nearly every week, or a holiday (a run of empty days at Christmas or Easter, or a date empty
+ * every year) that chance cannot explain. Any other empty day is zero demand. Each closed day
+ * keeps its rule's anchor (`weekday:5`, `date:12-25`, `easter:-2`), from which the demand reader
+ * carries the closed days into the future.
  */
 async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<void> {
-  const enabled = config.closedDays.shopWideZero;
+  const c = config.closedDays;
+  const rows: Sql[] = [];
+  if (c.shopWideZero) {
+    const sources = [
+      { source: 'order_lines', days: sql`SELECT date, 0 AS units FROM order_lines GROUP BY date` },
+      {
+        source: 'daily_sales',
+        days: sql`SELECT date, sum(units) AS units FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date`,
+      },
+    ];
+    for (const { source, days } of sources) {
+      const found = await ws.all<{ d: string; units: number | null }>(
+        sql`SELECT date::VARCHAR AS d, units::DOUBLE AS units FROM (${days}) ORDER BY date`,
+      );
+      if (found.length === 0) continue;
+      const first = dayMs(found[0]!.d);
+      const n = Math.round((dayMs(found[found.length - 1]!.d) - first) / DAY_MS) + 1;
+      // order lines: a day without a line is empty; daily sales: a day without rows is unknown
+      const empty = new Float64Array(n).fill(source === 'order_lines' ? 1 : NaN);
+      for (const r of found) {
+        const units = source === 'order_lines' ? 1 : (r.units ?? 0);
+        empty[Math.round((dayMs(r.d) - first) / DAY_MS)] = units > 0 ? 0 : 1;
+      }
+      const cal = detectClosedDays(empty, first, c);
+      const names = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+      const byWeekday = new Map(cal.weekdays.map((w) => [w.weekday, w]));
+      for (let t = 0; t < n; t++) {
+        if (cal.rule[t] === 0) continue;
+        const day = first + t * DAY_MS;
+        const w = byWeekday.get(weekdayOf(day));
+        const holiday = cal.holidayAnchors.get(t);
+        const reasons = [];
+        const anchors = [];
+        if (cal.rule[t] === 1) {
+          reasons.push(`closed on ${names[w!.weekday]!}: no sale in ${w!.empty} of ${w!.weeks} weeks`);
+          anchors.push(anchorText({ kind: 'weekday', weekday: w!.weekday }));
+        }
+        if (holiday !== undefined) {
+          reasons.push(`holiday (${holiday.kind === 'easter' ? 'Easter' : 'Christmas or a yearly date'})`);
+          anchors.push(anchorText(holiday));
+        }
+        rows.push(sql`(${isoDate(day)}::DATE, ${source}, ${reasons.join('; ')}, ${anchors.join(' ')})`);
+      }
+    }
+  }
   await ws.run(sql`
     CREATE OR REPLACE TABLE closed_days AS
-    WITH ol AS (SELECT DISTINCT date FROM order_lines),
-    ol_span AS (SELECT min(date) AS a, max(date) AS b FROM ol),
-    ds AS (SELECT date, sum(units) AS units, bool_or(open IS NOT NULL) AS has_open
-      FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date)
-    SELECT d::DATE AS date, 'order_lines' AS source, 'no order line across the shop' AS reason
-    FROM ol_span, generate_series(ol_span.a, ol_span.b, INTERVAL 1 DAY) g(d)
-    WHERE ${enabled} AND ol_span.a IS NOT NULL AND d::DATE NOT IN (SELECT date FROM ol)
-    UNION ALL
-    SELECT date, 'daily_sales', 'no units sold by any SKU' FROM ds
-    WHERE ${enabled} AND ds.units = 0 AND NOT ds.has_open
-    ORDER BY 1`);
+    SELECT * FROM (VALUES ${rows.length > 0 ? joinSql(rows) : raw(`(NULL::DATE, '', '', '')`)})
+      AS t(date, source, reason, anchor)
+    WHERE date IS NOT NULL ORDER BY 1, 2`);
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { InputError } from '../data/errors.js';
 import { parseDateOption } from '../data/date-option.js';
-import { DAY_MS, dayMs } from '../numerics/calendar.js';
+import { calendarFromAnchors, isClosedOn } from '../engine/closed-calendar.js';
+import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { ensureCleanTables } from './clean.js';
 import { raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
@@ -25,7 +26,10 @@ export interface SkuDemand {
   actual: Float64Array;
   /** the day's average selling price (NaN: no sale), same days */
   price: Float64Array;
-  /** promotion (1/0, NaN unknown) and closed (1/0) flags, `extraDays` longer (planned ahead) */
+  /**
+   * promotion (1/0, NaN unknown) and closed (1/0) flags, `extraDays` longer (planned ahead); past the data's last day
+   * the closed flags carry the shop's known closed weekdays and holidays forward (see `readShopClosed`)
+   */
   promo: Float64Array;
   closed: Float64Array;
   /** sum of the capped units up to the last day (0: the SKU never sold) */
@@ -44,7 +48,7 @@ export interface DemandPanel {
 export interface DemandPanelOptions {
   /** read demand up to this day (`YYYY-MM-DD…`; default: all) */
   asOf?: string;
-  /** days of promotion and closed flags to read past the last day */
+  /** days of promotion and closed flags to read past the last day (closed flags past the data: the known pattern) */
   extraDays?: number;
   /** the option that gave `asOf`, named in errors (default `asOf`) */
   asOfField?: string;
@@ -96,6 +100,8 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
     WHERE sku IN (SELECT sku FROM daily_demand WHERE date <= ${asOf}::DATE)
       AND date <= ${asOf}::DATE + to_days(${extra}::INTEGER)
     ORDER BY sku, date`);
+  // past the data, the shop's closed weekdays and holidays carried forward
+  const shopClosed = await readShopClosed(ws, firstDay, days + extra);
   const skus: SkuDemand[] = [];
   let i = 0;
   while (i < rows.length) {
@@ -126,8 +132,35 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
       if (r.promo !== null) s.promo[d] = r.promo;
       if (r.closed !== null) s.closed[d] = r.closed;
     }
+    const lastRow = rows[j - 1]!.d - first;
+    for (let d = lastRow + 1; d < len + extra; d++) s.closed[d] = shopClosed[first + d]!;
     skus.push(s);
     i = j;
   }
   return { firstDay, lastDay, skus };
+}
+
+/**
+ * The shop's closed days over `days` days from `firstDay` (ms, UTC midnight), 1 closed, 0 open: the
+ * closed days the cleaning found (store/clean.ts) up to the last day of the data, and past it the
+ * closed weekdays and holidays they follow (engine/closed-calendar.ts), e.g. every Saturday and
+ * Christmas to New Year for a shop that closes then. What plans and forecasts treat as closed ahead.
+ * @example const closed = await readShopClosed(ws, dayMs('2011-11-05'), 28); // 1 on the Saturdays
+ */
+export async function readShopClosed(ws: Workspace, firstDay: number, days: number): Promise<Float64Array> {
+  await ensureCleanTables(ws);
+  const out = new Float64Array(Math.max(0, days));
+  if (out.length === 0) return out;
+  const end = await ws.one<{ d: string | null }>(`SELECT max(date)::VARCHAR AS d FROM daily_demand`);
+  const dataEnd = end.d === null ? firstDay - DAY_MS : dayMs(end.d);
+  const last = isoDate(Math.min(dataEnd, firstDay + (days - 1) * DAY_MS));
+  const past = await ws.all<{ d: number }>(sql`
+    SELECT DISTINCT datediff('day', ${isoDate(firstDay)}::DATE, date)::INTEGER AS d FROM closed_days
+    WHERE date >= ${isoDate(firstDay)}::DATE AND date <= ${last}::DATE`);
+  for (const r of past) out[r.d] = 1;
+  const anchors = await ws.all<{ anchor: string }>(`SELECT DISTINCT anchor FROM closed_days`);
+  const cal = calendarFromAnchors(anchors.map((a) => a.anchor));
+  const from = Math.max(0, Math.round((dataEnd - firstDay) / DAY_MS) + 1);
+  for (let d = from; d < out.length; d++) out[d] = isClosedOn(cal, firstDay + d * DAY_MS) ? 1 : 0;
+  return out;
 }

@@ -27,6 +27,12 @@ export async function explainCommand(args: string[], io: Io = defaultIo): Promis
   let out =
     `SKU ${e.sku} on ${e.date} (${weekday}): the global model (trained as of ${e.as_of}) ` +
     `forecasts ${r2(e.forecast)} units.\n`;
+  if (e.closed)
+    out +=
+      `The shop is closed that day (a closed weekday or holiday): nothing is sold, and the week's demand goes ` +
+      `to its open days. The model alone says ${r2(e.model_forecast)} units.\n`;
+  else if (Math.abs(e.forecast - e.model_forecast) > 1e-9 * Math.max(1, e.forecast))
+    out += `The model says ${r2(e.model_forecast)} units; the rest is this day's share of the week's closed days.\n`;
   out += `Starting from its average day of ${r2(e.baseline)} units, the main drivers multiply it by:\n`;
   out += table(
     ['feature', 'value', 'factor', 'meaning'],

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
+import { closeForecastDaysInPlace } from '../../engine/closed-forecast.js';
 import { forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
 import {
@@ -33,7 +34,11 @@ import { firstSteps } from '../../engine/quantile-view.js';
 
 type Progress = (label: string, fraction: number) => void;
 
-/** Forecasts every SKU `h` days ahead and writes the first `horizon` days to forecasts.csv in the output folder. */
+/**
+ * Forecasts every SKU `h` days ahead and writes the first `horizon` days to forecasts.csv in the output folder. Days
+ * the shop is known to be closed (`panel.closed` past the last day) get zero, their demand carried by the open days
+ * of the same week (engine/closed-forecast.ts).
+ */
 export async function forecastStep(
   inputs: PlanInputs,
   p: { model: string; horizon: number; out: string; threads: number | undefined; progress: Progress },
@@ -46,6 +51,12 @@ export async function forecastStep(
     { model: p.model, h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true },
     p.threads,
     (d, k) => p.progress('forecasting', d / k),
+  );
+  const future = panel.closed.subarray(panel.days, panel.days + h);
+  closeForecastDaysInPlace(
+    fc,
+    panel.ids.map(() => future),
+    panel.firstDay + panel.days * DAY_MS,
   );
   mkdirSync(p.out, { recursive: true });
   const forecastsCsv = resolve(join(p.out, 'forecasts.csv'));
