@@ -135,7 +135,7 @@ export interface PlanSummary {
  * plan.skus_to_order; plan.out.orders; // 'plan/orders.csv'
  */
 export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
-  checkOptions(o);
+  checkPlanOptions(o);
   // every file goes to a temporary folder beside `out` and is moved in place once all are written: a plan that fails
   // half-way leaves the previous run's files as they were (plan-steps/staging.ts)
   const staging = stageOutputs(o.out);
@@ -157,7 +157,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     seconds[k] = round((clock() - t) / 1000, 1);
     t = clock();
   };
-  const { horizon, model } = checkOptions(o);
+  const { horizon, model } = checkPlanOptions(o);
   const currency = currencySymbol(o.currency);
 
   progress('reading demand', 0);
@@ -237,8 +237,12 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   };
 }
 
-/** The options checked: a bad one is an InputError naming its field (the CLI says its flag). */
-function checkOptions(o: PlanOptions): { horizon: number; model: string } {
+/**
+ * The options of `planWorkspace` checked without the workspace: a bad one is an InputError naming its field (the
+ * CLI says its flag). `planWorkspace` calls it first; a caller may call it before opening or filling a workspace.
+ * @example checkPlanOptions({ out: 'plan', serviceLevel: 0.95 }); // { horizon: 28, model: 'auto' }
+ */
+export function checkPlanOptions(o: PlanOptions): { horizon: number; model: string } {
   const horizon = o.horizon ?? 28;
   if (!Number.isInteger(horizon) || horizon < 1)
     throw new InputError(`plan: horizon must be a whole number of days ≥ 1, got ${horizon}`, { field: 'horizon' });

@@ -2,6 +2,7 @@ import type { CsvEncoding } from '../../data/csv-reader.js';
 import type { DateOrder } from '../../data/date-order.js';
 import { parseDateOption } from '../../data/date-option.js';
 import type { IngestReport } from '../../pipeline/ingest.js';
+import type { PlanOptions } from '../../pipeline/plan.js';
 import { fmtInt, fmtNum } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { numberOption, parse, wholeNumber } from '../options.js';
@@ -38,11 +39,23 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
   const threads = wholeNumber(values, 'threads', 'plan');
   // what can be refused without the workspace is refused before the files are ingested
   const asOf = values['as-of'] === undefined ? undefined : parseDateOption(values['as-of'] as string, 'asOf');
-  const { checkOutputFolder } = await import('../../pipeline/plan-steps/staging.js');
-  checkOutputFolder(values.out as string);
-  const progress = progressFor(io);
   const { ingestFiles } = await import('../../pipeline/ingest.js');
-  const { planWorkspace } = await import('../../pipeline/plan.js');
+  const { checkPlanOptions, planWorkspace } = await import('../../pipeline/plan.js');
+  const progress = progressFor(io);
+  const options: PlanOptions = {
+    out: values.out as string,
+    ...(horizon !== undefined ? { horizon } : {}),
+    ...(serviceLevel !== undefined ? { serviceLevel } : {}),
+    ...(budget !== undefined ? { budget } : {}),
+    ...(values.currency !== undefined ? { currency: values.currency as string } : {}),
+    ...(values.model !== undefined ? { model: values.model as string } : {}),
+    ...(asOf !== undefined ? { asOf } : {}),
+    ...(reportSkus !== undefined ? { reportSkus } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+    now: new Date(),
+    onProgress: progress.update,
+  };
+  checkPlanOptions(options); // options and the output folder, before a workspace is opened or a file ingested
   const t0 = performance.now();
   const r = await (positionals.length > 0 ? withCreatedWorkspace : withWorkspace)(values, async (ws) => {
     let ingested: IngestReport | undefined;
@@ -58,19 +71,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
         onProgress: progress.update,
       });
     const ingestSeconds = Math.round((performance.now() - ti) / 100) / 10;
-    const plan = await planWorkspace(ws, {
-      out: values.out as string,
-      ...(horizon !== undefined ? { horizon } : {}),
-      ...(serviceLevel !== undefined ? { serviceLevel } : {}),
-      ...(budget !== undefined ? { budget } : {}),
-      ...(values.currency !== undefined ? { currency: values.currency as string } : {}),
-      ...(values.model !== undefined ? { model: values.model as string } : {}),
-      ...(asOf !== undefined ? { asOf } : {}),
-      ...(reportSkus !== undefined ? { reportSkus } : {}),
-      ...(threads !== undefined ? { threads } : {}),
-      now: new Date(),
-      onProgress: progress.update,
-    });
+    const plan = await planWorkspace(ws, options);
     return { ingested, plan: { ...plan, seconds: { ingest: ingestSeconds, ...plan.seconds } } };
   });
   progress.done();
