@@ -288,7 +288,7 @@ test('stock policy by hand: reorder point, risk, cover, order-by day and pack ro
   assert.equal(d.due, true);
   assert.equal(d.wanted, 6);
   assert.equal(d.quantity, 10); // 6 in packs of 5
-  assert.deepEqual(d.raised, { toEoq: false, toMoq: false, toPacks: true });
+  assert.deepEqual(d.raised, { toEoq: false, toSeason: false, toMoq: false, toPacks: true });
   // a higher service level takes a higher quantile: ⌈0.95 · 4⌉ = 4th
   assert.equal(
     stockPolicy({ scenarios: fourScenarios(), mean: perDay(1), serviceLevel: 0.95, position: 12, reviewDays: 7 })
@@ -314,7 +314,7 @@ test('stock policy by hand: the EOQ lot raises the order-up-to level, the MOQ th
   close(d.orderUpTo, 18 + (20 - 7), 1e-9, 'S = s + EOQ − cycle demand');
   close(d.wanted, 19, 1e-9, 'wanted');
   assert.equal(d.quantity, 25); // the MOQ (5 packs)
-  assert.deepEqual(d.raised, { toEoq: true, toMoq: true, toPacks: false });
+  assert.deepEqual(d.raised, { toEoq: true, toSeason: false, toMoq: true, toPacks: false });
   // a lot no bigger than the cycle's demand adds nothing: K 20, h 0.1 · 16 = 1.6 a day → EOQ 5 < 7
   const small = stockPolicy({
     scenarios: fourScenarios(),

@@ -21,6 +21,11 @@ export interface InventoryPanel {
   days: number;
   clean: Float64Array[];
   actual: Float64Array[];
+  /**
+   * 1 on the days the shop is known to be closed, from `firstDay` on and on past the last day (future closed days),
+   * else 0; absent when none are known
+   */
+  closed?: Float64Array;
 }
 
 export interface PanelOptions {
