@@ -611,6 +611,10 @@ test('issue 18: a seasonal product’s season ends where its demand a year ago f
   const steady = Float64Array.from({ length: 400 }, (_, t) => 3 + (t % 7 === 5 ? 4 : 0));
   assert.equal(seasonEndDay(steady), null);
   assert.equal(seasonEndDay(history.subarray(0, 100)), null, 'too little history');
+  // a product that grew since a quiet start of its history (340 days: a year ago is day −24) is not seasonal: its
+  // quiet days are not a season's end unless the year ago was selling well before them
+  const grown = Float64Array.from({ length: 340 }, (_, t) => (t < 60 ? 0.1 : t < 300 ? 5 : 25));
+  assert.equal(seasonEndDay(grown), null);
   // the EOQ lot is cut to the demand until the season ends: 10 a day for 55 days = 550
   const mean = perDay(10);
   const uniform = mulberry32(3);

@@ -24,11 +24,17 @@ export function largestWindowDemand(history: Float64Array, days: number): number
 }
 
 /**
- * Whether an order of `quantity` units is held back: more than `factor` × the SKU's largest
- * 28-day demand in its (clean) history, counted as at least 1 unit. O(history).
+ * Whether an order of `quantity` units is held back: more than `factor` × the larger of the SKU's
+ * largest 28-day demand in its (clean) history and `forecast28` (the forecast's next 28 days, so a
+ * new product selling above its short past is not held back), counted as at least 1 unit. O(history).
  * @example holdBack(1_218_125_329, Float64Array.of(3, 0, 12, 4), 10) // { held: true, limit: 190 }
  */
-export function holdBack(quantity: number, history: Float64Array, factor: number): { held: boolean; limit: number } {
-  const limit = factor * Math.max(1, largestWindowDemand(history, 28));
+export function holdBack(
+  quantity: number,
+  history: Float64Array,
+  factor: number,
+  forecast28 = 0,
+): { held: boolean; limit: number } {
+  const limit = factor * Math.max(1, largestWindowDemand(history, 28), forecast28);
   return { held: quantity > limit, limit };
 }

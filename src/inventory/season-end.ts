@@ -36,8 +36,10 @@ function knownMean(x: Float64Array, from: number, to: number): [mean: number, kn
  * A product is seasonal when, over its last 364 days, its best `span`-day stretch sold at least
  * `peak` × its mean daily demand and some stretch of `span` days sold under `share` × that mean; its
  * season then ends at the first day d (0 … maxDays) whose year-ago stretch [d − 364, d − 364 + span)
- * is such a dip (at least 80 % of its days known; days before the history are skipped). A product
- * out of season today gets 0. Needs 182 known days in the last year. O(364 · span).
+ * is such a dip (at least 80 % of its days known; days before the history are skipped), provided the
+ * year ago was in season before it: at least 14 known days before d selling above the year's mean. A
+ * product out of season today, or one that merely grew since a quiet year ago, gets null. Needs 182
+ * known days in the last year. O(364 · span).
  * @example
  * // sold 10 a day in November–December a year ago, 0.2 a day the rest of the year; today is 5 November
  * seasonEndDay(history) // ≈ 56: the season ends in late December
@@ -60,11 +62,14 @@ export function seasonEndDay(history: Float64Array, o: SeasonEndOptions = {}): n
     worst = Math.min(worst, m);
   }
   if (!(best >= peak * yearMean && worst < share * yearMean)) return null;
-  for (let d = 0; d <= maxDays; d++) {
+  const start = Math.max(0, 364 - n);
+  for (let d = start; d <= maxDays; d++) {
     const t = n + d - 364;
-    if (t < 0) continue;
     const [m, k] = knownMean(history, t, t + span);
-    if (k >= 0.8 && m < share * yearMean) return d;
+    if (!(k >= 0.8 && m < share * yearMean)) continue;
+    // in season a year ago until then: the known days before the dip sold above the year's mean
+    const [before, kb] = knownMean(history, n + start - 364, t);
+    return kb * (d - start) >= 14 && before > yearMean ? d : null;
   }
   return null;
 }

@@ -193,7 +193,8 @@ export function policyStep(
       seasonEndDay: seasonEnd,
     });
     if (d.quantity <= 0) continue;
-    const hold = holdBack(d.quantity, panel.clean[i]!, D.holdBackFactor);
+    // the quantity wanted (before the supplier's MOQ and packs) against the history and the forecast's next 28 days
+    const hold = holdBack(d.wanted, panel.clean[i]!, D.holdBackFactor, demandUntil(mean, 28));
     const arrival = leadTime.mean;
     const stockoutDay = d.coverDays === null ? null : Math.floor(d.coverDays);
     const expedite = stockoutDay !== null && stockoutDay < arrival;
@@ -204,7 +205,10 @@ export function policyStep(
     ];
     if (d.raised.toEoq) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
     if (d.seasonCapped)
-      notes.push(`lot cut to the ${Math.round(d.orderUpTo)} units forecast until the season ends in ${seasonEnd} days`);
+      notes.push(
+        `EOQ lot ${Math.round(d.lot)} cut: the season ends in ${seasonEnd} days, with ` +
+          `${Math.round(demandUntil(mean, seasonEnd!))} units forecast until then`,
+      );
     if (d.raised.toMoq) notes.push(`raised to the MOQ ${moq}`);
     else if (d.raised.toPacks) notes.push(`rounded up to packs of ${pack}`);
     const stage = stageOf.get(sku);
@@ -217,8 +221,8 @@ export function policyStep(
       );
     if (hold.held)
       notes.push(
-        `held back: ${d.quantity} units is more than ${D.holdBackFactor}× the largest 28 days of demand in its ` +
-          `history (limit ${round(hold.limit, 1)}); check the data before ordering`,
+        `held back: ${Math.ceil(d.wanted)} units is more than ${D.holdBackFactor}× its largest 28 days of demand ` +
+          `(history or forecast; limit ${round(hold.limit, 1)}); check the data and costs before ordering`,
       );
     orders.push({
       sku,
