@@ -19,6 +19,10 @@
  *  - moving-average min/max: min = k · MA28 · (L + R), max = min + MA28 · R, with k tuned by
  *    bisection *on this replay* until its fill rate equals the forecast policy's (an advantage the
  *    forecast policy does not get);
+ *  - the same min/max with k tuned on the 12 weeks *before* the window (what a merchant could have
+ *    tuned): to 95 % fill there when reachable, and the k of least holding + shortage cost there; the
+ *    forecast policy's cost at that rule's fill rate on the window is interpolated over a sweep of
+ *    its service levels (equal fill rate);
  *  - tabular Q-learning, trained in the simulator on the 24 weeks before the window (MA28 level in
  *    its state), then run greedily on the window;
  *  - perfect foresight: knows each week's demand; a lower bound on cost, not a policy;
@@ -26,8 +30,11 @@
  *    14 days, or halfway (geometrically) between it and the forecast — how good a level forecast
  *    would have to be for a given saving against the min/max rule.
  *
- * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent), or --workspace DIR
- * with it ingested. --floor S sets the scenarios' floor (a share of the forecast; default 0.25). Writes bench/out/inventory.json.
+ * Scenarios are whole units drawn from the clean (outlier-capped) history, as plan draws them since
+ * issue #18; --actual draws the windows from the units customers actually ordered instead (plan's
+ * scenarios before). Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent),
+ * or --workspace DIR with it ingested. --floor S sets the scenarios' floor (a share of the forecast;
+ * default 0.25). Writes bench/out/inventory.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

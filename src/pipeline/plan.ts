@@ -96,7 +96,7 @@ export interface PlanOrder {
   lost_units: number;
   /** lost_units × the selling price */
   lost_revenue: number;
-  /** stock runs out (at the forecast's means) before an order placed today can arrive: order faster or accept the loss */
+  /** stock runs out (at the forecast's means) before an order placed today arrives: order faster or accept the loss */
   expedite: boolean;
   /**
    * the wanted quantity is far beyond the SKU's history (more than INVENTORY_DEFAULTS.holdBackFactor × its largest
