@@ -203,7 +203,7 @@ export function policyStep(
         `point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand ` +
         `over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`,
     ];
-    if (d.raised.toEoq) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
+    if (d.raised.toEoq && !d.seasonCapped) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
     if (d.seasonCapped)
       notes.push(
         `EOQ lot ${Math.round(d.lot)} cut: the season ends in ${seasonEnd} days, with ` +
