@@ -98,6 +98,7 @@ export interface StockDecision {
 /**
  * Days until `stock` is used up at the forecast's daily means (the last day repeats past the
  * horizon, for at most ten years); null when never. A fraction of the day it runs out counts.
+ * @example coverDays(5, Float64Array.of(2, 2, 2)) // 2.5; coverDays(5, Float64Array.of(1, 0)) // null
  */
 export function coverDays(stock: number, mean: Float64Array): number | null {
   if (stock <= 0) return 0;
@@ -209,8 +210,13 @@ export interface StockScenarioInput {
 
 /**
  * The scenarios `stockPolicy` decides on: scaled block-bootstrap windows of the SKU's own history
- * around the forecast's level, sorted for the quantile and shortfall searches.
+ * around the forecast's level, sorted for the quantile and shortfall searches; whole units.
  * O(scenarios · (L + R) + scenarios · log scenarios).
+ * @example
+ * const uniform = mulberry32(1);
+ * const t = stockScenarios({ history, mean, leadTime: { mean: 7, sd: 0 }, reviewDays: 7, scenarios: 2000,
+ *   uniform, normal: normalSource(uniform) });
+ * scenarioQuantile(t.protection.sorted, 0.95); // the reorder point at 95 %, a whole number of units
  */
 export function stockScenarios(s: StockScenarioInput): ScenarioTables {
   return scenarioTables(
