@@ -175,7 +175,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const { orders, perSku, abc, xyz, used } = policyStep(inputs, fc, stageOf, o);
   if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
   sortOrders(orders);
-  const assumptions = planAssumptions(used, inputs.stock.size, o.serviceLevel);
+  const assumptions = planAssumptions(used, inputs.stock.size, o.serviceLevel, o.fullLots);
   lap('inventory');
 
   progress('writing', 0);

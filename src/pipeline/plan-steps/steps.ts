@@ -328,7 +328,12 @@ export function sortOrders(orders: PlanOrder[]): void {
 }
 
 /** The assumptions the plan states: every default it took, and for how many SKUs. */
-export function planAssumptions(used: DefaultsUsed, stockRows: number, serviceLevel: number | undefined): string[] {
+export function planAssumptions(
+  used: DefaultsUsed,
+  stockRows: number,
+  serviceLevel: number | undefined,
+  fullLots = false,
+): string[] {
   const D = INVENTORY_DEFAULTS;
   const assumptions: string[] = [];
   if (used.stock > 0)
@@ -356,5 +361,14 @@ export function planAssumptions(used: DefaultsUsed, stockRows: number, serviceLe
           .join(', ')}`,
   );
   assumptions.push('stock on order is shown arriving after half the lead time');
+  assumptions.push(
+    `an order over ${D.holdBackFactor}× a product's largest 28 days of demand (history or forecast) is held back ` +
+      `for a check`,
+  );
+  if (!fullLots)
+    assumptions.push(
+      'a seasonal product (by its sales a year earlier) gets no EOQ lot beyond the demand forecast until its ' +
+        'season ends',
+    );
   return assumptions;
 }
