@@ -19,6 +19,10 @@
  *  - moving-average min/max: min = k · MA28 · (L + R), max = min + MA28 · R, with k tuned by
  *    bisection *on this replay* until its fill rate equals the forecast policy's (an advantage the
  *    forecast policy does not get);
+ *  - the same min/max with k tuned on the 12 weeks *before* the window (what a merchant could have
+ *    tuned): to 95 % fill there when reachable, and the k of least holding + shortage cost there; the
+ *    forecast policy's cost at that rule's fill rate on the window is interpolated over a sweep of
+ *    its service levels (equal fill rate);
  *  - tabular Q-learning, trained in the simulator on the 24 weeks before the window (MA28 level in
  *    its state), then run greedily on the window;
  *  - perfect foresight: knows each week's demand; a lower bound on cost, not a policy;
@@ -26,8 +30,11 @@
  *    14 days, or halfway (geometrically) between it and the forecast — how good a level forecast
  *    would have to be for a given saving against the min/max rule.
  *
- * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent), or --workspace DIR
- * with it ingested. --floor S sets the scenarios' floor (a share of the forecast; default 0.25). Writes bench/out/inventory.json.
+ * Scenarios are whole units drawn from the clean (outlier-capped) history, as plan draws them since
+ * issue #18; --actual draws the windows from the units customers actually ordered instead (plan's
+ * scenarios before). Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent),
+ * or --workspace DIR with it ingested. --floor S sets the scenarios' floor (a share of the forecast;
+ * default 0.25). Writes bench/out/inventory.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +71,8 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: '2000' },
     skus: { type: 'string', default: '500' },
     floor: { type: 'string', default: '0.25' },
+    /** scenario windows from the units customers actually ordered (outliers uncapped), as plan drew them before issue #18 */
+    actual: { type: 'boolean', default: false },
   },
 });
 const START = '2011-08-13';
@@ -119,7 +128,7 @@ const normal = normalSource(u);
 const scenarios = (i: number, cut: number, level: Float64Array): ScenarioTables =>
   stockScenarios({
     history: panel.clean[i]!.subarray(0, cut),
-    actual: panel.actual[i]!.subarray(0, cut),
+    ...(values.actual === true ? { actual: panel.actual[i]!.subarray(0, cut) } : {}),
     mean: level,
     leadTime: { mean: L, sd: 0 },
     reviewDays: R,
@@ -207,13 +216,18 @@ const levelPolicy = (name: string, level: (i: number, r: number) => number): Rep
  * EOQ lot, MOQ or packs: at each review it wants the TARGET quantile of protection-period demand
  * minus the position (the replay takes fractional units, so `wanted`, not the rounded quantity).
  */
-const basePolicy = (name: string, t: ScenarioTables[][], means: Float64Array[][]): ReplayPolicy => ({
+const basePolicy = (
+  name: string,
+  t: ScenarioTables[][],
+  means: Float64Array[][],
+  serviceLevel = TARGET,
+): ReplayPolicy => ({
   name,
   order: (s) =>
     stockPolicy({
       scenarios: t[s.review]![s.sku]!,
       mean: means[s.review]![s.sku]!,
-      serviceLevel: TARGET,
+      serviceLevel,
       position: s.position,
       reviewDays: R,
     }).wanted,
@@ -265,28 +279,30 @@ results.push(
 );
 
 // moving-average min/max, k tuned on this replay to the forecast policy's fill rate
-function maPolicy(k: number): ReplayPolicy {
+function maPolicy(k: number, from = s0, how = 'tuned on the replay'): ReplayPolicy {
   return {
-    name: `moving-average min/max, k = ${k.toFixed(3)} (tuned on the replay)`,
+    name: `moving-average min/max, k = ${k.toFixed(3)} (${how})`,
     order: (st) => {
-      const day = s0 + st.day;
+      const day = from + st.day;
       const ma = mean(panel.actual[st.sku]!, day - 28, day);
       const min = k * ma * (L + R);
       return st.position <= min ? min + ma * R - st.position : 0;
     },
   };
 }
-/** The min/max rule with the smallest k (bisection over 0.05 … 20) whose replay reaches `fill`. */
-function tunedMinMax(fill: number): ReplayMetrics {
+/** The smallest k (bisection over 0.05 … 20) whose min/max replay over `skus` from day `from` reaches `fill`. */
+function tuneK(fill: number, skus = test, from = s0): number {
   let lo = 0.05;
   let hi = 20;
   for (let it = 0; it < 40; it++) {
     const mid = (lo + hi) / 2;
-    if (run(maPolicy(mid)).fillRate < fill) lo = mid;
+    if (run(maPolicy(mid, from), skus).fillRate < fill) lo = mid;
     else hi = mid;
   }
-  return run(maPolicy(hi));
+  return hi;
 }
+/** The min/max rule tuned on this replay to reach `fill`. */
+const tunedMinMax = (fill: number): ReplayMetrics => run(maPolicy(tuneK(fill)));
 const ma = tunedMinMax(main.fillRate);
 results.push(ma);
 const maTarget = tunedMinMax(TARGET);
@@ -294,6 +310,55 @@ results.push({
   ...maTarget,
   policy: maTarget.policy.replace('tuned on the replay', 'tuned on the replay to exactly 95 %'),
 });
+// what a merchant could actually have tuned: k reaching 95 % on the 12 weeks before the window (each starting with
+// one lead time's demand, as the window does), then run unchanged on the window
+const BEFORE_WEEKS = 12;
+const before = s0 - BEFORE_WEEKS * 7;
+const beforeSkus = skusAt(before, BEFORE_WEEKS * 7);
+const kBefore95 = tuneK(TARGET, beforeSkus, before);
+const before95 = run(maPolicy(kBefore95, before), beforeSkus);
+results.push(
+  run(
+    maPolicy(
+      kBefore95,
+      s0,
+      `tuned on the ${BEFORE_WEEKS} weeks before the window to 95 % fill` +
+        (before95.fillRate < TARGET ? `, unreachable there: ${(before95.fillRate * 100).toFixed(2)} % at k = 20` : ''),
+    ),
+  ),
+);
+// the k with the least holding + shortage cost on the weeks before (a log grid over 0.25 … 20): what a merchant
+// minimising the same cost would have kept
+let kBefore = 1;
+let bestBefore = Infinity;
+for (let g = 0; g <= 60; g++) {
+  const k = 0.25 * Math.pow(80, g / 60);
+  const c = run(maPolicy(k, before), beforeSkus).cost;
+  if (c < bestBefore) {
+    bestBefore = c;
+    kBefore = k;
+  }
+}
+const maBefore = run(maPolicy(kBefore, s0, `least cost on the ${BEFORE_WEEKS} weeks before the window`));
+results.push(maBefore);
+const savingVsBefore = 1 - main.cost / maBefore.cost;
+// the forecast policy at the pre-tuned rule's fill rate: its cost over a sweep of service levels, interpolated
+// linearly in fill rate between the two levels around that fill rate
+const sweep = [0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995].map((sl) => {
+  const m = run(basePolicy(`forecast-quantile base stock at ${sl}`, tables, forecastMeans, sl));
+  return { serviceLevel: sl, fillRate: m.fillRate, cost: m.cost };
+});
+const atFill = (fill: number): number | null => {
+  for (let k = 1; k < sweep.length; k++) {
+    const a = sweep[k - 1]!;
+    const b = sweep[k]!;
+    if ((a.fillRate - fill) * (b.fillRate - fill) <= 0 && a.fillRate !== b.fillRate)
+      return a.cost + ((fill - a.fillRate) / (b.fillRate - a.fillRate)) * (b.cost - a.cost);
+  }
+  return null;
+};
+const forecastAtBeforeFill = atFill(maBefore.fillRate);
+const savingVsBeforeAtEqualFill = forecastAtBeforeFill === null ? null : 1 - forecastAtBeforeFill / maBefore.cost;
 
 // the level bounds at the headline policy's 95 % quantile, each against the min/max rule tuned to its own fill rate
 const bounds = [
@@ -362,6 +427,15 @@ const summary = {
   q_learning_seconds: Math.round(qSeconds * 10) / 10,
   total_seconds: Math.round((performance.now() - t0) / 100) / 10,
   cost_saving_vs_tuned_min_max: Math.round(saving * 10000) / 10000,
+  cost_saving_vs_min_max_tuned_before: Math.round(savingVsBefore * 10000) / 10000,
+  min_max_k_tuned_before: Math.round(kBefore * 1000) / 1000,
+  min_max_k_tuned_before_to_95: Math.round(kBefore95 * 1000) / 1000,
+  min_max_before_window_fill_at_k_95: Math.round(before95.fillRate * 10000) / 10000,
+  forecast_cost_at_min_max_before_fill: forecastAtBeforeFill === null ? null : Math.round(forecastAtBeforeFill),
+  cost_saving_vs_min_max_tuned_before_at_equal_fill:
+    savingVsBeforeAtEqualFill === null ? null : Math.round(savingVsBeforeAtEqualFill * 10000) / 10000,
+  service_level_sweep: sweep,
+  scenario_windows: values.actual === true ? 'actual units' : 'clean (capped) units',
   level_wape_next_14_days: {
     forecast: Math.round(levelWape.forecast * 10000) / 10000,
     moving_average_28: Math.round(levelWape.moving_average_28 * 10000) / 10000,
@@ -381,6 +455,17 @@ for (const r of results)
   );
 console.log(
   `\nforecast policy vs min/max tuned to the same fill rate: ${f(saving * 100, 1)} % lower holding + shortage cost`,
+);
+console.log(
+  `forecast policy (${f(main.fillRate * 100, 2)} % fill) vs min/max tuned on the ${BEFORE_WEEKS} weeks before ` +
+    `(k = ${kBefore.toFixed(3)}, ${f(maBefore.fillRate * 100, 2)} % fill): ${f(savingVsBefore * 100, 1)} % lower holding + shortage cost`,
+);
+console.log(
+  `at the same ${f(maBefore.fillRate * 100, 2)} % fill (forecast policy interpolated over service levels ` +
+    `${sweep.map((x) => `${x.serviceLevel}: ${f(x.fillRate * 100, 2)} % / ${f(x.cost)}`).join(', ')}): ` +
+    (savingVsBeforeAtEqualFill === null
+      ? 'outside the sweep'
+      : `${f(forecastAtBeforeFill!)} vs ${f(maBefore.cost)}, ${f(savingVsBeforeAtEqualFill * 100, 1)} % lower`),
 );
 console.log(
   `level WAPE over the next 14 days: forecast ${f(levelWape.forecast, 3)}, 28-day moving average ${f(levelWape.moving_average_28, 3)}`,

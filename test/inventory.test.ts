@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { abcClasses, demandCv, xyzClass } from '../src/inventory/abc-xyz.js';
 import { eoq, eoqBackorder, eoqQuantityDiscount } from '../src/inventory/eoq.js';
-import { protectionDemand } from '../src/inventory/lead-time-demand.js';
+import { protectionDemand, roundCount } from '../src/inventory/lead-time-demand.js';
+import { holdBack, largestWindowDemand } from '../src/inventory/hold-back.js';
+import { seasonEndDay } from '../src/inventory/season-end.js';
 import { newsvendorNormal, newsvendorSamples } from '../src/inventory/newsvendor.js';
 import { allocateBudget, roundOrder } from '../src/inventory/order-constraints.js';
 import { baseStockForCsl, baseStockForFillRate, fillRateAt, scenarioTables } from '../src/inventory/policies.js';
@@ -288,7 +290,7 @@ test('stock policy by hand: reorder point, risk, cover, order-by day and pack ro
   assert.equal(d.due, true);
   assert.equal(d.wanted, 6);
   assert.equal(d.quantity, 10); // 6 in packs of 5
-  assert.deepEqual(d.raised, { toEoq: false, toMoq: false, toPacks: true });
+  assert.deepEqual(d.raised, { toEoq: false, toSeason: false, toMoq: false, toPacks: true });
   // a higher service level takes a higher quantile: ⌈0.95 · 4⌉ = 4th
   assert.equal(
     stockPolicy({ scenarios: fourScenarios(), mean: perDay(1), serviceLevel: 0.95, position: 12, reviewDays: 7 })
@@ -314,7 +316,7 @@ test('stock policy by hand: the EOQ lot raises the order-up-to level, the MOQ th
   close(d.orderUpTo, 18 + (20 - 7), 1e-9, 'S = s + EOQ − cycle demand');
   close(d.wanted, 19, 1e-9, 'wanted');
   assert.equal(d.quantity, 25); // the MOQ (5 packs)
-  assert.deepEqual(d.raised, { toEoq: true, toMoq: true, toPacks: false });
+  assert.deepEqual(d.raised, { toEoq: true, toSeason: false, toMoq: true, toPacks: false });
   // a lot no bigger than the cycle's demand adds nothing: K 20, h 0.1 · 16 = 1.6 a day → EOQ 5 < 7
   const small = stockPolicy({
     scenarios: fourScenarios(),
@@ -465,4 +467,185 @@ test('the stock policy without costs, replayed, orders exactly what base stock a
   const b = replay(skus, viaLevel, { reviewDays: 7, lostSales: true, seed: 1 }).total;
   assert.deepEqual({ ...a, policy: '' }, { ...b, policy: '' });
   assert.ok(a.cycleServiceLevel > 0.9, `cycle service level ${a.cycleServiceLevel}`);
+});
+
+test('issue 18: demand scenarios are whole units, with the mean of the scaled windows', () => {
+  const history = Float64Array.from({ length: 400 }, (_, t) => (t % 3 === 0 ? 2 : t % 5 === 0 ? 1 : 0));
+  const uniform = mulberry32(21);
+  const pd = protectionDemand(history, perDay(0.7), { mean: 7, sd: 2 }, 7, {
+    scenarios: 4000,
+    window: 364,
+    uniform,
+    normal: normalSource(uniform),
+  });
+  for (let k = 0; k < pd.lead.length; k++) {
+    assert.ok(Number.isInteger(pd.lead[k]!), `lead scenario ${pd.lead[k]} is not a whole number`);
+    assert.ok(Number.isInteger(pd.protection[k]!), `protection scenario ${pd.protection[k]} is not a whole number`);
+    assert.ok(pd.protection[k]! >= pd.lead[k]!);
+  }
+  // unbiased: the mean over the protection period stays near the forecast's 14 days × 0.7 ≈ 9.8 (the windows'
+  // ratios average about 1; the 28-day trailing base adds its own spread)
+  const m = pd.protection.reduce((a, b) => a + b, 0) / pd.protection.length;
+  close(m, 9.8, 1.5, 'mean protection-period demand');
+  // rounding without bias, by hand
+  assert.equal(
+    roundCount(2.25, () => 0.1),
+    3,
+  );
+  assert.equal(
+    roundCount(2.25, () => 0.5),
+    2,
+  );
+  assert.equal(
+    roundCount(4, () => 0),
+    4,
+  );
+});
+
+test('issue 18: a slow seller whose protection demand is 0 units at the service level gets no order and an honest risk', () => {
+  // a sale every 10 days in its history, and a forecast of 0.005 a day now: 0.07 units expected over 7 + 7 days,
+  // so P(demand ≥ 1) ≈ 7 % — the 90 % quantile is 0 units. Continuous scenarios made every window a fraction of a
+  // unit: reorder point 0.1, risk 100 %, and a 1-unit order ("stock 0 is below the reorder point 0").
+  const history = Float64Array.from({ length: 400 }, (_, t) => (t % 10 === 0 ? 1 : 0));
+  const uniform = mulberry32(5);
+  const mean = perDay(0.005);
+  const scenarios = stockScenarios({
+    history,
+    mean,
+    leadTime: { mean: 7, sd: 0 },
+    reviewDays: 7,
+    scenarios: 4000,
+    uniform,
+    normal: normalSource(uniform),
+  });
+  const d = stockPolicy({
+    scenarios,
+    mean,
+    serviceLevel: 0.9,
+    position: 0,
+    reviewDays: 7,
+    costs: { orderCost: 20, holdingPerUnitDay: 0.001 },
+  });
+  assert.equal(d.reorderPoint, 0);
+  assert.equal(d.due, false);
+  assert.equal(d.quantity, 0);
+  close(d.stockoutRisk, 0.07, 0.03, 'P(demand ≥ 1) over the protection period');
+  // with one unit in stock the risk is P(demand ≥ 2): far smaller
+  const one = stockPolicy({ scenarios, mean, serviceLevel: 0.9, position: 1, reviewDays: 7 });
+  assert.ok(one.stockoutRisk < 0.01, `risk with 1 unit: ${one.stockoutRisk}`);
+  // the same product selling 0.5 a day needs whole units: an order is due, the reorder point is a whole number
+  const busy = perDay(0.5);
+  const u2 = mulberry32(6);
+  const t2 = stockScenarios({
+    history,
+    mean: busy,
+    leadTime: { mean: 7, sd: 0 },
+    reviewDays: 7,
+    scenarios: 4000,
+    uniform: u2,
+    normal: normalSource(u2),
+  });
+  const b = stockPolicy({ scenarios: t2, mean: busy, serviceLevel: 0.9, position: 0, reviewDays: 7 });
+  assert.ok(b.reorderPoint >= 1 && Number.isInteger(b.reorderPoint), `reorder point ${b.reorderPoint}`);
+  assert.equal(b.due, true);
+  assert.ok(b.quantity >= b.reorderPoint);
+});
+
+test('issue 18: units short before an order placed today can arrive, E[(D_L − position)+], by hand', () => {
+  // lead-time scenarios 5, 7, 9, 11 with 8 in stock: (9 − 8 + 11 − 8) / 4 = 1
+  const d = stockPolicy({
+    scenarios: fourScenarios(),
+    mean: perDay(1),
+    serviceLevel: 0.75,
+    position: 8,
+    reviewDays: 7,
+  });
+  close(d.shortBeforeArrival, 1, 1e-12, 'short before arrival');
+  const none = stockPolicy({
+    scenarios: fourScenarios(),
+    mean: perDay(1),
+    serviceLevel: 0.75,
+    position: 30,
+    reviewDays: 7,
+  });
+  assert.equal(none.shortBeforeArrival, 0);
+});
+
+test('issue 18: the replay with lead time 0 serves the backlog from an order arriving the same day', () => {
+  const sku: ReplaySku = {
+    id: 'a',
+    demand: Float64Array.from([4, 4, 4, 4]),
+    initialStock: 2,
+    unitCost: 1,
+    holdingPerUnitDay: 0,
+    shortagePerUnit: 1,
+    orderCost: 0,
+    leadTime: { mean: 0, sd: 0 },
+  };
+  // day 0: 2 served, 2 backordered; day 2's review orders 10, arriving at once: 2 backlog first, then 4 of day 2
+  const policy: ReplayPolicy = { name: 'once', order: (s) => (s.day === 2 ? 10 : 0) };
+  let seen: { backlog: number; onHand: number } | undefined;
+  const r = replay(
+    [sku],
+    { ...policy, observe: (s, _c, final) => final && (seen = s) },
+    {
+      reviewDays: 2,
+      lostSales: false,
+      seed: 1,
+    },
+  );
+  // short: 2 on day 0, 4 on day 1 (all waiting); the 10 units clear the 6 waiting and serve day 2 and day 3 … of 4
+  // day 2 leaves 0 for day 3: 4 more short
+  assert.equal(r.total.short, 2 + 4 + 4);
+  assert.equal(seen!.backlog, 4, 'only day 3 waits at the end');
+  assert.equal(seen!.onHand, 0);
+});
+
+test('issue 18: a seasonal product’s season ends where its demand a year ago fell off; a steady one has none', () => {
+  // a year ago (days 20 … 90 of 400) it sold 10 a day, else 0.2; this year's season starts on day 384
+  const history = Float64Array.from({ length: 400 }, (_, t) => ((t >= 20 && t <= 90) || t >= 384 ? 10 : 0.2));
+  // today is day 400, its year-ago day 36. The year's mean is (55 · 10 + 16 · 10 + 293 · 0.2) / 364 = 2.11; the first
+  // 56-day stretch selling under a quarter of it (0.53 a day) starts on day 90, the season's last day (10 + 55 · 0.2
+  // = 21 units, 0.375 a day): 54 days on
+  assert.equal(seasonEndDay(history), 54);
+  const steady = Float64Array.from({ length: 400 }, (_, t) => 3 + (t % 7 === 5 ? 4 : 0));
+  assert.equal(seasonEndDay(steady), null);
+  assert.equal(seasonEndDay(history.subarray(0, 100)), null, 'too little history');
+  // a product that grew since a quiet start of its history (340 days: a year ago is day −24) is not seasonal: its
+  // quiet days are not a season's end unless the year ago was selling well before them
+  const grown = Float64Array.from({ length: 340 }, (_, t) => (t < 60 ? 0.1 : t < 300 ? 5 : 25));
+  assert.equal(seasonEndDay(grown), null);
+  // the EOQ lot is cut to the demand until the season ends: 10 a day for 55 days = 550
+  const mean = perDay(10);
+  const uniform = mulberry32(3);
+  const scenarios = stockScenarios({
+    history,
+    mean,
+    leadTime: { mean: 7, sd: 0 },
+    reviewDays: 7,
+    scenarios: 2000,
+    uniform,
+    normal: normalSource(uniform),
+  });
+  const costs = { orderCost: 2000, holdingPerUnitDay: 0.0005 };
+  const base = { scenarios, mean, serviceLevel: 0.9, position: 0, reviewDays: 7, costs };
+  const full = stockPolicy(base);
+  const capped = stockPolicy({ ...base, seasonDemand: 550 });
+  assert.ok(full.orderUpTo > 1000, `the EOQ lot alone: S ${full.orderUpTo}`);
+  assert.equal(capped.orderUpTo, 550);
+  assert.equal(capped.quantity, 550);
+  assert.equal(capped.seasonCapped, true);
+  assert.equal(capped.raised.toSeason, true);
+  // never below the reorder point: a season about to end still gets its base stock
+  const ending = stockPolicy({ ...base, seasonDemand: 3 });
+  assert.equal(ending.orderUpTo, ending.reorderPoint);
+});
+
+test('issue 18: an order far beyond the largest 28 days of history is held back', () => {
+  const history = Float64Array.from({ length: 200 }, (_, t) => (t % 4 === 0 ? 3 : NaN));
+  assert.equal(largestWindowDemand(history, 28), 21);
+  assert.deepEqual(holdBack(1_218_125_329, history, 10), { held: true, limit: 210 });
+  assert.deepEqual(holdBack(150, history, 10), { held: false, limit: 210 });
+  // no history at all: one unit counts as the largest month
+  assert.equal(holdBack(11, new Float64Array(5).fill(NaN), 10).held, true);
 });

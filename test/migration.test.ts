@@ -40,6 +40,11 @@ test('a workspace written before schema version 2 opens, migrates and inspects a
         assert.ok(tables.has(t), t);
       // rows stored by the old release are still there: its plan ordered one SKU over 28 days of forecasts for three
       assert.equal(Number((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM plan_orders')).n), 1);
+      // version 3's columns are there, NULL for the old order
+      const v3 = await ws.one<{ n: number }>(
+        'SELECT count(*)::INTEGER AS n FROM plan_orders WHERE expedite IS NULL AND held_back IS NULL AND lost_units IS NULL',
+      );
+      assert.equal(Number(v3.n), 1);
       assert.equal(
         Number((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM plan_forecasts')).n),
         3 * 28,

@@ -56,3 +56,43 @@ test(
     }
   },
 );
+
+test(
+  'issue 18: every order has a reorder point of at least one unit, and says when stock runs out before it can arrive',
+  { timeout: 180_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const stock = writeText(
+        dir,
+        'stock.csv',
+        'sku,on_hand,lead_time_days\n85123A,0,14\n22423,2,7\n85099B,500,7\n47566,0,7\n20725,0,7\n84879,3,7\n',
+      );
+      const ws = join(dir, 'ws');
+      const out = join(dir, 'out');
+      const r = await cli(['plan', fewSkus(dir), stock, '--workspace', ws, '--out', out, '--json']);
+      assert.equal(r.code, 0, r.err);
+      const [header, ...rows] = readFileSync(join(out, 'orders.csv'), 'utf8').trim().split('\n');
+      const cols = header!.split(',');
+      assert.deepEqual(cols.slice(-5), ['stockout_date', 'lost_units', 'lost_revenue', 'expedite', 'held_back']);
+      assert.ok(rows.length > 0);
+      let expedited = 0;
+      for (const line of rows) {
+        // the reason is the only quoted text with commas; the numeric columns around it are plain
+        const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''));
+        const get = (k: string): string => cells[cols.indexOf(k)]!;
+        assert.ok(Number(get('reorder_point')) >= 1, `${get('sku')}: reorder point ${get('reorder_point')}`);
+        assert.ok(Number.isInteger(Number(get('reorder_point'))));
+        if (get('expedite') === 'true') {
+          expedited++;
+          assert.match(get('stockout_date'), /^\d{4}-\d{2}-\d{2}$/);
+          assert.ok(Number(get('lost_units')) > 0);
+        }
+        assert.equal(get('held_back'), 'false');
+      }
+      assert.ok(expedited > 0, 'a SKU with no stock and a 14-day lead time runs out before any order arrives');
+    } finally {
+      cleanup();
+    }
+  },
+);

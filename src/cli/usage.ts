@@ -69,6 +69,8 @@ Options:
   --model NAME          forecasting model (default auto: the engine's choice per SKU by backtest)
   --as-of DATE          plan as of this day (YYYY-MM-DD; default: the last day with data)
   --report-skus N       SKUs shown in detail in the report (default 20)
+  --full-lots           keep economic (EOQ) lots whole for seasonal products (default: no lot beyond
+                        the demand until the product's season ends)
   --map FILE            column mapping for the files (see shopcast ingest --help)
   --config FILE         cleaning settings for the files
   --date-order, --encoding, --stock-date

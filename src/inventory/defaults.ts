@@ -18,6 +18,12 @@ export const INVENTORY_DEFAULTS = {
   orderCost: 20,
   /** target fill rate when neither the class matrix nor --service-level applies */
   fillRate: 0.95,
+  /**
+   * an order of more than this many times the SKU's largest 28-day demand in its history is held back for a check,
+   * not suggested (an absurd line, a mistyped stock or cost): an EOQ lot of a cheap, steady seller covers about 4
+   * such months, so 10 leaves room for a real lot and none for a data error
+   */
+  holdBackFactor: 10,
 } as const;
 
 /** The costs the stock policy and the budget weigh for one SKU, in the shop's currency. */

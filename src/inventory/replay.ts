@@ -146,17 +146,19 @@ export function replay(skus: readonly ReplaySku[], policy: ReplayPolicy, o: Repl
     let cycleShort = false;
     let review = 0;
     let cycleCost = 0;
+    /** units arrive: off the order book, onto the shelf, and the backlog is served first */
+    const receive = (units: number): void => {
+      onOrder -= units;
+      onHand += units;
+      if (backlog > 0) {
+        const b = Math.min(backlog, onHand);
+        backlog -= b;
+        onHand -= b;
+      }
+    };
     for (let t = 0; t < T; t++) {
       const arriving = arrivals[t]!;
-      if (arriving > 0) {
-        onOrder -= arriving;
-        onHand += arriving;
-        if (backlog > 0) {
-          const b = Math.min(backlog, onHand);
-          backlog -= b;
-          onHand -= b;
-        }
-      }
+      if (arriving > 0) receive(arriving);
       if (t % o.reviewDays === 0) {
         if (t > 0) {
           cycles++;
@@ -185,11 +187,7 @@ export function replay(skus: readonly ReplaySku[], policy: ReplayPolicy, o: Repl
           if (at <= T) arrivals[Math.max(at, t)] = arrivals[Math.max(at, t)]! + q;
         }
         // an order arriving the same day (lead time 0) is received at once
-        if (arrivals[t]! > arriving) {
-          const extra = arrivals[t]! - arriving;
-          onOrder -= extra;
-          onHand += extra;
-        }
+        if (arrivals[t]! > arriving) receive(arrivals[t]! - arriving);
       }
       const d = s.demand[t]!;
       if (d > 0) {

@@ -54,6 +54,11 @@ export interface PlanOptions {
   seed?: number;
   /** worker threads for the forecasts (default: all cores) */
   threads?: number;
+  /**
+   * let EOQ lots of a seasonal product run past its season's end (default false: S is at most the forecast demand
+   * until the season ends, read from the product's history a year ago)
+   */
+  fullLots?: boolean;
   /** when the plan is made (for the report; default: the day after the data) */
   now?: Date;
   /** the currency of prices and costs: an ISO 4217 code (`GBP`, shown as £) or a symbol (default: none shown) */
@@ -91,6 +96,22 @@ export interface PlanOrder {
   /** rank in the budget's purchase list (1 first); null without a budget or when deferred */
   priority: number | null;
   supplier: string | null;
+  /**
+   * the day stock (on hand + on order) runs out at the forecast's means, `YYYY-MM-DD`; null when it lasts past the
+   * lead time + review period
+   */
+  stockout_date: string | null;
+  /** expected units short before an order placed today can arrive (over the lead-time scenarios) */
+  lost_units: number;
+  /** lost_units × the selling price */
+  lost_revenue: number;
+  /** stock runs out (at the forecast's means) before an order placed today arrives: order faster or accept the loss */
+  expedite: boolean;
+  /**
+   * the wanted quantity is far beyond the SKU's history (more than INVENTORY_DEFAULTS.holdBackFactor × its largest
+   * 28-day demand): held back for a check, order_qty 0, the reason gives the quantity it would have been
+   */
+  held_back: boolean;
 }
 
 /** What a plan run did; the orders, forecasts and report are in the files of `out`. */
@@ -185,7 +206,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   sortOrders(orders);
   const assumptions = [
     ...stockSnapshotAssumptions(inputs.stockSnapshot),
-    ...planAssumptions(used, inputs.stock.size, o.serviceLevel),
+    ...planAssumptions(used, inputs.stock.size, o.serviceLevel, o.fullLots),
   ];
   lap('inventory');
 

@@ -21,6 +21,11 @@ export type PlanOrderRow = [
   unitCost: number,
   priority: number | null,
   supplier: string | null,
+  stockoutDate: string | null,
+  lostUnits: number,
+  lostRevenue: number,
+  expedite: boolean,
+  heldBack: boolean,
 ];
 
 /** One forecast row as `plan_forecasts` stores it (after `run_id`): sku, date, mean, p05…p95, model. */
@@ -40,7 +45,8 @@ export type PlanForecastRow = [
 /** Column types of `plan_orders` (run id first). */
 const ORDER_TYPES = [
   'INTEGER', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'DATE', 'DOUBLE', 'DOUBLE', 'VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE',
-  'DOUBLE', 'DOUBLE', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR',
+  'DOUBLE', 'DOUBLE', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'INTEGER', 'VARCHAR', 'DATE', 'DOUBLE', 'DOUBLE', 'BOOLEAN',
+  'BOOLEAN',
 ] as const;
 
 // prettier-ignore
@@ -50,10 +56,10 @@ const FORECAST_TYPES = [
 ] as const;
 
 /** The rows with the run id in front. */
-function* withRunId<T extends readonly (string | number | null)[]>(
+function* withRunId<T extends readonly (string | number | boolean | null)[]>(
   id: number,
   rows: Iterable<T>,
-): Generator<(string | number | null)[]> {
+): Generator<(string | number | boolean | null)[]> {
   for (const r of rows) yield [id, ...r];
 }
 

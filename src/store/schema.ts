@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -87,6 +87,19 @@ WHERE raw_stock.file_id = b.file_id AND raw_stock.date IS NULL;
 `;
 
 /**
+ * Version 4: what each plan order says about the stock-out it comes too late for (the expected
+ * stock-out day, the units and revenue lost before an order placed today arrives, the expedite
+ * flag) and whether it was held back for a check. Older orders get NULL.
+ */
+const V4 = `
+ALTER TABLE plan_orders ADD COLUMN IF NOT EXISTS stockout_date DATE;
+ALTER TABLE plan_orders ADD COLUMN IF NOT EXISTS lost_units DOUBLE;
+ALTER TABLE plan_orders ADD COLUMN IF NOT EXISTS lost_revenue DOUBLE;
+ALTER TABLE plan_orders ADD COLUMN IF NOT EXISTS expedite BOOLEAN;
+ALTER TABLE plan_orders ADD COLUMN IF NOT EXISTS held_back BOOLEAN;
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
  * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
@@ -96,6 +109,7 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
   { version: 1, description: 'raw rows, rejected rows, files, ingests, meta', sql: V1 },
   { version: 2, description: 'run tables: models, launches, lifecycle_*, plan_*', sql: V2 },
   { version: 3, description: 'stock snapshots: raw_stock.date', sql: V3 },
+  { version: 4, description: 'plan_orders: stockout_date, lost_units, lost_revenue, expedite, held_back', sql: V4 },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */

@@ -28,6 +28,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       encoding: { type: 'string' },
       'stock-date': { type: 'string' },
       threads: { type: 'string' },
+      'full-lots': { type: 'boolean' },
     },
     true,
   );
@@ -52,6 +53,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
     ...(asOf !== undefined ? { asOf } : {}),
     ...(reportSkus !== undefined ? { reportSkus } : {}),
     ...(threads !== undefined ? { threads } : {}),
+    ...(values['full-lots'] === true ? { fullLots: true } : {}),
     now: new Date(),
     onProgress: progress.update,
   };

@@ -19,7 +19,9 @@ import {
   xyzClass,
 } from '../../inventory/abc-xyz.js';
 import { INVENTORY_DEFAULTS, type SkuCosts, skuCosts } from '../../inventory/defaults.js';
+import { holdBack } from '../../inventory/hold-back.js';
 import { allocateBudget, roundOrder } from '../../inventory/order-constraints.js';
+import { seasonEndDay } from '../../inventory/season-end.js';
 import type { ScenarioTables } from '../../inventory/policies.js';
 import { type StockDecision, stockPolicy, stockScenarios } from '../../inventory/stock-policy.js';
 import { DEFAULT_LEVELS } from '../../models/contract.js';
@@ -86,6 +88,13 @@ export interface SkuPolicy {
   position: number;
   costs: SkuCosts;
   decision: StockDecision;
+  /**
+   * expected revenue lost before the next possible delivery (an order placed today): the decision's
+   * `shortBeforeArrival` × the selling price, whether or not the SKU has an order line (for ranking alerts)
+   */
+  lostRevenue: number;
+  /** days from the first forecast day to the season's end of a seasonal product; null when none is known */
+  seasonEndDay: number | null;
 }
 
 /** How many SKUs took each default (for the plan's assumptions). */
@@ -154,9 +163,9 @@ export function policyStep(
     });
     const leadTime = { mean: st?.leadTime ?? D.leadTimeDays, sd: st?.leadTimeSd ?? D.leadTimeSdDays };
     const mean = fc.mean.subarray(i * h, (i + 1) * h);
+    // the clean (capped) history only: one absurd line (an outlier cleaning capped) must not become an absurd order
     const tables = stockScenarios({
       history: panel.clean[i]!,
-      actual: panel.actual[i]!,
       mean,
       leadTime,
       reviewDays: D.reviewDays,
@@ -170,6 +179,7 @@ export function policyStep(
     const position = onHand + onOrder;
     const moq = st?.moq ?? 0;
     const pack = st?.pack ?? 1;
+    const seasonEnd = o.fullLots === true ? null : seasonEndDay(panel.clean[i]!);
     const d = stockPolicy({
       scenarios: tables,
       mean,
@@ -179,25 +189,57 @@ export function policyStep(
       costs,
       moq,
       pack,
+      ...(seasonEnd === null ? {} : { seasonDemand: demandUntil(mean, seasonEnd) }),
     });
-    perSku.push({ tables, mean, leadTime: leadTime.mean, position, costs, decision: d });
+    const lostUnits = d.shortBeforeArrival;
+    const lostRevenue = lostUnits * panel.price[i]!;
+    perSku.push({
+      tables,
+      mean,
+      leadTime: leadTime.mean,
+      position,
+      costs,
+      decision: d,
+      lostRevenue,
+      seasonEndDay: seasonEnd,
+    });
     if (d.quantity <= 0) continue;
+    // the quantity wanted (before the supplier's MOQ and packs) against the history and the forecast's next 28 days
+    const hold = holdBack(d.wanted, panel.clean[i]!, D.holdBackFactor, demandUntil(mean, 28));
+    const arrival = leadTime.mean;
+    const stockoutDay = d.coverDays === null ? null : Math.floor(d.coverDays);
+    const expedite = stockoutDay !== null && stockoutDay < arrival;
     const notes = [
       `stock ${round(position, 1)} (on hand + on order) is below the reorder ` +
         `point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand ` +
         `over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`,
     ];
-    if (d.raised.toEoq) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
+    if (d.raised.toEoq && !d.seasonCapped) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
+    if (d.seasonCapped)
+      notes.push(
+        `EOQ lot ${Math.round(d.lot)} cut: the season ends in ${seasonEnd} days, with ` +
+          `${Math.round(demandUntil(mean, seasonEnd!))} units forecast until then`,
+      );
     if (d.raised.toMoq) notes.push(`raised to the MOQ ${moq}`);
     else if (d.raised.toPacks) notes.push(`rounded up to packs of ${pack}`);
     const stage = stageOf.get(sku);
     if (stage !== undefined && (stage.stage === 'decline' || stage.stage === 'dormant'))
       notes.push(`stage ${stage.stage}: check before buying`);
+    if (expedite)
+      notes.push(
+        `expedite: stock runs out in ${stockoutDay} days, before an order placed today arrives in ` +
+          `${Math.round(arrival)}; about ${round(lostUnits, 1)} units lost meanwhile`,
+      );
+    if (hold.held)
+      notes.push(
+        `held back: ${Math.ceil(d.wanted)} units is more than ${D.holdBackFactor}× its largest 28 days of demand ` +
+          `(history or forecast; limit ${round(hold.limit, 1)}); check the data and costs before ordering`,
+      );
     orders.push({
       sku,
       name: panel.names[i]!,
-      order_qty: d.quantity,
-      order_by: isoDate(lastDay + (1 + d.orderByDay) * DAY_MS),
+      order_qty: hold.held ? 0 : d.quantity,
+      order_by: isoDate(lastDay + (1 + openDayOnOrBefore(panel.closed, panel.days, d.orderByDay)) * DAY_MS),
       cover_days: d.coverDays === null ? null : round(d.coverDays, 1),
       stockout_risk: round(d.stockoutRisk, 3),
       reason: notes.join('; '),
@@ -211,9 +253,36 @@ export function policyStep(
       unit_cost: round(costs.unitCost, 4),
       priority: null,
       supplier: st?.supplier ?? null,
+      stockout_date:
+        stockoutDay === null || stockoutDay >= arrival + D.reviewDays
+          ? null
+          : isoDate(lastDay + (1 + stockoutDay) * DAY_MS),
+      lost_units: round(lostUnits, 1),
+      lost_revenue: round(lostRevenue, 2),
+      expedite,
+      held_back: hold.held,
     });
   }
   return { orders, perSku, abc, xyz, used };
+}
+
+/** Forecast demand over the first `days` days (the last day repeats past the horizon). */
+function demandUntil(mean: Float64Array, days: number): number {
+  let s = 0;
+  for (let d = 0; d < days; d++) s += mean[Math.min(d, mean.length - 1)]!;
+  return s;
+}
+
+/**
+ * The latest day on or before forecast day `day` (0: the first day after the data) the shop is open, by the panel's
+ * closed days (1: closed; index `days` is forecast day 0); the first forecast day when none before is open.
+ * @example openDayOnOrBefore(Float64Array.of(0, 0, 0, 1, 1), 2, 2) // 0: forecast days 1 and 2 are closed
+ */
+export function openDayOnOrBefore(closed: Float64Array | undefined, days: number, day: number): number {
+  if (closed === undefined) return day;
+  let d = day;
+  while (d > 0 && closed[days + d] === 1) d--;
+  return d;
 }
 
 /**
@@ -270,7 +339,12 @@ export function sortOrders(orders: PlanOrder[]): void {
 }
 
 /** The assumptions the plan states: every default it took, and for how many SKUs. */
-export function planAssumptions(used: DefaultsUsed, stockRows: number, serviceLevel: number | undefined): string[] {
+export function planAssumptions(
+  used: DefaultsUsed,
+  stockRows: number,
+  serviceLevel: number | undefined,
+  fullLots = false,
+): string[] {
   const D = INVENTORY_DEFAULTS;
   const assumptions: string[] = [];
   if (used.stock > 0)
@@ -298,5 +372,14 @@ export function planAssumptions(used: DefaultsUsed, stockRows: number, serviceLe
           .join(', ')}`,
   );
   assumptions.push('stock on order is shown arriving after half the lead time');
+  assumptions.push(
+    `an order over ${D.holdBackFactor}× a product's largest 28 days of demand (history or forecast) is held back ` +
+      `for a check`,
+  );
+  if (!fullLots)
+    assumptions.push(
+      'a seasonal product (by its sales a year earlier) gets no EOQ lot beyond the demand forecast until its ' +
+        'season ends',
+    );
   return assumptions;
 }

@@ -23,6 +23,11 @@ export const ORDER_COLUMNS = [
   'unit_cost',
   'priority',
   'supplier',
+  'stockout_date',
+  'lost_units',
+  'lost_revenue',
+  'expedite',
+  'held_back',
 ] as const;
 
 /**
@@ -48,6 +53,11 @@ export function orderRow(r: PlanOrder): PlanOrderRow {
     r.unit_cost,
     r.priority,
     r.supplier === '' ? null : r.supplier,
+    r.stockout_date,
+    r.lost_units,
+    r.lost_revenue,
+    r.expedite,
+    r.held_back,
   ];
 }
 
