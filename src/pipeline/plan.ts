@@ -82,6 +82,16 @@ export interface PlanOrder {
   /** rank in the budget's purchase list (1 first); null without a budget or when deferred */
   priority: number | null;
   supplier: string | null;
+  /** the day the stock is expected to run out (`YYYY-MM-DD`), or null */
+  stockout_date: string | null;
+  /** expected units lost before an order placed now could arrive */
+  lost_units: number;
+  /** expected revenue lost before an order placed now could arrive (lost units × price) */
+  lost_revenue: number;
+  /** the order cannot arrive before the stock runs out: rush it */
+  expedite: boolean;
+  /** not suggested (far beyond the SKU's history): listed apart with an alert */
+  held_back: boolean;
 }
 
 /** What a plan run did; the orders, forecasts and report are in the files of `out`. */
@@ -158,7 +168,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   lap('inventory');
 
   progress('writing', 0);
-  const ordersCsv = writeOrdersCsv(o.out, orders);
+  const ordersCsv = writeOrdersCsv(o.out, orders, currency);
   const runId = await storePlan(ws, { asOf: inputs.asOf, horizon, o, assumptions, orders, forecasts: forecastRows() });
   const totals = planTotals(orders);
   const reportHtml = await reportStep(ws, {

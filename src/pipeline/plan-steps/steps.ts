@@ -200,6 +200,12 @@ export function policyStep(
       unit_cost: round(costs.unitCost, 4),
       priority: null,
       supplier: st?.supplier ?? null,
+      // placeholders until the inventory step fills them (issue 18 item 5)
+      stockout_date: null,
+      lost_units: 0,
+      lost_revenue: 0,
+      expedite: false,
+      held_back: false,
     });
   }
   return { orders, perSku, abc, xyz, used };
