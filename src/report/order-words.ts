@@ -55,7 +55,7 @@ export function lateWords(o: OrderFacts, currency: string): string {
  * What to do and why, lead first: the action (order, expedite, deferred, held back), the stock and
  * how long it lasts, the chance of running out, then the lot, minimum, packs, stage and budget
  * notes of the technical reason in plain words.
- * @example orderWhy(order, '£') // 'Order 240 units (£312) by 5 Nov 2011. You have 95 in stock, about 16 days of sales; …'
+ * @example orderWhy(order, '£') // 'Order 240 units (£312) by 5 Nov 2011. You have 95 in stock, about 16 days …'
  */
 export function orderWhy(o: OrderFacts, currency: string): string {
   const out: string[] = [];
@@ -73,10 +73,14 @@ export function orderWhy(o: OrderFacts, currency: string): string {
   const have =
     position <= 0
       ? 'You have none in stock or on order'
-      : `You have ${formatNumber(o.on_hand)} in stock${o.on_order > 0 ? ` and ${formatNumber(o.on_order)} on order` : ''}` +
+      : `You have ${formatNumber(o.on_hand)} in stock` +
+        (o.on_order > 0 ? ` and ${formatNumber(o.on_order)} on order` : '') +
         (o.cover_days !== null ? `, ${span(o.cover_days)} of sales` : ', with no sales expected');
   out.push(
-    `${have}; to be safe until a delivery could arrive you need ${units(Math.ceil(o.reorder_point))}.` +
+    have +
+      (Math.ceil(o.reorder_point) >= 1
+        ? `; to be safe until a delivery could arrive you need ${units(Math.ceil(o.reorder_point))}.`
+        : '.') +
       (o.stockout_risk >= 0.01
         ? ` Without this order the chance of running out is ${formatNumber(o.stockout_risk * 100)} %.`
         : ''),

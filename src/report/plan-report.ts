@@ -618,7 +618,8 @@ function alertsList(r: PlanReport, ids: Map<string, string>): string {
   const more = folded.length
     ? `<details class="more-alerts" data-folded="${folded.length}"><summary>${formatNumber(folded.length)} more ` +
       `${folded.length === 1 ? 'alert' : 'alerts'} (${kinds})` +
-      `${stake(folded) > 0 ? `, ${formatMoney(stake(folded), r.currency)} at stake` : ''}</summary>${list(folded)}</details>`
+      (stake(folded) > 0 ? `, ${formatMoney(stake(folded), r.currency)} at stake` : '') +
+      `</summary>${list(folded)}</details>`
     : '';
   return summary + list(shown) + more;
 }
@@ -631,17 +632,22 @@ const ORDER_HEAD =
 function orderRow(o: PlanReportOrder, ids: Map<string, string>, r: PlanReport): string {
   const data =
     `data-sku="${esc(o.sku)}" data-value="${Number.isFinite(o.value) ? o.value : 0}" ` +
-    `data-risk="${Number.isFinite(o.risk) ? o.risk : 0}" data-lost="${Number.isFinite(o.lostRevenue) ? o.lostRevenue : 0}" ` +
+    `data-risk="${Number.isFinite(o.risk) ? o.risk : 0}" ` +
+    `data-lost="${Number.isFinite(o.lostRevenue) ? o.lostRevenue : 0}" ` +
     `data-by="${esc(o.orderBy)}"`;
   const late = o.expedite
     ? `<span class="flag expedite">expedite</span><span class="late">runs out ` +
       `${o.stockoutDate !== null ? formatDate(o.stockoutDate) : 'before it arrives'}` +
-      `${o.lostUnits > 0 ? ` · ~${formatNumber(o.lostUnits)} units, ${formatMoney(o.lostRevenue, r.currency)} lost` : ''}</span>`
+      (o.lostUnits > 0
+        ? ` · ~${formatNumber(o.lostUnits)} units, ${formatMoney(o.lostRevenue, r.currency)} lost`
+        : '') +
+      '</span>'
     : '';
   return (
     `<tr class="order-row${o.expedite ? ' expedite' : ''}" ${data}>` +
     `<td class="product"><span class="name">${esc(o.name)}</span> ${skuLink(o.sku, ids)} ` +
-    `<span class="badge abc-${esc(o.abc)}" title="ABC class: A items bring most of the revenue">${esc(o.abc)}</span></td>` +
+    `<span class="badge abc-${esc(o.abc)}" title="ABC class: A items bring most of the revenue">` +
+    `${esc(o.abc)}</span></td>` +
     `<td class="num" data-label="Qty">${formatNumber(o.qty)}</td>` +
     `<td class="num" data-label="Value">${formatMoney(o.value, r.currency)}</td>` +
     `<td class="by${o.orderBy <= r.asOf || o.expedite ? ' urgent' : ''}" data-label="Order by">` +
@@ -791,7 +797,8 @@ const CSS = [
   'table{border-collapse:collapse;width:100%;font-size:13px}',
   'th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}',
   'th{color:#6b7280;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}\n',
-  'td.product{min-width:170px;max-width:260px;overflow-wrap:anywhere}table.orders td.num{white-space:nowrap}td.product .name{display:block}',
+  'td.product{min-width:170px;max-width:260px;overflow-wrap:anywhere}table.orders td.num{white-space:nowrap}',
+  'td.product .name{display:block}',
   'td.why{min-width:280px;overflow-wrap:anywhere}td.why p{margin:0}.urgent{color:#b91c1c;font-weight:600}\n',
   'tr.group th{background:#f9fafb;color:#1f2937;font-weight:400;padding-top:10px}.supplier{font-weight:650}',
   '.flag{display:inline-block;font-size:11px;font-weight:650;text-transform:uppercase;letter-spacing:.03em;',
@@ -850,7 +857,8 @@ const CSS = [
   'table.orders,table.orders tbody,table.orders tr,table.orders th,table.orders td{display:block}',
   'table.orders thead{display:none}table.orders tr.order-row{border:1px solid #e5e7eb;border-radius:6px;',
   'margin:0 0 8px;padding:6px 10px;display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:0 12px}',
-  'table.orders td.product,table.orders td.by,table.orders td.why{grid-column:1/-1}table.orders td{border:0;padding:2px 0;text-align:left;max-width:none;',
+  'table.orders td.product,table.orders td.by,table.orders td.why{grid-column:1/-1}',
+  'table.orders td{border:0;padding:2px 0;text-align:left;max-width:none;',
   'min-width:0}table.orders td[data-label]::before{content:attr(data-label) ": ";color:#6b7280}',
   'table.orders tr.group th{border:0;padding:10px 0 6px;background:none}td.product .name{font-weight:600}}\n',
   '@media print{body{background:#fff}',

@@ -18,7 +18,7 @@ import type {
 import { DEFAULT_STAGE_RULES, curveSales } from '../../lifecycle/stage.js';
 import { renderPlanReport } from '../../report/plan-report.js';
 import { orderWhy } from '../../report/order-words.js';
-import { formatDays, formatNumber } from '../../report/format.js';
+import { formatDate, formatDays, formatNumber } from '../../report/format.js';
 import { cleaningReport } from '../../store/cleaning-report.js';
 import type { Workspace } from '../../store/workspace.js';
 import { type LifecycleResult, STAGE_LETTERS, type SkuLifecycle, evidenceText } from '../lifecycle.js';
@@ -292,13 +292,13 @@ export function skuAlerts(
     abc: r.abc,
     atStake: round(r.lost_revenue),
     message:
-      `${Math.round(r.stockout_risk * 100)} % chance of running out before a delivery could arrive without an order` +
+      `${Math.round(r.stockout_risk * 100)} % chance of running out before a delivery can arrive` +
       (r.order_qty > 0
-        ? `; order ${formatNumber(r.order_qty)} units by ${r.order_by}`
-        : '; the order is deferred by the budget') +
+        ? `; order ${formatNumber(r.order_qty)} units by ${formatDate(r.order_by)}`
+        : '; its order is deferred by the budget') +
       (r.expedite
-        ? `; runs out ${r.stockout_date !== null ? `around ${r.stockout_date}` : 'soon'}, before an order can ` +
-          `arrive (about ${formatNumber(r.lost_units)} units lost): expedite`
+        ? `; runs out ${r.stockout_date !== null ? `around ${formatDate(r.stockout_date)}` : 'soon'}, before an ` +
+          `order can arrive (about ${formatNumber(r.lost_units)} units lost): expedite`
         : ''),
   }));
   for (const r of orders.filter((x) => x.held_back))
