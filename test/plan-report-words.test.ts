@@ -192,4 +192,10 @@ test('the report: every order line, grouped by supplier with totals, expedite fl
   assert.match(html, /<b>Cover<\/b>: how long the stock/);
   assert.match(html, /<b>Risk<\/b>: the chance of running out/);
   assert.ok(!html.includes(SPECIAL));
+  // an alert about a SKU without a section of its own links to its order line
+  const lantern = planReportFixture();
+  lantern.alerts.push({ kind: 'stockout', sku: 'LANTERN-3', name: 'Lantern', atStake: 63.4, message: 'runs out' });
+  const linked = renderPlanReport(lantern);
+  assert.match(linked, /<tr class="order-row expedite" id="order-3" data-sku="LANTERN-3"/);
+  assert.match(linked, /<b class="alert-name">Lantern<\/b> <a href="#order-3"><code>LANTERN-3<\/code><\/a>/);
 });

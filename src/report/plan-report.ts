@@ -629,7 +629,7 @@ const ORDER_HEAD =
   '<th class="num">Cover</th><th class="num">Risk</th><th>What to do and why</th></tr></thead>';
 
 /** One order line as a table row (a card on a phone), with the values the sort buttons sort by. */
-function orderRow(o: PlanReportOrder, ids: Map<string, string>, r: PlanReport): string {
+function orderRow(o: PlanReportOrder, ids: Map<string, string>, r: PlanReport, id: string): string {
   const data =
     `data-sku="${esc(o.sku)}" data-value="${Number.isFinite(o.value) ? o.value : 0}" ` +
     `data-risk="${Number.isFinite(o.risk) ? o.risk : 0}" ` +
@@ -644,7 +644,7 @@ function orderRow(o: PlanReportOrder, ids: Map<string, string>, r: PlanReport): 
       '</span>'
     : '';
   return (
-    `<tr class="order-row${o.expedite ? ' expedite' : ''}" ${data}>` +
+    `<tr class="order-row${o.expedite ? ' expedite' : ''}" id="${id}" ${data}>` +
     `<td class="product"><span class="name">${esc(o.name)}</span> ${skuLink(o.sku, ids)} ` +
     `<span class="badge abc-${esc(o.abc)}" title="ABC class: A items bring most of the revenue">` +
     `${esc(o.abc)}</span></td>` +
@@ -670,25 +670,39 @@ function byDate(a: PlanReportOrder, b: PlanReportOrder): number {
 }
 
 /** A table of order lines, one <tbody> per supplier (with its count and total) when suppliers are known. */
-function orderTable(rows: PlanReportOrder[], ids: Map<string, string>, r: PlanReport, cls: string): string {
+function orderTable(
+  rows: PlanReportOrder[],
+  ids: Map<string, string>,
+  r: PlanReport,
+  cls: string,
+  rowIds: Map<PlanReportOrder, string>,
+): string {
   const groups = new Map<string, PlanReportOrder[]>();
-  for (const o of rows) groups.set(o.supplier ?? '', [...(groups.get(o.supplier ?? '') ?? []), o]);
+  for (const o of rows) {
+    const list = groups.get(o.supplier ?? '');
+    if (list) list.push(o);
+    else groups.set(o.supplier ?? '', [o]);
+  }
   const named = [...groups.keys()].some((k) => k !== '');
   const sum = (list: PlanReportOrder[]): number =>
     list.reduce((a, o) => a + (Number.isFinite(o.value) ? o.value : 0), 0);
+  const totals = new Map([...groups].map(([k, list]) => [k, sum(list)]));
   const bodies = [...groups.entries()]
-    .sort(([ka, a], [kb, b]) => Number(ka === '') - Number(kb === '') || sum(b) - sum(a) || ka.localeCompare(kb))
+    .sort(
+      ([ka], [kb]) =>
+        Number(ka === '') - Number(kb === '') || totals.get(kb)! - totals.get(ka)! || ka.localeCompare(kb),
+    )
     .map(([supplier, list]) => {
       const head = named
         ? `<tr class="group"><th colspan="7"><span class="supplier">${supplier ? esc(supplier) : 'No supplier given'}` +
           `</span> · ${formatNumber(list.length)} ${list.length === 1 ? 'order' : 'orders'} · ` +
-          `<b>${formatMoney(sum(list), r.currency)}</b></th></tr>`
+          `<b>${formatMoney(totals.get(supplier)!, r.currency)}</b></th></tr>`
         : '';
       return (
         `<tbody data-supplier="${esc(supplier)}">${head}` +
         `${[...list]
           .sort(byDate)
-          .map((o) => orderRow(o, ids, r))
+          .map((o) => orderRow(o, ids, r, rowIds.get(o)!))
           .join('')}</tbody>`
       );
     });
@@ -749,6 +763,7 @@ function ordersSection(r: PlanReport, ids: Map<string, string>): string {
   const place = r.orders.filter((o) => !o.heldBack && o.qty > 0);
   const deferred = r.orders.filter((o) => !o.heldBack && !(o.qty > 0));
   const held = r.orders.filter((o) => o.heldBack);
+  const rowIds = new Map(r.orders.map((o, i) => [o, `order-${i + 1}`]));
   const value = place.reduce((a, o) => a + (Number.isFinite(o.value) ? o.value : 0), 0);
   const units = place.reduce((a, o) => a + o.qty, 0);
   const late = place.filter((o) => o.expedite).length;
@@ -764,14 +779,14 @@ function ordersSection(r: PlanReport, ids: Map<string, string>): string {
     summary +
     ORDER_HELP +
     SORT_BAR +
-    (place.length ? orderTable(place, ids, r, 'to-place') : '<p class="none">Nothing to place now.</p>') +
+    (place.length ? orderTable(place, ids, r, 'to-place', rowIds) : '<p class="none">Nothing to place now.</p>') +
     (deferred.length
       ? `<h4>Deferred to stay within the budget (${formatNumber(deferred.length)})</h4>` +
-        orderTable(deferred, ids, r, 'deferred')
+        orderTable(deferred, ids, r, 'deferred', rowIds)
       : '') +
     (held.length
       ? `<h4>Held back: not suggested, check first (${formatNumber(held.length)})</h4>` +
-        orderTable(held, ids, r, 'held-back')
+        orderTable(held, ids, r, 'held-back', rowIds)
       : '')
   );
 }
@@ -865,6 +880,14 @@ const CSS = [
   '.card{break-inside:avoid}}',
 ].join('');
 
+/** Where an alert's SKU links to: its section when the report shows it in detail, else its order line. */
+function alertLinks(r: PlanReport, ids: Map<string, string>): Map<string, string> {
+  const links = new Map<string, string>();
+  r.orders.forEach((o, i) => links.has(o.sku) || links.set(o.sku, `order-${i + 1}`));
+  for (const [sku, id] of ids) links.set(sku, id);
+  return links;
+}
+
 /**
  * Renders the plan report as one self-contained HTML page (inline CSS and SVG charts, no scripts
  * or external resources); every value from the report is HTML-escaped. O(total points).
@@ -893,7 +916,7 @@ export function renderPlanReport(report: PlanReport): string {
 <body><main>
 <header><h1>${esc(report.title)}</h1><p class="meta">${meta}</p></header>
 ${totalsStrip(report)}
-<section class="card"><h3>Alerts</h3>${alertsList(report, ids)}</section>
+<section class="card"><h3>Alerts</h3>${alertsList(report, alertLinks(report, ids))}</section>
 <section class="card"><h3>Purchase orders</h3>${ordersSection(report, ids)}</section>
 <section class="card"><h3>Life-cycle stages, week by week</h3>${stageMap(report, ids)}</section>
 ${report.skus.map((s, i) => skuSection(s, `sku-${i + 1}`, report.asOf)).join('\n')}
