@@ -59,6 +59,17 @@ test('the plan report as headless Chromium shows it', { timeout: 60_000 }, (t) =
 
     assert.ok((await page.textContent('body'))?.includes(SPECIAL), 'the special name is not shown as literal text');
     assert.equal(await page.locator('section.sku h2 b').count(), 0, 'the special name became markup');
+    for (const where of ['td.product .name b', 'tr.group .supplier b', '.alert-name b'])
+      assert.equal(await page.locator(where).count(), 0, `a special name became markup in ${where}`);
+    // every order line is listed; the sort buttons (shown only with scripts) reorder each supplier's lines
+    assert.equal(await page.locator('tr.order-row').count(), report.orders.length);
+    await page.locator('.sort-bar button[data-sort="sku"]').click();
+    const skus = await page
+      .locator('table.orders.to-place tbody')
+      .first()
+      .locator('tr.order-row')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-sku')!));
+    assert.deepEqual(skus, ['LANTERN-3', 'MUG-001'], 'sorted by SKU');
     assert.ok((await page.locator('section.sku[data-sku="TEA-SET-12"] h2').innerText()).startsWith(SPECIAL));
     assert.deepEqual(errors, []);
 
