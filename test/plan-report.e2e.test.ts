@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { renderPlanReport } from '../src/report/plan-report.js';
 import { withChromiumPage } from './chromium.js';
+import { PHONE, assertFitsPhone } from './plan-report-phone.js';
 import { planReportFixture, SPECIAL, TOTALS_SHOWN } from './plan-report-fixture.js';
 
 test('the plan report as headless Chromium shows it', { timeout: 60_000 }, (t) =>
@@ -58,12 +59,36 @@ test('the plan report as headless Chromium shows it', { timeout: 60_000 }, (t) =
 
     assert.ok((await page.textContent('body'))?.includes(SPECIAL), 'the special name is not shown as literal text');
     assert.equal(await page.locator('section.sku h2 b').count(), 0, 'the special name became markup');
+    for (const where of ['td.product .name b', 'tr.group .supplier b', '.alert-name b'])
+      assert.equal(await page.locator(where).count(), 0, `a special name became markup in ${where}`);
+    // every order line is listed; the sort buttons (shown only with scripts) reorder each supplier's lines
+    assert.equal(await page.locator('tr.order-row').count(), report.orders.length);
+    await page.locator('.sort-bar button[data-sort="sku"]').click();
+    const skus = await page
+      .locator('table.orders.to-place tbody')
+      .first()
+      .locator('tr.order-row')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-sku')!));
+    assert.deepEqual(skus, ['LANTERN-3', 'MUG-001'], 'sorted by SKU');
     assert.ok((await page.locator('section.sku[data-sku="TEA-SET-12"] h2').innerText()).startsWith(SPECIAL));
     assert.deepEqual(errors, []);
 
     const png = join(dir, 'report.png');
     await page.screenshot({ path: png, fullPage: true });
     assert.ok(statSync(png).size > 10_000, `screenshot is only ${statSync(png).size} bytes`);
+    rmSync(dir, { recursive: true, force: true }); // kept for inspection when an assertion fails
+  }),
+);
+
+test('the plan report on a 390 px phone: no sideways scroll, order lines as cards', { timeout: 60_000 }, (t) =>
+  withChromiumPage(t, async (page, errors) => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-report-phone-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderPlanReport(planReportFixture()));
+    await page.setViewportSize({ width: PHONE, height: 844 });
+    await page.goto(pathToFileURL(file).href);
+    await assertFitsPhone(page, dir, 'fixture');
+    assert.deepEqual(errors, []);
     rmSync(dir, { recursive: true, force: true }); // kept for inspection when an assertion fails
   }),
 );

@@ -211,7 +211,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   lap('inventory');
 
   progress('writing', 0);
-  const ordersCsv = writeOrdersCsv(o.out, orders);
+  const ordersCsv = writeOrdersCsv(o.out, orders, currency);
   const totals = planTotals(orders);
   const reportHtml = await reportStep(ws, {
     inputs,

@@ -62,9 +62,55 @@ export interface PlanReportSku {
   coverDays: number;
   /** chance of running out before the next order could arrive, without the order (0..1) */
   stockoutRisk: number;
+  /** what to do and why, in a merchant's words */
+  why: string;
+  /** the technical reason: reorder point, EOQ, MOQ, packs, stage, budget */
   reason: string;
   /** projected stock at the end of each day at the forecast mean, without and with the order */
   projection: { date: string; withoutOrder: number; withOrder: number }[];
+}
+
+/** One line of orders.csv as the report lists it (every line is listed). */
+export interface PlanReportOrder {
+  sku: string;
+  name: string;
+  /** null when the stock file names none */
+  supplier: string | null;
+  qty: number;
+  unitCost: number;
+  /** qty × unit cost */
+  value: number;
+  /** YYYY-MM-DD */
+  orderBy: string;
+  /** days the stock on hand + on order lasts at the forecast mean; null when it never runs out */
+  coverDays: number | null;
+  /** chance of running out before the next delivery could arrive without this order, 0..1 */
+  risk: number;
+  abc: 'A' | 'B' | 'C';
+  /** YYYY-MM-DD the stock is expected to run out, or null */
+  stockoutDate: string | null;
+  /** expected units and revenue lost before an order placed now could arrive */
+  lostUnits: number;
+  lostRevenue: number;
+  /** the order cannot arrive before the stock-out: rush it */
+  expedite: boolean;
+  /** not suggested (e.g. far beyond the product's history): listed apart, with why */
+  heldBack: boolean;
+  /** what to do and why, in a merchant's words */
+  why: string;
+  /** the technical reason */
+  detail: string;
+}
+
+/** An alert; stock-out alerts carry the money at stake, and every alert about a SKU its name. */
+export interface PlanReportAlert {
+  kind: 'stockout' | 'stage' | 'budget' | 'data';
+  sku?: string;
+  name?: string;
+  message: string;
+  /** expected revenue lost before the next possible delivery */
+  atStake?: number;
+  abc?: 'A' | 'B' | 'C';
 }
 
 export interface PlanReport {
@@ -86,8 +132,13 @@ export interface PlanReport {
     skusAtRisk: number;
     forecastUnits: number;
     forecastRevenue: number;
+    /** expected revenue lost before the next possible delivery, over every order */
+    atStake: number;
   };
-  alerts: { kind: 'stockout' | 'stage' | 'budget' | 'data'; sku?: string; message: string }[];
+  /** every alert, most money at stake first within each kind (the page shows the first few of each, the rest folded) */
+  alerts: PlanReportAlert[];
+  /** every line of orders.csv */
+  orders: PlanReportOrder[];
   /** rows affected by each cleaning rule */
   cleaning: { rule: string; rows: number }[];
   /** the SKUs shown in detail, most important first */

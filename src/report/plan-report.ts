@@ -3,7 +3,15 @@
  * resources) rendered as a pure function of a PlanReport.
  */
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
-import type { PlanReport, PlanReportSku } from './plan-data.js';
+import {
+  dayNumber,
+  formatDate as plainDate,
+  formatDays,
+  formatMoney as plainMoney,
+  formatNumber,
+  formatPercent,
+} from './format.js';
+import type { PlanReport, PlanReportAlert, PlanReportOrder, PlanReportSku } from './plan-data.js';
 import {
   type AxisTick,
   bandPath,
@@ -19,36 +27,17 @@ import {
   yAxis,
 } from './svg.js';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-// (calendar helpers: numerics/calendar.ts)
+// (calendar helpers: numerics/calendar.ts; number, money and date formats: ./format.ts)
 const STAGES = new Set(['introduction', 'growth', 'maturity', 'decline', 'dormant', 'ended']);
 const ALERT_LABELS = { stockout: 'Stock-out', stage: 'Stage change', budget: 'Budget', data: 'Data' } as const;
+/** Alerts of each kind shown before the rest are folded away (the rest are counted and one click away). */
+const ALERTS_SHOWN = 15;
 
-/**
- * A number with comma thousands separators and a fixed number of decimals, independent of the
- * machine's locale; non-finite values print as '–'. Example: formatNumber(-12345.678, 1) = '-12,345.7'.
- */
-export function formatNumber(value: number, decimals = 0): string {
-  if (!Number.isFinite(value)) return '–';
-  const fixed = Math.abs(value).toFixed(decimals);
-  const [whole, fraction] = fixed.split('.');
-  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
-  return sign + whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (fraction ? '.' + fraction : '');
-}
+export { formatNumber };
 
-function formatPercent(share: number): string {
-  if (!Number.isFinite(share)) return '–';
-  if (share > 0 && share < 0.01) return '<1%';
-  return `${formatNumber(share * 100)}%`;
-}
-
-function formatMoney(value: number, currency: string): string {
-  return (value < 0 ? '-' : '') + esc(currency) + formatNumber(Math.abs(value));
-}
-
-function formatDays(days: number): string {
-  return Number.isFinite(days) ? `${formatNumber(days)} days` : 'no demand';
-}
+/** A date for the page: '5 Nov 2011', escaped when it is not a date. */
+const formatDate = (iso: string, withYear = true): string => esc(plainDate(iso, withYear));
+const formatMoney = (value: number, currency: string): string => esc(plainMoney(value, currency));
 
 /** Tick labels with as many decimals as the step needs, and k / M beyond ten thousand. */
 function tickLabels(ticks: number[]): string[] {
@@ -58,18 +47,6 @@ function tickLabels(ticks: number[]): string[] {
   if (top >= 1e6) return ticks.map((t) => `${formatNumber(t / 1e6, step >= 1e6 ? 0 : 1)}M`);
   if (top >= 1e4) return ticks.map((t) => `${formatNumber(t / 1e3, step >= 1e3 ? 0 : 1)}k`);
   return ticks.map((t) => formatNumber(t, decimals));
-}
-
-/** Days since 1970-01-01 for a YYYY-MM-DD prefix (UTC, so the machine's time zone never matters). */
-function dayNumber(iso: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS : NaN;
-}
-
-function formatDate(iso: string, withYear = true): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m || !MONTHS[Number(m[2]) - 1]) return esc(iso);
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]}${withYear ? ' ' + m[1] : ''}`;
 }
 
 function formatTimestamp(iso: string): string {
@@ -84,7 +61,7 @@ function dateTicks(days: number[], x: (day: number) => number, max: number): Axi
   let year = '';
   return spreadIndices(unique.length, max).map((i) => {
     const iso = isoDate(unique[i]! * DAY_MS);
-    const label = formatDate(iso, false) + (iso.slice(0, 4) !== year ? ` ’${iso.slice(2, 4)}` : '');
+    const label = plainDate(iso, false) + (iso.slice(0, 4) !== year ? ` ’${iso.slice(2, 4)}` : '');
     year = iso.slice(0, 4);
     return { at: x(unique[i]!), label };
   });
@@ -541,12 +518,13 @@ function skuSection(s: PlanReportSku, id: string, asOf: string): string {
         `${esc(s.lifecycle.evidence)}</p></figure>`
       : '';
   const facts =
-    `<p class="facts">On hand <b>${formatNumber(s.onHand)}</b> · on order <b>${formatNumber(s.onOrder)}</b> · ` +
+    `<div class="facts"><p>On hand <b>${formatNumber(s.onHand)}</b> · on order <b>${formatNumber(s.onOrder)}</b> · ` +
     `${order} · cover <b>${formatDays(s.coverDays)}</b> · ` +
     `stock-out risk <b${s.stockoutRisk >= 0.2 ? ' class="risk"' : ''}>${formatPercent(s.stockoutRisk)}</b> · ` +
     `service level ${formatPercent(s.serviceLevel)} · ` +
-    `reorder point ${formatNumber(s.reorderPoint)}, order-up-to ${formatNumber(s.orderUpTo)}` +
-    `<br><span class="reason">${esc(s.reason)}</span></p>`;
+    `reorder point ${formatNumber(s.reorderPoint)}, order-up-to ${formatNumber(s.orderUpTo)}</p>` +
+    `<p class="why">${esc(s.why)}</p><details class="detail"><summary>Technical detail</summary>${esc(s.reason)}` +
+    `</details></div>`;
   return `<section class="sku card" id="${id}" data-sku="${esc(s.sku)}">
 <div class="sku-head"><h2>${esc(s.name)}</h2><div class="tags"><code>${esc(s.sku)}</code>
 ${abcBadge}
@@ -573,54 +551,244 @@ function totalsStrip(r: PlanReport): string {
   }
   items.push(
     ['skusAtRisk', formatNumber(t.skusAtRisk), 'SKUs at risk of stock-out'],
+    ['atStake', formatMoney(t.atStake, r.currency), 'sales lost before deliveries can arrive'],
     ['forecastUnits', formatNumber(t.forecastUnits), `units forecast (${formatNumber(r.horizonDays)} days)`],
     ['forecastRevenue', formatMoney(t.forecastRevenue, r.currency), 'forecast revenue'],
   );
+  const warn = (key: string): boolean =>
+    (key === 'skusAtRisk' && t.skusAtRisk > 0) || (key === 'atStake' && t.atStake > 0);
   return `<div class="totals">${items
     .map(
       ([key, value, label]) =>
-        `<div class="total${key === 'skusAtRisk' && t.skusAtRisk > 0 ? ' warn' : ''}" data-total="${key}">` +
+        `<div class="total${warn(key) ? ' warn' : ''}" data-total="${key}">` +
         `<span class="total-value">${value}</span><span class="total-label">${label}</span></div>`,
     )
     .join('')}</div>`;
 }
 
-function alertsList(r: PlanReport, ids: Map<string, string>): string {
-  if (!r.alerts.length) return '<p class="none">No alerts.</p>';
-  return `<ul class="alerts">${r.alerts
-    .map((a) => {
-      const link =
-        a.sku !== undefined
-          ? ids.has(a.sku)
-            ? `<a href="#${ids.get(a.sku)}">${esc(a.sku)}</a>`
-            : `<code>${esc(a.sku)}</code>`
-          : '';
-      const skuAttribute = a.sku !== undefined ? ` data-sku="${esc(a.sku)}"` : '';
-      const kind = `<span class="kind">${ALERT_LABELS[a.kind] ?? esc(a.kind)}</span>`;
-      return `<li class="alert alert-${esc(a.kind)}"${skuAttribute}>${kind}${link} ${esc(a.message)}</li>`;
-    })
-    .join('')}</ul>`;
+/** A link to the SKU's section when it has one, else its code. */
+function skuLink(sku: string, ids: Map<string, string>): string {
+  return ids.has(sku) ? `<a href="#${ids.get(sku)}"><code>${esc(sku)}</code></a>` : `<code>${esc(sku)}</code>`;
 }
 
-function orderTable(r: PlanReport, ids: Map<string, string>): string {
-  const rows = r.skus
-    .filter((s) => s.orderQty > 0)
-    .sort((a, b) => (a.orderBy ?? '9999').localeCompare(b.orderBy ?? '9999') || b.orderQty - a.orderQty);
-  if (!rows.length) return '<p class="none">Nothing to order.</p>';
-  const head =
-    '<thead><tr><th>SKU</th><th>Product</th><th class="num">Qty</th><th>Order by</th>' +
-    '<th class="num">Cover</th><th class="num">Risk</th><th>Reason</th></tr></thead>';
-  return `<table class="orders">${head}<tbody>${rows
-    .map(
-      (s) =>
-        `<tr data-sku="${esc(s.sku)}">` +
-        `<td class="nowrap"><a href="#${ids.get(s.sku)}"><code>${esc(s.sku)}</code></a></td>` +
-        `<td class="name">${esc(s.name)}</td><td class="num">${formatNumber(s.orderQty)}</td>` +
-        `<td class="nowrap${s.orderBy && s.orderBy <= r.asOf ? ' urgent' : ''}">` +
-        `${s.orderBy ? formatDate(s.orderBy) : '–'}</td><td class="num nowrap">${formatDays(s.coverDays)}</td>` +
-        `<td class="num">${formatPercent(s.stockoutRisk)}</td><td>${esc(s.reason)}</td></tr>`,
+function alertItem(a: PlanReportAlert, ids: Map<string, string>, currency: string): string {
+  const skuAttribute =
+    (a.sku !== undefined ? ` data-sku="${esc(a.sku)}"` : '') +
+    (a.atStake !== undefined && Number.isFinite(a.atStake) ? ` data-stake="${a.atStake}"` : '');
+  const kind = `<span class="kind">${ALERT_LABELS[a.kind] ?? esc(a.kind)}</span>`;
+  const name = a.name !== undefined && a.name !== '' ? `<b class="alert-name">${esc(a.name)}</b> ` : '';
+  const sku = a.sku !== undefined ? skuLink(a.sku, ids) : '';
+  const stake =
+    a.atStake !== undefined && a.atStake > 0
+      ? ` <span class="stake">${formatMoney(a.atStake, currency)} at stake</span>`
+      : '';
+  return `<li class="alert alert-${esc(a.kind)}"${skuAttribute}>${kind}${name}${sku} ${esc(a.message)}${stake}</li>`;
+}
+
+/**
+ * The alerts in the order given (most money at stake first): the first ALERTS_SHOWN of each kind,
+ * the rest counted and folded into a <details>, never dropped; the total at stake above them.
+ */
+function alertsList(r: PlanReport, ids: Map<string, string>): string {
+  if (!r.alerts.length) return '<p class="none">No alerts.</p>';
+  const shown: PlanReportAlert[] = [];
+  const folded: PlanReportAlert[] = [];
+  const seen = new Map<string, number>();
+  for (const a of r.alerts) {
+    seen.set(a.kind, (seen.get(a.kind) ?? 0) + 1);
+    (seen.get(a.kind)! <= ALERTS_SHOWN ? shown : folded).push(a);
+  }
+  const stake = (list: PlanReportAlert[]): number => list.reduce((sum, a) => sum + (a.atStake ?? 0), 0);
+  const stockouts = r.alerts.filter((a) => a.kind === 'stockout');
+  const lost = stake(stockouts);
+  const summary = stockouts.length
+    ? `<p class="alert-summary" data-alerts="${r.alerts.length}">${formatNumber(stockouts.length)} ` +
+      `stock-out ${stockouts.length === 1 ? 'alert' : 'alerts'}` +
+      (lost > 0
+        ? `: <b>${formatMoney(lost, r.currency)}</b> of sales expected to be lost before deliveries can arrive. ` +
+          'Most money at stake first, then A items.'
+        : ', A items first.') +
+      '</p>'
+    : '';
+  const list = (items: PlanReportAlert[]): string =>
+    `<ul class="alerts">${items.map((a) => alertItem(a, ids, r.currency)).join('')}</ul>`;
+  const kinds = [...new Set(folded.map((a) => a.kind))]
+    .map((k) => `${folded.filter((a) => a.kind === k).length} ${ALERT_LABELS[k].toLowerCase()}`)
+    .join(', ');
+  const more = folded.length
+    ? `<details class="more-alerts" data-folded="${folded.length}"><summary>${formatNumber(folded.length)} more ` +
+      `${folded.length === 1 ? 'alert' : 'alerts'} (${kinds})` +
+      (stake(folded) > 0 ? `, ${formatMoney(stake(folded), r.currency)} at stake` : '') +
+      `</summary>${list(folded)}</details>`
+    : '';
+  return summary + list(shown) + more;
+}
+
+const ORDER_HEAD =
+  '<thead><tr><th>Product</th><th class="num">Qty</th><th class="num">Value</th><th>Order by</th>' +
+  '<th class="num">Cover</th><th class="num">Risk</th><th>What to do and why</th></tr></thead>';
+
+/** One order line as a table row (a card on a phone), with the values the sort buttons sort by. */
+function orderRow(o: PlanReportOrder, ids: Map<string, string>, r: PlanReport, id: string): string {
+  const data =
+    `data-sku="${esc(o.sku)}" data-value="${Number.isFinite(o.value) ? o.value : 0}" ` +
+    `data-risk="${Number.isFinite(o.risk) ? o.risk : 0}" ` +
+    `data-lost="${Number.isFinite(o.lostRevenue) ? o.lostRevenue : 0}" ` +
+    `data-by="${esc(o.orderBy)}"`;
+  const late = o.expedite
+    ? `<span class="flag expedite">expedite</span><span class="late">runs out ` +
+      `${o.stockoutDate !== null ? formatDate(o.stockoutDate) : 'before it arrives'}` +
+      (o.lostUnits > 0
+        ? ` · ~${formatNumber(o.lostUnits)} units, ${formatMoney(o.lostRevenue, r.currency)} lost`
+        : '') +
+      '</span>'
+    : '';
+  return (
+    `<tr class="order-row${o.expedite ? ' expedite' : ''}" id="${id}" ${data}>` +
+    `<td class="product"><span class="name">${esc(o.name)}</span> ${skuLink(o.sku, ids)} ` +
+    `<span class="badge abc-${esc(o.abc)}" title="ABC class: A items bring most of the revenue">` +
+    `${esc(o.abc)}</span></td>` +
+    `<td class="num" data-label="Qty">${formatNumber(o.qty)}</td>` +
+    `<td class="num" data-label="Value">${formatMoney(o.value, r.currency)}</td>` +
+    `<td class="by${o.orderBy <= r.asOf || o.expedite ? ' urgent' : ''}" data-label="Order by">` +
+    `${formatDate(o.orderBy)}${late}</td>` +
+    `<td class="num" data-label="Cover">${formatDays(o.coverDays)}</td>` +
+    `<td class="num" data-label="Risk">${formatPercent(o.risk)}</td>` +
+    `<td class="why"><p>${esc(o.why)}</p><details class="detail"><summary>Technical detail</summary>` +
+    `${esc(o.detail)}</details></td></tr>`
+  );
+}
+
+/** Orders by the last day to place them, then the money at stake and the value, then the SKU. */
+function byDate(a: PlanReportOrder, b: PlanReportOrder): number {
+  return (
+    a.orderBy.localeCompare(b.orderBy) ||
+    b.lostRevenue - a.lostRevenue ||
+    b.value - a.value ||
+    a.sku.localeCompare(b.sku)
+  );
+}
+
+/** A table of order lines, one <tbody> per supplier (with its count and total) when suppliers are known. */
+function orderTable(
+  rows: PlanReportOrder[],
+  ids: Map<string, string>,
+  r: PlanReport,
+  cls: string,
+  rowIds: Map<PlanReportOrder, string>,
+): string {
+  const groups = new Map<string, PlanReportOrder[]>();
+  for (const o of rows) {
+    const list = groups.get(o.supplier ?? '');
+    if (list) list.push(o);
+    else groups.set(o.supplier ?? '', [o]);
+  }
+  const named = [...groups.keys()].some((k) => k !== '');
+  const sum = (list: PlanReportOrder[]): number =>
+    list.reduce((a, o) => a + (Number.isFinite(o.value) ? o.value : 0), 0);
+  const totals = new Map([...groups].map(([k, list]) => [k, sum(list)]));
+  const bodies = [...groups.entries()]
+    .sort(
+      ([ka], [kb]) =>
+        Number(ka === '') - Number(kb === '') || totals.get(kb)! - totals.get(ka)! || ka.localeCompare(kb),
     )
-    .join('')}</tbody></table>`;
+    .map(([supplier, list]) => {
+      const head = named
+        ? `<tr class="group"><th colspan="7"><span class="supplier">${supplier ? esc(supplier) : 'No supplier given'}` +
+          `</span> · ${formatNumber(list.length)} ${list.length === 1 ? 'order' : 'orders'} · ` +
+          `<b>${formatMoney(totals.get(supplier)!, r.currency)}</b></th></tr>`
+        : '';
+      return (
+        `<tbody data-supplier="${esc(supplier)}">${head}` +
+        `${[...list]
+          .sort(byDate)
+          .map((o) => orderRow(o, ids, r, rowIds.get(o)!))
+          .join('')}</tbody>`
+      );
+    });
+  return `<table class="orders ${cls}">${ORDER_HEAD}${bodies.join('')}</table>`;
+}
+
+const SORT_BAR =
+  '<div class="sort-bar" hidden>Sort by ' +
+  [
+    ['by', 'asc', 'order-by date'],
+    ['value', 'desc', 'money'],
+    ['lost', 'desc', 'sales at stake'],
+    ['risk', 'desc', 'risk'],
+    ['sku', 'asc', 'SKU'],
+  ]
+    .map(
+      ([key, dir, label], i) =>
+        `<button type="button" data-sort="${key}" data-dir="${dir}" aria-pressed="${i === 0}">${label}</button>`,
+    )
+    .join('') +
+  '</div>';
+
+/**
+ * Sorts the rows of every order table within their supplier group by the button's key (the page
+ * reads in date order without it). Reads only the rows' data attributes.
+ */
+const SORT_SCRIPT = `(function () {
+  var bar = document.querySelector('.sort-bar');
+  if (!bar) return;
+  bar.hidden = false;
+  bar.addEventListener('click', function (e) {
+    var b = e.target.closest('button');
+    if (!b) return;
+    var key = b.dataset.sort, dir = b.dataset.dir === 'desc' ? -1 : 1, text = key === 'by' || key === 'sku';
+    bar.querySelectorAll('button').forEach(function (x) { x.setAttribute('aria-pressed', String(x === b)); });
+    document.querySelectorAll('table.orders tbody').forEach(function (tb) {
+      var rows = Array.prototype.slice.call(tb.querySelectorAll('tr.order-row'));
+      rows.sort(function (p, q) {
+        var x = p.dataset[key], y = q.dataset[key];
+        var c = text ? (x < y ? -1 : x > y ? 1 : 0) : Number(x) - Number(y);
+        return c * dir || (p.dataset.sku < q.dataset.sku ? -1 : 1);
+      });
+      rows.forEach(function (row) { tb.appendChild(row); });
+    });
+  });
+})();`;
+
+const ORDER_HELP =
+  '<p class="help"><b>Cover</b>: how long the stock on hand and on order lasts at the forecast sales rate. ' +
+  '<b>Risk</b>: the chance of running out before a delivery could arrive if you do not place the order. ' +
+  '<b>Expedite</b>: the stock is expected to run out before the order can arrive, even placed today; the ' +
+  'units and money shown are the sales expected to be lost until it arrives. ' +
+  '<b>A</b>, <b>B</b>, <b>C</b>: the items that bring most, some and little of the revenue.</p>';
+
+/** Every order line of the plan: to place (by supplier), deferred by the budget, held back. */
+function ordersSection(r: PlanReport, ids: Map<string, string>): string {
+  if (!r.orders.length) return '<p class="none">Nothing to order.</p>';
+  const place = r.orders.filter((o) => !o.heldBack && o.qty > 0);
+  const deferred = r.orders.filter((o) => !o.heldBack && !(o.qty > 0));
+  const held = r.orders.filter((o) => o.heldBack);
+  const rowIds = new Map(r.orders.map((o, i) => [o, `order-${i + 1}`]));
+  const value = place.reduce((a, o) => a + (Number.isFinite(o.value) ? o.value : 0), 0);
+  const units = place.reduce((a, o) => a + o.qty, 0);
+  const late = place.filter((o) => o.expedite).length;
+  const summary =
+    `<p class="order-summary" data-orders="${r.orders.length}"><b>${formatNumber(place.length)}</b> ` +
+    `${place.length === 1 ? 'order' : 'orders'} to place: ${formatNumber(units)} units, ` +
+    `<b>${formatMoney(value, r.currency)}</b>` +
+    (late ? `; <b class="urgent">${formatNumber(late)}</b> cannot arrive before the stock runs out (expedite)` : '') +
+    (deferred.length ? `; ${formatNumber(deferred.length)} deferred by the budget` : '') +
+    (held.length ? `; ${formatNumber(held.length)} held back` : '') +
+    `. Every line of orders.csv is listed here.</p>`;
+  return (
+    summary +
+    ORDER_HELP +
+    SORT_BAR +
+    (place.length ? orderTable(place, ids, r, 'to-place', rowIds) : '<p class="none">Nothing to place now.</p>') +
+    (deferred.length
+      ? `<h4>Deferred to stay within the budget (${formatNumber(deferred.length)})</h4>` +
+        orderTable(deferred, ids, r, 'deferred', rowIds)
+      : '') +
+    (held.length
+      ? `<h4>Held back: not suggested, check first (${formatNumber(held.length)})</h4>` +
+        orderTable(held, ids, r, 'held-back', rowIds)
+      : '')
+  );
 }
 
 const CSS = [
@@ -644,7 +812,20 @@ const CSS = [
   'table{border-collapse:collapse;width:100%;font-size:13px}',
   'th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}',
   'th{color:#6b7280;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}\n',
-  'td.name{max-width:320px;overflow-wrap:anywhere}.urgent{color:#b91c1c;font-weight:600}',
+  'td.product{min-width:170px;max-width:260px;overflow-wrap:anywhere}table.orders td.num{white-space:nowrap}',
+  'td.product .name{display:block}',
+  'td.why{min-width:280px;overflow-wrap:anywhere}td.why p{margin:0}.urgent{color:#b91c1c;font-weight:600}\n',
+  'tr.group th{background:#f9fafb;color:#1f2937;font-weight:400;padding-top:10px}.supplier{font-weight:650}',
+  '.flag{display:inline-block;font-size:11px;font-weight:650;text-transform:uppercase;letter-spacing:.03em;',
+  'padding:0 6px;border-radius:4px;margin:2px 0 0 6px}.expedite .flag,.flag.expedite{background:#dc2626;color:#fff}',
+  '.late{display:block;font-size:12px;font-weight:400}\n',
+  'details.detail{margin:2px 0 0;font-size:12px;color:#4b5563}details.detail summary{cursor:pointer;color:#6b7280}',
+  '.help{color:#4b5563;font-size:12px;margin:0 0 10px}.order-summary{margin:0 0 6px}h4{margin:16px 0 6px}\n',
+  '.sort-bar{margin:0 0 8px;display:flex;flex-wrap:wrap;gap:6px;align-items:center;font-size:13px}',
+  '.sort-bar button{font:inherit;padding:2px 10px;border:1px solid #d1d5db;border-radius:12px;background:#fff;',
+  'cursor:pointer}.sort-bar button[aria-pressed="true"]{background:#1d4ed8;border-color:#1d4ed8;color:#fff}\n',
+  '.alert-summary{margin:0 0 8px}.alert-name{margin-right:6px}.stake{white-space:nowrap;font-weight:600;color:#b91c1c}',
+  '.more-alerts summary{cursor:pointer;color:#1d4ed8;margin:4px 0 6px}\n',
   '.none{color:#6b7280;margin:0}.nowrap{white-space:nowrap}a{color:#1d4ed8;text-decoration:none}',
   'code{font:12px ui-monospace,Menlo,Consolas,monospace}\n',
   '.sku-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 14px;margin:0 0 8px}',
@@ -681,12 +862,31 @@ const CSS = [
   '.peak{stroke:#7c3aed;stroke-dasharray:2 3}.peak-label{fill:#6d28d9;font-size:10px}\n',
   '.map-name{fill:#1f2937;font-size:11px}.map-stage{fill:#374151;font-size:11px}figure.lifecycle{margin-top:14px}',
   '.evidence{margin:4px 0 0;color:#4b5563;font-size:13px}\n',
-  '.facts{margin:10px 0 0;font-variant-numeric:tabular-nums}.facts .risk{color:#b91c1c}.reason{color:#4b5563}',
+  '.facts{margin:10px 0 0;font-variant-numeric:tabular-nums}.facts p{margin:0 0 4px}.facts .risk{color:#b91c1c}',
+  '.facts .why{color:#1f2937}',
   '.foot{display:grid;grid-template-columns:3fr 2fr;gap:16px;align-items:start}',
   '.foot ul{margin:0;padding-left:18px}\n',
-  '@media (max-width:820px){.charts,.foot{grid-template-columns:1fr}}@media print{body{background:#fff}',
+  '@media (max-width:820px){.charts,.foot{grid-template-columns:1fr}}\n',
+  // phones: the order tables become one card per line, each value with its column's name
+  '@media (max-width:640px){main{padding:12px}.card{padding:12px}h1{font-size:20px;overflow-wrap:anywhere}',
+  'table.orders,table.orders tbody,table.orders tr,table.orders th,table.orders td{display:block}',
+  'table.orders thead{display:none}table.orders tr.order-row{border:1px solid #e5e7eb;border-radius:6px;',
+  'margin:0 0 8px;padding:6px 10px;display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:0 12px}',
+  'table.orders td.product,table.orders td.by,table.orders td.why{grid-column:1/-1}',
+  'table.orders td{border:0;padding:2px 0;text-align:left;max-width:none;',
+  'min-width:0}table.orders td[data-label]::before{content:attr(data-label) ": ";color:#6b7280}',
+  'table.orders tr.group th{border:0;padding:10px 0 6px;background:none}td.product .name{font-weight:600}}\n',
+  '@media print{body{background:#fff}',
   '.card{break-inside:avoid}}',
 ].join('');
+
+/** Where an alert's SKU links to: its section when the report shows it in detail, else its order line. */
+function alertLinks(r: PlanReport, ids: Map<string, string>): Map<string, string> {
+  const links = new Map<string, string>();
+  r.orders.forEach((o, i) => links.has(o.sku) || links.set(o.sku, `order-${i + 1}`));
+  for (const [sku, id] of ids) links.set(sku, id);
+  return links;
+}
 
 /**
  * Renders the plan report as one self-contained HTML page (inline CSS and SVG charts, no scripts
@@ -716,12 +916,12 @@ export function renderPlanReport(report: PlanReport): string {
 <body><main>
 <header><h1>${esc(report.title)}</h1><p class="meta">${meta}</p></header>
 ${totalsStrip(report)}
-<section class="card"><h3>Alerts</h3>${alertsList(report, ids)}</section>
-<section class="card"><h3>Purchase orders</h3>${orderTable(report, ids)}</section>
+<section class="card"><h3>Alerts</h3>${alertsList(report, alertLinks(report, ids))}</section>
+<section class="card"><h3>Purchase orders</h3>${ordersSection(report, ids)}</section>
 <section class="card"><h3>Life-cycle stages, week by week</h3>${stageMap(report, ids)}</section>
 ${report.skus.map((s, i) => skuSection(s, `sku-${i + 1}`, report.asOf)).join('\n')}
 <div class="foot"><section class="card"><h3>Assumptions</h3>${assumptions}</section>
 <section class="card"><h3>Data cleaning</h3>${cleaning}</section></div>
-</main></body></html>
+</main>${report.orders.length ? `<script>${SORT_SCRIPT}</script>` : ''}</body></html>
 `;
 }

@@ -8,9 +8,17 @@ import { forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
 import { type AbcClass, type XyzClass, DEFAULT_CLASS_SERVICE } from '../../inventory/abc-xyz.js';
 import { DEFAULT_LEVELS } from '../../models/contract.js';
-import type { PlanReport, PlanReportLifecycle, PlanReportSku } from '../../report/plan-data.js';
+import type {
+  PlanReport,
+  PlanReportAlert,
+  PlanReportLifecycle,
+  PlanReportOrder,
+  PlanReportSku,
+} from '../../report/plan-data.js';
 import { DEFAULT_STAGE_RULES, curveSales } from '../../lifecycle/stage.js';
 import { renderPlanReport } from '../../report/plan-report.js';
+import { orderWhy } from '../../report/order-words.js';
+import { formatDate, formatDays, formatNumber } from '../../report/format.js';
 import { cleaningReport } from '../../store/cleaning-report.js';
 import type { Workspace } from '../../store/workspace.js';
 import { type LifecycleResult, STAGE_LETTERS, type SkuLifecycle, evidenceText } from '../lifecycle.js';
@@ -21,11 +29,14 @@ import type { SkuPolicy } from './steps.js';
 import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
 import { ORDER_COLUMNS, orderRow } from './store.js';
 
-/** Writes the order lines to orders.csv in `out` (text cells quoted); returns its absolute path. */
-export function writeOrdersCsv(out: string, orders: readonly PlanOrder[]): string {
+/**
+ * Writes the order lines to orders.csv in `out` (text cells quoted), with a last column `why`: what
+ * to do and why in a merchant's words (amounts in `currency`); returns its absolute path.
+ */
+export function writeOrdersCsv(out: string, orders: readonly PlanOrder[], currency = ''): string {
   const ordersCsv = resolve(join(out, 'orders.csv'));
-  const header = ORDER_COLUMNS.join(',');
-  const csvLine = (r: PlanOrder): string => orderRow(r).map(csvField).join(',');
+  const header = [...ORDER_COLUMNS, 'why'].join(',');
+  const csvLine = (r: PlanOrder): string => [...orderRow(r), orderWhy(r, currency)].map(csvField).join(',');
   writeFileSync(ordersCsv, [header, ...orders.map(csvLine)].join('\n') + '\n');
   return ordersCsv;
 }
@@ -157,28 +168,13 @@ export async function reportStep(
       orderBy: ord?.order_by ?? null,
       coverDays: s.decision.coverDays ?? Infinity,
       stockoutRisk: round(s.decision.stockoutRisk, 3),
+      why: ord !== undefined ? orderWhy(ord, p.currency) : noOrderWhy(st?.onHand ?? 0, st?.onOrder ?? 0, s),
       reason: ord?.reason ?? 'stock covers lead time + review at the service level: no order',
       projection,
     };
   });
-  const alerts: PlanReport['alerts'] = [];
-  for (const r of orders.filter((x) => x.stockout_risk >= 0.5).slice(0, 15))
-    alerts.push({
-      kind: 'stockout',
-      sku: r.sku,
-      message:
-        `${r.name}: ${Math.round(r.stockout_risk * 100)} % chance of running out within lead time + ` +
-        `review without this order; order ${r.order_qty} by ${r.order_by}`,
-    });
-  for (const a of life.alerts.slice(0, 15))
-    alerts.push({
-      kind: 'stage',
-      sku: a.sku,
-      message:
-        `${a.sku}: life-cycle stage changed from ${a.from} to ${a.to} ` +
-        `(confidence ${Math.round(a.confidence * 100)} %)`,
-    });
-  const deferred = orders.filter((r) => r.order_qty === 0);
+  const alerts = skuAlerts(orders, life, panel.ids, panel.names, abc, fcRevenue);
+  const deferred = orders.filter((r) => r.order_qty === 0 && !r.held_back);
   if (deferred.length > 0)
     alerts.push({
       kind: 'budget',
@@ -219,8 +215,10 @@ export async function reportStep(
       skusAtRisk: totals.skusAtRisk,
       forecastUnits: Math.round(forecastUnits),
       forecastRevenue: Math.round(forecastRevenue),
+      atStake: round(orders.reduce((a, r) => a + (r.held_back ? 0 : r.lost_revenue), 0)),
     },
     alerts,
+    orders: orders.map((r) => reportOrder(r, p.currency)),
     cleaning: cleaning.map((c) => ({ rule: c.rule, rows: c.rows })),
     skus: reportSkus,
     currency: p.currency,
@@ -228,6 +226,110 @@ export async function reportStep(
   const reportHtml = resolve(join(o.out, 'report.html'));
   writeFileSync(reportHtml, renderPlanReport(report));
   return reportHtml;
+}
+
+/** An order line as the report lists it. */
+function reportOrder(r: PlanOrder, currency: string): PlanReportOrder {
+  return {
+    sku: r.sku,
+    name: r.name,
+    supplier: r.supplier === '' ? null : r.supplier,
+    qty: r.order_qty,
+    unitCost: r.unit_cost,
+    value: round(r.order_qty * r.unit_cost),
+    orderBy: r.order_by,
+    coverDays: r.cover_days,
+    risk: r.stockout_risk,
+    abc: r.abc,
+    stockoutDate: r.stockout_date,
+    lostUnits: round(r.lost_units, 1),
+    lostRevenue: round(r.lost_revenue),
+    expedite: r.expedite,
+    heldBack: r.held_back,
+    why: orderWhy(r, currency),
+    detail: r.reason,
+  };
+}
+
+/** Why a SKU the report shows needs no order, in a merchant's words. */
+function noOrderWhy(onHand: number, onOrder: number, s: SkuPolicy): string {
+  const cover = s.decision.coverDays;
+  return (
+    `No order needed: ${formatNumber(onHand)} in stock` +
+    (onOrder > 0 ? ` and ${formatNumber(onOrder)} on order` : '') +
+    (cover !== null && Number.isFinite(cover) ? ` last ${formatDays(cover)}` : ', and no sales expected') +
+    `, enough to reach the next delivery safely.`
+  );
+}
+
+/**
+ * The alerts about single SKUs, every one of them, each with the product's name: stock-outs (risk ≥ 50 %
+ * or the order cannot arrive in time) by the revenue expected to be lost before a delivery can arrive,
+ * then A items first; orders held back; stage changes, A items and the most forecast revenue first.
+ */
+export function skuAlerts(
+  orders: readonly PlanOrder[],
+  life: Pick<LifecycleResult, 'alerts'>,
+  ids: readonly string[],
+  names: readonly string[],
+  abc: readonly AbcClass[],
+  fcRevenue: readonly number[],
+): PlanReportAlert[] {
+  const index = new Map(ids.map((s, i) => [s, i]));
+  const atRisk = orders
+    .filter((r) => !r.held_back && (r.stockout_risk >= 0.5 || r.expedite))
+    .sort(
+      (a, b) =>
+        b.lost_revenue - a.lost_revenue ||
+        a.abc.localeCompare(b.abc) ||
+        b.stockout_risk - a.stockout_risk ||
+        a.sku.localeCompare(b.sku),
+    );
+  const alerts: PlanReportAlert[] = atRisk.map((r) => ({
+    kind: 'stockout',
+    sku: r.sku,
+    name: r.name,
+    abc: r.abc,
+    atStake: round(r.lost_revenue),
+    message:
+      `${Math.round(r.stockout_risk * 100)} % chance of running out before a delivery can arrive` +
+      (r.order_qty > 0
+        ? `; order ${formatNumber(r.order_qty)} units by ${formatDate(r.order_by)}`
+        : '; its order is deferred by the budget') +
+      (r.expedite
+        ? `; runs out ${r.stockout_date !== null ? `around ${formatDate(r.stockout_date)}` : 'soon'}, before an ` +
+          `order can arrive (about ${formatNumber(r.lost_units)} units lost): expedite`
+        : ''),
+  }));
+  for (const r of orders.filter((x) => x.held_back))
+    alerts.push({
+      kind: 'data',
+      sku: r.sku,
+      name: r.name,
+      abc: r.abc,
+      message:
+        `order of ${formatNumber(r.order_qty)} units held back: far more than the product has ever sold; ` +
+        `check its sales data before ordering`,
+    });
+  const stage = [...life.alerts].sort((a, b) => {
+    const i = index.get(a.sku) ?? -1;
+    const j = index.get(b.sku) ?? -1;
+    return (
+      (abc[i] ?? 'C').localeCompare(abc[j] ?? 'C') ||
+      (fcRevenue[j] ?? 0) - (fcRevenue[i] ?? 0) ||
+      a.sku.localeCompare(b.sku)
+    );
+  });
+  for (const a of stage) {
+    const i = index.get(a.sku);
+    alerts.push({
+      kind: 'stage',
+      sku: a.sku,
+      ...(i !== undefined ? { name: names[i]!, abc: abc[i]! } : {}),
+      message: `life-cycle stage changed from ${a.from} to ${a.to} (confidence ${Math.round(a.confidence * 100)} %)`,
+    });
+  }
+  return alerts;
 }
 
 const STAGE_OF_LETTER = new Map(Object.entries(STAGE_LETTERS).map(([stage, letter]) => [letter, stage]));
