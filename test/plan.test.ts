@@ -74,7 +74,7 @@ test(
       assert.equal(r.code, 0, r.err);
       const [header, ...rows] = readFileSync(join(out, 'orders.csv'), 'utf8').trim().split('\n');
       const cols = header!.split(',');
-      assert.deepEqual(cols.slice(-5), ['stockout_date', 'lost_units', 'lost_revenue', 'expedite', 'held_back']);
+      assert.deepEqual(cols.slice(-6), ['stockout_date', 'lost_units', 'lost_revenue', 'expedite', 'held_back', 'why']);
       assert.ok(rows.length > 0);
       let expedited = 0;
       for (const line of rows) {
