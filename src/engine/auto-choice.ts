@@ -148,7 +148,9 @@ export function autoForecast(
   }
   if (members.length === 0) throw new RangeError(`auto: none of ${chosen.join(', ')} could fit the series`);
   const { mean, quantiles } = average(members, levels, h);
-  const model = members.length === 1 ? members[0]!.model : `Ensemble(${members.map((m) => m.model).join(' + ')})`;
+  // members in name order: the same ensemble has one name whichever member backtested best
+  const names = members.map((m) => m.model).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const model = members.length === 1 ? members[0]!.model : `Ensemble(${names.join(' + ')})`;
   return { mean, quantiles, model };
 }
 
