@@ -24,12 +24,24 @@ export interface BatchOptions {
   seed?: number;
 }
 
-/** A series a model did not forecast: the model asked for, the one used instead, and why. */
+/**
+ * A series the model asked for did not forecast as given: the model asked for, the one used (the
+ * same one when only gaps were filled), how many missing values were carried forward for it, and
+ * why. A model fallback is `used !== model`; `imputed > 0` with `used === model` is a series whose
+ * gaps were filled for a model that takes no NaN, not a fallback (`isModelFallback`).
+ */
 export interface Fallback {
   id: string;
   model: string;
   used: string;
+  /** missing values carried forward in the series the used model saw (0: none) */
+  imputed: number;
   reason: string;
+}
+
+/** Whether a recorded series fell back to another model than asked (not just had its gaps filled). */
+export function isModelFallback(f: Fallback): boolean {
+  return f.used !== f.model;
 }
 
 /** A batch's forecasts: flat arrays read through the views of quantile-view.ts. */
@@ -92,7 +104,7 @@ function forecastOne(
   y: Float64Array,
   opts: BatchOptions,
   stream: () => () => number,
-): { fc: Forecast; fallback?: { used: string; reason: string } | undefined } {
+): { fc: Forecast; fallback?: { used: string; imputed: number; reason: string } | undefined } {
   const reasons: string[] = [];
   let filledSeries: Float64Array | undefined;
   let filledCount = 0;
@@ -109,6 +121,7 @@ function forecastOne(
     if (entry === undefined) throw new RangeError(`forecastBatch: unknown model '${name}'`);
     const caps = entry.forecaster.capabilities;
     const series = caps.acceptsNaN ? y : filled();
+    const imputed = caps.acceptsNaN ? 0 : filledCount;
     // only a model that declares simulated intervals draws random numbers
     const ctx: FitContext =
       caps.intervals === 'simulated'
@@ -118,7 +131,8 @@ function forecastOne(
     if (typeof outcome !== 'string')
       return {
         fc: outcome,
-        fallback: name === opts.model && filledCount === 0 ? undefined : { used: name, reason: reasons.join('; ') },
+        fallback:
+          name === opts.model && imputed === 0 ? undefined : { used: name, imputed, reason: reasons.join('; ') },
       };
     reasons.push(`${name}: ${outcome}`);
     name = entry.fallback;
@@ -127,7 +141,7 @@ function forecastOne(
   const zeros = new Float64Array(opts.h);
   return {
     fc: { mean: zeros, quantiles: opts.levels.map((level) => ({ level, values: zeros })), model: 'Zero' },
-    fallback: { used: 'zero', reason: reasons.join('; ') },
+    fallback: { used: 'zero', imputed: 0, reason: reasons.join('; ') },
   };
 }
 

@@ -42,7 +42,10 @@ export interface ForecastSummary {
   model: string;
   /** how many series got each concrete model */
   models_used: Record<string, number>;
-  /** series that fell back to a simpler model, and why */
+  /**
+   * series not forecast as given, and why: those that fell back to a simpler model (`used` is not
+   * `model`), and those whose missing values were carried forward for the model (`imputed` > 0)
+   */
   fallbacks: Fallback[];
   /** input rows rejected (long-form series files) */
   rows_rejected: number;

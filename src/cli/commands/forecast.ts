@@ -79,8 +79,15 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
             `mean ${g.ensemble_weight_mean}, quantiles ${g.ensemble_weight_quantiles} (the rest: auto)\n`,
         );
     }
-    if (summary.fallbacks.length > 0)
-      io.out(`  ${summary.fallbacks.length} series fell back to a simpler model (--json lists them with the reason)\n`);
+    // gaps filled for a model that takes no missing values are not a fallback: said apart
+    const fellBack = summary.fallbacks.filter((f) => f.used !== f.model).length;
+    const imputed = summary.fallbacks.filter((f) => f.imputed > 0);
+    if (fellBack > 0) io.out(`  ${fellBack} series fell back to a simpler model (--json lists them with the reason)\n`);
+    if (imputed.length > 0)
+      io.out(
+        `  ${imputed.length} series had ${imputed.reduce((a, f) => a + f.imputed, 0)} missing values carried ` +
+          `forward for the model (--json lists them)\n`,
+      );
   }
   return 0;
 }
