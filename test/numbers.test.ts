@@ -9,6 +9,8 @@ import { autoForecast } from '../src/engine/auto-choice.js';
 import { forecastBatch, isModelFallback } from '../src/engine/forecast-batch.js';
 import { makeBatch } from '../src/engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../src/models/contract.js';
+import { MODELS } from '../src/models/registry.js';
+import { countQuantile, hurdleQuantile, logGamma } from '../src/numerics/count-distribution.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 import { cli, tempDir, writeText } from './helpers.js';
 
@@ -81,4 +83,94 @@ test('shopcast forecast tells imputed gaps from model fallbacks', async () => {
   } finally {
     cleanup();
   }
+});
+
+test('count quantiles: Poisson and negative binomial, worked by hand', () => {
+  // Poisson(0.2): P(0) = e^−0.2 = 0.8187, P(≤ 1) = 0.9825
+  assert.deepEqual(
+    [0.05, 0.25, 0.5, 0.75, 0.81, 0.82, 0.95, 0.98, 0.99].map((q) => countQuantile(q, 0.2)),
+    [0, 0, 0, 0, 0, 1, 1, 1, 2],
+  );
+  // Poisson(4): P(≤ 3) = e^−4 (1 + 4 + 8 + 32/3) = 0.4335, P(≤ 4) = 0.6288
+  assert.equal(countQuantile(0.43, 4), 3);
+  assert.equal(countQuantile(0.5, 4), 4);
+  // mean 3, variance 12: r = 9 / (12 − 3) = 1, geometric with P(≤ k) = 1 − 0.75^(k+1)
+  assert.equal(countQuantile(0.5, 3, 12), 2); // 1 − 0.75² = 0.4375, 1 − 0.75³ = 0.578
+  assert.equal(countQuantile(0.95, 3, 12), 10); // 1 − 0.75^10 = 0.9437, 1 − 0.75^11 = 0.9578
+  // a large mean: the median of Poisson(λ) for whole λ is λ (Choi 1994); the left tail is not summed from 0
+  assert.equal(countQuantile(0.5, 1e6), 1e6);
+  assert.equal(countQuantile(0.5, 0), 0);
+  assert.ok(Math.abs(logGamma(10) - Math.log(362880)) < 1e-12);
+  assert.ok(Math.abs(logGamma(0.5) - 0.5 * Math.log(Math.PI)) < 1e-12);
+  // hurdle: 0 with probability 0.9, else 1 + Poisson(2) at level (0.95 − 0.9) / 0.1 = 0.5: P(≤ 1) = 3e^−2 = 0.406,
+  // P(≤ 2) = 5e^−2 = 0.677
+  assert.equal(hurdleQuantile(0.95, 0.1, 3, 2), 3);
+  assert.equal(hurdleQuantile(0.9, 0.1, 3, 2), 0);
+});
+
+/** ∫₀¹ Q(u) du on a midpoint grid: the mean of the distribution the quantiles come from. */
+function impliedMean(model: string, y: number[]): { mean: number; implied: number; quantiles: Float64Array[] } {
+  const f = MODELS[model]!.forecaster;
+  const grid = Array.from({ length: 2000 }, (_, k) => (k + 0.5) / 2000);
+  const fc = f.predict(f.fit(Float64Array.from(y), { seasonLength: 1 }), 1, grid, { seasonLength: 1 });
+  const implied = fc.quantiles.reduce((a, q) => a + q.values[0]!, 0) / grid.length;
+  const std = f.predict(f.fit(Float64Array.from(y), { seasonLength: 1 }), 1, DEFAULT_LEVELS, { seasonLength: 1 });
+  return { mean: fc.mean[0]!, implied, quantiles: std.quantiles.map((q) => q.values) };
+}
+
+test('TSB, ADIDA and IMAPA quantiles come from a distribution with the forecast mean', () => {
+  const series = {
+    // a seller that stopped: past errors are large, the current mean is small
+    fade: [...Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 4 + (i % 5) : 0)), ...Array<number>(45).fill(0)],
+    burst: [...Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 30 + (i % 7) : 0)), ...Array<number>(12).fill(0)],
+    slow: Array.from({ length: 120 }, (_, i) => ((i * 7919) % 13 === 0 ? 1 + ((i * 31) % 3) : 0)),
+    weights: Array.from({ length: 80 }, (_, i) => (i % 4 === 0 ? 0.25 + (i % 3) * 0.5 : 0)),
+  };
+  for (const [name, y] of Object.entries(series))
+    for (const model of ['tsb', 'adida', 'imapa']) {
+      const { mean, implied, quantiles } = impliedMean(model, y);
+      const what = `${model} on ${name}: mean ${mean}, quantiles' mean ${implied}`;
+      // 3 %, and what lies past the grid's last point (1/4000 of the mass, at most a large demand)
+      assert.ok(Math.abs(implied - mean) <= 0.03 * mean + Math.max(...y) / 4000, what);
+      if (name !== 'weights')
+        for (const q of quantiles) assert.ok(Number.isInteger(q[0]!), `${what}: whole-number quantiles`);
+      // the p95 is 0 unless a demand is more likely than 5 %, when it is at most a large demand
+      const p95 = quantiles[4]![0]!;
+      assert.ok(p95 === 0 || p95 <= 2 * Math.max(...y), what);
+    }
+  // a mean that has decayed to nearly nothing: every quantile 0
+  const { mean, quantiles } = impliedMean('adida', series.fade);
+  assert.ok(mean < 1e-3);
+  for (const q of quantiles) assert.equal(q[0], 0);
+});
+
+test('count quantiles on request: a Gaussian model on a Poisson(0.2) series gets whole-unit quantiles', () => {
+  const u = mulberry32(11);
+  const poisson = (lambda: number): number => {
+    let k = 0;
+    let p = Math.exp(-lambda);
+    let c = p;
+    const v = u();
+    while (c < v) c += p *= lambda / ++k;
+    return k;
+  };
+  const y = Array.from({ length: 365 }, () => poisson(0.2));
+  const fractional = Array.from({ length: 365 }, (_, i) => 10.5 + Math.sin(i / 5));
+  const batch = makeBatch(['slow', 'kg'], [y, fractional]);
+  const opts = { model: 'ses', h: 7, levels: DEFAULT_LEVELS, seasonLength: 1, nonNegative: true };
+  const plain = forecastBatch(batch, opts);
+  const counts = forecastBatch(batch, { ...opts, countQuantiles: true });
+  // the Gaussian model's median is a fraction of a unit (the issue's 0.18)
+  const median = (fc: typeof plain, i: number): number => fc.quantiles[(i * 5 + 2) * 7]!;
+  assert.ok(median(plain, 0) > 0 && median(plain, 0) < 1, `plain p50 ${median(plain, 0)}`);
+  // counts: P(0) ≈ e^−0.2 = 0.82, so p05 … p75 are 0 and p95 is 1; the mean is the model's
+  const mean = counts.mean[0]!;
+  assert.ok(mean > 0.1 && mean < 0.35, `mean ${mean}`);
+  assert.deepEqual(
+    Array.from({ length: 5 }, (_, l) => counts.quantiles[l * 7]),
+    [0, 0, 0, 0, 1],
+  );
+  assert.deepEqual(counts.mean, plain.mean);
+  // not count data: quantiles as the model gives them
+  assert.deepEqual(counts.quantiles.subarray(35), plain.quantiles.subarray(35));
 });

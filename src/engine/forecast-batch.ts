@@ -6,6 +6,8 @@
  * preallocated arrays (quantile-view.ts). Demand is never negative: means and quantiles are
  * clamped at zero when asked, and quantiles are put in order.
  */
+import { countQuantile } from '../numerics/count-distribution.js';
+import { normalQuantile } from '../numerics/normal.js';
 import { mulberry32, normalSource } from '../numerics/random.js';
 import { type FitContext, type Forecast, type Forecaster, declineReason } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
@@ -22,6 +24,53 @@ export interface BatchOptions {
   nonNegative: boolean;
   /** seed of the random numbers of simulated intervals */
   seed?: number;
+  /**
+   * for count data (`isCountSeries`), each step's quantiles become those of a count distribution
+   * with the step's mean and the variance the model's own quantiles imply (`countStepQuantiles`):
+   * whole units, coherent with the mean. Default false: quantiles as the model gives them.
+   */
+  countQuantiles?: boolean;
+}
+
+/**
+ * Whether y is count data: every known value ≥ 0, at least one above 0, and at least 95 % of the
+ * non-zero known values whole numbers (cleaning may have capped a few to a fraction). O(n).
+ */
+export function isCountSeries(y: Float64Array): boolean {
+  let nonZero = 0;
+  let whole = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < 0) return false;
+    if (v === 0) continue;
+    nonZero++;
+    if (Number.isInteger(v)) whole++;
+  }
+  return nonZero > 0 && whole >= 0.95 * nonZero;
+}
+
+/**
+ * One step of a forecast as count quantiles: Poisson(μ), or the negative binomial with mean μ and
+ * variance σ² when σ² > μ, σ read from the model's outermost quantiles as a normal spread:
+ * σ = (q_hi − q_lo) / (Φ⁻¹(hi) − Φ⁻¹(lo)) (exact for a Gaussian model; for another model the
+ * normal-equivalent spread of its band). Writes `out[l]` for each level. O(L + σ).
+ * Example: μ = 0.2 and a Gaussian band of σ = 0.45 give p50 = 0 and p95 = 1 (not 0.18 and 0.94).
+ */
+export function countStepQuantiles(
+  mu: number,
+  raw: ArrayLike<number>,
+  levels: readonly number[],
+  out: Float64Array,
+): void {
+  const L = levels.length;
+  const mean = Math.max(0, mu);
+  let variance = mean;
+  if (L >= 2 && levels[L - 1]! > levels[0]!) {
+    const sigma = (raw[L - 1]! - raw[0]!) / (normalQuantile(levels[L - 1]!) - normalQuantile(levels[0]!));
+    if (Number.isFinite(sigma)) variance = Math.max(mean, sigma * sigma);
+  }
+  for (let l = 0; l < L; l++) out[l] = countQuantile(levels[l]!, mean, variance);
 }
 
 /**
@@ -170,10 +219,13 @@ export function forecastBatch(
   const fallbacks: Fallback[] = [];
   const seed = opts.seed ?? DEFAULT_SEED;
   const col = new Float64Array(L);
+  const raw = new Float64Array(L);
   for (let i = 0; i < k; i++) {
     let normal: (() => number) | undefined;
     const stream = (): (() => number) => (normal ??= seriesNormal(batch.ids[i]!, seed));
-    const { fc, fallback } = forecastOne(seriesView(batch, i), opts, stream);
+    const y = seriesView(batch, i);
+    const { fc, fallback } = forecastOne(y, opts, stream);
+    const counts = opts.countQuantiles === true && isCountSeries(y);
     models[i] = fc.model;
     if (fallback !== undefined) fallbacks.push({ id: batch.ids[i]!, model: opts.model, ...fallback });
     const mean = seriesMean(flat, i);
@@ -183,7 +235,13 @@ export function forecastBatch(
       mean[t] = opts.nonNegative ? Math.max(0, mu) : mu;
       for (let l = 0; l < L; l++) {
         const v = fc.quantiles[l]!.values[t]!;
+        raw[l] = v;
         col[l] = opts.nonNegative ? Math.max(0, v) : v;
+      }
+      // a model whose quantiles are already counts (TSB, ADIDA, IMAPA) keeps them
+      if (counts && !raw.every(Number.isInteger)) {
+        raw.sort();
+        countStepQuantiles(mean[t]!, raw, opts.levels, col);
       }
       col.sort();
       setQuantileStep(flat, i, t, col);
