@@ -3,12 +3,14 @@
  * (counted back from the end), forecast the bucket totals by optimised SES, and spread the
  * forecast evenly over the k periods. k defaults to the mean interval between demands. IMAPA
  * (Petropoulos & Kourentzes 2015) averages the ADIDA forecasts of every k from 1 to that interval.
+ * Quantiles: a demand of the mean observed size occurring with the probability that gives the
+ * forecast mean (intermittentQuantiles), so they agree with it; mean 0 gives 0 at every level.
  */
 import type { Forecaster } from './contract.js';
 import {
   checkDemand,
   demandsAndIntervals,
-  empiricalQuantiles,
+  intermittentQuantiles,
   optimiseAlpha,
   sesLevels,
 } from './intermittent-common.js';
@@ -45,7 +47,7 @@ function fit(y: Float64Array, multi: boolean): AdidaFit {
     for (let k = 1; k <= K; k++) s += adidaLevel(series, k);
     return s / K;
   };
-  // in-sample one-step forecasts from expanding windows, for the empirical quantiles (last 24 at most)
+  // in-sample one-step forecasts from expanding windows (last 24 at most)
   const fitted = new Float64Array(y.length).fill(NaN);
   for (let t = Math.max(K * 2, y.length - 24); t < y.length; t++) fitted[t] = forecastAt(y.subarray(0, t));
   return { level: forecastAt(y), fitted, y, name: multi ? 'IMAPA' : 'ADIDA' };
@@ -54,12 +56,12 @@ function fit(y: Float64Array, multi: boolean): AdidaFit {
 function forecaster(multi: boolean): Forecaster<AdidaFit> {
   return {
     name: multi ? 'imapa' : 'adida',
-    capabilities: { intervals: 'empirical', acceptsNaN: false, acceptsNegative: false, minLength: 1, seasonal: false },
+    capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: false, minLength: 1, seasonal: false },
     fit: (y) => fit(y, multi),
     fittedValues: (f) => f.fitted,
     predict(f, h, levels) {
       const mean = new Float64Array(h).fill(f.level);
-      return { mean, quantiles: empiricalQuantiles(f.y, f.fitted, mean, levels), model: f.name };
+      return { mean, quantiles: intermittentQuantiles(f.y, mean, levels), model: f.name };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { hurdleQuantile } from '../numerics/count-distribution.js';
 import { quantileSorted } from '../numerics/quantile.js';
 
 /**
@@ -96,4 +97,62 @@ export function empiricalQuantiles(
     const q = errs.length > 0 ? quantileSorted(errs, level) : 0;
     return { level, values: mean.map((mu) => Math.max(0, mu + q)) };
   });
+}
+
+/** The non-zero demand sizes of y: their mean, variance (n − 1), sorted values, and whether all are whole numbers. */
+export interface DemandSizes {
+  mean: number;
+  variance: number;
+  sorted: Float64Array;
+  whole: boolean;
+}
+
+export function demandSizes(y: Float64Array): DemandSizes {
+  const sizes = Float64Array.from(demandsAndIntervals(y).sizes).sort();
+  const n = sizes.length;
+  let mean = 0;
+  let m2 = 0;
+  // Welford (1962)
+  for (let i = 0; i < n; i++) {
+    const d = sizes[i]! - mean;
+    mean += d / (i + 1);
+    m2 += d * (sizes[i]! - mean);
+  }
+  return { mean, variance: n > 1 ? m2 / (n - 1) : NaN, sorted: sizes, whole: sizes.every(Number.isInteger) };
+}
+
+/**
+ * Quantiles of an intermittent forecast from its demand process: in each period a demand occurs
+ * with probability p and its size has mean z, so that p · z is the forecast mean μ (TSB gives p
+ * and z; otherwise z is the mean observed size and p = μ / z, capped at 1 with z = μ).
+ *  - whole-number demand: the size is 1 + a count (Poisson, or negative binomial when the sizes
+ *    vary more), its index of dispersion that of the observed sizes − 1 (a hurdle shifted count:
+ *    Snyder, Ord & Beaumont, IJF 2012): integer quantiles;
+ *  - other demand: the observed sizes scaled to mean z (type-7 quantiles).
+ * P(0) = 1 − p, so a level ≤ 1 − p gets 0, and a mean of 0 gives 0 at every level.
+ */
+export function intermittentQuantiles(
+  y: Float64Array,
+  mean: Float64Array,
+  levels: readonly number[],
+  occurrence?: { p: number; size: number },
+): { level: number; values: Float64Array }[] {
+  const sizes = demandSizes(y);
+  const dispersion = sizes.sorted.length > 1 && sizes.mean > 1 ? Math.max(1, sizes.variance / (sizes.mean - 1)) : 1;
+  const out = levels.map((level) => ({ level, values: new Float64Array(mean.length) }));
+  for (let t = 0; t < mean.length; t++) {
+    const mu = mean[t]!;
+    if (!(mu > 0) || sizes.sorted.length === 0) continue;
+    let z = occurrence !== undefined && occurrence.size > 0 ? occurrence.size : sizes.mean;
+    let p = occurrence !== undefined && occurrence.size > 0 ? occurrence.p : mu / z;
+    if (p > 1) [p, z] = [1, mu];
+    for (const q of out)
+      q.values[t] =
+        sizes.whole && z >= 1
+          ? hurdleQuantile(q.level, p, z, dispersion * (z - 1))
+          : q.level <= 1 - p
+            ? 0
+            : quantileSorted(sizes.sorted, Math.min(1, (q.level - (1 - p)) / p)) * (z / sizes.mean);
+  }
+  return out;
 }

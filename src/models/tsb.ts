@@ -2,20 +2,29 @@
  * TSB (Teunter, Syntetos & Babai 2011): the probability of a demand is smoothed every period
  * (so it decays while nothing sells, unlike Croston), the size only when a demand occurs; the
  * forecast is probability × size. Both smoothing constants are chosen on a grid by the in-sample
- * one-step squared error.
+ * one-step squared error. Quantiles: 0 with probability 1 − p, else a demand size of mean z (a
+ * hurdle count for whole-number demand; see intermittentQuantiles), so they agree with the mean p · z.
  */
 import type { Forecaster } from './contract.js';
-import { checkDemand, empiricalQuantiles } from './intermittent-common.js';
+import { checkDemand, intermittentQuantiles } from './intermittent-common.js';
 
 export interface TsbFit {
   level: number;
+  /** the smoothed probability of a demand and demand size after the last period (level = p · z) */
+  p: number;
+  z: number;
   fitted: Float64Array;
   y: Float64Array;
   alphaP: number;
   alphaZ: number;
 }
 
-function run(y: Float64Array, aP: number, aZ: number, fitted?: Float64Array): { sse: number; level: number } {
+function run(
+  y: Float64Array,
+  aP: number,
+  aZ: number,
+  fitted?: Float64Array,
+): { sse: number; level: number; p: number; z: number } {
   let first = 0;
   while (first < y.length && y[first]! <= 0) first++;
   let p = first < y.length ? 1 / (first + 1) : 0;
@@ -29,7 +38,7 @@ function run(y: Float64Array, aP: number, aZ: number, fitted?: Float64Array): { 
     p += aP * (d - p);
     if (d === 1) z += aZ * (y[t]! - z);
   }
-  return { sse, level: p * z };
+  return { sse, level: p * z, p, z };
 }
 
 export function fitTsb(y: Float64Array): TsbFit {
@@ -42,16 +51,17 @@ export function fitTsb(y: Float64Array): TsbFit {
     }
   const fitted = new Float64Array(y.length);
   const r = run(y, best.aP, best.aZ, fitted);
-  return { level: r.level, fitted, y, alphaP: best.aP, alphaZ: best.aZ };
+  return { level: r.level, p: r.p, z: r.z, fitted, y, alphaP: best.aP, alphaZ: best.aZ };
 }
 
 export const tsbForecaster: Forecaster<TsbFit> = {
   name: 'tsb',
-  capabilities: { intervals: 'empirical', acceptsNaN: false, acceptsNegative: false, minLength: 1, seasonal: false },
+  capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: false, minLength: 1, seasonal: false },
   fit: (y) => fitTsb(y),
   fittedValues: (fit) => fit.fitted,
   predict(fit, h, levels) {
     const mean = new Float64Array(h).fill(fit.level);
-    return { mean, quantiles: empiricalQuantiles(fit.y, fit.fitted, mean, levels), model: 'TSB' };
+    // the quantiles of its own demand process: occurrence p, size z (intermittent-common.ts)
+    return { mean, quantiles: intermittentQuantiles(fit.y, mean, levels, { p: fit.p, size: fit.z }), model: 'TSB' };
   },
 };
