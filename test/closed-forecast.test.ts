@@ -88,6 +88,9 @@ test('no forecast units on the days a shop never opens: forecast, plan and expla
         if (inputs.panel.closed[inputs.panel.days + k] === 1) assert.equal(fc.mean[i * inputs.h + k], 0);
         else assert.ok(fc.mean[i * inputs.h + k]! > 0);
     for (const [d, [mean]] of unitsByDate(forecastsCsv)) if (saturday(d)) assert.equal(mean, 0, d);
+    // demand is counts: the plan's quantiles are whole units, also on the open days that took a closed day's share
+    for (const line of readFileSync(forecastsCsv, 'utf8').trim().split('\n').slice(1))
+      for (const q of line.split(',').slice(3, 8)) assert.ok(Number.isInteger(Number(q)), line);
 
     // the global model: closed flags ahead, zero on Saturdays, and explain says so
     const globalCsv = join(dir, 'global.csv');

@@ -15,7 +15,8 @@
  */
 import { weekdayOf } from './closed-calendar.js';
 import { quantileSorted } from '../numerics/quantile.js';
-import type { FlatForecast } from './quantile-view.js';
+import { type FlatForecast, quantileStep, setQuantileStep } from './quantile-view.js';
+import { countStepQuantiles } from './forecast-batch.js';
 
 /**
  * Applies the closed-day rule (module comment) to every series of `fc`, in place. `closed[i][k]`
@@ -97,4 +98,28 @@ export function closeForecastDaysInPlace(
     }
   }
   return count;
+}
+
+/**
+ * Count quantiles again after closed days moved demand (`closeForecastDaysInPlace` scales an open
+ * day's quantiles with its mean, which turns whole units into fractions): each step of a series marked
+ * as count data whose quantiles are not all whole becomes the count distribution with the step's mean
+ * and the spread its quantiles imply (`countStepQuantiles`). Steps already whole, and other series, are
+ * left as they are. O(series × h × L).
+ * @example recountInPlace(fc, panel.clean.map(isCountSeries));
+ */
+export function recountInPlace(fc: FlatForecast & { h: number }, counts: readonly boolean[]): void {
+  const L = fc.levels.length;
+  const raw = new Float64Array(L);
+  const out = new Float64Array(L);
+  for (let i = 0; i < counts.length; i++) {
+    if (!counts[i]) continue;
+    for (let t = 0; t < fc.h; t++) {
+      quantileStep(fc, i, t, raw);
+      if (raw.every(Number.isInteger)) continue;
+      countStepQuantiles(fc.mean[i * fc.h + t]!, raw, fc.levels, out);
+      out.sort();
+      setQuantileStep(fc, i, t, out);
+    }
+  }
 }

@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
-import { closeForecastDaysInPlace } from '../../engine/closed-forecast.js';
+import { closeForecastDaysInPlace, recountInPlace } from '../../engine/closed-forecast.js';
+import { isCountSeries } from '../../engine/forecast-batch.js';
 import { forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
 import {
@@ -60,6 +61,8 @@ export async function forecastStep(
     panel.ids.map(() => future),
     panel.firstDay + panel.days * DAY_MS,
   );
+  // demand is counts: whole-unit quantiles, computed after closed days moved demand onto open days
+  recountInPlace(fc, panel.clean.map(isCountSeries));
   mkdirSync(p.out, { recursive: true });
   const forecastsCsv = resolve(join(p.out, 'forecasts.csv'));
   const starts = panel.ids.map(() => panel.firstDay);
