@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { forecastWorkspace, workspaceSeries } from '../src/pipeline/forecast-workspace.js';
 import { lifecycleWorkspace } from '../src/pipeline/lifecycle.js';
-import { day, withWorkspace, writeText } from './helpers.js';
+import { cli, day, withWorkspace, writeText } from './helpers.js';
 
 // days 2…39 from 2024-01-01 (a Monday): Wednesday 3 January to Friday 9 February. A sells 10 a
 // day throughout; B is first sold on Tuesday 6 February, in the last (incomplete) week, 5 a day.
@@ -83,6 +83,23 @@ test('weekly forecast: the first week is the current one, its units so far plus 
       { ...cw, share_of_week: 0 },
       { week_start: '2024-02-05', days_observed: 5, share_of_week: 0, units_sold: 70, new_skus: 1 },
     );
+    // the command line says so in words
+    const r = await cli([
+      'forecast',
+      '--workspace',
+      ws.dir,
+      '--freq',
+      'week',
+      '--model',
+      'naive',
+      '--horizon',
+      '3',
+      '--out',
+      join(dir, 'f2.csv'),
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /the first week, 2024-02-05, is the current one: 5 of 7 days observed, 70 units already sold/);
+    assert.match(r.out, /1 SKUs first sold this week/);
   });
 });
 

@@ -1,3 +1,5 @@
+import type { ForecastSummary } from '../../pipeline/forecast-series.js';
+import type { CurrentWeek } from '../../pipeline/forecast-workspace.js';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../../data/errors.js';
 import { fmtInt } from '../format.js';
@@ -33,7 +35,7 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
     out: values.out as string,
     onProgress: (d: number, t: number) => progress.update(`forecasting ${d}/${t} series`, d / t),
   };
-  let summary;
+  let summary: ForecastSummary & { current_week?: CurrentWeek };
   try {
     if (values.series !== undefined) {
       const { forecastSeriesFile } = await import('../../pipeline/forecast-series.js');
@@ -66,6 +68,14 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
         `length ${summary.season_length}) → ${summary.out}\n`,
     );
     io.out(`  models: ${used}\n`);
+    const cw = summary.current_week;
+    if (cw !== undefined)
+      io.out(
+        `  the first week, ${cw.week_start}, is the current one: ${cw.days_observed} of 7 days observed, ` +
+          `${cw.units_sold.toLocaleString('en')} units already sold (counted in its forecast)` +
+          (cw.new_skus > 0 ? `; ${cw.new_skus} SKUs first sold this week` : '') +
+          '\n',
+      );
     if (filledNote !== '') io.out(`  ${filledNote}\n`);
     const g = summary.global;
     if (g !== undefined) {

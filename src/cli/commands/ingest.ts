@@ -50,7 +50,7 @@ export async function ingestCommand(args: string[], io: Io = defaultIo): Promise
     },
     true,
   );
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'ingest');
   const progress = progressFor(io);
   const { ingestFiles } = await import('../../pipeline/ingest.js');
   const report = await withCreatedWorkspace(values, async (ws) => {

@@ -12,7 +12,7 @@ export async function lifecycleCommand(args: string[], io: Io = defaultIo): Prom
     'as-of': { type: 'string' },
     top: { type: 'string', default: '20' },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'lifecycle');
   const top = wholeNumber(values, 'top', 'lifecycle') ?? 20;
   const { lifecycleWorkspace } = await import('../../pipeline/lifecycle.js');
   const r = await withWorkspace(values, (ws) =>
