@@ -128,6 +128,9 @@ test('the order-by day falls on a day the shop is open', () => {
   assert.equal(o.order_by, new Date(base.inputs.lastDay + (byDay - 1) * DAY_MS).toISOString().slice(0, 10));
   assert.equal(openDayOnOrBefore(Float64Array.of(0, 0, 0, 1, 1), 2, 2), 0);
   assert.equal(openDayOnOrBefore(undefined, 2, 2), 2);
+  // the first forecast day closed (a Saturday after a Friday's data): the next open day, never a closed one
+  assert.equal(openDayOnOrBefore(Float64Array.of(0, 0, 1, 0, 0), 2, 0), 1);
+  assert.equal(openDayOnOrBefore(Float64Array.of(0, 0, 1, 1, 0), 2, 1), 2);
 });
 
 test('a seasonal product’s lot stops at the demand until its season ends, unless fullLots', () => {

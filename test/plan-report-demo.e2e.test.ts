@@ -47,6 +47,10 @@ test(
         assert.ok(!/EOQ|MOQ|reorder point|\bA[XYZ]\b/.test(why), `${o['sku']}: jargon in ${why}`);
       }
 
+      // the sample shop never opens on a Saturday: no order is due on one
+      const saturdays = orders.filter((o) => new Date(`${o['order_by']!}T00:00:00Z`).getUTCDay() === 6);
+      assert.deepEqual(saturdays, [], 'order-by dates fall on days the shop works');
+
       const html = readFileSync(join(out, 'report.html'), 'utf8');
       const rows = [...html.matchAll(/<tr class="order-row[^"]*"[^>]*? data-sku="([^"]*)"/g)].map((m) => m[1]!);
       assert.equal(rows.length, orders.length, 'one order row in the report per line of orders.csv');

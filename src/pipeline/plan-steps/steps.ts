@@ -278,14 +278,15 @@ function demandUntil(mean: Float64Array, days: number): number {
 
 /**
  * The latest day on or before forecast day `day` (0: the first day after the data) the shop is open, by the panel's
- * closed days (1: closed; index `days` is forecast day 0); the first forecast day when none before is open.
+ * closed days (1: closed; index `days` is forecast day 0); when none is, the first open day after `day` (an order
+ * cannot be placed on a day the shop does not work, and no demand is lost on its closed days before it).
  * @example openDayOnOrBefore(Float64Array.of(0, 0, 0, 1, 1), 2, 2) // 0: forecast days 1 and 2 are closed
  */
 export function openDayOnOrBefore(closed: Float64Array | undefined, days: number, day: number): number {
   if (closed === undefined) return day;
-  let d = day;
-  while (d > 0 && closed[days + d] === 1) d--;
-  return d;
+  for (let d = day; d >= 0; d--) if (closed[days + d] !== 1) return d;
+  for (let d = day + 1; days + d < closed.length; d++) if (closed[days + d] !== 1) return d;
+  return day;
 }
 
 /**
