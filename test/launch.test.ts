@@ -108,7 +108,7 @@ test('coherent launch quantiles: ties and a band off its mean are repaired, the 
       assert.ok(wk.q[2]! > 0 ? v[k]! > v[k - 1]! : v[k]! >= v[k - 1]!, `week ${w}: ${v.join(' ')}`);
     assert.ok(v[0]! <= wk.mean && wk.mean < v[4]!, `week ${w}: mean ${wk.mean} outside ${v[0]}–${v[4]}`);
     // the trees' band is only ever widened
-    assert.ok(v[0]! <= wk.q[0]! && v[4]! >= wk.q[4]!);
+    assert.ok(v[0]! <= wk.q[0]! + 1e-9 && v[4]! >= wk.q[4]! - 1e-9, v.join(' '));
   });
   // a coherent set is left as it was
   quantiles.forEach((q, k) => assert.ok(Math.abs(q.values[3]! - weeks[3]!.q[k]!) < 1e-9, `${q.level}: ${q.values[3]}`));

@@ -548,15 +548,15 @@ const z = normalQuantile;
 
 /**
  * Makes each week's quantiles agree with its mean and each other, keeping the median the trees
- * gave (their accuracy). On the log(1 + units) scale, with c the median: a reference lognormal
- * with median c and spread s, s the largest of (a) the spread whose mean is the mean model's
- * (mean = median·e^{s²/2}, when the mean is above the median), (b) 1.05 × the spread that puts
- * the mean at the 5 % or 95 % quantile, and (c) 0.05 (ties need some spread). The outer levels
- * are the wider of the trees' (conformalised) band and the reference's: the band always holds the
- * mean. The inner levels stay where the trees put them, but inside their neighbours: never closer
- * to the median, or to the next outer level, than a fifth of the gap between the two (ties broken
- * in the proportion of the reference's own quantiles). Strictly ordered whenever the median is
- * above 0; the 0 floor is kept (a level below a median of 0 is 0).
+ * gave (their accuracy). On the log(1 + units) scale, with c the median and m the mean: a
+ * reference split normal around c, its spread on the mean's side 1.05 × what puts the mean at the
+ * outer level (the 5 % or 95 % quantile), at least 0.05 on both sides (ties need some spread). The
+ * outer levels are the wider of the trees' (conformalised) band and the reference's: the band
+ * always holds the mean, and is never narrowed. The inner levels stay where the trees put them,
+ * but strictly inside their neighbours: no closer to the next level inward, or to the outer level,
+ * than a fifth of the gap between the two times the reference's own proportion (ties broken by the
+ * shape of the reference). Strictly ordered whenever the median is above 0 (below a median of 0,
+ * every level is 0).
  */
 export function coherentQuantiles(mean: readonly number[], quantiles: { level: number; values: number[] }[]): void {
   const mid = quantiles.findIndex((q) => Math.abs(q.level - 0.5) < 1e-9);
@@ -566,9 +566,10 @@ export function coherentQuantiles(mean: readonly number[], quantiles: { level: n
     const c = Math.log1p(Math.max(0, quantiles[mid]!.values[w]!));
     const m = Math.log1p(Math.max(0, mean[w]!));
     const zOut = Math.max(...quantiles.map((q) => Math.abs(z(q.level))));
-    const s = Math.max(m > c ? Math.sqrt(2 * (m - c)) : 0, (1.05 * Math.abs(m - c)) / zOut, 0.05);
+    const hi = Math.max((1.05 * (m - c)) / zOut, 0.05);
+    const lo = Math.max((1.05 * (c - m)) / zOut, 0.05);
     const u = quantiles.map((q) => Math.log1p(Math.max(0, q.values[w]!)));
-    const ref = quantiles.map((q) => Math.max(0, c + z(q.level) * s));
+    const ref = quantiles.map((q) => Math.max(0, c + z(q.level) * (q.level > 0.5 ? hi : lo)));
     // outer levels: the wider of the trees' band and the reference's
     u[K - 1] = Math.max(u[K - 1]!, ref[K - 1]!);
     u[0] = Math.min(u[0]!, ref[0]!);
