@@ -39,6 +39,7 @@ import {
   launchContext,
   launchFeatures,
   predictLaunch,
+  sumQuantile,
   trainLaunchModel,
 } from '../src/launch/model.js';
 import { withWorkspaceAsOf } from '../src/store/as-of.js';
@@ -112,6 +113,10 @@ const p50 = {
     [1.5, 0],
   ]),
 };
+/** initial stock over the first 4 weeks at 95 % service, per assumed correlation of the weeks */
+const stocks = [0, 0.25, 0.5, 0.75, 1].map((rho) => ({ rho, units: 0, covered: 0 }));
+let stockN = 0;
+let stockMean = 0;
 const perLaunch: { day: number; lastWord: string; abs: number; actual: number }[] = [];
 // one view per 7-day block: the workspace as it was after the block's last day, cleaned on its own
 const views = new Map<number, { pool: LaunchPool; ctx: LaunchContext; model: LaunchModel }>();
@@ -185,6 +190,20 @@ for (const p of news) {
     }
     for (const [c, e] of p50.scaled) p50.scaled.set(c, e + Math.abs(actual[w]! - c * median));
   }
+  // initial stock for 95 % service over the first 4 weeks, by the weeks' correlation (1: comonotonic)
+  const cover = Array.from({ length: 4 }, (_, w) => ({
+    mean: pred.mean[w]!,
+    p05: pred.quantiles[0]!.values[w]!,
+    p95: pred.quantiles[2]!.values[w]!,
+  }));
+  const coverActual = actual.slice(0, 4).reduce((a, b) => a + b, 0);
+  stockN++;
+  for (const s of stocks) {
+    const units = Math.ceil(sumQuantile(cover, 0.95, (w) => cover[w]!.p95, s.rho));
+    s.units += units;
+    if (coverActual <= units) s.covered++;
+  }
+  stockMean += cover.reduce((a, w) => a + w.mean, 0);
   perLaunch.push({
     day: p.firstDay,
     lastWord: words(p.description).at(-1) ?? '',
@@ -224,6 +243,11 @@ const report = {
     rmsse: 1 - result.model_p50.rmsse / better.rmsse,
   },
   interval_90_coverage: coverage90 / coverageN,
+  initial_stock_4_weeks_95: stocks.map((t) => ({
+    week_correlation: t.rho,
+    launches_covered: t.covered / stockN,
+    stock_over_mean: t.units / stockMean,
+  })),
   bound_own_actual_flat_wape: { mean: oracle.mean / actualTotal, median: oracle.median / actualTotal },
   p50_diagnostics: {
     weeks_above_p50: p50.above / coverageN,

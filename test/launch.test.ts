@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { launchCurve } from '../src/launch/analogs.js';
-import { conformalMargin } from '../src/launch/model.js';
+import { type Booster } from '../src/gbdt/learner.js';
+import {
+  LAUNCH_FEATURES,
+  type LaunchModel,
+  coherentQuantiles,
+  conformalMargin,
+  predictLaunch,
+  sumQuantile,
+} from '../src/launch/model.js';
 import { buildTextIndex, cosine, textVector } from '../src/launch/text.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 
@@ -77,4 +85,103 @@ test('launchCurve from an offset: the weeks after a cut, days unknown filled by 
   assert.equal(full[2], (7 * (15 + 17 + 18 + 19 + 20 + 21)) / 6);
   // a week not complete by the as-of day is NaN
   assert.ok(Number.isNaN(launchCurve(p, 4, 36)[3]!));
+});
+
+test('coherent launch quantiles: ties and a band off its mean are repaired, the median kept', () => {
+  const levels = [0.05, 0.25, 0.5, 0.75, 0.95];
+  // the trees' sorted quantiles as they came out before: p50 = p75, the whole band below a mean of 40
+  const weeks = [
+    { mean: 40, q: [2, 6, 12, 12, 25] },
+    { mean: 12, q: [12, 12, 12, 12, 12] }, // every tree agreeing
+    { mean: 3, q: [0, 0, 0, 0, 4] }, // a slow seller: the 0 floor stays
+    { mean: 8, q: [1, 4, 20, 30, 60] }, // the mean below the median, inside the band: left as it was
+  ];
+  const quantiles = levels.map((level, k) => ({ level, values: weeks.map((w) => w.q[k]!) }));
+  coherentQuantiles(
+    weeks.map((w) => w.mean),
+    quantiles,
+  );
+  weeks.forEach((wk, w) => {
+    const v = quantiles.map((q) => q.values[w]!);
+    assert.equal(v[2], wk.q[2], 'the median is the trees’');
+    for (let k = 1; k < v.length; k++)
+      assert.ok(wk.q[2]! > 0 ? v[k]! > v[k - 1]! : v[k]! >= v[k - 1]!, `week ${w}: ${v.join(' ')}`);
+    assert.ok(v[0]! <= wk.mean && wk.mean < v[4]!, `week ${w}: mean ${wk.mean} outside ${v[0]}–${v[4]}`);
+    // the trees' band is only ever widened
+    assert.ok(v[0]! <= wk.q[0]! + 1e-9 && v[4]! >= wk.q[4]! - 1e-9, v.join(' '));
+  });
+  // a coherent set is left as it was
+  quantiles.forEach((q, k) => assert.ok(Math.abs(q.values[3]! - weeks[3]!.q[k]!) < 1e-9, `${q.level}: ${q.values[3]}`));
+});
+
+test('initial stock: the service quantile of the summed weeks, between their summed mean and the summed quantiles', () => {
+  const weeks = [
+    { mean: 10, p05: 2, p95: 20 },
+    { mean: 10, p05: 2, p95: 20 },
+  ];
+  const p95 = (): number => 20;
+  // sd 18 / 3.29 = 5.47 per week; ρ = 0.5: variance 3 sd² = 89.8; lognormal of mean 20 and sd 9.5: 37.9
+  const sd = 18 / (2 * 1.6448536);
+  const s2 = Math.log1p((3 * sd * sd) / 400);
+  const expected = Math.exp(Math.log(20) - s2 / 2 + 1.6448536 * Math.sqrt(s2));
+  assert.ok(Math.abs(sumQuantile(weeks, 0.95, p95, 0.5) - expected) < 1e-3, String(sumQuantile(weeks, 0.95, p95)));
+  // more correlation, more stock; comonotonic weeks reach (at most) the sum of the weekly quantiles
+  const by = [0, 0.5, 1].map((rho) => sumQuantile(weeks, 0.95, p95, rho));
+  assert.ok(by[0]! < by[1]! && by[1]! < by[2]! && by[2]! <= 40, by.join(' '));
+  // a very wide band cannot push the stock past the comonotonic bound, a narrow one not under the mean
+  const wide = sumQuantile([{ mean: 10, p05: 0, p95: 200 }], 0.95, () => 200);
+  assert.ok(wide > 10 && wide < 200, String(wide));
+  assert.equal(
+    sumQuantile([{ mean: 10, p05: 0, p95: 200 }], 0.95, () => 20),
+    20,
+  );
+  assert.equal(
+    sumQuantile([{ mean: 10, p05: 10, p95: 10 }], 0.95, () => 10),
+    10,
+  );
+  assert.equal(
+    sumQuantile([{ mean: 0, p05: 0, p95: 0 }], 0.95, () => 0),
+    0,
+  );
+});
+
+test('predictLaunch: quantile trees that tie at p50 = p75 below a mean of 40 give a coherent set around that mean', () => {
+  // constant trees (no splits): what separately trained models gave on Online Retail
+  const constant = (name: 'poisson' | 'quantile', score: number, quantile?: number): Booster => ({
+    objective: { name, ...(quantile !== undefined ? { quantile } : {}) },
+    initScore: score,
+    trees: [],
+    featureNames: [...LAUNCH_FEATURES],
+    bestIteration: 0,
+    history: [],
+  });
+  const trees: [number, number][] = [
+    [0.05, 2],
+    [0.25, 6],
+    [0.5, 12],
+    [0.75, 12],
+    [0.95, 25],
+  ];
+  const model: LaunchModel = {
+    weeks: 3,
+    mean: constant('poisson', Math.log(40)),
+    quantiles: trees.map(([level, v]) => ({ level, booster: constant('quantile', v, level) })),
+    products: 100,
+    established: 0,
+    scale: [1, 1, 1],
+    widen: [{ lower: 0.05, upper: 0.95, by: 0.1, scored: 100 }],
+  };
+  // no neighbours' level: the quantile trees' ratios are units
+  const features = new Float64Array(LAUNCH_FEATURES.length).fill(NaN);
+  const pred = predictLaunch(model, features);
+  for (let w = 0; w < 3; w++) {
+    const v = pred.quantiles.map((q) => q.values[w]!);
+    assert.ok(Math.abs(pred.mean[w]! - 40) < 1e-9);
+    assert.equal(v[2], 12, 'the median is the trees’');
+    assert.ok(
+      v.every((x, k) => k === 0 || x > v[k - 1]!),
+      v.join(' '),
+    );
+    assert.ok(v[0]! <= 40 && 40 < v[4]!, v.join(' '));
+  }
 });

@@ -25,9 +25,12 @@
  * level ℓ and 1 − ℓ) is conformalised (Romano, Patterson and Candès, "Conformalized quantile
  * regression", NeurIPS 2019): models trained on the older 75 % of the launches score the newer 25 %
  * by how far each week falls outside the band (on log(1 + units)), and the band is widened (or
- * narrowed) by the quantile of those scores that gives the band's nominal coverage.
+ * narrowed) by the quantile of those scores that gives the band's nominal coverage. Last, each
+ * week's set is made coherent with the mean model around the trees' median (coherentQuantiles):
+ * strictly ordered, the band holding the mean.
  */
 import { type Booster, type Dataset, predict, train } from '../gbdt/learner.js';
+import { normalQuantile } from '../numerics/normal.js';
 import { mulberry32 } from '../numerics/random.js';
 import { launchCurve } from './analogs.js';
 import { type ShopHistory } from './history.js';
@@ -536,5 +539,83 @@ export function predictLaunch(model: LaunchModel, features: Float64Array): Launc
     }
   }
   sortQuantiles(quantiles, W);
+  coherentQuantiles(mean, quantiles);
   return { mean, quantiles };
 }
+
+/** Standard normal quantile of a level, for the quantile levels the launch model uses (0 < ℓ < 1). */
+const z = normalQuantile;
+
+/**
+ * Makes each week's quantiles agree with its mean and each other, keeping the median the trees
+ * gave (their accuracy). On the log(1 + units) scale, with c the median and m the mean: a
+ * reference split normal around c, its spread on the mean's side 1.05 × what puts the mean at the
+ * outer level (the 5 % or 95 % quantile), at least 0.05 on both sides (ties need some spread). The
+ * outer levels are the wider of the trees' (conformalised) band and the reference's: the band
+ * always holds the mean, and is never narrowed. The inner levels stay where the trees put them,
+ * but strictly inside their neighbours: no closer to the next level inward, or to the outer level,
+ * than a fifth of the gap between the two times the reference's own proportion (ties broken by the
+ * shape of the reference). Strictly ordered whenever the median is above 0 (below a median of 0,
+ * every level is 0).
+ */
+export function coherentQuantiles(mean: readonly number[], quantiles: { level: number; values: number[] }[]): void {
+  const mid = quantiles.findIndex((q) => Math.abs(q.level - 0.5) < 1e-9);
+  if (mid < 0) return;
+  const K = quantiles.length;
+  for (let w = 0; w < mean.length; w++) {
+    const c = Math.log1p(Math.max(0, quantiles[mid]!.values[w]!));
+    const m = Math.log1p(Math.max(0, mean[w]!));
+    const zOut = Math.max(...quantiles.map((q) => Math.abs(z(q.level))));
+    const hi = Math.max((1.05 * (m - c)) / zOut, 0.05);
+    const lo = Math.max((1.05 * (c - m)) / zOut, 0.05);
+    const u = quantiles.map((q) => Math.log1p(Math.max(0, q.values[w]!)));
+    const ref = quantiles.map((q) => Math.max(0, c + z(q.level) * (q.level > 0.5 ? hi : lo)));
+    // outer levels: the wider of the trees' band and the reference's
+    u[K - 1] = Math.max(u[K - 1]!, ref[K - 1]!);
+    u[0] = Math.min(u[0]!, ref[0]!);
+    // inner levels, outward from the median: strictly between their neighbours
+    for (let k = mid + 1; k < K - 1; k++) {
+      const t = Math.min(0.9, Math.max(0.1, (ref[k]! - c) / (ref[K - 1]! - c)));
+      const span = u[K - 1]! - u[k - 1]!;
+      u[k] = Math.min(Math.max(u[k]!, u[k - 1]! + 0.2 * t * span), u[K - 1]! - 0.2 * (1 - t) * span);
+    }
+    for (let k = mid - 1; k > 0; k--) {
+      const t = c > ref[0]! ? Math.min(0.9, Math.max(0.1, (c - ref[k]!) / (c - ref[0]!))) : 0.5;
+      const span = u[k + 1]! - u[0]!;
+      u[k] = Math.max(Math.min(u[k]!, u[k + 1]! - 0.2 * t * span), u[0]! + 0.2 * (1 - t) * span);
+    }
+    quantiles.forEach((q, k) => (q.values[w] = k === mid ? q.values[w]! : Math.expm1(u[k]!)));
+  }
+}
+
+/**
+ * The service-level quantile of the units sold over several weeks together, each week given by
+ * its mean and its 5 % and 95 % quantiles. Each week's standard deviation is read from its band,
+ * (p95 − p05) / (2 × 1.645); the weeks are correlated with coefficient `rho` (the launch level,
+ * unknown before the launch, drives them all, but not in lockstep: ρ = 1 would be comonotonic
+ * weeks, whose quantile is the sum of the weekly quantiles); the sum is taken as lognormal with
+ * that mean and variance (Fenton–Wilkinson moment matching). Kept between the summed mean and the
+ * sum of the weekly quantiles at `level` (`weeklyQuantile`), the comonotonic bound.
+ * Example: two weeks of mean 10, band 2–20 (sd 5.47), ρ = 0.5: sd of the sum 9.5, quantile 95 % ≈ 37.
+ */
+export function sumQuantile(
+  weeks: readonly { mean: number; p05: number; p95: number }[],
+  level: number,
+  weeklyQuantile: (week: number) => number,
+  rho = COVER_WEEK_CORRELATION,
+): number {
+  const total = weeks.reduce((a, w) => a + w.mean, 0);
+  let upper = 0;
+  for (let k = 0; k < weeks.length; k++) upper += weeklyQuantile(k);
+  const sd = weeks.map((w) => Math.max(0, w.p95 - w.p05) / (2 * z(0.95)));
+  let v = 0;
+  for (let i = 0; i < sd.length; i++) for (let j = 0; j < sd.length; j++) v += (i === j ? 1 : rho) * sd[i]! * sd[j]!;
+  if (!(total > 0)) return Math.max(0, upper);
+  const s2 = Math.log1p(v / (total * total));
+  const q = Math.exp(Math.log(total) - s2 / 2 + z(level) * Math.sqrt(s2));
+  const [lo, hi] = [Math.min(total, upper), Math.max(total, upper)];
+  return Math.min(hi, Math.max(lo, q));
+}
+
+/** The correlation between a launch's weeks that sumQuantile assumes (see there). */
+export const COVER_WEEK_CORRELATION = 0.5;

@@ -9,9 +9,10 @@
  *  - best_launch_week: among the next `candidates` weeks, the start that sells most over the
  *    forecast window given the similar products' sales in the same calendar weeks a year earlier
  *    (when the data reaches back that far; else the first week, said so);
- *  - initial_stock: the service-level quantile of demand over the first `coverWeeks` weeks. Weeks
- *    are taken as comonotonic (the unknown launch level drives them all), so the quantile of the
- *    sum is the sum of the weekly quantiles;
+ *  - initial_stock: the service-level quantile of demand over the first `coverWeeks` weeks
+ *    together: a lognormal with the weeks' summed mean and the variance of their sum, the weeks
+ *    correlated (ρ = 0.5: the unknown launch level drives them all, but not in lockstep), kept
+ *    between the summed mean and the sum of the weekly quantiles (comonotonic weeks, the bound);
  *  - price_elasticity: from price variation across similar products (analogs.ts).
  * With a SKU code the plan is stored (`launches`), and `trackLaunches` later compares the SKU's
  * sales with it and updates the remaining weeks.
@@ -27,7 +28,15 @@ import {
 } from '../launch/analogs.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { type QuantilePoint } from '../models/contract.js';
-import { launchContext, launchFeatures, levelAt, predictLaunch, trainLaunchModel } from '../launch/model.js';
+import {
+  COVER_WEEK_CORRELATION,
+  launchContext,
+  launchFeatures,
+  levelAt,
+  predictLaunch,
+  sumQuantile,
+  trainLaunchModel,
+} from '../launch/model.js';
 import { withWorkspaceAsOf } from '../store/as-of.js';
 import { lastDemandDay, latestLaunches, salesSince, saveLaunch } from '../store/launches.js';
 import type { Workspace } from '../store/workspace.js';
@@ -78,7 +87,17 @@ export interface LaunchPlan {
     reason: string;
     candidates: { week_start: string; expected_units: number }[];
   };
-  initial_stock: { units: number; service_level: number; cover_weeks: number };
+  /**
+   * units: the service-level quantile of the cover weeks' summed demand (sumQuantile, weeks
+   * correlated by week_correlation); cover_mean: the expected units over those weeks
+   */
+  initial_stock: {
+    units: number;
+    service_level: number;
+    cover_weeks: number;
+    cover_mean: number;
+    week_correlation: number;
+  };
   price_elasticity: Elasticity;
   model: { launches_learned_from: number; established_products_learned_from: number; weeks: number };
 }
@@ -222,8 +241,9 @@ async function planFromWorkspace(
     reason = `similar products' sales in the same weeks a year earlier (${top.length} products)`;
   } else reason = 'the data does not reach a year back over these weeks: no seasonal evidence, so the earliest week';
 
-  let stock = 0;
-  for (let w = 0; w < coverWeeks; w++) stock += quantileAt(forecast[w]!, serviceLevel);
+  const cover = forecast.slice(0, coverWeeks);
+  const stock = sumQuantile(cover, serviceLevel, (w) => quantileAt(cover[w]!, serviceLevel));
+  const coverMean = cover.reduce((a, w) => a + w.mean, 0);
   const plan: LaunchPlan = {
     name: r.name,
     sku: r.sku ?? null,
@@ -243,7 +263,13 @@ async function planFromWorkspace(
       };
     }),
     best_launch_week: { ...cands[best]!, reason, candidates: cands },
-    initial_stock: { units: Math.ceil(stock), service_level: serviceLevel, cover_weeks: coverWeeks },
+    initial_stock: {
+      units: Math.ceil(stock),
+      service_level: serviceLevel,
+      cover_weeks: coverWeeks,
+      cover_mean: coverMean,
+      week_correlation: COVER_WEEK_CORRELATION,
+    },
     price_elasticity: analog.elasticity,
     model: { launches_learned_from: model.products, established_products_learned_from: model.established, weeks },
   };

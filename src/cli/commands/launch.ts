@@ -80,7 +80,8 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
   );
   out +=
     `\nInitial stock for ${Math.round(plan.initial_stock.service_level * 100)} % service over the ` +
-    `first ${plan.initial_stock.cover_weeks} weeks: ${plan.initial_stock.units} units\n`;
+    `first ${plan.initial_stock.cover_weeks} weeks: ${plan.initial_stock.units} units ` +
+    `(expected demand ${Math.round(plan.initial_stock.cover_mean)} units)\n`;
   out +=
     `Best launch week: ${plan.best_launch_week.week_start} (${r2(plan.best_launch_week.expected_units)} ` +
     `units over ${plan.forecast.length} weeks; ${plan.best_launch_week.reason})\n`;
