@@ -146,8 +146,15 @@ export function modelsUsed(fc: BatchForecast): Record<string, number> {
   return used;
 }
 
-/** Forecasts prepared series with the chosen model and writes forecasts.csv. */
-export async function runForecast(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
+/**
+ * Forecasts prepared series with the chosen model and writes forecasts.csv; `adjust`, when given, changes the
+ * forecasts in place before they are written (the workspace's closed days, forecast-workspace.ts).
+ */
+export async function runForecast(
+  input: ForecastInput,
+  o: ForecastOptions,
+  adjust?: (fc: BatchForecast) => void,
+): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
   checkHorizon(
     'forecast',
@@ -162,6 +169,7 @@ export async function runForecast(input: ForecastInput, o: ForecastOptions): Pro
     o.threads,
     o.onProgress,
   );
+  adjust?.(fc);
   writeForecasts(o.out, input, fc, o.freq);
   return {
     series: input.ids.length,

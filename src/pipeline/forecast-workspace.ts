@@ -130,32 +130,17 @@ export async function forecastWorkspace(
  * to zero and their demand carried by the open days of the same week (engine/closed-forecast.ts).
  */
 async function forecastDaily(ws: Workspace, o: ForecastOptions): Promise<ForecastSummary> {
-  const { h, m } = checkForecastOptions(o);
+  const { h } = checkForecastOptions(o);
   const input = await workspaceSeries(ws, 'day', o.asOf);
   const lastDay = input.starts[0]! + (input.values[0]!.length - 1) * DAY_MS;
   const closed = await readShopClosed(ws, lastDay + DAY_MS, h);
-  const fc = await forecastParallel(
-    makeBatch(input.ids, input.values),
-    { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
-    o.threads,
-    o.onProgress,
+  return runForecast(input, o, (fc) =>
+    closeForecastDaysInPlace(
+      fc,
+      input.ids.map(() => closed),
+      lastDay + DAY_MS,
+    ),
   );
-  closeForecastDaysInPlace(
-    fc,
-    input.ids.map(() => closed),
-    lastDay + DAY_MS,
-  );
-  writeForecasts(o.out, input, fc, o.freq);
-  return {
-    series: input.ids.length,
-    horizon: h,
-    season_length: m,
-    model: o.model,
-    models_used: modelsUsed(fc),
-    fallbacks: fc.fallbacks,
-    rows_rejected: input.rejected,
-    out: o.out,
-  };
 }
 
 /**
