@@ -308,8 +308,9 @@ export function skuAlerts(
       name: r.name,
       abc: r.abc,
       message:
-        `order of ${formatNumber(r.order_qty)} units held back: far more than the product has ever sold; ` +
-        `check its sales data before ordering`,
+        // a held-back line orders 0; the quantity it would have been is its order-up-to level less its stock
+        `an order of about ${formatNumber(Math.ceil(r.order_up_to - r.on_hand - r.on_order))} units held back: far ` +
+        `more than the product has ever sold; check its sales data and costs before ordering`,
     });
   const stage = [...life.alerts].sort((a, b) => {
     const i = index.get(a.sku) ?? -1;
