@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -100,6 +100,46 @@ ALTER TABLE plan_orders ADD COLUMN IF NOT EXISTS held_back BOOLEAN;
 `;
 
 /**
+ * Version 5: the live service (`shopcast serve`).
+ * - `api_keys`: one row per key; only a scrypt hash of its secret and the salt are stored.
+ * - `jobs`: long work (ingest of an upload, plan) with state queued | running | done | failed | cancelled.
+ * - `events`: every server-sent event, in id order, so a client resumes after `Last-Event-ID`.
+ * - `forecast_runs`, `forecast_skus`, `forecast_values`: every forecast ever made, append-only (a plan's, a live
+ *   re-forecast's, a challenger's): its origin (the last day of data), model and role, per SKU the model used, the
+ *   fallback and the backtest error, per SKU and step the mean and quantiles (0.5 % … 99.5 %).
+ * - `sku_state`: each SKU's current position, forecast summary and order suggestion (one row per SKU, replaced by a
+ *   plan for all SKUs and by a live refresh for the SKUs a batch touched).
+ * - `order_decisions`: approvals and overrides of a plan's orders, append-only, with who and why.
+ * - `alerts`: stock-out risks, monitoring alerts (tracking signal, coverage, drift) and sales anomalies, with their
+ *   acknowledgement.
+ */
+const V5 = `
+CREATE TABLE IF NOT EXISTS api_keys (key_id VARCHAR PRIMARY KEY, name VARCHAR, scopes VARCHAR, salt VARCHAR,
+  hash VARCHAR, created_at TIMESTAMP, revoked_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS jobs (job_id INTEGER PRIMARY KEY, kind VARCHAR, state VARCHAR, progress DOUBLE,
+  label VARCHAR, params VARCHAR, result VARCHAR, error VARCHAR, created_by VARCHAR, created_at TIMESTAMP,
+  started_at TIMESTAMP, finished_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS events (event_id BIGINT PRIMARY KEY, created_at TIMESTAMP, type VARCHAR, data VARCHAR);
+CREATE TABLE IF NOT EXISTS forecast_runs (run_id INTEGER PRIMARY KEY, created_at TIMESTAMP, origin DATE,
+  model VARCHAR, role VARCHAR, source VARCHAR, plan_run_id INTEGER, skus INTEGER);
+CREATE TABLE IF NOT EXISTS forecast_skus (run_id INTEGER, sku VARCHAR, model VARCHAR, fallback VARCHAR,
+  backtest_mase DOUBLE);
+CREATE TABLE IF NOT EXISTS forecast_values (run_id INTEGER, sku VARCHAR, step INTEGER, date DATE, mean DOUBLE,
+  p005 DOUBLE, p05 DOUBLE, p25 DOUBLE, p50 DOUBLE, p75 DOUBLE, p95 DOUBLE, p995 DOUBLE);
+CREATE TABLE IF NOT EXISTS sku_state (sku VARCHAR PRIMARY KEY, updated_at TIMESTAMP, as_of DATE,
+  plan_run_id INTEGER, forecast_run_id INTEGER, name VARCHAR, supplier VARCHAR, abc VARCHAR, xyz VARCHAR,
+  stage VARCHAR, revenue_365 DOUBLE, on_hand DOUBLE, on_order DOUBLE, position DOUBLE, days_of_stock DOUBLE,
+  stockout_date DATE, stockout_risk DOUBLE, reorder_point DOUBLE, order_up_to DOUBLE, order_qty DOUBLE,
+  order_by DATE, expedite BOOLEAN, held_back BOOLEAN, lost_revenue DOUBLE, reason VARCHAR, forecast_28 DOUBLE,
+  forecast_change DOUBLE);
+CREATE TABLE IF NOT EXISTS order_decisions (decision_id INTEGER, plan_run_id INTEGER, sku VARCHAR, action VARCHAR,
+  qty DOUBLE, who VARCHAR, why VARCHAR, decided_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS alerts (alert_id INTEGER PRIMARY KEY, created_at TIMESTAMP, sku VARCHAR, kind VARCHAR,
+  severity VARCHAR, message VARCHAR, data VARCHAR, acknowledged_at TIMESTAMP, acknowledged_by VARCHAR,
+  cleared_at TIMESTAMP);
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
  * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
@@ -110,6 +150,11 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
   { version: 2, description: 'run tables: models, launches, lifecycle_*, plan_*', sql: V2 },
   { version: 3, description: 'stock snapshots: raw_stock.date', sql: V3 },
   { version: 4, description: 'plan_orders: stockout_date, lost_units, lost_revenue, expedite, held_back', sql: V4 },
+  {
+    version: 5,
+    description: 'the service: api_keys, jobs, events, forecast_runs/skus/values, sku_state, order_decisions, alerts',
+    sql: V5,
+  },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */

@@ -74,6 +74,7 @@ export class Workspace {
     readonly dbPath: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    private readonly ownsInstance = true,
   ) {}
 
   /**
@@ -182,8 +183,17 @@ export class Workspace {
     }
   }
 
+  /**
+   * A second connection to the same database, as a Workspace: it sees what other connections committed (DuckDB's
+   * snapshot isolation), never another connection's open transaction. The service reads through one while its writer
+   * connection runs a transaction. Closing it closes only the connection.
+   */
+  async connect(): Promise<Workspace> {
+    return new Workspace(this.dir, this.dbPath, this.instance, await this.instance.connect(), false);
+  }
+
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
