@@ -4,6 +4,7 @@
  */
 import { InputError } from '../data/errors.js';
 import { backtestCommand } from './commands/backtest.js';
+import { compareCommand } from './commands/compare.js';
 import { explainCommand } from './commands/explain.js';
 import { forecastCommand } from './commands/forecast.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -19,6 +20,7 @@ export type { Io } from './io.js';
 export { USAGE } from './usage.js';
 export {
   backtestCommand,
+  compareCommand,
   explainCommand,
   forecastCommand,
   ingestCommand,
@@ -31,6 +33,7 @@ export {
 
 const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
   backtest: backtestCommand,
+  compare: compareCommand,
   explain: explainCommand,
   forecast: forecastCommand,
   ingest: ingestCommand,

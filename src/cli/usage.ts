@@ -23,6 +23,8 @@ Usage:
                   [--weeks 12] [--service-level 0.95] [--cover-weeks 4] [--candidates 8] [--json]
   shopcast launch --track [--json]   (stored launches against their sales)
   shopcast backtest [--series FILE] [--freq …] [--horizon N] [--origins 3] [--models a,b,c] [--json]
+  shopcast compare --models a,b [--series FILE] [--freq …] [--horizon N] [--origins 3] [--json]
+                   (two models on the same backtest, with a Diebold–Mariano test)
 
 Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}), --memory-limit SIZE (DuckDB's
 buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces); \`shopcast <command> --help\`
@@ -128,6 +130,17 @@ Accuracy of each model over rolling origins (MASE, RMSSE, sMAPE, WAPE, bias, pin
 
 Options:
   --models a,b,c        models to compare (default naive,snaive,theta,ets,auto)
+  --origins N           rolling origins, each --horizon periods before the last (default 3)
+${SERIES_HELP}  --json                print as JSON
+`,
+  compare: `shopcast compare --models a,b [options]
+
+Two models over the same rolling-origin backtest (MASE, sMAPE, WAPE, bias, coverage) and a Diebold–Mariano
+test of their difference (Harvey–Leybourne–Newbold correction, as R forecast::dm.test, two-sided) on the
+absolute scaled errors averaged over the series at each period.
+
+Options:
+  --models a,b          the two models (required)
   --origins N           rolling origins, each --horizon periods before the last (default 3)
 ${SERIES_HELP}  --json                print as JSON
 `,

@@ -16,6 +16,11 @@ export interface BacktestOptions {
   levels: readonly number[];
   threads?: number;
   onProgress?: (label: string, fraction: number) => void;
+  /**
+   * Called for every series and origin scored (not for those skipped for want of a scale), with the actuals and the
+   * forecast means (views: copy to keep), e.g. to test two models' errors against each other (pipeline/compare.ts).
+   */
+  onScored?: (model: string, origin: number, id: string, actual: Float64Array, mean: Float64Array) => void;
 }
 
 /** One model's accuracy over every series and origin of a backtest (scaled measures as in M4/M5). */
@@ -71,6 +76,7 @@ export async function backtest(batch: SeriesBatch, o: BacktestOptions, clock: ()
         const m = mase(y, f, trains[i]!, 1);
         const r = rmsse(y, f, trains[i]!);
         if (!Number.isFinite(m) || !Number.isFinite(r)) continue; // a constant history has no scale
+        o.onScored?.(model, j, ids[i]!, y, f);
         acc.n++;
         acc.mase += m;
         acc.rmsse += r;
