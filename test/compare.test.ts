@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dieboldMariano } from '../src/numerics/diebold-mariano.js';
-import { REPO, cli, tempDir, writeText } from './helpers.js';
+import { REPO, cli, day, tempDir, writeText } from './helpers.js';
 
 const SERIES = ['AirPassengers', 'USAccDeaths', 'nottem'];
 
@@ -105,6 +105,33 @@ test('compare: anything but two different known models is refused', async () => 
       assert.equal(r.code, 2, models);
       assert.match(r.err, message);
     }
+  } finally {
+    cleanup();
+  }
+});
+
+test("compare --workspace: the workspace's daily demand, the same figures as backtest", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const rows = ['sku,date,units'];
+    for (let d = 0; d < 120; d++)
+      for (const [k, sku] of ['A', 'B', 'C'].entries())
+        rows.push(`${sku},${day(d)},${5 + k + ((d * (k + 3)) % 7) + (d % 7 === 5 ? 6 : 0)}`);
+    const ws = join(dir, 'ws');
+    assert.equal(
+      (await cli(['ingest', writeText(dir, 'sales.csv', rows.join('\n') + '\n'), '--workspace', ws])).code,
+      0,
+    );
+    const common = ['--workspace', ws, '--horizon', '7', '--origins', '3', '--threads', '1', '--json'];
+    const r = await cli(['compare', ...common, '--models', 'naive,snaive']);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out) as { models: { model: string; mase: number }[]; dm: { n: number } | null };
+    const b = JSON.parse((await cli(['backtest', ...common, '--models', 'naive,snaive'])).out) as typeof out.models;
+    assert.deepEqual(
+      out.models.map((m) => [m.model, m.mase]),
+      b.map((m) => [m.model, m.mase]),
+    );
+    assert.equal(out.dm?.n, 21, '3 origins × 7 days');
   } finally {
     cleanup();
   }
