@@ -277,11 +277,14 @@ export async function monitorForecasts(
       });
     }
   }
-  const alerts = await raiseAlerts(ws, raised);
-  let cleared = 0;
-  for (const [kind, still] of Object.entries(holding) as [NewAlert['kind'], Set<string>][])
-    cleared += await clearAlerts(ws, kind, await openAlertSkus(ws, kind), still);
-  return { as_of: asOf, alerts, anomalies, cleared };
+  // one transaction: the alerts change all together (and one commit is far faster than one per alert)
+  return ws.transaction(async () => {
+    const alerts = await raiseAlerts(ws, raised);
+    let cleared = 0;
+    for (const [kind, still] of Object.entries(holding) as [NewAlert['kind'], Set<string>][])
+      cleared += await clearAlerts(ws, kind, await openAlertSkus(ws, kind), still);
+    return { as_of: asOf, alerts, anomalies, cleared };
+  });
 }
 
 /** Champion against challenger (`championChallenger`). */
