@@ -58,7 +58,9 @@ const GROUPS = ['run', 'sku', 'class', 'step', 'week'] as const;
  * the forecast date: WAPE = Σ|a − f| / Σa, bias = Σ(f − a) / Σa, MASE = mean |a − f| / s with s the in-sample
  * seasonal-naive (m = 7) MAE over the 365 days up to the run's origin (Hyndman & Koehler 2006), pinball loss
  * ρ_τ(a − q_τ) averaged over the stored quantile levels 0.005…0.995 (Gneiting & Raftery 2007), coverage of the 50 %
- * (p25–p75), 90 % (p05–p95) and 99 % (p005–p995) bands. Stock-out, closed and missing days are not scored.
+ * (p25–p75), 90 % (p05–p95) and 99 % (p005–p995) bands. Stock-out, closed and missing days are not scored. Every run
+ * matching the filters is scored (backtest runs too, unless `source` says otherwise); the class is the SKU's current
+ * one in `sku_state`.
  * @example await forecastAccuracy(ws, { by: 'step', role: 'champion', maxStep: 7 }) // [{ key: '1', n: 412, … }, …]
  */
 export async function forecastAccuracy(
@@ -194,7 +196,7 @@ async function openAlertSkus(ws: Workspace, kind: NewAlert['kind']): Promise<str
  *   and likely cause (promotion, stock-out, bulk order) where the data says so.
  * Stock-out days are left out of the first three (they are lost sales, not demand) but checked for anomalies.
  * Returns the alerts that are new or rose in severity (worth an event), the anomalies, and how many alerts cleared.
- * Call inside the writer's lock.
+ * Call inside the writer's lock (not inside a transaction: it runs its own, so the alerts change all together).
  */
 export async function monitorForecasts(
   ws: Workspace,
