@@ -140,7 +140,7 @@ export class JobRunner {
     const failed = await o.lock.run(() => failUnfinishedJobs(ws, INTERRUPTED));
     // no job runs yet: every snapshot and every unfinished plan folder is a left-over
     await rm(dirname(jobFolders(ws, 0).snapshot), { recursive: true, force: true });
-    for (const job of failed) {
+    for (const job of failed.sort((a, b) => a.job_id - b.job_id)) {
       await removeJobFiles(ws, job.job_id, { plan: job.kind === 'plan' });
       runner.emit('job.finished', { job_id: job.job_id, state: 'failed', error: INTERRUPTED[job.kind] });
     }

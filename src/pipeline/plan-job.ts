@@ -77,7 +77,14 @@ export function checkPlanJobParams(params: unknown, plansDir: string): PlanJobPa
   }
   if (out.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(out.asOf))
     throw new InputError(`plan: asOf must be a date such as 2024-03-31`, { field: 'asOf' });
-  checkPlanOptions({ ...out, out: plansDir });
+  try {
+    checkPlanOptions({ ...out, out: plansDir });
+  } catch (e) {
+    // checkModelName's error names no field
+    if (e instanceof InputError && e.field === undefined && /unknown model/.test(e.message))
+      throw new InputError(e.message, { field: 'model' });
+    throw e;
+  }
   currencySymbol(out.currency);
   return out;
 }
