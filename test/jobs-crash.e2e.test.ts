@@ -162,8 +162,8 @@ test(
         const after = await counts(ws2);
         assert.equal(after['plan_runs'], before['plan_runs']! + 1);
         const stored = (end['result'] as { stored: Record<string, number> }).stored;
-      for (const t of ['plan_orders', 'plan_forecasts', 'lifecycle_stages'])
-        assert.equal(after[t], before[t]! + stored[t]!, t);
+        for (const t of ['plan_orders', 'plan_forecasts', 'lifecycle_stages'])
+          assert.equal(after[t], before[t]! + stored[t]!, t);
         assert.ok(existsSync(join(dir, 'plans', String(again.job_id), 'orders.csv')));
       });
     } finally {

@@ -59,6 +59,11 @@ export interface JobContext {
   threads: number;
   /** the job's progress, 0..1, and what it does */
   progress: (fraction: number, label: string) => void;
+  /**
+   * stores the job as done with its result: for a job to call inside the transaction that stores its work (holding
+   * the lock), so that the work is never stored without its job being done
+   */
+  complete: (result: unknown) => Promise<void>;
   hooks: JobHooks;
 }
 
@@ -274,6 +279,7 @@ export class JobRunner {
       signal: controller.signal,
       threads: this.threads,
       progress,
+      complete: async (result) => void (await finishJob(this.ws, id, { state: 'done', result })),
       hooks: this.hooks,
     };
     let end: { state: 'done'; result: unknown } | { state: 'failed' | 'cancelled'; error: string };

@@ -153,22 +153,27 @@ export async function runPlanJob(ws: Workspace, ctx: JobContext, params: PlanJob
       ctx.signal,
     );
     ctx.progress(0.96, 'storing');
+    const result = (merged: MergeResult): PlanJobResult => ({
+      ...made.summary,
+      run_id: made.summary.run_id + merged.offsets.plan,
+      stored: merged.rows,
+      alerts_raised: merged.alerts_raised,
+    });
     const merged = await ctx.lock.run(async () => {
       ctx.signal.throwIfAborted();
       stored = true; // from here on the plan is stored or, should the transaction fail, nothing is
       try {
-        return await mergePlanRows(ws, baseline, rowsDir, ctx.hooks.beforeMergeCommit);
+        // the job's end is stored in the same transaction as the plan's rows
+        return await mergePlanRows(ws, baseline, rowsDir, async (m) => {
+          await ctx.hooks.beforeMergeCommit?.();
+          await ctx.complete(result(m));
+        });
       } catch (e) {
         stored = false;
         throw e;
       }
     });
-    return {
-      ...made.summary,
-      run_id: made.summary.run_id + merged.offsets.plan,
-      stored: merged.rows,
-      alerts_raised: merged.alerts_raised,
-    };
+    return result(merged);
   } finally {
     await removeJobFiles(ws, ctx.jobId, { plan: !stored });
   }

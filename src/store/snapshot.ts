@@ -154,14 +154,15 @@ const SEVERITY_RANK = (column: Sql): Sql => sql`CASE ${column} WHEN 'critical' T
 /**
  * Copies a plan's exported rows (`exportPlanRows` into `dir`) into the workspace in one transaction: appended rows
  * with their run ids moved past the workspace's own, `sku_state` rows replacing older ones, and the plan's open
- * alerts of its SKUs. Call inside the write lock. `beforeCommit` runs last inside the transaction (tests use it to
- * stop a process there). Should anything fail, nothing is stored.
+ * alerts of its SKUs. Call inside the write lock. `beforeCommit` runs last inside the transaction, with what the
+ * merge did (the job stores its end there, so that a plan is never stored without its job being done). Should
+ * anything fail, nothing is stored.
  */
 export async function mergePlanRows(
   ws: Workspace,
   baseline: Baseline,
   dir: string,
-  beforeCommit?: () => Promise<void>,
+  beforeCommit?: (merged: MergeResult) => Promise<void>,
 ): Promise<MergeResult> {
   return ws.transaction(async () => {
     const now = await runBaseline(ws);
@@ -217,11 +218,8 @@ export async function mergePlanRows(
       sql`SELECT alert_id::INTEGER AS alert_id FROM alerts WHERE alert_id > ${before}::INTEGER ORDER BY alert_id`,
     );
     await ws.run('DROP TABLE plan_merge_skus');
-    if (beforeCommit !== undefined) await beforeCommit();
-    return {
-      offsets,
-      rows,
-      alerts_raised: [...rose, ...added].map((r) => Number(r.alert_id)),
-    };
+    const merged = { offsets, rows, alerts_raised: [...rose, ...added].map((r) => Number(r.alert_id)) };
+    if (beforeCommit !== undefined) await beforeCommit(merged);
+    return merged;
   });
 }
