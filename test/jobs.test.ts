@@ -376,6 +376,8 @@ test('opening the runner fails the jobs a stopped process left queued or running
         [queued.job_id, running.job_id],
       );
       assert.equal((await h.runner.list({ state: 'running' })).total, 0);
+      assert.deepEqual((await h.runner.list({ limit: -5, offset: Number.NaN })).jobs, []);
+      assert.equal((await h.runner.list({ limit: 1, offset: 1 })).jobs[0]?.job_id, running.job_id);
     } finally {
       await h.runner.close();
     }
@@ -433,6 +435,19 @@ test('an ingest job stores the files, keeps rejected rows with file, line and re
       assert.match(rejected[0]!.reason, /ordered_at/);
       assert.equal((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM raw_order_lines')).n, 3);
       assert.equal(existsSync(join(ws.dir, 'jobs', String(job.job_id))), false);
+      // cancelled while its file is read: nothing stored
+      const more = writeText(
+        dir,
+        'more.csv',
+        'order_id,ordered_at,sku,quantity,unit_price\no9,2024-01-05 10:00,C,1,2\n',
+      );
+      const next = await h.runner.submit('ingest', { paths: [more] }, null);
+      const cancelled = new Promise<JobInfo | null>((resolve) =>
+        h.onLabel(next.job_id, `reading ${more}`, () => resolve(h.runner.cancel(next.job_id, 'ann'))),
+      );
+      assert.equal((await cancelled)?.state, 'cancelled');
+      assert.equal((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM raw_order_lines')).n, 3);
+      assert.equal(existsSync(join(ws.dir, 'jobs', String(next.job_id))), false);
       // a file that cannot be read: the job fails with ingestFiles' own words, nothing stored
       const bad = await h.runner.submit('ingest', { paths: [join(dir, 'missing.csv')] }, null);
       const badEnd = await h.finished(bad.job_id);

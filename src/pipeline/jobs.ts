@@ -176,9 +176,15 @@ export class JobRunner {
     return readJob(this.reader, id);
   }
 
-  /** Jobs, newest first. */
+  /** Jobs, newest first: `limit` (default 100, at most 1000) from `offset`. */
   list(o: { state?: JobState; limit?: number; offset?: number } = {}): Promise<{ total: number; jobs: JobInfo[] }> {
-    return listJobs(this.reader, o);
+    const whole = (v: number | undefined, d: number, max: number): number =>
+      Math.min(max, Math.max(0, Math.floor(Number.isFinite(v) ? v! : d)));
+    return listJobs(this.reader, {
+      ...(o.state === undefined ? {} : { state: o.state }),
+      limit: whole(o.limit, 100, 1000),
+      offset: whole(o.offset, 0, Number.MAX_SAFE_INTEGER),
+    });
   }
 
   /**
