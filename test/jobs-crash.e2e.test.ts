@@ -1,5 +1,5 @@
 /**
- * Crash safety of jobs: a process running a plan job is killed with SIGKILL while the worker plans, and while the plan's
+ * Crash safety of jobs: a process running a plan job is killed with SIGKILL while the plan's own process plans, and while the plan's
  * rows are being stored (inside the transaction, before its commit); an ingest job is killed while its rows are being
  * loaded. After each, the workspace reopened: the job is failed (JobRunner.open), nothing of the plan is stored, the
  * snapshot and the plan's folder are gone, the ingest's rows are all in or all out; submitting again succeeds.
@@ -165,6 +165,8 @@ test(
         for (const t of ['plan_orders', 'plan_forecasts', 'lifecycle_stages'])
           assert.equal(after[t], before[t]! + stored[t]!, t);
         assert.ok(existsSync(join(dir, 'plans', String(again.job_id), 'orders.csv')));
+        // the killed jobs' plan processes went with their parent: none of them wrote a folder since
+        assert.deepEqual(readdirSync(join(dir, 'plans')), [String(again.job_id)]);
       });
     } finally {
       cleanup();

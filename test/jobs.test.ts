@@ -1,8 +1,8 @@
 /**
- * Jobs (src/pipeline/jobs.ts) on a few SKUs of the sample shop, with real DuckDB files and real worker threads: a plan
- * job stores exactly the rows its plan made (run ids moved past runs the workspace got meanwhile), the merge of the
- * service's tables (forecast runs, sku_state, stock-out alerts), cancel, graceful close, jobs a crash left running,
- * bad parameters, and the ingest job with its rejected rows. Killing a process: jobs-crash.e2e.test.ts.
+ * Jobs (src/pipeline/jobs.ts) on a few SKUs of the sample shop, with real DuckDB files, worker threads and processes:
+ * a plan job stores exactly the rows its plan made (run ids moved past runs the workspace got meanwhile), the merge
+ * of the service's tables (forecast runs, sku_state, stock-out alerts), cancel, graceful close, jobs a crash left
+ * running, bad parameters, and the ingest job with its rejected rows. Killing a process: jobs-crash.e2e.test.ts.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -85,7 +85,7 @@ async function fewSkuWorkspace(ws: Workspace, dir: string): Promise<void> {
   await ingestFiles(ws, [fewSkus(dir), STOCK]);
 }
 
-test('a plan job plans on a snapshot in a worker thread and stores exactly its rows', { timeout: 120_000 }, () =>
+test('a plan job plans on a snapshot in its own process and stores exactly its rows', { timeout: 120_000 }, () =>
   withWorkspace(async (ws, dir) => {
     await fewSkuWorkspace(ws, dir);
     const h = await harness(ws);
@@ -310,6 +310,13 @@ test('cancel: a queued job at once, a running plan stopped with nothing stored',
       );
       assert.equal((await h.runner.cancel(a.job_id, 'ann'))?.state, 'cancelled', 'an ended job stays as it was');
       assert.equal(await h.runner.cancel(99, 'ann'), null);
+      // stopped while DuckDB works in the plan's process (exporting its rows): this process goes on, nothing stored
+      const e = await h.runner.submit('plan', {}, null);
+      const stopped = new Promise<JobInfo | null>((resolve) =>
+        h.onLabel(e.job_id, 'exporting', () => resolve(h.runner.cancel(e.job_id, null))),
+      );
+      assert.equal((await stopped)?.error, 'cancelled; nothing of it was stored');
+      assert.deepEqual(await counts(ws), before);
       // the runner goes on: the next job runs
       const c = await h.runner.submit('plan', { horizon: 14 }, null);
       assert.equal((await h.finished(c.job_id))['state'], 'done');

@@ -1,13 +1,15 @@
 /**
  * Long work as jobs, for the service: an ingest of uploaded files, a plan. Jobs are rows of `jobs` (store/jobs.ts);
- * they run one at a time in the order they came, off the main thread (worker threads) and never half-stored: a plan
- * is made on a snapshot and its rows copied in by one transaction (plan-job.ts); an ingest's raw rows land in one
- * transaction (ingest-job.ts). Progress (0..1 with a label) is sent as `job.progress` events and stored at most every
- * half second; `job.finished` ends every job, `plan.finished` follows a stored plan.
+ * they run one at a time in the order they came, off the main thread (a plan in a child process, an ingest's reading
+ * in worker threads), and never half-stored: a plan is made on a snapshot and its rows copied in by one transaction
+ * (plan-job.ts); an ingest's raw rows land in one transaction (ingest-job.ts). Progress (0..1 with a label) is sent
+ * as `job.progress` events and stored at most every half second; `job.finished` ends every job, `plan.finished`
+ * follows a stored plan.
  *
  * A job that a stopped process left queued or running is failed when the runner opens (nothing of a plan was stored
  * then; an ingest's files are in entirely or not at all). Cancelling a queued job ends it at once; a running one is
- * stopped (its worker terminated) unless it is already storing its result, which then completes.
+ * stopped (its process killed, its worker thread terminated) unless it is already storing its result, which then
+ * completes.
  */
 import { availableParallelism } from 'node:os';
 import { InputError } from '../data/errors.js';

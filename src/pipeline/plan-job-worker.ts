@@ -1,35 +1,45 @@
 /**
- * The plan job's worker thread: opens the snapshot workspace, makes the plan on it (`planWorkspace`), exports the rows
- * the plan added (`exportPlanRows`) and posts the plan's summary. Everything it needs travels in `workerData`
- * (PlanWorkerTask); it writes only into the snapshot's folder and the plan's output folder.
+ * The plan job's child process: opens the snapshot workspace, makes the plan on it (`planWorkspace`), exports the rows
+ * the plan added (`exportPlanRows`) and sends the plan's summary. Everything it needs comes in its first message
+ * (PlanWorkerTask); it writes only into the snapshot's folder and the plan's output folder. It exits as soon as it
+ * sees its parent gone (a killed service), so that nothing of it runs on.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { exportPlanRows } from '../store/snapshot.js';
 import { Workspace } from '../store/workspace.js';
-import { workerError } from './job-worker.js';
+import { type WorkerMessage, workerError } from './job-worker.js';
 import type { PlanWorkerProgress, PlanWorkerResult, PlanWorkerTask } from './plan-job.js';
 import { planWorkspace } from './plan.js';
 
-const task = workerData as PlanWorkerTask;
-const post = (msg: unknown): void => parentPort!.postMessage(msg);
+type Message = WorkerMessage<PlanWorkerProgress, PlanWorkerResult>;
+const parent = process.ppid;
+const send = (msg: Message, then?: () => void): void => void process.send!(msg, undefined, {}, then);
+// the parent gone: the channel closes (seen between steps), or this process is adopted (seen at each progress)
+process.on('disconnect', () => process.exit(1));
+const orphaned = (): boolean => process.ppid !== parent;
 
-async function main(): Promise<void> {
+async function plan(task: PlanWorkerTask): Promise<PlanWorkerResult> {
   const ws = await Workspace.open(task.snapshotDir, { threads: task.threads, mustExist: true });
-  let summary;
-  let rows: Record<string, number>;
   try {
-    summary = await planWorkspace(ws, {
+    const summary = await planWorkspace(ws, {
       ...task.options,
       out: task.out,
       threads: task.threads,
-      onProgress: (label, fraction) => post({ progress: { label, fraction } satisfies PlanWorkerProgress }),
+      onProgress: (label, fraction) => {
+        if (orphaned()) process.exit(1);
+        send({ progress: { label, fraction } });
+      },
     });
-    post({ progress: { label: 'exporting', fraction: 0 } satisfies PlanWorkerProgress });
-    rows = await exportPlanRows(ws, task.baseline, task.rowsDir);
+    send({ progress: { label: 'exporting', fraction: 0 } });
+    const rows = await exportPlanRows(ws, task.baseline, task.rowsDir);
+    return { summary, rows };
   } finally {
     ws.close();
   }
-  post({ result: { summary, rows } satisfies PlanWorkerResult });
 }
 
-main().catch((e: unknown) => post(workerError(e)));
+process.once('message', (task: PlanWorkerTask) => {
+  plan(task).then(
+    (result) => send({ result }, () => process.disconnect()),
+    (e: unknown) => send(workerError(e), () => process.disconnect()),
+  );
+});

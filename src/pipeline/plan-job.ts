@@ -2,8 +2,10 @@
  * The plan job: a full plan made off the main thread and off the writer.
  *
  * 1. Under the write lock: the workspace is checkpointed and copied to `<workspace>/jobs/<job id>/` (a snapshot).
- * 2. A worker thread plans on the snapshot (`planWorkspace`), writing forecasts.csv, orders.csv and report.html into
- *    `<workspace>/plans/<job id>/`, and exports the rows the plan added as Parquet files.
+ * 2. A child process (plan-job-worker.ts) plans on the snapshot (`planWorkspace`), writing forecasts.csv, orders.csv
+ *    and report.html into `<workspace>/plans/<job id>/`, and exports the rows the plan added as Parquet files. A
+ *    process rather than a worker thread: a cancel kills it at once, and a worker thread cannot be terminated safely
+ *    while DuckDB works in it (job-worker.ts).
  * 3. Under the write lock, in one transaction: those rows are copied into the workspace (store/snapshot.ts).
  * The snapshot is deleted in the end. A failure or a cancel before step 3 leaves the workspace as it was and removes
  * the plan's folder; step 3 is all or nothing.
@@ -14,7 +16,7 @@ import { InputError } from '../data/errors.js';
 import { type Baseline, type MergeResult, mergePlanRows, snapshotWorkspace } from '../store/snapshot.js';
 import type { Workspace } from '../store/workspace.js';
 import type { JobContext } from './jobs.js';
-import { runWorker } from './job-worker.js';
+import { runProcess } from './job-worker.js';
 import { type PlanOptions, type PlanSummary, checkPlanOptions, currencySymbol } from './plan.js';
 
 /** What a plan job takes: `planWorkspace`'s options a client may set. */
@@ -34,7 +36,7 @@ export interface PlanJobResult extends PlanSummary {
   alerts_raised: number[];
 }
 
-/** The task the worker thread gets (plan-job-worker.ts). */
+/** The task the plan's process gets (plan-job-worker.ts). */
 export interface PlanWorkerTask {
   snapshotDir: string;
   out: string;
@@ -109,7 +111,7 @@ export async function removeJobFiles(ws: Workspace, jobId: number, o: { plan: bo
     if (name.startsWith(`.${jobId}.tmp-`)) await rm(join(plans, name), { recursive: true, force: true });
 }
 
-/** Overall progress of each step the worker reports: [from, to]. */
+/** Overall progress of each step the plan's process reports: [from, to]. */
 const STEPS: Record<string, [number, number]> = {
   'reading demand': [0.03, 0.08],
   forecasting: [0.08, 0.75],
@@ -143,7 +145,7 @@ export async function runPlanJob(ws: Workspace, ctx: JobContext, params: PlanJob
       threads: ctx.threads,
       options: params,
     };
-    const made = await runWorker<PlanWorkerProgress, PlanWorkerResult>(
+    const made = await runProcess<PlanWorkerProgress, PlanWorkerResult>(
       new URL('./plan-job-worker.js', import.meta.url),
       task,
       (p) => {

@@ -2,10 +2,10 @@
  * A plan made on a snapshot of the workspace, and its rows brought back.
  *
  * DuckDB has one writer, and a plan's CPU-heavy steps must not block the service: so a plan job copies the workspace
- * (`snapshotWorkspace`, under the write lock), a worker thread plans on the copy and exports the rows the plan added as
+ * (`snapshotWorkspace`, under the write lock), a child process plans on the copy and exports the rows the plan added as
  * Parquet files (`exportPlanRows`), and the writer copies them in, in one transaction (`mergePlanRows`). The rows are
  * brought back through Parquet rather than by ATTACHing the copy: ATTACH takes no bound path, and the export's reading
- * happens in the worker, not under the write lock.
+ * happens in that process, not under the write lock.
  *
  * What a plan writes is data, below (PLAN_TABLES): each table, the run sequence its rows belong to, and its columns
  * that refer to runs. A row is new when its run id is above the sequence's highest at the snapshot (the baseline);
@@ -94,7 +94,7 @@ const parquet = (dir: string, name: string): string => join(dir, `${name}.parque
 /**
  * Writes the rows a plan added to the snapshot `snap` (those above `baseline`) into Parquet files in `dir`, one per
  * table, plus `sku_state` rows the plan wrote and the snapshot's open alerts of the kind a plan raises. Returns the
- * rows written per table. Runs in the plan's worker thread, on the snapshot.
+ * rows written per table. Runs in the plan's process, on the snapshot.
  */
 export async function exportPlanRows(
   snap: Workspace,
