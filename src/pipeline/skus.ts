@@ -13,10 +13,8 @@ import {
   type HistoryDay,
   type SkuListRow,
   type SkuSort,
-  latestChampionForecast,
   querySkus,
-  skuHeader,
-  skuHistory,
+  readSkuDetail,
 } from '../store/skus.js';
 import type { Workspace } from '../store/workspace.js';
 import { STAGE_LETTERS, evidenceText } from './lifecycle.js';
@@ -251,8 +249,8 @@ export function weeklySums(daily: readonly HistoryDay[]): HistoryWeek[] {
 }
 
 /**
- * One SKU in full (SkuDetail), or null for a SKU the workspace does not know. Three queries: the SKU's header
- * (catalog, state, stage, order and decision, alerts), its history, its latest champion forecast.
+ * One SKU in full (SkuDetail), or null for a SKU the workspace does not know. One query (store/skus.ts
+ * readSkuDetail).
  * @example
  * const d = await skuDetail(ws, '85123A', { historyDays: 90 });
  * d?.forecast?.days[0]?.p95; d?.stage?.evidence_text; d?.inventory?.stockout_date; d?.order?.final_qty;
@@ -264,16 +262,18 @@ export async function skuDetail(
 ): Promise<SkuDetail | null> {
   if (typeof sku !== 'string' || sku === '') throw new InputError('sku must be a non-empty text', { field: 'sku' });
   const historyDays = o.historyDays === undefined ? 365 : wholeNumber('historyDays', o.historyDays, 1, 3660);
-  const h = await skuHeader(ws, sku);
+  const h = await readSkuDetail(ws, sku, historyDays);
   if (h.catalog === null && h.state === null && h.last_day === null && h.order === null) return null;
-  let history: SkuDetail['history'] = null;
-  if (h.last_day !== null) {
-    const from = isoDate(dayMs(h.last_day) - (historyDays - 1) * DAY_MS);
-    const daily = await skuHistory(ws, sku, from);
-    history = { from, to: h.last_day, daily, weekly: weeklySums(daily) };
-  }
-  const fc = await latestChampionForecast(ws, sku);
-  const f0 = fc[0];
+  const history: SkuDetail['history'] =
+    h.last_day === null
+      ? null
+      : {
+          from: isoDate(dayMs(h.last_day) - (historyDays - 1) * DAY_MS),
+          to: h.last_day,
+          daily: h.history,
+          weekly: weeklySums(h.history),
+        };
+  const run = h.forecast_run;
   const s = h.state;
   const stage: SkuDetail['stage'] =
     h.stage !== null
@@ -284,7 +284,7 @@ export async function skuDetail(
             confidence: h.stage.confidence,
             weeks: h.stage.weeks,
             history: h.stage.history,
-            run_id: Number(h.stage.run_id),
+            run_id: h.stage.run_id,
             as_of: h.stage.as_of,
             evidence,
             evidence_text: stageWords(evidence),
@@ -310,17 +310,11 @@ export async function skuDetail(
     catalog: h.catalog,
     history,
     forecast:
-      f0 === undefined
+      run === null
         ? null
         : {
-            run_id: Number(f0.run_id),
-            origin: f0.origin,
-            created_at: f0.created_at,
-            source: f0.source,
-            model: f0.model,
-            fallback: f0.fallback,
-            backtest_mase: f0.backtest_mase,
-            days: fc.map((v) => ({
+            ...run,
+            days: h.forecast.map((v) => ({
               step: v.step,
               date: v.date,
               mean: v.mean,
@@ -363,6 +357,6 @@ export async function skuDetail(
             forecast_run_id: s.forecast_run_id,
           },
     order: h.order === null ? null : orderWithDecision({ order: h.order, decision: h.decision, override: h.override }),
-    alerts: (h.alerts ?? []).map((a) => ({ ...a, alert_id: Number(a.alert_id), data: parseJson(a.data) })),
+    alerts: h.alerts.map((a) => ({ ...a, data: parseJson(a.data) })),
   };
 }
