@@ -373,6 +373,13 @@ test('skuDetail: catalog, history, champion forecast, stage with evidence, inven
     });
     // another SKU keeps the plan's forecast
     assert.equal((await skuDetail(ws, 'A-100'))!.forecast!.run_id, plan.forecast_run_id);
+
+    // the hot read path is one query (and the list one: the count rides on the page)
+    const counted = countingQueries(ws);
+    assert.notEqual(await skuDetail(counted.ws, sku), null);
+    assert.equal(counted.n(), 1);
+    await listSkus(counted.ws, { search: 'a', abc: 'A', alert: 'any' });
+    assert.equal(counted.n(), 2);
   });
 });
 
@@ -403,3 +410,19 @@ test('weeklySums: Monday weeks, closed, stock-out and promotion days counted', (
     { week_start: '2024-01-15', days: 1, units: 2, revenue: 4, closed_days: 0, stockout_days: 0, promo_days: 0 },
   ]);
 });
+
+/** The workspace with its statements counted (calls to all, one and run). */
+function countingQueries(ws: Workspace): { ws: Workspace; n: () => number } {
+  let n = 0;
+  const proxy = new Proxy(ws, {
+    get(target, key) {
+      const v = Reflect.get(target, key, target) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        if (key === 'all' || key === 'one' || key === 'run') n++;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { ws: proxy, n: () => n };
+}
