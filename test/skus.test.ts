@@ -374,6 +374,15 @@ test('skuDetail: catalog, history, champion forecast, stage with evidence, inven
     // another SKU keeps the plan's forecast
     assert.equal((await skuDetail(ws, 'A-100'))!.forecast!.run_id, plan.forecast_run_id);
 
+    // without a stored life-cycle stage, sku_state's stage (no evidence)
+    await ws.run(sql`DELETE FROM lifecycle_stages WHERE sku = 'Z9'`);
+    const z9 = (await skuDetail(ws, 'Z9'))!;
+    assert.equal(
+      z9.stage!.stage,
+      (await ws.one<{ stage: string }>(`SELECT stage FROM sku_state WHERE sku = 'Z9'`)).stage,
+    );
+    assert.equal(z9.stage!.evidence_text, null);
+
     // the hot read path is one query (and the list one: the count rides on the page)
     const counted = countingQueries(ws);
     assert.notEqual(await skuDetail(counted.ws, sku), null);

@@ -11,6 +11,7 @@ import type { AlertKind } from '../store/alerts.js';
 import {
   type CatalogFields,
   type HistoryDay,
+  type SkuDetailRows,
   type SkuListRow,
   type SkuSort,
   querySkus,
@@ -248,6 +249,19 @@ export function weeklySums(daily: readonly HistoryDay[]): HistoryWeek[] {
   return out;
 }
 
+/** The stage of the latest life-cycle run that classified the SKU, else sku_state's (without evidence), else null. */
+function stageOf(h: SkuDetailRows): SkuDetail['stage'] {
+  if (h.stage !== null) {
+    const evidence = parseJson(h.stage.evidence);
+    const { stage, confidence, weeks, history, run_id, as_of } = h.stage;
+    return { stage, confidence, weeks, history, run_id, as_of, evidence, evidence_text: stageWords(evidence) };
+  }
+  const stage = h.state?.stage ?? null;
+  if (stage === null) return null;
+  const none = { confidence: null, weeks: null, history: null, run_id: null, as_of: null };
+  return { stage, ...none, evidence: null, evidence_text: null };
+}
+
 /**
  * One SKU in full (SkuDetail), or null for a SKU the workspace does not know. One query (store/skus.ts
  * readSkuDetail).
@@ -275,33 +289,6 @@ export async function skuDetail(
         };
   const run = h.forecast_run;
   const s = h.state;
-  const stage: SkuDetail['stage'] =
-    h.stage !== null
-      ? (() => {
-          const evidence = parseJson(h.stage.evidence);
-          return {
-            stage: h.stage.stage,
-            confidence: h.stage.confidence,
-            weeks: h.stage.weeks,
-            history: h.stage.history,
-            run_id: h.stage.run_id,
-            as_of: h.stage.as_of,
-            evidence,
-            evidence_text: stageWords(evidence),
-          };
-        })()
-      : s?.stage != null
-        ? {
-            stage: s.stage,
-            confidence: null,
-            weeks: null,
-            history: null,
-            run_id: null,
-            as_of: null,
-            evidence: null,
-            evidence_text: null,
-          }
-        : null;
   return {
     sku,
     name: s?.name ?? h.catalog?.name ?? h.catalog?.description ?? null,
@@ -327,7 +314,7 @@ export async function skuDetail(
               ...(v.p995 === null ? {} : { p995: v.p995 }),
             })),
           },
-    stage,
+    stage: stageOf(h),
     inventory:
       s === null
         ? null
