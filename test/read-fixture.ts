@@ -97,13 +97,16 @@ export async function fillServiceTables(ws: Workspace, planRunId: number): Promi
     st AS (
       SELECT sku, arg_max(stage, run_id) AS stage FROM lifecycle_stages GROUP BY sku)
     SELECT fc.sku, now()::TIMESTAMP, r.as_of, r.run_id, ${fr}::INTEGER, c.name,
-      coalesce(o.supplier, (SELECT nullif(arg_max(rs.supplier, rs.file_id), '') FROM raw_stock rs WHERE rs.sku = fc.sku)),
+      coalesce(o.supplier, nullif(rs.supplier, '')),
       o.abc, o.xyz, st.stage,
-      past.rev, o.on_hand, o.on_order, o.on_hand + o.on_order, o.cover_days, o.stockout_date, o.stockout_risk,
+      past.rev, coalesce(o.on_hand, rs.on_hand), coalesce(o.on_order, rs.on_order),
+      coalesce(o.on_hand, rs.on_hand) + coalesce(o.on_order, rs.on_order, 0), o.cover_days, o.stockout_date, o.stockout_risk,
       o.reorder_point, o.order_up_to, coalesce(o.order_qty, 0), o.order_by, o.expedite, o.held_back, o.lost_revenue,
       o.reason, fc.f28, fc.f28 / nullif(past.u28, 0) - 1
     FROM fc CROSS JOIN r LEFT JOIN past USING (sku) LEFT JOIN st USING (sku) LEFT JOIN catalog c USING (sku)
-      LEFT JOIN plan_orders o ON o.run_id = r.run_id AND o.sku = fc.sku`);
+      LEFT JOIN plan_orders o ON o.run_id = r.run_id AND o.sku = fc.sku
+      LEFT JOIN (SELECT sku, arg_max(supplier, file_id) AS supplier, arg_max(on_hand, file_id) AS on_hand,
+          arg_max(on_order, file_id) AS on_order FROM raw_stock GROUP BY sku) rs ON rs.sku = fc.sku`);
   // a SKU without an order line gets its classes as the plan makes them: ABC by its share of the revenue, XYZ by the
   // variation of its weekly demand
   const rows = await ws.all<{ sku: string; revenue: number; weekly: number[]; abc: string | null }>(sql`

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../src/data/errors.js';
 import { listSkus, skuDetail, weeklySums } from '../src/pipeline/skus.js';
+import { parseDuckJson } from '../src/store/skus.js';
 import { approveOrders, overrideOrder } from '../src/pipeline/orders.js';
 import { clearAlerts, raiseAlerts } from '../src/store/alerts.js';
 import { sql } from '../src/store/sql.js';
 import type { Workspace } from '../src/store/workspace.js';
+import { withWorkspace } from './helpers.js';
 import { DAYS, HOSTILE, SHOP, withPlannedShop } from './read-fixture.js';
 
 interface StateRow {
@@ -382,6 +384,14 @@ test('skuDetail: catalog, history, champion forecast, stage with evidence, inven
       (await ws.one<{ stage: string }>(`SELECT stage FROM sku_state WHERE sku = 'Z9'`)).stage,
     );
     assert.equal(z9.stage!.evidence_text, null);
+    // a non-finite figure (DuckDB's to_json writes a bare Infinity) reads as null, not as a broken detail
+    await ws.run(
+      `UPDATE sku_state SET days_of_stock = 'inf'::DOUBLE, forecast_change = 'nan'::DOUBLE WHERE sku = 'Z9'`,
+    );
+    const z9inf = (await skuDetail(ws, 'Z9'))!;
+    assert.equal(z9inf.inventory!.days_of_stock, null);
+    assert.equal(z9inf.inventory!.forecast_change, null);
+    assert.equal(z9inf.inventory!.on_hand, 500);
 
     // the hot read path is one query (and the list one: the count rides on the page)
     const counted = countingQueries(ws);
@@ -435,3 +445,18 @@ function countingQueries(ws: Workspace): { ws: Workspace; n: () => number } {
   });
   return { ws: proxy, n: () => n };
 }
+
+test('parseDuckJson: bare NaN and ±Infinity of to_json become null, the same words inside strings stay', async () => {
+  await withWorkspace(async (ws) => {
+    const { j } = await ws.one<{ j: string }>(`SELECT to_json({'a': 'inf'::DOUBLE, 'b': '-inf'::DOUBLE,
+      'c': 'nan'::DOUBLE, 'd': 'NaN, "Infinity" \\ -Infinity', 'e': [1.5, 'nan'::DOUBLE]})::VARCHAR AS j`);
+    assert.throws(() => JSON.parse(j) as unknown);
+    assert.deepEqual(parseDuckJson(j), {
+      a: null,
+      b: null,
+      c: null,
+      d: 'NaN, "Infinity" \\ -Infinity',
+      e: [1.5, null],
+    });
+  });
+});

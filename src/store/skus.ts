@@ -323,6 +323,15 @@ export async function readSkuDetail(ws: Workspace, sku: string, historyDays: num
     forecast: [],
   };
   const parts = out as unknown as Record<string, unknown>;
-  for (const r of rows) if (r.j !== null) parts[r.part] = JSON.parse(r.j) as unknown;
+  for (const r of rows) if (r.j !== null) parts[r.part] = parseDuckJson(r.j);
   return out;
+}
+
+/**
+ * JSON text from DuckDB's to_json, which writes a non-finite DOUBLE as a bare NaN, Infinity or -Infinity (not JSON):
+ * those become null (strings left as they are).
+ * @example parseDuckJson('{"a":Infinity,"b":"NaN"}') // { a: null, b: 'NaN' }
+ */
+export function parseDuckJson(text: string): unknown {
+  return JSON.parse(text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) => (m.startsWith('"') ? m : 'null')));
 }
