@@ -392,6 +392,8 @@ test('skuDetail: catalog, history, champion forecast, stage with evidence, inven
     assert.equal(z9inf.inventory!.days_of_stock, null);
     assert.equal(z9inf.inventory!.forecast_change, null);
     assert.equal(z9inf.inventory!.on_hand, 500);
+    const z9item = (await listSkus(ws, { search: 'Z9' })).items[0]!;
+    assert.deepEqual([z9item.days_of_stock, z9item.forecast_change, z9item.on_hand], [null, null, 500]);
 
     // the hot read path is one query (and the list one: the count rides on the page)
     const counted = countingQueries(ws);

@@ -105,6 +105,26 @@ function whereSql(f: SkuFilter): Sql {
   return joinSql(parts, ' AND ');
 }
 
+/** sku_state's figures, a non-finite one (NaN, ±Infinity) as NULL: JSON has no such numbers. */
+const FINITE_FIGURES = raw(
+  [
+    'revenue_365',
+    'on_hand',
+    'on_order',
+    'position',
+    'days_of_stock',
+    'stockout_risk',
+    'lost_revenue',
+    'reorder_point',
+    'order_up_to',
+    'order_qty',
+    'forecast_28',
+    'forecast_change',
+  ]
+    .map((c) => `CASE WHEN isfinite(s.${c}) THEN s.${c} END AS ${c}`)
+    .join(', '),
+);
+
 /**
  * The SKUs of `sku_state` matching `f` (all filters combined), sorted, one page of them, and how many match.
  * Two queries at most (the count rides on the page as a window; a page past the end counts on its own).
@@ -117,10 +137,8 @@ export async function querySkus(
   const from = sql`sku_state s LEFT JOIN catalog c USING (sku) WHERE ${whereSql(f)}`;
   const rows = await ws.all<SkuListRow & { total: number }>(sql`
     SELECT s.sku, coalesce(s.name, c.name, c.description) AS name, c.description, c.category, s.supplier, s.abc, s.xyz,
-      s.stage, s.revenue_365, s.on_hand, s.on_order, s.position, s.days_of_stock,
-      s.stockout_date::VARCHAR AS stockout_date,
-      s.stockout_risk, s.lost_revenue, s.reorder_point, s.order_up_to, s.order_qty, s.order_by::VARCHAR AS order_by,
-      s.expedite, s.held_back, s.forecast_28, s.forecast_change, s.as_of::VARCHAR AS as_of,
+      s.stage, ${FINITE_FIGURES}, s.stockout_date::VARCHAR AS stockout_date, s.order_by::VARCHAR AS order_by,
+      s.expedite, s.held_back, s.as_of::VARCHAR AS as_of,
       ${isoTimestamp(sql`s.updated_at`)} AS updated_at,
       coalesce((SELECT list(DISTINCT a.kind ORDER BY a.kind) FROM alerts a
           WHERE a.sku = s.sku AND a.cleared_at IS NULL),
