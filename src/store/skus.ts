@@ -1,7 +1,7 @@
 /**
  * The SKUs as the service reads them: the list (`sku_state` joined with the catalog and the open alerts, filtered,
  * sorted and paged in SQL) and one SKU in full (catalog, state, stage, open order with its latest decision, alerts,
- * history, latest champion forecast) in three queries — the service's hot read path.
+ * history, latest champion forecast) in one query — the service's hot read path.
  * Every value from a caller is a bound parameter; the sort columns are fixed fragments chosen by name.
  */
 import { CHAMPION_RUN } from './forecasts-export.js';
