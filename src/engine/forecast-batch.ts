@@ -252,7 +252,7 @@ export function forecastBatch(
 }
 
 /** FNV-1a hash of a series id (32 bits). */
-function hashId(id: string): number {
+export function hashId(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);

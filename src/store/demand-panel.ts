@@ -9,7 +9,7 @@ import { parseDateOption } from '../data/date-option.js';
 import { calendarFromAnchors, isClosedOn } from '../engine/closed-calendar.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { ensureCleanTables } from './clean.js';
-import { raw, sql } from './sql.js';
+import { joinSql, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** Demand as models see it: closed → 0, stock-out or missing → unknown, else the capped units. */
@@ -52,6 +52,11 @@ export interface DemandPanelOptions {
   extraDays?: number;
   /** the option that gave `asOf`, named in errors (default `asOf`) */
   asOfField?: string;
+  /**
+   * only these SKUs' rows (default: every SKU). The calendar stays the workspace's (its first day is the first day of
+   * any SKU), so a SKU reads the same series alone as in the whole panel.
+   */
+  skus?: readonly string[];
 }
 
 /**
@@ -81,6 +86,8 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
   const firstDay = dayMs(span.a);
   const lastDay = dayMs(span.b);
   const days = Math.round((lastDay - firstDay) / DAY_MS) + 1;
+  if (o.skus !== undefined && o.skus.length === 0) return { firstDay, lastDay, skus: [] };
+  const only = o.skus === undefined ? sql`` : sql`AND sku IN (${joinSql(o.skus.map((s) => sql`${s}`))})`;
   const rows = await ws.all<{
     sku: string;
     d: number;
@@ -98,7 +105,7 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
       promo::INTEGER AS promo, closed::INTEGER AS closed, CASE WHEN date > ${asOf}::DATE THEN NULL ELSE units END AS u
     FROM daily_demand
     WHERE sku IN (SELECT sku FROM daily_demand WHERE date <= ${asOf}::DATE)
-      AND date <= ${asOf}::DATE + to_days(${extra}::INTEGER)
+      AND date <= ${asOf}::DATE + to_days(${extra}::INTEGER) ${only}
     ORDER BY sku, date`);
   // past the data, the shop's closed weekdays and holidays carried forward
   const shopClosed = await readShopClosed(ws, firstDay, days + extra);
