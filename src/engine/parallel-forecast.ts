@@ -169,7 +169,8 @@ export async function forecastParallel(
   let finished = 0;
   const inChunk = new Array<number>(ranges.length).fill(0);
   const report = (): void => onProgress?.(finished + inChunk.reduce((a, b) => a + b, 0), k);
-  const acquire = (): Promise<Worker> => (p.pool !== undefined ? p.pool.acquire() : Promise.resolve(newForecastWorker()));
+  const acquire = (): Promise<Worker> =>
+    p.pool !== undefined ? p.pool.acquire() : Promise.resolve(newForecastWorker());
   const release = (w: Worker, broken: boolean): void => {
     if (p.pool !== undefined) p.pool.release(w, broken);
     else void w.terminate();

@@ -80,8 +80,7 @@ function* withRunId<T extends readonly (string | number | null)[]>(
  * other rows in one transaction (a plan, a refresh). Returns its run id. O(rows).
  */
 export async function insertForecastRun(ws: Workspace, run: NewForecastRun): Promise<number> {
-  const id = (await ws.one<{ id: number }>('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM forecast_runs'))
-    .id;
+  const id = (await ws.one<{ id: number }>('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM forecast_runs')).id;
   await ws.run(sql`INSERT INTO forecast_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${run.origin}::DATE,
     ${run.model}, ${run.role}, ${run.source}, ${run.planRunId}::INTEGER, ${run.skus.length}::INTEGER)`);
   await ws.appendRows(

@@ -27,8 +27,9 @@ export async function readModelRoles(ws: Workspace): Promise<ModelRoles> {
 }
 
 /**
- * Sets the model roles (a null challenger removes it), in one statement: safe inside a caller's transaction. The names are stored as given: the caller checks them
- * against the models it can run. A champion equal to the challenger is refused (nothing to compare).
+ * Sets the model roles (a null challenger removes it), in one statement: safe inside a caller's transaction. The
+ * names are stored as given: the caller checks them against the models it can run. A champion equal to the
+ * challenger is refused (nothing to compare).
  * @example await writeModelRoles(ws, { champion: 'ets', challenger: 'auto' })
  */
 export async function writeModelRoles(ws: Workspace, roles: ModelRoles): Promise<void> {

@@ -93,3 +93,24 @@ export async function insertPlanRun(ws: Workspace, p: NewPlanRun): Promise<numbe
   await ws.appendRows('plan_forecasts', FORECAST_TYPES, withRunId(id, p.forecasts));
   return id;
 }
+
+/** The latest plan run's settings (null: no plan yet): what a live refresh plans its SKUs with. */
+export async function latestPlanRun(
+  ws: Workspace,
+): Promise<{
+  run_id: number;
+  as_of: string;
+  horizon_days: number;
+  model: string;
+  service_level: number | null;
+} | null> {
+  const rows = await ws.all<{
+    run_id: number;
+    as_of: string;
+    horizon_days: number;
+    model: string;
+    service_level: number | null;
+  }>(sql`SELECT run_id::INTEGER AS run_id, as_of::VARCHAR AS as_of, horizon_days::INTEGER AS horizon_days, model,
+      service_level FROM plan_runs ORDER BY run_id DESC LIMIT 1`);
+  return rows[0] ?? null;
+}

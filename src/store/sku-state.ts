@@ -97,14 +97,14 @@ const TYPES: readonly AppendType[] = [
 const finite = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
 
 /**
- * Writes the rows (each replaces its SKU's row; `all`: every other row is removed, as a plan that covers every SKU
- * does). No transaction of its own: call it inside the caller's, so the state and the runs it comes from are stored
- * together. O(rows).
+ * Writes the rows with `updated_at` now (or `o.now`); each replaces its SKU's row, and with `all` every other row
+ * is removed (a plan covers every SKU). No transaction of its own: call it inside the caller's, so the state and the
+ * runs it comes from are stored together. O(rows).
  */
 export async function upsertSkuState(
   ws: Workspace,
   rows: readonly SkuStateInput[],
-  o: { all?: boolean } = {},
+  o: { all?: boolean; now?: Date } = {},
 ): Promise<void> {
   if (o.all === true) await ws.run('DELETE FROM sku_state');
   else if (rows.length > 0)
@@ -121,7 +121,8 @@ export async function upsertSkuState(
       }),
     ),
   );
-  await ws.run('UPDATE sku_state SET updated_at = now()::TIMESTAMP WHERE updated_at IS NULL');
+  const now = o.now === undefined ? sql`now()::TIMESTAMP` : sql`${o.now.toISOString()}::TIMESTAMPTZ::TIMESTAMP`;
+  await ws.run(sql`UPDATE sku_state SET updated_at = ${now} WHERE updated_at IS NULL`);
 }
 
 /** The stored rows of `skus` (all when omitted), in SKU order. */

@@ -88,12 +88,21 @@ export async function loadStock(
 }
 
 /**
- * Reads the demand panel (up to `asOf` when given), the stock snapshot (the latest on or before `asOf` when given,
- * else the latest) and the catalogue's costs; sets the days to forecast.
+ * Reads the demand panel (up to `asOf` when given; only the SKUs of `skus` when given, as a live refresh does), the
+ * stock snapshot (the latest on or before `asOf` when given, else the latest) and the catalogue's costs; sets the
+ * days to forecast (from the whole snapshot's lead times, so a few SKUs get the days the whole plan forecasts).
  */
-export async function readStep(ws: Workspace, asOfOption: string | undefined, horizon: number): Promise<PlanInputs> {
+export async function readStep(
+  ws: Workspace,
+  asOfOption: string | undefined,
+  horizon: number,
+  skus?: readonly string[],
+): Promise<PlanInputs> {
   const D = INVENTORY_DEFAULTS;
-  const panel: InventoryPanel = await loadInventoryPanel(ws, asOfOption === undefined ? {} : { to: asOfOption });
+  const panel: InventoryPanel = await loadInventoryPanel(ws, {
+    ...(asOfOption === undefined ? {} : { to: asOfOption }),
+    ...(skus === undefined ? {} : { skus }),
+  });
   const { stock, date, olderOnly } = await loadStock(ws, asOfDate(asOfOption));
   const older = new Set(olderOnly);
   const stockSnapshot: StockSnapshotUse = {

@@ -333,8 +333,7 @@ export function skuPolicy(
     unit_cost: round(costs.unitCost, 4),
     priority: null,
     supplier: st?.supplier ?? null,
-    stockout_date:
-      stockoutDay === null || stockoutDay >= arrival + D.reviewDays ? null : policy.stockoutDate,
+    stockout_date: stockoutDay === null || stockoutDay >= arrival + D.reviewDays ? null : policy.stockoutDate,
     lost_units: round(lostUnits, 1),
     lost_revenue: round(lostRevenue, 2),
     expedite,

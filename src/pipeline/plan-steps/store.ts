@@ -132,7 +132,11 @@ export async function storePlan(
       skus: run.skus,
       values: run.values(),
     });
-    const { states, alerts } = await storeSkuStates(ws, p.inputs, p.perSku, { planRunId: runId, forecastRunId, all: true });
+    const { states, alerts } = await storeSkuStates(ws, p.inputs, p.perSku, {
+      planRunId: runId,
+      forecastRunId,
+      all: true,
+    });
     return { runId, forecastRunId, states, alerts };
   });
 }
@@ -149,7 +153,9 @@ export function forecastRunRows(
   lastDay: number,
 ): { skus: ForecastRunSku[]; values: () => Generator<ForecastValueRow> } {
   const level = FORECAST_RUN_LEVELS.map((l) => fc.levels.indexOf(l));
-  const fallback = new Map(fc.fallbacks.filter(isModelFallback).map((f) => [f.id, f.reason || `fell back to ${f.used}`]));
+  const fallback = new Map(
+    fc.fallbacks.filter(isModelFallback).map((f) => [f.id, f.reason || `fell back to ${f.used}`]),
+  );
   const skus = ids.map((sku, i) => ({
     sku,
     model: fc.models[i]!,
@@ -227,7 +233,8 @@ export function skuStateRows(
       lost_revenue: round(s.lostRevenue, 2),
       reason: s.order?.reason ?? null,
       forecast_28: round(f28, 4),
-      forecast_change: before === undefined || !(before > 0) ? null : round(f28 / before - 1, 4),
+      // + 0: no -0 for an unchanged forecast
+      forecast_change: before === undefined || !(before > 0) ? null : round(f28 / before - 1, 4) + 0,
     };
   });
 }
@@ -257,7 +264,7 @@ export function stockoutAlerts(inputs: PlanInputs, perSku: readonly SkuPolicy[])
       order_qty: s.order?.order_qty ?? 0,
       order_by: s.order?.order_by ?? null,
     };
-    const stock = s.position <= 0 ? 'is out of stock' : `runs out on ${s.stockoutDate}`;
+    const stock = s.position <= 0 ? `has no stock from ${s.stockoutDate}` : `runs out on ${s.stockoutDate}`;
     const arrive = isoDate(lastDay + (1 + Math.ceil(s.leadTime)) * DAY_MS);
     if (s.expedite && d.shortBeforeArrival > 0) {
       out.push({
@@ -295,13 +302,13 @@ export async function storeSkuStates(
   ws: Workspace,
   inputs: PlanInputs,
   perSku: readonly SkuPolicy[],
-  p: { planRunId: number | null; forecastRunId: number; all: boolean },
+  p: { planRunId: number | null; forecastRunId: number; all: boolean; now?: Date },
 ): Promise<{ states: SkuStateInput[]; alerts: AlertRow[] }> {
   const ids = inputs.panel.ids;
   const before = await readSkuState(ws, p.all ? undefined : ids);
   const previous = new Map(before.map((r) => [r.sku, r.forecast_28]));
   const states = skuStateRows(inputs, perSku, { ...p, previous });
-  await upsertSkuState(ws, states, { all: p.all });
+  await upsertSkuState(ws, states, { all: p.all, ...(p.now === undefined ? {} : { now: p.now }) });
   const alerts = stockoutAlerts(inputs, perSku);
   const raised = await raiseAlerts(ws, alerts);
   const holding = new Set(alerts.map((a) => a.sku));
