@@ -49,7 +49,7 @@ export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): P
   });
   const selling = new Map(demand.skus.filter((s) => s.units > 0).map((s) => [s.sku, s]));
   const order = o.skus === undefined ? [...selling.keys()] : o.skus.filter((s) => selling.has(s));
-  const summaries = await skuSummaries(ws, o.to);
+  const summaries = await skuSummaries(ws, o.to, o.skus);
   const days = Math.round((demand.lastDay - demand.firstDay) / DAY_MS) + 1;
   const n = order.length;
   const futureDays = Math.max(0, Math.trunc(o.futureDays ?? 731));

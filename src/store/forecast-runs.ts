@@ -4,6 +4,7 @@
  * day after it and `date` = origin + step days. Quantiles p005…p995 are the 0.5/5/25/50/75/95/99.5 % quantiles of
  * that day's demand (NULL where a model gave none). Run ids are `max + 1`: the caller holds the writer's lock.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type Sql, joinSql, sql } from './sql.js';
 import type { AppendType, Workspace } from './workspace.js';
 
@@ -91,8 +92,32 @@ export async function insertForecastRun(ws: Workspace, run: NewForecastRun): Pro
       run.skus.map((s) => [s.sku, s.model, s.fallback, Number.isFinite(s.backtest_mase) ? s.backtest_mase : null]),
     ),
   );
-  await ws.appendRows('forecast_values', VALUE_TYPES, withRunId(id, run.values));
+  await appendInSlices(ws, 'forecast_values', VALUE_TYPES, withRunId(id, run.values));
   return id;
+}
+
+/** Rows per appender call in `appendInSlices`: a few milliseconds of the main thread each. */
+const SLICE = 512;
+
+/**
+ * Appends rows a slice at a time, letting the event loop run between slices: the appender is synchronous, and a
+ * service answering requests on this thread must not stall for a whole run's values.
+ */
+async function appendInSlices(
+  ws: Workspace,
+  table: string,
+  types: readonly AppendType[],
+  rows: Iterable<readonly (string | number | boolean | null)[]>,
+): Promise<void> {
+  let slice: (readonly (string | number | boolean | null)[])[] = [];
+  for (const r of rows) {
+    slice.push(r);
+    if (slice.length < SLICE) continue;
+    await ws.appendRows(table, types, slice);
+    slice = [];
+    await yieldToLoop();
+  }
+  if (slice.length > 0) await ws.appendRows(table, types, slice);
 }
 
 /**

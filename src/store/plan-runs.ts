@@ -95,9 +95,7 @@ export async function insertPlanRun(ws: Workspace, p: NewPlanRun): Promise<numbe
 }
 
 /** The latest plan run's settings (null: no plan yet): what a live refresh plans its SKUs with. */
-export async function latestPlanRun(
-  ws: Workspace,
-): Promise<{
+export async function latestPlanRun(ws: Workspace): Promise<{
   run_id: number;
   as_of: string;
   horizon_days: number;
