@@ -84,7 +84,8 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
         models.map((m) => m.sku),
         Object.keys(MEANS),
       );
-      assert.ok(models.every((m) => m.model.length > 0 && m.backtest_mase === null));
+      // auto chose each forecast by a backtest over the last 28 days: its MASE is kept for the drift check
+      assert.ok(models.every((m) => m.model.length > 0 && m.backtest_mase! > 0 && Number.isFinite(m.backtest_mase)));
 
       // sku_state: every SKU, from this plan and its run
       const planned = await readSkuState(ws);
@@ -128,6 +129,10 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
       assert.deepEqual(
         live,
         values.filter((v) => ['A', 'C', 'H'].includes(v.sku)),
+      );
+      assert.deepEqual(
+        await readForecastSkus(ws, r.forecast_runs.champion),
+        models.filter((m) => ['A', 'C', 'H'].includes(m.sku)),
       );
       const [liveRun] = await listForecastRuns(ws, { source: 'live' });
       assert.deepEqual([liveRun!.role, liveRun!.plan_run_id, liveRun!.skus], ['champion', plan.run_id, 3]);

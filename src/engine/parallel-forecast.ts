@@ -200,9 +200,19 @@ export async function forecastParallel(
   const flat = allocateFlat(k, options.h, parts[0]!.levels);
   const models: string[] = [];
   const fallbacks = parts.flatMap((q) => q.fallbacks);
+  const backtestMase = new Float64Array(k).fill(NaN);
   ranges.forEach(([from], i) => {
     placeSeries(flat, from, parts[i]!);
     models.push(...parts[i]!.models);
+    if (parts[i]!.backtestMase !== undefined) backtestMase.set(parts[i]!.backtestMase!, from);
   });
-  return { h: options.h, levels: parts[0]!.levels, mean: flat.mean, quantiles: flat.quantiles, models, fallbacks };
+  return {
+    h: options.h,
+    levels: parts[0]!.levels,
+    mean: flat.mean,
+    quantiles: flat.quantiles,
+    models,
+    fallbacks,
+    backtestMase,
+  };
 }

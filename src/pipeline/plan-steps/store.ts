@@ -144,8 +144,8 @@ export async function storePlan(
 /**
  * A forecast (at PLAN_LEVELS) as the rows of a stored forecast run: per SKU its concrete model and fallback reason
  * (a model fallback only: gaps filled for a model that takes no NaN are not one), per SKU and step 1…h the mean and
- * the 0.5 … 99.5 % quantiles, step 1 the day after `lastDay`. The engine keeps no backtest error per series, so
- * `backtest_mase` is null.
+ * the 0.5 … 99.5 % quantiles, step 1 the day after `lastDay`; `backtest_mase` is the series' MASE in the backtest
+ * `auto` chose its forecast by (last h days), null for a model that makes none or a series too short for one.
  */
 export function forecastRunRows(
   ids: readonly string[],
@@ -160,7 +160,7 @@ export function forecastRunRows(
     sku,
     model: fc.models[i]!,
     fallback: fallback.get(sku) ?? null,
-    backtest_mase: null,
+    backtest_mase: Number.isFinite(fc.backtestMase?.[i]) ? fc.backtestMase![i]! : null,
   }));
   const h = fc.h;
   function* values(): Generator<ForecastValueRow> {
