@@ -212,6 +212,35 @@ test('a refresh with nothing to refresh stores nothing; a bad SKU list is an Inp
   });
 });
 
+test('a plan or a refresh that fails while storing stores nothing (one transaction)', async () => {
+  await withWorkspace(async (ws, dir) => {
+    try {
+      await ingestFiles(ws, [
+        sales(dir, 'sales.csv', { A: 3, B: 1 }, 0, 60),
+        writeText(dir, 'stock.csv', 'sku,on_hand\nA,0\nB,0\n'),
+      ]);
+      const ok = await planWorkspace(ws, { out: join(dir, 'plan'), threads: 1, scenarios: 200 });
+      const state = await readSkuState(ws);
+      const count = async (table: string): Promise<number> =>
+        (await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`)).n;
+      const before = await Promise.all(['plan_runs', 'plan_orders', 'forecast_runs', 'forecast_values'].map(count));
+      // the alerts table gone: the plan fails at its last write, after its run, forecasts and states were written
+      await ws.run('ALTER TABLE alerts RENAME TO alerts_away');
+      await assert.rejects(planWorkspace(ws, { out: join(dir, 'plan2'), threads: 1, scenarios: 200 }), /alerts/);
+      await assert.rejects(refreshSkus(ws, ['A']), /alerts/);
+      await ws.run('ALTER TABLE alerts_away RENAME TO alerts');
+      assert.deepEqual(
+        await Promise.all(['plan_runs', 'plan_orders', 'forecast_runs', 'forecast_values'].map(count)),
+        before,
+      );
+      assert.deepEqual(await readSkuState(ws), state);
+      assert.ok(state.every((s) => s.plan_run_id === ok.run_id));
+    } finally {
+      await closeRefreshWorkers();
+    }
+  });
+});
+
 test('the engine fits in a worker thread when asked, even one series on one thread, with the same result', async () => {
   const rnd = mulberry32(3);
   const series = [0, 1, 2].map(() => Float64Array.from({ length: 120 }, () => Math.floor(rnd() * 10)));
