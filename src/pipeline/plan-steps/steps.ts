@@ -4,6 +4,7 @@
  * them in sequence.
  */
 import { mkdirSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
@@ -74,15 +75,27 @@ export async function forecastPanel(panel: InventoryPanel, p: PanelForecastOptio
     p.parallel,
   );
   const future = panel.closed.subarray(panel.days, panel.days + h);
-  closeForecastDaysInPlace(
-    fc,
-    panel.ids.map(() => future),
-    panel.firstDay + panel.days * DAY_MS,
-  );
-  // demand is counts: whole-unit quantiles, computed after closed days moved demand onto open days
-  recountInPlace(fc, panel.clean.map(isCountSeries));
+  const counts = panel.clean.map(isCountSeries);
+  // a few SKUs at a time, the event loop running in between (a service answers requests on this thread)
+  for (let from = 0; from < panel.ids.length; from += ADJUST_SLICE) {
+    const inSlice = (i: number): boolean => i >= from && i < from + ADJUST_SLICE;
+    closeForecastDaysInPlace(
+      fc,
+      panel.ids.map((_, i) => (inSlice(i) ? future : undefined)),
+      panel.firstDay + panel.days * DAY_MS,
+    );
+    // demand is counts: whole-unit quantiles, computed after closed days moved demand onto open days
+    recountInPlace(
+      fc,
+      counts.map((c, i) => c && inSlice(i)),
+    );
+    await yieldToLoop();
+  }
   return fc;
 }
+
+/** SKUs per slice of `forecastPanel`'s closed-day and count adjustments. */
+const ADJUST_SLICE = 8;
 
 /**
  * The forecast at some of its levels only (each one of `fc.levels`), as a new forecast: forecasts.csv shows the five
