@@ -60,8 +60,8 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
       assert.deepEqual(await readModelRoles(ws), { champion: 'auto', challenger: null });
       await ingestFiles(ws, [
         sales(dir, 'sales.csv', MEANS, 0, 180),
-        // A: nothing on hand, 14 days lead time; B: 9 days of stock; C: plenty; D…H: not in the stock file
-        writeText(dir, 'stock.csv', 'sku,on_hand,lead_time_days\nA,0,14\nB,36,7\nC,5000,7\n'),
+        // A: nothing on hand, 14 ± 5 days lead time; B: 9 days of stock; C: plenty; D…H: not in the stock file
+        writeText(dir, 'stock.csv', 'sku,on_hand,lead_time_days,lead_time_sd_days\nA,0,14,5\nB,36,7,\nC,5000,7,\n'),
       ]);
       const plan = await planWorkspace(ws, { out: join(dir, 'plan'), threads: 1 });
 
@@ -71,7 +71,8 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
       assert.deepEqual([run!.role, run!.source, run!.plan_run_id, run!.skus], ['champion', 'plan', plan.run_id, 8]);
       assert.equal(run!.origin, plan.as_of);
       const values = await readForecastValues(ws, plan.forecast_run_id);
-      assert.equal(values.length, 8 * plan.horizon_days);
+      // the days forecast: A's lead time 14 + 3 × 5 days and the review period of 7 days, past the horizon of 28
+      assert.equal(values.length, 8 * (14 + 3 * 5 + 7));
       for (const v of values) {
         const q = [v.p005, v.p05, v.p25, v.p50, v.p75, v.p95, v.p995] as number[];
         assert.ok(q.every((x, k) => k === 0 || x >= q[k - 1]!) && q[0]! >= 0, JSON.stringify(v));
@@ -96,7 +97,7 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
       for (const s of planned) {
         assert.deepEqual([s.plan_run_id, s.forecast_run_id, s.as_of], [plan.run_id, plan.forecast_run_id, day(179)]);
         assert.equal(s.forecast_change, null, 'no forecast before the first plan');
-        const mine = values.filter((v) => v.sku === s.sku);
+        const mine = values.filter((v) => v.sku === s.sku && v.step <= 28);
         assert.ok(Math.abs(s.forecast_28 - mine.reduce((a, v) => a + v.mean, 0)) < 1e-3, s.sku);
       }
       const state = new Map(planned.map((s) => [s.sku, s]));
@@ -134,8 +135,15 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
         await readForecastSkus(ws, r.forecast_runs.champion),
         models.filter((m) => ['A', 'C', 'H'].includes(m.sku)),
       );
+      // a SKU alone forecasts the days the whole snapshot's longest lead time asks for, as the plan did
+      const c = await refreshSkus(ws, ['C']);
+      assert.deepEqual(
+        await readForecastValues(ws, c.forecast_runs.champion),
+        values.filter((v) => v.sku === 'C'),
+      );
+      assert.deepEqual(policyOf(c.state[0]!), policyOf(state.get('C')!));
       const [liveRun] = await listForecastRuns(ws, { source: 'live' });
-      assert.deepEqual([liveRun!.role, liveRun!.plan_run_id, liveRun!.skus], ['champion', plan.run_id, 3]);
+      assert.deepEqual([liveRun!.role, liveRun!.plan_run_id, liveRun!.skus], ['champion', plan.run_id, 1]);
       for (const s of r.state) {
         assert.deepEqual(policyOf(s), policyOf(state.get(s.sku)!), s.sku);
         assert.equal(s.forecast_run_id, r.forecast_runs.champion);
@@ -188,7 +196,7 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
       );
       // forecast runs are append-only: the plan's and the first refresh's are still there, unchanged
       assert.deepEqual(await readForecastValues(ws, plan.forecast_run_id), values);
-      assert.equal((await listForecastRuns(ws)).length, 4);
+      assert.equal((await listForecastRuns(ws)).length, 5);
 
       // a second plan replaces sku_state for every SKU and stores its own run
       const plan2 = await planWorkspace(ws, { out: join(dir, 'plan2'), threads: 1 });
