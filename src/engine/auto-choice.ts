@@ -110,6 +110,7 @@ export function autoForecast(
   const candidates = given ?? autoCandidates(y);
   // options: single candidates, the mean of all, the mean of the best two (by backtest)
   let chosen: string[] = [...candidates];
+  let best = Infinity;
   if (n >= 2 * h + 8) {
     const train = y.subarray(0, n - h);
     const test = y.subarray(n - h);
@@ -126,7 +127,6 @@ export function autoForecast(
       const options: string[][] = ranked.map((c) => [c]);
       if (ranked.length >= 2) options.push(ranked.slice(0, 2));
       if (ranked.length >= 3) options.push(ranked);
-      let best = Infinity;
       for (const opt of options) {
         const avg = average(
           opt.map((c) => backcasts.get(c)!),
@@ -151,7 +151,7 @@ export function autoForecast(
   // members in name order: the same ensemble has one name whichever member backtested best
   const names = members.map((m) => m.model).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const model = members.length === 1 ? members[0]!.model : `Ensemble(${names.join(' + ')})`;
-  return { mean, quantiles, model };
+  return { mean, quantiles, model, ...(Number.isFinite(best) ? { backtestMase: best } : {}) };
 }
 
 /** What `auto` declares: its candidates take no NaN; ETS among them may simulate its intervals. */

@@ -99,6 +99,8 @@ export interface BatchForecast extends FlatForecast {
   /** the model each series got, e.g. ETS(M,Ad,N) */
   models: string[];
   fallbacks: Fallback[];
+  /** each series' backtest MASE when its model chose by a backtest (`Forecast.backtestMase`), else NaN */
+  backtestMase?: Float64Array;
 }
 
 /** Leading missing values dropped, inner ones carried forward: what models without NaN support see. */
@@ -216,6 +218,7 @@ export function forecastBatch(
   const L = opts.levels.length;
   const flat = allocateFlat(k, h, opts.levels);
   const models: string[] = new Array(k);
+  const backtestMase = new Float64Array(k).fill(NaN);
   const fallbacks: Fallback[] = [];
   const seed = opts.seed ?? DEFAULT_SEED;
   const col = new Float64Array(L);
@@ -227,6 +230,7 @@ export function forecastBatch(
     const { fc, fallback } = forecastOne(y, opts, stream);
     const counts = opts.countQuantiles === true && isCountSeries(y);
     models[i] = fc.model;
+    if (fc.backtestMase !== undefined) backtestMase[i] = fc.backtestMase;
     if (fallback !== undefined) fallbacks.push({ id: batch.ids[i]!, model: opts.model, ...fallback });
     const mean = seriesMean(flat, i);
     // quantiles are sorted per step, so levels (ascending) get ordered values
@@ -248,11 +252,11 @@ export function forecastBatch(
     }
     onSeries?.(i + 1);
   }
-  return { h, levels: [...opts.levels], mean: flat.mean, quantiles: flat.quantiles, models, fallbacks };
+  return { h, levels: [...opts.levels], mean: flat.mean, quantiles: flat.quantiles, models, fallbacks, backtestMase };
 }
 
 /** FNV-1a hash of a series id (32 bits). */
-function hashId(id: string): number {
+export function hashId(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);

@@ -2,7 +2,8 @@
  * Spreads a batch over worker threads (one per core by default). The batch is cut into chunks of
  * contiguous series, several per thread, and each worker takes the next chunk when it finishes
  * one, so that threads stay busy even when some series take much longer to fit than others;
- * results are stitched back in order. With one thread it runs in the calling thread.
+ * results are stitched back in order. With one thread it runs in the calling thread, unless asked
+ * to fit in a worker (`inWorker`, or a `ForecastPool`): a service's main thread must never fit a model.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -29,65 +30,189 @@ function partition(batch: SeriesBatch, parts: number): [number, number][] {
 
 const CHUNKS_PER_THREAD = 8;
 
+function newForecastWorker(): Worker {
+  return new Worker(new URL('./forecast-worker.js', import.meta.url));
+}
+
+/**
+ * Forecasts one sub-batch on `worker`: resolves with its result, rejects with the worker's error (a worker that
+ * failed is not to be used again: `broken` is set). Listeners are removed when the chunk is done.
+ */
+function runChunk(
+  worker: Worker,
+  batch: SeriesBatch,
+  options: BatchOptions,
+  onProgress: (done: number) => void,
+): Promise<BatchForecast> {
+  return new Promise<BatchForecast>((resolve, reject) => {
+    const done = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (msg: { progress?: number; result?: BatchForecast; error?: string }): void => {
+      if (msg.progress !== undefined) return onProgress(msg.progress);
+      done();
+      if (msg.result !== undefined) resolve(msg.result);
+      else reject(new Error(msg.error));
+    };
+    const onError = (e: Error): void => {
+      done();
+      reject(e);
+    };
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`forecast worker exited (code ${code}) before it finished`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ batch, options });
+  });
+}
+
+/**
+ * Worker threads kept between batches (a service re-forecasts a few SKUs many times a minute: starting a thread
+ * and loading the models each time would cost more than the fits). Idle workers are unref'd, so an open pool does
+ * not keep a process alive; `close()` ends them. A worker that fails is replaced.
+ * @example
+ * const pool = new ForecastPool(1);
+ * const fc = await forecastParallel(batch, options, 1, undefined, { pool });
+ * await pool.close();
+ */
+export class ForecastPool {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: ((w: Worker) => void)[] = [];
+  private readonly live = new Set<Worker>();
+  private closed = false;
+
+  /** `size`: at most this many worker threads (default: one per core). */
+  constructor(readonly size: number = availableParallelism()) {
+    if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`ForecastPool: size must be ≥ 1, got ${size}`);
+  }
+
+  /** A worker for one chunk: an idle one, a new one while fewer than `size` live, else the next one released. */
+  acquire(): Promise<Worker> {
+    if (this.closed) return Promise.reject(new Error('ForecastPool: closed'));
+    const w = this.idle.pop();
+    if (w !== undefined) {
+      w.ref();
+      return Promise.resolve(w);
+    }
+    if (this.live.size < this.size) return Promise.resolve(this.start());
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private start(): Worker {
+    const w = newForecastWorker();
+    this.live.add(w);
+    // a worker that dies on its own (out of memory…) leaves the pool; the next acquire starts another
+    w.on('exit', () => {
+      this.live.delete(w);
+      const k = this.idle.indexOf(w);
+      if (k >= 0) this.idle.splice(k, 1);
+    });
+    return w;
+  }
+
+  /** Gives a worker back; `broken`: it failed, end it (a waiting caller gets a new one). */
+  release(w: Worker, broken = false): void {
+    if (broken || this.closed) {
+      this.live.delete(w);
+      void w.terminate();
+      if (this.closed) return;
+      const next = this.waiting.shift();
+      if (next !== undefined) next(this.start());
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next !== undefined) return next(w);
+    w.unref();
+    this.idle.push(w);
+  }
+
+  /** Ends every worker (idle ones now, busy ones as they are released). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const idle = this.idle.splice(0);
+    await Promise.all(idle.map((w) => w.terminate()));
+  }
+}
+
+/** Options of `forecastParallel` beyond the thread count. */
+export interface ParallelOptions {
+  /** fit in worker threads even with one thread or one series (default false) */
+  inWorker?: boolean;
+  /** take the workers from this pool (kept afterwards) instead of starting new ones; implies `inWorker` */
+  pool?: ForecastPool;
+}
+
+/**
+ * Forecasts `batch` on `threads` worker threads (see the module comment); the result is the same as
+ * `forecastBatch(batch, options)` whatever the split, each series having its own random stream.
+ */
 export async function forecastParallel(
   batch: SeriesBatch,
   options: BatchOptions,
   threads = availableParallelism(),
   onProgress?: (done: number, total: number) => void,
+  p: ParallelOptions = {},
 ): Promise<BatchForecast> {
   const k = batch.ids.length;
-  if (threads <= 1 || k < 2) return forecastBatch(batch, options, (d) => onProgress?.(d, k));
-  const nThreads = Math.min(threads, k);
-  const ranges = partition(batch, Math.min(k, nThreads * CHUNKS_PER_THREAD));
+  const inWorker = p.inWorker === true || p.pool !== undefined;
+  if (k === 0 || (!inWorker && (threads <= 1 || k < 2)))
+    return forecastBatch(batch, options, (d) => onProgress?.(d, k));
+  const nThreads = Math.max(1, Math.min(threads, k, p.pool?.size ?? Infinity));
+  const ranges = partition(batch, nThreads === 1 ? 1 : Math.min(k, nThreads * CHUNKS_PER_THREAD));
   const parts: BatchForecast[] = new Array(ranges.length);
   let next = 0;
   let finished = 0;
   const inChunk = new Array<number>(ranges.length).fill(0);
   const report = (): void => onProgress?.(finished + inChunk.reduce((a, b) => a + b, 0), k);
+  const acquire = (): Promise<Worker> =>
+    p.pool !== undefined ? p.pool.acquire() : Promise.resolve(newForecastWorker());
+  const release = (w: Worker, broken: boolean): void => {
+    if (p.pool !== undefined) p.pool.release(w, broken);
+    else void w.terminate();
+  };
   await Promise.all(
-    Array.from(
-      { length: nThreads },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(new URL('./forecast-worker.js', import.meta.url));
-          let current = -1;
-          const take = (): void => {
-            if (next >= ranges.length) {
-              void worker.terminate();
-              resolve();
-              return;
-            }
-            current = next++;
-            const [from, to] = ranges[current]!;
-            worker.postMessage({ batch: sliceBatch(batch, from, to), options });
-          };
-          worker.on('message', (msg: { progress?: number; result?: BatchForecast; error?: string }) => {
-            if (msg.progress !== undefined) {
-              inChunk[current] = msg.progress;
-              report();
-            } else if (msg.result !== undefined) {
-              parts[current] = msg.result;
-              const [from, to] = ranges[current]!;
-              inChunk[current] = 0;
-              finished += to - from;
-              report();
-              take();
-            } else {
-              void worker.terminate();
-              reject(new Error(msg.error));
-            }
+    Array.from({ length: nThreads }, async () => {
+      const worker = await acquire();
+      try {
+        while (next < ranges.length) {
+          const current = next++;
+          const [from, to] = ranges[current]!;
+          parts[current] = await runChunk(worker, sliceBatch(batch, from, to), options, (d) => {
+            inChunk[current] = d;
+            report();
           });
-          worker.on('error', reject);
-          take();
-        }),
-    ),
+          inChunk[current] = 0;
+          finished += to - from;
+          report();
+        }
+      } catch (e) {
+        release(worker, true);
+        throw e;
+      }
+      release(worker, false);
+    }),
   );
   const flat = allocateFlat(k, options.h, parts[0]!.levels);
   const models: string[] = [];
-  const fallbacks = parts.flatMap((p) => p.fallbacks);
+  const fallbacks = parts.flatMap((q) => q.fallbacks);
+  const backtestMase = new Float64Array(k).fill(NaN);
   ranges.forEach(([from], i) => {
     placeSeries(flat, from, parts[i]!);
     models.push(...parts[i]!.models);
+    if (parts[i]!.backtestMase !== undefined) backtestMase.set(parts[i]!.backtestMase!, from);
   });
-  return { h: options.h, levels: parts[0]!.levels, mean: flat.mean, quantiles: flat.quantiles, models, fallbacks };
+  return {
+    h: options.h,
+    levels: parts[0]!.levels,
+    mean: flat.mean,
+    quantiles: flat.quantiles,
+    models,
+    fallbacks,
+    backtestMase,
+  };
 }

@@ -86,6 +86,11 @@ export interface Forecast {
   quantiles: { level: number; values: Float64Array }[];
   /** the model actually used, e.g. ETS(M,Ad,N) */
   model: string;
+  /**
+   * the out-of-sample MASE of the forecast chosen, when the model chose it by a backtest of its own (`auto`: MAE over
+   * the last h values scaled by the in-sample naive MAE); absent otherwise
+   */
+  backtestMase?: number;
 }
 
 /** One period of a forecast as the outputs give it: the mean and the five standard quantiles. */

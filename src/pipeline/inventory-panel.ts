@@ -42,10 +42,14 @@ export interface PanelOptions {
 
 /** Loads the panel of products with sales up to `to`. */
 export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): Promise<InventoryPanel> {
-  const demand = await readDemandPanel(ws, o.to === undefined ? {} : { asOf: o.to });
+  // only the SKUs asked for are read (a live refresh of a few SKUs reads a few series, not the catalogue)
+  const demand = await readDemandPanel(ws, {
+    ...(o.to === undefined ? {} : { asOf: o.to }),
+    ...(o.skus === undefined ? {} : { skus: o.skus }),
+  });
   const selling = new Map(demand.skus.filter((s) => s.units > 0).map((s) => [s.sku, s]));
   const order = o.skus === undefined ? [...selling.keys()] : o.skus.filter((s) => selling.has(s));
-  const summaries = await skuSummaries(ws, o.to);
+  const summaries = await skuSummaries(ws, o.to, o.skus);
   const days = Math.round((demand.lastDay - demand.firstDay) / DAY_MS) + 1;
   const n = order.length;
   const futureDays = Math.max(0, Math.trunc(o.futureDays ?? 731));

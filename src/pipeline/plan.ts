@@ -8,6 +8,7 @@
 import { InputError } from '../data/errors.js';
 import { MODELS } from '../models/registry.js';
 import type { AbcClass, XyzClass } from '../inventory/abc-xyz.js';
+import type { AlertRow } from '../store/alerts.js';
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName, modelsUsed } from './forecast-series.js';
 import { checkHorizon } from './horizon-limit.js';
@@ -144,6 +145,10 @@ export interface PlanSummary {
   out: { forecasts: string; orders: string; report: string };
   /** the stored plan run's id */
   run_id: number;
+  /** the id of the forecast run it stored (role champion, source plan; store/forecast-runs.ts) */
+  forecast_run_id: number;
+  /** stock-out alerts the plan raised or raised in severity (sku_state holds every SKU's state) */
+  alerts_raised: AlertRow[];
   /** wall-clock seconds per step (read, forecast, lifecycle, inventory, write) */
   seconds: Record<string, number>;
 }
@@ -230,7 +235,17 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     currency,
   });
   // stored once every file is written: a run that failed is not the next run's baseline
-  const runId = await storePlan(ws, { asOf: inputs.asOf, horizon, o, assumptions, orders, forecasts: forecastRows() });
+  const stored = await storePlan(ws, {
+    asOf: inputs.asOf,
+    horizon,
+    o,
+    assumptions,
+    orders,
+    forecasts: forecastRows(),
+    inputs,
+    fc,
+    perSku,
+  });
   lap('write');
   progress('done', 1);
   return {
@@ -253,7 +268,9 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     model,
     models_used: modelsUsed(fc),
     out: { forecasts: forecastsCsv, orders: ordersCsv, report: reportHtml },
-    run_id: runId,
+    run_id: stored.runId,
+    forecast_run_id: stored.forecastRunId,
+    alerts_raised: stored.alerts,
     seconds,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { descriptionsSql } from './clean.js';
 import { asOfDate } from './demand-panel.js';
-import { sql } from './sql.js';
+import { joinSql, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 export interface CatalogEntry {
@@ -38,15 +38,21 @@ export async function descriptionsAsOf(ws: Workspace, asOf?: string): Promise<Ma
   return out;
 }
 
-/** Per SKU with demand up to `asOf`: its catalog description, median selling price and revenue. */
+/**
+ * Per SKU with demand up to `asOf` (of `skus` only, when given): its catalog description, median selling price and
+ * revenue.
+ */
 export async function skuSummaries(
   ws: Workspace,
   asOf?: string,
+  skus?: readonly string[],
 ): Promise<Map<string, { name: string | null; price: number | null; revenue: number | null }>> {
+  if (skus !== undefined && skus.length === 0) return new Map();
+  const only = skus === undefined ? sql`` : sql`AND d.sku IN (${joinSql(skus.map((s) => sql`${s}`))})`;
   const rows = await ws.all<{ sku: string; name: string | null; price: number | null; revenue: number | null }>(sql`
     SELECT d.sku, any_value(c.description) AS name, any_value(c.price_median) AS price, sum(d.revenue) AS revenue
     FROM daily_demand d LEFT JOIN catalog c USING (sku)
-    WHERE d.date <= ${asOfDate(asOf)}::DATE GROUP BY d.sku`);
+    WHERE d.date <= ${asOfDate(asOf)}::DATE ${only} GROUP BY d.sku`);
   return new Map(rows.map((r) => [r.sku, { name: r.name, price: r.price, revenue: r.revenue }]));
 }
 

@@ -4,12 +4,13 @@
  * stock-out or a missing day is unknown (NaN), any other day sold its (outlier-capped) units; what
  * customers actually ordered (`units_raw`, closed days 0) travels beside it.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { InputError } from '../data/errors.js';
 import { parseDateOption } from '../data/date-option.js';
 import { calendarFromAnchors, isClosedOn } from '../engine/closed-calendar.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { ensureCleanTables } from './clean.js';
-import { raw, sql } from './sql.js';
+import { joinSql, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** Demand as models see it: closed → 0, stock-out or missing → unknown, else the capped units. */
@@ -52,6 +53,11 @@ export interface DemandPanelOptions {
   extraDays?: number;
   /** the option that gave `asOf`, named in errors (default `asOf`) */
   asOfField?: string;
+  /**
+   * only these SKUs' rows (default: every SKU). The calendar stays the workspace's (its first day is the first day of
+   * any SKU), so a SKU reads the same series alone as in the whole panel.
+   */
+  skus?: readonly string[];
 }
 
 /**
@@ -81,62 +87,70 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
   const firstDay = dayMs(span.a);
   const lastDay = dayMs(span.b);
   const days = Math.round((lastDay - firstDay) / DAY_MS) + 1;
-  const rows = await ws.all<{
-    sku: string;
-    d: number;
-    v: number | null;
-    a: number | null;
-    price: number | null;
-    promo: number | null;
-    closed: number | null;
-    u: number | null;
-  }>(sql`
-    SELECT sku, datediff('day', ${span.a}::DATE, date)::INTEGER AS d,
-      CASE WHEN date > ${asOf}::DATE THEN NULL ELSE ${CLEAN_UNITS_SQL} END AS v,
-      CASE WHEN date > ${asOf}::DATE THEN NULL WHEN closed THEN 0 ELSE units_raw END AS a,
-      CASE WHEN date > ${asOf}::DATE THEN NULL ELSE price END AS price,
-      promo::INTEGER AS promo, closed::INTEGER AS closed, CASE WHEN date > ${asOf}::DATE THEN NULL ELSE units END AS u
-    FROM daily_demand
-    WHERE sku IN (SELECT sku FROM daily_demand WHERE date <= ${asOf}::DATE)
-      AND date <= ${asOf}::DATE + to_days(${extra}::INTEGER)
-    ORDER BY sku, date`);
+  if (o.skus !== undefined && o.skus.length === 0) return { firstDay, lastDay, skus: [] };
+  const only = o.skus === undefined ? sql`` : sql`AND sku IN (${joinSql(o.skus.map((s) => sql`${s}`))})`;
   // past the data, the shop's closed weekdays and holidays carried forward
   const shopClosed = await readShopClosed(ws, firstDay, days + extra);
+  const chunks = ws.columnChunks(sql`
+    SELECT sku, datediff('day', ${span.a}::DATE, date)::INTEGER AS d,
+      (CASE WHEN date > ${asOf}::DATE THEN NULL ELSE ${CLEAN_UNITS_SQL} END)::DOUBLE AS v,
+      (CASE WHEN date > ${asOf}::DATE THEN NULL WHEN closed THEN 0 ELSE units_raw END)::DOUBLE AS a,
+      (CASE WHEN date > ${asOf}::DATE THEN NULL ELSE price END)::DOUBLE AS price,
+      promo::INTEGER AS promo, closed::INTEGER AS closed,
+      (CASE WHEN date > ${asOf}::DATE THEN NULL ELSE units END)::DOUBLE AS u
+    FROM daily_demand
+    WHERE date <= ${asOf}::DATE + to_days(${extra}::INTEGER) ${only}
+    ORDER BY sku, date`);
   const skus: SkuDemand[] = [];
-  let i = 0;
-  while (i < rows.length) {
-    const sku = rows[i]!.sku;
-    let j = i;
-    while (j < rows.length && rows[j]!.sku === sku) j++;
-    const first = rows[i]!.d;
-    const len = days - first;
-    const s: SkuDemand = {
-      sku,
-      first,
-      clean: new Float64Array(len).fill(NaN),
-      actual: new Float64Array(len),
-      price: new Float64Array(len).fill(NaN),
-      promo: new Float64Array(len + extra).fill(NaN),
-      closed: new Float64Array(len + extra),
-      units: 0,
-    };
-    for (let k = i; k < j; k++) {
-      const r = rows[k]!;
-      const d = r.d - first;
-      if (d < len) {
-        if (r.v !== null) s.clean[d] = r.v;
-        s.actual[d] = Math.max(0, r.a ?? 0);
-        if (r.price !== null) s.price[d] = r.price;
-        if (r.u !== null) s.units += r.u;
-      }
-      if (r.promo !== null) s.promo[d] = r.promo;
-      if (r.closed !== null) s.closed[d] = r.closed;
-    }
-    const lastRow = rows[j - 1]!.d - first;
-    for (let d = lastRow + 1; d < len + extra; d++) s.closed[d] = shopClosed[first + d]!;
+  let s: SkuDemand | undefined;
+  let lastRow = 0;
+  /** The SKU read so far, its closed days past its last row carried from the shop's; skipped without a day ≤ asOf. */
+  const finish = (): void => {
+    if (s === undefined) return;
+    for (let d = lastRow + 1; d < s.closed.length; d++) s.closed[d] = shopClosed[s.first + d]!;
     skus.push(s);
-    i = j;
+    s = undefined;
+  };
+  let skipping: string | undefined;
+  // rows by SKU and date, one chunk (≤ 2048 rows) at a time with the event loop running in between
+  for await (const [sku, dd, v, a, price, promo, closed, u] of chunks) {
+    for (let k = 0; k < sku!.length; k++) {
+      const code = sku![k] as string;
+      if (code === skipping) continue;
+      if (s?.sku !== code) {
+        finish();
+        const first = dd![k] as number;
+        const len = days - first;
+        // a SKU whose first row is after the as-of date (only planned closed days ahead) has no demand to read
+        if (len <= 0) {
+          skipping = code;
+          continue;
+        }
+        s = {
+          sku: code,
+          first,
+          clean: new Float64Array(len).fill(NaN),
+          actual: new Float64Array(len),
+          price: new Float64Array(len).fill(NaN),
+          promo: new Float64Array(len + extra).fill(NaN),
+          closed: new Float64Array(len + extra),
+          units: 0,
+        };
+      }
+      const d = (dd![k] as number) - s.first;
+      if (d < s.clean.length) {
+        if (v![k] !== null) s.clean[d] = v![k] as number;
+        s.actual[d] = Math.max(0, (a![k] as number | null) ?? 0);
+        if (price![k] !== null) s.price[d] = price![k] as number;
+        if (u![k] !== null) s.units += u![k] as number;
+      }
+      if (promo![k] !== null) s.promo[d] = promo![k] as number;
+      if (closed![k] !== null) s.closed[d] = closed![k] as number;
+      lastRow = d;
+    }
+    await yieldToLoop();
   }
+  finish();
   return { firstDay, lastDay, skus };
 }
 

@@ -63,27 +63,52 @@ function* withRunId<T extends readonly (string | number | boolean | null)[]>(
   for (const r of rows) yield [id, ...r];
 }
 
+/** A plan run to store: its settings, orders and forecasts. */
+export interface NewPlanRun {
+  asOf: string;
+  horizon: number;
+  model: string;
+  serviceLevel: number | null;
+  budget: number | null;
+  assumptions: readonly string[];
+  orders: Iterable<PlanOrderRow>;
+  forecasts: Iterable<PlanForecastRow>;
+}
+
 /** Stores a plan run with its orders and forecasts (appended) in one transaction; returns its run id. */
-export async function storePlanRun(
-  ws: Workspace,
-  p: {
-    asOf: string;
-    horizon: number;
+export async function storePlanRun(ws: Workspace, p: NewPlanRun): Promise<number> {
+  return ws.transaction(() => insertPlanRun(ws, p));
+}
+
+/**
+ * Appends a plan run with its orders and forecasts without a transaction of its own: for a caller that stores it
+ * with other rows (the plan's forecast run, sku_state, alerts) in one transaction. Returns its run id.
+ */
+export async function insertPlanRun(ws: Workspace, p: NewPlanRun): Promise<number> {
+  const id = (await ws.one<{ id: number }>('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM plan_runs')).id;
+  await ws.run(sql`INSERT INTO plan_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE,
+    ${p.horizon}::INTEGER, ${p.model}, ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE,
+    ${JSON.stringify(p.assumptions)})`);
+  await ws.appendRows('plan_orders', ORDER_TYPES, withRunId(id, p.orders));
+  await ws.appendRows('plan_forecasts', FORECAST_TYPES, withRunId(id, p.forecasts));
+  return id;
+}
+
+/** The latest plan run's settings (null: no plan yet): what a live refresh plans its SKUs with. */
+export async function latestPlanRun(ws: Workspace): Promise<{
+  run_id: number;
+  as_of: string;
+  horizon_days: number;
+  model: string;
+  service_level: number | null;
+} | null> {
+  const rows = await ws.all<{
+    run_id: number;
+    as_of: string;
+    horizon_days: number;
     model: string;
-    serviceLevel: number | null;
-    budget: number | null;
-    assumptions: readonly string[];
-    orders: Iterable<PlanOrderRow>;
-    forecasts: Iterable<PlanForecastRow>;
-  },
-): Promise<number> {
-  return ws.transaction(async () => {
-    const id = (await ws.one<{ id: number }>('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM plan_runs')).id;
-    await ws.run(sql`INSERT INTO plan_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE,
-      ${p.horizon}::INTEGER, ${p.model}, ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE,
-      ${JSON.stringify(p.assumptions)})`);
-    await ws.appendRows('plan_orders', ORDER_TYPES, withRunId(id, p.orders));
-    await ws.appendRows('plan_forecasts', FORECAST_TYPES, withRunId(id, p.forecasts));
-    return id;
-  });
+    service_level: number | null;
+  }>(sql`SELECT run_id::INTEGER AS run_id, as_of::VARCHAR AS as_of, horizon_days::INTEGER AS horizon_days, model,
+      service_level FROM plan_runs ORDER BY run_id DESC LIMIT 1`);
+  return rows[0] ?? null;
 }

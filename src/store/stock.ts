@@ -3,7 +3,7 @@
  * counted (`raw_stock.date`); the rows sharing a date are one snapshot, and a plan reads one snapshot
  * only, so a SKU that today's stock file lacks does not keep the on-hand of an older file.
  */
-import { sql } from './sql.js';
+import { joinSql, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** One SKU's row of the snapshot (the last line of the newest file of that date), with its file path and line. */
@@ -38,7 +38,13 @@ export interface StockSnapshot {
  * An empty snapshot (date null, no rows) when the workspace has no stock row up to `cutoff`.
  * @example const s = await readStockSnapshot(ws, '2011-12-09'); // s.date '2011-12-09', s.rows …
  */
-export async function readStockSnapshot(ws: Workspace, cutoff?: string): Promise<StockSnapshot> {
+export async function readStockSnapshot(
+  ws: Workspace,
+  cutoff?: string,
+  skus?: readonly string[],
+): Promise<StockSnapshot> {
+  // only the rows of `skus` when given (a live refresh of a few SKUs); the snapshot's date is the whole file's
+  const only = skus === undefined ? sql`` : sql`AND sku IN (${joinSql([sql`NULL`, ...skus.map((x) => sql`${x}`)])})`;
   const upTo = cutoff === undefined ? sql`TRUE` : sql`(date IS NULL OR date <= ${cutoff}::DATE)`;
   const latest = await ws.one<{ date: string | null; n: number }>(sql`
     SELECT max(date)::VARCHAR AS date, count(*)::INTEGER AS n FROM raw_stock WHERE ${upTo}`);
@@ -47,11 +53,28 @@ export async function readStockSnapshot(ws: Workspace, cutoff?: string): Promise
   const rows = await ws.all<StockRow>(sql`
     SELECT s.* EXCLUDE (rk, row_key, occurrence, file_id, layout, date), f.path
     FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk
-          FROM raw_stock WHERE ${inSnapshot}) s
+          FROM raw_stock WHERE ${inSnapshot} ${only}) s
     JOIN files f USING (file_id) WHERE rk = 1 ORDER BY sku`);
   const older = await ws.all<{ sku: string }>(sql`
-    SELECT DISTINCT sku FROM raw_stock WHERE ${upTo} AND NOT coalesce(${inSnapshot}, false)
+    SELECT DISTINCT sku FROM raw_stock WHERE ${upTo} ${only} AND NOT coalesce(${inSnapshot}, false)
       AND sku NOT IN (SELECT sku FROM raw_stock WHERE ${inSnapshot})
     ORDER BY sku`);
   return { date: latest.date, rows, olderOnly: older.map((r) => r.sku) };
+}
+
+/**
+ * The longest lead time of the latest stock snapshot on or before `cutoff`, as mean + 3 sd days (missing values 0),
+ * or null without stock rows: what sets the days a plan forecasts, read without reading every row.
+ */
+export async function stockSnapshotMaxLead(ws: Workspace, cutoff?: string): Promise<number | null> {
+  const upTo = cutoff === undefined ? sql`TRUE` : sql`(date IS NULL OR date <= ${cutoff}::DATE)`;
+  const latest = await ws.one<{ date: string | null; n: number }>(sql`
+    SELECT max(date)::VARCHAR AS date, count(*)::INTEGER AS n FROM raw_stock WHERE ${upTo}`);
+  if (latest.n === 0) return null;
+  const inSnapshot = latest.date === null ? sql`date IS NULL` : sql`date = ${latest.date}::DATE`;
+  const r = await ws.one<{ m: number | null }>(sql`
+    SELECT max(coalesce(lead_time_days, 0) + 3 * coalesce(lead_time_sd_days, 0))::DOUBLE AS m
+    FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk
+          FROM raw_stock WHERE ${inSnapshot}) WHERE rk = 1`);
+  return r.m;
 }

@@ -124,6 +124,22 @@ export class Workspace {
     return reader.getRowObjectsJson() as unknown as T[];
   }
 
+  /**
+   * Runs a query and yields its result chunk by chunk (DuckDB's vectors, at most 2048 rows each) as columns of plain
+   * values (numbers, strings, null for the column types a panel reads), each chunk fetched asynchronously: a reader of
+   * many rows converts one chunk at a time and lets the event loop run in between, where `all` would convert every row
+   * in one synchronous stretch.
+   */
+  async *columnChunks(q: Query): AsyncGenerator<DuckDBValue[][]> {
+    const [text, values] = split(q);
+    const result = await this.conn.stream(text, values);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return;
+      yield chunk.getColumns();
+    }
+  }
+
   /** Runs a query expected to return one row. */
   async one<T extends object = Row>(q: Query): Promise<T> {
     const rows = await this.all<T>(q);

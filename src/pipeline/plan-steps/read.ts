@@ -7,7 +7,7 @@ import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import { INVENTORY_DEFAULTS } from '../../inventory/defaults.js';
 import { catalogCosts } from '../../store/catalog.js';
 import { asOfDate } from '../../store/demand-panel.js';
-import { type StockRow as StoredStockRow, readStockSnapshot } from '../../store/stock.js';
+import { type StockRow as StoredStockRow, readStockSnapshot, stockSnapshotMaxLead } from '../../store/stock.js';
 import type { Workspace } from '../../store/workspace.js';
 import { type InventoryPanel, loadInventoryPanel } from '../inventory-panel.js';
 
@@ -58,8 +58,9 @@ export interface PlanInputs {
 export async function loadStock(
   ws: Workspace,
   cutoff?: string,
+  skus?: readonly string[],
 ): Promise<{ stock: Map<string, StockRow>; date: string | null; olderOnly: string[] }> {
-  const snapshot = await readStockSnapshot(ws, cutoff);
+  const snapshot = await readStockSnapshot(ws, cutoff, skus);
   const out = new Map<string, StockRow>();
   for (const r of snapshot.rows) {
     const where = `${r.path}, line ${String(r.line)}`;
@@ -88,13 +89,23 @@ export async function loadStock(
 }
 
 /**
- * Reads the demand panel (up to `asOf` when given), the stock snapshot (the latest on or before `asOf` when given,
- * else the latest) and the catalogue's costs; sets the days to forecast.
+ * Reads the demand panel (up to `asOf` when given; only the SKUs of `skus` when given, as a live refresh does), the
+ * stock snapshot (the latest on or before `asOf` when given, else the latest; its rows of `skus` only, when given)
+ * and the catalogue's costs; sets the days to forecast (from the whole snapshot's lead times, so a few SKUs get the
+ * days the whole plan forecasts).
  */
-export async function readStep(ws: Workspace, asOfOption: string | undefined, horizon: number): Promise<PlanInputs> {
+export async function readStep(
+  ws: Workspace,
+  asOfOption: string | undefined,
+  horizon: number,
+  skus?: readonly string[],
+): Promise<PlanInputs> {
   const D = INVENTORY_DEFAULTS;
-  const panel: InventoryPanel = await loadInventoryPanel(ws, asOfOption === undefined ? {} : { to: asOfOption });
-  const { stock, date, olderOnly } = await loadStock(ws, asOfDate(asOfOption));
+  const panel: InventoryPanel = await loadInventoryPanel(ws, {
+    ...(asOfOption === undefined ? {} : { to: asOfOption }),
+    ...(skus === undefined ? {} : { skus }),
+  });
+  const { stock, date, olderOnly } = await loadStock(ws, asOfDate(asOfOption), skus);
   const older = new Set(olderOnly);
   const stockSnapshot: StockSnapshotUse = {
     date,
@@ -104,9 +115,12 @@ export async function readStep(ws: Workspace, asOfOption: string | undefined, ho
   };
   const catalogCost = await catalogCosts(ws);
   const lastDay = panel.firstDay + (panel.days - 1) * DAY_MS;
+  // a few SKUs' stock rows only: the longest lead time of the whole snapshot from the store
   const maxLead = Math.max(
     D.leadTimeDays,
-    ...[...stock.values()].map((s) => (s.leadTime ?? 0) + 3 * (s.leadTimeSd ?? 0)),
+    ...(skus === undefined
+      ? [...stock.values()].map((s) => (s.leadTime ?? 0) + 3 * (s.leadTimeSd ?? 0))
+      : [(await stockSnapshotMaxLead(ws, asOfDate(asOfOption))) ?? 0]),
   );
   const h = Math.max(horizon, Math.ceil(maxLead) + D.reviewDays);
   return { panel, stock, stockSnapshot, catalogCost, lastDay, asOf: isoDate(lastDay), h };

@@ -4,12 +4,13 @@
  * them in sequence.
  */
 import { mkdirSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import type { BatchForecast } from '../../engine/forecast-batch.js';
 import { closeForecastDaysInPlace, recountInPlace } from '../../engine/closed-forecast.js';
-import { isCountSeries } from '../../engine/forecast-batch.js';
-import { forecastParallel } from '../../engine/parallel-forecast.js';
+import { hashId, isCountSeries } from '../../engine/forecast-batch.js';
+import { type ParallelOptions, forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
 import {
   type AbcClass,
@@ -33,14 +34,90 @@ import { type LifecycleResult, type SkuLifecycle, lifecycleWorkspace } from '../
 import type { PlanOptions, PlanOrder } from '../plan.js';
 import { blocks, round } from './format.js';
 import type { PlanInputs, StockRow } from './read.js';
-import { firstSteps } from '../../engine/quantile-view.js';
+import { firstSteps, quantileIndex, quantileRow } from '../../engine/quantile-view.js';
+import { FORECAST_RUN_LEVELS } from '../../store/forecast-runs.js';
+import type { InventoryPanel } from '../inventory-panel.js';
 
 type Progress = (label: string, fraction: number) => void;
 
 /**
- * Forecasts every SKU `h` days ahead and writes the first `horizon` days to forecasts.csv in the output folder. Days
- * the shop is known to be closed (`panel.closed` past the last day) get zero, their demand carried by the open days
- * of the same week (engine/closed-forecast.ts).
+ * The quantile levels the plan and a live refresh forecast at: the 0.5/5/25/50/75/95/99.5 % quantiles that a stored
+ * forecast run keeps (store/forecast-runs.ts; the monitoring reads the 99 % band). forecasts.csv shows the five
+ * DEFAULT_LEVELS of them.
+ */
+export const PLAN_LEVELS: readonly number[] = FORECAST_RUN_LEVELS;
+
+/** How `forecastPanel` fits: threads, progress, and the engine's worker options (a pool, fit off the main thread). */
+export interface PanelForecastOptions {
+  model: string;
+  /** days to forecast */
+  h: number;
+  threads: number | undefined;
+  progress?: Progress;
+  parallel?: ParallelOptions;
+}
+
+/**
+ * Forecasts every SKU of the panel `h` days ahead at PLAN_LEVELS. Days the shop is known to be closed (`panel.closed`
+ * past the last day) get zero, their demand carried by the open days of the same week
+ * (engine/closed-forecast.ts); count series then get whole-unit quantiles. Each SKU's forecast depends on its own
+ * series and the shop's calendar only, so a panel of a few SKUs gives them what the whole panel gives them: the plan
+ * and a live refresh (pipeline/refresh.ts) both forecast through here.
+ */
+export async function forecastPanel(panel: InventoryPanel, p: PanelForecastOptions): Promise<BatchForecast> {
+  const { h } = p;
+  const batch = makeBatch(panel.ids, panel.clean);
+  const fc = await forecastParallel(
+    batch,
+    { model: p.model, h, levels: PLAN_LEVELS, seasonLength: 7, nonNegative: true },
+    p.threads,
+    (d, k) => p.progress?.('forecasting', d / k),
+    p.parallel,
+  );
+  const future = panel.closed.subarray(panel.days, panel.days + h);
+  const counts = panel.clean.map(isCountSeries);
+  // a few SKUs at a time, the event loop running in between (a service answers requests on this thread)
+  for (let from = 0; from < panel.ids.length; from += ADJUST_SLICE) {
+    const inSlice = (i: number): boolean => i >= from && i < from + ADJUST_SLICE;
+    closeForecastDaysInPlace(
+      fc,
+      panel.ids.map((_, i) => (inSlice(i) ? future : undefined)),
+      panel.firstDay + panel.days * DAY_MS,
+    );
+    // demand is counts: whole-unit quantiles, computed after closed days moved demand onto open days
+    recountInPlace(
+      fc,
+      counts.map((c, i) => c && inSlice(i)),
+    );
+    await yieldToLoop();
+  }
+  return fc;
+}
+
+/** SKUs per slice of `forecastPanel`'s closed-day and count adjustments. */
+const ADJUST_SLICE = 8;
+
+/**
+ * The forecast at some of its levels only (each one of `fc.levels`), as a new forecast: forecasts.csv shows the five
+ * DEFAULT_LEVELS of the plan's seven. O(size of the result).
+ * @example keepLevels(fc, [0.05, 0.95]).levels // [0.05, 0.95]
+ */
+export function keepLevels(fc: BatchForecast, levels: readonly number[]): BatchForecast {
+  const idx = levels.map((l) => {
+    const k = fc.levels.indexOf(l);
+    if (k < 0) throw new RangeError(`keepLevels: level ${l} is not among the forecast's ${fc.levels.join(', ')}`);
+    return k;
+  });
+  const series = fc.h === 0 ? 0 : fc.mean.length / fc.h;
+  const out: BatchForecast = { ...fc, levels: [...levels], quantiles: new Float64Array(series * levels.length * fc.h) };
+  for (let i = 0; i < series; i++)
+    idx.forEach((k, l) => out.quantiles.set(quantileRow(fc, i, k), quantileIndex(out, i, l, 0)));
+  return out;
+}
+
+/**
+ * Forecasts every SKU `h` days ahead (`forecastPanel`) and writes the first `horizon` days to forecasts.csv in the
+ * output folder, at the five DEFAULT_LEVELS.
  */
 export async function forecastStep(
   inputs: PlanInputs,
@@ -48,25 +125,11 @@ export async function forecastStep(
 ): Promise<{ fc: BatchForecast; forecastsCsv: string; forecastRows: () => Iterable<ForecastRow> }> {
   const { panel, h } = inputs;
   const { horizon } = p;
-  const batch = makeBatch(panel.ids, panel.clean);
-  const fc = await forecastParallel(
-    batch,
-    { model: p.model, h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true },
-    p.threads,
-    (d, k) => p.progress('forecasting', d / k),
-  );
-  const future = panel.closed.subarray(panel.days, panel.days + h);
-  closeForecastDaysInPlace(
-    fc,
-    panel.ids.map(() => future),
-    panel.firstDay + panel.days * DAY_MS,
-  );
-  // demand is counts: whole-unit quantiles, computed after closed days moved demand onto open days
-  recountInPlace(fc, panel.clean.map(isCountSeries));
+  const fc = await forecastPanel(panel, { model: p.model, h, threads: p.threads, progress: p.progress });
   mkdirSync(p.out, { recursive: true });
   const forecastsCsv = resolve(join(p.out, 'forecasts.csv'));
   const starts = panel.ids.map(() => panel.firstDay);
-  const horizonFc = firstSteps(fc, horizon);
+  const horizonFc = keepLevels(firstSteps(fc, horizon), DEFAULT_LEVELS);
   const input = { ids: panel.ids, starts, values: panel.clean, withTime: false, rejected: 0 };
   writeForecasts(forecastsCsv, input, horizonFc, 'day');
   return { fc, forecastsCsv, forecastRows: () => forecastRows(input, horizonFc, 'day') };
@@ -98,6 +161,20 @@ export interface SkuPolicy {
   lostRevenue: number;
   /** days from the first forecast day to the season's end of a seasonal product; null when none is known */
   seasonEndDay: number | null;
+  /** the order line (null: nothing to order); the budget step may cut it afterwards */
+  order: PlanOrder | null;
+  /** stock (on hand + on order) runs out at the forecast's means before an order placed today arrives */
+  expedite: boolean;
+  /** the day it runs out at the forecast's means, `YYYY-MM-DD` (null: it does not) */
+  stockoutDate: string | null;
+  /** whether the SKU has a row in the stock snapshot (else on hand is unknown, taken as 0) */
+  stockKnown: boolean;
+  abc: AbcClass;
+  xyz: XyzClass;
+  /** the life-cycle stage the policy took (null: unknown) */
+  stage: string | null;
+  /** units sold over the last 365 days × the median selling price (what ABC ranks) */
+  revenue365: number;
 }
 
 /** How many SKUs took each default (for the plan's assumptions). */
@@ -119,11 +196,169 @@ export interface PolicyResult {
   used: DefaultsUsed;
 }
 
+/** The options a SKU's policy reads: service level, scenarios and their seed, full EOQ lots. */
+export type PolicyOptions = Pick<PlanOptions, 'serviceLevel' | 'scenarios' | 'seed' | 'fullLots'>;
+
+/** Units sold over the panel's last 365 days × the median selling price: what ABC ranks. */
+export function revenue365(panel: InventoryPanel, i: number): number {
+  let units = 0;
+  for (let d = Math.max(0, panel.days - 365); d < panel.days; d++) units += panel.actual[i]![d]!;
+  return units * panel.price[i]!;
+}
+
+/** The XYZ class of SKU i by the variability of its last 52 weekly blocks. */
+export function xyzOf(panel: InventoryPanel, i: number): XyzClass {
+  return xyzClass(
+    demandCv(blocks(panel.actual[i]!, panel.days, Math.min(52, Math.floor(panel.days / 7))).filter(Number.isFinite)),
+  );
+}
+
+/**
+ * The random numbers of SKU `sku`'s demand scenarios: its own stream, seeded by the plan's seed and the SKU, so that
+ * a SKU's policy does not depend on which other SKUs are planned with it (a live refresh of a few SKUs gives what the
+ * whole plan gives them).
+ */
+function skuRandom(seed: number, sku: string): { uniform: () => number; normal: () => number } {
+  const uniform = mulberry32((seed ^ hashId(sku)) >>> 0);
+  return { uniform, normal: normalSource(uniform) };
+}
+
+/**
+ * SKU i's stock policy (src/inventory/stock-policy.ts) at its class's service level: demand scenarios over lead time
+ * + review period from its forecast and history, reorder point, order-up-to level, the order with its reason when
+ * one is due, whether stock runs out before an order placed today could arrive. A pure function of the SKU's
+ * series, forecast, stock row, classes and stage: the plan calls it for every SKU, a live refresh for a few.
+ */
+export function skuPolicy(
+  inputs: PlanInputs,
+  fc: BatchForecast,
+  i: number,
+  classes: { abc: AbcClass; xyz: XyzClass; stage: string | null; revenue365: number },
+  o: PolicyOptions,
+): SkuPolicy {
+  const D = INVENTORY_DEFAULTS;
+  const { panel, stock, catalogCost, lastDay, h } = inputs;
+  const sku = panel.ids[i]!;
+  const st = stock.get(sku);
+  const costs = skuCosts(panel.price[i]!, {
+    unitCost: st?.unitCost ?? catalogCost.get(sku),
+    holdingRate: st?.holdingRate ?? undefined,
+    orderCost: st?.orderCost ?? undefined,
+  });
+  const leadTime = { mean: st?.leadTime ?? D.leadTimeDays, sd: st?.leadTimeSd ?? D.leadTimeSdDays };
+  const mean = fc.mean.subarray(i * h, (i + 1) * h);
+  const { uniform, normal } = skuRandom(o.seed ?? 1, sku);
+  // the clean (capped) history only: one absurd line (an outlier cleaning capped) must not become an absurd order
+  const tables = stockScenarios({
+    history: panel.clean[i]!,
+    mean,
+    leadTime,
+    reviewDays: D.reviewDays,
+    scenarios: o.scenarios ?? 2000,
+    uniform,
+    normal,
+  });
+  const { abc, xyz } = classes;
+  const service = o.serviceLevel ?? DEFAULT_CLASS_SERVICE[`${abc}${xyz}`];
+  const onHand = st?.onHand ?? 0;
+  const onOrder = st?.onOrder ?? 0;
+  const position = onHand + onOrder;
+  const moq = st?.moq ?? 0;
+  const pack = st?.pack ?? 1;
+  const seasonEnd = o.fullLots === true ? null : seasonEndDay(panel.clean[i]!);
+  const d = stockPolicy({
+    scenarios: tables,
+    mean,
+    serviceLevel: service,
+    position,
+    reviewDays: D.reviewDays,
+    costs,
+    moq,
+    pack,
+    ...(seasonEnd === null ? {} : { seasonDemand: demandUntil(mean, seasonEnd) }),
+  });
+  const lostUnits = d.shortBeforeArrival;
+  const lostRevenue = lostUnits * panel.price[i]!;
+  const arrival = leadTime.mean;
+  const stockoutDay = d.coverDays === null ? null : Math.floor(d.coverDays);
+  const expedite = stockoutDay !== null && stockoutDay < arrival;
+  const policy: SkuPolicy = {
+    tables,
+    mean,
+    leadTime: leadTime.mean,
+    position,
+    costs,
+    decision: d,
+    lostRevenue,
+    seasonEndDay: seasonEnd,
+    order: null,
+    expedite,
+    stockoutDate: stockoutDay === null ? null : isoDate(lastDay + (1 + stockoutDay) * DAY_MS),
+    stockKnown: st !== undefined,
+    abc,
+    xyz,
+    stage: classes.stage,
+    revenue365: classes.revenue365,
+  };
+  if (d.quantity <= 0) return policy;
+  // the quantity wanted (before the supplier's MOQ and packs) against the history and the forecast's next 28 days
+  const hold = holdBack(d.wanted, panel.clean[i]!, D.holdBackFactor, demandUntil(mean, 28));
+  const notes = [
+    `stock ${round(position, 1)} (on hand + on order) is below the reorder ` +
+      `point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand ` +
+      `over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`,
+  ];
+  if (d.raised.toEoq && !d.seasonCapped) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
+  if (d.seasonCapped)
+    notes.push(
+      `EOQ lot ${Math.round(d.lot)} cut: the season ends in ${seasonEnd} days, with ` +
+        `${Math.round(demandUntil(mean, seasonEnd!))} units forecast until then`,
+    );
+  if (d.raised.toMoq) notes.push(`raised to the MOQ ${moq}`);
+  else if (d.raised.toPacks) notes.push(`rounded up to packs of ${pack}`);
+  if (classes.stage === 'decline' || classes.stage === 'dormant')
+    notes.push(`stage ${classes.stage}: check before buying`);
+  if (expedite)
+    notes.push(
+      `expedite: stock runs out in ${stockoutDay} days, before an order placed today arrives in ` +
+        `${Math.round(arrival)}; about ${round(lostUnits, 1)} units lost meanwhile`,
+    );
+  if (hold.held)
+    notes.push(
+      `held back: ${Math.ceil(d.wanted)} units is more than ${D.holdBackFactor}× its largest 28 days of demand ` +
+        `(history or forecast; limit ${round(hold.limit, 1)}); check the data and costs before ordering`,
+    );
+  policy.order = {
+    sku,
+    name: panel.names[i]!,
+    order_qty: hold.held ? 0 : d.quantity,
+    order_by: isoDate(lastDay + (1 + openDayOnOrBefore(panel.closed, panel.days, d.orderByDay)) * DAY_MS),
+    cover_days: d.coverDays === null ? null : round(d.coverDays, 1),
+    stockout_risk: round(d.stockoutRisk, 3),
+    reason: notes.join('; '),
+    on_hand: onHand,
+    on_order: onOrder,
+    reorder_point: round(d.reorderPoint),
+    order_up_to: round(d.orderUpTo),
+    service_level: service,
+    abc,
+    xyz,
+    unit_cost: round(costs.unitCost, 4),
+    priority: null,
+    supplier: st?.supplier ?? null,
+    stockout_date: stockoutDay === null || stockoutDay >= arrival + D.reviewDays ? null : policy.stockoutDate,
+    lost_units: round(lostUnits, 1),
+    lost_revenue: round(lostRevenue, 2),
+    expedite,
+    held_back: hold.held,
+  };
+  return policy;
+}
+
 /**
  * Classifies the SKUs (ABC by revenue of the last 365 days, XYZ by variability of the last 52
- * weekly blocks), draws each SKU's demand scenarios over lead time + review period from its
- * forecast and history, and applies the stock policy (src/inventory/stock-policy.ts) at its
- * class's service level; SKUs with something to order get an order line with its reason.
+ * weekly blocks) and decides each SKU's stock policy (`skuPolicy`); SKUs with something to order get an order line
+ * with its reason.
  */
 export function policyStep(
   inputs: PlanInputs,
@@ -131,141 +366,25 @@ export function policyStep(
   stageOf: Map<string, SkuLifecycle>,
   o: PlanOptions,
 ): PolicyResult {
-  const D = INVENTORY_DEFAULTS;
-  const { panel, stock, catalogCost, lastDay, h } = inputs;
-  const n = panel.ids.length;
-  const revenue = Float64Array.from(panel.ids, (_, i) => {
-    let units = 0;
-    for (let d = Math.max(0, panel.days - 365); d < panel.days; d++) units += panel.actual[i]![d]!;
-    return units * panel.price[i]!;
-  });
+  const { panel, stock, catalogCost } = inputs;
+  const revenue = Float64Array.from(panel.ids, (_, i) => revenue365(panel, i));
   const abc = abcClasses(revenue);
-  const xyz = panel.ids.map((_, i) =>
-    xyzClass(
-      demandCv(blocks(panel.actual[i]!, panel.days, Math.min(52, Math.floor(panel.days / 7))).filter(Number.isFinite)),
-    ),
-  );
-  const uniform = mulberry32(o.seed ?? 1);
-  const normal = normalSource(uniform);
+  const xyz = panel.ids.map((_, i) => xyzOf(panel, i));
   const used: DefaultsUsed = { leadTime: 0, cost: 0, orderCost: 0, holding: 0, stock: 0 };
   const orders: PlanOrder[] = [];
   const perSku: SkuPolicy[] = [];
-  for (let i = 0; i < n; i++) {
-    const sku = panel.ids[i]!;
+  panel.ids.forEach((sku, i) => {
     const st = stock.get(sku);
     if (st === undefined) used.stock++;
     if (st?.leadTime == null) used.leadTime++;
-    const unitCost = st?.unitCost ?? catalogCost.get(sku);
-    if (unitCost === undefined) used.cost++;
+    if ((st?.unitCost ?? catalogCost.get(sku)) === undefined) used.cost++;
     if (st?.orderCost == null) used.orderCost++;
     if (st?.holdingRate == null) used.holding++;
-    const costs = skuCosts(panel.price[i]!, {
-      unitCost,
-      holdingRate: st?.holdingRate ?? undefined,
-      orderCost: st?.orderCost ?? undefined,
-    });
-    const leadTime = { mean: st?.leadTime ?? D.leadTimeDays, sd: st?.leadTimeSd ?? D.leadTimeSdDays };
-    const mean = fc.mean.subarray(i * h, (i + 1) * h);
-    // the clean (capped) history only: one absurd line (an outlier cleaning capped) must not become an absurd order
-    const tables = stockScenarios({
-      history: panel.clean[i]!,
-      mean,
-      leadTime,
-      reviewDays: D.reviewDays,
-      scenarios: o.scenarios ?? 2000,
-      uniform,
-      normal,
-    });
-    const service = o.serviceLevel ?? DEFAULT_CLASS_SERVICE[`${abc[i]!}${xyz[i]!}`];
-    const onHand = st?.onHand ?? 0;
-    const onOrder = st?.onOrder ?? 0;
-    const position = onHand + onOrder;
-    const moq = st?.moq ?? 0;
-    const pack = st?.pack ?? 1;
-    const seasonEnd = o.fullLots === true ? null : seasonEndDay(panel.clean[i]!);
-    const d = stockPolicy({
-      scenarios: tables,
-      mean,
-      serviceLevel: service,
-      position,
-      reviewDays: D.reviewDays,
-      costs,
-      moq,
-      pack,
-      ...(seasonEnd === null ? {} : { seasonDemand: demandUntil(mean, seasonEnd) }),
-    });
-    const lostUnits = d.shortBeforeArrival;
-    const lostRevenue = lostUnits * panel.price[i]!;
-    perSku.push({
-      tables,
-      mean,
-      leadTime: leadTime.mean,
-      position,
-      costs,
-      decision: d,
-      lostRevenue,
-      seasonEndDay: seasonEnd,
-    });
-    if (d.quantity <= 0) continue;
-    // the quantity wanted (before the supplier's MOQ and packs) against the history and the forecast's next 28 days
-    const hold = holdBack(d.wanted, panel.clean[i]!, D.holdBackFactor, demandUntil(mean, 28));
-    const arrival = leadTime.mean;
-    const stockoutDay = d.coverDays === null ? null : Math.floor(d.coverDays);
-    const expedite = stockoutDay !== null && stockoutDay < arrival;
-    const notes = [
-      `stock ${round(position, 1)} (on hand + on order) is below the reorder ` +
-        `point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand ` +
-        `over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`,
-    ];
-    if (d.raised.toEoq && !d.seasonCapped) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
-    if (d.seasonCapped)
-      notes.push(
-        `EOQ lot ${Math.round(d.lot)} cut: the season ends in ${seasonEnd} days, with ` +
-          `${Math.round(demandUntil(mean, seasonEnd!))} units forecast until then`,
-      );
-    if (d.raised.toMoq) notes.push(`raised to the MOQ ${moq}`);
-    else if (d.raised.toPacks) notes.push(`rounded up to packs of ${pack}`);
-    const stage = stageOf.get(sku);
-    if (stage !== undefined && (stage.stage === 'decline' || stage.stage === 'dormant'))
-      notes.push(`stage ${stage.stage}: check before buying`);
-    if (expedite)
-      notes.push(
-        `expedite: stock runs out in ${stockoutDay} days, before an order placed today arrives in ` +
-          `${Math.round(arrival)}; about ${round(lostUnits, 1)} units lost meanwhile`,
-      );
-    if (hold.held)
-      notes.push(
-        `held back: ${Math.ceil(d.wanted)} units is more than ${D.holdBackFactor}× its largest 28 days of demand ` +
-          `(history or forecast; limit ${round(hold.limit, 1)}); check the data and costs before ordering`,
-      );
-    orders.push({
-      sku,
-      name: panel.names[i]!,
-      order_qty: hold.held ? 0 : d.quantity,
-      order_by: isoDate(lastDay + (1 + openDayOnOrBefore(panel.closed, panel.days, d.orderByDay)) * DAY_MS),
-      cover_days: d.coverDays === null ? null : round(d.coverDays, 1),
-      stockout_risk: round(d.stockoutRisk, 3),
-      reason: notes.join('; '),
-      on_hand: onHand,
-      on_order: onOrder,
-      reorder_point: round(d.reorderPoint),
-      order_up_to: round(d.orderUpTo),
-      service_level: service,
-      abc: abc[i]!,
-      xyz: xyz[i]!,
-      unit_cost: round(costs.unitCost, 4),
-      priority: null,
-      supplier: st?.supplier ?? null,
-      stockout_date:
-        stockoutDay === null || stockoutDay >= arrival + D.reviewDays
-          ? null
-          : isoDate(lastDay + (1 + stockoutDay) * DAY_MS),
-      lost_units: round(lostUnits, 1),
-      lost_revenue: round(lostRevenue, 2),
-      expedite,
-      held_back: hold.held,
-    });
-  }
+    const classes = { abc: abc[i]!, xyz: xyz[i]!, stage: stageOf.get(sku)?.stage ?? null, revenue365: revenue[i]! };
+    const s = skuPolicy(inputs, fc, i, classes, o);
+    perSku.push(s);
+    if (s.order !== null) orders.push(s.order);
+  });
   return { orders, perSku, abc, xyz, used };
 }
 

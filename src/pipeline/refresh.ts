@@ -1,0 +1,208 @@
+/**
+ * Live refresh: after a batch of order lines is cleaned, the SKUs it touched are forecast again and their stock
+ * policy recomputed, so that their forecast, position, days of stock, stock-out date, order suggestion and alerts are
+ * current within seconds while the rest keep theirs. It reads only those SKUs' demand, forecasts them with the
+ * champion model (and the challenger, when one is set) in a worker thread, with the plan's own steps
+ * (plan-steps/steps.ts `forecastPanel`, `skuPolicy`), and stores in one transaction: each forecast as an append-only
+ * forecast run (source live), the SKUs' sku_state rows, their stock-out alerts raised or cleared.
+ *
+ * What is kept from the last plan (sku_state): the ABC and XYZ classes and the life-cycle stage (ABC ranks a SKU's
+ * revenue against the whole catalogue, the stage needs the life-cycle run). A SKU without a stored state gets its ABC
+ * class by ranking its revenue among the stored ones, its XYZ class from its own series, and stage `introduction`
+ * (the classifier needs the catalogue's weekly panel: too slow for a live update). The plan's horizon and service
+ * level are the last plan run's (28 days and the class matrix without a plan); scenarios and seed are the plan's
+ * defaults. So a refresh with the data of the last plan gives each SKU exactly what that plan gave it.
+ */
+import { availableParallelism } from 'node:os';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { InputError } from '../data/errors.js';
+import { type BatchForecast } from '../engine/forecast-batch.js';
+import { ForecastPool } from '../engine/parallel-forecast.js';
+import { type AbcClass, type XyzClass, abcClasses } from '../inventory/abc-xyz.js';
+import type { AlertRow } from '../store/alerts.js';
+import { insertForecastRun } from '../store/forecast-runs.js';
+import { readModelRoles } from '../store/model-roles.js';
+import { latestPlanRun } from '../store/plan-runs.js';
+import { type SkuState, readSkuState, storedRevenues } from '../store/sku-state.js';
+import type { Workspace } from '../store/workspace.js';
+import { checkModelName } from './forecast-series.js';
+import { round } from './plan-steps/format.js';
+import { type PlanInputs, readStep } from './plan-steps/read.js';
+import { type SkuPolicy, forecastPanel, revenue365, skuPolicy, xyzOf } from './plan-steps/steps.js';
+import { forecastRunRows, storeSkuStates } from './plan-steps/store.js';
+
+/** What a refresh did. */
+export interface RefreshResult {
+  /** the last day of data the SKUs were forecast from */
+  as_of: string;
+  /** the SKUs refreshed (those asked for that have sales), in code order */
+  skus: string[];
+  /** the forecast runs stored (0: nothing to refresh) */
+  forecast_runs: { champion: number; challenger: number | null };
+  /** the SKUs' sku_state rows as stored */
+  state: SkuState[];
+  /** stock-out alerts new or risen in severity */
+  alerts: AlertRow[];
+  /** wall-clock seconds per step (read, forecast, policy, write) and in all */
+  seconds: Record<string, number>;
+}
+
+/** Options of `refreshSkus`. */
+export interface RefreshOptions {
+  /** worker threads for the fits (default: the shared pool's, one less than the cores, at least one) */
+  threads?: number;
+  /** the time stored as sku_state.updated_at (default: the database's now) */
+  now?: Date;
+  /** fit in this pool's workers instead of the module's shared pool (which `closeRefreshWorkers` ends) */
+  pool?: ForecastPool;
+}
+
+let sharedPool: ForecastPool | undefined;
+
+/**
+ * The worker threads refreshes fit in, started on first use and kept (idle workers do not keep the process alive).
+ * One less than the cores: the service's main thread keeps a core to answer requests.
+ */
+function refreshPool(threads: number | undefined): ForecastPool {
+  sharedPool ??= new ForecastPool(Math.max(1, threads ?? availableParallelism() - 1));
+  return sharedPool;
+}
+
+/** Ends the shared refresh workers (a server's shutdown; tests). The next refresh starts new ones. */
+export async function closeRefreshWorkers(): Promise<void> {
+  const pool = sharedPool;
+  sharedPool = undefined;
+  await pool?.close();
+}
+
+/** The SKUs asked for, checked (non-empty text), without duplicates, in code order. */
+function checkSkus(skus: readonly string[]): string[] {
+  if (!Array.isArray(skus)) throw new InputError('refresh: skus must be a list of SKU codes', { field: 'skus' });
+  skus.forEach((s, i) => {
+    if (typeof s !== 'string' || s === '')
+      throw new InputError(`refresh: skus[${i}] must be a non-empty SKU code`, { field: `skus[${i}]` });
+  });
+  return [...new Set(skus)].sort();
+}
+
+/**
+ * Each SKU's classes and stage: those of its stored state (the last plan's), else ABC by its revenue ranked among the
+ * stored revenues, XYZ from its own series, stage introduction (module comment).
+ */
+async function classesOf(
+  ws: Workspace,
+  inputs: PlanInputs,
+  stored: ReadonlyMap<string, SkuState>,
+): Promise<{ abc: AbcClass; xyz: XyzClass; stage: string | null; revenue365: number }[]> {
+  const { panel } = inputs;
+  const revenue = panel.ids.map((_, i) => revenue365(panel, i));
+  const isNew = panel.ids.some((s) => !isClass(stored.get(s)));
+  const others = isNew ? await storedRevenues(ws) : new Map<string, number>();
+  return panel.ids.map((sku, i) => {
+    const s = stored.get(sku);
+    if (s !== undefined && isClass(s))
+      return { abc: s.abc as AbcClass, xyz: s.xyz as XyzClass, stage: s.stage, revenue365: revenue[i]! };
+    const ranked = [...[...others].filter(([k]) => k !== sku).map(([, r]) => r), revenue[i]!];
+    return { abc: abcClasses(ranked).at(-1)!, xyz: xyzOf(panel, i), stage: 'introduction', revenue365: revenue[i]! };
+  });
+}
+
+function isClass(s: SkuState | undefined): s is SkuState & { abc: AbcClass; xyz: XyzClass } {
+  return s !== undefined && /^[ABC]$/.test(s.abc ?? '') && /^[XYZ]$/.test(s.xyz ?? '');
+}
+
+/**
+ * Re-forecasts `skus` and updates their stock policy, state and stock-out alerts (module comment). Writes: call it
+ * inside the workspace's WriteLock. SKUs without sales are skipped. The fits run in worker threads (a persistent
+ * pool, `closeRefreshWorkers`); the main thread only reads, runs the SKUs' policies one at a time (yielding between
+ * them) and writes.
+ * @example
+ * const r = await lock.run(() => refreshSkus(ws, ['85123A', '22423']));
+ * r.state[0].stockout_date; r.forecast_runs.champion;
+ */
+export async function refreshSkus(
+  ws: Workspace,
+  skus: readonly string[],
+  o: RefreshOptions = {},
+): Promise<RefreshResult> {
+  const clock = (): number => performance.now();
+  const start = clock();
+  const seconds: Record<string, number> = {};
+  let t = start;
+  const lap = (k: string): void => {
+    seconds[k] = round((clock() - t) / 1000, 3);
+    t = clock();
+  };
+  const wanted = checkSkus(skus);
+  const roles = await readModelRoles(ws);
+  for (const m of [roles.champion, roles.challenger]) if (m !== null) checkModelName('refresh', m);
+  const plan = await latestPlanRun(ws);
+  const inputs = await readStep(ws, undefined, plan?.horizon_days ?? 28, wanted);
+  const ids = inputs.panel.ids;
+  if (ids.length === 0)
+    return {
+      as_of: inputs.asOf,
+      skus: [],
+      forecast_runs: { champion: 0, challenger: null },
+      state: [],
+      alerts: [],
+      seconds: { ...seconds, total: round((clock() - start) / 1000, 3) },
+    };
+  const stored = new Map((await readSkuState(ws, ids)).map((s) => [s.sku, s]));
+  const classes = await classesOf(ws, inputs, stored);
+  lap('read');
+
+  const pool = o.pool ?? refreshPool(o.threads);
+  const fit = (model: string): Promise<BatchForecast> =>
+    forecastPanel(inputs.panel, { model, h: inputs.h, threads: o.threads ?? pool.size, parallel: { pool } });
+  const [champion, challenger] = await Promise.all([
+    fit(roles.champion),
+    roles.challenger === null ? Promise.resolve(null) : fit(roles.challenger),
+  ]);
+  lap('forecast');
+
+  const perSku: SkuPolicy[] = [];
+  const policyOptions = plan?.service_level == null ? {} : { serviceLevel: plan.service_level };
+  for (let i = 0; i < ids.length; i++) {
+    perSku.push(skuPolicy(inputs, champion, i, classes[i]!, policyOptions));
+    // one SKU's scenarios at a time: the service's requests are answered in between
+    await yieldToLoop();
+  }
+  lap('policy');
+
+  const planRunId = plan?.run_id ?? null;
+  const runs = await ws.transaction(async () => {
+    const store = async (fc: BatchForecast, model: string, role: 'champion' | 'challenger'): Promise<number> => {
+      const rows = forecastRunRows(ids, fc, inputs.lastDay);
+      return insertForecastRun(ws, {
+        origin: inputs.asOf,
+        model,
+        role,
+        source: 'live',
+        planRunId,
+        skus: rows.skus,
+        values: rows.values(),
+      });
+    };
+    const championRun = await store(champion, roles.champion, 'champion');
+    const challengerRun = challenger === null ? null : await store(challenger, roles.challenger!, 'challenger');
+    const { alerts } = await storeSkuStates(ws, inputs, perSku, {
+      planRunId,
+      forecastRunId: championRun,
+      all: false,
+      ...(o.now === undefined ? {} : { now: o.now }),
+    });
+    return { championRun, challengerRun, alerts };
+  });
+  const state = await readSkuState(ws, ids);
+  lap('write');
+  seconds['total'] = round((clock() - start) / 1000, 3);
+  return {
+    as_of: inputs.asOf,
+    skus: ids,
+    forecast_runs: { champion: runs.championRun, challenger: runs.challengerRun },
+    state,
+    alerts: runs.alerts,
+    seconds,
+  };
+}
