@@ -18,7 +18,7 @@ import {
   promoteChallenger,
 } from '../src/pipeline/monitor.js';
 import { listAlerts } from '../src/store/alerts.js';
-import { readRoles, writeRoles } from '../src/store/monitor.js';
+import { readModelRoles as readRoles, writeModelRoles as writeRoles } from '../src/store/model-roles.js';
 import { sql } from '../src/store/sql.js';
 import type { Workspace } from '../src/store/workspace.js';
 import { SAMPLE, day, withWorkspace, writeText } from './helpers.js';

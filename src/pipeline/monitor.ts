@@ -23,9 +23,8 @@ import {
   readBandBreaches,
   readLiveAccuracy,
   readRolePairs,
-  readRoles,
-  writeRoles,
 } from '../store/monitor.js';
+import { readModelRoles, writeModelRoles } from '../store/model-roles.js';
 import type { Workspace } from '../store/workspace.js';
 
 export type { AccuracyRow } from '../store/monitor.js';
@@ -321,7 +320,7 @@ export async function championChallenger(ws: Workspace, o: { weeks?: number } = 
   const weeks = o.weeks ?? 8;
   if (!Number.isInteger(weeks) || weeks < 1 || weeks > 520)
     throw new InputError(`compare: weeks must be a whole number from 1 to 520, got ${weeks}`, { field: 'weeks' });
-  const roles = await readRoles(ws);
+  const roles = await readModelRoles(ws);
   const to = await lastDemandDay(ws);
   const empty: RolePairTotal = {
     n: 0,
@@ -364,12 +363,12 @@ export async function championChallenger(ws: Workspace, o: { weeks?: number } = 
  * challenger is set. Call inside the writer's lock.
  */
 export async function promoteChallenger(ws: Workspace): Promise<{ champion: string; challenger: string | null }> {
-  const roles = await readRoles(ws);
+  const roles = await readModelRoles(ws);
   if (roles.challenger === null)
     throw new InputError('promote: no challenger model is set (set one before promoting it)', {
       field: 'challenger',
     });
   const next = { champion: roles.challenger, challenger: roles.champion };
-  await writeRoles(ws, next);
+  await writeModelRoles(ws, next);
   return next;
 }

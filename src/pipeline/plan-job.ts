@@ -30,7 +30,7 @@ export interface PlanJobParams {
 }
 
 /** What a plan job gives: the plan's summary (its run id as stored) and the rows stored per table. */
-export interface PlanJobResult extends PlanSummary {
+export interface PlanJobResult extends Omit<PlanSummary, 'alerts_raised'> {
   stored: MergeResult['rows'];
   /** alerts the plan opened or raised in severity */
   alerts_raised: number[];

@@ -50,31 +50,52 @@ function parse(r: RawAlert): AlertRow {
 /**
  * Raises alerts: a (sku, kind) with an open (not cleared) alert gets that alert's message, severity and data
  * updated (keeping its id and acknowledgement unless the severity rose); others are inserted. Returns the alerts
- * that are new or rose in severity — those worth an event. Call inside the writer's lock.
+ * that are new or rose in severity — those worth an event. Set-based (a handful of statements whatever the number of
+ * alerts); the last of several alerts for the same SKU and kind wins. Call inside the writer's lock.
  */
 export async function raiseAlerts(ws: Workspace, alerts: readonly NewAlert[]): Promise<AlertRow[]> {
-  const out: AlertRow[] = [];
-  const rank: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
-  for (const a of alerts) {
-    const open = await ws.all<{ alert_id: number; severity: AlertSeverity }>(
-      sql`SELECT alert_id::INTEGER AS alert_id, severity FROM alerts
-        WHERE sku = ${a.sku} AND kind = ${a.kind} AND cleared_at IS NULL ORDER BY alert_id DESC LIMIT 1`,
+  if (alerts.length === 0) return [];
+  const last = new Map<string, NewAlert>();
+  for (const a of alerts) last.set(`${a.kind}\u0000${a.sku}`, a);
+  await ws.run(`CREATE OR REPLACE TEMP TABLE alerts_new (ord INTEGER, sku VARCHAR, kind VARCHAR, severity VARCHAR,
+    message VARCHAR, data VARCHAR)`);
+  try {
+    await ws.appendRows(
+      'alerts_new',
+      ['INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR'],
+      [...last.values()].map((a, i) => [
+        i,
+        a.sku,
+        a.kind,
+        a.severity,
+        a.message,
+        a.data === undefined ? null : JSON.stringify(a.data),
+      ]),
     );
-    const data = a.data === undefined ? null : JSON.stringify(a.data);
-    if (open.length === 1) {
-      const rose = rank[a.severity] > rank[open[0]!.severity];
-      await ws.run(sql`UPDATE alerts SET severity = ${a.severity}, message = ${a.message}, data = ${data}
-        ${rose ? sql`, acknowledged_at = NULL, acknowledged_by = NULL` : sql``}
-        WHERE alert_id = ${open[0]!.alert_id}::INTEGER`);
-      if (rose) out.push(...(await readAlerts(ws, sql`alert_id = ${open[0]!.alert_id}::INTEGER`)));
-      continue;
-    }
-    const id = (await ws.one<{ id: number }>('SELECT coalesce(max(alert_id), 0)::INTEGER + 1 AS id FROM alerts')).id;
-    await ws.run(sql`INSERT INTO alerts VALUES (${id}::INTEGER, now()::TIMESTAMP, ${a.sku}, ${a.kind}, ${a.severity},
-      ${a.message}, ${data}, NULL, NULL, NULL)`);
-    out.push(...(await readAlerts(ws, sql`alert_id = ${id}::INTEGER`)));
+    const rank = (col: string): string => `CASE ${col} WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
+    // the open alert of each new one's SKU and kind, and whether the severity rose
+    await ws.run(`CREATE OR REPLACE TEMP TABLE alerts_match AS
+      SELECT n.*, o.alert_id AS open_id, o.alert_id IS NOT NULL AND ${rank('n.severity')} > ${rank('o.severity')} AS rose
+      FROM alerts_new n LEFT JOIN (
+        SELECT * FROM alerts WHERE cleared_at IS NULL
+        QUALIFY row_number() OVER (PARTITION BY sku, kind ORDER BY alert_id DESC) = 1) o
+      ON o.sku = n.sku AND o.kind = n.kind`);
+    await ws.run(`UPDATE alerts SET severity = m.severity, message = m.message, data = m.data,
+        acknowledged_at = CASE WHEN m.rose THEN NULL ELSE alerts.acknowledged_at END,
+        acknowledged_by = CASE WHEN m.rose THEN NULL ELSE alerts.acknowledged_by END
+      FROM alerts_match m WHERE alerts.alert_id = m.open_id`);
+    const base = (await ws.one<{ id: number }>('SELECT coalesce(max(alert_id), 0)::INTEGER AS id FROM alerts')).id;
+    await ws.run(sql`INSERT INTO alerts
+      SELECT ${base}::INTEGER + row_number() OVER (ORDER BY ord)::INTEGER, now()::TIMESTAMP, sku, kind, severity,
+        message, data, NULL, NULL, NULL
+      FROM alerts_match WHERE open_id IS NULL`);
+    return await readAlerts(
+      ws,
+      sql`alert_id > ${base}::INTEGER OR alert_id IN (SELECT open_id FROM alerts_match WHERE rose)`,
+    );
+  } finally {
+    await ws.run('DROP TABLE IF EXISTS alerts_new; DROP TABLE IF EXISTS alerts_match');
   }
-  return out;
 }
 
 /**

@@ -354,20 +354,3 @@ export async function lastDemandDay(ws: Workspace): Promise<string | null> {
   return r.d;
 }
 
-/** The champion and challenger models (`meta` keys `champion_model`, default `auto`, and `challenger_model`). */
-export async function readRoles(ws: Workspace): Promise<{ champion: string; challenger: string | null }> {
-  const rows = await ws.all<{ key: string; value: string }>(
-    `SELECT key, value FROM meta WHERE key IN ('champion_model', 'challenger_model')`,
-  );
-  const get = (k: string): string | undefined => rows.find((r) => r.key === k)?.value;
-  return { champion: get('champion_model') ?? 'auto', challenger: get('challenger_model') ?? null };
-}
-
-/** Stores the model roles (a null challenger removes it), in one transaction. */
-export async function writeRoles(ws: Workspace, roles: { champion: string; challenger: string | null }): Promise<void> {
-  await ws.transaction(async () => {
-    await ws.run(sql`INSERT OR REPLACE INTO meta VALUES ('champion_model', ${roles.champion})`);
-    if (roles.challenger === null) await ws.run(`DELETE FROM meta WHERE key = 'challenger_model'`);
-    else await ws.run(sql`INSERT OR REPLACE INTO meta VALUES ('challenger_model', ${roles.challenger})`);
-  });
-}
