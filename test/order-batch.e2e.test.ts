@@ -85,7 +85,9 @@ test('the sample shop: its last 8 weeks posted as 40 batches give the tables one
       assert.equal(got[t]!.length, expected[t]!.length, `${t}: rows`);
       assert.deepEqual(got[t], expected[t], t);
     }
-    assert.ok(expected['daily_demand']!.length > 100_000 && expected['closed_days']!.length > 0);
+    // not a comparison of empty tables: 292 SKUs over 11 months, Saturdays and the Christmas break closed
+    assert.ok(expected['daily_demand']!.length > 50_000, `daily_demand: ${expected['daily_demand']!.length} rows`);
+    assert.ok(expected['closed_days']!.length > 40, `closed_days: ${expected['closed_days']!.length} rows`);
     // most batches move the last day (a batch holds about a day of orders): daily_demand is then rebuilt whole
     t.diagnostic(`cleans: ${JSON.stringify(extents)}`);
   });
