@@ -211,8 +211,8 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Removes the staging folders (`tmp/ingest-<pid>`) that ingests killed before their cleanup left behind: those
- * whose process no longer runs. A live process's folder is never touched.
+ * Removes the staging folders (`tmp/ingest-<pid>`, and `tmp/batch-<pid>` of posted batches) that ingests killed before
+ * their cleanup left behind: those whose process no longer runs. A live process's folder is never touched.
  */
 export function removeStaleStaging(workspaceDir: string): string[] {
   const tmp = join(workspaceDir, 'tmp');
@@ -224,7 +224,7 @@ export function removeStaleStaging(workspaceDir: string): string[] {
   }
   const removed: string[] = [];
   for (const name of names) {
-    const m = /^ingest-(\d+)$/.exec(name);
+    const m = /^(?:ingest|batch)-(\d+)$/.exec(name);
     if (m === null) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || processAlive(pid)) continue;

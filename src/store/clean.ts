@@ -1,7 +1,7 @@
 import { type CleaningConfig, DEFAULT_CLEANING, mergeCleaningConfig } from '../data/cleaning-config.js';
 import { anchorText, detectClosedDays, weekdayOf } from '../engine/closed-calendar.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
-import { type Sql, joinSql, raw, sql } from './sql.js';
+import { type Sql, ident, joinSql, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -26,15 +26,111 @@ export async function rebuildCleanTables(
   onStep: (label: string, fraction: number) => void = () => {},
 ): Promise<void> {
   onStep('cleaning order lines', 0);
-  await buildOrderLines(ws, config);
+  await buildOrderLines(ws, config, 'all');
   onStep('cleaning daily sales', 0.4);
-  await buildDailySales(ws);
+  await buildDailySales(ws, 'all');
   await buildClosedDays(ws, config);
   onStep('building daily demand', 0.5);
-  await buildDailyDemand(ws, config);
+  await buildDailyDemand(ws, config, 'all');
   onStep('building the catalog', 0.9);
-  await buildCatalog(ws);
+  await buildCatalog(ws, 'all');
   await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
+}
+
+/** How `rebuildCleanTablesForSkus` rebuilt the derived tables. */
+export type CleanExtent = 'scoped' | 'full';
+
+/**
+ * Rebuilds the derived tables for the SKUs given only (an order batch's), so that they come out as a full rebuild
+ * (`rebuildCleanTables`) would make them: every builder runs the same query text as the full rebuild with a filter
+ * on the SKU injected (`SkuScope`), and the SKUs' rows are deleted and inserted again; no rule has a second copy.
+ * Every rule works within one SKU: duplicates (the row key holds the SKU), cancellations (matched per customer, SKU
+ * and quantity), returns, non-product lines, outlier caps (per SKU), stock-outs, the catalog; a line's `rid` is a
+ * function of the line alone (RID). The exceptions are shop-wide inputs: the closed days (always recomputed whole:
+ * they are few) and the last day of each data source. When the closed days or a last day changed, every SKU's daily
+ * demand may change (its grid extends, a day closes), so daily_demand is rebuilt whole: 'full'; else 'scoped'.
+ * Runs in one transaction that also sets `meta.clean_state` 'fresh': readers on another connection see the tables
+ * before or after, never half-rebuilt. The caller sets 'stale' with the raw rows; if the process dies before this
+ * commits, the state stays 'stale' and the next `ensureCleanTables` (at every start-up) rebuilds everything.
+ * Assumes the derived tables were fresh before the new rows came (`cleanTablesStale` false).
+ * O(rows of the SKUs) per table after a scan of the raw lines; a full daily_demand rebuild is O(grid).
+ */
+export async function rebuildCleanTablesForSkus(
+  ws: Workspace,
+  config: CleaningConfig,
+  skus: readonly string[],
+): Promise<CleanExtent> {
+  if (skus.length === 0) return 'scoped';
+  // SKUs cannot hold control characters (data/normalise-row.ts), so U+001F separates them safely
+  const list = skus.join('\u001f');
+  return ws.transaction(async () => {
+    await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_scope AS
+      SELECT DISTINCT unnest(string_split(${list}, chr(31))) AS sku`);
+    const lastBefore = await lastDays(ws);
+    await ws.run('CREATE OR REPLACE TEMP TABLE closed_before AS SELECT date, source FROM closed_days');
+    await buildOrderLines(ws, config, 'listed');
+    await buildDailySales(ws, 'listed');
+    await buildClosedDays(ws, config);
+    const closedChanged = await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (
+      (SELECT date, source FROM closed_before EXCEPT SELECT date, source FROM closed_days)
+      UNION ALL (SELECT date, source FROM closed_days EXCEPT SELECT date, source FROM closed_before))`);
+    const extent: CleanExtent = closedChanged.n > 0 || (await lastDays(ws)) !== lastBefore ? 'full' : 'scoped';
+    await buildDailyDemand(ws, config, extent === 'full' ? 'all' : 'listed');
+    await buildCatalog(ws, 'listed');
+    await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
+    await ws.run('DROP TABLE clean_scope; DROP TABLE closed_before');
+    return extent;
+  });
+}
+
+/**
+ * Which SKUs a builder rebuilds: every SKU (the full rebuild: the table is created anew) or those listed in the temp
+ * table `clean_scope` (their rows are deleted and inserted again).
+ */
+type SkuScope = 'all' | 'listed';
+
+/** The filter a builder injects where it reads a table with a `sku` column. */
+function inScope(scope: SkuScope): Sql {
+  return raw(scope === 'all' ? 'TRUE' : 'sku IN (SELECT sku FROM clean_scope)');
+}
+
+/** Writes a builder's rows: the whole table anew, or the scope's rows replaced (same query, same columns). */
+async function writeRows(ws: Workspace, table: string, scope: SkuScope, query: Sql): Promise<void> {
+  if (scope === 'all') await ws.run(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${query}`);
+  else {
+    await ws.run(sql`DELETE FROM ${ident(table)} WHERE ${inScope(scope)}`);
+    await ws.run(sql`INSERT INTO ${ident(table)} BY NAME SELECT * FROM (${query})`);
+  }
+}
+
+/**
+ * A raw order line's `rid`: its place in the order of every raw line, by file then line, as `file_id × 2³² + line`
+ * (a line number stays below 2³²). Unique and increasing in that order, like a row number, but a function of the line
+ * alone: numbering every line of the shop would be a shop-wide input of each SKU's rebuild (a sort of all raw lines).
+ * The cancellation matching takes it as the last tie-break and order_lines refers to lines by it (cancelled_by,
+ * cancels).
+ */
+const RID = raw('file_id::BIGINT * 4294967296 + line');
+
+/**
+ * `sum(expr)` (over the rows `filter` keeps) added up in the order `by`, a unique key: a floating-point sum depends on
+ * the order of its terms, and the order rows are read in differs between a full rebuild and a scoped one (which
+ * appends a SKU's rows at the end of the table) and from run to run (threads combine partial sums in any order). This
+ * one is the same however the rows come; NULL when no row counts, as `sum`.
+ */
+function orderedSum(expr: string, by: string, filter?: string): Sql {
+  return raw(`list_sum(list(${expr} ORDER BY ${by})${filter === undefined ? '' : ` FILTER (WHERE ${filter})`})`);
+}
+
+/** The last day of each data source: the end of every SKU's daily grid. Columns: source, d. */
+const LAST_DAY = raw(`SELECT 'order_lines' AS source, max(date) AS d FROM order_lines
+      UNION ALL SELECT 'daily_sales', max(date) FROM daily_sales`);
+
+async function lastDays(ws: Workspace): Promise<string> {
+  const rows = await ws.all<{ source: string; d: string | null }>(
+    sql`SELECT source, d::VARCHAR AS d FROM (${LAST_DAY}) ORDER BY source`,
+  );
+  return JSON.stringify(rows);
 }
 
 /** The cleaning configuration stored in the workspace by the last ingest, else the defaults. */
@@ -73,10 +169,10 @@ function nonProductSql(config: CleaningConfig): Sql {
   return joinSql(parts, ' OR ');
 }
 
-async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<void> {
+async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<void> {
   await ws.run(sql`
     CREATE OR REPLACE TEMP TABLE ol_pre AS
-    SELECT row_number() OVER (ORDER BY file_id, line) AS rid, *,
+    SELECT ${RID} AS rid, *,
       CASE
         WHEN ${nonProductSql(config)} THEN 'non_product'
         WHEN dup_rank > 1 THEN 'duplicate'
@@ -87,7 +183,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
         ELSE 'sale' END AS status
     FROM (SELECT *, CAST(ordered_at AS DATE) AS date,
             row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS dup_rank
-          FROM raw_order_lines)`);
+          FROM raw_order_lines WHERE ${inScope(scope)})`);
 
   const pairs = await matchCancellations(ws);
   const originals = pairs.originals.join(',');
@@ -97,8 +193,11 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
     WHERE ${originals} <> ''`);
 
   const o = config.outliers;
-  await ws.run(sql`
-    CREATE OR REPLACE TABLE order_lines AS
+  await writeRows(
+    ws,
+    'order_lines',
+    scope,
+    sql`
     WITH m AS (
       SELECT p.*, cp.cancel_rid AS cancelled_by, cc.rid AS cancels,
         CASE WHEN p.status = 'sale' AND cp.cancel_rid IS NOT NULL THEN 'cancelled_original' ELSE p.status END AS status2
@@ -120,7 +219,8 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
            WHEN is_outlier THEN least(quantity, CASE WHEN quantity = floor(quantity) THEN ceil(cap) ELSE cap END)
            ELSE quantity END AS demand_quantity,
       cancelled_by, cancels
-    FROM f ORDER BY rid`);
+    FROM f ORDER BY rid`,
+  );
   await ws.run('DROP TABLE ol_pre; DROP TABLE cancel_pairs');
 }
 
@@ -129,25 +229,26 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig): Promise<v
  * pair with lines without one), SKU and quantity, placed before it, the most recent one not yet
  * paired (last in, first out). O(n log n) in the candidates.
  */
-async function matchCancellations(ws: Workspace): Promise<{ originals: number[]; cancellations: number[] }> {
+async function matchCancellations(ws: Workspace): Promise<{ originals: string[]; cancellations: string[] }> {
+  // rids travel as text: they exceed 2^53 once file ids pass 2^21
   const rows = await ws.all<{ rid: string; is_cancel: boolean; grp: string }>(`
-    SELECT o.rid::BIGINT::VARCHAR AS rid, o.status = 'cancellation' AS is_cancel,
+    SELECT o.rid::VARCHAR AS rid, o.status = 'cancellation' AS is_cancel,
       coalesce(o.customer_id, chr(0)) || chr(31) || o.sku || chr(31) || abs(o.quantity)::VARCHAR AS grp
     FROM ol_pre o
     SEMI JOIN (SELECT DISTINCT customer_id, sku, abs(quantity) AS q FROM ol_pre WHERE status = 'cancellation') c
       ON o.customer_id IS NOT DISTINCT FROM c.customer_id AND o.sku = c.sku AND abs(o.quantity) = c.q
     WHERE o.status IN ('sale', 'cancellation')
     ORDER BY grp, o.ordered_at, is_cancel, o.rid`);
-  const originals: number[] = [];
-  const cancellations: number[] = [];
+  const originals: string[] = [];
+  const cancellations: string[] = [];
   let group = '';
-  let open: number[] = [];
+  let open: string[] = [];
   for (const r of rows) {
     if (r.grp !== group) {
       group = r.grp;
       open = [];
     }
-    const rid = Number(r.rid);
+    const rid = r.rid;
     if (r.is_cancel !== true) open.push(rid);
     else if (open.length > 0) {
       originals.push(open.pop()!);
@@ -157,11 +258,16 @@ async function matchCancellations(ws: Workspace): Promise<{ originals: number[];
   return { originals, cancellations };
 }
 
-async function buildDailySales(ws: Workspace): Promise<void> {
-  await ws.run(`
-    CREATE OR REPLACE TABLE daily_sales AS
+async function buildDailySales(ws: Workspace, scope: SkuScope): Promise<void> {
+  // every window and the overlap test are within one SKU (the row key holds it): filtering first changes nothing
+  await writeRows(
+    ws,
+    'daily_sales',
+    scope,
+    sql`
     WITH d AS (
-      SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS dup_rank FROM raw_daily_sales),
+      SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS dup_rank
+      FROM raw_daily_sales WHERE ${inScope(scope)}),
     v AS (
       SELECT *, CASE WHEN dup_rank = 1
         THEN row_number() OVER (PARTITION BY sku, date, dup_rank = 1 ORDER BY file_id DESC, line DESC)
@@ -170,10 +276,11 @@ async function buildDailySales(ws: Workspace): Promise<void> {
     SELECT row_key, occurrence, file_id, line, layout, sku, date, units, price, promo, open,
       CASE WHEN dup_rank > 1 THEN 'duplicate'
            WHEN version_rank > 1 THEN 'superseded'
-           WHEN sku IN (SELECT sku FROM order_lines) THEN 'overlap'
+           WHEN sku IN (SELECT sku FROM order_lines WHERE ${inScope(scope)}) THEN 'overlap'
            WHEN units < 0 THEN 'return'
            ELSE 'sale' END AS status
-    FROM v ORDER BY file_id, line`);
+    FROM v ORDER BY file_id, line`,
+  );
 }
 
 /**
@@ -193,7 +300,8 @@ async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<v
       { source: 'order_lines', days: sql`SELECT date, 0 AS units FROM order_lines GROUP BY date` },
       {
         source: 'daily_sales',
-        days: sql`SELECT date, sum(units) AS units FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date`,
+        days: sql`SELECT date, ${orderedSum('units', 'file_id, line')} AS units
+          FROM daily_sales WHERE status IN ('sale', 'return') GROUP BY date`,
       },
     ];
     for (const { source, days } of sources) {
@@ -246,21 +354,22 @@ async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<v
  * by chance: (1 − sell rate)^run ≤ maxChance, with sales on both sides of the run, and no longer
  * than maxRunDays: a longer pause is dormancy, e.g. a seasonal product out of season).
  */
-async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<void> {
+async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<void> {
   const st = config.stockouts;
-  await ws.run(`
+  // the last day and the closed days are shop-wide: read whole; the rest is per SKU
+  await ws.run(sql`
     CREATE OR REPLACE TEMP TABLE dd_grid AS
     WITH sales AS (
-      SELECT sku, date, 'order_lines' AS source, sum(demand_quantity) AS units, sum(quantity) AS units_raw,
-        sum(demand_quantity * unit_price) AS revenue, count(*)::INTEGER AS lines, bool_or(outlier) AS outlier_capped,
-        sum(quantity * unit_price) / sum(quantity) AS price, NULL::BOOLEAN AS promo, NULL::BOOLEAN AS open
-      FROM order_lines WHERE status = 'sale' GROUP BY sku, date
+      SELECT sku, date, 'order_lines' AS source, ${orderedSum('demand_quantity', 'rid')} AS units,
+        ${orderedSum('quantity', 'rid')} AS units_raw, ${orderedSum('demand_quantity * unit_price', 'rid')} AS revenue,
+        count(*)::INTEGER AS lines, bool_or(outlier) AS outlier_capped,
+        ${orderedSum('quantity * unit_price', 'rid')} / ${orderedSum('quantity', 'rid')} AS price,
+        NULL::BOOLEAN AS promo, NULL::BOOLEAN AS open
+      FROM order_lines WHERE status = 'sale' AND ${inScope(scope)} GROUP BY sku, date
       UNION ALL
       SELECT sku, date, 'daily_sales', units, units, units * price, 1, false, price, promo, open
-      FROM daily_sales WHERE status = 'sale'),
-    last_day AS (
-      SELECT 'order_lines' AS source, max(date) AS d FROM order_lines
-      UNION ALL SELECT 'daily_sales', max(date) FROM daily_sales),
+      FROM daily_sales WHERE status = 'sale' AND ${inScope(scope)}),
+    last_day AS (${LAST_DAY}),
     span AS (
       SELECT sku, source, min(date) AS first FROM sales WHERE units > 0 GROUP BY sku, source),
     grid AS (
@@ -279,8 +388,11 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
     FROM grid g
     LEFT JOIN sales s ON s.sku = g.sku AND s.date = g.date AND s.source = g.source
     LEFT JOIN closed_days cd ON cd.date = g.date AND cd.source = g.source`);
-  await ws.run(sql`
-    CREATE OR REPLACE TABLE daily_demand AS
+  await writeRows(
+    ws,
+    'daily_demand',
+    scope,
+    sql`
     WITH open_days AS (
       SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing),
     rates AS (
@@ -299,7 +411,8 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig): Promise<
         AND z.len >= ${st.minRunDays} AND z.len <= ${st.maxRunDays} AND pow(1 - q.rate, z.len) <= ${st.maxChance})
     SELECT g.*, f.sku IS NOT NULL AS stockout
     FROM dd_grid g LEFT JOIN flagged f USING (sku, source, date)
-    ORDER BY sku, date`);
+    ORDER BY sku, date`,
+  );
   await ws.run('DROP TABLE dd_grid');
 }
 
@@ -320,35 +433,43 @@ export function descriptionsSql(where: Sql): Sql {
  * (name, category, brand, list price, cost, launch and discontinuation dates; its description wins).
  * SKUs that are only in a catalog file — new products without sales — are listed too.
  */
-async function buildCatalog(ws: Workspace): Promise<void> {
-  await ws.run(sql`
-    CREATE OR REPLACE TABLE catalog AS
-    WITH described AS (${descriptionsSql(raw('TRUE'))}),
+async function buildCatalog(ws: Workspace, scope: SkuScope): Promise<void> {
+  await writeRows(
+    ws,
+    'catalog',
+    scope,
+    sql`
+    WITH described AS (${descriptionsSql(inScope(scope))}),
     sold AS (
       SELECT sku, (SELECT d.description FROM described d WHERE d.sku = order_lines.sku) AS description,
         bool_and(status <> 'non_product') AS is_product,
         min(date) FILTER (WHERE status = 'sale') AS first_sale, max(date) FILTER (WHERE status = 'sale') AS last_sale,
         count(*) FILTER (WHERE status = 'sale') AS lines,
-        coalesce(sum(quantity) FILTER (WHERE status = 'sale'), 0) AS units,
-        coalesce(sum(quantity * unit_price) FILTER (WHERE status = 'sale'), 0) AS revenue,
+        coalesce(${orderedSum('quantity', 'rid', `status = 'sale'`)}, 0) AS units,
+        coalesce(${orderedSum('quantity * unit_price', 'rid', `status = 'sale'`)}, 0) AS revenue,
         min(unit_price) FILTER (WHERE status = 'sale') AS price_min,
         median(unit_price) FILTER (WHERE status = 'sale') AS price_median,
-        sum(quantity * unit_price) FILTER (WHERE status = 'sale')
-          / sum(quantity) FILTER (WHERE status = 'sale') AS price_mean,
+        ${orderedSum('quantity * unit_price', 'rid', `status = 'sale'`)}
+          / ${orderedSum('quantity', 'rid', `status = 'sale'`)} AS price_mean,
         max(unit_price) FILTER (WHERE status = 'sale') AS price_max,
-        arg_max(unit_price, ordered_at) FILTER (WHERE status = 'sale') AS price_last,
+        arg_max(unit_price, (ordered_at, rid)) FILTER (WHERE status = 'sale') AS price_last,
         'order_lines' AS source
-      FROM order_lines GROUP BY sku
+      FROM order_lines WHERE ${inScope(scope)} GROUP BY sku
       UNION ALL
       SELECT sku, NULL, true, min(date) FILTER (WHERE units > 0), max(date) FILTER (WHERE units > 0),
-        count(*) FILTER (WHERE units > 0), sum(units), sum(units * price),
+        count(*) FILTER (WHERE units > 0), ${orderedSum('units', 'file_id, line')},
+        ${orderedSum('units * price', 'file_id, line')},
         min(price), median(price),
-        sum(units * price) / nullif(sum(units) FILTER (WHERE price IS NOT NULL), 0), max(price),
+        ${orderedSum('units * price', 'file_id, line')}
+          / nullif(${orderedSum('units', 'file_id, line', 'price IS NOT NULL')}, 0), max(price),
         arg_max(price, date), 'daily_sales'
-      FROM daily_sales WHERE status = 'sale' AND sku NOT IN (SELECT sku FROM order_lines) GROUP BY sku),
+      FROM daily_sales WHERE status = 'sale' AND ${inScope(scope)}
+        AND sku NOT IN (SELECT sku FROM order_lines WHERE ${inScope(scope)})
+      GROUP BY sku),
     listed AS (
       SELECT * FROM
-        (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk FROM raw_catalog)
+        (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk
+         FROM raw_catalog WHERE ${inScope(scope)})
       WHERE rk = 1)
     SELECT coalesce(s.sku, l.sku) AS sku, l.name, coalesce(l.description, s.description) AS description,
       l.category, l.brand, l.price AS list_price, l.cost, l.launched_at, l.discontinued_at,
@@ -356,5 +477,6 @@ async function buildCatalog(ws: Workspace): Promise<void> {
       coalesce(s.units, 0) AS units, coalesce(s.revenue, 0) AS revenue, s.price_min, s.price_median, s.price_mean,
       s.price_max, s.price_last, coalesce(s.source, 'catalog') AS source, l.sku IS NOT NULL AS in_catalog_file
     FROM sold s FULL OUTER JOIN listed l ON l.sku = s.sku
-    ORDER BY 1`);
+    ORDER BY 1`,
+  );
 }

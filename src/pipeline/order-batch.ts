@@ -1,0 +1,373 @@
+/**
+ * Live updates: order lines and stock snapshots posted as JSON (the service's batches). A batch is one more file of
+ * the workspace: its rows go through the same row checker and the same staging and store code as a file's
+ * (data/stage-file.ts `stageFieldRows`, store/ingest.ts `storeStagedFile`), so a line has the identity
+ * (row_key, occurrence) the same line has in a file, and posting it twice (or posting a line a file already brought)
+ * stores it once. An order batch is then cleaned for the SKUs it touched only (store/clean.ts
+ * `rebuildCleanTablesForSkus`), which gives the tables a full rebuild gives.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BULK_SLACK_DAYS, type DateLimit, todayLimit } from '../data/date-range.js';
+import { InputError } from '../data/errors.js';
+import { ORDER_LINES, STOCK } from '../data/layouts.js';
+import { type FieldRowReject, type StagedFile, stageFieldRows } from '../data/stage-file.js';
+import { parseTimestamp } from '../data/values.js';
+import {
+  type CleanExtent,
+  cleanTablesStale,
+  rebuildCleanTables,
+  rebuildCleanTablesForSkus,
+  storedCleaningConfig,
+} from '../store/clean.js';
+import {
+  beginIngestScope,
+  dbNow,
+  endIngestScope,
+  lastSalesDay,
+  nextIngestIds,
+  recordIngest,
+  setMeta,
+  storeStagedFile,
+} from '../store/ingest.js';
+import { latestOrderLinesLayout } from '../store/order-batch.js';
+import type { Workspace } from '../store/workspace.js';
+
+/** One order line as posted (the order-lines input contract, DESIGN.md). */
+export interface OrderLineInput {
+  order_id: string;
+  /** ISO 8601 (`2011-12-09T12:50:00`, a date alone, seconds optional); an offset is accepted and dropped (below). */
+  ordered_at: string;
+  sku: string;
+  /** negative: a return */
+  quantity: number;
+  unit_price: number;
+  customer_id?: string | null;
+  country?: string | null;
+  channel?: string | null;
+  description?: string | null;
+}
+
+/** What `postOrderLines` stored and cleaned. */
+export interface OrderBatchResult {
+  /** the batch's `files.file_id` */
+  batch_id: number;
+  lines: number;
+  /** lines not already in the workspace (0 when the same batch is posted again) */
+  lines_new: number;
+  /** the SKUs of the batch's lines, sorted (also when nothing was new: a caller may refresh them again) */
+  skus: string[];
+  /** the days of the batch's first and last lines (`YYYY-MM-DD`) */
+  first_date: string;
+  last_date: string;
+  /** 'scoped': only these SKUs' derived rows were rebuilt; 'full': daily_demand (or everything) was rebuilt */
+  clean: CleanExtent;
+  seconds: number;
+}
+
+/** One SKU's stock as posted (the stock input contract, DESIGN.md). */
+export interface StockInput {
+  sku: string;
+  on_hand: number;
+  on_order?: number | null;
+  lead_time_days?: number | null;
+  lead_time_sd_days?: number | null;
+  unit_cost?: number | null;
+  order_cost?: number | null;
+  holding_rate?: number | null;
+  moq?: number | null;
+  pack_size?: number | null;
+  supplier?: string | null;
+}
+
+/** The most lines one order batch may hold. */
+export const MAX_BATCH_LINES = 10_000;
+/** The most rows one stock snapshot post may hold (a whole catalogue). */
+export const MAX_STOCK_ROWS = 100_000;
+/** `files.path` of the order batches and stock snapshots posted through the API. */
+export const ORDER_BATCH_PATH = 'api:order-batch';
+export const STOCK_SNAPSHOT_PATH = 'api:stock-snapshot';
+
+type FieldKind = 'string' | 'number';
+interface FieldSpec {
+  name: string;
+  kind: FieldKind;
+  required: boolean;
+}
+
+const specs = (required: readonly string[], optional: readonly string[], numbers: ReadonlySet<string>): FieldSpec[] =>
+  [...required, ...optional].map((name) => ({
+    name,
+    kind: numbers.has(name) ? 'number' : 'string',
+    required: required.includes(name),
+  }));
+
+/** The posted fields, in the order of the canonical header they are staged under. */
+const ORDER_FIELDS = specs(ORDER_LINES.required, ORDER_LINES.optional, new Set(['quantity', 'unit_price']));
+const STOCK_FIELDS = specs(
+  STOCK.required,
+  STOCK.optional.filter((c) => c !== 'date'),
+  new Set(STOCK.optional.filter((c) => c !== 'supplier' && c !== 'date').concat('on_hand')),
+);
+
+/**
+ * ISO 8601 as JSON clients write it: a date, optionally a time (`T` or a space; seconds and fractions optional) and
+ * an offset. Slash dates, which files may use, are refused here: a batch has no file-wide evidence to tell 03/04
+ * month-first from day-first.
+ */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+/** A UTF-16 surrogate without its pair: text no UTF-8 file can hold. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/**
+ * The JSON-level checks of a batch (an array of objects holding the known fields with their JSON types) and its
+ * rows as the text fields a file would hold: strings as they are, numbers as JavaScript prints them (the row
+ * checker then reads them as it reads a file's: NaN and Infinity are refused there), null and absent as empty.
+ */
+function batchFields(what: string, rows: unknown, fields: readonly FieldSpec[], max: number): string[][] {
+  if (!Array.isArray(rows)) throw new InputError(`${what}: must be an array, got ${typeName(rows)}`, { field: what });
+  if (rows.length === 0) throw new InputError(`${what}: a batch needs at least one row`, { field: what });
+  if (rows.length > max)
+    throw new InputError(`${what}: a batch holds at most ${max.toLocaleString('en')} rows, got ${rows.length}`, {
+      field: what,
+    });
+  const known = new Set(fields.map((f) => f.name));
+  return rows.map((row: unknown, i) => {
+    const at = `${what}[${i}]`;
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new InputError(`${at}: must be an object, got ${typeName(row)}`, { field: at });
+    const obj = row as Record<string, unknown>;
+    for (const k of Object.keys(obj))
+      if (!known.has(k)) {
+        const shown = k.length > 40 ? `${k.slice(0, 40)}…` : k;
+        throw new InputError(`${at}: unknown field '${shown}' (known: ${[...known].join(', ')})`, { field: at });
+      }
+    return fields.map((f) => {
+      const v = obj[f.name];
+      const path = `${at}.${f.name}`;
+      if (v === undefined || v === null) {
+        if (f.required) throw new InputError(`${path}: required`, { field: path });
+        return '';
+      }
+      if (typeof v !== f.kind)
+        throw new InputError(`${path}: must be a ${f.kind}, got ${typeName(v)}`, { field: path });
+      if (typeof v === 'number') return String(v);
+      const text = v as string;
+      if (LONE_SURROGATE.test(text))
+        throw new InputError(`${path}: not valid Unicode text (a lone UTF-16 surrogate)`, { field: path });
+      if (f.name === 'ordered_at' && !ISO_TIMESTAMP.test(text.trim()))
+        throw new InputError(
+          `${path}: must be an ISO 8601 timestamp such as 2011-12-09T12:50:00 (an offset may follow), got ` +
+            `'${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`,
+          { field: path },
+        );
+      return text;
+    });
+  });
+}
+
+/** The row checker's refusal of row `index` as an InputError naming the row and the field its reason names. */
+function rowError(what: string, r: FieldRowReject, fields: readonly FieldSpec[]): InputError {
+  let field: string | undefined;
+  let at = Infinity;
+  for (const f of fields) {
+    const m = new RegExp(`\\b${f.name}\\b`).exec(r.reason);
+    if (m !== null && m.index < at) {
+      at = m.index;
+      field = f.name;
+    }
+  }
+  const path = field === undefined ? `${what}[${r.index}]` : `${what}[${r.index}].${field}`;
+  return new InputError(`${path}: ${r.reason}`, { field: path });
+}
+
+const addDays = (iso: string, days: number): string =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The far-future limit of a batch's dates. A file's rows are held against the bulk of the file's own dates
+ * (data/date-range.ts); a batch of a few lines has no bulk, so its lines are held against the workspace's: more than
+ * BULK_SLACK_DAYS after its last sales day is a typing error (2101 for 2011), as in a file.
+ */
+function workspaceLimit(last: string | null): DateLimit[] {
+  if (last === null) return [];
+  return [
+    {
+      last: addDays(last, BULK_SLACK_DAYS),
+      why: `more than ${BULK_SLACK_DAYS} days after the workspace's last sales day (${last})`,
+    },
+  ];
+}
+
+let stagingCount = 0;
+
+/** Runs `fn` with a staging file prefix in the workspace's tmp folder (`tmp/batch-<pid>`), removed afterwards. */
+async function withStaging<T>(ws: Workspace, fn: (prefix: string) => Promise<T>): Promise<T> {
+  const dir = join(ws.dir, 'tmp', `batch-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const prefix = join(dir, `rows-${++stagingCount}`);
+  try {
+    return await fn(prefix);
+  } finally {
+    rmSync(`${prefix}.good.csv`, { force: true });
+    rmSync(`${prefix}.rejects.csv`, { force: true });
+  }
+}
+
+/**
+ * Stores one staged batch as one more file (`files` row with `path`, an `ingests` row) in ONE transaction, with
+ * `meta.clean_state` set 'stale' when it brought new order lines. Returns the file id and the new rows.
+ */
+async function storeBatch(
+  ws: Workspace,
+  s: StagedFile,
+  path: string,
+  report: Record<string, unknown>,
+  fill?: Record<string, string>,
+): Promise<{ fileId: number; rowsNew: number }> {
+  const started = await dbNow(ws);
+  return ws.transaction(async () => {
+    const { ingestId, lastFileId } = await nextIngestIds(ws);
+    const fileId = lastFileId + 1;
+    await beginIngestScope(ws);
+    const { rowsNew } = await storeStagedFile(ws, s, {
+      path,
+      fileId,
+      ingestId,
+      stage: 'stage_batch',
+      ...(fill === undefined ? {} : { fill }),
+    });
+    await endIngestScope(ws);
+    await recordIngest(ws, {
+      ingestId,
+      started,
+      files: 1,
+      rowsRead: s.rowsRead,
+      rowsLoaded: s.rowsLoaded,
+      rowsRejected: 0,
+      rowsNew,
+      report: { ...report, batch_id: fileId, rows_new: rowsNew },
+    });
+    if (rowsNew > 0 && s.layout.spec.kind !== 'stock') await setMeta(ws, 'clean_state', 'stale');
+    return { fileId, rowsNew };
+  });
+}
+
+/**
+ * Stores a batch of order lines posted as JSON and cleans the SKUs it touched. All or nothing: every line is checked
+ * as a file's row is (the same value parsing, control characters, dates after today or far past the workspace's
+ * last sales day, unreadable numbers such as NaN) after JSON-level checks (an array of at most MAX_BATCH_LINES
+ * objects with the known fields and JSON types, ISO 8601 timestamps); one bad line refuses the batch with an
+ * InputError whose `field` is the line's path (`lines[3].quantity`) and nothing is stored. Strings are bound
+ * values, stored literally (quotes, SQL, HTML, long text); text is trimmed as a file's cells are.
+ *
+ * Timestamps: an offset (`Z`, `+01:00`) is accepted and dropped, as in files: the wall-clock time written is kept as
+ * the shop's local time (2011-12-09T23:30:00-05:00 is a sale on 2011-12-09), so a client should send the shop's local
+ * time, with or without its offset.
+ *
+ * Storage: the lines are staged as a canonical CSV in `tmp/` and stored by the file ingest's code as one more file
+ * (`files.path` 'api:order-batch', kind order_lines, one `ingests` row), under the layout of the workspace's latest
+ * order-lines file (so its cleaning rules apply, e.g. the UCI Online Retail non-product SKU pattern), else the
+ * canonical `order-lines`; `line` is the line's position in the batch (1 = lines[0]). The same line posted again
+ * adds nothing. Crash safety: the raw rows, the files and ingests rows and `meta.clean_state = 'stale'` are one
+ * transaction; the scoped clean and 'fresh' another. A crash between leaves the workspace stale, and the next
+ * `ensureCleanTables` (the server calls it at start-up) rebuilds every derived table; re-posting the batch then adds
+ * nothing. Assumes the caller holds the workspace's WriteLock.
+ * @example
+ * const r = await lock.run(() => postOrderLines(ws, [
+ *   { order_id: '581587', ordered_at: '2011-12-09T12:50:00', sku: '22613', quantity: 12, unit_price: 0.85 },
+ * ]));
+ * // r.lines_new 1, r.skus ['22613'], r.clean 'scoped'
+ */
+export async function postOrderLines(
+  ws: Workspace,
+  lines: readonly OrderLineInput[],
+  o: { now?: Date } = {},
+): Promise<OrderBatchResult> {
+  const t0 = performance.now();
+  const fields = batchFields('lines', lines, ORDER_FIELDS, MAX_BATCH_LINES);
+  const last = await lastSalesDay(ws);
+  const limits = [todayLimit(o.now ?? new Date()), ...workspaceLimit(last)];
+  const layout = (await latestOrderLinesLayout(ws)) ?? 'order-lines';
+  const stale = await cleanTablesStale(ws);
+  const config = await storedCleaningConfig(ws);
+  const header = ORDER_FIELDS.map((f) => f.name);
+  const idx = { sku: header.indexOf('sku'), at: header.indexOf('ordered_at') };
+  return withStaging(ws, async (prefix) => {
+    const { staged, rejects } = stageFieldRows(fields, header, prefix, 'order batch', limits);
+    if (rejects.length > 0) throw rowError('lines', rejects[0]!, ORDER_FIELDS);
+    // the row checker trims cells and reads the timestamp: the same functions give the SKUs and days stored
+    const skus = [...new Set(fields.map((f) => f[idx.sku]!.trim()))].sort();
+    const days = fields.map((f) => parseTimestamp(f[idx.at]!.trim())!.slice(0, 10)).sort();
+    const summary = { kind: 'order_batch', lines: fields.length, skus: skus.length, first_date: days[0]! };
+    const s = { ...staged, layout: { ...staged.layout, name: layout } };
+    const { fileId, rowsNew } = await storeBatch(ws, s, ORDER_BATCH_PATH, {
+      ...summary,
+      last_date: days[days.length - 1]!,
+    });
+    let clean: CleanExtent = 'scoped';
+    if (stale) {
+      await rebuildCleanTables(ws, config);
+      clean = 'full';
+    } else if (rowsNew > 0) clean = await rebuildCleanTablesForSkus(ws, config, skus);
+    return {
+      batch_id: fileId,
+      lines: fields.length,
+      lines_new: rowsNew,
+      skus,
+      first_date: days[0]!,
+      last_date: days[days.length - 1]!,
+      clean,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  });
+}
+
+/** A `YYYY-MM-DD` calendar date, or an InputError naming `date`. */
+function checkDate(text: unknown): string {
+  const ok =
+    typeof text === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(text) &&
+    !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) &&
+    new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+  if (!ok) throw new InputError(`date: must be a date such as 2011-12-09, got '${String(text)}'`, { field: 'date' });
+  return text;
+}
+
+/**
+ * Stores a stock snapshot posted as JSON: the on-hand (and optionally on order, lead time, costs, MOQ, pack size,
+ * supplier) of SKUs counted on `date` — by default the workspace's last sales day, as for a stock file without a
+ * date column (today when it has no sales). Checked and stored as a stock file is (all or nothing, rows named
+ * `rows[3].on_hand` in errors, at most MAX_STOCK_ROWS), as one more file (`files.path` 'api:stock-snapshot'). A
+ * plan reads the latest snapshot only (store/stock.ts): SKUs not posted for that date have no on-hand in it, so post
+ * the whole stock for a date (in several posts if need be: the latest row of each SKU wins). Posting the same rows
+ * for the same date again adds nothing. No derived table depends on stock: nothing is cleaned.
+ * @example await postStockSnapshot(ws, [{ sku: '22613', on_hand: 40, lead_time_days: 14 }], { date: '2011-12-09' });
+ */
+export async function postStockSnapshot(
+  ws: Workspace,
+  rows: readonly StockInput[],
+  o: { date?: string } = {},
+): Promise<{ batch_id: number; rows: number; skus: string[]; date: string }> {
+  const fields = batchFields('rows', rows, STOCK_FIELDS, MAX_STOCK_ROWS);
+  const date =
+    o.date !== undefined ? checkDate(o.date) : ((await lastSalesDay(ws)) ?? new Date().toISOString().slice(0, 10));
+  const header = STOCK_FIELDS.map((f) => f.name);
+  return withStaging(ws, async (prefix) => {
+    const { staged, rejects } = stageFieldRows(fields, header, prefix, 'stock snapshot');
+    if (rejects.length > 0) throw rowError('rows', rejects[0]!, STOCK_FIELDS);
+    const skuAt = header.indexOf('sku');
+    const skus = [...new Set(fields.map((f) => f[skuAt]!.trim()))].sort();
+    const { fileId } = await storeBatch(
+      ws,
+      staged,
+      STOCK_SNAPSHOT_PATH,
+      { kind: 'stock_snapshot', rows: fields.length, skus: skus.length, date },
+      { date },
+    );
+    return { batch_id: fileId, rows: fields.length, skus, date };
+  });
+}
