@@ -56,6 +56,8 @@ export interface ServerOptions {
   logger?: boolean | Record<string, unknown>;
   /** the event stream's heartbeat period (default 15 s) */
   heartbeatMs?: number;
+  /** unsent bytes beyond which a slow event-stream client is disconnected (default 4 MiB; it resumes by id) */
+  eventBufferBytes?: number;
   /** DuckDB settings */
   workspaceOptions?: WorkspaceOptions;
   /** routes beyond the built-in ones (the coordinator's: order batches, SKUs, jobs, monitoring…) */
@@ -192,7 +194,10 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   }
   const lock = new WriteLock();
   const version = packageVersion();
-  const streams = new EventStreams(events, { heartbeatMs: o.heartbeatMs ?? 15_000, maxBufferBytes: 4 << 20 });
+  const streams = new EventStreams(events, {
+    heartbeatMs: o.heartbeatMs ?? 15_000,
+    maxBufferBytes: o.eventBufferBytes ?? 4 << 20,
+  });
   const ctx: ServerContext = {
     ws,
     reader,
@@ -235,7 +240,10 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   app.decorateRequest('principal', null);
   installErrorHandling(app);
 
+  app.addSchema(ErrorBody);
   await app.register(swagger, {
+    // shared schemas (addSchema) appear in components.schemas under their $id
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -247,7 +255,6 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key: sc_<id>_<secret>' } },
-        schemas: { Error: ErrorBody },
       },
       security: [{ bearer: [] }],
     },

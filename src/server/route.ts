@@ -24,7 +24,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static, TSchema } from 'typebox';
 import type { Principal, Scope } from '../pipeline/keys.js';
 import type { ServerContext } from './context.js';
-import { ErrorBody, HttpError } from './errors.js';
+import { HttpError } from './errors.js';
 import type { TicketPurpose } from './tickets.js';
 
 /** The Fastify instance routes are added to (TypeBox types). */
@@ -114,7 +114,9 @@ export function defineRoute<
   const status = spec.status ?? 200;
   const errors = [...(spec.scope === 'public' ? [] : [400, 401, 403, 429]), ...(spec.errors ?? [])];
   const response: Record<number, unknown> = { [status]: spec.response };
-  for (const code of [...new Set(errors)].sort()) response[code] = { ...ErrorBody, description: ERROR_TEXT[code] };
+  // the error body by reference: one `ErrorBody` in the document's components (create-server.ts adds it)
+  for (const code of [...new Set(errors)].sort())
+    response[code] = { $ref: 'ErrorBody#', description: ERROR_TEXT[code] };
   const schema = {
     tags: [...spec.tags],
     summary: spec.summary,

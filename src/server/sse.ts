@@ -52,7 +52,8 @@ export class EventStreams {
     const write = (text: string): void => {
       if (ended) return;
       res.write(text);
-      if (res.writableLength > this.o.maxBufferBytes) end();
+      // too far behind: drop the connection (what is buffered for it is discarded); it resumes by id
+      if (res.writableLength > this.o.maxBufferBytes) end(true);
     };
     const send = (e: EventRow): void => {
       if (e.event_id <= sent) return;
@@ -64,17 +65,18 @@ export class EventStreams {
     heartbeat.unref();
     const keyStreams = this.open.get(keyId) ?? new Set();
     this.open.set(keyId, keyStreams);
-    const end = (): void => {
+    const end = (drop = false): void => {
       if (ended) return;
       ended = true;
       clearInterval(heartbeat);
       unsubscribe();
       keyStreams.delete(end);
       if (keyStreams.size === 0 && this.open.get(keyId) === keyStreams) this.open.delete(keyId);
-      res.end();
+      if (drop) res.destroy();
+      else res.end();
     };
     keyStreams.add(end);
-    res.on('close', end);
+    res.on('close', () => end());
     write('retry: 2000\n: shopcast events\n\n');
     try {
       for (;;) {
