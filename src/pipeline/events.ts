@@ -28,6 +28,7 @@ export type EventType =
 export class EventLog {
   private readonly subscribers = new Set<(e: EventRow) => void>();
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly reads = new Set<Promise<unknown>>();
   private closed = false;
 
   private constructor(
@@ -43,8 +44,8 @@ export class EventLog {
 
   /** Stores an event and fans it out to the subscribers; resolves with its id. */
   publish(type: EventType, data: unknown): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('EventLog.publish: the log is closed'));
     const run = async (): Promise<number> => {
-      if (this.closed) throw new Error('EventLog.publish: the log is closed');
       const row = await insertEvent(this.conn, this.lastId + 1, type, data);
       this.lastId = row.event_id;
       for (const fn of this.subscribers) {
@@ -63,7 +64,13 @@ export class EventLog {
 
   /** The stored events with an id above `afterId`, oldest first, at most `limit` (default 1000). */
   since(afterId: number, limit = 1000): Promise<EventRow[]> {
-    return eventsAfter(this.conn, afterId, limit);
+    if (this.closed) return Promise.reject(new Error('EventLog.since: the log is closed'));
+    // kept until settled: closing the connection under a running query would crash DuckDB
+    const p = eventsAfter(this.conn, afterId, limit);
+    const settled = p.catch(() => undefined);
+    this.reads.add(settled);
+    void settled.then(() => this.reads.delete(settled));
+    return p;
   }
 
   /** The id of the last event published (0 when none). */
@@ -77,10 +84,12 @@ export class EventLog {
     return () => this.subscribers.delete(fn);
   }
 
-  /** Waits for the publishes under way, then closes the log's connection. */
+  /** Refuses new work, waits for the publishes and reads under way, then closes the log's connection. */
   async close(): Promise<void> {
-    await this.tail;
+    if (this.closed) return;
     this.closed = true;
+    await this.tail;
+    await Promise.all([...this.reads]);
     this.subscribers.clear();
     this.conn.close();
   }

@@ -54,4 +54,9 @@ export interface ServerContext {
   onUpload?: (files: readonly UploadedFile[], who: Principal) => Promise<unknown>;
   /** Runs a use case that writes, with the writer, inside the WriteLock (one writer at a time). */
   write<T>(fn: (ws: Workspace) => Promise<T>): Promise<T>;
+  /**
+   * Keeps `p` (a handler's work) until it settles: shutdown waits for it before closing DuckDB, even when its client
+   * has gone (closing a connection under a running query would crash DuckDB). defineRoute does it for every route.
+   */
+  track<T>(p: Promise<T>): Promise<T>;
 }

@@ -127,6 +127,7 @@ export class ShopServer {
     readonly app: ServerApp,
     readonly ctx: ServerContext,
     private readonly o: { host: string; port: number },
+    private readonly active: ReadonlySet<Promise<unknown>>,
   ) {}
 
   /** Where it listens (`http://127.0.0.1:54321`); throws before `listen`. */
@@ -151,6 +152,8 @@ export class ShopServer {
   close(o: { timeoutMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
       await this.app.close();
+      // handlers whose clients left are still running: wait for them before DuckDB closes
+      await Promise.all([...this.active]);
       await this.ctx.jobs?.close(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs });
       await this.ctx.lock.drain();
       await this.ctx.events.close();
@@ -193,6 +196,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     throw e;
   }
   const lock = new WriteLock();
+  const active = new Set<Promise<unknown>>();
   const version = packageVersion();
   const streams = new EventStreams(events, {
     heartbeatMs: o.heartbeatMs ?? 15_000,
@@ -212,6 +216,15 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     version,
     startedAt: Date.now(),
     write: (fn) => lock.run(() => fn(ws)),
+    track: (p) => {
+      const settled = p.then(
+        () => undefined,
+        () => undefined,
+      );
+      active.add(settled);
+      void settled.then(() => active.delete(settled));
+      return p;
+    },
   };
 
   const logger =
@@ -316,8 +329,8 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   try {
     await o.setup?.(app, ctx);
   } catch (e) {
-    await new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }).close();
+    await new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }, active).close();
     throw e;
   }
-  return new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port });
+  return new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }, active);
 }

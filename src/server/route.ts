@@ -145,15 +145,17 @@ export function defineRoute<
       handler: async (request, reply) => {
         const who = request.principal;
         if (spec.scope !== 'public' && who === null) throw new HttpError(401, 'unauthorized', 'no API key');
-        const out = await spec.handler({
-          body: request.body as In<B>,
-          query: request.query as In<Q>,
-          params: request.params as In<P>,
-          who,
-          ctx,
-          request,
-          reply,
-        });
+        const out = await ctx.track(
+          spec.handler({
+            body: request.body as In<B>,
+            query: request.query as In<Q>,
+            params: request.params as In<P>,
+            who,
+            ctx,
+            request,
+            reply,
+          }),
+        );
         if (reply.sent) return reply;
         return reply.code(status).send(out);
       },
