@@ -1,11 +1,38 @@
 /** Auth end to end, over real HTTP: keys, scopes, 401/403, revocation, rate limit, request ids, docs, metrics. */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
+import { Type } from 'typebox';
+import { defineRoute } from '../src/server/route.js';
 import { type Harness, json, startServer } from './server-harness.js';
 
 let h: Harness;
+const logLines: string[] = [];
+/** A route added the way the coordinator adds one: it fails unexpectedly. */
+const boom = defineRoute({
+  method: 'GET',
+  url: '/boom',
+  scope: 'read',
+  tags: ['test'],
+  summary: 'fails',
+  response: Type.Object({ ok: Type.Boolean() }),
+  handler: async () => {
+    throw new Error('internal detail at /srv/secret/file.js:12');
+  },
+});
 before(async () => {
-  h = await startServer();
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
+      done();
+    },
+  });
+  h = await startServer({ logger: { level: 'info', stream }, routes: [boom] });
 });
 after(() => h.stop());
 
@@ -173,4 +200,25 @@ test('the per-key rate limit answers 429 with Retry-After; other keys are not af
   } finally {
     await small.stop();
   }
+});
+
+test('an unexpected failure is a 500 naming only the request id; the log has it, and never a token or ticket', async () => {
+  const r = await json(h.call('/boom', { as: 'read', headers: { 'x-request-id': 'trace-500' } }));
+  assert.equal(r.status, 500);
+  assert.deepEqual(r.body, {
+    error: { code: 'internal', message: 'internal error (request id trace-500); the server log has the details' },
+  });
+  const t = await json(h.call('/events/ticket', { method: 'POST', as: 'read' }));
+  const s = await fetch(`${h.url}/events?ticket=${t.body.ticket}`);
+  await s.body?.cancel();
+  await new Promise((res) => setTimeout(res, 100));
+  const failed = logLines
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((l) => l['reqId'] === 'trace-500' && l['level'] === 50);
+  assert.ok(failed !== undefined, 'the 500 is logged with its request id');
+  assert.match(JSON.stringify(failed), /internal detail/);
+  const all = logLines.join('\n');
+  for (const token of Object.values(h.tokens)) assert.ok(!all.includes(token.split('_')[2]!), 'no secret in the log');
+  assert.ok(!all.includes(t.body.ticket), 'no ticket in the log');
+  assert.match(all, /ticket=\[redacted\]/);
 });
