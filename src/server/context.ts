@@ -52,6 +52,11 @@ export interface ServerContext {
    * result. Unset: the files are stored and the answer says no ingest was started (result null).
    */
   onUpload?: (files: readonly UploadedFile[], who: Principal) => Promise<unknown>;
+  /**
+   * Publishes an event without waiting (stored, then sent to every open stream); a failure is logged, never thrown:
+   * what JobRunner's `onEvent` and the batch wiring call.
+   */
+  emit(type: string, data: unknown): void;
   /** Runs a use case that writes, with the writer, inside the WriteLock (one writer at a time). */
   write<T>(fn: (ws: Workspace) => Promise<T>): Promise<T>;
   /**

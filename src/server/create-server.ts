@@ -216,6 +216,9 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     version,
     startedAt: Date.now(),
     write: (fn) => lock.run(() => fn(ws)),
+    emit: (type, data) => {
+      events!.publish(type, data).catch((e: unknown) => app.log.error({ err: e, type }, 'event not published'));
+    },
     track: (p) => {
       const settled = p.then(
         () => undefined,
