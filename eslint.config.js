@@ -26,6 +26,8 @@ const above = {
   data: ['store', ...USE_CASES, ...SURFACES],
   store: [...USE_CASES, ...SURFACES],
   pipeline: [...SURFACES],
+  // the surfaces stay independent of each other: the server imports no CLI, dashboard or worker code
+  server: SURFACES.filter((s) => s !== 'server'),
 };
 // Only the store speaks to DuckDB; below the storage layer nothing touches files either.
 const PURE = ['numerics', 'models', 'gbdt', 'engine', ...DOMAIN];

@@ -9,10 +9,12 @@ import { explainCommand } from './commands/explain.js';
 import { forecastCommand } from './commands/forecast.js';
 import { ingestCommand } from './commands/ingest.js';
 import { inspectCommand } from './commands/inspect.js';
+import { keysCommand } from './commands/keys.js';
 import { launchCommand } from './commands/launch.js';
 import { lifecycleCommand } from './commands/lifecycle.js';
 import { planCommand } from './commands/plan.js';
 import { seriesCommand } from './commands/series.js';
+import { serveCommand } from './commands/serve.js';
 import { defaultIo, type Io } from './io.js';
 import { help, USAGE } from './usage.js';
 
@@ -25,10 +27,12 @@ export {
   forecastCommand,
   ingestCommand,
   inspectCommand,
+  keysCommand,
   launchCommand,
   lifecycleCommand,
   planCommand,
   seriesCommand,
+  serveCommand,
 };
 
 const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
@@ -38,10 +42,12 @@ const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
   forecast: forecastCommand,
   ingest: ingestCommand,
   inspect: inspectCommand,
+  keys: keysCommand,
   launch: launchCommand,
   lifecycle: lifecycleCommand,
   plan: planCommand,
   series: seriesCommand,
+  serve: serveCommand,
 };
 
 /**

@@ -25,6 +25,8 @@ Usage:
   shopcast backtest [--series FILE] [--freq …] [--horizon N] [--origins 3] [--models a,b,c] [--json]
   shopcast compare --models a,b [--series FILE] [--freq …] [--horizon N] [--origins 3] [--json]
                    (two models on the same backtest, with a Diebold–Mariano test)
+  shopcast serve [--host 127.0.0.1] [--port 8080] [--cors-origin O]… [--rate-limit 6000/min] [--max-upload 1GB]
+  shopcast keys create --name N --scope read|write|admin | keys list | keys revoke ID   (API keys of serve)
 
 Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}), --memory-limit SIZE (DuckDB's
 buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces); \`shopcast <command> --help\`
@@ -186,6 +188,36 @@ Options:
   --json                print as JSON
 `,
 };
+
+COMMAND_HELP['serve'] = `shopcast serve [options]
+
+Runs the HTTP service on the workspace (created when there is none) until SIGTERM or Ctrl-C, then stops
+gracefully: requests under way finish, jobs close, DuckDB closes; exit code 0. Prints the URL; logs JSON
+lines (pino) with request ids. Every route but /health needs an API key (shopcast keys create). The API is
+described at /openapi.json and /docs.
+
+Options:
+  --host H              address to listen on (default 127.0.0.1)
+  --port N              port (default 8080; 0 picks a free one)
+  --cors-origin O       allow browser calls from this origin (repeatable; default: CORS off)
+  --rate-limit N/min    requests per key per minute (also /s, /h; default 6000/min)
+  --max-upload SIZE     largest uploaded file, e.g. 500MB (default 1GB)
+  --quiet               no request log
+`;
+
+COMMAND_HELP['keys'] = `shopcast keys create --name N --scope read|write|admin
+shopcast keys list
+shopcast keys revoke ID
+
+API keys of shopcast serve. Scopes nest: admin (keys) ⊃ write (uploads, batches, plans, approvals) ⊃ read.
+create prints the token once (only a scrypt hash is stored); list shows no secrets; revoke refuses the
+key from then on. While the server runs it holds the workspace: use POST/GET/DELETE /keys instead.
+
+Options:
+  --name N              what the key is for (create)
+  --scope S             read, write or admin (create)
+  --json                print as JSON
+`;
 
 /** Prints the usage text, or `command`'s own help when it has one; exit code 0. */
 export function help(io: Io, command?: string): number {

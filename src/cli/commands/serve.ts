@@ -1,0 +1,87 @@
+import { InputError } from '../../data/errors.js';
+import { MIN_MEMORY_LIMIT_BYTES, memoryLimitBytes } from '../../store/defaults.js';
+import { defaultIo, type Io } from '../io.js';
+import { type OptionSpec, parse } from '../options.js';
+import { help } from '../usage.js';
+
+const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** `--max-upload 1GB` → bytes (1 KB = 1024 B). */
+export function parseSize(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)?$/i.exec(text.trim());
+  const n = m === null ? NaN : Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'B').toUpperCase()]!);
+  if (!Number.isFinite(n) || n < 1)
+    throw new InputError(`serve: ${flag} must be a size such as 500MB or 1GB, got '${text}'`);
+  return n;
+}
+
+/** `--rate-limit 6000/min` (also /s, /h; a bare number is per minute) → max and window. */
+export function parseRate(text: string): { max: number; windowMs: number } {
+  const m = /^(\d+)\s*(?:\/\s*(s|sec|second|min|minute|h|hour))?$/i.exec(text.trim());
+  const max = m === null ? NaN : Number(m[1]);
+  if (m === null || !Number.isInteger(max) || max < 1)
+    throw new InputError(`serve: --rate-limit must be requests per window such as 6000/min, got '${text}'`);
+  const unit = (m[2] ?? 'min').toLowerCase();
+  const windowMs = unit.startsWith('s') ? 1000 : unit.startsWith('h') ? 3_600_000 : 60_000;
+  return { max, windowMs };
+}
+
+/**
+ * `shopcast serve`: runs the HTTP service on the workspace until SIGTERM or SIGINT, then shuts down gracefully
+ * (requests under way finish, jobs close, the writer's queue drains, DuckDB closes) and exits 0.
+ */
+export async function serveCommand(args: string[], io: Io = defaultIo): Promise<number> {
+  const { values } = parse(args, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8080' },
+    'cors-origin': { type: 'string', multiple: true },
+    'rate-limit': { type: 'string', default: '6000/min' },
+    'max-upload': { type: 'string', default: '1GB' },
+    quiet: { type: 'boolean', default: false },
+  } as OptionSpec);
+  if (values.help) return help(io, 'serve');
+  const port = Number(values.port);
+  if (!/^\d+$/.test(String(values.port)) || port > 65535)
+    throw new InputError(`serve: --port must be a whole number from 0 to 65535, got '${String(values.port)}'`);
+  const memoryLimit = values['memory-limit'] as string;
+  if (memoryLimitBytes(memoryLimit) === undefined)
+    throw new InputError(
+      `--memory-limit must be a size such as 300MB or 2GB, at least ${MIN_MEMORY_LIMIT_BYTES / 1e6}MB, ` +
+        `got '${memoryLimit}'`,
+    );
+  const origins = (values['cors-origin'] as unknown as string[] | undefined) ?? [];
+  const { createServer } = await import('../../server/create-server.js');
+  const { duckDbFailure } = await import('../../store/workspace.js');
+  const dir = values.workspace as string;
+  let server;
+  try {
+    server = await createServer({
+      workspace: dir,
+      host: values.host as string,
+      port,
+      corsOrigins: origins,
+      rateLimit: parseRate(values['rate-limit'] as string),
+      maxUploadBytes: parseSize(values['max-upload'] as string, '--max-upload'),
+      logger: values.quiet ? false : true,
+      workspaceOptions: { memoryLimit },
+    });
+  } catch (e) {
+    if (duckDbFailure(e) === 'locked') throw new InputError(`${dir}: workspace is in use by another process`);
+    throw e;
+  }
+  const url = await server.listen();
+  io.out(`shopcast serve: listening on ${url} (workspace ${dir}); SIGTERM or Ctrl-C stops it\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  io.err('shopcast serve: stopping (finishing requests under way)\n');
+  await server.close();
+  io.err('shopcast serve: stopped\n');
+  return 0;
+}

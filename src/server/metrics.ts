@@ -1,0 +1,69 @@
+/**
+ * The service's Prometheus metrics (prom-client, one registry per server): requests by route and status, request
+ * latency, WriteLock calls pending, the job queue by state (set by the job runner's wiring), the ingest lag (seconds
+ * from a batch's arrival to its forecast update: observed by the wiring), and the process's default metrics.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WriteLock } from '../pipeline/write-lock.js';
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'method' | 'route' | 'status'>;
+  readonly latency: Histogram<'method' | 'route'>;
+  /** jobs by state (queued, running): the coordinator sets it from the JobRunner */
+  readonly jobQueue: Gauge<'state'>;
+  /** seconds from a batch's arrival to its forecast update */
+  readonly ingestLag: Histogram;
+
+  constructor(lock: WriteLock) {
+    this.requests = new Counter({
+      name: 'shopcast_http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.latency = new Histogram({
+      name: 'shopcast_http_request_duration_seconds',
+      help: 'HTTP request latency in seconds, by method and route template',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'shopcast_write_lock_pending',
+      help: 'writer calls queued or running on the WriteLock',
+      registers: [this.registry],
+      collect() {
+        this.set(lock.pending);
+      },
+    });
+    this.jobQueue = new Gauge({
+      name: 'shopcast_jobs',
+      help: 'jobs by state (queued, running)',
+      labelNames: ['state'],
+      registers: [this.registry],
+    });
+    this.ingestLag = new Histogram({
+      name: 'shopcast_ingest_lag_seconds',
+      help: "seconds from an order batch's arrival to its forecast update",
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+      registers: [this.registry],
+    });
+    collectDefaultMetrics({ register: this.registry, prefix: 'shopcast_' });
+  }
+
+  /** Records the ingest lag of one batch (seconds from arrival to forecast update). */
+  observeIngestLag(seconds: number): void {
+    this.ingestLag.observe(seconds);
+  }
+
+  /** Sets the job queue gauge: how many jobs are in each state. */
+  setJobQueue(counts: Partial<Record<string, number>>): void {
+    for (const [state, n] of Object.entries(counts)) this.jobQueue.set({ state }, n ?? 0);
+  }
+
+  /** The Prometheus text exposition. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
