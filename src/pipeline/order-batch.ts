@@ -19,6 +19,7 @@ import {
   cleanTablesStale,
   rebuildCleanTables,
   rebuildCleanTablesForSkus,
+  derivedTablesExist,
   storedCleaningConfig,
 } from '../store/clean.js';
 import {
@@ -62,7 +63,7 @@ export interface OrderBatchResult {
   first_date: string;
   last_date: string;
   /** 'scoped': only these SKUs' derived rows were rebuilt; 'full': daily_demand (or everything) was rebuilt */
-  clean: CleanExtent;
+  clean: CleanExtent | 'deferred';
   seconds: number;
 }
 
@@ -285,7 +286,7 @@ async function storeBatch(
 export async function postOrderLines(
   ws: Workspace,
   lines: readonly OrderLineInput[],
-  o: { now?: Date } = {},
+  o: { now?: Date; deferClean?: boolean } = {},
 ): Promise<OrderBatchResult> {
   const t0 = performance.now();
   const fields = batchFields('lines', lines, ORDER_FIELDS, MAX_BATCH_LINES);
@@ -308,8 +309,9 @@ export async function postOrderLines(
       ...summary,
       last_date: days[days.length - 1]!,
     });
-    let clean: CleanExtent = 'scoped';
-    if (stale) {
+    let clean: CleanExtent | 'deferred' = 'scoped';
+    if (o.deferClean === true) clean = 'deferred';
+    else if (stale) {
       await rebuildCleanTables(ws, config);
       clean = 'full';
     } else if (rowsNew > 0) clean = await rebuildCleanTablesForSkus(ws, config, skus);
@@ -370,4 +372,20 @@ export async function postStockSnapshot(
     );
     return { batch_id: fileId, rows: fields.length, skus, date };
   });
+}
+
+/**
+ * Cleans the SKUs of batches stored with `deferClean` (the service stores each batch at once and cleans the SKUs of
+ * all batches that arrived meanwhile together: one scoped rebuild for a burst of batches). Call it inside the
+ * writer's lock with every SKU stored since the last clean: it marks the derived tables fresh. A workspace left
+ * stale by a crash (not by deferred batches) is rebuilt whole at the service's start (`ensureCleanTables`).
+ * @example await lock.run(() => cleanOrderSkus(ws, ['22423', '85123A'])) // 'scoped'
+ */
+export async function cleanOrderSkus(ws: Workspace, skus: readonly string[]): Promise<CleanExtent> {
+  const config = await storedCleaningConfig(ws);
+  if (!(await derivedTablesExist(ws))) {
+    await rebuildCleanTables(ws, config);
+    return 'full';
+  }
+  return rebuildCleanTablesForSkus(ws, config, skus);
 }

@@ -147,6 +147,12 @@ export async function ensureCleanTables(ws: Workspace): Promise<void> {
   if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await storedCleaningConfig(ws));
 }
 
+/** True when the derived tables exist (a workspace that was never cleaned has none). */
+export async function derivedTablesExist(ws: Workspace): Promise<boolean> {
+  const t = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'daily_demand' AND NOT temporary`);
+  return t.length > 0;
+}
+
 /**
  * True when the derived tables are missing, older than the raw rows (an interrupted rebuild) or built by a version
  * without closed-day anchors.
