@@ -80,3 +80,37 @@ test('keys on the command line; serve answers with them; SIGTERM shuts down clea
     cleanup();
   }
 });
+
+test('close() lets a request under way finish (its write included) before DuckDB closes', async () => {
+  const { Type } = await import('typebox');
+  const { defineRoute } = await import('../src/server/route.js');
+  const { startServer } = await import('./server-harness.js');
+  const slow = defineRoute({
+    method: 'POST',
+    url: '/slow-write',
+    scope: 'write',
+    tags: ['test'],
+    summary: 'a write that takes a while',
+    response: Type.Object({ n: Type.Integer() }),
+    handler: async ({ ctx }) =>
+      ctx.write(async (ws) => {
+        await new Promise((r) => setTimeout(r, 400));
+        await ws.run("INSERT INTO meta VALUES ('slow_write', 'done')");
+        return { n: 1 };
+      }),
+  });
+  const h = await startServer({ routes: [slow] });
+  const dir = h.dir;
+  const pending = h.call('/slow-write', { method: 'POST', as: 'write' });
+  await new Promise((r) => setTimeout(r, 100));
+  const closing = h.server.close();
+  const r = await pending;
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), { n: 1 });
+  await closing;
+  const reopened = await Workspace.open(dir, { threads: 1 });
+  const rows = await reopened.all<{ value: string }>("SELECT value FROM meta WHERE key = 'slow_write'");
+  reopened.close();
+  await h.stop();
+  assert.deepEqual(rows, [{ value: 'done' }]);
+});

@@ -91,6 +91,8 @@ test('a library InputError is a 400 with its field; an unknown route is a JSON 4
   assert.equal(r.status, 400);
   assert.equal(r.body.error.code, 'invalid_input');
   assert.match(r.body.error.message, /no global model/);
+  const launches = await json(h.call('/launches', { as: 'read' }));
+  assert.deepEqual(launches, { status: 200, headers: launches.headers, body: { launches: [] } });
   const nf = await json(h.call('/no/such/route?x=1', { as: 'read' }));
   assert.equal(nf.status, 404);
   assert.deepEqual(nf.body, { error: { code: 'not_found', message: 'no route GET /no/such/route' } });

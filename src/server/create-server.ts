@@ -128,6 +128,7 @@ export class ShopServer {
     readonly ctx: ServerContext,
     private readonly o: { host: string; port: number },
     private readonly active: ReadonlySet<Promise<unknown>>,
+    private readonly shuttingDown: { value: boolean },
   ) {}
 
   /** Where it listens (`http://127.0.0.1:54321`); throws before `listen`. */
@@ -151,6 +152,8 @@ export class ShopServer {
    */
   close(o: { timeoutMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
+      // responses still to come close their connections (keep-alive would hold the shutdown up to its timeout)
+      this.shuttingDown.value = true;
       await this.app.close();
       // handlers whose clients left are still running: wait for them before DuckDB closes
       await Promise.all([...this.active]);
@@ -327,13 +330,18 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     ctx.metrics.latency.observe(labels, reply.elapsedTime / 1000);
   });
   app.addHook('preClose', async () => streams.endAll());
+  // once shutting down, every response closes its connection, so that no idle keep-alive holds the shutdown up
+  const shuttingDown = { value: false };
+  app.addHook('onSend', async (_req, reply) => {
+    if (shuttingDown.value) reply.header('connection', 'close');
+  });
 
   for (const route of [...BUILT_IN_ROUTES, ...(o.routes ?? [])]) route(app, ctx);
   try {
     await o.setup?.(app, ctx);
   } catch (e) {
-    await new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }, active).close();
+    await new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }, active, shuttingDown).close();
     throw e;
   }
-  return new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }, active);
+  return new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }, active, shuttingDown);
 }
