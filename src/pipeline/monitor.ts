@@ -25,6 +25,7 @@ import {
   readRolePairs,
 } from '../store/monitor.js';
 import { readModelRoles, writeModelRoles } from '../store/model-roles.js';
+import { checkModelName } from './forecast-series.js';
 import type { Workspace } from '../store/workspace.js';
 
 export type { AccuracyRow } from '../store/monitor.js';
@@ -371,4 +372,25 @@ export async function promoteChallenger(ws: Workspace): Promise<{ champion: stri
   const next = { champion: roles.challenger, challenger: roles.champion };
   await writeModelRoles(ws, next);
   return next;
+}
+
+/** The champion and challenger models (the challenger null when none is set). */
+export async function modelRoles(ws: Workspace): Promise<{ champion: string; challenger: string | null }> {
+  return readModelRoles(ws);
+}
+
+/**
+ * Sets the champion and the challenger that run side by side on live data from the next re-forecast on (a null
+ * challenger stops it). The names must be models shopcast runs (`auto` or a statistical model). Call inside the
+ * writer's lock.
+ * @example await setModelRoles(ws, { champion: 'auto', challenger: 'ets' })
+ */
+export async function setModelRoles(
+  ws: Workspace,
+  roles: { champion: string; challenger: string | null },
+): Promise<{ champion: string; challenger: string | null }> {
+  checkModelName('models', roles.champion);
+  if (roles.challenger !== null) checkModelName('models', roles.challenger);
+  await writeModelRoles(ws, roles);
+  return readModelRoles(ws);
 }

@@ -23,7 +23,7 @@ import type { AlertRow } from '../store/alerts.js';
 import { insertForecastRun } from '../store/forecast-runs.js';
 import { readModelRoles } from '../store/model-roles.js';
 import { latestPlanRun } from '../store/plan-runs.js';
-import { type SkuState, readSkuState, storedRevenues } from '../store/sku-state.js';
+import { type SkuState, readSkuState, skusBehindState, storedRevenues } from '../store/sku-state.js';
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName } from './forecast-series.js';
 import { round } from './plan-steps/format.js';
@@ -205,4 +205,13 @@ export async function refreshSkus(
     alerts: runs.alerts,
     seconds,
   };
+}
+
+/**
+ * The SKUs whose order lines arrived after their last forecast (the service stopped between storing a batch and
+ * re-forecasting its SKUs): what the service refreshes at start-up.
+ * @example await skusBehindTheirData(ws) // ['22423'] after a crash mid-cycle
+ */
+export async function skusBehindTheirData(ws: Workspace): Promise<string[]> {
+  return skusBehindState(ws);
 }

@@ -3,17 +3,15 @@
  * log, the key verifier, tickets, metrics, and the hooks the coordinator plugs in (jobs, uploads).
  */
 import type { EventLog } from '../pipeline/events.js';
+import type { JobRunner } from '../pipeline/jobs.js';
 import type { KeyVerifier, Principal } from '../pipeline/keys.js';
 import type { WriteLock } from '../pipeline/write-lock.js';
 import type { Workspace } from '../store/workspace.js';
+import type { LiveUpdates } from './live-updates.js';
 import type { ServerMetrics } from './metrics.js';
+import type { SkuCache } from './sku-cache.js';
 import type { EventStreams } from './sse.js';
 import type { TicketStore } from './tickets.js';
-
-/** The part of helper F's JobRunner the server's life cycle needs (its routes are added at wiring). */
-export interface JobsHook {
-  close(o?: { timeoutMs?: number }): Promise<void>;
-}
 
 /** A stored upload handed to `onUpload`: where it is on disk and the name shown for it. */
 export interface UploadedFile {
@@ -42,11 +40,12 @@ export interface ServerContext {
   readonly uploadsDir: string;
   readonly version: string;
   readonly startedAt: number;
-  /**
-   * Hook: the job runner (helper F's JobRunner). The coordinator sets it in `createServer`'s `setup` and adds its
-   * routes; the server closes it on shutdown (after in-flight requests, before the WriteLock drains).
-   */
-  jobs?: JobsHook;
+  /** the job runner (ingests of uploads, plans): closed on shutdown after in-flight requests, before the lock drains */
+  readonly jobs: JobRunner;
+  /** order batches and the re-forecasts they start */
+  readonly live: LiveUpdates;
+  /** answers of GET /skus/{sku}, dropped when a SKU's data changes */
+  readonly skuCache: SkuCache;
   /**
    * Hook: what an upload starts (the coordinator wires it to an ingest job); POST /uploads answers 202 with its
    * result. Unset: the files are stored and the answer says no ingest was started (result null).

@@ -22,6 +22,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { InputError } from '../data/errors.js';
 import { EventLog } from '../pipeline/events.js';
+import { JobRunner } from '../pipeline/jobs.js';
+import { closeRefreshWorkers } from '../pipeline/refresh.js';
 import { KeyVerifier, type Principal, scopeAllows } from '../pipeline/keys.js';
 import { WriteLock } from '../pipeline/write-lock.js';
 import { ensureCleanTables } from '../store/clean.js';
@@ -36,6 +38,12 @@ import { keyRoutes } from './routes/keys.js';
 import { launchRoutes } from './routes/launches.js';
 import { DOCS_COOKIE, systemRoutes } from './routes/system.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { liveRoutes } from './routes/live.js';
+import { monitoringRoutes } from './routes/monitoring.js';
+import { planRoutes } from './routes/plans.js';
+import { skuRoutes } from './routes/skus.js';
+import { LiveUpdates } from './live-updates.js';
+import { SkuCache } from './sku-cache.js';
 import { EventStreams } from './sse.js';
 import { TicketStore } from './tickets.js';
 
@@ -109,6 +117,10 @@ export const BUILT_IN_ROUTES: readonly Route[] = [
   ...uploadRoutes,
   ...alertRoutes,
   ...launchRoutes,
+  ...liveRoutes,
+  ...skuRoutes,
+  ...planRoutes,
+  ...monitoringRoutes,
 ];
 
 /**
@@ -157,7 +169,9 @@ export class ShopServer {
       await this.app.close();
       // handlers whose clients left are still running: wait for them before DuckDB closes
       await Promise.all([...this.active]);
-      await this.ctx.jobs?.close(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs });
+      await this.ctx.jobs.close(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs });
+      await this.ctx.live.close();
+      await closeRefreshWorkers();
       await this.ctx.lock.drain();
       await this.ctx.events.close();
       this.ctx.reader.close();
@@ -200,6 +214,41 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   }
   const lock = new WriteLock();
   const active = new Set<Promise<unknown>>();
+  const skuCache = new SkuCache();
+  const metrics = new ServerMetrics(lock);
+  // the log exists once Fastify does (below); events before that (a crashed job marked failed) are stored all the same
+  let log: { error: (o: object, msg: string) => void } = { error: () => {} };
+  const emit = (type: string, data: unknown): void => {
+    events!.publish(type, data).catch((e: unknown) => log.error({ err: e, type }, 'event not published'));
+  };
+  const eventLog = events;
+  let jobs: JobRunner;
+  try {
+    jobs = await JobRunner.open(ws, {
+      lock,
+      onEvent: (type, data) => {
+        emit(type, data);
+        const d = data as { state?: string };
+        // a plan or an ingest changes every SKU's answer
+        if (type === 'plan.finished' || (type === 'job.finished' && d.state === 'done')) skuCache.invalidate('all');
+      },
+    });
+  } catch (e) {
+    await eventLog.close();
+    reader.close();
+    ws.close();
+    throw e;
+  }
+  const live = new LiveUpdates({
+    ws,
+    lock,
+    events: eventLog,
+    onChanged: (skus) => skuCache.invalidate(skus),
+    onLag: (seconds) => metrics.observeIngestLag(seconds),
+    onError: (e) => log.error({ err: e }, 'live update failed'),
+  });
+  // SKUs whose batch was stored but not re-forecast when the service last stopped
+  void live.resumeAfterRestart().catch((e: unknown) => log.error({ err: e }, 'live update failed'));
   const version = packageVersion();
   const streams = new EventStreams(events, {
     heartbeatMs: o.heartbeatMs ?? 15_000,
@@ -212,16 +261,18 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     events,
     keys: new KeyVerifier(reader),
     tickets: new TicketStore(),
-    metrics: new ServerMetrics(lock),
+    metrics,
+    jobs,
+    live,
+    skuCache,
+    onUpload: (files, who) => jobs.submit('ingest', { paths: files.map((f) => f.path) }, `${who.name} (${who.keyId})`),
     streams,
     maxUploadBytes,
     uploadsDir: join(ws.dir, 'uploads'),
     version,
     startedAt: Date.now(),
     write: (fn) => lock.run(() => fn(ws)),
-    emit: (type, data) => {
-      events!.publish(type, data).catch((e: unknown) => app.log.error({ err: e, type }, 'event not published'));
-    },
+    emit,
     track: (p) => {
       const settled = p.then(
         () => undefined,
@@ -256,6 +307,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     bodyLimit: 16 << 20,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  log = app.log;
   app.decorateRequest('principal', null);
   installErrorHandling(app);
 

@@ -7,7 +7,7 @@ export {
   DEFAULT_RATE_LIMIT,
 } from './create-server.js';
 export type { ServerOptions } from './create-server.js';
-export type { JobsHook, ServerContext, UploadedFile } from './context.js';
+export type { ServerContext, UploadedFile } from './context.js';
 export { HttpError, ErrorBody } from './errors.js';
 export { defineRoute } from './route.js';
 export type { Access, Route, RouteInput, RouteSpec, ServerApp } from './route.js';

@@ -75,7 +75,8 @@ export async function raiseAlerts(ws: Workspace, alerts: readonly NewAlert[]): P
     const rank = (col: string): string => `CASE ${col} WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
     // the open alert of each new one's SKU and kind, and whether the severity rose
     await ws.run(`CREATE OR REPLACE TEMP TABLE alerts_match AS
-      SELECT n.*, o.alert_id AS open_id, o.alert_id IS NOT NULL AND ${rank('n.severity')} > ${rank('o.severity')} AS rose
+      SELECT n.*, o.alert_id AS open_id,
+        o.alert_id IS NOT NULL AND ${rank('n.severity')} > ${rank('o.severity')} AS rose
       FROM alerts_new n LEFT JOIN (
         SELECT * FROM alerts WHERE cleared_at IS NULL
         QUALIFY row_number() OVER (PARTITION BY sku, kind ORDER BY alert_id DESC) = 1) o

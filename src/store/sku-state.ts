@@ -144,3 +144,19 @@ export async function storedRevenues(ws: Workspace): Promise<Map<string, number>
   );
   return new Map(rows.map((x) => [x.sku, x.r]));
 }
+
+/**
+ * SKUs whose order lines arrived through the service (`api:order-batch` files) after their `sku_state` row was last
+ * written: a batch stored, then the service stopped before its SKUs were re-forecast. SKUs without a row (never
+ * planned) are not listed: a plan gives them one.
+ */
+export async function skusBehindState(ws: Workspace): Promise<string[]> {
+  const rows = await ws.all<{ sku: string }>(sql`
+    SELECT DISTINCT r.sku FROM raw_order_lines r
+    JOIN files f ON f.file_id = r.file_id
+    JOIN ingests i ON i.ingest_id = f.ingest_id
+    JOIN sku_state s ON s.sku = r.sku
+    WHERE f.path = 'api:order-batch' AND i.finished_at > s.updated_at
+    ORDER BY 1`);
+  return rows.map((r) => r.sku);
+}

@@ -1,0 +1,48 @@
+/**
+ * The service's cache of one-SKU answers (GET /skus/{sku}): the JSON text of `skuDetail`, kept until the SKU's data
+ * changes (an order batch's refresh, a plan, an ingest, an order decision). A read that started before a change
+ * cannot store its older answer after it: each SKU has a version, bumped on every change, and an answer is kept only
+ * when the version it was computed at is still current. Bounded: the oldest answers go first beyond `max`.
+ * A resource, hence a class.
+ */
+export class SkuCache {
+  private readonly answers = new Map<string, { version: number; json: string }>();
+  private readonly versions = new Map<string, number>();
+  private epoch = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly max = 20_000) {}
+
+  /** The cached JSON of `key` (a SKU and its options), or what `compute` gives, stored when still current. */
+  async get(sku: string, key: string, compute: () => Promise<string>): Promise<string> {
+    const found = this.answers.get(key);
+    const version = this.version(sku);
+    if (found !== undefined && found.version === version) {
+      this.hits++;
+      return found.json;
+    }
+    this.misses++;
+    const json = await compute();
+    if (this.version(sku) === version) {
+      if (this.answers.size >= this.max) this.answers.delete(this.answers.keys().next().value!);
+      this.answers.set(key, { version, json });
+    }
+    return json;
+  }
+
+  /** Forgets the answers of these SKUs, or of every SKU. */
+  invalidate(skus: readonly string[] | 'all'): void {
+    if (skus === 'all') {
+      this.epoch++;
+      this.versions.clear();
+      this.answers.clear();
+      return;
+    }
+    for (const s of skus) this.versions.set(s, (this.versions.get(s) ?? 0) + 1);
+  }
+
+  private version(sku: string): number {
+    return this.epoch * 1e9 + (this.versions.get(sku) ?? 0);
+  }
+}
