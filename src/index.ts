@@ -5,7 +5,7 @@
  * - `openWorkspace`: a DuckDB workspace holding a shop's history, with every use case of the CLI
  *   as a method (`ingest`, `inspect`, `series`, `forecast`, `lifecycle`, `launch`, `plan`, `explain`).
  * Sub-paths: `shopcast/models` (the forecasters), `shopcast/inventory` (inventory theory),
- * `shopcast/metrics` (accuracy measures).
+ * `shopcast/metrics` (accuracy measures), `shopcast/server` (the HTTP service: `createServer`).
  *
  * @example
  * import { forecast } from 'shopcast';
@@ -57,5 +57,27 @@ export { FREQS, FREQ_DEFAULTS } from './numerics/calendar.js';
 export type { Freq } from './numerics/calendar.js';
 export { DEFAULT_LEVELS } from './models/contract.js';
 export type { Fallback } from './engine/forecast-batch.js';
+export { postOrderLines, postStockSnapshot, cleanOrderSkus } from './pipeline/order-batch.js';
+export type { OrderLineInput, OrderBatchResult, StockInput } from './pipeline/order-batch.js';
+export { refreshSkus, closeRefreshWorkers } from './pipeline/refresh.js';
+export type { RefreshResult } from './pipeline/refresh.js';
+export {
+  forecastAccuracy,
+  monitorForecasts,
+  championChallenger,
+  promoteChallenger,
+  modelRoles,
+  setModelRoles,
+} from './pipeline/monitor.js';
+export type { AccuracyRow, Anomaly, ChampionChallenger } from './pipeline/monitor.js';
+export { compareModels } from './pipeline/compare.js';
+export { listSkus, skuDetail } from './pipeline/skus.js';
+export type { SkuQuery, SkuListItem, SkuDetail } from './pipeline/skus.js';
+export { forecastsExport } from './pipeline/forecasts-export.js';
+export { planOrders, approveOrders, overrideOrder, supplierOrdersCsv } from './pipeline/orders.js';
+export { JobRunner } from './pipeline/jobs.js';
+export type { JobInfo, JobKind, JobState } from './pipeline/jobs.js';
+export { WriteLock } from './pipeline/write-lock.js';
+export { createApiKey, listKeys, revokeKey } from './pipeline/keys.js';
 export { main } from './cli/main.js';
 export type { Io } from './cli/main.js';

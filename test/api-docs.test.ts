@@ -5,7 +5,13 @@ import ts from 'typescript';
 import { REPO } from './helpers.js';
 
 /** The package's entry points (package.json "exports"). */
-const ENTRIES = ['src/index.ts', 'src/models/index.ts', 'src/inventory/index.ts', 'src/metrics.ts'];
+const ENTRIES = [
+  'src/index.ts',
+  'src/models/index.ts',
+  'src/inventory/index.ts',
+  'src/metrics.ts',
+  'src/server/index.ts',
+];
 
 /**
  * Every export of the public API: functions, classes and values need a JSDoc comment with an

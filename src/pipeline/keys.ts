@@ -75,12 +75,18 @@ export async function createApiKey(
   return { key: row as ApiKeyInfo, token: `sc_${keyId}_${secret}` };
 }
 
-/** Every key, oldest first, with its scope and whether it is revoked; never a secret or a hash. */
+/**
+ * Every key, oldest first, with its scope and whether it is revoked; never a secret or a hash.
+ * @example (await listKeys(ws)).map((k) => k.key_id)
+ */
 export async function listKeys(ws: Workspace): Promise<ApiKeyInfo[]> {
   return (await listApiKeys(ws)) as ApiKeyInfo[];
 }
 
-/** Revokes a key (call inside the writer's lock); null when there is no such key. */
+/**
+ * Revokes a key (call inside the writer's lock); null when there is no such key.
+ * @example await lock.run(() => revokeKey(ws, 'QqWkUAe3OUAB'))
+ */
 export async function revokeKey(ws: Workspace, keyId: string): Promise<ApiKeyInfo | null> {
   return (await revokeRow(ws, keyId)) as ApiKeyInfo | null;
 }

@@ -197,6 +197,7 @@ async function openAlertSkus(ws: Workspace, kind: NewAlert['kind']): Promise<str
  * Stock-out days are left out of the first three (they are lost sales, not demand) but checked for anomalies.
  * Returns the alerts that are new or rose in severity (worth an event), the anomalies, and how many alerts cleared.
  * Call inside the writer's lock (not inside a transaction: it runs its own, so the alerts change all together).
+ * @example const { alerts, anomalies } = await lock.run(() => monitorForecasts(ws));
  */
 export async function monitorForecasts(
   ws: Workspace,
@@ -316,6 +317,7 @@ export interface ChampionChallenger {
  * two-sided) of the difference. Loss: the absolute error of the step-1 forecasts, averaged over the SKUs both
  * forecast each day, so d_t = MAE_champion(t) − MAE_challenger(t) is one daily series (h = 1). A negative statistic
  * favours the champion. `dm` is null with fewer than 3 days or identical losses.
+ * @example (await championChallenger(ws, { weeks: 8 })).dm?.p_value
  */
 export async function championChallenger(ws: Workspace, o: { weeks?: number } = {}): Promise<ChampionChallenger> {
   const weeks = o.weeks ?? 8;
@@ -362,6 +364,7 @@ export async function championChallenger(ws: Workspace, o: { weeks?: number } = 
 /**
  * Promotes the challenger: it becomes the champion and the old champion the challenger. An InputError when no
  * challenger is set. Call inside the writer's lock.
+ * @example await lock.run(() => promoteChallenger(ws)) // { champion: 'ets', challenger: 'auto' }
  */
 export async function promoteChallenger(ws: Workspace): Promise<{ champion: string; challenger: string | null }> {
   const roles = await readModelRoles(ws);
@@ -374,7 +377,10 @@ export async function promoteChallenger(ws: Workspace): Promise<{ champion: stri
   return next;
 }
 
-/** The champion and challenger models (the challenger null when none is set). */
+/**
+ * The champion and challenger models (the challenger null when none is set).
+ * @example await modelRoles(ws) // { champion: 'auto', challenger: null }
+ */
 export async function modelRoles(ws: Workspace): Promise<{ champion: string; challenger: string | null }> {
   return readModelRoles(ws);
 }

@@ -167,6 +167,7 @@ function checkSkus(skus: unknown): string[] {
  * quantity above 0 when omitted; each at its final quantity, by `who`. An order already approved (its latest
  * decision) is not approved again. A SKU without an order in the run, or an unknown run, is an InputError and
  * nothing is stored. Returns how many approvals were appended. Call inside the writer's lock.
+ * @example await lock.run(() => approveOrders(ws, { runId: 3, skus: ['22423'], who: 'ana' })) // { approved: 1 }
  */
 export async function approveOrders(
   ws: Workspace,

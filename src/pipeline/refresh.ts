@@ -68,7 +68,10 @@ function refreshPool(threads: number | undefined): ForecastPool {
   return sharedPool;
 }
 
-/** Ends the shared refresh workers (a server's shutdown; tests). The next refresh starts new ones. */
+/**
+ * Ends the shared refresh workers (a server's shutdown; tests). The next refresh starts new ones.
+ * @example await closeRefreshWorkers();
+ */
 export async function closeRefreshWorkers(): Promise<void> {
   const pool = sharedPool;
   sharedPool = undefined;

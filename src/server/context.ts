@@ -22,6 +22,7 @@ export interface UploadedFile {
   bytes: number;
 }
 
+/** What every route handler reaches: the workspace's writer and reader, the lock, events, jobs, live updates. */
 export interface ServerContext {
   /** the writer: use it only inside `write` (the WriteLock), never for reads from handlers */
   readonly ws: Workspace;

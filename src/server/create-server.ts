@@ -47,6 +47,7 @@ import { SkuCache } from './sku-cache.js';
 import { EventStreams } from './sse.js';
 import { TicketStore } from './tickets.js';
 
+/** Options of `createServer`: the workspace, where to listen, CORS, rate limit, upload limit, logging. */
 export interface ServerOptions {
   /** the workspace folder (created when there is none) */
   workspace: string;
@@ -77,7 +78,15 @@ export interface ServerOptions {
   setup?: (app: ServerApp, ctx: ServerContext) => void | Promise<void>;
 }
 
+/**
+ * Requests a key may make per window unless `rateLimit` says otherwise (429 with Retry-After beyond).
+ * @example createServer({ workspace: '.shopcast', rateLimit: DEFAULT_RATE_LIMIT })
+ */
 export const DEFAULT_RATE_LIMIT = { max: 6000, windowMs: 60_000 } as const;
+/**
+ * The largest upload accepted unless `maxUploadBytes` says otherwise (413 beyond, nothing kept): 1 GiB.
+ * @example createServer({ workspace: '.shopcast', maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES / 4 })
+ */
 export const DEFAULT_MAX_UPLOAD_BYTES = 1024 ** 3;
 
 /** The package version (package.json), for /health and the OpenAPI document. */
@@ -109,7 +118,10 @@ function cookie(req: FastifyRequest, name: string): string | undefined {
   return undefined;
 }
 
-/** The built-in routes, in the order they are added. */
+/**
+ * The built-in routes, in the order they are added.
+ * @example BUILT_IN_ROUTES.map((r) => `${r.method} ${r.url}`) // ['GET /health', …]
+ */
 export const BUILT_IN_ROUTES: readonly Route[] = [
   ...systemRoutes,
   ...keyRoutes,
@@ -184,6 +196,9 @@ export class ShopServer {
 /**
  * Opens the workspace and builds the service on it (see the module comment); `listen()` starts it.
  * A bad option is an InputError naming it.
+ * @example
+ * const server = await createServer({ workspace: '.shopcast', port: 8080 });
+ * console.log(await server.listen()); // http://127.0.0.1:8080
  */
 export async function createServer(o: ServerOptions): Promise<ShopServer> {
   const rate = o.rateLimit ?? DEFAULT_RATE_LIMIT;

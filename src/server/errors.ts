@@ -8,7 +8,10 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { Type } from 'typebox';
 import { InputError } from '../data/errors.js';
 
-/** The body of every error response. */
+/**
+ * The body of every error response: `{ error: { code, message, field? } }`.
+ * @example app.addSchema(ErrorBody)
+ */
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({

@@ -6,6 +6,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WriteLock } from '../pipeline/write-lock.js';
 
+/**
+ * The service's Prometheus metrics: requests, latencies, the writer's queue, jobs, ingest lag.
+ * @example const text = await new ServerMetrics(lock).text();
+ */
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly requests: Counter<'method' | 'route' | 'status'>;

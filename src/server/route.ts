@@ -60,6 +60,7 @@ export interface RouteInput<B, Q, P> {
   reply: FastifyReply;
 }
 
+/** A route's declaration for `defineRoute`: method, URL, scope, schemas, handler. */
 export interface RouteSpec<B, Q, P, R extends TSchema> {
   method: HTTPMethods;
   url: string;
@@ -104,7 +105,12 @@ const ERROR_TEXT: Record<number, string> = {
   429: 'rate limit exceeded: see Retry-After',
 };
 
-/** A route from its spec (see the module comment). */
+/**
+ * A route from its spec (see the module comment).
+ * @example
+ * const ping = defineRoute({ method: 'GET', url: '/ping', scope: 'read', tags: ['system'], summary: 'pong',
+ *   response: Type.Object({ pong: Type.Boolean() }), handler: async () => ({ pong: true }) });
+ */
 export function defineRoute<
   B extends TSchema | undefined = undefined,
   Q extends TSchema | undefined = undefined,

@@ -6,7 +6,9 @@
 import { type Sql, joinSql, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
+/** What a job does: ingest uploaded files, or make a plan. */
 export type JobKind = 'ingest' | 'plan';
+/** Where a job is: queued → running → done | failed | cancelled. */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** The states a job never leaves. */

@@ -353,4 +353,3 @@ export async function lastDemandDay(ws: Workspace): Promise<string | null> {
   const r = await ws.one<{ d: string | null }>(`SELECT max(date)::VARCHAR AS d FROM daily_demand`);
   return r.d;
 }
-
