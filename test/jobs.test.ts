@@ -126,7 +126,13 @@ test('a plan job plans on a snapshot in its own process and stores exactly its r
         values.join(' '),
       );
       const plan = h.events.find((e) => e.type === 'plan.finished');
-      assert.deepEqual(plan?.data, { job_id: job.job_id, run_id: 1, alerts_raised: [] });
+      // the plan's stock-out alerts, as stored in the workspace
+      const open = await ws.all<{ id: number }>('SELECT alert_id::INTEGER AS id FROM alerts ORDER BY 1');
+      const data = plan?.data as { alerts_raised: number[] } | undefined;
+      assert.deepEqual(
+        { ...plan?.data, alerts_raised: [...(data?.alerts_raised ?? [])].sort((a, b) => a - b) },
+        { job_id: job.job_id, run_id: 1, alerts_raised: open.map((r) => r.id) },
+      );
       // the same plan made in this thread on the workspace itself (run 2) has the same orders and forecasts
       await h.lock.run(() => planWorkspace(ws, { horizon: 28, currency: 'GBP', out: join(dir, 'direct'), threads: 1 }));
       for (const t of ['plan_orders', 'plan_forecasts']) {
