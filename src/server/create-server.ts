@@ -385,6 +385,8 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   // once shutting down, every response closes its connection, so that no idle keep-alive holds the shutdown up
   const shuttingDown = { value: false };
   app.addHook('onSend', async (_req, reply) => {
+    // no answer is ever sniffed into another type (a JSON error echoing markup shown as HTML)
+    reply.header('x-content-type-options', 'nosniff');
     if (shuttingDown.value) reply.header('connection', 'close');
   });
 
