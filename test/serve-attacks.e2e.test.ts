@@ -235,7 +235,7 @@ test('a batch with one bad line is a 400 naming the line; nothing of the batch i
     ['a date far after the last sales day', { ordered_at: '2101-06-27T10:00:00' }, 'lines[3].ordered_at', /./],
     ['a date that is no date', { ordered_at: '2024-02-30T10:00:00' }, 'lines[3].ordered_at', /./],
     ['a non-ISO date', { ordered_at: '27/06/2024 10:00' }, 'lines[3].ordered_at', /ISO 8601/],
-    ['a lone surrogate', { description: 'mug \ud800' }, 'lines[3].description', /surrogate/],
+    ['a lone surrogate', { description: 'mug \ud800' }, 'body.lines[3].description', /surrogate/],
     ['a quantity too large to be true', { quantity: 1e308 * 10 }, 'body.lines[3].quantity', /./],
   ];
   for (const [what, change, field, reason] of cases) {
@@ -468,6 +468,82 @@ function attackRequest(
   }
   return { url, init };
 }
+
+test('odd requests: huge integers, repeated parameters, deep JSON, prototype keys, homoglyph keys, big headers', async () => {
+  const doc = (await json(h.call('/openapi.json', { as: 'read' }))).body;
+  // every integer path or query parameter, far beyond 32 and 64 bits: a 400 naming it (ids are 32-bit INTEGERs)
+  let checked = 0;
+  for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, Schema>>))
+    for (const [m, op] of Object.entries(ops))
+      for (const p of (op.parameters ?? []) as Schema[]) {
+        if (p.schema?.type !== 'integer') continue;
+        for (const v of ['99999999999999999999', '9223372036854775808', '2147483648']) {
+          let url = path.replace(/\{(\w+)\}/g, (_x, n: string) =>
+            p.in === 'path' && n === p.name ? v : n === 'sku' ? 'MUG-1' : String(plan.run),
+          );
+          const query = new URLSearchParams(p.in === 'query' ? { [p.name]: v } : {});
+          if (path === '/accuracy') query.set('by', 'run');
+          if (path.endsWith('orders.csv')) query.set('supplier', 'Kent Homeware');
+          if ([...query].length > 0) url += `?${query}`;
+          const body =
+            op.requestBody === undefined ? undefined : path.endsWith('override') ? '{"qty":1,"why":"x"}' : '{}';
+          const r = await json(
+            h.call(url, { method: m.toUpperCase(), ...(body === undefined ? {} : { headers: ct, body }) }),
+          );
+          assert.ok(r.status < 500, `${m.toUpperCase()} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+          if (v !== '2147483648' || p.in === 'path') assert.ok(r.status === 400 || r.status === 404, url);
+          // the field named: the route's (path.id, query.offset) or the library's (runId for ?run)
+          if (r.status === 400) assert.match(r.body.error.field, /^(path\.|query\.)?\w+$/, url);
+          checked++;
+        }
+      }
+  assert.ok(checked >= 30, `${checked} integer parameters tried`);
+  // a parameter given twice where one is expected
+  for (const url of [
+    '/alerts?limit=1&limit=2',
+    '/skus?search=a&search=b',
+    `/plans/${plan.run}/orders.csv?supplier=a&supplier=b`,
+  ]) {
+    const r = await json(h.call(url, { as: 'read' }));
+    assert.equal(r.status, 400, url);
+  }
+  // JSON nested a million deep, prototype-polluting keys, a key with a Cyrillic homoglyph, a number past doubles
+  const post = (path: string, body: string): ReturnType<typeof json> =>
+    json(h.call(path, { method: 'POST', headers: ct, body }));
+  const deep = await post('/order-lines', `{"lines":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`);
+  assert.equal(deep.status, 400);
+  assert.equal(deep.body.error.field, 'body.lines[0]');
+  for (const body of [
+    '{"__proto__":{"scope":"admin"},"name":"p","scope":"read"}',
+    '{"constructor":{"prototype":{"x":1}},"name":"p","scope":"read"}',
+  ]) {
+    const r = await post('/keys', body);
+    assert.equal(r.status, 400, body);
+    assert.equal(r.body.error.field, 'body');
+  }
+  const homoglyph = await post('/keys', '{"n\u0430me":"p","scope":"read"}');
+  assert.equal(homoglyph.status, 400);
+  assert.equal(homoglyph.body.error.field, 'body.name');
+  // a lone UTF-16 surrogate (JSON may escape one) is refused, never stored as U+FFFD
+  for (const [path, body, field] of [
+    ['/keys', '{"name":"a\\ud800b","scope":"read"}', 'body.name'],
+    ['/launches', '{"name":"Mug","description":"x\\udc00","price":3}', 'body.description'],
+    [`/plans/${plan.run}/orders/MUG-1/override`, '{"qty":1,"why":"\\ud83d"}', 'body.why'],
+  ]) {
+    const r = await post(path!, body!);
+    assert.equal(r.status, 400, body);
+    assert.equal(r.body.error.field, field, body);
+    assert.match(r.body.error.message, /lone UTF-16 surrogate/);
+  }
+  const huge = await post('/stock', '{"rows":[{"sku":"Z9","on_hand":1e400}]}');
+  assert.equal(huge.status, 400);
+  assert.equal(huge.body.error.field, 'body.rows[0].on_hand');
+  // a 100 KB header: refused by the HTTP parser (431), the server still answers
+  const big = await h.call('/health', { as: 'none', headers: { 'x-padding': 'a'.repeat(100_000) } });
+  assert.equal(big.status, 431);
+  await big.arrayBuffer();
+  assert.equal((await h.call('/health', { as: 'none' })).status, 200);
+});
 
 test('SQL metacharacters in every string parameter of every route: never a 5xx, no row lost', async () => {
   const doc = (await json(h.call('/openapi.json', { as: 'read' }))).body;
