@@ -538,6 +538,16 @@ test('odd requests: huge integers, repeated parameters, deep JSON, prototype key
   const huge = await post('/stock', '{"rows":[{"sku":"Z9","on_hand":1e400}]}');
   assert.equal(huge.status, 400);
   assert.equal(huge.body.error.field, 'body.rows[0].on_hand');
+  // stock numbers past any real shop's (a lead time of 1e308 days broke every refresh of the SKU): a 400
+  for (const [field, v] of [
+    ['lead_time_days', 1e308],
+    ['on_hand', 1e300],
+    ['unit_cost', 1e200],
+  ] as const) {
+    const r = await post('/stock', JSON.stringify({ rows: [{ sku: 'Z9', on_hand: 1, [field]: v }] }));
+    assert.equal(r.status, 400, field);
+    assert.equal(r.body.error.field, `body.rows[0].${field}`);
+  }
   // a 100 KB header: refused by the HTTP parser (431), the server still answers
   const big = await h.call('/health', { as: 'none', headers: { 'x-padding': 'a'.repeat(100_000) } });
   assert.equal(big.status, 431);
