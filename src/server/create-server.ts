@@ -118,6 +118,23 @@ function cookie(req: FastifyRequest, name: string): string | undefined {
   return undefined;
 }
 
+/** A UTF-16 surrogate without its pair: text no UTF-8 column can hold (DuckDB would store U+FFFD instead). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path (`body.lines[3].sku`) of the first string in `value` holding a lone surrogate, else null. */
+export function loneSurrogateAt(value: unknown, at: string): string | null {
+  const stack: [unknown, string][] = [[value, at]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return path;
+    } else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+    else if (typeof v === 'object' && v !== null)
+      for (const [k, x] of Object.entries(v).reverse()) stack.push([x, `${path}.${k}`]);
+  }
+  return null;
+}
+
 /**
  * The built-in routes, in the order they are added.
  * @example BUILT_IN_ROUTES.map((r) => `${r.method} ${r.url}`) // ['GET /health', …]
@@ -396,10 +413,18 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     ctx.metrics.requests.inc({ ...labels, status: String(reply.statusCode) });
     ctx.metrics.latency.observe(labels, reply.elapsedTime / 1000);
   });
+  // text that cannot be stored as it is sent is refused, never silently altered (a key's name, a launch's, a why)
+  app.addHook('preHandler', async (req) => {
+    const at = loneSurrogateAt(req.body, 'body') ?? loneSurrogateAt(req.params, 'path');
+    if (at !== null)
+      throw new HttpError(400, 'invalid_request', `${at} is not valid Unicode text (a lone UTF-16 surrogate)`, at);
+  });
   app.addHook('preClose', async () => streams.endAll());
   // once shutting down, every response closes its connection, so that no idle keep-alive holds the shutdown up
   const shuttingDown = { value: false };
   app.addHook('onSend', async (_req, reply) => {
+    // no answer is ever sniffed into another type (a JSON error echoing markup shown as HTML)
+    reply.header('x-content-type-options', 'nosniff');
     if (shuttingDown.value) reply.header('connection', 'close');
   });
 

@@ -27,6 +27,11 @@ import type { ServerContext } from './context.js';
 import { HttpError } from './errors.js';
 import type { TicketPurpose } from './tickets.js';
 
+/** The largest id a path may name: ids are stored as 32-bit INTEGER (a larger one is a 400, never a SQL overflow). */
+export const MAX_ID = 2_147_483_647;
+/** The largest paging offset (a larger one is a 400, never a SQL overflow). */
+export const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+
 /** The Fastify instance routes are added to (TypeBox types). */
 export type ServerApp = FastifyInstance<
   RawServerDefault,

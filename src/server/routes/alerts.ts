@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { acknowledge, alertsPage } from '../../pipeline/alerts.js';
 import { HttpError } from '../errors.js';
-import { defineRoute } from '../route.js';
+import { MAX_ID, MAX_OFFSET, defineRoute } from '../route.js';
 
 const Kind = Type.Enum(['stockout', 'tracking_signal', 'coverage', 'drift', 'anomaly']);
 
@@ -35,7 +35,7 @@ export const listAlertsRoute = defineRoute({
         }),
       ),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-      offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })),
     },
     { additionalProperties: false },
   ),
@@ -56,7 +56,7 @@ export const ackAlert = defineRoute({
   scope: 'write',
   tags: ['alerts'],
   summary: 'Acknowledges an alert (who and when are kept)',
-  params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+  params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID }) }),
   errors: [404],
   response: Type.Object({ alert: Alert }),
   handler: async ({ ctx, params, who }) => {

@@ -51,18 +51,25 @@ export const postOrderLinesRoute = defineRoute({
   },
 });
 
+/**
+ * Bounds on a posted stock row's numbers: a lead time of 1e308 days passed every check and then broke each refresh
+ * of the SKU (an array of lead-time length: "Invalid typed array length"); quantities and costs beyond 10¹² are typos.
+ */
+const MAX_LEAD_DAYS = 3660;
+const MAX_QUANTITY = 1e12;
+
 const StockRow = Type.Object(
   {
     sku: Type.String({ minLength: 1, maxLength: 100 }),
-    on_hand: Type.Number(),
-    on_order: Nullable(Type.Number()),
-    lead_time_days: Nullable(Type.Number()),
-    lead_time_sd_days: Nullable(Type.Number()),
-    unit_cost: Nullable(Type.Number()),
-    order_cost: Nullable(Type.Number()),
-    holding_rate: Nullable(Type.Number()),
-    moq: Nullable(Type.Number()),
-    pack_size: Nullable(Type.Number()),
+    on_hand: Type.Number({ maximum: MAX_QUANTITY }),
+    on_order: Nullable(Type.Number({ maximum: MAX_QUANTITY })),
+    lead_time_days: Nullable(Type.Number({ maximum: MAX_LEAD_DAYS })),
+    lead_time_sd_days: Nullable(Type.Number({ maximum: MAX_LEAD_DAYS })),
+    unit_cost: Nullable(Type.Number({ maximum: MAX_QUANTITY })),
+    order_cost: Nullable(Type.Number({ maximum: MAX_QUANTITY })),
+    holding_rate: Nullable(Type.Number({ maximum: MAX_QUANTITY })),
+    moq: Nullable(Type.Number({ maximum: MAX_QUANTITY })),
+    pack_size: Nullable(Type.Number({ maximum: MAX_QUANTITY })),
     supplier: Nullable(Text(200)),
   },
   { additionalProperties: false },

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { approveOrders, overrideOrder, planOrders, supplierOrdersCsv } from '../../pipeline/orders.js';
 import { HttpError } from '../errors.js';
-import { defineRoute } from '../route.js';
+import { MAX_ID, MAX_OFFSET, defineRoute } from '../route.js';
 
 const Job = Type.Object(
   {
@@ -48,7 +48,7 @@ export const submitPlanRoute = defineRoute({
   handler: async ({ ctx, body, who }) => ctx.jobs.submit('plan', body, whoText(who)),
 });
 
-const RunParams = Type.Object({ run: Type.Integer({ minimum: 1 }) });
+const RunParams = Type.Object({ run: Type.Integer({ minimum: 1, maximum: MAX_ID }) });
 
 const Orders = Type.Object(
   {
@@ -129,7 +129,10 @@ export const overrideRoute = defineRoute({
   scope: 'write',
   tags: ['plans'],
   summary: "Overrides an order's quantity; who and why are kept (a quantity that breaks the MOQ or packs warns)",
-  params: Type.Object({ run: Type.Integer({ minimum: 1 }), sku: Type.String({ minLength: 1, maxLength: 100 }) }),
+  params: Type.Object({
+    run: Type.Integer({ minimum: 1, maximum: MAX_ID }),
+    sku: Type.String({ minLength: 1, maxLength: 100 }),
+  }),
   body: Type.Object(
     { qty: Type.Number({ minimum: 0 }), why: Type.String({ minLength: 1, maxLength: 500 }) },
     { additionalProperties: false },
@@ -176,7 +179,7 @@ export const listJobsRoute = defineRoute({
     {
       state: Type.Optional(Type.Enum(['queued', 'running', 'done', 'failed', 'cancelled'])),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
-      offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })),
     },
     { additionalProperties: false },
   ),
@@ -190,7 +193,7 @@ export const jobRoute = defineRoute({
   scope: 'read',
   tags: ['jobs'],
   summary: "A job's state, progress and result",
-  params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+  params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID }) }),
   errors: [404],
   response: Job,
   handler: async ({ ctx, params }) => {
@@ -206,7 +209,7 @@ export const cancelJobRoute = defineRoute({
   scope: 'write',
   tags: ['jobs'],
   summary: 'Cancels a queued or running job (nothing of it is stored)',
-  params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+  params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID }) }),
   errors: [404],
   response: Job,
   handler: async ({ ctx, params, who }) => {

@@ -17,6 +17,9 @@ import { defineRoute } from '../route.js';
 /** Multipart overhead allowed beyond the file size limit before a Content-Length is refused outright. */
 const MULTIPART_SLACK = 1 << 20;
 
+const tooLarge = (limit: number): HttpError =>
+  new HttpError(413, 'too_large', `a file is larger than the limit of ${limit} bytes`, 'file');
+
 export const upload = defineRoute({
   method: 'POST',
   url: '/uploads',
@@ -57,20 +60,18 @@ export const upload = defineRoute({
         if (part.type !== 'file') continue;
         const name = uniqueName(safeFileName(part.filename), taken);
         const path = join(dir, name);
+        // at the limit, stop at once: the file stream ends only with its part, i.e. with the whole request body,
+        // which a client may stream without end; destroying it stops parsing and answers the 413 now
+        part.file.once('limit', () => part.file.destroy(tooLarge(ctx.maxUploadBytes)));
         await pipeline(part.file, createWriteStream(path, { flags: 'wx' }));
-        if (part.file.truncated)
-          throw new HttpError(
-            413,
-            'too_large',
-            `a file is larger than the limit of ${ctx.maxUploadBytes} bytes`,
-            'file',
-          );
+        if (part.file.truncated) throw tooLarge(ctx.maxUploadBytes);
         files.push({ path, name, bytes: (await stat(path)).size });
       }
       if (files.length === 0) throw new HttpError(400, 'invalid_request', 'the upload holds no file part', 'file');
     } catch (e) {
       await rm(dir, { recursive: true, force: true });
-      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') reply.header('connection', 'close');
+      const err = e as { code?: string; status?: number };
+      if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.status === 413) reply.header('connection', 'close');
       throw e;
     }
     const result = ctx.onUpload === undefined ? null : await ctx.onUpload(files, who!);
