@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
@@ -15,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { createApiKey } from '../src/pipeline/keys.js';
 import { type OrderLineInput, postOrderLines } from '../src/pipeline/order-batch.js';
+import { closeRefreshWorkers, refreshSkus, skusBehindTheirData } from '../src/pipeline/refresh.js';
 import { Workspace } from '../src/store/workspace.js';
 import { BIN, tempDir } from './helpers.js';
 import { DERIVED_TABLES, csvFields, derivedTables, uciToInput } from './order-batch-fixture.js';
@@ -152,6 +153,9 @@ before(async () => {
   try {
     token = (await createApiKey(ws, { name: 'crash', scope: 'admin' })).token;
     await ingestFiles(ws, [head, slice.stock]);
+    // forecast once, so that a start has nothing to re-forecast but what a batch changed
+    await refreshSkus(ws, await skusBehindTheirData(ws));
+    await closeRefreshWorkers();
     baseLines = (await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw_order_lines`)).n;
   } finally {
     ws.close();
@@ -172,33 +176,73 @@ after(() => {
   cleanup?.();
 });
 
-for (const delay of [0, 150, 400, 1000]) {
-  test(`SIGKILL ${delay} ms after a batch of ${BATCH_LINES} lines is posted: all in or all out; posted again ≡ once`, async (t) => {
-    const ws = copyOfBase(`batch-${delay}`);
+/** The size of the workspace's write-ahead log (0 when there is none). */
+function walBytes(ws: string): number {
+  try {
+    return statSync(join(ws, 'shop.duckdb.wal')).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resolves once `f()` has not changed for `quietMs`. */
+async function settled(f: () => number, quietMs = 400): Promise<void> {
+  let last = f();
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    await new Promise((res) => setTimeout(res, 20));
+    const now = f();
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+}
+
+/**
+ * When the server is killed after the batch is posted: at once, after a delay, or as soon as its write-ahead log
+ * grows (the batch's transaction under way).
+ */
+const KILLS: readonly (number | 'wal')[] = [0, 'wal', 300];
+
+for (const when of KILLS) {
+  const delay = when === 'wal' ? 'while the batch is being written (its WAL growing)' : `${when} ms after`;
+  test(`SIGKILL ${delay} a batch of ${BATCH_LINES} lines is posted: all in or all out; posted again ≡ once`, async (t) => {
+    const ws = copyOfBase(`batch-${when}`);
     let s = await serve(ws);
+    await settled(() => walBytes(ws));
+    const wal0 = walBytes(ws);
     const posting = postBatch(s).then(
       (r) => r.status,
       () => 'no answer' as const,
     );
-    if (delay > 0) await new Promise((res) => setTimeout(res, delay));
+    if (when === 'wal') {
+      const deadline = Date.now() + 30_000;
+      while (walBytes(ws) === wal0 && Date.now() < deadline) await new Promise((res) => setImmediate(res));
+      assert.ok(walBytes(ws) !== wal0, 'the WAL grew');
+    } else if (when > 0) await new Promise((res) => setTimeout(res, when));
     await kill9(s);
     const answered = await posting;
-    const stored = await batchLinesIn(ws, `batch-${delay}-after-kill`);
+    const stored = await batchLinesIn(ws, `batch-${when}-after-kill`);
     t.diagnostic(`answer: ${answered}; batch lines stored: ${stored}`);
     assert.ok(stored === 0 || stored === reference.linesNew, `${stored} of ${reference.linesNew} lines: all or none`);
     if (answered === 200) assert.equal(stored, reference.linesNew, 'an answered batch is stored');
 
+    let t0 = Date.now();
     s = await serve(ws);
+    const tStart = Date.now() - t0;
     const sse = await SseClient.open(`${s.url}/events`, { authorization: `Bearer ${token}` });
     assert.equal(sse.status, 200);
+    t0 = Date.now();
     const again = await body(postBatch(s));
+    const tPost = Date.now() - t0;
     assert.equal(again.status, 200, JSON.stringify(again.body));
     assert.equal(again.body.lines, batch.length);
     assert.equal(again.body.lines_new, reference.linesNew - stored, 'only what was not stored is new');
     if (again.body.lines_new > 0)
       await sse.waitFor('forecast.updated', (d) => d.batches.includes(again.body.batch_id), 60_000);
+    const tRefresh = Date.now() - t0;
     sse.close();
+    t0 = Date.now();
     await stop(s);
+    t.diagnostic(`restart ${tStart} ms, post ${tPost} ms, refreshed ${tRefresh} ms, stop ${Date.now() - t0} ms`);
     const w = await Workspace.open(ws, { threads: 1 });
     try {
       const tables = await cleanTables(w);
@@ -217,7 +261,9 @@ test('SIGKILL while a plan job runs: after a restart the job is failed, no plan 
   const job = await body(call(s, '/plans', { method: 'POST', body: JSON.stringify({ horizon: 28 }) }));
   assert.equal(job.status, 202, JSON.stringify(job.body));
   const id = job.body.job_id as number;
-  await sse.waitFor('job.progress', (d) => d.job_id === id && d.progress > 0, 60_000);
+  await sse
+    .waitFor('job.progress', (d) => d.job_id === id && d.progress > 0, 60_000)
+    .catch((e) => assert.fail(`${String(e)}: ${JSON.stringify(sse.events)}`));
   const running = await body(call(s, `/jobs/${id}`));
   assert.equal(running.body.state, 'running');
   sse.close();
