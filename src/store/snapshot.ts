@@ -73,6 +73,27 @@ export async function runBaseline(ws: Workspace): Promise<Baseline> {
   return { runs, at };
 }
 
+/** How long CHECKPOINT is retried while another connection's write is under way. */
+const CHECKPOINT_WAIT_MS = 10_000;
+
+/**
+ * CHECKPOINT, retried while it fails because another connection's write transaction is open: the writer lock does not
+ * cover every connection (the service's event log inserts through its own, at any time; its transactions are short).
+ * FORCE CHECKPOINT would roll such a transaction back instead.
+ */
+async function checkpoint(ws: Workspace): Promise<void> {
+  const deadline = Date.now() + CHECKPOINT_WAIT_MS;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      await ws.run('CHECKPOINT');
+      return;
+    } catch (e) {
+      if (!/other write transactions/i.test(String(e)) || Date.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 /**
  * Copies the workspace's database into `dir` (as `dir/shop.duckdb`, so that `Workspace.open(dir)` opens it) and
  * returns the baseline it was taken at. Call inside the write lock: CHECKPOINT writes every committed change into the
@@ -80,7 +101,7 @@ export async function runBaseline(ws: Workspace): Promise<Baseline> {
  * made off the event loop.
  */
 export async function snapshotWorkspace(ws: Workspace, dir: string): Promise<Baseline> {
-  await ws.run('CHECKPOINT');
+  await checkpoint(ws);
   const baseline = await runBaseline(ws);
   await mkdir(dir, { recursive: true });
   await copyFile(ws.dbPath, join(dir, 'shop.duckdb'));
