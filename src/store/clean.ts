@@ -209,12 +209,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
             row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS dup_rank
           FROM raw_order_lines WHERE ${inScope(scope)})`);
 
-  const pairs = await matchCancellations(ws);
-  const originals = pairs.originals.join(',');
-  await ws.run(sql`CREATE OR REPLACE TEMP TABLE cancel_pairs AS
-    SELECT unnest(string_split(${originals}, ','))::BIGINT AS rid,
-      unnest(string_split(${pairs.cancellations.join(',')}, ','))::BIGINT AS cancel_rid
-    WHERE ${originals} <> ''`);
+  await pairCancellations(ws);
 
   const o = config.outliers;
   await writeRows(
@@ -251,35 +246,38 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
 /**
  * Pairs each cancellation line with the sale it undoes: same customer (lines without a customer
  * pair with lines without one), SKU and quantity, placed before it, the most recent one not yet
- * paired (last in, first out). O(n log n) in the candidates.
+ * paired (last in, first out). Writes the temp table cancel_pairs (rid of the sale, cancel_rid).
+ * In SQL, as a stack walked in each group's order (time, sales before cancellations, rid): a sale
+ * pushes, a cancellation pops when the stack is not empty. The stack's height after each line is
+ * the running sum of ±1 less its lowest point so far below 0 (a walk stopped at 0), and the sale a
+ * cancellation pops is the last one before it that left the stack at the height the cancellation
+ * found (a later one at that height would be on top; an earlier one popped since would have had
+ * one pushed after it back to that height). O(n log n) in the candidates, none of them read into JS.
  */
-async function matchCancellations(ws: Workspace): Promise<{ originals: string[]; cancellations: string[] }> {
-  // rids travel as text: they exceed 2^53 once file ids pass 2^21
-  const rows = await ws.all<{ rid: string; is_cancel: boolean; grp: string }>(`
-    SELECT o.rid::VARCHAR AS rid, o.status = 'cancellation' AS is_cancel,
-      coalesce(o.customer_id, chr(0)) || chr(31) || o.sku || chr(31) || abs(o.quantity)::VARCHAR AS grp
-    FROM ol_pre o
-    SEMI JOIN (SELECT DISTINCT customer_id, sku, abs(quantity) AS q FROM ol_pre WHERE status = 'cancellation') c
-      ON o.customer_id IS NOT DISTINCT FROM c.customer_id AND o.sku = c.sku AND abs(o.quantity) = c.q
-    WHERE o.status IN ('sale', 'cancellation')
-    ORDER BY grp, o.ordered_at, is_cancel, o.rid`);
-  const originals: string[] = [];
-  const cancellations: string[] = [];
-  let group = '';
-  let open: string[] = [];
-  for (const r of rows) {
-    if (r.grp !== group) {
-      group = r.grp;
-      open = [];
-    }
-    const rid = r.rid;
-    if (r.is_cancel !== true) open.push(rid);
-    else if (open.length > 0) {
-      originals.push(open.pop()!);
-      cancellations.push(rid);
-    }
-  }
-  return { originals, cancellations };
+async function pairCancellations(ws: Workspace): Promise<void> {
+  await ws.run(`CREATE OR REPLACE TEMP TABLE cancel_pairs AS
+    WITH c AS (
+      SELECT o.rid, o.status = 'cancellation' AS is_cancel, o.ordered_at,
+        coalesce(o.customer_id, chr(0)) || chr(31) || o.sku || chr(31) || abs(o.quantity)::VARCHAR AS grp
+      FROM ol_pre o
+      SEMI JOIN (SELECT DISTINCT customer_id, sku, abs(quantity) AS q FROM ol_pre WHERE status = 'cancellation') c
+        ON o.customer_id IS NOT DISTINCT FROM c.customer_id AND o.sku = c.sku AND abs(o.quantity) = c.q
+      WHERE o.status IN ('sale', 'cancellation')),
+    walk AS (
+      SELECT rid, is_cancel, grp, row_number() OVER g AS pos,
+        sum(CASE WHEN is_cancel THEN -1 ELSE 1 END) OVER g AS s
+      FROM c WINDOW g AS (PARTITION BY grp ORDER BY ordered_at, is_cancel, rid ROWS UNBOUNDED PRECEDING)),
+    height AS (
+      SELECT rid, is_cancel, grp, pos, s - least(0, min(s) OVER g) AS after
+      FROM walk WINDOW g AS (PARTITION BY grp ORDER BY pos ROWS UNBOUNDED PRECEDING)),
+    found AS (
+      SELECT rid, is_cancel, grp, pos, after,
+        coalesce(lag(after) OVER (PARTITION BY grp ORDER BY pos), 0) AS before
+      FROM height)
+    SELECT s.rid, x.rid AS cancel_rid
+    FROM (SELECT grp, pos, rid, before FROM found WHERE is_cancel AND before > 0) x
+    ASOF JOIN (SELECT grp, pos, rid, after FROM found WHERE NOT is_cancel) s
+      ON s.grp = x.grp AND s.after = x.before AND x.pos > s.pos`);
 }
 
 async function buildDailySales(ws: Workspace, scope: SkuScope): Promise<void> {
