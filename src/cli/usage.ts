@@ -202,7 +202,8 @@ Options:
   --cors-origin O       allow browser calls from this origin (repeatable; default: CORS off)
   --rate-limit N/min    requests per key per minute (also /s, /h; default 6000/min)
   --max-upload SIZE     largest uploaded file, e.g. 500MB (default 1GB)
-  --quiet               no request log
+  --log-level L         fatal|error|warn|info|debug|trace (default info: every request is logged)
+  --quiet               no log at all
 `;
 
 COMMAND_HELP['keys'] = `shopcast keys create --name N --scope read|write|admin

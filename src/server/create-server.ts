@@ -248,6 +248,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   const active = new Set<Promise<unknown>>();
   const skuCache = new SkuCache();
   const metrics = new ServerMetrics(lock);
+  metrics.watchSkuCache(skuCache);
   // the log exists once Fastify does (below); events before that (a crashed job marked failed) are stored all the same
   let log: { error: (o: object, msg: string) => void } = { error: () => {} };
   const emit = (type: string, data: unknown): void => {

@@ -56,6 +56,20 @@ export class ServerMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'shopcast_' });
   }
 
+  /** Exposes the GET /skus/{sku} cache's hits and misses (read when scraped). */
+  watchSkuCache(cache: { readonly hits: number; readonly misses: number }): void {
+    new Gauge({
+      name: 'shopcast_sku_cache_answers',
+      help: 'one-SKU answers since start, by result (hit: served from the cache; miss: computed)',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        this.set({ result: 'hit' }, cache.hits);
+        this.set({ result: 'miss' }, cache.misses);
+      },
+    });
+  }
+
   /** Records the ingest lag of one batch (seconds from arrival to forecast update). */
   observeIngestLag(seconds: number): void {
     this.ingestLag.observe(seconds);

@@ -15,6 +15,8 @@ export function parseSize(text: string, flag: string): number {
   return n;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
 /** `--rate-limit 6000/min` (also /s, /h; a bare number is per minute) → max and window. */
 export function parseRate(text: string): { max: number; windowMs: number } {
   const m = /^(\d+)\s*(?:\/\s*(s|sec|second|min|minute|h|hour))?$/i.exec(text.trim());
@@ -37,12 +39,16 @@ export async function serveCommand(args: string[], io: Io = defaultIo): Promise<
     'cors-origin': { type: 'string', multiple: true },
     'rate-limit': { type: 'string', default: '6000/min' },
     'max-upload': { type: 'string', default: '1GB' },
+    'log-level': { type: 'string', default: 'info' },
     quiet: { type: 'boolean', default: false },
   } as OptionSpec);
   if (values.help) return help(io, 'serve');
   const port = Number(values.port);
   if (!/^\d+$/.test(String(values.port)) || port > 65535)
     throw new InputError(`serve: --port must be a whole number from 0 to 65535, got '${String(values.port)}'`);
+  const level = values['log-level'] as string;
+  if (!LOG_LEVELS.includes(level))
+    throw new InputError(`serve: --log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
   const memoryLimit = values['memory-limit'] as string;
   if (memoryLimitBytes(memoryLimit) === undefined)
     throw new InputError(
@@ -62,7 +68,7 @@ export async function serveCommand(args: string[], io: Io = defaultIo): Promise<
       corsOrigins: origins,
       rateLimit: parseRate(values['rate-limit'] as string),
       maxUploadBytes: parseSize(values['max-upload'] as string, '--max-upload'),
-      logger: values.quiet ? false : true,
+      logger: values.quiet ? false : { level },
       workspaceOptions: { memoryLimit },
     });
   } catch (e) {

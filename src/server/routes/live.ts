@@ -45,9 +45,8 @@ export const postOrderLinesRoute = defineRoute({
     last_date: Type.String(),
   }),
   handler: async ({ ctx, body }) => {
-    const r = await ctx.live.postBatch(body.lines);
-    ctx.skuCache.invalidate(r.skus);
-    return r;
+    // the SKUs' answers change when their cycle has cleaned and re-forecast them (LiveUpdates' onChanged), not now
+    return ctx.live.postBatch(body.lines);
   },
 });
 

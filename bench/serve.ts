@@ -1,0 +1,522 @@
+/**
+ * `npm run bench:serve` — the service under load (issue 19's benchmark), on the full Online Retail workspace:
+ * autocannon hammers GET /skus/{sku} (the ~200 SKUs with the most revenue, in turn) while order batches of 50 lines
+ * are posted 10 times a second; an event-stream client times each batch's `forecast.updated`.
+ *
+ * The workspace holds the file's orders before the cutoff (ingested and planned with the CLI; cached under
+ * bench/out/serve-ws-<cutoff>, `--fresh` rebuilds it; each run serves a copy). The order lines after the cutoff are
+ * the live traffic, in time order, cut into batches of 50 lines at order boundaries where possible, and re-dated onto
+ * ONE day, the day after the workspace's last day (time of day kept): live orders arrive as they happen, today. The
+ * first batch of a new day rebuilds the clean daily demand of every SKU (the last day moved), which happens once a day
+ * in a real shop: it is posted alone before the load and its cost reported on its own ("new day").
+ *
+ * Afterwards: every batch's event awaited (timeout), the server stopped (SIGTERM), its workspace opened and the order
+ * lines of the posted batches counted (lost = posted − stored). Writes bench/out/serve.json.
+ *
+ *   npm run bench:serve -- [--seconds 30] [--connections 16] [--cutoff 2011-10-22] [--fresh] [--cpu-prof]
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import autocannon from 'autocannon';
+import type { OrderLineInput } from '../src/pipeline/order-batch.js';
+import { Workspace } from '../src/store/workspace.js';
+import { ONLINE_RETAIL } from './or-workspace.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '16' },
+    cutoff: { type: 'string', default: '2011-10-22' },
+    'batch-lines': { type: 'string', default: '50' },
+    'batches-per-second': { type: 'string', default: '10' },
+    skus: { type: 'string', default: '200' },
+    fresh: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'warn' },
+    'memory-limit': { type: 'string', default: '1GB' },
+  },
+});
+const memoryLimit = values['memory-limit'];
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const cutoff = values.cutoff;
+const batchLines = Number(values['batch-lines']);
+const perSecond = Number(values['batches-per-second']);
+if (!/^\d{4}-\d\d-\d\d$/.test(cutoff)) throw new Error(`bench:serve: --cutoff must be YYYY-MM-DD, got '${cutoff}'`);
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const shopcast = join(repo, 'bin/shopcast');
+const out = join(repo, 'bench/out');
+
+if (!existsSync(ONLINE_RETAIL)) {
+  console.log(`bench:serve: ${ONLINE_RETAIL} is absent; nothing measured`);
+  process.exit(0);
+}
+
+/** Splits one CSV record (quotes doubled inside quoted fields; no line breaks inside fields in this file). */
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let v = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) throw new Error(`bench:serve: unterminated quote in ${line}`);
+        v += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          v += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      fields.push(v);
+      i++; // the comma
+    } else {
+      const c = line.indexOf(',', i);
+      const end = c < 0 ? line.length : c;
+      fields.push(line.slice(i, end));
+      i = end + 1;
+    }
+  }
+  return fields;
+}
+
+/** Reads the file: lines before the cutoff go to `csv` (same header), the later ones come back as order lines. */
+async function splitFile(csv: string | null): Promise<{ live: OrderLineInput[]; lastDay: string }> {
+  const w = csv === null ? null : createWriteStream(csv);
+  const rl = createInterface({ input: createReadStream(ONLINE_RETAIL).pipe(createGunzip()), crlfDelay: Infinity });
+  let header: string[] | null = null;
+  let col: Record<string, number> = {};
+  const live: OrderLineInput[] = [];
+  let lastDay = '';
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    if (header === null) {
+      header = csvFields(line);
+      col = Object.fromEntries(header.map((h, k) => [h, k]));
+      w?.write(line + '\n');
+      continue;
+    }
+    const f = csvFields(line);
+    const at = f[col['InvoiceDate']!]!;
+    if (at < cutoff) {
+      w?.write(line + '\n');
+      if (at.slice(0, 10) > lastDay) lastDay = at.slice(0, 10);
+      continue;
+    }
+    const text = (k: string): string | null => {
+      const v = f[col[k]!]?.trim() ?? '';
+      return v === '' ? null : v;
+    };
+    live.push({
+      order_id: f[col['InvoiceNo']!]!,
+      ordered_at: at.replace(' ', 'T'),
+      sku: f[col['StockCode']!]!,
+      quantity: Number(f[col['Quantity']!]),
+      unit_price: Number(f[col['UnitPrice']!]),
+      customer_id: text('CustomerID'),
+      country: text('Country'),
+      description: text('Description'),
+    });
+  }
+  if (w !== null)
+    await new Promise<void>((resolve, reject) => w.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  // time order (the file is nearly so); stable, so an order's lines stay together
+  live.sort((a, b) => (a.ordered_at < b.ordered_at ? -1 : a.ordered_at > b.ordered_at ? 1 : 0));
+  return { live, lastDay };
+}
+
+/** Batches of about `size` lines, cut where the order changes (an order longer than `size` is cut inside). */
+function batchesOf(lines: readonly OrderLineInput[], size: number): OrderLineInput[][] {
+  const batches: OrderLineInput[][] = [];
+  let cur: OrderLineInput[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    cur.push(lines[i]!);
+    const next = lines[i + 1];
+    const boundary = next === undefined || next.order_id !== lines[i]!.order_id;
+    // cut at an order boundary once near the size; inside an order only when it alone overflows
+    if ((cur.length >= size && boundary) || cur.length >= size * 2 || next === undefined) {
+      if (cur.length > size && !boundary) {
+        batches.push(cur.slice(0, size));
+        cur = cur.slice(size);
+        continue;
+      }
+      batches.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length > 0) batches.push(cur);
+  return batches;
+}
+
+function run(args: string[], what: string): string {
+  const r = spawnSync(process.execPath, [shopcast, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`bench:serve: ${what} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+// ---- the workspace (cached) and the live traffic ----
+mkdirSync(out, { recursive: true });
+const cached = join(out, `serve-ws-${cutoff}`);
+if (values.fresh) rmSync(cached, { recursive: true, force: true });
+const prepared = existsSync(join(cached, 'plan'));
+const t0 = performance.now();
+const csv = join(out, `serve-ws-${cutoff}.csv`);
+const { live, lastDay } = await splitFile(prepared ? null : csv);
+if (!prepared) {
+  console.log(`bench:serve: preparing the workspace (orders before ${cutoff}: ingest + plan) in ${cached}`);
+  const tmp = `${cached}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  run(
+    ['plan', csv, '--workspace', tmp, '--out', join(tmp, 'plan'), '--currency', 'GBP', '--memory-limit', memoryLimit],
+    'plan',
+  );
+  cpSync(tmp, cached, { recursive: true });
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(csv, { force: true });
+  console.log(`  prepared in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+// the next day the shop trades on: the day after the last one, skipping weekdays no later order falls on (this shop
+// never sells on Saturdays: an order on one would be a shop-wide change of its closed days, not a normal day)
+const weekdays = new Set(live.map((l) => new Date(`${l.ordered_at.slice(0, 10)}T00:00:00Z`).getUTCDay()));
+let todayMs = Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000;
+while (!weekdays.has(new Date(todayMs).getUTCDay())) todayMs += 86_400_000;
+const today = new Date(todayMs).toISOString().slice(0, 10);
+const redated = live.map((l) => ({ ...l, ordered_at: `${today}${l.ordered_at.slice(10)}` }));
+const batches = batchesOf(redated, batchLines);
+const measuredBatches = Math.round(seconds * perSecond);
+if (batches.length < measuredBatches + 1)
+  throw new Error(`bench:serve: ${batches.length} batches after ${cutoff}, ${measuredBatches + 1} needed`);
+console.log(
+  `bench:serve: workspace = orders before ${cutoff} (last day ${lastDay}); live: ${live.length} later lines ` +
+    `re-dated onto ${today}, ${batches.length} batches of ≈${batchLines} (${measuredBatches + 1} used)`,
+);
+
+const ws = mkdtempSync(join(tmpdir(), 'shopcast-bench-serve-'));
+cpSync(cached, ws, { recursive: true });
+const token = (
+  JSON.parse(
+    run(['keys', 'create', '--name', 'bench', '--scope', 'admin', '--workspace', ws, '--json'], 'keys create'),
+  ) as { token: string }
+).token;
+const auth = { authorization: `Bearer ${token}` };
+
+// ---- the server ----
+const serverArgs = [
+  ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'serve-prof')}`] : []),
+  shopcast,
+  'serve',
+  '--workspace',
+  ws,
+  '--port',
+  '0',
+  '--rate-limit',
+  '100000000/min',
+  '--log-level',
+  values['log-level'],
+  '--memory-limit',
+  memoryLimit,
+];
+const server: ChildProcess = spawn(process.execPath, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+// never leave the server behind (an error or Ctrl-C in the bench)
+process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
+process.on('SIGINT', () => process.exit(130));
+let serverErr = '';
+server.stderr!.on('data', (d: Buffer) => (serverErr = (serverErr + d.toString()).slice(-20_000)));
+const url = await new Promise<string>((resolve, reject) => {
+  let text = '';
+  server.stdout!.on('data', (d: Buffer) => {
+    text += d.toString();
+    const m = /listening on (http:\/\/\S+)/.exec(text);
+    if (m !== null) resolve(m[1]!);
+  });
+  server.on('exit', (code) => reject(new Error(`bench:serve: the server exited (${code}): ${serverErr}`)));
+});
+server.stdout!.resume();
+console.log(`  server ${url} (pid ${server.pid}), workspace copy ${ws}`);
+
+function serverRss(): { rss_mb: number; peak_rss_mb: number } {
+  const s = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN);
+  return { rss_mb: kb('VmRSS') / 1024, peak_rss_mb: kb('VmHWM') / 1024 };
+}
+
+// ---- the event stream ----
+const arrived = new Map<number, number>(); // batch id → performance.now() of its forecast.updated
+const failed = new Set<number>();
+let eventsSeen = 0;
+const sse = new AbortController();
+const ticket = (await (await fetch(`${url}/events/ticket`, { method: 'POST', headers: auth })).json()) as {
+  ticket: string;
+};
+const stream = await fetch(`${url}/events?ticket=${encodeURIComponent(ticket.ticket)}`, { signal: sse.signal });
+if (!stream.ok || stream.body === null) throw new Error(`bench:serve: GET /events answered ${stream.status}`);
+void (async () => {
+  const decoder = new TextDecoder();
+  let buf = '';
+  try {
+    for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, end);
+        buf = buf.slice(end + 2);
+        const type = /^event: ?(.*)$/m.exec(block)?.[1];
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).replace(/^ /, ''))
+          .join('\n');
+        if (type === 'forecast.updated' || type === 'refresh.failed') {
+          eventsSeen++;
+          const now = performance.now();
+          const ids = (JSON.parse(data) as { batches?: number[] }).batches ?? [];
+          for (const id of ids) {
+            if (type === 'forecast.updated') arrived.set(id, now);
+            else failed.add(id);
+          }
+        }
+      }
+    }
+  } catch (e) {
+    if (!sse.signal.aborted) console.error('bench:serve: event stream ended:', e);
+  }
+})();
+
+// ---- the poster ----
+interface Posted {
+  index: number;
+  sent: number;
+  status: number;
+  batch_id: number | null;
+  lines: number;
+  lines_new: number;
+  answered_ms: number;
+  error?: string;
+}
+const posted: Posted[] = [];
+async function post(index: number): Promise<Posted> {
+  const lines = batches[index]!;
+  const sent = performance.now();
+  const p: Posted = { index, sent, status: 0, batch_id: null, lines: lines.length, lines_new: 0, answered_ms: NaN };
+  posted.push(p);
+  try {
+    const r = await fetch(`${url}/order-lines`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ lines }),
+    });
+    p.status = r.status;
+    const body = (await r.json()) as { batch_id?: number; lines_new?: number; message?: string };
+    if (r.ok) {
+      p.batch_id = body.batch_id!;
+      p.lines_new = body.lines_new!;
+    } else p.error = body.message ?? JSON.stringify(body);
+  } catch (e) {
+    p.error = e instanceof Error ? e.message : String(e);
+  }
+  p.answered_ms = performance.now() - sent;
+  return p;
+}
+async function waitForEvents(ids: readonly number[], timeoutMs: number): Promise<boolean> {
+  const until = performance.now() + timeoutMs;
+  while (performance.now() < until) {
+    if (ids.every((id) => arrived.has(id) || failed.has(id))) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
+// the new day: its first batch alone (a full rebuild of daily demand, then the re-forecast, then monitoring)
+const first = await post(0);
+if (first.batch_id === null) throw new Error(`bench:serve: the first batch failed (${first.status}): ${first.error}`);
+await waitForEvents([first.batch_id], 300_000);
+const newDayMs = (arrived.get(first.batch_id) ?? NaN) - first.sent;
+console.log(
+  `  new day: first batch answered in ${first.answered_ms.toFixed(0)} ms, its event after ${newDayMs.toFixed(0)} ms`,
+);
+// let the monitoring a new day starts finish before the load
+await new Promise((r) => setTimeout(r, 2000));
+
+// the SKUs to read: the top ones by revenue
+const list = (await (
+  await fetch(`${url}/skus?sort=revenue&order=desc&limit=${values.skus}`, { headers: auth })
+).json()) as {
+  items: { sku: string }[];
+};
+const paths = list.items.map((s) => `/skus/${encodeURIComponent(s.sku)}`);
+// a running service's cache holds the SKUs being read: fill it once (each answer is computed on its first read)
+const tw = performance.now();
+for (const path of paths) await (await fetch(`${url}${path}`, { headers: auth })).arrayBuffer();
+console.log(`  cache warmed: ${paths.length} SKUs read once in ${((performance.now() - tw) / 1000).toFixed(1)} s`);
+const metricsText = async (): Promise<string> => (await fetch(`${url}/metrics`, { headers: auth })).text();
+const cacheOf = (text: string): { hits: number; misses: number } => ({
+  hits: Number(/^shopcast_sku_cache_answers\{result="hit"\} (\S+)/m.exec(text)?.[1] ?? NaN),
+  misses: Number(/^shopcast_sku_cache_answers\{result="miss"\} (\S+)/m.exec(text)?.[1] ?? NaN),
+});
+
+// ---- the load ----
+const loads: number[] = [];
+const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 1000);
+let turn = 0;
+const loadStart = performance.now();
+const cannon = autocannon({
+  url,
+  connections,
+  duration: seconds,
+  headers: auth,
+  requests: [
+    {
+      method: 'GET',
+      setupRequest: (req) => ({ ...req, path: paths[turn++ % paths.length]! }),
+    },
+  ],
+});
+const posts: Promise<Posted>[] = [];
+for (let k = 1; k <= measuredBatches; k++) {
+  const due = loadStart + ((k - 1) * 1000) / perSecond;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  posts.push(post(k));
+}
+const postingMs = performance.now() - loadStart;
+const result = await cannon;
+console.log(`  load done; ${posted.filter((p) => p.status !== 0).length} of ${posted.length} posts answered`);
+await Promise.all(posts);
+console.log(`  every post answered after ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+const ids = posted.filter((p) => p.batch_id !== null).map((p) => p.batch_id!);
+const allArrived = await waitForEvents(ids, 120_000);
+console.log(`  events: ${ids.filter((id) => arrived.has(id)).length} of ${ids.length} batches covered`);
+clearInterval(loadTimer);
+const memory = serverRss();
+const cache = cacheOf(await metricsText());
+sse.abort();
+
+// ---- stop the server, count what it stored ----
+server.kill('SIGTERM');
+const exitCode = await new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
+const store = await Workspace.open(ws);
+const { n: stored } = await store.one<{ n: number }>(
+  `SELECT count(*)::INTEGER AS n FROM raw_order_lines WHERE file_id IN (SELECT file_id FROM files WHERE path = 'api:order-batch')`,
+);
+store.close();
+
+// ---- figures ----
+const q = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+};
+const measured = posted.filter((p) => p.index > 0);
+const lat = measured
+  .filter((p) => p.batch_id !== null && arrived.has(p.batch_id))
+  .map((p) => arrived.get(p.batch_id!)! - p.sent);
+const statuses: Record<string, number> = {};
+for (const [code, s] of Object.entries(result.statusCodeStats ?? {}))
+  statuses[code] = Number((s as { count: number }).count);
+const posterStatuses: Record<string, number> = {};
+for (const p of posted) posterStatuses[String(p.status)] = (posterStatuses[String(p.status)] ?? 0) + 1;
+const count5xx =
+  Object.entries(statuses).reduce((n, [c, k]) => n + (Number(c) >= 500 ? k : 0), 0) +
+  posted.filter((p) => p.status >= 500).length;
+const linesPosted = posted.reduce((n, p) => n + (p.batch_id !== null ? p.lines : 0), 0);
+const linesNew = posted.reduce((n, p) => n + p.lines_new, 0);
+// lines the server answered were already stored (identical to a line of an earlier batch: the file repeats some
+// lines inside an order, and an order may be cut across batches): stored once by design, so not lost
+const notNew = linesPosted - linesNew;
+const report = {
+  command:
+    `npm run bench:serve -- --seconds ${seconds} --connections ${connections} --cutoff ${cutoff} ` +
+    `--log-level ${values['log-level']} --memory-limit ${memoryLimit}`,
+  date: new Date().toISOString(),
+  workspace: { cutoff, last_day: lastDay, live_day: today },
+  get: {
+    connections,
+    seconds,
+    skus: paths.length,
+    requests: result.requests.total,
+    requests_per_s: result.requests.average,
+    latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    status: statuses,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    cache,
+  },
+  batches: {
+    lines_per_batch: batchLines,
+    per_second_target: perSecond,
+    posted: measured.length,
+    posting_s: postingMs / 1000,
+    post_answer_ms: {
+      p50: q(
+        measured.map((p) => p.answered_ms),
+        0.5,
+      ),
+      p95: q(
+        measured.map((p) => p.answered_ms),
+        0.95,
+      ),
+    },
+    status: posterStatuses,
+    errors: posted
+      .filter((p) => p.error !== undefined)
+      .map((p) => `#${p.index}: ${p.status} ${p.error}`)
+      .slice(0, 10),
+    to_event_ms: { p50: q(lat, 0.5), p95: q(lat, 0.95), max: q(lat, 1), with_event: lat.length },
+    all_events_arrived: allArrived,
+    refresh_failed: failed.size,
+    forecast_updated_events: eventsSeen,
+  },
+  new_day: { post_answer_ms: first.answered_ms, to_event_ms: newDayMs },
+  lines: {
+    posted: linesPosted,
+    already_stored_per_answers: notNew,
+    new_per_answers: linesNew,
+    stored,
+    lost: linesNew - stored,
+  },
+  count_5xx: count5xx,
+  server: { ...memory, exit_code: exitCode },
+  load_average_1m: {
+    min: Math.min(...loads),
+    mean: loads.reduce((a, b) => a + b, 0) / loads.length,
+    max: Math.max(...loads),
+  },
+};
+writeFileSync(join(out, 'serve.json'), JSON.stringify(report, null, 2) + '\n');
+rmSync(ws, { recursive: true, force: true });
+
+const f0 = (x: number): string => x.toFixed(0);
+console.log(
+  `GET /skus/{sku}: ${f0(report.get.requests_per_s)} requests/s (${report.get.requests} in ${seconds} s, ` +
+    `${connections} connections, ${paths.length} SKUs), latency p50 ${report.get.latency_ms.p50} ms, ` +
+    `p90 ${report.get.latency_ms.p90} ms, p99 ${report.get.latency_ms.p99} ms; status ${JSON.stringify(statuses)}; ` +
+    `cache hits ${cache.hits}, misses ${cache.misses}`,
+);
+console.log(
+  `batches: ${measured.length} of ≈${batchLines} lines posted in ${(postingMs / 1000).toFixed(1)} s ` +
+    `(POST answered p50 ${f0(report.batches.post_answer_ms.p50)} ms, p95 ${f0(report.batches.post_answer_ms.p95)} ms); ` +
+    `batch → forecast.updated p50 ${f0(report.batches.to_event_ms.p50)} ms, p95 ${f0(report.batches.to_event_ms.p95)} ms, ` +
+    `max ${f0(report.batches.to_event_ms.max)} ms (${lat.length} with their event; status ${JSON.stringify(posterStatuses)})`,
+);
+console.log(
+  `new day (first batch of a day): answered ${f0(first.answered_ms)} ms, forecast.updated after ${f0(newDayMs)} ms`,
+);
+console.log(
+  `lines: posted ${linesPosted} (${notNew} answered as already stored), new ${linesNew}, stored ${stored}, ` +
+    `lost ${linesNew - stored}; 5xx: ${count5xx}; ` +
+    `server peak RSS ${f0(memory.peak_rss_mb)} MB; load average (1 min) during the run ` +
+    `${report.load_average_1m.min.toFixed(1)}–${report.load_average_1m.max.toFixed(1)} on ${cpus().length} cores`,
+);
+console.log(`  → bench/out/serve.json`);
