@@ -293,8 +293,10 @@ export async function postOrderLines(
   const last = await lastSalesDay(ws);
   const limits = [todayLimit(o.now ?? new Date()), ...workspaceLimit(last)];
   const layout = (await latestOrderLinesLayout(ws)) ?? 'order-lines';
-  const stale = await cleanTablesStale(ws);
-  const config = await storedCleaningConfig(ws);
+  // a deferred batch is cleaned later (cleanOrderSkus): it needs neither the clean state nor the settings now
+  const deferred = o.deferClean === true;
+  const stale = deferred ? false : await cleanTablesStale(ws);
+  const config = deferred ? undefined : await storedCleaningConfig(ws);
   const header = ORDER_FIELDS.map((f) => f.name);
   const idx = { sku: header.indexOf('sku'), at: header.indexOf('ordered_at') };
   return withStaging(ws, async (prefix) => {
@@ -310,7 +312,7 @@ export async function postOrderLines(
       last_date: days[days.length - 1]!,
     });
     let clean: CleanExtent | 'deferred' = 'scoped';
-    if (o.deferClean === true) clean = 'deferred';
+    if (config === undefined) clean = 'deferred';
     else if (stale) {
       await rebuildCleanTables(ws, config);
       clean = 'full';

@@ -121,7 +121,9 @@ export async function storeStagedFile(
     ],
     s.maxLineBytes,
   );
-  await ws.run(sql`
+  // nothing to store for a file without rejected rows (an order batch is refused whole before it gets here)
+  if (s.rowsRejected > 0)
+    await ws.run(sql`
     INSERT INTO rejected_rows
     WITH r AS (
       SELECT line, reason, coalesce(raw, '') AS raw, md5_number(coalesce(raw, '')) AS reject_key FROM ${rejects}),
