@@ -9,14 +9,14 @@
  * A cancel stops the job while its files are being read; once they are being loaded it runs to the end (the raw rows
  * land in one transaction: all of a job's files or none).
  */
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CSV_ENCODINGS, type CsvEncoding } from '../data/csv-reader.js';
+import type { CsvEncoding } from '../data/csv-reader.js';
 import type { DateOrder } from '../data/date-order.js';
 import { InputError } from '../data/errors.js';
 import type { StageOptions, StagedFile } from '../data/stage-file.js';
 import type { Workspace } from '../store/workspace.js';
-import { type IngestReport, ingestFiles } from './ingest.js';
+import { type IngestReport, checkReadOptions, ingestFiles, isParquet } from './ingest.js';
 import type { JobContext } from './jobs.js';
 import { runWorker } from './job-worker.js';
 import { jobFolders } from './plan-job.js';
@@ -65,31 +65,11 @@ export function checkIngestJobParams(params: unknown): IngestJobParams {
   const stockDate = text('stockDate');
   if (stockDate !== undefined) out.stockDate = stockDate;
   const dateOrder = text('dateOrder');
-  if (dateOrder !== undefined) {
-    if (dateOrder !== 'dmy' && dateOrder !== 'mdy')
-      throw new InputError(`ingest: dateOrder must be dmy or mdy, got '${dateOrder}'`, { field: 'dateOrder' });
-    out.dateOrder = dateOrder;
-  }
+  if (dateOrder !== undefined) out.dateOrder = dateOrder as DateOrder;
   const encoding = text('encoding');
-  if (encoding !== undefined) {
-    if (!(CSV_ENCODINGS as readonly string[]).includes(encoding))
-      throw new InputError(`ingest: encoding must be one of ${CSV_ENCODINGS.join(', ')}, got '${encoding}'`, {
-        field: 'encoding',
-      });
-    out.encoding = encoding as CsvEncoding;
-  }
+  if (encoding !== undefined) out.encoding = encoding as CsvEncoding;
+  checkReadOptions(out);
   return out;
-}
-
-async function isParquet(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    return bytesRead === 4 && buf.toString('latin1') === 'PAR1';
-  } finally {
-    await fh.close();
-  }
 }
 
 /** `stageCsvFile` in a worker thread, its progress passed on; the signal stops it. */

@@ -169,7 +169,11 @@ function checkReadable(path: string): void {
   if (st.size === 0) throw new InputError(`${path}: file is empty`);
 }
 
-function checkReadOptions(options: IngestOptions): void {
+/**
+ * The reading options checked: dateOrder dmy or mdy, encoding one of CSV_ENCODINGS; else an InputError naming it.
+ * @example checkReadOptions({ dateOrder: 'dmy' })
+ */
+export function checkReadOptions(options: Pick<IngestOptions, 'dateOrder' | 'encoding'>): void {
   if (options.dateOrder !== undefined && options.dateOrder !== 'dmy' && options.dateOrder !== 'mdy')
     throw new InputError(`ingest: dateOrder must be dmy or mdy, got '${String(options.dateOrder)}'`, {
       field: 'dateOrder',
@@ -181,7 +185,8 @@ function checkReadOptions(options: IngestOptions): void {
     );
 }
 
-async function isParquet(path: string): Promise<boolean> {
+/** Whether the file starts with Parquet's magic bytes `PAR1`. */
+export async function isParquet(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(4);

@@ -14,6 +14,7 @@ import { dieboldMariano } from '../numerics/diebold-mariano.js';
 import { normalQuantile } from '../numerics/normal.js';
 import { type AlertRow, type NewAlert, clearAlerts, listAlerts, raiseAlerts } from '../store/alerts.js';
 import {
+  type AccuracyFilter,
   type AccuracyRow,
   type BandBreach,
   type RolePairTotal,
@@ -65,16 +66,7 @@ const GROUPS = ['run', 'sku', 'class', 'step', 'week'] as const;
  */
 export async function forecastAccuracy(
   ws: Workspace,
-  o: {
-    by: 'run' | 'sku' | 'class' | 'step' | 'week';
-    role?: 'champion' | 'challenger';
-    source?: 'plan' | 'live' | 'backtest';
-    runId?: number;
-    sku?: string;
-    from?: string;
-    to?: string;
-    maxStep?: number;
-  },
+  o: AccuracyFilter & { by: 'run' | 'sku' | 'class' | 'step' | 'week' },
 ): Promise<AccuracyRow[]> {
   if (!GROUPS.includes(o.by))
     throw new InputError(`accuracy: by must be one of ${GROUPS.join(', ')}, got '${String(o.by)}'`, { field: 'by' });

@@ -176,13 +176,13 @@ export async function derivedTablesExist(ws: Workspace): Promise<boolean> {
  * without closed-day anchors.
  */
 export async function cleanTablesStale(ws: Workspace): Promise<boolean> {
-  const t = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'daily_demand' AND NOT temporary`);
+  if (!(await derivedTablesExist(ws))) return true;
   const anchors = await ws.all(
     `SELECT 1 FROM duckdb_columns()
      WHERE table_name = 'closed_days' AND column_name = 'anchor' AND database_name <> 'temp'`,
   );
   const state = await ws.all(`SELECT value FROM meta WHERE key = 'clean_state'`);
-  return t.length === 0 || anchors.length === 0 || state[0]?.['value'] === 'stale';
+  return anchors.length === 0 || state[0]?.['value'] === 'stale';
 }
 
 function nonProductSql(config: CleaningConfig): Sql {

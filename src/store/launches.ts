@@ -1,4 +1,5 @@
 /** Stored launch plans (`launches`) and the sales that later follow them. */
+import { derivedTablesExist } from './clean.js';
 import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
@@ -36,5 +37,6 @@ export async function salesSince(
 
 /** The last day with demand data (`YYYY-MM-DD`), or null in an empty workspace. */
 export async function lastDemandDay(ws: Workspace): Promise<string | null> {
+  if (!(await derivedTablesExist(ws))) return null;
   return (await ws.one<{ d: string | null }>(`SELECT max(date)::VARCHAR AS d FROM daily_demand`)).d;
 }

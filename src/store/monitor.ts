@@ -9,6 +9,8 @@
  * origin: mean |y_t − y_{t−7}| over the days t in (origin − 365, origin] where both days are scored days
  * (Hyndman & Koehler 2006, "Another look at measures of forecast accuracy", IJF 22(4)).
  */
+import { derivedTablesExist } from './clean.js';
+export { lastDemandDay } from './launches.js';
 import { type Sql, joinSql, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
@@ -65,12 +67,6 @@ function scaleByDay(skus: Sql): Sql {
     FROM daily_demand a
     LEFT JOIN daily_demand b ON b.sku = a.sku AND b.date = a.date - ${raw(String(MASE_SEASON))}
     WHERE a.sku IN (${skus})`;
-}
-
-/** True once the cleaning step has built `daily_demand` (a workspace that was never ingested has none). */
-async function hasDemand(ws: Workspace): Promise<boolean> {
-  const t = await ws.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'daily_demand' AND NOT temporary`);
-  return t.length > 0;
 }
 
 /** Filters of `readAccuracy`. */
@@ -140,7 +136,7 @@ export async function readAccuracy(
   if (f.to !== undefined) values.push(sql`fv.date <= ${f.to}::DATE`);
   if (f.maxStep !== undefined) values.push(sql`fv.step <= ${f.maxStep}::INTEGER`);
   const g = GROUP_KEYS[by];
-  if (!(await hasDemand(ws))) return [];
+  if (!(await derivedTablesExist(ws))) return [];
   const rows = await ws.all<AccuracyRow>(sql`
     WITH r AS (SELECT run_id, origin FROM forecast_runs WHERE ${joinSql(runs, ' AND ')}),
     v AS (
@@ -201,7 +197,7 @@ export interface LiveAccuracy {
  * tracking signal, coverage and drift alerts are computed from.
  */
 export async function readLiveAccuracy(ws: Workspace, from: string, to: string): Promise<LiveAccuracy[]> {
-  if (!(await hasDemand(ws))) return [];
+  if (!(await derivedTablesExist(ws))) return [];
   const rows = await ws.all<LiveAccuracy>(sql`
     WITH ${latestForecasts(from, to)},
     v AS (
@@ -252,7 +248,7 @@ export const USUAL_PRICE_DAYS = 90;
  * stock-out days included (a stock-out is a cause), closed and missing days not; with the evidence for a cause.
  */
 export async function readBandBreaches(ws: Workspace, from: string, to: string): Promise<BandBreach[]> {
-  if (!(await hasDemand(ws))) return [];
+  if (!(await derivedTablesExist(ws))) return [];
   const rows = await ws.all<BandBreach>(sql`
     WITH ${latestForecasts(from, to)}
     SELECT lf.sku, lf.date::VARCHAR AS date, lf.step::INTEGER AS step, lf.run_id::INTEGER AS run_id,
@@ -345,11 +341,4 @@ export async function readRolePairs(
     total: num(total),
     daily: daily.map((d) => ({ ...d, skus: Number(d.skus) })),
   };
-}
-
-/** The last day with demand data in the workspace (null when there is none). */
-export async function lastDemandDay(ws: Workspace): Promise<string | null> {
-  if (!(await hasDemand(ws))) return null;
-  const r = await ws.one<{ d: string | null }>(`SELECT max(date)::VARCHAR AS d FROM daily_demand`);
-  return r.d;
 }

@@ -4,6 +4,7 @@
  * history, latest champion forecast) in one query — the service's hot read path.
  * Every value from a caller is a bound parameter; the sort columns are fixed fragments chosen by name.
  */
+import type { ForecastValue } from './forecast-runs.js';
 import { CHAMPION_RUN } from './forecasts-export.js';
 import {
   type DecisionRow,
@@ -230,19 +231,8 @@ export interface ForecastRunFields {
   backtest_mase: number | null;
 }
 
-/** One step of a stored forecast. */
-export interface ForecastValueRow {
-  step: number;
-  date: string;
-  mean: number | null;
-  p005: number | null;
-  p05: number | null;
-  p25: number | null;
-  p50: number | null;
-  p75: number | null;
-  p95: number | null;
-  p995: number | null;
-}
+/** One step of a stored forecast, as the SKU detail reads it (forecast_values without the SKU). */
+export type ForecastStepRow = Omit<ForecastValue, 'sku' | 'mean'> & { mean: number | null };
 
 /** What `readSkuDetail` reads of one SKU. */
 export interface SkuDetailRows {
@@ -261,7 +251,7 @@ export interface SkuDetailRows {
   history: HistoryDay[];
   /** its latest champion forecast run (the highest run id among champion runs that hold it) and its steps */
   forecast_run: ForecastRunFields | null;
-  forecast: ForecastValueRow[];
+  forecast: ForecastStepRow[];
 }
 
 /**

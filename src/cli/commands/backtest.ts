@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { r4, table } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { parse, SERIES_OPTIONS, seriesFreq, wholeNumber } from '../options.js';
+import { backtestInput } from '../backtest-input.js';
 import { help } from '../usage.js';
-import { withWorkspace } from '../workspace.js';
 
 /** `shopcast backtest`: per-model accuracy over rolling origins, for the workspace or --series. */
 export async function backtestCommand(args: string[], io: Io = defaultIo): Promise<number> {
@@ -22,28 +22,7 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
     .map((m) => m.trim())
     .filter((m) => m !== '');
   for (const m of models) checkModelName('backtest', m);
-  let input;
-  if (values.series !== undefined) {
-    const { readLongSeries } = await import('../../data/long-series.js');
-    const s = await readLongSeries(values.series as string, freq, values['as-of'] as string | undefined);
-    input = s;
-    if (s.filled > 0)
-      io.err(
-        `shopcast: note: ${s.filled} periods with no row in ${values.series as string} were taken as 0 ` +
-          `(no sales; an empty units cell marks an unknown value)\n`,
-      );
-  } else {
-    const { workspaceSeries } = await import('../../pipeline/forecast-workspace.js');
-    input = await withWorkspace(values, (ws) => workspaceSeries(ws, freq, values['as-of'] as string | undefined));
-  }
-  const h = int('horizon', FREQ_DEFAULTS[freq].horizon);
-  const { checkHorizon } = await import('../../pipeline/horizon-limit.js');
-  checkHorizon(
-    'backtest',
-    h,
-    input.values.reduce((n, v) => Math.max(n, v.length), 0),
-    freq,
-  );
+  const { input, h } = await backtestInput(values, io, 'backtest', freq);
   const { backtest } = await import('../../engine/backtest.js');
   const { makeBatch } = await import('../../engine/series-batch.js');
   const { DEFAULT_LEVELS } = await import('../../models/contract.js');

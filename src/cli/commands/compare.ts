@@ -3,8 +3,8 @@ import { InputError } from '../../data/errors.js';
 import { r4, table } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { parse, SERIES_OPTIONS, seriesFreq, wholeNumber } from '../options.js';
+import { backtestInput } from '../backtest-input.js';
 import { help } from '../usage.js';
-import { withWorkspace } from '../workspace.js';
 
 /** `shopcast compare --models a,b`: two models over the same rolling-origin backtest, and a Diebold–Mariano test. */
 export async function compareCommand(args: string[], io: Io = defaultIo): Promise<number> {
@@ -23,27 +23,7 @@ export async function compareCommand(args: string[], io: Io = defaultIo): Promis
   const freq = seriesFreq(values, 'compare');
   const int = (name: string, dflt: number): number => wholeNumber(values, name, 'compare') ?? dflt;
   const { FREQ_DEFAULTS } = await import('../../numerics/calendar.js');
-  let input;
-  if (values.series !== undefined) {
-    const { readLongSeries } = await import('../../data/long-series.js');
-    input = await readLongSeries(values.series as string, freq, values['as-of'] as string | undefined);
-    if (input.filled > 0)
-      io.err(
-        `shopcast: note: ${input.filled} periods with no row in ${values.series as string} were taken as 0 ` +
-          `(no sales; an empty units cell marks an unknown value)\n`,
-      );
-  } else {
-    const { workspaceSeries } = await import('../../pipeline/forecast-workspace.js');
-    input = await withWorkspace(values, (ws) => workspaceSeries(ws, freq, values['as-of'] as string | undefined));
-  }
-  const h = int('horizon', FREQ_DEFAULTS[freq].horizon);
-  const { checkHorizon } = await import('../../pipeline/horizon-limit.js');
-  checkHorizon(
-    'compare',
-    h,
-    input.values.reduce((n, v) => Math.max(n, v.length), 0),
-    freq,
-  );
+  const { input, h } = await backtestInput(values, io, 'compare', freq);
   const { compareModels } = await import('../../pipeline/compare.js');
   const progress = progressFor(io);
   let result;
