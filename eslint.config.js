@@ -61,7 +61,7 @@ const layerRules = Object.entries(above).map(([folder, banned]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.shopcast/**', 'docs/**', 'plan/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.shopcast/**', 'docs/**', 'plan/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -77,6 +77,25 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   ...layerRules,
+  {
+    // the dashboard is browser code: it reaches the rest of shopcast only over HTTP, through the service's API
+    files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../*', '../../../*', 'node:*', '@duckdb/*', 'fastify', '@fastify/*'],
+              message: 'src/web/ is browser code: it imports only src/web/ and browser packages (layers: README)',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.mjs', 'bin/*'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

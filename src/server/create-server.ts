@@ -46,6 +46,7 @@ import { LiveUpdates } from './live-updates.js';
 import { SkuCache } from './sku-cache.js';
 import { EventStreams } from './sse.js';
 import { TicketStore } from './tickets.js';
+import { registerWebApp } from './web-app.js';
 
 /** Options of `createServer`: the workspace, where to listen, CORS, rate limit, upload limit, logging. */
 export interface ServerOptions {
@@ -76,6 +77,8 @@ export interface ServerOptions {
    * `ctx.lock` and `ctx.events.publish`), `ctx.onUpload`, add routes with `route(app, ctx)`.
    */
   setup?: (app: ServerApp, ctx: ServerContext) => void | Promise<void>;
+  /** serve the dashboard (dist/web) at `/` (default true) */
+  dashboard?: boolean;
 }
 
 /**
@@ -430,6 +433,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   });
 
   for (const route of [...BUILT_IN_ROUTES, ...(o.routes ?? [])]) route(app, ctx);
+  if (o.dashboard !== false) await registerWebApp(app);
   try {
     await o.setup?.(app, ctx);
   } catch (e) {

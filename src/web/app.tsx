@@ -1,0 +1,160 @@
+// The app shell: the router (real URLs; back and forward work), the navigation, the theme switch, the login gate,
+// and the shop's locale and currency. Each page is loaded when first opened.
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
+import { useEffect, useState } from 'preact/hooks';
+import { api, setUnauthorizedHandler } from './api';
+import { forgetKey, storedKey } from './auth';
+import { setShopFormat } from './format';
+import { startEvents, stopEvents } from './live';
+import { LoginPage } from './pages/login';
+import { currentTheme, setTheme } from './theme';
+
+const TodayPage = lazy(() => import('./pages/today').then((m) => m.TodayPage));
+const ProductsPage = lazy(() => import('./pages/products').then((m) => m.ProductsPage));
+const ProductPage = lazy(() => import('./pages/product').then((m) => m.ProductPage));
+const OrdersPage = lazy(() => import('./pages/orders').then((m) => m.OrdersPage));
+const LaunchPage = lazy(() => import('./pages/launch').then((m) => m.LaunchPage));
+const AccuracyPage = lazy(() => import('./pages/accuracy').then((m) => m.AccuracyPage));
+const DataPage = lazy(() => import('./pages/data').then((m) => m.DataPage));
+
+const NAV: [string, string][] = [
+  ['/', 'Today'],
+  ['/products', 'Products'],
+  ['/orders', 'Orders'],
+  ['/launch', 'Launch planner'],
+  ['/forecast-accuracy', 'Accuracy'],
+  ['/data', 'Data'],
+];
+
+function NotFound() {
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        <a href="/">Back to Today</a>
+      </p>
+    </section>
+  );
+}
+
+function Shell() {
+  const loc = useLocation();
+  const [authed, setAuthed] = useState(storedKey() !== null);
+  const [menu, setMenu] = useState(false);
+  const [theme, setThemeState] = useState(currentTheme());
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setAuthed(false);
+      stopEvents();
+    });
+  }, []);
+  useEffect(() => {
+    if (!authed) {
+      if (loc.path !== '/login') loc.route(`/login?next=${encodeURIComponent(loc.url)}`, true);
+      return;
+    }
+    startEvents();
+    api.get<{ locale?: string; currency?: string }>('/summary').then(
+      (s) => setShopFormat(s.locale ?? 'en-GB', s.currency ?? 'GBP'),
+      () => {},
+    );
+  }, [authed]);
+  useEffect(() => setMenu(false), [loc.url]);
+  useEffect(() => {
+    // a new page: its heading takes focus so a screen reader announces it
+    document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+  }, [loc.path]);
+
+  if (!authed || loc.path === '/login')
+    return (
+      <main id="main" class="login-main">
+        <LoginPage
+          onLogin={() => {
+            setAuthed(true);
+            const next = new URLSearchParams(location.search).get('next');
+            loc.route(next !== null && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+          }}
+        />
+      </main>
+    );
+
+  const isCurrent = (href: string) => (href === '/' ? loc.path === '/' : loc.path.startsWith(href));
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href="/">
+          shopcast
+        </a>
+        <button
+          type="button"
+          class="menu-button"
+          aria-expanded={menu}
+          aria-controls="nav"
+          onClick={() => setMenu(!menu)}
+        >
+          Menu
+        </button>
+        <nav id="nav" aria-label="Main" class={menu ? 'open' : ''}>
+          <ul>
+            {NAV.map(([href, name]) => (
+              <li key={href}>
+                <a href={href} aria-current={isCurrent(href) ? 'page' : undefined}>
+                  {name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="top-actions">
+          <button
+            type="button"
+            aria-label={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+            onClick={() => {
+              const t = theme === 'dark' ? 'light' : 'dark';
+              setTheme(t);
+              setThemeState(t);
+            }}
+          >
+            {theme === 'dark' ? 'Light' : 'Dark'}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              forgetKey();
+              stopEvents();
+              setAuthed(false);
+            }}
+          >
+            Log out
+          </button>
+        </div>
+      </header>
+      <main id="main">
+        <ErrorBoundary>
+          <Router>
+            <Route path="/" component={TodayPage} />
+            <Route path="/products" component={ProductsPage} />
+            <Route path="/products/:sku" component={ProductPage} />
+            <Route path="/orders" component={OrdersPage} />
+            <Route path="/launch" component={LaunchPage} />
+            <Route path="/forecast-accuracy" component={AccuracyPage} />
+            <Route path="/data" component={DataPage} />
+            <Route default component={NotFound} />
+          </Router>
+        </ErrorBoundary>
+      </main>
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <LocationProvider>
+      <Shell />
+    </LocationProvider>
+  );
+}
