@@ -5,7 +5,8 @@
  * artifact, never compared pixel by pixel).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { type Browser, type Page, chromium } from 'playwright-core';
@@ -42,6 +43,28 @@ export interface Dashboard {
   /** saves test-artifacts/<name>.png */
   shot: (page: Page, name: string) => Promise<void>;
   stop: () => Promise<void>;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One axe-core finding: the rule, its impact and the elements it names. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * The serious and critical accessibility violations axe-core finds on the page as it is now (WCAG 2.1 A/AA rules).
+ * axe runs through the DevTools protocol, so the page's CSP (no inline scripts) does not stop it.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE);
+  const found =
+    (await page.evaluate(`window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)) })))`)) as AxeViolation[];
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 /** True when the browser tests can run; skips the test (or fails it under CI=true, where .ci/run installs Chromium). */

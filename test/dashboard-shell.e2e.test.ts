@@ -3,7 +3,7 @@
 // horizontal scroll, and the theme switch.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Dashboard, chromiumOrSkip, startDashboard } from './dashboard-harness.js';
+import { type Dashboard, axeViolations, chromiumOrSkip, startDashboard } from './dashboard-harness.js';
 
 describe('the dashboard shell', () => {
   let d: Dashboard | null = null;
@@ -37,6 +37,8 @@ describe('the dashboard shell', () => {
     const page = await d.open();
     await page.goto(`${d.url}/orders`);
     await page.waitForURL(/\/login\?next=%2Forders/);
+    assert.deepEqual(await axeViolations(page), []);
+    await d.shot(page, 'login');
     await page.getByLabel('API key').fill('sc_wrong_key');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
