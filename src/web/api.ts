@@ -40,7 +40,12 @@ async function call<T>(method: string, path: string, body?: unknown, init: Reque
     json = null;
   }
   if (!r.ok) {
-    const b = (json ?? {}) as Record<string, unknown>;
+    // the service's error body is { error: { code, message, field, … } }
+    const top = (json ?? {}) as Record<string, unknown>;
+    const b = (typeof top['error'] === 'object' && top['error'] !== null ? top['error'] : top) as Record<
+      string,
+      unknown
+    >;
     if (r.status === 401) {
       forgetKey();
       onUnauthorized();
