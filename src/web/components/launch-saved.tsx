@@ -46,7 +46,7 @@ export function SavedLaunches({ launches }: { launches: readonly TrackedLaunch[]
             const sold = seen.reduce((a, w) => a + (w.actual ?? 0), 0);
             const due = seen.reduce((a, w) => a + w.forecast, 0);
             return (
-              <tr key={l.sku} data-sku={l.sku}>
+              <tr key={l.sku} data-sku={l.sku} data-status={l.status} data-launch-date={l.launch_date}>
                 <th scope="row">
                   <a href={`/products/${encodeURIComponent(l.sku)}`}>{l.sku}</a>
                 </th>

@@ -80,7 +80,9 @@ export function SupplierGroup(p: GroupProps) {
   const id = `supplier-${slug(totals.supplier)}`;
   const ordered = lines.filter((l) => l.final_qty > 0);
   const outside = ordered.filter((l) => !p.funded(l.sku));
+  // a supplier's approval takes the lines the budget funds (all of them without a budget)
   const toApprove = ordered.filter((l) => !l.approved && p.funded(l.sku)).map((l) => l.sku);
+  const approveText = `${toApprove.length} ${toApprove.length === 1 ? 'line' : 'lines'}${outside.length > 0 ? ' in budget' : ''}`;
   return (
     <section class="card supplier" data-supplier={totals.supplier} aria-labelledby={`${id}-h`}>
       <div class="supplier-head">
@@ -128,10 +130,10 @@ export function SupplierGroup(p: GroupProps) {
             type="button"
             class="primary"
             disabled={p.busy || toApprove.length === 0}
-            onClick={() => p.onApprove(toApprove, `${toApprove.length} lines from ${totals.supplier}`)}
-            aria-label={`Approve ${toApprove.length} lines from ${totals.supplier}`}
+            onClick={() => p.onApprove(toApprove, `${approveText} from ${totals.supplier}`)}
+            aria-label={`Approve ${approveText} from ${totals.supplier}`}
           >
-            Approve {toApprove.length === 1 ? '1 line' : `${toApprove.length} lines`}
+            Approve {approveText}
           </button>
           <button
             type="button"
