@@ -28,7 +28,28 @@ function forecastSumSql(days: number, runIds: Sql = sql`SELECT DISTINCT forecast
     GROUP BY run_id, sku`;
 }
 
-/** `sku_state s` joined with forecast sums `f` (forecastSumSql) of the SKUs' own forecast runs. */
+/**
+ * The forecast sums of `sku_state`'s rows from the forecast runs they were computed from (`run_id, sku, f30`, as
+ * forecastSumSql gives them), read cheaply: `forecast_28` is Σ of the run's first 28 means (the last one repeated
+ * past a shorter horizon), so only the steps from the 28th (or a shorter run's last) to the `days`th are read — 3 of
+ * a 28-day run's rows per SKU instead of all 28 (on 100,000 SKUs: 300,000 rows instead of 2.8 million).
+ */
+function stateForecastSql(days: number): Sql {
+  const runs = sql`SELECT DISTINCT forecast_run_id FROM sku_state`;
+  return sql`SELECT s.forecast_run_id AS run_id, s.sku,
+      s.forecast_28 + t.extra + (${days}::INTEGER - greatest(t.h, 28)) * t.last AS f30
+    FROM sku_state s JOIN (
+      SELECT run_id, sku, max(step) AS h, arg_max(mean, step) AS last,
+        coalesce(sum(mean) FILTER (WHERE step > 28), 0) AS extra
+      FROM forecast_values
+      WHERE run_id IN (${runs}) AND step <= ${days}::INTEGER AND isfinite(mean)
+        AND step >= (SELECT least(28, coalesce(min(h), 28)) FROM (
+          SELECT max(step) AS h FROM forecast_values WHERE run_id IN (${runs}) GROUP BY run_id))
+      GROUP BY run_id, sku) t ON t.run_id = s.forecast_run_id AND t.sku = s.sku
+    WHERE isfinite(s.forecast_28)`;
+}
+
+/** `sku_state s` joined with forecast sums `f` (forecastSumSql, stateForecastSql) of the SKUs' own forecast runs. */
 const STATE_FORECAST = raw('LEFT JOIN f ON f.run_id = s.forecast_run_id AND f.sku = s.sku');
 
 /** Severity, most urgent first, as a number (critical 2, warning 1, else 0). */
@@ -86,7 +107,7 @@ const COLUMN_LISTS = raw(`{${SKU_TABLE_COLUMNS.map((c) => `'${c}': coalesce([x.$
  */
 export async function skuTableJson(ws: Workspace): Promise<string> {
   const r = await ws.one<{ j: string }>(sql`
-    WITH f AS (${forecastSumSql(FORECAST_DAYS)}),
+    WITH f AS (${stateForecastSql(FORECAST_DAYS)}),
     al AS (SELECT sku, arg_max(kind, ${SEVERITY_RANK} * 10 + ${KIND_RANK}) AS kind FROM alerts
       WHERE cleared_at IS NULL GROUP BY sku),
     t AS (
@@ -157,7 +178,7 @@ export interface KpiRow {
  */
 export async function readKpis(ws: Workspace, o: { costShare: number; riskAtLeast: number }): Promise<KpiRow> {
   return ws.one<KpiRow>(sql`
-    WITH f AS (${forecastSumSql(FORECAST_DAYS)}),
+    WITH f AS (${stateForecastSql(FORECAST_DAYS)}),
     po AS (SELECT sku, unit_cost FROM plan_orders WHERE run_id = (SELECT max(run_id) FROM plan_runs)),
     rs AS (SELECT sku, arg_max(unit_cost, (date, file_id, line)) AS unit_cost FROM raw_stock
       WHERE unit_cost IS NOT NULL GROUP BY sku)
@@ -266,7 +287,7 @@ export async function readForecastChanges(
   const baseline = sql`SELECT max(run_id) FROM forecast_runs
     WHERE plan_run_id = ${planRunId}::INTEGER AND role = 'champion' AND source = 'plan'`;
   const rows = await ws.all<ForecastChangeRow & { total: number }>(sql`
-    WITH f AS (${forecastSumSql(FORECAST_DAYS)}), then_f AS (${forecastSumSql(FORECAST_DAYS, baseline)}),
+    WITH f AS (${stateForecastSql(FORECAST_DAYS)}), then_f AS (${forecastSumSql(FORECAST_DAYS, baseline)}),
     d AS (SELECT s.sku, t.f30 AS before, f.f30 AS after
       FROM sku_state s ${STATE_FORECAST} JOIN then_f t ON t.sku = s.sku
       WHERE abs(f.f30 - t.f30) > 0.005)
