@@ -33,6 +33,7 @@ import { ErrorBody, HttpError, installErrorHandling } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import type { Route, RouteAuthConfig, ServerApp } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { launchRoutes } from './routes/launches.js';
@@ -153,6 +154,7 @@ export const BUILT_IN_ROUTES: readonly Route[] = [
   ...skuRoutes,
   ...planRoutes,
   ...monitoringRoutes,
+  ...dashboardRoutes,
 ];
 
 /**
