@@ -372,7 +372,10 @@ test('skuDetail: catalog, history, champion forecast, stage with evidence, inven
       p75: 3,
       p95: 4,
       p995: 9,
+      base_mean: 1 + live,
     });
+    assert.deepEqual(d2.forecast!.base_mean.slice(0, 1), [1 + live], 'no override: the model mean');
+    assert.deepEqual(d2.overrides, []);
     // another SKU keeps the plan's forecast
     assert.equal((await skuDetail(ws, 'A-100'))!.forecast!.run_id, plan.forecast_run_id);
 
