@@ -21,7 +21,7 @@ import type { OverrideRow } from '../store/overrides.js';
 import type { Workspace } from '../store/workspace.js';
 import { applyOverridesInPlace, dayOverridesAsSteps } from '../engine/forecast-overrides.js';
 import { STAGE_LETTERS, evidenceText } from './lifecycle.js';
-import { type OrderWithDecision, orderWithDecision } from './orders.js';
+import { type OrderWithDecision, orderTerms, orderWithDecision } from './orders.js';
 
 /** The query of `listSkus`; every field optional. */
 export interface SkuQuery {
@@ -373,7 +373,13 @@ export async function skuDetail(
             plan_run_id: s.plan_run_id,
             forecast_run_id: s.forecast_run_id,
           },
-    order: h.order === null ? null : orderWithDecision({ order: h.order, decision: h.decision, override: h.override }),
+    order:
+      h.order === null
+        ? null
+        : orderWithDecision(
+            { order: h.order, decision: h.decision, override: h.override },
+            orderTerms(h.terms ?? undefined),
+          ),
     alerts: h.alerts.map((a) => ({ ...a, data: parseJson(a.data) })),
   };
 }
