@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { createApiKey } from '../src/pipeline/keys.js';
+import { forgetLaunchModels } from '../src/pipeline/launch.js';
 import { planWorkspace } from '../src/pipeline/plan.js';
 import { closeRefreshWorkers } from '../src/pipeline/refresh.js';
 import { createServer } from '../src/server/create-server.js';
 import { Workspace } from '../src/store/workspace.js';
 import { tempDir } from './helpers.js';
+import { launchShop } from './launch-fixture.js';
 import { writeShop } from './read-fixture.js';
 import { json } from './server-harness.js';
 
@@ -94,6 +96,68 @@ test('orders refuse quantities the MOQ and packs do not allow; forecast override
   } finally {
     await server.close();
     await closeRefreshWorkers();
+    cleanup();
+  }
+});
+
+test('POST /launches: trained on the first call, answered from memory, loaded after a restart; save and track', async () => {
+  const { dir, cleanup } = tempDir();
+  const workspace = join(dir, 'ws');
+  const ws = await Workspace.open(workspace, { threads: 1 });
+  await ingestFiles(ws, [launchShop(dir, 280, 'lines.csv')]);
+  const token = (await createApiKey(ws, { name: 'planner bo', scope: 'write' })).token;
+  ws.close();
+  const start = async () => {
+    const server = await createServer({ workspace, port: 0, workspaceOptions: { threads: 1 } });
+    const url = await server.listen();
+    const call = (path: string, body?: unknown) =>
+      json(
+        fetch(`${url}${path}`, {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      );
+    return { server, call };
+  };
+  const req = { name: 'RED MUG', description: 'a red mug', price: 3, weeks: 4 };
+  let s = await start();
+  try {
+    forgetLaunchModels();
+    const first = await s.call('/launches', req);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.body.model_source.source, 'trained');
+    assert.deepEqual(Object.keys(first.body.forecast[0]).sort(), [
+      'mean',
+      'p05',
+      'p25',
+      'p50',
+      'p75',
+      'p95',
+      'week_start',
+    ]);
+    assert.ok(first.body.analogs[0].curve.every((x: unknown) => x === null || typeof x === 'number'));
+    assert.ok(
+      first.body.weeks_compared.some((c: { week_start: string }) => c.week_start === first.body.best_week.week_start),
+    );
+    const again = await s.call('/launches', { ...req, sku: 'NEW-1', save: true });
+    assert.deepEqual([again.body.model_source.source, again.body.saved], ['memory', true]);
+    assert.deepEqual(again.body.forecast, first.body.forecast);
+    assert.equal((await s.call('/launches', { ...req, save: true })).body.error.field, 'sku');
+    await s.server.close();
+    forgetLaunchModels();
+    s = await start();
+    const loaded = await s.call('/launches', req);
+    assert.equal(loaded.body.model_source.source, 'stored', 'a restart loads the stored model');
+    assert.deepEqual(loaded.body.forecast, first.body.forecast);
+    const tracked = await s.call('/launches');
+    assert.deepEqual(
+      tracked.body.launches.map((l: { sku: string; status: string }) => [l.sku, l.status]),
+      [['NEW-1', 'not sold yet']],
+    );
+  } finally {
+    await s.server.close();
+    forgetLaunchModels();
     cleanup();
   }
 });

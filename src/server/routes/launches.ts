@@ -35,8 +35,9 @@ const LaunchPlan = Type.Object(
           sku: Type.String(),
           description: Type.String(),
           similarity: Type.Number(),
-          curve: Type.Array(Type.Union([Type.Number(), Type.Null()]), {
-            description: 'its own weekly units since its launch (null: week not complete)',
+          // items untyped: a week not complete is NaN in the plan, null in JSON (the serializer refuses NaN numbers)
+          curve: Type.Array(Type.Unknown({ description: 'units of the week, a number; null: week not complete' }), {
+            description: 'its own weekly units since its launch',
           }),
         },
         { additionalProperties: true },
