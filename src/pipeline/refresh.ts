@@ -27,6 +27,7 @@ import { type SkuState, readSkuState, skusBehindState, storedRevenues } from '..
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName } from './forecast-series.js';
 import { round } from './plan-steps/format.js';
+import { withStoredOverrides } from './plan-steps/overrides.js';
 import { type PlanInputs, readStep } from './plan-steps/read.js';
 import { type SkuPolicy, forecastPanel, revenue365, skuPolicy, xyzOf } from './plan-steps/steps.js';
 import { forecastRunRows, storeSkuStates } from './plan-steps/store.js';
@@ -164,10 +165,12 @@ export async function refreshSkus(
   ]);
   lap('forecast');
 
+  // the policy takes the forecast with the planners' overrides; the run stored stays the model's
+  const adjusted = await withStoredOverrides(ws, inputs, champion);
   const perSku: SkuPolicy[] = [];
   const policyOptions = plan?.service_level == null ? {} : { serviceLevel: plan.service_level };
   for (let i = 0; i < ids.length; i++) {
-    perSku.push(skuPolicy(inputs, champion, i, classes[i]!, policyOptions));
+    perSku.push(skuPolicy(inputs, adjusted, i, classes[i]!, policyOptions));
     // one SKU's scenarios at a time: the service's requests are answered in between
     await yieldToLoop();
   }

@@ -43,6 +43,7 @@ import { liveRoutes } from './routes/live.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { planRoutes } from './routes/plans.js';
 import { skuRoutes } from './routes/skus.js';
+import { overrideRoutes } from './routes/overrides.js';
 import { LiveUpdates } from './live-updates.js';
 import { SkuCache } from './sku-cache.js';
 import { EventStreams } from './sse.js';
@@ -152,6 +153,7 @@ export const BUILT_IN_ROUTES: readonly Route[] = [
   ...launchRoutes,
   ...liveRoutes,
   ...skuRoutes,
+  ...overrideRoutes,
   ...planRoutes,
   ...monitoringRoutes,
   ...dashboardRoutes,
