@@ -3,7 +3,7 @@
  * a workspace (the bench:serve one): a first batch dated the day after the last day (moves it, not timed), then
  * `rounds` rounds of { `perRound` batches of 50 lines stored (`postOrderLines`, deferred clean, or all of them at
  * once with `postOrderBatches` when --group), one `cleanOrderSkus` of their SKUs, one `refreshSkus` of them }.
- * Prints per phase the median wall and CPU milliseconds, and the statements that cost most (wall, summed).
+ * Prints per phase the median wall and CPU milliseconds, and the statements that cost most (CPU, summed per round).
  *   node dist/bench/writer-costs.js WORKSPACE [rounds] [perRound] [--group]
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'writer-costs-'));
 cpSync(source, dir, { recursive: true });
 
 // statement timings: wrap the Workspace methods every store function goes through
-const costs = new Map<string, { n: number; ms: number }>();
+const costs = new Map<string, { n: number; ms: number; cpu: number }>();
 let phase = 'setup';
 const proto = Workspace.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
 for (const m of ['run', 'all']) {
@@ -33,13 +33,16 @@ for (const m of ['run', 'all']) {
     const q = a[0] as string | { text: string };
     const text = (typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').trim().slice(0, 90);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     try {
       return await orig.apply(this, a);
     } finally {
       const k = `${phase} | ${text}`;
-      const c = costs.get(k) ?? { n: 0, ms: 0 };
+      const c = costs.get(k) ?? { n: 0, ms: 0, cpu: 0 };
+      const u = process.cpuUsage(c0);
       c.n++;
       c.ms += performance.now() - t0;
+      c.cpu += (u.user + u.system) / 1000;
       costs.set(k, c);
     }
   };
@@ -114,9 +117,14 @@ try {
   );
   for (const k of Object.keys(wall)) console.log(`  ${k}: wall median ${med(wall[k]!)} ms, CPU ${med(cpu[k]!)} ms`);
   console.log(`  load average ${load0.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`);
-  const top = [...costs].filter(([k]) => !k.startsWith('setup')).sort((a, b) => b[1].ms - a[1].ms);
+  // by CPU time (the process's, DuckDB's threads included; the statements run one at a time)
+  const top = [...costs].filter(([k]) => !k.startsWith('setup')).sort((a, b) => b[1].cpu - a[1].cpu);
+  console.log('    wall ms    CPU ms per round, statement');
   for (const [k, c] of top.slice(0, 40))
-    console.log(`${(c.ms / rounds).toFixed(1).padStart(8)} ms/round ×${(c.n / rounds).toFixed(0).padStart(3)}  ${k}`);
+    console.log(
+      `${(c.ms / rounds).toFixed(1).padStart(9)} ${(c.cpu / rounds).toFixed(1).padStart(9)} ` +
+        `×${(c.n / rounds).toFixed(0).padStart(3)}  ${k}`,
+    );
 } finally {
   ws.close();
   await closeRefreshWorkers();
