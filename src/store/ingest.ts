@@ -26,13 +26,20 @@ export async function parquetToCsv(ws: Workspace, path: string, out: string): Pr
       FROM read_parquet(${literalPath(path)}, file_row_number = true)) TO ${out} (FORMAT csv, HEADER, DELIMITER ',')`);
 }
 
-/** read_csv of a staged file with its column types; lines over DuckDB's 2 MB default get a larger limit. */
-function readStaged(path: string, columns: readonly [string, string][], maxLineBytes: number): Sql {
+/**
+ * read_csv of a staged file (or of several with the same columns, each row with its file's path as `filename`) with
+ * its column types; lines over DuckDB's 2 MB default get a larger limit.
+ */
+function readStaged(path: string | readonly string[], columns: readonly [string, string][], maxLineBytes: number): Sql {
   const cols = joinSql(
     columns.map(([name, type]) => sql`${raw(`'${ident(name).text}'`)}: ${raw(`'${ident(type).text}'`)}`),
   );
   const size = maxLineBytes > 2_000_000 ? sql`max_line_size = ${Math.ceil(maxLineBytes)}::BIGINT, ` : raw('');
-  return sql`read_csv(${literalPath(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+  const files =
+    typeof path === 'string'
+      ? sql`${literalPath(path)}`
+      : sql`[${joinSql(path.map((p) => sql`${literalPath(p)}`))}], filename = true`;
+  return sql`read_csv(${files}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
     ${size}columns = {${cols}})`;
 }
 
@@ -168,19 +175,18 @@ export async function storeStagedBatches(
   // the identity as loadStage computes it for a file (same text, same hash)
   const keyText = joinSql(first.columns.map((c) => sql`coalesce(${value(c)}, chr(0))`));
   const typed = joinSql(first.columns.map((c) => sql`CAST(${value(c)} AS ${ident(types[c]!)}) AS ${ident(c)}`));
-  const sources = batches.map(
-    (b) =>
-      sql`SELECT ${b.fileId}::INTEGER AS file_id, * FROM ${readStaged(
-        b.staged.goodPath,
-        [['line', 'BIGINT'], ...b.staged.columns.map((c): [string, string] => [c, 'VARCHAR'])],
-        b.staged.maxLineBytes,
-      )}`,
+  // one reader over the batches' files; each row takes its batch's file id by its file's path
+  const source = readStaged(
+    batches.map((b) => b.staged.goodPath),
+    [['line', 'BIGINT'], ...first.columns.map((c): [string, string] => [c, 'VARCHAR'])],
+    Math.max(...batches.map((b) => b.staged.maxLineBytes)),
   );
+  const ids = joinSql(batches.map((b) => sql`(${b.staged.goodPath}, ${b.fileId}::INTEGER)`));
   await ws.run(sql`
     CREATE OR REPLACE TEMP TABLE stage_group AS
     WITH s AS (
-      SELECT file_id, line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
-      FROM (${joinSql(sources, ' UNION ALL ')})),
+      SELECT f.file_id, line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
+      FROM ${source} JOIN (VALUES ${ids}) f(path, file_id) ON f.path = filename),
     k AS (SELECT *, row_number() OVER (PARTITION BY file_id, row_key ORDER BY line)::INTEGER AS occurrence FROM s)
     -- stored one after the other: a row an earlier batch of the group brings is not new in a later one
     SELECT * FROM k ANTI JOIN ${t} r USING (row_key, occurrence)
