@@ -43,7 +43,8 @@ export type CleanExtent = 'scoped' | 'full';
 /**
  * Rebuilds the derived tables for the SKUs given only (an order batch's), so that they come out as a full rebuild
  * (`rebuildCleanTables`) would make them: every builder runs the same query text as the full rebuild with a filter
- * on the SKU injected (`SkuScope`), and the SKUs' rows are deleted and inserted again; no rule has a second copy.
+ * on the SKU injected (`SkuScope`), and the SKUs' rows that differ from it are replaced (`writeRows`); no rule has a
+ * second copy.
  * Every rule works within one SKU: duplicates (the row key holds the SKU), cancellations (matched per customer, SKU
  * and quantity), returns, non-product lines, outlier caps (per SKU), stock-outs, the catalog; a line's `rid` is a
  * function of the line alone (RID). The exceptions are shop-wide inputs: the closed days (always recomputed whole:
