@@ -1,5 +1,5 @@
 /**
- * Planners' forecast overrides (`forecast_overrides`, schema version 7): a % uplift or a number of units for a SKU
+ * Planners' forecast overrides (`forecast_overrides`, schema version 6): a % uplift or a number of units for a SKU
  * over a period of days, with who and why. Rows are never deleted: a removal records who and when, and the row stays
  * as the record of what the plan used. Ids: one more than the highest stored, assigned inside the one statement that
  * appends (callers hold the workspace's writer lock).

@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 6;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -140,11 +140,11 @@ CREATE TABLE IF NOT EXISTS alerts (alert_id INTEGER PRIMARY KEY, created_at TIME
 `;
 
 /**
- * Version 7: planners' forecast overrides (`forecast_overrides`): a % uplift or a number of units for a SKU over a
+ * Version 6: planners' forecast overrides (`forecast_overrides`): a % uplift or a number of units for a SKU over a
  * period, with who and why; never deleted (a removal is marked with who and when). The plan and the live refresh
  * apply the active ones to the forecast the stock policy takes (store/overrides.ts, pipeline/overrides.ts).
  */
-const V7 = `
+const V6 = `
 CREATE TABLE IF NOT EXISTS forecast_overrides (override_id INTEGER PRIMARY KEY, sku VARCHAR, date_from DATE,
   date_to DATE, kind VARCHAR, value DOUBLE, reason VARCHAR, created_by VARCHAR, created_at TIMESTAMP,
   removed_by VARCHAR, removed_at TIMESTAMP);
@@ -166,7 +166,7 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
     description: 'the service: api_keys, jobs, events, forecast_runs/skus/values, sku_state, order_decisions, alerts',
     sql: V5,
   },
-  { version: 7, description: 'forecast_overrides: uplifts and units per SKU and period, with who and why', sql: V7 },
+  { version: 6, description: 'forecast_overrides: uplifts and units per SKU and period, with who and why', sql: V6 },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */
