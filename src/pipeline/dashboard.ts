@@ -30,7 +30,6 @@ import {
   skuTableJson,
   weeklyUnits,
 } from '../store/dashboard.js';
-import { setMeta } from '../store/ingest.js';
 import type { Workspace } from '../store/workspace.js';
 import { ingestFiles } from './ingest.js';
 import { type ApiKeyInfo, createApiKey, listKeys, revokeKey } from './keys.js';
@@ -342,9 +341,6 @@ export async function prepareWorkspace(
       ...(o.threads === undefined ? {} : { threads: o.threads }),
       ...(o.now === undefined ? {} : { now: o.now }),
     });
-    // an ISO 4217 code is what Intl formats amounts with; a bare symbol is the plan's to show, not a setting
-    if (o.currency !== undefined && /^[A-Za-z]{3}$/.test(o.currency))
-      await setMeta(ws, 'currency', o.currency.toUpperCase());
   }
   let key: PreparedWorkspace['key'] = null;
   if (o.newKey !== undefined) {

@@ -17,7 +17,7 @@ import { type Baseline, type MergeResult, mergePlanRows, snapshotWorkspace } fro
 import type { Workspace } from '../store/workspace.js';
 import type { JobContext } from './jobs.js';
 import { runProcess } from './job-worker.js';
-import { type PlanOptions, type PlanSummary, checkPlanOptions, currencySymbol } from './plan.js';
+import { type PlanOptions, type PlanSummary, checkPlanOptions, currencySymbol, rememberCurrency } from './plan.js';
 
 /** What a plan job takes: `planWorkspace`'s options a client may set. */
 export interface PlanJobParams {
@@ -167,6 +167,7 @@ export async function runPlanJob(ws: Workspace, ctx: JobContext, params: PlanJob
       try {
         // the job's end is stored in the same transaction as the plan's rows
         return await mergePlanRows(ws, baseline, rowsDir, async (m) => {
+          await rememberCurrency(ws, params.currency);
           await ctx.hooks.beforeMergeCommit?.();
           await ctx.complete(result(m));
         });

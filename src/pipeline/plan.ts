@@ -9,6 +9,7 @@ import { InputError } from '../data/errors.js';
 import { MODELS } from '../models/registry.js';
 import type { AbcClass, XyzClass } from '../inventory/abc-xyz.js';
 import type { AlertRow } from '../store/alerts.js';
+import { setMeta } from '../store/ingest.js';
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName, modelsUsed } from './forecast-series.js';
 import { checkHorizon } from './horizon-limit.js';
@@ -168,10 +169,20 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const staging = stageOutputs(o.out);
   try {
     const summary = await planInto(ws, { ...o, out: staging.dir });
+    await rememberCurrency(ws, o.currency);
     return { ...summary, out: staging.commit() };
   } finally {
     staging.discard();
   }
+}
+
+/**
+ * Keeps a plan's currency as the workspace's `currency` setting (what the dashboard formats amounts with) when it is an
+ * ISO 4217 code; a bare symbol (`£`) is the plan's to show, not a setting.
+ * @example await rememberCurrency(ws, 'gbp') // meta currency = 'GBP'
+ */
+export async function rememberCurrency(ws: Workspace, currency: string | undefined): Promise<void> {
+  if (currency !== undefined && /^[A-Za-z]{3}$/.test(currency)) await setMeta(ws, 'currency', currency.toUpperCase());
 }
 
 /** planWorkspace's steps, every file written into `o.out` (the temporary folder). */

@@ -42,6 +42,7 @@ function Shell() {
   const [authed, setAuthed] = useState(storedKey() !== null);
   const [menu, setMenu] = useState(false);
   const [theme, setThemeState] = useState(currentTheme());
+  const [formatReady, setFormatReady] = useState(false);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
@@ -55,9 +56,13 @@ function Shell() {
       return;
     }
     startEvents();
-    api.get<{ locale?: string; currency?: string }>('/summary').then(
-      (s) => setShopFormat(s.locale ?? 'en-GB', s.currency ?? 'GBP'),
-      () => {},
+    // the pages render once the shop's locale and currency are known, so every number is formatted one way
+    api.get<{ locale?: string; currency?: string | null }>('/summary').then(
+      (s) => {
+        setShopFormat(s.locale ?? 'en-GB', s.currency ?? null);
+        setFormatReady(true);
+      },
+      () => setFormatReady(true),
     );
   }, [authed]);
   useEffect(() => setMenu(false), [loc.url]);
@@ -134,18 +139,24 @@ function Shell() {
         </div>
       </header>
       <main id="main">
-        <ErrorBoundary>
-          <Router>
-            <Route path="/" component={TodayPage} />
-            <Route path="/products" component={ProductsPage} />
-            <Route path="/products/:sku" component={ProductPage} />
-            <Route path="/orders" component={OrdersPage} />
-            <Route path="/launch" component={LaunchPage} />
-            <Route path="/forecast-accuracy" component={AccuracyPage} />
-            <Route path="/data" component={DataPage} />
-            <Route default component={NotFound} />
-          </Router>
-        </ErrorBoundary>
+        {!formatReady ? (
+          <p class="muted" role="status">
+            Loading…
+          </p>
+        ) : (
+          <ErrorBoundary>
+            <Router>
+              <Route path="/" component={TodayPage} />
+              <Route path="/products" component={ProductsPage} />
+              <Route path="/products/:sku" component={ProductPage} />
+              <Route path="/orders" component={OrdersPage} />
+              <Route path="/launch" component={LaunchPage} />
+              <Route path="/forecast-accuracy" component={AccuracyPage} />
+              <Route path="/data" component={DataPage} />
+              <Route default component={NotFound} />
+            </Router>
+          </ErrorBoundary>
+        )}
       </main>
     </>
   );

@@ -11,11 +11,15 @@ let day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year
 let dayShort = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 let stamp = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** Sets the shop's locale and currency (a bad tag or code keeps the previous ones). */
-export function setShopFormat(l: string, c: string): void {
+/**
+ * Sets the shop's locale and currency (a bad tag or code keeps the previous ones). Without a currency (the workspace
+ * has none set) amounts are plain numbers.
+ */
+export function setShopFormat(l: string, c: string | null): void {
   try {
-    money = new Intl.NumberFormat(l, { style: 'currency', currency: c, maximumFractionDigits: 0 });
-    money2 = new Intl.NumberFormat(l, { style: 'currency', currency: c, maximumFractionDigits: 2 });
+    const cur: Intl.NumberFormatOptions = c === null ? {} : { style: 'currency', currency: c };
+    money = new Intl.NumberFormat(l, { ...cur, maximumFractionDigits: 0 });
+    money2 = new Intl.NumberFormat(l, { ...cur, minimumFractionDigits: 2, maximumFractionDigits: 2 });
     units0 = new Intl.NumberFormat(l, { maximumFractionDigits: 0 });
     units1 = new Intl.NumberFormat(l, { maximumFractionDigits: 1 });
     pct = new Intl.NumberFormat(l, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
@@ -24,7 +28,7 @@ export function setShopFormat(l: string, c: string): void {
     dayShort = new Intl.DateTimeFormat(l, { day: 'numeric', month: 'short', timeZone: 'UTC' });
     stamp = new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' });
     locale = l;
-    currency = c;
+    currency = c ?? '';
     document.documentElement.lang = l;
   } catch {
     // keep the previous format

@@ -47,7 +47,9 @@ export interface FanChartProps {
   stockLabel?: string;
 }
 
-export function FanChart({ points, marks = {}, label, stepDays = 1, height = 320, stockLabel }: FanChartProps) {
+const NO_MARKS: FanMarks = {};
+
+export function FanChart({ points, marks = NO_MARKS, label, stepDays = 1, height = 320, stockLabel }: FanChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [hover, setHover] = useState<number | null>(null);
