@@ -40,7 +40,7 @@ describe('the Data page', () => {
 
     const page = await d.loggedIn('/data');
     await page.locator('[data-testid="cleaning-report"]').waitFor();
-    await page.getByLabel('Files').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByLabel('Choose files').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.locator('[data-testid="upload-status"][data-step="done"]').waitFor({ timeout: 60_000 });
 

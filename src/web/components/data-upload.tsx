@@ -114,7 +114,7 @@ export function DataUpload({ onIngested }: { onIngested: () => void }) {
         Order lines, daily sales or stock exports (CSV, CSV.gz or Parquet). They are checked, cleaned and added to the
         workspace; rows that cannot be read are kept below with their file, line and reason.
       </p>
-      <label for="data-files">Files</label>
+      <label for="data-files">Choose files</label>
       <input
         id="data-files"
         ref={input}

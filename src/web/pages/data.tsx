@@ -66,7 +66,7 @@ export function DataPage() {
                   </>
                 )}
               </p>
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0} role="region" aria-label="Cleaning report, scrollable">
                 <table data-testid="cleaning-report">
                   <thead>
                     <tr>
@@ -129,7 +129,7 @@ export function DataPage() {
               <p class="muted">No row was rejected.</p>
             ) : (
               <>
-                <div class="table-wrap">
+                <div class="table-wrap" tabIndex={0} role="region" aria-label="Rejected rows, scrollable">
                   <table data-testid="rejected-rows">
                     <thead>
                       <tr>
@@ -181,7 +181,7 @@ export function DataPage() {
             h.ingests.length === 0 ? (
               <p class="muted">Nothing ingested yet.</p>
             ) : (
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0} role="region" aria-label="Ingest history, scrollable">
                 <table data-testid="ingests">
                   <thead>
                     <tr>

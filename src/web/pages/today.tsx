@@ -102,7 +102,7 @@ export function TodayPage() {
                   {s.orders_due.length === 0 ? (
                     <p class="muted">No order is due.</p>
                   ) : (
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabIndex={0} role="region" aria-label="Purchase orders due, scrollable">
                       <table data-testid="orders-due">
                         <thead>
                           <tr>
@@ -171,7 +171,12 @@ export function TodayPage() {
                     {s.changes.forecast_changes.length === 0 ? (
                       <p class="muted">No forecast changed.</p>
                     ) : (
-                      <div class="table-wrap">
+                      <div
+                        class="table-wrap"
+                        tabIndex={0}
+                        role="region"
+                        aria-label="Largest forecast changes, scrollable"
+                      >
                         <table data-testid="forecast-changes">
                           <thead>
                             <tr>
