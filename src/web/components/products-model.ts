@@ -1,7 +1,8 @@
 // The product table's data in memory: GET /skus/table's columns turned into typed arrays once (numbers as
 // Float64Array with NaN for null, categories as integer codes), so a filter or a sort over 100,000 SKUs is a walk
 // over arrays and an index permutation, never a copy of row objects. A sort's permutation is computed once per key
-// and direction (O(n log n)) and kept; a filter then walks it (O(n)) and keeps the rows that pass.
+// and direction by a stable LSD radix sort of the numbers' bit patterns (O(n), four passes) and kept; a filter then
+// walks it (O(n)) and keeps the rows that pass; the search scans one lower-cased text of all rows with indexOf.
 
 /** The answer of GET /skus/table. */
 export interface SkuTableAnswer {
@@ -44,8 +45,14 @@ export interface TableModel {
   description: (string | null)[];
   cat: Record<Category, CategoryColumn>;
   num: Record<NumberColumn, Float64Array>;
-  /** lower-cased "sku description" per row, for the search */
-  haystack: string[];
+  /** every row's lower-cased "sku description", one after another, each ended by a newline: the search's text */
+  text: string;
+  /** where each row's part of `text` starts (n + 1 entries) */
+  textStart: Uint32Array;
+  /** the rows in SKU order (ties of every sort are broken by it) */
+  bySku: Uint32Array;
+  /** the last search's matches, kept while the search does not change */
+  lastSearch: { q: string; mask: Uint8Array } | null;
   /** permutations by sort key and direction, computed when first asked for */
   perms: Map<string, Uint32Array>;
 }
@@ -98,8 +105,17 @@ function numberColumn(values: readonly (number | null)[], n: number): Float64Arr
 export function buildModel(t: SkuTableAnswer): TableModel {
   const c = t.columns;
   const n = c.sku.length;
-  const haystack = new Array<string>(n);
-  for (let i = 0; i < n; i++) haystack[i] = `${c.sku[i]} ${c.description[i] ?? ''}`.toLowerCase();
+  const parts = new Array<string>(n);
+  const textStart = new Uint32Array(n + 1);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    // a newline cannot be part of a search term, so no match spans two rows
+    const part = `${c.sku[i]} ${c.description[i] ?? ''}`.toLowerCase().replace(/\n/g, ' ') + '\n';
+    parts[i] = part;
+    textStart[i] = at;
+    at += part.length;
+  }
+  textStart[n] = at;
   return {
     n,
     asOf: t.as_of,
@@ -120,42 +136,124 @@ export function buildModel(t: SkuTableAnswer): TableModel {
       forecast_30d: numberColumn(c.forecast_30d, n),
       order_units: numberColumn(c.order_units, n),
     },
-    haystack,
+    text: parts.join(''),
+    textStart,
+    bySku: skuOrder(c.sku),
+    lastSearch: null,
     perms: new Map(),
   };
 }
 
+/** The rows in SKU order: the identity when the service sent them sorted (it does), else a comparison sort. */
+function skuOrder(sku: readonly string[]): Uint32Array {
+  const p = new Uint32Array(sku.length);
+  let sorted = true;
+  for (let i = 0; i < sku.length; i++) {
+    p[i] = i;
+    if (i > 0 && sku[i - 1]! > sku[i]!) sorted = false;
+  }
+  if (!sorted) p.sort((a, b) => (sku[a]! < sku[b]! ? -1 : sku[a]! > sku[b]! ? 1 : 0));
+  return p;
+}
+
+/**
+ * Indexes `order` (a permutation) stably sorted by `v` ascending (or descending), NaN last either way: an LSD radix
+ * sort over the IEEE 754 bit patterns made order-preserving as unsigned integers (flip all bits of a negative,
+ * the sign bit of a positive), 16 bits a pass, four passes; passes where every key has the same digit are skipped.
+ * O(n) time, O(n + 65,536) memory (Knuth, TAOCP vol. 3, §5.2.5).
+ */
+export function radixOrder(v: Float64Array, order: Uint32Array, dir: SortDir): Uint32Array {
+  const n = order.length;
+  const hi = new Uint32Array(v.length);
+  const lo = new Uint32Array(v.length);
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  // the platform's endianness: which half of the Float64 holds the sign
+  f[0] = -0;
+  const H = u[1] === 0x80000000 ? 1 : 0;
+  const L = 1 - H;
+  let src = new Uint32Array(n);
+  let m = 0;
+  const missing: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const i = order[j]!;
+    const x = v[i]!;
+    if (x !== x) {
+      missing.push(i);
+      continue;
+    }
+    f[0] = x === 0 ? 0 : x; // -0 sorts as 0
+    let h = u[H]!;
+    let l = u[L]!;
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    if (dir === 'desc') {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    }
+    hi[i] = h;
+    lo[i] = l;
+    src[m++] = i;
+  }
+  let dst = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (const [key, shift] of [
+    [lo, 0],
+    [lo, 16],
+    [hi, 0],
+    [hi, 16],
+  ] as const) {
+    count.fill(0);
+    for (let j = 0; j < m; j++) count[(key[src[j]!]! >>> shift) & 0xffff]!++;
+    if (m === 0 || count[(key[src[0]!]! >>> shift) & 0xffff] === m) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d]!;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let j = 0; j < m; j++) {
+      const i = src[j]!;
+      dst[count[(key[i]! >>> shift) & 0xffff]!++] = i;
+    }
+    [src, dst] = [dst, src];
+  }
+  for (const i of missing) src[m++] = i;
+  return src;
+}
+
 /**
  * The rows in the order of `key` and `dir`: missing values (null) last in both directions, ties by SKU ascending.
- * O(n log n) the first time, then kept in the model.
+ * O(n) the first time, then kept in the model.
  */
 export function permutation(m: TableModel, key: SortKey, dir: SortDir): Uint32Array {
   const id = `${key}:${dir}`;
   const kept = m.perms.get(id);
   if (kept !== undefined) return kept;
-  const p = new Uint32Array(m.n);
-  for (let i = 0; i < m.n; i++) p[i] = i;
-  const bySku = (a: number, b: number): number => {
-    const x = m.sku[a]!;
-    const y = m.sku[b]!;
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  if (key === 'sku') {
-    p.sort(dir === 'asc' ? bySku : (a, b) => bySku(b, a));
-  } else {
-    const v = m.num[key];
-    const sign = dir === 'asc' ? 1 : -1;
-    p.sort((a, b) => {
-      const x = v[a]!;
-      const y = v[b]!;
-      const xm = x !== x;
-      const ym = y !== y;
-      if (xm || ym) return xm === ym ? bySku(a, b) : xm ? 1 : -1;
-      return x === y ? bySku(a, b) : (x - y) * sign;
-    });
-  }
+  let p: Uint32Array;
+  if (key === 'sku') p = dir === 'asc' ? m.bySku : m.bySku.slice().reverse();
+  else p = radixOrder(m.num[key], m.bySku, dir);
   m.perms.set(id, p);
   return p;
+}
+
+/** The rows whose "sku description" holds `q` (lower-case), as a 0/1 mask: indexOf over the one text, O(length). */
+function searchMask(m: TableModel, q: string): Uint8Array {
+  if (m.lastSearch !== null && m.lastSearch.q === q) return m.lastSearch.mask;
+  const mask = new Uint8Array(m.n);
+  const starts = m.textStart;
+  let row = 0;
+  let pos = m.text.indexOf(q);
+  while (pos >= 0) {
+    // matches come in text order: the row holding `pos` is found by walking forward, O(n) over the whole scan
+    while (starts[row + 1]! <= pos) row++;
+    mask[row] = 1;
+    pos = m.text.indexOf(q, starts[row + 1]!);
+  }
+  m.lastSearch = { q, mask };
+  return mask;
 }
 
 /** The code a filter value has in a column: -1 no filter, -2 a value the column does not hold (matches nothing). */
@@ -170,25 +268,29 @@ export function applyView(m: TableModel, v: TableView): Uint32Array {
   const p = permutation(m, v.sort, v.dir);
   const out = new Uint32Array(m.n);
   const q = v.q.trim().toLowerCase();
-  const filters: [Uint32Array, number][] = [];
+  const cols: Uint32Array[] = [];
+  const want: number[] = [];
   for (const k of ['abc', 'xyz', 'stage', 'supplier'] as const) {
     const code = codeOf(m.cat[k], v[k]);
     if (code === -2) return out.subarray(0, 0);
-    if (code >= 0) filters.push([m.cat[k].codes, code]);
+    if (code >= 0) {
+      cols.push(m.cat[k].codes);
+      want.push(code);
+    }
   }
   const alerts = m.cat.alert.codes;
   const alertMode = v.alert === '' ? 0 : v.alert === '*' ? 1 : v.alert === 'none' ? 2 : 3;
   const alertCode = alertMode === 3 ? codeOf(m.cat.alert, v.alert) : 0;
   if (alertCode === -2) return out.subarray(0, 0);
-  const hay = m.haystack;
+  const hit = q === '' ? null : searchMask(m, q.replace(/\n/g, ' '));
   let k = 0;
   outer: for (let j = 0; j < p.length; j++) {
     const i = p[j]!;
-    for (const [codes, code] of filters) if (codes[i] !== code) continue outer;
+    for (let f = 0; f < cols.length; f++) if (cols[f]![i] !== want[f]) continue outer;
     if (alertMode === 1 && alerts[i] === 0) continue;
     if (alertMode === 2 && alerts[i] !== 0) continue;
     if (alertMode === 3 && alerts[i] !== alertCode) continue;
-    if (q !== '' && !hay[i]!.includes(q)) continue;
+    if (hit !== null && hit[i] === 0) continue;
     out[k++] = i;
   }
   return out.subarray(0, k);

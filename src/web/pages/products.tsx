@@ -17,6 +17,7 @@ import {
   alertName,
   applyView,
   buildModel,
+  permutation,
   queryOfView,
   viewFromQuery,
 } from '../components/products-model';
@@ -28,6 +29,17 @@ const FILTERS: { key: Category; label: string; all: string }[] = [
   { key: 'xyz', label: 'XYZ class', all: 'All XYZ' },
   { key: 'stage', label: 'Stage', all: 'All stages' },
   { key: 'supplier', label: 'Supplier', all: 'All suppliers' },
+];
+
+/** The sorts the menu offers (the column headers also sort the other way). */
+const SORT_OPTIONS = [
+  'risk:desc',
+  'days_of_stock:asc',
+  'revenue:desc',
+  'forecast_change:desc',
+  'forecast_change:asc',
+  'forecast_30d:desc',
+  'sku:asc',
 ];
 
 export function ProductsPage() {
@@ -59,6 +71,20 @@ export function ProductsPage() {
     );
   }, []);
   useEffect(load, [load]);
+  // the sorts one may pick next, computed while the browser is idle, so a click only walks a kept permutation
+  useEffect(() => {
+    if (model === null) return;
+    const todo = SORT_OPTIONS.map((o) => o.split(':') as [SortKey, SortDir]);
+    let handle = 0;
+    const next = () => {
+      const s = todo.shift();
+      if (s === undefined) return;
+      permutation(model, s[0], s[1]);
+      handle = requestIdleCallback(next);
+    };
+    handle = requestIdleCallback(next);
+    return () => cancelIdleCallback(handle);
+  }, [model]);
   useEvents(['forecast.updated', 'plan.finished'], (_t, data) => {
     const skus = (data as { skus?: unknown }).skus;
     if (Array.isArray(skus)) forgetSparklines(skus.filter((s): s is string => typeof s === 'string'));
@@ -151,15 +177,7 @@ export function ProductsPage() {
             <option value="forecast_change:asc">Forecast change, largest fall first</option>
             <option value="forecast_30d:desc">Forecast, highest first</option>
             <option value="sku:asc">SKU, A to Z</option>
-            {![
-              'risk:desc',
-              'days_of_stock:asc',
-              'revenue:desc',
-              'forecast_change:desc',
-              'forecast_change:asc',
-              'forecast_30d:desc',
-              'sku:asc',
-            ].includes(`${view.sort}:${view.dir}`) && (
+            {!SORT_OPTIONS.includes(`${view.sort}:${view.dir}`) && (
               <option value={`${view.sort}:${view.dir}`}>
                 {view.sort.replace(/_/g, ' ')}, {view.dir === 'asc' ? 'ascending' : 'descending'}
               </option>
