@@ -201,7 +201,7 @@ export function ProductsTable({
                 <td class="num" data-col="revenue">
                   {fmtMoney(nz(m.num.revenue[i]!))}
                 </td>
-                <td class="num" data-col="forecast_30d">
+                <td class="num" data-col="forecast_30d" data-value={nz(m.num.forecast_30d[i]!) ?? ''}>
                   {fmtUnits(nz(m.num.forecast_30d[i]!))}
                 </td>
                 <td class={`num${change > 0 ? ' up' : change < 0 ? ' down' : ''}`} data-col="forecast_change">

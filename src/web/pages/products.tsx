@@ -108,7 +108,9 @@ export function ProductsPage() {
     [model, view.q, view.abc, view.xyz, view.stage, view.supplier, view.alert, view.sort, view.dir],
   );
 
-  const set = (patch: Partial<TableView>) => go({ ...view, ...patch });
+  // from the URL as it is now, not as this render saw it: two changes in one tick both hold
+  const set = (patch: Partial<TableView>) =>
+    go({ ...viewFromQuery(Object.fromEntries(new URLSearchParams(location.search))), q, ...patch });
   const filtered = FILTERS.some((f) => view[f.key] !== '') || view.alert !== '' || view.q !== '';
 
   return (
