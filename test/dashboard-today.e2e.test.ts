@@ -11,7 +11,7 @@ interface Summary {
   kpis: Record<string, number>;
   alerts: { alert_id: number; sku: string; acknowledged_at: string | null }[];
   orders_due: { supplier: string; lines: number; value: number }[];
-  changes: { new_alerts: number };
+  changes: { new_alerts: number; batches: number };
 }
 
 describe('the Today page', () => {
@@ -105,6 +105,44 @@ describe('the Today page', () => {
     assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
     assert.deepEqual(await axeViolations(page), []);
     await d.shot(page, 'today-375');
+    d.expectNoErrors(page);
+    await page.close();
+  });
+
+  // last: it changes the workspace the tests above read
+  it('counts a posted order batch under "What changed" without a reload', async (t) => {
+    if (!chromiumOrSkip(t) || d === null) return;
+    const summary = async () => (await (await d!.call('/summary')).json()) as Summary;
+    const s0 = await summary();
+    const page = await d.loggedIn('/');
+    const units = new Intl.NumberFormat(s0.locale, { maximumFractionDigits: 0 });
+    await page.locator(`[data-change="batches"] strong:text-is("${units.format(s0.changes.batches)}")`).waitFor();
+    const sku = d.slice.skus[0]!;
+    const line = {
+      order_id: 'LIVE-TODAY-1',
+      ordered_at: `${d.slice.lastDay}T11:15:00`,
+      sku,
+      quantity: 12,
+      unit_price: 2.5,
+      customer_id: '17850',
+      country: 'United Kingdom',
+      description: null,
+    };
+    const posted = await d.call('/order-lines', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lines: [line] }),
+    });
+    assert.ok(posted.ok, String(posted.status));
+    let s1 = s0;
+    for (let k = 0; k < 100 && s1.changes.batches === s0.changes.batches; k++) {
+      await new Promise((r) => setTimeout(r, 200));
+      s1 = await summary();
+    }
+    assert.equal(s1.changes.batches, s0.changes.batches + 1);
+    await page
+      .locator(`[data-change="batches"] strong:text-is("${units.format(s1.changes.batches)}")`)
+      .waitFor({ timeout: 5000 });
     d.expectNoErrors(page);
     await page.close();
   });
