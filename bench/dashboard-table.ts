@@ -7,12 +7,14 @@
  *
  * Each interaction is timed inside the page with performance.now(), from just before the state change (a select's
  * change event, a typed search, a header's sort button, a scroll) until the frame that shows it has been produced
- * (a requestAnimationFrame callback, then a task after it). Prints the medians (and p90, max) per kind and writes
- * bench/out/dashboard-table.json.
+ * (a requestAnimationFrame callback, then a task after it); `noop` times the same wait around no change at all (the
+ * floor every figure includes). Prints the medians (and p90, max) per kind, with the machine's load average, and
+ * writes bench/out/dashboard-table.json.
  *
  *   node dist/bench/dashboard-table.js [--skus 100000] [--reps 15]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -181,7 +183,7 @@ async function main(): Promise<void> {
     const load = Date.now() - t0;
     const domRows = await page.locator('.products-table tbody tr[data-sku]').count();
 
-    const times: Record<string, number[]> = { filter: [], search: [], sort: [], scroll: [] };
+    const times: Record<string, number[]> = { noop: [], filter: [], search: [], sort: [], scroll: [] };
     const filters: [string, string][] = [
       ['ABC class', 'A'],
       ['ABC class', 'B'],
@@ -195,6 +197,8 @@ async function main(): Promise<void> {
     const words = ['red', 'lantern', 'sku-0123', 'heart mug', 'x'];
     const clear = `[...document.querySelectorAll('button')].find((b) => b.textContent === 'Clear filters').click();`;
     for (let rep = 0; rep < REPS; rep++) {
+      // the floor: nothing changes, only the wait for the next frame
+      times['noop']!.push(await timeIt(page, ''));
       const [label, value] = filters[rep % filters.length]!;
       times['filter']!.push(await timeIt(page, setSelect(label, value)));
       times['filter']!.push(await timeIt(page, clear));
@@ -246,6 +250,9 @@ async function main(): Promise<void> {
       total_shown: Number(shown),
       interactions_ms: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, stats(v)])),
       page_errors: errors,
+      load_average: loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' '),
     };
     mkdirSync(OUT, { recursive: true });
     writeFileSync(join(OUT, 'dashboard-table.json'), JSON.stringify(result, null, 2));
@@ -254,7 +261,7 @@ async function main(): Promise<void> {
       `product table, ${N.toLocaleString('en')} SKUs (synthetic GET /skus/table: ` +
         `${(result.table_json_bytes / 1e6).toFixed(1)} MB JSON, ${(result.table_json_gzip_bytes / 1e6).toFixed(1)} MB gzipped)`,
     );
-    console.log(`  load to table shown: ${load} ms; rows in the DOM: ${domRows}`);
+    console.log(`  load to table shown: ${load} ms; rows in the DOM: ${domRows}; load average ${result.load_average}`);
     for (const [k, s] of Object.entries(result.interactions_ms))
       console.log(`  ${k.padEnd(7)} median ${f(s.median)} ms  p90 ${f(s.p90)} ms  max ${f(s.max)} ms  (n=${s.n})`);
     if (errors.length > 0) console.log(`  page errors: ${errors.join('; ')}`);
