@@ -47,7 +47,7 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { key: 'sku', label: 'SKU', width: 92 },
-  { key: null, label: 'Description', width: 220 },
+  { key: null, label: 'Description', width: 196 },
   { key: null, label: 'Class', width: 52 },
   { key: null, label: 'Stage', width: 84 },
   { key: null, label: 'Supplier', width: 116 },
@@ -57,8 +57,8 @@ const COLUMNS: Column[] = [
   { key: 'revenue', label: 'Revenue (365 d)', num: true, width: 92 },
   { key: 'forecast_30d', label: 'Forecast (30 d)', num: true, width: 80 },
   { key: 'forecast_change', label: 'Forecast change', num: true, width: 80 },
-  { key: 'order_units', label: 'Suggested order', num: true, width: 80 },
-  { key: null, label: 'Last 26 weeks', width: 112 },
+  { key: 'order_units', label: 'Suggested order', num: true, width: 88 },
+  { key: null, label: 'Last 26 weeks', width: 108 },
 ];
 const TABLE_W = COLUMNS.reduce((s, c) => s + c.width, 0);
 
