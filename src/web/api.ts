@@ -25,10 +25,12 @@ async function call<T>(method: string, path: string, body?: unknown, init: Reque
   const headers: Record<string, string> = { accept: 'application/json' };
   if (key !== null) headers['authorization'] = `Bearer ${key}`;
   if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = 'application/json';
+  // the caller's headers (If-None-Match) join the key's, never replace them
+  for (const [k, v] of new Headers(init.headers).entries()) headers[k] = v;
   const r = await fetch(path, {
+    ...init,
     method,
     headers,
-    ...init,
     ...(body === undefined ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
   });
   if (r.status === 204 || r.status === 304) return undefined as T;

@@ -48,7 +48,7 @@ export function DataPage() {
   const files = [...new Set((ingests.data?.ingests ?? []).flatMap((i) => i.files.map((f) => f.file)))];
 
   return (
-    <section class="data-page">
+    <section class="data-page" data-page="data">
       <h1 tabIndex={-1}>Data</h1>
       <DataUpload onIngested={reloadAll} />
 

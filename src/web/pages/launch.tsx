@@ -221,7 +221,7 @@ export function LaunchPage() {
   const bestUnits = compared.reduce((m, c) => Math.max(m, c.expected_units), 0);
 
   return (
-    <section class="launch-page">
+    <section class="launch-page" data-page="launch">
       <h1 tabIndex={-1}>Launch planner</h1>
       <p class="muted">
         Plan a product the shop has never sold: its first weeks' demand, learned from the shop's earlier launches and

@@ -165,7 +165,7 @@ export function OrdersPage() {
 
   const step = niceStep(total);
   return (
-    <section class="orders-page">
+    <section class="orders-page" data-page="orders">
       <h1 tabIndex={-1}>Purchase orders</h1>
       <p class="muted">
         Suggested by the plan of {fmtDate(data.as_of)} (run {run}, made {fmtStamp(data.created_at)}).

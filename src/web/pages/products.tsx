@@ -114,7 +114,7 @@ export function ProductsPage() {
   const filtered = FILTERS.some((f) => view[f.key] !== '') || view.alert !== '' || view.q !== '';
 
   return (
-    <section class="products-page">
+    <section class="products-page" data-page="products" data-ready={rows !== null ? '' : undefined}>
       <h1 tabIndex={-1}>Products</h1>
       <form class="toolbar" role="search" aria-label="Filter products" onSubmit={(e) => e.preventDefault()}>
         <div class="control grow">

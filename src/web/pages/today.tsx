@@ -6,7 +6,7 @@ import { ApiError, api, seg } from '../api';
 import { Kpi } from '../components/kpi';
 import { Show } from '../components/status';
 import { type Summary, TodayAlerts } from '../components/today-alerts';
-import { fmtChange, fmtDate, fmtMoney, fmtStamp, fmtUnits, setShopFormat, shopCurrency, shopLocale } from '../format';
+import { fmtChange, fmtDate, fmtMoney, fmtStamp, fmtUnits } from '../format';
 import { useEvents } from '../live';
 import { useApi } from '../use-api';
 
@@ -48,13 +48,10 @@ export function TodayPage() {
   };
 
   return (
-    <section class="today-page">
+    <section class="today-page" data-page="today" data-ready={q.data !== null ? '' : undefined}>
       <h1 tabIndex={-1}>Today</h1>
       <Show q={q} what="today's summary">
         {(s) => {
-          // the shop's format from this answer (the app sets it too, from its own call, maybe after this one)
-          if (s.locale !== shopLocale() || (s.currency ?? 'GBP') !== shopCurrency())
-            setShopFormat(s.locale, s.currency ?? 'GBP');
           const k = s.kpis;
           const open = unacked.data?.total ?? s.alerts.filter((a) => a.acknowledged_at === null).length;
           return (
