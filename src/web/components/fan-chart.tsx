@@ -45,9 +45,19 @@ export interface FanChartProps {
   height?: number;
   /** the stock line's name when `stock` is given */
   stockLabel?: string;
+  /** the days shown (inclusive, YYYY-MM-DD); null or absent: all (a drag still zooms further) */
+  range?: { from: string; to: string } | null;
 }
 
-export function FanChart({ points, marks = {}, label, stepDays = 1, height = 320, stockLabel }: FanChartProps) {
+export function FanChart({
+  points,
+  marks = {},
+  label,
+  stepDays = 1,
+  height = 320,
+  stockLabel,
+  range = null,
+}: FanChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [hover, setHover] = useState<number | null>(null);
@@ -161,6 +171,17 @@ export function FanChart({ points, marks = {}, label, stepDays = 1, height = 320
     };
   }, [points, marks, stepDays, height, theme, stockLabel]);
 
+  // the shown days (the zoom buttons); applied again whenever the plot is made anew
+  const from = range?.from ?? null;
+  const to = range?.to ?? null;
+  useEffect(() => {
+    const u = plot.current;
+    if (u === null || points.length === 0) return;
+    const min = from === null ? toX(points[0]!.date) : toX(from);
+    const max = to === null ? toX(points[points.length - 1]!.date) : toX(to);
+    u.setScale('x', { min, max: Math.max(max, min + DAY_S) });
+  }, [points, marks, stepDays, height, theme, stockLabel, from, to]);
+
   // the arrow keys move the cursor day by day; Home/End jump to the ends
   const onKey = (e: KeyboardEvent) => {
     const u = plot.current;
@@ -206,6 +227,14 @@ export function FanChart({ points, marks = {}, label, stepDays = 1, height = 320
                 <dt>Forecast</dt>
                 <dd data-field="mean" data-value={p.mean}>
                   {fmtUnits(p.mean)}
+                </dd>
+              </div>
+            )}
+            {p.base != null && p.mean != null && Math.abs(p.base - p.mean) > 1e-9 && (
+              <div>
+                <dt>Before override</dt>
+                <dd data-field="base" data-value={p.base}>
+                  {fmtUnits(p.base)}
                 </dd>
               </div>
             )}
