@@ -65,11 +65,11 @@ describe('the forecast accuracy page', () => {
   before(async () => {
     if (!chromiumOrSkip({ skip: () => {} } as never)) return;
     d = await startDashboard({ skus: 6 });
-    // a challenger beside the champion, then two days of sales after the plan: the plan's and the live forecasts
+    // a challenger beside the champion, then three days of sales after the plan (two weeks): the plan's and the live forecasts
     // of both models get scored
     await send('PUT', '/models', { champion: 'auto', challenger: 'naive' }, 'admin');
     let day = d.slice.lastDay;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 3; k++) {
       day = nextDay(day);
       const lines = d.slice.skus.map((sku, i) => ({
         order_id: `ACC-${k}-${i}`,

@@ -93,7 +93,6 @@ export function MetricsLegend() {
   );
 }
 
-const DAY_S = 86_400;
 const toX = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 1000;
 const css = (el: Element, name: string, fallback: string): string =>
   getComputedStyle(el).getPropertyValue(name).trim() || fallback;
@@ -103,8 +102,9 @@ export function ForecastVsActual({ rows }: { rows: readonly AccuracyRow[] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
-    if (el === null || rows.length === 0) return;
+    if (el === null || rows.length < 2) return;
     let u: uPlot | null = null;
+    const xs = rows.map((r) => toX(r.key));
     const make = () => {
       u?.destroy();
       const axis = {
@@ -128,18 +128,22 @@ export function ForecastVsActual({ rows }: { rows: readonly AccuracyRow[] }) {
             },
           ],
           scales: {
-            // one week alone: a fortnight around it, not uPlot's default span of years
-            x: {
-              time: true,
-              ...(rows.length === 1 ? { range: (_u, lo, hi) => [lo - 7 * DAY_S, hi + 7 * DAY_S] } : {}),
-            },
+            x: { time: true },
             y: { range: (_u, _lo, hi) => [0, Math.max(hi * 1.05, 1)] },
           },
-          axes: [{ ...axis }, { ...axis, label: 'units', size: 56 }],
+          axes: [
+            {
+              ...axis,
+              // one tick per week (at most 8), named by its Monday
+              splits: () => xs.filter((_, i) => i % Math.ceil(xs.length / 8) === 0),
+              values: (_u, splits) => splits.map((x) => fmtDay(new Date(x * 1000).toISOString())),
+            },
+            { ...axis, label: 'units', size: 56 },
+          ],
           legend: { show: false },
           cursor: { show: false },
         },
-        [rows.map((r) => toX(r.key)), rows.map((r) => r.actual), rows.map(forecastTotal)] as uPlot.AlignedData,
+        [xs, rows.map((r) => r.actual), rows.map(forecastTotal)] as uPlot.AlignedData,
         el,
       );
     };
@@ -163,12 +167,18 @@ export function ForecastVsActual({ rows }: { rows: readonly AccuracyRow[] }) {
         `against ${fmtUnits(fc)} forecast on the days scored (${fmtChange(sold > 0 ? fc / sold - 1 : null)}).`;
   return (
     <figure class="acc-chart">
-      <div ref={box} class="acc-plot" role="img" aria-label={`Forecast against sales by week. ${words}`} />
+      {rows.length >= 2 && (
+        <div ref={box} class="acc-plot" role="img" aria-label={`Forecast against sales by week. ${words}`} />
+      )}
       <figcaption>
-        <p class="chart-legend">
-          <span class="lg lg-actual">sold</span>
-          <span class="lg lg-mean lg-dashed">forecast</span>
-        </p>
+        {rows.length >= 2 ? (
+          <p class="chart-legend">
+            <span class="lg lg-actual">sold</span>
+            <span class="lg lg-mean lg-dashed">forecast</span>
+          </p>
+        ) : (
+          <p class="muted">One week scored so far: the chart of the weeks appears from the second.</p>
+        )}
         <p data-testid="acc-words">{words}</p>
       </figcaption>
     </figure>
