@@ -98,7 +98,18 @@ describe('the product page', () => {
     await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
     const hovered = await tip.locator('[data-field="date"]').getAttribute('data-value');
     assert.ok(hovered !== null && hovered > api.history.to, `hovered ${hovered}`);
-    // zoom: 1 year shows more days than 3 months; the weekly switch gives weeks
+    // zoom: 3 months of history by default, then a year, then all of it
+    const shown = async () => [await plot.getAttribute('data-shown-from'), await plot.getAttribute('data-shown-to')];
+    const lastDay = api.forecast.days.at(-1).date as string;
+    const back = (days: number) =>
+      new Date(Date.parse(`${api.history.to}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+    assert.deepEqual(await shown(), [back(91), lastDay]);
+    await page.getByRole('button', { name: '1 year' }).click();
+    await plot.and(page.locator(`[data-shown-from="${back(365)}"]`)).waitFor();
+    await page.getByRole('button', { name: 'All' }).click();
+    await plot.and(page.locator(`[data-shown-from="${api.history.daily[0].date}"]`)).waitFor();
+    assert.deepEqual(await shown(), [api.history.daily[0].date, lastDay]);
+    // the weekly switch gives weeks
     await page.getByRole('button', { name: 'Weekly' }).click();
     await page.getByRole('button', { name: 'Weekly' }).and(page.locator('[aria-pressed="true"]')).waitFor();
     await plot.focus();

@@ -45,7 +45,10 @@ export interface FanChartProps {
   height?: number;
   /** the stock line's name when `stock` is given */
   stockLabel?: string;
-  /** the days shown (inclusive, YYYY-MM-DD); null or absent: all (a drag still zooms further) */
+  /**
+   * the days shown (inclusive, YYYY-MM-DD); null or absent: all (a drag still zooms further). Applied when the
+   * object changes: pass a new one to undo a drag.
+   */
   range?: { from: string; to: string } | null;
 }
 
@@ -62,6 +65,8 @@ export function FanChart({
   const plot = useRef<uPlot | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   const [theme, setTheme] = useState(0);
+  // the days shown now (after the zoom buttons or a drag), as data-shown-from/-to on the plot
+  const [shown, setShown] = useState<[string, string] | null>(null);
 
   useEffect(() => {
     const onTheme = () => setTheme((n) => n + 1);
@@ -158,6 +163,14 @@ export function FanChart({
           },
         ],
         setCursor: [(u) => setHover(u.cursor.idx ?? null)],
+        setScale: [
+          (u, key) => {
+            const { min, max } = u.scales[key] ?? {};
+            if (key !== 'x' || min == null || max == null) return;
+            const iso = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+            setShown([iso(min), iso(max)]);
+          },
+        ],
       },
     };
     const u = new uPlot(opts, data as uPlot.AlignedData, el);
@@ -172,15 +185,15 @@ export function FanChart({
   }, [points, marks, stepDays, height, theme, stockLabel]);
 
   // the shown days (the zoom buttons); applied again whenever the plot is made anew
-  const from = range?.from ?? null;
-  const to = range?.to ?? null;
   useEffect(() => {
+    const from = range?.from ?? null;
+    const to = range?.to ?? null;
     const u = plot.current;
     if (u === null || points.length === 0) return;
     const min = from === null ? toX(points[0]!.date) : toX(from);
     const max = to === null ? toX(points[points.length - 1]!.date) : toX(to);
     u.setScale('x', { min, max: Math.max(max, min + DAY_S) });
-  }, [points, marks, stepDays, height, theme, stockLabel, from, to]);
+  }, [points, marks, stepDays, height, theme, stockLabel, range]);
 
   // the arrow keys move the cursor day by day; Home/End jump to the ends
   const onKey = (e: KeyboardEvent) => {
@@ -202,7 +215,16 @@ export function FanChart({
   const p = hover === null ? null : points[hover];
   return (
     <figure class="fan-chart">
-      <div ref={box} class="fan-plot" tabIndex={0} role="img" aria-label={label} onKeyDown={onKey} />
+      <div
+        ref={box}
+        class="fan-plot"
+        tabIndex={0}
+        role="img"
+        aria-label={label}
+        onKeyDown={onKey}
+        data-shown-from={shown?.[0]}
+        data-shown-to={shown?.[1]}
+      />
       <div class="chart-tooltip" data-testid="chart-tooltip" aria-live="polite">
         {p == null ? (
           <span class="muted">Hover the chart or use the arrow keys to read a day's values.</span>

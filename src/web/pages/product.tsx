@@ -42,14 +42,19 @@ function Fact({ label, value, testid, raw }: { label: string; value: string; tes
 
 function Chart({ d }: { d: SkuDetail }) {
   const [weekly, setWeekly] = useState(false);
-  const [zoom, setZoom] = useState<Zoom>('3m');
+  // the zoom button pressed, and how many times (pressing it again undoes a drag)
+  const [[zoom, presses], setZoom] = useState<[Zoom, number]>(['3m', 0]);
   const { points, marks } = useMemo(() => (weekly ? weeklySeries(d) : dailySeries(d)), [d, weekly]);
   const end = points.at(-1)?.date ?? null;
   const lastHist = d.history?.to ?? end;
-  const range =
-    zoom === 'all' || end === null || lastHist === null
-      ? null
-      : { from: addDays(lastHist, zoom === '3m' ? -91 : -365), to: end };
+  const first = points[0]?.date ?? null;
+  const range = useMemo(
+    () =>
+      end === null || lastHist === null || first === null
+        ? null
+        : { from: zoom === 'all' ? first : addDays(lastHist, zoom === '3m' ? -91 : -365), to: end },
+    [zoom, presses, first, end, lastHist],
+  );
   const f = d.forecast;
   return (
     <>
@@ -64,7 +69,7 @@ function Chart({ d }: { d: SkuDetail }) {
         </div>
         <div role="group" aria-label="Time shown" class="seg">
           {ZOOMS.map(([z, name]) => (
-            <button key={z} type="button" aria-pressed={zoom === z} onClick={() => setZoom(z)}>
+            <button key={z} type="button" aria-pressed={zoom === z} onClick={() => setZoom([z, presses + 1])}>
               {name}
             </button>
           ))}
