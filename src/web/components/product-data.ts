@@ -181,7 +181,8 @@ const Z75 = 0.6744897501960817;
 const Z95 = 1.6448536269514722;
 
 /**
- * The weekly chart: the history's week sums, and the forecast summed by week (Monday weeks). A week's bands come
+ * The weekly chart: the history's week sums, and the forecast summed by week (Monday weeks; the week the data ends
+ * in holds what sold so far plus the forecast of its other days). A week's bands come
  * from the days' bands as if the days were independent: each day's spread read off its 90 % band (normal
  * approximation, sd = (p95 − p05) / 3.29), the week's variance the sum of the days'.
  */
@@ -214,8 +215,10 @@ export function weeklySeries(d: SkuDetail): { points: FanPoint[]; marks: FanMark
     const lastHist = points.at(-1);
     for (const [m, w] of weeks) {
       const sd = Math.sqrt(w.v);
-      const band = (z: number) => Math.max(0, w.mean + z * sd);
-      const p: FanPoint = { date: m, mean: w.mean, base: w.base };
+      // the week the data ends in: its expected total is what sold so far plus the forecast of its other days
+      const sold = lastHist !== undefined && lastHist.date === m ? (lastHist.actual ?? 0) : 0;
+      const band = (z: number) => sold + Math.max(0, w.mean + z * sd);
+      const p: FanPoint = { date: m, mean: sold + w.mean, base: sold + w.base };
       p.p05 = band(-Z95);
       p.p25 = band(-Z75);
       p.p75 = band(Z75);
