@@ -3,7 +3,7 @@
 // (`GET /alerts?kind=…`), and the champion against the challenger with the Diebold–Mariano test in words and, for an
 // admin key, the promotion of the challenger.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, qs, seg } from '../api';
 import { type AccuracyRow, ForecastVsActual, MetricsLegend, MetricsTable } from '../components/accuracy-parts';
 import { errorText } from '../components/product-data';
@@ -64,6 +64,31 @@ const KINDS: [string, string][] = [
 const NOT_SCORED =
   'No forecast has been scored yet: scores appear once sales arrive after a forecast (a plan forecasts from its last ' +
   'day of data; each later day of sales scores it).';
+
+/** Reloads cost the service a scoring query each: while order batches stream in, at most one every 10 s. */
+const RELOAD_GAP_MS = 10_000;
+
+function useThrottledEvents(types: readonly string[], fn: () => void): void {
+  const last = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(
+    () => () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+    },
+    [],
+  );
+  useEvents(types, () => {
+    if (timer.current !== null) return;
+    const wait = Math.max(0, last.current + RELOAD_GAP_MS - Date.now());
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      last.current = Date.now();
+      ref.current();
+    }, wait);
+  });
+}
 
 function Section({ title, children, id }: { title: string; children: ComponentChildren; id: string }) {
   return (
@@ -231,7 +256,7 @@ function ChampionChallengerView({ isAdmin }: { isAdmin: boolean }) {
   const q = useApi<ChampionChallenger>(`/champion-challenger${qs({ weeks })}`);
   const [confirm, setConfirm] = useState(false);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  useEvents(['forecast.updated'], () => q.reload());
+  useThrottledEvents(['forecast.updated'], q.reload);
   const promote = async () => {
     setMsg(null);
     try {
@@ -401,7 +426,7 @@ export function AccuracyPage() {
   const cls = useApi<{ rows: AccuracyRow[] }>(`/accuracy${qs({ by: 'class', ...base })}`);
   const step = useApi<{ rows: AccuracyRow[] }>(`/accuracy${qs({ by: 'step', ...base })}`);
   // new sales score the forecasts: reload the figures when a forecast is redone (a new day of sales arrived)
-  useEvents(['forecast.updated', 'plan.finished'], () => {
+  useThrottledEvents(['forecast.updated', 'plan.finished'], () => {
     week.reload();
     cls.reload();
     step.reload();
