@@ -141,8 +141,15 @@ describe('the product page', () => {
     await page
       .locator(`[data-testid="order-qty"][data-value="${after.inventory.order_qty}"]`)
       .waitFor({ timeout: 5000 });
-    // who and why are shown, and the override can be removed
-    await page.getByText('featured in the newsletter').waitFor();
+    // who and why are shown, and the override can be removed: the order goes back to what the API then says
+    const shownOverride = page.locator(`[data-override="${after.overrides[0].override_id}"]`);
+    assert.match((await shownOverride.textContent()) ?? '', /featured in the newsletter/);
+    assert.match((await shownOverride.textContent()) ?? '', new RegExp(after.overrides[0].created_by));
+    await shownOverride.getByRole('button', { name: /Remove the override/ }).click();
+    await shownOverride.waitFor({ state: 'detached' });
+    const removed = await detail();
+    assert.equal(removed.overrides.length, 0);
+    await page.locator(`[data-testid="order-qty"][data-value="${removed.inventory.order_qty}"]`).waitFor();
     noErrors(page);
     await page.close();
   });

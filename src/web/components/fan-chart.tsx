@@ -81,6 +81,7 @@ export function FanChart({
     const col = (k: keyof FanPoint) => points.map((p) => (p[k] ?? null) as number | null);
     const hasBase = points.some((p) => p.base != null && p.mean != null && Math.abs(p.base - p.mean) > 1e-9);
     const hasStock = points.some((p) => p.stock != null);
+    const firstForecast = points.findIndex((p) => p.mean != null && p.actual == null);
     const c = {
       text: css(el, '--fg-muted', '#555'),
       grid: css(el, '--grid', '#ddd'),
@@ -158,6 +159,21 @@ export function FanChart({
                 const x1 = u.valToPos(toX(d) + stepDays * DAY_S, 'x', true);
                 if (x1 < u.bbox.left || x0 > u.bbox.left + u.bbox.width) continue;
                 g.fillRect(x0, top, Math.max(x1 - x0, 1), h);
+              }
+            }
+            // where the history ends and the forecast begins: a thin dashed line
+            if (firstForecast > 0) {
+              const x = Math.round(u.valToPos(xs[firstForecast]!, 'x', true));
+              if (x >= u.bbox.left && x <= u.bbox.left + u.bbox.width) {
+                g.save();
+                g.strokeStyle = c.text;
+                g.setLineDash([3, 3]);
+                g.lineWidth = 1;
+                g.beginPath();
+                g.moveTo(x, top);
+                g.lineTo(x, top + h);
+                g.stroke();
+                g.restore();
               }
             }
           },

@@ -172,12 +172,13 @@ export function ProductPage() {
     if (type === 'forecast.updated') setUpdating(false);
     q.reload();
   });
-  const d = q.data;
+  // another product opened from this one: its answer, not the previous product's, once it is in
+  const d = q.data !== null && q.data.sku === sku ? q.data : null;
   if (d === null)
     return (
       <section>
         <h1 tabIndex={-1}>{sku}</h1>
-        {q.error !== null ? (
+        {q.error !== null && !q.loading ? (
           <p class="error" role="alert">
             {(q.error as { status?: number }).status === 404
               ? `No product ${sku} in this workspace.`
@@ -270,6 +271,7 @@ export function ProductPage() {
             <p class="muted">No forecast to override yet.</p>
           ) : (
             <ProductOverrides
+              key={d.sku}
               sku={d.sku}
               firstDay={d.forecast.days[0]!.date}
               active={d.overrides}
