@@ -72,3 +72,20 @@ test('the layer rule lets a folder import the layers below it', async () => {
     [],
   );
 });
+
+test('the dashboard (src/web) is browser code: it reaches the service only over HTTP', async () => {
+  for (const [path, code] of [
+    ['src/web/pages/probe.tsx', "import { skuDetail } from '../../pipeline/skus.js';\nexport const f = skuDetail;\n"],
+    ['src/web/probe.ts', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n"],
+    ['src/web/probe.ts', "import Fastify from 'fastify';\nexport const f = Fastify;\n"],
+  ] as const) {
+    const fired = await rulesFired(path, code);
+    assert.ok(
+      fired.some((m) => m.includes('src/web/ is browser code')),
+      `${path}: ${code}\n${fired.join('\n')}`,
+    );
+  }
+  // its own modules and browser packages are allowed
+  const own = await rulesFired('src/web/probe.ts', "import { api } from './api';\nexport const f = api;\n");
+  assert.deepEqual(own, []);
+});

@@ -295,11 +295,12 @@ test('a batch whose clean fails leaves the workspace stale; ensureCleanTables re
   });
   await withWorkspace(async (ws, dir) => {
     await seed(ws, dir);
-    // another connection's uncommitted delete of rows the scoped clean deletes: DuckDB refuses the clean's
-    // transaction (a write-write conflict), as a crash would end it, after the raw rows were committed
+    // another connection's uncommitted delete of a row the scoped clean replaces (10002's catalog row: its lines and
+    // units change): DuckDB refuses the clean's transaction (a write-write conflict), as a crash would end it, after
+    // the raw rows were committed
     const other = await ws.connect();
     await other.run('BEGIN TRANSACTION');
-    await other.run(`DELETE FROM order_lines WHERE sku = '10002'`);
+    await other.run(`DELETE FROM catalog WHERE sku = '10002'`);
     await assert.rejects(postOrderLines(ws, batch, { now: NOW }), /[Cc]onflict/);
     await other.run('ROLLBACK');
     other.close();

@@ -134,38 +134,54 @@ test('approve and override append decisions (never update them); bad input store
     await assertInputError(approveOrders(ws, { runId, skus: [], who: 'bo' }), 'skus');
     await assertInputError(approveOrders(ws, { runId, who: '' }), 'who');
     const why = `=1+1 <script>alert(1)</script> '); DROP TABLE order_decisions; -- 100% _sure_`;
-    const base = { runId, sku: 'A-100', who: 'ana', why };
-    await assertInputError(overrideOrder(ws, { ...base, qty: -1 }), 'qty');
-    await assertInputError(overrideOrder(ws, { ...base, qty: Number.NaN }), 'qty');
-    await assertInputError(overrideOrder(ws, { ...base, qty: 2.5 }), 'qty', /whole units/);
-    await assertInputError(overrideOrder(ws, { ...base, qty: 10, why: '' }), 'why');
-    await assertInputError(overrideOrder(ws, { ...base, qty: 10, why: '   ' }), 'why');
-    await assertInputError(overrideOrder(ws, { ...base, qty: 10, why: 'x'.repeat(501) }), 'why');
-    await assertInputError(overrideOrder(ws, { ...base, qty: 10, sku: 'Z9' }), 'sku');
-    await assertInputError(overrideOrder(ws, { ...base, qty: 10, sku: "A-100' OR '1'='1" }), 'sku');
-    await assertInputError(overrideOrder(ws, { ...base, qty: 10, runId: runId + 1 }), 'runId');
+    const base = { runId, sku: 'A-100', who: 'ana', reason: why };
+    await assertInputError(overrideOrder(ws, { ...base, quantity: -1 }), 'quantity');
+    await assertInputError(overrideOrder(ws, { ...base, quantity: Number.NaN }), 'quantity');
+    await assertInputError(overrideOrder(ws, { ...base, quantity: 2.5 }), 'quantity', /whole units/);
+    await assertInputError(overrideOrder(ws, { ...base, quantity: 24, reason: '' }), 'reason');
+    await assertInputError(overrideOrder(ws, { ...base, quantity: 24, reason: '   ' }), 'reason');
+    await assertInputError(overrideOrder(ws, { ...base, quantity: 24, reason: 'x'.repeat(501) }), 'reason');
+    await assertInputError(overrideOrder(ws, { ...base, quantity: 24, sku: 'Z9' }), 'sku');
+    await assertInputError(overrideOrder(ws, { ...base, quantity: 24, sku: "A-100' OR '1'='1" }), 'sku');
+    await assertInputError(overrideOrder(ws, { ...base, quantity: 24, runId: runId + 1 }), 'runId');
+    // A-100's supplier: MOQ 24, packs of 6: below the MOQ or between packs is refused, with the nearest valid one
+    for (const [quantity, suggested] of [
+      [10, 24],
+      [18, 24],
+      [26, 24],
+      [40, 42],
+      [38, 36],
+    ] as const)
+      await assert.rejects(overrideOrder(ws, { ...base, quantity }), (e: unknown) => {
+        assert.ok(e instanceof InputError && e.field === 'quantity', String(e));
+        assert.deepEqual(e.details, { suggested }, `${quantity}`);
+        assert.match(e.message, /minimum order quantity of 24 in whole packs of 6/);
+        return true;
+      });
     assert.deepEqual(await decisions(ws), before);
 
-    // an override that breaks the MOQ (24) and the packs (6) of A-100 is kept, with warnings
-    const ov = await overrideOrder(ws, { ...base, qty: 10 });
-    assert.equal(ov.final_qty, 10);
+    // a valid override is stored with who and why; the line carries its supplier terms
+    const ov = await overrideOrder(ws, { ...base, quantity: 24 });
+    assert.equal(ov.final_qty, 24);
     assert.equal(ov.approved, false);
     assert.equal(ov.override!.why, why, 'the reason is stored exactly as given');
     assert.equal(ov.override!.who, 'ana');
-    assert.deepEqual(ov.warnings, [
-      "10 is below the supplier's minimum order quantity of 24",
-      '10 is not a whole number of packs of 6',
-    ]);
-    assert.deepEqual((await overrideOrder(ws, { ...base, qty: 48 })).warnings, []);
-    assert.deepEqual((await overrideOrder(ws, { ...base, qty: 0, why: 'not now' })).warnings, [], '0 cancels');
+    assert.deepEqual([ov.moq, ov.pack_size, ov.lead_time_days, ov.risk], [24, 6, 7, ov.stockout_risk]);
+    assert.equal((await overrideOrder(ws, { ...base, quantity: 48 })).final_qty, 48);
+    assert.equal((await overrideOrder(ws, { ...base, quantity: 0, reason: 'not now' })).final_qty, 0, '0 cancels');
     assert.equal(
-      (await overrideOrder(ws, { ...base, qty: 30, why: 'x'.repeat(500) })).warnings.length,
-      0,
+      (await overrideOrder(ws, { ...base, quantity: 30, reason: 'x'.repeat(500) })).final_qty,
+      30,
       '500 characters are fine; 30 is 5 packs above the MOQ',
     );
+    const listed = (await planOrders(ws))!.orders;
+    for (const [sku, , , , , moq, pack] of SHOP) {
+      const line = listed.find((r) => r.sku === sku);
+      if (line !== undefined) assert.deepEqual([line.moq, line.pack_size, line.lead_time_days], [moq, pack, 7], sku);
+    }
 
     // overriding an approved order takes the approval back; approving all approves it at the new quantity
-    await overrideOrder(ws, { runId, sku: sqlSku, qty: 12, who: 'cy', why: 'smaller lot' });
+    await overrideOrder(ws, { runId, sku: sqlSku, quantity: 12, who: 'cy', reason: 'smaller lot' });
     o = (await planOrders(ws))!.orders.find((r) => r.sku === sqlSku)!;
     assert.equal(o.approved, false);
     assert.equal(o.final_qty, 12);
@@ -199,7 +215,7 @@ test('supplierOrdersCsv: final quantities of one supplier, formula cells neutral
     const runId = plan.run_id;
     const stored = await planOrderRows(ws, runId);
     const why = '=HYPERLINK("http://evil")';
-    await overrideOrder(ws, { runId, sku: HOSTILE.minus, qty: 36, who: '@admin', why });
+    await overrideOrder(ws, { runId, sku: HOSTILE.minus, quantity: 36, who: '@admin', reason: why });
     await approveOrders(ws, { runId, skus: ['A-100'], who: '+bo' });
     const kent = parseCsv(await supplierOrdersCsv(ws, { runId, supplier: 'Kent Homeware' }));
     assertNoFormulaCells(kent);
@@ -251,7 +267,7 @@ test('supplierOrdersCsv: final quantities of one supplier, formula cells neutral
       assert.equal(rows.length - 1, mine.length, supplier);
     }
     // an order overridden to 0 leaves the file
-    await overrideOrder(ws, { runId, sku: HOSTILE.minus, qty: 0, who: 'ana', why: 'cancelled' });
+    await overrideOrder(ws, { runId, sku: HOSTILE.minus, quantity: 0, who: 'ana', reason: 'cancelled' });
     const kent2 = parseCsv(await supplierOrdersCsv(ws, { runId, supplier: 'Kent Homeware' }));
     assert.equal(kent2.length, kent.length - 1);
     assert.ok(!kent2.some((l) => l[0] === "'-2+3"));

@@ -326,10 +326,14 @@ test('skuDetail: catalog, history, champion forecast, stage with evidence, inven
     assert.equal(d.order!.decision, null);
     assert.deepEqual(d.alerts, []);
     assert.equal((await skuDetail(ws, 'Z9'))!.order, null, 'the well-stocked SKU has no order');
+    // the order line carries the supplier's terms (read fixture: A-100 MOQ 24 in packs of 6, lead time 7 days)
+    const lamp = (await skuDetail(ws, 'A-100'))!.order!;
+    assert.deepEqual([lamp.moq, lamp.pack_size, lamp.lead_time_days, lamp.risk], [24, 6, 7, lamp.stockout_risk]);
+    assert.deepEqual([d.order!.moq, d.order!.pack_size], [0, 1]);
 
     // decisions and alerts show up; the latest champion run wins, challengers and backtests do not
     const why = `'); DROP TABLE order_decisions; -- <script>`;
-    await overrideOrder(ws, { runId: plan.run_id, sku, qty: 7, who: 'ana', why });
+    await overrideOrder(ws, { runId: plan.run_id, sku, quantity: 7, who: 'ana', reason: why });
     await approveOrders(ws, { runId: plan.run_id, skus: [sku], who: 'bo' });
     await raiseAlerts(ws, [{ sku, kind: 'anomaly', severity: 'warning', message: '<b>odd</b>', data: { z: 4.2 } }]);
     const live = plan.forecast_run_id + 1;
@@ -372,7 +376,10 @@ test('skuDetail: catalog, history, champion forecast, stage with evidence, inven
       p75: 3,
       p95: 4,
       p995: 9,
+      base_mean: 1 + live,
     });
+    assert.deepEqual(d2.forecast!.base_mean.slice(0, 1), [1 + live], 'no override: the model mean');
+    assert.deepEqual(d2.overrides, []);
     // another SKU keeps the plan's forecast
     assert.equal((await skuDetail(ws, 'A-100'))!.forecast!.run_id, plan.forecast_run_id);
 

@@ -204,6 +204,10 @@ Options:
   --max-upload SIZE     largest uploaded file, e.g. 500MB (default 1GB)
   --log-level L         fatal|error|warn|info|debug|trace (default info: every request is logged)
   --quiet               no log at all
+  --if-empty FILES…     when the workspace holds no data, ingest the files and plan them first (as npm run demo)
+  --currency CODE       the currency --if-empty plans with and keeps as the workspace's (default GBP)
+  --new-key NAME        once listening, create an admin key NAME (revoking earlier keys of that name) and print it
+                        with the dashboard's URL, on stdout only (never in the log)
 `;
 
 COMMAND_HELP['keys'] = `shopcast keys create --name N --scope read|write|admin

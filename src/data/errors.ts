@@ -9,9 +9,12 @@
 export class InputError extends Error {
   override name = 'InputError';
   readonly field: string | undefined;
+  /** what a surface may add to its answer beside the message, e.g. `{ suggested: 24 }` for a refused quantity */
+  readonly details: Readonly<Record<string, number | string>> | undefined;
 
-  constructor(message: string, options: { field?: string } = {}) {
+  constructor(message: string, options: { field?: string; details?: Record<string, number | string> } = {}) {
     super(message);
     this.field = options.field;
+    this.details = options.details;
   }
 }

@@ -19,6 +19,32 @@ export function roundOrder(wanted: number, moq = 0, pack = 1): number {
   return Math.ceil(q / p - 1e-9) * p;
 }
 
+/**
+ * Whether `quantity` can be ordered from a supplier with minimum order `moq` and packs of `pack`: 0 (nothing), or at
+ * least the MOQ in whole packs.
+ * @example [isValidOrder(24, 20, 6), isValidOrder(18, 20, 6), isValidOrder(0, 20, 6)] // [true, false, true]
+ */
+export function isValidOrder(quantity: number, moq = 0, pack = 1): boolean {
+  if (quantity === 0) return true;
+  // packs of 1 (or none given) constrain nothing: whole units are the caller's rule for goods sold in units
+  const inPacks = pack > 0 && pack !== 1 ? Math.abs(quantity / pack - Math.round(quantity / pack)) < 1e-9 : true;
+  return quantity >= moq - 1e-9 && inPacks;
+}
+
+/**
+ * The valid order (at least the MOQ, whole packs: `roundOrder`'s set) nearest to `quantity` > 0; of two as near, the
+ * larger (a planner asking for more than the supplier's step wants the stock rather than the shortage).
+ * @example [nearestValidOrder(10, 24, 6), nearestValidOrder(40, 24, 6), nearestValidOrder(38, 24, 6)] // [24, 42, 36]
+ */
+export function nearestValidOrder(quantity: number, moq = 0, pack = 1): number {
+  if (!(pack > 0) || pack === 1) return Math.max(quantity, moq);
+  const p = pack;
+  const least = roundOrder(Math.max(moq, p), moq, p);
+  const down = Math.max(least, Math.floor(quantity / p + 1e-9) * p);
+  const up = Math.max(least, Math.ceil(quantity / p - 1e-9) * p);
+  return quantity - down < up - quantity ? down : up;
+}
+
 /** One wanted order competing for the budget in `allocateBudget`; costs in currency, quantities in units. */
 export interface BudgetItem {
   /** the order the policy wants, already rounded */

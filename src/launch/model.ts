@@ -29,7 +29,7 @@
  * week's set is made coherent with the mean model around the trees' median (coherentQuantiles):
  * strictly ordered, the band holding the mean.
  */
-import { type Booster, type Dataset, predict, train } from '../gbdt/learner.js';
+import { type Booster, type Dataset, boosterFromJson, boosterToJson, predict, train } from '../gbdt/learner.js';
 import { normalQuantile } from '../numerics/normal.js';
 import { mulberry32 } from '../numerics/random.js';
 import { launchCurve } from './analogs.js';
@@ -619,3 +619,40 @@ export function sumQuantile(
 
 /** The correlation between a launch's weeks that sumQuantile assumes (see there). */
 export const COVER_WEEK_CORRELATION = 0.5;
+
+/**
+ * A trained launch model as JSON text (the boosters in gbdt/learner.ts's format), so that it is trained once per
+ * data version and loaded afterwards. `launchModelFromJson(launchModelToJson(m))` predicts what `m` predicts.
+ */
+export function launchModelToJson(m: LaunchModel): string {
+  return JSON.stringify({
+    format: 'shopcast-launch-1',
+    weeks: m.weeks,
+    mean: JSON.parse(boosterToJson(m.mean)) as unknown,
+    quantiles: m.quantiles.map((q) => ({ level: q.level, booster: JSON.parse(boosterToJson(q.booster)) as unknown })),
+    products: m.products,
+    established: m.established,
+    scale: m.scale,
+    widen: m.widen,
+  });
+}
+
+/** The launch model of `launchModelToJson`'s text. */
+export function launchModelFromJson(text: string): LaunchModel {
+  const o = JSON.parse(text) as Omit<LaunchModel, 'mean' | 'quantiles'> & {
+    format: string;
+    mean: unknown;
+    quantiles: { level: number; booster: unknown }[];
+  };
+  if (o.format !== 'shopcast-launch-1') throw new RangeError(`launch: unknown model format ${o.format}`);
+  const b = (x: unknown): Booster => boosterFromJson(JSON.stringify(x));
+  return {
+    weeks: o.weeks,
+    mean: b(o.mean),
+    quantiles: o.quantiles.map((q) => ({ level: q.level, booster: b(q.booster) })),
+    products: o.products,
+    established: o.established,
+    scale: o.scale,
+    widen: o.widen,
+  };
+}

@@ -24,15 +24,36 @@ import { parseTimestamp } from '../data/values.js';
 import {
   type Analog,
   type Elasticity,
+  type LaunchPool,
   buildLaunchPool,
   forecastLaunch,
   DEFAULT_LAUNCH_OPTIONS,
 } from '../launch/analogs.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { type QuantilePoint } from '../models/contract.js';
-import { launchContext, launchFeatures, levelAt, predictLaunch, trainLaunchModel } from '../launch/model.js';
+import type { ShopHistory } from '../launch/history.js';
+import {
+  type LaunchContext,
+  type LaunchModel,
+  launchContext,
+  launchFeatures,
+  launchModelFromJson,
+  launchModelToJson,
+  levelAt,
+  predictLaunch,
+  trainLaunchModel,
+} from '../launch/model.js';
 import { withWorkspaceAsOf } from '../store/as-of.js';
-import { lastDemandDay, latestLaunches, salesSince, saveLaunch } from '../store/launches.js';
+import { lastSalesDay } from '../store/ingest.js';
+import {
+  lastDemandDay,
+  latestLaunches,
+  launchDataVersion,
+  loadLaunchModel,
+  salesSince,
+  saveLaunch,
+  saveLaunchModel,
+} from '../store/launches.js';
 import type { Workspace } from '../store/workspace.js';
 import { loadShopHistory } from './panels.js';
 
@@ -46,8 +67,10 @@ export interface LaunchRequest {
   price: number;
   /** launch date (ISO); default the day after the workspace's last day */
   date?: string;
-  /** its SKU code: the plan is then stored for `trackLaunches` */
+  /** its SKU code: the plan is then stored for `trackLaunches` (unless `save` is false) */
   sku?: string;
+  /** store the plan to track it against its sales (needs `sku`; default: stored when a SKU is given) */
+  save?: boolean;
   /** weeks to forecast, 1–52 (default 12) */
   weeks?: number;
   /** quantile of demand the initial stock covers, 0.05–0.95 (default 0.95) */
@@ -81,6 +104,14 @@ export interface LaunchPlan {
     reason: string;
     candidates: { week_start: string; expected_units: number }[];
   };
+  /** the best launch week in short (best_launch_week's week and reason) */
+  best_week: { week_start: string; reason: string };
+  /** the candidate launch weeks compared, with the units expected over the forecast weeks from each */
+  weeks_compared: { week_start: string; expected_units: number }[];
+  /** whether the plan was stored (tracked by `trackLaunches`) */
+  saved: boolean;
+  /** how the launch model was had: trained now, loaded from the workspace, or kept in memory; and the ms taken */
+  model_source: { source: 'trained' | 'stored' | 'memory'; ms: number };
   /**
    * units: the service-level quantile of the cover weeks' summed demand (comonotonic weeks: the sum of
    * their quantiles); cover_mean: the expected units over those weeks
@@ -131,21 +162,95 @@ export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<Launc
       `launch: coverWeeks must be a whole number from 1 to weeks (${o.weeks}), got ${o.coverWeeks}`,
       { field: 'coverWeeks' },
     );
-  let plan: LaunchPlan;
-  if (r.date === undefined) plan = await planFromWorkspace(ws, r, o);
-  else {
+  const save = r.save ?? r.sku !== undefined;
+  if (save && r.sku === undefined)
+    throw new InputError('launch: save needs the sku the product will sell under (to track its sales)', {
+      field: 'sku',
+    });
+  let date: string | undefined;
+  if (r.date !== undefined) {
     const ts = parseTimestamp(r.date);
     if (ts === undefined) throw new InputError(`launch: date: unreadable date '${r.date}'`, { field: 'date' });
-    const date = ts.slice(0, 10);
-    // the workspace holds only the rows dated before the launch while the plan is made
-    plan = await withWorkspaceAsOf(ws, date, () => planFromWorkspace(ws, r, o, date));
+    date = ts.slice(0, 10);
   }
-  if (r.sku !== undefined) await storeLaunch(ws, plan);
+  // the workspace as it was the day before the launch: all of it when no row is dated on or after the launch
+  const last = await lastSalesDay(ws);
+  const cutoff = date !== undefined && last !== null && last >= date ? date : null;
+  const state = await launchState(ws, o.weeks, cutoff);
+  const plan = planFromState(state, r, o, date);
+  plan.saved = save;
+  if (save) await storeLaunch(ws, plan);
   return plan;
 }
 
-async function planFromWorkspace(
-  ws: Workspace,
+/** What a launch plan is made from: the shop's history as of the launch, its context, the trained model. */
+interface LaunchState {
+  history: ShopHistory;
+  ctx: LaunchContext;
+  model: LaunchModel;
+  pool: LaunchPool;
+  source: LaunchPlan['model_source'];
+}
+
+/** Histories and models kept in memory, by workspace, data version and cut-off (a few: the oldest go first). */
+const kept = new Map<
+  string,
+  { history: ShopHistory; ctx: LaunchContext; models: Map<number, LaunchModel>; pools: Map<number, LaunchPool> }
+>();
+const KEEP = 4;
+
+/**
+ * The history, context and launch model for a launch after the data (`cutoff` null) or on `cutoff` (the workspace
+ * as it was before it). Trained once per data version (store/launches.ts launchDataVersion), cut-off and number of
+ * weeks, then kept in memory and stored in the workspace (`models`, name 'launch'), so that a restarted service or
+ * another CLI call loads it instead of training again (training takes minutes on a large shop).
+ */
+async function launchState(ws: Workspace, weeks: number, cutoff: string | null): Promise<LaunchState> {
+  const start = performance.now();
+  const key = `${await launchDataVersion(ws)}|${cutoff ?? 'all'}`;
+  const memoryKey = `${ws.dbPath}\u0000${key}`;
+  let entry = kept.get(memoryKey);
+  if (entry === undefined) {
+    const history =
+      cutoff === null ? await loadShopHistory(ws) : await withWorkspaceAsOf(ws, cutoff, () => loadShopHistory(ws));
+    entry = { history, ctx: launchContext(history), models: new Map(), pools: new Map() };
+    kept.set(memoryKey, entry);
+    while (kept.size > KEEP) kept.delete(kept.keys().next().value!);
+  }
+  let model = entry.models.get(weeks);
+  let source: LaunchPlan['model_source']['source'] = 'memory';
+  if (model === undefined) {
+    const stored = await loadLaunchModel(ws, key, weeks);
+    if (stored !== null) {
+      model = launchModelFromJson(stored);
+      source = 'stored';
+    } else {
+      model = trainLaunchModel(entry.ctx, weeks, entry.history.days - 1, LEVELS);
+      source = 'trained';
+      const asOf = isoDate(entry.history.start + (entry.history.days - 1) * DAY_MS);
+      await saveLaunchModel(ws, { key, weeks, asOf, body: launchModelToJson(model) });
+    }
+    entry.models.set(weeks, model);
+  }
+  let pool = entry.pools.get(weeks);
+  if (pool === undefined) {
+    pool = buildLaunchPool(entry.history, weeks);
+    entry.pools.set(weeks, pool);
+  }
+  const ms = Math.round(performance.now() - start);
+  return { history: entry.history, ctx: entry.ctx, model, pool, source: { source, ms } };
+}
+
+/**
+ * Forgets the launch models kept in memory (tests; a server's shutdown). The stored ones stay.
+ * @example forgetLaunchModels();
+ */
+export function forgetLaunchModels(): void {
+  kept.clear();
+}
+
+function planFromState(
+  { history, ctx, model, pool, source }: LaunchState,
   r: LaunchRequest,
   {
     weeks,
@@ -154,14 +259,11 @@ async function planFromWorkspace(
     candidates,
   }: { weeks: number; serviceLevel: number; coverWeeks: number; candidates: number },
   date?: string,
-): Promise<LaunchPlan> {
-  const history = await loadShopHistory(ws);
+): LaunchPlan {
   const lastDay = history.days - 1;
   const launchDay = date === undefined ? history.days : Math.round((dayMs(date) - history.start) / DAY_MS);
   const text = [r.name, r.description ?? ''].join(' ').trim();
 
-  const ctx = launchContext(history);
-  const model = trainLaunchModel(ctx, weeks, lastDay, LEVELS);
   if (model.products < 20)
     throw new InputError(
       `launch: the workspace has only ${model.products} earlier launches to learn from (at least 20 needed: ` +
@@ -184,7 +286,6 @@ async function planFromWorkspace(
     };
   });
 
-  const pool = buildLaunchPool(history, weeks);
   const analog = forecastLaunch(
     pool,
     {
@@ -251,6 +352,9 @@ async function planFromWorkspace(
       };
     }),
     best_launch_week: { ...cands[best]!, reason, candidates: cands },
+    best_week: { week_start: cands[best]!.week_start, reason },
+    weeks_compared: cands,
+    saved: false,
     initial_stock: {
       units: Math.ceil(stock),
       service_level: serviceLevel,
@@ -259,6 +363,7 @@ async function planFromWorkspace(
     },
     price_elasticity: analog.elasticity,
     model: { launches_learned_from: model.products, established_products_learned_from: model.established, weeks },
+    model_source: source,
   };
   return plan;
 }

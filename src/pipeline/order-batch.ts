@@ -29,7 +29,9 @@ import {
   lastSalesDay,
   nextIngestIds,
   recordIngest,
+  recordIngests,
   setMeta,
+  storeStagedBatches,
   storeStagedFile,
 } from '../store/ingest.js';
 import { latestOrderLinesLayout } from '../store/order-batch.js';
@@ -290,43 +292,181 @@ export async function postOrderLines(
 ): Promise<OrderBatchResult> {
   const t0 = performance.now();
   const fields = batchFields('lines', lines, ORDER_FIELDS, MAX_BATCH_LINES);
-  const last = await lastSalesDay(ws);
-  const limits = [todayLimit(o.now ?? new Date()), ...workspaceLimit(last)];
-  const layout = (await latestOrderLinesLayout(ws)) ?? 'order-lines';
+  const { limits, layout } = await orderBatchContext(ws, o.now);
   // a deferred batch is cleaned later (cleanOrderSkus): it needs neither the clean state nor the settings now
   const deferred = o.deferClean === true;
   const stale = deferred ? false : await cleanTablesStale(ws);
   const config = deferred ? undefined : await storedCleaningConfig(ws);
-  const header = ORDER_FIELDS.map((f) => f.name);
-  const idx = { sku: header.indexOf('sku'), at: header.indexOf('ordered_at') };
   return withStaging(ws, async (prefix) => {
-    const { staged, rejects } = stageFieldRows(fields, header, prefix, 'order batch', limits);
-    if (rejects.length > 0) throw rowError('lines', rejects[0]!, ORDER_FIELDS);
-    // the row checker trims cells and reads the timestamp: the same functions give the SKUs and days stored
-    const skus = [...new Set(fields.map((f) => f[idx.sku]!.trim()))].sort();
-    const days = fields.map((f) => parseTimestamp(f[idx.at]!.trim())!.slice(0, 10)).sort();
-    const summary = { kind: 'order_batch', lines: fields.length, skus: skus.length, first_date: days[0]! };
-    const s = { ...staged, layout: { ...staged.layout, name: layout } };
-    const { fileId, rowsNew } = await storeBatch(ws, s, ORDER_BATCH_PATH, {
-      ...summary,
-      last_date: days[days.length - 1]!,
-    });
+    const b = stageOrderBatch(fields, prefix, limits, layout);
+    const { fileId, rowsNew } = await storeBatch(ws, b.staged, ORDER_BATCH_PATH, b.report);
     let clean: CleanExtent | 'deferred' = 'scoped';
     if (config === undefined) clean = 'deferred';
     else if (stale) {
       await rebuildCleanTables(ws, config);
       clean = 'full';
-    } else if (rowsNew > 0) clean = await rebuildCleanTablesForSkus(ws, config, skus);
+    } else if (rowsNew > 0) clean = await rebuildCleanTablesForSkus(ws, config, b.skus);
     return {
       batch_id: fileId,
       lines: fields.length,
       lines_new: rowsNew,
-      skus,
-      first_date: days[0]!,
-      last_date: days[days.length - 1]!,
+      skus: b.skus,
+      first_date: b.firstDate,
+      last_date: b.lastDate,
       clean,
       seconds: (performance.now() - t0) / 1000,
     };
+  });
+}
+
+/** What every order batch is checked against and stored with: the date limits and the layout (one read each). */
+async function orderBatchContext(
+  ws: Workspace,
+  now: Date | undefined,
+): Promise<{ limits: DateLimit[]; layout: string }> {
+  const last = await lastSalesDay(ws);
+  return {
+    limits: [todayLimit(now ?? new Date()), ...workspaceLimit(last)],
+    layout: (await latestOrderLinesLayout(ws)) ?? 'order-lines',
+  };
+}
+
+/** An order batch checked and staged (its rows as a canonical CSV at `prefix`), or an InputError naming its line. */
+interface StagedOrderBatch {
+  staged: StagedFile;
+  skus: string[];
+  firstDate: string;
+  lastDate: string;
+  report: Record<string, unknown>;
+}
+
+function stageOrderBatch(
+  fields: readonly string[][],
+  prefix: string,
+  limits: readonly DateLimit[],
+  layout: string,
+): StagedOrderBatch {
+  const header = ORDER_FIELDS.map((f) => f.name);
+  const idx = { sku: header.indexOf('sku'), at: header.indexOf('ordered_at') };
+  const { staged, rejects } = stageFieldRows(fields, header, prefix, 'order batch', limits);
+  if (rejects.length > 0) throw rowError('lines', rejects[0]!, ORDER_FIELDS);
+  // the row checker trims cells and reads the timestamp: the same functions give the SKUs and days stored
+  const skus = [...new Set(fields.map((f) => f[idx.sku]!.trim()))].sort();
+  const days = fields.map((f) => parseTimestamp(f[idx.at]!.trim())!.slice(0, 10)).sort();
+  const firstDate = days[0]!;
+  const lastDate = days[days.length - 1]!;
+  return {
+    staged: { ...staged, layout: { ...staged.layout, name: layout } },
+    skus,
+    firstDate,
+    lastDate,
+    report: {
+      kind: 'order_batch',
+      lines: fields.length,
+      skus: skus.length,
+      first_date: firstDate,
+      last_date: lastDate,
+    },
+  };
+}
+
+/** One batch's outcome in a group (`postOrderBatches`): stored, or refused with its own error. */
+export type OrderBatchOutcome = { ok: true; result: OrderBatchResult } | { ok: false; error: unknown };
+
+/**
+ * Group commit: stores several batches of order lines posted while the writer was busy in ONE transaction, as if
+ * posted one after the other in the order given (each with its own `files` and `ingests` rows and batch id; a line an
+ * earlier batch of the group brings is not new in a later one), their clean deferred (`cleanOrderSkus`). Each batch is
+ * checked on its own first, as `postOrderLines` checks it (against the date limits read once for the group): a batch
+ * with a bad line gets its InputError and nothing of it is stored, without affecting the others. Each line's identity
+ * is computed once (store/ingest.ts `storeStagedBatches`), the last sales day and the layout are read once, and the
+ * group costs one commit. Should the group's transaction fail, each of its batches is stored alone (so a batch fails
+ * only on its own account). Assumes the caller holds the workspace's WriteLock.
+ * @example
+ * const [a, b] = await lock.run(() => postOrderBatches(ws, [linesA, linesB]));
+ * // a.ok && a.result.lines_new; !b.ok && b.error instanceof InputError
+ */
+export async function postOrderBatches(
+  ws: Workspace,
+  batches: readonly (readonly OrderLineInput[])[],
+  o: { now?: Date } = {},
+): Promise<OrderBatchOutcome[]> {
+  const t0 = performance.now();
+  if (batches.length === 0) return [];
+  const { limits, layout } = await orderBatchContext(ws, o.now);
+  return withStaging(ws, async (prefix) => {
+    const checked = batches.map((lines, k): { ok: true; b: StagedOrderBatch; lines: number } | OrderBatchOutcome => {
+      try {
+        const fields = batchFields('lines', lines, ORDER_FIELDS, MAX_BATCH_LINES);
+        return { ok: true, b: stageOrderBatch(fields, `${prefix}-${k}`, limits, layout), lines: fields.length };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+    const good = checked.flatMap((c, k) => ('b' in c ? [{ ...c, k }] : []));
+    const stored = new Map<number, { fileId: number; rowsNew: number }>();
+    try {
+      const started = await dbNow(ws);
+      await ws.transaction(async () => {
+        const { ingestId, lastFileId } = await nextIngestIds(ws);
+        const ids = good.map((_, j) => ({ fileId: lastFileId + 1 + j, ingestId: ingestId + j }));
+        const rowsNew = await storeStagedBatches(
+          ws,
+          good.map((g, j) => ({ staged: g.b.staged, ...ids[j]! })),
+          { path: ORDER_BATCH_PATH },
+        );
+        await recordIngests(
+          ws,
+          good.map((g, j) => ({
+            ingestId: ids[j]!.ingestId,
+            started,
+            files: 1,
+            rowsRead: g.b.staged.rowsRead,
+            rowsLoaded: g.b.staged.rowsLoaded,
+            rowsRejected: 0,
+            rowsNew: rowsNew[j]!,
+            report: { ...g.b.report, batch_id: ids[j]!.fileId, rows_new: rowsNew[j]! },
+          })),
+        );
+        if (rowsNew.some((n) => n > 0)) await setMeta(ws, 'clean_state', 'stale');
+        good.forEach((g, j) => stored.set(g.k, { fileId: ids[j]!.fileId, rowsNew: rowsNew[j]! }));
+      });
+    } catch (e) {
+      stored.clear();
+      // the group failed as a whole: each batch alone (a group of one: its error), so a batch fails on its own account
+      for (const g of good)
+        try {
+          if (good.length === 1) throw e;
+          stored.set(g.k, await storeBatch(ws, g.b.staged, ORDER_BATCH_PATH, g.b.report));
+        } catch (error) {
+          checked[g.k] = { ok: false, error };
+        }
+    } finally {
+      // every batch's staging files (withStaging removes `prefix`'s only)
+      for (let k = 0; k < batches.length; k++) {
+        rmSync(`${prefix}-${k}.good.csv`, { force: true });
+        rmSync(`${prefix}-${k}.rejects.csv`, { force: true });
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return checked.map((c, k): OrderBatchOutcome => {
+      if (!('b' in c)) return c;
+      const s = stored.get(k);
+      if (s === undefined) return { ok: false, error: new Error('postOrderBatches: batch not stored') };
+      return {
+        ok: true,
+        result: {
+          batch_id: s.fileId,
+          lines: c.lines,
+          lines_new: s.rowsNew,
+          skus: c.b.skus,
+          first_date: c.b.firstDate,
+          last_date: c.b.lastDate,
+          clean: 'deferred',
+          seconds,
+        },
+      };
+    });
   });
 }
 

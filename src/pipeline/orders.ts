@@ -10,6 +10,8 @@
 import { csvField } from '../data/csv-format.js';
 import { InputError } from '../data/errors.js';
 import { isCountSeries } from '../engine/forecast-batch.js';
+import { INVENTORY_DEFAULTS } from '../inventory/defaults.js';
+import { isValidOrder, nearestValidOrder } from '../inventory/order-constraints.js';
 import {
   type DecisionRow,
   type OrderDecisionRow,
@@ -21,7 +23,7 @@ import {
   readRunOrders,
   skuDemandUnits,
 } from '../store/order-decisions.js';
-import { readStockSnapshot } from '../store/stock.js';
+import { type StockRow, readStockSnapshot } from '../store/stock.js';
 import type { Workspace } from '../store/workspace.js';
 
 export { NO_SUPPLIER };
@@ -40,6 +42,30 @@ export interface OrderWithDecision extends PlanOrderFields {
   decision: DecisionRow | null;
   /** the latest override, null when none (kept after a later approval) */
   override: DecisionRow | null;
+  /** the supplier's minimum order quantity (0: none) and pack size (1: none), from the stock snapshot the plan read */
+  moq: number;
+  pack_size: number;
+  /** mean lead time in days: the stock file's, else the default the plan took */
+  lead_time_days: number;
+  /** the stock-out risk within lead time + review without the order, 0–1 (stockout_risk) */
+  risk: number | null;
+}
+
+/** A SKU's supplier terms as the stock snapshot gives them (a SKU without a stock row: none, default lead time). */
+export interface OrderTerms {
+  moq: number;
+  pack_size: number;
+  lead_time_days: number;
+}
+
+/** The terms of a stock row (MOQ 0, packs of 1, the default lead time where it gives none). */
+export function orderTerms(row: Pick<StockRow, 'moq' | 'pack_size' | 'lead_time_days'> | undefined): OrderTerms {
+  const pack = row?.pack_size ?? 1;
+  return {
+    moq: row?.moq ?? 0,
+    pack_size: pack > 0 ? pack : 1,
+    lead_time_days: row?.lead_time_days ?? INVENTORY_DEFAULTS.leadTimeDays,
+  };
 }
 
 /** One supplier's orders in a plan run: lines with a quantity above 0, their units and value, how many approved. */
@@ -69,8 +95,8 @@ const MAX_SKUS = 10_000;
 
 const money = (x: number): number => Math.round(x * 100) / 100;
 
-/** A stored order and its decisions as served. */
-export function orderWithDecision(r: OrderDecisionRow): OrderWithDecision {
+/** A stored order and its decisions as served, with its supplier terms (`orderTerms`). */
+export function orderWithDecision(r: OrderDecisionRow, terms: OrderTerms = orderTerms(undefined)): OrderWithDecision {
   const o = r.order;
   const final = r.override?.qty ?? o.order_qty;
   return {
@@ -81,7 +107,15 @@ export function orderWithDecision(r: OrderDecisionRow): OrderWithDecision {
     approved: r.decision?.action === 'approve',
     decision: r.decision,
     override: r.override,
+    ...terms,
+    risk: o.stockout_risk,
   };
+}
+
+/** The supplier terms of every SKU in the stock snapshot plan run `asOf` read, by SKU. */
+async function termsAt(ws: Workspace, asOf: string, skus?: readonly string[]): Promise<(sku: string) => OrderTerms> {
+  const rows = new Map((await readStockSnapshot(ws, asOf, skus)).rows.map((r) => [r.sku, r]));
+  return (sku) => orderTerms(rows.get(sku));
 }
 
 function checkRunId(runId: unknown): number {
@@ -145,7 +179,8 @@ export async function planOrders(
     if (o.runId !== undefined) throw new InputError(`there is no plan run ${o.runId}`, { field: 'runId' });
     return null;
   }
-  const all = (await readRunOrders(ws, info.run_id)).map(orderWithDecision);
+  const terms = await termsAt(ws, info.as_of);
+  const all = (await readRunOrders(ws, info.run_id)).map((r) => orderWithDecision(r, terms(r.order.sku)));
   const orders = o.supplier === undefined ? all : all.filter((r) => r.supplier_name === o.supplier);
   return { run_id: info.run_id, as_of: info.as_of, created_at: info.created_at, orders, suppliers: suppliersOf(all) };
 }
@@ -189,47 +224,52 @@ export async function approveOrders(
   return { approved: approved.length };
 }
 
-/** An override's quantity against the supplier's MOQ and pack size: the warnings (empty when it keeps both). */
-function constraintWarnings(qty: number, moq: number, pack: number): string[] {
-  const out: string[] = [];
-  if (qty > 0 && moq > 0 && qty < moq) out.push(`${qty} is below the supplier's minimum order quantity of ${moq}`);
-  if (qty > 0 && pack > 1 && Math.abs(qty / pack - Math.round(qty / pack)) > 1e-9)
-    out.push(`${qty} is not a whole number of packs of ${pack}`);
-  return out;
-}
-
 /**
- * Overrides the quantity of `sku`'s order in plan run `runId`: qty ≥ 0 (0 cancels it), in whole units for a SKU sold
- * in whole units (its daily demand is counts: isCountSeries), with who and why (required, at most 500 characters).
- * A quantity below the supplier's MOQ or not in whole packs (the stock snapshot the plan read) is kept, with a
- * warning. Returns the order with its new decision and the warnings. Call inside the writer's lock.
+ * Overrides the quantity of `sku`'s order in plan run `runId`: quantity ≥ 0 (0 cancels it), in whole units for a SKU
+ * sold in whole units (its daily demand is counts: isCountSeries), at least the supplier's MOQ and in whole packs (the
+ * stock snapshot the plan read), with who and why (the reason: required, at most 500 characters). A quantity the MOQ
+ * or the packs refuse is an InputError naming `quantity` whose details give `suggested`, the nearest valid quantity
+ * (inventory/order-constraints.ts nearestValidOrder). Returns the order with its new decision. Call inside the
+ * writer's lock.
  * @example
- * const o = await overrideOrder(ws, { runId: 3, sku: '85123A', qty: 48, who: 'ana', why: 'promotion in May' });
- * o.final_qty; o.warnings; // 48, []
+ * const o = await overrideOrder(ws, { runId: 3, sku: '85123A', quantity: 48, who: 'ana', reason: 'promotion in May' });
+ * o.final_qty; // 48
+ * // quantity 10 with MOQ 24 in packs of 6: InputError { field: 'quantity', details: { suggested: 24 } }
  */
 export async function overrideOrder(
   ws: Workspace,
-  o: { runId: number; sku: string; qty: number; who: string; why: string },
-): Promise<OrderWithDecision & { warnings: string[] }> {
+  o: { runId: number; sku: string; quantity: number; who: string; reason: string },
+): Promise<OrderWithDecision> {
   const runId = checkRunId(o.runId);
   const sku = checkText(o.sku, 'sku', Infinity);
   const who = checkText(o.who, 'who', MAX_NAME);
-  const why = checkText(o.why, 'why', MAX_WHY);
-  if (typeof o.qty !== 'number' || !Number.isFinite(o.qty) || o.qty < 0)
-    throw new InputError(`qty must be a number ≥ 0, got ${String(o.qty)}`, { field: 'qty' });
+  const why = checkText(o.reason, 'reason', MAX_WHY);
+  const qty = o.quantity;
+  if (typeof qty !== 'number' || !Number.isFinite(qty) || qty < 0)
+    throw new InputError(`quantity must be a number ≥ 0, got ${String(qty)}`, { field: 'quantity' });
   const info = await runOrThrow(ws, runId);
   const [current] = await readRunOrders(ws, runId, [sku]);
   if (current === undefined)
     throw new InputError(`sku: ${shown(sku)} has no order in plan run ${runId}`, { field: 'sku' });
-  if (!Number.isInteger(o.qty) && isCountSeries(await skuDemandUnits(ws, sku)))
-    throw new InputError(`qty must be whole units for ${shown(sku)} (it sells in whole units), got ${o.qty}`, {
-      field: 'qty',
+  if (!Number.isInteger(qty) && isCountSeries(await skuDemandUnits(ws, sku)))
+    throw new InputError(`quantity must be whole units for ${shown(sku)} (it sells in whole units), got ${qty}`, {
+      field: 'quantity',
     });
-  const stock = (await readStockSnapshot(ws, info.as_of)).rows.find((r) => r.sku === sku);
-  const warnings = constraintWarnings(o.qty, stock?.moq ?? 0, stock?.pack_size ?? 1);
-  await appendOverride(ws, { runId, sku, qty: o.qty, who, why });
+  const terms = (await termsAt(ws, info.as_of, [sku]))(sku);
+  if (!isValidOrder(qty, terms.moq, terms.pack_size)) {
+    const rules = [
+      ...(terms.moq > 0 ? [`at least the supplier's minimum order quantity of ${terms.moq}`] : []),
+      ...(terms.pack_size !== 1 ? [`whole packs of ${terms.pack_size}`] : []),
+    ];
+    const suggested = nearestValidOrder(qty, terms.moq, terms.pack_size);
+    throw new InputError(
+      `quantity ${qty} for ${shown(sku)} must be 0 (no order) or ${rules.join(' in ')}: ${suggested} is the nearest`,
+      { field: 'quantity', details: { suggested } },
+    );
+  }
+  await appendOverride(ws, { runId, sku, qty, who, why });
   const [after] = await readRunOrders(ws, runId, [sku]);
-  return { ...orderWithDecision(after!), warnings };
+  return orderWithDecision(after!, terms);
 }
 
 /** The columns of a supplier's order file. */
@@ -258,7 +298,9 @@ export async function supplierOrdersCsv(ws: Workspace, o: { runId: number; suppl
   const runId = checkRunId(o.runId);
   const supplier = checkText(o.supplier, 'supplier', MAX_NAME);
   await runOrThrow(ws, runId);
-  const orders = (await readRunOrders(ws, runId)).map(orderWithDecision).filter((r) => r.supplier_name === supplier);
+  const orders = (await readRunOrders(ws, runId))
+    .map((r) => orderWithDecision(r))
+    .filter((r) => r.supplier_name === supplier);
   if (orders.length === 0)
     throw new InputError(`supplier: ${shown(supplier)} has no order in plan run ${runId}`, { field: 'supplier' });
   const lines = [SUPPLIER_CSV_COLUMNS.join(',')];

@@ -15,6 +15,7 @@ import { checkHorizon } from './horizon-limit.js';
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { round } from './plan-steps/format.js';
 import { type PlanTotals, reportStep, writeOrdersCsv } from './plan-steps/outputs.js';
+import { withStoredOverrides } from './plan-steps/overrides.js';
 import { type PlanInputs, readStep, stockSnapshotAssumptions } from './plan-steps/read.js';
 import { checkOutputFolder, stageOutputs } from './plan-steps/staging.js';
 import {
@@ -206,7 +207,9 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   lap('lifecycle');
 
   progress('inventory', 0);
-  const { orders, perSku, abc, xyz, used } = policyStep(inputs, fc, stageOf, o);
+  // the planners' forecast overrides apply to what the policy takes (forecasts.csv and the runs stay the model's)
+  const policyFc = await withStoredOverrides(ws, inputs, fc);
+  const { orders, perSku, abc, xyz, used } = policyStep(inputs, policyFc, stageOf, o);
   if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
   sortOrders(orders);
   const assumptions = [

@@ -27,6 +27,7 @@ import { type SkuState, readSkuState, skusBehindState, storedRevenues } from '..
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName } from './forecast-series.js';
 import { round } from './plan-steps/format.js';
+import { withStoredOverrides } from './plan-steps/overrides.js';
 import { type PlanInputs, readStep } from './plan-steps/read.js';
 import { type SkuPolicy, forecastPanel, revenue365, skuPolicy, xyzOf } from './plan-steps/steps.js';
 import { forecastRunRows, storeSkuStates } from './plan-steps/store.js';
@@ -55,6 +56,13 @@ export interface RefreshOptions {
   now?: Date;
   /** fit in this pool's workers instead of the module's shared pool (which `closeRefreshWorkers` ends) */
   pool?: ForecastPool;
+  /**
+   * read through this connection (committed data only, e.g. the service's reader) and take the writer only for the
+   * write, with `writer` (waits for the workspace's WriteLock, resolves with its release): the reads and fits then
+   * leave the writer to others
+   */
+  reader?: Workspace;
+  writer?: () => Promise<() => void>;
 }
 
 let sharedPool: ForecastPool | undefined;
@@ -116,9 +124,9 @@ function isClass(s: SkuState | undefined): s is SkuState & { abc: AbcClass; xyz:
 
 /**
  * Re-forecasts `skus` and updates their stock policy, state and stock-out alerts (module comment). Writes: call it
- * inside the workspace's WriteLock. SKUs without sales are skipped. The fits run in worker threads (a persistent
- * pool, `closeRefreshWorkers`); the main thread only reads, runs the SKUs' policies one at a time (yielding between
- * them) and writes.
+ * inside the workspace's WriteLock, or give `reader` and `writer` (the lock is taken for the write alone). SKUs
+ * without sales are skipped. The fits run in worker threads (a persistent pool, `closeRefreshWorkers`); the main
+ * thread only reads, runs the SKUs' policies one at a time (yielding between them) and writes.
  * @example
  * const r = await lock.run(() => refreshSkus(ws, ['85123A', '22423']));
  * r.state[0].stockout_date; r.forecast_runs.champion;
@@ -137,10 +145,11 @@ export async function refreshSkus(
     t = clock();
   };
   const wanted = checkSkus(skus);
-  const roles = await readModelRoles(ws);
+  const rd = o.reader ?? ws;
+  const roles = await readModelRoles(rd);
   for (const m of [roles.champion, roles.challenger]) if (m !== null) checkModelName('refresh', m);
-  const plan = await latestPlanRun(ws);
-  const inputs = await readStep(ws, undefined, plan?.horizon_days ?? 28, wanted);
+  const plan = await latestPlanRun(rd);
+  const inputs = await readStep(rd, undefined, plan?.horizon_days ?? 28, wanted);
   const ids = inputs.panel.ids;
   if (ids.length === 0)
     return {
@@ -151,8 +160,8 @@ export async function refreshSkus(
       alerts: [],
       seconds: { ...seconds, total: round((clock() - start) / 1000, 3) },
     };
-  const stored = new Map((await readSkuState(ws, ids)).map((s) => [s.sku, s]));
-  const classes = await classesOf(ws, inputs, stored);
+  const stored = new Map((await readSkuState(rd, ids)).map((s) => [s.sku, s]));
+  const classes = await classesOf(rd, inputs, stored);
   lap('read');
 
   const pool = o.pool ?? refreshPool(o.threads);
@@ -164,17 +173,20 @@ export async function refreshSkus(
   ]);
   lap('forecast');
 
+  // the policy takes the forecast with the planners' overrides; the run stored stays the model's
+  const adjusted = await withStoredOverrides(ws, inputs, champion);
   const perSku: SkuPolicy[] = [];
   const policyOptions = plan?.service_level == null ? {} : { serviceLevel: plan.service_level };
   for (let i = 0; i < ids.length; i++) {
-    perSku.push(skuPolicy(inputs, champion, i, classes[i]!, policyOptions));
+    perSku.push(skuPolicy(inputs, adjusted, i, classes[i]!, policyOptions));
     // one SKU's scenarios at a time: the service's requests are answered in between
     await yieldToLoop();
   }
   lap('policy');
 
   const planRunId = plan?.run_id ?? null;
-  const runs = await ws.transaction(async () => {
+  const release = o.writer === undefined ? () => {} : await o.writer();
+  const written = ws.transaction(async () => {
     const store = async (fc: BatchForecast, model: string, role: 'champion' | 'challenger'): Promise<number> => {
       const rows = forecastRunRows(ids, fc, inputs.lastDay);
       return insertForecastRun(ws, {
@@ -197,7 +209,8 @@ export async function refreshSkus(
     });
     return { championRun, challengerRun, alerts };
   });
-  const state = await readSkuState(ws, ids);
+  const runs = await written.finally(release);
+  const state = await readSkuState(rd, ids);
   lap('write');
   seconds['total'] = round((clock() - start) / 1000, 3);
   return {

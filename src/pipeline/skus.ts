@@ -17,9 +17,11 @@ import {
   querySkus,
   readSkuDetail,
 } from '../store/skus.js';
+import type { OverrideRow } from '../store/overrides.js';
 import type { Workspace } from '../store/workspace.js';
+import { applyOverridesInPlace, dayOverridesAsSteps } from '../engine/forecast-overrides.js';
 import { STAGE_LETTERS, evidenceText } from './lifecycle.js';
-import { type OrderWithDecision, orderWithDecision } from './orders.js';
+import { type OrderWithDecision, orderTerms, orderWithDecision } from './orders.js';
 
 /** The query of `listSkus`; every field optional. */
 export interface SkuQuery {
@@ -118,6 +120,8 @@ export interface ForecastDay {
   p95: number | null;
   p005?: number;
   p995?: number;
+  /** the model's mean before the planners' overrides (equal to mean on days without one) */
+  base_mean: number | null;
 }
 
 /** A week (Monday to Sunday) of a SKU's clean history. */
@@ -155,8 +159,13 @@ export interface SkuDetail {
     /** why the engine fell back to a simpler model; null when it did not */
     fallback: string | null;
     backtest_mase: number | null;
+    /** per day: mean and quantiles with the active overrides applied (what the plan and the refresh use) */
     days: ForecastDay[];
+    /** the model's daily means before overrides, one per day of `days` */
+    base_mean: (number | null)[];
   } | null;
+  /** the active forecast overrides, in the order they apply */
+  overrides: OverrideRow[];
   /** the life-cycle stage (latest run that classified the SKU), its evidence and the evidence in words */
   stage: {
     stage: string;
@@ -249,6 +258,42 @@ export function weeklySums(daily: readonly HistoryDay[]): HistoryWeek[] {
   return out;
 }
 
+const FORECAST_LEVELS = ['p005', 'p05', 'p25', 'p50', 'p75', 'p95', 'p995'] as const;
+
+/**
+ * The stored forecast days with the active overrides applied (engine/forecast-overrides.ts; a day's closed flag is not
+ * known here, which matters only for `units` over a period the model forecasts nothing for) and the model's means.
+ */
+function withOverrides(
+  rows: SkuDetailRows['forecast'],
+  overrides: readonly OverrideRow[],
+): { days: ForecastDay[]; base_mean: (number | null)[] } {
+  const h = rows.length;
+  const mean = Float64Array.from(rows, (v) => v.mean ?? Number.NaN);
+  const quantiles = new Float64Array(FORECAST_LEVELS.length * h);
+  FORECAST_LEVELS.forEach((k, l) => rows.forEach((v, t) => (quantiles[l * h + t] = v[k] ?? Number.NaN)));
+  if (overrides.length > 0 && h > 0) {
+    const fc = { h, levels: [0.005, 0.05, 0.25, 0.5, 0.75, 0.95, 0.995], mean, quantiles };
+    applyOverridesInPlace(fc, 0, dayOverridesAsSteps(overrides, dayMs(rows[0]!.date)));
+  }
+  const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  const q = (l: number, t: number): number | null => num(quantiles[l * h + t]!);
+  const days = rows.map((v, t) => ({
+    step: v.step,
+    date: v.date,
+    mean: num(mean[t]!),
+    p05: q(1, t),
+    p25: q(2, t),
+    p50: q(3, t),
+    p75: q(4, t),
+    p95: q(5, t),
+    ...(v.p005 === null ? {} : { p005: q(0, t)! }),
+    ...(v.p995 === null ? {} : { p995: q(6, t)! }),
+    base_mean: v.mean,
+  }));
+  return { days, base_mean: rows.map((v) => v.mean) };
+}
+
 /** The stage of the latest life-cycle run that classified the SKU, else sku_state's (without evidence), else null. */
 function stageOf(h: SkuDetailRows): SkuDetail['stage'] {
   if (h.stage !== null) {
@@ -289,6 +334,7 @@ export async function skuDetail(
         };
   const run = h.forecast_run;
   const s = h.state;
+  const overrides = h.overrides;
   return {
     sku,
     name: s?.name ?? h.catalog?.name ?? h.catalog?.description ?? null,
@@ -296,24 +342,8 @@ export async function skuDetail(
     supplier: s?.supplier ?? h.order?.supplier ?? null,
     catalog: h.catalog,
     history,
-    forecast:
-      run === null
-        ? null
-        : {
-            ...run,
-            days: h.forecast.map((v) => ({
-              step: v.step,
-              date: v.date,
-              mean: v.mean,
-              p05: v.p05,
-              p25: v.p25,
-              p50: v.p50,
-              p75: v.p75,
-              p95: v.p95,
-              ...(v.p005 === null ? {} : { p005: v.p005 }),
-              ...(v.p995 === null ? {} : { p995: v.p995 }),
-            })),
-          },
+    forecast: run === null ? null : { ...run, ...withOverrides(h.forecast, overrides) },
+    overrides,
     stage: stageOf(h),
     inventory:
       s === null
@@ -343,7 +373,13 @@ export async function skuDetail(
             plan_run_id: s.plan_run_id,
             forecast_run_id: s.forecast_run_id,
           },
-    order: h.order === null ? null : orderWithDecision({ order: h.order, decision: h.decision, override: h.override }),
+    order:
+      h.order === null
+        ? null
+        : orderWithDecision(
+            { order: h.order, decision: h.decision, override: h.override },
+            orderTerms(h.terms ?? undefined),
+          ),
     alerts: h.alerts.map((a) => ({ ...a, data: parseJson(a.data) })),
   };
 }

@@ -33,6 +33,7 @@ import { ErrorBody, HttpError, installErrorHandling } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import type { Route, RouteAuthConfig, ServerApp } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { launchRoutes } from './routes/launches.js';
@@ -42,6 +43,7 @@ import { liveRoutes } from './routes/live.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { planRoutes } from './routes/plans.js';
 import { skuRoutes } from './routes/skus.js';
+import { overrideRoutes } from './routes/overrides.js';
 import { LiveUpdates } from './live-updates.js';
 import { SkuCache } from './sku-cache.js';
 import { EventStreams } from './sse.js';
@@ -151,8 +153,10 @@ export const BUILT_IN_ROUTES: readonly Route[] = [
   ...launchRoutes,
   ...liveRoutes,
   ...skuRoutes,
+  ...overrideRoutes,
   ...planRoutes,
   ...monitoringRoutes,
+  ...dashboardRoutes,
 ];
 
 /**

@@ -18,6 +18,9 @@ export const ErrorBody = Type.Object(
       code: Type.String({ description: 'machine-readable: invalid_request, unauthorized, forbidden, not_found, …' }),
       message: Type.String({ description: 'what was wrong, for a person' }),
       field: Type.Optional(Type.String({ description: 'the request field at fault, e.g. query.limit, lines[3].sku' })),
+      suggested: Type.Optional(
+        Type.Number({ description: 'a refused order quantity: the nearest one the MOQ and pack size allow' }),
+      ),
     }),
   },
   { $id: 'ErrorBody', title: 'Error' },
@@ -35,6 +38,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** added to the error body beside the message (InputError.details), e.g. `{ suggested: 24 }` */
+    readonly details?: Readonly<Record<string, number | string>>,
   ) {
     super(message);
   }
@@ -90,7 +95,7 @@ function validationError(issues: readonly AjvIssue[], context: string | undefine
 /** Any error as the HttpError the client sees (the 500 keeps only the request id). */
 export function toHttpError(err: unknown, requestId: string): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof InputError) return new HttpError(400, 'invalid_input', err.message, err.field);
+  if (err instanceof InputError) return new HttpError(400, 'invalid_input', err.message, err.field, err.details);
   const e = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
   if (Array.isArray(e.validation)) return validationError(e.validation, e.validationContext);
   switch (e.code) {
@@ -121,7 +126,14 @@ export function sendError(reply: FastifyReply, e: HttpError): FastifyReply {
   return reply
     .code(e.status)
     .type('application/json; charset=utf-8')
-    .send({ error: { code: e.code, message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) } });
+    .send({
+      error: {
+        ...e.details,
+        code: e.code,
+        message: e.message,
+        ...(e.field !== undefined ? { field: e.field } : {}),
+      },
+    });
 }
 
 /** Installs the one error handler and the JSON 404 for unknown routes. */

@@ -1,11 +1,15 @@
 /**
- * Keeps forecasts current as order lines arrive. A posted batch is checked and stored at once under the writer lock
- * (all or nothing; its derived tables are cleaned later), and its SKUs wait for the next cycle. A cycle cleans the
- * SKUs of every batch stored since the last one (one scoped rebuild: `cleanOrderSkus`) and re-forecasts them
- * (`refreshSkus`: forecasts, inventory positions, stock-out dates, order suggestions, stock-out alerts), each under
- * the lock, so order batches keep being stored in between. Bursts coalesce: while a cycle runs, the SKUs of new
- * batches wait, and the next cycle takes them all. Each cycle publishes `forecast.updated` naming its SKUs and the
- * batches it covers, and `alert.raised` for each new or escalated alert; when the last day of data moved, the
+ * Keeps forecasts current as order lines arrive. Posted batches are stored by group commit: the batches posted while
+ * the writer is busy wait, and the next turn of the writer lock stores them all in one transaction
+ * (`postOrderBatches`: each batch checked on its own and all or nothing, a bad one refused alone; their derived tables
+ * are cleaned later); each POST is answered once its group is committed, and the SKUs wait for the next cycle. A
+ * cycle cleans the SKUs of every batch stored since the last one (one scoped rebuild under the lock:
+ * `cleanOrderSkus`) and re-forecasts them (`refreshSkus`: forecasts, inventory positions, stock-out dates, order
+ * suggestions, stock-out alerts), reading through a connection of its own (committed data) and fitting outside the
+ * lock, which it takes again for the write alone. The lock serves its callers in turn, and at most one group waits
+ * for it at a time, so posts and cycles alternate: neither starves. Bursts coalesce: while a cycle runs, the SKUs of
+ * new batches wait, and the next cycle takes them all. Each cycle publishes `forecast.updated` naming its SKUs and
+ * the batches it covers, and `alert.raised` for each new or escalated alert; when the last day of data moved, the
  * forecasts are monitored against what sold (`monitorForecasts`).
  * Crash safety: a batch is stored with the workspace marked stale, so a crash before its cycle ends leaves a
  * workspace the next start rebuilds whole; `pendingAfterRestart` then names the SKUs to refresh.
@@ -14,10 +18,23 @@
 import { performance } from 'node:perf_hooks';
 import type { EventLog } from '../pipeline/events.js';
 import { monitorForecasts } from '../pipeline/monitor.js';
-import { type OrderBatchResult, type OrderLineInput, cleanOrderSkus, postOrderLines } from '../pipeline/order-batch.js';
+import {
+  type OrderBatchResult,
+  type OrderLineInput,
+  cleanOrderSkus,
+  postOrderBatches,
+} from '../pipeline/order-batch.js';
 import { refreshSkus, skusBehindTheirData } from '../pipeline/refresh.js';
 import type { WriteLock } from '../pipeline/write-lock.js';
 import type { Workspace } from '../store/workspace.js';
+
+export /** A posted batch waiting for its group. */
+interface Posted {
+  lines: readonly OrderLineInput[];
+  t0: number;
+  resolve: (r: OrderBatchResult) => void;
+  reject: (e: unknown) => void;
+}
 
 export interface LiveUpdatesOptions {
   ws: Workspace;
@@ -37,32 +54,72 @@ export class LiveUpdates {
   /** SKUs cleaned (or changed otherwise) but not re-forecast yet */
   private readonly toRefresh = new Set<string>();
   private batches: { id: number; t0: number }[] = [];
+  /** batches posted and not stored yet: the next group */
+  private posted: Posted[] = [];
+  /** a group is waiting for the lock or being stored */
+  private storing = false;
   private running: Promise<void> | null = null;
   private lastAsOf: string | null = null;
   private closed = false;
+  /** the cycles' own connection for the re-forecast's reads (opened on first use; a stream must not share one) */
+  private reader: Promise<Workspace> | null = null;
 
   constructor(private readonly o: LiveUpdatesOptions) {}
 
   /**
-   * Checks and stores a batch of order lines (all or nothing; an InputError names the bad line) and queues its SKUs
-   * for the next cycle; resolves once the batch is stored, before it is re-forecast.
+   * Checks and stores a batch of order lines (all or nothing; an InputError names the bad line) with the others
+   * posted meanwhile (group commit), and queues its SKUs for the next cycle; resolves once its group is stored, before
+   * it is re-forecast.
    */
-  async postBatch(lines: readonly OrderLineInput[]): Promise<OrderBatchResult> {
-    const t0 = performance.now();
-    const r = await this.o.lock.run(async () => {
-      const stored = await postOrderLines(this.o.ws, lines, { deferClean: true });
-      // inside the lock: a cycle's clean (also under the lock) always sees every SKU stored before it
-      if (stored.lines_new > 0) for (const s of stored.skus) this.toClean.add(s);
-      return stored;
+  postBatch(lines: readonly OrderLineInput[]): Promise<OrderBatchResult> {
+    return new Promise<OrderBatchResult>((resolve, reject) => {
+      this.posted.push({ lines, t0: performance.now(), resolve, reject });
+      this.storeGroup();
     });
-    this.o.events
-      .publish('batch.stored', { batch_id: r.batch_id, lines: r.lines, lines_new: r.lines_new, skus: r.skus })
-      .catch(this.o.onError);
-    if (r.lines_new > 0) {
-      this.batches.push({ id: r.batch_id, t0 });
-      this.kick();
-    }
-    return r;
+  }
+
+  /** Asks the lock for a turn that stores every batch posted by then, unless one is already waiting. */
+  private storeGroup(): void {
+    if (this.storing || this.posted.length === 0) return;
+    this.storing = true;
+    void this.o.lock
+      .run(async () => {
+        const group = this.posted;
+        this.posted = [];
+        try {
+          const outcomes = await postOrderBatches(
+            this.o.ws,
+            group.map((p) => p.lines),
+          );
+          // inside the lock: a cycle's clean (also under the lock) always sees every SKU and batch stored before it
+          outcomes.forEach((out, k) => {
+            if (!out.ok || out.result.lines_new === 0) return;
+            for (const s of out.result.skus) this.toClean.add(s);
+            this.batches.push({ id: out.result.batch_id, t0: group[k]!.t0 });
+          });
+          return { group, outcomes };
+        } catch (e) {
+          for (const p of group) p.reject(e);
+          return { group, outcomes: [] };
+        }
+      })
+      .then(({ group, outcomes }) => {
+        outcomes.forEach((out, k) => {
+          const p = group[k]!;
+          if (!out.ok) return p.reject(out.error);
+          const r = out.result;
+          this.o.events
+            .publish('batch.stored', { batch_id: r.batch_id, lines: r.lines, lines_new: r.lines_new, skus: r.skus })
+            .catch(this.o.onError);
+          p.resolve(r);
+        });
+        this.kick();
+      })
+      .catch(this.o.onError)
+      .finally(() => {
+        this.storing = false;
+        this.storeGroup();
+      });
   }
 
   /** Queues SKUs for a re-forecast (their clean data changed some other way, e.g. after a restart). */
@@ -84,10 +141,12 @@ export class LiveUpdates {
 
   private async loop(): Promise<void> {
     while (!this.closed && (this.toClean.size > 0 || this.toRefresh.size > 0)) {
-      const batches = this.batches;
-      this.batches = [];
+      let batches: { id: number; t0: number }[] = [];
       try {
         await this.o.lock.run(async () => {
+          // the batches stored so far: their SKUs are in toClean (both are filled under the lock)
+          batches = this.batches;
+          this.batches = [];
           if (this.toClean.size === 0) return;
           const skus = [...this.toClean].sort();
           this.toClean.clear();
@@ -100,7 +159,10 @@ export class LiveUpdates {
         });
         const skus = [...this.toRefresh].sort();
         this.toRefresh.clear();
-        const r = await this.o.lock.run(() => refreshSkus(this.o.ws, skus));
+        // reads and fits outside the lock (the reader sees the clean just committed); the write takes it
+        this.reader ??= this.o.ws.connect();
+        const reader = await this.reader;
+        const r = await refreshSkus(this.o.ws, skus, { reader, writer: () => this.writerTurn() });
         this.o.onChanged(skus);
         await this.o.events.publish('forecast.updated', {
           skus: r.skus,
@@ -127,6 +189,13 @@ export class LiveUpdates {
     }
   }
 
+  /** Waits for the writer lock's turn and resolves with the function that ends it. */
+  private writerTurn(): Promise<() => void> {
+    return new Promise((resolve) => {
+      void this.o.lock.run(() => new Promise<void>((release) => resolve(release)));
+    });
+  }
+
   /** Scores the stored forecasts against the sales and raises or clears monitoring alerts (a new day of data). */
   async monitor(): Promise<void> {
     const m = await this.o.lock.run(() => monitorForecasts(this.o.ws));
@@ -142,5 +211,8 @@ export class LiveUpdates {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+    const reader = this.reader;
+    this.reader = null;
+    if (reader !== null) (await reader).close();
   }
 }

@@ -43,7 +43,8 @@ export type CleanExtent = 'scoped' | 'full';
 /**
  * Rebuilds the derived tables for the SKUs given only (an order batch's), so that they come out as a full rebuild
  * (`rebuildCleanTables`) would make them: every builder runs the same query text as the full rebuild with a filter
- * on the SKU injected (`SkuScope`), and the SKUs' rows are deleted and inserted again; no rule has a second copy.
+ * on the SKU injected (`SkuScope`), and the SKUs' rows that differ from it are replaced (`writeRows`); no rule has a
+ * second copy.
  * Every rule works within one SKU: duplicates (the row key holds the SKU), cancellations (matched per customer, SKU
  * and quantity), returns, non-product lines, outlier caps (per SKU), stock-outs, the catalog; a line's `rid` is a
  * function of the line alone (RID). The exceptions are shop-wide inputs: the closed days (always recomputed whole:
@@ -94,13 +95,42 @@ function inScope(scope: SkuScope): Sql {
   return raw(scope === 'all' ? 'TRUE' : 'sku IN (SELECT sku FROM clean_scope)');
 }
 
-/** Writes a builder's rows: the whole table anew, or the scope's rows replaced (same query, same columns). */
+/** The columns that identify a row of each derived table a scoped rebuild rewrites (each row's key is unique). */
+const ROW_KEYS: Readonly<Record<string, readonly string[]>> = {
+  order_lines: ['rid'],
+  daily_sales: ['file_id', 'line'],
+  daily_demand: ['sku', 'date', 'source'],
+  catalog: ['sku'],
+};
+
+/**
+ * Writes a builder's rows: the whole table anew, or the scope's rows replaced (same query, same columns). A scoped
+ * write changes only the rows that differ: the scope's rows as stored and as rebuilt are compared (EXCEPT, every
+ * column), the stored ones that are not rebuilt identically are deleted (by the table's row key) and the rebuilt ones
+ * not stored identically are inserted. The table ends as a delete of all the scope's rows and an insert of the rebuilt
+ * ones would leave it, but a batch that adds a line today rewrites a few rows per SKU, not its whole history: the
+ * transaction's log (and the checkpoint it triggers) stays small.
+ */
 async function writeRows(ws: Workspace, table: string, scope: SkuScope, query: Sql): Promise<void> {
-  if (scope === 'all') await ws.run(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${query}`);
-  else {
-    await ws.run(sql`DELETE FROM ${ident(table)} WHERE ${inScope(scope)}`);
-    await ws.run(sql`INSERT INTO ${ident(table)} BY NAME SELECT * FROM (${query})`);
+  const t = ident(table);
+  if (scope === 'all') {
+    await ws.run(sql`CREATE OR REPLACE TABLE ${t} AS ${query}`);
+    return;
   }
+  const keys = ROW_KEYS[table];
+  if (keys === undefined) throw new Error(`writeRows: no row key for ${table}`);
+  const columns = await ws.all<{ c: string }>(sql`SELECT column_name AS c FROM duckdb_columns()
+    WHERE table_name = ${table} AND schema_name = 'main' AND database_name = current_database() ORDER BY column_index`);
+  const cols = joinSql(columns.map((c) => sql`${ident(c.c)}`));
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_new AS SELECT ${cols} FROM (${query})`);
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_old AS SELECT ${cols} FROM ${t} WHERE ${inScope(scope)}`);
+  const on = joinSql(
+    keys.map((k) => sql`${t}.${ident(k)} = g.${ident(k)}`),
+    ' AND ',
+  );
+  await ws.run(sql`DELETE FROM ${t} USING (SELECT * FROM clean_old EXCEPT SELECT * FROM clean_new) g WHERE ${on}`);
+  await ws.run(sql`INSERT INTO ${t} SELECT * FROM clean_new EXCEPT SELECT * FROM clean_old`);
+  await ws.run('DROP TABLE clean_new; DROP TABLE clean_old');
 }
 
 /**

@@ -26,13 +26,20 @@ export async function parquetToCsv(ws: Workspace, path: string, out: string): Pr
       FROM read_parquet(${literalPath(path)}, file_row_number = true)) TO ${out} (FORMAT csv, HEADER, DELIMITER ',')`);
 }
 
-/** read_csv of a staged file with its column types; lines over DuckDB's 2 MB default get a larger limit. */
-function readStaged(path: string, columns: readonly [string, string][], maxLineBytes: number): Sql {
+/**
+ * read_csv of a staged file (or of several with the same columns, each row with its file's path as `filename`) with
+ * its column types; lines over DuckDB's 2 MB default get a larger limit.
+ */
+function readStaged(path: string | readonly string[], columns: readonly [string, string][], maxLineBytes: number): Sql {
   const cols = joinSql(
     columns.map(([name, type]) => sql`${raw(`'${ident(name).text}'`)}: ${raw(`'${ident(type).text}'`)}`),
   );
   const size = maxLineBytes > 2_000_000 ? sql`max_line_size = ${Math.ceil(maxLineBytes)}::BIGINT, ` : raw('');
-  return sql`read_csv(${literalPath(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+  const files =
+    typeof path === 'string'
+      ? sql`${literalPath(path)}`
+      : sql`[${joinSql(path.map((p) => sql`${literalPath(p)}`))}], filename = true`;
+  return sql`read_csv(${files}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
     ${size}columns = {${cols}})`;
 }
 
@@ -137,6 +144,76 @@ export async function storeStagedFile(
   return { rowsNew };
 }
 
+/** One staged batch of a group (`storeStagedBatches`): its file and ingest ids. */
+export interface StagedBatch {
+  staged: StagedFile;
+  fileId: number;
+  ingestId: number;
+}
+
+/**
+ * Stores a group of staged batches (order batches or stock snapshots posted as JSON, none with rejected rows) as if
+ * stored one after the other in `fileId` order, with one staging query and one anti-join: each row's identity is
+ * computed once (`row_key`; `occurrence` counts identical rows within its batch), a row already stored or brought by
+ * an earlier batch of the group is not new, and every batch gets its `files` row. Call it inside a transaction (with
+ * the batches' `ingests` rows: `recordIngests`). Returns the new rows of each batch, in the order given.
+ */
+export async function storeStagedBatches(
+  ws: Workspace,
+  batches: readonly StagedBatch[],
+  o: { path: string; fill?: Readonly<Record<string, string>> },
+): Promise<number[]> {
+  if (batches.length === 0) return [];
+  const first = batches[0]!.staged;
+  const { table, types } = RAW_TABLE[first.layout.spec.kind];
+  const t = ident(table);
+  for (const b of batches)
+    if (b.staged.layout.spec.kind !== first.layout.spec.kind || b.staged.columns.join() !== first.columns.join())
+      throw new Error('storeStagedBatches: the batches of a group must have the same kind and columns');
+  const fill = o.fill ?? {};
+  const value = (c: string): Sql => (fill[c] === undefined ? sql`${ident(c)}` : sql`coalesce(${ident(c)}, ${fill[c]})`);
+  // the identity as loadStage computes it for a file (same text, same hash)
+  const keyText = joinSql(first.columns.map((c) => sql`coalesce(${value(c)}, chr(0))`));
+  const typed = joinSql(first.columns.map((c) => sql`CAST(${value(c)} AS ${ident(types[c]!)}) AS ${ident(c)}`));
+  // one reader over the batches' files; each row takes its batch's file id by its file's path
+  const source = readStaged(
+    batches.map((b) => b.staged.goodPath),
+    [['line', 'BIGINT'], ...first.columns.map((c): [string, string] => [c, 'VARCHAR'])],
+    Math.max(...batches.map((b) => b.staged.maxLineBytes)),
+  );
+  const ids = joinSql(batches.map((b) => sql`(${b.staged.goodPath}, ${b.fileId}::INTEGER)`));
+  await ws.run(sql`
+    CREATE OR REPLACE TEMP TABLE stage_group AS
+    WITH s AS (
+      SELECT f.file_id, line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
+      FROM ${source} JOIN (VALUES ${ids}) f(path, file_id) ON f.path = filename),
+    k AS (SELECT *, row_number() OVER (PARTITION BY file_id, row_key ORDER BY line)::INTEGER AS occurrence FROM s)
+    -- stored one after the other: a row an earlier batch of the group brings is not new in a later one
+    SELECT * FROM k ANTI JOIN ${t} r USING (row_key, occurrence)
+    QUALIFY row_number() OVER (PARTITION BY row_key, occurrence ORDER BY file_id) = 1`);
+  const cols = Object.keys(types);
+  const names = joinSql(cols.map((c) => sql`${ident(c)}`));
+  const select = joinSql(cols.map((c) => (first.columns.includes(c) ? sql`${ident(c)}` : sql`NULL AS ${ident(c)}`)));
+  await ws.run(sql`
+    INSERT INTO ${t} (row_key, occurrence, file_id, line, layout, ${names})
+    SELECT row_key, occurrence, file_id, line, ${first.layout.name}, ${select}
+    FROM stage_group ORDER BY file_id, line`);
+  const counts = await ws.all<{ file_id: number; n: number }>(
+    'SELECT file_id, count(*)::INTEGER AS n FROM stage_group GROUP BY file_id',
+  );
+  await ws.run('DROP TABLE stage_group');
+  const fresh = new Map(counts.map((c) => [c.file_id, c.n]));
+  const rowsNew = batches.map((b) => fresh.get(b.fileId) ?? 0);
+  const rows = batches.map((b, k) => {
+    const s = b.staged;
+    return sql`(${b.fileId}::INTEGER, ${b.ingestId}::INTEGER, ${o.path}, ${s.layout.name}, ${s.layout.spec.kind},
+      ${s.bytes}::BIGINT, ${s.rowsRead}::BIGINT, ${s.rowsLoaded}::BIGINT, ${s.rowsRejected}::BIGINT,
+      ${rowsNew[k]!}::BIGINT, ${s.blankLines}::BIGINT)`;
+  });
+  await ws.run(sql`INSERT INTO files VALUES ${joinSql(rows)}`);
+  return rowsNew;
+}
+
 /** The last day of sales data in the raw rows (order lines and daily sales), or null when there are none. */
 export async function lastSalesDay(ws: Workspace): Promise<string | null> {
   const r = await ws.one<{ d: string | null }>(`
@@ -184,6 +261,16 @@ export async function recordIngest(
   await ws.run(sql`INSERT INTO ingests VALUES (${r.ingestId}::INTEGER, ${r.started}::TIMESTAMP, now(),
     ${r.files}::INTEGER, ${r.rowsRead}::BIGINT, ${r.rowsLoaded}::BIGINT, ${r.rowsRejected}::BIGINT,
     ${r.rowsNew}::BIGINT, ${JSON.stringify(r.report)})`);
+}
+
+/** Records several ingest runs (a group of batches, `storeStagedBatches`) in one statement. */
+export async function recordIngests(ws: Workspace, runs: readonly Parameters<typeof recordIngest>[1][]): Promise<void> {
+  if (runs.length === 0) return;
+  const rows = runs.map(
+    (r) => sql`(${r.ingestId}::INTEGER, ${r.started}::TIMESTAMP, now(), ${r.files}::INTEGER, ${r.rowsRead}::BIGINT,
+      ${r.rowsLoaded}::BIGINT, ${r.rowsRejected}::BIGINT, ${r.rowsNew}::BIGINT, ${JSON.stringify(r.report)})`,
+  );
+  await ws.run(sql`INSERT INTO ingests VALUES ${joinSql(rows)}`);
 }
 
 /**

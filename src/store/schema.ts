@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -140,6 +140,17 @@ CREATE TABLE IF NOT EXISTS alerts (alert_id INTEGER PRIMARY KEY, created_at TIME
 `;
 
 /**
+ * Version 6: planners' forecast overrides (`forecast_overrides`): a % uplift or a number of units for a SKU over a
+ * period, with who and why; never deleted (a removal is marked with who and when). The plan and the live refresh
+ * apply the active ones to the forecast the stock policy takes (store/overrides.ts, pipeline/overrides.ts).
+ */
+const V6 = `
+CREATE TABLE IF NOT EXISTS forecast_overrides (override_id INTEGER PRIMARY KEY, sku VARCHAR, date_from DATE,
+  date_to DATE, kind VARCHAR, value DOUBLE, reason VARCHAR, created_by VARCHAR, created_at TIMESTAMP,
+  removed_by VARCHAR, removed_at TIMESTAMP);
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
  * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
@@ -155,6 +166,7 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
     description: 'the service: api_keys, jobs, events, forecast_runs/skus/values, sku_state, order_decisions, alerts',
     sql: V5,
   },
+  { version: 6, description: 'forecast_overrides: uplifts and units per SKU and period, with who and why', sql: V6 },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */

@@ -6,6 +6,7 @@
  */
 import type { ForecastValue } from './forecast-runs.js';
 import { CHAMPION_RUN } from './forecasts-export.js';
+import { OVERRIDE_STRUCT, type OverrideRow } from './overrides.js';
 import {
   type DecisionRow,
   type PlanOrderFields,
@@ -252,6 +253,10 @@ export interface SkuDetailRows {
   /** its latest champion forecast run (the highest run id among champion runs that hold it) and its steps */
   forecast_run: ForecastRunFields | null;
   forecast: ForecastStepRow[];
+  /** its active forecast overrides, in creation order */
+  overrides: OverrideRow[];
+  /** its supplier terms in the stock snapshot the latest plan read (null: no row) */
+  terms: { moq: number | null; pack_size: number | null; lead_time_days: number | null } | null;
 }
 
 /**
@@ -316,7 +321,14 @@ export async function readSkuDetail(ws: Workspace, sku: string, historyDays: num
       FROM run
     UNION ALL SELECT 'forecast', to_json(list({'step': v.step, 'date': v.date, 'mean': v.mean, 'p005': v.p005,
         'p05': v.p05, 'p25': v.p25, 'p50': v.p50, 'p75': v.p75, 'p95': v.p95, 'p995': v.p995} ORDER BY v.step))::VARCHAR
-      FROM run JOIN forecast_values v ON v.run_id = run.run_id AND v.sku = ${k}`);
+      FROM run JOIN forecast_values v ON v.run_id = run.run_id AND v.sku = ${k}
+    UNION ALL SELECT 'overrides', to_json(list(${OVERRIDE_STRUCT} ORDER BY f.override_id))::VARCHAR
+      FROM forecast_overrides f WHERE f.sku = ${k} AND f.removed_at IS NULL
+    UNION ALL SELECT 'terms', j FROM (
+      SELECT to_json({'moq': st.moq, 'pack_size': st.pack_size, 'lead_time_days': st.lead_time_days})::VARCHAR AS j
+      FROM raw_stock st WHERE st.sku = ${k} AND st.date IS NOT DISTINCT FROM (SELECT max(date) FROM raw_stock
+        WHERE date IS NULL OR date <= (SELECT as_of FROM plan_runs WHERE run_id = ${latestPlan}))
+      ORDER BY st.file_id DESC, st.line DESC LIMIT 1)`);
   const out: SkuDetailRows = {
     catalog: null,
     state: null,
@@ -329,6 +341,8 @@ export async function readSkuDetail(ws: Workspace, sku: string, historyDays: num
     history: [],
     forecast_run: null,
     forecast: [],
+    overrides: [],
+    terms: null,
   };
   const parts = out as unknown as Record<string, unknown>;
   for (const r of rows) if (r.j !== null) parts[r.part] = parseDuckJson(r.j);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { InputError } from '../../data/errors.js';
 import { MIN_MEMORY_LIMIT_BYTES, memoryLimitBytes } from '../../store/defaults.js';
 import { defaultIo, type Io } from '../io.js';
@@ -31,18 +32,35 @@ export function parseRate(text: string): { max: number; windowMs: number } {
 /**
  * `shopcast serve`: runs the HTTP service on the workspace until SIGTERM or SIGINT, then shuts down gracefully
  * (requests under way finish, jobs close, the writer's queue drains, DuckDB closes) and exits 0.
+ * `--if-empty FILES…` ingests and plans the files first when the workspace has no data (as `npm run demo`);
+ * `--new-key NAME` creates an admin key of that name once listening (earlier keys of that name revoked) and prints
+ * it with the dashboard's URL, on stdout only: the server's log never holds it.
  */
 export async function serveCommand(args: string[], io: Io = defaultIo): Promise<number> {
-  const { values } = parse(args, {
-    host: { type: 'string', default: '127.0.0.1' },
-    port: { type: 'string', default: '8080' },
-    'cors-origin': { type: 'string', multiple: true },
-    'rate-limit': { type: 'string', default: '6000/min' },
-    'max-upload': { type: 'string', default: '1GB' },
-    'log-level': { type: 'string', default: 'info' },
-    quiet: { type: 'boolean', default: false },
-  } as OptionSpec);
+  const { values, positionals } = parse(
+    args,
+    {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8080' },
+      'cors-origin': { type: 'string', multiple: true },
+      'rate-limit': { type: 'string', default: '6000/min' },
+      'max-upload': { type: 'string', default: '1GB' },
+      'log-level': { type: 'string', default: 'info' },
+      quiet: { type: 'boolean', default: false },
+      'if-empty': { type: 'boolean', default: false },
+      'new-key': { type: 'string' },
+      currency: { type: 'string', default: 'GBP' },
+    } as OptionSpec,
+    true,
+  );
   if (values.help) return help(io, 'serve');
+  const ifEmpty = values['if-empty'] === true;
+  if (positionals.length > 0 && !ifEmpty)
+    throw new InputError(`serve: unexpected argument '${positionals[0]}' (files go after --if-empty)`);
+  if (ifEmpty && positionals.length === 0) throw new InputError('serve: --if-empty needs the files to ingest');
+  const newKey = values['new-key'] as string | undefined;
+  if (ifEmpty && !/^[A-Za-z]{3}$/.test(values.currency as string))
+    throw new InputError(`serve: --currency must be an ISO 4217 code such as GBP, got '${String(values.currency)}'`);
   const port = Number(values.port);
   if (!/^\d+$/.test(String(values.port)) || port > 65535)
     throw new InputError(`serve: --port must be a whole number from 0 to 65535, got '${String(values.port)}'`);
@@ -59,6 +77,7 @@ export async function serveCommand(args: string[], io: Io = defaultIo): Promise<
   const { createServer } = await import('../../server/create-server.js');
   const { duckDbFailure } = await import('../../store/workspace.js');
   const dir = values.workspace as string;
+  if (ifEmpty) await fillIfEmpty(values, positionals, io);
   let server;
   try {
     server = await createServer({
@@ -76,8 +95,8 @@ export async function serveCommand(args: string[], io: Io = defaultIo): Promise<
     throw e;
   }
   const url = await server.listen();
-  io.out(`shopcast serve: listening on ${url} (workspace ${dir}); SIGTERM or Ctrl-C stops it\n`);
-  await new Promise<void>((resolve) => {
+  // the signals are caught from here on: a Ctrl-C as soon as the URL or the key is printed stops it gracefully
+  const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
@@ -86,8 +105,50 @@ export async function serveCommand(args: string[], io: Io = defaultIo): Promise<
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  io.out(`shopcast serve: listening on ${url} (workspace ${dir}); SIGTERM or Ctrl-C stops it\n`);
+  if (newKey !== undefined) {
+    const { prepareWorkspace } = await import('../../pipeline/dashboard.js');
+    let made;
+    try {
+      made = await server.ctx.write((ws) => prepareWorkspace(ws, { files: [], out: '', newKey }));
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+    const k = made.key!;
+    const revoked =
+      k.revoked.length === 0 ? '' : ` (earlier key${k.revoked.length === 1 ? '' : 's'} of that name revoked)`;
+    // on stdout only, once: never through the server's logger
+    io.out(
+      `Dashboard: ${url}/\nAdmin key '${k.info.name}' (${k.info.key_id})${revoked}; ` +
+        `paste it on the login page, it is shown only now:\n${k.token}\n`,
+    );
+  }
+  await stopped;
   io.err('shopcast serve: stopping (finishing requests under way)\n');
   await server.close();
   io.err('shopcast serve: stopped\n');
   return 0;
+}
+
+/** `--if-empty`: ingests and plans the files when the workspace holds none (as `npm run demo`, currency kept). */
+async function fillIfEmpty(values: Record<string, unknown>, files: readonly string[], io: Io): Promise<void> {
+  const { withCreatedWorkspace } = await import('../workspace.js');
+  const { prepareWorkspace } = await import('../../pipeline/dashboard.js');
+  const dir = values['workspace'] as string;
+  io.err(`shopcast serve: --if-empty: ${dir} is filled from ${files.length} file(s) if it holds no data\n`);
+  const r = await withCreatedWorkspace(values as Parameters<typeof withCreatedWorkspace>[0], (ws) =>
+    prepareWorkspace(ws, {
+      files,
+      currency: values['currency'] as string,
+      out: join(dir, 'plan'),
+      now: new Date(),
+    }),
+  );
+  if (r.plan === null) io.err(`shopcast serve: ${dir} already holds data; --if-empty files not ingested\n`);
+  else
+    io.err(
+      `shopcast serve: ${dir} was empty: ingested ${files.length} file${files.length === 1 ? '' : 's'} and planned ` +
+        `${r.plan.skus} SKUs as of ${r.plan.as_of} (${r.plan.skus_to_order} to order; report ${r.plan.out.report})\n`,
+    );
 }

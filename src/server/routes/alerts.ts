@@ -6,7 +6,8 @@ import { MAX_ID, MAX_OFFSET, defineRoute } from '../route.js';
 
 const Kind = Type.Enum(['stockout', 'tracking_signal', 'coverage', 'drift', 'anomaly']);
 
-const Alert = Type.Object({
+/** An alert as the routes answer it (GET /alerts, GET /summary). */
+export const Alert = Type.Object({
   alert_id: Type.Integer(),
   created_at: Type.String(),
   sku: Type.String(),

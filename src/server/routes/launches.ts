@@ -6,6 +6,21 @@ import { defineRoute } from '../route.js';
 
 const Date_ = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 
+const Week = Type.Object(
+  {
+    week_start: Type.String(),
+    mean: Type.Number(),
+    p05: Type.Number(),
+    p25: Type.Number(),
+    p50: Type.Number(),
+    p75: Type.Number(),
+    p95: Type.Number(),
+  },
+  { additionalProperties: true },
+);
+
+const Candidate = Type.Object({ week_start: Type.String(), expected_units: Type.Number() });
+
 const LaunchPlan = Type.Object(
   {
     name: Type.String(),
@@ -13,13 +28,28 @@ const LaunchPlan = Type.Object(
     launch_date: Type.String(),
     data_until: Type.String(),
     price: Type.Number(),
-    forecast: Type.Array(
-      Type.Object({ week_start: Type.String(), mean: Type.Number() }, { additionalProperties: true }),
+    forecast: Type.Array(Week, { description: 'weekly units from the launch week, mean and quantiles' }),
+    analogs: Type.Array(
+      Type.Object(
+        {
+          sku: Type.String(),
+          description: Type.String(),
+          similarity: Type.Number(),
+          // items untyped: a week not complete is NaN in the plan, null in JSON (the serializer refuses NaN numbers)
+          curve: Type.Array(Type.Unknown({ description: 'units of the week, a number; null: week not complete' }), {
+            description: 'its own weekly units since its launch',
+          }),
+        },
+        { additionalProperties: true },
+      ),
     ),
     initial_stock: Type.Object(
       { units: Type.Number(), service_level: Type.Number(), cover_weeks: Type.Integer(), cover_mean: Type.Number() },
       { additionalProperties: true },
     ),
+    best_week: Type.Object({ week_start: Type.String(), reason: Type.String() }),
+    weeks_compared: Type.Array(Candidate),
+    saved: Type.Boolean(),
   },
   { additionalProperties: true, description: 'the launch plan (pipeline/launch.ts LaunchPlan)' },
 );
@@ -29,7 +59,11 @@ export const planLaunchRoute = defineRoute({
   url: '/launches',
   scope: 'write',
   tags: ['launches'],
-  summary: 'A launch plan for a product without history (stored when a sku is given)',
+  summary: 'A launch plan for a product without history: forecast, analogs, initial stock, best launch week',
+  description:
+    'The launch model is trained once per data version (new files, a new day of sales, changed cleaning settings) ' +
+    'and kept in memory and in the workspace: the first call after the data changed trains it (minutes on a large ' +
+    'shop), later ones answer from it. `save: true` (with `sku`) stores the plan for GET /launches.',
   body: Type.Object(
     {
       name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -38,6 +72,9 @@ export const planLaunchRoute = defineRoute({
       price: Type.Number({ exclusiveMinimum: 0 }),
       date: Type.Optional(Date_),
       sku: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      save: Type.Optional(
+        Type.Boolean({ description: 'store the plan to track it against its sales (needs sku; default: with a sku)' }),
+      ),
       weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52 })),
       serviceLevel: Type.Optional(Type.Number({ minimum: 0.05, maximum: 0.95 })),
       coverWeeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52 })),

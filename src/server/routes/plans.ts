@@ -128,19 +128,42 @@ export const overrideRoute = defineRoute({
   url: '/plans/:run/orders/:sku/override',
   scope: 'write',
   tags: ['plans'],
-  summary: "Overrides an order's quantity; who and why are kept (a quantity that breaks the MOQ or packs warns)",
+  summary: "Overrides an order's quantity; who and why are kept (a quantity the MOQ or packs refuse is a 400)",
+  description:
+    'The quantity must be 0 (no order) or at least the MOQ in whole packs; a 400 otherwise names `quantity` and ' +
+    'gives `suggested`, the nearest valid quantity. `qty` and `why` are the older names of `quantity` and `reason`.',
   params: Type.Object({
     run: Type.Integer({ minimum: 1, maximum: MAX_ID }),
     sku: Type.String({ minLength: 1, maxLength: 100 }),
   }),
   body: Type.Object(
-    { qty: Type.Number({ minimum: 0 }), why: Type.String({ minLength: 1, maxLength: 500 }) },
+    {
+      quantity: Type.Optional(Type.Number({ minimum: 0 })),
+      reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+      qty: Type.Optional(Type.Number({ minimum: 0 })),
+      why: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    },
     { additionalProperties: false },
   ),
-  response: Type.Object({ sku: Type.String(), warnings: Type.Array(Type.String()) }, { additionalProperties: true }),
+  response: Type.Object(
+    {
+      sku: Type.String(),
+      final_qty: Type.Number(),
+      moq: Type.Number(),
+      pack_size: Type.Number(),
+      unit_cost: Type.Union([Type.Number(), Type.Null()]),
+      lead_time_days: Type.Number(),
+      risk: Type.Union([Type.Number(), Type.Null()]),
+    },
+    { additionalProperties: true },
+  ),
   handler: async ({ ctx, params, body, who }) => {
+    const quantity = body.quantity ?? body.qty;
+    const reason = body.reason ?? body.why;
+    if (quantity === undefined) throw new HttpError(400, 'invalid_request', 'body.quantity is required', 'quantity');
+    if (reason === undefined) throw new HttpError(400, 'invalid_request', 'body.reason is required', 'reason');
     const r = await ctx.write((ws) =>
-      overrideOrder(ws, { runId: params.run, sku: params.sku, qty: body.qty, why: body.why, who: whoText(who) }),
+      overrideOrder(ws, { runId: params.run, sku: params.sku, quantity, reason, who: whoText(who) }),
     );
     ctx.skuCache.invalidate([params.sku]);
     return r;
