@@ -29,14 +29,6 @@ describe('the forecast accuracy page', () => {
     });
     assert.equal(r.status, 200, `${method} ${path}: ${await r.text()}`);
   };
-  /** No console errors but the shell's GET /summary before B1's dashboard reads are merged. */
-  const noErrors = (page: Page): void => {
-    assert.deepEqual(
-      d!.errors(page).filter((e) => !/\/summary\)$/.test(e)),
-      [],
-      'console or page errors',
-    );
-  };
   /** The rows of a metrics table as { key → { metric → data-value } }. */
   const tableOf = async (page: Page, testid: string): Promise<Map<string, Record<string, string>>> => {
     const out = new Map<string, Record<string, string>>();
@@ -124,7 +116,7 @@ describe('the forecast accuracy page', () => {
     await page.getByLabel('Forecasts', { exact: true }).selectOption('backtest');
     await page.getByTestId('acc-empty').first().waitFor();
     assert.match((await page.getByTestId('acc-empty').first().textContent()) ?? '', /No forecast has been scored yet/);
-    noErrors(page);
+    d.expectNoErrors(page);
     await page.close();
   });
 
@@ -148,7 +140,7 @@ describe('the forecast accuracy page', () => {
         (api.alerts as Json[]).map((a) => String(a.alert_id)),
       );
     }
-    noErrors(page);
+    d.expectNoErrors(page);
     await page.close();
   });
 
@@ -181,7 +173,7 @@ describe('the forecast accuracy page', () => {
     await page.getByTestId('promote-msg').waitFor();
     assert.deepEqual(await get('/models'), { champion: cc.challenger, challenger: cc.champion });
     await page.locator(`[data-testid="champion-name"]:text-is("${cc.challenger}")`).waitFor();
-    noErrors(page);
+    d.expectNoErrors(page);
     await page.close();
 
     const narrow = await d.loggedIn('/forecast-accuracy', { width: 375, height: 800 });
@@ -191,7 +183,7 @@ describe('the forecast accuracy page', () => {
     assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
     assert.deepEqual(await axeViolations(narrow), []);
     await d.shot(narrow, 'accuracy-375');
-    noErrors(narrow);
+    d.expectNoErrors(narrow);
     await narrow.close();
   });
 });

@@ -18,10 +18,10 @@ describe('the product page', () => {
   };
   /**
    * No console errors but the expected ones: the explanation's 400 when the workspace has no global model (the page
-   * says so in words), and the shell's GET /summary before B1's dashboard reads are merged.
+   * says so in words).
    */
   const noErrors = (page: Page, expected: RegExp[] = []): void => {
-    const unexpected = d!.errors(page).filter((e) => ![/\/summary\)$/, ...expected].some((re) => re.test(e)));
+    const unexpected = d!.errors(page).filter((e) => !expected.some((re) => re.test(e)));
     assert.deepEqual(unexpected, [], 'console or page errors');
   };
   const attr = async (page: Page, testid: string): Promise<string | null> =>
@@ -129,9 +129,9 @@ describe('the product page', () => {
     const page = await d.loggedIn(`/products/${encodeURIComponent(sku)}`);
     await page.getByTestId('order-qty').waitFor();
     const first = before.forecast.days[0].date as string;
-    assert.equal(await page.getByLabel('From').inputValue(), first);
-    await page.getByLabel('Change in %').fill('100');
-    await page.getByLabel('Why').fill('featured in the newsletter');
+    assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), first);
+    await page.getByLabel('Change in %', { exact: true }).fill('100');
+    await page.getByLabel('Why', { exact: true }).fill('featured in the newsletter');
     await page.getByRole('button', { name: 'Override', exact: true }).click();
     await page.getByTestId('override-done').waitFor();
     const after = await detail();
@@ -194,7 +194,7 @@ describe('the product page', () => {
     const redrawn = Date.now();
     assert.ok(eventAt > 0, 'the page received forecast.updated');
     t.diagnostic(`batch posted → chart redrawn ${redrawn - posted} ms (event → redrawn ${redrawn - eventAt} ms)`);
-    assert.ok(redrawn - eventAt < 1000, `event → redrawn ${redrawn - eventAt} ms`);
+    assert.ok(redrawn - eventAt < 2000, `event → redrawn ${redrawn - eventAt} ms`);
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'no reload');
     const after = await detail();
     assert.equal(await section.getAttribute('data-run-id'), String(after.forecast.run_id));
