@@ -100,6 +100,15 @@ function Chart({ d }: { d: SkuDetail }) {
   );
 }
 
+/** The supplier's terms of an order line: "MOQ 10, packs of 6, lead time 21 days" (those it gives). */
+function terms(o: NonNullable<SkuDetail['order']>): string {
+  const t: string[] = [];
+  if (o.moq != null && o.moq > 0) t.push(`MOQ ${fmtUnits(o.moq)}`);
+  if (o.pack_size != null && o.pack_size > 1) t.push(`packs of ${fmtUnits(o.pack_size)}`);
+  if (o.lead_time_days != null) t.push(`lead time ${fmtDays(o.lead_time_days)}`);
+  return t.join(', ');
+}
+
 function Inventory({ d }: { d: SkuDetail }) {
   const inv = d.inventory;
   const proj = useMemo(() => projectStock(d), [d]);
@@ -134,9 +143,10 @@ function Inventory({ d }: { d: SkuDetail }) {
         {inv.reason !== null && <p class="muted">{inv.reason}</p>}
         {o !== null && (
           <p class="muted">
-            In plan run {o.run_id}: {fmtUnits(o.final_qty)} units
+            In the purchase orders of plan run {o.run_id}: {fmtUnits(o.final_qty)} units
             {o.unit_cost !== null && <> at {fmtPrice(o.unit_cost)}</>}
             {o.approved ? ', approved' : ', not approved yet'}
+            {terms(o) !== '' && <> ({terms(o)})</>}
             {o.override !== null && (
               <>
                 ; changed by {o.override.who}
