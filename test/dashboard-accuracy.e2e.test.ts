@@ -162,6 +162,11 @@ describe('the forecast accuracy page', () => {
 
     await page.getByRole('button', { name: 'Promote the challenger…' }).click();
     await page.getByRole('group', { name: 'Confirm the promotion' }).waitFor();
+    // the focus is on Cancel; Escape cancels too
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Cancel');
+    await page.keyboard.press('Escape');
+    await page.getByRole('group', { name: 'Confirm the promotion' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Promote the challenger…' }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();
     assert.deepEqual(
       await get('/models'),

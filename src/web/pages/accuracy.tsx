@@ -255,6 +255,15 @@ function ChampionChallengerView({ isAdmin }: { isAdmin: boolean }) {
   const [weeks, setWeeks] = useState(8);
   const q = useApi<ChampionChallenger>(`/champion-challenger${qs({ weeks })}`);
   const [confirm, setConfirm] = useState(false);
+  // the confirmation takes the focus (on Cancel, the safe choice); Escape cancels; the focus goes back after
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const promoteRef = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (confirm) cancelRef.current?.focus();
+    else if (asked.current) promoteRef.current?.focus();
+    asked.current = confirm;
+  }, [confirm]);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   useThrottledEvents(['forecast.updated'], q.reload);
   const promote = async () => {
@@ -389,7 +398,14 @@ function ChampionChallengerView({ isAdmin }: { isAdmin: boolean }) {
           )}
           {isAdmin &&
             (confirm ? (
-              <div class="confirm" role="group" aria-label="Confirm the promotion">
+              <div
+                class="confirm"
+                role="group"
+                aria-label="Confirm the promotion"
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') setConfirm(false);
+                }}
+              >
                 <p>
                   Make <strong>{c.challenger}</strong> the champion? Plans and live forecasts use it from the next
                   forecast on; {c.champion} becomes the challenger.
@@ -397,13 +413,13 @@ function ChampionChallengerView({ isAdmin }: { isAdmin: boolean }) {
                 <button type="button" class="primary" onClick={() => void promote()}>
                   Yes, promote {c.challenger}
                 </button>{' '}
-                <button type="button" onClick={() => setConfirm(false)}>
+                <button type="button" ref={cancelRef} onClick={() => setConfirm(false)}>
                   Cancel
                 </button>
               </div>
             ) : (
               <p>
-                <button type="button" onClick={() => setConfirm(true)}>
+                <button type="button" ref={promoteRef} onClick={() => setConfirm(true)}>
                   Promote the challenger…
                 </button>
               </p>
