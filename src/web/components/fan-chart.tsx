@@ -45,15 +45,30 @@ export interface FanChartProps {
   height?: number;
   /** the stock line's name when `stock` is given */
   stockLabel?: string;
+  /**
+   * the days shown (inclusive, YYYY-MM-DD); null or absent: all (a drag still zooms further). Applied when the
+   * object changes: pass a new one to undo a drag.
+   */
+  range?: { from: string; to: string } | null;
 }
 
 const NO_MARKS: FanMarks = {};
 
-export function FanChart({ points, marks = NO_MARKS, label, stepDays = 1, height = 320, stockLabel }: FanChartProps) {
+export function FanChart({
+  points,
+  marks = NO_MARKS,
+  label,
+  stepDays = 1,
+  height = 320,
+  stockLabel,
+  range = null,
+}: FanChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   const [theme, setTheme] = useState(0);
+  // the days shown now (after the zoom buttons or a drag), as data-shown-from/-to on the plot
+  const [shown, setShown] = useState<[string, string] | null>(null);
 
   useEffect(() => {
     const onTheme = () => setTheme((n) => n + 1);
@@ -68,6 +83,7 @@ export function FanChart({ points, marks = NO_MARKS, label, stepDays = 1, height
     const col = (k: keyof FanPoint) => points.map((p) => (p[k] ?? null) as number | null);
     const hasBase = points.some((p) => p.base != null && p.mean != null && Math.abs(p.base - p.mean) > 1e-9);
     const hasStock = points.some((p) => p.stock != null);
+    const firstForecast = points.findIndex((p) => p.mean != null && p.actual == null);
     const c = {
       text: css(el, '--fg-muted', '#555'),
       grid: css(el, '--grid', '#ddd'),
@@ -147,9 +163,32 @@ export function FanChart({ points, marks = NO_MARKS, label, stepDays = 1, height
                 g.fillRect(x0, top, Math.max(x1 - x0, 1), h);
               }
             }
+            // where the history ends and the forecast begins: a thin dashed line
+            if (firstForecast > 0) {
+              const x = Math.round(u.valToPos(xs[firstForecast]!, 'x', true));
+              if (x >= u.bbox.left && x <= u.bbox.left + u.bbox.width) {
+                g.save();
+                g.strokeStyle = c.text;
+                g.setLineDash([3, 3]);
+                g.lineWidth = 1;
+                g.beginPath();
+                g.moveTo(x, top);
+                g.lineTo(x, top + h);
+                g.stroke();
+                g.restore();
+              }
+            }
           },
         ],
         setCursor: [(u) => setHover(u.cursor.idx ?? null)],
+        setScale: [
+          (u, key) => {
+            const { min, max } = u.scales[key] ?? {};
+            if (key !== 'x' || min == null || max == null) return;
+            const iso = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+            setShown([iso(min), iso(max)]);
+          },
+        ],
       },
     };
     const u = new uPlot(opts, data as uPlot.AlignedData, el);
@@ -162,6 +201,17 @@ export function FanChart({ points, marks = NO_MARKS, label, stepDays = 1, height
       plot.current = null;
     };
   }, [points, marks, stepDays, height, theme, stockLabel]);
+
+  // the shown days (the zoom buttons); applied again whenever the plot is made anew
+  useEffect(() => {
+    const from = range?.from ?? null;
+    const to = range?.to ?? null;
+    const u = plot.current;
+    if (u === null || points.length === 0) return;
+    const min = from === null ? toX(points[0]!.date) : toX(from);
+    const max = to === null ? toX(points[points.length - 1]!.date) : toX(to);
+    u.setScale('x', { min, max: Math.max(max, min + DAY_S) });
+  }, [points, marks, stepDays, height, theme, stockLabel, range]);
 
   // the arrow keys move the cursor day by day; Home/End jump to the ends
   const onKey = (e: KeyboardEvent) => {
@@ -183,7 +233,16 @@ export function FanChart({ points, marks = NO_MARKS, label, stepDays = 1, height
   const p = hover === null ? null : points[hover];
   return (
     <figure class="fan-chart">
-      <div ref={box} class="fan-plot" tabIndex={0} role="img" aria-label={label} onKeyDown={onKey} />
+      <div
+        ref={box}
+        class="fan-plot"
+        tabIndex={0}
+        role="img"
+        aria-label={label}
+        onKeyDown={onKey}
+        data-shown-from={shown?.[0]}
+        data-shown-to={shown?.[1]}
+      />
       <div class="chart-tooltip" data-testid="chart-tooltip" aria-live="polite">
         {p == null ? (
           <span class="muted">Hover the chart or use the arrow keys to read a day's values.</span>
@@ -208,6 +267,14 @@ export function FanChart({ points, marks = NO_MARKS, label, stepDays = 1, height
                 <dt>Forecast</dt>
                 <dd data-field="mean" data-value={p.mean}>
                   {fmtUnits(p.mean)}
+                </dd>
+              </div>
+            )}
+            {p.base != null && p.mean != null && Math.abs(p.base - p.mean) > 1e-9 && (
+              <div>
+                <dt>Before override</dt>
+                <dd data-field="base" data-value={p.base}>
+                  {fmtUnits(p.base)}
                 </dd>
               </div>
             )}
