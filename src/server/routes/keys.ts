@@ -41,6 +41,16 @@ export const listKeysRoute = defineRoute({
   handler: async ({ ctx }) => ({ keys: await listKeys(ctx.reader) }),
 });
 
+export const whoAmI = defineRoute({
+  method: 'GET',
+  url: '/keys/me',
+  scope: 'read',
+  tags: ['keys'],
+  summary: 'The key this request is made with: its id, name and scope (what a client may show or offer)',
+  response: Type.Object({ key_id: Type.String(), name: Type.String(), scope: ScopeSchema }),
+  handler: async ({ who }) => ({ key_id: who!.keyId, name: who!.name, scope: who!.scope }),
+});
+
 export const revokeKeyRoute = defineRoute({
   method: 'DELETE',
   url: '/keys/:id',
@@ -60,4 +70,4 @@ export const revokeKeyRoute = defineRoute({
   },
 });
 
-export const keyRoutes = [createKey, listKeysRoute, revokeKeyRoute];
+export const keyRoutes = [whoAmI, createKey, listKeysRoute, revokeKeyRoute];

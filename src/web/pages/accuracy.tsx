@@ -447,11 +447,11 @@ export function AccuracyPage() {
     cls.reload();
     step.reload();
   });
-  // the promote button is for admin keys: GET /keys answers an admin key only
+  // the promote button is for admin keys
   const [isAdmin, setAdmin] = useState(false);
   useEffect(() => {
-    api.get('/keys').then(
-      () => setAdmin(true),
+    api.get<{ scope: string }>('/keys/me').then(
+      (k) => setAdmin(k.scope === 'admin'),
       () => setAdmin(false),
     );
   }, []);

@@ -210,6 +210,8 @@ export function ProductPage() {
   return (
     <section
       class="product"
+      data-page="product"
+      data-ready=""
       data-sku={d.sku}
       data-run-id={d.forecast?.run_id ?? ''}
       data-history-to={d.history?.to ?? ''}
