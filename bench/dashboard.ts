@@ -30,6 +30,8 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     fresh: { type: 'boolean', default: false },
+    // page times only (the launch model's first training on this workspace takes minutes)
+    'no-launch': { type: 'boolean', default: false },
     'memory-limit': { type: 'string', default: '1GB' },
   },
 });
@@ -158,6 +160,29 @@ console.log(
     .join(' ')}`,
 );
 
+// ---- the answers the pages wait for (server time as the client sees it, first call and median of later ones) ----
+async function timeGet(path: string): Promise<{ first_ms: number; median_ms: number; bytes: number }> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs + 1; i++) {
+    const t0 = performance.now();
+    const r = await fetch(`${url}${path}`, { headers: auth });
+    bytes = (await r.arrayBuffer()).byteLength;
+    if (!r.ok) throw new Error(`bench:dashboard: GET ${path}: ${r.status}`);
+    times.push(performance.now() - t0);
+  }
+  const t = { first_ms: times[0]!, median_ms: median(times.slice(1)), bytes };
+  console.log(
+    `  GET ${path}: first ${ms(t.first_ms)}, then median ${ms(t.median_ms)}; ${(bytes / 1024).toFixed(0)} kB`,
+  );
+  return t;
+}
+const apiTimes = {
+  summary: await timeGet('/summary'),
+  table: await timeGet('/skus/table'),
+  sku: await timeGet('/skus/22423'),
+};
+
 // ---- the pages ----
 const browser: Browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -218,7 +243,7 @@ const fromTable: number[] = [];
 for (const { sku } of top.items.slice(0, runs + 1)) {
   const page: Page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`product: ${e.message}`));
-  await page.goto(`${url}/products?search=${encodeURIComponent(sku)}`);
+  await page.goto(`${url}/products?q=${encodeURIComponent(sku)}`);
   await page.waitForSelector('[data-page="products"][data-ready]', { timeout: 60_000 });
   const link = page.locator(`a[href="/products/${encodeURIComponent(sku)}"]`).first();
   await link.waitFor();
@@ -241,7 +266,7 @@ const productUrl = await pageTimes(`/products/${encodeURIComponent(top.items[0]!
 
 // ---- a launch plan through the API ----
 const launchMs: number[] = [];
-for (let i = 0; i < runs + 1; i++) {
+for (let i = 0; i < (values['no-launch'] ? 0 : runs + 1); i++) {
   const t0 = performance.now();
   const r = await fetch(`${url}/launches`, {
     method: 'POST',
@@ -257,7 +282,11 @@ for (let i = 0; i < runs + 1; i++) {
   await r.json();
   launchMs.push(performance.now() - t0);
 }
-const launch = { first_ms: launchMs[0]!, median_ms: median(launchMs.slice(1)), max_ms: Math.max(...launchMs.slice(1)) };
+const launch = {
+  first_ms: launchMs[0] ?? NaN,
+  median_ms: median(launchMs.slice(1)),
+  max_ms: Math.max(...launchMs.slice(1)),
+};
 console.log(`  launch   first ${ms(launch.first_ms)}, then median ${ms(launch.median_ms)} (max ${ms(launch.max_ms)})`);
 
 await browser.close();
@@ -275,6 +304,7 @@ const result = {
   product_from_table: productNav,
   product_by_url: productUrl,
   launch,
+  api: apiTimes,
   console_errors: errors.length,
 };
 writeFileSync(join(out, 'dashboard.json'), JSON.stringify(result, null, 2));

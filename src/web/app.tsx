@@ -6,6 +6,7 @@ import { api, setUnauthorizedHandler } from './api';
 import { forgetKey, storedKey } from './auth';
 import { setShopFormat } from './format';
 import { startEvents, stopEvents } from './live';
+import { prime } from './use-api';
 import { LoginPage } from './pages/login';
 import { currentTheme, setTheme } from './theme';
 
@@ -59,6 +60,7 @@ function Shell() {
     // the pages render once the shop's locale and currency are known, so every number is formatted one way
     api.get<{ locale?: string; currency?: string | null }>('/summary').then(
       (s) => {
+        prime('/summary', s);
         setShopFormat(s.locale ?? 'en-GB', s.currency ?? null);
         setFormatReady(true);
       },
