@@ -11,7 +11,7 @@
  * given seed.
  */
 import { mulberry32 } from '../numerics/random.js';
-import { quantileSorted, weightedQuantile } from '../numerics/quantile.js';
+import { quantileSelect, weightedQuantile } from '../numerics/quantile.js';
 import { type BinnedMatrix, binMatrix } from './binning.js';
 import { type Objective, type ObjectiveSpec, makeObjective } from './objectives.js';
 import { type Tree, leafOf, treeFromJson, treeToJson } from './tree.js';
@@ -288,7 +288,10 @@ function growTree(
     const [small, large] = l.end - l.start <= r.end - r.start ? [l, r] : [r, l];
     small.hist = buildHist(small.start, small.end);
     large.hist = leaf.hist;
-    for (let b = 0; b < large.hist.length; b++) large.hist[b] = large.hist[b]! - small.hist[b]!;
+    // only the tree's features have non-zero bins
+    for (const f of features)
+      for (let b = offsets[f]! * 3, end = (offsets[f]! + data.bins[f]!.count) * 3; b < end; b++)
+        large.hist[b] = large.hist[b]! - small.hist[b]!;
     l.split = bestSplit(l);
     r.split = bestSplit(r);
     leaves.splice(which, 1, l, r);
@@ -329,9 +332,16 @@ function leafOfBinned(tree: Tree, data: BinnedMatrix, i: number): number {
   }
 }
 
+/** 0, 1, …, n − 1 (a plain loop: Int32Array.from with a mapping function is slow on every round). */
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
 /** Fisher–Yates draw of k of the numbers 0…n−1, in ascending order. */
 function sample(n: number, k: number, rand: () => number): Int32Array {
-  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const all = identity(n);
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(rand() * (n - i));
     const t = all[i]!;
@@ -378,7 +388,7 @@ export function train(data: Dataset, options: TrainOptions, valid?: Dataset): Bo
     objective.gradients(y, score, g, h, data.weight);
     if (nBag < n) rowBuf.set(sample(n, nBag, rand));
     else for (let i = 0; i < n; i++) rowBuf[i] = i;
-    const feats = nFeat < F ? sample(F, nFeat, rand) : Int32Array.from({ length: F }, (_, f) => f);
+    const feats = nFeat < F ? sample(F, nFeat, rand) : identity(F);
     const { tree, leaves } = growTree(binned, offsets, totalBins, g, h, rowBuf, nBag, feats, o);
     if (objective.leafQuantile !== undefined) {
       // the (row-weighted) quantile of the residuals in each leaf replaces the Newton step
@@ -388,7 +398,7 @@ export function train(data: Dataset, options: TrainOptions, valid?: Dataset): Bo
         const res = new Float64Array(m);
         for (let k = leaf.start; k < leaf.end; k++) res[k - leaf.start] = y[rowBuf[k]!]! - score[rowBuf[k]!]!;
         if (m === 0) tree.leafValue[li] = 0;
-        else if (w === undefined) tree.leafValue[li] = quantileSorted(res.sort(), objective.leafQuantile!);
+        else if (w === undefined) tree.leafValue[li] = quantileSelect(res, objective.leafQuantile!);
         else {
           const rw = new Float64Array(m);
           for (let k = leaf.start; k < leaf.end; k++) rw[k - leaf.start] = w[rowBuf[k]!]!;

@@ -38,10 +38,8 @@ import {
   launchContext,
   launchFeatures,
   launchModelFromJson,
-  launchModelToJson,
   levelAt,
   predictLaunch,
-  trainLaunchModel,
 } from '../launch/model.js';
 import { withWorkspaceAsOf } from '../store/as-of.js';
 import { lastSalesDay } from '../store/ingest.js';
@@ -55,6 +53,7 @@ import {
   saveLaunchModel,
 } from '../store/launches.js';
 import type { Workspace } from '../store/workspace.js';
+import { runWorker } from './job-worker.js';
 import { loadShopHistory } from './panels.js';
 
 /** The new product and what to plan for it (`planLaunch`). */
@@ -141,7 +140,8 @@ function quantileAt(week: LaunchWeek, q: number): number {
  * const plan = await planLaunch(ws, { name: 'RETRO SPOT LUNCH BAG', price: 1.65, sku: '99001', date: '2011-09-05' });
  * plan.initial_stock.units; // the 95 % quantile of the first 4 weeks' demand
  */
-export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<LaunchPlan> {
+export async function planLaunch(ws: Workspace | LaunchAccess, r: LaunchRequest): Promise<LaunchPlan> {
+  const access = accessOf(ws);
   if (r.name.trim() === '') throw new InputError('launch: name must not be empty', { field: 'name' });
   if (!(r.price > 0))
     throw new InputError(`launch: price must be a positive number, got ${r.price}`, { field: 'price' });
@@ -174,12 +174,12 @@ export async function planLaunch(ws: Workspace, r: LaunchRequest): Promise<Launc
     date = ts.slice(0, 10);
   }
   // the workspace as it was the day before the launch: all of it when no row is dated on or after the launch
-  const last = await lastSalesDay(ws);
+  const last = await lastSalesDay(access.reader);
   const cutoff = date !== undefined && last !== null && last >= date ? date : null;
-  const state = await launchState(ws, o.weeks, cutoff);
+  const state = await launchState(access, o.weeks, cutoff);
   const plan = planFromState(state, r, o, date);
   plan.saved = save;
-  if (save) await storeLaunch(ws, plan);
+  if (save) await access.write((w) => storeLaunch(w, plan));
   return plan;
 }
 
@@ -193,52 +193,188 @@ interface LaunchState {
 }
 
 /** Histories and models kept in memory, by workspace, data version and cut-off (a few: the oldest go first). */
-const kept = new Map<
-  string,
-  { history: ShopHistory; ctx: LaunchContext; models: Map<number, LaunchModel>; pools: Map<number, LaunchPool> }
->();
+interface Kept {
+  history: ShopHistory;
+  /** built on the first plan (a warm-up only trains: the worker builds its own) */
+  ctx: LaunchContext | undefined;
+  models: Map<number, LaunchModel>;
+  pools: Map<number, LaunchPool>;
+}
+const kept = new Map<string, Promise<Kept>>();
 const KEEP = 4;
+/** Models being had (loaded or trained), by memory key and weeks: a second caller waits for the first. */
+const pending = new Map<string, Promise<{ model: LaunchModel; source: 'trained' | 'stored' }>>();
+
+/**
+ * How launch plans reach the workspace: reads through `reader` (committed data), writes (the trained model, a saved
+ * plan, a cut-off's snapshot) through `write`, which runs its function with the writer (in the service: inside the
+ * WriteLock). A plain Workspace is both.
+ */
+export interface LaunchAccess {
+  reader: Workspace;
+  write: <T>(fn: (ws: Workspace) => Promise<T>) => Promise<T>;
+  /** stops a training under way (its worker thread ended; the promises waiting for it reject) */
+  signal?: AbortSignal;
+}
+
+function accessOf(ws: Workspace | LaunchAccess): LaunchAccess {
+  return 'reader' in ws ? ws : { reader: ws, write: (fn) => fn(ws) };
+}
+
+/** What the launch model's worker thread gets (launch-train-worker.ts). */
+export interface LaunchTrainTask {
+  history: ShopHistory;
+  weeks: number;
+  levels: number[];
+}
 
 /**
  * The history, context and launch model for a launch after the data (`cutoff` null) or on `cutoff` (the workspace
  * as it was before it). Trained once per data version (store/launches.ts launchDataVersion), cut-off and number of
  * weeks, then kept in memory and stored in the workspace (`models`, name 'launch'), so that a restarted service or
- * another CLI call loads it instead of training again (training takes minutes on a large shop).
+ * another CLI call loads it instead of training again (training takes minutes on a large shop). The training runs
+ * in a worker thread with no lock held (the history is read through the reader; a cut-off's snapshot needs the
+ * writer); only storing the model takes the writer. Calls for a model being trained wait for that training.
  */
-async function launchState(ws: Workspace, weeks: number, cutoff: string | null): Promise<LaunchState> {
+async function launchState(access: LaunchAccess, weeks: number, cutoff: string | null): Promise<LaunchState>;
+async function launchState(
+  access: LaunchAccess,
+  weeks: number,
+  cutoff: string | null,
+  onlyModel: true,
+): Promise<LaunchPlan['model_source']>;
+async function launchState(
+  access: LaunchAccess,
+  weeks: number,
+  cutoff: string | null,
+  onlyModel = false,
+): Promise<LaunchState | LaunchPlan['model_source']> {
   const start = performance.now();
-  const key = `${await launchDataVersion(ws)}|${cutoff ?? 'all'}`;
-  const memoryKey = `${ws.dbPath}\u0000${key}`;
-  let entry = kept.get(memoryKey);
-  if (entry === undefined) {
-    const history =
-      cutoff === null ? await loadShopHistory(ws) : await withWorkspaceAsOf(ws, cutoff, () => loadShopHistory(ws));
-    entry = { history, ctx: launchContext(history), models: new Map(), pools: new Map() };
-    kept.set(memoryKey, entry);
+  const key = `${await launchDataVersion(access.reader)}|${cutoff ?? 'all'}`;
+  const memoryKey = `${access.reader.dbPath}\u0000${key}`;
+  let entryP = kept.get(memoryKey);
+  if (entryP === undefined) {
+    entryP = (async (): Promise<Kept> => {
+      const history =
+        cutoff === null
+          ? await readHistory(access.reader)
+          : await access.write((ws) => withWorkspaceAsOf(ws, cutoff, () => loadShopHistory(ws)));
+      return { history, ctx: undefined, models: new Map(), pools: new Map() };
+    })();
+    kept.set(memoryKey, entryP);
+    entryP.catch(() => kept.get(memoryKey) === entryP && kept.delete(memoryKey));
     while (kept.size > KEEP) kept.delete(kept.keys().next().value!);
   }
+  const entry = await entryP;
   let model = entry.models.get(weeks);
   let source: LaunchPlan['model_source']['source'] = 'memory';
   if (model === undefined) {
-    const stored = await loadLaunchModel(ws, key, weeks);
-    if (stored !== null) {
-      model = launchModelFromJson(stored);
-      source = 'stored';
-    } else {
-      model = trainLaunchModel(entry.ctx, weeks, entry.history.days - 1, LEVELS);
-      source = 'trained';
-      const asOf = isoDate(entry.history.start + (entry.history.days - 1) * DAY_MS);
-      await saveLaunchModel(ws, { key, weeks, asOf, body: launchModelToJson(model) });
+    const pendingKey = `${memoryKey}\u0000${weeks}`;
+    let p = pending.get(pendingKey);
+    if (p === undefined) {
+      p = loadOrTrain(access, entry, key, weeks).finally(() => pending.delete(pendingKey));
+      pending.set(pendingKey, p);
     }
+    ({ model, source } = await p);
     entry.models.set(weeks, model);
   }
+  if (onlyModel) return { source, ms: Math.round(performance.now() - start) };
   let pool = entry.pools.get(weeks);
   if (pool === undefined) {
     pool = buildLaunchPool(entry.history, weeks);
     entry.pools.set(weeks, pool);
   }
+  entry.ctx ??= launchContext(entry.history);
   const ms = Math.round(performance.now() - start);
   return { history: entry.history, ctx: entry.ctx, model, pool, source: { source, ms } };
+}
+
+/**
+ * The shop history through a connection of its own: the demand panel is read in chunks, which another query on the
+ * same connection (a second history read, a route's read) would cut short.
+ */
+async function readHistory(reader: Workspace): Promise<ShopHistory> {
+  const conn = await reader.connect();
+  try {
+    return await loadShopHistory(conn);
+  } finally {
+    conn.close();
+  }
+}
+
+/** The stored model of `key`, else one trained in a worker thread and stored (with the writer). */
+async function loadOrTrain(
+  access: LaunchAccess,
+  entry: Kept,
+  key: string,
+  weeks: number,
+): Promise<{ model: LaunchModel; source: 'trained' | 'stored' }> {
+  const stored = await loadLaunchModel(access.reader, key, weeks);
+  if (stored !== null) return { model: launchModelFromJson(stored), source: 'stored' };
+  const task: LaunchTrainTask = { history: entry.history, weeks, levels: LEVELS };
+  training++;
+  let body: string;
+  try {
+    body = await runWorker<never, string>(
+      new URL('./launch-train-worker.js', import.meta.url),
+      task,
+      () => {},
+      access.signal,
+    );
+  } finally {
+    training--;
+  }
+  trainings++;
+  const asOf = isoDate(entry.history.start + (entry.history.days - 1) * DAY_MS);
+  await access.write((ws) => saveLaunchModel(ws, { key, weeks, asOf, body }));
+  return { model: launchModelFromJson(body), source: 'trained' };
+}
+
+/**
+ * Has the launch model of the workspace's current data (no cut-off) ready: kept in memory, loaded from the
+ * workspace, or trained (in a worker thread) and stored; what the service runs in the background when the data
+ * changed, so that `POST /launches` answers from it. Nothing for a workspace without data.
+ * @example const { source, ms } = await warmLaunchModel({ reader, write: (fn) => lock.run(() => fn(ws)) });
+ */
+export async function warmLaunchModel(access: LaunchAccess, weeks = 12): Promise<LaunchPlan['model_source'] | null> {
+  warming++;
+  try {
+    if ((await launchDataVersion(access.reader)) === 'empty' || (await lastSalesDay(access.reader)) === null)
+      return null;
+    return await launchState(access, weeks, null, true);
+  } finally {
+    warming--;
+  }
+}
+
+let warming = 0;
+
+let trainings = 0;
+
+/**
+ * How many launch models this process has trained (tests: a call during a training waits for it).
+ * @example launchModelsTrained(); // 1 after the first training
+ */
+export function launchModelsTrained(): number {
+  return trainings;
+}
+
+/**
+ * Whether a launch model is being warmed, loaded or trained now (the service's health and tests).
+ * @example launchModelPending(); // true while a training runs
+ */
+export function launchModelPending(): boolean {
+  return warming > 0 || pending.size > 0;
+}
+
+let training = 0;
+
+/**
+ * Whether a launch model's worker thread is training now (tests).
+ * @example launchModelTraining(); // true while the worker runs
+ */
+export function launchModelTraining(): boolean {
+  return training > 0;
 }
 
 /**

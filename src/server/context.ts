@@ -57,6 +57,8 @@ export interface ServerContext {
    * what JobRunner's `onEvent` and the batch wiring call.
    */
   emit(type: string, data: unknown): void;
+  /** aborted when the service shuts down: stops long work in worker threads (a launch model's training) */
+  readonly stopping?: AbortSignal;
   /** Runs a use case that writes, with the writer, inside the WriteLock (one writer at a time). */
   write<T>(fn: (ws: Workspace) => Promise<T>): Promise<T>;
   /**

@@ -23,6 +23,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { InputError } from '../data/errors.js';
 import { EventLog } from '../pipeline/events.js';
 import { JobRunner } from '../pipeline/jobs.js';
+import { warmLaunchModel } from '../pipeline/launch.js';
 import { closeRefreshWorkers } from '../pipeline/refresh.js';
 import { KeyVerifier, type Principal, scopeAllows } from '../pipeline/keys.js';
 import { WriteLock } from '../pipeline/write-lock.js';
@@ -262,6 +263,9 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     events!.publish(type, data).catch((e: unknown) => log.error({ err: e, type }, 'event not published'));
   };
   const eventLog = events;
+  // the launch model, trained in the background when the data changed (warmLaunchModel); stopped at shutdown
+  const stopping = new AbortController();
+  let warmLaunch = (): void => {};
   let jobs: JobRunner;
   try {
     jobs = await JobRunner.open(ws, {
@@ -270,7 +274,10 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
         emit(type, data);
         const d = data as { state?: string };
         // a plan or an ingest changes every SKU's answer
-        if (type === 'plan.finished' || (type === 'job.finished' && d.state === 'done')) skuCache.invalidate('all');
+        if (type === 'plan.finished' || (type === 'job.finished' && d.state === 'done')) {
+          skuCache.invalidate('all');
+          warmLaunch();
+        }
       },
     });
   } catch (e) {
@@ -312,6 +319,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     version,
     startedAt: Date.now(),
     write: (fn) => lock.run(() => fn(ws)),
+    stopping: stopping.signal,
     emit,
     track: (p) => {
       const settled = p.then(
@@ -322,6 +330,25 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
       void settled.then(() => active.delete(settled));
       return p;
     },
+  };
+
+  // one warm at a time, at most one more queued (it reads the data as it is when it starts)
+  let warming: Promise<unknown> = Promise.resolve();
+  let queued = false;
+  warmLaunch = () => {
+    if (queued || stopping.signal.aborted) return;
+    queued = true;
+    warming = ctx.track(
+      warming
+        .then(() => {
+          queued = false;
+          if (stopping.signal.aborted) return null;
+          return warmLaunchModel({ reader, write: ctx.write, signal: stopping.signal });
+        })
+        .catch((e: unknown) => {
+          if (!stopping.signal.aborted) log.error({ err: e }, 'launch model not trained');
+        }),
+    );
   };
 
   const logger =
@@ -427,7 +454,10 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     if (at !== null)
       throw new HttpError(400, 'invalid_request', `${at} is not valid Unicode text (a lone UTF-16 surrogate)`, at);
   });
-  app.addHook('preClose', async () => streams.endAll());
+  app.addHook('preClose', async () => {
+    stopping.abort(new Error('the service is shutting down'));
+    streams.endAll();
+  });
   // once shutting down, every response closes its connection, so that no idle keep-alive holds the shutdown up
   const shuttingDown = { value: false };
   app.addHook('onSend', async (_req, reply) => {
@@ -444,5 +474,6 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     await new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }, active, shuttingDown).close();
     throw e;
   }
+  warmLaunch();
   return new ShopServer(app, ctx, { host: o.host ?? '127.0.0.1', port }, active, shuttingDown);
 }

@@ -62,8 +62,9 @@ export const planLaunchRoute = defineRoute({
   summary: 'A launch plan for a product without history: forecast, analogs, initial stock, best launch week',
   description:
     'The launch model is trained once per data version (new files, a new day of sales, changed cleaning settings) ' +
-    'and kept in memory and in the workspace: the first call after the data changed trains it (minutes on a large ' +
-    'shop), later ones answer from it. `save: true` (with `sku`) stores the plan for GET /launches.',
+    'and kept in memory and in the workspace. The service trains it in the background (a worker thread) at start-up, ' +
+    'after a plan and after an ingest; a call while it trains waits for that training, later ones answer from it. ' +
+    '`save: true` (with `sku`) stores the plan for GET /launches.',
   body: Type.Object(
     {
       name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -83,7 +84,12 @@ export const planLaunchRoute = defineRoute({
     { additionalProperties: false },
   ),
   response: LaunchPlan,
-  handler: async ({ ctx, body }) => ctx.write((ws) => planLaunch(ws, body)),
+  // read through the reader and trained in a worker thread: only storing the model (and a saved plan) takes the lock
+  handler: async ({ ctx, body }) =>
+    planLaunch(
+      { reader: ctx.reader, write: (fn) => ctx.write(fn), ...(ctx.stopping ? { signal: ctx.stopping } : {}) },
+      body,
+    ),
 });
 
 export const trackLaunchesRoute = defineRoute({
