@@ -165,12 +165,14 @@ export function forecastRunRows(
   const h = fc.h;
   function* values(): Generator<ForecastValueRow> {
     const q = (i: number, k: number, t: number): number | null => (k < 0 ? null : quantileAt(fc, i, k, t));
+    // the h dates once, not once per SKU and step
+    const dates = Array.from({ length: h }, (_, t) => isoDate(lastDay + (t + 1) * DAY_MS));
     for (let i = 0; i < ids.length; i++)
       for (let t = 0; t < h; t++)
         yield [
           ids[i]!,
           t + 1,
-          isoDate(lastDay + (t + 1) * DAY_MS),
+          dates[t]!,
           fc.mean[i * h + t]!,
           q(i, level[0]!, t),
           q(i, level[1]!, t),
