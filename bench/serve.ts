@@ -16,7 +16,16 @@
  *   npm run bench:serve -- [--seconds 30] [--connections 16] [--cutoff 2011-10-22] [--fresh] [--cpu-prof]
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -252,6 +261,29 @@ function serverRss(): { rss_mb: number; peak_rss_mb: number } {
   return { rss_mb: kb('VmRSS') / 1024, peak_rss_mb: kb('VmHWM') / 1024 };
 }
 
+/**
+ * CPU seconds the server used so far (user + system, /proc/<pid>/task/<tid>/stat fields 14 and 15, in clock ticks of
+ * 1/100 s): on its main thread (tid = pid) and on all its other threads (refresh workers, DuckDB, libuv). Threads that
+ * ended are counted in neither (the server's threads live as long as it does during the run).
+ */
+function serverCpu(): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${server.pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${server.pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const s = (Number(f[11]) + Number(f[12])) / 100;
+    if (tid === String(server.pid)) main += s;
+    else others += s;
+  }
+  return { main, others };
+}
+
 // ---- the event stream ----
 const arrived = new Map<number, number>(); // batch id → performance.now() of its forecast.updated
 const failed = new Set<number>();
@@ -370,6 +402,7 @@ const cacheOf = (text: string): { hits: number; misses: number } => ({
 const loads: number[] = [];
 const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 1000);
 let turn = 0;
+const cpuStart = serverCpu();
 const loadStart = performance.now();
 const cannon = autocannon({
   url,
@@ -397,6 +430,8 @@ await Promise.all(posts);
 console.log(`  every post answered after ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 const ids = posted.filter((p) => p.batch_id !== null).map((p) => p.batch_id!);
 const allArrived = await waitForEvents(ids, 120_000);
+const cpuEnd = serverCpu();
+const busyS = (performance.now() - loadStart) / 1000;
 console.log(`  events: ${ids.filter((id) => arrived.has(id)).length} of ${ids.length} batches covered`);
 clearInterval(loadTimer);
 const memory = serverRss();
@@ -486,6 +521,12 @@ const report = {
     stored,
     lost: linesNew - stored,
   },
+  // from the load's start to the last batch's event: the CPU the traffic (GETs and batches) cost the server
+  server_cpu_s: {
+    wall_s: busyS,
+    main: cpuEnd.main - cpuStart.main,
+    other_threads: cpuEnd.others - cpuStart.others,
+  },
   count_5xx: count5xx,
   server: { ...memory, exit_code: exitCode },
   load_average_1m: {
@@ -518,5 +559,11 @@ console.log(
     `lost ${linesNew - stored}; 5xx: ${count5xx}; ` +
     `server peak RSS ${f0(memory.peak_rss_mb)} MB; load average (1 min) during the run ` +
     `${report.load_average_1m.min.toFixed(1)}–${report.load_average_1m.max.toFixed(1)} on ${cpus().length} cores`,
+);
+console.log(
+  `server CPU from the load's start to the last event (${busyS.toFixed(1)} s): main thread ` +
+    `${report.server_cpu_s.main.toFixed(1)} s, other threads ${report.server_cpu_s.other_threads.toFixed(1)} s ` +
+    `(${((report.server_cpu_s.main + report.server_cpu_s.other_threads) / seconds).toFixed(2)} CPU-s per second of ` +
+    `traffic, ${seconds} s of it)`,
 );
 console.log(`  → bench/out/serve.json`);

@@ -30,27 +30,31 @@ function partition(batch: SeriesBatch, parts: number): [number, number][] {
 
 const CHUNKS_PER_THREAD = 8;
 
+const FORECAST_WORKER = new URL('./forecast-worker.js', import.meta.url);
+
 function newForecastWorker(): Worker {
-  return new Worker(new URL('./forecast-worker.js', import.meta.url));
+  return new Worker(FORECAST_WORKER);
 }
 
 /**
- * Forecasts one sub-batch on `worker`: resolves with its result, rejects with the worker's error (a worker that
- * failed is not to be used again: `broken` is set). Listeners are removed when the chunk is done.
+ * Sends one task to `worker` and resolves with its `{ result }` answer, rejects with its `{ error }` answer or its
+ * failure (a worker that failed is not to be used again); `{ progress }` answers go to `onProgress`. Listeners are
+ * removed when the task is done. The protocol of forecast-worker.ts and of the pipeline's workers kept in a
+ * `ForecastPool`.
+ * @example const fc = await runTask<BatchForecast>(worker, { batch, options });
  */
-function runChunk(
+export function runTask<R>(
   worker: Worker,
-  batch: SeriesBatch,
-  options: BatchOptions,
-  onProgress: (done: number) => void,
-): Promise<BatchForecast> {
-  return new Promise<BatchForecast>((resolve, reject) => {
+  message: unknown,
+  onProgress: (done: number) => void = () => {},
+): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
     const done = (): void => {
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
     };
-    const onMessage = (msg: { progress?: number; result?: BatchForecast; error?: string }): void => {
+    const onMessage = (msg: { progress?: number; result?: R; error?: string }): void => {
       if (msg.progress !== undefined) return onProgress(msg.progress);
       done();
       if (msg.result !== undefined) resolve(msg.result);
@@ -62,19 +66,30 @@ function runChunk(
     };
     const onExit = (code: number): void => {
       done();
-      reject(new Error(`forecast worker exited (code ${code}) before it finished`));
+      reject(new Error(`worker exited (code ${code}) before it finished`));
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ batch, options });
+    worker.postMessage(message);
   });
+}
+
+/** Forecasts one sub-batch on `worker` (forecast-worker.ts). */
+function runChunk(
+  worker: Worker,
+  batch: SeriesBatch,
+  options: BatchOptions,
+  onProgress: (done: number) => void,
+): Promise<BatchForecast> {
+  return runTask<BatchForecast>(worker, { batch, options }, onProgress);
 }
 
 /**
  * Worker threads kept between batches (a service re-forecasts a few SKUs many times a minute: starting a thread
  * and loading the models each time would cost more than the fits). Idle workers are unref'd, so an open pool does
- * not keep a process alive; `close()` ends them. A worker that fails is replaced.
+ * not keep a process alive; `close()` ends them. A worker that fails is replaced. The workers run forecast-worker.ts
+ * (what `forecastParallel` sends), or `script`, another entry speaking the same protocol (`runTask`).
  * @example
  * const pool = new ForecastPool(1);
  * const fc = await forecastParallel(batch, options, 1, undefined, { pool });
@@ -86,8 +101,11 @@ export class ForecastPool {
   private readonly live = new Set<Worker>();
   private closed = false;
 
-  /** `size`: at most this many worker threads (default: one per core). */
-  constructor(readonly size: number = availableParallelism()) {
+  /** `size`: at most this many worker threads (default: one per core); `script`: their entry module. */
+  constructor(
+    readonly size: number = availableParallelism(),
+    private readonly script: URL = FORECAST_WORKER,
+  ) {
     if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`ForecastPool: size must be ≥ 1, got ${size}`);
   }
 
@@ -104,7 +122,7 @@ export class ForecastPool {
   }
 
   private start(): Worker {
-    const w = newForecastWorker();
+    const w = new Worker(this.script);
     this.live.add(w);
     // a worker that dies on its own (out of memory…) leaves the pool; the next acquire starts another
     w.on('exit', () => {

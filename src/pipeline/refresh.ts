@@ -1,10 +1,12 @@
 /**
  * Live refresh: after a batch of order lines is cleaned, the SKUs it touched are forecast again and their stock
  * policy recomputed, so that their forecast, position, days of stock, stock-out date, order suggestion and alerts are
- * current within seconds while the rest keep theirs. It reads only those SKUs' demand, forecasts them with the
- * champion model (and the challenger, when one is set) in a worker thread, with the plan's own steps
- * (plan-steps/steps.ts `forecastPanel`, `skuPolicy`), and stores in one transaction: each forecast as an append-only
- * forecast run (source live), the SKUs' sku_state rows, their stock-out alerts raised or cleared.
+ * current within seconds while the rest keep theirs. It reads only those SKUs' demand, and in worker threads, a chunk
+ * of SKUs at a time (refresh-chunk.ts), forecasts them with the champion model (and the challenger, when one is set),
+ * applies the planners' overrides and runs their stock policies, with the plan's own steps (plan-steps/steps.ts
+ * `forecastPanel`, `skuPolicy`): the service's main thread only reads and writes. It stores in one transaction: each
+ * forecast as an append-only forecast run (source live), the SKUs' sku_state rows, their stock-out alerts raised or
+ * cleared.
  *
  * What is kept from the last plan (sku_state): the ABC and XYZ classes and the life-cycle stage (ABC ranks a SKU's
  * revenue against the whole catalogue, the stage needs the life-cycle run). A SKU without a stored state gets its ABC
@@ -14,10 +16,8 @@
  * defaults. So a refresh with the data of the last plan gives each SKU exactly what that plan gave it.
  */
 import { availableParallelism } from 'node:os';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { InputError } from '../data/errors.js';
-import { type BatchForecast } from '../engine/forecast-batch.js';
-import { ForecastPool } from '../engine/parallel-forecast.js';
+import { ForecastPool, runTask } from '../engine/parallel-forecast.js';
 import { type AbcClass, type XyzClass, abcClasses } from '../inventory/abc-xyz.js';
 import type { AlertRow } from '../store/alerts.js';
 import { insertForecastRun } from '../store/forecast-runs.js';
@@ -26,11 +26,12 @@ import { latestPlanRun } from '../store/plan-runs.js';
 import { type SkuState, readSkuState, skusBehindState, storedRevenues } from '../store/sku-state.js';
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName } from './forecast-series.js';
+import { readOverrides } from '../store/overrides.js';
 import { round } from './plan-steps/format.js';
-import { withStoredOverrides } from './plan-steps/overrides.js';
 import { type PlanInputs, readStep } from './plan-steps/read.js';
-import { type SkuPolicy, forecastPanel, revenue365, skuPolicy, xyzOf } from './plan-steps/steps.js';
+import { type PolicyOutcome, revenue365, xyzOf } from './plan-steps/steps.js';
 import { forecastRunRows, storeSkuStates } from './plan-steps/store.js';
+import type { RefreshChunk, RefreshChunkResult } from './refresh-chunk.js';
 
 /** What a refresh did. */
 export interface RefreshResult {
@@ -44,7 +45,10 @@ export interface RefreshResult {
   state: SkuState[];
   /** stock-out alerts new or risen in severity */
   alerts: AlertRow[];
-  /** wall-clock seconds per step (read, forecast, policy, write) and in all */
+  /**
+   * wall-clock seconds per step and in all: read, forecast and policy (the workers' time, fits and policies together,
+   * split in proportion to the workers' time in each), write
+   */
   seconds: Record<string, number>;
 }
 
@@ -54,7 +58,7 @@ export interface RefreshOptions {
   threads?: number;
   /** the time stored as sku_state.updated_at (default: the database's now) */
   now?: Date;
-  /** fit in this pool's workers instead of the module's shared pool (which `closeRefreshWorkers` ends) */
+  /** work in this pool's workers (`refreshWorkerPool`) instead of the module's shared pool (`closeRefreshWorkers`) */
   pool?: ForecastPool;
   /**
    * read through this connection (committed data only, e.g. the service's reader) and take the writer only for the
@@ -68,12 +72,88 @@ export interface RefreshOptions {
 let sharedPool: ForecastPool | undefined;
 
 /**
- * The worker threads refreshes fit in, started on first use and kept (idle workers do not keep the process alive).
+ * A pool of `size` refresh workers (refresh-worker.ts), for `RefreshOptions.pool`; the caller closes it.
+ * @example const pool = refreshWorkerPool(1); await refreshSkus(ws, skus, { pool }); await pool.close();
+ */
+export function refreshWorkerPool(size: number): ForecastPool {
+  return new ForecastPool(size, new URL('./refresh-worker.js', import.meta.url));
+}
+
+/**
+ * The worker threads refreshes work in, started on first use and kept (idle workers do not keep the process alive).
  * One less than the cores: the service's main thread keeps a core to answer requests.
  */
 function refreshPool(threads: number | undefined): ForecastPool {
-  sharedPool ??= new ForecastPool(Math.max(1, threads ?? availableParallelism() - 1));
+  sharedPool ??= refreshWorkerPool(Math.max(1, threads ?? availableParallelism() - 1));
   return sharedPool;
+}
+
+/** Chunks per worker thread: a thread that finishes early takes another (series differ in cost). */
+const CHUNKS_PER_THREAD = 4;
+
+/**
+ * Runs `refreshChunk` over the panel's SKUs in the pool's workers, a contiguous chunk at a time, and gives the chunks'
+ * results in order. Each chunk carries only its SKUs' rows (stock, costs, classes, overrides).
+ */
+async function inWorkers(
+  pool: ForecastPool,
+  threads: number,
+  inputs: PlanInputs,
+  task: Omit<RefreshChunk, 'inputs' | 'classes' | 'overrides'>,
+  classes: RefreshChunk['classes'],
+  overrides: RefreshChunk['overrides'],
+): Promise<{ from: number; ids: string[]; result: RefreshChunkResult }[]> {
+  const { panel } = inputs;
+  const k = panel.ids.length;
+  const n = Math.max(1, Math.min(threads, pool.size, k));
+  const size = Math.ceil(k / Math.min(k, n * CHUNKS_PER_THREAD));
+  const ranges: [number, number][] = [];
+  for (let from = 0; from < k; from += size) ranges.push([from, Math.min(k, from + size)]);
+  const chunk = (from: number, to: number): RefreshChunk => {
+    const ids = panel.ids.slice(from, to);
+    const pick = <V>(m: ReadonlyMap<string, V>): Map<string, V> =>
+      new Map(ids.flatMap((s) => (m.has(s) ? [[s, m.get(s)!] as [string, V]] : [])));
+    const wanted = new Set(ids);
+    return {
+      ...task,
+      inputs: {
+        ...inputs,
+        panel: {
+          ...panel,
+          ids,
+          names: panel.names.slice(from, to),
+          price: panel.price.slice(from, to),
+          revenue: panel.revenue.slice(from, to),
+          clean: panel.clean.slice(from, to),
+          actual: panel.actual.slice(from, to),
+        },
+        stock: pick(inputs.stock),
+        catalogCost: pick(inputs.catalogCost),
+      },
+      classes: classes.slice(from, to),
+      overrides: overrides.filter((o) => wanted.has(o.sku)),
+    };
+  };
+  const out: { from: number; ids: string[]; result: RefreshChunkResult }[] = new Array(ranges.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      const worker = await pool.acquire();
+      try {
+        while (next < ranges.length) {
+          const current = next++;
+          const [from, to] = ranges[current]!;
+          const result = await runTask<RefreshChunkResult>(worker, chunk(from, to));
+          out[current] = { from, ids: panel.ids.slice(from, to), result };
+        }
+      } catch (e) {
+        pool.release(worker, true);
+        throw e;
+      }
+      pool.release(worker, false);
+    }),
+  );
+  return out;
 }
 
 /**
@@ -125,8 +205,8 @@ function isClass(s: SkuState | undefined): s is SkuState & { abc: AbcClass; xyz:
 /**
  * Re-forecasts `skus` and updates their stock policy, state and stock-out alerts (module comment). Writes: call it
  * inside the workspace's WriteLock, or give `reader` and `writer` (the lock is taken for the write alone). SKUs
- * without sales are skipped. The fits run in worker threads (a persistent pool, `closeRefreshWorkers`); the main
- * thread only reads, runs the SKUs' policies one at a time (yielding between them) and writes.
+ * without sales are skipped. The fits and policies run in worker threads (a persistent pool, `closeRefreshWorkers`);
+ * the main thread only reads and writes.
  * @example
  * const r = await lock.run(() => refreshSkus(ws, ['85123A', '22423']));
  * r.state[0].stockout_date; r.forecast_runs.champion;
@@ -165,42 +245,38 @@ export async function refreshSkus(
   lap('read');
 
   const pool = o.pool ?? refreshPool(o.threads);
-  const fit = (model: string): Promise<BatchForecast> =>
-    forecastPanel(inputs.panel, { model, h: inputs.h, threads: o.threads ?? pool.size, parallel: { pool } });
-  const [champion, challenger] = await Promise.all([
-    fit(roles.champion),
-    roles.challenger === null ? Promise.resolve(null) : fit(roles.challenger),
-  ]);
-  lap('forecast');
-
-  // the policy takes the forecast with the planners' overrides; the run stored stays the model's
-  const adjusted = await withStoredOverrides(ws, inputs, champion);
-  const perSku: SkuPolicy[] = [];
   const policyOptions = plan?.service_level == null ? {} : { serviceLevel: plan.service_level };
-  for (let i = 0; i < ids.length; i++) {
-    perSku.push(skuPolicy(inputs, adjusted, i, classes[i]!, policyOptions));
-    // one SKU's scenarios at a time: the service's requests are answered in between
-    await yieldToLoop();
-  }
-  lap('policy');
+  // the policy takes the forecast with the planners' overrides (applied in the workers); the stored run stays the
+  // model's
+  const overrides = await readOverrides(ws, { skus: ids });
+  const task = { champion: roles.champion, challenger: roles.challenger, policy: policyOptions };
+  const chunks = await inWorkers(pool, o.threads ?? pool.size, inputs, task, classes, overrides);
+  const perSku: PolicyOutcome[] = chunks.flatMap((c) => c.result.policies);
+  const [fitMs, policyMs] = chunks.reduce(([f, p], c) => [f + c.result.ms.forecast, p + c.result.ms.policy], [0, 0]);
+  const workers = clock() - t;
+  seconds['forecast'] = round((workers * fitMs) / Math.max(1e-9, fitMs + policyMs) / 1000, 3);
+  seconds['policy'] = round((workers * policyMs) / Math.max(1e-9, fitMs + policyMs) / 1000, 3);
+  t = clock();
 
   const planRunId = plan?.run_id ?? null;
   const release = o.writer === undefined ? () => {} : await o.writer();
   const written = ws.transaction(async () => {
-    const store = async (fc: BatchForecast, model: string, role: 'champion' | 'challenger'): Promise<number> => {
-      const rows = forecastRunRows(ids, fc, inputs.lastDay);
+    const store = async (role: 'champion' | 'challenger', model: string): Promise<number> => {
+      const parts = chunks.map((c) => forecastRunRows(c.ids, c.result[role]!, inputs.lastDay));
       return insertForecastRun(ws, {
         origin: inputs.asOf,
         model,
         role,
         source: 'live',
         planRunId,
-        skus: rows.skus,
-        values: rows.values(),
+        skus: parts.flatMap((p) => p.skus),
+        values: (function* () {
+          for (const p of parts) yield* p.values();
+        })(),
       });
     };
-    const championRun = await store(champion, roles.champion, 'champion');
-    const challengerRun = challenger === null ? null : await store(challenger, roles.challenger!, 'challenger');
+    const championRun = await store('champion', roles.champion);
+    const challengerRun = roles.challenger === null ? null : await store('challenger', roles.challenger);
     const { alerts } = await storeSkuStates(ws, inputs, perSku, {
       planRunId,
       forecastRunId: championRun,

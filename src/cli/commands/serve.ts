@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../data/errors.js';
 import { MIN_MEMORY_LIMIT_BYTES, memoryLimitBytes } from '../../store/defaults.js';
@@ -88,7 +89,8 @@ export async function serveCommand(args: string[], io: Io = defaultIo): Promise<
       rateLimit: parseRate(values['rate-limit'] as string),
       maxUploadBytes: parseSize(values['max-upload'] as string, '--max-upload'),
       logger: values.quiet ? false : { level },
-      workspaceOptions: { memoryLimit },
+      // DuckDB gets one core less than the machine has (at least one): the main thread keeps a core for requests
+      workspaceOptions: { memoryLimit, threads: Math.max(1, availableParallelism() - 1) },
     });
   } catch (e) {
     if (duckDbFailure(e) === 'locked') throw new InputError(`${dir}: workspace is in use by another process`);

@@ -19,8 +19,16 @@ export async function withStoredOverrides(
   inputs: PlanInputs,
   fc: BatchForecast,
 ): Promise<BatchForecast> {
+  return withOverrides(inputs, fc, await readOverrides(ws, { skus: inputs.panel.ids }));
+}
+
+/**
+ * `fc` with the override rows `rows` (of the panel's SKUs) applied, as a copy; `fc` itself when there are none. The
+ * pure half of `withStoredOverrides`: a live refresh reads the rows and applies them in its worker thread.
+ * @example withOverrides(inputs, fc, await readOverrides(ws, { skus: inputs.panel.ids }))
+ */
+export function withOverrides(inputs: PlanInputs, fc: BatchForecast, rows: readonly OverrideRow[]): BatchForecast {
   const { panel } = inputs;
-  const rows = await readOverrides(ws, { skus: panel.ids });
   if (rows.length === 0) return fc;
   const out: BatchForecast = { ...fc, mean: fc.mean.slice(), quantiles: fc.quantiles.slice() };
   const index = new Map(panel.ids.map((s, i) => [s, i]));

@@ -177,6 +177,9 @@ export interface SkuPolicy {
   revenue365: number;
 }
 
+/** A SKU's policy without its scenario tables: what the state tables store (a live refresh's worker sends it back). */
+export type PolicyOutcome = Omit<SkuPolicy, 'tables'>;
+
 /** How many SKUs took each default (for the plan's assumptions). */
 export interface DefaultsUsed {
   leadTime: number;

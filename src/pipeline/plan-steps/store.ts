@@ -21,7 +21,7 @@ import type { ForecastRow } from '../forecast-series.js';
 import type { PlanOptions, PlanOrder } from '../plan.js';
 import { round } from './format.js';
 import type { PlanInputs } from './read.js';
-import type { SkuPolicy } from './steps.js';
+import type { PolicyOutcome, SkuPolicy } from './steps.js';
 
 /** The columns of orders.csv and `plan_orders` (after its run id), in order. */
 export const ORDER_COLUMNS = [
@@ -165,12 +165,14 @@ export function forecastRunRows(
   const h = fc.h;
   function* values(): Generator<ForecastValueRow> {
     const q = (i: number, k: number, t: number): number | null => (k < 0 ? null : quantileAt(fc, i, k, t));
+    // the h dates once, not once per SKU and step
+    const dates = Array.from({ length: h }, (_, t) => isoDate(lastDay + (t + 1) * DAY_MS));
     for (let i = 0; i < ids.length; i++)
       for (let t = 0; t < h; t++)
         yield [
           ids[i]!,
           t + 1,
-          isoDate(lastDay + (t + 1) * DAY_MS),
+          dates[t]!,
           fc.mean[i * h + t]!,
           q(i, level[0]!, t),
           q(i, level[1]!, t),
@@ -197,7 +199,7 @@ export function forecast28(mean: Float64Array): number {
  */
 export function skuStateRows(
   inputs: PlanInputs,
-  perSku: readonly SkuPolicy[],
+  perSku: readonly PolicyOutcome[],
   p: { planRunId: number | null; forecastRunId: number; previous: ReadonlyMap<string, number> },
 ): SkuStateInput[] {
   const { panel, stock, asOf } = inputs;
@@ -245,7 +247,7 @@ export function skuStateRows(
  * order placed today could arrive and units would be short meanwhile (expedite), a warning when the risk of running
  * out within lead time + review is 50 % or more.
  */
-export function stockoutAlerts(inputs: PlanInputs, perSku: readonly SkuPolicy[]): NewAlert[] {
+export function stockoutAlerts(inputs: PlanInputs, perSku: readonly PolicyOutcome[]): NewAlert[] {
   const D = INVENTORY_DEFAULTS;
   const { panel, lastDay } = inputs;
   const out: NewAlert[] = [];
@@ -301,7 +303,7 @@ export function stockoutAlerts(inputs: PlanInputs, perSku: readonly SkuPolicy[])
 export async function storeSkuStates(
   ws: Workspace,
   inputs: PlanInputs,
-  perSku: readonly SkuPolicy[],
+  perSku: readonly PolicyOutcome[],
   p: { planRunId: number | null; forecastRunId: number; all: boolean; now?: Date },
 ): Promise<{ states: SkuStateInput[]; alerts: AlertRow[] }> {
   const ids = inputs.panel.ids;
