@@ -67,6 +67,27 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** One live order line as the tests post it (the rest of the line is a plain UK retail sale). */
+export interface TestLine {
+  order_id: string;
+  ordered_at: string;
+  sku: string;
+  quantity: number;
+}
+
+/** Posts one order line through the API with a write key; fails the test unless the service stores it (200). */
+export async function postOrderLine(d: Dashboard, line: TestLine): Promise<void> {
+  const r = await d.call('/order-lines', {
+    method: 'POST',
+    as: 'write',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      lines: [{ ...line, unit_price: 2.5, customer_id: '17850', country: 'United Kingdom' }],
+    }),
+  });
+  assert.equal(r.status, 200, await r.text());
+}
+
 /** True when the browser tests can run; skips the test (or fails it under CI=true, where .ci/run installs Chromium). */
 export function chromiumOrSkip(t: TestContext): boolean {
   if (existsSync(CHROMIUM)) return true;

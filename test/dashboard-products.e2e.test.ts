@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type Dashboard, axeViolations, chromiumOrSkip, startDashboard } from './dashboard-harness.js';
+import { type Dashboard, axeViolations, chromiumOrSkip, postOrderLine, startDashboard } from './dashboard-harness.js';
 
 interface Table {
   count: number;
@@ -186,22 +186,7 @@ describe('the Products page', () => {
     const before = table.columns.forecast_30d[i]!;
     const page = await d.loggedIn(`/products?q=${encodeURIComponent(sku.toLowerCase())}`);
     await page.locator(`tr[data-sku="${sku}"] td[data-col="forecast_30d"][data-value="${before}"]`).waitFor();
-    const line = {
-      order_id: 'LIVE-TABLE-1',
-      ordered_at: `${d.slice.lastDay}T11:15:00`,
-      sku,
-      quantity: 400,
-      unit_price: 2.5,
-      customer_id: '17850',
-      country: 'United Kingdom',
-      description: null,
-    };
-    const posted = await d.call('/order-lines', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ lines: [line] }),
-    });
-    assert.ok(posted.ok, String(posted.status));
+    await postOrderLine(d, { order_id: 'LIVE-TABLE-1', ordered_at: `${d.slice.lastDay}T11:15:00`, sku, quantity: 400 });
     let after = before;
     for (let k = 0; k < 100 && after === before; k++) {
       await new Promise((r) => setTimeout(r, 200));

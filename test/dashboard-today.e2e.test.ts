@@ -3,7 +3,7 @@
 // counts them); axe finds nothing serious; 375 px has no horizontal scroll.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Dashboard, axeViolations, chromiumOrSkip, startDashboard } from './dashboard-harness.js';
+import { type Dashboard, axeViolations, chromiumOrSkip, postOrderLine, startDashboard } from './dashboard-harness.js';
 
 interface Summary {
   locale: string;
@@ -118,22 +118,7 @@ describe('the Today page', () => {
     const units = new Intl.NumberFormat(s0.locale, { maximumFractionDigits: 0 });
     await page.locator(`[data-change="batches"] strong:text-is("${units.format(s0.changes.batches)}")`).waitFor();
     const sku = d.slice.skus[0]!;
-    const line = {
-      order_id: 'LIVE-TODAY-1',
-      ordered_at: `${d.slice.lastDay}T11:15:00`,
-      sku,
-      quantity: 12,
-      unit_price: 2.5,
-      customer_id: '17850',
-      country: 'United Kingdom',
-      description: null,
-    };
-    const posted = await d.call('/order-lines', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ lines: [line] }),
-    });
-    assert.ok(posted.ok, String(posted.status));
+    await postOrderLine(d, { order_id: 'LIVE-TODAY-1', ordered_at: `${d.slice.lastDay}T11:15:00`, sku, quantity: 12 });
     let s1 = s0;
     for (let k = 0; k < 100 && s1.changes.batches === s0.changes.batches; k++) {
       await new Promise((r) => setTimeout(r, 200));
