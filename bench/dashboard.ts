@@ -16,7 +16,7 @@
  *
  *   npm run bench:dashboard -- [--runs 5] [--fresh]
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { ONLINE_RETAIL } from './or-workspace.js';
+import { startServeProcess } from './serve-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -122,37 +123,20 @@ const token = (
 ).token;
 
 // ---- the server ----
-const server: ChildProcess = spawn(
-  process.execPath,
-  [
-    shopcast,
-    'serve',
-    '--workspace',
-    ws,
-    '--port',
-    '0',
-    '--rate-limit',
-    '100000000/min',
-    '--log-level',
-    'warn',
-    '--memory-limit',
-    values['memory-limit'],
-  ],
-  { stdio: ['ignore', 'pipe', 'pipe'] },
-);
-process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
-let serverErr = '';
-server.stderr!.on('data', (d: Buffer) => (serverErr = (serverErr + d.toString()).slice(-20_000)));
-const url = await new Promise<string>((resolve, reject) => {
-  let text = '';
-  server.stdout!.on('data', (d: Buffer) => {
-    text += d.toString();
-    const m = /listening on (http:\/\/\S+)/.exec(text);
-    if (m !== null) resolve(m[1]!);
-  });
-  server.on('exit', (code) => reject(new Error(`bench:dashboard: the server exited (${code}): ${serverErr}`)));
-});
-server.stdout!.resume();
+const { server, url } = await startServeProcess('bench:dashboard', [
+  shopcast,
+  'serve',
+  '--workspace',
+  ws,
+  '--port',
+  '0',
+  '--rate-limit',
+  '100000000/min',
+  '--log-level',
+  'warn',
+  '--memory-limit',
+  values['memory-limit'],
+]);
 const auth = { authorization: `Bearer ${token}` };
 console.log(
   `  server ${url}, workspace copy ${ws}; load average ${loadavg()

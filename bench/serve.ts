@@ -15,7 +15,7 @@
  *
  *   npm run bench:serve -- [--seconds 30] [--connections 16] [--cutoff 2011-10-22] [--fresh] [--cpu-prof]
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   createReadStream,
@@ -37,6 +37,7 @@ import autocannon from 'autocannon';
 import type { OrderLineInput } from '../src/pipeline/order-batch.js';
 import { Workspace } from '../src/store/workspace.js';
 import { ONLINE_RETAIL } from './or-workspace.js';
+import { startServeProcess } from './serve-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -237,22 +238,7 @@ const serverArgs = [
   '--memory-limit',
   memoryLimit,
 ];
-const server: ChildProcess = spawn(process.execPath, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-// never leave the server behind (an error or Ctrl-C in the bench)
-process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
-process.on('SIGINT', () => process.exit(130));
-let serverErr = '';
-server.stderr!.on('data', (d: Buffer) => (serverErr = (serverErr + d.toString()).slice(-20_000)));
-const url = await new Promise<string>((resolve, reject) => {
-  let text = '';
-  server.stdout!.on('data', (d: Buffer) => {
-    text += d.toString();
-    const m = /listening on (http:\/\/\S+)/.exec(text);
-    if (m !== null) resolve(m[1]!);
-  });
-  server.on('exit', (code) => reject(new Error(`bench:serve: the server exited (${code}): ${serverErr}`)));
-});
-server.stdout!.resume();
+const { server, url } = await startServeProcess('bench:serve', serverArgs);
 console.log(`  server ${url} (pid ${server.pid}), workspace copy ${ws}`);
 
 function serverRss(): { rss_mb: number; peak_rss_mb: number } {
