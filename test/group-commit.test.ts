@@ -2,39 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../src/data/errors.js';
 import { EventLog } from '../src/pipeline/events.js';
-import { ingestFiles } from '../src/pipeline/ingest.js';
-import {
-  type OrderBatchOutcome,
-  type OrderLineInput,
-  postOrderBatches,
-  postOrderLines,
-} from '../src/pipeline/order-batch.js';
+import { type OrderBatchOutcome, postOrderBatches, postOrderLines } from '../src/pipeline/order-batch.js';
 import { closeRefreshWorkers } from '../src/pipeline/refresh.js';
 import { WriteLock } from '../src/pipeline/write-lock.js';
 import { LiveUpdates } from '../src/server/live-updates.js';
 import type { Workspace } from '../src/store/workspace.js';
-import { withWorkspace, writeText } from './helpers.js';
+import { withWorkspace } from './helpers.js';
+import { BATCH_NOW, batchLine, seedSmallShop } from './order-batch-fixture.js';
 
-const NOW = new Date('2026-11-30T10:00:00Z');
-
-const line = (over: Partial<OrderLineInput> = {}): OrderLineInput => ({
-  order_id: '700001',
-  ordered_at: '2024-03-04T10:00:00',
-  sku: '10001',
-  quantity: 2,
-  unit_price: 3.5,
-  customer_id: 'c1',
-  ...over,
-});
-
-async function seed(ws: Workspace, dir: string): Promise<void> {
-  const rows = ['order_id,ordered_at,sku,quantity,unit_price,customer_id'];
-  for (let d = 1; d <= 28; d++) {
-    const day = `2024-02-${String(d).padStart(2, '0')}`;
-    rows.push(`S${d},${day} 09:00,10001,1,3.5,c0`, `T${d},${day} 10:00,10002,3,1.25,c9`);
-  }
-  await ingestFiles(ws, [writeText(dir, 'seed.csv', rows.join('\n') + '\n')], { now: NOW });
-}
+const NOW = BATCH_NOW;
+const line = batchLine;
+const seed = seedSmallShop;
 
 /** The raw lines the API stored: identity, batch, position and values. */
 async function batchLines(ws: Workspace): Promise<string[]> {

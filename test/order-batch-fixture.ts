@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { OrderLineInput } from '../src/pipeline/order-batch.js';
 import type { Workspace } from '../src/store/workspace.js';
-import { SAMPLE } from './helpers.js';
+import { ingestFiles } from '../src/pipeline/ingest.js';
+import { SAMPLE, writeText } from './helpers.js';
 
 /** The bundled sample shop's lines (UCI Online Retail layout, in time order), header first, without the last newline. */
 export function sampleShopLines(): string[] {
@@ -97,4 +98,28 @@ export async function derivedTables(
     out[t] = rows.map((r) => JSON.stringify(r)).sort();
   }
   return out;
+}
+
+/** The clock the small order-batch tests run at. */
+export const BATCH_NOW = new Date('2026-11-30T10:00:00Z');
+
+/** One order line of the small order-batch tests (SKU 10001 on 2024-03-04), with `over` changed. */
+export const batchLine = (over: Partial<OrderLineInput> = {}): OrderLineInput => ({
+  order_id: '700001',
+  ordered_at: '2024-03-04T10:00:00',
+  sku: '10001',
+  quantity: 2,
+  unit_price: 3.5,
+  customer_id: 'c1',
+  ...over,
+});
+
+/** A first file so that the workspace has clean tables (the generic order-lines layout): SKUs 10001 and 10002 daily in February 2024. */
+export async function seedSmallShop(ws: Workspace, dir: string): Promise<void> {
+  const rows = ['order_id,ordered_at,sku,quantity,unit_price,customer_id'];
+  for (let d = 1; d <= 28; d++) {
+    const day = `2024-02-${String(d).padStart(2, '0')}`;
+    rows.push(`S${d},${day} 09:00,10001,1,3.5,c0`, `T${d},${day} 10:00,10002,3,1.25,c9`);
+  }
+  await ingestFiles(ws, [writeText(dir, 'seed.csv', rows.join('\n') + '\n')], { now: BATCH_NOW });
 }

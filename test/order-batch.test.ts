@@ -13,9 +13,20 @@ import { readStockSnapshot } from '../src/store/stock.js';
 import { sql } from '../src/store/sql.js';
 import type { Workspace } from '../src/store/workspace.js';
 import { withWorkspace, writeText } from './helpers.js';
-import { csvFields, derivedTables, sampleShopLines, splitAtOrders, uciToInput } from './order-batch-fixture.js';
+import {
+  BATCH_NOW,
+  batchLine,
+  csvFields,
+  derivedTables,
+  sampleShopLines,
+  seedSmallShop,
+  splitAtOrders,
+  uciToInput,
+} from './order-batch-fixture.js';
 
-const NOW = new Date('2026-11-30T10:00:00Z');
+const NOW = BATCH_NOW;
+const line = batchLine;
+const seed = seedSmallShop;
 
 /** Rows stored in the tables a batch writes to: what a refused batch must leave unchanged. */
 async function storedCounts(ws: Workspace): Promise<string> {
@@ -25,26 +36,6 @@ async function storedCounts(ws: Workspace): Promise<string> {
       (SELECT count(*) FROM raw_stock)::INTEGER AS stock,
       (SELECT value FROM meta WHERE key = 'clean_state') AS state`),
   );
-}
-
-const line = (over: Partial<OrderLineInput> = {}): OrderLineInput => ({
-  order_id: '700001',
-  ordered_at: '2024-03-04T10:00:00',
-  sku: '10001',
-  quantity: 2,
-  unit_price: 3.5,
-  customer_id: 'c1',
-  ...over,
-});
-
-/** A first file so that the workspace has clean tables (the generic order-lines layout). */
-async function seed(ws: Workspace, dir: string): Promise<void> {
-  const rows = ['order_id,ordered_at,sku,quantity,unit_price,customer_id'];
-  for (let d = 1; d <= 28; d++) {
-    const day = `2024-02-${String(d).padStart(2, '0')}`;
-    rows.push(`S${d},${day} 09:00,10001,1,3.5,c0`, `T${d},${day} 10:00,10002,3,1.25,c9`);
-  }
-  await ingestFiles(ws, [writeText(dir, 'seed.csv', rows.join('\n') + '\n')], { now: NOW });
 }
 
 test('a batch with one bad line is refused naming the line and field, and nothing of it is stored', async () => {
