@@ -57,8 +57,17 @@ export function TodayPage() {
           return (
             <>
               <p class="muted today-asof">
-                {s.as_of === null ? 'No plan yet.' : <>Sales data to {fmtDate(s.as_of)}</>}
-                {s.run_id !== null && <> · plan run {s.run_id}</>}
+                {s.as_of !== null ? (
+                  <>
+                    Sales data to {fmtDate(s.as_of)}
+                    {s.run_id !== null && <> · plan run {s.run_id}</>}
+                  </>
+                ) : s.run_id === null ? (
+                  'No plan yet.'
+                ) : (
+                  // a workspace planned by an older shopcast: its orders are there, its per-SKU figures are not
+                  `Plan run ${s.run_id} has no per-SKU figures: run a new plan to fill them.`
+                )}
               </p>
               <dl class="kpis" aria-label="Key figures">
                 <Kpi label="Revenue forecast" value={fmtMoney(k.revenue_forecast_30d)} note="next 30 days" />
