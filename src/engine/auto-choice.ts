@@ -1,10 +1,11 @@
 /**
- * The engine's own choice per series: candidate models (ETS, Dynamic Optimised Theta and damped trend; for
- * intermittent demand TSB, ADIDA and IMAPA) are backtested on the last h observations
- * (one rolling origin), and the series gets whichever does best out of sample among each candidate
- * alone, the mean of all candidates, and the mean of the best two (forecast combination: Bates &
- * Granger 1969; Makridakis et al. 2020 on M4). Quantiles of an ensemble are the means of the
- * members' quantiles (quantile averaging). Error measure: MAE scaled by the in-sample naive MAE.
+ * `auto`, the engine's own forecaster: a pool of candidates that fits the data (auto-pool.ts: the
+ * rules it must never lose to — naive, seasonal naive per suggested period, window average — then
+ * SES, damped trend and AutoETS on the seasonally adjusted series, Theta, DOTM, and MSTL over the
+ * tested seasonal periods; TSB, ADIDA and IMAPA for intermittent demand) is backtested from
+ * several rolling origins, and the members are combined with weights learned from their backtest
+ * errors (forecast combination: Bates & Granger 1969; Makridakis et al. 2020 on M4). Quantiles
+ * are the weighted members' quantiles, calibrated on the combination's backtest errors.
  */
 import {
   type Capabilities,
@@ -14,6 +15,8 @@ import {
   declineReason,
 } from '../models/contract.js';
 import { MODELS, type ModelEntry } from '../models/registry.js';
+import { normalQuantile } from '../numerics/normal.js';
+import { intermittentPool, regularPool, testedPeriods } from './auto-pool.js';
 
 export const AUTO_CANDIDATES: readonly string[] = ['ets', 'dotm', 'damped'];
 /** Candidates for intermittent series (average inter-demand interval ≥ 1.32: Syntetos, Boylan & Croston 2005). */
@@ -52,106 +55,205 @@ export function autoDeclineReason(
   return `none of its candidates accepts the series (${reasons.join('; ')})`;
 }
 
-/** A candidate's forecast, or undefined when it declines y (declared) or fails numerically. */
-function run(
-  name: string,
-  y: Float64Array,
-  h: number,
-  levels: readonly number[],
-  ctx: FitContext,
-): Forecast | undefined {
-  const entry = MODELS[name]!;
-  const caps = entry.forecaster.capabilities;
-  if (declineReason(caps, y, ctx.seasonLength) !== undefined) return undefined;
-  // random numbers only for a candidate that declares simulated intervals, as the engine does
-  const own: FitContext = caps.intervals === 'simulated' ? ctx : { seasonLength: ctx.seasonLength };
-  try {
-    const fc = entry.forecaster.predict(entry.forecaster.fit(y, own), h, levels, own);
-    return fc.mean.every(Number.isFinite) ? fc : undefined;
-  } catch {
-    return undefined; // a numerical failure: the candidate is left out
-  }
+/** How `auto` backtests and combines (the defaults are what bench:m4 and bench:hourly chose). */
+export interface AutoOptions {
+  /** rolling origins of the backtest, h apart, the last one h before the end */
+  origins: number;
+  /** history kept before the earliest origin, in multiples of the longest suggested period (at least 12·h) */
+  cycles: number;
+  /** how the members' forecasts are combined: inverse squared backtest error, the best three's mean, or all equal */
+  combine: 'inverse-squared' | 'top3' | 'top3-inverse' | 'mean';
 }
 
-function scaledError(actual: Float64Array, f: Float64Array, train: Float64Array): number {
-  let scale = 0;
-  for (let i = 1; i < train.length; i++) scale += Math.abs(train[i]! - train[i - 1]!);
-  scale = scale / Math.max(1, train.length - 1) || 1;
-  let e = 0;
-  for (let i = 0; i < actual.length; i++) e += Math.abs(actual[i]! - f[i]!);
-  return e / actual.length / scale;
+export const AUTO_DEFAULTS: AutoOptions = { origins: 3, cycles: 3, combine: 'top3' };
+
+/** The in-sample mean absolute one-step change of y[0..end) (1 when zero or undefined): the scale of errors. */
+function naiveScale(y: Float64Array, end: number): number {
+  let s = 0;
+  for (let i = 1; i < end; i++) s += Math.abs(y[i]! - y[i - 1]!);
+  return s / Math.max(1, end - 1) || 1;
 }
 
-function average(
-  members: Forecast[],
-  levels: readonly number[],
-  h: number,
-): { mean: Float64Array; quantiles: { level: number; values: Float64Array }[] } {
+/** Weighted mean of forecasts (weights sum to 1): the mean and each quantile (quantile averaging). */
+function combine(members: Forecast[], weights: readonly number[], h: number): Omit<Forecast, 'model'> {
   const mean = new Float64Array(h);
-  const quantiles = levels.map((level) => ({ level, values: new Float64Array(h) }));
-  for (const f of members)
+  const quantiles = members[0]!.quantiles.map((q) => ({ level: q.level, values: new Float64Array(h) }));
+  members.forEach((f, k) => {
+    const w = weights[k]!;
     for (let t = 0; t < h; t++) {
-      mean[t] = mean[t]! + f.mean[t]! / members.length;
-      for (let l = 0; l < levels.length; l++)
-        quantiles[l]!.values[t] = quantiles[l]!.values[t]! + f.quantiles[l]!.values[t]! / members.length;
+      mean[t] = mean[t]! + w * f.mean[t]!;
+      for (let l = 0; l < quantiles.length; l++)
+        quantiles[l]!.values[t] = quantiles[l]!.values[t]! + w * f.quantiles[l]!.values[t]!;
     }
+  });
   return { mean, quantiles };
 }
 
-/** Forecasts one series by the backtested choice; throws RangeError when no candidate fits. */
+/** Combination weights from each member's mean scaled backtest error (Infinity: unusable). */
+export function weightsFor(errors: readonly number[], how: AutoOptions['combine']): number[] {
+  const usable = errors.map((e) => Number.isFinite(e));
+  let w: number[];
+  if (how === 'mean') w = errors.map((_, k) => (usable[k] ? 1 : 0));
+  else if (how === 'top3' || how === 'top3-inverse') {
+    const ranked = errors
+      .map((e, k) => [e, k] as const)
+      .filter(([e]) => Number.isFinite(e))
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, 3)
+      .map(([, k]) => k);
+    w = errors.map((e, k) => (ranked.includes(k) ? (how === 'top3' ? 1 : 1 / Math.max(e, 1e-9) ** 2) : 0));
+  } else w = errors.map((e) => (Number.isFinite(e) ? 1 / Math.max(e, 1e-9) ** 2 : 0));
+  const total = w.reduce((a, b) => a + b, 0);
+  return total > 0 ? w.map((v) => v / total) : w;
+}
+
+/** The most `calibration` narrows intervals: 3·h backtest errors per series are too few to trust more. */
+const CALIBRATION_FLOOR = 0.8;
+
+/**
+ * The factor that rescales the quantiles around the mean so that they match the combination's
+ * backtest errors: the root mean square of those errors standardised by the spread the members'
+ * quantiles imply (their outermost pair read as a normal interval), at least CALIBRATION_FLOOR — a
+ * variance calibration on held-out errors, in the spirit of split-conformal intervals.
+ */
+function calibration(errors: readonly { actual: number; fc: Omit<Forecast, 'model'>; t: number }[]): number {
+  let s = 0;
+  let k = 0;
+  for (const { actual, fc, t } of errors) {
+    const qs = fc.quantiles;
+    if (qs.length < 2) return 1;
+    const lo = qs[0]!;
+    const hi = qs[qs.length - 1]!;
+    const z = normalQuantile(hi.level) - normalQuantile(lo.level);
+    const sd = (hi.values[t]! - lo.values[t]!) / z;
+    if (!(sd > 0)) continue;
+    const e = (actual - fc.mean[t]!) / sd;
+    s += e * e;
+    k++;
+  }
+  return k === 0 ? 1 : Math.max(CALIBRATION_FLOOR, Math.sqrt(s / k));
+}
+
+/** Every member's forecasts from each origin of one series, and their backtest errors: what `auto` combines. */
+export interface PoolRun {
+  /** the members' names (auto-pool.ts), in pool order */
+  names: string[];
+  /** the history used: the series from the window's start */
+  z: Float64Array;
+  /** the ends of the training data in z, oldest first; the last is z.length (the real forecast) */
+  ends: number[];
+  h: number;
+  /** runs[k][o]: member k's forecast from ends[o] (undefined: it could not fit there) */
+  runs: (Forecast | undefined)[][];
+  /** each member's backtest error: the mean over origins of the scaled MAE (Infinity: missing or no backtest) */
+  errors: number[];
+}
+
+/**
+ * Runs the pool (regularPool, or intermittentPool for intermittent demand) on one series: every
+ * member backtested from `origins` rolling origins h apart (fitted once, run forward:
+ * auto-pool.ts) on the recent history, each scored by its mean absolute error scaled by the
+ * in-sample naive error at that origin. Throws RangeError when no member can forecast the series.
+ */
+export function runPool(
+  y: Float64Array,
+  h: number,
+  levels: readonly number[],
+  seasonLength: number,
+  options: AutoOptions = AUTO_DEFAULTS,
+): PoolRun {
+  const m = seasonLength;
+  const intermittent = autoCandidates(y) === INTERMITTENT_CANDIDATES;
+  const suggestedMax = m === 24 ? 168 : m === 7 ? 365 : m;
+  const keep = Math.max(options.cycles * suggestedMax, 12 * h);
+  const n = y.length;
+  // the origins: ends of the training data, oldest first, each leaving at least max(2h, 8) values
+  const minTrain = Math.max(2 * h, 8);
+  const origins: number[] = [];
+  for (let k = options.origins; k >= 1; k--) if (n - k * h >= minTrain) origins.push(n - k * h);
+  const start = Math.max(0, (origins[0] ?? n) - keep);
+  const z = y.subarray(start);
+  const ends = [...origins.map((o) => o - start), z.length];
+  const periods = intermittent ? [] : testedPeriods(z.subarray(0, ends[0]), m);
+  const pool = intermittent ? intermittentPool() : regularPool(m, periods, z.length);
+  const runs = pool.map((member) => member.forecasts(z, ends, h, levels));
+  const last = ends.length - 1;
+  if (runs.every((r) => r[last] === undefined)) throw new RangeError('auto: no candidate could fit the series');
+  const errors = runs.map((r) => {
+    if (r[last] === undefined || last === 0) return Infinity;
+    let e = 0;
+    for (let o = 0; o < last; o++) {
+      const fc = r[o];
+      if (fc === undefined) return Infinity;
+      e += scaledMae(z, ends[o]!, fc.mean);
+    }
+    return e / last;
+  });
+  return { names: pool.map((p) => p.name), z, ends, h, runs, errors };
+}
+
+/** MAE of a forecast from `end` against z's following values, scaled by the in-sample naive MAE of z[0..end). */
+function scaledMae(z: Float64Array, end: number, mean: Float64Array): number {
+  let a = 0;
+  for (let t = 0; t < mean.length; t++) a += Math.abs(z[end + t]! - mean[t]!);
+  return a / mean.length / naiveScale(z, end);
+}
+
+/**
+ * Combines a pool run with the given weights (one per member, summing to 1; members with weight 0
+ * or no final forecast are left out, and equal weights over those that fit are used when none is
+ * left). Intervals are the weighted members' quantiles, rescaled around the mean by the
+ * combination's own backtest errors (`calibration`).
+ */
+export function combinePool(run: PoolRun, weights: readonly number[]): Forecast {
+  const { runs, ends, z, h, names } = run;
+  const last = ends.length - 1;
+  let w = weights.map((v, k) => (runs[k]![last] === undefined || (last > 0 && run.errors[k] === Infinity) ? 0 : v));
+  if (w.every((v) => v === 0)) w = runs.map((r) => (r[last] === undefined ? 0 : 1));
+  const total = w.reduce((a, b) => a + b, 0);
+  w = w.map((v) => v / total);
+  const used = w.map((_, k) => k).filter((k) => w[k]! > 0);
+  const at = (o: number): Omit<Forecast, 'model'> =>
+    combine(
+      used.map((k) => runs[k]![o]!),
+      used.map((k) => w[k]!),
+      h,
+    );
+  const final = at(last);
+  // the combination's backtest errors, standardised by its own interval, rescale the final quantiles
+  const residuals: { actual: number; fc: Omit<Forecast, 'model'>; t: number }[] = [];
+  let backtest = 0;
+  for (let o = 0; o < last; o++) {
+    const fc = at(o);
+    for (let t = 0; t < h; t++) residuals.push({ actual: z[ends[o]! + t]!, fc, t });
+    backtest += scaledMae(z, ends[o]!, fc.mean) / last;
+  }
+  const c = calibration(residuals);
+  if (c !== 1)
+    for (const q of final.quantiles)
+      for (let t = 0; t < h; t++) q.values[t] = final.mean[t]! + c * (q.values[t]! - final.mean[t]!);
+  const named = used
+    .filter((k) => w[k]! >= 0.005)
+    .sort((a, b) => w[b]! - w[a]!)
+    .map((k) => (used.length === 1 ? runs[k]![last]!.model : `${names[k]!} ${w[k]!.toFixed(2)}`));
+  const model = used.length === 1 ? named[0]! : `Ensemble(${named.join(', ')})`;
+  return { ...final, model, ...(last > 0 ? { backtestMase: backtest } : {}) };
+}
+
+/**
+ * Forecasts one series by `auto`: the pool run on it (runPool), combined with weights learned from
+ * the members' backtest errors (by default the mean of the three best: AUTO_DEFAULTS) and intervals
+ * calibrated on the backtest (combinePool). Throws RangeError when no member fits.
+ */
 export function autoForecast(
   y: Float64Array,
   h: number,
   levels: readonly number[],
   ctx: FitContext,
-  given?: readonly string[],
+  options: AutoOptions = AUTO_DEFAULTS,
 ): Forecast {
-  const n = y.length;
-  const candidates = given ?? autoCandidates(y);
-  // options: single candidates, the mean of all, the mean of the best two (by backtest)
-  let chosen: string[] = [...candidates];
-  let best = Infinity;
-  if (n >= 2 * h + 8) {
-    const train = y.subarray(0, n - h);
-    const test = y.subarray(n - h);
-    const errors = new Map<string, number>();
-    const backcasts = new Map<string, Forecast>();
-    for (const c of candidates) {
-      const fc = run(c, train, h, levels, ctx);
-      if (fc === undefined) continue;
-      backcasts.set(c, fc);
-      errors.set(c, scaledError(test, fc.mean, train));
-    }
-    if (errors.size > 0) {
-      const ranked = [...errors.entries()].sort((a, b) => a[1] - b[1]).map(([c]) => c);
-      const options: string[][] = ranked.map((c) => [c]);
-      if (ranked.length >= 2) options.push(ranked.slice(0, 2));
-      if (ranked.length >= 3) options.push(ranked);
-      for (const opt of options) {
-        const avg = average(
-          opt.map((c) => backcasts.get(c)!),
-          levels,
-          h,
-        );
-        const e = scaledError(test, avg.mean, train);
-        if (e < best - 1e-12) {
-          best = e;
-          chosen = opt;
-        }
-      }
-    }
-  }
-  const members: Forecast[] = [];
-  for (const c of chosen) {
-    const fc = run(c, y, h, levels, ctx);
-    if (fc !== undefined) members.push(fc);
-  }
-  if (members.length === 0) throw new RangeError(`auto: none of ${chosen.join(', ')} could fit the series`);
-  const { mean, quantiles } = average(members, levels, h);
-  // members in name order: the same ensemble has one name whichever member backtested best
-  const names = members.map((m) => m.model).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const model = members.length === 1 ? members[0]!.model : `Ensemble(${names.join(' + ')})`;
-  return { mean, quantiles, model, ...(Number.isFinite(best) ? { backtestMase: best } : {}) };
+  const run = runPool(y, h, levels, ctx.seasonLength, options);
+  return combinePool(run, weightsFor(run.errors, options.combine));
 }
 
 /** What `auto` declares: its candidates take no NaN; ETS among them may simulate its intervals. */
@@ -193,7 +295,7 @@ export const AUTO_ENTRY: CompositeEntry = {
   forecaster: autoForecaster as unknown as Forecaster,
   fallback: 'naive',
   description:
-    'per series, the backtested best of ETS, DOTM and damped trend (intermittent: TSB, ADIDA, IMAPA) or the ' +
-    'mean of the best two or three',
+    'per series, the mean of the three best of a pool (naive, seasonal naive, window average, SES, damped, ETS, ' +
+    'Theta, DOTM, MSTL; intermittent: TSB, ADIDA, IMAPA) in a backtest from three rolling origins',
   declines: (y, seasonLength) => autoDeclineReason(y, seasonLength),
 };

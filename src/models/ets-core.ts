@@ -496,6 +496,36 @@ export function fitEts(y: Float64Array, spec: EtsSpec, options: EtsFitOptions): 
   };
 }
 
+/**
+ * The fitted model run over y, a longer series with the same start: the same parameters and initial
+ * state, new one-step errors, last state and σ² (no re-estimation; how `auto` backtests several
+ * origins from one fit). Information criteria are those of the fit on its own data. O(n·m).
+ */
+export function extendEts(fit: EtsFit, y: Float64Array): EtsFit {
+  const n = y.length;
+  const { alpha, beta, gamma, phi } = fit.params;
+  const e = new Float64Array(n);
+  const f = new Float64Array(n);
+  const lastState = new Float64Array(fit.initState.length);
+  const lik = etsLikelihood(y, fit.spec, alpha, beta, gamma, phi, fit.initState, e, f, lastState);
+  if (!Number.isFinite(lik)) throw new RangeError(`extendEts: ${etsName(fit.spec)} gives no finite likelihood on y`);
+  let sse = 0;
+  let mse = 0;
+  for (let i = 0; i < n; i++) {
+    sse += e[i]! * e[i]!;
+    mse += (y[i]! - f[i]!) * (y[i]! - f[i]!);
+  }
+  return {
+    ...fit,
+    lastState,
+    fitted: f,
+    residuals: e,
+    sigma2: sse / Math.max(1, n - (fit.np - 1)),
+    mse: mse / n,
+    n,
+  };
+}
+
 /** Innovation-state matrices (F, g, w) of a linear (additive) ETS model, for analytic variances. */
 function linearMatrices(spec: EtsSpec, p: EtsParams): { F: number[][]; g: number[]; w: number[] } {
   const hasB = spec.trend !== 'N';

@@ -7,7 +7,7 @@
  */
 import { stl } from '../numerics/stl.js';
 import { autoEts, predictEts } from './auto-ets.js';
-import type { EtsFit } from './ets-core.js';
+import { type EtsFit, extendEts } from './ets-core.js';
 import type { Forecaster } from './contract.js';
 
 export interface MstlDecomposition {
@@ -59,6 +59,19 @@ export function fitMstl(y: Float64Array, periods: readonly number[]): MstlFit {
   const decomposition = mstl(y, periods);
   const adjusted = y.map((v, t) => v - decomposition.seasonals.reduce((s, c) => s + c[t]!, 0));
   const ets = autoEts(adjusted, 1, { model: 'ZZN' });
+  const fitted = ets.fitted.map((v, t) => v + decomposition.seasonals.reduce((s, c) => s + c[t]!, 0));
+  return { decomposition, adjusted: ets, n: y.length, fitted };
+}
+
+/**
+ * The fit's ETS parameters on y, a longer series with the same start: the decomposition recomputed,
+ * the seasonally adjusted series filtered without re-estimating (`auto`'s backtests). O(n · periods).
+ */
+export function extendMstl(fit: MstlFit, y: Float64Array): MstlFit {
+  const decomposition = mstl(y, fit.decomposition.periods);
+  const adjusted = y.map((v, t) => v - decomposition.seasonals.reduce((s, c) => s + c[t]!, 0));
+  const ets =
+    fit.adjusted.initState === undefined ? autoEts(adjusted, 1, { model: 'ZZN' }) : extendEts(fit.adjusted, adjusted);
   const fitted = ets.fitted.map((v, t) => v + decomposition.seasonals.reduce((s, c) => s + c[t]!, 0));
   return { decomposition, adjusted: ets, n: y.length, fitted };
 }

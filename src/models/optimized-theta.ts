@@ -190,11 +190,34 @@ export function fitOptimizedTheta(y: Float64Array, m: number, variant: ThetaVari
     }
   }
   let alpha = (a + b) / 2;
-  let best = solveForAlpha(x, alpha, variant, lines);
-  if (bestMse < best.mse) {
-    alpha = at(bestK);
-    best = solveForAlpha(x, alpha, variant, lines);
-  }
+  if (bestMse < solveForAlpha(x, alpha, variant, lines).mse) alpha = at(bestK);
+  return thetaAtAlpha(y, x, seasonal, lines, variant, alpha);
+}
+
+/**
+ * The model at a given α on y (θ and ℓ₀ by least squares, as in the fit): a fit's α applied to a
+ * longer series with the same start, without searching α again (`auto`'s backtests). O(n).
+ */
+export function fitOptimizedThetaAt(
+  y: Float64Array,
+  m: number,
+  variant: ThetaVariant,
+  alpha: number,
+): OptimizedThetaFit {
+  const { x, seasonal } = thetaDeseasonalise(y, m);
+  return thetaAtAlpha(y, x, seasonal, prefixLines(x), variant, alpha);
+}
+
+function thetaAtAlpha(
+  y: Float64Array,
+  x: Float64Array,
+  seasonal: Float64Array | undefined,
+  lines: { A: Float64Array; B: Float64Array },
+  variant: ThetaVariant,
+  alpha: number,
+): OptimizedThetaFit {
+  const n = y.length;
+  const best = solveForAlpha(x, alpha, variant, lines);
   // the fitted path with the chosen parameters
   const w = best.w;
   const fitted = new Float64Array(n).fill(NaN);

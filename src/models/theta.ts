@@ -10,7 +10,7 @@ import { classicalSeasonal } from '../numerics/decompose.js';
 import { normalQuantile } from '../numerics/normal.js';
 import { isConstant } from '../numerics/summation.js';
 import type { Forecaster } from './contract.js';
-import { type EtsFit, etsPointForecast, fitEts } from './ets-core.js';
+import { type EtsFit, etsPointForecast, extendEts, fitEts } from './ets-core.js';
 
 export interface ThetaFit {
   ses: EtsFit;
@@ -57,7 +57,12 @@ export function fitTheta(y: Float64Array, m: number): ThetaFit {
         { error: 'A', trend: 'N', season: 'N', damped: false, m: 1 },
         { seasonal: () => new Float64Array(0), optCrit: 'mse' },
       );
-  // slope of the line through (0, x0), (1, x1), …
+  return thetaWith(y, x, seasonal, ses);
+}
+
+/** The Theta fit from its SES part: the slope of the line through (0, x0), (1, x1), … and the fitted values. */
+function thetaWith(y: Float64Array, x: Float64Array, seasonal: Float64Array | undefined, ses: EtsFit): ThetaFit {
+  const n = y.length;
   const tbar = (n - 1) / 2;
   let xbar = 0;
   for (let i = 0; i < n; i++) xbar += x[i]!;
@@ -66,10 +71,21 @@ export function fitTheta(y: Float64Array, m: number): ThetaFit {
   let sxx = 0;
   for (let i = 0; i < n; i++) {
     sxy += (i - tbar) * (x[i]! - xbar);
-    sxx += (i - tbar) ** 2;
+    sxx += (i - tbar) * (i - tbar);
   }
   const fitted = seasonal === undefined ? ses.fitted : ses.fitted.map((v, i) => (v * y[i]!) / x[i]!);
   return { ses, drift: sxx > 0 ? sxy / sxx / 2 : 0, n, seasonal, fitted };
+}
+
+/**
+ * The fit's smoothing parameter applied to y, a longer series with the same start: seasonal
+ * indices, SES states and the slope recomputed, α kept (`auto`'s backtests). A fit of a constant
+ * series is refitted. O(n).
+ */
+export function extendTheta(fit: ThetaFit, y: Float64Array, m: number): ThetaFit {
+  if (fit.ses.initState === undefined) return fitTheta(y, m);
+  const { x, seasonal } = thetaDeseasonalise(y, m);
+  return thetaWith(y, x, seasonal, extendEts(fit.ses, x));
 }
 
 export function predictTheta(fit: ThetaFit, h: number, levels: readonly number[]) {

@@ -1,0 +1,169 @@
+/**
+ * The candidates `auto` backtests, each able to forecast from several origins of one series. The
+ * models estimated by search (ETS, Theta, DOTM, MSTL) are fitted once, at the earliest origin, and
+ * then run forward over the later data with the same parameters (the states, the seasonal
+ * adjustment and the Theta lines are recomputed; nothing is re-estimated): a multi-origin
+ * backtest for about the price of one fit (Tashman 2000 calls this a fixed-origin-parameter
+ * rolling evaluation). Cheap rules (naive, seasonal naive, window average, the intermittent
+ * family) are refitted at each origin.
+ *
+ * Seasonal adjustment for the ETS members is the classical multiplicative decomposition of the M4
+ * benchmarks (`thetaDeseasonalise`, applied when the lag-m autocorrelation is significant), so
+ * ETS can use a season longer than its own limit of 24 (weekly data: 52).
+ */
+import type { FitContext, Forecast } from '../models/contract.js';
+import { seasonalityTest } from '../numerics/acf.js';
+import { autoEts, predictEts } from '../models/auto-ets.js';
+import { type EtsFit, extendEts } from '../models/ets-core.js';
+import { extendMstl, fitMstl, predictMstl, type MstlFit } from '../models/mstl.js';
+import {
+  fitOptimizedTheta,
+  fitOptimizedThetaAt,
+  predictOptimizedTheta,
+  type OptimizedThetaFit,
+} from '../models/optimized-theta.js';
+import { extendTheta, fitTheta, predictTheta, thetaDeseasonalise, type ThetaFit } from '../models/theta.js';
+import { MODELS } from '../models/registry.js';
+
+/** A candidate of the pool: its forecasts from each origin (ascending ends of y), undefined where it cannot fit. */
+export interface PoolMember {
+  name: string;
+  forecasts(y: Float64Array, ends: readonly number[], h: number, levels: readonly number[]): (Forecast | undefined)[];
+}
+
+/** Runs `f`, giving undefined for a numerical failure or a forecast that is not finite. */
+function attempt(f: () => Forecast): Forecast | undefined {
+  try {
+    const fc = f();
+    return fc.mean.every(Number.isFinite) ? fc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A member estimated once at the first end and extended to the later ones. */
+function fixedParams<F>(
+  name: string,
+  fit: (y: Float64Array) => F,
+  extend: (fit: F, y: Float64Array) => F,
+  predict: (fit: F, h: number, levels: readonly number[]) => Forecast,
+): PoolMember {
+  return {
+    name,
+    forecasts: (y, ends, h, levels) => {
+      let fitted: F | undefined;
+      return ends.map((end) =>
+        attempt(() => {
+          const part = y.subarray(0, end);
+          fitted = fitted === undefined ? fit(part) : extend(fitted, part);
+          return predict(fitted, h, levels);
+        }),
+      );
+    },
+  };
+}
+
+/** A registered model refitted at every end (for rules whose fit costs O(n)). */
+function refitted(name: string, model: string, seasonLength: number): PoolMember {
+  const f = MODELS[model]!.forecaster;
+  const ctx: FitContext = { seasonLength };
+  return {
+    name,
+    forecasts: (y, ends, h, levels) =>
+      ends.map((end) => attempt(() => f.predict(f.fit(y.subarray(0, end), ctx), h, levels, ctx))),
+  };
+}
+
+interface AdjustedEts {
+  ets: EtsFit;
+  seasonal: Float64Array | undefined;
+}
+
+/** ETS (the given model letters, no season) on the classically adjusted series, re-seasonalised. */
+function adjustedEts(name: string, model: string, m: number): PoolMember {
+  const adjust = (y: Float64Array): { x: Float64Array; seasonal: Float64Array | undefined } =>
+    m > 1 ? thetaDeseasonalise(y, m) : { x: y, seasonal: undefined };
+  return fixedParams<AdjustedEts>(
+    name,
+    (y) => {
+      const { x, seasonal } = adjust(y);
+      return { ets: autoEts(x, 1, { model, optCrit: model === 'ZZN' ? 'lik' : 'mse' }), seasonal };
+    },
+    (fit, y) => {
+      const { x, seasonal } = adjust(y);
+      return { ets: extendEts(fit.ets, x), seasonal };
+    },
+    (fit, h, levels) => reseasonalise(predictEts(fit.ets, h, levels), fit.seasonal),
+  );
+}
+
+/** Multiplies a forecast of the adjusted series by the seasonal indices of the last season, repeated. */
+function reseasonalise(fc: Forecast, seasonal: Float64Array | undefined): Forecast {
+  if (seasonal === undefined) return fc;
+  const m = seasonal.length;
+  const scale = (v: Float64Array): Float64Array => v.map((x, t) => x * seasonal[t % m]!);
+  return {
+    mean: scale(fc.mean),
+    quantiles: fc.quantiles.map((q) => ({ level: q.level, values: scale(q.values) })),
+    model: `${fc.model} (seasonally adjusted)`,
+  };
+}
+
+/**
+ * The seasonal periods a frequency suggests for season length m (hourly 24: also the week of 168
+ * hours; daily 7: also the year of 365 days), kept when the series holds more than two cycles and
+ * its autocorrelation at that lag is significant (the M4 benchmarks' 90 % test).
+ */
+export function testedPeriods(y: Float64Array, m: number): number[] {
+  const suggested = m === 24 ? [24, 168] : m === 7 ? [7, 365] : m > 1 ? [m] : [];
+  return suggested.filter((p) => y.length > 2 * p && seasonalityTest(y, p, 2 * p + 1));
+}
+
+/**
+ * The pool for a regular (not intermittent) series with season length m and tested periods: the
+ * rules auto must never lose to (naive, seasonal naive for each suggested period, a window
+ * average), exponential smoothing (SES, damped trend, AutoETS on the adjusted series), Theta, DOTM
+ * and MSTL over the tested periods.
+ */
+export function regularPool(m: number, periods: readonly number[], n: number): PoolMember[] {
+  const pool: PoolMember[] = [refitted('naive', 'naive', 1)];
+  const suggested = m === 24 ? [24, 168] : m === 7 ? [7, 365] : m > 1 ? [m] : [];
+  for (const p of suggested) if (n > p) pool.push(refitted(`snaive${p}`, 'snaive', p));
+  pool.push(refitted('window-average', 'window-average', 1));
+  pool.push(adjustedEts('ses', 'ANN', m), adjustedEts('damped', 'AAdN', m), adjustedEts('ets', 'ZZN', m));
+  pool.push(
+    fixedParams<ThetaFit>(
+      'theta',
+      (y) => fitTheta(y, m),
+      (fit, y) => extendTheta(fit, y, m),
+      (fit, h, levels) => predictTheta(fit, h, levels),
+    ),
+    fixedParams<OptimizedThetaFit>(
+      'dotm',
+      (y) => fitOptimizedTheta(y, m, 'dotm'),
+      (fit, y) => fitOptimizedThetaAt(y, m, 'dotm', fit.alpha),
+      (fit, h, levels) => predictOptimizedTheta(fit, h, levels),
+    ),
+  );
+  if (periods.length > 0)
+    pool.push(
+      fixedParams<MstlFit>(
+        'mstl',
+        (y) => fitMstl(y, periods),
+        (fit, y) => extendMstl(fit, y),
+        (fit, h, levels) => predictMstl(fit, h, levels),
+      ),
+    );
+  return pool;
+}
+
+/** The pool for intermittent demand: TSB, ADIDA, IMAPA, and the rules (naive, window average). */
+export function intermittentPool(): PoolMember[] {
+  return [
+    refitted('tsb', 'tsb', 1),
+    refitted('adida', 'adida', 1),
+    refitted('imapa', 'imapa', 1),
+    refitted('window-average', 'window-average', 1),
+    refitted('naive', 'naive', 1),
+  ];
+}
