@@ -16,7 +16,7 @@ import {
 } from '../models/contract.js';
 import { MODELS, type ModelEntry } from '../models/registry.js';
 import { normalQuantile } from '../numerics/normal.js';
-import { intermittentPool, regularPool, testedPeriods } from './auto-pool.js';
+import { autoPool, testedPeriods } from './auto-pool.js';
 
 export const AUTO_CANDIDATES: readonly string[] = ['ets', 'dotm', 'damped'];
 /** Candidates for intermittent series (average inter-demand interval ≥ 1.32: Syntetos, Boylan & Croston 2005). */
@@ -150,7 +150,7 @@ export interface PoolRun {
 }
 
 /**
- * Runs the pool (regularPool, or intermittentPool for intermittent demand) on one series: every
+ * Runs the pool (autoPool) on one series: every
  * member backtested from `origins` rolling origins h apart (fitted once, run forward:
  * auto-pool.ts) on the recent history, each scored by its mean absolute error scaled by the
  * in-sample naive error at that origin. Throws RangeError when no member can forecast the series.
@@ -174,8 +174,8 @@ export function runPool(
   const start = Math.max(0, (origins[0] ?? n) - keep);
   const z = y.subarray(start);
   const ends = [...origins.map((o) => o - start), z.length];
-  const periods = intermittent ? [] : testedPeriods(z.subarray(0, ends[0]), m);
-  const pool = intermittent ? intermittentPool() : regularPool(m, periods, z.length);
+  const periods = testedPeriods(z.subarray(0, ends[0]), m);
+  const pool = autoPool(m, periods, z.length, intermittent);
   const runs = pool.map((member) => member.forecasts(z, ends, h, levels));
   const last = ends.length - 1;
   if (runs.every((r) => r[last] === undefined)) throw new RangeError('auto: no candidate could fit the series');

@@ -115,36 +115,51 @@ function reseasonalise(fc: Forecast, seasonal: Float64Array | undefined): Foreca
  * its autocorrelation at that lag is significant (the M4 benchmarks' 90 % test).
  */
 export function testedPeriods(y: Float64Array, m: number): number[] {
-  const suggested = m === 24 ? [24, 168] : m === 7 ? [7, 365] : m > 1 ? [m] : [];
-  return suggested.filter((p) => y.length > 2 * p && seasonalityTest(y, p, 2 * p + 1));
+  return suggestedPeriods(m).filter((p) => y.length > 2 * p && seasonalityTest(y, p, 2 * p + 1));
+}
+
+/** The periods the frequency suggests for season length m (before testing): 24 → 24 and 168, 7 → 7 and 365. */
+export function suggestedPeriods(m: number): number[] {
+  return m === 24 ? [24, 168] : m === 7 ? [7, 365] : m > 1 ? [m] : [];
 }
 
 /**
- * The pool for a regular (not intermittent) series with season length m and tested periods: the
- * rules auto must never lose to (naive, seasonal naive for each suggested period, a window
- * average), exponential smoothing (SES, damped trend, AutoETS on the adjusted series), Theta, DOTM
- * and MSTL over the tested periods.
+ * The pool for a series with season length m and tested periods. Always the rules auto must never
+ * lose to: naive, seasonal naive per suggested period, a window average, and for hourly and daily
+ * data the seasonal window average per suggested period (each position's mean over the last four
+ * cycles). Then for regular series SES,
+ * damped trend and AutoETS on the adjusted series, Theta and DOTM; for intermittent series TSB,
+ * ADIDA and IMAPA; and MSTL over the tested periods for both (a shop's hours: closed at night,
+ * intermittent by their zeros, yet seasonal).
  */
-export function regularPool(m: number, periods: readonly number[], n: number): PoolMember[] {
+export function autoPool(m: number, periods: readonly number[], n: number, intermittent: boolean): PoolMember[] {
   const pool: PoolMember[] = [refitted('naive', 'naive', 1)];
-  const suggested = m === 24 ? [24, 168] : m === 7 ? [7, 365] : m > 1 ? [m] : [];
-  for (const p of suggested) if (n > p) pool.push(refitted(`snaive${p}`, 'snaive', p));
+  // the seasonal window average for hours and days (a shop's opening pattern), not for longer seasons
+  const shortCycles = m === 24 || m === 7;
+  for (const p of suggestedPeriods(m)) {
+    if (n > p) pool.push(refitted(`snaive${p}`, 'snaive', p));
+    if (n > p && shortCycles) pool.push(refitted(`seasonal-window-average${p}`, 'seasonal-window-average', p));
+  }
   pool.push(refitted('window-average', 'window-average', 1));
-  pool.push(adjustedEts('ses', 'ANN', m), adjustedEts('damped', 'AAdN', m), adjustedEts('ets', 'ZZN', m));
-  pool.push(
-    fixedParams<ThetaFit>(
-      'theta',
-      (y) => fitTheta(y, m),
-      (fit, y) => extendTheta(fit, y, m),
-      (fit, h, levels) => predictTheta(fit, h, levels),
-    ),
-    fixedParams<OptimizedThetaFit>(
-      'dotm',
-      (y) => fitOptimizedTheta(y, m, 'dotm'),
-      (fit, y) => fitOptimizedThetaAt(y, m, 'dotm', fit.alpha),
-      (fit, h, levels) => predictOptimizedTheta(fit, h, levels),
-    ),
-  );
+  if (intermittent) pool.push(refitted('tsb', 'tsb', 1), refitted('adida', 'adida', 1), refitted('imapa', 'imapa', 1));
+  else
+    pool.push(
+      adjustedEts('ses', 'ANN', m),
+      adjustedEts('damped', 'AAdN', m),
+      adjustedEts('ets', 'ZZN', m),
+      fixedParams<ThetaFit>(
+        'theta',
+        (y) => fitTheta(y, m),
+        (fit, y) => extendTheta(fit, y, m),
+        (fit, h, levels) => predictTheta(fit, h, levels),
+      ),
+      fixedParams<OptimizedThetaFit>(
+        'dotm',
+        (y) => fitOptimizedTheta(y, m, 'dotm'),
+        (fit, y) => fitOptimizedThetaAt(y, m, 'dotm', fit.alpha),
+        (fit, h, levels) => predictOptimizedTheta(fit, h, levels),
+      ),
+    );
   if (periods.length > 0)
     pool.push(
       fixedParams<MstlFit>(
@@ -155,15 +170,4 @@ export function regularPool(m: number, periods: readonly number[], n: number): P
       ),
     );
   return pool;
-}
-
-/** The pool for intermittent demand: TSB, ADIDA, IMAPA, and the rules (naive, window average). */
-export function intermittentPool(): PoolMember[] {
-  return [
-    refitted('tsb', 'tsb', 1),
-    refitted('adida', 'adida', 1),
-    refitted('imapa', 'imapa', 1),
-    refitted('window-average', 'window-average', 1),
-    refitted('naive', 'naive', 1),
-  ];
 }
