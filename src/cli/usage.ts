@@ -16,7 +16,8 @@ Usage:
   shopcast inspect [--top N] [--json]
   shopcast series --sku SKU [--freq day|week] [--json]
   shopcast forecast [--series FILE] [--freq day|week|…] [--horizon N] [--season-length N]
-                    [--model auto|global|ensemble|ets|arima|theta|…] [--as-of DATE] [--threads N] [--out forecasts.csv]
+                    [--model auto|global|ensemble|ets|arima|theta|…] [--as-of DATE] [--threads N] [--levels a,b,…]
+                    [--out forecasts.csv]
   shopcast explain --sku SKU [--date DATE] [--json]   (why the global model forecasts what it does)
   shopcast lifecycle [--sku SKU] [--as-of DATE] [--top N] [--json]   (stage, evidence, curve; alerts on change)
   shopcast launch --name TEXT --price P [--description TEXT] [--category C] [--date DATE] [--sku SKU]
@@ -124,6 +125,8 @@ Options:
                         (workspace, daily), or a statistical model: ets, arima, theta, croston…
   --out FILE            where forecasts.csv goes (default forecasts.csv; - for standard output, which
                         cannot be combined with --json)
+  --levels a,b,…        quantile levels written, increasing, with --series (default 0.05,0.25,0.5,0.75,0.95;
+                        0.025,…,0.975 adds a 95 % interval: columns p02.5 … p97.5)
 ${SERIES_HELP}  --json                print the summary as JSON
 `,
   backtest: `shopcast backtest [options]

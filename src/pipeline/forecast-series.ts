@@ -29,6 +29,8 @@ export interface ForecastOptions {
   out: string;
   /** series done so far, of the total */
   onProgress?: (done: number, total: number) => void;
+  /** the quantile levels written (default DEFAULT_LEVELS: p05, p25, p50, p75, p95); plain series only */
+  levels?: readonly number[] | undefined;
 }
 
 /** What a forecast run did; the forecasts themselves are in the file `out`. */
@@ -94,6 +96,13 @@ export function checkForecastOptions(o: ForecastOptions): { h: number; m: number
   checkHorizon('forecast', h, Infinity, o.freq); // the 3-year cap before any work; runForecast checks the history
   if (!Number.isInteger(m) || m < 1)
     throw new InputError(`forecast: seasonLength must be a whole number ≥ 1, got ${m}`, { field: 'seasonLength' });
+  const levels = o.levels ?? DEFAULT_LEVELS;
+  if (levels.length === 0 || levels.some((l, i) => !(l > 0 && l < 1) || (i > 0 && l <= levels[i - 1]!)))
+    throw new InputError(
+      `forecast: levels must be increasing quantile levels between 0 and 1 (e.g. 0.025,0.5,0.975), got ` +
+        levels.join(','),
+      { field: 'levels' },
+    );
   return { h, m };
 }
 
@@ -122,10 +131,16 @@ export function* forecastRows(input: ForecastInput, fc: BatchForecast, freq: Fre
   }
 }
 
+/** A quantile level's column: 0.05 → p05, 0.5 → p50, 0.025 → p02.5, 0.975 → p97.5. */
+export function levelColumn(level: number): string {
+  const pct = Math.round(level * 1000) / 10;
+  return `p${pct < 10 ? '0' : ''}${pct}`;
+}
+
 /** Writes the output contract: sku,date,mean,p05,p25,p50,p75,p95,model (DESIGN.md). */
 export function writeForecasts(path: string, input: ForecastInput, fc: BatchForecast, freq: Freq): void {
   const fd = path === '-' ? 1 : openSync(path, 'w');
-  const quantileColumns = fc.levels.map((l) => `p${String(Math.round(l * 100)).padStart(2, '0')}`).join(',');
+  const quantileColumns = fc.levels.map(levelColumn).join(',');
   let buf = `sku,date,mean,${quantileColumns},model\n`;
   for (const row of forecastRows(input, fc, freq)) {
     // model names such as ETS(A,N,A) hold commas
@@ -165,7 +180,7 @@ export async function runForecast(
   const batch = makeBatch(input.ids, input.values);
   const fc = await forecastParallel(
     batch,
-    { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
+    { model: o.model, h, levels: o.levels ?? DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
     o.threads,
     o.onProgress,
   );

@@ -14,6 +14,7 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
     ...SERIES_OPTIONS,
     model: { type: 'string', default: 'auto' },
     out: { type: 'string', default: 'forecasts.csv' },
+    levels: { type: 'string' },
   });
   if (values.help) return help(io, 'forecast');
   // both would go to standard output, one inside the other
@@ -24,6 +25,12 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
     );
   const freq = seriesFreq(values, 'forecast');
   const int = (name: string): number | undefined => wholeNumber(values, name, 'forecast');
+  const levelsText = values.levels as string | undefined;
+  if (levelsText !== undefined && values.series === undefined)
+    throw new InputError(
+      'forecast: --levels is for plain series (--series); the workspace keeps the five standard quantiles, ' +
+        'which the plan and the service read',
+    );
   const progress = progressFor(io);
   const options = {
     freq,
@@ -33,6 +40,7 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
     asOf: values['as-of'] as string | undefined,
     threads: int('threads') ?? availableParallelism(),
     out: values.out as string,
+    levels: levelsText?.split(',').map((v) => (v.trim() === '' ? NaN : Number(v))),
     onProgress: (d: number, t: number) => progress.update(`forecasting ${d}/${t} series`, d / t),
   };
   let summary: ForecastSummary & { current_week?: CurrentWeek };
