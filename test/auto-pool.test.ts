@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { AUTO_DEFAULTS, autoForecast, combinePool, runPool, weightsFor } from '../src/engine/auto-choice.js';
+import { autoPool, testedPeriods } from '../src/engine/auto-pool.js';
+import { extendEts, fitEts } from '../src/models/ets-core.js';
+import { fitOptimizedTheta, fitOptimizedThetaAt } from '../src/models/optimized-theta.js';
+import { mulberry32, normalSource } from '../src/numerics/random.js';
+import { cli, tempDir, writeText } from './helpers.js';
+
+const noise = normalSource(mulberry32(7));
+/** 200 weekly values: level, trend, a 52-week season and noise. */
+const weekly = Float64Array.from(
+  { length: 200 },
+  (_, t) => 200 + 0.5 * t + 30 * Math.sin((2 * Math.PI * t) / 52) + 5 * noise(),
+);
+
+test('a fit run forward over a longer series equals a filter with the same parameters: nothing re-estimated', () => {
+  const spec = { error: 'A', trend: 'A', season: 'N', damped: true, m: 1 } as const;
+  const fit = fitEts(weekly.subarray(0, 150), spec, { seasonal: () => new Float64Array(0) });
+  const ext = extendEts(fit, weekly);
+  assert.deepEqual(ext.params, fit.params);
+  assert.deepEqual(Array.from(ext.fitted.subarray(0, 150)), Array.from(fit.fitted));
+  assert.equal(ext.n, 200);
+  // the last state follows the data after the fit: it differs from the fit's own
+  assert.notDeepEqual(Array.from(ext.lastState), Array.from(fit.lastState));
+  // DOTM at the fitted α on the same data is the fit itself
+  const d = fitOptimizedTheta(weekly, 52, 'dotm');
+  const again = fitOptimizedThetaAt(weekly, 52, 'dotm', d.alpha);
+  assert.equal(again.theta, d.theta);
+  assert.equal(again.level, d.level);
+});
+
+test('seasonal periods come from the frequency and are kept only when the data show them', () => {
+  const seasonal = Float64Array.from({ length: 200 }, (_, t) => 200 + 30 * Math.sin((2 * Math.PI * t) / 52) + noise());
+  assert.deepEqual(testedPeriods(seasonal, 52), [52]);
+  const flat = Float64Array.from({ length: 200 }, () => 100 + noise());
+  assert.deepEqual(testedPeriods(flat, 52), []);
+  // hourly: the day and the week suggested, each kept on its own evidence
+  const hours = Float64Array.from({ length: 1008 }, (_, t) => {
+    const hour = t % 24;
+    return hour >= 8 && hour < 18 ? 10 + 5 * Math.sin(hour / 3) + noise() : 0;
+  });
+  assert.deepEqual(testedPeriods(hours, 24), [24, 168]);
+  const names = autoPool(24, [24, 168], 1008, true).map((m) => m.name);
+  for (const rule of ['naive', 'snaive24', 'snaive168', 'window-average', 'seasonal-window-average168', 'mstl'])
+    assert.ok(names.includes(rule), `${rule} in the hourly pool`);
+});
+
+test('the pool is backtested from three origins h apart and the best three are combined', () => {
+  const h = 13;
+  const run = runPool(weekly, h, [0.05, 0.5, 0.95], 52);
+  assert.deepEqual(run.ends, [run.z.length - 3 * h, run.z.length - 2 * h, run.z.length - h, run.z.length]);
+  assert.ok(run.names.includes('snaive52') && run.names.includes('window-average'));
+  // each member's error is the mean of its scaled MAE at the three origins
+  const k = run.names.indexOf('naive');
+  let expected = 0;
+  for (let o = 0; o < 3; o++) {
+    const end = run.ends[o]!;
+    let scale = 0;
+    for (let i = 1; i < end; i++) scale += Math.abs(run.z[i]! - run.z[i - 1]!);
+    scale /= end - 1;
+    let mae = 0;
+    for (let t = 0; t < h; t++) mae += Math.abs(run.z[end + t]! - run.runs[k]![o]!.mean[t]!);
+    expected += mae / h / scale / 3;
+  }
+  assert.ok(Math.abs(run.errors[k]! - expected) < 1e-12);
+  const w = weightsFor(run.errors, 'top3');
+  assert.equal(w.filter((v) => v > 0).length, 3);
+  const best = [...run.errors].sort((a, b) => a - b).slice(0, 3);
+  run.errors.forEach((e, i) => assert.equal(w[i]! > 0, best.includes(e)));
+  const fc = combinePool(run, w);
+  assert.match(fc.model, /^Ensemble\(/);
+  // the combination never backtests worse than the seasonal naive rule it must never lose to
+  assert.ok(fc.backtestMase! <= run.errors[run.names.indexOf('snaive52')]! + 1e-12);
+  assert.deepEqual(autoForecast(weekly, h, [0.05, 0.5, 0.95], { seasonLength: 52 }), fc);
+  assert.equal(AUTO_DEFAULTS.combine, 'top3');
+});
+
+test('intervals are calibrated on the backtest: too narrow members are widened to the errors seen', () => {
+  // a random walk with big steps: the members' own intervals and the backtest errors disagree less than 20 %
+  // only by chance, so the calibrated 90 % interval must cover about what it says over many series
+  const rng = normalSource(mulberry32(11));
+  let covered = 0;
+  let count = 0;
+  for (let s = 0; s < 40; s++) {
+    const y = new Float64Array(160);
+    y[0] = 1000;
+    for (let t = 1; t < 160; t++) y[t] = y[t - 1]! + 10 * rng();
+    const train = y.subarray(0, 148);
+    const fc = autoForecast(train, 12, [0.05, 0.5, 0.95], { seasonLength: 1 });
+    for (let t = 0; t < 12; t++) {
+      count++;
+      if (y[148 + t]! >= fc.quantiles[0]!.values[t]! && y[148 + t]! <= fc.quantiles[2]!.values[t]!) covered++;
+    }
+  }
+  const coverage = covered / count;
+  assert.ok(coverage > 0.8 && coverage < 0.99, `90 % interval covered ${coverage}`);
+});
+
+test('forecast --levels writes the requested quantiles and refuses levels out of order', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    let csv = 'sku,date,units\n';
+    weekly.forEach((v, t) => {
+      csv += `a,${new Date(Date.UTC(2020, 0, 6) + t * 7 * 86_400_000).toISOString().slice(0, 10)},${v.toFixed(3)}\n`;
+    });
+    const f = writeText(dir, 'w.csv', csv);
+    const out = join(dir, 'f.csv');
+    const ok = await cli([
+      'forecast',
+      '--series',
+      f,
+      '--freq',
+      'week',
+      '--horizon',
+      '4',
+      '--levels',
+      '0.025,0.5,0.975',
+      '--out',
+      out,
+    ]);
+    assert.equal(ok.code, 0, ok.err);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'sku,date,mean,p02.5,p50,p97.5,model');
+    assert.equal(lines.length, 5);
+    const [lo, mid, hi] = lines[1]!.split(',').slice(3, 6).map(Number);
+    assert.ok(lo! < mid! && mid! < hi!);
+    const bad = await cli(['forecast', '--series', f, '--freq', 'week', '--levels', '0.5,0.2', '--out', out]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /levels must be increasing quantile levels between 0 and 1/);
+  } finally {
+    cleanup();
+  }
+});
