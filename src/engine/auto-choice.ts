@@ -147,6 +147,10 @@ export interface PoolRun {
   runs: (Forecast | undefined)[][];
   /** each member's backtest error: the mean over origins of the scaled MAE (Infinity: missing or no backtest) */
   errors: number[];
+  /** which members are simple rules (auto-pool.ts) */
+  rules: boolean[];
+  /** errors are RMSSE (intermittent series) rather than MASE */
+  squared: boolean;
 }
 
 /**
@@ -169,8 +173,11 @@ export function runPool(
   const n = y.length;
   // the origins: ends of the training data, oldest first, each leaving at least max(2h, 8) values
   const minTrain = Math.max(2 * h, 8);
+  // origins h apart; a series too short for that gets them closer (at least one period apart)
+  const room = n - h - minTrain;
+  const step = options.origins > 1 ? Math.min(h, Math.max(1, Math.floor(room / (options.origins - 1)))) : h;
   const origins: number[] = [];
-  for (let k = options.origins; k >= 1; k--) if (n - k * h >= minTrain) origins.push(n - k * h);
+  for (let k = options.origins - 1; k >= 0; k--) if (n - h - k * step >= minTrain) origins.push(n - h - k * step);
   const start = Math.max(0, (origins[0] ?? n) - keep);
   const z = y.subarray(start);
   const ends = [...origins.map((o) => o - start), z.length];
@@ -185,15 +192,36 @@ export function runPool(
     for (let o = 0; o < last; o++) {
       const fc = r[o];
       if (fc === undefined) return Infinity;
-      e += scaledMae(z, ends[o]!, fc.mean);
+      e += scaledError(z, ends[o]!, fc.mean, intermittent);
     }
     return e / last;
   });
-  return { names: pool.map((p) => p.name), z, ends, h, runs, errors };
+  return {
+    names: pool.map((p) => p.name),
+    z,
+    ends,
+    h,
+    runs,
+    errors,
+    rules: pool.map((p) => p.rule === true),
+    squared: intermittent,
+  };
 }
 
-/** MAE of a forecast from `end` against z's following values, scaled by the in-sample naive MAE of z[0..end). */
-function scaledMae(z: Float64Array, end: number, mean: Float64Array): number {
+/**
+ * The backtest error of a forecast from `end` against z's following values, scaled by z[0..end):
+ * MAE over the in-sample naive MAE (MASE) for regular series; for intermittent ones the root mean
+ * squared error over the in-sample naive RMS change (RMSSE), because absolute errors are minimised
+ * by the median, which for intermittent demand is often zero (Kolassa 2016), while stock needs the mean.
+ */
+function scaledError(z: Float64Array, end: number, mean: Float64Array, squared: boolean): number {
+  if (squared) {
+    let a = 0;
+    let s = 0;
+    for (let t = 0; t < mean.length; t++) a += (z[end + t]! - mean[t]!) ** 2;
+    for (let i = 1; i < end; i++) s += (z[i]! - z[i - 1]!) ** 2;
+    return Math.sqrt(a / mean.length / (s / Math.max(1, end - 1) || 1));
+  }
   let a = 0;
   for (let t = 0; t < mean.length; t++) a += Math.abs(z[end + t]! - mean[t]!);
   return a / mean.length / naiveScale(z, end);
@@ -226,7 +254,7 @@ export function combinePool(run: PoolRun, weights: readonly number[]): Forecast 
   for (let o = 0; o < last; o++) {
     const fc = at(o);
     for (let t = 0; t < h; t++) residuals.push({ actual: z[ends[o]! + t]!, fc, t });
-    backtest += scaledMae(z, ends[o]!, fc.mean) / last;
+    backtest += scaledError(z, ends[o]!, fc.mean, run.squared) / last;
   }
   const c = calibration(residuals);
   if (c !== 1)

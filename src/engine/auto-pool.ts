@@ -28,6 +28,8 @@ import { MODELS } from '../models/registry.js';
 /** A candidate of the pool: its forecasts from each origin (ascending ends of y), undefined where it cannot fit. */
 export interface PoolMember {
   name: string;
+  /** a simple rule auto must never lose to in its backtest (naive, seasonal naive, window averages) */
+  rule?: true;
   forecasts(y: Float64Array, ends: readonly number[], h: number, levels: readonly number[]): (Forecast | undefined)[];
 }
 
@@ -64,11 +66,12 @@ function fixedParams<F>(
 }
 
 /** A registered model refitted at every end (for rules whose fit costs O(n)). */
-function refitted(name: string, model: string, seasonLength: number): PoolMember {
+function refitted(name: string, model: string, seasonLength: number, rule = false): PoolMember {
   const f = MODELS[model]!.forecaster;
   const ctx: FitContext = { seasonLength };
   return {
     name,
+    ...(rule ? { rule: true as const } : {}),
     forecasts: (y, ends, h, levels) =>
       ends.map((end) => attempt(() => f.predict(f.fit(y.subarray(0, end), ctx), h, levels, ctx))),
   };
@@ -125,7 +128,7 @@ export function suggestedPeriods(m: number): number[] {
 
 /**
  * The pool for a series with season length m and tested periods. Always the rules auto must never
- * lose to: naive, seasonal naive per suggested period, a window average, and for hourly and daily
+ * lose to: naive (not for intermittent demand), seasonal naive per suggested period, a window average, and for hourly and daily
  * data the seasonal window average per suggested period (each position's mean over the last four
  * cycles). Then for regular series SES,
  * damped trend and AutoETS on the adjusted series, Theta and DOTM; for intermittent series TSB,
@@ -133,14 +136,15 @@ export function suggestedPeriods(m: number): number[] {
  * intermittent by their zeros, yet seasonal).
  */
 export function autoPool(m: number, periods: readonly number[], n: number, intermittent: boolean): PoolMember[] {
-  const pool: PoolMember[] = [refitted('naive', 'naive', 1)];
+  // naive (the last value) is no rule for intermittent demand: mostly a zero, sometimes a spike
+  const pool: PoolMember[] = intermittent ? [] : [refitted('naive', 'naive', 1, true)];
   // the seasonal window average for hours and days (a shop's opening pattern), not for longer seasons
   const shortCycles = m === 24 || m === 7;
   for (const p of suggestedPeriods(m)) {
-    if (n > p) pool.push(refitted(`snaive${p}`, 'snaive', p));
-    if (n > p && shortCycles) pool.push(refitted(`seasonal-window-average${p}`, 'seasonal-window-average', p));
+    if (n > p) pool.push(refitted(`snaive${p}`, 'snaive', p, true));
+    if (n > p && shortCycles) pool.push(refitted(`seasonal-window-average${p}`, 'seasonal-window-average', p, true));
   }
-  pool.push(refitted('window-average', 'window-average', 1));
+  pool.push(refitted('window-average', 'window-average', 1, true));
   if (intermittent) pool.push(refitted('tsb', 'tsb', 1), refitted('adida', 'adida', 1), refitted('imapa', 'imapa', 1));
   else
     pool.push(
