@@ -44,8 +44,12 @@ test('seasonal periods come from the frequency and are kept only when the data s
   });
   assert.deepEqual(testedPeriods(hours, 24), [24, 168]);
   const names = autoPool(24, [24, 168], 1008, true).map((m) => m.name);
-  for (const rule of ['naive', 'snaive24', 'snaive168', 'window-average', 'seasonal-window-average168', 'mstl'])
+  for (const rule of ['snaive24', 'snaive168', 'window-average', 'seasonal-window-average168', 'mstl', 'tsb'])
     assert.ok(names.includes(rule), `${rule} in the hourly pool`);
+  // naive is no rule for intermittent demand; the regular pool has it and the smoothing models instead of TSB
+  assert.ok(!names.includes('naive'));
+  const regular = autoPool(24, [24, 168], 1008, false).map((m) => m.name);
+  assert.ok(regular.includes('naive') && regular.includes('ets') && !regular.includes('tsb'));
 });
 
 test('the pool is backtested from three origins h apart and the best three are combined', () => {
