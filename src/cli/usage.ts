@@ -120,8 +120,9 @@ Forecasts every SKU of the workspace (or the series of --series) and writes fore
 sku,date,mean,p05,p25,p50,p75,p95,model.
 
 Options:
-  --model NAME          auto (default: the engine's choice per series by backtest), global, ensemble
-                        (workspace, daily), or a statistical model: ets, arima, theta, croston…
+  --model NAME          auto (default: the engine's choice per series by backtest), global (trees
+                        learned across all the series; the workspace's: daily), ensemble (workspace,
+                        daily), or a statistical model: ets, arima, theta, croston…
   --out FILE            where forecasts.csv goes (default forecasts.csv; - for standard output, which
                         cannot be combined with --json)
 ${SERIES_HELP}  --json                print the summary as JSON
