@@ -212,7 +212,7 @@ function writeRow(
     put(s1 >= 0 ? y[s1]! / scale : NaN);
     put(s2 >= 0 ? y[s2]! / scale : NaN);
     // that value over its own series' level then: the seasonal index, free of the level's change since
-    const then = s1 >= 0 ? scaleAt(p, t - back, lay.scaleWindow) : 0;
+    const then = s1 >= 0 && t - back >= 0 ? scaleAt(p, t - back, lay.scaleWindow) : 0;
     put(then > 0 ? y[s1]! / then : NaN);
   }
   return scale;
