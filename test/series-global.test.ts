@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { mae } from '../src/engine/metrics.js';
 import {
   type SeriesGlobalOptions,
+  backtestSeriesGlobal,
   forecastSeriesGlobal,
   seriesLayout,
   trainSeriesGlobal,
@@ -121,14 +122,12 @@ test('series global: training on series cut short never reads the held-out value
   const h = 6;
   const full = seasonalSeries(25, 70, 12, 21);
   const o: SeriesGlobalOptions = { h, seasonLength: 12, levels: LEVELS, rounds: 25, maxRows: 3000 };
-  const backtest = async (): Promise<ReturnType<typeof forecastSeriesGlobal>> => {
-    // views of the full buffers: the held-out values sit right after each view's end
-    const train = cut(full, h);
-    return forecastSeriesGlobal(await trainSeriesGlobal(train, o), train, h, LEVELS);
-  };
-  const before = await backtest();
+  // the series cut short are views of the full buffers: the held-out values sit right after each view's end
+  const before = await backtestSeriesGlobal(full, h, o);
+  const train = cut(full, h);
+  assert.deepEqual(forecastSeriesGlobal(await trainSeriesGlobal(train, o), train, h, LEVELS), before);
   for (const y of full) y.fill(1e6, y.length - h);
-  assert.deepEqual(await backtest(), before, 'the held-out values changed, the backtest did not');
+  assert.deepEqual(await backtestSeriesGlobal(full, h, o), before, 'the held-out values changed, the backtest did not');
   // and the test can tell: the same values visible to training do change the model
   const seen = forecastSeriesGlobal(await trainSeriesGlobal(full, o), cut(full, h), h, LEVELS);
   assert.notDeepEqual(seen, before);

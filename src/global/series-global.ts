@@ -431,3 +431,24 @@ export function forecastSeriesGlobal(
     return out;
   });
 }
+
+/**
+ * Backtest forecasts without leakage: the model is trained on each series without its last `cut`
+ * values and forecasts h periods from there (the first min(h, cut) of them can be scored against
+ * the held-out values, which neither training nor forecasting sees). A series of `cut` values or
+ * fewer is forecast from nothing: 0. Cost: one `trainSeriesGlobal`.
+ * @example
+ *   const back = await backtestSeriesGlobal(series, 13, { h: 13, seasonLength: 52, levels });
+ *   // back[i].mean[k] forecasts series[i][series[i].length − 13 + k]
+ */
+export async function backtestSeriesGlobal(
+  series: readonly Float64Array[],
+  cut: number,
+  o: SeriesGlobalOptions & { nonNegative?: boolean },
+): Promise<SeriesGlobalForecast[]> {
+  if (!Number.isInteger(cut) || cut < 1)
+    throw new RangeError(`backtestSeriesGlobal: cut must be a whole number ≥ 1, got ${cut}`);
+  const train = series.map((y) => y.subarray(0, Math.max(0, y.length - cut)));
+  const model = await trainSeriesGlobal(train, o);
+  return forecastSeriesGlobal(model, train, o.h, o.levels, { nonNegative: o.nonNegative ?? false });
+}
