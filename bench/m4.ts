@@ -2,11 +2,13 @@
  * M4 Weekly benchmark (issue #3): 359 series, h = 13, scored as the M4 competition scores them
  * (sMAPE, MASE with lag-1 scaling as the single methods use season length 1, OWA against Naive2),
  * and timed as whole processes against R forecast on the same machine.
- *   npm run bench:m4 [-- --models ets,theta] [-- --skip-r]
+ *   npm run bench:m4 [-- --models ets,theta] [-- --skip-r] [-- --season-length global=1]
  * Reads ../shared/data/m4-weekly/{train,test}.csv.gz (says so when absent). shopcast runs as
  * `bin/shopcast forecast --series <long csv> --freq week --horizon 13 --season-length 1
- * --model X --threads 1 --out bench/out/m4-X.csv`; R as `Rscript ../shared/bench/m4_r.R`
- * (R from `apt-get install r-base-core r-cran-forecast`; skipped with --skip-r, or when absent).
+ * --model X --threads 1 --out bench/out/m4-X.csv` (season length 52 for auto and global, which
+ * may use the yearly period; `--season-length model=m,…` sets it per model); R as
+ * `Rscript ../shared/bench/m4_r.R` (R from `apt-get install r-base-core r-cran-forecast`; skipped
+ * with --skip-r, or when absent).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'naive,theta,ets,auto' },
     'skip-r': { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
+    'season-length': { type: 'string', default: '' },
   },
 });
 if (!existsSync(join(data, 'train.csv.gz'))) {
@@ -89,13 +92,21 @@ function readForecasts(file: string): Map<string, number[]> {
 // Naive2 with season length 1 is the naive forecast: the last value.
 const naive2 = score(new Map([...train].map(([id, y]) => [id, new Array(H).fill(y[y.length - 1]!)])));
 const rows: Record<string, string | number>[] = [];
+// the single methods use season length 1 as the M4 benchmarks did; the automatic choice and the global
+// model may use the yearly period
+const seasonLength: Record<string, string> = { auto: '52', global: '52' };
+for (const pair of values['season-length']!.split(',').filter((p) => p !== '')) {
+  const [model, m] = pair.split('=');
+  if (model === undefined || m === undefined || !/^\d+$/.test(m))
+    throw new Error(`--season-length takes model=m pairs (e.g. global=1), got '${pair}'`);
+  seasonLength[model] = m;
+}
 const threads = values.threads!;
 for (const model of values.models!.split(',')) {
   const file = join(out, `m4-${model}.csv`);
   const t = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
-    // the single methods use season length 1 as the M4 benchmarks did; the automatic choice may use the yearly period
     [
       join(repo, 'bin/shopcast'),
       'forecast',
@@ -106,7 +117,7 @@ for (const model of values.models!.split(',')) {
       '--horizon',
       String(H),
       '--season-length',
-      model === 'auto' ? '52' : '1',
+      seasonLength[model] ?? '1',
       '--model',
       model,
       '--threads',
@@ -121,6 +132,7 @@ for (const model of values.models!.split(',')) {
   const sc = score(readForecasts(file));
   rows.push({
     method: `shopcast ${model}`,
+    season_length: Number(seasonLength[model] ?? 1),
     smape: sc.smape,
     mase: sc.mase,
     owa: owa(sc.smape, sc.mase, naive2.smape, naive2.mase),

@@ -4,11 +4,12 @@ import { readLongSeries } from '../data/long-series.js';
 import { FREQ_DEFAULTS, type Freq, addPeriods, formatPeriod } from '../numerics/calendar.js';
 import { type BatchForecast, type Fallback } from '../engine/forecast-batch.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
-import { quantileAt, seriesMean } from '../engine/quantile-view.js';
+import { allocateFlat, quantileAt, quantileRow, seriesMean } from '../engine/quantile-view.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
 import { exportText } from '../data/csv-format.js';
+import { forecastSeriesGlobal, trainSeriesGlobal } from '../global/series-global.js';
 import { checkHorizon } from './horizon-limit.js';
 
 /** Options of `forecastWorkspace` (and `shopcast forecast`). */
@@ -199,15 +200,70 @@ export async function runForecast(
   };
 }
 
-/** Forecasts plain series in long form (`sku,date,units`) from a CSV file. */
+/**
+ * The global model on plain series: gradient-boosted trees learned across all of them on normalised windows
+ * (global/series-global.ts), each series forecast from its end; written as `runForecast` writes, model `global`.
+ */
+export async function runSeriesGlobal(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
+  const { h, m } = checkForecastOptions(o);
+  checkHorizon(
+    'forecast',
+    h,
+    input.values.reduce((n, v) => Math.max(n, v.length), 0),
+    o.freq,
+  );
+  const n = input.ids.length;
+  o.onProgress?.(0, n);
+  const threads = o.threads === undefined ? {} : { threads: o.threads };
+  let model;
+  try {
+    model = await trainSeriesGlobal(input.values, { h, seasonLength: m, levels: DEFAULT_LEVELS, ...threads });
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`forecast --model global: ${e.message}`, { field: 'model' });
+    throw e;
+  }
+  const per = forecastSeriesGlobal(model, input.values, h, DEFAULT_LEVELS, { nonNegative: true });
+  const flat = allocateFlat(n, h, DEFAULT_LEVELS);
+  const fc: BatchForecast = {
+    ...flat,
+    levels: [...DEFAULT_LEVELS],
+    models: new Array<string>(n).fill('global'),
+    fallbacks: [],
+  };
+  per.forEach((f, i) => {
+    seriesMean(fc, i).set(f.mean);
+    f.quantiles.forEach((q, l) => quantileRow(fc, i, l).set(q));
+  });
+  o.onProgress?.(n, n);
+  writeForecasts(o.out, input, fc, o.freq);
+  return {
+    series: n,
+    horizon: h,
+    season_length: m,
+    model: o.model,
+    models_used: modelsUsed(fc),
+    fallbacks: [],
+    rows_rejected: input.rejected,
+    ...(input.filled === undefined ? {} : { periods_filled: input.filled }),
+    out: o.out,
+    global: { train_rows: model.rows, valid_rows: 0, training_seconds: model.seconds },
+  };
+}
+
+/**
+ * Forecasts plain series in long form (`sku,date,units`) from a CSV file: with a statistical model or `auto` per
+ * series, or with `global`, learned across all of them.
+ */
 export async function forecastSeriesFile(path: string, o: ForecastOptions): Promise<ForecastSummary> {
   checkForecastOptions(o);
-  if (o.model === 'global' || o.model === 'ensemble')
+  if (o.model === 'ensemble')
     throw new InputError(
-      `forecast: the ${o.model} model learns from the workspace (prices, promotions, closed days); forecast ` +
-        `the workspace instead (forecastWorkspace, i.e. shopcast forecast without --series)`,
+      `forecast: the ensemble model weighs the global model against auto on the workspace's daily demand; for ` +
+        `plain series use --model global (learned across the series) or auto, or forecast the workspace`,
+      { field: 'model' },
     );
   const s = await readLongSeries(path, o.freq, o.asOf);
   if (s.ids.length === 0) throw new InputError(`${path}: no series${o.asOf === undefined ? '' : ` up to ${o.asOf}`}`);
-  return runForecast({ ...s, rejected: s.rejected.length, filled: s.filled }, o);
+  const input = { ...s, rejected: s.rejected.length, filled: s.filled };
+  return o.model === 'global' ? runSeriesGlobal(input, o) : runForecast(input, o);
 }

@@ -89,7 +89,8 @@ export async function forecastCommand(args: string[], io: Io = defaultIo): Promi
     if (g !== undefined) {
       io.out(
         `  global model: ${g.train_rows} training rows, ${g.valid_rows} validation rows, trained ` +
-          `in ${g.training_seconds.toFixed(1)} s (stored in the workspace; see shopcast explain)\n`,
+          `in ${g.training_seconds.toFixed(1)} s` +
+          (values.series === undefined ? ' (stored in the workspace; see shopcast explain)\n' : '\n'),
       );
       if (g.ensemble_weight_mean !== undefined)
         io.out(
