@@ -186,6 +186,8 @@ export async function runForecast(
 
 /** Forecasts plain series in long form (`sku,date,units`) from a CSV file. */
 export async function forecastSeriesFile(path: string, o: ForecastOptions): Promise<ForecastSummary> {
+  // auto-meta learns its combination weights across all the series given (forecast-meta.ts)
+  if (o.model === 'auto-meta') return (await import('./forecast-meta.js')).forecastMetaFile(path, o);
   checkForecastOptions(o);
   if (o.model === 'global' || o.model === 'ensemble')
     throw new InputError(
