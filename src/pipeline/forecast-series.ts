@@ -255,6 +255,8 @@ export async function runSeriesGlobal(input: ForecastInput, o: ForecastOptions):
  * series, or with `global`, learned across all of them.
  */
 export async function forecastSeriesFile(path: string, o: ForecastOptions): Promise<ForecastSummary> {
+  // auto-meta learns its combination weights across all the series given (forecast-meta.ts)
+  if (o.model === 'auto-meta') return (await import('./forecast-meta.js')).forecastMetaFile(path, o);
   checkForecastOptions(o);
   if (o.model === 'ensemble')
     throw new InputError(
