@@ -3,7 +3,7 @@
  * method run as a whole, timed `bin/shopcast forecast --series <long csv> --freq F --horizon H
  * --season-length M --model X --threads 1 --out bench/out/hourly-<set>-X@M.csv` process and scored here.
  *   npm run bench:hourly [-- --sets hourly,daily] [-- --hourly-models snaive@24,theta,auto]
- *                        [-- --daily-models …] [-- --skus 100] [-- --cpu-limit 150]
+ *                        [-- --daily-models …] [-- --skus 100] [-- --cpu-limit 200]
  *
  * 1. Online Retail hourly (bench/hourly-data.ts): units per hour of the shop total and of the `--skus`
  *    SKUs with the most order lines in the 6 weeks (1,008 hours) before each of 4 origins a week apart
@@ -53,7 +53,7 @@ const { values } = parseArgs({
     },
     skus: { type: 'string', default: '100' },
     // CPU seconds a model's process may use (ulimit -t, so the same under any load); then it is stopped and reported
-    'cpu-limit': { type: 'string', default: '150' },
+    'cpu-limit': { type: 'string', default: '200' },
   },
 });
 if (!existsSync(retailFile) && !existsSync(rossmannFile)) {
