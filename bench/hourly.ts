@@ -10,8 +10,10 @@
  *    (Tuesdays 2011-10-11, -18, -25, 11-01, 00:00), h = 48 hours; ids `SKU@origin`. Shape of the
  *    data: the shop sells from 07:00 to 20:00 (most units 09:00–15:00, none from 21:00 to 06:59),
  *    not at all on Saturdays and about half as much on Sundays, so every series has a daily (24) and a
- *    weekly (168) cycle with nights and Saturdays at 0; the SKU series are intermittent (most hours 0).
- *    Times are the shop's clock (British Summer Time ends 2011-10-30: one hour where the grid doubles).
+ *    weekly (168) cycle with nights and Saturdays at 0: 65 % of the total's hours are 0, 90 % of the SKUs'.
+ *    The last training hour (23:00) is always 0, so naive forecasts 0, which MASE (an absolute error) favours
+ *    on these intermittent SKU series; RMSSE and the totals' MASE (column `MASE tot`) do not.
+ *    Hours are the shop's clock, read as UTC (British Summer Time ends 2011-10-30, in the closed night hours).
  * 2. Rossmann daily: sales of the 466 stores (of 1–557) with all 942 days (2013-01-01 … 2015-07-31),
  *    closed days 0, h = 42 days, season lengths 7 and 365 (mstl at 7 decomposes by 7 and 365).
  *
