@@ -4,7 +4,9 @@
  * (`bin/shopcast forecast --series … --freq month --season-length 12 --horizon 12 --model X`);
  * R's croston (α = 0.1) and snaive run on the same training data (bench/r/carparts.R) when R is
  * installed. All forecasts are scored here the same way: MASE (scaled by the in-sample MAE of the
- * naive forecast) and RMSSE (M5), averaged over the series whose scale is not zero.
+ * naive forecast) and RMSSE (M5), averaged over the series whose scale is not zero. `comb` is the
+ * mean of the ets, arima and theta forecasts; the verdict lines compare auto with the best of
+ * snaive, theta and comb on MASE and on RMSSE (issue #21).
  *   npm run bench:carparts [-- --skip-r]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,13 +15,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mase, rmsse } from '../src/engine/metrics.js';
+import { runAndScore, timedForecast, verdicts, type SeriesForecast } from './baselines.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const file = join(repo, '../shared/data/carparts/carparts-monthly.csv');
 const out = join(repo, 'bench/out');
 const { values } = parseArgs({
   options: {
-    models: { type: 'string', default: 'naive,snaive,mean,croston,croston-optimized,sba,tsb,adida,imapa,auto' },
+    models: {
+      type: 'string',
+      default: 'naive,snaive,mean,croston,croston-optimized,sba,tsb,adida,imapa,theta,ets,arima,auto',
+    },
     'skip-r': { type: 'boolean', default: false },
   },
 });
@@ -77,42 +83,29 @@ function score(fc: Map<string, number[]>): { mase: number; rmsse: number; n: num
 }
 
 const results: Record<string, number | string>[] = [];
-for (const model of values.models!.split(',')) {
-  const path = join(out, `carparts-${model}.csv`);
-  const t = process.hrtime.bigint();
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(repo, 'bin/shopcast'),
-      'forecast',
-      '--series',
-      longPath,
-      '--freq',
-      'month',
-      '--season-length',
-      '12',
-      '--horizon',
-      String(H),
-      '--model',
-      model,
-      '--out',
-      path,
-    ],
-    { encoding: 'utf8' },
-  );
-  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-  if (r.status !== 0) throw new Error(`shopcast forecast --model ${model} failed: ${r.stderr}`);
-  const fc = new Map<string, number[]>();
-  for (const line of readFileSync(path, 'utf8').trim().split('\n').slice(1)) {
-    const f = line.split(',');
-    (fc.get(f[0]!) ?? fc.set(f[0]!, []).get(f[0]!)!).push(Number(f[2]));
-  }
-  const sc = score(fc);
-  results.push({ method: `shopcast ${model}`, ...sc, seconds });
+const models = values.models!.split(',');
+const fileOf = (model: string): string => join(out, `carparts-${model}.csv`);
+/** One model's scores, printed and returned as a row of carparts.json. */
+function scoreRow(model: string, fc: Map<string, SeriesForecast>, seconds: number): Record<string, number | string> {
+  const sc = score(new Map([...fc].map(([id, f]) => [id, f.mean])));
   console.log(
     `shopcast ${model}: MASE ${sc.mase.toFixed(3)} RMSSE ${sc.rmsse.toFixed(3)} over ${sc.n} series, ${seconds.toFixed(2)} s`,
   );
+  return { method: `shopcast ${model}`, model, ...sc, seconds };
 }
+runAndScore(
+  models,
+  fileOf,
+  (model) =>
+    timedForecast(['--series', longPath], { freq: 'month', horizon: H, seasonLength: 12, model, out: fileOf(model) })
+      .seconds,
+  (model, fc, seconds) => results.push(scoreRow(model, fc, seconds)),
+);
+const verdict = verdicts(results, (r) => r['model'] as string, { mase: 'MASE', rmsse: 'RMSSE' }, [
+  'snaive',
+  'theta',
+  'comb',
+]);
 if (!values['skip-r'] && spawnSync('Rscript', ['--version']).status === 0) {
   const path = join(out, 'carparts-r.csv');
   const t = process.hrtime.bigint();
@@ -136,5 +129,5 @@ if (!values['skip-r'] && spawnSync('Rscript', ['--version']).status === 0) {
     );
   }
 }
-writeFileSync(join(out, 'carparts.json'), JSON.stringify({ series: test.size, results }, null, 2) + '\n');
+writeFileSync(join(out, 'carparts.json'), JSON.stringify({ series: test.size, results, verdict }, null, 2) + '\n');
 console.log('written to bench/out/carparts.json');

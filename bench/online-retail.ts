@@ -1,44 +1,39 @@
 /**
- * Online Retail daily benchmark (issue #3): every SKU's daily demand forecast from the workspace
- * as of 2011-10-07, h = 28, scored on the following 28 days (2011-10-08 … 2011-11-04) with the
- * revenue-weighted RMSSE and scaled pinball loss of the M5 competition (bottom level: one series
- * per SKU; weights = each SKU's revenue in the 28 days up to the forecast origin; scales from the
- * SKU's open days since its first sale; days the shop was closed are not scored).
- *   npm run bench:online-retail [-- --models snaive,window-average,ets,theta,auto,global,ensemble,oracle-level]
+ * Online Retail daily benchmark (issues #3, #21): every SKU's daily demand forecast from the
+ * workspace as of 2011-10-07, h = 28, scored on the following 28 days (2011-10-08 … 2011-11-04)
+ * with the revenue-weighted RMSSE and scaled pinball loss of the M5 competition (bottom level: one
+ * series per SKU; weights = each SKU's revenue in the 28 days up to the forecast origin; scales from
+ * the SKU's open days since its first sale; days the shop was closed are not scored). `comb` is the
+ * mean of the ets, arima and theta forecasts (mean and quantiles); the verdict lines compare auto
+ * with the best of snaive, theta and comb on WRMSSE and on WSPL.
+ *   npm run bench:online-retail [-- --models snaive,window-average,ets,theta,arima,auto,global,ensemble,oracle-level]
+ *   [-- --workspace W] (a workspace the full file was ingested into; by default a fresh temporary one)
  * (`oracle-level` is a bound, not a model: each SKU's actual mean and quantiles over the scored days.)
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Workspace } from '../src/store/workspace.js';
 import { sql } from '../src/store/sql.js';
+import { runAndScore, quantileLevel, timedForecast, verdicts, type SeriesForecast } from './baselines.js';
+import { onlineRetailWorkspace } from './or-workspace.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const data = join(repo, '../shared/data/online-retail/transactions.csv.gz');
 const out = join(repo, 'bench/out');
 const { values } = parseArgs({
-  options: { models: { type: 'string', default: 'snaive,window-average,ets,theta,tsb,auto' } },
+  options: {
+    models: { type: 'string', default: 'snaive,window-average,ets,theta,arima,tsb,auto' },
+    workspace: { type: 'string' },
+  },
 });
-if (!existsSync(data)) {
-  console.log(
-    `bench:online-retail: ${data} is absent (the shared data sets are not on this machine); nothing measured.`,
-  );
-  process.exit(0);
-}
+const { dir: wsDir, cleanup } = onlineRetailWorkspace('bench:online-retail', values.workspace);
 mkdirSync(out, { recursive: true });
 const AS_OF = '2011-10-07';
 const H = 28;
 const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
-const bin = join(repo, 'bin/shopcast');
-const wsDir = mkdtempSync(join(tmpdir(), 'shopcast-or-'));
 try {
-  const ing = spawnSync(process.execPath, [bin, 'ingest', data, '--workspace', wsDir, '--json'], { encoding: 'utf8' });
-  if (ing.status !== 0) throw new Error(ing.stderr);
-
   // actuals, scales and weights straight from the workspace
   const ws = await Workspace.open(wsDir);
   const actualRows = await ws.all(
@@ -69,76 +64,59 @@ try {
     return ys.length > 1 ? s / (ys.length - 1) : 0;
   };
 
-  const results: Record<string, number | string>[] = [];
-  for (const model of values.models!.split(',')) {
-    const file = join(out, `online-retail-${model}.csv`);
-    const t = process.hrtime.bigint();
-    // sku → date → [mean, q05 … q95]
-    const fc = new Map<string, Map<string, number[]>>();
-    let extra: Record<string, number> = {};
-    if (model === 'oracle-level' || model === 'oracle-level-weekday') {
-      // not a forecast: a bound. Each SKU's actual mean and empirical quantiles over the scored
-      // days, the same every day — what a perfect level forecast without daily detail would score;
-      // with -weekday, the mean times the shop's actual weekday profile over those days.
-      const weekday = (d: string): number => new Date(`${d}T00:00:00Z`).getUTCDay();
-      const sums = new Array<number>(7).fill(0);
-      const counts = new Array<number>(7).fill(0);
-      for (const days of actual.values())
-        for (const [d, v] of days)
-          if (!Number.isNaN(v)) {
-            sums[weekday(d)] = sums[weekday(d)]! + v;
-            counts[weekday(d)] = counts[weekday(d)]! + 1;
-          }
-      const dayMean = new Map(sums.map((v, k) => [k, counts[k]! > 0 ? v / counts[k]! : 0]));
-      for (const [sku, days] of actual) {
-        const ys = [...days.values()].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-        if (ys.length === 0) continue;
-        const q = (tau: number): number => {
-          const p = tau * (ys.length - 1);
-          const i = Math.floor(p);
-          return ys[i]! + (ys[Math.min(i + 1, ys.length - 1)]! - ys[i]!) * (p - i);
-        };
-        const row = [ys.reduce((a, b) => a + b, 0) / ys.length, ...LEVELS.map(q)];
-        const open = [...days].filter(([, v]) => !Number.isNaN(v)).map(([d]) => dayMean.get(weekday(d))!);
-        const profile = open.reduce((a, b) => a + b, 0) / open.length;
-        const factor = (d: string): number =>
-          model === 'oracle-level' || profile === 0 ? 1 : dayMean.get(weekday(d))! / profile;
-        fc.set(sku, new Map([...days.keys()].map((d) => [d, [row[0]! * factor(d), ...row.slice(1)]])));
-      }
-    } else {
-      const r = spawnSync(
-        process.execPath,
-        [
-          bin,
-          'forecast',
-          '--workspace',
-          wsDir,
-          '--freq',
-          'day',
-          '--horizon',
-          String(H),
-          '--season-length',
-          '7',
-          '--as-of',
-          AS_OF,
-          '--model',
-          model,
-          '--out',
-          file,
-          '--json',
-        ],
-        { encoding: 'utf8' },
-      );
-      if (r.status !== 0) throw new Error(`forecast --model ${model}: ${r.stderr}`);
-      const summary = JSON.parse(r.stdout) as { global?: Record<string, number> };
-      if (summary.global !== undefined) extra = summary.global;
-      for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-        const f = line.split(',');
-        const m = fc.get(f[0]!) ?? fc.set(f[0]!, new Map()).get(f[0]!)!;
-        m.set(f[1]!, f.slice(2, 8).map(Number));
-      }
+  /** sku → date → [mean, q05 … q95]: the rows scored. */
+  type DailyForecast = Map<string, Map<string, number[]>>;
+  /** A forecasts.csv's series as the rows scored, the quantile columns of LEVELS found by their names. */
+  const byDate = (fc: Map<string, SeriesForecast>): DailyForecast => {
+    const out: DailyForecast = new Map();
+    for (const [sku, f] of fc) {
+      const columns = LEVELS.map((tau) => {
+        const name = [...f.quantiles.keys()].find((c) => quantileLevel(c) === tau);
+        if (name === undefined) throw new Error(`the forecasts of ${sku} have no quantile column for ${tau}`);
+        return f.quantiles.get(name)!;
+      });
+      out.set(sku, new Map(f.dates.map((d, t) => [d, [f.mean[t]!, ...columns.map((q) => q[t]!)]])));
     }
-    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+    return out;
+  };
+
+  /**
+   * Not a forecast: a bound. Each SKU's actual mean and empirical quantiles over the scored days, the same every
+   * day — what a perfect level forecast without daily detail would score; with `weekday`, the mean times the shop's
+   * actual weekday profile over those days.
+   */
+  const oracle = (withWeekday: boolean): DailyForecast => {
+    const fc: DailyForecast = new Map();
+    const weekday = (d: string): number => new Date(`${d}T00:00:00Z`).getUTCDay();
+    const sums = new Array<number>(7).fill(0);
+    const counts = new Array<number>(7).fill(0);
+    for (const days of actual.values())
+      for (const [d, v] of days)
+        if (!Number.isNaN(v)) {
+          sums[weekday(d)] = sums[weekday(d)]! + v;
+          counts[weekday(d)] = counts[weekday(d)]! + 1;
+        }
+    const dayMean = new Map(sums.map((v, k) => [k, counts[k]! > 0 ? v / counts[k]! : 0]));
+    for (const [sku, days] of actual) {
+      const ys = [...days.values()].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+      if (ys.length === 0) continue;
+      const q = (tau: number): number => {
+        const p = tau * (ys.length - 1);
+        const i = Math.floor(p);
+        return ys[i]! + (ys[Math.min(i + 1, ys.length - 1)]! - ys[i]!) * (p - i);
+      };
+      const row = [ys.reduce((a, b) => a + b, 0) / ys.length, ...LEVELS.map(q)];
+      const open = [...days].filter(([, v]) => !Number.isNaN(v)).map(([d]) => dayMean.get(weekday(d))!);
+      const profile = open.reduce((a, b) => a + b, 0) / open.length;
+      const factor = (d: string): number => (!withWeekday || profile === 0 ? 1 : dayMean.get(weekday(d))! / profile);
+      fc.set(sku, new Map([...days.keys()].map((d) => [d, [row[0]! * factor(d), ...row.slice(1)]])));
+    }
+    return fc;
+  };
+
+  const results: Record<string, number | string>[] = [];
+  /** WRMSSE and WSPL of one forecast, printed and returned as a row of online-retail.json. */
+  const scoreRow = (model: string, fc: DailyForecast, seconds: number, extra: Record<string, number>): void => {
     let wsum = 0;
     let wrmsse = 0;
     let wspl = 0;
@@ -175,9 +153,40 @@ try {
     console.log(
       `${model}: WRMSSE ${(wrmsse / wsum).toFixed(4)} WSPL ${(wspl / wsum).toFixed(4)} over ${scored} SKUs, ${seconds.toFixed(1)} s${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`,
     );
-  }
-  writeFileSync(join(out, 'online-retail.json'), JSON.stringify({ as_of: AS_OF, horizon: H, results }, null, 2) + '\n');
+  };
+
+  const models = values.models!.split(',');
+  const fileOf = (model: string): string => join(out, `online-retail-${model}.csv`);
+  // the bounds first: they are no forecasts, have no file and no cost worth timing
+  for (const model of models.filter((m) => m === 'oracle-level' || m === 'oracle-level-weekday'))
+    scoreRow(model, oracle(model === 'oracle-level-weekday'), 0, {});
+  const globalOf = new Map<string, Record<string, number>>();
+  runAndScore(
+    models.filter((m) => !m.startsWith('oracle-level')),
+    fileOf,
+    (model) => {
+      const { seconds, stdout } = timedForecast(['--workspace', wsDir, '--as-of', AS_OF], {
+        freq: 'day',
+        horizon: H,
+        seasonLength: 7,
+        model,
+        out: fileOf(model),
+      });
+      globalOf.set(model, (JSON.parse(stdout) as { global?: Record<string, number> }).global ?? {});
+      return seconds;
+    },
+    (model, fc, seconds) => scoreRow(model, byDate(fc), seconds, globalOf.get(model) ?? {}),
+  );
+  const verdict = verdicts(results, (r) => r['model'] as string, { wrmsse: 'WRMSSE', wspl: 'WSPL' }, [
+    'snaive',
+    'theta',
+    'comb',
+  ]);
+  writeFileSync(
+    join(out, 'online-retail.json'),
+    JSON.stringify({ as_of: AS_OF, horizon: H, results, verdict }, null, 2) + '\n',
+  );
   console.log('written to bench/out/online-retail.json');
 } finally {
-  rmSync(wsDir, { recursive: true, force: true });
+  cleanup();
 }
