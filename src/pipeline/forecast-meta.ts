@@ -83,7 +83,7 @@ export function forecastMeta(
     input.values.reduce((n, v) => Math.max(n, v.length), 0),
     o.freq,
   );
-  const levels = [...DEFAULT_LEVELS].sort((a, b) => a - b);
+  const levels = [...(o.levels ?? DEFAULT_LEVELS)].sort((a, b) => a - b);
   const k = input.ids.length;
   const prepared = input.values.map(fillMissing);
   const taken: number[] = [];

@@ -214,19 +214,20 @@ export async function runSeriesGlobal(input: ForecastInput, o: ForecastOptions):
   );
   const n = input.ids.length;
   o.onProgress?.(0, n);
+  const levels = o.levels ?? DEFAULT_LEVELS;
   const threads = o.threads === undefined ? {} : { threads: o.threads };
   let model;
   try {
-    model = await trainSeriesGlobal(input.values, { h, seasonLength: m, levels: DEFAULT_LEVELS, ...threads });
+    model = await trainSeriesGlobal(input.values, { h, seasonLength: m, levels, ...threads });
   } catch (e) {
     if (e instanceof RangeError) throw new InputError(`forecast --model global: ${e.message}`, { field: 'model' });
     throw e;
   }
-  const per = forecastSeriesGlobal(model, input.values, h, DEFAULT_LEVELS, { nonNegative: true });
-  const flat = allocateFlat(n, h, DEFAULT_LEVELS);
+  const per = forecastSeriesGlobal(model, input.values, h, levels, { nonNegative: true });
+  const flat = allocateFlat(n, h, levels);
   const fc: BatchForecast = {
     ...flat,
-    levels: [...DEFAULT_LEVELS],
+    levels: [...levels],
     models: new Array<string>(n).fill('global'),
     fallbacks: [],
   };
