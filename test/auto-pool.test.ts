@@ -16,6 +16,12 @@ const weekly = Float64Array.from(
   (_, t) => 200 + 0.5 * t + 30 * Math.sin((2 * Math.PI * t) / 52) + 5 * noise(),
 );
 
+/** 300 weekly values with a yearly season (a holiday peak over four weeks), no trend. */
+const seasonal = Float64Array.from(
+  { length: 300 },
+  (_, t) => 200 + (t % 52 >= 46 && t % 52 < 50 ? 80 : 0) + 5 * noise(),
+);
+
 test('a fit run forward over a longer series equals a filter with the same parameters: nothing re-estimated', () => {
   const spec = { error: 'A', trend: 'A', season: 'N', damped: true, m: 1 } as const;
   const fit = fitEts(weekly.subarray(0, 150), spec, { seasonal: () => new Float64Array(0) });
@@ -33,7 +39,6 @@ test('a fit run forward over a longer series equals a filter with the same param
 });
 
 test('seasonal periods come from the frequency and are kept only when the data show them', () => {
-  const seasonal = Float64Array.from({ length: 200 }, (_, t) => 200 + 30 * Math.sin((2 * Math.PI * t) / 52) + noise());
   assert.deepEqual(testedPeriods(seasonal, 52), [52]);
   const flat = Float64Array.from({ length: 200 }, () => 100 + noise());
   assert.deepEqual(testedPeriods(flat, 52), []);
@@ -54,7 +59,7 @@ test('seasonal periods come from the frequency and are kept only when the data s
 
 test('the pool is backtested from three origins h apart and the best three are combined', () => {
   const h = 13;
-  const run = runPool(weekly, h, [0.05, 0.5, 0.95], 52);
+  const run = runPool(seasonal, h, [0.05, 0.5, 0.95], 52);
   assert.deepEqual(run.ends, [run.z.length - 3 * h, run.z.length - 2 * h, run.z.length - h, run.z.length]);
   assert.ok(run.names.includes('snaive52') && run.names.includes('window-average'));
   // each member's error is the mean of its scaled MAE at the three origins
@@ -78,7 +83,9 @@ test('the pool is backtested from three origins h apart and the best three are c
   assert.match(fc.model, /^Ensemble\(/);
   // the combination never backtests worse than the seasonal naive rule it must never lose to
   assert.ok(fc.backtestMase! <= run.errors[run.names.indexOf('snaive52')]! + 1e-12);
-  assert.deepEqual(autoForecast(weekly, h, [0.05, 0.5, 0.95], { seasonLength: 52 }), fc);
+  assert.deepEqual(autoForecast(seasonal, h, [0.05, 0.5, 0.95], { seasonLength: 52 }), fc);
+  // seasonal rules only for periods the data show: the trending series' 52 weeks do not pass the test
+  assert.ok(!runPool(weekly, h, [0.5], 52).names.includes('snaive52'));
   assert.equal(AUTO_DEFAULTS.combine, 'top3');
 });
 

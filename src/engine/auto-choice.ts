@@ -256,7 +256,8 @@ export function combinePool(run: PoolRun, weights: readonly number[]): Forecast 
     for (let t = 0; t < h; t++) residuals.push({ actual: z[ends[o]! + t]!, fc, t });
     backtest += scaledError(z, ends[o]!, fc.mean, run.squared) / last;
   }
-  const c = calibration(residuals);
+  // intermittent members' quantiles come from their demand process (occurrence and size), not a normal spread
+  const c = run.squared ? 1 : calibration(residuals);
   if (c !== 1)
     for (const q of final.quantiles)
       for (let t = 0; t < h; t++) q.values[t] = final.mean[t]! + c * (q.values[t]! - final.mean[t]!);

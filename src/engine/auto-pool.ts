@@ -127,36 +127,41 @@ export function suggestedPeriods(m: number): number[] {
 }
 
 /**
- * The pool for a series with season length m and tested periods. Always the rules auto must never
- * lose to: naive (not for intermittent demand), seasonal naive per suggested period, a window average, and for hourly and daily
- * data the seasonal window average per suggested period (each position's mean over the last four
- * cycles). Then for regular series SES,
- * damped trend and AutoETS on the adjusted series, Theta and DOTM; for intermittent series TSB,
- * ADIDA and IMAPA; and MSTL over the tested periods for both (a shop's hours: closed at night,
- * intermittent by their zeros, yet seasonal).
+ * The pool for a series with season length m and tested periods. The rules auto must never lose
+ * to: a window average, naive (not for intermittent demand: mostly a zero, sometimes a spike), and
+ * for each period the data show (testedPeriods) seasonal naive and, for hourly and daily data, the
+ * seasonal window average (each position's mean over the last four cycles). A seasonal rule for a
+ * period the data do not show only wins a short backtest by luck: on Online Retail's daily SKUs it
+ * took 0.8172 → 0.8314 in WRMSSE. Then for regular series SES, damped trend and AutoETS on the
+ * adjusted series, Theta and DOTM; for intermittent series TSB, ADIDA, IMAPA, Theta and SES; and
+ * MSTL over the tested periods for both (a shop's hours: closed at night, intermittent by their
+ * zeros, yet seasonal).
  */
 export function autoPool(m: number, periods: readonly number[], n: number, intermittent: boolean): PoolMember[] {
   // naive (the last value) is no rule for intermittent demand: mostly a zero, sometimes a spike
   const pool: PoolMember[] = intermittent ? [] : [refitted('naive', 'naive', 1, true)];
   // the seasonal window average for hours and days (a shop's opening pattern), not for longer seasons
   const shortCycles = m === 24 || m === 7;
-  for (const p of suggestedPeriods(m)) {
+  for (const p of periods) {
     if (n > p) pool.push(refitted(`snaive${p}`, 'snaive', p, true));
     if (n > p && shortCycles) pool.push(refitted(`seasonal-window-average${p}`, 'seasonal-window-average', p, true));
   }
   pool.push(refitted('window-average', 'window-average', 1, true));
-  if (intermittent) pool.push(refitted('tsb', 'tsb', 1), refitted('adida', 'adida', 1), refitted('imapa', 'imapa', 1));
-  else
+  const theta = fixedParams<ThetaFit>(
+    'theta',
+    (y) => fitTheta(y, m),
+    (fit, y) => extendTheta(fit, y, m),
+    (fit, h, levels) => predictTheta(fit, h, levels),
+  );
+  if (intermittent) {
+    pool.push(refitted('tsb', 'tsb', 1), refitted('adida', 'adida', 1), refitted('imapa', 'imapa', 1));
+    pool.push(theta, adjustedEts('ses', 'ANN', m));
+  } else
     pool.push(
       adjustedEts('ses', 'ANN', m),
       adjustedEts('damped', 'AAdN', m),
       adjustedEts('ets', 'ZZN', m),
-      fixedParams<ThetaFit>(
-        'theta',
-        (y) => fitTheta(y, m),
-        (fit, y) => extendTheta(fit, y, m),
-        (fit, h, levels) => predictTheta(fit, h, levels),
-      ),
+      theta,
       fixedParams<OptimizedThetaFit>(
         'dotm',
         (y) => fitOptimizedTheta(y, m, 'dotm'),
