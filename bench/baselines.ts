@@ -6,7 +6,7 @@
  * the interval scores of M4 (coverage, MSIS) and the verdict line.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { splitCsvLine } from '../src/data/csv-reader.js';
@@ -292,3 +292,20 @@ export function timedForecast(input: string[], o: ForecastRun): { seconds: numbe
   if (r.status !== 0) throw new Error(`shopcast forecast ${args.join(' ')} failed: ${r.stderr}`);
   return { seconds, stdout: r.stdout };
 }
+
+/**
+ * `run(model)` unless the model is in `reuse` and its output file exists: then the earlier run's
+ * file is scored again (said on standard output) and its seconds are not measured (NaN). For
+ * models that take many minutes (ARIMA and ETS on thousands of series) while another is tuned.
+ */
+export function reuseOr(reuse: ReadonlySet<string>, file: string, model: string, run: () => number): number {
+  if (reuse.has(model) && existsSync(file)) {
+    console.log(`${model}: scoring ${file} from an earlier run (--reuse), not re-run`);
+    return NaN;
+  }
+  return run();
+}
+
+/** The models of a `--reuse a,b` option. */
+export const reuseSet = (option: string | undefined): Set<string> =>
+  new Set((option ?? '').split(',').filter((m) => m !== ''));

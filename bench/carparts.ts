@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mase, rmsse } from '../src/engine/metrics.js';
-import { runAndScore, timedForecast, verdicts, type SeriesForecast } from './baselines.js';
+import { reuseOr, reuseSet, runAndScore, timedForecast, verdicts, type SeriesForecast } from './baselines.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const file = join(repo, '../shared/data/carparts/carparts-monthly.csv');
@@ -27,8 +27,11 @@ const { values } = parseArgs({
       default: 'naive,snaive,mean,croston,croston-optimized,sba,tsb,adida,imapa,theta,ets,arima,auto',
     },
     'skip-r': { type: 'boolean', default: false },
+    // models whose bench/out/carparts-X.csv from an earlier run is scored again, not re-run (ETS, ARIMA: minutes)
+    reuse: { type: 'string', default: '' },
   },
 });
+const reused = reuseSet(values.reuse);
 if (!existsSync(file)) {
   console.log(`bench:carparts: ${file} is absent (the shared data sets are not on this machine); nothing measured.`);
   process.exit(0);
@@ -97,8 +100,19 @@ runAndScore(
   models,
   fileOf,
   (model) =>
-    timedForecast(['--series', longPath], { freq: 'month', horizon: H, seasonLength: 12, model, out: fileOf(model) })
-      .seconds,
+    reuseOr(
+      reused,
+      fileOf(model),
+      model,
+      () =>
+        timedForecast(['--series', longPath], {
+          freq: 'month',
+          horizon: H,
+          seasonLength: 12,
+          model,
+          out: fileOf(model),
+        }).seconds,
+    ),
   (model, fc, seconds) => results.push(scoreRow(model, fc, seconds)),
 );
 const verdict = verdicts(results, (r) => r['model'] as string, { mase: 'MASE', rmsse: 'RMSSE' }, [

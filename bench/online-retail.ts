@@ -11,13 +11,21 @@
  * (`oracle-level` is a bound, not a model: each SKU's actual mean and quantiles over the scored days.)
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Workspace } from '../src/store/workspace.js';
 import { sql } from '../src/store/sql.js';
-import { runAndScore, quantileLevel, timedForecast, verdicts, type SeriesForecast } from './baselines.js';
+import {
+  reuseOr,
+  reuseSet,
+  runAndScore,
+  quantileLevel,
+  timedForecast,
+  verdicts,
+  type SeriesForecast,
+} from './baselines.js';
 import { onlineRetailWorkspace } from './or-workspace.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,7 +39,7 @@ const { values } = parseArgs({
     reuse: { type: 'string', default: '' },
   },
 });
-const reused = new Set(values.reuse!.split(',').filter((m) => m !== ''));
+const reused = reuseSet(values.reuse);
 const { dir: wsDir, cleanup } = onlineRetailWorkspace('bench:online-retail', values.workspace);
 mkdirSync(out, { recursive: true });
 const AS_OF = '2011-10-07';
@@ -168,21 +176,18 @@ try {
   runAndScore(
     models.filter((m) => !m.startsWith('oracle-level')),
     fileOf,
-    (model) => {
-      if (reused.has(model) && existsSync(fileOf(model))) {
-        console.log(`${model}: scoring ${fileOf(model)} from an earlier run (--reuse), not re-run`);
-        return NaN;
-      }
-      const { seconds, stdout } = timedForecast(['--workspace', wsDir, '--as-of', AS_OF], {
-        freq: 'day',
-        horizon: H,
-        seasonLength: 7,
-        model,
-        out: fileOf(model),
-      });
-      globalOf.set(model, (JSON.parse(stdout) as { global?: Record<string, number> }).global ?? {});
-      return seconds;
-    },
+    (model) =>
+      reuseOr(reused, fileOf(model), model, () => {
+        const { seconds, stdout } = timedForecast(['--workspace', wsDir, '--as-of', AS_OF], {
+          freq: 'day',
+          horizon: H,
+          seasonLength: 7,
+          model,
+          out: fileOf(model),
+        });
+        globalOf.set(model, (JSON.parse(stdout) as { global?: Record<string, number> }).global ?? {});
+        return seconds;
+      }),
     (model, fc, seconds) => scoreRow(model, byDate(fc), seconds, globalOf.get(model) ?? {}),
   );
   const verdict = verdicts(results, (r) => r['model'] as string, { wrmsse: 'WRMSSE', wspl: 'WSPL' }, [
