@@ -13,6 +13,7 @@
  */
 import type { FitContext, Forecast } from '../models/contract.js';
 import { seasonalityTest } from '../numerics/acf.js';
+import { classicalSeasonal } from '../numerics/decompose.js';
 import { autoEts, predictEts } from '../models/auto-ets.js';
 import { type EtsFit, extendEts } from '../models/ets-core.js';
 import { extendMstl, fitMstl, predictMstl, type MstlFit } from '../models/mstl.js';
@@ -77,37 +78,59 @@ function refitted(name: string, model: string, seasonLength: number, rule = fals
   };
 }
 
-interface AdjustedEts {
-  ets: EtsFit;
-  seasonal: Float64Array | undefined;
+/** A seasonal adjustment: the last season's figures and whether they multiply or add. */
+interface Adjustment {
+  figures: Float64Array;
+  multiplicative: boolean;
 }
 
-/** ETS (the given model letters, no season) on the classically adjusted series, re-seasonalised. */
+interface AdjustedEts {
+  ets: EtsFit;
+  adjustment: Adjustment | undefined;
+}
+
+/**
+ * The series adjusted for season m: the M4 benchmarks' multiplicative classical decomposition when
+ * the lag-m autocorrelation is significant; when a multiplicative figure is near zero (a shop's
+ * closed day or night hours) the additive decomposition under the same test instead, so that
+ * seasonal data with zeros are still adjusted. O(n).
+ */
+function seasonallyAdjusted(y: Float64Array, m: number): { x: Float64Array; adjustment: Adjustment | undefined } {
+  if (m <= 1) return { x: y, adjustment: undefined };
+  const multiplicative = thetaDeseasonalise(y, m);
+  if (multiplicative.seasonal !== undefined)
+    return { x: multiplicative.x, adjustment: { figures: multiplicative.seasonal, multiplicative: true } };
+  if (!seasonalityTest(y, m, 2 * m + 1)) return { x: y, adjustment: undefined };
+  const s = classicalSeasonal(y, m, 'A');
+  return { x: y.map((v, t) => v - s[t]!), adjustment: { figures: s.slice(y.length - m), multiplicative: false } };
+}
+
+/** ETS (the given model letters, no season) on the seasonally adjusted series, re-seasonalised. */
 function adjustedEts(name: string, model: string, m: number): PoolMember {
-  const adjust = (y: Float64Array): { x: Float64Array; seasonal: Float64Array | undefined } =>
-    m > 1 ? thetaDeseasonalise(y, m) : { x: y, seasonal: undefined };
   return fixedParams<AdjustedEts>(
     name,
     (y) => {
-      const { x, seasonal } = adjust(y);
-      return { ets: autoEts(x, 1, { model, optCrit: model === 'ZZN' ? 'lik' : 'mse' }), seasonal };
+      const { x, adjustment } = seasonallyAdjusted(y, m);
+      return { ets: autoEts(x, 1, { model, optCrit: model === 'ZZN' ? 'lik' : 'mse' }), adjustment };
     },
     (fit, y) => {
-      const { x, seasonal } = adjust(y);
-      return { ets: extendEts(fit.ets, x), seasonal };
+      const { x, adjustment } = seasonallyAdjusted(y, m);
+      return { ets: extendEts(fit.ets, x), adjustment };
     },
-    (fit, h, levels) => reseasonalise(predictEts(fit.ets, h, levels), fit.seasonal),
+    (fit, h, levels) => reseasonalise(predictEts(fit.ets, h, levels), fit.adjustment),
   );
 }
 
-/** Multiplies a forecast of the adjusted series by the seasonal indices of the last season, repeated. */
-function reseasonalise(fc: Forecast, seasonal: Float64Array | undefined): Forecast {
-  if (seasonal === undefined) return fc;
-  const m = seasonal.length;
-  const scale = (v: Float64Array): Float64Array => v.map((x, t) => x * seasonal[t % m]!);
+/** A forecast of the adjusted series with the last season's figures put back, repeated. */
+function reseasonalise(fc: Forecast, adjustment: Adjustment | undefined): Forecast {
+  if (adjustment === undefined) return fc;
+  const { figures, multiplicative } = adjustment;
+  const m = figures.length;
+  const apply = (v: Float64Array): Float64Array =>
+    v.map((x, t) => (multiplicative ? x * figures[t % m]! : x + figures[t % m]!));
   return {
-    mean: scale(fc.mean),
-    quantiles: fc.quantiles.map((q) => ({ level: q.level, values: scale(q.values) })),
+    mean: apply(fc.mean),
+    quantiles: fc.quantiles.map((q) => ({ level: q.level, values: apply(q.values) })),
     model: `${fc.model} (seasonally adjusted)`,
   };
 }
@@ -142,9 +165,13 @@ export function autoPool(m: number, periods: readonly number[], n: number, inter
   const pool: PoolMember[] = intermittent ? [] : [refitted('naive', 'naive', 1, true)];
   // the seasonal window average for hours and days (a shop's opening pattern), not for longer seasons
   const shortCycles = m === 24 || m === 7;
-  for (const p of periods) {
-    if (n > p) pool.push(refitted(`snaive${p}`, 'snaive', p, true));
-    if (n > p && shortCycles) pool.push(refitted(`seasonal-window-average${p}`, 'seasonal-window-average', p, true));
+  // seasonal naive always for the season length; for the other suggested periods, and the seasonal window average,
+  // only where the data show that season
+  for (const p of suggestedPeriods(m)) {
+    const shown = periods.includes(p);
+    if (n > p && (shown || p === m)) pool.push(refitted(`snaive${p}`, 'snaive', p, true));
+    if (n > p && shown && shortCycles)
+      pool.push(refitted(`seasonal-window-average${p}`, 'seasonal-window-average', p, true));
   }
   pool.push(refitted('window-average', 'window-average', 1, true));
   const theta = fixedParams<ThetaFit>(
