@@ -121,9 +121,10 @@ Forecasts every SKU of the workspace (or the series of --series) and writes fore
 sku,date,mean,p05,p25,p50,p75,p95,model.
 
 Options:
-  --model NAME          auto (default: the engine's choice per series by backtest), global (trees
-                        learned across all the series; the workspace's: daily), ensemble (workspace,
-                        daily), or a statistical model: ets, arima, theta, croston…
+  --model NAME          auto (default: the best three of a pool, backtested from three origins),
+                        auto-meta (plain series: auto's pool, weights learned across all the series),
+                        global (trees learned across all the series; the workspace's: daily), ensemble
+                        (workspace, daily), or a statistical model: ets, arima, theta, croston…
   --out FILE            where forecasts.csv goes (default forecasts.csv; - for standard output, which
                         cannot be combined with --json)
   --levels a,b,…        quantile levels written, increasing, with --series (default 0.05,0.25,0.5,0.75,0.95;
