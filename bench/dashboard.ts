@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { ONLINE_RETAIL } from './or-workspace.js';
-import { startServeProcess } from './serve-process.js';
+import { benchServeArgs, startServeProcess } from './serve-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -123,20 +123,10 @@ const token = (
 ).token;
 
 // ---- the server ----
-const { server, url } = await startServeProcess('bench:dashboard', [
-  shopcast,
-  'serve',
-  '--workspace',
-  ws,
-  '--port',
-  '0',
-  '--rate-limit',
-  '100000000/min',
-  '--log-level',
-  'warn',
-  '--memory-limit',
-  values['memory-limit'],
-]);
+const { server, url } = await startServeProcess(
+  'bench:dashboard',
+  benchServeArgs({ shopcast, workspace: ws, logLevel: 'warn', memoryLimit: values['memory-limit']! }),
+);
 const auth = { authorization: `Bearer ${token}` };
 console.log(
   `  server ${url}, workspace copy ${ws}; load average ${loadavg()

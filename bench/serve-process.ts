@@ -5,6 +5,32 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
+/**
+ * The arguments of `shopcast serve` as the benches run it: the workspace on a free port, no rate limit to speak of,
+ * the given log level and memory limit.
+ */
+export function benchServeArgs(o: {
+  shopcast: string;
+  workspace: string;
+  logLevel: string;
+  memoryLimit: string;
+}): string[] {
+  return [
+    o.shopcast,
+    'serve',
+    '--workspace',
+    o.workspace,
+    '--port',
+    '0',
+    '--rate-limit',
+    '100000000/min',
+    '--log-level',
+    o.logLevel,
+    '--memory-limit',
+    o.memoryLimit,
+  ];
+}
+
 /** Starts `node <args>` (args[0]: bin/shopcast or a node flag) and resolves once it listens. */
 export async function startServeProcess(
   bench: string,

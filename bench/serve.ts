@@ -37,7 +37,7 @@ import autocannon from 'autocannon';
 import type { OrderLineInput } from '../src/pipeline/order-batch.js';
 import { Workspace } from '../src/store/workspace.js';
 import { ONLINE_RETAIL } from './or-workspace.js';
-import { startServeProcess } from './serve-process.js';
+import { benchServeArgs, startServeProcess } from './serve-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -225,18 +225,7 @@ const auth = { authorization: `Bearer ${token}` };
 // ---- the server ----
 const serverArgs = [
   ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'serve-prof')}`] : []),
-  shopcast,
-  'serve',
-  '--workspace',
-  ws,
-  '--port',
-  '0',
-  '--rate-limit',
-  '100000000/min',
-  '--log-level',
-  values['log-level'],
-  '--memory-limit',
-  memoryLimit,
+  ...benchServeArgs({ shopcast, workspace: ws, logLevel: values['log-level']!, memoryLimit }),
 ];
 const { server, url } = await startServeProcess('bench:serve', serverArgs);
 console.log(`  server ${url} (pid ${server.pid}), workspace copy ${ws}`);
