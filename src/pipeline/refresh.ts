@@ -11,9 +11,9 @@
  * What is kept from the last plan (sku_state): the ABC and XYZ classes and the life-cycle stage (ABC ranks a SKU's
  * revenue against the whole catalogue, the stage needs the life-cycle run). A SKU without a stored state gets its ABC
  * class by ranking its revenue among the stored ones, its XYZ class from its own series, and stage `introduction`
- * (the classifier needs the catalogue's weekly panel: too slow for a live update). The plan's horizon and service
- * level are the last plan run's (28 days and the class matrix without a plan); scenarios and seed are the plan's
- * defaults. So a refresh with the data of the last plan gives each SKU exactly what that plan gave it.
+ * (the classifier needs the catalogue's weekly panel: too slow for a live update). The horizon, service level,
+ * demand scenarios, their seed and full EOQ lots are the last plan run's (without a plan: 28 days, the class matrix
+ * and the policy's defaults). So a refresh with the data of the last plan gives each SKU exactly what that plan gave it.
  */
 import { availableParallelism } from 'node:os';
 import { InputError } from '../data/errors.js';
@@ -22,14 +22,14 @@ import { type AbcClass, type XyzClass, abcClasses } from '../inventory/abc-xyz.j
 import type { AlertRow } from '../store/alerts.js';
 import { insertForecastRun } from '../store/forecast-runs.js';
 import { readModelRoles } from '../store/model-roles.js';
-import { latestPlanRun } from '../store/plan-runs.js';
+import { type PlanRunSettings, latestPlanRun } from '../store/plan-runs.js';
 import { type SkuState, readSkuState, skusBehindState, storedRevenues } from '../store/sku-state.js';
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName } from './forecast-series.js';
 import { readOverrides } from '../store/overrides.js';
 import { round } from './plan-steps/format.js';
 import { type PlanInputs, readStep } from './plan-steps/read.js';
-import { type PolicyOutcome, revenue365, xyzOf } from './plan-steps/steps.js';
+import { type PolicyOptions, type PolicyOutcome, revenue365, xyzOf } from './plan-steps/steps.js';
 import { forecastRunRows, storeSkuStates } from './plan-steps/store.js';
 import type { RefreshChunk, RefreshChunkResult } from './refresh-chunk.js';
 
@@ -198,6 +198,16 @@ async function classesOf(
   });
 }
 
+/** The stock-policy settings of the plan a refresh follows (none: the defaults). */
+function policyOf(plan: PlanRunSettings | null): PolicyOptions {
+  const o: PolicyOptions = {};
+  if (plan?.service_level != null) o.serviceLevel = plan.service_level;
+  if (plan?.scenarios != null) o.scenarios = plan.scenarios;
+  if (plan?.seed != null) o.seed = plan.seed;
+  if (plan?.full_lots != null) o.fullLots = plan.full_lots;
+  return o;
+}
+
 function isClass(s: SkuState | undefined): s is SkuState & { abc: AbcClass; xyz: XyzClass } {
   return s !== undefined && /^[ABC]$/.test(s.abc ?? '') && /^[XYZ]$/.test(s.xyz ?? '');
 }
@@ -245,7 +255,7 @@ export async function refreshSkus(
   lap('read');
 
   const pool = o.pool ?? refreshPool(o.threads);
-  const policyOptions = plan?.service_level == null ? {} : { serviceLevel: plan.service_level };
+  const policyOptions = policyOf(plan);
   // the policy takes the forecast with the planners' overrides (applied in the workers); the stored run stays the
   // model's
   const overrides = await readOverrides(ws, { skus: ids });

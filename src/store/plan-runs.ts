@@ -70,6 +70,10 @@ export interface NewPlanRun {
   model: string;
   serviceLevel: number | null;
   budget: number | null;
+  /** the stock policy's demand scenarios per SKU, their seed and full EOQ lots (null: the defaults) */
+  scenarios: number | null;
+  seed: number | null;
+  fullLots: boolean | null;
   assumptions: readonly string[];
   orders: Iterable<PlanOrderRow>;
   forecasts: Iterable<PlanForecastRow>;
@@ -86,29 +90,33 @@ export async function storePlanRun(ws: Workspace, p: NewPlanRun): Promise<number
  */
 export async function insertPlanRun(ws: Workspace, p: NewPlanRun): Promise<number> {
   const id = (await ws.one<{ id: number }>('SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM plan_runs')).id;
-  await ws.run(sql`INSERT INTO plan_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE,
-    ${p.horizon}::INTEGER, ${p.model}, ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE,
-    ${JSON.stringify(p.assumptions)})`);
+  await ws.run(sql`INSERT INTO plan_runs (run_id, created_at, as_of, horizon_days, model, service_level, budget,
+      assumptions, scenarios, seed, full_lots)
+    VALUES (${id}::INTEGER, now()::TIMESTAMP, ${p.asOf}::DATE, ${p.horizon}::INTEGER, ${p.model},
+      ${p.serviceLevel}::DOUBLE, ${p.budget}::DOUBLE, ${JSON.stringify(p.assumptions)}, ${p.scenarios}::INTEGER,
+      ${p.seed}::BIGINT, ${p.fullLots}::BOOLEAN)`);
   await ws.appendRows('plan_orders', ORDER_TYPES, withRunId(id, p.orders));
   await ws.appendRows('plan_forecasts', FORECAST_TYPES, withRunId(id, p.forecasts));
   return id;
 }
 
-/** The latest plan run's settings (null: no plan yet): what a live refresh plans its SKUs with. */
-export async function latestPlanRun(ws: Workspace): Promise<{
+/** A stored plan run's settings. */
+export interface PlanRunSettings {
   run_id: number;
   as_of: string;
   horizon_days: number;
   model: string;
   service_level: number | null;
-} | null> {
-  const rows = await ws.all<{
-    run_id: number;
-    as_of: string;
-    horizon_days: number;
-    model: string;
-    service_level: number | null;
-  }>(sql`SELECT run_id::INTEGER AS run_id, as_of::VARCHAR AS as_of, horizon_days::INTEGER AS horizon_days, model,
-      service_level FROM plan_runs ORDER BY run_id DESC LIMIT 1`);
+  /** null: the defaults (a plan stored before schema version 7, or one that did not set them) */
+  scenarios: number | null;
+  seed: number | null;
+  full_lots: boolean | null;
+}
+
+/** The latest plan run's settings (null: no plan yet): what a live refresh plans its SKUs with. */
+export async function latestPlanRun(ws: Workspace): Promise<PlanRunSettings | null> {
+  const rows = await ws.all<PlanRunSettings>(sql`SELECT run_id::INTEGER AS run_id, as_of::VARCHAR AS as_of,
+      horizon_days::INTEGER AS horizon_days, model, service_level, scenarios::INTEGER AS scenarios,
+      seed::DOUBLE AS seed, full_lots FROM plan_runs ORDER BY run_id DESC LIMIT 1`);
   return rows[0] ?? null;
 }

@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -151,6 +151,17 @@ CREATE TABLE IF NOT EXISTS forecast_overrides (override_id INTEGER PRIMARY KEY, 
 `;
 
 /**
+ * Version 7: a plan run keeps the rest of its stock-policy settings (`plan_runs.scenarios`, `seed`, `full_lots`), so a
+ * live refresh plans a SKU exactly as the plan did (before, it took the defaults: 2,000 scenarios, seed 1). Plans stored
+ * earlier read null, which means those defaults.
+ */
+const V7 = `
+ALTER TABLE plan_runs ADD COLUMN IF NOT EXISTS scenarios INTEGER;
+ALTER TABLE plan_runs ADD COLUMN IF NOT EXISTS seed BIGINT;
+ALTER TABLE plan_runs ADD COLUMN IF NOT EXISTS full_lots BOOLEAN;
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
  * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
@@ -167,6 +178,7 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
     sql: V5,
   },
   { version: 6, description: 'forecast_overrides: uplifts and units per SKU and period, with who and why', sql: V6 },
+  { version: 7, description: 'plan_runs: scenarios, seed, full_lots (the policy settings a refresh reuses)', sql: V7 },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */

@@ -117,6 +117,9 @@ export async function storePlan(
       model,
       serviceLevel: p.o.serviceLevel ?? null,
       budget: p.o.budget ?? null,
+      scenarios: p.o.scenarios ?? null,
+      seed: p.o.seed ?? null,
+      fullLots: p.o.fullLots ?? null,
       assumptions: p.assumptions,
       orders: p.orders.map(orderRow),
       forecasts: (function* () {
