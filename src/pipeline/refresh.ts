@@ -13,7 +13,8 @@
  * class by ranking its revenue among the stored ones, its XYZ class from its own series, and stage `introduction`
  * (the classifier needs the catalogue's weekly panel: too slow for a live update). The horizon, service level,
  * demand scenarios, their seed and full EOQ lots are the last plan run's (without a plan: 28 days, the class matrix
- * and the policy's defaults). So a refresh with the data of the last plan gives each SKU exactly what that plan gave it.
+ * and the policy's defaults). So a refresh with the data of the last plan gives each SKU exactly what that plan gave
+ * it.
  */
 import { availableParallelism } from 'node:os';
 import { InputError } from '../data/errors.js';

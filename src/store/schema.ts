@@ -151,9 +151,9 @@ CREATE TABLE IF NOT EXISTS forecast_overrides (override_id INTEGER PRIMARY KEY, 
 `;
 
 /**
- * Version 7: a plan run keeps the rest of its stock-policy settings (`plan_runs.scenarios`, `seed`, `full_lots`), so a
- * live refresh plans a SKU exactly as the plan did (before, it took the defaults: 2,000 scenarios, seed 1). Plans stored
- * earlier read null, which means those defaults.
+ * Version 7: a plan run keeps the rest of its stock-policy settings (`plan_runs.scenarios`, `seed`, `full_lots`), so
+ * a live refresh plans a SKU exactly as the plan did (before, it took the defaults: 2,000 scenarios, seed 1). Plans
+ * stored earlier read null, which means those defaults.
  */
 const V7 = `
 ALTER TABLE plan_runs ADD COLUMN IF NOT EXISTS scenarios INTEGER;
