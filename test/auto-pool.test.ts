@@ -6,6 +6,7 @@ import { AUTO_DEFAULTS, autoForecast, combinePool, runPool, weightsFor } from '.
 import { autoPool, testedPeriods } from '../src/engine/auto-pool.js';
 import { extendEts, fitEts } from '../src/models/ets-core.js';
 import { fitOptimizedTheta, fitOptimizedThetaAt } from '../src/models/optimized-theta.js';
+import { seasonalityTest } from '../src/numerics/acf.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 import { cli, tempDir, writeText } from './helpers.js';
 
@@ -42,12 +43,18 @@ test('seasonal periods come from the frequency and are kept only when the data s
   assert.deepEqual(testedPeriods(seasonal, 52), [52]);
   const flat = Float64Array.from({ length: 200 }, () => 100 + noise());
   assert.deepEqual(testedPeriods(flat, 52), []);
-  // hourly: the day and the week suggested, each kept on its own evidence
+  // hourly: the day and the week suggested, each kept on its own evidence (the week tested on daily sums)
   const hours = Float64Array.from({ length: 1008 }, (_, t) => {
     const hour = t % 24;
-    return hour >= 8 && hour < 18 ? 10 + 5 * Math.sin(hour / 3) + noise() : 0;
+    const sunday = Math.floor(t / 24) % 7 === 6;
+    return hour >= 8 && hour < 18 && !sunday ? 10 + 5 * Math.sin(hour / 3) + noise() : 0;
   });
   assert.deepEqual(testedPeriods(hours, 24), [24, 168]);
+  // every day alike: lag 168 correlates only through the daily cycle, which is no weekly season
+  const sameDays = Float64Array.from({ length: 1008 }, (_, t) =>
+    t % 24 >= 8 && t % 24 < 18 ? 10 + 5 * Math.sin((t % 24) / 3) + noise() : 0,
+  );
+  assert.deepEqual(testedPeriods(sameDays, 24), [24]);
   const names = autoPool(24, [24, 168], 1008, true).map((m) => m.name);
   for (const rule of ['snaive24', 'snaive168', 'window-average', 'seasonal-window-average168', 'mstl', 'tsb'])
     assert.ok(names.includes(rule), `${rule} in the hourly pool`);
@@ -55,6 +62,23 @@ test('seasonal periods come from the frequency and are kept only when the data s
   assert.ok(!names.includes('naive'));
   const regular = autoPool(24, [24, 168], 1008, false).map((m) => m.name);
   assert.ok(regular.includes('naive') && regular.includes('ets') && !regular.includes('tsb'));
+});
+
+test('a yearly season of daily data is tested on weekly sums: a strong weekly cycle hides it from the lag-365 test', () => {
+  // three years of a shop closed on Sundays, busier on Saturdays and in the four weeks before Christmas
+  const days = Float64Array.from({ length: 1100 }, (_, t) =>
+    t % 7 === 6 ? 0 : 100 + (t % 365 >= 330 && t % 365 < 358 ? 60 : 0) + (t % 7 === 5 ? 30 : 0) + 8 * noise(),
+  );
+  assert.equal(seasonalityTest(days, 365, 731), false, 'the plain test at lag 365 misses the year');
+  assert.deepEqual(testedPeriods(days, 7), [7, 365]);
+  // without a year in the data, only the week
+  const weeks = Float64Array.from({ length: 1100 }, (_, t) => (t % 7 === 6 ? 0 : 100 + 8 * noise()));
+  assert.deepEqual(testedPeriods(weeks, 7), [7]);
+  // MSTL over every suggested period joins the pool when a test dropped one, for the backtests to judge
+  const names = autoPool(7, [7], 1100, false).map((m) => m.name);
+  assert.ok(names.includes('mstl') && names.includes('mstl-all'));
+  assert.ok(!autoPool(7, [7, 365], 1100, false).some((m) => m.name === 'mstl-all'));
+  assert.ok(!autoPool(7, [7], 600, false).some((m) => m.name === 'mstl-all'), 'a year must fit twice');
 });
 
 test('the pool is backtested from three origins h apart and the best three are combined', () => {
