@@ -62,6 +62,8 @@ test('seasonal periods come from the frequency and are kept only when the data s
   assert.ok(!names.includes('naive'));
   const regular = autoPool(24, [24, 168], 1008, false).map((m) => m.name);
   assert.ok(regular.includes('naive') && regular.includes('ets') && !regular.includes('tsb'));
+  // ARIMA on the adjusted series for regular series only
+  assert.ok(regular.includes('arima') && !names.includes('arima'));
 });
 
 test('a yearly season of daily data is tested on weekly sums: a strong weekly cycle hides it from the lag-365 test', () => {

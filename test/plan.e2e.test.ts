@@ -164,8 +164,12 @@ test(
         const disagree = SPOT_CHECK.filter((c) => !agree.includes(c)).map(
           (c) => `${c['sku']} ${c['description']}: ${stages.get(c['sku']!)}, by eye ${c['by_eye']}`,
         );
-        // 18 of 20 agree (RESULTS.md lists the two that do not); a change that loses more fails here
-        assert.ok(agree.length >= 18, `stages agreeing with the eye: ${agree.length}/20; ${disagree.join('; ')}`);
+        // all but two agree (RESULTS.md lists those); a change that loses more fails here. The fixture holds every SKU
+        // the report has shown since the readings were made (the 20 shown follow the forecasts), each read by eye.
+        assert.ok(
+          agree.length >= SPOT_CHECK.length - 2,
+          `stages agreeing with the eye: ${agree.length}/${SPOT_CHECK.length}; ${disagree.join('; ')}`,
+        );
       } finally {
         w.close();
       }
@@ -190,10 +194,12 @@ test(
           }
           assert.ok((await s.locator('svg.forecast-chart path').count()) >= 3, 'history, bands and mean drawn');
         }
+        const shown = await sections.evaluateAll((els) => els.map((e) => e.getAttribute('data-sku')!));
+        const read = new Set(SPOT_CHECK.map((c) => c['sku']));
         assert.deepEqual(
-          await sections.evaluateAll((els) => els.map((e) => e.getAttribute('data-sku'))),
-          SPOT_CHECK.map((c) => c['sku']),
-          'the report shows the spot-checked SKUs',
+          shown.filter((sku) => !read.has(sku)),
+          [],
+          'every SKU the report shows has its stage read by eye in test/fixtures/lifecycle-spot-check.csv',
         );
         // the stage plot: one row per SKU shown, its last week's colour and its label the SKU's stage
         const map = page.locator('svg.stage-map');

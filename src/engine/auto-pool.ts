@@ -25,6 +25,8 @@ import {
 } from '../models/optimized-theta.js';
 import { extendTheta, fitTheta, predictTheta, thetaDeseasonalise, type ThetaFit } from '../models/theta.js';
 import { MODELS } from '../models/registry.js';
+import { autoArima, predictArima } from '../models/auto-arima.js';
+import type { ArimaFit } from '../models/arima-core.js';
 
 /** A candidate of the pool: its forecasts from each origin (ascending ends of y), undefined where it cannot fit. */
 export interface PoolMember {
@@ -118,6 +120,32 @@ function adjustedEts(name: string, model: string, m: number): PoolMember {
       return { ets: extendEts(fit.ets, x), adjustment };
     },
     (fit, h, levels) => reseasonalise(predictEts(fit.ets, h, levels), fit.adjustment),
+  );
+}
+
+interface AdjustedArima {
+  arima: ArimaFit;
+  adjustment: Adjustment | undefined;
+}
+
+/**
+ * Non-seasonal AutoARIMA on the seasonally adjusted series, re-seasonalised, its stepwise search bounded to p, q ≤
+ * maxOrder: fast (a state of at most three values, where a seasonal ARIMA of daily data has 2·7 + 1 and of hours
+ * 2·24 + 1, 1–4 CPU-s a series). Run forward by filtering the longer adjusted series with the same coefficients
+ * (forecastArima recomputes the state from the data it is given).
+ */
+function adjustedArima(m: number, maxOrder: number): PoolMember {
+  return fixedParams<AdjustedArima>(
+    'arima',
+    (y) => {
+      const { x, adjustment } = seasonallyAdjusted(y, m);
+      return { arima: autoArima(x, { m: 1, maxP: maxOrder, maxQ: maxOrder }), adjustment };
+    },
+    (fit, y) => {
+      const { x, adjustment } = seasonallyAdjusted(y, m);
+      return { arima: { ...fit.arima, x }, adjustment };
+    },
+    (fit, h, levels) => reseasonalise(predictArima(fit.arima, h, levels), fit.adjustment),
   );
 }
 
@@ -220,15 +248,10 @@ export function autoPool(m: number, periods: readonly number[], n: number, inter
         (fit, h, levels) => predictOptimizedTheta(fit, h, levels),
       ),
     );
-  if (process.env['ETS_SEASONAL'] && !intermittent && m > 1 && m <= 24 && n > 2 * m)
-    pool.push(
-      fixedParams<EtsFit>(
-        'ets-seasonal',
-        (y) => autoEts(y, m),
-        (fit, y) => (fit.initState === undefined ? autoEts(y, m) : extendEts(fit, y)),
-        (fit, h, levels) => predictEts(fit, h, levels),
-      ),
-    );
+  // ARIMA on the adjusted series for regular ones: orders up to 2 for hours and days (Rossmann's first 100 stores:
+  // auto MASE 0.505 → 0.484), up to 1 for longer seasons, where orders up to 2 doubled auto's time on M4 Weekly
+  // (48 series/s) for OWA 0.7197 → 0.7184
+  if (!intermittent) pool.push(adjustedArima(m, shortCycles ? 2 : 1));
   const mstlMember = (name: string, ps: readonly number[]): PoolMember =>
     fixedParams<MstlFit>(
       name,
