@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import { type PoolRun, combinePool, runPool, weightsFor } from '../src/engine/auto-choice.js';
 import { META_DEFAULTS, metaAutoForecast, metaWeights, seriesFeatures, trainingRows } from '../src/engine/auto-meta.js';
 import { forecastSeriesFile } from '../src/pipeline/forecast-series.js';
+import { metaBatch } from '../src/pipeline/forecast-meta.js';
+import { forecast } from '../src/index.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 
 const H = 12;
@@ -158,4 +160,43 @@ test('forecast --series … --model auto-meta writes the output contract, with w
     const v = line.split(',').slice(2, 8).map(Number);
     assert.ok(v.every((x) => x >= 0) && v.slice(1).every((x, k) => k === 0 || x >= v[k]!), line);
   }
+});
+
+test('the library: forecast(series, { models: [auto-meta, global] }) learns across the series given, as the CLI does', async () => {
+  const some = SERIES.slice(0, 24).map((y, i) => ({ sku: `S${i}`, values: y }));
+  const out = await forecast(some, {
+    h: 6,
+    seasonLength: M,
+    models: ['auto-meta', 'global'],
+    levels: LEVELS,
+    threads: 1,
+  });
+  assert.equal(out.length, 48);
+  assert.deepEqual(
+    out.slice(0, 2).map((f) => [f.sku, f.method]),
+    [
+      ['S0', 'auto-meta'],
+      ['S0', 'global'],
+    ],
+  );
+  for (const f of out) {
+    assert.equal(f.mean.length, 6);
+    assert.ok(f.mean.every(Number.isFinite), `${f.sku} ${f.method}`);
+    assert.deepEqual(
+      f.quantiles.map((q) => q.level),
+      LEVELS,
+    );
+    for (let t = 0; t < 6; t++) assert.ok(f.quantiles[0]!.values[t]! <= f.quantiles[2]!.values[t]!);
+  }
+  assert.ok(out.filter((f) => f.method === 'global').every((f) => f.model === 'global'));
+  assert.ok(out.filter((f) => f.method === 'auto-meta').every((f) => /^Ensemble\(/.test(f.model)));
+  // the same series through the CLI's path give the same auto-meta forecasts
+  const { fc } = metaBatch(
+    some.map((s) => s.sku),
+    some.map((s) => s.values),
+    { h: 6, m: M, levels: LEVELS },
+  );
+  assert.deepEqual(Array.from(out[0]!.mean), Array.from(fc.mean.subarray(0, 6)));
+  // the ensemble needs a workspace and says what to use instead
+  await assert.rejects(forecast(some, { h: 6, models: 'ensemble' }), /forecastWorkspace, or 'global' \/ 'auto-meta'/);
 });

@@ -12,7 +12,8 @@ import { quantileRow, seriesMean } from '../engine/quantile-view.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
 import { FREQ_DEFAULTS, type Freq, FREQS, addPeriods, formatPeriod } from '../numerics/calendar.js';
-import { checkModelName } from './forecast-series.js';
+import { metaBatch } from './forecast-meta.js';
+import { checkModelName, seriesGlobalBatch } from './forecast-series.js';
 import { checkHorizon } from './horizon-limit.js';
 
 /** One long-form row: a series id, a period and its value (null: missing). */
@@ -46,7 +47,11 @@ export interface ForecastArraysOptions {
   freq?: Freq;
   /** season length (default: the frequency's usual one, else 1) */
   seasonLength?: number;
-  /** model name or names (`shopcast/models` lists them; default `auto`, the engine's own choice per series) */
+  /**
+   * model name or names (`shopcast/models` lists them; default `auto`, the engine's own choice per series), and two
+   * learned across all the series given: `auto-meta` (auto's pool with FFORMA-style combination weights) and
+   * `global` (gradient-boosted trees on normalised windows)
+   */
   models?: string | readonly string[];
   /** quantile levels in (0, 1) (default 0.05, 0.25, 0.5, 0.75, 0.95) */
   levels?: readonly number[];
@@ -156,6 +161,9 @@ function checkCommon(o: {
     throw new InputError(`forecast: threads must be a whole number ≥ 1, got ${o.threads}`, { field: 'threads' });
 }
 
+/** Models learned across all the series of one call (not per series on worker threads). */
+const ACROSS_SERIES: ReadonlySet<string> = new Set(['auto-meta', 'global']);
+
 /** The length of the longest series: the history a horizon is measured against (horizon-limit.ts). */
 const longest = (input: Prepared): number => input.values.reduce((m, v) => Math.max(m, v.length), 0);
 
@@ -183,12 +191,13 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
         : [...options.models];
   if (methods.length === 0) throw new InputError('forecast: models must name at least one model', { field: 'models' });
   for (const m of methods) {
-    if (m === 'global' || m === 'ensemble')
+    if (m === 'ensemble')
       throw new InputError(
-        `forecast: the ${m} model learns from a workspace (prices, promotions, closed days): use forecastWorkspace`,
+        'forecast: the ensemble weighs the global model against auto on a workspace (prices, promotions, closed ' +
+          "days): use forecastWorkspace, or 'global' / 'auto-meta', which learn across the series given",
         { field: 'models' },
       );
-    checkModelName('forecast', m);
+    if (!ACROSS_SERIES.has(m)) checkModelName('forecast', m);
   }
   const input = prepare(series, options);
   checkHorizon('forecast', options.h, longest(input), options.freq, 'h');
@@ -196,14 +205,24 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
   const batch = makeBatch(input.ids, input.values);
   const out: SeriesForecast[] = [];
   const perMethod = [];
+  const season = seasonOf(options);
   for (const method of methods) {
+    if (ACROSS_SERIES.has(method)) {
+      const p = { h: options.h, m: season, levels, nonNegative: options.nonNegative ?? true };
+      const fc =
+        method === 'global'
+          ? (await seriesGlobalBatch(input.values, { ...p, threads: options.threads ?? availableParallelism() })).fc
+          : metaBatch(input.ids, input.values, p).fc;
+      perMethod.push({ method, fc, reasons: new Map(fc.fallbacks.map((f) => [f.id, f.reason])) });
+      continue;
+    }
     const fc = await forecastParallel(
       batch,
       {
         model: method,
         h: options.h,
         levels,
-        seasonLength: seasonOf(options),
+        seasonLength: season,
         nonNegative: options.nonNegative ?? true,
       },
       options.threads ?? availableParallelism(),

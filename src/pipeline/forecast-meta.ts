@@ -54,14 +54,16 @@ function fillMissing(y: Float64Array): { y: Float64Array; filled: number } {
   return { y: out, filled };
 }
 
-/** Writes one forecast into series i of a flat batch forecast: clamped at zero, quantiles in order per step. */
-function place(flat: BatchForecast, i: number, fc: Forecast): void {
+/** Writes one forecast into series i of a flat batch forecast: clamped at zero (unless not `nonNegative`), quantiles
+ * in order per step. */
+function place(flat: BatchForecast, i: number, fc: Forecast, nonNegative: boolean): void {
   const L = flat.levels.length;
   const col = new Float64Array(L);
   const mean = seriesMean(flat, i);
   for (let t = 0; t < flat.h; t++) {
-    mean[t] = Math.max(0, fc.mean[t]!);
-    for (let l = 0; l < L; l++) col[l] = Math.max(0, fc.quantiles[l]!.values[t]!);
+    mean[t] = nonNegative ? Math.max(0, fc.mean[t]!) : fc.mean[t]!;
+    for (let l = 0; l < L; l++)
+      col[l] = nonNegative ? Math.max(0, fc.quantiles[l]!.values[t]!) : fc.quantiles[l]!.values[t]!;
     col.sort();
     setQuantileStep(flat, i, t, col);
   }
@@ -69,27 +71,34 @@ function place(flat: BatchForecast, i: number, fc: Forecast): void {
 }
 
 /**
- * Forecasts prepared series with `auto-meta` and writes forecasts.csv (the output contract of
- * `runForecast`). O(series · pool cost) plus a few seconds of tree training for thousands of series.
+ * Forecasts series (ids and values, NaN missing) with `auto-meta`: the flat batch forecast (models and
+ * fallbacks filled in) and what the meta-learner did. Series `auto` declines go through its fallbacks.
+ * O(series · pool cost) plus a few seconds of tree training for thousands of series. The library's `forecast`
+ * and `shopcast forecast --model auto-meta` both call it.
  */
-export function forecastMeta(
-  input: ForecastInput,
-  o: ForecastOptions,
-): ForecastSummary & { meta: MetaSummary | undefined } {
-  const { h, m } = checkForecastOptions({ ...o, model: 'auto' });
-  checkHorizon(
-    'forecast',
-    h,
-    input.values.reduce((n, v) => Math.max(n, v.length), 0),
-    o.freq,
-  );
-  const levels = [...(o.levels ?? DEFAULT_LEVELS)].sort((a, b) => a - b);
-  const k = input.ids.length;
-  const prepared = input.values.map(fillMissing);
+export function metaBatch(
+  ids: readonly string[],
+  values: readonly Float64Array[],
+  p: {
+    h: number;
+    m: number;
+    levels: readonly number[];
+    nonNegative?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  },
+): { fc: BatchForecast; meta: MetaSummary | undefined } {
+  const { h, m, levels } = p;
+  const k = ids.length;
+  const prepared = values.map(fillMissing);
   const taken: number[] = [];
   const declined: number[] = [];
-  prepared.forEach((p, i) => (p.y.length > 0 && autoDeclineReason(p.y, m) === undefined ? taken : declined).push(i));
-  const fc: BatchForecast = { ...allocateFlat(k, h, levels), levels, models: new Array<string>(k), fallbacks: [] };
+  prepared.forEach((x, i) => (x.y.length > 0 && autoDeclineReason(x.y, m) === undefined ? taken : declined).push(i));
+  const fc: BatchForecast = {
+    ...allocateFlat(k, h, levels),
+    levels: [...levels],
+    models: new Array<string>(k),
+    fallbacks: [],
+  };
   const fallbacks: Fallback[] = [];
   let meta: MetaSummary | undefined;
   if (taken.length > 0) {
@@ -99,14 +108,14 @@ export function forecastMeta(
       levels,
       m,
       META_DEFAULTS,
-      (done) => o.onProgress?.(done, k),
+      (done) => p.onProgress?.(done, k),
     );
     taken.forEach((i, j) => {
-      place(fc, i, forecasts[j]!);
+      place(fc, i, forecasts[j]!, p.nonNegative ?? true);
       const filled = prepared[i]!.filled;
       if (filled > 0)
         fallbacks.push({
-          id: input.ids[i]!,
+          id: ids[i]!,
           model: META_MODEL,
           used: META_MODEL,
           imputed: filled,
@@ -125,10 +134,10 @@ export function forecastMeta(
     // what `auto` itself does with these: its declared fallbacks, reasons recorded
     const rest = forecastBatch(
       makeBatch(
-        declined.map((i) => input.ids[i]!),
-        declined.map((i) => input.values[i]!),
+        declined.map((i) => ids[i]!),
+        declined.map((i) => values[i]!),
       ),
-      { model: 'auto', h, levels, seasonLength: m, nonNegative: true },
+      { model: 'auto', h, levels, seasonLength: m, nonNegative: p.nonNegative ?? true },
     );
     declined.forEach((i, j) => {
       const one = { ...allocateFlat(1, h, levels) };
@@ -139,16 +148,37 @@ export function forecastMeta(
     });
     for (const f of rest.fallbacks) fallbacks.push({ ...f, model: META_MODEL });
   }
-  o.onProgress?.(k, k);
+  p.onProgress?.(k, k);
   fc.fallbacks = fallbacks;
+  return { fc, meta };
+}
+
+/**
+ * Forecasts prepared series with `auto-meta` and writes forecasts.csv (the output contract of
+ * `runForecast`).
+ */
+export function forecastMeta(
+  input: ForecastInput,
+  o: ForecastOptions,
+): ForecastSummary & { meta: MetaSummary | undefined } {
+  const { h, m } = checkForecastOptions({ ...o, model: 'auto' });
+  checkHorizon(
+    'forecast',
+    h,
+    input.values.reduce((n, v) => Math.max(n, v.length), 0),
+    o.freq,
+  );
+  const levels = [...(o.levels ?? DEFAULT_LEVELS)].sort((a, b) => a - b);
+  const onProgress = o.onProgress;
+  const { fc, meta } = metaBatch(input.ids, input.values, { h, m, levels, ...(onProgress ? { onProgress } : {}) });
   writeForecasts(o.out, input, fc, o.freq);
   return {
-    series: k,
+    series: input.ids.length,
     horizon: h,
     season_length: m,
     model: META_MODEL,
     models_used: modelsUsed(fc),
-    fallbacks,
+    fallbacks: fc.fallbacks,
     rows_rejected: input.rejected,
     ...(input.filled === undefined ? {} : { periods_filled: input.filled }),
     out: o.out,

@@ -202,8 +202,42 @@ export async function runForecast(
 
 /**
  * The global model on plain series: gradient-boosted trees learned across all of them on normalised windows
- * (global/series-global.ts), each series forecast from its end; written as `runForecast` writes, model `global`.
+ * (global/series-global.ts), each series forecast from its end, as a flat batch forecast (model `global`) with the
+ * training's size and time. The library's `forecast` and `runSeriesGlobal` both call it.
  */
+export async function seriesGlobalBatch(
+  values: readonly Float64Array[],
+  p: { h: number; m: number; levels: readonly number[]; threads?: number; nonNegative?: boolean },
+): Promise<{ fc: BatchForecast; rows: number; seconds: number }> {
+  const { h, m, levels } = p;
+  const n = values.length;
+  let model;
+  try {
+    model = await trainSeriesGlobal(values, {
+      h,
+      seasonLength: m,
+      levels,
+      ...(p.threads === undefined ? {} : { threads: p.threads }),
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`forecast --model global: ${e.message}`, { field: 'model' });
+    throw e;
+  }
+  const per = forecastSeriesGlobal(model, values, h, levels, { nonNegative: p.nonNegative ?? true });
+  const fc: BatchForecast = {
+    ...allocateFlat(n, h, levels),
+    levels: [...levels],
+    models: new Array<string>(n).fill('global'),
+    fallbacks: [],
+  };
+  per.forEach((f, i) => {
+    seriesMean(fc, i).set(f.mean);
+    f.quantiles.forEach((q, l) => quantileRow(fc, i, l).set(q));
+  });
+  return { fc, rows: model.rows, seconds: model.seconds };
+}
+
+/** The global model on plain series (seriesGlobalBatch), written as `runForecast` writes, model `global`. */
 export async function runSeriesGlobal(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
   checkHorizon(
@@ -215,25 +249,11 @@ export async function runSeriesGlobal(input: ForecastInput, o: ForecastOptions):
   const n = input.ids.length;
   o.onProgress?.(0, n);
   const levels = o.levels ?? DEFAULT_LEVELS;
-  const threads = o.threads === undefined ? {} : { threads: o.threads };
-  let model;
-  try {
-    model = await trainSeriesGlobal(input.values, { h, seasonLength: m, levels, ...threads });
-  } catch (e) {
-    if (e instanceof RangeError) throw new InputError(`forecast --model global: ${e.message}`, { field: 'model' });
-    throw e;
-  }
-  const per = forecastSeriesGlobal(model, input.values, h, levels, { nonNegative: true });
-  const flat = allocateFlat(n, h, levels);
-  const fc: BatchForecast = {
-    ...flat,
-    levels: [...levels],
-    models: new Array<string>(n).fill('global'),
-    fallbacks: [],
-  };
-  per.forEach((f, i) => {
-    seriesMean(fc, i).set(f.mean);
-    f.quantiles.forEach((q, l) => quantileRow(fc, i, l).set(q));
+  const { fc, rows, seconds } = await seriesGlobalBatch(input.values, {
+    h,
+    m,
+    levels,
+    ...(o.threads === undefined ? {} : { threads: o.threads }),
   });
   o.onProgress?.(n, n);
   writeForecasts(o.out, input, fc, o.freq);
@@ -247,7 +267,7 @@ export async function runSeriesGlobal(input: ForecastInput, o: ForecastOptions):
     rows_rejected: input.rejected,
     ...(input.filled === undefined ? {} : { periods_filled: input.filled }),
     out: o.out,
-    global: { train_rows: model.rows, valid_rows: 0, training_seconds: model.seconds },
+    global: { train_rows: rows, valid_rows: 0, training_seconds: seconds },
   };
 }
 
