@@ -147,8 +147,6 @@ export interface PoolRun {
   runs: (Forecast | undefined)[][];
   /** each member's backtest error: the mean over origins of the scaled MAE (Infinity: missing or no backtest) */
   errors: number[];
-  /** which members are simple rules (auto-pool.ts) */
-  rules: boolean[];
   /** errors are RMSSE (intermittent series) rather than MASE */
   squared: boolean;
 }
@@ -203,7 +201,6 @@ export function runPool(
     h,
     runs,
     errors,
-    rules: pool.map((p) => p.rule === true),
     squared: intermittent,
   };
 }

@@ -31,8 +31,6 @@ import type { ArimaFit } from '../models/arima-core.js';
 /** A candidate of the pool: its forecasts from each origin (ascending ends of y), undefined where it cannot fit. */
 export interface PoolMember {
   name: string;
-  /** a simple rule auto must never lose to in its backtest (naive, seasonal naive, window averages) */
-  rule?: true;
   forecasts(y: Float64Array, ends: readonly number[], h: number, levels: readonly number[]): (Forecast | undefined)[];
 }
 
@@ -69,12 +67,11 @@ function fixedParams<F>(
 }
 
 /** A registered model refitted at every end (for rules whose fit costs O(n)). */
-function refitted(name: string, model: string, seasonLength: number, rule = false): PoolMember {
+function refitted(name: string, model: string, seasonLength: number): PoolMember {
   const f = MODELS[model]!.forecaster;
   const ctx: FitContext = { seasonLength };
   return {
     name,
-    ...(rule ? { rule: true as const } : {}),
     forecasts: (y, ends, h, levels) =>
       ends.map((end) => attempt(() => f.predict(f.fit(y.subarray(0, end), ctx), h, levels, ctx))),
   };
@@ -84,11 +81,6 @@ function refitted(name: string, model: string, seasonLength: number, rule = fals
 interface Adjustment {
   figures: Float64Array;
   multiplicative: boolean;
-}
-
-interface AdjustedEts {
-  ets: EtsFit;
-  adjustment: Adjustment | undefined;
 }
 
 /**
@@ -107,45 +99,61 @@ function seasonallyAdjusted(y: Float64Array, m: number): { x: Float64Array; adju
   return { x: y.map((v, t) => v - s[t]!), adjustment: { figures: s.slice(y.length - m), multiplicative: false } };
 }
 
-/** ETS (the given model letters, no season) on the seasonally adjusted series, re-seasonalised. */
-function adjustedEts(name: string, model: string, m: number): PoolMember {
-  return fixedParams<AdjustedEts>(
+/** A fit of the seasonally adjusted series with the adjustment to put back. */
+interface Adjusted<F> {
+  fit: F;
+  adjustment: Adjustment | undefined;
+}
+
+/**
+ * A member that fits a non-seasonal model to the seasonally adjusted series (seasonallyAdjusted), runs it forward
+ * on the longer adjusted series and puts the season back into its forecasts (reseasonalise).
+ */
+function adjustedMember<F>(
+  name: string,
+  m: number,
+  fit: (x: Float64Array) => F,
+  extend: (fit: F, x: Float64Array) => F,
+  predict: (fit: F, h: number, levels: readonly number[]) => Forecast,
+): PoolMember {
+  return fixedParams<Adjusted<F>>(
     name,
     (y) => {
       const { x, adjustment } = seasonallyAdjusted(y, m);
-      return { ets: autoEts(x, 1, { model, optCrit: model === 'ZZN' ? 'lik' : 'mse' }), adjustment };
+      return { fit: fit(x), adjustment };
     },
-    (fit, y) => {
+    (a, y) => {
       const { x, adjustment } = seasonallyAdjusted(y, m);
-      return { ets: extendEts(fit.ets, x), adjustment };
+      return { fit: extend(a.fit, x), adjustment };
     },
-    (fit, h, levels) => reseasonalise(predictEts(fit.ets, h, levels), fit.adjustment),
+    (a, h, levels) => reseasonalise(predict(a.fit, h, levels), a.adjustment),
   );
 }
 
-interface AdjustedArima {
-  arima: ArimaFit;
-  adjustment: Adjustment | undefined;
+/** ETS (the given model letters, no season) on the seasonally adjusted series, re-seasonalised. */
+function adjustedEts(name: string, model: string, m: number): PoolMember {
+  return adjustedMember<EtsFit>(
+    name,
+    m,
+    (x) => autoEts(x, 1, { model, optCrit: model === 'ZZN' ? 'lik' : 'mse' }),
+    extendEts,
+    predictEts,
+  );
 }
 
 /**
  * Non-seasonal AutoARIMA on the seasonally adjusted series, re-seasonalised, its stepwise search bounded to p, q ≤
  * maxOrder: fast (a state of at most three values, where a seasonal ARIMA of daily data has 2·7 + 1 and of hours
- * 2·24 + 1, 1–4 CPU-s a series). Run forward by filtering the longer adjusted series with the same coefficients
- * (forecastArima recomputes the state from the data it is given).
+ * 2·24 + 1 and costs 1–4 CPU-s a series). Run forward by filtering the longer adjusted series with the same
+ * coefficients (forecastArima recomputes the state from the data it is given).
  */
 function adjustedArima(m: number, maxOrder: number): PoolMember {
-  return fixedParams<AdjustedArima>(
+  return adjustedMember<ArimaFit>(
     'arima',
-    (y) => {
-      const { x, adjustment } = seasonallyAdjusted(y, m);
-      return { arima: autoArima(x, { m: 1, maxP: maxOrder, maxQ: maxOrder }), adjustment };
-    },
-    (fit, y) => {
-      const { x, adjustment } = seasonallyAdjusted(y, m);
-      return { arima: { ...fit.arima, x }, adjustment };
-    },
-    (fit, h, levels) => reseasonalise(predictArima(fit.arima, h, levels), fit.adjustment),
+    m,
+    (x) => autoArima(x, { m: 1, maxP: maxOrder, maxQ: maxOrder }),
+    (fit, x) => ({ ...fit, x }),
+    predictArima,
   );
 }
 
@@ -214,18 +222,17 @@ export function suggestedPeriods(m: number): number[] {
  */
 export function autoPool(m: number, periods: readonly number[], n: number, intermittent: boolean): PoolMember[] {
   // naive (the last value) is no rule for intermittent demand: mostly a zero, sometimes a spike
-  const pool: PoolMember[] = intermittent ? [] : [refitted('naive', 'naive', 1, true)];
+  const pool: PoolMember[] = intermittent ? [] : [refitted('naive', 'naive', 1)];
   // the seasonal window average for hours and days (a shop's opening pattern), not for longer seasons
   const shortCycles = m === 24 || m === 7;
   // seasonal naive always for the season length; for the other suggested periods, and the seasonal window average,
   // only where the data show that season
   for (const p of suggestedPeriods(m)) {
     const shown = periods.includes(p);
-    if (n > p && (shown || p === m)) pool.push(refitted(`snaive${p}`, 'snaive', p, true));
-    if (n > p && shown && shortCycles)
-      pool.push(refitted(`seasonal-window-average${p}`, 'seasonal-window-average', p, true));
+    if (n > p && (shown || p === m)) pool.push(refitted(`snaive${p}`, 'snaive', p));
+    if (n > p && shown && shortCycles) pool.push(refitted(`seasonal-window-average${p}`, 'seasonal-window-average', p));
   }
-  pool.push(refitted('window-average', 'window-average', 1, true));
+  pool.push(refitted('window-average', 'window-average', 1));
   const theta = fixedParams<ThetaFit>(
     'theta',
     (y) => fitTheta(y, m),
