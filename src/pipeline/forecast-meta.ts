@@ -19,10 +19,9 @@ import {
   type ForecastOptions,
   type ForecastSummary,
   checkForecastOptions,
-  modelsUsed,
-  writeForecasts,
+  checkSeriesHorizon,
+  writtenSummary,
 } from './forecast-series.js';
-import { checkHorizon } from './horizon-limit.js';
 
 /** The model name that selects this path. */
 export const META_MODEL = 'auto-meta';
@@ -162,28 +161,11 @@ export function forecastMeta(
   o: ForecastOptions,
 ): ForecastSummary & { meta: MetaSummary | undefined } {
   const { h, m } = checkForecastOptions({ ...o, model: 'auto' });
-  checkHorizon(
-    'forecast',
-    h,
-    input.values.reduce((n, v) => Math.max(n, v.length), 0),
-    o.freq,
-  );
+  checkSeriesHorizon(input, h, o.freq);
   const levels = [...(o.levels ?? DEFAULT_LEVELS)].sort((a, b) => a - b);
   const onProgress = o.onProgress;
   const { fc, meta } = metaBatch(input.ids, input.values, { h, m, levels, ...(onProgress ? { onProgress } : {}) });
-  writeForecasts(o.out, input, fc, o.freq);
-  return {
-    series: input.ids.length,
-    horizon: h,
-    season_length: m,
-    model: META_MODEL,
-    models_used: modelsUsed(fc),
-    fallbacks: fc.fallbacks,
-    rows_rejected: input.rejected,
-    ...(input.filled === undefined ? {} : { periods_filled: input.filled }),
-    out: o.out,
-    meta,
-  };
+  return { ...writtenSummary(input, o, fc, { h, m, model: META_MODEL }), meta };
 }
 
 /** Forecasts plain series in long form (`sku,date,units`) from a CSV file with `auto-meta`. */

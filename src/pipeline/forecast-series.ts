@@ -162,6 +162,37 @@ export function modelsUsed(fc: BatchForecast): Record<string, number> {
   return used;
 }
 
+/** Checks the horizon against the longest of the series (horizon-limit.ts). */
+export function checkSeriesHorizon(input: ForecastInput, h: number, freq: Freq): void {
+  checkHorizon(
+    'forecast',
+    h,
+    input.values.reduce((n, v) => Math.max(n, v.length), 0),
+    freq,
+  );
+}
+
+/** Writes a batch forecast of plain series to forecasts.csv and returns what every such forecast reports. */
+export function writtenSummary(
+  input: ForecastInput,
+  o: ForecastOptions,
+  fc: BatchForecast,
+  p: { h: number; m: number; model: string },
+): ForecastSummary {
+  writeForecasts(o.out, input, fc, o.freq);
+  return {
+    series: input.ids.length,
+    horizon: p.h,
+    season_length: p.m,
+    model: p.model,
+    models_used: modelsUsed(fc),
+    fallbacks: fc.fallbacks,
+    rows_rejected: input.rejected,
+    ...(input.filled === undefined ? {} : { periods_filled: input.filled }),
+    out: o.out,
+  };
+}
+
 /**
  * Forecasts prepared series with the chosen model and writes forecasts.csv; `adjust`, when given, changes the
  * forecasts in place before they are written (the workspace's closed days, forecast-workspace.ts).
@@ -172,12 +203,7 @@ export async function runForecast(
   adjust?: (fc: BatchForecast) => void,
 ): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
-  checkHorizon(
-    'forecast',
-    h,
-    input.values.reduce((n, v) => Math.max(n, v.length), 0),
-    o.freq,
-  );
+  checkSeriesHorizon(input, h, o.freq);
   const batch = makeBatch(input.ids, input.values);
   const fc = await forecastParallel(
     batch,
@@ -186,18 +212,7 @@ export async function runForecast(
     o.onProgress,
   );
   adjust?.(fc);
-  writeForecasts(o.out, input, fc, o.freq);
-  return {
-    series: input.ids.length,
-    horizon: h,
-    season_length: m,
-    model: o.model,
-    models_used: modelsUsed(fc),
-    fallbacks: fc.fallbacks,
-    rows_rejected: input.rejected,
-    ...(input.filled === undefined ? {} : { periods_filled: input.filled }),
-    out: o.out,
-  };
+  return writtenSummary(input, o, fc, { h, m, model: o.model });
 }
 
 /**
@@ -240,12 +255,7 @@ export async function seriesGlobalBatch(
 /** The global model on plain series (seriesGlobalBatch), written as `runForecast` writes, model `global`. */
 export async function runSeriesGlobal(input: ForecastInput, o: ForecastOptions): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
-  checkHorizon(
-    'forecast',
-    h,
-    input.values.reduce((n, v) => Math.max(n, v.length), 0),
-    o.freq,
-  );
+  checkSeriesHorizon(input, h, o.freq);
   const n = input.ids.length;
   o.onProgress?.(0, n);
   const levels = o.levels ?? DEFAULT_LEVELS;
@@ -256,17 +266,8 @@ export async function runSeriesGlobal(input: ForecastInput, o: ForecastOptions):
     ...(o.threads === undefined ? {} : { threads: o.threads }),
   });
   o.onProgress?.(n, n);
-  writeForecasts(o.out, input, fc, o.freq);
   return {
-    series: n,
-    horizon: h,
-    season_length: m,
-    model: o.model,
-    models_used: modelsUsed(fc),
-    fallbacks: [],
-    rows_rejected: input.rejected,
-    ...(input.filled === undefined ? {} : { periods_filled: input.filled }),
-    out: o.out,
+    ...writtenSummary(input, o, fc, { h, m, model: o.model }),
     global: { train_rows: rows, valid_rows: 0, training_seconds: seconds },
   };
 }
