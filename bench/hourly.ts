@@ -22,7 +22,7 @@
  * scale are left out and counted), and the share of series where auto's MASE beats the best baseline's
  * (ties count half). Intervals: forecasts.csv carries p05…p95, so the interval is the 90 % one
  * (p05–p95): its coverage and MSIS (M4's definition with a = 0.10, same scale as MASE); the 95 %
- * interval (p025/p975) is scored instead when a forecasts.csv has it.
+ * interval (p02.5/p97.5, from `--levels`) is scored instead when a forecasts.csv has it.
  * comb is the simple mean of the ets, arima and theta forecasts (means and interval bounds), computed
  * here from their files. Verdict per set: auto against the best of {snaive (best period), theta, comb}.
  * Reads ../shared/data (says so when absent); results to bench/out/hourly.json.
@@ -36,7 +36,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mase, naiveScale, rmse } from '../src/engine/metrics.js';
-import { reuseSet } from './baselines.js';
+import {
+  COMB_MEMBERS,
+  type SeriesForecast,
+  combineForecasts,
+  intervalColumns,
+  msis,
+  readForecastFile,
+  reuseSet,
+} from './baselines.js';
 import { type BenchSet, onlineRetailHourly, rossmannDaily, writeLongCsv } from './hourly-data.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -102,57 +110,17 @@ const SPECS: SetSpec[] = [
   },
 ];
 
-/** Each series' forecast: mean and the interval bounds. */
-interface SeriesForecast {
-  mean: number[];
-  lo: number[];
-  hi: number[];
-}
-interface Forecasts {
-  /** the interval's nominal coverage: 0.95 (p025–p975) or 0.9 (p05–p95) */
-  level: number;
-  series: Map<string, SeriesForecast>;
-}
+/** A forecasts.csv's series by id (bench/baselines.ts reads it). */
+type Forecasts = Map<string, SeriesForecast>;
 
-function readForecasts(file: string): Forecasts {
-  const lines = readFileSync(file, 'utf8').trim().split('\n');
-  const header = lines[0]!.split(',');
-  const at = (c: string): number => header.indexOf(c);
-  const wide = at('p025') >= 0 && at('p975') >= 0;
-  const [iMean, iLo, iHi] = [at('mean'), at(wide ? 'p025' : 'p05'), at(wide ? 'p975' : 'p95')];
-  if (iMean < 0 || iLo < 0 || iHi < 0) throw new Error(`${file}: no mean/p05/p95 columns (${header.join(',')})`);
-  const series = new Map<string, SeriesForecast>();
-  for (const line of lines.slice(1)) {
-    const f = line.split(','); // ids and the numbers come first; only the model name may be quoted
-    const s = series.get(f[0]!) ?? series.set(f[0]!, { mean: [], lo: [], hi: [] }).get(f[0]!)!;
-    s.mean.push(Number(f[iMean]));
-    s.lo.push(Number(f[iLo]));
-    s.hi.push(Number(f[iHi]));
+/** The central interval a set of forecasts holds: 95 % when it has those quantile columns, else 90 %. */
+function intervalOf(fc: Forecasts, file: string): { level: number; columns: [string, string] } {
+  const names = [...(fc.values().next().value?.quantiles.keys() ?? [])];
+  for (const level of [0.95, 0.9]) {
+    const columns = intervalColumns(names, level);
+    if (columns !== undefined) return { level, columns };
   }
-  return { level: wide ? 0.95 : 0.9, series };
-}
-
-/** The simple mean of forecasts (means and bounds alike). */
-function meanOf(members: Forecasts[]): Forecasts {
-  const series = new Map<string, SeriesForecast>();
-  for (const [id, first] of members[0]!.series) {
-    const all = members.map((m) => m.series.get(id)!);
-    const avg = (k: keyof SeriesForecast): number[] =>
-      first[k].map((_, t) => all.reduce((s, m) => s + m[k][t]!, 0) / all.length);
-    series.set(id, { mean: avg('mean'), lo: avg('lo'), hi: avg('hi') });
-  }
-  return { level: Math.min(...members.map((m) => m.level)), series };
-}
-
-/** MSIS (M4, Makridakis et al. 2020): mean interval score of [lo, hi] at level 1 − a, over `scale`. */
-function msis(y: Float64Array, lo: number[], hi: number[], a: number, scale: number): number {
-  let s = 0;
-  for (let t = 0; t < y.length; t++) {
-    s += hi[t]! - lo[t]!;
-    if (y[t]! < lo[t]!) s += (2 / a) * (lo[t]! - y[t]!);
-    if (y[t]! > hi[t]!) s += (2 / a) * (y[t]! - hi[t]!);
-  }
-  return s / y.length / scale;
+  throw new Error(`${file}: no 90 % or 95 % interval columns (${names.join(',')})`);
 }
 
 interface Scores {
@@ -167,7 +135,8 @@ interface Scores {
   perSeries: number[];
 }
 
-function score(set: BenchSet, scored: number[], lag: number, fc: Forecasts): Scores {
+function score(set: BenchSet, scored: number[], lag: number, fc: Forecasts, file: string): Scores {
+  const { level, columns } = intervalOf(fc, file);
   let sm = 0;
   let sr = 0;
   let sc = 0;
@@ -177,17 +146,18 @@ function score(set: BenchSet, scored: number[], lag: number, fc: Forecasts): Sco
   const perSeries: number[] = [];
   for (const i of scored) {
     const id = set.ids[i]!;
-    const f = fc.series.get(id);
-    if (f === undefined || f.mean.length !== set.h) throw new Error(`no ${set.h}-period forecast for ${id}`);
+    const f = fc.get(id);
+    if (f === undefined || f.mean.length !== set.h) throw new Error(`${file}: no ${set.h}-period forecast for ${id}`);
+    const [lo, hi] = [f.quantiles.get(columns[0])!, f.quantiles.get(columns[1])!];
     const y = set.test[i]!;
     const m = mase(y, f.mean, set.train[i]!, lag);
     perSeries.push(m);
     sm += m;
     sr += rmse(y, f.mean) / Math.sqrt(naiveScale(set.train[i]!, lag, true));
     let inside = 0;
-    for (let t = 0; t < y.length; t++) if (y[t]! >= f.lo[t]! && y[t]! <= f.hi[t]!) inside++;
+    for (let t = 0; t < y.length; t++) if (y[t]! >= lo[t]! && y[t]! <= hi[t]!) inside++;
     sc += inside / y.length;
-    smsis += msis(y, f.lo, f.hi, 1 - fc.level, naiveScale(set.train[i]!, lag, false));
+    smsis += msis(y, lo, hi, set.train[i]!, 1 - level, lag);
     if (set.totals.has(id)) {
       tot += m;
       nTot++;
@@ -200,7 +170,7 @@ function score(set: BenchSet, scored: number[], lag: number, fc: Forecasts): Sco
     maseTotals: nTot > 0 ? tot / nTot : NaN,
     coverage: sc / n,
     msis: smsis / n,
-    level: fc.level,
+    level,
     perSeries,
   };
 }
@@ -285,9 +255,9 @@ for (const spec of SPECS.filter((s) => values.sets!.split(',').includes(s.key)))
       // an earlier run's forecasts scored again, with that run's timings (ARIMA takes an hour on these sets)
       const earlier = JSON.parse(readFileSync(runFile, 'utf8')) as EarlierRun;
       console.log(`${method}: scoring ${file} from the run of ${earlier.finished} (--reuse), not re-run`);
-      const fc = readForecasts(file);
+      const fc = readForecastFile(file);
       fcs.set(method, fc);
-      rows.push({ ...earlier.row, scores: score(set, scored, lag, fc), reused_from: earlier.finished });
+      rows.push({ ...earlier.row, scores: score(set, scored, lag, fc, file), reused_from: earlier.finished });
       continue;
     }
     const t = process.hrtime.bigint();
@@ -310,9 +280,9 @@ for (const spec of SPECS.filter((s) => values.sets!.split(',').includes(s.key)))
       continue;
     }
     const summary = JSON.parse(r.stdout) as { models_used: Record<string, number>; fallbacks: unknown[] };
-    const fc = readForecasts(file);
+    const fc = readForecastFile(file);
     fcs.set(method, fc);
-    const scores = score(set, scored, lag, fc);
+    const scores = score(set, scored, lag, fc, file);
     const row: Row = {
       method,
       seconds,
@@ -328,12 +298,12 @@ for (const spec of SPECS.filter((s) => values.sets!.split(',').includes(s.key)))
         `(${(set.ids.length / seconds).toFixed(1)} series/s; ${cpu.toFixed(1)} CPU s)`,
     );
   }
-  const members = ['ets', 'arima', 'theta'].map((k) => fcs.get(k));
-  const comb = 'comb (ets+arima+theta)/3';
+  const members = COMB_MEMBERS.map((k) => fcs.get(k));
+  const comb = `comb (${COMB_MEMBERS.join('+')})/3`;
   if (members.every((f) => f !== undefined))
-    rows.push({ method: comb, scores: score(set, scored, lag, meanOf(members)) });
+    rows.push({ method: comb, scores: score(set, scored, lag, combineForecasts(members), comb) });
   else {
-    const missing = ['ets', 'arima', 'theta'].filter((k) => !fcs.has(k));
+    const missing = COMB_MEMBERS.filter((k) => !fcs.has(k));
     rows.push({ method: comb, error: `no forecasts from ${missing.join(', ')} (at the default period)` });
   }
 
