@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const SURFACES = ['cli', 'server', 'web', 'worker'];
 const USE_CASES = ['pipeline'];
 const STORAGE = ['store', 'data'];
-const DOMAIN = ['lifecycle', 'launch', 'inventory', 'global', 'customers', 'report'];
+const DOMAIN = ['lifecycle', 'launch', 'inventory', 'global', 'customers', 'report', 'synth'];
 const ENGINE = ['engine'];
 const MODELS = ['models', 'gbdt'];
 const above = {
@@ -23,6 +23,7 @@ const above = {
   global: [...DOMAIN.filter((d) => d !== 'global'), ...STORAGE, ...USE_CASES, ...SURFACES],
   customers: [...DOMAIN.filter((d) => d !== 'customers'), ...STORAGE, ...USE_CASES, ...SURFACES],
   report: [...DOMAIN.filter((d) => d !== 'report'), ...STORAGE, ...USE_CASES, ...SURFACES],
+  synth: [...DOMAIN.filter((d) => d !== 'synth'), ...STORAGE, ...USE_CASES, ...SURFACES],
   data: ['store', ...USE_CASES, ...SURFACES],
   store: [...USE_CASES, ...SURFACES],
   pipeline: [...SURFACES],

@@ -15,6 +15,7 @@ import { lifecycleCommand } from './commands/lifecycle.js';
 import { planCommand } from './commands/plan.js';
 import { seriesCommand } from './commands/series.js';
 import { serveCommand } from './commands/serve.js';
+import { synthCommand } from './commands/synth.js';
 import { defaultIo, type Io } from './io.js';
 import { help, USAGE } from './usage.js';
 
@@ -33,6 +34,7 @@ export {
   planCommand,
   seriesCommand,
   serveCommand,
+  synthCommand,
 };
 
 const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
@@ -48,6 +50,7 @@ const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
   plan: planCommand,
   series: seriesCommand,
   serve: serveCommand,
+  synth: synthCommand,
 };
 
 /**

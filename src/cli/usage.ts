@@ -28,6 +28,8 @@ Usage:
                    (two models on the same backtest, with a Diebold–Mariano test)
   shopcast serve [--host 127.0.0.1] [--port 8080] [--cors-origin O]… [--rate-limit 6000/min] [--max-upload 1GB]
   shopcast keys create --name N --scope read|write|admin | keys list | keys revoke ID   (API keys of serve)
+  shopcast synth --skus N --out DIR [--years 2] [--seed 1] [--json]
+                 (a synthetic shop resampled from the sample shop: order-lines.csv.gz, catalog.csv, stock.csv)
 
 Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}), --memory-limit SIZE (DuckDB's
 buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces); \`shopcast <command> --help\`
@@ -160,6 +162,21 @@ Options:
   --date DATE           a day of the model's forecast window (YYYY-MM-DD; default its first day)
   --top N               drivers listed (default 8)
   --json                print as JSON
+`,
+  synth: `shopcast synth --skus N --out DIR [options]
+
+Writes a synthetic shop of N SKUs into DIR: order-lines.csv.gz (Online Retail's columns), catalog.csv and
+stock.csv, which \`shopcast plan DIR/*\` takes as they are. Each SKU relives one of the bundled sample shop's
+products (its launch, season, weekdays, order sizes, cancellations and returns) at its own level, trend and
+prices, with promotions and stock-outs; the same arguments give the same files.
+
+Options:
+  --skus N              SKUs to make (required; up to 10,000,000)
+  --out DIR             the folder to write into (required; made when missing)
+  --years N             years of history, 364 days each (default 2)
+  --seed S              the random seed (default 1)
+  --template FILE       order lines to resample, in Online Retail's columns (default: the sample shop)
+  --json                print the summary as JSON
 `,
   lifecycle: `shopcast lifecycle [options]
 

@@ -99,9 +99,16 @@ function fitShare(
     Math.exp(x[2]!) * (share(t, Math.exp(x[0]!), Math.exp(x[1]!)) - share(t - 1, Math.exp(x[0]!), Math.exp(x[1]!)));
   const residuals = (x: Float64Array, out: Float64Array): number => {
     if (!x.every((v) => Number.isFinite(v) && Math.abs(v) < 30)) return Infinity;
+    // model(x, t) with each period's share computed once (it is the next period's share at t − 1): the same numbers
+    const a = Math.exp(x[0]!);
+    const b = Math.exp(x[1]!);
+    const m = Math.exp(x[2]!);
+    let before = share(0, a, b);
     let s = 0;
     for (let t = 1; t <= n; t++) {
-      const r = y[t - 1]! - model(x, t);
+      const now = share(t, a, b);
+      const r = y[t - 1]! - m * (now - before);
+      before = now;
       out[t - 1] = r;
       s += r * r;
     }
@@ -204,9 +211,41 @@ export function fitTriangle(y: ArrayLike<number>): CurveFit | undefined {
   if (n < 4 || total <= 0) return undefined;
   let best = { sse: Infinity, tp: 0, te: 0, a: 0 };
   const shape = new Float64Array(n);
+  // Prefix sums over t = 1..n (x = t − 0.5) give each candidate's SSE in O(1): Σy² − 2a·Σ(shape·y) + a²·Σshape².
+  // That screens the grid; a candidate within `tol` of the best so far (rounding of the short form is far below it)
+  // is then scored exactly as before, so the fit is the grid's exact least-squares choice, in O(n²), not O(n³).
+  const cy = new Float64Array(n + 1);
+  const cxy = new Float64Array(n + 1);
+  const cx = new Float64Array(n + 1);
+  const cx2 = new Float64Array(n + 1);
+  let syy = 0;
+  for (let t = 1; t <= n; t++) {
+    const x = t - 0.5;
+    const v = y[t - 1]!;
+    cy[t] = cy[t - 1]! + v;
+    cxy[t] = cxy[t - 1]! + x * v;
+    cx[t] = cx[t - 1]! + x;
+    cx2[t] = cx2[t - 1]! + x * x;
+    syy += v * v;
+  }
+  const tol = 1e-9 * syy + 1e-300;
   // peak up to half the window past its end (a product still rising); end up to three windows after the peak
   for (let tp = 0.5; tp <= 1.5 * n; tp += tp < n ? 0.5 : 1)
     for (let te = tp + 0.5; te <= tp + 3 * n; te += te < n + 1 ? 0.5 : 1) {
+      // rising on t ≤ r (x ≤ tp), falling on r < t ≤ f (tp < x < te)
+      const r = Math.min(n, Math.floor(tp + 0.5));
+      const f = Math.min(n, Math.ceil(te + 0.5) - 1);
+      const w = te - tp;
+      let qy = cxy[r]! / tp;
+      let qs = cx2[r]! / (tp * tp);
+      if (f > r) {
+        qy += (te * (cy[f]! - cy[r]!) - (cxy[f]! - cxy[r]!)) / w;
+        qs += (te * te * (f - r) - 2 * te * (cx[f]! - cx[r]!) + (cx2[f]! - cx2[r]!)) / (w * w);
+      }
+      if (qs > 0 && best.sse < Infinity) {
+        const qa = Math.max(0, qy / qs);
+        if (syy - 2 * qa * qy + qa * qa * qs > best.sse + tol) continue;
+      }
       let sy = 0;
       let ss = 0;
       for (let t = 1; t <= n; t++) {

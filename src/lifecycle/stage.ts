@@ -21,7 +21,7 @@
  */
 import { mulberry32 } from '../numerics/random.js';
 import { quantileSorted } from '../numerics/quantile.js';
-import { mannKendall, type TrendTest } from '../numerics/trend.js';
+import { mannKendall, mannKendallTest, senSlope, type TrendTest } from '../numerics/trend.js';
 import {
   type BassPrior,
   type CurveFit,
@@ -316,15 +316,18 @@ function trendRule(
 }
 
 function levelTrendStage(window: ArrayLike<number>, peak: number, young: boolean, rules: StageRules): Stage {
-  const mk = mannKendall(window);
+  if (young) return 'introduction';
   let recent = 0;
   const from = Math.max(0, window.length - 4);
   for (let i = from; i < window.length; i++) recent += window[i]!;
   recent /= Math.max(1, window.length - from);
   const ratio = peak > 0 ? recent / peak : 0;
-  if (young) return 'introduction';
-  if (mk.p < rules.alpha && mk.slope > 0) return 'growth';
-  if (mk.p < rules.alpha && mk.slope < 0) return 'decline';
+  // Sen's slope (a sort of every pairwise slope) only when the test finds a trend: its sign is all the rule reads
+  if (mannKendallTest(window).p < rules.alpha) {
+    const slope = senSlope(window);
+    if (slope > 0) return 'growth';
+    if (slope < 0) return 'decline';
+  }
   // a new high needs at least two of the last 4 weeks up there (their median), not one big order
   const last = Array.from(window)
     .slice(from)

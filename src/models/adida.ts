@@ -17,9 +17,10 @@ import {
 
 export interface AdidaFit {
   level: number;
-  fitted: Float64Array;
   y: Float64Array;
   name: string;
+  /** the in-sample one-step forecasts, computed when first asked for (25 refits: no forecast needs them) */
+  fitted: () => Float64Array;
 }
 
 /** Per-period forecast of ADIDA at aggregation level k. */
@@ -48,9 +49,14 @@ function fit(y: Float64Array, multi: boolean): AdidaFit {
     return s / K;
   };
   // in-sample one-step forecasts from expanding windows (last 24 at most)
-  const fitted = new Float64Array(y.length).fill(NaN);
-  for (let t = Math.max(K * 2, y.length - 24); t < y.length; t++) fitted[t] = forecastAt(y.subarray(0, t));
-  return { level: forecastAt(y), fitted, y, name: multi ? 'IMAPA' : 'ADIDA' };
+  let fitted: Float64Array | undefined;
+  const fittedValues = (): Float64Array => {
+    if (fitted !== undefined) return fitted;
+    fitted = new Float64Array(y.length).fill(NaN);
+    for (let t = Math.max(K * 2, y.length - 24); t < y.length; t++) fitted[t] = forecastAt(y.subarray(0, t));
+    return fitted;
+  };
+  return { level: forecastAt(y), fitted: fittedValues, y, name: multi ? 'IMAPA' : 'ADIDA' };
 }
 
 function forecaster(multi: boolean): Forecaster<AdidaFit> {
@@ -58,7 +64,7 @@ function forecaster(multi: boolean): Forecaster<AdidaFit> {
     name: multi ? 'imapa' : 'adida',
     capabilities: { intervals: 'analytic', acceptsNaN: false, acceptsNegative: false, minLength: 1, seasonal: false },
     fit: (y) => fit(y, multi),
-    fittedValues: (f) => f.fitted,
+    fittedValues: (f) => f.fitted(),
     predict(f, h, levels) {
       const mean = new Float64Array(h).fill(f.level);
       return { mean, quantiles: intermittentQuantiles(f.y, mean, levels), model: f.name };

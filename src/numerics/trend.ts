@@ -18,14 +18,17 @@ export interface TrendTest {
 }
 
 export function mannKendall(y: ArrayLike<number>): TrendTest {
+  return { ...mannKendallTest(y), slope: senSlope(y) };
+}
+
+/** The Mann–Kendall test alone (S, Z, p), without Sen's slope: O(n²) without the sort of the n(n−1)/2 slopes. */
+export function mannKendallTest(y: ArrayLike<number>): Omit<TrendTest, 'slope'> {
   const n = y.length;
   let s = 0;
-  const slopes: number[] = [];
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       const d = y[j]! - y[i]!;
       s += d > 0 ? 1 : d < 0 ? -1 : 0;
-      slopes.push(d / (j - i));
     }
   const counts = new Map<number, number>();
   for (let i = 0; i < n; i++) counts.set(y[i]!, (counts.get(y[i]!) ?? 0) + 1);
@@ -33,8 +36,16 @@ export function mannKendall(y: ArrayLike<number>): TrendTest {
   for (const t of counts.values()) ties += t * (t - 1) * (2 * t + 5);
   const variance = (n * (n - 1) * (2 * n + 5) - ties) / 18;
   const z = variance <= 0 ? 0 : s > 0 ? (s - 1) / Math.sqrt(variance) : s < 0 ? (s + 1) / Math.sqrt(variance) : 0;
-  slopes.sort((a, b) => a - b);
+  return { n, s, z, p: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))) };
+}
+
+/** Sen's slope: the median of the pairwise slopes (y_j − y_i)/(j − i). */
+export function senSlope(y: ArrayLike<number>): number {
+  const n = y.length;
+  const slopes = new Float64Array((n * (n - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) slopes[k++] = (y[j]! - y[i]!) / (j - i);
+  slopes.sort();
   const m = slopes.length;
-  const slope = m === 0 ? 0 : m % 2 === 1 ? slopes[(m - 1) / 2]! : (slopes[m / 2 - 1]! + slopes[m / 2]!) / 2;
-  return { n, s, z, p: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))), slope };
+  return m === 0 ? 0 : m % 2 === 1 ? slopes[(m - 1) / 2]! : (slopes[m / 2 - 1]! + slopes[m / 2]!) / 2;
 }

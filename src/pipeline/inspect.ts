@@ -12,7 +12,19 @@ import {
   workspaceTotals,
 } from '../store/inspect.js';
 
-export type { SeriesPoint, TopSeller, WorkspaceTotals };
+import { type DemandProfile, demandProfile } from '../store/profile.js';
+
+export type { DemandProfile, SeriesPoint, TopSeller, WorkspaceTotals };
+
+/**
+ * What kind of shop the workspace holds: lines per SKU, intermittency, weekly variation, launches (store/profile.ts).
+ * Rebuilds the clean tables first when they are stale.
+ * @example const p = await profileWorkspace(ws); p.intermittent_share; // 0.83
+ */
+export async function profileWorkspace(ws: Workspace): Promise<DemandProfile> {
+  await ensureCleanTables(ws);
+  return demandProfile(ws);
+}
 
 /** What a workspace holds: totals, the cleaning report and the top sellers. */
 export interface WorkspaceSummary extends WorkspaceTotals {
