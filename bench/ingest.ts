@@ -3,15 +3,14 @@
  * whole process into a fresh workspace, several times; prints wall time and peak memory (median).
  *   npm run bench:ingest [-- --runs 5] [-- --file PATH]
  * Reads ../shared/data/online-retail/transactions.csv.gz and says so when it is absent.
- * Peak memory is the process's maximum resident set size, from GNU time (`/usr/bin/time -f %M`,
- * Debian package `time`) when present, else from sampling /proc/PID/status VmHWM every 10 ms.
+ * Peak memory is the process's maximum resident set size (bench/cli-run.ts says how it is read).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type CliRun as Run, MEMORY_FROM, runCli as runOnce } from './cli-run.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -25,46 +24,6 @@ if (!existsSync(file)) {
   console.log(`bench:ingest: ${file} is absent (the shared data sets are not on this machine); nothing measured.`);
   process.exit(0);
 }
-const gnuTime = existsSync('/usr/bin/time');
-
-interface Run {
-  seconds: number;
-  peakMB: number;
-  report: Record<string, unknown>;
-}
-
-function runOnce(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const memFile = join(tmpdir(), `shopcast-bench-mem-${process.pid}`);
-    const cmd = gnuTime ? '/usr/bin/time' : process.execPath;
-    const argv = gnuTime
-      ? ['-f', '%M', '-o', memFile, process.execPath, join(repo, 'bin/shopcast'), ...args]
-      : [join(repo, 'bin/shopcast'), ...args];
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    let sampledKB = 0;
-    const timer = gnuTime
-      ? undefined
-      : setInterval(() => {
-          try {
-            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-            if (m) sampledKB = Math.max(sampledKB, Number(m[1]));
-          } catch {
-            /* the process has ended */
-          }
-        }, 10);
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (timer) clearInterval(timer);
-      if (code !== 0) return reject(new Error(`shopcast exited with ${code}`));
-      const kb = gnuTime ? Number(readFileSync(memFile, 'utf8').trim().split('\n').at(-1)) : sampledKB;
-      resolve({ seconds, peakMB: kb / 1024, report: JSON.parse(out) });
-    });
-  });
-}
-
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -93,7 +52,7 @@ const r = fresh[0]!.report as {
 const result = {
   file,
   machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
-  memory_from: gnuTime ? 'GNU time %M (max RSS)' : '/proc VmHWM sampled every 10 ms',
+  memory_from: MEMORY_FROM,
   runs,
   seconds: fresh.map((f) => Number(f.seconds.toFixed(3))),
   median_seconds: Number(median(fresh.map((f) => f.seconds)).toFixed(3)),

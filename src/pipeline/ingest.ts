@@ -102,6 +102,8 @@ export interface IngestReport {
    * else the last sales day in the workspace; null when no stock file was ingested or nothing could date it
    */
   stock_date: string | null;
+  /** wall-clock seconds: reading and checking the files, loading their rows, rebuilding the clean tables */
+  seconds: { read: number; load: number; clean: number };
 }
 
 /**
@@ -273,6 +275,13 @@ export async function ingestFiles(
   const tmp = join(ws.dir, 'tmp', `ingest-${process.pid}`);
   mkdirSync(tmp, { recursive: true });
   const started = await dbNow(ws);
+  let t = performance.now();
+  const seconds = { read: 0, load: 0, clean: 0 };
+  const lap = (k: keyof typeof seconds): void => {
+    const now = performance.now();
+    seconds[k] = Math.round((now - t) / 100) / 10;
+    t = now;
+  };
   try {
     const staged: { path: string; staged: StagedFile }[] = [];
     for (const [i, p] of paths.entries()) {
@@ -297,6 +306,7 @@ export async function ingestFiles(
       staged.push({ path: abs, staged: s });
     }
 
+    lap('read');
     progress('loading into the workspace', 0);
     // The raw rows land in one transaction; the derived tables are rebuilt after it, outside any
     // transaction (DuckDB keeps every replaced table in memory until a transaction ends). Should
@@ -342,7 +352,9 @@ export async function ingestFiles(
       await setMeta(ws, 'clean_state', 'stale');
       return { ingestId, files, stockDateUsed: fill?.['date'] ?? null };
     });
+    lap('load');
     await rebuildCleanTables(ws, config, progress);
+    lap('clean');
     const report = await (async () => {
       const sum = (k: keyof FileReport): number => files.reduce((a, f) => a + (f[k] as number), 0);
       const detail = await cleaningReport(ws, 'ingest_scope', sum('rows_rejected'));
@@ -364,6 +376,7 @@ export async function ingestFiles(
         files,
         rejects_csv: rejectsCsv,
         stock_date: stockDateUsed,
+        seconds,
       };
       await recordIngest(ws, {
         ingestId,

@@ -25,7 +25,6 @@ import {
   type Stage,
   type StageRules,
   DEFAULT_STAGE_RULES,
-  classifyStage,
   curveR2,
   curveSales,
   fillGaps,
@@ -36,6 +35,7 @@ import { readCatalog } from '../store/catalog.js';
 import { baselineLifecycleRun, nextLifecycleRunId, storeLifecycleRun } from '../store/lifecycle-runs.js';
 import type { Workspace } from '../store/workspace.js';
 import { workspaceSeries } from './forecast-workspace.js';
+import { classifyStages } from './lifecycle-stages.js';
 
 /** Options of `lifecycleWorkspace`. */
 export interface LifecycleOptions {
@@ -51,6 +51,8 @@ export interface LifecycleOptions {
   store?: boolean;
   /** keep each SKU's weekly units (as classified) in `weekly` */
   series?: boolean;
+  /** worker threads for the classification (default: one per core) */
+  threads?: number;
 }
 
 /** One SKU's life-cycle stage, its evidence and, for young products, the curve-informed forecast. */
@@ -231,9 +233,14 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   const byGroup = new Map<string, { lp: number[]; lq: number[] }>();
   const all = { lp: [] as number[], lq: [] as number[] };
   const assessed = new Map<number, StageAssessment>();
-  for (const s of info) {
-    if (!s.coversLaunch || s.y.length < priorWeeks) continue;
-    const a = classifyStage(s.y, true, rules);
+  const older = info.filter((s) => s.coversLaunch && s.y.length >= priorWeeks);
+  const olderStages = await classifyStages(
+    older.map((s) => ({ y: s.y, coversLaunch: true })),
+    rules,
+    o.threads,
+  );
+  for (const [k, s] of older.entries()) {
+    const a = olderStages[k]!;
     assessed.set(s.i, a);
     const c = a.evidence.curve;
     // a curve through a handful of units says nothing about how a product spreads
@@ -294,10 +301,18 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
     blend = { weight, products: trials.length, wape_curve: wape(1), wape_engine: wape(0), wape_blend: wape(weight) };
   }
 
+  // the other products' stages, young ones with their group's prior
+  const rest = chosen.filter((s) => !assessed.has(s.i));
+  const restStages = await classifyStages(
+    rest.map((s) => ({ y: s.y, coversLaunch: s.coversLaunch, prior: young(s) ? priorFor(s.group) : undefined })),
+    rules,
+    o.threads,
+  );
+  for (const [k, s] of rest.entries()) assessed.set(s.i, restStages[k]!);
   const skus: SkuLifecycle[] = [];
   for (const s of chosen) {
     const prior = young(s) ? priorFor(s.group) : undefined;
-    const a = assessed.get(s.i) ?? classifyStage(s.y, s.coversLaunch, rules, prior);
+    const a = assessed.get(s.i)!;
     const entry: SkuLifecycle = {
       sku: s.sku,
       description: s.description,

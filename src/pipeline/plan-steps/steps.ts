@@ -139,8 +139,14 @@ export async function forecastStep(
 export async function lifecycleStep(
   ws: Workspace,
   asOf: string | undefined,
+  threads?: number,
 ): Promise<{ life: LifecycleResult; stageOf: Map<string, SkuLifecycle> }> {
-  const life = await lifecycleWorkspace(ws, { ...(asOf === undefined ? {} : { asOf }), store: true, series: true });
+  const life = await lifecycleWorkspace(ws, {
+    ...(asOf === undefined ? {} : { asOf }),
+    ...(threads === undefined ? {} : { threads }),
+    store: true,
+    series: true,
+  });
   return { life, stageOf: new Map(life.skus.map((s) => [s.sku, s])) };
 }
 
