@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PlanReport, PlanReportSku } from '../src/report/plan-data.js';
-import { formatNumber, renderPlanReport } from '../src/report/plan-report.js';
+import { formatNumber, REPORT_ORDER_LINES, renderPlanReport } from '../src/report/plan-report.js';
 import { bandPath, escapeXml, linePath, linearScale, niceTicks } from '../src/report/svg.js';
 import { forecast, planReportFixture, SPECIAL } from './plan-report-fixture.js';
 
@@ -97,4 +97,28 @@ test('the plan report page: degenerate input still renders without NaN', () => {
   assert.equal(count(html, 'class="chart forecast-chart"'), 3);
   assert.ok(!/ d=""/.test(html), 'an empty path is drawn');
   assert.ok(renderPlanReport({ ...report, skus: [], orders: [] }).includes('Nothing to order.'));
+});
+
+test('the plan report lists the most urgent order lines of a large plan and points to orders.csv for the rest', () => {
+  const report = planReportFixture();
+  const base = report.orders.find((o) => !o.heldBack && o.qty > 0)!;
+  // 2,500 lines to place, one a day apart in their order-by date; supplier totals count all of them
+  report.orders = Array.from({ length: 2500 }, (_, i) => ({
+    ...base,
+    sku: `S${String(i).padStart(5, '0')}`,
+    orderBy: new Date(Date.UTC(2024, 0, 1) + (i % 500) * 86_400_000).toISOString().slice(0, 10),
+    lostRevenue: i,
+    supplier: i % 2 === 0 ? 'North' : 'South',
+  }));
+  const html = renderPlanReport(report);
+  assert.equal(count(html, 'class="order-row'), REPORT_ORDER_LINES);
+  assert.match(html, /The 1,000 most urgent lines of each list are shown here/);
+  assert.match(html, /<a href="orders\.csv">orders\.csv<\/a> has all 2,500/);
+  assert.equal(count(html, '1,250 orders (the 500 most urgent listed)'), 2, 'each supplier: its count and the listed');
+  // the most urgent: five lines a day, so the first 200 order-by days
+  const day = (k: number): string => new Date(Date.UTC(2024, 0, 1) + k * 86_400_000).toISOString().slice(0, 10);
+  const listed = new Set([...html.matchAll(/data-by="([0-9-]+)"/g)].map((m) => m[1]!));
+  assert.equal(listed.size, 200);
+  assert.ok(listed.has(day(0)) && listed.has(day(199)) && !listed.has(day(200)));
+  assertClean(html);
 });

@@ -669,13 +669,36 @@ function byDate(a: PlanReportOrder, b: PlanReportOrder): number {
   );
 }
 
-/** A table of order lines, one <tbody> per supplier (with its count and total) when suppliers are known. */
+/**
+ * At most this many lines of each order list (to place, deferred, held back) are rows of the report, the most urgent
+ * (by the day to order, then the sales at stake): a shop of 100,000 SKUs has tens of thousands of order lines, which
+ * orders.csv holds; the supplier totals still count every line.
+ */
+export const REPORT_ORDER_LINES = 1000;
+
+/** The order lines the report lists: each list's REPORT_ORDER_LINES most urgent. */
+function shownOrders(orders: PlanReportOrder[]): Set<PlanReportOrder> {
+  const shown = new Set<PlanReportOrder>();
+  const lists = [
+    orders.filter((o) => !o.heldBack && o.qty > 0),
+    orders.filter((o) => !o.heldBack && !(o.qty > 0)),
+    orders.filter((o) => o.heldBack),
+  ];
+  for (const list of lists) for (const o of [...list].sort(byDate).slice(0, REPORT_ORDER_LINES)) shown.add(o);
+  return shown;
+}
+
+/**
+ * A table of order lines, one <tbody> per supplier (with its count and total) when suppliers are known; only the
+ * lines in `shown` are rows (the counts and totals are of them all).
+ */
 function orderTable(
   rows: PlanReportOrder[],
   ids: Map<string, string>,
   r: PlanReport,
   cls: string,
   rowIds: Map<PlanReportOrder, string>,
+  shown: Set<PlanReportOrder>,
 ): string {
   const groups = new Map<string, PlanReportOrder[]>();
   for (const o of rows) {
@@ -693,14 +716,16 @@ function orderTable(
         Number(ka === '') - Number(kb === '') || totals.get(kb)! - totals.get(ka)! || ka.localeCompare(kb),
     )
     .map(([supplier, list]) => {
+      const listed = list.filter((o) => shown.has(o));
+      const part = listed.length < list.length ? ` (the ${formatNumber(listed.length)} most urgent listed)` : '';
       const head = named
         ? `<tr class="group"><th colspan="7"><span class="supplier">${supplier ? esc(supplier) : 'No supplier given'}` +
-          `</span> · ${formatNumber(list.length)} ${list.length === 1 ? 'order' : 'orders'} · ` +
+          `</span> · ${formatNumber(list.length)} ${list.length === 1 ? 'order' : 'orders'}${part} · ` +
           `<b>${formatMoney(totals.get(supplier)!, r.currency)}</b></th></tr>`
         : '';
       return (
         `<tbody data-supplier="${esc(supplier)}">${head}` +
-        `${[...list]
+        `${listed
           .sort(byDate)
           .map((o) => orderRow(o, ids, r, rowIds.get(o)!))
           .join('')}</tbody>`
@@ -757,8 +782,8 @@ const ORDER_HELP =
   'units and money shown are the sales expected to be lost until it arrives. ' +
   '<b>A</b>, <b>B</b>, <b>C</b>: the items that bring most, some and little of the revenue.</p>';
 
-/** Every order line of the plan: to place (by supplier), deferred by the budget, held back. */
-function ordersSection(r: PlanReport, ids: Map<string, string>): string {
+/** The plan's order lines: to place (by supplier), deferred by the budget, held back; the most urgent of each listed. */
+function ordersSection(r: PlanReport, ids: Map<string, string>, shown: Set<PlanReportOrder>): string {
   if (!r.orders.length) return '<p class="none">Nothing to order.</p>';
   const place = r.orders.filter((o) => !o.heldBack && o.qty > 0);
   const deferred = r.orders.filter((o) => !o.heldBack && !(o.qty > 0));
@@ -774,19 +799,25 @@ function ordersSection(r: PlanReport, ids: Map<string, string>): string {
     (late ? `; <b class="urgent">${formatNumber(late)}</b> cannot arrive before the stock runs out (expedite)` : '') +
     (deferred.length ? `; ${formatNumber(deferred.length)} deferred by the budget` : '') +
     (held.length ? `; ${formatNumber(held.length)} held back` : '') +
-    `. Every line of orders.csv is listed here.</p>`;
+    (shown.size === r.orders.length
+      ? '. Every line of orders.csv is listed here.</p>'
+      : `. The ${formatNumber(REPORT_ORDER_LINES)} most urgent lines of each list are shown here (by the day to ` +
+        `order, then the sales at stake); <a href="orders.csv">orders.csv</a> has all ` +
+        `${formatNumber(r.orders.length)}.</p>`);
   return (
     summary +
     ORDER_HELP +
     SORT_BAR +
-    (place.length ? orderTable(place, ids, r, 'to-place', rowIds) : '<p class="none">Nothing to place now.</p>') +
+    (place.length
+      ? orderTable(place, ids, r, 'to-place', rowIds, shown)
+      : '<p class="none">Nothing to place now.</p>') +
     (deferred.length
       ? `<h4>Deferred to stay within the budget (${formatNumber(deferred.length)})</h4>` +
-        orderTable(deferred, ids, r, 'deferred', rowIds)
+        orderTable(deferred, ids, r, 'deferred', rowIds, shown)
       : '') +
     (held.length
       ? `<h4>Held back: not suggested, check first (${formatNumber(held.length)})</h4>` +
-        orderTable(held, ids, r, 'held-back', rowIds)
+        orderTable(held, ids, r, 'held-back', rowIds, shown)
       : '')
   );
 }
@@ -880,10 +911,10 @@ const CSS = [
   '.card{break-inside:avoid}}',
 ].join('');
 
-/** Where an alert's SKU links to: its section when the report shows it in detail, else its order line. */
-function alertLinks(r: PlanReport, ids: Map<string, string>): Map<string, string> {
+/** Where an alert's SKU links to: its section when the report shows it in detail, else its order line if listed. */
+function alertLinks(r: PlanReport, ids: Map<string, string>, shown: Set<PlanReportOrder>): Map<string, string> {
   const links = new Map<string, string>();
-  r.orders.forEach((o, i) => links.has(o.sku) || links.set(o.sku, `order-${i + 1}`));
+  r.orders.forEach((o, i) => links.has(o.sku) || !shown.has(o) || links.set(o.sku, `order-${i + 1}`));
   for (const [sku, id] of ids) links.set(sku, id);
   return links;
 }
@@ -896,6 +927,7 @@ function alertLinks(r: PlanReport, ids: Map<string, string>): Map<string, string
 export function renderPlanReport(report: PlanReport): string {
   const ids = new Map<string, string>(); // links go to a SKU's first section if it repeats
   report.skus.forEach((s, i) => ids.has(s.sku) || ids.set(s.sku, `sku-${i + 1}`));
+  const shown = shownOrders(report.orders);
   const weeks = report.horizonDays / 7;
   const horizon = `${formatNumber(report.horizonDays)} days${Number.isInteger(weeks) ? ` (${weeks} weeks)` : ''}`;
   const cleaningRows = report.cleaning
@@ -916,8 +948,8 @@ export function renderPlanReport(report: PlanReport): string {
 <body><main>
 <header><h1>${esc(report.title)}</h1><p class="meta">${meta}</p></header>
 ${totalsStrip(report)}
-<section class="card"><h3>Alerts</h3>${alertsList(report, alertLinks(report, ids))}</section>
-<section class="card"><h3>Purchase orders</h3>${ordersSection(report, ids)}</section>
+<section class="card"><h3>Alerts</h3>${alertsList(report, alertLinks(report, ids, shown))}</section>
+<section class="card"><h3>Purchase orders</h3>${ordersSection(report, ids, shown)}</section>
 <section class="card"><h3>Life-cycle stages, week by week</h3>${stageMap(report, ids)}</section>
 ${report.skus.map((s, i) => skuSection(s, `sku-${i + 1}`, report.asOf)).join('\n')}
 <div class="foot"><section class="card"><h3>Assumptions</h3>${assumptions}</section>
