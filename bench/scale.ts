@@ -1,7 +1,7 @@
 /**
  * Scale benchmark (issue #22): `shopcast plan` end to end on synthetic shops of growing size, each stage timed,
  * the process's peak memory, and each stage's growth exponent (the slope of log time on log SKUs).
- *   npm run bench:scale [-- --sizes 1000,10000,100000] [-- --years 2] [-- --seed 1] [-- --memory-limit 3GB]
+ *   npm run bench:scale [-- --sizes 1000,10000,100000] [-- --years 2] [-- --seed 1] [-- --memory-limit 2GB]
  * The shops are made by `shopcast synth` (from the bundled sample shop: no outside data needed) and kept in
  * bench/out/scale/shop-N for the next run; each plan runs in a fresh workspace as its own process (bench/cli-run.ts).
  * Writes bench/out/scale/scale.json and prints the growth table.
@@ -19,7 +19,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1000,10000,100000' },
     years: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
-    'memory-limit': { type: 'string', default: '3GB' },
+    'memory-limit': { type: 'string', default: '2GB' },
     dir: { type: 'string', default: join(repo, 'bench/out/scale') },
   },
 });

@@ -10,7 +10,15 @@ import { type ForecastArraysOptions, type SeriesForecast, forecast as forecastAr
 import type { ForecastOptions, ForecastSummary } from './forecast-series.js';
 import { forecastWorkspace, workspaceSeries } from './forecast-workspace.js';
 import { type IngestOptions, type IngestReport, ingestFiles } from './ingest.js';
-import { type SeriesFreq, type SeriesPoint, type WorkspaceSummary, demandSeries, inspectWorkspace } from './inspect.js';
+import {
+  type DemandProfile,
+  type SeriesFreq,
+  type SeriesPoint,
+  type WorkspaceSummary,
+  demandSeries,
+  inspectWorkspace,
+  profileWorkspace,
+} from './inspect.js';
 import { type LaunchPlan, type LaunchRequest, type LaunchTracking, planLaunch, trackLaunches } from './launch.js';
 import { type LifecycleOptions, type LifecycleResult, lifecycleWorkspace } from './lifecycle.js';
 import { type PlanOptions, type PlanSummary, planWorkspace } from './plan.js';
@@ -33,6 +41,8 @@ export interface ShopWorkspace {
   ingest(paths: readonly string[], options?: IngestOptions): Promise<IngestReport>;
   /** Row counts, SKUs, date range, top sellers and the cleaning report. */
   inspect(options?: { top?: number }): Promise<WorkspaceSummary>;
+  /** what kind of shop it is: lines per SKU, intermittency, weekly variation, launches (`profileWorkspace`) */
+  profile(): Promise<DemandProfile>;
   /** One SKU's clean demand with its cleaning flags, daily or weekly. */
   series(sku: string, freq?: SeriesFreq): Promise<SeriesPoint[]>;
   /** Forecasts every SKU's demand and returns the forecasts as typed arrays (statistical models). */
@@ -71,6 +81,7 @@ export async function openWorkspace(dir: string, options: WorkspaceOptions = {})
     db,
     ingest: (paths, o) => ingestFiles(db, paths, o),
     inspect: (o) => inspectWorkspace(db, o?.top ?? 10),
+    profile: () => profileWorkspace(db),
     series: (sku, freq) => demandSeries(db, sku, freq),
     forecastSeries: async (o) => {
       const freq = o.freq ?? 'day';

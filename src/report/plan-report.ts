@@ -782,7 +782,7 @@ const ORDER_HELP =
   'units and money shown are the sales expected to be lost until it arrives. ' +
   '<b>A</b>, <b>B</b>, <b>C</b>: the items that bring most, some and little of the revenue.</p>';
 
-/** The plan's order lines: to place (by supplier), deferred by the budget, held back; the most urgent of each listed. */
+/** The plan's order lines: to place (by supplier), deferred by the budget, held back; each list's most urgent. */
 function ordersSection(r: PlanReport, ids: Map<string, string>, shown: Set<PlanReportOrder>): string {
   if (!r.orders.length) return '<p class="none">Nothing to order.</p>';
   const place = r.orders.filter((o) => !o.heldBack && o.qty > 0);

@@ -19,8 +19,9 @@
  * Template products are drawn with weights that undo the sample's bias toward best sellers (its 100 best
  * sellers stand for 100 of Online Retail's ≈ 3,850 products, the other 192 for the rest), so the synthetic
  * population has Online Retail's mix of fast and slow, regular and intermittent products.
- * SKUs come in groups of 300, a shop of the template's size each: orders, customers and the non-product
- * lines (postage, fees) are per group. Deterministic for a seed: the same arguments give the same files.
+ * SKUs come in groups the size of the shop the template was drawn from (3,990 products for the sample): orders,
+ * customers and the non-product lines (postage, fees) are per group, so baskets hold as many lines as the template
+ * shop's did. Deterministic for a seed: the same arguments give the same files.
  */
 import { mulberry32, normalSource } from '../numerics/random.js';
 
@@ -43,8 +44,9 @@ export interface ShopTemplate {
   country: Int32Array;
   countries: string[];
   /**
-   * how many products the template's non-product lines (postage, fees) belong to: a group of 300 synthetic SKUs
-   * keeps each such line with probability 300 / this (the sample shop's are the whole Online Retail shop's)
+   * how many products the template's orders and non-product lines (postage, fees) belong to (the sample shop's are
+   * the whole Online Retail shop's, 3,990 products): synthetic SKUs come in groups of this size, each group a shop
+   * with the template's orders, customers and non-product lines
    */
   nonProductServes: number;
 }
@@ -99,7 +101,6 @@ export interface SynthDay {
 }
 
 export const YEAR_DAYS = 364;
-const GROUP = 300;
 const LAUNCH_WEEKS = 4;
 const VARIANTS = ['RED', 'BLUE', 'GREEN', 'PINK', 'IVORY', 'BLACK', 'LARGE', 'SMALL', 'VINTAGE', 'SET OF 3', 'MINI'];
 export const SUPPLIERS: readonly { name: string; leadTime: number; leadTimeSd: number }[] = [
@@ -162,6 +163,8 @@ function poisson(lambda: number, u: () => number): number {
  */
 export function synthShop(t: ShopTemplate, o: SynthOptions): { skus: SynthSku[]; days: () => Generator<SynthDay> } {
   const totalDays = o.years * YEAR_DAYS;
+  // SKUs come in groups of the template shop's size: each group has its orders, customers and postage lines
+  const group = Math.max(1, Math.round(t.nonProductServes));
   const products = t.products.map((p, i) => ({ ...p, i })).filter((p) => !p.nonProduct && p.to > p.from);
   const nonProducts = t.products.map((p, i) => ({ ...p, i })).filter((p) => p.nonProduct && p.to > p.from);
   if (products.length === 0) throw new Error('synth: the template has no product with sales');
@@ -238,7 +241,8 @@ export function synthShop(t: ShopTemplate, o: SynthOptions): { skus: SynthSku[];
     const pack = rng() < 0.5 ? [6, 12, 24][Math.floor(rng() * 3)]! : 1;
     plans.push({
       template: p.i,
-      level: Math.exp(0.6 * normal()),
+      // log-normal with mean 1 (median e^−0.18): the template's lines per product on average
+      level: Math.exp(0.6 * normal() - 0.18),
       trend: Math.exp(0.25 * normal()),
       priceFactor,
       start,
@@ -274,9 +278,8 @@ export function synthShop(t: ShopTemplate, o: SynthOptions): { skus: SynthSku[];
       customer: [] as number[],
       country: [] as number[],
     };
-    const groups = Math.ceil(o.skus / GROUP);
+    const groups = Math.ceil(o.skus / group);
     const pick = mulberry32(streamSeed(o.seed, -1));
-    const nonProductKeep = Math.min(1, GROUP / Math.max(1, t.nonProductServes));
     for (let d = 0; d < totalDays; d++) {
       for (const a of Object.values(buf)) a.length = 0;
       const year = Math.floor(d / YEAR_DAYS);
@@ -311,7 +314,7 @@ export function synthShop(t: ShopTemplate, o: SynthOptions): { skus: SynthSku[];
         const promo = s.promo.some((p) => d >= p && d < p + 14);
         const lambda = s.level * s.trend ** year * (promo ? 1.8 : 1);
         const priceScale = s.priceFactor * 1.03 ** year * (promo ? 0.8 : 1);
-        const g = Math.floor(i / GROUP);
+        const g = Math.floor(i / group);
         for (let l = from; l < to; l++) {
           const k = poisson(lambda, s.rng);
           for (let c = 0; c < k; c++) {
@@ -321,14 +324,16 @@ export function synthShop(t: ShopTemplate, o: SynthOptions): { skus: SynthSku[];
           }
         }
       }
-      // the non-product lines (postage, fees) of each group, once, on the template's same day of the year
+      // the non-product lines (postage, fees) of each group on the template's same day of the year; a smaller last
+      // group keeps its share of them
       for (let g = 0; g < groups; g++)
         for (const np of nonProducts) {
           const td = beyondTemplate(dayOfYear, pick);
           if (td < 0) continue;
           const [from, to] = linesOf(np.i, td);
+          const keep = Math.min(group, o.skus - g * group) / group;
           for (let l = from; l < to; l++)
-            if (pick() < nonProductKeep)
+            if (pick() < keep)
               push(0, l, -1 - np.i, Math.round(t.price[l]! * 1.03 ** year * 100) / 100, t.quantity[l]!, g);
         }
       const n = buf.order.length;
