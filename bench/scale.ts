@@ -4,9 +4,10 @@
  *   npm run bench:scale [-- --sizes 1000,10000,100000] [-- --years 2] [-- --seed 1] [-- --memory-limit 2GB]
  * The shops are made by `shopcast synth` (from the bundled sample shop: no outside data needed) and kept in
  * bench/out/scale/shop-N for the next run; each plan runs in a fresh workspace as its own process (bench/cli-run.ts).
- * Writes bench/out/scale/scale.json and prints the growth table.
+ * Writes bench/out/scale/scale.json and prints the growth table, with the sizes measured by earlier runs with the
+ * same settings (bench/out/scale/row-N.json): `--sizes 100000` alone adds the largest shop to an earlier table.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
+const runKey = JSON.stringify({ years: values.years, seed: values.seed, memory: values['memory-limit'] });
 for (const n of sizes) {
   const shop = join(dir, `shop-${n}`);
   const key = JSON.stringify({ skus: n, years: values.years, seed: values.seed });
@@ -114,8 +116,15 @@ for (const n of sizes) {
     planned_skus: p.skus,
   });
   console.log(`${n} SKUs: ${r.seconds.toFixed(1)} s, peak ${Math.round(r.peakMB)} MB, ${JSON.stringify(seconds)}`);
+  writeFileSync(join(dir, `row-${n}.json`), JSON.stringify({ key: runKey, row: rows.at(-1) }) + '\n');
   rmSync(ws, { recursive: true, force: true });
 }
+// the table takes every size measured with these settings, in this run or an earlier one (row-N.json)
+for (const f of readdirSync(dir).filter((x) => /^row-\d+\.json$/.test(x))) {
+  const saved = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { key: string; row: Row };
+  if (saved.key === runKey && !rows.some((r) => r.skus === saved.row.skus)) rows.push(saved.row);
+}
+rows.sort((a, b) => a.skus - b.skus);
 
 /** Least-squares slope of log y on log x: time ∝ SKUs^slope. */
 function exponent(xs: number[], ys: number[]): number | null {

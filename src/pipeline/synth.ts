@@ -27,6 +27,7 @@ export const SAMPLE_ORDER_LINES = resolve(
 const ONLINE_RETAIL_PRODUCTS = 3_990;
 const BEST_SELLERS = 100;
 
+/** What `writeSynthShop` makes: `skus` SKUs over `years` years of 364 days from `seed`, written into `out`. */
 export interface SynthShopOptions extends SynthOptions {
   /** the folder the files are written into (made when missing) */
   out: string;
@@ -34,6 +35,7 @@ export interface SynthShopOptions extends SynthOptions {
   template?: string;
 }
 
+/** What `writeSynthShop` wrote: its arguments, the calendar, the order lines and the three files' paths. */
 export interface SynthSummary {
   skus: number;
   years: number;
