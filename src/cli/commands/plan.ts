@@ -91,6 +91,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
                   rows_loaded: r.ingested.rows_loaded,
                   rows_rejected: r.ingested.rows_rejected,
                   rows_new: r.ingested.rows_new,
+                  seconds: r.ingested.seconds,
                 },
           total_seconds: seconds,
         },
