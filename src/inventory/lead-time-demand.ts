@@ -15,6 +15,7 @@
  * reorder point is then a whole number of units and a stock-out means a whole unit short: a slow
  * seller with 0.2 scenario units is 0 in 80 % of the scenarios, not a fraction short in all of them.
  */
+import { poissonDraw as poisson } from '../numerics/random.js';
 
 export interface LeadTime {
   /** days */
@@ -58,25 +59,6 @@ function forecastSum(mean: Float64Array, from: number, to: number): number {
 export function roundCount(x: number, uniform: () => number): number {
   const f = Math.floor(x);
   return x > f && uniform() < x - f ? f + 1 : f;
-}
-
-/**
- * A Poisson draw by inversion (small means) or a rounded normal (large means); used when the history has no sales to
- * take a shape from.
- */
-function poisson(mu: number, uniform: () => number, normal: () => number): number {
-  if (mu <= 0) return 0;
-  if (mu > 50) return Math.max(0, Math.round(mu + Math.sqrt(mu) * normal()));
-  let k = 0;
-  let p = Math.exp(-mu);
-  let c = p;
-  const u = uniform();
-  while (u > c && k < 1000) {
-    k++;
-    p *= mu / k;
-    c += p;
-  }
-  return k;
 }
 
 /**

@@ -30,3 +30,23 @@ export function normalSource(uniform: () => number): () => number {
     return r * Math.cos(2 * Math.PI * v);
   };
 }
+
+/**
+ * A Poisson draw with mean `mu` by inversion (Devroye 1986, §X.3) for small means, a rounded normal for means above
+ * 50; 0 for mu ≤ 0.
+ * @example poissonDraw(2, mulberry32(1), normalSource(mulberry32(2))) // a whole number ≥ 0
+ */
+export function poissonDraw(mu: number, uniform: () => number, normal: () => number): number {
+  if (mu <= 0) return 0;
+  if (mu > 50) return Math.max(0, Math.round(mu + Math.sqrt(mu) * normal()));
+  let k = 0;
+  let p = Math.exp(-mu);
+  let c = p;
+  const u = uniform();
+  while (u > c && k < 1000) {
+    k++;
+    p *= mu / k;
+    c += p;
+  }
+  return k;
+}

@@ -23,7 +23,7 @@
  * customers and the non-product lines (postage, fees) are per group, so baskets hold as many lines as the template
  * shop's did. Deterministic for a seed: the same arguments give the same files.
  */
-import { mulberry32, normalSource } from '../numerics/random.js';
+import { mulberry32, normalSource, poissonDraw } from '../numerics/random.js';
 
 /** The template shop's lines, product by product, each product's lines in day order. */
 export interface ShopTemplate {
@@ -127,6 +127,7 @@ interface SkuPlan {
   promo: number[];
   stockout: [number, number][];
   rng: () => number;
+  normal: () => number;
 }
 
 /** A 32-bit hash of the seed and a stream number, so each SKU draws from its own stream whatever the order. */
@@ -136,20 +137,6 @@ function streamSeed(seed: number, stream: number): number {
   h = Math.imul(h, 0x7feb352d);
   h ^= h >>> 15;
   return h >>> 0;
-}
-
-/** Poisson variate by inversion (λ is small here: a few at most). */
-function poisson(lambda: number, u: () => number): number {
-  let k = 0;
-  let p = Math.exp(-lambda);
-  let s = p;
-  const x = u();
-  while (x > s && k < 100) {
-    k++;
-    p *= lambda / k;
-    s += p;
-  }
-  return k;
 }
 
 /**
@@ -252,6 +239,7 @@ export function synthShop(t: ShopTemplate, o: SynthOptions): { skus: SynthSku[];
       promo,
       stockout,
       rng,
+      normal,
     });
     skus.push({
       sku: String(1_000_000 + i),
@@ -316,7 +304,7 @@ export function synthShop(t: ShopTemplate, o: SynthOptions): { skus: SynthSku[];
         const priceScale = s.priceFactor * 1.03 ** year * (promo ? 0.8 : 1);
         const g = Math.floor(i / group);
         for (let l = from; l < to; l++) {
-          const k = poisson(lambda, s.rng);
+          const k = poissonDraw(lambda, s.rng, s.normal);
           for (let c = 0; c < k; c++) {
             const q = t.quantity[l]!;
             push(c, l, i, Math.round(t.price[l]! * priceScale * 100) / 100, q, g);
