@@ -361,3 +361,11 @@ test('a plan that fails half-way leaves the previous run’s files as they were,
     assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'kept', 'other files in the folder stay');
   });
 });
+
+test('running out of DuckDB memory: the advice is more than the limit that ran out', async () => {
+  const { twiceTheMemory } = await import('../src/cli/workspace.js');
+  assert.equal(twiceTheMemory('300MB'), '600MB');
+  assert.equal(twiceTheMemory('2GB'), '4GB');
+  assert.equal(twiceTheMemory('1.5GB'), '3GB');
+  assert.equal(twiceTheMemory('600MiB'), '2GB');
+});

@@ -20,6 +20,15 @@ export function withCreatedWorkspace<T>(values: Parsed['values'], fn: (ws: Works
   return openFor(values, fn, true);
 }
 
+/**
+ * What to try after DuckDB ran out of memory within `limit`: twice it, in whole MB or GB.
+ * @example twiceTheMemory('300MB') // '600MB'; twiceTheMemory('2GB') // '4GB'
+ */
+export function twiceTheMemory(limit: string): string {
+  const twice = 2 * (memoryLimitBytes(limit) ?? MIN_MEMORY_LIMIT_BYTES);
+  return twice >= 1e9 ? `${Math.ceil(twice / 1e9)}GB` : `${Math.ceil(twice / 1e6)}MB`;
+}
+
 async function openFor<T>(values: Parsed['values'], fn: (ws: Workspace) => Promise<T>, create: boolean): Promise<T> {
   const dir = values['workspace'] as string;
   const memoryLimit = values['memory-limit'] as string;
@@ -30,10 +39,11 @@ async function openFor<T>(values: Parsed['values'], fn: (ws: Workspace) => Promi
     );
   // DuckDB is loaded only by the commands that use a workspace (it costs ~0.25 s to load).
   const { Workspace, duckDbFailure } = await import('../store/workspace.js');
+  const more = twiceTheMemory(memoryLimit);
   const outOfMemory = (e: unknown): InputError =>
     new InputError(
       `${dir}: DuckDB ran out of memory within --memory-limit ${memoryLimit} ` +
-        `(${(e as Error).message.split('\n')[0]}); give it more, e.g. --memory-limit 1GB`,
+        `(${(e as Error).message.split('\n')[0]}); give it more, e.g. --memory-limit ${more}`,
     );
   let ws: Workspace;
   try {
