@@ -17,6 +17,7 @@
  */
 import { poissonDraw as poisson } from '../numerics/random.js';
 
+/** A supplier's lead time: its mean and spread (a log-normal in whole days when the spread is above 0). */
 export interface LeadTime {
   /** days */
   mean: number;
