@@ -260,3 +260,25 @@ test('closed days are a pattern: a small 24/7 shop has none, its empty days are 
     assert.ok((zero['n'] as number) >= empty - 5, `${zero['n']} zero days of A`);
   });
 });
+
+test('daily sums are exact and the same in any order; a hostile magnitude falls back instead of failing', async () => {
+  await withWorkspace(async (ws, dir) => {
+    // 0.1 + 0.2 + 0.3 in doubles depends on the order; the exact sum is 0.6 whichever order the lines come in
+    const lines = ['order_id,ordered_at,sku,quantity,unit_price'];
+    for (let d = 0; d < 10; d++) {
+      lines.push(`P${d},${day(d)} 09:00:00,A,1,0.1`, `Q${d},${day(d)} 10:00:00,A,1,0.2`);
+      lines.push(`R${d},${day(d)} 11:00:00,A,1,0.3`);
+    }
+    // one line of 1e30 units: far beyond any shop, it must not break the clean
+    lines.push(`H1,${day(3)} 12:00:00,HUGE,1e30,1`, `H2,${day(3)} 12:30:00,HUGE,2,1`);
+    const r = await ingestFiles(ws, [writeText(dir, 'orders.csv', lines.join('\n') + '\n')]);
+    assert.equal(r.rows_rejected, 0);
+    const a = await ws.all<{ revenue: number }>(sql`SELECT revenue FROM daily_demand WHERE sku = 'A' ORDER BY date`);
+    assert.equal(a.length, 10);
+    for (const row of a) assert.equal(row.revenue, 0.6);
+    const huge = await ws.one<{ units_raw: number }>(
+      sql`SELECT units_raw FROM daily_demand WHERE sku = 'HUGE' AND date = ${day(3)}::DATE`,
+    );
+    assert.equal(huge.units_raw, 1e30 + 2);
+  });
+});

@@ -150,7 +150,8 @@ const EXACT_TERM_MAX = 1e14;
  * of its terms, and that order differs between a full rebuild and a scoped one (which appends a SKU's rows at the end
  * of the table) and from run to run (threads combine partial sums in any order). Each term is rounded to 12 decimals
  * and added exactly as a DECIMAL(38, 12), which is the same in any order, then read back as a double. A group with a
- * term beyond ±1e14 (no shop's quantity or amount: hostile input) falls back to a plain sum rather than fail. Every
+ * term beyond ±1e14 (no shop's quantity or amount: hostile input) falls back to a plain sum rather than fail (TRY_CAST:
+ * the decimal sum is computed for every group, and is NULL, unused, where a term does not fit). Every
  * aggregate here spills to disk, where the sorted list it replaces did not: a 10,000-SKU shop ran out of memory at
  * 300MB. NULL when no row counts, as `sum`.
  */
@@ -158,7 +159,7 @@ function exactSum(expr: string, filter?: string): Sql {
   const where = filter === undefined ? '' : ` FILTER (WHERE ${filter})`;
   return raw(
     `CASE WHEN bool_and(abs(${expr}) < ${EXACT_TERM_MAX})${where} ` +
-      `THEN CAST(sum(CAST(${expr} AS DECIMAL(38, 12)))${where} AS DOUBLE) ELSE sum(${expr})${where} END`,
+      `THEN CAST(sum(TRY_CAST(${expr} AS DECIMAL(38, 12)))${where} AS DOUBLE) ELSE sum(${expr})${where} END`,
   );
 }
 
