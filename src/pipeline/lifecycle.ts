@@ -258,7 +258,13 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
       t.lq.push(Math.log(c.params['q']!));
     }
   }
+  // one prior per group (two medians each), asked for by every young product of the group
+  const priors = new Map<string, (BassPrior & { from: string }) | undefined>();
   const priorFor = (group: string): (BassPrior & { from: string }) | undefined => {
+    if (!priors.has(group)) priors.set(group, groupPrior(group));
+    return priors.get(group);
+  };
+  const groupPrior = (group: string): (BassPrior & { from: string }) | undefined => {
     const g = byGroup.get(group);
     const src =
       g !== undefined && g.lp.length >= 3

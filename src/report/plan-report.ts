@@ -676,15 +676,20 @@ function byDate(a: PlanReportOrder, b: PlanReportOrder): number {
  */
 export const REPORT_ORDER_LINES = 1000;
 
+/** The plan's three order lists: to place, deferred by the budget (quantity 0), held back. */
+function orderLists(orders: PlanReportOrder[]): Record<'place' | 'deferred' | 'held', PlanReportOrder[]> {
+  return {
+    place: orders.filter((o) => !o.heldBack && o.qty > 0),
+    deferred: orders.filter((o) => !o.heldBack && !(o.qty > 0)),
+    held: orders.filter((o) => o.heldBack),
+  };
+}
+
 /** The order lines the report lists: each list's REPORT_ORDER_LINES most urgent. */
 function shownOrders(orders: PlanReportOrder[]): Set<PlanReportOrder> {
   const shown = new Set<PlanReportOrder>();
-  const lists = [
-    orders.filter((o) => !o.heldBack && o.qty > 0),
-    orders.filter((o) => !o.heldBack && !(o.qty > 0)),
-    orders.filter((o) => o.heldBack),
-  ];
-  for (const list of lists) for (const o of [...list].sort(byDate).slice(0, REPORT_ORDER_LINES)) shown.add(o);
+  for (const list of Object.values(orderLists(orders)))
+    for (const o of [...list].sort(byDate).slice(0, REPORT_ORDER_LINES)) shown.add(o);
   return shown;
 }
 
@@ -785,9 +790,7 @@ const ORDER_HELP =
 /** The plan's order lines: to place (by supplier), deferred by the budget, held back; each list's most urgent. */
 function ordersSection(r: PlanReport, ids: Map<string, string>, shown: Set<PlanReportOrder>): string {
   if (!r.orders.length) return '<p class="none">Nothing to order.</p>';
-  const place = r.orders.filter((o) => !o.heldBack && o.qty > 0);
-  const deferred = r.orders.filter((o) => !o.heldBack && !(o.qty > 0));
-  const held = r.orders.filter((o) => o.heldBack);
+  const { place, deferred, held } = orderLists(r.orders);
   const rowIds = new Map(r.orders.map((o, i) => [o, `order-${i + 1}`]));
   const value = place.reduce((a, o) => a + (Number.isFinite(o.value) ? o.value : 0), 0);
   const units = place.reduce((a, o) => a + o.qty, 0);
