@@ -11,6 +11,7 @@ const ENTRIES = [
   'src/inventory/index.ts',
   'src/metrics.ts',
   'src/server/index.ts',
+  'src/worker/index.ts',
 ];
 
 /**

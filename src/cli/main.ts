@@ -16,6 +16,7 @@ import { planCommand } from './commands/plan.js';
 import { seriesCommand } from './commands/series.js';
 import { serveCommand } from './commands/serve.js';
 import { synthCommand } from './commands/synth.js';
+import { workerCommand } from './commands/worker.js';
 import { defaultIo, type Io } from './io.js';
 import { help, USAGE } from './usage.js';
 
@@ -35,6 +36,7 @@ export {
   seriesCommand,
   serveCommand,
   synthCommand,
+  workerCommand,
 };
 
 const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
@@ -51,6 +53,7 @@ const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
   series: seriesCommand,
   serve: serveCommand,
   synth: synthCommand,
+  worker: workerCommand,
 };
 
 /**

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { type BatchForecast, type BatchOptions, forecastBatch } from './forecast-batch.js';
 import { allocateFlat, placeSeries } from './quantile-view.js';
 import { type SeriesBatch, sliceBatch } from './series-batch.js';
+import { type ShardRunner, shardLabel } from './shards.js';
 
 /** Splits [0, k) into `parts` contiguous ranges of about equal total series length. */
 function partition(batch: SeriesBatch, parts: number): [number, number][] {
@@ -163,6 +164,8 @@ export interface ParallelOptions {
   inWorker?: boolean;
   /** take the workers from this pool (kept afterwards) instead of starting new ones; implies `inWorker` */
   pool?: ForecastPool;
+  /** run the batch as shards on this runner (BullMQ workers: src/worker/) instead of threads; `threads` is ignored */
+  shards?: ShardRunner;
 }
 
 /**
@@ -177,6 +180,7 @@ export async function forecastParallel(
   p: ParallelOptions = {},
 ): Promise<BatchForecast> {
   const k = batch.ids.length;
+  if (p.shards !== undefined && k > 0) return forecastShards(batch, options, p.shards, onProgress);
   const inWorker = p.inWorker === true || p.pool !== undefined;
   if (k === 0 || (!inWorker && (threads <= 1 || k < 2)))
     return forecastBatch(batch, options, (d) => onProgress?.(d, k));
@@ -215,6 +219,11 @@ export async function forecastParallel(
       release(worker, false);
     }),
   );
+  return stitch(k, options, ranges, parts);
+}
+
+/** The forecasts of contiguous sub-batches (`ranges`, in order) as one forecast of the whole batch of `k` series. */
+function stitch(k: number, options: BatchOptions, ranges: [number, number][], parts: BatchForecast[]): BatchForecast {
   const flat = allocateFlat(k, options.h, parts[0]!.levels);
   const models: string[] = [];
   const fallbacks = parts.flatMap((q) => q.fallbacks);
@@ -233,4 +242,30 @@ export async function forecastParallel(
     fallbacks,
     backtestMase,
   };
+}
+
+/**
+ * Forecasts `batch` as shards on `runner`: contiguous sub-batches of about equal total length (as for threads), one
+ * task each (pipeline/shard-tasks.ts runs it: `forecastBatch`), stitched back in order.
+ */
+async function forecastShards(
+  batch: SeriesBatch,
+  options: BatchOptions,
+  runner: ShardRunner,
+  onProgress?: (done: number, total: number) => void,
+): Promise<BatchForecast> {
+  const k = batch.ids.length;
+  const ranges = partition(batch, await runner.shardCount('forecast', k));
+  const tasks = ranges.map(([from, to]) => ({ batch: sliceBatch(batch, from, to), options }));
+  const parts = await runner.run<BatchForecast>(
+    'forecast',
+    tasks,
+    ranges.map(([from, to]) => shardLabel(batch.ids.slice(from, to))),
+    (done) =>
+      onProgress?.(
+        ranges.slice(0, done).reduce((a, [from, to]) => a + to - from, 0),
+        k,
+      ),
+  );
+  return stitch(k, options, ranges, parts);
 }

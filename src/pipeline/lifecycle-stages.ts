@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { BassPrior } from '../lifecycle/curves.js';
 import { type StageAssessment, type StageRules, classifyStage } from '../lifecycle/stage.js';
 import { ForecastPool, runTask } from '../engine/parallel-forecast.js';
+import { type ShardRunner, shardLabel, shardRanges } from '../engine/shards.js';
 
 /** One product to classify: its weekly units, whether they cover its launch, its Bass prior (young products). */
 export interface StageItem {
@@ -32,14 +33,25 @@ const MIN_PARALLEL = 64;
 const CHUNKS_PER_THREAD = 6;
 
 /**
- * Every item's stage assessment, in order, on `threads` worker threads (default: one per core).
+ * Every item's stage assessment, in order, on `threads` worker threads (default: one per core), or as shards on
+ * `shards` (BullMQ workers) when given. `labels[i]` names item i in a failed shard's error.
  * @example const [a] = await classifyStages([{ y, coversLaunch: true }], DEFAULT_STAGE_RULES); a.stage;
  */
 export async function classifyStages(
   items: StageItem[],
   rules: StageRules,
   threads = availableParallelism(),
+  shards?: { runner: ShardRunner; labels: readonly string[] },
 ): Promise<StageAssessment[]> {
+  if (shards !== undefined && items.length > 0) {
+    const ranges = shardRanges(items.length, await shards.runner.shardCount('lifecycle', items.length));
+    const parts = await shards.runner.run<StageAssessment[]>(
+      'lifecycle',
+      ranges.map(([from, to]): StageChunk => ({ items: items.slice(from, to), rules })),
+      ranges.map(([from, to]) => shardLabel(shards.labels.slice(from, to))),
+    );
+    return parts.flat();
+  }
   if (threads <= 1 || items.length < MIN_PARALLEL) return classifyChunk({ items, rules });
   const chunks = Math.min(items.length, threads * CHUNKS_PER_THREAD);
   const size = Math.ceil(items.length / chunks);

@@ -36,6 +36,7 @@ import { baselineLifecycleRun, nextLifecycleRunId, storeLifecycleRun } from '../
 import type { Workspace } from '../store/workspace.js';
 import { workspaceSeries } from './forecast-workspace.js';
 import { classifyStages } from './lifecycle-stages.js';
+import type { ShardRunner } from '../engine/shards.js';
 
 /** Options of `lifecycleWorkspace`. */
 export interface LifecycleOptions {
@@ -53,6 +54,8 @@ export interface LifecycleOptions {
   series?: boolean;
   /** worker threads for the classification (default: one per core) */
   threads?: number;
+  /** classify on this shard runner (BullMQ workers: `shopcast plan --redis`) instead of threads */
+  shards?: ShardRunner;
 }
 
 /** One SKU's life-cycle stage, its evidence and, for young products, the curve-informed forecast. */
@@ -238,6 +241,7 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
     older.map((s) => ({ y: s.y, coversLaunch: true })),
     rules,
     o.threads,
+    o.shards && { runner: o.shards, labels: older.map((s) => s.sku) },
   );
   for (const [k, s] of older.entries()) {
     const a = olderStages[k]!;
@@ -313,6 +317,7 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
     rest.map((s) => ({ y: s.y, coversLaunch: s.coversLaunch, prior: young(s) ? priorFor(s.group) : undefined })),
     rules,
     o.threads,
+    o.shards && { runner: o.shards, labels: rest.map((s) => s.sku) },
   );
   for (const [k, s] of rest.entries()) assessed.set(s.i, restStages[k]!);
   const skus: SkuLifecycle[] = [];

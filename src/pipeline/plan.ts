@@ -11,6 +11,7 @@ import type { AbcClass, XyzClass } from '../inventory/abc-xyz.js';
 import type { AlertRow } from '../store/alerts.js';
 import { setMeta } from '../store/ingest.js';
 import type { Workspace } from '../store/workspace.js';
+import type { ShardRunner } from '../engine/shards.js';
 import { checkModelName, modelsUsed } from './forecast-series.js';
 import { checkHorizon } from './horizon-limit.js';
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
@@ -57,6 +58,11 @@ export interface PlanOptions {
   seed?: number;
   /** worker threads for the forecasts (default: all cores) */
   threads?: number;
+  /**
+   * run the per-SKU forecasts and life-cycle classifications as shards on this runner instead of worker threads
+   * (`shopcast plan --redis URL`: BullMQ workers, src/worker/); the results are the same
+   */
+  shards?: ShardRunner;
   /**
    * let EOQ lots of a seasonal product run past its season's end (default false: S is at most the forecast demand
    * until the season ends, read from the product's history a year ago)
@@ -210,12 +216,13 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     horizon,
     out: o.out,
     threads: o.threads,
+    shards: o.shards,
     progress,
   });
   lap('forecast');
 
   progress('life cycle', 0);
-  const { life, stageOf } = await lifecycleStep(ws, o.asOf, o.threads);
+  const { life, stageOf } = await lifecycleStep(ws, o.asOf, o.threads, o.shards);
   lap('lifecycle');
 
   progress('inventory', 0);

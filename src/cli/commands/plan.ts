@@ -29,6 +29,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       'stock-date': { type: 'string' },
       threads: { type: 'string' },
       'full-lots': { type: 'boolean' },
+      redis: { type: 'string' },
     },
     true,
   );
@@ -58,6 +59,9 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
     onProgress: progress.update,
   };
   checkPlanOptions(options); // options and the output folder, before a workspace is opened or a file ingested
+  // --redis: the per-SKU work runs as shards on the BullMQ workers of that Redis server (src/worker/)
+  const shards = values.redis === undefined ? undefined : await redisShards(values.redis as string);
+  if (shards !== undefined) options.shards = shards.runner;
   const t0 = performance.now();
   const r = await (positionals.length > 0 ? withCreatedWorkspace : withWorkspace)(values, async (ws) => {
     let ingested: IngestReport | undefined;
@@ -75,7 +79,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
     const ingestSeconds = Math.round((performance.now() - ti) / 100) / 10;
     const plan = await planWorkspace(ws, options);
     return { ingested, plan: { ...plan, seconds: { ingest: ingestSeconds, ...plan.seconds } } };
-  });
+  }).finally(() => shards?.close());
   progress.done();
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (values.json) {
@@ -94,6 +98,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
                   seconds: r.ingested.seconds,
                 },
           total_seconds: seconds,
+          ...(shards === undefined ? {} : { shards: shards.runner.stats }),
         },
         null,
         2,
@@ -134,4 +139,27 @@ function unreadablePlanInputs(ingested: IngestReport | undefined, io: Io): numbe
         `see ${ingested!.rejects_csv})\n`,
     );
   return unreadable.length > 0 ? 3 : 0;
+}
+
+/**
+ * The BullMQ shard runner of `plan --redis URL`; Ctrl-C or SIGTERM cancels the run (waiting shards are removed).
+ * `close()` disconnects and restores the signal handlers.
+ */
+async function redisShards(
+  url: string,
+): Promise<{ runner: import('../../worker/redis-shards.js').RedisShardRunner; close: () => Promise<void> }> {
+  const { RedisShardRunner } = await import('../../worker/redis-shards.js');
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const runner = new RedisShardRunner({ url, signal: abort.signal });
+  return {
+    runner,
+    close: async () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await runner.close();
+    },
+  };
 }

@@ -12,6 +12,7 @@ import { closeForecastDaysInPlace, recountInPlace } from '../../engine/closed-fo
 import { hashId, isCountSeries } from '../../engine/forecast-batch.js';
 import { type ParallelOptions, forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
+import type { ShardRunner } from '../../engine/shards.js';
 import {
   type AbcClass,
   type XyzClass,
@@ -121,11 +122,24 @@ export function keepLevels(fc: BatchForecast, levels: readonly number[]): BatchF
  */
 export async function forecastStep(
   inputs: PlanInputs,
-  p: { model: string; horizon: number; out: string; threads: number | undefined; progress: Progress },
+  p: {
+    model: string;
+    horizon: number;
+    out: string;
+    threads: number | undefined;
+    shards?: ShardRunner | undefined;
+    progress: Progress;
+  },
 ): Promise<{ fc: BatchForecast; forecastsCsv: string; forecastRows: () => Iterable<ForecastRow> }> {
   const { panel, h } = inputs;
   const { horizon } = p;
-  const fc = await forecastPanel(panel, { model: p.model, h, threads: p.threads, progress: p.progress });
+  const fc = await forecastPanel(panel, {
+    model: p.model,
+    h,
+    threads: p.threads,
+    progress: p.progress,
+    ...(p.shards === undefined ? {} : { parallel: { shards: p.shards } }),
+  });
   mkdirSync(p.out, { recursive: true });
   const forecastsCsv = resolve(join(p.out, 'forecasts.csv'));
   const starts = panel.ids.map(() => panel.firstDay);
@@ -140,10 +154,12 @@ export async function lifecycleStep(
   ws: Workspace,
   asOf: string | undefined,
   threads?: number,
+  shards?: ShardRunner,
 ): Promise<{ life: LifecycleResult; stageOf: Map<string, SkuLifecycle> }> {
   const life = await lifecycleWorkspace(ws, {
     ...(asOf === undefined ? {} : { asOf }),
     ...(threads === undefined ? {} : { threads }),
+    ...(shards === undefined ? {} : { shards }),
     store: true,
     series: true,
   });

@@ -1,0 +1,258 @@
+/**
+ * The coordinator's side of distributed mode: a `ShardRunner` on BullMQ and Redis. Each `run` is one BullMQ flow: a
+ * parent job on a queue of the run's own, waiting on one child job per shard on the shared SHARD_QUEUE, which any
+ * number of `shopcast worker --redis URL` processes (shard-worker.ts) take. A shard travels as the v8 serialisation
+ * of its task (typed arrays as raw bytes), base64 in the job's data; its result comes back the same way. When every
+ * child is done the parent becomes processable and this process takes it: it reads the children's results and the
+ * flow is removed. A child that fails `attempts` times fails the parent (BullMQ's failParentOnFailure), and the run
+ * with the shard's SKUs and error; a worker that dies mid-shard loses its lock and another worker's stalled-job check
+ * hands the shard on; a run whose jobs vanish from Redis (a restart without persistence) fails saying so.
+ */
+import { randomUUID } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
+import { FlowProducer, Job, Queue, Worker } from 'bullmq';
+import type { ShardKind, ShardRunner } from '../engine/shards.js';
+import { SHARD_QUEUE, redisConnection, redactUrl } from './connection.js';
+
+/** Options of `RedisShardRunner`. */
+export interface RedisShardOptions {
+  /** `redis://[user:password@]host:port[/db]` */
+  url: string;
+  /** tries per shard before it fails the run (default 3) */
+  attempts?: number;
+  /** stops the run: waiting shards are removed, the run fails as cancelled */
+  signal?: AbortSignal;
+  /**
+   * fixed cost of one shard in seconds (Redis round trips, encoding, the hand-over), before any is measured; shards
+   * are made at least 20 times longer than it, so that it stays under 5 % (default 0.05)
+   */
+  shardOverhead?: number;
+}
+
+/** What the runner's runs cost: for the bench's overhead and efficiency figures. */
+export interface ShardStats {
+  runs: number;
+  shards: number;
+  items: number;
+  /** bytes of task payload sent and of results received (base64) */
+  bytesOut: number;
+  bytesIn: number;
+  /** seconds this process spent encoding tasks and decoding results */
+  codecSeconds: number;
+  /** seconds the workers spent on the shards (BullMQ's processedOn → finishedOn, summed) */
+  workerSeconds: number;
+  /** wall-clock seconds of the runs, from adding the flow to holding every result */
+  wallSeconds: number;
+}
+
+/** Seconds of work per item (SKU) and shard kind on one core, before any run measured it (bench:scale, 10k shop). */
+const PER_ITEM_SECONDS: Record<ShardKind, number> = { forecast: 0.01, lifecycle: 0.018 };
+/** Shards per worker slot at least: the last shards' uneven ends stay short next to the run. */
+const SHARDS_PER_SLOT = 4;
+/** How often the coordinator checks that its run is still in Redis, and reports progress. */
+const WATCH_MS = 1000;
+
+interface ShardData {
+  kind: ShardKind;
+  index: number;
+  shards: number;
+  label: string;
+  items: number;
+  payload: string;
+}
+
+/**
+ * Runs shards on the BullMQ workers connected to a Redis server.
+ * @example
+ * const runner = new RedisShardRunner({ url: 'redis://127.0.0.1:6379' });
+ * await planWorkspace(ws, { out: 'plan', shards: runner });
+ * await runner.close();
+ */
+export class RedisShardRunner implements ShardRunner {
+  private readonly connection: ReturnType<typeof redisConnection>;
+  private readonly flow: FlowProducer;
+  private readonly shardQueue: Queue;
+  private readonly perItem = { ...PER_ITEM_SECONDS };
+  /** cumulative figures of this runner's runs */
+  readonly stats: ShardStats = {
+    runs: 0,
+    shards: 0,
+    items: 0,
+    bytesOut: 0,
+    bytesIn: 0,
+    codecSeconds: 0,
+    workerSeconds: 0,
+    wallSeconds: 0,
+  };
+
+  constructor(private readonly o: RedisShardOptions) {
+    this.connection = redisConnection(o.url);
+    this.flow = new FlowProducer({ connection: this.connection });
+    this.shardQueue = new Queue(SHARD_QUEUE, { connection: this.connection });
+  }
+
+  /**
+   * Worker slots connected now: the sum of the workers' concurrency (each names its own, shard-worker.ts).
+   * @example await runner.slots() // 2
+   */
+  async slots(): Promise<number> {
+    const clients = await this.shardQueue.getWorkers();
+    return clients.reduce((a, c) => a + Number(/:w:c(\d+):/.exec(String(c['rawname'] ?? ''))?.[1] ?? 1), 0);
+  }
+
+  async shardCount(kind: ShardKind, items: number): Promise<number> {
+    const slots = await this.slots();
+    if (slots === 0)
+      throw new Error(
+        `--redis: no shopcast worker is connected to ${redactUrl(this.o.url)}: start one or more with ` +
+          `'shopcast worker --redis ${redactUrl(this.o.url)}' (on this machine or others)`,
+      );
+    // each shard's work ≥ 20 × its fixed cost, and at least SHARDS_PER_SLOT shards per slot when items allow
+    const minItems = Math.ceil((20 * (this.o.shardOverhead ?? 0.05)) / this.perItem[kind]);
+    const size = Math.max(minItems, Math.ceil(items / (SHARDS_PER_SLOT * slots)));
+    return Math.max(1, Math.ceil(items / size));
+  }
+
+  async run<R>(
+    kind: ShardKind,
+    tasks: readonly unknown[],
+    labels: readonly string[],
+    onProgress?: (done: number) => void,
+  ): Promise<R[]> {
+    if (tasks.length === 0) return [];
+    this.o.signal?.throwIfAborted();
+    const t0 = performance.now();
+    const runQueueName = `shopcast-run-${randomUUID()}`;
+    let codec = performance.now();
+    const children = tasks.map((task, index) => {
+      const data: ShardData = {
+        kind,
+        index,
+        shards: tasks.length,
+        label: labels[index] ?? `shard ${index + 1}`,
+        items: itemsOf(kind, task),
+        payload: serialize(task).toString('base64'),
+      };
+      this.stats.bytesOut += data.payload.length;
+      return {
+        name: kind,
+        queueName: SHARD_QUEUE,
+        data,
+        opts: {
+          attempts: this.o.attempts ?? 3,
+          backoff: { type: 'fixed', delay: 500 },
+          failParentOnFailure: true,
+          removeOnComplete: true,
+          removeOnFail: { age: 24 * 3600 },
+        },
+      };
+    });
+    this.stats.codecSeconds += (performance.now() - codec) / 1000;
+    const runQueue = new Queue(runQueueName, { connection: this.connection });
+    const node = await this.flow.add({ name: 'run', queueName: runQueueName, data: { kind }, children });
+    const parentId = node.job.id!;
+    let coordinator: Worker | undefined;
+    let watch: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      const values = await new Promise<Record<string, string>>((resolve, reject) => {
+        // the parent job is processed here, once every child is done: its processor is the merge
+        coordinator = new Worker(
+          runQueueName,
+          async (job) => {
+            const v = (await job.getChildrenValues()) as Record<string, string>;
+            resolve(v);
+            return Object.keys(v).length;
+          },
+          { connection: this.connection, drainDelay: 1 },
+        );
+        coordinator.on('failed', (job, err) => {
+          if (job?.id === parentId) void this.failure(err).then(reject, reject);
+        });
+        coordinator.on('error', () => {}); // connection errors: ioredis reconnects; the watch below decides
+        onAbort = (): void => reject(new Error(`${kind} shards: the run was cancelled`));
+        this.o.signal?.addEventListener('abort', onAbort, { once: true });
+        watch = setInterval(() => {
+          void Job.fromId(runQueue, parentId).then(
+            async (parent) => {
+              if (parent === undefined)
+                return reject(
+                  new Error(
+                    `${kind} shards: the run's jobs are gone from Redis ${redactUrl(this.o.url)} (restarted without ` +
+                      `persistence, or flushed?); nothing was written: run it again`,
+                  ),
+                );
+              const counts = await parent.getDependenciesCount({ processed: true });
+              onProgress?.(counts.processed ?? 0);
+            },
+            () => {}, // Redis unreachable for now: ioredis retries, the next tick looks again
+          );
+        }, WATCH_MS);
+      });
+      codec = performance.now();
+      const results: R[] = new Array(tasks.length);
+      let filled = 0;
+      let seconds = 0;
+      for (const v of Object.values(values)) {
+        this.stats.bytesIn += v.length;
+        const r = deserialize(Buffer.from(v, 'base64')) as { index: number; seconds: number; result: R };
+        if (results[r.index] === undefined) filled++;
+        results[r.index] = r.result;
+        seconds += r.seconds;
+      }
+      this.stats.codecSeconds += (performance.now() - codec) / 1000;
+      if (filled !== tasks.length)
+        throw new Error(`${kind} shards: ${tasks.length - filled} of ${tasks.length} results missing from Redis`);
+      const items = children.reduce((a, c) => a + c.data.items, 0);
+      this.stats.items += items;
+      this.stats.workerSeconds += seconds;
+      // the next cut of this kind sizes its shards from what this one cost
+      if (items > 0 && seconds > 0) this.perItem[kind] = Math.max(1e-4, seconds / items);
+      return results;
+    } finally {
+      if (watch !== undefined) clearInterval(watch);
+      if (onAbort !== undefined) this.o.signal?.removeEventListener('abort', onAbort);
+      await coordinator?.close(true).catch(() => {});
+      await this.discard(node.children?.map((c) => c.job) ?? []);
+      await runQueue.obliterate({ force: true }).catch(() => {});
+      await runQueue.close().catch(() => {});
+      this.stats.runs++;
+      this.stats.shards += tasks.length;
+      this.stats.wallSeconds += (performance.now() - t0) / 1000;
+    }
+  }
+
+  /** The error of a failed run: the shard that failed for good, with its SKUs, tries and reason. */
+  private async failure(err: Error): Promise<Error> {
+    const id = /child [^:]+:[^:]+:(\S+) failed/.exec(err.message)?.[1];
+    const child =
+      id === undefined ? undefined : await Job.fromId<ShardData>(this.shardQueue, id).catch(() => undefined);
+    if (child === undefined) return new Error(`shards: the run failed: ${err.message}`);
+    const d = child.data;
+    return new Error(
+      `${d.kind} shard ${d.index + 1} of ${d.shards} (${d.label}) failed ${child.attemptsMade} ` +
+        `time${child.attemptsMade === 1 ? '' : 's'}: ${child.failedReason}`,
+    );
+  }
+
+  /** Removes a run's shards still waiting (cancelled or failed runs); running ones finish and are dropped. */
+  private async discard(jobs: Job[]): Promise<void> {
+    for (const j of jobs) {
+      const state = await this.shardQueue.getJobState(j.id!).catch(() => 'unknown');
+      if (['waiting', 'delayed', 'prioritized', 'waiting-children', 'failed'].includes(state))
+        await this.shardQueue.remove(j.id!).catch(() => {});
+    }
+  }
+
+  /** Closes the Redis connections (the workers keep running). */
+  async close(): Promise<void> {
+    await this.flow.close();
+    await this.shardQueue.close();
+  }
+}
+
+/** Items (SKUs) in a task, for the cost model: a forecast shard's series, a life-cycle shard's products. */
+function itemsOf(kind: ShardKind, task: unknown): number {
+  if (kind === 'forecast') return (task as { batch: { ids: unknown[] } }).batch.ids.length;
+  return (task as { items: unknown[] }).items.length;
+}
