@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { forecastBatch } from '../src/engine/forecast-batch.js';
 import { makeBatch } from '../src/engine/series-batch.js';
+import { Redis } from 'ioredis';
+import { ShardError } from '../src/engine/shards.js';
 import { RedisShardRunner, startShardWorker } from '../src/worker/index.js';
 import { BIN, SAMPLE, cli, tempDir } from './helpers.js';
 import { startRedis, stopProcess } from './redis-server.js';
@@ -103,7 +105,7 @@ test('distributed plan: 2 worker processes on a real Redis give the single-proce
   }
 });
 
-test('distributed: a shard that fails 3 times fails the run naming its SKUs and error; no worker is a clear error', async (t) => {
+test('distributed: a shard that fails 3 times fails the run naming its SKUs and error; no worker is a clear error; a cancelled run leaves nothing in Redis', async (t) => {
   const redis = await startRedis(t);
   if (redis === undefined) return;
   const runner = new RedisShardRunner({ url: redis.url });
@@ -142,8 +144,43 @@ test('distributed: a shard that fails 3 times fails the run naming its SKUs and 
     } finally {
       await worker.close();
     }
+
+    // cancelled as soon as a worker holds the first shard: the run fails as cancelled and leaves nothing in Redis
+    const abort = new AbortController();
+    const cancelling = new RedisShardRunner({ url: redis.url, signal: abort.signal });
+    const w = await startShardWorker({
+      url: redis.url,
+      concurrency: 1,
+      onShard: (e) => e.event === 'started' && abort.abort(),
+    });
+    try {
+      const y = Float64Array.from({ length: 400 }, (_, i) => 3 + (i % 7) + (i % 11));
+      const options = { model: 'auto', h: 28, levels: [0.5, 0.9], seasonLength: 7, nonNegative: true };
+      const shard = (k: number) => ({ batch: makeBatch([`S${k}`], [y]), options });
+      await assert.rejects(
+        cancelling.run('forecast', [1, 2, 3, 4].map(shard), ['S1', 'S2', 'S3', 'S4']),
+        (e: Error) => e instanceof ShardError && e.cancelled && /the run was cancelled/.test(e.message),
+      );
+      const keys = await redisKeys(redis.url, 'bull:shopcast-run-*');
+      assert.deepEqual(keys, [], 'the cancelled run left no job in Redis');
+      const waiting = await redisKeys(redis.url, 'bull:shopcast-shards:wait');
+      assert.deepEqual(waiting, [], 'no shard left waiting');
+    } finally {
+      await w.close();
+      await cancelling.close();
+    }
   } finally {
     await runner.close();
     await redis.stop();
   }
 });
+
+/** The keys matching `pattern` on the Redis server. */
+async function redisKeys(url: string, pattern: string): Promise<string[]> {
+  const client = new Redis(url);
+  try {
+    return await client.keys(pattern);
+  } finally {
+    client.disconnect();
+  }
+}

@@ -3,6 +3,7 @@
  * Each command lives in `commands/` as an exported function `(args, io?) => exit code`.
  */
 import { InputError } from '../data/errors.js';
+import { ShardError } from '../engine/shards.js';
 import { backtestCommand } from './commands/backtest.js';
 import { compareCommand } from './commands/compare.js';
 import { explainCommand } from './commands/explain.js';
@@ -94,6 +95,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`shopcast: ${inFlagTerms(e)}\n`);
       if (debug) io.err(`${e.stack}\n`);
       return 2;
+    }
+    if (e instanceof ShardError) {
+      io.err(`shopcast: ${e.message}\n`);
+      return e.cancelled ? 130 : 1;
     }
     io.err(`shopcast: internal error: ${(e as Error).message}\n`);
     if (debug) io.err(`${(e as Error).stack}\n`);

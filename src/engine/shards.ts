@@ -7,6 +7,21 @@
  * shards on BullMQ workers (src/worker/).
  */
 
+/**
+ * A distributed run that could not complete: a shard failed for good, no worker is connected, the run's jobs vanished
+ * from Redis, or it was cancelled (`cancelled`). Not a bug of shopcast: the CLI says it without "internal error".
+ * @example throw new ShardError('forecast shard 2 of 8 (SKUs A … K (40)) failed 3 times: …');
+ */
+export class ShardError extends Error {
+  constructor(
+    message: string,
+    readonly cancelled = false,
+  ) {
+    super(message);
+    this.name = 'ShardError';
+  }
+}
+
 /** The kinds of per-SKU work a shard can hold (pipeline/shard-tasks.ts runs each). */
 export type ShardKind = 'forecast' | 'lifecycle';
 

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FlowProducer, Job, Queue, Worker } from 'bullmq';
-import type { ShardKind, ShardRunner } from '../engine/shards.js';
+import { type ShardKind, type ShardRunner, ShardError } from '../engine/shards.js';
 import { SHARD_QUEUE, redisConnection, redactUrl } from './connection.js';
 
 /** Options of `RedisShardRunner`. */
@@ -51,6 +51,8 @@ const PER_ITEM_SECONDS: Record<ShardKind, number> = { forecast: 0.01, lifecycle:
 const SHARDS_PER_SLOT = 4;
 /** How often the coordinator checks that its run is still in Redis, and reports progress. */
 const WATCH_MS = 1000;
+/** How long a cancelled or failed run waits for its shards being computed before it removes its jobs. */
+const ACTIVE_WAIT_MS = 60_000;
 
 interface ShardData {
   kind: ShardKind;
@@ -103,7 +105,7 @@ export class RedisShardRunner implements ShardRunner {
   async shardCount(kind: ShardKind, items: number): Promise<number> {
     const slots = await this.slots();
     if (slots === 0)
-      throw new Error(
+      throw new ShardError(
         `--redis: no shopcast worker is connected to ${redactUrl(this.o.url)}: start one or more with ` +
           `'shopcast worker --redis ${redactUrl(this.o.url)}' (on this machine or others)`,
       );
@@ -120,7 +122,7 @@ export class RedisShardRunner implements ShardRunner {
     onProgress?: (done: number) => void,
   ): Promise<R[]> {
     if (tasks.length === 0) return [];
-    this.o.signal?.throwIfAborted();
+    if (this.o.signal?.aborted === true) throw new ShardError(`${kind} shards: the run was cancelled`, true);
     const t0 = performance.now();
     const runQueueName = `shopcast-run-${randomUUID()}`;
     let codec = performance.now();
@@ -170,14 +172,14 @@ export class RedisShardRunner implements ShardRunner {
           if (job?.id === parentId) void this.failure(err).then(reject, reject);
         });
         coordinator.on('error', () => {}); // connection errors: ioredis reconnects; the watch below decides
-        onAbort = (): void => reject(new Error(`${kind} shards: the run was cancelled`));
+        onAbort = (): void => reject(new ShardError(`${kind} shards: the run was cancelled`, true));
         this.o.signal?.addEventListener('abort', onAbort, { once: true });
         watch = setInterval(() => {
           void Job.fromId(runQueue, parentId).then(
             async (parent) => {
               if (parent === undefined)
                 return reject(
-                  new Error(
+                  new ShardError(
                     `${kind} shards: the run's jobs are gone from Redis ${redactUrl(this.o.url)} (restarted without ` +
                       `persistence, or flushed?); nothing was written: run it again`,
                   ),
@@ -202,7 +204,7 @@ export class RedisShardRunner implements ShardRunner {
       }
       this.stats.codecSeconds += (performance.now() - codec) / 1000;
       if (filled !== tasks.length)
-        throw new Error(`${kind} shards: ${tasks.length - filled} of ${tasks.length} results missing from Redis`);
+        throw new ShardError(`${kind} shards: ${tasks.length - filled} of ${tasks.length} results missing from Redis`);
       const items = children.reduce((a, c) => a + c.data.items, 0);
       this.stats.items += items;
       this.stats.workerSeconds += seconds;
@@ -227,20 +229,30 @@ export class RedisShardRunner implements ShardRunner {
     const id = /child [^:]+:[^:]+:(\S+) failed/.exec(err.message)?.[1];
     const child =
       id === undefined ? undefined : await Job.fromId<ShardData>(this.shardQueue, id).catch(() => undefined);
-    if (child === undefined) return new Error(`shards: the run failed: ${err.message}`);
+    if (child === undefined) return new ShardError(`shards: the run failed: ${err.message}`);
     const d = child.data;
-    return new Error(
+    return new ShardError(
       `${d.kind} shard ${d.index + 1} of ${d.shards} (${d.label}) failed ${child.attemptsMade} ` +
         `time${child.attemptsMade === 1 ? '' : 's'}: ${child.failedReason}`,
     );
   }
 
-  /** Removes a run's shards still waiting (cancelled or failed runs); running ones finish and are dropped. */
+  /**
+   * Removes a run's shards still waiting (a cancelled or failed run), then waits for those being computed to finish
+   * (at most `ACTIVE_WAIT_MS`), so that nothing of the run is left in Redis when it is removed.
+   */
   private async discard(jobs: Job[]): Promise<void> {
-    for (const j of jobs) {
-      const state = await this.shardQueue.getJobState(j.id!).catch(() => 'unknown');
-      if (['waiting', 'delayed', 'prioritized', 'waiting-children', 'failed'].includes(state))
-        await this.shardQueue.remove(j.id!).catch(() => {});
+    const end = Date.now() + ACTIVE_WAIT_MS;
+    let active = jobs;
+    while (active.length > 0 && Date.now() < end) {
+      const next: Job[] = [];
+      for (const j of active) {
+        const state = await this.shardQueue.getJobState(j.id!).catch(() => 'unknown');
+        if (state === 'active') next.push(j);
+        else if (state !== 'completed' && state !== 'unknown') await this.shardQueue.remove(j.id!).catch(() => {});
+      }
+      active = next;
+      if (active.length > 0) await new Promise((r) => setTimeout(r, 200));
     }
   }
 
