@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FlowProducer, Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { type ShardKind, type ShardRunner, ShardError } from '../engine/shards.js';
 import { SHARD_QUEUE, redisConnection, redactUrl } from './connection.js';
 
@@ -71,7 +72,8 @@ interface ShardData {
  * await runner.close();
  */
 export class RedisShardRunner implements ShardRunner {
-  private readonly connection: ReturnType<typeof redisConnection>;
+  /** the one connection every queue, flow and coordinator of this runner shares (a Worker adds its blocking one) */
+  private readonly connection: Redis;
   private readonly flow: FlowProducer;
   private readonly shardQueue: Queue;
   private readonly perItem = { ...PER_ITEM_SECONDS };
@@ -88,9 +90,14 @@ export class RedisShardRunner implements ShardRunner {
   };
 
   constructor(private readonly o: RedisShardOptions) {
-    this.connection = redisConnection(o.url);
+    const { url, ...options } = redisConnection(o.url);
+    this.connection = new Redis(url, options);
+    this.connection.on('error', () => {}); // Redis restarting: ioredis reconnects, each run's watch decides
     this.flow = new FlowProducer({ connection: this.connection });
     this.shardQueue = new Queue(SHARD_QUEUE, { connection: this.connection });
+    // connection errors (Redis restarting): ioredis reconnects, and each run's watch decides what they mean
+    this.flow.on('error', () => {});
+    this.shardQueue.on('error', () => {});
   }
 
   /**
@@ -151,6 +158,7 @@ export class RedisShardRunner implements ShardRunner {
     });
     this.stats.codecSeconds += (performance.now() - codec) / 1000;
     const runQueue = new Queue(runQueueName, { connection: this.connection });
+    runQueue.on('error', () => {});
     const node = await this.flow.add({ name: 'run', queueName: runQueueName, data: { kind }, children });
     const parentId = node.job.id!;
     let coordinator: Worker | undefined;
@@ -258,8 +266,10 @@ export class RedisShardRunner implements ShardRunner {
 
   /** Closes the Redis connections (the workers keep running). */
   async close(): Promise<void> {
-    await this.flow.close();
-    await this.shardQueue.close();
+    await this.flow.close().catch(() => {});
+    await this.shardQueue.close().catch(() => {});
+    // the shared connection is this runner's to end (BullMQ leaves a shared one open)
+    this.connection.disconnect();
   }
 }
 
