@@ -168,7 +168,11 @@ export async function lifecycleStep(
 
 /** One SKU's policy inputs and decision, kept for the budget and the report. */
 export interface SkuPolicy {
-  tables: ScenarioTables;
+  /**
+   * the sorted demand scenarios, which only the budget reads: `policyStep` keeps them only for a SKU with an order
+   * line when the plan has a budget (4 × 2,000 numbers a SKU: 6 GB at 100,000 SKUs)
+   */
+  tables?: ScenarioTables | undefined;
   /** the forecast's daily means, `h` days */
   mean: Float64Array;
   /** mean lead time, days */
@@ -407,6 +411,7 @@ export function policyStep(
     if (st?.holdingRate == null) used.holding++;
     const classes = { abc: abc[i]!, xyz: xyz[i]!, stage: stageOf.get(sku)?.stage ?? null, revenue365: revenue[i]! };
     const s = skuPolicy(inputs, fc, i, classes, o);
+    if (o.budget === undefined || s.order === null) delete s.tables;
     perSku.push(s);
     if (s.order !== null) orders.push(s.order);
   });
@@ -458,7 +463,7 @@ export function budgetStep(
       position: s.position,
       shortageCost: s.costs.shortagePerUnit,
       holdingPerCycle: s.costs.holdingPerUnitDay * D.reviewDays,
-      tables: s.tables,
+      tables: s.tables!, // kept by policyStep for every SKU with an order line when there is a budget
     };
   });
   const lines = allocateBudget(items, budget);
