@@ -15,6 +15,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { ShardStats } from '../src/worker/index.js';
 import { runCli } from './cli-run.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,16 +62,7 @@ await new Promise((r) => setTimeout(r, 500));
 interface PlanJson {
   skus: number;
   seconds: Record<string, number>;
-  shards?: {
-    runs: number;
-    shards: number;
-    items: number;
-    bytesOut: number;
-    bytesIn: number;
-    codecSeconds: number;
-    workerSeconds: number;
-    wallSeconds: number;
-  };
+  shards?: ShardStats;
 }
 
 /** One plan on a copy of the ingested workspace. */

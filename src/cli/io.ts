@@ -19,3 +19,20 @@ export const defaultIo: Io = {
 export function progressFor(io: Io): ReturnType<typeof makeProgress> {
   return makeProgress(io.stderr ?? ({ isTTY: false } as NodeJS.WriteStream));
 }
+
+/**
+ * Resolves at the first SIGTERM or SIGINT (Ctrl-C) from now on, and stops listening for them then: what a
+ * long-running command (serve, worker) waits on before it shuts down gracefully.
+ * @example await untilStopSignal(); await server.close();
+ */
+export function untilStopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

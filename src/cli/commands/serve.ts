@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../data/errors.js';
 import { MIN_MEMORY_LIMIT_BYTES, memoryLimitBytes } from '../../store/defaults.js';
-import { defaultIo, type Io } from '../io.js';
+import { defaultIo, type Io, untilStopSignal } from '../io.js';
 import { type OptionSpec, parse } from '../options.js';
 import { help } from '../usage.js';
 
@@ -98,15 +98,7 @@ export async function serveCommand(args: string[], io: Io = defaultIo): Promise<
   }
   const url = await server.listen();
   // the signals are caught from here on: a Ctrl-C as soon as the URL or the key is printed stops it gracefully
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  const stopped = untilStopSignal();
   io.out(`shopcast serve: listening on ${url} (workspace ${dir}); SIGTERM or Ctrl-C stops it\n`);
   if (newKey !== undefined) {
     const { prepareWorkspace } = await import('../../pipeline/dashboard.js');

@@ -1,5 +1,5 @@
 import { InputError } from '../../data/errors.js';
-import { defaultIo, type Io } from '../io.js';
+import { defaultIo, type Io, untilStopSignal } from '../io.js';
 import { parse, wholeNumber } from '../options.js';
 import { help } from '../usage.js';
 
@@ -31,15 +31,7 @@ export async function workerCommand(args: string[], io: Io = defaultIo): Promise
       ),
   });
   io.out(`shopcast worker ${w.name}: taking shards from ${redactUrl(values.redis as string)}; Ctrl-C stops it\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopSignal();
   await w.close();
   return 0;
 }
