@@ -135,6 +135,8 @@ const rows = Object.entries(runs).map(([name, r]) => {
     // worker slots' time in the sharded stages not spent computing shards, per shard
     overheadShare: sh === undefined ? null : 1 - sh.workerSeconds / (r.workers * sh.wallSeconds),
     overheadPerShard: sh === undefined ? null : (r.workers * sh.wallSeconds - sh.workerSeconds) / sh.shards,
+    // the runs of shards alone: from adding a flow to holding its results (the stages' own serial steps excluded)
+    runsWall: sh === undefined ? null : sh.wallSeconds,
     bytesPerSku: sh === undefined ? null : (sh.bytesOut + sh.bytesIn) / sh.items,
     workerSecondsPerSku: sh === undefined ? null : sh.workerSeconds / sh.items,
   };
@@ -159,7 +161,13 @@ const projection = {
   total_hours: (shardedWall + serialWall) / 3600,
 };
 
-const result = { skus: n, planned_skus: skus, ingest_seconds: ingest.seconds, identical, rows, projection };
+// 1 → 2 workers on the runs of shards alone, and how much slower a shard computes when both cores work
+const one = rows.find((r) => r.name === 'redis, 1 worker')!;
+const scaling = {
+  runs_efficiency: one.runsWall! / (2 * two.runsWall!),
+  worker_ms_per_item: { one: 1000 * one.workerSecondsPerSku!, two: 1000 * two.workerSecondsPerSku! },
+};
+const result = { skus: n, planned_skus: skus, ingest_seconds: ingest.seconds, identical, rows, scaling, projection };
 writeFileSync(join(dir, `distributed-${n}.json`), JSON.stringify(result, null, 2) + '\n');
 const f1 = (x: number | null, d = 1): string => (x === null ? '—' : x.toFixed(d));
 console.log(`\n${n} SKUs (${skus} planned); forecasts.csv and orders.csv identical in every run: ${identical}\n`);
@@ -172,7 +180,12 @@ for (const r of rows)
       `${r.overheadShare === null ? '—' : `${(100 * r.overheadShare).toFixed(1)} % (${f1(r.overheadPerShard, 2)} s/shard)`} |`,
   );
 console.log(
-  `\npayload ${f1(two.bytesPerSku! / 1024)} KB per SKU (both ways, base64); ` +
+  `\nruns of shards alone, 1 → 2 workers: ${(100 * scaling.runs_efficiency).toFixed(0)} % of linear; a shard's ` +
+    `worker time per item ${f1(scaling.worker_ms_per_item.one, 2)} ms with one worker, ` +
+    `${f1(scaling.worker_ms_per_item.two, 2)} ms with two`,
+);
+console.log(
+  `payload ${f1(two.bytesPerSku! / 1024)} KB per SKU (both ways, base64); ` +
     `${(1000 * shardedCore).toFixed(1)} ms of worker time per SKU`,
 );
 console.log(
