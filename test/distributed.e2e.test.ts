@@ -32,7 +32,10 @@ async function until(what: string, ok: () => boolean, seconds = 60): Promise<voi
   }
 }
 
-/** A plan of the sample shop into `dir/out`, single-process or with `--redis`. */
+/**
+ * A plan of the sample shop into `dir/out`, single-process or with `--redis`; with a budget, so that the policies'
+ * scenario tables travel back from the workers for the budget step.
+ */
 async function plan(dir: string, out: string, redis?: string): Promise<{ code: number; out: string; err: string }> {
   const ws = join(dir, `ws-${out}`);
   return cli([
@@ -43,6 +46,8 @@ async function plan(dir: string, out: string, redis?: string): Promise<{ code: n
     ws,
     '--out',
     join(dir, out),
+    '--budget',
+    '3000',
     '--json',
     ...(redis ? ['--redis', redis] : []),
   ]);
@@ -77,7 +82,7 @@ test('distributed plan: 2 worker processes on a real Redis give the single-proce
     for (const f of ['forecasts.csv', 'orders.csv']) same(dir, 'single', 'two', f);
     const summary = JSON.parse(dist.out) as { shards: { shards: number; runs: number }; models_used: object };
     assert.deepEqual(summary.models_used, (JSON.parse(single.out) as { models_used: object }).models_used);
-    assert.equal(summary.shards.runs, 3, 'forecasts, the priors’ stages, the other stages');
+    assert.equal(summary.shards.runs, 4, 'forecasts, the priors’ stages, the other stages, the stock policies');
     assert.ok(summary.shards.shards >= 6, `${summary.shards.shards} shards`);
     for (const w of [w1, w2])
       assert.match(w.log(), /forecast shard \d+\/\d+ done/, 'both workers took forecast shards');

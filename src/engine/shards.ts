@@ -22,8 +22,8 @@ export class ShardError extends Error {
   }
 }
 
-/** The kinds of per-SKU work a shard can hold (pipeline/shard-tasks.ts runs each). */
-export type ShardKind = 'forecast' | 'lifecycle';
+/** The kinds of per-SKU work a shard holds (pipeline/shard-tasks.ts runs each): forecasts, stages, stock policies. */
+export type ShardKind = 'forecast' | 'lifecycle' | 'policy';
 
 /** Runs shards somewhere else (other processes, other machines). */
 export interface ShardRunner {

@@ -26,6 +26,7 @@ import {
   lifecycleStep,
   planAssumptions,
   policyStep,
+  policyStepSharded,
   sortOrders,
 } from './plan-steps/steps.js';
 import { storePlan } from './plan-steps/store.js';
@@ -59,8 +60,8 @@ export interface PlanOptions {
   /** worker threads for the forecasts (default: all cores) */
   threads?: number;
   /**
-   * run the per-SKU forecasts and life-cycle classifications as shards on this runner instead of worker threads
-   * (`shopcast plan --redis URL`: BullMQ workers, src/worker/); the results are the same
+   * run the per-SKU forecasts, life-cycle classifications and stock policies as shards on this runner instead of
+   * worker threads and this thread (`shopcast plan --redis URL`: BullMQ workers, src/worker/); the results are the same
    */
   shards?: ShardRunner;
   /**
@@ -228,7 +229,10 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   progress('inventory', 0);
   // the planners' forecast overrides apply to what the policy takes (forecasts.csv and the runs stay the model's)
   const policyFc = await withStoredOverrides(ws, inputs, fc);
-  const { orders, perSku, abc, xyz, used } = policyStep(inputs, policyFc, stageOf, o);
+  const { orders, perSku, abc, xyz, used } =
+    o.shards === undefined
+      ? policyStep(inputs, policyFc, stageOf, o)
+      : await policyStepSharded(inputs, policyFc, stageOf, o, o.shards);
   if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
   sortOrders(orders);
   const assumptions = [

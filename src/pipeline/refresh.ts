@@ -29,7 +29,7 @@ import type { Workspace } from '../store/workspace.js';
 import { checkModelName } from './forecast-series.js';
 import { readOverrides } from '../store/overrides.js';
 import { round } from './plan-steps/format.js';
-import { type PlanInputs, readStep } from './plan-steps/read.js';
+import { type PlanInputs, readStep, sliceInputs } from './plan-steps/read.js';
 import { type PolicyOptions, type PolicyOutcome, revenue365, xyzOf } from './plan-steps/steps.js';
 import { forecastRunRows, storeSkuStates } from './plan-steps/store.js';
 import type { RefreshChunk, RefreshChunkResult } from './refresh-chunk.js';
@@ -111,26 +111,10 @@ async function inWorkers(
   const ranges: [number, number][] = [];
   for (let from = 0; from < k; from += size) ranges.push([from, Math.min(k, from + size)]);
   const chunk = (from: number, to: number): RefreshChunk => {
-    const ids = panel.ids.slice(from, to);
-    const pick = <V>(m: ReadonlyMap<string, V>): Map<string, V> =>
-      new Map(ids.flatMap((s) => (m.has(s) ? [[s, m.get(s)!] as [string, V]] : [])));
-    const wanted = new Set(ids);
+    const wanted = new Set(panel.ids.slice(from, to));
     return {
       ...task,
-      inputs: {
-        ...inputs,
-        panel: {
-          ...panel,
-          ids,
-          names: panel.names.slice(from, to),
-          price: panel.price.slice(from, to),
-          revenue: panel.revenue.slice(from, to),
-          clean: panel.clean.slice(from, to),
-          actual: panel.actual.slice(from, to),
-        },
-        stock: pick(inputs.stock),
-        catalogCost: pick(inputs.catalogCost),
-      },
+      inputs: sliceInputs(inputs, from, to),
       classes: classes.slice(from, to),
       overrides: overrides.filter((o) => wanted.has(o.sku)),
     };

@@ -47,7 +47,7 @@ export interface ShardStats {
 }
 
 /** Seconds of work per item (SKU) and shard kind on one core, before any run measured it (bench:scale, 10k shop). */
-const PER_ITEM_SECONDS: Record<ShardKind, number> = { forecast: 0.01, lifecycle: 0.018 };
+const PER_ITEM_SECONDS: Record<ShardKind, number> = { forecast: 0.01, lifecycle: 0.018, policy: 0.002 };
 /** Shards per worker slot at least: the last shards' uneven ends stay short next to the run. */
 const SHARDS_PER_SLOT = 4;
 /** How often the coordinator checks that its run is still in Redis, and reports progress. */
@@ -273,8 +273,10 @@ export class RedisShardRunner implements ShardRunner {
   }
 }
 
-/** Items (SKUs) in a task, for the cost model: a forecast shard's series, a life-cycle shard's products. */
+/** Items (SKUs) in a task, for the cost model: a forecast shard's series, a life-cycle shard's products, a policy
+ * shard's SKUs. */
 function itemsOf(kind: ShardKind, task: unknown): number {
   if (kind === 'forecast') return (task as { batch: { ids: unknown[] } }).batch.ids.length;
+  if (kind === 'policy') return (task as { classes: unknown[] }).classes.length;
   return (task as { items: unknown[] }).items.length;
 }

@@ -146,3 +146,29 @@ export function stockSnapshotAssumptions(s: StockSnapshotUse): string[] {
   }
   return out;
 }
+
+/**
+ * The inputs of SKUs [from, to) of the panel only: their panel rows, stock and catalogue cost rows (what a shard or a
+ * refresh chunk carries to its worker; each SKU's policy depends on its own rows only).
+ * @example sliceInputs(inputs, 0, 10).panel.ids.length // 10
+ */
+export function sliceInputs(inputs: PlanInputs, from: number, to: number): PlanInputs {
+  const { panel } = inputs;
+  const ids = panel.ids.slice(from, to);
+  const pick = <V>(m: ReadonlyMap<string, V>): Map<string, V> =>
+    new Map(ids.flatMap((s) => (m.has(s) ? [[s, m.get(s)!] as [string, V]] : [])));
+  return {
+    ...inputs,
+    panel: {
+      ...panel,
+      ids,
+      names: panel.names.slice(from, to),
+      price: panel.price.slice(from, to),
+      revenue: panel.revenue.slice(from, to),
+      clean: panel.clean.slice(from, to),
+      actual: panel.actual.slice(from, to),
+    },
+    stock: pick(inputs.stock),
+    catalogCost: pick(inputs.catalogCost),
+  };
+}

@@ -12,7 +12,7 @@ import { closeForecastDaysInPlace, recountInPlace } from '../../engine/closed-fo
 import { hashId, isCountSeries } from '../../engine/forecast-batch.js';
 import { type ParallelOptions, forecastParallel } from '../../engine/parallel-forecast.js';
 import { makeBatch } from '../../engine/series-batch.js';
-import type { ShardRunner } from '../../engine/shards.js';
+import { type ShardRunner, shardLabel, shardRanges } from '../../engine/shards.js';
 import {
   type AbcClass,
   type XyzClass,
@@ -34,7 +34,7 @@ import { type ForecastRow, forecastRows, writeForecasts } from '../forecast-seri
 import { type LifecycleResult, type SkuLifecycle, lifecycleWorkspace } from '../lifecycle.js';
 import type { PlanOptions, PlanOrder } from '../plan.js';
 import { blocks, round } from './format.js';
-import type { PlanInputs, StockRow } from './read.js';
+import { type PlanInputs, type StockRow, sliceInputs } from './read.js';
 import { firstSteps, quantileIndex, quantileRow } from '../../engine/quantile-view.js';
 import { FORECAST_RUN_LEVELS } from '../../store/forecast-runs.js';
 import type { InventoryPanel } from '../inventory-panel.js';
@@ -395,13 +395,105 @@ export function policyStep(
   stageOf: Map<string, SkuLifecycle>,
   o: PlanOptions,
 ): PolicyResult {
-  const { panel, stock, catalogCost } = inputs;
+  const c = policyClasses(inputs, stageOf);
+  const perSku = inputs.panel.ids.map((_, i) => keptForBudget(skuPolicy(inputs, fc, i, c.classes[i]!, o), o));
+  return policyResult(inputs, perSku, c);
+}
+
+/**
+ * `policyStep` with the SKUs' policies computed as shards on `runner` (`plan --redis`): each shard carries its SKUs'
+ * inputs and forecast means only (`sliceInputs`), and `skuPolicy` gives each SKU what it gives it in one process.
+ */
+export async function policyStepSharded(
+  inputs: PlanInputs,
+  fc: BatchForecast,
+  stageOf: Map<string, SkuLifecycle>,
+  o: PlanOptions,
+  runner: ShardRunner,
+): Promise<PolicyResult> {
+  const c = policyClasses(inputs, stageOf);
+  const { panel, h } = inputs;
+  const ranges = shardRanges(panel.ids.length, await runner.shardCount('policy', panel.ids.length));
+  const policy: PolicyOptions & { budget?: number } = {
+    ...(o.serviceLevel === undefined ? {} : { serviceLevel: o.serviceLevel }),
+    ...(o.scenarios === undefined ? {} : { scenarios: o.scenarios }),
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+    ...(o.fullLots === undefined ? {} : { fullLots: o.fullLots }),
+    ...(o.budget === undefined ? {} : { budget: o.budget }),
+  };
+  const tasks = ranges.map(([from, to]): PolicyShard => ({
+    inputs: sliceInputs(inputs, from, to),
+    mean: fc.mean.slice(from * h, to * h),
+    classes: c.classes.slice(from, to),
+    policy,
+  }));
+  const parts = await runner.run<SkuPolicy[]>(
+    'policy',
+    tasks,
+    ranges.map(([from, to]) => shardLabel(panel.ids.slice(from, to))),
+  );
+  return policyResult(inputs, parts.flat(), c);
+}
+
+/** A shard of `policyStepSharded`: its SKUs' inputs, their forecast means (h a SKU), classes and the options. */
+export interface PolicyShard {
+  inputs: PlanInputs;
+  mean: Float64Array;
+  classes: SkuClasses[];
+  policy: PolicyOptions & { budget?: number };
+}
+
+/**
+ * The policies of a shard's SKUs (what a worker runs for a `policy` shard): `skuPolicy` on the shard's inputs, with the
+ * scenario tables kept only where the budget reads them.
+ * @example policyShard({ inputs, mean, classes, policy: {} })[0].decision
+ */
+export function policyShard(t: PolicyShard): SkuPolicy[] {
+  const { h } = t.inputs;
+  const fc: BatchForecast = { h, levels: [], mean: t.mean, quantiles: new Float64Array(0), models: [], fallbacks: [] };
+  return t.inputs.panel.ids.map((_, i) => keptForBudget(skuPolicy(t.inputs, fc, i, t.classes[i]!, t.policy), t.policy));
+}
+
+/** A SKU's classes for its policy. */
+export interface SkuClasses {
+  abc: AbcClass;
+  xyz: XyzClass;
+  stage: string | null;
+  revenue365: number;
+}
+
+/** Every SKU's ABC (by revenue over the last 365 days), XYZ and life-cycle stage. */
+function policyClasses(
+  inputs: PlanInputs,
+  stageOf: Map<string, SkuLifecycle>,
+): { abc: AbcClass[]; xyz: XyzClass[]; classes: SkuClasses[] } {
+  const { panel } = inputs;
   const revenue = Float64Array.from(panel.ids, (_, i) => revenue365(panel, i));
   const abc = abcClasses(revenue);
   const xyz = panel.ids.map((_, i) => xyzOf(panel, i));
+  const classes = panel.ids.map((sku, i) => ({
+    abc: abc[i]!,
+    xyz: xyz[i]!,
+    stage: stageOf.get(sku)?.stage ?? null,
+    revenue365: revenue[i]!,
+  }));
+  return { abc, xyz, classes };
+}
+
+/**
+ * The policy with its scenario tables only where the budget reads them (an order line, a budget given): 4 × 2,000
+ * numbers a SKU otherwise held for nothing.
+ */
+function keptForBudget(s: SkuPolicy, o: { budget?: number | undefined }): SkuPolicy {
+  if (o.budget === undefined || s.order === null) delete s.tables;
+  return s;
+}
+
+/** The orders, classes and defaults taken, from every SKU's policy (in panel order). */
+function policyResult(inputs: PlanInputs, perSku: SkuPolicy[], c: { abc: AbcClass[]; xyz: XyzClass[] }): PolicyResult {
+  const { panel, stock, catalogCost } = inputs;
   const used: DefaultsUsed = { leadTime: 0, cost: 0, orderCost: 0, holding: 0, stock: 0 };
   const orders: PlanOrder[] = [];
-  const perSku: SkuPolicy[] = [];
   panel.ids.forEach((sku, i) => {
     const st = stock.get(sku);
     if (st === undefined) used.stock++;
@@ -409,13 +501,10 @@ export function policyStep(
     if ((st?.unitCost ?? catalogCost.get(sku)) === undefined) used.cost++;
     if (st?.orderCost == null) used.orderCost++;
     if (st?.holdingRate == null) used.holding++;
-    const classes = { abc: abc[i]!, xyz: xyz[i]!, stage: stageOf.get(sku)?.stage ?? null, revenue365: revenue[i]! };
-    const s = skuPolicy(inputs, fc, i, classes, o);
-    if (o.budget === undefined || s.order === null) delete s.tables;
-    perSku.push(s);
-    if (s.order !== null) orders.push(s.order);
+    const order = perSku[i]!.order;
+    if (order !== null) orders.push(order);
   });
-  return { orders, perSku, abc, xyz, used };
+  return { orders, perSku, abc: c.abc, xyz: c.xyz, used };
 }
 
 /** Forecast demand over the first `days` days (the last day repeats past the horizon). */
