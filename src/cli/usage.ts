@@ -31,7 +31,7 @@ Usage:
   shopcast synth --skus N --out DIR [--years 2] [--seed 1] [--json]
                  (a synthetic shop resampled from the sample shop: order-lines.csv.gz, catalog.csv, stock.csv)
   shopcast worker --redis URL [--concurrency N] [--stall-seconds 30]
-                  (takes shards of plan --redis URL: forecasts and life-cycle stages, on any machine)
+                  (takes shards of plan --redis URL: forecasts, life-cycle stages, stock policies)
 
 Every command takes --workspace DIR (default ${DEFAULT_WORKSPACE}), --memory-limit SIZE (DuckDB's
 buffer memory, default ${DEFAULT_MEMORY_LIMIT}) and --debug (stack traces); \`shopcast <command> --help\`
@@ -85,17 +85,17 @@ Options:
   --date-order, --encoding, --stock-date
                         as for shopcast ingest
   --threads N           worker threads (default: all cores)
-  --redis URL           run the per-SKU forecasts and life-cycle stages as shards on the BullMQ workers
-                        of this Redis server (shopcast worker --redis URL, any number, any machine);
-                        the plan is the same as without it
+  --redis URL           run the per-SKU forecasts, life-cycle stages and stock policies as shards on
+                        the BullMQ workers of this Redis server (shopcast worker --redis URL, any
+                        number, any machine); the plan is the same as without it
   --json                print the summary as JSON
 `,
   worker: `shopcast worker --redis URL [options]
 
-Takes shards of per-SKU work (forecasts, life-cycle stages) that \`shopcast plan --redis URL\` puts on the
-Redis server's BullMQ queue, computes them and sends the results back; runs until SIGTERM or Ctrl-C
-(it finishes the shards it holds first). Start any number, on any machines that reach the server. A
-worker killed mid-shard leaves its shard to another after --stall-seconds.
+Takes shards of per-SKU work (forecasts, life-cycle stages, stock policies) that \`shopcast plan
+--redis URL\` puts on the Redis server's BullMQ queue, computes them and sends the results back; runs
+until SIGTERM or Ctrl-C (it finishes the shards it holds first). Start any number, on any machines that
+reach the server. A worker killed mid-shard leaves its shard to another after --stall-seconds.
 
 Options:
   --redis URL           redis://[user:password@]host:port[/db] (required)

@@ -1,7 +1,7 @@
 /**
- * `shopcast worker --redis URL`: a BullMQ worker taking shards of per-SKU work (forecasts, life-cycle stages) from
- * SHARD_QUEUE. Each shard runs in a sandboxed worker thread (shard-processor.ts); `concurrency` of them at once
- * (default one per core). Start any number of workers on any machines that reach the Redis server.
+ * `shopcast worker --redis URL`: a BullMQ worker taking shards of per-SKU work (forecasts, life-cycle stages, stock
+ * policies) from SHARD_QUEUE. Each shard runs in a sandboxed worker thread (shard-processor.ts); `concurrency` of them
+ * at once (default one per core). Start any number of workers on any machines that reach the Redis server.
  */
 import { availableParallelism, hostname } from 'node:os';
 import { Worker } from 'bullmq';
