@@ -52,7 +52,7 @@ export async function refreshChunk(c: RefreshChunk): Promise<RefreshChunkResult>
   const policies = inputs.panel.ids.map((_, i) => {
     // the scenario tables stay here (nothing stores them); the mean is copied out of the forecast's buffer, which a
     // structured clone would otherwise copy whole for every SKU
-    const outcome: PolicyOutcome & { tables?: unknown } = skuPolicy(inputs, adjusted, i, c.classes[i]!, c.policy);
+    const outcome = skuPolicy(inputs, adjusted, i, c.classes[i]!, c.policy);
     delete outcome.tables;
     return { ...outcome, mean: outcome.mean.slice() };
   });
