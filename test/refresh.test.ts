@@ -126,6 +126,8 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
       assert.deepEqual(r.skus, ['A', 'C', 'H'], 'asked-for SKUs without sales are skipped, duplicates dropped');
       assert.equal(r.as_of, plan.as_of);
       assert.equal(r.forecast_runs.challenger, null);
+      // each ran the plan's fit forward (nothing estimated): the plan's forecast exactly, as the values below show
+      assert.equal(r.resumed, 3);
       const live = await readForecastValues(ws, r.forecast_runs.champion);
       assert.deepEqual(
         live,
@@ -164,6 +166,24 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
       const now = new Date(Date.UTC(2024, 6, 20, 12, 0, 0));
       const r2 = await refreshSkus(ws, ['A', 'C', 'N'], { now });
       assert.equal(r2.as_of, day(186));
+      // the horizon changed (A's lead time spread is gone): the plan's states were made for another one, so every SKU
+      // is estimated anew, and its state kept
+      assert.ok(r2.resumed === 0);
+      const kept = await ws.all<{ sku: string; n: number }>(
+        `SELECT sku, count(*)::INTEGER AS n FROM forecast_states JOIN forecast_runs USING (run_id)
+         WHERE model = 'auto' GROUP BY sku ORDER BY sku`,
+      );
+      assert.deepEqual(
+        kept,
+        [...Object.keys(MEANS), 'N'].sort().map((sku) => ({ sku, n: 1 })),
+        'one state per SKU and model: the latest',
+      );
+      // refreshed again on the same data: run forward from those states, the same forecasts
+      const r3 = await refreshSkus(ws, ['A', 'C', 'N'], { now });
+      assert.equal(r3.resumed, 3);
+      const valuesOf = async (id: number): Promise<unknown[]> =>
+        (await readForecastValues(ws, id)).map((v) => ({ ...v, run_id: 0 }));
+      assert.deepEqual(await valuesOf(r3.forecast_runs.champion), await valuesOf(r2.forecast_runs.champion));
       assert.ok(r2.forecast_runs.challenger !== null && r2.forecast_runs.challenger > r2.forecast_runs.champion);
       const challenger = await readForecastSkus(ws, r2.forecast_runs.challenger);
       assert.deepEqual(
@@ -196,7 +216,7 @@ test('a refresh of a few SKUs gives them what the plan gave them, and stores run
       );
       // forecast runs are append-only: the plan's and the first refresh's are still there, unchanged
       assert.deepEqual(await readForecastValues(ws, plan.forecast_run_id), values);
-      assert.equal((await listForecastRuns(ws)).length, 5);
+      assert.equal((await listForecastRuns(ws)).length, 7);
 
       // a second plan replaces sku_state for every SKU and stores its own run
       const plan2 = await planWorkspace(ws, { out: join(dir, 'plan2'), threads: 1 });

@@ -149,6 +149,13 @@ export interface PoolRun {
   errors: number[];
   /** errors are RMSSE (intermittent series) rather than MASE */
   squared: boolean;
+  /** where z starts in the series given, the season length, the tested periods and the pool they made */
+  start: number;
+  seasonLength: number;
+  periods: number[];
+  intermittent: boolean;
+  /** each member's estimated parameters (PoolMember.params), for `resumeAuto` */
+  params: unknown[];
 }
 
 /**
@@ -202,6 +209,11 @@ export function runPool(
     runs,
     errors,
     squared: intermittent,
+    start,
+    seasonLength: m,
+    periods,
+    intermittent,
+    params: pool.map((p) => p.params()),
   };
 }
 
@@ -255,15 +267,87 @@ export function combinePool(run: PoolRun, weights: readonly number[]): Forecast 
   }
   // intermittent members' quantiles come from their demand process (occurrence and size), not a normal spread
   const c = run.squared ? 1 : calibration(residuals);
+  const members = used.map((k) => ({ name: names[k]!, weight: w[k]!, model: runs[k]![last]!.model }));
+  const state: AutoState = {
+    start: run.start,
+    seasonLength: run.seasonLength,
+    periods: run.periods,
+    intermittent: run.intermittent,
+    members: used.map((k) => ({ name: names[k]!, weight: w[k]!, params: run.params[k] })),
+    calibration: c,
+    ...(last > 0 ? { backtestMase: backtest } : {}),
+  };
+  return { ...finish(final, c, members), ...(last > 0 ? { backtestMase: backtest } : {}), state };
+}
+
+/**
+ * The combined forecast with its quantiles rescaled by c around the mean (`calibration`), named after its members
+ * (the member's own model when there is one, else `Ensemble(ets 0.33, …)` over weights of at least 0.005).
+ */
+function finish(
+  final: Omit<Forecast, 'model'>,
+  c: number,
+  members: readonly { name: string; weight: number; model: string }[],
+): Forecast {
+  const h = final.mean.length;
   if (c !== 1)
     for (const q of final.quantiles)
       for (let t = 0; t < h; t++) q.values[t] = final.mean[t]! + c * (q.values[t]! - final.mean[t]!);
-  const named = used
-    .filter((k) => w[k]! >= 0.005)
-    .sort((a, b) => w[b]! - w[a]!)
-    .map((k) => (used.length === 1 ? runs[k]![last]!.model : `${names[k]!} ${w[k]!.toFixed(2)}`));
-  const model = used.length === 1 ? named[0]! : `Ensemble(${named.join(', ')})`;
-  return { ...final, model, ...(last > 0 ? { backtestMase: backtest } : {}) };
+  const named = members
+    .filter((m) => m.weight >= 0.005)
+    .sort((a, b) => b.weight - a.weight)
+    .map((m) => (members.length === 1 ? m.model : `${m.name} ${m.weight.toFixed(2)}`));
+  const model = members.length === 1 ? named[0]! : `Ensemble(${named.join(', ')})`;
+  return { ...final, model };
+}
+
+/**
+ * What `auto` chose for a series and estimated, enough to forecast it again from a longer series without a backtest
+ * or a fit (`resumeAuto`): the window's start, the pool it ran (season length, tested periods, intermittent or not),
+ * the members combined with their weights and estimated parameters, and the interval calibration.
+ */
+export interface AutoState {
+  start: number;
+  seasonLength: number;
+  periods: number[];
+  intermittent: boolean;
+  members: { name: string; weight: number; params: unknown }[];
+  calibration: number;
+  backtestMase?: number;
+}
+
+/**
+ * `auto`'s forecast from the end of y, a longer series with the same beginning, by the choice and parameters of an
+ * earlier run (its AutoState): each member run forward over y with the parameters it estimated then (the rules
+ * refitted, as at a later origin of the backtest), combined with the same weights and calibrated by the same factor.
+ * With the series the state was made from it gives exactly what `autoForecast` gave. A live update's forecast
+ * between two full fits (statsforecast's `forward` is the same idea); undefined when a member cannot run forward
+ * (the caller fits anew). O(n · members), no optimisation.
+ * @example const fc = resumeAuto(autoForecast(y, 28, levels, ctx).state as AutoState, longer, 28, levels);
+ */
+export function resumeAuto(
+  state: AutoState,
+  y: Float64Array,
+  h: number,
+  levels: readonly number[],
+): Forecast | undefined {
+  const z = y.subarray(state.start);
+  const pool = autoPool(state.seasonLength, state.periods, z.length, state.intermittent);
+  const fcs: Forecast[] = [];
+  for (const m of state.members) {
+    const member = pool.find((p) => p.name === m.name);
+    const fc = member?.resume(m.params, z, h, levels);
+    if (fc === undefined) return undefined;
+    fcs.push(fc);
+  }
+  const final = combine(
+    fcs,
+    state.members.map((m) => m.weight),
+    h,
+  );
+  const members = state.members.map((m, k) => ({ name: m.name, weight: m.weight, model: fcs[k]!.model }));
+  const fc = finish(final, state.calibration, members);
+  return state.backtestMase === undefined ? fc : { ...fc, backtestMase: state.backtestMase };
 }
 
 /**
@@ -314,6 +398,11 @@ export const autoForecaster: Forecaster<AutoFit> = {
 export interface CompositeEntry extends ModelEntry {
   /** why the model declines y beyond its own capabilities (undefined: it accepts it) */
   declines?: (y: Float64Array, seasonLength: number) => string | undefined;
+  /**
+   * the forecast from the end of y, a longer series, resumed from the `Forecast.state` of an earlier forecast of it
+   * (undefined: it cannot; the series is then fitted)
+   */
+  resume?: (state: unknown, y: Float64Array, h: number, levels: readonly number[]) => Forecast | undefined;
 }
 
 /** `auto` as the engine runs it: fallback naive when none of its candidates accepts the series. */
@@ -324,4 +413,5 @@ export const AUTO_ENTRY: CompositeEntry = {
     'per series, the mean of the three best of a pool (naive, seasonal naive, window average, SES, damped, ETS, ' +
     'Theta, DOTM, MSTL; intermittent: TSB, ADIDA, IMAPA) in a backtest from three rolling origins',
   declines: (y, seasonLength) => autoDeclineReason(y, seasonLength),
+  resume: (state, y, h, levels) => resumeAuto(state as AutoState, y, h, levels),
 };

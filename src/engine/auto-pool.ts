@@ -15,24 +15,45 @@ import type { FitContext, Forecast } from '../models/contract.js';
 import { seasonalityTest } from '../numerics/acf.js';
 import { classicalSeasonal } from '../numerics/decompose.js';
 import { autoEts, predictEts } from '../models/auto-ets.js';
-import { type EtsFit, extendEts } from '../models/ets-core.js';
-import { extendMstl, fitMstl, predictMstl, type MstlFit } from '../models/mstl.js';
+import { type EtsFit, etsParams, extendEts } from '../models/ets-core.js';
+import { extendMstl, fitMstl, mstlParams, predictMstl, type MstlFit } from '../models/mstl.js';
 import {
   fitOptimizedTheta,
   fitOptimizedThetaAt,
   predictOptimizedTheta,
   type OptimizedThetaFit,
 } from '../models/optimized-theta.js';
-import { extendTheta, fitTheta, predictTheta, thetaDeseasonalise, type ThetaFit } from '../models/theta.js';
+import {
+  extendTheta,
+  fitTheta,
+  predictTheta,
+  thetaDeseasonalise,
+  thetaParams,
+  type ThetaFit,
+} from '../models/theta.js';
 import { MODELS } from '../models/registry.js';
 import { autoArima, predictArima } from '../models/auto-arima.js';
 import type { ArimaFit } from '../models/arima-core.js';
 
-/** A candidate of the pool: its forecasts from each origin (ascending ends of y), undefined where it cannot fit. */
+/**
+ * A candidate of the pool: its forecasts from each origin (ascending ends of y), undefined where it cannot fit; and
+ * its forecast from the end of a longer series with the parameters it estimated (`params`, `resume`), which is what
+ * `forecasts` gives at a later end: a live update runs the last fit forward without estimating again (auto-choice.ts
+ * `resumeAuto`).
+ */
 export interface PoolMember {
   name: string;
   forecasts(y: Float64Array, ends: readonly number[], h: number, levels: readonly number[]): (Forecast | undefined)[];
+  /**
+   * the parameters the last `forecasts` call estimated, without the per-observation arrays (what `resume` reads);
+   * undefined for a rule refitted at every end, or when no end could fit
+   */
+  params(): unknown;
+  /** the forecast from y's end with `params` (undefined for a rule), as `forecasts` gives it at that end */
+  resume(params: unknown, y: Float64Array, h: number, levels: readonly number[]): Forecast | undefined;
 }
+
+const EMPTY = new Float64Array(0);
 
 /** Runs `f`, giving undefined for a numerical failure or a forecast that is not finite. */
 function attempt(f: () => Forecast): Forecast | undefined {
@@ -44,17 +65,23 @@ function attempt(f: () => Forecast): Forecast | undefined {
   }
 }
 
-/** A member estimated once at the first end and extended to the later ones. */
+/**
+ * A member estimated once at the first end and extended to the later ones. `compact` keeps of a fit what `extend`
+ * reads (the parameters and initial states, not the fitted values): extending depends on the parameters only, so the
+ * compact fit extended to any end gives what the full one gives.
+ */
 function fixedParams<F>(
   name: string,
   fit: (y: Float64Array) => F,
   extend: (fit: F, y: Float64Array) => F,
   predict: (fit: F, h: number, levels: readonly number[]) => Forecast,
+  compact: (fit: F) => F,
 ): PoolMember {
+  let fitted: F | undefined;
   return {
     name,
     forecasts: (y, ends, h, levels) => {
-      let fitted: F | undefined;
+      fitted = undefined;
       return ends.map((end) =>
         attempt(() => {
           const part = y.subarray(0, end);
@@ -63,6 +90,8 @@ function fixedParams<F>(
         }),
       );
     },
+    params: () => (fitted === undefined ? undefined : compact(fitted)),
+    resume: (params, y, h, levels) => attempt(() => predict(extend(params as F, y), h, levels)),
   };
 }
 
@@ -70,10 +99,13 @@ function fixedParams<F>(
 function refitted(name: string, model: string, seasonLength: number): PoolMember {
   const f = MODELS[model]!.forecaster;
   const ctx: FitContext = { seasonLength };
+  const at = (y: Float64Array, h: number, levels: readonly number[]): Forecast | undefined =>
+    attempt(() => f.predict(f.fit(y, ctx), h, levels, ctx));
   return {
     name,
-    forecasts: (y, ends, h, levels) =>
-      ends.map((end) => attempt(() => f.predict(f.fit(y.subarray(0, end), ctx), h, levels, ctx))),
+    forecasts: (y, ends, h, levels) => ends.map((end) => at(y.subarray(0, end), h, levels)),
+    params: () => undefined,
+    resume: (_params, y, h, levels) => at(y, h, levels),
   };
 }
 
@@ -115,6 +147,7 @@ function adjustedMember<F>(
   fit: (x: Float64Array) => F,
   extend: (fit: F, x: Float64Array) => F,
   predict: (fit: F, h: number, levels: readonly number[]) => Forecast,
+  compact: (fit: F) => F,
 ): PoolMember {
   return fixedParams<Adjusted<F>>(
     name,
@@ -127,6 +160,8 @@ function adjustedMember<F>(
       return { fit: extend(a.fit, x), adjustment };
     },
     (a, h, levels) => reseasonalise(predict(a.fit, h, levels), a.adjustment),
+    // the adjustment is recomputed from the data at every end
+    (a) => ({ fit: compact(a.fit), adjustment: undefined }),
   );
 }
 
@@ -138,6 +173,7 @@ function adjustedEts(name: string, model: string, m: number): PoolMember {
     (x) => autoEts(x, 1, { model, optCrit: model === 'ZZN' ? 'lik' : 'mse' }),
     extendEts,
     predictEts,
+    etsParams,
   );
 }
 
@@ -154,6 +190,8 @@ function adjustedArima(m: number, maxOrder: number): PoolMember {
     (x) => autoArima(x, { m: 1, maxP: maxOrder, maxQ: maxOrder }),
     (fit, x) => ({ ...fit, x }),
     predictArima,
+    // forecastArima reads the coefficients, σ² and the series it is given
+    (fit) => ({ ...fit, x: EMPTY, residuals: EMPTY }),
   );
 }
 
@@ -238,6 +276,7 @@ export function autoPool(m: number, periods: readonly number[], n: number, inter
     (y) => fitTheta(y, m),
     (fit, y) => extendTheta(fit, y, m),
     (fit, h, levels) => predictTheta(fit, h, levels),
+    thetaParams,
   );
   if (intermittent) {
     pool.push(refitted('tsb', 'tsb', 1), refitted('adida', 'adida', 1), refitted('imapa', 'imapa', 1));
@@ -253,6 +292,8 @@ export function autoPool(m: number, periods: readonly number[], n: number, inter
         (y) => fitOptimizedTheta(y, m, 'dotm'),
         (fit, y) => fitOptimizedThetaAt(y, m, 'dotm', fit.alpha),
         (fit, h, levels) => predictOptimizedTheta(fit, h, levels),
+        // a later end re-solves the Theta lines at the same α
+        (fit) => ({ ...fit, fitted: EMPTY, seasonal: undefined }),
       ),
     );
   // ARIMA on the adjusted series for regular ones: orders up to 2 for hours and days (Rossmann's first 100 stores:
@@ -265,6 +306,7 @@ export function autoPool(m: number, periods: readonly number[], n: number, inter
       (y) => fitMstl(y, ps),
       (fit, y) => extendMstl(fit, y),
       (fit, h, levels) => predictMstl(fit, h, levels),
+      mstlParams,
     );
   if (periods.length > 0) pool.push(mstlMember('mstl', periods));
   // and over every period the frequency suggests that fits twice, when the tests dropped the longer one: a yearly

@@ -6,6 +6,7 @@
  * preallocated arrays (quantile-view.ts). Demand is never negative: means and quantiles are
  * clamped at zero when asked, and quantiles are put in order.
  */
+import { deserialize, serialize } from 'node:v8';
 import { countQuantile } from '../numerics/count-distribution.js';
 import { normalQuantile } from '../numerics/normal.js';
 import { mulberry32, normalSource } from '../numerics/random.js';
@@ -30,6 +31,11 @@ export interface BatchOptions {
    * whole units, coherent with the mean. Default false: quantiles as the model gives them.
    */
   countQuantiles?: boolean;
+  /**
+   * give each series' resumable state (`BatchForecast.states`), for a later batch to forecast it again without
+   * estimating (default false)
+   */
+  keepStates?: boolean;
 }
 
 /**
@@ -101,6 +107,60 @@ export interface BatchForecast extends FlatForecast {
   fallbacks: Fallback[];
   /** each series' backtest MASE when its model chose by a backtest (`Forecast.backtestMase`), else NaN */
   backtestMase?: Float64Array;
+  /**
+   * with `keepStates`: per series, the state a later batch resumes from (`SeriesBatch.states`), or null where the
+   * series was itself resumed (its stored state still holds), fell back to another model, or the model keeps none
+   */
+  states?: (Uint8Array | null)[];
+  /** how many series were resumed from a stored state instead of estimated */
+  resumed?: number;
+}
+
+/**
+ * A series' resumable state as stored: the model and horizon it was made for, the series' length then and a hash of
+ * its values up to h before that end, and the model's own state (`Forecast.state`).
+ */
+interface StoredState {
+  model: string;
+  h: number;
+  n: number;
+  hash: number;
+  state: unknown;
+}
+
+/** FNV-1a over the bytes of y's values. O(n). */
+function hashValues(y: Float64Array): number {
+  const bytes = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The stored form of a forecast's state for series y (a v8 serialisation: plain data and typed arrays). */
+function encodeState(model: string, h: number, y: Float64Array, state: unknown): Uint8Array {
+  const hash = hashValues(y.subarray(0, Math.max(0, y.length - h)));
+  return serialize({ model, h, n: y.length, hash, state } satisfies StoredState);
+}
+
+/**
+ * The model's state to resume series y from, when the stored one still fits: made by the same model for the same
+ * horizon, on a series y continues (its values up to h before that end unchanged: a change further back, such as a
+ * late cancellation, means estimating again), and at most h values ago (the parameters are re-estimated at least once
+ * per horizon). Undefined otherwise, or when the bytes are not a stored state.
+ */
+function usableState(bytes: Uint8Array, opts: BatchOptions, y: Float64Array): unknown {
+  let s: StoredState;
+  try {
+    s = deserialize(bytes) as StoredState;
+  } catch {
+    return undefined;
+  }
+  if (typeof s !== 'object' || s === null || s.model !== opts.model || s.h !== opts.h) return undefined;
+  if (!(y.length >= s.n && y.length - s.n <= opts.h)) return undefined;
+  return hashValues(y.subarray(0, Math.max(0, s.n - s.h))) === s.hash ? s.state : undefined;
 }
 
 /** Leading missing values dropped, inner ones carried forward: what models without NaN support see. */
@@ -155,7 +215,8 @@ function forecastOne(
   y: Float64Array,
   opts: BatchOptions,
   stream: () => () => number,
-): { fc: Forecast; fallback?: { used: string; imputed: number; reason: string } | undefined } {
+  resumeFrom?: unknown,
+): { fc: Forecast; resumed?: boolean; fallback?: { used: string; imputed: number; reason: string } | undefined } {
   const reasons: string[] = [];
   let filledSeries: Float64Array | undefined;
   let filledCount = 0;
@@ -166,6 +227,25 @@ function forecastOne(
     }
     return filledSeries;
   };
+  const requested = ENGINE_MODELS[opts.model];
+  if (resumeFrom !== undefined && requested?.resume !== undefined) {
+    const caps = requested.forecaster.capabilities;
+    const series = caps.acceptsNaN ? y : filled();
+    const fc = requested.resume(resumeFrom, series, opts.h, opts.levels);
+    if (
+      fc !== undefined &&
+      fc.mean.every(Number.isFinite) &&
+      fc.quantiles.every((q) => q.values.every(Number.isFinite))
+    )
+      return {
+        fc,
+        resumed: true,
+        fallback:
+          caps.acceptsNaN || filledCount === 0
+            ? undefined
+            : { used: opts.model, imputed: filledCount, reason: reasons.join('; ') },
+      };
+  }
   let name: string | undefined = opts.model;
   while (name !== undefined) {
     const entry: CompositeEntry | undefined = ENGINE_MODELS[name];
@@ -220,6 +300,8 @@ export function forecastBatch(
   const models: string[] = new Array(k);
   const backtestMase = new Float64Array(k).fill(NaN);
   const fallbacks: Fallback[] = [];
+  const states: (Uint8Array | null)[] | undefined = opts.keepStates === true ? new Array(k).fill(null) : undefined;
+  let resumedCount = 0;
   const seed = opts.seed ?? DEFAULT_SEED;
   const col = new Float64Array(L);
   const raw = new Float64Array(L);
@@ -227,7 +309,12 @@ export function forecastBatch(
     let normal: (() => number) | undefined;
     const stream = (): (() => number) => (normal ??= seriesNormal(batch.ids[i]!, seed));
     const y = seriesView(batch, i);
-    const { fc, fallback } = forecastOne(y, opts, stream);
+    const stored = batch.states?.[i];
+    const from = stored === undefined || stored === null ? undefined : usableState(stored, opts, y);
+    const { fc, fallback, resumed } = forecastOne(y, opts, stream, from);
+    if (resumed === true) resumedCount++;
+    else if (states !== undefined && fc.state !== undefined && (fallback === undefined || fallback.used === opts.model))
+      states[i] = encodeState(opts.model, h, y, fc.state);
     const counts = opts.countQuantiles === true && isCountSeries(y);
     models[i] = fc.model;
     if (fc.backtestMase !== undefined) backtestMase[i] = fc.backtestMase;
@@ -252,7 +339,17 @@ export function forecastBatch(
     }
     onSeries?.(i + 1);
   }
-  return { h, levels: [...opts.levels], mean: flat.mean, quantiles: flat.quantiles, models, fallbacks, backtestMase };
+  const out: BatchForecast = {
+    h,
+    levels: [...opts.levels],
+    mean: flat.mean,
+    quantiles: flat.quantiles,
+    models,
+    fallbacks,
+    backtestMase,
+    resumed: resumedCount,
+  };
+  return states === undefined ? out : { ...out, states };
 }
 
 /** FNV-1a hash of a series id (32 bits). */

@@ -233,7 +233,7 @@ function stitch(k: number, options: BatchOptions, ranges: [number, number][], pa
     models.push(...parts[i]!.models);
     if (parts[i]!.backtestMase !== undefined) backtestMase.set(parts[i]!.backtestMase!, from);
   });
-  return {
+  const out: BatchForecast = {
     h: options.h,
     levels: parts[0]!.levels,
     mean: flat.mean,
@@ -241,7 +241,9 @@ function stitch(k: number, options: BatchOptions, ranges: [number, number][], pa
     models,
     fallbacks,
     backtestMase,
+    resumed: parts.reduce((a, q) => a + (q.resumed ?? 0), 0),
   };
+  return options.keepStates === true ? { ...out, states: parts.flatMap((q) => q.states ?? []) } : out;
 }
 
 /**

@@ -6,6 +6,11 @@ export interface SeriesBatch {
   ids: string[];
   offsets: Int32Array;
   values: Float64Array;
+  /**
+   * per series, what an earlier forecast stored to resume from (forecast-batch.ts `BatchForecast.states`; null: none):
+   * a series whose state still fits its data is forecast without estimating again
+   */
+  states?: (Uint8Array | null)[];
 }
 
 export function seriesView(batch: SeriesBatch, i: number): Float64Array {
@@ -26,5 +31,9 @@ export function sliceBatch(batch: SeriesBatch, from: number, to: number): Series
   const base = batch.offsets[from]!;
   const offsets = new Int32Array(to - from + 1);
   for (let i = from; i <= to; i++) offsets[i - from] = batch.offsets[i]! - base;
-  return { ids: batch.ids.slice(from, to), offsets, values: batch.values.slice(base, batch.offsets[to]!) };
+  const values = batch.values.slice(base, batch.offsets[to]!);
+  const ids = batch.ids.slice(from, to);
+  return batch.states === undefined
+    ? { ids, offsets, values }
+    : { ids, offsets, values, states: batch.states.slice(from, to) };
 }

@@ -91,6 +91,11 @@ export interface Forecast {
    * the last h values scaled by the in-sample naive MAE); absent otherwise
    */
   backtestMase?: number;
+  /**
+   * what forecasts the series again from a longer series without estimating anything (`auto`: its AutoState, read by
+   * engine/auto-choice.ts `resumeAuto`); absent for models that keep none
+   */
+  state?: unknown;
 }
 
 /** One period of a forecast as the outputs give it: the mean and the five standard quantiles. */

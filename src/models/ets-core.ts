@@ -497,6 +497,15 @@ export function fitEts(y: Float64Array, spec: EtsSpec, options: EtsFitOptions): 
 }
 
 /**
+ * The fit without its per-observation arrays (fitted values, residuals): what `extendEts` reads, kept where a fit is
+ * stored to be run forward later (auto-pool.ts). O(states).
+ * @example extendEts(etsParams(fit), longer) // as extendEts(fit, longer)
+ */
+export function etsParams(fit: EtsFit): EtsFit {
+  return { ...fit, fitted: new Float64Array(0), residuals: new Float64Array(0) };
+}
+
+/**
  * The fitted model run over y, a longer series with the same start: the same parameters and initial
  * state, new one-step errors, last state and σ² (no re-estimation; how `auto` backtests several
  * origins from one fit). Information criteria are those of the fit on its own data. O(n·m).

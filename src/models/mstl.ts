@@ -7,7 +7,7 @@
  */
 import { stl } from '../numerics/stl.js';
 import { autoEts, predictEts } from './auto-ets.js';
-import { type EtsFit, extendEts } from './ets-core.js';
+import { type EtsFit, etsParams, extendEts } from './ets-core.js';
 import type { Forecaster } from './contract.js';
 
 export interface MstlDecomposition {
@@ -61,6 +61,17 @@ export function fitMstl(y: Float64Array, periods: readonly number[]): MstlFit {
   const ets = autoEts(adjusted, 1, { model: 'ZZN' });
   const fitted = ets.fitted.map((v, t) => v + decomposition.seasonals.reduce((s, c) => s + c[t]!, 0));
   return { decomposition, adjusted: ets, n: y.length, fitted };
+}
+
+/**
+ * The fit without its per-observation arrays: what `extendMstl` reads (the periods, the ETS parameters), kept where
+ * a fit is stored to be run forward later (auto-pool.ts).
+ * @example extendMstl(mstlParams(fit), longer) // as extendMstl(fit, longer)
+ */
+export function mstlParams(fit: MstlFit): MstlFit {
+  const empty = new Float64Array(0);
+  const decomposition = { periods: fit.decomposition.periods, seasonals: [], trend: empty, remainder: empty };
+  return { decomposition, adjusted: etsParams(fit.adjusted), n: fit.n, fitted: empty };
 }
 
 /**

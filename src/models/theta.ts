@@ -10,7 +10,7 @@ import { classicalSeasonal } from '../numerics/decompose.js';
 import { normalQuantile } from '../numerics/normal.js';
 import { isConstant } from '../numerics/summation.js';
 import type { Forecaster } from './contract.js';
-import { type EtsFit, etsPointForecast, extendEts, fitEts } from './ets-core.js';
+import { type EtsFit, etsParams, etsPointForecast, extendEts, fitEts } from './ets-core.js';
 
 export interface ThetaFit {
   ses: EtsFit;
@@ -75,6 +75,15 @@ function thetaWith(y: Float64Array, x: Float64Array, seasonal: Float64Array | un
   }
   const fitted = seasonal === undefined ? ses.fitted : ses.fitted.map((v, i) => (v * y[i]!) / x[i]!);
   return { ses, drift: sxx > 0 ? sxy / sxx / 2 : 0, n, seasonal, fitted };
+}
+
+/**
+ * The fit without its per-observation arrays: what `extendTheta` reads (the SES parameters and initial state), kept
+ * where a fit is stored to be run forward later (auto-pool.ts).
+ * @example extendTheta(thetaParams(fit), longer, m) // as extendTheta(fit, longer, m)
+ */
+export function thetaParams(fit: ThetaFit): ThetaFit {
+  return { ...fit, ses: etsParams(fit.ses), fitted: new Float64Array(0), seasonal: undefined };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface RefreshChunk {
   champion: string;
   challenger: string | null;
   policy: PolicyOptions;
+  /** per SKU of the chunk, the stored forecast states of the champion's and the challenger's model (null: none) */
+  states: { champion: (Uint8Array | null)[]; challenger: (Uint8Array | null)[] | null };
 }
 
 /** What a chunk gives back. */
@@ -38,15 +40,18 @@ export interface RefreshChunkResult {
  * Forecasts the chunk's SKUs and runs their policies (module comment). Called in a refresh worker; in-process in
  * tests.
  * @example
- * const r = await refreshChunk({ inputs, classes, overrides: [], champion: 'auto', challenger: null, policy: {} });
+ * const r = await refreshChunk({ inputs, classes, overrides: [], champion: 'auto', challenger: null, policy: {},
+ *   states: { champion: [], challenger: null } });
  */
 export async function refreshChunk(c: RefreshChunk): Promise<RefreshChunkResult> {
   const { inputs } = c;
   const t0 = performance.now();
-  const fit = (model: string): Promise<BatchForecast> =>
-    forecastPanel(inputs.panel, { model, h: inputs.h, threads: 1 });
-  const champion = await fit(c.champion);
-  const challenger = c.challenger === null ? null : await fit(c.challenger);
+  // each SKU's last fit run forward where its stored state still fits its data (forecast-batch.ts), else estimated
+  // anew, its new state kept
+  const fit = (model: string, states: (Uint8Array | null)[]): Promise<BatchForecast> =>
+    forecastPanel(inputs.panel, { model, h: inputs.h, threads: 1, states, keepStates: true });
+  const champion = await fit(c.champion, c.states.champion);
+  const challenger = c.challenger === null ? null : await fit(c.challenger, c.states.challenger ?? []);
   const adjusted = withOverrides(inputs, champion, c.overrides);
   const t1 = performance.now();
   const policies = inputs.panel.ids.map((_, i) => {

@@ -21,7 +21,7 @@ import { InputError } from '../data/errors.js';
 import { ForecastPool, runTask } from '../engine/parallel-forecast.js';
 import { type AbcClass, type XyzClass, abcClasses } from '../inventory/abc-xyz.js';
 import type { AlertRow } from '../store/alerts.js';
-import { insertForecastRun } from '../store/forecast-runs.js';
+import { insertForecastRun, readForecastStates } from '../store/forecast-runs.js';
 import { readModelRoles } from '../store/model-roles.js';
 import { type PlanRunSettings, latestPlanRun } from '../store/plan-runs.js';
 import { type SkuState, readSkuState, skusBehindState, storedRevenues } from '../store/sku-state.js';
@@ -46,6 +46,8 @@ export interface RefreshResult {
   state: SkuState[];
   /** stock-out alerts new or risen in severity */
   alerts: AlertRow[];
+  /** the champion's forecasts run forward from a stored fit (the others were estimated anew) */
+  resumed: number;
   /**
    * wall-clock seconds per step and in all: read, forecast and policy (the workers' time, fits and policies together,
    * split in proportion to the workers' time in each), write
@@ -100,9 +102,10 @@ async function inWorkers(
   pool: ForecastPool,
   threads: number,
   inputs: PlanInputs,
-  task: Omit<RefreshChunk, 'inputs' | 'classes' | 'overrides'>,
+  task: Omit<RefreshChunk, 'inputs' | 'classes' | 'overrides' | 'states'>,
   classes: RefreshChunk['classes'],
   overrides: RefreshChunk['overrides'],
+  states: RefreshChunk['states'],
 ): Promise<{ from: number; ids: string[]; result: RefreshChunkResult }[]> {
   const { panel } = inputs;
   const k = panel.ids.length;
@@ -117,6 +120,10 @@ async function inWorkers(
       inputs: sliceInputs(inputs, from, to),
       classes: classes.slice(from, to),
       overrides: overrides.filter((o) => wanted.has(o.sku)),
+      states: {
+        champion: states.champion.slice(from, to),
+        challenger: states.challenger === null ? null : states.challenger.slice(from, to),
+      },
     };
   };
   const out: { from: number; ids: string[]; result: RefreshChunkResult }[] = new Array(ranges.length);
@@ -233,6 +240,7 @@ export async function refreshSkus(
       forecast_runs: { champion: 0, challenger: null },
       state: [],
       alerts: [],
+      resumed: 0,
       seconds: { ...seconds, total: round((clock() - start) / 1000, 3) },
     };
   const stored = new Map((await readSkuState(rd, ids)).map((s) => [s.sku, s]));
@@ -245,7 +253,11 @@ export async function refreshSkus(
   // model's
   const overrides = await readOverrides(ws, { skus: ids });
   const task = { champion: roles.champion, challenger: roles.challenger, policy: policyOptions };
-  const chunks = await inWorkers(pool, o.threads ?? pool.size, inputs, task, classes, overrides);
+  const states = {
+    champion: await readForecastStates(rd, roles.champion, ids),
+    challenger: roles.challenger === null ? null : await readForecastStates(rd, roles.challenger, ids),
+  };
+  const chunks = await inWorkers(pool, o.threads ?? pool.size, inputs, task, classes, overrides, states);
   const perSku: PolicyOutcome[] = chunks.flatMap((c) => c.result.policies);
   const [fitMs, policyMs] = chunks.reduce(([f, p], c) => [f + c.result.ms.forecast, p + c.result.ms.policy], [0, 0]);
   const workers = clock() - t;
@@ -259,6 +271,7 @@ export async function refreshSkus(
     const store = async (role: 'champion' | 'challenger', model: string): Promise<number> => {
       const parts = chunks.map((c) => forecastRunRows(c.ids, c.result[role]!, inputs.lastDay));
       return insertForecastRun(ws, {
+        states: parts.flatMap((p) => p.states ?? p.skus.map(() => null)),
         origin: inputs.asOf,
         model,
         role,
@@ -290,6 +303,7 @@ export async function refreshSkus(
     forecast_runs: { champion: runs.championRun, challenger: runs.challengerRun },
     state,
     alerts: runs.alerts,
+    resumed: chunks.reduce((a, c) => a + (c.result.champion.resumed ?? 0), 0),
     seconds,
   };
 }

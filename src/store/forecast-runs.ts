@@ -5,6 +5,7 @@
  * that day's demand (NULL where a model gave none). Run ids are `max + 1`: the caller holds the writer's lock.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { DuckDBBlobValue } from '@duckdb/node-api';
 import { type Sql, joinSql, sql } from './sql.js';
 import type { AppendType, Workspace } from './workspace.js';
 
@@ -48,6 +49,11 @@ export interface NewForecastRun {
   planRunId: number | null;
   skus: readonly ForecastRunSku[];
   values: Iterable<ForecastValueRow>;
+  /**
+   * per SKU of `skus` (same order), what the forecast stored to be resumed from (engine/forecast-batch.ts
+   * `BatchForecast.states`); null: nothing new (a SKU resumed keeps its stored state)
+   */
+  states?: readonly (Uint8Array | null)[];
 }
 
 /** A stored run's header. */
@@ -93,7 +99,50 @@ export async function insertForecastRun(ws: Workspace, run: NewForecastRun): Pro
     ),
   );
   await appendInSlices(ws, 'forecast_values', VALUE_TYPES, withRunId(id, run.values));
+  if (run.states !== undefined && run.states.some((b) => b !== null)) {
+    const rows = run.skus.flatMap((s, i) => (run.states![i] ? [[id, s.sku, run.states![i]!] as const] : []));
+    await appendInSlices(ws, 'forecast_states', ['INTEGER', 'VARCHAR', 'BLOB'], rows);
+    await pruneForecastStates(ws, sql`run_id = ${id}::INTEGER`);
+  }
   return id;
+}
+
+/**
+ * Deletes the forecast states that a later one of the same SKU and model replaces, among the SKUs of the states
+ * `where` selects (a run's; TRUE: all): a SKU keeps one state per model, its latest.
+ * @example await pruneForecastStates(ws, sql`TRUE`);
+ */
+export async function pruneForecastStates(ws: Workspace, where: Sql): Promise<void> {
+  await ws.run(sql`DELETE FROM forecast_states USING (
+      SELECT s.run_id, s.sku FROM forecast_states s JOIN forecast_runs r USING (run_id)
+      WHERE s.sku IN (SELECT sku FROM forecast_states WHERE ${where})
+      QUALIFY row_number() OVER (PARTITION BY s.sku, r.model ORDER BY s.run_id DESC) > 1) old
+    WHERE forecast_states.run_id = old.run_id AND forecast_states.sku = old.sku`);
+}
+
+/**
+ * Each SKU's latest stored forecast state for `model` (null: none), in the order of `skus`, as bytes for
+ * `SeriesBatch.states`. O(SKUs).
+ * @example const states = await readForecastStates(ws, 'auto', ['85123A', '22423']);
+ */
+export async function readForecastStates(
+  ws: Workspace,
+  model: string,
+  skus: readonly string[],
+): Promise<(Uint8Array | null)[]> {
+  const found = new Map<string, Uint8Array>();
+  if (skus.length > 0) {
+    const list = skus.join('\u001f');
+    const rows = ws.columnChunks(sql`SELECT s.sku, s.state FROM forecast_states s JOIN forecast_runs r USING (run_id)
+      WHERE r.model = ${model} AND s.sku IN (SELECT unnest(string_split(${list}, chr(31))))
+      QUALIFY row_number() OVER (PARTITION BY s.sku ORDER BY s.run_id DESC) = 1`);
+    for await (const [sku, state] of rows)
+      sku!.forEach((v, i) => {
+        const blob = state![i];
+        if (blob instanceof DuckDBBlobValue) found.set(String(v), blob.bytes);
+      });
+  }
+  return skus.map((s) => found.get(s) ?? null);
 }
 
 /** Rows per appender call in `appendInSlices`: a few milliseconds of the main thread each. */
@@ -107,9 +156,9 @@ async function appendInSlices(
   ws: Workspace,
   table: string,
   types: readonly AppendType[],
-  rows: Iterable<readonly (string | number | boolean | null)[]>,
+  rows: Iterable<readonly (string | number | boolean | Uint8Array | null)[]>,
 ): Promise<void> {
-  let slice: (readonly (string | number | boolean | null)[])[] = [];
+  let slice: (readonly (string | number | boolean | Uint8Array | null)[])[] = [];
   for (const r of rows) {
     slice.push(r);
     if (slice.length < SLICE) continue;

@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -162,6 +162,15 @@ ALTER TABLE plan_runs ADD COLUMN IF NOT EXISTS full_lots BOOLEAN;
 `;
 
 /**
+ * Version 8: what a forecast stored to be resumed (`forecast_states`: per forecast run and SKU, the model's state as
+ * bytes, engine/forecast-batch.ts), so that a live refresh runs the last fit forward instead of estimating again.
+ * Only the latest row per SKU and model is kept (store/forecast-runs.ts `insertForecastRun`).
+ */
+const V8 = `
+CREATE TABLE IF NOT EXISTS forecast_states (run_id INTEGER, sku VARCHAR, state BLOB);
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
  * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
@@ -179,6 +188,7 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
   },
   { version: 6, description: 'forecast_overrides: uplifts and units per SKU and period, with who and why', sql: V6 },
   { version: 7, description: 'plan_runs: scenarios, seed, full_lots (the policy settings a refresh reuses)', sql: V7 },
+  { version: 8, description: 'forecast_states: per SKU, what a live refresh resumes the last fit from', sql: V8 },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */

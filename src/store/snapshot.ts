@@ -16,6 +16,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sql, ident, joinSql, sql } from './sql.js';
+import { pruneForecastStates } from './forecast-runs.js';
 import type { Workspace } from './workspace.js';
 
 /** The run sequences a plan adds to: each numbered by `run_id` of its table. */
@@ -45,6 +46,7 @@ export const PLAN_TABLES: readonly AppendTable[] = [
   { table: 'forecast_runs', run: 'forecast', refs: { plan_run_id: 'plan' } },
   { table: 'forecast_skus', run: 'forecast' },
   { table: 'forecast_values', run: 'forecast' },
+  { table: 'forecast_states', run: 'forecast' },
 ];
 
 /**
@@ -199,6 +201,8 @@ export async function mergePlanRows(
       await ws.run(sql`INSERT INTO ${ident(t.table)} BY NAME ${select}`);
       rows[t.table] = await count(sql`SELECT 1 FROM read_parquet(${file})`);
     }
+    // the plan's forecast states replace the older ones of their SKUs
+    await pruneForecastStates(ws, sql`run_id > ${now.runs.forecast}::INTEGER`);
 
     // sku_state: the plan's rows for SKUs the workspace has no newer row of
     const states = parquet(dir, 'sku_state');

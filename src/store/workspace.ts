@@ -20,7 +20,7 @@ export type Row = Record<string, string | number | boolean | null>;
 export type Query = string | Sql;
 
 /** Column types the appender writes (`appendRows`). */
-export type AppendType = 'VARCHAR' | 'DOUBLE' | 'INTEGER' | 'BOOLEAN' | 'DATE';
+export type AppendType = 'VARCHAR' | 'DOUBLE' | 'INTEGER' | 'BOOLEAN' | 'DATE' | 'BLOB';
 
 /** DuckDB settings for `Workspace.open`. */
 export interface WorkspaceOptions {
@@ -149,12 +149,12 @@ export class Workspace {
 
   /**
    * Appends rows to `table` through DuckDB's appender (no SQL text at all): one value per column, in
-   * the table's column order; `null` is NULL, dates are `YYYY-MM-DD`.
+   * the table's column order; `null` is NULL, dates are `YYYY-MM-DD`, BLOBs a Uint8Array.
    */
   async appendRows(
     table: string,
     types: readonly AppendType[],
-    rows: Iterable<readonly (string | number | boolean | null)[]>,
+    rows: Iterable<readonly (string | number | boolean | Uint8Array | null)[]>,
   ): Promise<void> {
     const appender: DuckDBAppender = await this.conn.createAppender(table);
     try {
@@ -174,6 +174,9 @@ export class Workspace {
               return appender.appendBoolean(Boolean(v));
             case 'DATE':
               return appender.appendDate(dateValue(Math.round(dayMs(String(v)) / DAY_MS)));
+            case 'BLOB':
+              if (!(v instanceof Uint8Array)) throw new Error(`appendRows(${table}): column ${k} needs bytes`);
+              return appender.appendBlob(v);
             default:
               throw new Error(`appendRows(${table}): unknown type ${String(types[k])}`);
           }

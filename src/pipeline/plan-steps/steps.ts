@@ -56,6 +56,10 @@ export interface PanelForecastOptions {
   threads: number | undefined;
   progress?: Progress;
   parallel?: ParallelOptions;
+  /** per SKU, the state stored by an earlier forecast to resume from (null: none): `BatchForecast.states` */
+  states?: (Uint8Array | null)[];
+  /** give each SKU's resumable state in the result (`BatchForecast.states`) */
+  keepStates?: boolean;
 }
 
 /**
@@ -67,10 +71,10 @@ export interface PanelForecastOptions {
  */
 export async function forecastPanel(panel: InventoryPanel, p: PanelForecastOptions): Promise<BatchForecast> {
   const { h } = p;
-  const batch = makeBatch(panel.ids, panel.clean);
+  const batch = { ...makeBatch(panel.ids, panel.clean), ...(p.states === undefined ? {} : { states: p.states }) };
   const fc = await forecastParallel(
     batch,
-    { model: p.model, h, levels: PLAN_LEVELS, seasonLength: 7, nonNegative: true },
+    { model: p.model, h, levels: PLAN_LEVELS, seasonLength: 7, nonNegative: true, keepStates: p.keepStates === true },
     p.threads,
     (d, k) => p.progress?.('forecasting', d / k),
     p.parallel,
@@ -138,6 +142,7 @@ export async function forecastStep(
     h,
     threads: p.threads,
     progress: p.progress,
+    keepStates: true,
     ...(p.shards === undefined ? {} : { parallel: { shards: p.shards } }),
   });
   mkdirSync(p.out, { recursive: true });

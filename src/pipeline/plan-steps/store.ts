@@ -134,6 +134,7 @@ export async function storePlan(
       planRunId: runId,
       skus: run.skus,
       values: run.values(),
+      ...(run.states === undefined ? {} : { states: run.states }),
     });
     const { states, alerts } = await storeSkuStates(ws, p.inputs, p.perSku, {
       planRunId: runId,
@@ -154,7 +155,7 @@ export function forecastRunRows(
   ids: readonly string[],
   fc: BatchForecast,
   lastDay: number,
-): { skus: ForecastRunSku[]; values: () => Generator<ForecastValueRow> } {
+): { skus: ForecastRunSku[]; values: () => Generator<ForecastValueRow>; states?: (Uint8Array | null)[] } {
   const level = FORECAST_RUN_LEVELS.map((l) => fc.levels.indexOf(l));
   const fallback = new Map(
     fc.fallbacks.filter(isModelFallback).map((f) => [f.id, f.reason || `fell back to ${f.used}`]),
@@ -186,7 +187,7 @@ export function forecastRunRows(
           q(i, level[6]!, t),
         ];
   }
-  return { skus, values };
+  return fc.states === undefined ? { skus, values } : { skus, values, states: fc.states };
 }
 
 /** Σ of the forecast's daily means over the next 28 days (the last day repeats past its horizon). */
