@@ -6,6 +6,7 @@ import { InputError } from '../data/errors.js';
 import { ShardError } from '../engine/shards.js';
 import { backtestCommand } from './commands/backtest.js';
 import { compareCommand } from './commands/compare.js';
+import { customersCommand } from './commands/customers.js';
 import { explainCommand } from './commands/explain.js';
 import { forecastCommand } from './commands/forecast.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -26,6 +27,7 @@ export { USAGE } from './usage.js';
 export {
   backtestCommand,
   compareCommand,
+  customersCommand,
   explainCommand,
   forecastCommand,
   ingestCommand,
@@ -43,6 +45,7 @@ export {
 const COMMANDS: Record<string, (args: string[], io?: Io) => Promise<number>> = {
   backtest: backtestCommand,
   compare: compareCommand,
+  customers: customersCommand,
   explain: explainCommand,
   forecast: forecastCommand,
   ingest: ingestCommand,

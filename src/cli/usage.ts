@@ -23,6 +23,8 @@ Usage:
   shopcast launch --name TEXT --price P [--description TEXT] [--category C] [--date DATE] [--sku SKU]
                   [--weeks 12] [--service-level 0.95] [--cover-weeks 4] [--candidates 8] [--json]
   shopcast launch --track [--json]   (stored launches against their sales)
+  shopcast customers [--as-of DATE] [--days 90] [--model auto|bg-nbd|pareto-nbd] [--top N] [--out FILE] [--json]
+                     (who buys again: P(alive), expected purchases and value, CLV, RFM segments)
   shopcast backtest [--series FILE] [--freq …] [--horizon N] [--origins 3] [--models a,b,c] [--json]
   shopcast compare --models a,b [--series FILE] [--freq …] [--horizon N] [--origins 3] [--json]
                    (two models on the same backtest, with a Diebold–Mariano test)
@@ -205,6 +207,22 @@ Options:
   --as-of DATE          as of this day (YYYY-MM-DD; default: the last day with data)
   --top N               SKUs and alerts listed (default 20)
   --json                print as JSON
+`,
+  customers: `shopcast customers [options]
+
+What the shop's customers will do, from the order lines with a customer id up to --as-of: BG/NBD and
+Pareto/NBD (purchases: P(alive), expected purchases in the next --days), Gamma-Gamma (value of a
+purchase), CLV over --days (expected purchases × expected value, revenue, undiscounted) and RFM
+segments. A purchase is a day with a sale. The run is stored in the workspace.
+
+Options:
+  --as-of DATE          fit on the data up to this day (YYYY-MM-DD; default: the last day with sales)
+  --days N              horizon of expected purchases and CLV, in days (default 90)
+  --model M             auto (the higher log-likelihood), bg-nbd or pareto-nbd (default auto)
+  --top N               customers listed, by CLV (default 20)
+  --out FILE            write one row per customer: customer_id, frequency, recency, T (days), p_alive,
+                        expected_purchases, expected_value, clv, segment
+  --json                print as JSON (the top N customers)
 `,
   launch: `shopcast launch --name TEXT --price P [options]
 shopcast launch --track [options]

@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -171,6 +171,19 @@ CREATE TABLE IF NOT EXISTS forecast_states (run_id INTEGER, sku VARCHAR, state B
 `;
 
 /**
+ * Version 9: customer runs (`shopcast customers`): each run's as-of day, horizon, model and fitted parameters
+ * (`customer_runs`), and per customer its purchases, P(alive), expected purchases and value, CLV and RFM segment
+ * (`customer_scores`). Append-only.
+ */
+const V9 = `
+CREATE TABLE IF NOT EXISTS customer_runs (run_id INTEGER, created_at TIMESTAMP, as_of DATE, days INTEGER,
+  model VARCHAR, params VARCHAR, customers INTEGER);
+CREATE TABLE IF NOT EXISTS customer_scores (run_id INTEGER, customer_id VARCHAR, frequency INTEGER, recency INTEGER,
+  t INTEGER, monetary DOUBLE, spend DOUBLE, p_alive DOUBLE, expected_purchases DOUBLE, expected_value DOUBLE,
+  clv DOUBLE, r INTEGER, f INTEGER, m INTEGER, segment VARCHAR);
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
  * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
@@ -189,6 +202,7 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
   { version: 6, description: 'forecast_overrides: uplifts and units per SKU and period, with who and why', sql: V6 },
   { version: 7, description: 'plan_runs: scenarios, seed, full_lots (the policy settings a refresh reuses)', sql: V7 },
   { version: 8, description: 'forecast_states: per SKU, what a live refresh resumes the last fit from', sql: V8 },
+  { version: 9, description: 'customer_runs, customer_scores: customer models and segments', sql: V9 },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */

@@ -1,0 +1,110 @@
+/**
+ * Customers' purchases as the customer models read them, and their stored scores (schema version 9): a purchase is
+ * a day on which the customer bought (order lines of status `sale`, several orders of one day counted once), its
+ * value the day's quantity × unit price. Lines without a customer id are counted, not attributed.
+ */
+import { type Sql, sql } from './sql.js';
+import type { Workspace } from './workspace.js';
+
+/** One customer's purchases up to a day, in days. */
+export interface CustomerPurchases {
+  customer_id: string;
+  /** purchase days after the first (x) */
+  frequency: number;
+  /** days from the first purchase to the last (t_x) */
+  recency: number;
+  /** days from the first purchase to the as-of day (T) */
+  t: number;
+  /** days from the last purchase to the as-of day */
+  since_last: number;
+  /** the value of all purchases, and of the repeat ones (after the first day) */
+  spend: number;
+  repeat_spend: number;
+}
+
+/**
+ * Every customer with a purchase up to `asOf` (inclusive), by customer id; and the sale lines up to then without a
+ * customer id. O(order lines).
+ * @example const { customers, linesWithoutCustomer } = await customerPurchases(ws, '2011-06-30');
+ */
+export async function customerPurchases(
+  ws: Workspace,
+  asOf: string,
+): Promise<{ customers: CustomerPurchases[]; linesWithoutCustomer: number }> {
+  const customers = await ws.all<CustomerPurchases>(sql`
+    WITH d AS (
+      SELECT customer_id, date, sum(quantity * unit_price) AS value FROM order_lines
+      WHERE status = 'sale' AND customer_id IS NOT NULL AND date <= ${asOf}::DATE GROUP BY customer_id, date),
+    k AS (SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY date) AS k FROM d)
+    SELECT customer_id, (count(*) - 1)::INTEGER AS frequency,
+      datediff('day', min(date), max(date))::INTEGER AS recency,
+      datediff('day', min(date), ${asOf}::DATE)::INTEGER AS t,
+      datediff('day', max(date), ${asOf}::DATE)::INTEGER AS since_last,
+      sum(value)::DOUBLE AS spend, coalesce(sum(value) FILTER (WHERE k > 1), 0)::DOUBLE AS repeat_spend
+    FROM k GROUP BY customer_id ORDER BY customer_id`);
+  const { n } = await ws.one<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM order_lines
+    WHERE status = 'sale' AND customer_id IS NULL AND date <= ${asOf}::DATE`);
+  return { customers, linesWithoutCustomer: n };
+}
+
+/** A stored customer run's header. */
+export interface CustomerRunInfo {
+  as_of: string;
+  days: number;
+  model: string;
+  /** the fitted models' parameters and log-likelihoods, as JSON */
+  params: string;
+  customers: number;
+}
+
+/** One customer's scores in a run (column order of `customer_scores` after run_id). */
+export type CustomerScoreRow = [
+  customer_id: string,
+  frequency: number,
+  recency: number,
+  t: number,
+  monetary: number | null,
+  spend: number,
+  p_alive: number,
+  expected_purchases: number,
+  expected_value: number | null,
+  clv: number | null,
+  r: number,
+  f: number,
+  m: number,
+  segment: string,
+];
+
+/**
+ * Stores a customer run and its customers' scores in one transaction; returns its run id (max + 1: the caller holds
+ * the writer's lock where there is one).
+ * @example const id = await storeCustomerRun(ws, run, rows);
+ */
+export async function storeCustomerRun(
+  ws: Workspace,
+  run: CustomerRunInfo,
+  rows: Iterable<CustomerScoreRow>,
+): Promise<number> {
+  return ws.transaction(async () => {
+    const { id } = await ws.one<{ id: number }>(
+      'SELECT coalesce(max(run_id), 0)::INTEGER + 1 AS id FROM customer_runs',
+    );
+    await ws.run(sql`INSERT INTO customer_runs VALUES (${id}::INTEGER, now()::TIMESTAMP, ${run.as_of}::DATE,
+      ${run.days}::INTEGER, ${run.model}, ${run.params}, ${run.customers}::INTEGER)`);
+    await ws.appendRows(
+      'customer_scores',
+      // prettier-ignore
+      ['INTEGER', 'VARCHAR', 'INTEGER', 'INTEGER', 'INTEGER', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE',
+        'DOUBLE', 'INTEGER', 'INTEGER', 'INTEGER', 'VARCHAR'],
+      (function* () {
+        for (const r of rows) yield [id, ...r];
+      })(),
+    );
+    return id;
+  });
+}
+
+/** The number of stored customer runs (tests, inspect). */
+export async function customerRunCount(ws: Workspace, where: Sql = sql`TRUE`): Promise<number> {
+  return (await ws.one<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM customer_runs WHERE ${where}`)).n;
+}
