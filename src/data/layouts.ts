@@ -61,13 +61,213 @@ export const STOCK: LayoutSpec = {
 /** In the order they are tried: a file with order-line columns is order lines even if it has a name column. */
 export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES, CATALOG, STOCK];
 
-/** Known exports recognised as they are: their columns → canonical columns. */
-const KNOWN_EXPORTS: readonly {
+/**
+ * Order lines of a platform export that says which orders were cancelled: one more column, `order_status`
+ * (`cancelled`: the order was cancelled or voided, its lines are not demand; `refunded`: money went back, the units
+ * stay demand). Only exports that carry it stage it, so the rows of other files keep their identity.
+ */
+export const PLATFORM_ORDER_LINES: LayoutSpec = {
+  kind: 'order_lines',
+  required: ORDER_LINES.required,
+  optional: [...ORDER_LINES.optional, 'order_status'],
+};
+
+/**
+ * A per-file rewrite of an export's records before they are checked (stateful: a reading of the file makes one),
+ * giving the fields in the header's order plus the columns it derives (`derived`), appended in that order.
+ */
+export type RecordTransform = (fields: readonly string[]) => string[];
+
+/** A known export: its columns → canonical columns, and what must be derived from its rows. */
+interface KnownExport {
   name: string;
+  /** the platform, for messages */
+  platform?: string;
   kind: LayoutKind;
-  columns: Record<string, string>;
+  spec?: LayoutSpec;
+  /** canonical column → the export's column, or its names in different versions of the export (aliases) */
+  columns: Record<string, string | readonly string[]>;
   dateOrder?: 'mdy' | 'dmy';
-}[] = [
+  /** canonical columns the transform appends to each record */
+  derived?: readonly string[];
+  transform?: (header: readonly string[]) => RecordTransform;
+  /** columns that mark a file as this export even when a required one is missing, and how to get a full export */
+  signature?: readonly string[];
+  howToExport?: string;
+  /** a file with these columns is this export, refused with this message (it cannot give demand) */
+  refuse?: string;
+}
+
+/** An Excel serial day number (days since 1899-12-30, a fraction for the time) as `YYYY-MM-DD HH:MM:SS`. */
+function excelSerial(text: string): string | undefined {
+  if (!/^\d{5}(?:\.\d+)?$/.test(text)) return undefined;
+  const ms = Math.round((Number(text) - 25569) * 86_400_000);
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+/**
+ * Shopify's orders export (Orders → Export, one row per line item): order-level fields are written on an order's
+ * first row only, so they are carried to the order's other rows; an order with `Cancelled at` set, or with
+ * `Financial Status` voided, is cancelled; refunded and partially_refunded orders are marked `refunded` (their
+ * `Refunded Amount` is money for the whole order: no units are removed). A leading apostrophe (Excel's text marker)
+ * is dropped from codes, dates and numbers, and Excel serial numbers in the date columns are read as dates.
+ * Timestamps keep the shop's wall-clock time (the export writes them in the shop's time zone, with its offset).
+ */
+function shopifyOrders(header: readonly string[]): RecordTransform {
+  const at = (name: string): number => header.findIndex((h) => normaliseColumnName(h) === normaliseColumnName(name));
+  const order = at('Name');
+  const carried = ['Email', 'Financial Status', 'Cancelled at', 'Created at', 'Source', 'Shipping Country']
+    .map(at)
+    .filter((i) => i >= 0);
+  const codes = ['Name', 'Email', 'Lineitem sku', 'Lineitem quantity', 'Lineitem price', 'Created at', 'Cancelled at']
+    .map(at)
+    .filter((i) => i >= 0);
+  const dates = ['Created at', 'Cancelled at'].map(at).filter((i) => i >= 0);
+  const [status, cancelledAt] = [at('Financial Status'), at('Cancelled at')];
+  let lastOrder = '';
+  let last: string[] = [];
+  return (fields) => {
+    const out = [...fields];
+    for (const i of codes) if (out[i]?.startsWith("'")) out[i] = out[i]!.slice(1);
+    const id = (out[order] ?? '').trim();
+    if (id !== '' && id === lastOrder)
+      for (const i of carried) if ((out[i] ?? '').trim() === '') out[i] = last[i] ?? '';
+    if (id !== lastOrder) [lastOrder, last] = [id, out];
+    for (const i of dates) out[i] = excelSerial((out[i] ?? '').trim()) ?? out[i]!;
+    const financial = (out[status] ?? '').trim().toLowerCase();
+    const cancelled = (out[cancelledAt] ?? '').trim() !== '' || financial === 'voided';
+    out.push(
+      cancelled ? 'cancelled' : financial === 'refunded' || financial === 'partially_refunded' ? 'refunded' : '',
+    );
+    return out;
+  };
+}
+
+/**
+ * Amazon Seller Central's All Orders report (tab-separated, one row per item): `item-price` is the price of the
+ * row's whole quantity, so the unit price is item-price / quantity; a row whose `order-status` or `item-status` is
+ * Cancelled is cancelled (Amazon writes quantity 0 there, whatever was ordered, and often no price). A pending order
+ * without a price yet is rejected for its empty unit price, with its line. `fulfillment-channel` (Amazon or Merchant)
+ * is the channel.
+ */
+function amazonOrders(header: readonly string[]): RecordTransform {
+  const at = (name: string): number => header.findIndex((h) => normaliseColumnName(h) === normaliseColumnName(name));
+  const [quantity, price, orderStatus, itemStatus] = ['quantity', 'item-price', 'order-status', 'item-status'].map(at);
+  return (fields) => {
+    const out = [...fields];
+    const q = Number((out[quantity!] ?? '').trim());
+    const total = (out[price!] ?? '').trim();
+    if (total !== '' && Number.isFinite(Number(total)) && q > 0) out[price!] = String(Number(total) / q);
+    const cancelled = [orderStatus!, itemStatus!].some((i) => (out[i] ?? '').trim().toLowerCase() === 'cancelled');
+    // a cancelled item often has no price: it is not demand either way
+    if (cancelled && total === '') out[price!] = '0';
+    out.push(cancelled ? 'cancelled' : '');
+    return out;
+  };
+}
+
+/**
+ * WooCommerce's order export of the Customer/Order CSV Export extension, in its "one row per item" format: the
+ * unit price is the item's subtotal (before discounts) over its quantity; orders with status cancelled or failed are
+ * cancelled (never completed), refunded ones keep their units (a return is not negative demand) and are marked
+ * `refunded`. The status may be written `wc-cancelled`.
+ */
+function wooCommerceOrders(header: readonly string[]): RecordTransform {
+  const at = (names: readonly string[]): number =>
+    header.findIndex((h) => names.some((n) => normaliseColumnName(h) === normaliseColumnName(n)));
+  const quantity = at(['item_quantity', 'Item Quantity', 'item_qty']);
+  const subtotal = at(['item_subtotal', 'Item Subtotal', 'item_total', 'Item Total']);
+  const status = at(['status', 'order_status', 'Order Status']);
+  return (fields) => {
+    const out = [...fields];
+    const q = Number((out[quantity] ?? '').trim());
+    const total = (out[subtotal] ?? '').trim();
+    if (total !== '' && Number.isFinite(Number(total)) && q > 0) out[subtotal] = String(Number(total) / q);
+    const s = (out[status] ?? '').trim().toLowerCase().replace(/^wc-/, '');
+    out.push(s === 'cancelled' || s === 'failed' ? 'cancelled' : s === 'refunded' ? 'refunded' : '');
+    return out;
+  };
+}
+
+/** Known exports recognised as they are: their columns → canonical columns. */
+const KNOWN_EXPORTS: readonly KnownExport[] = [
+  {
+    // WooCommerce → Analytics → Orders → Download: one row per order, its products in one text
+    name: 'woocommerce-analytics-orders',
+    platform: 'WooCommerce Analytics orders download',
+    kind: 'order_lines',
+    columns: {},
+    signature: ['Order #', 'Product(s)', 'Items sold', 'Net Sales'],
+    refuse:
+      "is WooCommerce's Analytics orders download: one row per order, its products run together in one text, so it " +
+      'cannot say how many of each product sold. Export the orders one row per line item instead: WooCommerce → ' +
+      'Customer/Order CSV Export, format "Default – One Row per Item" (or a CSV of order line items with order id, ' +
+      'date, SKU, quantity and unit price)',
+  },
+  {
+    name: 'woocommerce-orders',
+    platform: 'WooCommerce order export (one row per item)',
+    kind: 'order_lines',
+    spec: PLATFORM_ORDER_LINES,
+    columns: {
+      order_id: ['order_number', 'Order Number', 'order_id', 'Order ID'],
+      ordered_at: ['order_date', 'Order Date'],
+      sku: ['item_sku', 'Item SKU'],
+      quantity: ['item_quantity', 'Item Quantity', 'item_qty'],
+      unit_price: ['item_subtotal', 'Item Subtotal', 'item_total', 'Item Total'],
+      customer_id: ['billing_email', 'Billing Email', 'customer_id', 'Customer ID'],
+      country: ['shipping_country', 'Shipping Country', 'billing_country', 'Billing Country'],
+      description: ['item_name', 'Item Name'],
+    },
+    derived: ['order_status'],
+    transform: wooCommerceOrders,
+    signature: ['order_date', 'item_sku', 'item_quantity', 'item_subtotal', 'item_name', 'billing_email'],
+    howToExport: 'from WooCommerce → Customer/Order CSV Export with the format "Default – One Row per Item"',
+  },
+  {
+    name: 'amazon-all-orders',
+    platform: 'Amazon All Orders report',
+    kind: 'order_lines',
+    spec: PLATFORM_ORDER_LINES,
+    columns: {
+      order_id: 'amazon-order-id',
+      ordered_at: 'purchase-date',
+      sku: 'sku',
+      quantity: 'quantity',
+      unit_price: 'item-price',
+      country: 'ship-country',
+      channel: 'fulfillment-channel',
+      description: 'product-name',
+    },
+    derived: ['order_status'],
+    transform: amazonOrders,
+    signature: ['amazon-order-id', 'purchase-date', 'order-status', 'fulfillment-channel', 'item-status', 'asin'],
+    howToExport:
+      'in Seller Central, Reports → Fulfillment → All Orders (or Order Reports → All Orders), as a tab-delimited file',
+  },
+  {
+    name: 'shopify-orders',
+    platform: 'Shopify orders export',
+    kind: 'order_lines',
+    spec: PLATFORM_ORDER_LINES,
+    columns: {
+      order_id: 'Name',
+      ordered_at: 'Created at',
+      sku: 'Lineitem sku',
+      quantity: 'Lineitem quantity',
+      unit_price: 'Lineitem price',
+      customer_id: 'Email',
+      country: 'Shipping Country',
+      channel: 'Source',
+      description: 'Lineitem name',
+    },
+    derived: ['order_status'],
+    transform: shopifyOrders,
+    signature: ['Name', 'Financial Status', 'Lineitem quantity', 'Lineitem name', 'Lineitem price', 'Created at'],
+    howToExport:
+      'in Shopify admin, Orders → Export → "All orders" as "Plain CSV file" (one row per line item, all columns)',
+  },
   {
     // UCI Online Retail (Chen, Sain & Guo 2012); invoice numbers starting with C are cancellations;
     // its dates are written month first (12/1/2010 8:26) where they are not ISO.
@@ -123,10 +323,12 @@ export interface ResolvedLayout {
   spec: LayoutSpec;
   /** e.g. 'uci-online-retail', 'order-lines', 'daily-sales', 'mapped' */
   name: string;
-  /** canonical column → index in the file's header, -1 when absent */
+  /** canonical column → index in the file's header, -1 when absent (a derived column: past the header's end) */
   index: Record<string, number>;
   dateOrder: 'mdy' | 'dmy' | undefined;
   decimal: '.' | ',' | undefined;
+  /** makes the record rewrite of a known export (one per reading of the file), when it needs one */
+  transform?: () => RecordTransform;
 }
 
 /** Lower-case, letters and digits only: `Order ID`, `order_id` and `OrderId` all read `orderid`. */
@@ -191,10 +393,37 @@ export function resolveLayout(file: string, header: readonly string[], mapping?:
     return { ...res, dateOrder: mapping.date_order, decimal: mapping.decimal };
   }
   for (const known of KNOWN_EXPORTS) {
-    const spec = LAYOUTS.find((l) => l.kind === known.kind)!;
-    const res = resolveWith(header, spec, known.name, (c) => known.columns[c] ?? c);
-    if (res !== undefined && spec.required.every((c) => known.columns[c] !== undefined))
-      return { ...res, dateOrder: known.dateOrder };
+    const signature = known.signature ?? [];
+    const looksLike = signature.length > 0 && signature.filter((c) => indexOf(header, c) >= 0).length >= 3;
+    if (known.refuse !== undefined) {
+      if (looksLike) throw new LayoutError(`${file} ${known.refuse}`);
+      continue;
+    }
+    const spec = known.spec ?? LAYOUTS.find((l) => l.kind === known.kind)!;
+    const derived = known.derived ?? [];
+    // an alias list: the first name the header has (or the first, to report as missing)
+    const named = (c: string): string => {
+      const v = known.columns[c] ?? c;
+      if (typeof v === 'string') return v;
+      return v.find((n) => indexOf(header, n) >= 0) ?? v[0]!;
+    };
+    const res = resolveWith(header, spec, known.name, (c) => (derived.includes(c) ? '\u0000' : named(c)));
+    if (res !== undefined && spec.required.every((c) => known.columns[c] !== undefined)) {
+      derived.forEach((c, k) => (res.index[c] = header.length + k));
+      const transform = known.transform;
+      return {
+        ...res,
+        dateOrder: known.dateOrder,
+        ...(transform === undefined ? {} : { transform: () => transform(header) }),
+      };
+    }
+    if (looksLike) {
+      const missing = spec.required.map(named).filter((c) => indexOf(header, c) < 0);
+      throw new LayoutError(
+        `${file}: looks like a ${known.platform ?? known.name} but has no ${missing.map((c) => `'${c}'`).join(', ')} ` +
+          `column${missing.length === 1 ? '' : 's'}; export it ${known.howToExport ?? 'again with all columns'}`,
+      );
+    }
   }
   for (const spec of LAYOUTS) {
     const res = resolveWith(header, spec, spec.kind.replace('_', '-'), (c) => c);

@@ -17,6 +17,7 @@ export const COLUMN_TYPES: Record<string, ColumnType> = {
   country: 'text',
   channel: 'text',
   description: 'text',
+  order_status: 'text',
   date: 'date',
   units: 'number',
   price: 'number',

@@ -154,7 +154,15 @@ async function stageOnce(
           // Semicolon files are the European exports, whose numbers use a decimal comma.
           if (layout.decimal === undefined && delimiter === ';') layout = { ...layout, decimal: ',' };
           columns = stagedColumns(layout);
-          normalise = makeRowNormaliser(layout, { dateOrder: dateOrder ?? layout.dateOrder, dateLimits });
+          const check = makeRowNormaliser(layout, { dateOrder: dateOrder ?? layout.dateOrder, dateLimits });
+          const transform = layout.transform?.();
+          normalise =
+            transform === undefined
+              ? check
+              : Object.assign((fields: readonly string[], line: number) => check(transform(fields), line), {
+                  dateOrderEvidence: check.dateOrderEvidence,
+                  salesDateCounts: check.salesDateCounts,
+                });
           if (options.lineColumn !== undefined) lineIdx = cols.indexOf(options.lineColumn);
           good.write(['line', ...columns].join(','));
         },

@@ -11,6 +11,7 @@ import type { Workspace } from './workspace.js';
  * order_lines.status — the first rule that applies to a line, in this order:
  *   non_product        SKU is postage, a fee, an adjustment… (kept, not demand)
  *   duplicate          an identical line was already seen (the first copy counts)
+ *   cancelled          a platform export says the line's order was cancelled or voided (`order_status`)
  *   cancellation       the order id is marked cancelled
  *   return             negative quantity on an ordinary order
  *   zero_quantity      quantity 0
@@ -223,6 +224,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
       CASE
         WHEN ${nonProductSql(config)} THEN 'non_product'
         WHEN dup_rank > 1 THEN 'duplicate'
+        WHEN order_status = 'cancelled' THEN 'cancelled'
         WHEN regexp_matches(order_id, ${config.cancellations.orderIdPattern}) THEN 'cancellation'
         WHEN quantity < 0 THEN 'return'
         WHEN quantity = 0 THEN 'zero_quantity'

@@ -39,6 +39,7 @@ const RULES: readonly { rule: string; description: string }[] = [
 
 const STATUS_RULE: Record<string, string> = {
   cancellation: 'cancellations',
+  cancelled: 'cancellations',
   cancelled_original: 'cancelled_originals',
   return: 'returns',
   non_product: 'non_product',

@@ -12,7 +12,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -184,6 +184,14 @@ CREATE TABLE IF NOT EXISTS customer_scores (run_id INTEGER, customer_id VARCHAR,
 `;
 
 /**
+ * Version 10: `raw_order_lines.order_status`, what a platform export says of a line's order (`cancelled`,
+ * `refunded`; data/layouts.ts PLATFORM_ORDER_LINES). NULL for the rows of other files.
+ */
+const V10 = `
+ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS order_status VARCHAR;
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
  * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
@@ -203,6 +211,11 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
   { version: 7, description: 'plan_runs: scenarios, seed, full_lots (the policy settings a refresh reuses)', sql: V7 },
   { version: 8, description: 'forecast_states: per SKU, what a live refresh resumes the last fit from', sql: V8 },
   { version: 9, description: 'customer_runs, customer_scores: customer models and segments', sql: V9 },
+  {
+    version: 10,
+    description: 'raw_order_lines.order_status: cancelled and refunded orders of platform exports',
+    sql: V10,
+  },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */
@@ -249,6 +262,7 @@ export const RAW_TABLE: Record<
       country: 'VARCHAR',
       channel: 'VARCHAR',
       description: 'VARCHAR',
+      order_status: 'VARCHAR',
     },
   },
   daily_sales: {
