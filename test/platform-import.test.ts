@@ -2,9 +2,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestFiles } from '../src/pipeline/ingest.js';
+import type { Workspace } from '../src/store/workspace.js';
 import { REPO, tempDir, withWorkspace, writeText } from './helpers.js';
 
 const SHOPIFY = join(REPO, 'test', 'fixtures', 'shopify', 'orders_export.csv');
+
+/** The workspace's days of positive demand, by SKU and day. */
+function demandOf(ws: Workspace): Promise<{ sku: string; date: string; units: number }[]> {
+  return ws.all(`SELECT sku, date::VARCHAR AS date, units FROM daily_demand WHERE units > 0 ORDER BY sku, date`);
+}
 
 test('a Shopify orders export: every row accounted for, demand as the hand count (fixture README)', async () => {
   await withWorkspace(async (ws) => {
@@ -18,8 +24,7 @@ test('a Shopify orders export: every row accounted for, demand as the hand count
     );
     assert.deepEqual(reject, { line: 10, reason: 'empty sku' });
 
-    const demand = await ws.all<{ sku: string; date: string; units: number }>(`SELECT sku, date::VARCHAR AS date,
-      units FROM daily_demand WHERE units > 0 ORDER BY sku, date`);
+    const demand = await demandOf(ws);
     assert.deepEqual(demand, [
       { sku: '0042', date: '2024-03-07', units: 4 },
       { sku: 'MUG-BLUE', date: '2024-03-05', units: 2 },
@@ -112,8 +117,7 @@ test('a WooCommerce order export, one row per item: statuses handled; the Analyt
     const r = await ingestFiles(ws, [join(dir, 'orders-one-row-per-item.csv')]);
     assert.deepEqual([r.rows_read, r.rows_loaded, r.rows_rejected], [6, 6, 0]);
     assert.equal(r.cleaning['cancellations'], 2, 'the cancelled and the failed order');
-    const demand = await ws.all<{ sku: string; date: string; units: number }>(`SELECT sku, date::VARCHAR AS date,
-      units FROM daily_demand WHERE units > 0 ORDER BY sku, date`);
+    const demand = await demandOf(ws);
     assert.deepEqual(demand, [
       { sku: 'MUG-BLUE', date: '2024-03-05', units: 2 },
       { sku: 'SPOON', date: '2024-03-07', units: 4 },

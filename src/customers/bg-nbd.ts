@@ -8,7 +8,7 @@
  */
 import { logGamma } from '../numerics/count-distribution.js';
 import { logHyp2f1 } from '../numerics/hypergeometric.js';
-import { type CustomerFit, type CustomerHistories, checkHistories, logSumExp, maximiseLogLik } from './histories.js';
+import { type CustomerFit, type CustomerHistories, fitFourParameters, logLikOver, logSumExp } from './histories.js';
 
 export interface BgNbdParams {
   r: number;
@@ -38,9 +38,7 @@ function customerLogLik(p: BgNbdParams, x: number, tx: number, T: number): numbe
  * @example bgNbdLogLik({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, cdnow) // ≈ −9582.4
  */
 export function bgNbdLogLik(p: BgNbdParams, h: CustomerHistories): number {
-  let s = 0;
-  for (let i = 0; i < h.frequency.length; i++) s += customerLogLik(p, h.frequency[i]!, h.recency[i]!, h.T[i]!);
-  return s;
+  return logLikOver(h, (x, tx, T) => customerLogLik(p, x, tx, T));
 }
 
 /**
@@ -48,11 +46,7 @@ export function bgNbdLogLik(p: BgNbdParams, h: CustomerHistories): number {
  * @example const { params, logLik } = fitBgNbd(histories);
  */
 export function fitBgNbd(h: CustomerHistories): CustomerFit<BgNbdParams> {
-  const n = checkHistories(h);
-  const of = (v: ArrayLike<number>): BgNbdParams => ({ r: v[0]!, alpha: v[1]!, a: v[2]!, b: v[3]! });
-  const best = maximiseLogLik((v) => bgNbdLogLik(of(v), h), [1, 1, 1, 1]);
-  const params = of(best);
-  return { params, logLik: bgNbdLogLik(params, h), customers: n };
+  return fitFourParameters(h, (v): BgNbdParams => ({ r: v[0]!, alpha: v[1]!, a: v[2]!, b: v[3]! }), customerLogLik);
 }
 
 /**

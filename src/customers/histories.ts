@@ -68,3 +68,29 @@ export function logSumExp(a: number, b: number): number {
   const m = Math.max(a, b);
   return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
 }
+
+/**
+ * Σ over the customers of one customer's log-likelihood f(x, t_x, T). O(customers · cost(f)).
+ * @example logLikOver(histories, (x, tx, T) => customerLogLik(params, x, tx, T))
+ */
+export function logLikOver(h: CustomerHistories, f: (x: number, tx: number, T: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < h.frequency.length; i++) s += f(h.frequency[i]!, h.recency[i]!, h.T[i]!);
+  return s;
+}
+
+/**
+ * Fits a model of four positive parameters by maximum likelihood from (1, 1, 1, 1): `of` names them, `customer` is
+ * one customer's log-likelihood. Throws a RangeError for invalid histories.
+ * @example fitFourParameters(h, (v) => ({ r: v[0], alpha: v[1], a: v[2], b: v[3] }), customerLogLik)
+ */
+export function fitFourParameters<P>(
+  h: CustomerHistories,
+  of: (v: ArrayLike<number>) => P,
+  customer: (p: P, x: number, tx: number, T: number) => number,
+): CustomerFit<P> {
+  const n = checkHistories(h);
+  const ll = (p: P): number => logLikOver(h, (x, tx, T) => customer(p, x, tx, T));
+  const params = of(maximiseLogLik((v) => ll(of(v)), [1, 1, 1, 1]));
+  return { params, logLik: ll(params), customers: n };
+}

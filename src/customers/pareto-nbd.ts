@@ -9,7 +9,7 @@
 import { logGamma } from '../numerics/count-distribution.js';
 import { logHyp2f1 } from '../numerics/hypergeometric.js';
 import { adaptiveSimpson } from '../numerics/quadrature.js';
-import { type CustomerFit, type CustomerHistories, checkHistories, logSumExp, maximiseLogLik } from './histories.js';
+import { type CustomerFit, type CustomerHistories, fitFourParameters, logLikOver, logSumExp } from './histories.js';
 
 export interface ParetoNbdParams {
   r: number;
@@ -60,9 +60,7 @@ function customerLogLik(p: ParetoNbdParams, x: number, tx: number, T: number): n
  * @example paretoNbdLogLik({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, cdnow)
  */
 export function paretoNbdLogLik(p: ParetoNbdParams, h: CustomerHistories): number {
-  let sum = 0;
-  for (let i = 0; i < h.frequency.length; i++) sum += customerLogLik(p, h.frequency[i]!, h.recency[i]!, h.T[i]!);
-  return sum;
+  return logLikOver(h, (x, tx, T) => customerLogLik(p, x, tx, T));
 }
 
 /**
@@ -71,11 +69,11 @@ export function paretoNbdLogLik(p: ParetoNbdParams, h: CustomerHistories): numbe
  * @example const { params, logLik } = fitParetoNbd(histories);
  */
 export function fitParetoNbd(h: CustomerHistories): CustomerFit<ParetoNbdParams> {
-  const n = checkHistories(h);
-  const of = (v: ArrayLike<number>): ParetoNbdParams => ({ r: v[0]!, alpha: v[1]!, s: v[2]!, beta: v[3]! });
-  const best = maximiseLogLik((v) => paretoNbdLogLik(of(v), h), [1, 1, 1, 1]);
-  const params = of(best);
-  return { params, logLik: paretoNbdLogLik(params, h), customers: n };
+  return fitFourParameters(
+    h,
+    (v): ParetoNbdParams => ({ r: v[0]!, alpha: v[1]!, s: v[2]!, beta: v[3]! }),
+    customerLogLik,
+  );
 }
 
 /**
