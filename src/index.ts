@@ -3,7 +3,8 @@
  * - `forecast` / `backtest`: many plain series in, typed forecasts (mean and quantiles per series
  *   and model) or accuracy rows out — the statsforecast way;
  * - `openWorkspace`: a DuckDB workspace holding a shop's history, with every use case of the CLI
- *   as a method (`ingest`, `inspect`, `series`, `forecast`, `lifecycle`, `launch`, `plan`, `explain`).
+ *   as a method (`ingest`, `inspect`, `series`, `forecast`, `lifecycle`, `launch`, `plan`, `explain`);
+ *   `customersWorkspace` and the customer models (BG/NBD, Pareto/NBD, Gamma-Gamma, RFM) on typed arrays.
  * Sub-paths: `shopcast/models` (the forecasters), `shopcast/inventory` (inventory theory),
  * `shopcast/metrics` (accuracy measures), `shopcast/server` (the HTTP service: `createServer`).
  *
@@ -45,6 +46,19 @@ export { lifecycleWorkspace } from './pipeline/lifecycle.js';
 export type { LifecycleOptions, LifecycleResult, SkuLifecycle, LifecycleAlert } from './pipeline/lifecycle.js';
 export { planLaunch, trackLaunches } from './pipeline/launch.js';
 export type { LaunchPlan, LaunchRequest, LaunchTracking, LaunchWeek } from './pipeline/launch.js';
+export { launchAudience } from './pipeline/launch-audience.js';
+export type { AudienceCustomer, LaunchAudience } from './pipeline/launch-audience.js';
+export { customersWorkspace, writeCustomersCsv, CUSTOMER_MODELS, CUSTOMER_CSV_COLUMNS } from './pipeline/customers.js';
+export type { CustomerModel, CustomerRow, CustomersOptions, CustomersResult } from './pipeline/customers.js';
+export { fitBgNbd, bgNbdLogLik, bgNbdPAlive, bgNbdExpected } from './customers/bg-nbd.js';
+export type { BgNbdParams } from './customers/bg-nbd.js';
+export { fitParetoNbd, paretoNbdLogLik, paretoNbdPAlive, paretoNbdExpected } from './customers/pareto-nbd.js';
+export type { ParetoNbdParams } from './customers/pareto-nbd.js';
+export { fitGammaGamma, gammaGammaLogLik, gammaGammaExpected } from './customers/gamma-gamma.js';
+export type { GammaGammaParams } from './customers/gamma-gamma.js';
+export { rfmScores, rfmSegment, RFM_SEGMENTS } from './customers/rfm.js';
+export type { RfmScores, RfmSegment } from './customers/rfm.js';
+export type { CustomerFit, CustomerHistories } from './customers/histories.js';
 export { planWorkspace } from './pipeline/plan.js';
 export type { PlanOptions, PlanOrder, PlanSummary } from './pipeline/plan.js';
 export { explainSku, explainSkus } from './pipeline/explain.js';

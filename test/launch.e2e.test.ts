@@ -152,3 +152,70 @@ test('shopcast launch reads nothing after --date, and --track follows the launch
   const planned = l.weeks.reduce((s, w) => s + w.forecast, 0);
   assert.ok(Math.abs(l.ratio - sold / planned) < 1e-9);
 });
+
+test('shopcast launch --audience: buyers of the similar products, ranked, with their split of the forecast', async () => {
+  const r = await cli([
+    'launch',
+    '--workspace',
+    full,
+    '--name',
+    'JUMBO BAG VINTAGE CHRISTMAS',
+    '--price',
+    '2.08',
+    '--date',
+    '2011-09-01',
+    '--audience',
+    '6',
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const plan = JSON.parse(r.out) as {
+    data_until: string;
+    forecast: { mean: number }[];
+    analogs: { sku: string }[];
+    selling_now: { sku: string }[];
+    audience: {
+      as_of: string;
+      buyers: number;
+      similar_products: number;
+      prior_buyer_share: number | null;
+      customers: { customer_id: string; score: number; affinity: number; expected_units: number | null }[];
+      audience_units: number | null;
+      buyers_units: number | null;
+      forecast_units: number;
+    };
+  };
+  const a = plan.audience;
+  assert.equal(a.as_of, plan.data_until);
+  assert.equal(a.customers.length, 6);
+  assert.ok(a.buyers >= 6);
+  assert.ok(
+    a.customers.every((c, k) => k === 0 || c.score <= a.customers[k - 1]!.score),
+    'ranked by score',
+  );
+  assert.ok(a.customers.every((c) => c.affinity > 0 && c.affinity <= 1));
+  const forecast = plan.forecast.reduce((s, w) => s + w.mean, 0);
+  assert.ok(Math.abs(a.forecast_units - forecast) < 1e-9);
+  // the similar earlier launches' first weeks say what share earlier buyers took; the audience's units are a part
+  assert.ok(a.prior_buyer_share !== null && a.prior_buyer_share > 0 && a.prior_buyer_share < 1);
+  assert.ok(Math.abs(a.buyers_units! - forecast * a.prior_buyer_share) < 1e-6 * forecast);
+  assert.ok(a.audience_units! > 0 && a.audience_units! < a.buyers_units!);
+  // every customer listed bought one of the similar products, before the data's end
+  const { Workspace } = await import('../src/store/workspace.js');
+  const ws = await Workspace.open(full, { mustExist: true });
+  try {
+    const similar = new Set([...plan.analogs, ...plan.selling_now].map((s) => s.sku));
+    for (const c of a.customers) {
+      const skus = await ws.all<{ sku: string }>(
+        `SELECT DISTINCT sku FROM order_lines WHERE status = 'sale' AND customer_id = '${c.customer_id.replace(/'/g, "''")}'
+         AND date <= DATE '${a.as_of}'`,
+      );
+      assert.ok(
+        skus.some((s) => similar.has(s.sku)),
+        `${c.customer_id} bought a similar product`,
+      );
+    }
+  } finally {
+    ws.close();
+  }
+});

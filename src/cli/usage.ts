@@ -21,7 +21,7 @@ Usage:
   shopcast explain --sku SKU [--date DATE] [--json]   (why the global model forecasts what it does)
   shopcast lifecycle [--sku SKU] [--as-of DATE] [--top N] [--json]   (stage, evidence, curve; alerts on change)
   shopcast launch --name TEXT --price P [--description TEXT] [--category C] [--date DATE] [--sku SKU]
-                  [--weeks 12] [--service-level 0.95] [--cover-weeks 4] [--candidates 8] [--json]
+                  [--weeks 12] [--service-level 0.95] [--cover-weeks 4] [--candidates 8] [--audience N] [--json]
   shopcast launch --track [--json]   (stored launches against their sales)
   shopcast customers [--as-of DATE] [--days 90] [--model auto|bg-nbd|pareto-nbd] [--top N] [--out FILE] [--json]
                      (who buys again: P(alive), expected purchases and value, CLV, RFM segments)
@@ -241,6 +241,8 @@ Options:
   --service-level P     service level of the initial stock, 0.05 to 0.95 (default 0.95)
   --cover-weeks N       weeks the initial stock covers (default 4, at most --weeks)
   --candidates N        launch weeks compared to find the best one (default 8)
+  --audience N          also list the N customers most likely to buy it: buyers of its similar products
+                        by P(alive) × affinity, with the units to expect from them (needs customer ids)
   --track               the stored launches against their sales
   --json                print as JSON
 `,

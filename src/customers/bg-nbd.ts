@@ -10,6 +10,7 @@ import { logGamma } from '../numerics/count-distribution.js';
 import { logHyp2f1 } from '../numerics/hypergeometric.js';
 import { type CustomerFit, type CustomerHistories, fitFourParameters, logLikOver, logSumExp } from './histories.js';
 
+/** BG/NBD parameters: purchase rates λ ~ Gamma(r, α), dropout probabilities p ~ Beta(a, b). */
 export interface BgNbdParams {
   r: number;
   alpha: number;

@@ -8,6 +8,7 @@
 import { logGamma } from '../numerics/count-distribution.js';
 import { type CustomerFit, maximiseLogLik } from './histories.js';
 
+/** Gamma-Gamma parameters: purchase values ~ Gamma(p, ν) per customer, ν ~ Gamma(q, γ) across customers. */
 export interface GammaGammaParams {
   p: number;
   q: number;

@@ -11,6 +11,7 @@ import { logHyp2f1 } from '../numerics/hypergeometric.js';
 import { adaptiveSimpson } from '../numerics/quadrature.js';
 import { type CustomerFit, type CustomerHistories, fitFourParameters, logLikOver, logSumExp } from './histories.js';
 
+/** Pareto/NBD parameters: purchase rates λ ~ Gamma(r, α), dropout rates μ ~ Gamma(s, β). */
 export interface ParetoNbdParams {
   r: number;
   alpha: number;

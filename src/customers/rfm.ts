@@ -8,7 +8,10 @@
  * F ≥ 4; needs-attention R = 3 and F ≤ 3; at-risk R ≤ 2 and F ≥ 3; hibernating R ≤ 2 and F ≤ 2.
  */
 
-/** The segment names, best first. */
+/**
+ * The segment names, best first.
+ * @example RFM_SEGMENTS[0] // 'champions'
+ */
 export const RFM_SEGMENTS = [
   'champions',
   'loyal',
@@ -18,8 +21,10 @@ export const RFM_SEGMENTS = [
   'at-risk',
   'hibernating',
 ] as const;
+/** One of RFM_SEGMENTS. */
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
 
+/** Per customer, the R, F and M scores (1–5) and the segment. */
 export interface RfmScores {
   r: Uint8Array;
   f: Uint8Array;
@@ -46,7 +51,10 @@ function quintiles(v: Float64Array): Uint8Array {
   return out;
 }
 
-/** The segment of scores R and F (module comment). */
+/**
+ * The segment of scores R and F (module comment).
+ * @example rfmSegment(5, 1) // 'new'
+ */
 export function rfmSegment(r: number, f: number): RfmSegment {
   if (r >= 4) return f >= 4 ? 'champions' : f <= 1 ? 'new' : 'promising';
   if (r === 3) return f >= 4 ? 'loyal' : 'needs-attention';

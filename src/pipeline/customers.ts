@@ -19,10 +19,15 @@ import { type CustomerScoreRow, customerPurchases, storeCustomerRun } from '../s
 import { lastSalesDay } from '../store/ingest.js';
 import type { Workspace } from '../store/workspace.js';
 
-/** The purchase models `customers` can use: the better fit of the two (higher log-likelihood), or one of them. */
+/**
+ * The purchase models `customers` can use: the better fit of the two (higher log-likelihood), or one of them.
+ * @example CUSTOMER_MODELS.includes('bg-nbd') // true
+ */
 export const CUSTOMER_MODELS = ['auto', 'bg-nbd', 'pareto-nbd'] as const;
+/** One of CUSTOMER_MODELS. */
 export type CustomerModel = (typeof CUSTOMER_MODELS)[number];
 
+/** Options of `customersWorkspace`. */
 export interface CustomersOptions {
   /** the last day of data the models see (default: the workspace's last sales day) */
   asOf?: string;
@@ -53,6 +58,7 @@ export interface CustomerRow {
   segment: RfmSegment;
 }
 
+/** What `customersWorkspace` fitted and scored. */
 export interface CustomersResult {
   as_of: string;
   days: number;
@@ -192,7 +198,10 @@ export async function customersWorkspace(ws: Workspace, o: CustomersOptions = {}
   };
 }
 
-/** The columns of `writeCustomersCsv`, in order. */
+/**
+ * The columns of `writeCustomersCsv`, in order.
+ * @example CUSTOMER_CSV_COLUMNS[0] // 'customer_id'
+ */
 export const CUSTOMER_CSV_COLUMNS = [
   'customer_id',
   'frequency',

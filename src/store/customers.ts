@@ -108,3 +108,75 @@ export async function storeCustomerRun(
 export async function customerRunCount(ws: Workspace, where: Sql = sql`TRUE`): Promise<number> {
   return (await ws.one<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM customer_runs WHERE ${where}`)).n;
 }
+
+/** One customer's purchases of a set of SKUs (a launch's similar products) up to a day. */
+export interface SkuSetPurchases {
+  customer_id: string;
+  /** distinct days with a purchase of any of the SKUs */
+  days: number;
+  /** distinct SKUs of the set bought */
+  skus: number;
+  units: number;
+  /** the mean of the `weights` of the SKUs bought, weighted by the days each was bought on */
+  weight: number;
+}
+
+/**
+ * Per customer who bought any of `skus` (sale lines with a customer id, up to `asOf` inclusive): their purchase days
+ * of the set, the set's SKUs they bought, the units, and the weight (`weights`, by SKU) of what they bought.
+ * O(order lines of the SKUs).
+ * @example await skuSetPurchases(ws, '2011-11-04', ['22423', '85123A'], [0.8, 0.6])
+ */
+export async function skuSetPurchases(
+  ws: Workspace,
+  asOf: string,
+  skus: readonly string[],
+  weights: readonly number[],
+): Promise<SkuSetPurchases[]> {
+  if (skus.length === 0) return [];
+  if (weights.length !== skus.length) throw new RangeError('skuSetPurchases: one weight per SKU');
+  const list = skus.join('\u001f');
+  const w = weights.map(String).join(',');
+  return ws.all<SkuSetPurchases>(sql`
+    WITH s AS (
+      SELECT unnest(string_split(${list}, chr(31))) AS sku, unnest(string_split(${w}, ','))::DOUBLE AS weight),
+    d AS (
+      SELECT o.customer_id, o.date, o.sku, sum(o.quantity) AS units, any_value(s.weight) AS weight
+      FROM order_lines o JOIN s USING (sku)
+      WHERE o.status = 'sale' AND o.customer_id IS NOT NULL AND o.date <= ${asOf}::DATE
+      GROUP BY o.customer_id, o.date, o.sku)
+    SELECT customer_id, count(DISTINCT date)::INTEGER AS days, count(DISTINCT sku)::INTEGER AS skus,
+      sum(units)::DOUBLE AS units, avg(weight)::DOUBLE AS weight
+    FROM d GROUP BY customer_id ORDER BY customer_id`);
+}
+
+/**
+ * Of the units that earlier launches sold in their first `days` days (each `launches[k]` from its first sale), the
+ * units bought by customers who had bought one of `skus` (the launch's similar products, the launch itself left
+ * out) before that first sale, and all of them. O(order lines of the SKUs).
+ * @example await priorBuyerUnits(ws, ['22423', '85123A'], [{ sku: '23084', first_sale: '2011-05-10' }], 84)
+ */
+export async function priorBuyerUnits(
+  ws: Workspace,
+  skus: readonly string[],
+  launches: readonly { sku: string; first_sale: string }[],
+  days: number,
+): Promise<{ prior: number; all: number }> {
+  if (launches.length === 0) return { prior: 0, all: 0 };
+  const set = skus.join('\u001f');
+  const ls = launches.map((l) => l.sku).join('\u001f');
+  const firsts = launches.map((l) => l.first_sale).join(',');
+  return ws.one<{ prior: number; all: number }>(sql`
+    WITH l AS (
+      SELECT unnest(string_split(${ls}, chr(31))) AS sku, unnest(string_split(${firsts}, ','))::DATE AS first),
+    s AS (SELECT unnest(string_split(${set}, chr(31))) AS sku),
+    sold AS (
+      SELECT o.sku, o.customer_id, o.quantity, l.first FROM order_lines o JOIN l USING (sku)
+      WHERE o.status = 'sale' AND o.date >= l.first AND o.date < l.first + ${days}::INTEGER),
+    earlier AS (
+      SELECT DISTINCT sold.sku, sold.customer_id FROM sold JOIN order_lines p ON p.customer_id = sold.customer_id
+      WHERE p.status = 'sale' AND p.sku IN (SELECT sku FROM s) AND p.sku <> sold.sku AND p.date < sold.first)
+    SELECT coalesce(sum(quantity) FILTER (WHERE e.customer_id IS NOT NULL), 0)::DOUBLE AS prior,
+      coalesce(sum(quantity), 0)::DOUBLE AS "all"
+    FROM sold LEFT JOIN earlier e USING (sku, customer_id)`);
+}

@@ -1,5 +1,6 @@
 import { parseDateOption } from '../../data/date-option.js';
 import { InputError } from '../../data/errors.js';
+import type { LaunchAudience } from '../../pipeline/launch-audience.js';
 import { r2, table } from '../format.js';
 import { defaultIo, type Io } from '../io.js';
 import { numberOption, parse, wholeNumber } from '../options.js';
@@ -19,6 +20,7 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
     'service-level': { type: 'string' },
     'cover-weeks': { type: 'string' },
     candidates: { type: 'string' },
+    audience: { type: 'string' },
     track: { type: 'boolean', default: false },
   });
   if (values.help) return help(io, 'launch');
@@ -65,9 +67,15 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
     ...(values['cover-weeks'] !== undefined ? { coverWeeks: wholeNumber(values, 'cover-weeks', 'launch')! } : {}),
     ...(values.candidates !== undefined ? { candidates: wholeNumber(values, 'candidates', 'launch')! } : {}),
   };
-  const plan = await withWorkspace(values, (ws) => planLaunch(ws, req));
+  const audienceTop = wholeNumber(values, 'audience', 'launch');
+  const { plan, audience } = await withWorkspace(values, async (ws) => {
+    const p = await planLaunch(ws, req);
+    if (audienceTop === undefined) return { plan: p, audience: undefined };
+    const { launchAudience } = await import('../../pipeline/launch-audience.js');
+    return { plan: p, audience: await launchAudience(ws, p, audienceTop) };
+  });
   if (values.json) {
-    io.out(JSON.stringify(plan) + '\n');
+    io.out(JSON.stringify(audience === undefined ? plan : { ...plan, audience }) + '\n');
     return 0;
   }
   let out =
@@ -108,6 +116,34 @@ export async function launchCommand(args: string[], io: Io = defaultIo): Promise
         .join(' '),
     ]),
   );
+  if (audience !== undefined) out += describeAudience(audience);
   io.out(out + '\n');
   return 0;
+}
+
+/** The audience table: who to tell first, and what they may buy beside the forecast. */
+function describeAudience(a: LaunchAudience): string {
+  let out =
+    `\nAudience: ${a.customers.length} of the ${a.buyers} customers who bought one of the ${a.similar_products} ` +
+    `similar products, by the purchases expected from them in ${a.weeks} weeks × affinity (their share of purchase ` +
+    `days with a similar product × its similarity):\n`;
+  out += table(
+    ['customer', 'score', 'P(alive)', 'affinity', 'similar buys', 'last (days ago)', `units in ${a.weeks} wk`],
+    a.customers.map((c) => [
+      c.customer_id,
+      r2(c.score),
+      r2(c.p_alive),
+      r2(c.affinity),
+      c.similar_purchase_days,
+      c.days_since_last,
+      c.expected_units === null ? '–' : r2(c.expected_units),
+    ]),
+  );
+  out +=
+    a.prior_buyer_share === null
+      ? `\nNo similar earlier launch in the data: no split of the forecast among these customers\n`
+      : `\nSimilar earlier launches sold ${Math.round(a.prior_buyer_share * 100)} % of their first-weeks units to ` +
+        `earlier buyers of similar products: of the forecast's ${r2(a.forecast_units)} units, ` +
+        `${r2(a.buyers_units ?? 0)} from those buyers, ${r2(a.audience_units ?? 0)} from the customers listed\n`;
+  return out;
 }
