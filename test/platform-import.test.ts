@@ -146,3 +146,34 @@ test('a WooCommerce order export, one row per item: statuses handled; the Analyt
     );
   });
 });
+
+test('a Shopify products export, both dialects: one catalog row per variant, product fields carried', async () => {
+  for (const file of ['products_export.csv', 'products_export_2024.csv'])
+    await withWorkspace(async (ws) => {
+      const r = await ingestFiles(ws, [join(REPO, 'test', 'fixtures', 'shopify', file)]);
+      assert.deepEqual([r.rows_read, r.rows_loaded, r.rows_rejected], [4, 3, 1], file);
+      const [f] = await ws.all<{ layout: string }>('SELECT layout FROM files');
+      assert.equal(f!.layout, 'shopify-products');
+      const catalog = await ws.all(
+        'SELECT sku, name, description, category, brand, list_price, cost FROM catalog ORDER BY sku',
+      );
+      const mug = { description: 'A stoneware mug & saucer set.', category: 'Home & Garden > Kitchen & Dining > Mugs' };
+      assert.deepEqual(
+        catalog,
+        [
+          { sku: '0042', name: 'Ceramic Mug - Red', ...mug, brand: 'Potter & Co', list_price: 11, cost: 3.6 },
+          { sku: 'MUG-BLUE', name: 'Ceramic Mug - Blue', ...mug, brand: 'Potter & Co', list_price: 10, cost: 3.5 },
+          {
+            sku: 'TEAPOT',
+            name: 'Teapot',
+            description: 'Cast iron teapot',
+            category: 'Teapots',
+            brand: 'Iron Works',
+            list_price: 25,
+            cost: 9,
+          },
+        ],
+        file,
+      );
+    });
+});

@@ -190,8 +190,78 @@ function wooCommerceOrders(header: readonly string[]): RecordTransform {
   };
 }
 
+/** Text without HTML tags and entities of the common kind (a product description for people and for matching). */
+function plainText(html: string): string {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', nbsp: ' ', '#39': "'" };
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|nbsp|#39);/g, (_, e: string) => entities[e]!)
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Shopify's products export, in both header dialects (`Handle, Title, Body (HTML), Variant SKU, Variant Price, …`
+ * and the 2024 `URL handle, Title, Description, SKU, Price, …`): one row per variant (and per extra image), the
+ * product's own fields on its first row only, carried to its variants by the handle; a variant is named with its
+ * option values ("Ceramic Mug - Red"); the description's HTML is reduced to text; the category is the product
+ * category, else the type; a leading apostrophe is dropped from the SKU. Rows without a SKU (extra images, variants
+ * without one) are rejected with their line.
+ */
+function shopifyProducts(header: readonly string[]): RecordTransform {
+  const at = (names: readonly string[]): number =>
+    header.findIndex((h) => names.some((n) => normaliseColumnName(h) === normaliseColumnName(n)));
+  const handle = at(['Handle', 'URL handle']);
+  const carried = [
+    ['Title'],
+    ['Body (HTML)', 'Description'],
+    ['Vendor'],
+    ['Type'],
+    ['Product Category', 'Product category'],
+  ]
+    .map(at)
+    .filter((i) => i >= 0);
+  const body = at(['Body (HTML)', 'Description']);
+  const sku = at(['Variant SKU', 'SKU']);
+  const [title, category, type] = [at(['Title']), at(['Product Category', 'Product category']), at(['Type'])];
+  const options = [['Option1 Value'], ['Option2 Value'], ['Option3 Value']].map(at).filter((i) => i >= 0);
+  let lastHandle = '';
+  let last: string[] = [];
+  return (fields) => {
+    const out = [...fields];
+    const h = (out[handle] ?? '').trim();
+    if (h !== '' && h === lastHandle) for (const i of carried) if ((out[i] ?? '').trim() === '') out[i] = last[i] ?? '';
+    if (h !== lastHandle) [lastHandle, last] = [h, [...out]];
+    if (body >= 0) out[body] = plainText(out[body] ?? '');
+    if (sku >= 0 && out[sku]?.startsWith("'")) out[sku] = out[sku]!.slice(1);
+    // a variant is named as Shopify shows it: "Ceramic Mug - Red" (a product without options has "Default Title")
+    const values = options.map((i) => (out[i] ?? '').trim()).filter((v) => v !== '' && v !== 'Default Title');
+    if (title >= 0 && values.length > 0 && (out[title] ?? '').trim() !== '')
+      out[title] = `${out[title]!.trim()} - ${values.join(' / ')}`;
+    if (category >= 0 && type >= 0 && (out[category] ?? '').trim() === '') out[category] = out[type] ?? '';
+    return out;
+  };
+}
+
 /** Known exports recognised as they are: their columns → canonical columns. */
 const KNOWN_EXPORTS: readonly KnownExport[] = [
+  {
+    name: 'shopify-products',
+    platform: 'Shopify products export',
+    kind: 'catalog',
+    columns: {
+      sku: ['Variant SKU', 'SKU'],
+      name: 'Title',
+      description: ['Body (HTML)', 'Description'],
+      category: ['Product Category', 'Product category', 'Type'],
+      brand: 'Vendor',
+      price: ['Variant Price', 'Price'],
+      cost: ['Cost per item'],
+    },
+    transform: shopifyProducts,
+    signature: ['Handle', 'URL handle', 'Title', 'Vendor', 'Variant SKU', 'Variant Price', 'Published', 'Status'],
+    howToExport: 'in Shopify admin, Products → Export → "All products" as "Plain CSV file"',
+  },
   {
     // WooCommerce → Analytics → Orders → Download: one row per order, its products in one text
     name: 'woocommerce-analytics-orders',
