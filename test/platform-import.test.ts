@@ -177,3 +177,28 @@ test('a Shopify products export, both dialects: one catalog row per variant, pro
       );
     });
 });
+
+test('a WooCommerce product export as the catalog', async () => {
+  await withWorkspace(async (ws) => {
+    const r = await ingestFiles(ws, [join(REPO, 'test', 'fixtures', 'woocommerce', 'products.csv')]);
+    assert.deepEqual([r.rows_read, r.rows_loaded, r.rows_rejected], [3, 2, 1]);
+    const [f] = await ws.all<{ layout: string }>('SELECT layout FROM files');
+    assert.equal(f!.layout, 'woocommerce-products');
+    assert.deepEqual(await ws.all('SELECT sku, name, description, category, list_price FROM catalog ORDER BY sku'), [
+      {
+        sku: 'MUG-BLUE',
+        name: 'Mug - Blue',
+        description: 'Blue stoneware mug',
+        category: 'Kitchen > Mugs',
+        list_price: 10,
+      },
+      {
+        sku: 'TEAPOT',
+        name: 'Teapot',
+        description: 'Cast iron & enamel',
+        category: 'Kitchen > Teapots',
+        list_price: 25,
+      },
+    ]);
+  });
+});

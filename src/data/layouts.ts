@@ -243,8 +243,38 @@ function shopifyProducts(header: readonly string[]): RecordTransform {
   };
 }
 
+/**
+ * WooCommerce's product CSV export (Products → Export): the short description, else the description, as text; the
+ * first of the product's categories (`Clothing > Hoodies, Sale` → `Clothing > Hoodies`).
+ */
+function wooCommerceProducts(header: readonly string[]): RecordTransform {
+  const at = (name: string): number => header.findIndex((h) => normaliseColumnName(h) === normaliseColumnName(name));
+  const [short, long, categories] = [at('Short description'), at('Description'), at('Categories')];
+  return (fields) => {
+    const out = [...fields];
+    if (short >= 0) out[short] = plainText(out[short] ?? '') || plainText(long >= 0 ? (out[long] ?? '') : '');
+    if (categories >= 0) out[categories] = (out[categories] ?? '').split(',')[0]!.trim();
+    return out;
+  };
+}
+
 /** Known exports recognised as they are: their columns → canonical columns. */
 const KNOWN_EXPORTS: readonly KnownExport[] = [
+  {
+    name: 'woocommerce-products',
+    platform: 'WooCommerce product export',
+    kind: 'catalog',
+    columns: {
+      sku: 'SKU',
+      name: 'Name',
+      description: 'Short description',
+      category: 'Categories',
+      price: 'Regular price',
+    },
+    transform: wooCommerceProducts,
+    signature: ['Is featured?', 'Visibility in catalog', 'Regular price', 'Categories', 'In stock?', 'Tax status'],
+    howToExport: 'from WooCommerce → Products → Export (all columns)',
+  },
   {
     name: 'shopify-products',
     platform: 'Shopify products export',
