@@ -508,7 +508,10 @@ export function resolveLayout(file: string, header: readonly string[], mapping?:
       return v.find((n) => indexOf(header, n) >= 0) ?? v[0]!;
     };
     const res = resolveWith(header, spec, known.name, (c) => (derived.includes(c) ? '\u0000' : named(c)));
-    if (res !== undefined && spec.required.every((c) => known.columns[c] !== undefined)) {
+    // an export with a signature is taken for itself only when its signature shows: a plain catalog with sku and
+    // name columns is no WooCommerce export
+    const mine = signature.length === 0 || looksLike;
+    if (res !== undefined && mine && spec.required.every((c) => known.columns[c] !== undefined)) {
       derived.forEach((c, k) => (res.index[c] = header.length + k));
       const transform = known.transform;
       return {
