@@ -16,19 +16,21 @@ before(async () => {
 });
 after(cleanup);
 
+/** The launch both plan tests ask for: a Christmas bag on 2011-09-01. */
+const CHRISTMAS_BAG = [
+  'launch',
+  '--workspace',
+  full,
+  '--name',
+  'JUMBO BAG VINTAGE CHRISTMAS',
+  '--price',
+  '2.08',
+  '--date',
+  '2011-09-01',
+];
+
 test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analogs, stock, launch week, elasticity', async () => {
-  const r = await cli([
-    'launch',
-    '--workspace',
-    full,
-    '--name',
-    'JUMBO BAG VINTAGE CHRISTMAS',
-    '--price',
-    '2.08',
-    '--date',
-    '2011-09-01',
-    '--json',
-  ]);
+  const r = await cli([...CHRISTMAS_BAG, '--json']);
   assert.equal(r.code, 0, r.err);
   const plan = JSON.parse(r.out) as {
     launch_date: string;
@@ -154,20 +156,7 @@ test('shopcast launch reads nothing after --date, and --track follows the launch
 });
 
 test('shopcast launch --audience: buyers of the similar products, ranked, with their split of the forecast', async () => {
-  const r = await cli([
-    'launch',
-    '--workspace',
-    full,
-    '--name',
-    'JUMBO BAG VINTAGE CHRISTMAS',
-    '--price',
-    '2.08',
-    '--date',
-    '2011-09-01',
-    '--audience',
-    '6',
-    '--json',
-  ]);
+  const r = await cli([...CHRISTMAS_BAG, '--audience', '6', '--json']);
   assert.equal(r.code, 0, r.err);
   const plan = JSON.parse(r.out) as {
     data_until: string;

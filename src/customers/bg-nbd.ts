@@ -75,7 +75,6 @@ export function bgNbdExpected(p: BgNbdParams, x: number, tx: number, T: number, 
   const logTail = (r + x) * Math.log((alpha + T) / (alpha + T + t)) + logHyp2f1(r + x, b + x, c, z);
   // (a+b+x−1)/(a−1) · (1 − tail): both factors change sign together at a = 1; expm1 keeps the small difference
   const a1 = Math.abs(a - 1) < 1e-9 ? 1e-9 : a - 1;
-  const numerator = (c / a1) * -Math.expm1(logTail);
-  const odds = x > 0 ? Math.exp(Math.log(a) - Math.log(b + x - 1) + (r + x) * Math.log((alpha + T) / (alpha + tx))) : 0;
-  return numerator / (1 + odds);
+  // eq. 10's denominator is 1 / P(alive)
+  return (c / a1) * -Math.expm1(logTail) * bgNbdPAlive(p, x, tx, T);
 }

@@ -115,7 +115,7 @@ function excelSerial(text: string): string | undefined {
  * Timestamps keep the shop's wall-clock time (the export writes them in the shop's time zone, with its offset).
  */
 function shopifyOrders(header: readonly string[]): RecordTransform {
-  const at = (name: string): number => header.findIndex((h) => normaliseColumnName(h) === normaliseColumnName(name));
+  const at = (name: string): number => indexOf(header, name);
   const order = at('Name');
   const carried = ['Email', 'Financial Status', 'Cancelled at', 'Created at', 'Source', 'Shipping Country']
     .map(at)
@@ -152,7 +152,7 @@ function shopifyOrders(header: readonly string[]): RecordTransform {
  * is the channel.
  */
 function amazonOrders(header: readonly string[]): RecordTransform {
-  const at = (name: string): number => header.findIndex((h) => normaliseColumnName(h) === normaliseColumnName(name));
+  const at = (name: string): number => indexOf(header, name);
   const [quantity, price, orderStatus, itemStatus] = ['quantity', 'item-price', 'order-status', 'item-status'].map(at);
   return (fields) => {
     const out = [...fields];
@@ -174,11 +174,10 @@ function amazonOrders(header: readonly string[]): RecordTransform {
  * `refunded`. The status may be written `wc-cancelled`.
  */
 function wooCommerceOrders(header: readonly string[]): RecordTransform {
-  const at = (names: readonly string[]): number =>
-    header.findIndex((h) => names.some((n) => normaliseColumnName(h) === normaliseColumnName(n)));
-  const quantity = at(['item_quantity', 'Item Quantity', 'item_qty']);
-  const subtotal = at(['item_subtotal', 'Item Subtotal', 'item_total', 'Item Total']);
-  const status = at(['status', 'order_status', 'Order Status']);
+  const at = (names: readonly string[]): number => columnAt(header, names);
+  const quantity = at(['item_quantity', 'item_qty']);
+  const subtotal = at(['item_subtotal', 'item_total']);
+  const status = at(['status', 'order_status']);
   return (fields) => {
     const out = [...fields];
     const q = Number((out[quantity] ?? '').trim());
@@ -209,21 +208,14 @@ function plainText(html: string): string {
  * without one) are rejected with their line.
  */
 function shopifyProducts(header: readonly string[]): RecordTransform {
-  const at = (names: readonly string[]): number =>
-    header.findIndex((h) => names.some((n) => normaliseColumnName(h) === normaliseColumnName(n)));
+  const at = (names: readonly string[]): number => columnAt(header, names);
   const handle = at(['Handle', 'URL handle']);
-  const carried = [
-    ['Title'],
-    ['Body (HTML)', 'Description'],
-    ['Vendor'],
-    ['Type'],
-    ['Product Category', 'Product category'],
-  ]
+  const carried = [['Title'], ['Body (HTML)', 'Description'], ['Vendor'], ['Type'], ['Product Category']]
     .map(at)
     .filter((i) => i >= 0);
   const body = at(['Body (HTML)', 'Description']);
   const sku = at(['Variant SKU', 'SKU']);
-  const [title, category, type] = [at(['Title']), at(['Product Category', 'Product category']), at(['Type'])];
+  const [title, category, type] = [at(['Title']), at(['Product Category']), at(['Type'])];
   const options = [['Option1 Value'], ['Option2 Value'], ['Option3 Value']].map(at).filter((i) => i >= 0);
   let lastHandle = '';
   let last: string[] = [];
@@ -248,7 +240,7 @@ function shopifyProducts(header: readonly string[]): RecordTransform {
  * first of the product's categories (`Clothing > Hoodies, Sale` → `Clothing > Hoodies`).
  */
 function wooCommerceProducts(header: readonly string[]): RecordTransform {
-  const at = (name: string): number => header.findIndex((h) => normaliseColumnName(h) === normaliseColumnName(name));
+  const at = (name: string): number => indexOf(header, name);
   const [short, long, categories] = [at('Short description'), at('Description'), at('Categories')];
   return (fields) => {
     const out = [...fields];
@@ -283,10 +275,10 @@ const KNOWN_EXPORTS: readonly KnownExport[] = [
       sku: ['Variant SKU', 'SKU'],
       name: 'Title',
       description: ['Body (HTML)', 'Description'],
-      category: ['Product Category', 'Product category', 'Type'],
+      category: ['Product Category', 'Type'],
       brand: 'Vendor',
       price: ['Variant Price', 'Price'],
-      cost: ['Cost per item'],
+      cost: 'Cost per item',
     },
     transform: shopifyProducts,
     signature: ['Handle', 'URL handle', 'Title', 'Vendor', 'Variant SKU', 'Variant Price', 'Published', 'Status'],
@@ -311,14 +303,14 @@ const KNOWN_EXPORTS: readonly KnownExport[] = [
     kind: 'order_lines',
     spec: PLATFORM_ORDER_LINES,
     columns: {
-      order_id: ['order_number', 'Order Number', 'order_id', 'Order ID'],
-      ordered_at: ['order_date', 'Order Date'],
-      sku: ['item_sku', 'Item SKU'],
-      quantity: ['item_quantity', 'Item Quantity', 'item_qty'],
-      unit_price: ['item_subtotal', 'Item Subtotal', 'item_total', 'Item Total'],
-      customer_id: ['billing_email', 'Billing Email', 'customer_id', 'Customer ID'],
-      country: ['shipping_country', 'Shipping Country', 'billing_country', 'Billing Country'],
-      description: ['item_name', 'Item Name'],
+      order_id: ['order_number', 'order_id'],
+      ordered_at: 'order_date',
+      sku: 'item_sku',
+      quantity: ['item_quantity', 'item_qty'],
+      unit_price: ['item_subtotal', 'item_total'],
+      customer_id: ['billing_email', 'customer_id'],
+      country: ['shipping_country', 'billing_country'],
+      description: 'item_name',
     },
     derived: ['order_status'],
     transform: wooCommerceOrders,
@@ -443,6 +435,15 @@ function indexOf(header: readonly string[], column: string): number {
   return header.findIndex((h) => normaliseColumnName(h) === want);
 }
 
+/** The index of the first of `names` (a column's names in an export's versions) the header has, -1 for none. */
+function columnAt(header: readonly string[], names: readonly string[]): number {
+  for (const n of names) {
+    const i = indexOf(header, n);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
 function resolveWith(
   header: readonly string[],
   spec: LayoutSpec,
@@ -505,7 +506,8 @@ export function resolveLayout(file: string, header: readonly string[], mapping?:
     const named = (c: string): string => {
       const v = known.columns[c] ?? c;
       if (typeof v === 'string') return v;
-      return v.find((n) => indexOf(header, n) >= 0) ?? v[0]!;
+      const i = columnAt(header, v);
+      return i >= 0 ? header[i]! : v[0]!;
     };
     const res = resolveWith(header, spec, known.name, (c) => (derived.includes(c) ? '\u0000' : named(c)));
     // an export with a signature is taken for itself only when its signature shows: a plain catalog with sku and

@@ -191,6 +191,11 @@ export function entryDeclines(entry: CompositeEntry, y: Float64Array, seasonLeng
   return declineReason(entry.forecaster.capabilities, y, seasonLength) ?? entry.declines?.(y, seasonLength);
 }
 
+/** Whether every mean and quantile of a forecast is a finite number. */
+function allFinite(fc: Forecast): boolean {
+  return fc.mean.every(Number.isFinite) && fc.quantiles.every((q) => q.values.every(Number.isFinite));
+}
+
 /** Fits and predicts; the reason instead when that fails numerically (throws, or gives a non-finite value). */
 function attempt(f: Forecaster, series: Float64Array, opts: BatchOptions, ctx: FitContext): Forecast | string {
   let fc: Forecast;
@@ -199,9 +204,7 @@ function attempt(f: Forecaster, series: Float64Array, opts: BatchOptions, ctx: F
   } catch (e) {
     return (e as Error).message;
   }
-  return fc.mean.every(Number.isFinite) && fc.quantiles.every((q) => q.values.every(Number.isFinite))
-    ? fc
-    : 'non-finite forecast';
+  return allFinite(fc) ? fc : 'non-finite forecast';
 }
 
 /**
@@ -232,11 +235,7 @@ function forecastOne(
     const caps = requested.forecaster.capabilities;
     const series = caps.acceptsNaN ? y : filled();
     const fc = requested.resume(resumeFrom, series, opts.h, opts.levels);
-    if (
-      fc !== undefined &&
-      fc.mean.every(Number.isFinite) &&
-      fc.quantiles.every((q) => q.values.every(Number.isFinite))
-    )
+    if (fc !== undefined && allFinite(fc))
       return {
         fc,
         resumed: true,

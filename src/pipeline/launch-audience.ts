@@ -82,19 +82,16 @@ export async function launchAudience(ws: Workspace, plan: LaunchPlan, top = 20):
     store: false,
   });
   const byId = new Map(models.rows.map((r) => [r.customer_id, r]));
-  // the buyers' average share of purchase days with a similar product: the prior their own shares shrink towards
-  let [similarDays, allDays] = [0, 0];
-  for (const b of bought) {
+  const buyers = bought.flatMap((b) => {
     const c = byId.get(b.customer_id);
-    if (c === undefined) continue;
-    similarDays += b.days;
-    allDays += c.frequency + 1;
-  }
+    return c === undefined ? [] : [{ b, c }];
+  });
+  // the buyers' average share of purchase days with a similar product: the prior their own shares shrink towards
+  const similarDays = buyers.reduce((a, { b }) => a + b.days, 0);
+  const allDays = buyers.reduce((a, { c }) => a + c.frequency + 1, 0);
   const prior = allDays > 0 ? similarDays / allDays : 0;
   const scored: AudienceCustomer[] = [];
-  for (const b of bought) {
-    const c = byId.get(b.customer_id);
-    if (c === undefined) continue;
+  for (const { b, c } of buyers) {
     const share = Math.min(1, (b.days + PRIOR_DAYS * prior) / (c.frequency + 1 + PRIOR_DAYS));
     const affinity = share * b.weight;
     scored.push({

@@ -1,7 +1,7 @@
 import { type CleaningConfig, DEFAULT_CLEANING, mergeCleaningConfig } from '../data/cleaning-config.js';
 import { anchorText, detectClosedDays, weekdayOf } from '../engine/closed-calendar.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
-import { type Sql, ident, joinSql, raw, sql } from './sql.js';
+import { type Sql, codeRows, ident, joinSql, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -63,11 +63,8 @@ export async function rebuildCleanTablesForSkus(
   skus: readonly string[],
 ): Promise<CleanExtent> {
   if (skus.length === 0) return 'scoped';
-  // SKUs cannot hold control characters (data/normalise-row.ts), so U+001F separates them safely
-  const list = skus.join('\u001f');
   return ws.transaction(async () => {
-    await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_scope AS
-      SELECT DISTINCT unnest(string_split(${list}, chr(31))) AS sku`);
+    await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_scope AS SELECT DISTINCT ${codeRows(skus)} AS sku`);
     const lastBefore = await lastDays(ws);
     await ws.run('CREATE OR REPLACE TEMP TABLE closed_before AS SELECT date, source FROM closed_days');
     await buildOrderLines(ws, config, 'listed');

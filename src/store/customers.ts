@@ -3,7 +3,7 @@
  * a day on which the customer bought (order lines of status `sale`, several orders of one day counted once), its
  * value the day's quantity × unit price. Lines without a customer id are counted, not attributed.
  */
-import { type Sql, sql } from './sql.js';
+import { codeRows, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** One customer's purchases up to a day, in days. */
@@ -104,11 +104,6 @@ export async function storeCustomerRun(
   });
 }
 
-/** The number of stored customer runs (tests, inspect). */
-export async function customerRunCount(ws: Workspace, where: Sql = sql`TRUE`): Promise<number> {
-  return (await ws.one<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM customer_runs WHERE ${where}`)).n;
-}
-
 /** One customer's purchases of a set of SKUs (a launch's similar products) up to a day. */
 export interface SkuSetPurchases {
   customer_id: string;
@@ -135,11 +130,9 @@ export async function skuSetPurchases(
 ): Promise<SkuSetPurchases[]> {
   if (skus.length === 0) return [];
   if (weights.length !== skus.length) throw new RangeError('skuSetPurchases: one weight per SKU');
-  const list = skus.join('\u001f');
   const w = weights.map(String).join(',');
   return ws.all<SkuSetPurchases>(sql`
-    WITH s AS (
-      SELECT unnest(string_split(${list}, chr(31))) AS sku, unnest(string_split(${w}, ','))::DOUBLE AS weight),
+    WITH s AS (SELECT ${codeRows(skus)} AS sku, unnest(string_split(${w}, ','))::DOUBLE AS weight),
     d AS (
       SELECT o.customer_id, o.date, o.sku, sum(o.quantity) AS units, any_value(s.weight) AS weight
       FROM order_lines o JOIN s USING (sku)
@@ -163,13 +156,11 @@ export async function priorBuyerUnits(
   days: number,
 ): Promise<{ prior: number; all: number }> {
   if (launches.length === 0) return { prior: 0, all: 0 };
-  const set = skus.join('\u001f');
-  const ls = launches.map((l) => l.sku).join('\u001f');
   const firsts = launches.map((l) => l.first_sale).join(',');
   return ws.one<{ prior: number; all: number }>(sql`
     WITH l AS (
-      SELECT unnest(string_split(${ls}, chr(31))) AS sku, unnest(string_split(${firsts}, ','))::DATE AS first),
-    s AS (SELECT unnest(string_split(${set}, chr(31))) AS sku),
+      SELECT ${codeRows(launches.map((x) => x.sku))} AS sku, unnest(string_split(${firsts}, ','))::DATE AS first),
+    s AS (SELECT ${codeRows(skus)} AS sku),
     sold AS (
       SELECT o.sku, o.customer_id, o.quantity, l.first FROM order_lines o JOIN l USING (sku)
       WHERE o.status = 'sale' AND o.date >= l.first AND o.date < l.first + ${days}::INTEGER),

@@ -6,7 +6,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { DuckDBBlobValue } from '@duckdb/node-api';
-import { type Sql, joinSql, sql } from './sql.js';
+import { type Sql, codeRows, joinSql, sql } from './sql.js';
 import type { AppendType, Workspace } from './workspace.js';
 
 /** The quantile levels `forecast_values` stores, in column order p005…p995. */
@@ -132,9 +132,8 @@ export async function readForecastStates(
 ): Promise<(Uint8Array | null)[]> {
   const found = new Map<string, Uint8Array>();
   if (skus.length > 0) {
-    const list = skus.join('\u001f');
     const rows = ws.columnChunks(sql`SELECT s.sku, s.state FROM forecast_states s JOIN forecast_runs r USING (run_id)
-      WHERE r.model = ${model} AND s.sku IN (SELECT unnest(string_split(${list}, chr(31))))
+      WHERE r.model = ${model} AND s.sku IN (SELECT ${codeRows(skus)})
       QUALIFY row_number() OVER (PARTITION BY s.sku ORDER BY s.run_id DESC) = 1`);
     for await (const [sku, state] of rows)
       sku!.forEach((v, i) => {

@@ -97,3 +97,12 @@ export function toDuckDb(q: Sql): string {
 export function raw(text: string): Sql {
   return { text, values: [] };
 }
+
+/**
+ * Codes (SKUs, customer ids) as rows of one column, from a single bound value: `unnest(...)` to put in a SELECT
+ * list. Codes cannot hold control characters (data/normalise-row.ts), so U+001F separates them safely.
+ * @example sql`SELECT sku FROM catalog WHERE sku IN (SELECT ${codeRows(['A', 'B'])})`
+ */
+export function codeRows(codes: readonly string[]): Sql {
+  return sql`unnest(string_split(${codes.join('\u001f')}, chr(31)))`;
+}
