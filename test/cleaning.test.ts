@@ -64,6 +64,8 @@ test('every cleaning rule is applied and counted on a hand-made shop', async () 
       gaps_filled: 11 + (39 - 6 - 3) + (48 - 7 - 2),
       missing_days: 0,
       stockouts_suspected: 11,
+      bundles: 0,
+      stockouts_known: 0,
     });
 
     // Nothing is lost: every line stays in order_lines with its status.

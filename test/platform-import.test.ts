@@ -94,16 +94,26 @@ test('an Amazon All Orders report: unit price from the row total, cancelled item
       'SELECT line::INTEGER AS line, reason FROM rejected_rows',
     );
     assert.deepEqual(reject, { line: 6, reason: 'empty unit_price' }, 'a pending order without a price yet');
-    const lines = await ws.all<{ sku: string; date: string; q: number; p: number; channel: string; status: string }>(
-      `SELECT sku, date::VARCHAR AS date, quantity AS q, unit_price AS p, channel, status FROM order_lines ORDER BY rid`,
+    const lines = await ws.all<{
+      sku: string;
+      date: string;
+      q: number;
+      p: number;
+      channel: string;
+      status: string;
+      location: string;
+    }>(
+      `SELECT sku, date::VARCHAR AS date, quantity AS q, unit_price AS p, channel, status, location
+       FROM order_lines ORDER BY rid`,
     );
+    // fulfilled by Amazon and by the merchant: two locations
     assert.deepEqual(
-      lines.map((l) => [l.sku, l.date, l.q, l.p, l.channel, l.status]),
+      lines.map((l) => [l.sku, l.date, l.q, l.p, l.channel, l.status, l.location]),
       [
-        ['MUG-BLUE', '2024-03-05', 2, 10, 'Amazon', 'sale'],
-        ['TEAPOT', '2024-03-05', 0, 0, 'Merchant', 'cancelled'],
-        ['TEAPOT', '2024-03-06', 1, 25, 'Merchant', 'sale'],
-        ['SPOON', '2024-03-06', 3, 5, 'Merchant', 'sale'],
+        ['MUG-BLUE', '2024-03-05', 2, 10, 'Amazon', 'sale', 'Amazon FBA'],
+        ['TEAPOT', '2024-03-05', 0, 0, 'Merchant', 'cancelled', 'Merchant fulfilled'],
+        ['TEAPOT', '2024-03-06', 1, 25, 'Merchant', 'sale', 'Merchant fulfilled'],
+        ['SPOON', '2024-03-06', 3, 5, 'Merchant', 'sale', 'Merchant fulfilled'],
       ],
     );
     const [file] = await ws.all<{ layout: string }>('SELECT layout FROM files');
@@ -155,14 +165,32 @@ test('a Shopify products export, both dialects: one catalog row per variant, pro
       const [f] = await ws.all<{ layout: string }>('SELECT layout FROM files');
       assert.equal(f!.layout, 'shopify-products');
       const catalog = await ws.all(
-        'SELECT sku, name, description, category, brand, list_price, cost FROM catalog ORDER BY sku',
+        `SELECT sku, name, description, category, brand, list_price, cost, supplier, status, continue_selling
+         FROM catalog ORDER BY sku`,
       );
       const mug = { description: 'A stoneware mug & saucer set.', category: 'Home & Garden > Kitchen & Dining > Mugs' };
+      const potter = { brand: 'Potter & Co', supplier: 'Potter & Co', status: 'active' };
       assert.deepEqual(
         catalog,
         [
-          { sku: '0042', name: 'Ceramic Mug - Red', ...mug, brand: 'Potter & Co', list_price: 11, cost: 3.6 },
-          { sku: 'MUG-BLUE', name: 'Ceramic Mug - Blue', ...mug, brand: 'Potter & Co', list_price: 10, cost: 3.5 },
+          {
+            sku: '0042',
+            name: 'Ceramic Mug - Red',
+            ...mug,
+            ...potter,
+            list_price: 11,
+            cost: 3.6,
+            continue_selling: true,
+          },
+          {
+            sku: 'MUG-BLUE',
+            name: 'Ceramic Mug - Blue',
+            ...mug,
+            ...potter,
+            list_price: 10,
+            cost: 3.5,
+            continue_selling: false,
+          },
           {
             sku: 'TEAPOT',
             name: 'Teapot',
@@ -171,6 +199,10 @@ test('a Shopify products export, both dialects: one catalog row per variant, pro
             brand: 'Iron Works',
             list_price: 25,
             cost: 9,
+            // vendor → supplier, archived → discontinued (no purchase order: pipeline/plan-steps)
+            supplier: 'Iron Works',
+            status: 'archived',
+            continue_selling: false,
           },
         ],
         file,

@@ -5,13 +5,18 @@ import { InputError } from './errors.js';
  * mapping of a file's own column names onto the canonical ones.
  */
 
-export type LayoutKind = 'order_lines' | 'daily_sales' | 'catalog' | 'stock';
+export type LayoutKind = 'order_lines' | 'daily_sales' | 'catalog' | 'stock' | 'suppliers' | 'bundles';
 
 export interface LayoutSpec {
   kind: LayoutKind;
   /** Canonical column names, required first, in the order rows are staged. */
   required: readonly string[];
   optional: readonly string[];
+  /**
+   * Columns staged only when the file has them (after the optional ones): a row of a file without them keeps the
+   * identity it had before they were known (store/ingest.ts hashes the staged columns).
+   */
+  extended?: readonly string[];
 }
 
 /**
@@ -22,6 +27,8 @@ export const ORDER_LINES: LayoutSpec = {
   kind: 'order_lines',
   required: ['order_id', 'ordered_at', 'sku', 'quantity', 'unit_price'],
   optional: ['customer_id', 'country', 'channel', 'description'],
+  // the warehouse or store that shipped the line (Amazon: FBA or merchant-fulfilled)
+  extended: ['location'],
 };
 
 /**
@@ -38,6 +45,9 @@ export const CATALOG: LayoutSpec = {
   kind: 'catalog',
   required: ['sku', 'name'],
   optional: ['description', 'category', 'brand', 'price', 'cost', 'launched_at', 'discontinued_at'],
+  // supplier: who it is bought from; status: active, archived (discontinued) or draft (not launched);
+  // continue_selling: orders are taken when it is out of stock, so its zero-stock days are not lost sales
+  extended: ['supplier', 'status', 'continue_selling'],
 };
 
 export const STOCK: LayoutSpec = {
@@ -56,10 +66,44 @@ export const STOCK: LayoutSpec = {
     // the day the on-hand was counted: each date is a stock snapshot (store/stock.ts)
     'date',
   ],
+  // the warehouse or store holding it: a snapshot has a row per SKU and location
+  extended: ['location'],
+};
+
+/**
+ * A supplier's terms, one row per supplier: lead time and its spread in days, the minimum per SKU line (`moq`, units)
+ * and per purchase order (`min_order_units`, `min_order_value`), the cost of placing an order, the days between
+ * reviews of its orders and the currency of its prices. A stock row's own lead time, MOQ and order cost win.
+ * @example SUPPLIERS.required // ['supplier']
+ */
+export const SUPPLIERS: LayoutSpec = {
+  kind: 'suppliers',
+  required: ['supplier'],
+  optional: [
+    'lead_time_days',
+    'lead_time_sd_days',
+    'moq',
+    'min_order_units',
+    'min_order_value',
+    'order_cost',
+    'review_days',
+    'currency',
+  ],
+};
+
+/**
+ * Bundles and kits: one row per component of a bundle SKU, with how many of it one bundle holds. A bundle's sales are
+ * demand for its components; only components are stocked and ordered.
+ * @example BUNDLES.required // ['bundle_sku', 'component_sku', 'quantity']
+ */
+export const BUNDLES: LayoutSpec = {
+  kind: 'bundles',
+  required: ['bundle_sku', 'component_sku', 'quantity'],
+  optional: [],
 };
 
 /** In the order they are tried: a file with order-line columns is order lines even if it has a name column. */
-export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES, CATALOG, STOCK];
+export const LAYOUTS: readonly LayoutSpec[] = [ORDER_LINES, DAILY_SALES, CATALOG, STOCK, BUNDLES, SUPPLIERS];
 
 /**
  * Order lines of a platform export that says which orders were cancelled: one more column, `order_status`
@@ -70,6 +114,7 @@ export const PLATFORM_ORDER_LINES: LayoutSpec = {
   kind: 'order_lines',
   required: ORDER_LINES.required,
   optional: [...ORDER_LINES.optional, 'order_status'],
+  extended: ORDER_LINES.extended ?? [],
 };
 
 /**
@@ -117,7 +162,7 @@ function excelSerial(text: string): string | undefined {
 function shopifyOrders(header: readonly string[]): RecordTransform {
   const at = (name: string): number => indexOf(header, name);
   const order = at('Name');
-  const carried = ['Email', 'Financial Status', 'Cancelled at', 'Created at', 'Source', 'Shipping Country']
+  const carried = ['Email', 'Financial Status', 'Cancelled at', 'Created at', 'Source', 'Shipping Country', 'Location']
     .map(at)
     .filter((i) => i >= 0);
   const codes = ['Name', 'Email', 'Lineitem sku', 'Lineitem quantity', 'Lineitem price', 'Created at', 'Cancelled at']
@@ -151,9 +196,18 @@ function shopifyOrders(header: readonly string[]): RecordTransform {
  * without a price yet is rejected for its empty unit price, with its line. `fulfillment-channel` (Amazon or Merchant)
  * is the channel.
  */
+/** Amazon's fulfilment channels as stock locations. */
+const AMAZON_LOCATIONS: Readonly<Record<string, string>> = {
+  AFN: 'Amazon FBA',
+  AMAZON: 'Amazon FBA',
+  MFN: 'Merchant fulfilled',
+  MERCHANT: 'Merchant fulfilled',
+};
+
 function amazonOrders(header: readonly string[]): RecordTransform {
   const at = (name: string): number => indexOf(header, name);
   const [quantity, price, orderStatus, itemStatus] = ['quantity', 'item-price', 'order-status', 'item-status'].map(at);
+  const channel = at('fulfillment-channel');
   return (fields) => {
     const out = [...fields];
     const q = Number((out[quantity!] ?? '').trim());
@@ -163,6 +217,9 @@ function amazonOrders(header: readonly string[]): RecordTransform {
     // a cancelled item often has no price: it is not demand either way
     if (cancelled && total === '') out[price!] = '0';
     out.push(cancelled ? 'cancelled' : '');
+    // fulfilled by Amazon (AFN) or by the merchant (MFN): two stock locations
+    const by = channel >= 0 ? (out[channel] ?? '').trim() : '';
+    out.push(AMAZON_LOCATIONS[by.toUpperCase()] ?? by);
     return out;
   };
 }
@@ -210,13 +267,14 @@ function plainText(html: string): string {
 function shopifyProducts(header: readonly string[]): RecordTransform {
   const at = (names: readonly string[]): number => columnAt(header, names);
   const handle = at(['Handle', 'URL handle']);
-  const carried = [['Title'], ['Body (HTML)', 'Description'], ['Vendor'], ['Type'], ['Product Category']]
+  const carried = [['Title'], ['Body (HTML)', 'Description'], ['Vendor'], ['Type'], ['Product Category'], ['Status']]
     .map(at)
     .filter((i) => i >= 0);
   const body = at(['Body (HTML)', 'Description']);
   const sku = at(['Variant SKU', 'SKU']);
   const [title, category, type] = [at(['Title']), at(['Product Category']), at(['Type'])];
   const options = [['Option1 Value'], ['Option2 Value'], ['Option3 Value']].map(at).filter((i) => i >= 0);
+  const policy = at(['Variant Inventory Policy']);
   let lastHandle = '';
   let last: string[] = [];
   return (fields) => {
@@ -231,6 +289,8 @@ function shopifyProducts(header: readonly string[]): RecordTransform {
     if (title >= 0 && values.length > 0 && (out[title] ?? '').trim() !== '')
       out[title] = `${out[title]!.trim()} - ${values.join(' / ')}`;
     if (category >= 0 && type >= 0 && (out[category] ?? '').trim() === '') out[category] = out[type] ?? '';
+    // inventory policy `continue`: the variant sells when out of stock; `deny`: it does not
+    if (policy >= 0) out[policy] = { continue: 'true', deny: 'false' }[(out[policy] ?? '').trim().toLowerCase()] ?? '';
     return out;
   };
 }
@@ -242,16 +302,47 @@ function shopifyProducts(header: readonly string[]): RecordTransform {
 function wooCommerceProducts(header: readonly string[]): RecordTransform {
   const at = (name: string): number => indexOf(header, name);
   const [short, long, categories] = [at('Short description'), at('Description'), at('Categories')];
+  const backorders = at('Backorders allowed?');
   return (fields) => {
     const out = [...fields];
     if (short >= 0) out[short] = plainText(out[short] ?? '') || plainText(long >= 0 ? (out[long] ?? '') : '');
     if (categories >= 0) out[categories] = (out[categories] ?? '').split(',')[0]!.trim();
+    // backorders allowed (1), allowed with a notice (notify) or not (0)
+    if (backorders >= 0)
+      out[backorders] = (out[backorders] ?? '').trim().toLowerCase() === 'notify' ? '1' : out[backorders]!;
+    return out;
+  };
+}
+
+/**
+ * Shopify's inventory export: a leading apostrophe (Excel's text marker) is dropped from the SKU; a variant the
+ * location never stocks (`not stocked`) has no stock there, which the row says with an empty on-hand (refused, named).
+ */
+function shopifyInventory(header: readonly string[]): RecordTransform {
+  const [sku, available] = [indexOf(header, 'SKU'), indexOf(header, 'Available')];
+  return (fields) => {
+    const out = [...fields];
+    if (out[sku]?.startsWith("'")) out[sku] = out[sku]!.slice(1);
+    if ((out[available] ?? '').trim().toLowerCase() === 'not stocked') out[available] = '';
     return out;
   };
 }
 
 /** Known exports recognised as they are: their columns → canonical columns. */
 const KNOWN_EXPORTS: readonly KnownExport[] = [
+  {
+    // Products → Inventory → Export, "All quantity types": one row per variant and location. Available (on hand less
+    // committed and unavailable units) is what the shop can still sell; incoming is on order.
+    name: 'shopify-inventory',
+    platform: 'Shopify inventory export',
+    kind: 'stock',
+    columns: { sku: 'SKU', on_hand: 'Available', on_order: 'Incoming', location: 'Location' },
+    transform: shopifyInventory,
+    signature: ['Handle', 'Location', 'Incoming', 'Unavailable', 'Committed', 'Available', 'On hand', 'HS Code'],
+    howToExport:
+      'in Shopify admin, Products → Inventory → Export, "All locations" and "All quantity types" (one row per ' +
+      'variant and location)',
+  },
   {
     name: 'woocommerce-products',
     platform: 'WooCommerce product export',
@@ -262,6 +353,7 @@ const KNOWN_EXPORTS: readonly KnownExport[] = [
       description: 'Short description',
       category: 'Categories',
       price: 'Regular price',
+      continue_selling: 'Backorders allowed?',
     },
     transform: wooCommerceProducts,
     signature: ['Is featured?', 'Visibility in catalog', 'Regular price', 'Categories', 'In stock?', 'Tax status'],
@@ -279,6 +371,9 @@ const KNOWN_EXPORTS: readonly KnownExport[] = [
       brand: 'Vendor',
       price: ['Variant Price', 'Price'],
       cost: 'Cost per item',
+      supplier: 'Vendor',
+      status: 'Status',
+      continue_selling: ['Variant Inventory Policy', 'Continue selling when out of stock'],
     },
     transform: shopifyProducts,
     signature: ['Handle', 'URL handle', 'Title', 'Vendor', 'Variant SKU', 'Variant Price', 'Published', 'Status'],
@@ -332,7 +427,7 @@ const KNOWN_EXPORTS: readonly KnownExport[] = [
       channel: 'fulfillment-channel',
       description: 'product-name',
     },
-    derived: ['order_status'],
+    derived: ['order_status', 'location'],
     transform: amazonOrders,
     signature: ['amazon-order-id', 'purchase-date', 'order-status', 'fulfillment-channel', 'item-status', 'asin'],
     howToExport:
@@ -353,6 +448,7 @@ const KNOWN_EXPORTS: readonly KnownExport[] = [
       country: 'Shipping Country',
       channel: 'Source',
       description: 'Lineitem name',
+      location: 'Location',
     },
     derived: ['order_status'],
     transform: shopifyOrders,
@@ -456,17 +552,24 @@ function resolveWith(
     if (i < 0) return undefined;
     index[c] = i;
   }
-  for (const c of spec.optional) index[c] = indexOf(header, columns(c));
+  for (const c of [...spec.optional, ...(spec.extended ?? [])]) index[c] = indexOf(header, columns(c));
   return { spec, name, index, dateOrder: undefined, decimal: undefined };
 }
 
 /** How to tell a user which columns are needed and how to map theirs. */
 export function layoutHelp(): string {
+  const needs = (what: string, spec: LayoutSpec): string => {
+    const optional = [...spec.optional, ...(spec.extended ?? [])];
+    const more = optional.length > 0 ? ` (optional: ${optional.join(', ')})` : '';
+    return `${what} need ${spec.required.join(', ')}${more}`;
+  };
   return [
-    `order-line files need columns ${ORDER_LINES.required.join(', ')} (optional: ${ORDER_LINES.optional.join(', ')})`,
-    `daily-sales files need ${DAILY_SALES.required.join(', ')} (optional: ${DAILY_SALES.optional.join(', ')})`,
-    `catalog files need ${CATALOG.required.join(', ')} (optional: ${CATALOG.optional.join(', ')})`,
-    `stock files need ${STOCK.required.join(', ')} (optional: ${STOCK.optional.join(', ')})`,
+    needs('order-line files', ORDER_LINES).replace('need', 'need columns'),
+    needs('daily-sales files', DAILY_SALES),
+    needs('catalog files', CATALOG),
+    needs('stock files', STOCK),
+    needs('supplier files', SUPPLIERS),
+    needs('bundle files', BUNDLES),
     `to use other names, pass --map FILE with a JSON mapping such as ` +
       `{"layout":"daily_sales","columns":{"sku":"Store","date":"Date","units":"Sales","open":"Open","promo":"Promo"}}`,
   ].join('; ');
@@ -557,7 +660,7 @@ export function parseMapping(file: string, text: string): ColumnMapping {
   if (typeof m.columns !== 'object' || m.columns === null)
     throw new LayoutError(`${file}: mapping needs "columns": {canonical name: your column name}`);
   const spec = LAYOUTS.find((l) => l.kind === m.layout)!;
-  const known = new Set([...spec.required, ...spec.optional]);
+  const known = new Set([...spec.required, ...spec.optional, ...(spec.extended ?? [])]);
   for (const [k, v] of Object.entries(m.columns)) {
     if (!known.has(k)) throw new LayoutError(`${file}: mapping names unknown column '${k}' for layout ${m.layout}`);
     if (typeof v !== 'string') throw new LayoutError(`${file}: mapping of '${k}' must be a column name (a string)`);

@@ -39,11 +39,21 @@ export const COLUMN_TYPES: Record<string, ColumnType> = {
   moq: 'number',
   pack_size: 'number',
   supplier: 'text',
+  location: 'text',
+  status: 'text',
+  continue_selling: 'flag',
+  min_order_units: 'number',
+  min_order_value: 'number',
+  review_days: 'number',
+  currency: 'text',
+  bundle_sku: 'text',
+  component_sku: 'text',
 };
 
 /** The canonical columns a layout stages, in order. */
 export function stagedColumns(layout: ResolvedLayout): string[] {
-  return [...layout.spec.required, ...layout.spec.optional];
+  const extended = (layout.spec.extended ?? []).filter((c) => (layout.index[c] ?? -1) >= 0);
+  return [...layout.spec.required, ...layout.spec.optional, ...extended];
 }
 
 export type NormalisedRow = { csv: string } | { reason: string };

@@ -82,6 +82,8 @@ export interface StockInput {
   moq?: number | null;
   pack_size?: number | null;
   supplier?: string | null;
+  /** the warehouse or store counted: a snapshot has a row per SKU and location, summed per SKU */
+  location?: string | null;
 }
 
 /** The most lines one order batch may hold. */
@@ -110,7 +112,7 @@ const specs = (required: readonly string[], optional: readonly string[], numbers
 const ORDER_FIELDS = specs(ORDER_LINES.required, ORDER_LINES.optional, new Set(['quantity', 'unit_price']));
 const STOCK_FIELDS = specs(
   STOCK.required,
-  STOCK.optional.filter((c) => c !== 'date'),
+  [...STOCK.optional.filter((c) => c !== 'date'), ...(STOCK.extended ?? [])],
   new Set(STOCK.optional.filter((c) => c !== 'supplier' && c !== 'date').concat('on_hand')),
 );
 
@@ -254,7 +256,7 @@ async function storeBatch(
       rowsNew,
       report: { ...report, batch_id: fileId, rows_new: rowsNew },
     });
-    if (rowsNew > 0 && s.layout.spec.kind !== 'stock') await setMeta(ws, 'clean_state', 'stale');
+    if (rowsNew > 0) await setMeta(ws, 'clean_state', 'stale');
     return { fileId, rowsNew };
   });
 }
@@ -488,7 +490,8 @@ function checkDate(text: unknown): string {
  * `rows[3].on_hand` in errors, at most MAX_STOCK_ROWS), as one more file (`files.path` 'api:stock-snapshot'). A
  * plan reads the latest snapshot only (store/stock.ts): SKUs not posted for that date have no on-hand in it, so post
  * the whole stock for a date (in several posts if need be: the latest row of each SKU wins). Posting the same rows
- * for the same date again adds nothing. No derived table depends on stock: nothing is cleaned.
+ * for the same date again adds nothing. A snapshot can show a stock-out (nothing available: store/clean.ts), so the
+ * posted SKUs are cleaned again (scoped) when it brought new rows and the derived tables were fresh.
  * @example await postStockSnapshot(ws, [{ sku: '22613', on_hand: 40, lead_time_days: 14 }], { date: '2011-12-09' });
  */
 export async function postStockSnapshot(
@@ -505,13 +508,15 @@ export async function postStockSnapshot(
     if (rejects.length > 0) throw rowError('rows', rejects[0]!, STOCK_FIELDS);
     const skuAt = header.indexOf('sku');
     const skus = [...new Set(fields.map((f) => f[skuAt]!.trim()))].sort();
-    const { fileId } = await storeBatch(
+    const fresh = !(await cleanTablesStale(ws));
+    const { fileId, rowsNew } = await storeBatch(
       ws,
       staged,
       STOCK_SNAPSHOT_PATH,
       { kind: 'stock_snapshot', rows: fields.length, skus: skus.length, date },
       { date },
     );
+    if (fresh && rowsNew > 0) await rebuildCleanTablesForSkus(ws, await storedCleaningConfig(ws), skus);
     return { batch_id: fileId, rows: fields.length, skus, date };
   });
 }

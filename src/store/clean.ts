@@ -27,6 +27,7 @@ export async function rebuildCleanTables(
   onStep: (label: string, fraction: number) => void = () => {},
 ): Promise<void> {
   onStep('cleaning order lines', 0);
+  await buildBundleParts(ws);
   await buildOrderLines(ws, config, 'all');
   onStep('cleaning daily sales', 0.4);
   await buildDailySales(ws, 'all');
@@ -35,6 +36,7 @@ export async function rebuildCleanTables(
   await buildDailyDemand(ws, config, 'all');
   onStep('building the catalog', 0.9);
   await buildCatalog(ws, 'all');
+  await ws.run('DROP TABLE bundle_parts');
   await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
 }
 
@@ -65,6 +67,8 @@ export async function rebuildCleanTablesForSkus(
   if (skus.length === 0) return 'scoped';
   return ws.transaction(async () => {
     await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_scope AS SELECT DISTINCT ${codeRows(skus)} AS sku`);
+    await buildBundleParts(ws);
+    await closeScopeOverBundles(ws);
     const lastBefore = await lastDays(ws);
     await ws.run('CREATE OR REPLACE TEMP TABLE closed_before AS SELECT date, source FROM closed_days');
     await buildOrderLines(ws, config, 'listed');
@@ -77,9 +81,57 @@ export async function rebuildCleanTablesForSkus(
     await buildDailyDemand(ws, config, extent === 'full' ? 'all' : 'listed');
     await buildCatalog(ws, 'listed');
     await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
-    await ws.run('DROP TABLE clean_scope; DROP TABLE closed_before');
+    await ws.run('DROP TABLE clean_scope; DROP TABLE closed_before; DROP TABLE bundle_parts');
     return extent;
   });
+}
+
+/**
+ * The bundles' components (temp table `bundle_parts`: bundle_sku, component_sku, quantity, share, k): each bundle as
+ * the latest bundle file that lists it defines it (a component with quantity 0 or less is dropped from it); `share` is
+ * the component's part of the bundle's price, by the components' list prices in the catalog files × quantity when
+ * every component has one, else by quantity; `k` numbers a bundle's components (1…, by SKU). A bundle listed as its
+ * own component, or with more than MAX_BUNDLE_PARTS components, is refused where it is ingested (checkBundles).
+ */
+async function buildBundleParts(ws: Workspace): Promise<void> {
+  await ws.run(`CREATE OR REPLACE TEMP TABLE bundle_parts AS
+    WITH latest AS (
+      SELECT bundle_sku, component_sku, quantity,
+        row_number() OVER (PARTITION BY bundle_sku, component_sku ORDER BY file_id DESC, line DESC) AS rk,
+        file_id, max(file_id) OVER (PARTITION BY bundle_sku) AS last_file
+      FROM raw_bundles),
+    parts AS (
+      SELECT l.bundle_sku, l.component_sku, l.quantity, p.price
+      FROM latest l
+      LEFT JOIN (SELECT sku, arg_max(price, (file_id, line)) AS price FROM raw_catalog WHERE price > 0 GROUP BY sku) p
+        ON p.sku = l.component_sku
+      WHERE l.rk = 1 AND l.file_id = l.last_file AND l.quantity > 0 AND l.component_sku <> l.bundle_sku)
+    SELECT bundle_sku, component_sku, quantity,
+      CASE WHEN bool_and(price IS NOT NULL) OVER b THEN price * quantity / sum(price * quantity) OVER b
+           ELSE quantity / sum(quantity) OVER b END AS share,
+      row_number() OVER (PARTITION BY bundle_sku ORDER BY component_sku) AS k
+    FROM parts WINDOW b AS (PARTITION BY bundle_sku)`);
+}
+
+/** Most components one bundle may have (a component line's rid holds its number in 8 bits). */
+export const MAX_BUNDLE_PARTS = 255;
+
+/**
+ * Grows the scope (temp table `clean_scope`) to every SKU a bundle ties to it, transitively: a bundle's lines make
+ * order lines of its components, so a scoped rebuild of one must rebuild the other's rows too.
+ */
+async function closeScopeOverBundles(ws: Workspace): Promise<void> {
+  for (;;) {
+    const added = await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (
+      SELECT component_sku AS sku FROM bundle_parts WHERE bundle_sku IN (SELECT sku FROM clean_scope)
+      UNION SELECT bundle_sku FROM bundle_parts WHERE component_sku IN (SELECT sku FROM clean_scope)
+      EXCEPT SELECT sku FROM clean_scope)`);
+    if (added.n === 0) return;
+    await ws.run(`INSERT INTO clean_scope
+      SELECT component_sku FROM bundle_parts WHERE bundle_sku IN (SELECT sku FROM clean_scope)
+      UNION SELECT bundle_sku FROM bundle_parts WHERE component_sku IN (SELECT sku FROM clean_scope)
+      EXCEPT SELECT sku FROM clean_scope`);
+  }
 }
 
 /**
@@ -253,14 +305,28 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
       SELECT m.*, CASE WHEN m.status2 = 'sale' THEN s.n >= ${o.minLines}
           AND ln(m.quantity) > s.lm + ${o.zScore} * s.spread END AS is_outlier,
         exp(s.lm + ${o.zScore} * s.spread) AS cap
-      FROM m LEFT JOIN s ON s.sku = m.sku)
-    SELECT rid, row_key, occurrence, file_id, line, layout, order_id, ordered_at, date, sku, quantity, unit_price,
-      customer_id, country, channel, description, status2 AS status, coalesce(is_outlier, false) AS outlier,
-      CASE WHEN status2 <> 'sale' THEN NULL
-           WHEN is_outlier THEN least(quantity, CASE WHEN quantity = floor(quantity) THEN ceil(cap) ELSE cap END)
-           ELSE quantity END AS demand_quantity,
-      cancelled_by, cancels
-    FROM f ORDER BY rid`,
+      FROM m LEFT JOIN s ON s.sku = m.sku),
+    lines AS (
+      SELECT rid, row_key, occurrence, file_id, line, layout, order_id, ordered_at, date, sku, quantity, unit_price,
+        customer_id, country, channel, description, status2 AS status, coalesce(is_outlier, false) AS outlier,
+        CASE WHEN status2 <> 'sale' THEN NULL
+             WHEN is_outlier THEN least(quantity, CASE WHEN quantity = floor(quantity) THEN ceil(cap) ELSE cap END)
+             ELSE quantity END AS demand_quantity,
+        cancelled_by, cancels, location
+      FROM f)
+    -- a bundle's sales are its components' demand: the bundle's line is kept as 'bundle', each component gets a line
+    -- of its own (rid −(rid × 256 + k)) with quantity × its quantity in the bundle and its share of the price
+    SELECT l.* REPLACE (CASE WHEN l.status = 'sale' AND b.bundle_sku IS NOT NULL THEN 'bundle' ELSE l.status END
+        AS status, CASE WHEN b.bundle_sku IS NULL THEN l.demand_quantity END AS demand_quantity)
+    FROM lines l LEFT JOIN (SELECT DISTINCT bundle_sku FROM bundle_parts) b ON b.bundle_sku = l.sku
+    UNION ALL
+    SELECT -(l.rid * 256 + p.k) AS rid, l.row_key, l.occurrence, l.file_id, l.line, l.layout, l.order_id, l.ordered_at,
+      l.date, p.component_sku AS sku, l.quantity * p.quantity AS quantity, l.unit_price * p.share / p.quantity
+      AS unit_price, l.customer_id, l.country, l.channel, NULL AS description, 'sale' AS status, l.outlier,
+      l.demand_quantity * p.quantity AS demand_quantity, NULL AS cancelled_by, NULL AS cancels, l.location
+    FROM lines l JOIN bundle_parts p ON p.bundle_sku = l.sku
+    WHERE l.status = 'sale'
+    ORDER BY rid`,
   );
   await ws.run('DROP TABLE ol_pre; DROP TABLE cancel_pairs');
 }
@@ -397,6 +463,9 @@ async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<v
  * suspected stock-outs (a run of zero-sale open days that a regular seller would hardly ever show
  * by chance: (1 − sell rate)^run ≤ maxChance, with sales on both sides of the run, and no longer
  * than maxRunDays: a longer pause is dormancy, e.g. a seasonal product out of season).
+ * Where a dated stock snapshot covers a SKU-day, it decides instead: nothing available (summed over its locations) is a
+ * known stock-out (`stockout` and `stockout_known`), stock on hand is none. A SKU the catalog says keeps selling when
+ * out of stock (`continue_selling`) has no stock-out days: its orders were taken anyway.
  */
 async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<void> {
   const st = config.stockouts;
@@ -461,9 +530,24 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
       FROM runs r JOIN zero_runs z USING (sku, source, run_id) JOIN rates q USING (sku, source)
       WHERE NOT r.sold AND r.run_id < q.sale_days
         AND q.rate >= ${st.minSellRate} AND q.sale_days >= ${st.minSaleDays}
-        AND z.len >= ${st.minRunDays} AND z.len <= ${st.maxRunDays} AND pow(1 - q.rate, z.len) <= ${st.maxChance})
-    SELECT g.*, f.sku IS NOT NULL AS stockout
+        AND z.len >= ${st.minRunDays} AND z.len <= ${st.maxRunDays} AND pow(1 - q.rate, z.len) <= ${st.maxChance}),
+    snapshots AS (
+      SELECT sku, date, sum(on_hand) AS available FROM (
+        SELECT sku, date, on_hand,
+          row_number() OVER (PARTITION BY sku, coalesce(location, ''), date ORDER BY file_id DESC, line DESC) AS rk
+        FROM raw_stock WHERE date IS NOT NULL AND ${inScope(scope)})
+      WHERE rk = 1 GROUP BY sku, date),
+    sells_out AS (
+      SELECT sku FROM raw_catalog WHERE continue_selling IS NOT NULL AND ${inScope(scope)}
+      GROUP BY sku HAVING arg_max(continue_selling, (file_id, line)))
+    SELECT g.*,
+      CASE WHEN c.sku IS NOT NULL THEN false
+           WHEN k.sku IS NOT NULL THEN k.available <= 0 AND NOT g.closed
+           ELSE f.sku IS NOT NULL END AS stockout,
+      coalesce(c.sku IS NULL AND k.available <= 0 AND NOT g.closed, false) AS stockout_known
     FROM dd_grid g LEFT JOIN flagged f USING (sku, source, date)
+    LEFT JOIN snapshots k ON k.sku = g.sku AND k.date = g.date
+    LEFT JOIN sells_out c ON c.sku = g.sku
     ORDER BY sku, date`,
   );
   await ws.run('DROP TABLE dd_grid');
@@ -527,7 +611,8 @@ async function buildCatalog(ws: Workspace, scope: SkuScope): Promise<void> {
          FROM raw_catalog WHERE ${inScope(scope)})
       WHERE rk = 1)
     SELECT coalesce(s.sku, l.sku) AS sku, l.name, coalesce(l.description, s.description) AS description,
-      l.category, l.brand, l.price AS list_price, l.cost, l.launched_at, l.discontinued_at,
+      l.category, l.brand, l.price AS list_price, l.cost, l.launched_at, l.discontinued_at, l.supplier,
+      lower(trim(l.status)) AS status, l.continue_selling,
       coalesce(s.is_product, true) AS is_product, s.first_sale, s.last_sale, coalesce(s.lines, 0) AS lines,
       coalesce(s.units, 0) AS units, coalesce(s.revenue, 0) AS revenue, s.price_min, s.price_median, s.price_mean,
       s.price_max, s.price_last, coalesce(s.source, 'catalog') AS source, l.sku IS NOT NULL AS in_catalog_file

@@ -35,6 +35,14 @@ const RULES: readonly { rule: string; description: string }[] = [
   { rule: 'gaps_filled', description: 'SKU-days without sales since the SKU first sold, filled with zero' },
   { rule: 'missing_days', description: 'SKU-days a daily-sales file has no row for: missing (no data), not zero' },
   { rule: 'stockouts_suspected', description: 'SKU-days inside improbably long zero runs of regular sellers' },
+  {
+    rule: 'bundles',
+    description: "lines of bundles and kits, turned into their components' demand (units = bundles sold)",
+  },
+  {
+    rule: 'stockouts_known',
+    description: 'SKU-days a stock snapshot shows nothing available: lost sales, censored rather than zero demand',
+  },
 ];
 
 const STATUS_RULE: Record<string, string> = {
@@ -48,6 +56,7 @@ const STATUS_RULE: Record<string, string> = {
   zero_quantity: 'zero_quantity',
   superseded: 'superseded',
   overlap: 'overlap',
+  bundle: 'bundles',
 };
 
 /**
@@ -75,16 +84,18 @@ export async function cleaningReport(
     const rule = r.status === 'outlier' ? 'outliers' : STATUS_RULE[r.status];
     if (rule !== undefined) add(rule, r.n, r.units);
   }
-  const series = await ws.one<{ closed: number; filled: number; stockout: number; missing: number }>(sql`
+  const series = await ws.one<{ closed: number; filled: number; stockout: number; known: number; missing: number }>(sql`
     WITH sc AS (SELECT sku, date FROM order_lines ${semi} UNION ALL SELECT sku, date FROM daily_sales ${semi}),
     r AS (SELECT min(date) AS lo, max(date) AS hi FROM sc)
     SELECT count(*) FILTER (WHERE closed)::DOUBLE AS closed, count(*) FILTER (WHERE filled)::DOUBLE AS filled,
-      count(*) FILTER (WHERE stockout)::DOUBLE AS stockout, count(*) FILTER (WHERE missing)::DOUBLE AS missing
+      count(*) FILTER (WHERE stockout AND NOT stockout_known)::DOUBLE AS stockout,
+      count(*) FILTER (WHERE stockout_known)::DOUBLE AS known, count(*) FILTER (WHERE missing)::DOUBLE AS missing
     FROM daily_demand, r
     ${scopeTable === undefined ? raw('') : raw('WHERE sku IN (SELECT sku FROM sc) AND date BETWEEN r.lo AND r.hi')}`);
   add('closed_days', series.closed, 0);
   add('gaps_filled', series.filled, 0);
   add('stockouts_suspected', series.stockout, 0);
+  add('stockouts_known', series.known, 0);
   add('missing_days', series.missing, 0);
   if (rejected !== undefined) add('rejected', rejected, 0);
   else add('rejected', (await ws.one<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rejected_rows')).n, 0);

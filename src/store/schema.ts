@@ -8,11 +8,12 @@
  * inside one export are still kept (and flagged by the cleaning step).
  */
 import { InputError } from '../data/errors.js';
+import type { LayoutKind } from '../data/layouts.js';
 import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 10;
+export const SCHEMA_VERSION = 11;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -192,8 +193,36 @@ ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS order_status VARCHAR;
 `;
 
 /**
+ * Version 11: real shops' structure. Locations on order lines and stock rows (a stock snapshot has a row per SKU and
+ * location); supplier, status and continue-selling on catalog rows; supplier files (`raw_suppliers`: lead time, MOQ
+ * per line, minimum per order, order cost, review days, currency) and bundle files (`raw_bundles`: a bundle's
+ * components). A plan's purchase orders per supplier and location (`plan_po_lines`, each line of the SKU's order
+ * placed at a location, within one purchase order `po_id`) and its transfers between locations (`plan_transfers`).
+ */
+const V11 = `
+ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS location VARCHAR;
+ALTER TABLE raw_stock ADD COLUMN IF NOT EXISTS location VARCHAR;
+ALTER TABLE raw_catalog ADD COLUMN IF NOT EXISTS supplier VARCHAR;
+ALTER TABLE raw_catalog ADD COLUMN IF NOT EXISTS status VARCHAR;
+ALTER TABLE raw_catalog ADD COLUMN IF NOT EXISTS continue_selling BOOLEAN;
+CREATE TABLE IF NOT EXISTS raw_suppliers (
+  row_key UHUGEINT, occurrence INTEGER, file_id INTEGER, line BIGINT, layout VARCHAR,
+  supplier VARCHAR, lead_time_days DOUBLE, lead_time_sd_days DOUBLE, moq DOUBLE, min_order_units DOUBLE,
+  min_order_value DOUBLE, order_cost DOUBLE, review_days DOUBLE, currency VARCHAR);
+CREATE TABLE IF NOT EXISTS raw_bundles (
+  row_key UHUGEINT, occurrence INTEGER, file_id INTEGER, line BIGINT, layout VARCHAR,
+  bundle_sku VARCHAR, component_sku VARCHAR, quantity DOUBLE);
+CREATE TABLE IF NOT EXISTS plan_po_lines (run_id INTEGER, po_id VARCHAR, supplier VARCHAR, location VARCHAR,
+  sku VARCHAR, name VARCHAR, qty DOUBLE, unit_cost DOUBLE, value DOUBLE, currency VARCHAR, order_by DATE,
+  note VARCHAR);
+CREATE TABLE IF NOT EXISTS plan_transfers (run_id INTEGER, sku VARCHAR, name VARCHAR, from_location VARCHAR,
+  to_location VARCHAR, qty DOUBLE, ship_by DATE, cost DOUBLE, saves DOUBLE, reason VARCHAR);
+INSERT OR REPLACE INTO meta VALUES ('clean_state', 'stale');
+`;
+
+/**
  * Every table's definition, as migrations: a workspace at version v runs those after v, in order,
- * in one transaction with the version update. The derived tables (`order_lines`, `daily_sales`,
+ * each in one transaction with its version update. The derived tables (`order_lines`, `daily_sales`,
  * `closed_days`, `daily_demand`, `catalog`) are not here: the cleaning step (store/clean.ts)
  * rebuilds them from the raw rows after every ingest and whenever `meta.clean_state` is stale.
  */
@@ -215,6 +244,11 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
     version: 10,
     description: 'raw_order_lines.order_status: cancelled and refunded orders of platform exports',
     sql: V10,
+  },
+  {
+    version: 11,
+    description: 'locations, suppliers, bundles, continue-selling; plan_po_lines, plan_transfers',
+    sql: V11,
   },
 ];
 
@@ -238,18 +272,21 @@ export async function migrate(ws: Workspace): Promise<{ from: number; to: number
         `to ${SCHEMA_VERSION}); upgrade shopcast`,
     );
   if (from === SCHEMA_VERSION) return { from, to: from };
-  await ws.transaction(async () => {
-    for (const m of MIGRATIONS) if (m.version > from) await ws.run(m.sql);
-    await ws.run(sql`INSERT OR REPLACE INTO meta VALUES ('schema_version', ${String(SCHEMA_VERSION)})`);
-  });
+  // one transaction per migration with its version (DuckDB refuses to commit a transaction that altered a table
+  // after updating it: version 3 updates raw_stock, version 11 adds a column to it); a crash between two leaves the
+  // workspace at the last version committed, and the next open goes on from there
+  for (const m of MIGRATIONS) {
+    if (m.version <= from) continue;
+    await ws.transaction(async () => {
+      await ws.run(m.sql);
+      await ws.run(sql`INSERT OR REPLACE INTO meta VALUES ('schema_version', ${String(m.version)})`);
+    });
+  }
   return { from, to: SCHEMA_VERSION };
 }
 
 /** Canonical columns of the raw tables, in staging order (see data/layouts.ts). */
-export const RAW_TABLE: Record<
-  'order_lines' | 'daily_sales' | 'catalog' | 'stock',
-  { table: string; types: Record<string, string> }
-> = {
+export const RAW_TABLE: Record<LayoutKind, { table: string; types: Record<string, string> }> = {
   order_lines: {
     table: 'raw_order_lines',
     types: {
@@ -263,6 +300,7 @@ export const RAW_TABLE: Record<
       channel: 'VARCHAR',
       description: 'VARCHAR',
       order_status: 'VARCHAR',
+      location: 'VARCHAR',
     },
   },
   daily_sales: {
@@ -281,6 +319,9 @@ export const RAW_TABLE: Record<
       cost: 'DOUBLE',
       launched_at: 'DATE',
       discontinued_at: 'DATE',
+      supplier: 'VARCHAR',
+      status: 'VARCHAR',
+      continue_selling: 'BOOLEAN',
     },
   },
   stock: {
@@ -298,6 +339,25 @@ export const RAW_TABLE: Record<
       pack_size: 'DOUBLE',
       supplier: 'VARCHAR',
       date: 'DATE',
+      location: 'VARCHAR',
     },
+  },
+  suppliers: {
+    table: 'raw_suppliers',
+    types: {
+      supplier: 'VARCHAR',
+      lead_time_days: 'DOUBLE',
+      lead_time_sd_days: 'DOUBLE',
+      moq: 'DOUBLE',
+      min_order_units: 'DOUBLE',
+      min_order_value: 'DOUBLE',
+      order_cost: 'DOUBLE',
+      review_days: 'DOUBLE',
+      currency: 'VARCHAR',
+    },
+  },
+  bundles: {
+    table: 'raw_bundles',
+    types: { bundle_sku: 'VARCHAR', component_sku: 'VARCHAR', quantity: 'DOUBLE' },
   },
 };

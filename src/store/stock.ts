@@ -6,7 +6,10 @@
 import { joinSql, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
-/** One SKU's row of the snapshot (the last line of the newest file of that date), with its file path and line. */
+/**
+ * One SKU's row of the snapshot (the last line of the newest file of that date), with its file path and line; with
+ * locations, its on-hand and on-order are summed over them (each location's last line) and the rest is its last line's.
+ */
 export interface StockRow {
   sku: string;
   path: string;
@@ -50,10 +53,17 @@ export async function readStockSnapshot(
     SELECT max(date)::VARCHAR AS date, count(*)::INTEGER AS n FROM raw_stock WHERE ${upTo}`);
   if (latest.n === 0) return { date: null, rows: [], olderOnly: [] };
   const inSnapshot = latest.date === null ? sql`date IS NULL` : sql`date = ${latest.date}::DATE`;
+  // per SKU: its locations' on-hand and on-order summed (each location's last row), its terms from its last row
   const rows = await ws.all<StockRow>(sql`
-    SELECT s.* EXCLUDE (rk, row_key, occurrence, file_id, layout, date), f.path
-    FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk
-          FROM raw_stock WHERE ${inSnapshot} ${only}) s
+    WITH latest AS (
+      SELECT *, row_number() OVER (PARTITION BY sku, coalesce(location, '') ORDER BY file_id DESC, line DESC) AS rk
+      FROM raw_stock WHERE ${inSnapshot} ${only}),
+    summed AS (
+      SELECT sku, sum(on_hand) AS on_hand, sum(on_order) AS on_order, max((file_id, line)) AS last
+      FROM latest WHERE rk = 1 GROUP BY sku)
+    SELECT s.* EXCLUDE (rk, row_key, occurrence, file_id, layout, date, location, on_hand, on_order), f.path,
+      m.on_hand, m.on_order
+    FROM latest s JOIN summed m ON m.sku = s.sku AND m.last = (s.file_id, s.line)
     JOIN files f USING (file_id) WHERE rk = 1 ORDER BY sku`);
   const older = await ws.all<{ sku: string }>(sql`
     SELECT DISTINCT sku FROM raw_stock WHERE ${upTo} ${only} AND NOT coalesce(${inSnapshot}, false)
@@ -77,4 +87,28 @@ export async function stockSnapshotMaxLead(ws: Workspace, cutoff?: string): Prom
     FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk
           FROM raw_stock WHERE ${inSnapshot}) WHERE rk = 1`);
   return r.m;
+}
+
+/** One SKU's stock at one location in a snapshot. */
+export interface StockAtLocation {
+  sku: string;
+  /** the location's name; '' for rows that name none */
+  location: string;
+  on_hand: number;
+  on_order: number;
+}
+
+/**
+ * The stock of each SKU at each location in the snapshot `readStockSnapshot(ws, cutoff)` reads (its date: `date`),
+ * each location's last row; by SKU, then location.
+ * @example const rows = await readStockLocations(ws, '2024-03-08'); // [{ sku, location: 'Main Warehouse', … }]
+ */
+export async function readStockLocations(ws: Workspace, date: string | null): Promise<StockAtLocation[]> {
+  const inSnapshot = date === null ? sql`date IS NULL` : sql`date = ${date}::DATE`;
+  return ws.all<StockAtLocation>(sql`
+    SELECT sku, location, on_hand, coalesce(on_order, 0) AS on_order FROM (
+      SELECT sku, coalesce(location, '') AS location, on_hand, on_order,
+        row_number() OVER (PARTITION BY sku, coalesce(location, '') ORDER BY file_id DESC, line DESC) AS rk
+      FROM raw_stock WHERE ${inSnapshot})
+    WHERE rk = 1 ORDER BY sku, location`);
 }

@@ -70,6 +70,7 @@ const StockRow = Type.Object(
     moq: Nullable(Type.Number({ maximum: MAX_QUANTITY })),
     pack_size: Nullable(Type.Number({ maximum: MAX_QUANTITY })),
     supplier: Nullable(Text(200)),
+    location: Nullable(Text(200)),
   },
   { additionalProperties: false },
 );
