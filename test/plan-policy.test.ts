@@ -55,6 +55,8 @@ function oneSku(p: {
     stock,
     stockSnapshot: { date: null, skus: 1, missing: 0, missingButInOlder: [] },
     catalogCost: new Map(),
+    supply: new Map(),
+    suppliers: new Map(),
     lastDay,
     asOf: new Date(lastDay).toISOString().slice(0, 10),
     h: H,

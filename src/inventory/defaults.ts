@@ -24,6 +24,12 @@ export const INVENTORY_DEFAULTS = {
    * such months, so 10 leaves room for a real lot and none for a data error
    */
   holdBackFactor: 10,
+  /** days a transfer between two locations takes */
+  transferDays: 2,
+  /** fixed cost of one transfer between locations, currency */
+  transferCost: 10,
+  /** cost of moving one unit between locations, as a share of its unit cost */
+  transferUnitCostShare: 0.05,
 } as const;
 
 /** The costs the stock policy and the budget weigh for one SKU, in the shop's currency. */

@@ -30,6 +30,7 @@ import {
   sortOrders,
 } from './plan-steps/steps.js';
 import { storePlan } from './plan-steps/store.js';
+import { networkAssumptions, networkStep, writeNetworkCsv } from './plan-steps/network.js';
 
 /** Options of `planWorkspace`. */
 export interface PlanOptions {
@@ -150,8 +151,11 @@ export interface PlanSummary {
   model: string;
   /** how many SKUs each concrete model forecast */
   models_used: Record<string, number>;
-  /** paths of forecasts.csv, orders.csv and report.html */
-  out: { forecasts: string; orders: string; report: string };
+  /** purchase orders (one per supplier and location with something to order) and transfers between locations */
+  purchase_orders: number;
+  transfers: number;
+  /** paths of forecasts.csv, orders.csv, purchase-orders.csv, transfers.csv and report.html */
+  out: { forecasts: string; orders: string; purchase_orders: string; transfers: string; report: string };
   /** the stored plan run's id */
   run_id: number;
   /** the id of the forecast run it stored (role champion, source plan; store/forecast-runs.ts) */
@@ -234,15 +238,19 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
       ? policyStep(inputs, policyFc, stageOf, o)
       : await policyStepSharded(inputs, policyFc, stageOf, o, o.shards);
   if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
+  // per supplier and location: orders split, transfers, suppliers' minimums (which may raise an order)
+  const network = await networkStep(ws, inputs, perSku, orders);
   sortOrders(orders);
   const assumptions = [
     ...stockSnapshotAssumptions(inputs.stockSnapshot),
     ...planAssumptions(used, inputs.stock.size, o.serviceLevel, o.fullLots),
+    ...networkAssumptions(inputs, perSku, network),
   ];
   lap('inventory');
 
   progress('writing', 0);
   const ordersCsv = writeOrdersCsv(o.out, orders, currency);
+  const networkCsv = writeNetworkCsv(o.out, network);
   const totals = planTotals(orders);
   lap('outputs');
   const reportHtml = await reportStep(ws, {
@@ -273,6 +281,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     inputs,
     fc,
     perSku,
+    network,
   });
   // orders.csv (above) and the workspace's plan tables are the plan's outputs; the report is timed apart
   lap('outputs');
@@ -296,7 +305,15 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     },
     model,
     models_used: modelsUsed(fc),
-    out: { forecasts: forecastsCsv, orders: ordersCsv, report: reportHtml },
+    purchase_orders: new Set(network.lines.map((l) => l.poId)).size,
+    transfers: network.transfers.length,
+    out: {
+      forecasts: forecastsCsv,
+      orders: ordersCsv,
+      purchase_orders: networkCsv.purchaseOrders,
+      transfers: networkCsv.transfers,
+      report: reportHtml,
+    },
     run_id: stored.runId,
     forecast_run_id: stored.forecastRunId,
     alerts_raised: stored.alerts,

@@ -61,3 +61,53 @@ export async function catalogCosts(ws: Workspace): Promise<Map<string, number>> 
   const rows = await ws.all<{ sku: string; cost: number }>(`SELECT sku, cost FROM catalog WHERE cost IS NOT NULL`);
   return new Map(rows.map((r) => [r.sku, r.cost]));
 }
+
+/** What the catalog files say of a SKU's supply: its supplier, and whether it may be ordered. */
+export interface CatalogSupply {
+  supplier: string | null;
+  /** `active`, `archived`, `draft` (a platform's product status), lower case; null when not given */
+  status: string | null;
+  /** the day it was discontinued, `YYYY-MM-DD`; null when not given */
+  discontinuedAt: string | null;
+}
+
+/**
+ * The supplier, status and discontinuation day the latest catalog row of each SKU gives, for the SKUs with any of
+ * them.
+ * @example (await catalogSupply(ws)).get('TEAPOT') // { supplier: 'Iron Works', status: 'archived', … }
+ */
+export async function catalogSupply(ws: Workspace): Promise<Map<string, CatalogSupply>> {
+  const rows = await ws.all<{ sku: string; supplier: string | null; status: string | null; d: string | null }>(`
+    SELECT sku, supplier, status, discontinued_at::VARCHAR AS d FROM catalog
+    WHERE supplier IS NOT NULL OR status IS NOT NULL OR discontinued_at IS NOT NULL`);
+  return new Map(rows.map((r) => [r.sku, { supplier: r.supplier, status: r.status, discontinuedAt: r.d }]));
+}
+
+/** A supplier's terms from a supplier file (the latest row of each supplier); null where the file says nothing. */
+export interface SupplierRow {
+  supplier: string;
+  lead_time_days: number | null;
+  lead_time_sd_days: number | null;
+  moq: number | null;
+  min_order_units: number | null;
+  min_order_value: number | null;
+  order_cost: number | null;
+  review_days: number | null;
+  currency: string | null;
+  path: string;
+  line: number;
+}
+
+/**
+ * Every supplier's terms: the last row naming it in the latest supplier file that does, with its file and line.
+ * @example (await readSuppliers(ws)).get('Potter & Co')?.min_order_value // 250
+ */
+export async function readSuppliers(ws: Workspace): Promise<Map<string, SupplierRow>> {
+  const rows = await ws.all<SupplierRow>(`
+    SELECT s.supplier, s.lead_time_days, s.lead_time_sd_days, s.moq, s.min_order_units, s.min_order_value,
+      s.order_cost, s.review_days, s.currency, f.path, s.line::INTEGER AS line
+    FROM (SELECT *, row_number() OVER (PARTITION BY supplier ORDER BY file_id DESC, line DESC) AS rk
+          FROM raw_suppliers) s JOIN files f USING (file_id)
+    WHERE rk = 1 ORDER BY supplier`);
+  return new Map(rows.map((r) => [r.supplier, r]));
+}

@@ -63,6 +63,58 @@ function* withRunId<T extends readonly (string | number | boolean | null)[]>(
   for (const r of rows) yield [id, ...r];
 }
 
+/** One line of a purchase order per supplier and location as `plan_po_lines` stores it (after `run_id`). */
+export type PlanPoLineRow = [
+  poId: string,
+  supplier: string,
+  location: string,
+  sku: string,
+  name: string,
+  qty: number,
+  unitCost: number,
+  value: number,
+  currency: string | null,
+  orderBy: string | null,
+  note: string,
+];
+
+/** One transfer between locations as `plan_transfers` stores it (after `run_id`). */
+export type PlanTransferRow = [
+  sku: string,
+  name: string,
+  from: string,
+  to: string,
+  qty: number,
+  shipBy: string,
+  cost: number,
+  saves: number,
+  reason: string,
+];
+
+// prettier-ignore
+const PO_LINE_TYPES = [
+  'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'VARCHAR', 'DATE',
+  'VARCHAR',
+] as const;
+// prettier-ignore
+const TRANSFER_TYPES = [
+  'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'DATE', 'DOUBLE', 'DOUBLE', 'VARCHAR',
+] as const;
+
+/**
+ * Appends plan run `runId`'s purchase-order lines per supplier and location and its transfers (no transaction of its
+ * own: the plan stores them with its run).
+ */
+export async function insertPlanNetwork(
+  ws: Workspace,
+  runId: number,
+  lines: Iterable<PlanPoLineRow>,
+  transfers: Iterable<PlanTransferRow>,
+): Promise<void> {
+  await ws.appendRows('plan_po_lines', PO_LINE_TYPES, withRunId(runId, lines));
+  await ws.appendRows('plan_transfers', TRANSFER_TYPES, withRunId(runId, transfers));
+}
+
 /** A plan run to store: its settings, orders and forecasts. */
 export interface NewPlanRun {
   asOf: string;

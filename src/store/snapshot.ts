@@ -43,6 +43,8 @@ export const PLAN_TABLES: readonly AppendTable[] = [
   { table: 'plan_runs', run: 'plan' },
   { table: 'plan_orders', run: 'plan' },
   { table: 'plan_forecasts', run: 'plan' },
+  { table: 'plan_po_lines', run: 'plan' },
+  { table: 'plan_transfers', run: 'plan' },
   { table: 'forecast_runs', run: 'forecast', refs: { plan_run_id: 'plan' } },
   { table: 'forecast_skus', run: 'forecast' },
   { table: 'forecast_values', run: 'forecast' },

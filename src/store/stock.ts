@@ -112,3 +112,18 @@ export async function readStockLocations(ws: Workspace, date: string | null): Pr
       FROM raw_stock WHERE ${inSnapshot})
     WHERE rk = 1 ORDER BY sku, location`);
 }
+
+/**
+ * Units sold per SKU and location (the order lines' `location`) over the 365 days up to `asOf`: what splits a SKU's
+ * demand over its locations. Lines without a location are not counted.
+ * @example await locationDemand(ws, '2024-03-08') // [{ sku: 'MUG-BLUE', location: 'Main Warehouse', units: 40 }, …]
+ */
+export async function locationDemand(
+  ws: Workspace,
+  asOf: string,
+): Promise<{ sku: string; location: string; units: number }[]> {
+  return ws.all(sql`
+    SELECT sku, location, sum(demand_quantity)::DOUBLE AS units FROM order_lines
+    WHERE status = 'sale' AND location IS NOT NULL AND date <= ${asOf}::DATE AND date > ${asOf}::DATE - 365
+    GROUP BY sku, location ORDER BY sku, location`);
+}

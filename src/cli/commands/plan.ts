@@ -123,6 +123,8 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
     ...p.assumptions.map((a) => `  - ${a}`),
     `Forecasts: ${p.out.forecasts}`,
     `Orders:    ${p.out.orders}`,
+    `Purchase orders: ${p.out.purchase_orders} (${fmtInt(p.purchase_orders)} per supplier and location)`,
+    `Transfers: ${p.out.transfers} (${fmtInt(p.transfers)} between locations)`,
     `Report:    ${p.out.report}   (open it in a browser)`,
     `Done in ${seconds} s.`,
   );

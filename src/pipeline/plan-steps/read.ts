@@ -5,7 +5,13 @@
 import { InputError } from '../../data/errors.js';
 import { DAY_MS, isoDate } from '../../numerics/calendar.js';
 import { INVENTORY_DEFAULTS } from '../../inventory/defaults.js';
-import { catalogCosts } from '../../store/catalog.js';
+import {
+  type CatalogSupply,
+  type SupplierRow,
+  catalogCosts,
+  catalogSupply,
+  readSuppliers,
+} from '../../store/catalog.js';
 import { asOfDate } from '../../store/demand-panel.js';
 import { type StockRow as StoredStockRow, readStockSnapshot, stockSnapshotMaxLead } from '../../store/stock.js';
 import type { Workspace } from '../../store/workspace.js';
@@ -22,6 +28,67 @@ export interface StockRow {
   moq: number;
   pack: number;
   supplier: string | null;
+}
+
+/** A supplier's terms as a plan takes them (null: the file gives none; the stock row's own values win). */
+export interface SupplierTerms {
+  leadTime: number | null;
+  leadTimeSd: number | null;
+  moq: number | null;
+  minUnits: number;
+  minValue: number;
+  orderCost: number | null;
+  reviewDays: number | null;
+  currency: string | null;
+}
+
+/** The supplier files' rows checked (a negative or zero value where it cannot be names its file and line). */
+export function supplierTerms(rows: ReadonlyMap<string, SupplierRow>): Map<string, SupplierTerms> {
+  const out = new Map<string, SupplierTerms>();
+  for (const r of rows.values()) {
+    const where = `${r.path}, line ${String(r.line)}`;
+    const num = (k: keyof SupplierRow, min: number, above = false): number | null => {
+      const v = r[k] as number | null;
+      if (v === null) return null;
+      if (!(above ? v > min : v >= min))
+        throw new InputError(`${where}: ${k} must be ${above ? '>' : '≥'} ${min}, got ${v}`);
+      return v;
+    };
+    out.set(r.supplier, {
+      leadTime: num('lead_time_days', 0),
+      leadTimeSd: num('lead_time_sd_days', 0),
+      moq: num('moq', 0),
+      minUnits: num('min_order_units', 0) ?? 0,
+      minValue: num('min_order_value', 0) ?? 0,
+      orderCost: num('order_cost', 0),
+      reviewDays: num('review_days', 0, true),
+      currency: r.currency,
+    });
+  }
+  return out;
+}
+
+/**
+ * A SKU's supplier (its stock row's, else its catalog row's) and whether it may be ordered: not when the catalog
+ * archived it (discontinued), keeps it as a draft (not launched) or gives a discontinuation day on or before the
+ * plan's.
+ */
+export function skuSupply(
+  inputs: Pick<PlanInputs, 'stock' | 'supply'>,
+  sku: string,
+  asOf: string,
+): { supplier: string | null; retired: string | null } {
+  const c = inputs.supply.get(sku);
+  const supplier = inputs.stock.get(sku)?.supplier ?? c?.supplier ?? null;
+  const retired =
+    c?.status === 'archived'
+      ? 'archived in the catalog (discontinued)'
+      : c?.status === 'draft'
+        ? 'a draft in the catalog (not launched)'
+        : c?.discontinuedAt != null && c.discontinuedAt <= asOf
+          ? `discontinued on ${c.discontinuedAt}`
+          : null;
+  return { supplier, retired };
 }
 
 /** Which stock snapshot the plan read, and the SKUs with sales it lacks (their on-hand is unknown). */
@@ -43,6 +110,10 @@ export interface PlanInputs {
   stockSnapshot: StockSnapshotUse;
   /** the catalogue's unit cost of the SKUs that have one */
   catalogCost: Map<string, number>;
+  /** the catalogue's supplier, status and discontinuation day of the SKUs that have one */
+  supply: Map<string, CatalogSupply>;
+  /** the supplier files' terms, by supplier */
+  suppliers: Map<string, SupplierTerms>;
   /** the last day with data (ms) and as ISO date */
   lastDay: number;
   asOf: string;
@@ -114,6 +185,8 @@ export async function readStep(
     missingButInOlder: panel.ids.filter((sku) => !stock.has(sku) && older.has(sku)),
   };
   const catalogCost = await catalogCosts(ws);
+  const supply = await catalogSupply(ws);
+  const suppliers = supplierTerms(await readSuppliers(ws));
   const lastDay = panel.firstDay + (panel.days - 1) * DAY_MS;
   // a few SKUs' stock rows only: the longest lead time of the whole snapshot from the store
   const maxLead = Math.max(
@@ -121,9 +194,11 @@ export async function readStep(
     ...(skus === undefined
       ? [...stock.values()].map((s) => (s.leadTime ?? 0) + 3 * (s.leadTimeSd ?? 0))
       : [(await stockSnapshotMaxLead(ws, asOfDate(asOfOption))) ?? 0]),
+    ...[...suppliers.values()].map((s) => (s.leadTime ?? 0) + 3 * (s.leadTimeSd ?? 0)),
   );
-  const h = Math.max(horizon, Math.ceil(maxLead) + D.reviewDays);
-  return { panel, stock, stockSnapshot, catalogCost, lastDay, asOf: isoDate(lastDay), h };
+  const maxReview = Math.max(D.reviewDays, ...[...suppliers.values()].map((s) => s.reviewDays ?? 0));
+  const h = Math.max(horizon, Math.ceil(maxLead) + Math.ceil(maxReview));
+  return { panel, stock, stockSnapshot, catalogCost, supply, suppliers, lastDay, asOf: isoDate(lastDay), h };
 }
 
 /**
@@ -170,5 +245,6 @@ export function sliceInputs(inputs: PlanInputs, from: number, to: number): PlanI
     },
     stock: pick(inputs.stock),
     catalogCost: pick(inputs.catalogCost),
+    supply: pick(inputs.supply),
   };
 }

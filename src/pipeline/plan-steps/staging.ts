@@ -10,7 +10,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../../data/errors.js';
 
 /** The files a plan writes into its output folder. */
-export const PLAN_FILES = { forecasts: 'forecasts.csv', orders: 'orders.csv', report: 'report.html' } as const;
+export const PLAN_FILES = {
+  forecasts: 'forecasts.csv',
+  orders: 'orders.csv',
+  purchase_orders: 'purchase-orders.csv',
+  transfers: 'transfers.csv',
+  report: 'report.html',
+} as const;
 
 const lstatOrNull = (path: string): Stats | null => lstatSync(path, { throwIfNoEntry: false }) ?? null;
 
@@ -50,7 +56,7 @@ export interface StagedOutputs {
   /** the temporary folder to write into */
   dir: string;
   /** moves every written file into `out` (created if need be); returns their absolute paths */
-  commit: () => { forecasts: string; orders: string; report: string };
+  commit: () => Record<keyof typeof PLAN_FILES, string>;
   /** removes the temporary folder and anything still in it (after commit: only the empty folder) */
   discard: () => void;
 }
@@ -75,6 +81,8 @@ export function stageOutputs(out: string): StagedOutputs {
       const paths = {
         forecasts: join(target, PLAN_FILES.forecasts),
         orders: join(target, PLAN_FILES.orders),
+        purchase_orders: join(target, PLAN_FILES.purchase_orders),
+        transfers: join(target, PLAN_FILES.transfers),
         report: join(target, PLAN_FILES.report),
       };
       for (const name of Object.values(PLAN_FILES)) renameSync(join(dir, name), join(target, name));

@@ -34,7 +34,7 @@ import { type ForecastRow, forecastRows, writeForecasts } from '../forecast-seri
 import { type LifecycleResult, type SkuLifecycle, lifecycleWorkspace } from '../lifecycle.js';
 import type { PlanOptions, PlanOrder } from '../plan.js';
 import { blocks, round } from './format.js';
-import { type PlanInputs, type StockRow, sliceInputs } from './read.js';
+import { type PlanInputs, type StockRow, skuSupply, sliceInputs } from './read.js';
 import { firstSteps, quantileIndex, quantileRow } from '../../engine/quantile-view.js';
 import { FORECAST_RUN_LEVELS } from '../../store/forecast-runs.js';
 import type { InventoryPanel } from '../inventory-panel.js';
@@ -180,9 +180,14 @@ export interface SkuPolicy {
   tables?: ScenarioTables | undefined;
   /** the forecast's daily means, `h` days */
   mean: Float64Array;
-  /** mean lead time, days */
+  /** mean lead time and review period, days */
   leadTime: number;
+  reviewDays: number;
   position: number;
+  /** the supplier (the stock row's, else the catalog's; null: none) */
+  supplier: string | null;
+  /** why no order may be placed (archived, a draft, discontinued); null when it may */
+  retired: string | null;
   costs: SkuCosts;
   decision: StockDecision;
   /**
@@ -274,12 +279,19 @@ export function skuPolicy(
   const { panel, stock, catalogCost, lastDay, h } = inputs;
   const sku = panel.ids[i]!;
   const st = stock.get(sku);
+  // the supplier's terms where the stock row gives none
+  const { supplier, retired } = skuSupply(inputs, sku, inputs.asOf);
+  const terms = supplier === null ? undefined : inputs.suppliers.get(supplier);
   const costs = skuCosts(panel.price[i]!, {
     unitCost: st?.unitCost ?? catalogCost.get(sku),
     holdingRate: st?.holdingRate ?? undefined,
-    orderCost: st?.orderCost ?? undefined,
+    orderCost: st?.orderCost ?? terms?.orderCost ?? undefined,
   });
-  const leadTime = { mean: st?.leadTime ?? D.leadTimeDays, sd: st?.leadTimeSd ?? D.leadTimeSdDays };
+  const leadTime = {
+    mean: st?.leadTime ?? terms?.leadTime ?? D.leadTimeDays,
+    sd: st?.leadTimeSd ?? terms?.leadTimeSd ?? D.leadTimeSdDays,
+  };
+  const reviewDays = terms?.reviewDays ?? D.reviewDays;
   const mean = fc.mean.subarray(i * h, (i + 1) * h);
   const { uniform, normal } = skuRandom(o.seed ?? 1, sku);
   // the clean (capped) history only: one absurd line (an outlier cleaning capped) must not become an absurd order
@@ -287,7 +299,7 @@ export function skuPolicy(
     history: panel.clean[i]!,
     mean,
     leadTime,
-    reviewDays: D.reviewDays,
+    reviewDays,
     scenarios: o.scenarios ?? 2000,
     uniform,
     normal,
@@ -297,7 +309,7 @@ export function skuPolicy(
   const onHand = st?.onHand ?? 0;
   const onOrder = st?.onOrder ?? 0;
   const position = onHand + onOrder;
-  const moq = st?.moq ?? 0;
+  const moq = st !== undefined && st.moq > 0 ? st.moq : (terms?.moq ?? 0);
   const pack = st?.pack ?? 1;
   const seasonEnd = o.fullLots === true ? null : seasonEndDay(panel.clean[i]!);
   const d = stockPolicy({
@@ -305,7 +317,7 @@ export function skuPolicy(
     mean,
     serviceLevel: service,
     position,
-    reviewDays: D.reviewDays,
+    reviewDays,
     costs,
     moq,
     pack,
@@ -320,7 +332,10 @@ export function skuPolicy(
     tables,
     mean,
     leadTime: leadTime.mean,
+    reviewDays,
     position,
+    supplier,
+    retired,
     costs,
     decision: d,
     lostRevenue,
@@ -334,13 +349,14 @@ export function skuPolicy(
     stage: classes.stage,
     revenue365: classes.revenue365,
   };
-  if (d.quantity <= 0) return policy;
+  // a discontinued or unlaunched product is not bought (its stock policy stays: alerts, the report)
+  if (d.quantity <= 0 || retired !== null) return policy;
   // the quantity wanted (before the supplier's MOQ and packs) against the history and the forecast's next 28 days
   const hold = holdBack(d.wanted, panel.clean[i]!, D.holdBackFactor, demandUntil(mean, 28));
   const notes = [
     `stock ${round(position, 1)} (on hand + on order) is below the reorder ` +
       `point ${round(d.reorderPoint, 1)}: ${Math.round(service * 100)} % of demand ` +
-      `over ${Math.round(leadTime.mean)} + ${D.reviewDays} days`,
+      `over ${Math.round(leadTime.mean)} + ${reviewDays} days`,
   ];
   if (d.raised.toEoq && !d.seasonCapped) notes.push(`lot raised to the EOQ ${Math.round(d.lot)}`);
   if (d.seasonCapped)
@@ -379,8 +395,8 @@ export function skuPolicy(
     xyz,
     unit_cost: round(costs.unitCost, 4),
     priority: null,
-    supplier: st?.supplier ?? null,
-    stockout_date: stockoutDay === null || stockoutDay >= arrival + D.reviewDays ? null : policy.stockoutDate,
+    supplier,
+    stockout_date: stockoutDay === null || stockoutDay >= arrival + reviewDays ? null : policy.stockoutDate,
     lost_units: round(lostUnits, 1),
     lost_revenue: round(lostRevenue, 2),
     expedite,
@@ -501,10 +517,12 @@ function policyResult(inputs: PlanInputs, perSku: SkuPolicy[], c: { abc: AbcClas
   const orders: PlanOrder[] = [];
   panel.ids.forEach((sku, i) => {
     const st = stock.get(sku);
+    const supplier = perSku[i]!.supplier;
+    const terms = supplier === null ? undefined : inputs.suppliers.get(supplier);
     if (st === undefined) used.stock++;
-    if (st?.leadTime == null) used.leadTime++;
+    if (st?.leadTime == null && terms?.leadTime == null) used.leadTime++;
     if ((st?.unitCost ?? catalogCost.get(sku)) === undefined) used.cost++;
-    if (st?.orderCost == null) used.orderCost++;
+    if (st?.orderCost == null && terms?.orderCost == null) used.orderCost++;
     if (st?.holdingRate == null) used.holding++;
     const order = perSku[i]!.order;
     if (order !== null) orders.push(order);
@@ -543,7 +561,6 @@ export function budgetStep(
   stock: Map<string, StockRow>,
   budget: number,
 ): void {
-  const D = INVENTORY_DEFAULTS;
   const index = new Map(ids.map((s, i) => [s, i]));
   const items = orders.map((ord) => {
     const s = perSku[index.get(ord.sku)!]!;
@@ -556,7 +573,7 @@ export function budgetStep(
       firstStep: roundOrder(Math.max(st?.moq ?? 0, pack), st?.moq ?? 0, pack),
       position: s.position,
       shortageCost: s.costs.shortagePerUnit,
-      holdingPerCycle: s.costs.holdingPerUnitDay * D.reviewDays,
+      holdingPerCycle: s.costs.holdingPerUnitDay * s.reviewDays,
       tables: s.tables!, // kept by policyStep for every SKU with an order line when there is a budget
     };
   });

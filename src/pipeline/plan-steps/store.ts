@@ -14,7 +14,15 @@ import {
   type ForecastValueRow,
   insertForecastRun,
 } from '../../store/forecast-runs.js';
-import { type PlanForecastRow, type PlanOrderRow, insertPlanRun } from '../../store/plan-runs.js';
+import type { NetworkPlan } from '../../inventory/network.js';
+import {
+  type PlanForecastRow,
+  type PlanOrderRow,
+  type PlanPoLineRow,
+  type PlanTransferRow,
+  insertPlanNetwork,
+  insertPlanRun,
+} from '../../store/plan-runs.js';
 import { type SkuStateInput, readSkuState, upsertSkuState } from '../../store/sku-state.js';
 import type { Workspace } from '../../store/workspace.js';
 import type { ForecastRow } from '../forecast-series.js';
@@ -106,6 +114,8 @@ export async function storePlan(
     inputs: PlanInputs;
     fc: BatchForecast;
     perSku: readonly SkuPolicy[];
+    /** the purchase orders per supplier and location, and the transfers (none: not stored) */
+    network?: NetworkPlan;
   },
 ): Promise<StoredPlan> {
   const model = p.o.model ?? 'auto';
@@ -126,6 +136,37 @@ export async function storePlan(
         for (const f of p.forecasts) yield f as PlanForecastRow;
       })(),
     });
+    if (p.network !== undefined) {
+      const shipBy = p.asOf;
+      await insertPlanNetwork(
+        ws,
+        runId,
+        p.network.lines.map((l): PlanPoLineRow => [
+          l.poId,
+          l.supplier,
+          l.location,
+          l.sku,
+          l.name,
+          l.qty,
+          l.unitCost,
+          l.value,
+          l.currency,
+          l.orderBy,
+          l.note,
+        ]),
+        p.network.transfers.map((t): PlanTransferRow => [
+          t.sku,
+          t.name,
+          t.from,
+          t.to,
+          t.qty,
+          shipBy,
+          t.cost,
+          t.saves,
+          t.reason,
+        ]),
+      );
+    }
     const forecastRunId = await insertForecastRun(ws, {
       origin: p.asOf,
       model,
