@@ -204,6 +204,25 @@ test('plan orders: read, approve, override with a why (read back with who and wh
   assert.equal(Number(cells.get(overridden)![2]), qty, 'the override applied');
   assert.match(cells.get(overridden)![7]!, /^admin \(/);
   assert.equal(cells.get(overridden)![8], why);
+
+  // the purchase orders per supplier and location: one location here, so one order per supplier; each SKU's lines
+  // add up to its suggested quantity
+  const net = await json(h.call(`/plans/${planRun}/purchase-orders`, { as: 'read' }));
+  assert.equal(net.status, 200, JSON.stringify(net.body));
+  const mine = net.body.purchase_orders.filter((p: Json) => p.supplier === supplier);
+  assert.equal(mine.length, 1);
+  const lineQty = new Map(mine[0].lines.map((l: Json) => [l.sku, l.qty]));
+  for (const x of back.body.orders.filter((y: Json) => y.order_qty > 0))
+    assert.equal(lineQty.get(x.sku), x.order_qty, `${x.sku}: its line is the plan's suggestion`);
+  const po = await h.call(`/plans/${planRun}/purchase-orders.csv?po=${mine[0].po_id}`, { as: 'read' });
+  assert.equal(po.status, 200);
+  const poRows = (await po.text()).trimEnd().split('\n');
+  assert.equal(poRows[0], 'po_id,supplier,location,sku,name,qty,unit_cost,value,currency,order_by,note');
+  assert.equal(poRows.length - 1, mine[0].lines.length);
+  const unknown = await json(h.call(`/plans/${planRun}/purchase-orders.csv?po=PO-99999`, { as: 'read' }));
+  assert.equal(unknown.status, 400);
+  const trick = await json(h.call(`/plans/${planRun}/purchase-orders.csv?po=../../etc/passwd`, { as: 'read' }));
+  assert.equal(trick.status, 400);
 });
 
 test('GET /skus, GET /skus/{sku}: forecast, stage, inventory', async () => {

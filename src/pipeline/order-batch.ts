@@ -491,13 +491,14 @@ function checkDate(text: unknown): string {
  * plan reads the latest snapshot only (store/stock.ts): SKUs not posted for that date have no on-hand in it, so post
  * the whole stock for a date (in several posts if need be: the latest row of each SKU wins). Posting the same rows
  * for the same date again adds nothing. A snapshot can show a stock-out (nothing available: store/clean.ts), so the
- * posted SKUs are cleaned again (scoped) when it brought new rows and the derived tables were fresh.
+ * posted SKUs are cleaned again (scoped) when it brought new rows and the derived tables were fresh; with
+ * `deferClean` they are left stale for the caller to clean (`cleanOrderSkus`: the service's live cycle does).
  * @example await postStockSnapshot(ws, [{ sku: '22613', on_hand: 40, lead_time_days: 14 }], { date: '2011-12-09' });
  */
 export async function postStockSnapshot(
   ws: Workspace,
   rows: readonly StockInput[],
-  o: { date?: string } = {},
+  o: { date?: string; deferClean?: boolean } = {},
 ): Promise<{ batch_id: number; rows: number; skus: string[]; date: string }> {
   const fields = batchFields('rows', rows, STOCK_FIELDS, MAX_STOCK_ROWS);
   const date =
@@ -508,7 +509,7 @@ export async function postStockSnapshot(
     if (rejects.length > 0) throw rowError('rows', rejects[0]!, STOCK_FIELDS);
     const skuAt = header.indexOf('sku');
     const skus = [...new Set(fields.map((f) => f[skuAt]!.trim()))].sort();
-    const fresh = !(await cleanTablesStale(ws));
+    const fresh = o.deferClean !== true && !(await cleanTablesStale(ws));
     const { fileId, rowsNew } = await storeBatch(
       ws,
       staged,

@@ -23,6 +23,7 @@ import {
   readRunOrders,
   skuDemandUnits,
 } from '../store/order-decisions.js';
+import { type StoredPoLine, type StoredTransfer, readPlanNetwork } from '../store/plan-runs.js';
 import { type StockRow, readStockSnapshot } from '../store/stock.js';
 import type { Workspace } from '../store/workspace.js';
 
@@ -320,4 +321,77 @@ export async function supplierOrdersCsv(ws: Workspace, o: { runId: number; suppl
     lines.push(cells.map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
+}
+
+/** One purchase order of a plan: a supplier's lines for one location. */
+export interface PurchaseOrder {
+  po_id: string;
+  supplier: string;
+  /** '' when the stock names no location */
+  location: string;
+  currency: string | null;
+  units: number;
+  value: number;
+  lines: StoredPoLine[];
+}
+
+/**
+ * Plan run `runId`'s purchase orders per supplier and location (each with its lines, units and value) and its
+ * transfers between locations, as the plan suggested them (an override changes a SKU's total in `planOrders`, not
+ * these lines). An unknown run is an InputError.
+ * @example const p = await planPurchaseOrders(ws, 3); p.purchase_orders[0].lines; p.transfers;
+ */
+export async function planPurchaseOrders(
+  ws: Workspace,
+  runId: number,
+): Promise<{ run_id: number; as_of: string; purchase_orders: PurchaseOrder[]; transfers: StoredTransfer[] }> {
+  const info = await runOrThrow(ws, checkRunId(runId));
+  const { lines, transfers } = await readPlanNetwork(ws, info.run_id);
+  const byId = new Map<string, PurchaseOrder>();
+  for (const l of lines) {
+    const po = byId.get(l.po_id) ?? {
+      po_id: l.po_id,
+      supplier: l.supplier,
+      location: l.location,
+      currency: l.currency,
+      units: 0,
+      value: 0,
+      lines: [],
+    };
+    byId.set(l.po_id, po);
+    po.units += l.qty;
+    po.value = money(po.value + l.value);
+    po.lines.push(l);
+  }
+  return { run_id: info.run_id, as_of: info.as_of, purchase_orders: [...byId.values()], transfers };
+}
+
+/** The columns of one purchase order's CSV file. */
+export const PURCHASE_ORDER_CSV_COLUMNS = [
+  'po_id',
+  'supplier',
+  'location',
+  'sku',
+  'name',
+  'qty',
+  'unit_cost',
+  'value',
+  'currency',
+  'order_by',
+  'note',
+] as const;
+
+/**
+ * One purchase order of plan run `runId` as CSV (PURCHASE_ORDER_CSV_COLUMNS; text cells formula-neutralised): what
+ * to send the supplier for one location. An unknown run or order is an InputError.
+ * @example const csv = await purchaseOrderCsv(ws, { runId: 3, poId: 'PO-2' }); // 'po_id,supplier,location,…'
+ */
+export async function purchaseOrderCsv(ws: Workspace, o: { runId: number; poId: string }): Promise<string> {
+  const poId = checkText(o.poId, 'po', MAX_NAME);
+  const { purchase_orders: pos } = await planPurchaseOrders(ws, o.runId);
+  const po = pos.find((p) => p.po_id === poId);
+  if (po === undefined)
+    throw new InputError(`po: ${shown(poId)} is not an order of plan run ${o.runId}`, { field: 'po' });
+  const rows = po.lines.map((l) => PURCHASE_ORDER_CSV_COLUMNS.map((c) => csvField(l[c])).join(','));
+  return [PURCHASE_ORDER_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
 }

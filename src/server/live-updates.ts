@@ -122,6 +122,15 @@ export class LiveUpdates {
       });
   }
 
+  /**
+   * Queues SKUs whose raw rows changed outside an order batch (a stock snapshot: call it under the writer's lock, as
+   * the rows are stored) for a clean and a re-forecast.
+   */
+  clean(skus: readonly string[]): void {
+    for (const s of skus) this.toClean.add(s);
+    this.kick();
+  }
+
   /** Queues SKUs for a re-forecast (their clean data changed some other way, e.g. after a restart). */
   refresh(skus: readonly string[]): void {
     for (const s of skus) this.toRefresh.add(s);

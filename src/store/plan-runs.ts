@@ -172,3 +172,49 @@ export async function latestPlanRun(ws: Workspace): Promise<PlanRunSettings | nu
       seed::DOUBLE AS seed, full_lots FROM plan_runs ORDER BY run_id DESC LIMIT 1`);
   return rows[0] ?? null;
 }
+
+/** A stored purchase-order line per supplier and location. */
+export interface StoredPoLine {
+  po_id: string;
+  supplier: string;
+  location: string;
+  sku: string;
+  name: string;
+  qty: number;
+  unit_cost: number;
+  value: number;
+  currency: string | null;
+  order_by: string | null;
+  note: string;
+}
+
+/** A stored transfer between locations. */
+export interface StoredTransfer {
+  sku: string;
+  name: string;
+  from_location: string;
+  to_location: string;
+  qty: number;
+  ship_by: string;
+  cost: number;
+  saves: number;
+  reason: string;
+}
+
+/**
+ * Plan run `runId`'s purchase-order lines (by order, then SKU) and transfers (by SKU).
+ * @example const { lines, transfers } = await readPlanNetwork(ws, 3);
+ */
+export async function readPlanNetwork(
+  ws: Workspace,
+  runId: number,
+): Promise<{ lines: StoredPoLine[]; transfers: StoredTransfer[] }> {
+  const lines = await ws.all<StoredPoLine>(sql`
+    SELECT po_id, supplier, location, sku, name, qty, unit_cost, value, currency, order_by::VARCHAR AS order_by, note
+    FROM plan_po_lines WHERE run_id = ${runId}::INTEGER
+    ORDER BY CAST(regexp_extract(po_id, '[0-9]+$') AS INTEGER), po_id, sku`);
+  const transfers = await ws.all<StoredTransfer>(sql`
+    SELECT sku, name, from_location, to_location, qty, ship_by::VARCHAR AS ship_by, cost, saves, reason
+    FROM plan_transfers WHERE run_id = ${runId}::INTEGER ORDER BY sku, from_location, to_location`);
+  return { lines, transfers };
+}

@@ -97,11 +97,16 @@ export const postStockRoute = defineRoute({
     date: Type.String(),
   }),
   handler: async ({ ctx, body }) => {
-    const r = await ctx.write((ws) =>
-      postStockSnapshot(ws, body.rows, body.date === undefined ? {} : { date: body.date }),
-    );
+    // cleaned by the live cycle, as order batches are (a snapshot of nothing available is a known stock-out)
+    const r = await ctx.write(async (ws) => {
+      const posted = await postStockSnapshot(ws, body.rows, {
+        deferClean: true,
+        ...(body.date === undefined ? {} : { date: body.date }),
+      });
+      ctx.live.clean(posted.skus);
+      return posted;
+    });
     ctx.skuCache.invalidate(r.skus);
-    ctx.live.refresh(r.skus);
     return r;
   },
 });

@@ -1,6 +1,13 @@
 /** Plans and their purchase orders: run a plan (a job), read, approve, override, export per supplier; jobs. */
 import { Type } from 'typebox';
-import { approveOrders, overrideOrder, planOrders, supplierOrdersCsv } from '../../pipeline/orders.js';
+import {
+  approveOrders,
+  overrideOrder,
+  planOrders,
+  planPurchaseOrders,
+  purchaseOrderCsv,
+  supplierOrdersCsv,
+} from '../../pipeline/orders.js';
 import { HttpError } from '../errors.js';
 import { MAX_ID, MAX_OFFSET, defineRoute } from '../route.js';
 
@@ -192,6 +199,48 @@ export const supplierCsvRoute = defineRoute({
   },
 });
 
+export const purchaseOrdersRoute = defineRoute({
+  method: 'GET',
+  url: '/plans/:run/purchase-orders',
+  scope: 'read',
+  tags: ['plans'],
+  summary:
+    "A plan's purchase orders per supplier and location (lines, units, value) and its transfers between locations",
+  params: RunParams,
+  errors: [404],
+  response: Type.Object(
+    {
+      run_id: Type.Integer(),
+      as_of: Type.String(),
+      purchase_orders: Type.Array(Type.Object({ po_id: Type.String() }, { additionalProperties: true })),
+      transfers: Type.Array(Type.Object({ sku: Type.String() }, { additionalProperties: true })),
+    },
+    { additionalProperties: true },
+  ),
+  handler: async ({ ctx, params }) => planPurchaseOrders(ctx.reader, params.run),
+});
+
+export const purchaseOrderCsvRoute = defineRoute({
+  method: 'GET',
+  url: '/plans/:run/purchase-orders.csv',
+  scope: 'read',
+  tags: ['plans'],
+  summary: 'One purchase order (a supplier, a location) as CSV, to send (formula cells neutralised)',
+  params: RunParams,
+  querystring: Type.Object(
+    { po: Type.String({ minLength: 1, maxLength: 40, pattern: '^PO-[0-9]+$', description: 'the po_id, e.g. PO-2' }) },
+    { additionalProperties: false },
+  ),
+  produces: ['text/csv'],
+  response: Type.String(),
+  handler: async ({ ctx, params, query, reply }) => {
+    const csv = await purchaseOrderCsv(ctx.reader, { runId: params.run, poId: query.po });
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${query.po}.csv"`);
+    await reply.send(csv);
+    return undefined;
+  },
+});
+
 export const listJobsRoute = defineRoute({
   method: 'GET',
   url: '/jobs',
@@ -249,6 +298,8 @@ export const planRoutes = [
   approveRoute,
   overrideRoute,
   supplierCsvRoute,
+  purchaseOrdersRoute,
+  purchaseOrderCsvRoute,
   listJobsRoute,
   jobRoute,
   cancelJobRoute,
