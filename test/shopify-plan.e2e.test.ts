@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeShopifySample } from '../scripts/make-shopify-sample.js';
@@ -100,6 +100,11 @@ test('a plan on the Shopify-shaped sample: per-supplier, per-location purchase o
     }
     for (const f of ['purchase-orders.csv', 'transfers.csv', 'orders.csv'])
       assert.ok(readdirSync(join(dir, 'plan')).includes(f), f);
+    // the report shows the orders per supplier and location and the transfers
+    const html = readFileSync(join(dir, 'plan', 'report.html'), 'utf8');
+    assert.match(html, /Purchase orders by supplier and location/);
+    assert.match(html, /Transfers between locations \(\d+\)/);
+    assert.match(html, /<td>Rotterdam Warehouse<\/td>/);
   } finally {
     cleanup();
   }

@@ -268,6 +268,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     totals,
     o,
     currency,
+    network,
   });
   lap('report');
   // stored once every file is written: a run that failed is not the next run's baseline

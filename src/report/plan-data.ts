@@ -145,4 +145,24 @@ export interface PlanReport {
   skus: PlanReportSku[];
   /** the currency symbol of amounts */
   currency: string;
+  /**
+   * the purchase orders per supplier and location and the transfers between locations; absent when the shop has one
+   * location, no transfer and no order raised to a supplier's minimum (the orders above say it all)
+   */
+  network?: PlanReportNetwork;
+}
+
+/** The plan's purchase orders per supplier and location, and its transfers. */
+export interface PlanReportNetwork {
+  purchaseOrders: {
+    poId: string;
+    supplier: string;
+    location: string;
+    lines: number;
+    units: number;
+    value: number;
+    /** lines raised (or added) to meet the supplier's minimum */
+    raised: number;
+  }[];
+  transfers: { sku: string; name: string; from: string; to: string; qty: number; cost: number; saves: number }[];
 }

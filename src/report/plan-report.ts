@@ -825,6 +825,48 @@ function ordersSection(r: PlanReport, ids: Map<string, string>, shown: Set<PlanR
   );
 }
 
+/** The purchase orders per supplier and location, and the transfers between locations (when the plan has them). */
+function networkSection(r: PlanReport): string {
+  const n = r.network;
+  if (n === undefined) return '';
+  const where = (l: string): string => (l === '' ? '<span class="none">—</span>' : esc(l));
+  const poRows = n.purchaseOrders
+    .map(
+      (p) =>
+        `<tr><td><code>${esc(p.poId)}</code></td>` +
+        `<td class="supplier">${p.supplier === '' ? 'no supplier' : esc(p.supplier)}</td>` +
+        `<td>${where(p.location)}</td><td class="num">${formatNumber(p.lines)}</td>` +
+        `<td class="num">${formatNumber(p.units)}</td><td class="num">${formatMoney(p.value, r.currency)}</td>` +
+        `<td>${p.raised > 0 ? `${formatNumber(p.raised)} raised to the supplier's minimum` : ''}</td></tr>`,
+    )
+    .join('');
+  const transferRows = n.transfers
+    .map(
+      (t) =>
+        `<tr><td class="product"><span class="name">${esc(t.name)}</span> <code>${esc(t.sku)}</code></td>` +
+        `<td>${where(t.from)}</td><td>${where(t.to)}</td><td class="num">${formatNumber(t.qty)}</td>` +
+        `<td class="num">${formatMoney(t.cost, r.currency)}</td>` +
+        `<td class="num">${formatMoney(t.saves, r.currency)}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<section class="card network"><h3>Purchase orders by supplier and location</h3>` +
+    `<p class="help">Each product's order split over the locations so that each one's stock lasts about as long; ` +
+    `every order meets its supplier's minimums. The lines: <a href="purchase-orders.csv">purchase-orders.csv</a>.</p>` +
+    `<table class="pos"><thead><tr><th>Order</th><th>Supplier</th><th>Location</th><th class="num">Lines</th>` +
+    `<th class="num">Units</th><th class="num">Value</th><th></th></tr></thead><tbody>${poRows}</tbody></table>` +
+    (n.transfers.length > 0
+      ? `<h4>Transfers between locations (${formatNumber(n.transfers.length)})</h4>` +
+        `<p class="help">A location that runs out before a purchase order could arrive, supplied by one with more ` +
+        `than it needs, where the sales saved are worth more than the move costs ` +
+        `(<a href="transfers.csv">transfers.csv</a>).</p>` +
+        `<table class="transfers"><thead><tr><th>Product</th><th>From</th><th>To</th><th class="num">Units</th>` +
+        `<th class="num">Cost</th><th class="num">Sales saved</th></tr></thead><tbody>${transferRows}</tbody></table>`
+      : '') +
+    `</section>`
+  );
+}
+
 const CSS = [
   '*{box-sizing:border-box}',
   'body{margin:0;background:#f3f4f6;color:#1f2937;',
@@ -900,6 +942,7 @@ const CSS = [
   '.facts .why{color:#1f2937}',
   '.foot{display:grid;grid-template-columns:3fr 2fr;gap:16px;align-items:start}',
   '.foot ul{margin:0;padding-left:18px}\n',
+  '.network{overflow-x:auto}\n',
   '@media (max-width:820px){.charts,.foot{grid-template-columns:1fr}}\n',
   // phones: the order tables become one card per line, each value with its column's name
   '@media (max-width:640px){main{padding:12px}.card{padding:12px}h1{font-size:20px;overflow-wrap:anywhere}',
@@ -953,6 +996,7 @@ export function renderPlanReport(report: PlanReport): string {
 ${totalsStrip(report)}
 <section class="card"><h3>Alerts</h3>${alertsList(report, alertLinks(report, ids, shown))}</section>
 <section class="card"><h3>Purchase orders</h3>${ordersSection(report, ids, shown)}</section>
+${networkSection(report)}
 <section class="card"><h3>Life-cycle stages, week by week</h3>${stageMap(report, ids)}</section>
 ${report.skus.map((s, i) => skuSection(s, `sku-${i + 1}`, report.asOf)).join('\n')}
 <div class="foot"><section class="card"><h3>Assumptions</h3>${assumptions}</section>

@@ -26,6 +26,8 @@ import type { PlanOptions, PlanOrder } from '../plan.js';
 import { blocks, round } from './format.js';
 import type { PlanInputs } from './read.js';
 import type { SkuPolicy } from './steps.js';
+import type { NetworkPlan } from '../../inventory/network.js';
+import type { PlanReportNetwork } from '../../report/plan-data.js';
 import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
 import { ORDER_COLUMNS, orderRow } from './store.js';
 
@@ -71,6 +73,7 @@ export async function reportStep(
     totals: PlanTotals;
     o: PlanOptions;
     currency: string;
+    network?: NetworkPlan;
   },
 ): Promise<string> {
   const {
@@ -222,6 +225,7 @@ export async function reportStep(
     cleaning: cleaning.map((c) => ({ rule: c.rule, rows: c.rows })),
     skus: reportSkus,
     currency: p.currency,
+    ...(p.network === undefined ? {} : networkReport(p.network)),
   };
   const reportHtml = resolve(join(o.out, 'report.html'));
   writeFileSync(reportHtml, renderPlanReport(report));
@@ -362,5 +366,45 @@ function lifecycleView(l: SkuLifecycle): PlanReportLifecycle {
         }
       : {}),
     evidence: evidenceText(l),
+  };
+}
+
+/**
+ * The report's view of the purchase orders per supplier and location and the transfers: only when they say more than
+ * the orders by supplier (several locations, a transfer, an order raised to a supplier's minimum).
+ */
+function networkReport(plan: NetworkPlan): { network?: PlanReportNetwork } {
+  const locations = new Set(plan.lines.map((l) => l.location));
+  if (locations.size < 2 && plan.transfers.length === 0 && plan.raised.size === 0) return {};
+  const byId = new Map<string, PlanReportNetwork['purchaseOrders'][number]>();
+  for (const l of plan.lines) {
+    const po = byId.get(l.poId) ?? {
+      poId: l.poId,
+      supplier: l.supplier,
+      location: l.location,
+      lines: 0,
+      units: 0,
+      value: 0,
+      raised: 0,
+    };
+    byId.set(l.poId, po);
+    po.lines++;
+    po.units += l.qty;
+    po.value = round(po.value + l.value);
+    if (l.note !== '') po.raised++;
+  }
+  return {
+    network: {
+      purchaseOrders: [...byId.values()],
+      transfers: plan.transfers.map((t) => ({
+        sku: t.sku,
+        name: t.name,
+        from: t.from,
+        to: t.to,
+        qty: t.qty,
+        cost: t.cost,
+        saves: t.saves,
+      })),
+    },
   };
 }
