@@ -232,9 +232,12 @@ export async function storedCleaningConfig(ws: Workspace): Promise<CleaningConfi
 
 /**
  * Builds the derived tables when a workspace has none yet (never ingested) or they are stale (an interrupted ingest,
- * changed settings).
+ * changed settings). A second connection (`ws.connect()`: a service's reader) reads them as they are: the service's
+ * writer owns them (it marks them stale when it stores rows and cleans them under its lock; a rebuild on the reader,
+ * outside that lock, collided with the writer's next transaction).
  */
 export async function ensureCleanTables(ws: Workspace): Promise<void> {
+  if (!ws.primary && (await derivedTablesExist(ws))) return;
   if (await cleanTablesStale(ws)) await rebuildCleanTables(ws, await storedCleaningConfig(ws));
 }
 

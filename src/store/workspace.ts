@@ -207,6 +207,14 @@ export class Workspace {
    * snapshot isolation), never another connection's open transaction. The service reads through one while its writer
    * connection runs a transaction. Closing it closes only the connection.
    */
+  /**
+   * Whether this is the workspace's own connection (Workspace.open), not a second one (`connect`): only it rebuilds
+   * derived tables on its own initiative (`ensureCleanTables`).
+   */
+  get primary(): boolean {
+    return this.ownsInstance;
+  }
+
   async connect(): Promise<Workspace> {
     return new Workspace(this.dir, this.dbPath, this.instance, await this.instance.connect(), false);
   }
