@@ -4,26 +4,29 @@
  *
  * Launches: the SKUs first sold between 2011-06-01 and 2011-08-12 (so that their first 12 weeks end by the data's
  * last day, 2011-11-04) that at least 5 customers bought in those weeks; every `--every`-th of them (default 4) in
- * order of launch. Each is planned as it would have been: in the workspace as it was on the day of its first sale
- * (the rows dated before it, cleaned on their own: store/as-of.ts), with its description as name and its first
- * selling price, launched that day, 12 weeks. Its audience is ranked among every buyer of its similar products.
+ * order of launch. Each is planned as it would have been, with its description as name and its first selling price,
+ * launched that day, for 12 weeks, in a workspace of the order lines dated before the Monday of its launch's week
+ * (ingested anew and cleaned on their own, one workspace per week of launches). Its audience is ranked among every
+ * buyer of its similar products.
  *
  * Scored against what happened (the full data): the customers who bought the SKU in its first 12 weeks.
  *  - hits@N: of the audience's top N (default 50), how many bought it; beside it, the same N taken as
  *    (a) the shop's most active customers (most purchase days in the 12 weeks before the launch) and
- *    (b) random buyers of the similar products (the expected hits: N × their share who bought it);
+ *    (b) random buyers of the similar products (the expected hits: N × their share who bought it), and (c) other
+ *    scores of the same customers (RANKINGS);
  *  - the units the top N then bought against the units the audience expected from them (`audience_units`), and the
  *    units all buyers of similar products bought against `buyers_units`.
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent); writes bench/out/audience.json.
  * Options: --workspace DIR (an ingested Online Retail workspace), --top N, --every K.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchAudience } from '../src/pipeline/launch-audience.js';
 import { planLaunch } from '../src/pipeline/launch.js';
-import { withWorkspaceAsOf } from '../src/store/as-of.js';
+import { ingestFiles } from '../src/pipeline/ingest.js';
 import { sql } from '../src/store/sql.js';
 import { Workspace } from '../src/store/workspace.js';
 import { onlineRetailWorkspace } from './or-workspace.js';
@@ -65,6 +68,10 @@ interface Scored {
   audience_units_actual: number;
   buyers_units_expected: number | null;
   buyers_units_actual: number;
+  /** the launch forecast's units over the 12 weeks; the units customers with an id bought; the prior buyers' share */
+  forecast_units: number;
+  units_actual: number;
+  prior_buyer_share: number | null;
 }
 
 /** A customer's features for the rankings compared: purchase days in the 12 weeks before and ever, affinity. */
@@ -74,6 +81,9 @@ interface Candidate {
   days: number;
   score: number;
   affinity: number;
+  /** BG/NBD: purchases expected over the launch's weeks, and P(alive) (0 for customers outside the audience) */
+  expected: number;
+  pAlive: number;
 }
 
 /** The rankings compared: the product's (`audience`) and simpler ones on the same customers. */
@@ -83,6 +93,9 @@ const RANKINGS: Record<string, (c: Candidate) => number> = {
   most_active_similar_buyers: (c) => (c.affinity > 0 ? c.recent + c.days * 1e-6 : -1),
   recent_x_affinity: (c) => c.recent * c.affinity,
   recent_x_sqrt_affinity: (c) => c.recent * Math.sqrt(c.affinity),
+  alive_recent_and_expected_x_affinity: (c) => c.pAlive * ((c.recent + c.expected) / 2) * c.affinity,
+  // the score before this backtest: the BG/NBD's expected purchases × affinity
+  expected_x_affinity: (c) => c.expected * c.affinity,
 };
 
 const rows: Scored[] = [];
@@ -93,15 +106,28 @@ for (const l of chosen) {
   const start = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
   blocks.set(start, [...(blocks.get(start) ?? []), l]);
 }
-for (const [start, list] of blocks)
-  await withWorkspaceAsOf(ws, start, async () => {
-    const activity = await ws.all<{ c: string; recent: number; days: number }>(sql`
+for (const [start, list] of blocks) {
+  // the shop as it was before the block: its order lines up to then, ingested into a workspace of their own (a
+  // scratch view of this workspace would not do: the launch plan reads the history through a connection of its own)
+  const dir = mkdtempSync(join(tmpdir(), 'shopcast-audience-'));
+  const csv = join(dir, 'order-lines.csv');
+  await ws.run(sql`COPY (
+      SELECT order_id AS InvoiceNo, sku AS StockCode, description AS Description, quantity AS Quantity,
+        strftime(ordered_at, '%Y-%m-%d %H:%M:%S') AS InvoiceDate, unit_price AS UnitPrice, customer_id AS CustomerID,
+        country AS Country
+      FROM main.raw_order_lines WHERE ordered_at < ${start}::TIMESTAMP ORDER BY file_id, line)
+    TO ${csv} (HEADER, DELIMITER ',')`);
+  const then = await Workspace.open(join(dir, 'ws'));
+  try {
+    await ingestFiles(then, [csv]);
+    const activity = await then.all<{ c: string; recent: number; days: number }>(sql`
       SELECT customer_id AS c, count(DISTINCT date) FILTER (WHERE date >= ${start}::DATE - ${7 * WEEKS}::INTEGER)
         ::INTEGER AS recent, count(DISTINCT date)::INTEGER AS days
       FROM order_lines WHERE status = 'sale' AND customer_id IS NOT NULL GROUP BY customer_id`);
     for (const l of list) {
-      const plan = await planLaunch(ws, { name: l.name, price: l.price, date: l.first, weeks: WEEKS });
-      const audience = await launchAudience(ws, plan, 1_000_000);
+      const plan = await planLaunch(then, { name: l.name, price: l.price, date: l.first, weeks: WEEKS });
+      if (plan.data_until >= start) throw new Error(`the launch plan saw data from ${plan.data_until}`);
+      const audience = await launchAudience(then, plan, 1_000_000);
       const bought = await boughtBy(l);
       const inAudience = new Map(audience.customers.map((c) => [c.customer_id, c]));
       const candidates: Candidate[] = activity.map((a) => ({
@@ -110,6 +136,8 @@ for (const [start, list] of blocks)
         days: a.days,
         score: inAudience.get(a.c)?.score ?? -1,
         affinity: inAudience.get(a.c)?.affinity ?? 0,
+        expected: inAudience.get(a.c)?.expected_purchases ?? 0,
+        pAlive: inAudience.get(a.c)?.p_alive ?? 0,
       }));
       const hits: Record<string, number> = {};
       for (const [name, rank] of Object.entries(RANKINGS)) {
@@ -140,11 +168,18 @@ for (const [start, list] of blocks)
         audience_units_actual: units(top),
         buyers_units_expected: expected(audience.customers),
         buyers_units_actual: units(audience.customers),
+        forecast_units: audience.forecast_units,
+        units_actual: [...bought.values()].reduce((a, b) => a + b, 0),
+        prior_buyer_share: audience.prior_buyer_share,
       };
       rows.push(r);
       console.error(`${l.first} ${l.sku}: ${r.buyers_actual} buyers; hits@${TOP} ${JSON.stringify(hits)}`);
     }
-  });
+  } finally {
+    then.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Who bought the launch in its first 12 weeks, and how many units each (the full data, outside any view). */
 async function boughtBy(l: { sku: string; first: string }): Promise<Map<string, number>> {
@@ -176,6 +211,8 @@ const summary = {
     audience_actual: sumOf(withUnits, 'audience_units_actual'),
     buyers_expected: Math.round(sumOf(withUnits, 'buyers_units_expected')),
     buyers_actual: sumOf(withUnits, 'buyers_units_actual'),
+    forecast: Math.round(sumOf(rows, 'forecast_units')),
+    bought_by_customers_with_an_id: sumOf(rows, 'units_actual'),
   },
   seconds: Math.round((performance.now() - t0) / 100) / 10,
 };

@@ -168,7 +168,13 @@ test('shopcast launch --audience: buyers of the similar products, ranked, with t
       buyers: number;
       similar_products: number;
       prior_buyer_share: number | null;
-      customers: { customer_id: string; score: number; affinity: number; expected_units: number | null }[];
+      customers: {
+        customer_id: string;
+        score: number;
+        affinity: number;
+        recent_purchase_days: number;
+        expected_units: number | null;
+      }[];
       audience_units: number | null;
       buyers_units: number | null;
       forecast_units: number;
@@ -203,6 +209,13 @@ test('shopcast launch --audience: buyers of the similar products, ranked, with t
         skus.some((s) => similar.has(s.sku)),
         `${c.customer_id} bought a similar product`,
       );
+      // their purchase days in the launch's 12 weeks before, given beside the score
+      const recent = await ws.one<{ n: number }>(
+        `SELECT count(DISTINCT date)::INTEGER AS n FROM order_lines WHERE status = 'sale'
+         AND customer_id = '${c.customer_id.replace(/'/g, "''")}'
+         AND date <= DATE '${a.as_of}' AND date > DATE '${a.as_of}' - 84`,
+      );
+      assert.equal(c.recent_purchase_days, recent.n, c.customer_id);
     }
   } finally {
     ws.close();

@@ -4,7 +4,13 @@
  * by the purchases the customer models expect from them over the launch's weeks (BG/NBD: P(alive) and their rate,
  * pipeline/customers.ts) times their affinity: the share of their purchase days that included a similar product
  * (shrunk towards the buyers' average share with the weight of two purchase days, so that one purchase does not
- * make a fan) times the mean similarity of what they bought.
+ * make a fan) times the mean similarity of what they bought. Their purchase days in as many days before the launch
+ * are given beside it.
+ *
+ * Backtested on 41 of Online Retail's launches (`npm run bench:audience`, bench/RESULTS.md): the top 50 held 13.7 %
+ * of buyers of the launch in its first 12 weeks, 3.2 times as many as 50 buyers of similar products taken at random
+ * and 1.6 times as many as the shop's 50 most active customers; scoring by the recent purchase days instead of the
+ * models' expectation did as well, not better.
  *
  * The units to expect from them split the launch forecast: the similar earlier launches show what share of their
  * first weeks' units was bought by customers who had bought a similar product before (`prior_buyer_share`); that
@@ -26,8 +32,10 @@ export interface AudienceCustomer {
   score: number;
   p_alive: number;
   affinity: number;
-  /** purchases (of anything) expected over the launch's weeks */
+  /** purchases (of anything) the BG/NBD expects over the launch's weeks */
   expected_purchases: number;
+  /** days they bought anything in as many days before the launch as its plan covers */
+  recent_purchase_days: number;
   /** units of the new product expected from them over those weeks (module comment; null: no earlier launches) */
   expected_units: number | null;
   /** their purchase days of similar products, and the similar SKUs they bought */
@@ -74,6 +82,7 @@ export async function launchAudience(ws: Workspace, plan: LaunchPlan, top = 20):
     plan.data_until,
     skus,
     skus.map((s) => similarity.get(s)!),
+    7 * weeks,
   );
   const models = await customersWorkspace(ws, {
     asOf: plan.data_until,
@@ -100,6 +109,7 @@ export async function launchAudience(ws: Workspace, plan: LaunchPlan, top = 20):
       p_alive: c.p_alive,
       affinity,
       expected_purchases: c.expected_purchases,
+      recent_purchase_days: b.recent_days,
       expected_units: null,
       similar_purchase_days: b.days,
       similar_skus: b.skus,

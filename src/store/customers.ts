@@ -114,19 +114,22 @@ export interface SkuSetPurchases {
   units: number;
   /** the mean of the `weights` of the SKUs bought, weighted by the days each was bought on */
   weight: number;
+  /** distinct days with a purchase of anything in the `recentDays` days up to the day */
+  recent_days: number;
 }
 
 /**
  * Per customer who bought any of `skus` (sale lines with a customer id, up to `asOf` inclusive): their purchase days
- * of the set, the set's SKUs they bought, the units, and the weight (`weights`, by SKU) of what they bought.
- * O(order lines of the SKUs).
- * @example await skuSetPurchases(ws, '2011-11-04', ['22423', '85123A'], [0.8, 0.6])
+ * of the set, the set's SKUs they bought, the units, the weight (`weights`, by SKU) of what they bought, and their
+ * purchase days of anything in the `recentDays` days up to `asOf`. O(order lines of the SKUs and of those customers).
+ * @example await skuSetPurchases(ws, '2011-11-04', ['22423', '85123A'], [0.8, 0.6], 84)
  */
 export async function skuSetPurchases(
   ws: Workspace,
   asOf: string,
   skus: readonly string[],
   weights: readonly number[],
+  recentDays = 0,
 ): Promise<SkuSetPurchases[]> {
   if (skus.length === 0) return [];
   if (weights.length !== skus.length) throw new RangeError('skuSetPurchases: one weight per SKU');
@@ -137,10 +140,18 @@ export async function skuSetPurchases(
       SELECT o.customer_id, o.date, o.sku, sum(o.quantity) AS units, any_value(s.weight) AS weight
       FROM order_lines o JOIN s USING (sku)
       WHERE o.status = 'sale' AND o.customer_id IS NOT NULL AND o.date <= ${asOf}::DATE
-      GROUP BY o.customer_id, o.date, o.sku)
-    SELECT customer_id, count(DISTINCT date)::INTEGER AS days, count(DISTINCT sku)::INTEGER AS skus,
-      sum(units)::DOUBLE AS units, avg(weight)::DOUBLE AS weight
-    FROM d GROUP BY customer_id ORDER BY customer_id`);
+      GROUP BY o.customer_id, o.date, o.sku),
+    b AS (
+      SELECT customer_id, count(DISTINCT date)::INTEGER AS days, count(DISTINCT sku)::INTEGER AS skus,
+        sum(units)::DOUBLE AS units, avg(weight)::DOUBLE AS weight
+      FROM d GROUP BY customer_id),
+    r AS (
+      SELECT customer_id, count(DISTINCT date)::INTEGER AS recent_days FROM order_lines
+      WHERE status = 'sale' AND customer_id IN (SELECT customer_id FROM b)
+        AND date <= ${asOf}::DATE AND date > ${asOf}::DATE - ${recentDays}::INTEGER
+      GROUP BY customer_id)
+    SELECT b.*, coalesce(r.recent_days, 0)::INTEGER AS recent_days FROM b LEFT JOIN r USING (customer_id)
+    ORDER BY customer_id`);
 }
 
 /**

@@ -128,11 +128,21 @@ function describeAudience(a: LaunchAudience): string {
     `similar products, by the purchases expected from them in ${a.weeks} weeks × affinity (their share of purchase ` +
     `days with a similar product × its similarity):\n`;
   out += table(
-    ['customer', 'score', 'P(alive)', 'affinity', 'similar buys', 'last (days ago)', `units in ${a.weeks} wk`],
+    [
+      'customer',
+      'score',
+      'P(alive)',
+      `days bought (last ${a.weeks} wk)`,
+      'affinity',
+      'similar buys',
+      'last (days ago)',
+      `units in ${a.weeks} wk`,
+    ],
     a.customers.map((c) => [
       c.customer_id,
       r2(c.score),
       r2(c.p_alive),
+      c.recent_purchase_days,
       r2(c.affinity),
       c.similar_purchase_days,
       c.days_since_last,
