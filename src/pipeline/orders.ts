@@ -24,6 +24,7 @@ import {
   skuDemandUnits,
 } from '../store/order-decisions.js';
 import { type StoredPoLine, type StoredTransfer, readPlanNetwork } from '../store/plan-runs.js';
+import { PO_COLUMNS } from './plan-steps/network.js';
 import { type StockRow, readStockSnapshot } from '../store/stock.js';
 import type { Workspace } from '../store/workspace.js';
 
@@ -366,20 +367,8 @@ export async function planPurchaseOrders(
   return { run_id: info.run_id, as_of: info.as_of, purchase_orders: [...byId.values()], transfers };
 }
 
-/** The columns of one purchase order's CSV file. */
-export const PURCHASE_ORDER_CSV_COLUMNS = [
-  'po_id',
-  'supplier',
-  'location',
-  'sku',
-  'name',
-  'qty',
-  'unit_cost',
-  'value',
-  'currency',
-  'order_by',
-  'note',
-] as const;
+/** The columns of one purchase order's CSV file: those of the plan's purchase-orders.csv. */
+export const PURCHASE_ORDER_CSV_COLUMNS = PO_COLUMNS;
 
 /**
  * One purchase order of plan run `runId` as CSV (PURCHASE_ORDER_CSV_COLUMNS; text cells formula-neutralised): what

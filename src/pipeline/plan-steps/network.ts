@@ -10,9 +10,11 @@ import { join, resolve } from 'node:path';
 import { csvField } from '../../data/csv-format.js';
 import { DEFAULT_CLASS_SERVICE } from '../../inventory/abc-xyz.js';
 import { INVENTORY_DEFAULTS } from '../../inventory/defaults.js';
+import type { PlanPoLineRow } from '../../store/plan-runs.js';
 import {
   type LocationStock,
   type NetworkPlan,
+  type PoLine,
   type NetworkSku,
   type SupplierMinimums,
   networkOrders,
@@ -148,7 +150,12 @@ function joinedOrder(inputs: PlanInputs, p: SkuPolicy, sku: string, i: number, q
   };
 }
 
-/** The columns of purchase-orders.csv. */
+/** A purchase-order line as a row of purchase-orders.csv and of `plan_po_lines` (PO_COLUMNS' order). */
+export function poLineRow(l: PoLine): PlanPoLineRow {
+  return [l.poId, l.supplier, l.location, l.sku, l.name, l.qty, l.unitCost, l.value, l.currency, l.orderBy, l.note];
+}
+
+/** The columns of purchase-orders.csv (and of one purchase order's CSV: pipeline/orders.ts). */
 export const PO_COLUMNS = [
   'po_id',
   'supplier',
@@ -183,27 +190,7 @@ export function writeNetworkCsv(out: string, plan: NetworkPlan): { purchaseOrder
   const purchaseOrders = resolve(join(out, 'purchase-orders.csv'));
   const transfers = resolve(join(out, 'transfers.csv'));
   const line = (cells: readonly unknown[]): string => cells.map((c) => csvField(c as never)).join(',');
-  writeFileSync(
-    purchaseOrders,
-    [
-      PO_COLUMNS.join(','),
-      ...plan.lines.map((l) =>
-        line([
-          l.poId,
-          l.supplier,
-          l.location,
-          l.sku,
-          l.name,
-          l.qty,
-          l.unitCost,
-          l.value,
-          l.currency,
-          l.orderBy,
-          l.note,
-        ]),
-      ),
-    ].join('\n') + '\n',
-  );
+  writeFileSync(purchaseOrders, [PO_COLUMNS.join(','), ...plan.lines.map((l) => line(poLineRow(l)))].join('\n') + '\n');
   writeFileSync(
     transfers,
     [

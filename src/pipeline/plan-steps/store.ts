@@ -15,10 +15,10 @@ import {
   insertForecastRun,
 } from '../../store/forecast-runs.js';
 import type { NetworkPlan } from '../../inventory/network.js';
+import { poLineRow } from './network.js';
 import {
   type PlanForecastRow,
   type PlanOrderRow,
-  type PlanPoLineRow,
   type PlanTransferRow,
   insertPlanNetwork,
   insertPlanRun,
@@ -141,19 +141,7 @@ export async function storePlan(
       await insertPlanNetwork(
         ws,
         runId,
-        p.network.lines.map((l): PlanPoLineRow => [
-          l.poId,
-          l.supplier,
-          l.location,
-          l.sku,
-          l.name,
-          l.qty,
-          l.unitCost,
-          l.value,
-          l.currency,
-          l.orderBy,
-          l.note,
-        ]),
+        p.network.lines.map(poLineRow),
         p.network.transfers.map((t): PlanTransferRow => [
           t.sku,
           t.name,
