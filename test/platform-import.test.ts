@@ -50,6 +50,15 @@ test('a Shopify orders export: every row accounted for, demand as the hand count
         ['#1006', 'SAUCER', 'bob@example.com', '2024-03-08 16:45:10', 'sale'],
       ],
     );
+    // #1005 has a discount code and a compare-at price above its price: a promotion day for 0042
+    const promo = await ws.all<{ sku: string; date: string; promo: boolean }>(
+      `SELECT sku, date::VARCHAR AS date, promo FROM daily_demand WHERE units > 0 ORDER BY sku, date`,
+    );
+    assert.deepEqual(
+      promo.filter((p) => p.promo).map((p) => [p.sku, p.date]),
+      [['0042', '2024-03-07']],
+    );
+    assert.ok(promo.every((p) => p.promo !== null));
     const refunded = await ws.all<{ order_id: string }>(
       `SELECT DISTINCT order_id FROM raw_order_lines WHERE order_status = 'refunded' ORDER BY 1`,
     );

@@ -202,6 +202,36 @@ test('bundles: a live batch cleans the bundle and its components as one ingest w
   }
 });
 
+test('a bundle of itself or of bundles is refused with its file and line; nothing of that ingest is kept', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await withWorkspace(async (ws) => {
+      await ingestFiles(ws, [writeText(dir, 'orders.csv', BUNDLE_ORDERS), writeText(dir, 'bundles.csv', BUNDLES)]);
+      const before = await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM raw_bundles');
+      const itself = writeText(dir, 'itself.csv', 'bundle_sku,component_sku,quantity\nSET-2,SPOON,1\nSET-2,SET-2,1\n');
+      await assert.rejects(
+        ingestFiles(ws, [itself]),
+        /itself\.csv, line 3: bundle "SET-2" lists itself as a component/,
+      );
+      // GIFT-BOX inside TEA-SET: a bundle of bundles
+      const nested = writeText(
+        dir,
+        'nested.csv',
+        'bundle_sku,component_sku,quantity\nTEA-SET,TEAPOT,1\nTEA-SET,GIFT-BOX,1\n',
+      );
+      await assert.rejects(
+        ingestFiles(ws, [nested]),
+        /nested\.csv, line 3: component "GIFT-BOX" of bundle "TEA-SET" is itself a bundle/,
+      );
+      const after = await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM raw_bundles');
+      assert.equal(after.n, before.n);
+      assert.equal((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM files')).n, 2);
+    });
+  } finally {
+    cleanup();
+  }
+});
+
 test('a supplier file: terms per supplier, refused rows named', async () => {
   const { dir, cleanup } = tempDir();
   try {

@@ -27,8 +27,8 @@ export const ORDER_LINES: LayoutSpec = {
   kind: 'order_lines',
   required: ['order_id', 'ordered_at', 'sku', 'quantity', 'unit_price'],
   optional: ['customer_id', 'country', 'channel', 'description'],
-  // the warehouse or store that shipped the line (Amazon: FBA or merchant-fulfilled)
-  extended: ['location'],
+  // the warehouse or store that shipped the line (Amazon: FBA or merchant-fulfilled); whether it sold on promotion
+  extended: ['location', 'promo'],
 };
 
 /**
@@ -156,13 +156,23 @@ function excelSerial(text: string): string | undefined {
  * first row only, so they are carried to the order's other rows; an order with `Cancelled at` set, or with
  * `Financial Status` voided, is cancelled; refunded and partially_refunded orders are marked `refunded` (their
  * `Refunded Amount` is money for the whole order: no units are removed). A leading apostrophe (Excel's text marker)
- * is dropped from codes, dates and numbers, and Excel serial numbers in the date columns are read as dates.
+ * is dropped from codes, dates and numbers, and Excel serial numbers in the date columns are read as dates. A line
+ * with a discount code on its order, a discount of its own or a compare-at price above its price is on promotion.
  * Timestamps keep the shop's wall-clock time (the export writes them in the shop's time zone, with its offset).
  */
 function shopifyOrders(header: readonly string[]): RecordTransform {
   const at = (name: string): number => indexOf(header, name);
   const order = at('Name');
-  const carried = ['Email', 'Financial Status', 'Cancelled at', 'Created at', 'Source', 'Shipping Country', 'Location']
+  const carried = [
+    'Email',
+    'Financial Status',
+    'Cancelled at',
+    'Created at',
+    'Source',
+    'Shipping Country',
+    'Location',
+    'Discount Code',
+  ]
     .map(at)
     .filter((i) => i >= 0);
   const codes = ['Name', 'Email', 'Lineitem sku', 'Lineitem quantity', 'Lineitem price', 'Created at', 'Cancelled at']
@@ -170,6 +180,14 @@ function shopifyOrders(header: readonly string[]): RecordTransform {
     .filter((i) => i >= 0);
   const dates = ['Created at', 'Cancelled at'].map(at).filter((i) => i >= 0);
   const [status, cancelledAt] = [at('Financial Status'), at('Cancelled at')];
+  const [code, discount, price, compareAt] = [
+    at('Discount Code'),
+    at('Lineitem discount'),
+    at('Lineitem price'),
+    at('Lineitem compare at price'),
+  ];
+  const num = (i: number, fields: readonly string[]): number =>
+    i < 0 ? NaN : Number((fields[i] ?? '').trim().replace(/^'/, ''));
   let lastOrder = '';
   let last: string[] = [];
   return (fields) => {
@@ -185,17 +203,14 @@ function shopifyOrders(header: readonly string[]): RecordTransform {
     out.push(
       cancelled ? 'cancelled' : financial === 'refunded' || financial === 'partially_refunded' ? 'refunded' : '',
     );
+    // a promotion: a discount code on the order, a discount on the line, or a compare-at price above the price
+    const promo =
+      (code >= 0 && (out[code] ?? '').trim() !== '') || num(discount, out) > 0 || num(compareAt, out) > num(price, out);
+    out.push(promo ? 'true' : 'false');
     return out;
   };
 }
 
-/**
- * Amazon Seller Central's All Orders report (tab-separated, one row per item): `item-price` is the price of the
- * row's whole quantity, so the unit price is item-price / quantity; a row whose `order-status` or `item-status` is
- * Cancelled is cancelled (Amazon writes quantity 0 there, whatever was ordered, and often no price). A pending order
- * without a price yet is rejected for its empty unit price, with its line. `fulfillment-channel` (Amazon or Merchant)
- * is the channel.
- */
 /** Amazon's fulfilment channels as stock locations. */
 const AMAZON_LOCATIONS: Readonly<Record<string, string>> = {
   AFN: 'Amazon FBA',
@@ -204,6 +219,13 @@ const AMAZON_LOCATIONS: Readonly<Record<string, string>> = {
   MERCHANT: 'Merchant fulfilled',
 };
 
+/**
+ * Amazon Seller Central's All Orders report (tab-separated, one row per item): `item-price` is the price of the
+ * row's whole quantity, so the unit price is item-price / quantity; a row whose `order-status` or `item-status` is
+ * Cancelled is cancelled (Amazon writes quantity 0 there, whatever was ordered, and often no price). A pending order
+ * without a price yet is rejected for its empty unit price, with its line. `fulfillment-channel` (Amazon or Merchant)
+ * is the channel and gives the location (fulfilled by Amazon or by the merchant).
+ */
 function amazonOrders(header: readonly string[]): RecordTransform {
   const at = (name: string): number => indexOf(header, name);
   const [quantity, price, orderStatus, itemStatus] = ['quantity', 'item-price', 'order-status', 'item-status'].map(at);
@@ -450,7 +472,7 @@ const KNOWN_EXPORTS: readonly KnownExport[] = [
       description: 'Lineitem name',
       location: 'Location',
     },
-    derived: ['order_status'],
+    derived: ['order_status', 'promo'],
     transform: shopifyOrders,
     signature: ['Name', 'Financial Status', 'Lineitem quantity', 'Lineitem name', 'Lineitem price', 'Created at'],
     howToExport:

@@ -272,6 +272,13 @@ export function networkOrders(
       raised.set(sku, (raised.get(sku) ?? 0) + next);
     }
     poNumber++;
+    // one order, one date: a line added to meet the minimum is placed with the order's earliest line
+    const dates = g.members
+      .filter(([sku, i]) => alloc.get(sku)!.qty[i]! > 0)
+      .map(([sku]) => alloc.get(sku)!.s.orderBy)
+      .filter((d): d is string => d !== null)
+      .sort();
+    const poOrderBy = dates[0] ?? null;
     for (const [sku, i] of g.members) {
       const a = alloc.get(sku)!;
       const qty = a.qty[i]!;
@@ -291,7 +298,7 @@ export function networkOrders(
         unitCost: Math.round(a.s.unitCost * 10_000) / 10_000,
         value: round2(qty * a.s.unitCost),
         currency: terms?.currency ?? null,
-        orderBy: a.s.orderBy,
+        orderBy: a.s.orderBy ?? poOrderBy,
         note:
           added > 0
             ? `${added} units added so that the order to ${g.supplier || 'this supplier'} for ` +

@@ -7,7 +7,7 @@ import type { DateOrder } from '../data/date-order.js';
 import { InputError } from '../data/errors.js';
 import { type ColumnMapping, parseMapping } from '../data/layouts.js';
 import { type StagedFile, stageCsvFile } from '../data/stage-file.js';
-import { rebuildCleanTables, storedCleaningConfig } from '../store/clean.js';
+import { bundleProblem, rebuildCleanTables, storedCleaningConfig } from '../store/clean.js';
 import { type CleaningRuleCount, cleaningCounts, cleaningReport } from '../store/cleaning-report.js';
 import {
   PARQUET_ROW,
@@ -347,6 +347,11 @@ export async function ingestFiles(
           invalid_utf8_lines: s.invalidUtf8Lines,
           date_order: s.dateOrder ?? null,
         };
+      }
+      // a bundle file that would make a bundle of itself or of bundles is refused whole (nothing of the ingest stays)
+      if (staged.some(({ staged: s }) => s.layout.spec.kind === 'bundles')) {
+        const problem = await bundleProblem(ws);
+        if (problem !== null) throw new InputError(problem);
       }
       await setMeta(ws, 'cleaning_config', JSON.stringify(config));
       await setMeta(ws, 'clean_state', 'stale');

@@ -95,6 +95,13 @@ export function orderWhy(o: OrderFacts, currency: string): string {
     );
   const moq = /MOQ (\d+)/.exec(o.reason);
   if (moq) out.push(`Raised to the supplier's minimum order of ${units(Number(moq[1]))}.`);
+  const raised = /raised by (\d+) to meet the supplier's minimum order/.exec(o.reason);
+  if (raised)
+    out.push(
+      /^not due yet/.test(o.reason)
+        ? `Not due yet: added so that the order to this supplier reaches its minimum, as it runs out first.`
+        : `${units(Number(raised[1]))} of it added so that the order to this supplier reaches its minimum.`,
+    );
   const pack = /packs of (\d+)/.exec(o.reason);
   if (pack) out.push(`Rounded up to whole packs of ${formatNumber(Number(pack[1]))}.`);
   const cut = /cut from (\d+)/.exec(o.reason);

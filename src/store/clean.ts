@@ -91,7 +91,8 @@ export async function rebuildCleanTablesForSkus(
  * the latest bundle file that lists it defines it (a component with quantity 0 or less is dropped from it); `share` is
  * the component's part of the bundle's price, by the components' list prices in the catalog files × quantity when
  * every component has one, else by quantity; `k` numbers a bundle's components (1…, by SKU). A bundle listed as its
- * own component, or with more than MAX_BUNDLE_PARTS components, is refused where it is ingested (checkBundles).
+ * own component, a bundle of bundles, or one with more than MAX_BUNDLE_PARTS components is refused where it is
+ * ingested (bundleProblem); such parts are left out here too.
  */
 async function buildBundleParts(ws: Workspace): Promise<void> {
   await ws.run(`CREATE OR REPLACE TEMP TABLE bundle_parts AS
@@ -105,7 +106,8 @@ async function buildBundleParts(ws: Workspace): Promise<void> {
       FROM latest l
       LEFT JOIN (SELECT sku, arg_max(price, (file_id, line)) AS price FROM raw_catalog WHERE price > 0 GROUP BY sku) p
         ON p.sku = l.component_sku
-      WHERE l.rk = 1 AND l.file_id = l.last_file AND l.quantity > 0 AND l.component_sku <> l.bundle_sku)
+      WHERE l.rk = 1 AND l.file_id = l.last_file AND l.quantity > 0 AND l.component_sku <> l.bundle_sku
+        AND l.component_sku NOT IN (SELECT bundle_sku FROM latest WHERE rk = 1 AND file_id = last_file))
     SELECT bundle_sku, component_sku, quantity,
       CASE WHEN bool_and(price IS NOT NULL) OVER b THEN price * quantity / sum(price * quantity) OVER b
            ELSE quantity / sum(quantity) OVER b END AS share,
@@ -115,6 +117,42 @@ async function buildBundleParts(ws: Workspace): Promise<void> {
 
 /** Most components one bundle may have (a component line's rid holds its number in 8 bits). */
 export const MAX_BUNDLE_PARTS = 255;
+
+/**
+ * The first problem of the bundle definitions as the workspace holds them (the latest file listing each bundle
+ * defines it), named by file and line: a bundle listed as its own component, a component that is itself a bundle
+ * (bundles of bundles: list the components instead), or more than MAX_BUNDLE_PARTS components; null when none. The
+ * ingest calls it before committing a bundle file, so that a bad one is refused whole.
+ * @example await bundleProblem(ws) // 'bundles.csv, line 3: BUNDLE-1 lists itself as a component'
+ */
+export async function bundleProblem(ws: Workspace): Promise<string | null> {
+  const rows = await ws.all<{ path: string; line: number; bundle: string; component: string; problem: string }>(`
+    WITH latest AS (
+      SELECT *, row_number() OVER (PARTITION BY bundle_sku, component_sku ORDER BY file_id DESC, line DESC) AS rk,
+        max(file_id) OVER (PARTITION BY bundle_sku) AS last_file
+      FROM raw_bundles),
+    parts AS (SELECT * FROM latest WHERE rk = 1 AND file_id = last_file AND quantity > 0),
+    problems AS (
+      SELECT file_id, line, bundle_sku, component_sku, 'itself' AS problem FROM parts WHERE component_sku = bundle_sku
+      UNION ALL
+      SELECT file_id, line, bundle_sku, component_sku, 'nested' FROM parts
+      WHERE component_sku <> bundle_sku AND component_sku IN (SELECT bundle_sku FROM parts)
+      UNION ALL
+      SELECT max(file_id), max(line), bundle_sku, NULL, 'many' FROM parts GROUP BY bundle_sku
+      HAVING count(*) > ${MAX_BUNDLE_PARTS})
+    SELECT f.path, p.line::INTEGER AS line, p.bundle_sku AS bundle, p.component_sku AS component, p.problem
+    FROM problems p JOIN files f USING (file_id) ORDER BY p.file_id, p.line LIMIT 1`);
+  const r = rows[0];
+  if (r === undefined) return null;
+  const where = `${r.path}, line ${r.line}`;
+  if (r.problem === 'itself') return `${where}: bundle ${JSON.stringify(r.bundle)} lists itself as a component`;
+  if (r.problem === 'nested')
+    return (
+      `${where}: component ${JSON.stringify(r.component)} of bundle ${JSON.stringify(r.bundle)} is itself a bundle; ` +
+      `list its components in the outer bundle instead (bundles of bundles are not read)`
+    );
+  return `${where}: bundle ${JSON.stringify(r.bundle)} has more than ${MAX_BUNDLE_PARTS} components`;
+}
 
 /**
  * Grows the scope (temp table `clean_scope`) to every SKU a bundle ties to it, transitively: a bundle's lines make
@@ -315,7 +353,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
         CASE WHEN status2 <> 'sale' THEN NULL
              WHEN is_outlier THEN least(quantity, CASE WHEN quantity = floor(quantity) THEN ceil(cap) ELSE cap END)
              ELSE quantity END AS demand_quantity,
-        cancelled_by, cancels, location
+        cancelled_by, cancels, location, promo
       FROM f)
     -- a bundle's sales are its components' demand: the bundle's line is kept as 'bundle', each component gets a line
     -- of its own (rid −(rid × 256 + k)) with quantity × its quantity in the bundle and its share of the price
@@ -326,7 +364,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
     SELECT -(l.rid * 256 + p.k) AS rid, l.row_key, l.occurrence, l.file_id, l.line, l.layout, l.order_id, l.ordered_at,
       l.date, p.component_sku AS sku, l.quantity * p.quantity AS quantity, l.unit_price * p.share / p.quantity
       AS unit_price, l.customer_id, l.country, l.channel, NULL AS description, 'sale' AS status, l.outlier,
-      l.demand_quantity * p.quantity AS demand_quantity, NULL AS cancelled_by, NULL AS cancels, l.location
+      l.demand_quantity * p.quantity AS demand_quantity, NULL AS cancelled_by, NULL AS cancels, l.location, l.promo
     FROM lines l JOIN bundle_parts p ON p.bundle_sku = l.sku
     WHERE l.status = 'sale'
     ORDER BY rid`,
@@ -486,9 +524,9 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
     WITH sales AS (
       SELECT sku, date, 'order_lines' AS source, ${sum('u')} AS units, ${sum('q')} AS units_raw,
         ${sum('r')} AS revenue, lines, outlier_capped, ${sum('v')} / ${sum('q')} AS price,
-        NULL::BOOLEAN AS promo, NULL::BOOLEAN AS open
+        promo, NULL::BOOLEAN AS open
       FROM (
-        SELECT sku, date, count(*)::INTEGER AS lines, bool_or(outlier) AS outlier_capped,
+        SELECT sku, date, count(*)::INTEGER AS lines, bool_or(outlier) AS outlier_capped, bool_or(promo) AS promo,
           ${sums.u} AS u, ${sums.q} AS q, ${sums.r} AS r, ${sums.v} AS v
         FROM order_lines WHERE status = 'sale' AND ${inScope(scope)} GROUP BY sku, date)
       UNION ALL

@@ -193,7 +193,7 @@ ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS order_status VARCHAR;
 `;
 
 /**
- * Version 11: real shops' structure. Locations on order lines and stock rows (a stock snapshot has a row per SKU and
+ * Version 11: real shops' structure. Locations and promotions on order lines, locations on stock rows (a stock snapshot has a row per SKU and
  * location); supplier, status and continue-selling on catalog rows; supplier files (`raw_suppliers`: lead time, MOQ
  * per line, minimum per order, order cost, review days, currency) and bundle files (`raw_bundles`: a bundle's
  * components). A plan's purchase orders per supplier and location (`plan_po_lines`, each line of the SKU's order
@@ -201,6 +201,7 @@ ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS order_status VARCHAR;
  */
 const V11 = `
 ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS location VARCHAR;
+ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS promo BOOLEAN;
 ALTER TABLE raw_stock ADD COLUMN IF NOT EXISTS location VARCHAR;
 ALTER TABLE raw_catalog ADD COLUMN IF NOT EXISTS supplier VARCHAR;
 ALTER TABLE raw_catalog ADD COLUMN IF NOT EXISTS status VARCHAR;
@@ -301,6 +302,7 @@ export const RAW_TABLE: Record<LayoutKind, { table: string; types: Record<string
       description: 'VARCHAR',
       order_status: 'VARCHAR',
       location: 'VARCHAR',
+      promo: 'BOOLEAN',
     },
   },
   daily_sales: {

@@ -113,21 +113,30 @@ export async function networkStep(
       existing.reason = `${existing.reason}; ${note}`;
     } else if (i >= 0 && perSku[i]!.order === null) {
       // a SKU not due yet joins its supplier's order: an order line of its own
-      orders.push(joinedOrder(inputs, perSku[i]!, sku, i, added, note));
+      const orderBy = plan.lines.filter((l) => l.sku === sku && l.orderBy !== null).map((l) => l.orderBy!)[0];
+      orders.push(joinedOrder(inputs, perSku[i]!, sku, i, added, note, orderBy ?? inputs.asOf));
     }
   }
   return plan;
 }
 
 /** The order line of a SKU that joins a purchase order to meet its supplier's minimum (it was not due yet). */
-function joinedOrder(inputs: PlanInputs, p: SkuPolicy, sku: string, i: number, qty: number, note: string): PlanOrder {
+function joinedOrder(
+  inputs: PlanInputs,
+  p: SkuPolicy,
+  sku: string,
+  i: number,
+  qty: number,
+  note: string,
+  orderBy: string,
+): PlanOrder {
   const st = inputs.stock.get(sku);
   const d = p.decision;
   return {
     sku,
     name: inputs.panel.names[i]!,
     order_qty: qty,
-    order_by: inputs.asOf,
+    order_by: orderBy,
     cover_days: d.coverDays === null ? null : Math.round(d.coverDays * 10) / 10,
     stockout_risk: Math.round(d.stockoutRisk * 1000) / 1000,
     reason:
