@@ -193,11 +193,12 @@ ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS order_status VARCHAR;
 `;
 
 /**
- * Version 11: real shops' structure. Locations and promotions on order lines, locations on stock rows (a stock snapshot has a row per SKU and
- * location); supplier, status and continue-selling on catalog rows; supplier files (`raw_suppliers`: lead time, MOQ
- * per line, minimum per order, order cost, review days, currency) and bundle files (`raw_bundles`: a bundle's
- * components). A plan's purchase orders per supplier and location (`plan_po_lines`, each line of the SKU's order
- * placed at a location, within one purchase order `po_id`) and its transfers between locations (`plan_transfers`).
+ * Version 11: real shops' structure. Locations and promotions on order lines, locations on stock rows (a stock
+ * snapshot has a row per SKU and location); supplier, status and continue-selling on catalog rows; supplier files
+ * (`raw_suppliers`: lead time, MOQ per line, minimum per order, order cost, review days, currency) and bundle files
+ * (`raw_bundles`: a bundle's components). A plan's purchase orders per supplier and location (`plan_po_lines`, each
+ * line of the SKU's order placed at a location, within one purchase order `po_id`) and its transfers between
+ * locations (`plan_transfers`).
  */
 const V11 = `
 ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS location VARCHAR;
