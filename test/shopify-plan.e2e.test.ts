@@ -100,6 +100,10 @@ test('a plan on the Shopify-shaped sample: per-supplier, per-location purchase o
     }
     for (const f of ['purchase-orders.csv', 'transfers.csv', 'orders.csv'])
       assert.ok(readdirSync(join(dir, 'plan')).includes(f), f);
+    // one file per purchase order to send, named by its supplier and location
+    const poFiles = readdirSync(join(dir, 'plan', 'purchase-orders')).sort();
+    assert.equal(poFiles.length, plan.purchase_orders);
+    assert.ok(poFiles.includes('PO-1-Far-East-Trading-London-Warehouse.csv'), poFiles.join(', '));
     // the report shows the orders per supplier and location and the transfers
     const html = readFileSync(join(dir, 'plan', 'report.html'), 'utf8');
     assert.match(html, /Purchase orders by supplier and location/);

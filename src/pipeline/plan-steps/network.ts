@@ -5,7 +5,7 @@
  * equal), purchase orders raised to their supplier's minimums (the SKU's order grows by what was added, its reason
  * says so), and the files a buyer sends: purchase-orders.csv (every line) and transfers.csv.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvField } from '../../data/csv-format.js';
 import { DEFAULT_CLASS_SERVICE } from '../../inventory/abc-xyz.js';
@@ -192,8 +192,9 @@ export const TRANSFER_COLUMNS = [
 ] as const;
 
 /**
- * Writes purchase-orders.csv (one row per line of each purchase order) and transfers.csv into `out` (text cells
- * formula-neutralised); returns their absolute paths.
+ * Writes purchase-orders.csv (one row per line of each purchase order), transfers.csv and the folder purchase-orders/
+ * (one CSV per purchase order, to send) into `out` (text cells formula-neutralised); returns the two files' absolute
+ * paths.
  */
 export function writeNetworkCsv(out: string, plan: NetworkPlan): { purchaseOrders: string; transfers: string } {
   const purchaseOrders = resolve(join(out, 'purchase-orders.csv'));
@@ -207,6 +208,23 @@ export function writeNetworkCsv(out: string, plan: NetworkPlan): { purchaseOrder
       ...plan.transfers.map((t) => line([t.sku, t.name, t.from, t.to, t.qty, t.cost, t.saves, t.reason])),
     ].join('\n') + '\n',
   );
+  // one file per purchase order, to send: PO-n-<supplier>-<location>.csv (letters and digits of the names only)
+  const folder = join(out, 'purchase-orders');
+  mkdirSync(folder, { recursive: true });
+  const slug = (t: string): string =>
+    t
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40);
+  const byPo = new Map<string, PoLine[]>();
+  for (const l of plan.lines) byPo.set(l.poId, [...(byPo.get(l.poId) ?? []), l]);
+  for (const [poId, lines] of byPo) {
+    const name = [poId, slug(lines[0]!.supplier) || 'no-supplier', slug(lines[0]!.location)].filter((x) => x !== '');
+    writeFileSync(
+      join(folder, `${name.join('-')}.csv`),
+      [PO_COLUMNS.join(','), ...lines.map((l) => line(poLineRow(l)))].join('\n') + '\n',
+    );
+  }
   return { purchaseOrders, transfers };
 }
 

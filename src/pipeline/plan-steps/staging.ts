@@ -18,6 +18,9 @@ export const PLAN_FILES = {
   report: 'report.html',
 } as const;
 
+/** The folders a plan writes: one CSV per purchase order (a supplier, a location), to send. */
+export const PLAN_FOLDERS = { purchase_order_files: 'purchase-orders' } as const;
+
 const lstatOrNull = (path: string): Stats | null => lstatSync(path, { throwIfNoEntry: false }) ?? null;
 
 /**
@@ -37,6 +40,13 @@ export function checkOutputFolder(out: string): void {
     throw new InputError(`plan: out '${out}' is a file, not a folder: the plan writes three files into a folder`, {
       field: 'out',
     });
+  for (const name of Object.values(PLAN_FOLDERS)) {
+    const f = lstatOrNull(join(out, name));
+    if (f !== null && (f.isSymbolicLink() || !f.isDirectory()))
+      throw new InputError(`plan: ${join(out, name)} is not a folder; remove it or choose another out folder`, {
+        field: 'out',
+      });
+  }
   for (const name of Object.values(PLAN_FILES)) {
     const f = lstatOrNull(join(out, name));
     if (f === null) continue;
@@ -86,6 +96,11 @@ export function stageOutputs(out: string): StagedOutputs {
         report: join(target, PLAN_FILES.report),
       };
       for (const name of Object.values(PLAN_FILES)) renameSync(join(dir, name), join(target, name));
+      // a folder replaces the previous run's whole (an old supplier's file must not stay beside the new ones)
+      for (const name of Object.values(PLAN_FOLDERS)) {
+        rmSync(join(target, name), { recursive: true, force: true });
+        renameSync(join(dir, name), join(target, name));
+      }
       return paths;
     },
     discard() {
