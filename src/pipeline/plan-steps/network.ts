@@ -241,10 +241,11 @@ export function networkAssumptions(inputs: PlanInputs, perSku: readonly SkuPolic
       `${inputs.suppliers.size} supplier${inputs.suppliers.size === 1 ? '' : 's'}' terms from supplier files (lead ` +
         `time, MOQ, minimum order, order cost, review days) where a SKU's stock row gives none`,
     );
-  const retired = perSku.filter((p) => p.retired !== null).length;
-  if (retired > 0)
+  const retired = perSku.flatMap((p, i) => (p.retired === null ? [] : [`${inputs.panel.ids[i]} (${p.retired})`]));
+  if (retired.length > 0)
     out.push(
-      `${retired} SKU${retired === 1 ? ' is' : 's are'} archived, drafts or discontinued in the catalog: not ordered`,
+      `not ordered, as the catalog says: ${retired.slice(0, 5).join(', ')}` +
+        (retired.length > 5 ? ` and ${retired.length - 5} more` : ''),
     );
   if (plan.raised.size > 0) {
     const units = [...plan.raised.values()].reduce((a, b) => a + b, 0);

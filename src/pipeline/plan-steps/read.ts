@@ -82,9 +82,9 @@ export function skuSupply(
   const supplier = inputs.stock.get(sku)?.supplier ?? c?.supplier ?? null;
   const retired =
     c?.status === 'archived'
-      ? 'archived in the catalog (discontinued)'
+      ? 'archived: discontinued'
       : c?.status === 'draft'
-        ? 'a draft in the catalog (not launched)'
+        ? 'a draft: not launched'
         : c?.discontinuedAt != null && c.discontinuedAt <= asOf
           ? `discontinued on ${c.discontinuedAt}`
           : null;
