@@ -102,15 +102,21 @@ export function chromiumOrSkip(t: TestContext): boolean {
  * 28-day horizon in GBP), keys of each scope, the server on it and a browser.
  */
 export async function startDashboard(
-  o: { skus?: number; server?: Omit<ServerOptions, 'workspace'> } = {},
+  o: {
+    skus?: number;
+    server?: Omit<ServerOptions, 'workspace'>;
+    /** the shop's files, written into the given folder (default: a slice of the sample shop, `skus` products) */
+    files?: (dir: string) => Promise<string[]>;
+  } = {},
 ): Promise<Dashboard> {
   const { dir: tmp, cleanup } = tempDir();
   const dir = join(tmp, 'ws');
-  const slice = sampleSlice(tmp, o.skus ?? 30);
+  const files = o.files === undefined ? undefined : await o.files(tmp);
+  const slice = files === undefined ? sampleSlice(tmp, o.skus ?? 30) : undefined;
   const ws = await Workspace.open(dir, { threads: 1 });
   let tokens: Dashboard['tokens'];
   try {
-    await ingestFiles(ws, [slice.orders, slice.stock]);
+    await ingestFiles(ws, files ?? [slice!.orders, slice!.stock]);
     await planWorkspace(ws, { horizon: 28, currency: 'GBP', out: join(tmp, 'plan'), threads: 1 });
     tokens = {
       read: (await createApiKey(ws, { name: 'reader', scope: 'read' })).token,
@@ -143,7 +149,10 @@ export async function startDashboard(
     url,
     dir,
     server,
-    slice,
+    get slice(): ShopSlice {
+      if (slice === undefined) throw new Error('startDashboard: started with files of its own, not the sample slice');
+      return slice;
+    },
     tokens,
     browser,
     call: (path, init = {}) => {

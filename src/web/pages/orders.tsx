@@ -7,6 +7,7 @@ import { ApiError, api, qs, seg } from '../api';
 import { Kpi } from '../components/kpi';
 import { type Draft, type OrderLine, type SupplierTotals, SupplierGroup, lineRisk } from '../components/orders-group';
 import { BUDGET_RULE, type BudgetLine, budgetPriority, fundLines } from '../components/orders-rules';
+import { NetworkOrders } from '../components/orders-network';
 import { ErrorBox, Loading } from '../components/status';
 import { fmtDate, fmtMoney, fmtStamp, fmtUnits } from '../format';
 import { useEvents } from '../live';
@@ -243,6 +244,7 @@ export function OrdersPage() {
           {notice.text}
         </p>
       )}
+      <NetworkOrders key={run} run={run} />
       {data.suppliers.length === 0 && <p class="card">The plan suggests no orders.</p>}
       {data.suppliers.map((s) => {
         const lines = bySupplier.get(s.supplier) ?? [];
