@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestFiles } from '../src/pipeline/ingest.js';
+import { demandSeries } from '../src/pipeline/inspect.js';
 import { postOrderLines, postStockSnapshot } from '../src/pipeline/order-batch.js';
 import { rebuildCleanTables, storedCleaningConfig } from '../src/store/clean.js';
 import { cleaningCounts, cleaningReport } from '../src/store/cleaning-report.js';
@@ -157,6 +158,11 @@ test('bundles: a bundle sold is demand for its components, by hand count; only c
         `SELECT DISTINCT sku FROM daily_demand WHERE sku IN ('TEA-SET', 'GIFT-BOX')`,
       );
       assert.deepEqual(bundlesWithDemand, []);
+      // asked for, a bundle's series says where its demand went
+      await assert.rejects(
+        demandSeries(ws, 'TEA-SET'),
+        /'TEA-SET' is a bundle: its sales are the demand of its components \(MUG-BLUE, TEAPOT\)/,
+      );
       // the set's 40.00 is shared by list price: teapot 25 / (25 + 2 × 10), each mug 10 / 45 of it
       const a1 = await ws.all<{ sku: string; p: number; status: string }>(
         `SELECT sku, round(unit_price, 4) AS p, status FROM order_lines WHERE order_id = 'A1' ORDER BY sku, rid`,

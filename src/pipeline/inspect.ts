@@ -71,5 +71,11 @@ export async function demandSeries(ws: Workspace, sku: string, freq: SeriesFreq 
     throw new InputError(`series: '${sku}' is a non-product line (postage, fee…), it has no demand series`, {
       field: 'sku',
     });
+  if (typeof kind === 'object')
+    throw new InputError(
+      `series: '${sku}' is a bundle: its sales are the demand of its components (${kind.bundle.join(', ')}); ` +
+        `ask for one of them`,
+      { field: 'sku' },
+    );
   return seriesPoints(ws, sku, freq);
 }

@@ -75,10 +75,19 @@ export async function topSellers(ws: Workspace, top: number): Promise<TopSeller[
 }
 
 /** Whether a code is a product of the catalog, a non-product line (postage, fees…) or unknown. */
-export async function skuKind(ws: Workspace, sku: string): Promise<'product' | 'non_product' | 'unknown'> {
+export async function skuKind(
+  ws: Workspace,
+  sku: string,
+): Promise<'product' | 'non_product' | 'unknown' | { bundle: string[] }> {
   const rows = await ws.all<{ is_product: boolean | null }>(sql`SELECT is_product FROM catalog WHERE sku = ${sku}`);
   if (rows.length === 0) return 'unknown';
-  return rows[0]!.is_product === false ? 'non_product' : 'product';
+  if (rows[0]!.is_product === false) return 'non_product';
+  // a bundle: its lines are its components' demand (store/clean.ts), it has none of its own
+  const parts = await ws.all<{ c: string }>(sql`
+    SELECT DISTINCT component_sku AS c FROM (
+      SELECT component_sku, file_id, quantity, max(file_id) OVER () AS last FROM raw_bundles WHERE bundle_sku = ${sku})
+    WHERE file_id = last AND quantity > 0 ORDER BY 1`);
+  return parts.length > 0 ? { bundle: parts.map((p) => p.c) } : 'product';
 }
 
 /**
