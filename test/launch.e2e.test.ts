@@ -77,20 +77,7 @@ test('shopcast launch on the sample shop: 12 weeks with ordered quantiles, analo
   assert.ok(plan.best_launch_week.candidates.some((c) => c.week_start === plan.best_launch_week.week_start));
   assert.ok(plan.price_elasticity.value < 0 && plan.price_elasticity.value > -3);
   // fewer weeks than the default 4 of stock cover: the cover shrinks to the weeks forecast
-  const short = await cli([
-    'launch',
-    '--workspace',
-    full,
-    '--name',
-    'JUMBO BAG VINTAGE CHRISTMAS',
-    '--price',
-    '2.08',
-    '--date',
-    '2011-09-01',
-    '--weeks',
-    '3',
-    '--json',
-  ]);
+  const short = await cli([...CHRISTMAS_BAG, '--weeks', '3', '--json']);
   assert.equal(short.code, 0, short.err);
   const s3 = JSON.parse(short.out) as { forecast: unknown[]; initial_stock: { cover_weeks: number } };
   assert.equal(s3.forecast.length, 3);

@@ -224,14 +224,19 @@ export function networkOrders(
 ): NetworkPlan {
   const transfers: Transfer[] = [];
   /** per SKU: locations after transfers, and each location's quantity */
-  const alloc = new Map<string, { s: NetworkSku; locs: LocationStock[]; qty: number[]; added: number[] }>();
+  const alloc = new Map<
+    string,
+    { s: NetworkSku; locs: LocationStock[]; qty: number[]; added: number[]; daily: number }
+  >();
   for (const s of skus) {
     const locs = (s.locations.length > 0 ? s.locations : [{ location: '', position: 0, share: 1 }]).map((l) => ({
       ...l,
     }));
     if (!s.frozen) transfers.push(...skuTransfers(s, locs, transferTerms));
     const qty = s.frozen ? locs.map(() => 0) : allocateOrder(s.order, locs, s.moq, s.pack);
-    alloc.set(s.sku, { s, locs, qty, added: locs.map(() => 0) });
+    // the network's mean daily demand over the forecast: what a location's share of it runs out at
+    const daily = demandOver(s.mean, s.mean.length) / Math.max(1, s.mean.length);
+    alloc.set(s.sku, { s, locs, qty, added: locs.map(() => 0), daily });
   }
   // the purchase orders: supplier → location → SKUs (every SKU of the supplier stocked there, ordered or not)
   const groups = new Map<string, { supplier: string; location: string; members: [string, number][] }>();
@@ -249,26 +254,32 @@ export function networkOrders(
   for (const key of keys) {
     const g = groups.get(key)!;
     const terms = suppliers.get(g.supplier);
-    const units = (): number => g.members.reduce((t, [sku, i]) => t + alloc.get(sku)!.qty[i]!, 0);
-    const value = (): number =>
-      g.members.reduce((t, [sku, i]) => t + alloc.get(sku)!.qty[i]! * alloc.get(sku)!.s.unitCost, 0);
-    if (units() <= 0) continue;
+    let units = 0;
+    let value = 0;
+    for (const [sku, i] of g.members) {
+      const a = alloc.get(sku)!;
+      units += a.qty[i]!;
+      value += a.qty[i]! * a.s.unitCost;
+    }
+    if (units <= 0) continue;
     const short = (): boolean =>
-      terms !== undefined && (units() < terms.minUnits - 1e-9 || value() < terms.minValue - 1e-9);
+      terms !== undefined && (units < terms.minUnits - 1e-9 || value < terms.minValue - 1e-9);
     const runOut = (sku: string, i: number): number => {
       const a = alloc.get(sku)!;
-      const daily = (a.locs[i]!.share * demandOver(a.s.mean, a.s.mean.length)) / Math.max(1, a.s.mean.length);
+      const daily = a.locs[i]!.share * a.daily;
       return daily > 0 ? (a.locs[i]!.position + a.qty[i]!) / daily : Infinity;
     };
+    const open = g.members.filter(([sku]) => !alloc.get(sku)!.s.frozen);
     let guard = 0;
     while (short() && guard++ < 100_000) {
-      const open = g.members.filter(([sku]) => !alloc.get(sku)!.s.frozen);
       const [sku, i] = open.reduce((best, m) => (runOut(m[0], m[1]) < runOut(best[0], best[1]) ? m : best), open[0]!);
       const a = alloc.get(sku)!;
       if (!Number.isFinite(runOut(sku, i)) && a.qty[i] === 0) break; // nothing sells: nothing to add
       const next = a.qty[i] === 0 ? roundOrder(Math.max(a.s.moq, a.s.pack), a.s.moq, a.s.pack) : a.s.pack;
       a.qty[i]! += next;
       a.added[i]! += next;
+      units += next;
+      value += next * a.s.unitCost;
       raised.set(sku, (raised.get(sku) ?? 0) + next);
     }
     poNumber++;
@@ -309,4 +320,42 @@ export function networkOrders(
     }
   }
   return { lines, transfers, raised };
+}
+
+/** One purchase order: a supplier's lines for one location, with their units and value. */
+export interface PurchaseOrder {
+  poId: string;
+  supplier: string;
+  location: string;
+  currency: string | null;
+  units: number;
+  value: number;
+  lines: PoLine[];
+}
+
+/**
+ * The purchase orders of a plan's lines (`networkOrders().lines`, which come order by order), in their order.
+ * @example purchaseOrders(plan.lines)[0] // { poId: 'PO-1', supplier: 'Potter & Co', units: 48, value: 168, lines: … }
+ */
+export function purchaseOrders(lines: readonly PoLine[]): PurchaseOrder[] {
+  const byId = new Map<string, PurchaseOrder>();
+  for (const l of lines) {
+    let po = byId.get(l.poId);
+    if (po === undefined) {
+      po = {
+        poId: l.poId,
+        supplier: l.supplier,
+        location: l.location,
+        currency: l.currency,
+        units: 0,
+        value: 0,
+        lines: [],
+      };
+      byId.set(l.poId, po);
+    }
+    po.units += l.qty;
+    po.value = round2(po.value + l.value);
+    po.lines.push(l);
+  }
+  return [...byId.values()];
 }

@@ -325,7 +325,7 @@ export async function supplierOrdersCsv(ws: Workspace, o: { runId: number; suppl
 }
 
 /** One purchase order of a plan: a supplier's lines for one location. */
-export interface PurchaseOrder {
+export interface StoredPurchaseOrder {
   po_id: string;
   supplier: string;
   /** '' when the stock names no location */
@@ -345,10 +345,10 @@ export interface PurchaseOrder {
 export async function planPurchaseOrders(
   ws: Workspace,
   runId: number,
-): Promise<{ run_id: number; as_of: string; purchase_orders: PurchaseOrder[]; transfers: StoredTransfer[] }> {
+): Promise<{ run_id: number; as_of: string; purchase_orders: StoredPurchaseOrder[]; transfers: StoredTransfer[] }> {
   const info = await runOrThrow(ws, checkRunId(runId));
   const { lines, transfers } = await readPlanNetwork(ws, info.run_id);
-  const byId = new Map<string, PurchaseOrder>();
+  const byId = new Map<string, StoredPurchaseOrder>();
   for (const l of lines) {
     const po = byId.get(l.po_id) ?? {
       po_id: l.po_id,

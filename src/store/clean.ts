@@ -95,25 +95,32 @@ export async function rebuildCleanTablesForSkus(
  * ingested (bundleProblem); such parts are left out here too.
  */
 async function buildBundleParts(ws: Workspace): Promise<void> {
-  await ws.run(`CREATE OR REPLACE TEMP TABLE bundle_parts AS
-    WITH latest AS (
-      SELECT bundle_sku, component_sku, quantity,
-        row_number() OVER (PARTITION BY bundle_sku, component_sku ORDER BY file_id DESC, line DESC) AS rk,
-        file_id, max(file_id) OVER (PARTITION BY bundle_sku) AS last_file
-      FROM raw_bundles),
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE bundle_parts AS
+    WITH defined AS (${BUNDLE_DEFINITIONS}),
     parts AS (
-      SELECT l.bundle_sku, l.component_sku, l.quantity, p.price
-      FROM latest l
+      SELECT d.bundle_sku, d.component_sku, d.quantity, p.price
+      FROM defined d
       LEFT JOIN (SELECT sku, arg_max(price, (file_id, line)) AS price FROM raw_catalog WHERE price > 0 GROUP BY sku) p
-        ON p.sku = l.component_sku
-      WHERE l.rk = 1 AND l.file_id = l.last_file AND l.quantity > 0 AND l.component_sku <> l.bundle_sku
-        AND l.component_sku NOT IN (SELECT bundle_sku FROM latest WHERE rk = 1 AND file_id = last_file))
+        ON p.sku = d.component_sku
+      WHERE d.component_sku <> d.bundle_sku AND d.component_sku NOT IN (SELECT bundle_sku FROM defined))
     SELECT bundle_sku, component_sku, quantity,
       CASE WHEN bool_and(price IS NOT NULL) OVER b THEN price * quantity / sum(price * quantity) OVER b
            ELSE quantity / sum(quantity) OVER b END AS share,
       row_number() OVER (PARTITION BY bundle_sku ORDER BY component_sku) AS k
     FROM parts WINDOW b AS (PARTITION BY bundle_sku)`);
 }
+
+/**
+ * Every bundle's components as the workspace defines them: the latest bundle file that lists a bundle defines it
+ * (each component's last row in that file; one with quantity 0 or less is dropped). Columns: bundle_sku,
+ * component_sku, quantity, file_id, line.
+ */
+export const BUNDLE_DEFINITIONS = raw(`
+  SELECT bundle_sku, component_sku, quantity, file_id, line FROM (
+    SELECT *, row_number() OVER (PARTITION BY bundle_sku, component_sku ORDER BY file_id DESC, line DESC) AS rk,
+      max(file_id) OVER (PARTITION BY bundle_sku) AS last_file
+    FROM raw_bundles)
+  WHERE rk = 1 AND file_id = last_file AND quantity > 0`);
 
 /** Most components one bundle may have (a component line's rid holds its number in 8 bits). */
 export const MAX_BUNDLE_PARTS = 255;
@@ -126,12 +133,8 @@ export const MAX_BUNDLE_PARTS = 255;
  * @example await bundleProblem(ws) // 'bundles.csv, line 3: BUNDLE-1 lists itself as a component'
  */
 export async function bundleProblem(ws: Workspace): Promise<string | null> {
-  const rows = await ws.all<{ path: string; line: number; bundle: string; component: string; problem: string }>(`
-    WITH latest AS (
-      SELECT *, row_number() OVER (PARTITION BY bundle_sku, component_sku ORDER BY file_id DESC, line DESC) AS rk,
-        max(file_id) OVER (PARTITION BY bundle_sku) AS last_file
-      FROM raw_bundles),
-    parts AS (SELECT * FROM latest WHERE rk = 1 AND file_id = last_file AND quantity > 0),
+  const rows = await ws.all<{ path: string; line: number; bundle: string; component: string; problem: string }>(sql`
+    WITH parts AS (${BUNDLE_DEFINITIONS}),
     problems AS (
       SELECT file_id, line, bundle_sku, component_sku, 'itself' AS problem FROM parts WHERE component_sku = bundle_sku
       UNION ALL
@@ -139,7 +142,7 @@ export async function bundleProblem(ws: Workspace): Promise<string | null> {
       WHERE component_sku <> bundle_sku AND component_sku IN (SELECT bundle_sku FROM parts)
       UNION ALL
       SELECT max(file_id), max(line), bundle_sku, NULL, 'many' FROM parts GROUP BY bundle_sku
-      HAVING count(*) > ${MAX_BUNDLE_PARTS})
+      HAVING count(*) > ${MAX_BUNDLE_PARTS}::INTEGER)
     SELECT f.path, p.line::INTEGER AS line, p.bundle_sku AS bundle, p.component_sku AS component, p.problem
     FROM problems p JOIN files f USING (file_id) ORDER BY p.file_id, p.line LIMIT 1`);
   const r = rows[0];
@@ -159,16 +162,16 @@ export async function bundleProblem(ws: Workspace): Promise<string | null> {
  * order lines of its components, so a scoped rebuild of one must rebuild the other's rows too.
  */
 async function closeScopeOverBundles(ws: Workspace): Promise<void> {
-  for (;;) {
-    const added = await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (
-      SELECT component_sku AS sku FROM bundle_parts WHERE bundle_sku IN (SELECT sku FROM clean_scope)
-      UNION SELECT bundle_sku FROM bundle_parts WHERE component_sku IN (SELECT sku FROM clean_scope)
-      EXCEPT SELECT sku FROM clean_scope)`);
-    if (added.n === 0) return;
+  const size = async (): Promise<number> =>
+    (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope')).n;
+  for (let before = await size(); ;) {
     await ws.run(`INSERT INTO clean_scope
       SELECT component_sku FROM bundle_parts WHERE bundle_sku IN (SELECT sku FROM clean_scope)
       UNION SELECT bundle_sku FROM bundle_parts WHERE component_sku IN (SELECT sku FROM clean_scope)
       EXCEPT SELECT sku FROM clean_scope`);
+    const after = await size();
+    if (after === before) return;
+    before = after;
   }
 }
 

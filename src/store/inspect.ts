@@ -1,4 +1,5 @@
 /** What `inspect` and `series` read: workspace totals, top sellers, one SKU's series with its flags. */
+import { BUNDLE_DEFINITIONS } from './clean.js';
 import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
@@ -84,9 +85,7 @@ export async function skuKind(
   if (rows[0]!.is_product === false) return 'non_product';
   // a bundle: its lines are its components' demand (store/clean.ts), it has none of its own
   const parts = await ws.all<{ c: string }>(sql`
-    SELECT DISTINCT component_sku AS c FROM (
-      SELECT component_sku, file_id, quantity, max(file_id) OVER () AS last FROM raw_bundles WHERE bundle_sku = ${sku})
-    WHERE file_id = last AND quantity > 0 ORDER BY 1`);
+    SELECT DISTINCT component_sku AS c FROM (${BUNDLE_DEFINITIONS}) WHERE bundle_sku = ${sku} ORDER BY 1`);
   return parts.length > 0 ? { bundle: parts.map((p) => p.c) } : 'product';
 }
 

@@ -3,7 +3,7 @@
  * counted (`raw_stock.date`); the rows sharing a date are one snapshot, and a plan reads one snapshot
  * only, so a SKU that today's stock file lacks does not keep the on-hand of an older file.
  */
-import { joinSql, sql } from './sql.js';
+import { type Sql, joinSql, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -24,6 +24,17 @@ export interface StockRow {
   moq: number | null;
   pack_size: number | null;
   supplier: string | null;
+}
+
+/** The raw stock rows of the snapshot dated `date` (null: the undated rows). */
+function snapshotRows(date: string | null): Sql {
+  return date === null ? sql`date IS NULL` : sql`date = ${date}::DATE`;
+}
+
+/** A snapshot's raw rows (`where`, then `only`) with `rk` 1 on each SKU and location's last row. */
+function byLocation(where: Sql, only: Sql): Sql {
+  return sql`SELECT *, row_number() OVER (PARTITION BY sku, coalesce(location, '') ORDER BY file_id DESC, line DESC)
+      AS rk FROM raw_stock WHERE ${where} ${only}`;
 }
 
 /** The snapshot a plan reads and the SKUs only older snapshots hold. */
@@ -52,12 +63,10 @@ export async function readStockSnapshot(
   const latest = await ws.one<{ date: string | null; n: number }>(sql`
     SELECT max(date)::VARCHAR AS date, count(*)::INTEGER AS n FROM raw_stock WHERE ${upTo}`);
   if (latest.n === 0) return { date: null, rows: [], olderOnly: [] };
-  const inSnapshot = latest.date === null ? sql`date IS NULL` : sql`date = ${latest.date}::DATE`;
+  const inSnapshot = snapshotRows(latest.date);
   // per SKU: its locations' on-hand and on-order summed (each location's last row), its terms from its last row
   const rows = await ws.all<StockRow>(sql`
-    WITH latest AS (
-      SELECT *, row_number() OVER (PARTITION BY sku, coalesce(location, '') ORDER BY file_id DESC, line DESC) AS rk
-      FROM raw_stock WHERE ${inSnapshot} ${only}),
+    WITH latest AS (${byLocation(inSnapshot, only)}),
     summed AS (
       SELECT sku, sum(on_hand) AS on_hand, sum(on_order) AS on_order, max((file_id, line)) AS last
       FROM latest WHERE rk = 1 GROUP BY sku)
@@ -81,7 +90,7 @@ export async function stockSnapshotMaxLead(ws: Workspace, cutoff?: string): Prom
   const latest = await ws.one<{ date: string | null; n: number }>(sql`
     SELECT max(date)::VARCHAR AS date, count(*)::INTEGER AS n FROM raw_stock WHERE ${upTo}`);
   if (latest.n === 0) return null;
-  const inSnapshot = latest.date === null ? sql`date IS NULL` : sql`date = ${latest.date}::DATE`;
+  const inSnapshot = snapshotRows(latest.date);
   const r = await ws.one<{ m: number | null }>(sql`
     SELECT max(coalesce(lead_time_days, 0) + 3 * coalesce(lead_time_sd_days, 0))::DOUBLE AS m
     FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER BY file_id DESC, line DESC) AS rk
@@ -104,13 +113,9 @@ export interface StockAtLocation {
  * @example const rows = await readStockLocations(ws, '2024-03-08'); // [{ sku, location: 'Main Warehouse', … }]
  */
 export async function readStockLocations(ws: Workspace, date: string | null): Promise<StockAtLocation[]> {
-  const inSnapshot = date === null ? sql`date IS NULL` : sql`date = ${date}::DATE`;
   return ws.all<StockAtLocation>(sql`
-    SELECT sku, location, on_hand, coalesce(on_order, 0) AS on_order FROM (
-      SELECT sku, coalesce(location, '') AS location, on_hand, on_order,
-        row_number() OVER (PARTITION BY sku, coalesce(location, '') ORDER BY file_id DESC, line DESC) AS rk
-      FROM raw_stock WHERE ${inSnapshot})
-    WHERE rk = 1 ORDER BY sku, location`);
+    SELECT sku, coalesce(location, '') AS location, on_hand, coalesce(on_order, 0) AS on_order
+    FROM (${byLocation(snapshotRows(date), sql``)}) WHERE rk = 1 ORDER BY sku, location`);
 }
 
 /**

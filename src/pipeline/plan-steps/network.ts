@@ -16,32 +16,33 @@ import {
   type NetworkPlan,
   type PoLine,
   type NetworkSku,
-  type SupplierMinimums,
   networkOrders,
+  purchaseOrders,
 } from '../../inventory/network.js';
 import { locationDemand, readStockLocations } from '../../store/stock.js';
 import type { Workspace } from '../../store/workspace.js';
 import type { PlanOrder } from '../plan.js';
-import type { PlanInputs } from './read.js';
+import { round } from './format.js';
+import { type PlanInputs, skuSupply } from './read.js';
 import type { SkuPolicy } from './steps.js';
 
 /** The SKUs' stock per location and each location's share of their demand, by SKU. */
 async function locationsOf(ws: Workspace, inputs: PlanInputs): Promise<Map<string, LocationStock[]>> {
-  const stock = await readStockLocations(ws, inputs.stockSnapshot.date);
-  const sold = await locationDemand(ws, inputs.asOf);
+  const bySku = new Map<string, LocationStock[]>();
+  for (const r of await readStockLocations(ws, inputs.stockSnapshot.date)) {
+    const l = bySku.get(r.sku) ?? [];
+    bySku.set(r.sku, l);
+    l.push({ location: r.location, position: r.on_hand + r.on_order, share: 1 });
+  }
+  // one location per SKU (most shops): nothing to split, no sales by location to read
+  if ([...bySku.values()].every((locs) => locs.length === 1)) return bySku;
   const soldAt = new Map<string, Map<string, number>>();
   const shop = new Map<string, number>();
-  for (const r of sold) {
+  for (const r of await locationDemand(ws, inputs.asOf)) {
     const m = soldAt.get(r.sku) ?? new Map<string, number>();
     soldAt.set(r.sku, m);
     m.set(r.location, r.units);
     shop.set(r.location, (shop.get(r.location) ?? 0) + r.units);
-  }
-  const bySku = new Map<string, LocationStock[]>();
-  for (const r of stock) {
-    const l = bySku.get(r.sku) ?? [];
-    bySku.set(r.sku, l);
-    l.push({ location: r.location, position: r.on_hand + r.on_order, share: 0 });
   }
   for (const [sku, locs] of bySku) {
     const weigh = (m: Map<string, number> | undefined): number[] => locs.map((l) => m?.get(l.location) ?? 0);
@@ -72,8 +73,6 @@ export async function networkStep(
     const p = perSku[i]!;
     const o = orderOf.get(sku);
     const st = inputs.stock.get(sku);
-    const terms = p.supplier === null ? undefined : inputs.suppliers.get(p.supplier);
-    const moq = st !== undefined && st.moq > 0 ? st.moq : (terms?.moq ?? 0);
     return {
       sku,
       name: inputs.panel.names[i]!,
@@ -83,7 +82,7 @@ export async function networkStep(
       reviewDays: p.reviewDays,
       orderUpTo: p.decision.orderUpTo,
       order: o?.order_qty ?? 0,
-      moq,
+      moq: skuSupply(inputs, sku, inputs.asOf).moq,
       pack: st?.pack ?? 1,
       unitCost: p.costs.unitCost,
       shortagePerUnit: p.costs.shortagePerUnit,
@@ -93,28 +92,25 @@ export async function networkStep(
       locations: locations.get(sku) ?? [{ location: '', position: p.position, share: 1 }],
     };
   });
-  const minimums = new Map<string, SupplierMinimums>(
-    [...inputs.suppliers].map(([name, t]) => [
-      name,
-      { minUnits: t.minUnits, minValue: t.minValue, currency: t.currency },
-    ]),
-  );
-  const plan = networkOrders(skus, minimums, {
+  // a supplier's terms hold its minimums and currency
+  const plan = networkOrders(skus, inputs.suppliers, {
     days: D.transferDays,
     fixedCost: D.transferCost,
     unitCostShare: D.transferUnitCostShare,
   });
+  const index = new Map(inputs.panel.ids.map((sku, i) => [sku, i]));
+  const lineDate = new Map<string, string>();
+  for (const l of plan.lines) if (l.orderBy !== null && !lineDate.has(l.sku)) lineDate.set(l.sku, l.orderBy);
   for (const [sku, added] of plan.raised) {
-    const i = inputs.panel.ids.indexOf(sku);
+    const i = index.get(sku);
     const existing = orderOf.get(sku);
     const note = `raised by ${added} to meet the supplier's minimum order`;
     if (existing !== undefined) {
       existing.order_qty += added;
       existing.reason = `${existing.reason}; ${note}`;
-    } else if (i >= 0 && perSku[i]!.order === null) {
+    } else if (i !== undefined && perSku[i]!.order === null) {
       // a SKU not due yet joins its supplier's order: an order line of its own
-      const orderBy = plan.lines.filter((l) => l.sku === sku && l.orderBy !== null).map((l) => l.orderBy!)[0];
-      orders.push(joinedOrder(inputs, perSku[i]!, sku, i, added, note, orderBy ?? inputs.asOf));
+      orders.push(joinedOrder(inputs, perSku[i]!, sku, i, added, note, lineDate.get(sku) ?? inputs.asOf));
     }
   }
   return plan;
@@ -137,18 +133,18 @@ function joinedOrder(
     name: inputs.panel.names[i]!,
     order_qty: qty,
     order_by: orderBy,
-    cover_days: d.coverDays === null ? null : Math.round(d.coverDays * 10) / 10,
-    stockout_risk: Math.round(d.stockoutRisk * 1000) / 1000,
+    cover_days: d.coverDays === null ? null : round(d.coverDays, 1),
+    stockout_risk: round(d.stockoutRisk, 3),
     reason:
       `not due yet (stock ${Math.round(p.position)} is above the reorder point ${Math.round(d.reorderPoint)}); ` + note,
     on_hand: st?.onHand ?? 0,
     on_order: st?.onOrder ?? 0,
-    reorder_point: Math.round(d.reorderPoint * 100) / 100,
-    order_up_to: Math.round(d.orderUpTo * 100) / 100,
+    reorder_point: round(d.reorderPoint),
+    order_up_to: round(d.orderUpTo),
     service_level: DEFAULT_CLASS_SERVICE[`${p.abc}${p.xyz}`],
     abc: p.abc,
     xyz: p.xyz,
-    unit_cost: Math.round(p.costs.unitCost * 10_000) / 10_000,
+    unit_cost: round(p.costs.unitCost, 4),
     priority: null,
     supplier: p.supplier,
     stockout_date: null,
@@ -197,10 +193,10 @@ export const TRANSFER_COLUMNS = [
  * paths.
  */
 export function writeNetworkCsv(out: string, plan: NetworkPlan): { purchaseOrders: string; transfers: string } {
-  const purchaseOrders = resolve(join(out, 'purchase-orders.csv'));
+  const poPath = resolve(join(out, 'purchase-orders.csv'));
   const transfers = resolve(join(out, 'transfers.csv'));
   const line = (cells: readonly unknown[]): string => cells.map((c) => csvField(c as never)).join(',');
-  writeFileSync(purchaseOrders, [PO_COLUMNS.join(','), ...plan.lines.map((l) => line(poLineRow(l)))].join('\n') + '\n');
+  writeFileSync(poPath, [PO_COLUMNS.join(','), ...plan.lines.map((l) => line(poLineRow(l)))].join('\n') + '\n');
   writeFileSync(
     transfers,
     [
@@ -216,16 +212,14 @@ export function writeNetworkCsv(out: string, plan: NetworkPlan): { purchaseOrder
       .replace(/[^A-Za-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
       .slice(0, 40);
-  const byPo = new Map<string, PoLine[]>();
-  for (const l of plan.lines) byPo.set(l.poId, [...(byPo.get(l.poId) ?? []), l]);
-  for (const [poId, lines] of byPo) {
-    const name = [poId, slug(lines[0]!.supplier) || 'no-supplier', slug(lines[0]!.location)].filter((x) => x !== '');
+  for (const po of purchaseOrders(plan.lines)) {
+    const name = [po.poId, slug(po.supplier) || 'no-supplier', slug(po.location)].filter((x) => x !== '');
     writeFileSync(
       join(folder, `${name.join('-')}.csv`),
-      [PO_COLUMNS.join(','), ...lines.map((l) => line(poLineRow(l)))].join('\n') + '\n',
+      [PO_COLUMNS.join(','), ...po.lines.map((l) => line(poLineRow(l)))].join('\n') + '\n',
     );
   }
-  return { purchaseOrders, transfers };
+  return { purchaseOrders: poPath, transfers };
 }
 
 /**

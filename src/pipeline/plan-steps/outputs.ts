@@ -26,7 +26,7 @@ import type { PlanOptions, PlanOrder } from '../plan.js';
 import { blocks, round } from './format.js';
 import type { PlanInputs } from './read.js';
 import type { SkuPolicy } from './steps.js';
-import type { NetworkPlan } from '../../inventory/network.js';
+import { type NetworkPlan, purchaseOrders } from '../../inventory/network.js';
 import type { PlanReportNetwork } from '../../report/plan-data.js';
 import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
 import { ORDER_COLUMNS, orderRow } from './store.js';
@@ -376,26 +376,17 @@ function lifecycleView(l: SkuLifecycle): PlanReportLifecycle {
 function networkReport(plan: NetworkPlan): { network?: PlanReportNetwork } {
   const locations = new Set(plan.lines.map((l) => l.location));
   if (locations.size < 2 && plan.transfers.length === 0 && plan.raised.size === 0) return {};
-  const byId = new Map<string, PlanReportNetwork['purchaseOrders'][number]>();
-  for (const l of plan.lines) {
-    const po = byId.get(l.poId) ?? {
-      poId: l.poId,
-      supplier: l.supplier,
-      location: l.location,
-      lines: 0,
-      units: 0,
-      value: 0,
-      raised: 0,
-    };
-    byId.set(l.poId, po);
-    po.lines++;
-    po.units += l.qty;
-    po.value = round(po.value + l.value);
-    if (l.note !== '') po.raised++;
-  }
   return {
     network: {
-      purchaseOrders: [...byId.values()],
+      purchaseOrders: purchaseOrders(plan.lines).map((p) => ({
+        poId: p.poId,
+        supplier: p.supplier,
+        location: p.location,
+        lines: p.lines.length,
+        units: p.units,
+        value: p.value,
+        raised: p.lines.filter((l) => l.note !== '').length,
+      })),
       transfers: plan.transfers.map((t) => ({
         sku: t.sku,
         name: t.name,

@@ -69,17 +69,21 @@ export function supplierTerms(rows: ReadonlyMap<string, SupplierRow>): Map<strin
 }
 
 /**
- * A SKU's supplier (its stock row's, else its catalog row's) and whether it may be ordered: not when the catalog
+ * A SKU's supplier (its stock row's, else its catalog row's), that supplier's terms, the MOQ its lines must meet (the
+ * stock row's when it gives one, else the supplier's, else none) and whether it may be ordered: not when the catalog
  * archived it (discontinued), keeps it as a draft (not launched) or gives a discontinuation day on or before the
- * plan's.
+ * plan's. The one place these are resolved: the policy, the defaults counted and the network split read them here.
  */
 export function skuSupply(
-  inputs: Pick<PlanInputs, 'stock' | 'supply'>,
+  inputs: Pick<PlanInputs, 'stock' | 'supply' | 'suppliers'>,
   sku: string,
   asOf: string,
-): { supplier: string | null; retired: string | null } {
+): { supplier: string | null; terms: SupplierTerms | undefined; moq: number; retired: string | null } {
   const c = inputs.supply.get(sku);
-  const supplier = inputs.stock.get(sku)?.supplier ?? c?.supplier ?? null;
+  const st = inputs.stock.get(sku);
+  const supplier = st?.supplier ?? c?.supplier ?? null;
+  const terms = supplier === null ? undefined : inputs.suppliers.get(supplier);
+  const moq = st !== undefined && st.moq > 0 ? st.moq : (terms?.moq ?? 0);
   const retired =
     c?.status === 'archived'
       ? 'archived: discontinued'
@@ -88,7 +92,7 @@ export function skuSupply(
         : c?.discontinuedAt != null && c.discontinuedAt <= asOf
           ? `discontinued on ${c.discontinuedAt}`
           : null;
-  return { supplier, retired };
+  return { supplier, terms, moq, retired };
 }
 
 /** Which stock snapshot the plan read, and the SKUs with sales it lacks (their on-hand is unknown). */

@@ -280,8 +280,7 @@ export function skuPolicy(
   const sku = panel.ids[i]!;
   const st = stock.get(sku);
   // the supplier's terms where the stock row gives none
-  const { supplier, retired } = skuSupply(inputs, sku, inputs.asOf);
-  const terms = supplier === null ? undefined : inputs.suppliers.get(supplier);
+  const { supplier, terms, moq, retired } = skuSupply(inputs, sku, inputs.asOf);
   const costs = skuCosts(panel.price[i]!, {
     unitCost: st?.unitCost ?? catalogCost.get(sku),
     holdingRate: st?.holdingRate ?? undefined,
@@ -309,7 +308,6 @@ export function skuPolicy(
   const onHand = st?.onHand ?? 0;
   const onOrder = st?.onOrder ?? 0;
   const position = onHand + onOrder;
-  const moq = st !== undefined && st.moq > 0 ? st.moq : (terms?.moq ?? 0);
   const pack = st?.pack ?? 1;
   const seasonEnd = o.fullLots === true ? null : seasonEndDay(panel.clean[i]!);
   const d = stockPolicy({
@@ -517,8 +515,7 @@ function policyResult(inputs: PlanInputs, perSku: SkuPolicy[], c: { abc: AbcClas
   const orders: PlanOrder[] = [];
   panel.ids.forEach((sku, i) => {
     const st = stock.get(sku);
-    const supplier = perSku[i]!.supplier;
-    const terms = supplier === null ? undefined : inputs.suppliers.get(supplier);
+    const { terms } = skuSupply(inputs, sku, inputs.asOf);
     if (st === undefined) used.stock++;
     if (st?.leadTime == null && terms?.leadTime == null) used.leadTime++;
     if ((st?.unitCost ?? catalogCost.get(sku)) === undefined) used.cost++;
