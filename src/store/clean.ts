@@ -38,6 +38,7 @@ export async function rebuildCleanTables(
   await buildCatalog(ws, 'all');
   await ws.run('DROP TABLE bundle_parts');
   await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
+  await ws.run(sql`INSERT OR REPLACE INTO meta SELECT ${CLEAN_MARK}, coalesce(max(file_id), 0)::VARCHAR FROM files`);
 }
 
 /** How `rebuildCleanTablesForSkus` rebuilt the derived tables. */
@@ -56,22 +57,37 @@ export type CleanExtent = 'scoped' | 'full';
  * Runs in one transaction that also sets `meta.clean_state` 'fresh': readers on another connection see the tables
  * before or after, never half-rebuilt. The caller sets 'stale' with the raw rows; if the process dies before this
  * commits, the state stays 'stale' and the next `ensureCleanTables` (at every start-up) rebuilds everything.
+ * A SKU whose new rows are order lines of the last day (a live shop's batches of today) is rebuilt from that day on
+ * only, its earlier rows kept as stored while they stay exactly what a full rebuild makes them (`chooseTails` says
+ * when; the rules' statistics count the stored rows: the same queries, not a second copy); `onTails` is told how many
+ * of the scope's SKUs were.
  * Assumes the derived tables were fresh before the new rows came (`cleanTablesStale` false).
- * O(rows of the SKUs) per table after a scan of the raw lines; a full daily_demand rebuild is O(grid).
+ * O(rows of the SKUs) per table after a scan of the raw lines (a tail SKU: its rows of the last day, and an aggregate
+ * of its history); a full daily_demand rebuild is O(grid).
  */
 export async function rebuildCleanTablesForSkus(
   ws: Workspace,
   config: CleaningConfig,
   skus: readonly string[],
+  o: { onTails?: (tails: number, scope: number) => void } = {},
 ): Promise<CleanExtent> {
   if (skus.length === 0) return 'scoped';
   return ws.transaction(async () => {
-    await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_scope AS SELECT DISTINCT ${codeRows(skus)} AS sku`);
+    await ws.run('CREATE OR REPLACE TEMP TABLE clean_scope (sku VARCHAR, tail BOOLEAN DEFAULT false)');
+    await ws.run(sql`INSERT INTO clean_scope (sku) SELECT DISTINCT ${codeRows(skus)} AS sku`);
     await buildBundleParts(ws);
     await closeScopeOverBundles(ws);
+    const mark = await cleanMark(ws);
+    await chooseTails(ws, config, mark);
     const lastBefore = await lastDays(ws);
     await ws.run('CREATE OR REPLACE TEMP TABLE closed_before AS SELECT date, source FROM closed_days');
     await buildOrderLines(ws, config, 'listed');
+    if (o.onTails !== undefined) {
+      const n = await ws.one<{ t: number; n: number }>(
+        'SELECT count(*) FILTER (WHERE tail)::INTEGER AS t, count(*)::INTEGER AS n FROM clean_scope',
+      );
+      o.onTails(n.t, n.n);
+    }
     await buildDailySales(ws, 'listed');
     await buildClosedDays(ws, config);
     const closedChanged = await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (
@@ -81,9 +97,87 @@ export async function rebuildCleanTablesForSkus(
     await buildDailyDemand(ws, config, extent === 'full' ? 'all' : 'listed');
     await buildCatalog(ws, 'listed');
     await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
-    await ws.run('DROP TABLE clean_scope; DROP TABLE closed_before; DROP TABLE bundle_parts');
+    if (mark !== null) await advanceCleanMark(ws, mark);
+    await ws.run('DROP TABLE clean_scope; DROP TABLE clean_cut; DROP TABLE closed_before; DROP TABLE bundle_parts');
     return extent;
   });
+}
+
+/**
+ * `meta.clean_mark`: the last file whose raw rows the derived tables reflect, every raw row of that file and earlier
+ * ones included (a full rebuild sets it; a scoped one moves it only when every newer raw row is of a SKU it rebuilt).
+ * Rows of later files are new to the derived tables. Null: not known (a workspace cleaned before the mark existed).
+ */
+const CLEAN_MARK = 'clean_mark';
+
+async function cleanMark(ws: Workspace): Promise<number | null> {
+  const rows = await ws.all<{ value: string }>(sql`SELECT value FROM meta WHERE key = ${CLEAN_MARK}`);
+  const mark = rows.length === 1 ? Number(rows[0]!.value) : NaN;
+  return Number.isSafeInteger(mark) ? mark : null;
+}
+
+/** Moves the mark to the last file when every raw row after `mark` is of a SKU in the scope (and no bundle file). */
+async function advanceCleanMark(ws: Workspace, mark: number): Promise<void> {
+  const outside = (table: string): Sql =>
+    sql`SELECT 1 FROM ${ident(table)} WHERE file_id > ${mark}::INTEGER AND sku NOT IN (SELECT sku FROM clean_scope)`;
+  await ws.run(sql`INSERT OR REPLACE INTO meta SELECT ${CLEAN_MARK}, coalesce(max(file_id), 0)::VARCHAR FROM files
+    WHERE NOT EXISTS (${joinSql(
+      RAW_SKU_TABLES.map((t) => outside(t)),
+      ' UNION ALL ',
+    )} UNION ALL SELECT 1 FROM raw_bundles WHERE file_id > ${mark}::INTEGER)`);
+}
+
+/** The raw tables whose rows a SKU's derived rows are built from, by their `sku` column (bundles apart). */
+const RAW_SKU_TABLES = ['raw_order_lines', 'raw_daily_sales', 'raw_catalog', 'raw_stock'] as const;
+
+/**
+ * Picks the scope's tail SKUs (`clean_scope.tail`) and their cut (temp table `clean_cut`: the last day of the order
+ * lines as stored): SKUs whose new rows (after the clean mark) are order lines of the cut or later, so that their rows
+ * before the cut (the head) stay as they are and only the rows from the cut on are rebuilt — a live batch's lines of
+ * today re-derive today, not the SKU's whole history. The head stays exactly as a full rebuild would make it when:
+ * - the SKU is in no bundle, has no daily-sales rows, and no catalog or stock row is newer than the mark (those
+ *   reach every day: list prices, continue-selling, dated stock-outs);
+ * - no line of the cut or later matches the cancellation pattern: a cancellation pairs with the latest earlier sale,
+ *   which may be in the head (later lines never change how earlier cancellations paired: the pairing walks in time);
+ * - its raw lines up to the mark are as many as its stored lines (the stored rows are those lines' clean rows);
+ * - its daily demand has days before the cut (its grid's first day stays where it is);
+ * - its outlier thresholds do not move past a head line (checked in buildOrderLines, where the tail's statuses are
+ *   known; a SKU that fails it is rebuilt whole).
+ * Duplicates are within a day (a row key holds the order time), closed days and the last day are shop-wide (a change
+ * rebuilds every SKU's daily demand: 'full'), and the stock-out flags of the head, which hang on the SKU's sale rate
+ * and its runs of zero days, are recomputed from the stored head and the rebuilt tail (buildDailyDemand).
+ */
+async function chooseTails(ws: Workspace, config: CleaningConfig, mark: number | null): Promise<void> {
+  await ws.run('CREATE OR REPLACE TEMP TABLE clean_cut AS SELECT max(date) AS cut FROM order_lines');
+  if (mark === null) return;
+  const m = sql`${mark}::INTEGER`;
+  const newer = (table: string): Sql =>
+    sql`SELECT sku FROM ${ident(table)} WHERE file_id > ${m} AND sku IN (SELECT sku FROM clean_scope)`;
+  await ws.run(sql`
+    UPDATE clean_scope SET tail = true WHERE sku IN (
+      WITH cut AS (SELECT cut FROM clean_cut),
+      fresh AS (
+        SELECT sku, min(ordered_at) AS first_new FROM raw_order_lines
+        WHERE file_id > ${m} AND sku IN (SELECT sku FROM clean_scope) GROUP BY sku),
+      raw_count AS (
+        SELECT sku, count(*) AS n FROM raw_order_lines
+        WHERE file_id <= ${m} AND sku IN (SELECT sku FROM clean_scope) GROUP BY sku),
+      stored_count AS (
+        SELECT sku, count(*) AS n, bool_or(date < (SELECT cut FROM cut)) AS has_head FROM order_lines
+        WHERE rid > 0 AND sku IN (SELECT sku FROM clean_scope) GROUP BY sku)
+      SELECT f.sku FROM fresh f JOIN raw_count r USING (sku) JOIN stored_count s USING (sku)
+      WHERE f.first_new >= (SELECT cut FROM cut) AND r.n = s.n AND s.has_head
+        AND f.sku NOT IN (SELECT bundle_sku FROM bundle_parts UNION ALL SELECT component_sku FROM bundle_parts)
+        AND f.sku NOT IN (SELECT sku FROM raw_daily_sales WHERE sku IN (SELECT sku FROM clean_scope))
+        AND f.sku NOT IN (${newer('raw_catalog')} UNION ALL ${newer('raw_stock')})
+        AND f.sku NOT IN (
+          SELECT sku FROM raw_order_lines WHERE ordered_at >= (SELECT cut FROM cut)
+            AND sku IN (SELECT sku FROM clean_scope)
+            AND regexp_matches(order_id, ${config.cancellations.orderIdPattern}))
+        AND f.sku IN (
+          SELECT sku FROM daily_demand WHERE source = 'order_lines' AND date < (SELECT cut FROM cut)
+            AND sku IN (SELECT sku FROM clean_scope))
+        AND NOT EXISTS (SELECT 1 FROM raw_bundles WHERE file_id > ${m}))`);
 }
 
 /**
@@ -165,7 +259,7 @@ async function closeScopeOverBundles(ws: Workspace): Promise<void> {
   const size = async (): Promise<number> =>
     (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope')).n;
   for (let before = await size(); ;) {
-    await ws.run(`INSERT INTO clean_scope
+    await ws.run(`INSERT INTO clean_scope (sku)
       SELECT component_sku FROM bundle_parts WHERE bundle_sku IN (SELECT sku FROM clean_scope)
       UNION SELECT bundle_sku FROM bundle_parts WHERE component_sku IN (SELECT sku FROM clean_scope)
       EXCEPT SELECT sku FROM clean_scope`);
@@ -181,10 +275,23 @@ async function closeScopeOverBundles(ws: Workspace): Promise<void> {
  */
 type SkuScope = 'all' | 'listed';
 
-/** The filter a builder injects where it reads a table with a `sku` column. */
+/** The filter a builder injects where it reads a table with a `sku` column: a listed SKU's every row. */
 function inScope(scope: SkuScope): Sql {
   return raw(scope === 'all' ? 'TRUE' : 'sku IN (SELECT sku FROM clean_scope)');
 }
+
+/**
+ * The filter on the rows a builder rebuilds of a table with a `sku` and a day column (`day`): every row of a listed
+ * SKU, and of a tail SKU the rows from the cut on (`chooseTails`).
+ */
+function rowsInScope(scope: SkuScope, day: string): Sql {
+  if (scope === 'all') return raw('TRUE');
+  return raw(`(sku IN (SELECT sku FROM clean_scope WHERE NOT tail)
+    OR (sku IN (SELECT sku FROM clean_scope WHERE tail) AND ${day} >= (SELECT cut FROM clean_cut)))`);
+}
+
+/** A tail SKU's rows before the cut: kept as stored, and counted in the SKU's statistics. */
+const HEAD = raw(`sku IN (SELECT sku FROM clean_scope WHERE tail) AND date < (SELECT cut FROM clean_cut)`);
 
 /** The columns that identify a row of each derived table a scoped rebuild rewrites (each row's key is unique). */
 const ROW_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -202,7 +309,13 @@ const ROW_KEYS: Readonly<Record<string, readonly string[]>> = {
  * ones would leave it, but a batch that adds a line today rewrites a few rows per SKU, not its whole history: the
  * transaction's log (and the checkpoint it triggers) stays small.
  */
-async function writeRows(ws: Workspace, table: string, scope: SkuScope, query: Sql): Promise<void> {
+async function writeRows(
+  ws: Workspace,
+  table: string,
+  scope: SkuScope,
+  query: Sql,
+  rebuilt: Sql = inScope(scope),
+): Promise<void> {
   const t = ident(table);
   if (scope === 'all') {
     await ws.run(sql`CREATE OR REPLACE TABLE ${t} AS ${query}`);
@@ -214,7 +327,7 @@ async function writeRows(ws: Workspace, table: string, scope: SkuScope, query: S
     WHERE table_name = ${table} AND schema_name = 'main' AND database_name = current_database() ORDER BY column_index`);
   const cols = joinSql(columns.map((c) => sql`${ident(c.c)}`));
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_new AS SELECT ${cols} FROM (${query})`);
-  await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_old AS SELECT ${cols} FROM ${t} WHERE ${inScope(scope)}`);
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_old AS SELECT ${cols} FROM ${t} WHERE ${rebuilt}`);
   const on = joinSql(
     keys.map((k) => sql`${t}.${ident(k)} = g.${ident(k)}`),
     ' AND ',
@@ -310,9 +423,9 @@ function nonProductSql(config: CleaningConfig): Sql {
   return joinSql(parts, ' OR ');
 }
 
-async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<void> {
-  await ws.run(sql`
-    CREATE OR REPLACE TEMP TABLE ol_pre AS
+/** The order lines' first statuses (before cancellations pair), of the raw lines `where` keeps. */
+function olPreSql(config: CleaningConfig, where: Sql): Sql {
+  return sql`
     SELECT ${RID} AS rid, *,
       CASE
         WHEN ${nonProductSql(config)} THEN 'non_product'
@@ -325,8 +438,58 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
         ELSE 'sale' END AS status
     FROM (SELECT *, CAST(ordered_at AS DATE) AS date,
             row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS dup_rank
-          FROM raw_order_lines WHERE ${inScope(scope)})`);
+          FROM raw_order_lines WHERE ${where})`;
+}
 
+/** The SQL of each SKU's outlier statistics over the sale quantities of `lines` (columns sku, quantity). */
+function outlierStatsSql(config: CleaningConfig, lines: Sql): Sql {
+  return sql`SELECT sku, count(*) AS n, median(ln(quantity)) AS lm,
+      greatest(1.4826 * mad(ln(quantity)), ${config.outliers.minSpread}) AS spread
+    FROM (${lines}) GROUP BY sku`;
+}
+
+/**
+ * The tail SKUs whose head would change: their outlier threshold, with the tail's lines counted, is not the one their
+ * stored lines were capped by, and a head line is an outlier by one of the two. They leave the tail (`clean_scope`)
+ * and their head lines join `ol_pre`: they are rebuilt whole.
+ */
+async function untailMovedThresholds(ws: Workspace, config: CleaningConfig): Promise<void> {
+  if ((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope WHERE tail')).n === 0) return;
+  const o = config.outliers;
+  const stats = (lines: string): Sql => outlierStatsSql(config, raw(lines));
+  // the line-level test of buildOrderLines (ln(quantity) > threshold), the same arithmetic
+  const threshold = (x: string): Sql =>
+    sql`CASE WHEN ${raw(x)}.n >= ${o.minLines} THEN ${raw(x)}.lm + ${o.zScore} * ${raw(x)}.spread
+      ELSE 'infinity'::DOUBLE END`;
+  const head = `SELECT sku, quantity FROM order_lines WHERE status = 'sale' AND ${HEAD.text}`;
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_untail AS
+    WITH t AS (SELECT sku FROM clean_scope WHERE tail),
+    was AS (${stats(`SELECT sku, quantity FROM order_lines
+      WHERE status = 'sale' AND sku IN (SELECT sku FROM clean_scope WHERE tail)`)}),
+    now AS (${stats(`${head} UNION ALL SELECT sku, quantity FROM ol_pre
+      WHERE status = 'sale' AND sku IN (SELECT sku FROM clean_scope WHERE tail)`)}),
+    top AS (SELECT sku, max(ln(quantity)) AS top FROM (${raw(head)}) GROUP BY sku)
+    SELECT t.sku FROM t LEFT JOIN was w USING (sku) LEFT JOIN now n USING (sku) LEFT JOIN top USING (sku)
+    WHERE NOT (coalesce(w.n >= ${o.minLines}, false) = coalesce(n.n >= ${o.minLines}, false)
+                 AND (coalesce(w.n, 0) < ${o.minLines} OR (w.lm = n.lm AND w.spread = n.spread)))
+      AND top.top IS NOT NULL
+      AND NOT (top.top <= ${threshold('w')} AND top.top <= ${threshold('n')})`);
+  const moved = await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_untail');
+  if (moved.n > 0) {
+    await ws.run('UPDATE clean_scope SET tail = false WHERE sku IN (SELECT sku FROM clean_untail)');
+    await ws.run(
+      sql`INSERT INTO ol_pre ${olPreSql(
+        config,
+        raw(`sku IN (SELECT sku FROM clean_untail) AND ordered_at < (SELECT cut FROM clean_cut)`),
+      )}`,
+    );
+  }
+  await ws.run('DROP TABLE clean_untail');
+}
+
+async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<void> {
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE ol_pre AS ${olPreSql(config, rowsInScope(scope, 'ordered_at'))}`);
+  if (scope === 'listed') await untailMovedThresholds(ws, config);
   await pairCancellations(ws);
 
   const o = config.outliers;
@@ -341,10 +504,14 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
       FROM ol_pre p
       LEFT JOIN cancel_pairs cp ON cp.rid = p.rid
       LEFT JOIN cancel_pairs cc ON cc.cancel_rid = p.rid),
-    s AS (
-      SELECT sku, count(*) AS n, median(ln(quantity)) AS lm,
-        greatest(1.4826 * mad(ln(quantity)), ${o.minSpread}) AS spread
-      FROM m WHERE status2 = 'sale' GROUP BY sku),
+    -- a tail SKU's statistics count its head's sales as stored (rowsInScope)
+    s AS (${outlierStatsSql(
+      config,
+      scope === 'all'
+        ? raw(`SELECT sku, quantity FROM m WHERE status2 = 'sale'`)
+        : raw(`SELECT sku, quantity FROM m WHERE status2 = 'sale'
+            UNION ALL SELECT sku, quantity FROM order_lines WHERE status = 'sale' AND ${HEAD.text}`),
+    )}),
     f AS (
       SELECT m.*, CASE WHEN m.status2 = 'sale' THEN s.n >= ${o.minLines}
           AND ln(m.quantity) > s.lm + ${o.zScore} * s.spread END AS is_outlier,
@@ -371,6 +538,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
     FROM lines l JOIN bundle_parts p ON p.bundle_sku = l.sku
     WHERE l.status = 'sale'
     ORDER BY rid`,
+    rowsInScope(scope, 'date'),
   );
   await ws.run('DROP TABLE ol_pre; DROP TABLE cancel_pairs');
 }
@@ -521,46 +689,24 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
     v: exactSum('quantity * unit_price'),
   };
   const sum = (field: keyof typeof sums): Sql => raw(field);
-  // the last day and the closed days are shop-wide: read whole; the rest is per SKU
-  await ws.run(sql`
-    CREATE OR REPLACE TEMP TABLE dd_grid AS
-    WITH sales AS (
-      SELECT sku, date, 'order_lines' AS source, ${sum('u')} AS units, ${sum('q')} AS units_raw,
-        ${sum('r')} AS revenue, lines, outlier_capped, ${sum('v')} / ${sum('q')} AS price,
-        promo, NULL::BOOLEAN AS open
-      FROM (
-        SELECT sku, date, count(*)::INTEGER AS lines, bool_or(outlier) AS outlier_capped, bool_or(promo) AS promo,
-          ${sums.u} AS u, ${sums.q} AS q, ${sums.r} AS r, ${sums.v} AS v
-        FROM order_lines WHERE status = 'sale' AND ${inScope(scope)} GROUP BY sku, date)
-      UNION ALL
-      SELECT sku, date, 'daily_sales', units, units, units * price, 1, false, price, promo, open
-      FROM daily_sales WHERE status = 'sale' AND ${inScope(scope)}),
-    last_day AS (${LAST_DAY}),
-    span AS (
-      SELECT sku, source, min(date) AS first FROM sales WHERE units > 0 GROUP BY sku, source),
-    grid AS (
-      SELECT span.sku, span.source, g.d::DATE AS date
-      FROM span JOIN last_day USING (source), generate_series(span.first, last_day.d, INTERVAL 1 DAY) g(d))
-    SELECT g.sku, g.date, g.source,
-      (cd.date IS NOT NULL OR coalesce(s.open, true) = false) AS closed,
-      CASE WHEN cd.date IS NOT NULL OR coalesce(s.open, true) = false THEN NULL
-           WHEN s.sku IS NULL AND g.source = 'daily_sales' THEN NULL
-           ELSE coalesce(s.units, 0) END AS units,
-      coalesce(s.units_raw, 0) AS units_raw, coalesce(s.revenue, 0) AS revenue, coalesce(s.lines, 0) AS lines,
-      (s.sku IS NULL AND cd.date IS NULL AND g.source = 'order_lines') AS filled,
-      (s.sku IS NULL AND cd.date IS NULL AND g.source = 'daily_sales') AS missing,
-      coalesce(s.outlier_capped, false) AS outlier_capped,
-      s.price, s.promo
-    FROM grid g
-    LEFT JOIN sales s ON s.sku = g.sku AND s.date = g.date AND s.source = g.source
-    LEFT JOIN closed_days cd ON cd.date = g.date AND cd.source = g.source`);
-  await writeRows(
-    ws,
-    'daily_demand',
-    scope,
-    sql`
-    WITH open_days AS (
-      SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing),
+  const listed = scope === 'listed';
+  // a tail SKU's grid is rebuilt from the cut on (its first day is in the head: chooseTails)
+  const tailSpan = raw(
+    listed
+      ? `AND sku NOT IN (SELECT sku FROM clean_scope WHERE tail) GROUP BY sku, source
+         UNION ALL SELECT sku, 'order_lines', (SELECT cut FROM clean_cut) FROM clean_scope WHERE tail`
+      : 'GROUP BY sku, source',
+  );
+  // its stock-out runs and sale rate count its head's days as stored
+  const headDays = raw(
+    listed
+      ? `UNION ALL SELECT sku, source, date, units > 0 FROM daily_demand
+         WHERE ${HEAD.text} AND NOT closed AND NOT missing`
+      : '',
+  );
+  const flags = sql`
+    open_days AS (
+      SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing ${headDays}),
     rates AS (
       SELECT sku, source, avg(sold::INTEGER) AS rate, sum(sold::INTEGER) AS sale_days
       FROM open_days GROUP BY sku, source),
@@ -583,16 +729,71 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
       WHERE rk = 1 GROUP BY sku, date),
     sells_out AS (
       SELECT sku FROM raw_catalog WHERE continue_selling IS NOT NULL AND ${inScope(scope)}
-      GROUP BY sku HAVING arg_max(continue_selling, (file_id, line)))
-    SELECT g.*,
-      CASE WHEN c.sku IS NOT NULL THEN false
+      GROUP BY sku HAVING arg_max(continue_selling, (file_id, line)))`;
+  // the day's rows g joined with flagged f, snapshots k and sells_out c
+  const stockout = raw(`CASE WHEN c.sku IS NOT NULL THEN false
            WHEN k.sku IS NOT NULL THEN k.available <= 0 AND NOT g.closed
-           ELSE f.sku IS NOT NULL END AS stockout,
-      coalesce(c.sku IS NULL AND k.available <= 0 AND NOT g.closed, false) AS stockout_known
-    FROM dd_grid g LEFT JOIN flagged f USING (sku, source, date)
+           ELSE f.sku IS NOT NULL END`);
+  const joins = raw(`LEFT JOIN flagged f USING (sku, source, date)
     LEFT JOIN snapshots k ON k.sku = g.sku AND k.date = g.date
-    LEFT JOIN sells_out c ON c.sku = g.sku
+    LEFT JOIN sells_out c ON c.sku = g.sku`);
+  // the last day and the closed days are shop-wide: read whole; the rest is per SKU
+  await ws.run(sql`
+    CREATE OR REPLACE TEMP TABLE dd_grid AS
+    WITH sales AS (
+      SELECT sku, date, 'order_lines' AS source, ${sum('u')} AS units, ${sum('q')} AS units_raw,
+        ${sum('r')} AS revenue, lines, outlier_capped, ${sum('v')} / ${sum('q')} AS price,
+        promo, NULL::BOOLEAN AS open
+      FROM (
+        SELECT sku, date, count(*)::INTEGER AS lines, bool_or(outlier) AS outlier_capped, bool_or(promo) AS promo,
+          ${sums.u} AS u, ${sums.q} AS q, ${sums.r} AS r, ${sums.v} AS v
+        FROM order_lines WHERE status = 'sale' AND ${rowsInScope(scope, 'date')} GROUP BY sku, date)
+      UNION ALL
+      SELECT sku, date, 'daily_sales', units, units, units * price, 1, false, price, promo, open
+      FROM daily_sales WHERE status = 'sale' AND ${inScope(scope)}),
+    last_day AS (${LAST_DAY}),
+    span AS (
+      SELECT sku, source, min(date) AS first FROM sales WHERE units > 0 ${tailSpan}),
+    grid AS (
+      SELECT span.sku, span.source, g.d::DATE AS date
+      FROM span JOIN last_day USING (source), generate_series(span.first, last_day.d, INTERVAL 1 DAY) g(d))
+    SELECT g.sku, g.date, g.source,
+      (cd.date IS NOT NULL OR coalesce(s.open, true) = false) AS closed,
+      CASE WHEN cd.date IS NOT NULL OR coalesce(s.open, true) = false THEN NULL
+           WHEN s.sku IS NULL AND g.source = 'daily_sales' THEN NULL
+           ELSE coalesce(s.units, 0) END AS units,
+      coalesce(s.units_raw, 0) AS units_raw, coalesce(s.revenue, 0) AS revenue, coalesce(s.lines, 0) AS lines,
+      (s.sku IS NULL AND cd.date IS NULL AND g.source = 'order_lines') AS filled,
+      (s.sku IS NULL AND cd.date IS NULL AND g.source = 'daily_sales') AS missing,
+      coalesce(s.outlier_capped, false) AS outlier_capped,
+      s.price, s.promo
+    FROM grid g
+    LEFT JOIN sales s ON s.sku = g.sku AND s.date = g.date AND s.source = g.source
+    LEFT JOIN closed_days cd ON cd.date = g.date AND cd.source = g.source`);
+  const tails = listed
+    ? (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope WHERE tail')).n
+    : 0;
+  if (tails > 0) {
+    // a tail SKU's head keeps its rows; only a stock-out flag moves there (its sale rate or a run's ends changed)
+    await ws.run(sql`
+      UPDATE daily_demand SET stockout = n.stockout FROM (
+        WITH ${flags}
+        SELECT g.sku, g.date, g.source, ${stockout} AS stockout
+        FROM (SELECT * FROM daily_demand WHERE ${HEAD}) g ${joins}) n
+      WHERE daily_demand.sku = n.sku AND daily_demand.date = n.date AND daily_demand.source = n.source
+        AND daily_demand.stockout IS DISTINCT FROM n.stockout`);
+  }
+  await writeRows(
+    ws,
+    'daily_demand',
+    scope,
+    sql`
+    WITH ${flags}
+    SELECT g.*, ${stockout} AS stockout,
+      coalesce(c.sku IS NULL AND k.available <= 0 AND NOT g.closed, false) AS stockout_known
+    FROM dd_grid g ${joins}
     ORDER BY sku, date`,
+    rowsInScope(scope, 'date'),
   );
   await ws.run('DROP TABLE dd_grid');
 }
