@@ -372,6 +372,13 @@ const cacheOf = (text: string): { hits: number; misses: number } => ({
   hits: Number(/^shopcast_sku_cache_answers\{result="hit"\} (\S+)/m.exec(text)?.[1] ?? NaN),
   misses: Number(/^shopcast_sku_cache_answers\{result="miss"\} (\S+)/m.exec(text)?.[1] ?? NaN),
 });
+// a service warms the launch model of its data in the background when it starts (a worker thread training for tens of
+// seconds when none is stored): the load starts once that is done, as on a service that has been up a while
+const tl = performance.now();
+while (/^shopcast_launch_model_warming (\S+)/m.exec(await metricsText())?.[1] !== '0')
+  await new Promise((r) => setTimeout(r, 250));
+const launchWarmS = (performance.now() - tl) / 1000;
+console.log(`  launch model warm: waited ${launchWarmS.toFixed(1)} s more for it`);
 
 // ---- the load ----
 const loads: number[] = [];
@@ -489,6 +496,7 @@ const report = {
     forecast_updated_events: eventsSeen,
   },
   new_day: { post_answer_ms: first.answered_ms, to_event_ms: newDayMs },
+  launch_model_warm_wait_s: launchWarmS,
   lines: {
     posted: linesPosted,
     already_stored_per_answers: notNew,

@@ -23,7 +23,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { InputError } from '../data/errors.js';
 import { EventLog } from '../pipeline/events.js';
 import { JobRunner } from '../pipeline/jobs.js';
-import { warmLaunchModel } from '../pipeline/launch.js';
+import { launchModelPending, warmLaunchModel } from '../pipeline/launch.js';
 import { closeRefreshWorkers } from '../pipeline/refresh.js';
 import { KeyVerifier, type Principal, scopeAllows } from '../pipeline/keys.js';
 import { WriteLock } from '../pipeline/write-lock.js';
@@ -256,6 +256,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   const active = new Set<Promise<unknown>>();
   const skuCache = new SkuCache();
   const metrics = new ServerMetrics(lock);
+  metrics.watchLaunchModel(launchModelPending);
   metrics.watchSkuCache(skuCache);
   // the log exists once Fastify does (below); events before that (a crashed job marked failed) are stored all the same
   let log: { error: (o: object, msg: string) => void } = { error: () => {} };

@@ -70,6 +70,18 @@ export class ServerMetrics {
     });
   }
 
+  /** Exposes whether the launch model is being warmed (loaded or trained in the background: read when scraped). */
+  watchLaunchModel(pending: () => boolean): void {
+    new Gauge({
+      name: 'shopcast_launch_model_warming',
+      help: '1 while the launch model of the current data is loaded or trained in the background, else 0',
+      registers: [this.registry],
+      collect() {
+        this.set(pending() ? 1 : 0);
+      },
+    });
+  }
+
   /** Records the ingest lag of one batch (seconds from arrival to forecast update). */
   observeIngestLag(seconds: number): void {
     this.ingestLag.observe(seconds);

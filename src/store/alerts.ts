@@ -5,7 +5,7 @@
  * it again while an open one exists updates that one; `clearAlerts` closes those that no longer hold.
  * Acknowledging keeps the alert, with who and when.
  */
-import { type Sql, joinSql, sql } from './sql.js';
+import { type Sql, codeRows, joinSql, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 export type AlertKind = 'stockout' | 'tracking_signal' | 'coverage' | 'drift' | 'anomaly';
@@ -112,9 +112,9 @@ export async function clearAlerts(
   const gone = skus.filter((s) => !stillHolding.has(s));
   if (gone.length === 0) return 0;
   const n = await ws.one<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM alerts
-    WHERE kind = ${kind} AND cleared_at IS NULL AND sku IN (${joinSql(gone.map((s) => sql`${s}`))})`);
+    WHERE kind = ${kind} AND cleared_at IS NULL AND sku IN (SELECT ${codeRows(gone)})`);
   await ws.run(sql`UPDATE alerts SET cleared_at = now()::TIMESTAMP
-    WHERE kind = ${kind} AND cleared_at IS NULL AND sku IN (${joinSql(gone.map((s) => sql`${s}`))})`);
+    WHERE kind = ${kind} AND cleared_at IS NULL AND sku IN (SELECT ${codeRows(gone)})`);
   return n.n;
 }
 

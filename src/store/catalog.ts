@@ -4,7 +4,7 @@
  */
 import { descriptionsSql } from './clean.js';
 import { asOfDate } from './demand-panel.js';
-import { joinSql, sql } from './sql.js';
+import { codeRows, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 export interface CatalogEntry {
@@ -48,7 +48,7 @@ export async function skuSummaries(
   skus?: readonly string[],
 ): Promise<Map<string, { name: string | null; price: number | null; revenue: number | null }>> {
   if (skus !== undefined && skus.length === 0) return new Map();
-  const only = skus === undefined ? sql`` : sql`AND d.sku IN (${joinSql(skus.map((s) => sql`${s}`))})`;
+  const only = skus === undefined ? sql`` : sql`AND d.sku IN (SELECT ${codeRows(skus)})`;
   const rows = await ws.all<{ sku: string; name: string | null; price: number | null; revenue: number | null }>(sql`
     SELECT d.sku, any_value(c.description) AS name, any_value(c.price_median) AS price, sum(d.revenue) AS revenue
     FROM daily_demand d LEFT JOIN catalog c USING (sku)

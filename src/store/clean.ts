@@ -704,7 +704,7 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
          WHERE ${HEAD.text} AND NOT closed AND NOT missing`
       : '',
   );
-  const flags = sql`
+  const flags = sql`WITH
     open_days AS (
       SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing ${headDays}),
     rates AS (
@@ -720,7 +720,9 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
       FROM runs r JOIN zero_runs z USING (sku, source, run_id) JOIN rates q USING (sku, source)
       WHERE NOT r.sold AND r.run_id < q.sale_days
         AND q.rate >= ${st.minSellRate} AND q.sale_days >= ${st.minSaleDays}
-        AND z.len >= ${st.minRunDays} AND z.len <= ${st.maxRunDays} AND pow(1 - q.rate, z.len) <= ${st.maxChance}),
+        AND z.len >= ${st.minRunDays} AND z.len <= ${st.maxRunDays} AND pow(1 - q.rate, z.len) <= ${st.maxChance})
+    SELECT * FROM flagged`;
+  const known = sql`
     snapshots AS (
       SELECT sku, date, sum(on_hand) AS available FROM (
         SELECT sku, date, on_hand,
@@ -730,11 +732,11 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
     sells_out AS (
       SELECT sku FROM raw_catalog WHERE continue_selling IS NOT NULL AND ${inScope(scope)}
       GROUP BY sku HAVING arg_max(continue_selling, (file_id, line)))`;
-  // the day's rows g joined with flagged f, snapshots k and sells_out c
+  // the day's rows g joined with dd_flagged f, snapshots k and sells_out c
   const stockout = raw(`CASE WHEN c.sku IS NOT NULL THEN false
            WHEN k.sku IS NOT NULL THEN k.available <= 0 AND NOT g.closed
            ELSE f.sku IS NOT NULL END`);
-  const joins = raw(`LEFT JOIN flagged f USING (sku, source, date)
+  const joins = raw(`LEFT JOIN dd_flagged f USING (sku, source, date)
     LEFT JOIN snapshots k ON k.sku = g.sku AND k.date = g.date
     LEFT JOIN sells_out c ON c.sku = g.sku`);
   // the last day and the closed days are shop-wide: read whole; the rest is per SKU
@@ -770,6 +772,8 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
     FROM grid g
     LEFT JOIN sales s ON s.sku = g.sku AND s.date = g.date AND s.source = g.source
     LEFT JOIN closed_days cd ON cd.date = g.date AND cd.source = g.source`);
+  // the stock-out days of the scope (and of a tail SKU's head): computed once, read by the head's update and the write
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE dd_flagged AS ${flags}`);
   const tails = listed
     ? (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope WHERE tail')).n
     : 0;
@@ -777,7 +781,7 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
     // a tail SKU's head keeps its rows; only a stock-out flag moves there (its sale rate or a run's ends changed)
     await ws.run(sql`
       UPDATE daily_demand SET stockout = n.stockout FROM (
-        WITH ${flags}
+        WITH ${known}
         SELECT g.sku, g.date, g.source, ${stockout} AS stockout
         FROM (SELECT * FROM daily_demand WHERE ${HEAD}) g ${joins}) n
       WHERE daily_demand.sku = n.sku AND daily_demand.date = n.date AND daily_demand.source = n.source
@@ -788,14 +792,14 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
     'daily_demand',
     scope,
     sql`
-    WITH ${flags}
+    WITH ${known}
     SELECT g.*, ${stockout} AS stockout,
       coalesce(c.sku IS NULL AND k.available <= 0 AND NOT g.closed, false) AS stockout_known
     FROM dd_grid g ${joins}
     ORDER BY sku, date`,
     rowsInScope(scope, 'date'),
   );
-  await ws.run('DROP TABLE dd_grid');
+  await ws.run('DROP TABLE dd_grid; DROP TABLE dd_flagged');
 }
 
 /**

@@ -10,7 +10,7 @@ import { parseDateOption } from '../data/date-option.js';
 import { calendarFromAnchors, isClosedOn } from '../engine/closed-calendar.js';
 import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { ensureCleanTables } from './clean.js';
-import { joinSql, raw, sql } from './sql.js';
+import { codeRows, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** Demand as models see it: closed → 0, stock-out or missing → unknown, else the capped units. */
@@ -88,7 +88,7 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
   const lastDay = dayMs(span.b);
   const days = Math.round((lastDay - firstDay) / DAY_MS) + 1;
   if (o.skus !== undefined && o.skus.length === 0) return { firstDay, lastDay, skus: [] };
-  const only = o.skus === undefined ? sql`` : sql`AND sku IN (${joinSql(o.skus.map((s) => sql`${s}`))})`;
+  const only = o.skus === undefined ? sql`` : sql`AND sku IN (SELECT ${codeRows(o.skus)})`;
   // past the data, the shop's closed weekdays and holidays carried forward
   const shopClosed = await readShopClosed(ws, firstDay, days + extra);
   const chunks = ws.columnChunks(sql`

@@ -230,7 +230,7 @@ export async function readForecastValues(
   skus?: readonly string[],
 ): Promise<ForecastValue[]> {
   if (skus !== undefined && skus.length === 0) return [];
-  const only = skus === undefined ? sql`` : sql`AND sku IN (${joinSql(skus.map((s) => sql`${s}`))})`;
+  const only = skus === undefined ? sql`` : sql`AND sku IN (SELECT ${codeRows(skus)})`;
   return ws.all<ForecastValue>(sql`SELECT sku, step::INTEGER AS step, date::VARCHAR AS date, mean, p005, p05, p25,
       p50, p75, p95, p995
     FROM forecast_values WHERE run_id = ${runId}::INTEGER ${only} ORDER BY sku, step`);

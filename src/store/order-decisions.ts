@@ -5,7 +5,7 @@
  * Decision ids: one more than the highest stored, assigned inside the one statement that appends (callers hold the
  * workspace's writer lock).
  */
-import { type Sql, joinSql, raw, sql } from './sql.js';
+import { type Sql, codeRows, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The name of the supplier of SKUs that have none, in filters, supplier lists and per-supplier files. */
@@ -115,7 +115,7 @@ export async function readRunOrders(
   skus?: readonly string[],
 ): Promise<OrderDecisionRow[]> {
   const run = sql`${runId}::INTEGER`;
-  const only = skus === undefined ? sql`TRUE` : sql`o.sku IN (${joinSql(skus.map((s) => sql`${s}`))})`;
+  const only = skus === undefined ? sql`TRUE` : sql`o.sku IN (SELECT ${codeRows(skus)})`;
   return ws.all<OrderDecisionRow>(sql`
     SELECT ${PLAN_ORDER_STRUCT} AS "order", ${latestDecisionSql(run, sql`o.sku`)} AS decision,
       ${latestOverrideSql(run, sql`o.sku`)} AS override
@@ -135,9 +135,7 @@ export async function appendApprovals(
 ): Promise<string[]> {
   const run = sql`${o.runId}::INTEGER`;
   const which =
-    o.skus === undefined
-      ? sql`coalesce(ov.qty, p.order_qty) > 0`
-      : sql`p.sku IN (${joinSql(o.skus.map((s) => sql`${s}`))})`;
+    o.skus === undefined ? sql`coalesce(ov.qty, p.order_qty) > 0` : sql`p.sku IN (SELECT ${codeRows(o.skus)})`;
   const rows = await ws.all<{ sku: string }>(sql`
     INSERT INTO order_decisions
     SELECT (SELECT coalesce(max(decision_id), 0) FROM order_decisions) + row_number() OVER (ORDER BY p.sku),

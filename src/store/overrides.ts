@@ -4,7 +4,7 @@
  * as the record of what the plan used. Ids: one more than the highest stored, assigned inside the one statement that
  * appends (callers hold the workspace's writer lock).
  */
-import { joinSql, raw, sql } from './sql.js';
+import { codeRows, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** An override as stored (dates `YYYY-MM-DD`, times ISO 8601 UTC). */
@@ -62,7 +62,7 @@ export async function readOverrides(
   o: { skus?: readonly string[]; all?: boolean } = {},
 ): Promise<OverrideRow[]> {
   if (o.skus !== undefined && o.skus.length === 0) return [];
-  const only = o.skus === undefined ? sql`TRUE` : sql`sku IN (${joinSql(o.skus.map((s) => sql`${s}`))})`;
+  const only = o.skus === undefined ? sql`TRUE` : sql`sku IN (SELECT ${codeRows(o.skus)})`;
   const active = o.all === true ? sql`TRUE` : sql`removed_at IS NULL`;
   return ws.all<OverrideRow>(sql`${SELECT} WHERE ${only} AND ${active} ORDER BY override_id`);
 }

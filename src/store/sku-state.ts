@@ -2,7 +2,7 @@
  * Each SKU's current state (`sku_state`, schema version 5): its position, forecast summary and order suggestion, one
  * row per SKU. A plan replaces every row; a live refresh replaces the rows of the SKUs it re-forecast.
  */
-import { joinSql, sql } from './sql.js';
+import { codeRows, sql } from './sql.js';
 import type { AppendType, Workspace } from './workspace.js';
 
 /** One row of `sku_state` (dates `YYYY-MM-DD`, `updated_at` ISO text). */
@@ -108,7 +108,7 @@ export async function upsertSkuState(
 ): Promise<void> {
   if (o.all === true) await ws.run('DELETE FROM sku_state');
   else if (rows.length > 0)
-    await ws.run(sql`DELETE FROM sku_state WHERE sku IN (${joinSql(rows.map((r) => sql`${r.sku}`))})`);
+    await ws.run(sql`DELETE FROM sku_state WHERE sku IN (SELECT ${codeRows(rows.map((r) => r.sku))})`);
   if (rows.length === 0) return;
   await ws.appendRows(
     'sku_state',
@@ -128,7 +128,7 @@ export async function upsertSkuState(
 /** The stored rows of `skus` (all when omitted), in SKU order. */
 export async function readSkuState(ws: Workspace, skus?: readonly string[]): Promise<SkuState[]> {
   if (skus !== undefined && skus.length === 0) return [];
-  const only = skus === undefined ? sql`` : sql`WHERE sku IN (${joinSql(skus.map((s) => sql`${s}`))})`;
+  const only = skus === undefined ? sql`` : sql`WHERE sku IN (SELECT ${codeRows(skus)})`;
   return ws.all<SkuState>(sql`SELECT sku, strftime(updated_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS updated_at,
       as_of::VARCHAR AS as_of, plan_run_id::INTEGER AS plan_run_id, forecast_run_id::INTEGER AS forecast_run_id, name,
       supplier, abc, xyz, stage, revenue_365, on_hand, on_order, position, days_of_stock,
