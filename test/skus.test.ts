@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../src/data/errors.js';
-import { listSkus, skuDetail, weeklySums } from '../src/pipeline/skus.js';
+import { listSkus, skuDetail, skuDetails, weeklySums } from '../src/pipeline/skus.js';
 import { parseDuckJson } from '../src/store/skus.js';
 import { approveOrders, overrideOrder } from '../src/pipeline/orders.js';
 import { clearAlerts, raiseAlerts } from '../src/store/alerts.js';
@@ -408,6 +408,14 @@ test('skuDetail: catalog, history, champion forecast, stage with evidence, inven
     assert.equal(counted.n(), 1);
     await listSkus(counted.ws, { search: 'a', abc: 'A', alert: 'any' });
     assert.equal(counted.n(), 2);
+
+    // many SKUs in the same one query: each SKU's detail as it reads alone, unknown SKUs null
+    const every = (await ws.all<{ sku: string }>('SELECT sku FROM catalog ORDER BY sku')).map((r) => r.sku);
+    const many = await skuDetails(counted.ws, [...every, 'NOPE'], { historyDays: 30 });
+    assert.equal(counted.n(), 3);
+    assert.ok(every.length >= 3);
+    assert.equal(many.get('NOPE'), null);
+    for (const s of every) assert.deepEqual(many.get(s), await skuDetail(ws, s, { historyDays: 30 }), s);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   type SkuSort,
   querySkus,
   readSkuDetail,
+  readSkuDetails,
 } from '../store/skus.js';
 import type { OverrideRow } from '../store/overrides.js';
 import type { Workspace } from '../store/workspace.js';
@@ -321,7 +322,26 @@ export async function skuDetail(
 ): Promise<SkuDetail | null> {
   if (typeof sku !== 'string' || sku === '') throw new InputError('sku must be a non-empty text', { field: 'sku' });
   const historyDays = o.historyDays === undefined ? 365 : wholeNumber('historyDays', o.historyDays, 1, 3660);
-  const h = await readSkuDetail(ws, sku, historyDays);
+  return detailOf(sku, await readSkuDetail(ws, sku, historyDays), historyDays);
+}
+
+/**
+ * `skuDetail` of several SKUs, read in one query (store/skus.ts readSkuDetails): what the service's cache runs to
+ * refresh the answers of many SKUs at once. Every SKU asked for is in the map (null: unknown).
+ * @example (await skuDetails(ws, ['85123A', '22423'])).get('22423')?.forecast?.days.length // 28
+ */
+export async function skuDetails(
+  ws: Workspace,
+  skus: readonly string[],
+  o: { historyDays?: number } = {},
+): Promise<Map<string, SkuDetail | null>> {
+  const historyDays = o.historyDays === undefined ? 365 : wholeNumber('historyDays', o.historyDays, 1, 3660);
+  const rows = await readSkuDetails(ws, skus, historyDays);
+  return new Map([...rows].map(([sku, h]) => [sku, detailOf(sku, h, historyDays)]));
+}
+
+/** A SKU's detail from its rows (null: the workspace does not know it). */
+function detailOf(sku: string, h: SkuDetailRows, historyDays: number): SkuDetail | null {
   if (h.catalog === null && h.state === null && h.last_day === null && h.order === null) return null;
   const history: SkuDetail['history'] =
     h.last_day === null

@@ -24,6 +24,7 @@ import { InputError } from '../data/errors.js';
 import { EventLog } from '../pipeline/events.js';
 import { JobRunner } from '../pipeline/jobs.js';
 import { launchModelPending, warmLaunchModel } from '../pipeline/launch.js';
+import { skuAnswers } from './routes/skus.js';
 import { closeRefreshWorkers } from '../pipeline/refresh.js';
 import { KeyVerifier, type Principal, scopeAllows } from '../pipeline/keys.js';
 import { WriteLock } from '../pipeline/write-lock.js';
@@ -291,7 +292,14 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     ws,
     lock,
     events: eventLog,
-    onChanged: (skus) => skuCache.invalidate(skus),
+    onChanged: (skus) => {
+      skuCache.invalidate(skus);
+      // the re-forecast SKUs that are being read get their answers anew in one read, not one read per next GET
+      if (skus !== 'all')
+        void ctx
+          .track(skuCache.refill(skus, (list, days) => skuAnswers(reader, list, Number(days))))
+          .catch((e: unknown) => log.error({ err: e }, 'SKU answers not refreshed'));
+    },
     onLag: (seconds) => metrics.observeIngestLag(seconds),
     onError: (e) => log.error({ err: e }, 'live update failed'),
   });

@@ -6,7 +6,7 @@
  * A resource, hence a class.
  */
 export class SkuCache {
-  private readonly answers = new Map<string, { version: number; json: string }>();
+  private readonly answers = new Map<string, { version: number; json: string; sku: string; variant: string }>();
   private readonly versions = new Map<string, number>();
   private epoch = 0;
   hits = 0;
@@ -14,8 +14,12 @@ export class SkuCache {
 
   constructor(private readonly max = 20_000) {}
 
-  /** The cached JSON of `key` (a SKU and its options), or what `compute` gives, stored when still current. */
-  async get(sku: string, key: string, compute: () => Promise<string>): Promise<string> {
+  /**
+   * The cached JSON of `sku` with the options `variant` (e.g. its history days), or what `compute` gives, stored when
+   * still current.
+   */
+  async get(sku: string, variant: string, compute: () => Promise<string>): Promise<string> {
+    const key = `${variant}\u0000${sku}`;
     const found = this.answers.get(key);
     const version = this.version(sku);
     if (found !== undefined && found.version === version) {
@@ -26,9 +30,33 @@ export class SkuCache {
     const json = await compute();
     if (this.version(sku) === version) {
       if (this.answers.size >= this.max) this.answers.delete(this.answers.keys().next().value!);
-      this.answers.set(key, { version, json });
+      this.answers.set(key, { version, json, sku, variant });
     }
     return json;
+  }
+
+  /**
+   * Computes anew, in one call per variant (`computeMany`: each SKU's JSON), the answers these SKUs had cached, so
+   * that the next reads of SKUs being read (a live shop's best sellers, re-forecast every few seconds) are hits; an
+   * answer is stored only when its SKU did not change again meanwhile. Call it after `invalidate`.
+   */
+  async refill(
+    skus: readonly string[],
+    computeMany: (skus: string[], variant: string) => Promise<Map<string, string>>,
+  ): Promise<void> {
+    const wanted = new Set(skus);
+    const byVariant = new Map<string, string[]>();
+    for (const a of this.answers.values())
+      if (wanted.has(a.sku)) byVariant.set(a.variant, [...(byVariant.get(a.variant) ?? []), a.sku]);
+    for (const [variant, list] of byVariant) {
+      const versions = list.map((s) => this.version(s));
+      const computed = await computeMany(list, variant);
+      list.forEach((sku, i) => {
+        const json = computed.get(sku);
+        if (json !== undefined && this.version(sku) === versions[i])
+          this.answers.set(`${variant}\u0000${sku}`, { version: versions[i]!, json, sku, variant });
+      });
+    }
   }
 
   /** Forgets the answers of these SKUs, or of every SKU. */

@@ -14,7 +14,7 @@ import {
   PLAN_ORDER_STRUCT,
   isoTimestamp,
 } from './order-decisions.js';
-import { type Sql, joinSql, raw, sql } from './sql.js';
+import { type Sql, codeRows, joinSql, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -267,27 +267,45 @@ export interface SkuDetailRows {
  * (lists empty).
  */
 export async function readSkuDetail(ws: Workspace, sku: string, historyDays: number): Promise<SkuDetailRows> {
-  const k = sql`${sku}::VARCHAR`;
+  return (await readSkuDetails(ws, [sku], historyDays)).get(sku) ?? emptyDetail();
+}
+
+/**
+ * `readSkuDetail` of several SKUs in the same one query (each part a scan of its table for all of them, grouped by
+ * SKU): what a cache refreshing many SKUs' answers at once runs. Every SKU asked for is in the map.
+ * @example (await readSkuDetails(ws, ['85123A', '22423'], 365)).get('22423')?.forecast.length // 28
+ */
+export async function readSkuDetails(
+  ws: Workspace,
+  skus: readonly string[],
+  historyDays: number,
+): Promise<Map<string, SkuDetailRows>> {
+  const out = new Map(skus.map((s) => [s, emptyDetail()]));
+  if (skus.length === 0) return out;
+  // one SKU: an equality, which the scans prune by (tables sorted by SKU); several: a semi-join
+  const is = (col: string): Sql =>
+    skus.length === 1 ? sql`${raw(col)} = ${skus[0]!}::VARCHAR` : sql`${raw(col)} IN (SELECT ${codeRows(skus)})`;
   const latestPlan = sql`(SELECT max(run_id) FROM plan_runs)`;
   const decision = (overrideOnly: boolean): Sql => sql`
-    SELECT to_json({'decision_id': d.decision_id, 'action': d.action, 'qty': d.qty, 'who': d.who, 'why': d.why,
-        'decided_at': ${isoTimestamp(sql`d.decided_at`)}})::VARCHAR AS j
-    FROM order_decisions d WHERE d.plan_run_id = ${latestPlan} AND d.sku = ${k}
+    SELECT d.sku, to_json({'decision_id': d.decision_id, 'action': d.action, 'qty': d.qty, 'who': d.who,
+        'why': d.why, 'decided_at': ${isoTimestamp(sql`d.decided_at`)}})::VARCHAR AS j
+    FROM order_decisions d WHERE d.plan_run_id = ${latestPlan} AND ${is('d.sku')}
       ${overrideOnly ? sql`AND d.action = 'override'` : sql``}
-    ORDER BY d.decision_id DESC LIMIT 1`;
-  const rows = await ws.all<{ part: keyof SkuDetailRows; j: string | null }>(sql`
+    QUALIFY row_number() OVER (PARTITION BY d.sku ORDER BY d.decision_id DESC) = 1`;
+  const rows = await ws.all<{ sku: string; part: keyof SkuDetailRows; j: string | null }>(sql`
     WITH run AS (
-      SELECT fs.run_id, r.origin, r.created_at, r.source, fs.model, fs.fallback, fs.backtest_mase
+      SELECT fs.sku, fs.run_id, r.origin, r.created_at, r.source, fs.model, fs.fallback, fs.backtest_mase
       FROM forecast_skus fs JOIN forecast_runs r USING (run_id)
-      WHERE fs.sku = ${k} AND ${CHAMPION_RUN} ORDER BY fs.run_id DESC LIMIT 1),
-    last AS (SELECT max(date) AS d FROM daily_demand WHERE sku = ${k})
-    SELECT 'catalog' AS part, to_json({'name': c.name, 'description': c.description, 'category': c.category,
+      WHERE ${is('fs.sku')} AND ${CHAMPION_RUN}
+      QUALIFY row_number() OVER (PARTITION BY fs.sku ORDER BY fs.run_id DESC) = 1),
+    last AS (SELECT sku, max(date) AS d FROM daily_demand WHERE ${is('sku')} GROUP BY sku)
+    SELECT c.sku, 'catalog' AS part, to_json({'name': c.name, 'description': c.description, 'category': c.category,
         'brand': c.brand, 'list_price': c.list_price, 'cost': c.cost, 'launched_at': c.launched_at,
         'discontinued_at': c.discontinued_at, 'is_product': c.is_product, 'first_sale': c.first_sale,
         'last_sale': c.last_sale, 'units': c.units, 'revenue': c.revenue, 'price_median': c.price_median,
         'price_last': c.price_last})::VARCHAR AS j
-      FROM catalog c WHERE c.sku = ${k}
-    UNION ALL SELECT 'state', to_json({'sku': s.sku, 'name': s.name, 'supplier': s.supplier, 'abc': s.abc,
+      FROM catalog c WHERE ${is('c.sku')}
+    UNION ALL SELECT s.sku, 'state', to_json({'sku': s.sku, 'name': s.name, 'supplier': s.supplier, 'abc': s.abc,
         'xyz': s.xyz, 'stage': s.stage, 'revenue_365': s.revenue_365, 'on_hand': s.on_hand, 'on_order': s.on_order,
         'position': s.position, 'days_of_stock': s.days_of_stock, 'stockout_date': s.stockout_date,
         'stockout_risk': s.stockout_risk, 'lost_revenue': s.lost_revenue, 'reorder_point': s.reorder_point,
@@ -295,41 +313,54 @@ export async function readSkuDetail(ws: Workspace, sku: string, historyDays: num
         'held_back': s.held_back, 'forecast_28': s.forecast_28, 'forecast_change': s.forecast_change,
         'as_of': s.as_of, 'updated_at': ${isoTimestamp(sql`s.updated_at`)}, 'plan_run_id': s.plan_run_id,
         'forecast_run_id': s.forecast_run_id, 'reason': s.reason})::VARCHAR
-      FROM sku_state s WHERE s.sku = ${k}
-    UNION ALL SELECT 'stage', j FROM (
-      SELECT to_json({'run_id': ls.run_id, 'as_of': lr.as_of, 'stage': ls.stage, 'confidence': ls.confidence,
-          'weeks': ls.weeks, 'history': ls.history, 'evidence': ls.evidence})::VARCHAR AS j
-      FROM lifecycle_stages ls JOIN lifecycle_runs lr USING (run_id) WHERE ls.sku = ${k}
-      ORDER BY lr.as_of DESC, ls.run_id DESC LIMIT 1)
-    UNION ALL SELECT 'order', to_json(${PLAN_ORDER_STRUCT})::VARCHAR
-      FROM plan_orders o JOIN plan_runs r USING (run_id) WHERE o.run_id = ${latestPlan} AND o.sku = ${k}
-    UNION ALL SELECT 'decision', j FROM (${decision(false)})
-    UNION ALL SELECT 'override', j FROM (${decision(true)})
-    UNION ALL SELECT 'alerts', to_json(list({'alert_id': a.alert_id, 'created_at': ${isoTimestamp(sql`a.created_at`)},
-        'kind': a.kind, 'severity': a.severity, 'message': a.message, 'data': a.data,
-        'acknowledged_at': ${isoTimestamp(sql`a.acknowledged_at`)}, 'acknowledged_by': a.acknowledged_by}
-        ORDER BY a.alert_id DESC))::VARCHAR
-      FROM alerts a WHERE a.sku = ${k} AND a.cleared_at IS NULL
-    UNION ALL SELECT 'last_day', to_json(d)::VARCHAR FROM last
-    UNION ALL SELECT 'history', to_json(list({'date': dd.date, 'units': dd.units, 'units_raw': dd.units_raw,
+      FROM sku_state s WHERE ${is('s.sku')}
+    UNION ALL SELECT sku, 'stage', j FROM (
+      SELECT ls.sku, to_json({'run_id': ls.run_id, 'as_of': lr.as_of, 'stage': ls.stage,
+          'confidence': ls.confidence, 'weeks': ls.weeks, 'history': ls.history, 'evidence': ls.evidence})::VARCHAR AS j
+      FROM lifecycle_stages ls JOIN lifecycle_runs lr USING (run_id) WHERE ${is('ls.sku')}
+      QUALIFY row_number() OVER (PARTITION BY ls.sku ORDER BY lr.as_of DESC, ls.run_id DESC) = 1)
+    UNION ALL SELECT o.sku, 'order', to_json(${PLAN_ORDER_STRUCT})::VARCHAR
+      FROM plan_orders o JOIN plan_runs r USING (run_id) WHERE o.run_id = ${latestPlan} AND ${is('o.sku')}
+    UNION ALL SELECT sku, 'decision', j FROM (${decision(false)})
+    UNION ALL SELECT sku, 'override', j FROM (${decision(true)})
+    UNION ALL SELECT a.sku, 'alerts', to_json(list({'alert_id': a.alert_id,
+        'created_at': ${isoTimestamp(sql`a.created_at`)}, 'kind': a.kind, 'severity': a.severity,
+        'message': a.message, 'data': a.data, 'acknowledged_at': ${isoTimestamp(sql`a.acknowledged_at`)},
+        'acknowledged_by': a.acknowledged_by} ORDER BY a.alert_id DESC))::VARCHAR
+      FROM alerts a WHERE ${is('a.sku')} AND a.cleared_at IS NULL GROUP BY a.sku
+    UNION ALL SELECT sku, 'last_day', to_json(d)::VARCHAR FROM last
+    UNION ALL SELECT dd.sku, 'history', to_json(list({'date': dd.date, 'units': dd.units, 'units_raw': dd.units_raw,
         'revenue': dd.revenue, 'closed': dd.closed, 'stockout': dd.stockout, 'outlier_capped': dd.outlier_capped,
         'promo': dd.promo, 'price': dd.price} ORDER BY dd.date))::VARCHAR
-      FROM daily_demand dd, last WHERE dd.sku = ${k} AND dd.date > last.d - ${historyDays}::INTEGER
-    UNION ALL SELECT 'forecast_run', to_json({'run_id': run.run_id, 'origin': run.origin,
+      FROM daily_demand dd JOIN last USING (sku)
+      WHERE ${is('dd.sku')} AND dd.date > last.d - ${historyDays}::INTEGER GROUP BY dd.sku
+    UNION ALL SELECT sku, 'forecast_run', to_json({'run_id': run.run_id, 'origin': run.origin,
         'created_at': ${isoTimestamp(sql`run.created_at`)}, 'source': run.source, 'model': run.model,
         'fallback': run.fallback, 'backtest_mase': run.backtest_mase})::VARCHAR
       FROM run
-    UNION ALL SELECT 'forecast', to_json(list({'step': v.step, 'date': v.date, 'mean': v.mean, 'p005': v.p005,
-        'p05': v.p05, 'p25': v.p25, 'p50': v.p50, 'p75': v.p75, 'p95': v.p95, 'p995': v.p995} ORDER BY v.step))::VARCHAR
-      FROM run JOIN forecast_values v ON v.run_id = run.run_id AND v.sku = ${k}
-    UNION ALL SELECT 'overrides', to_json(list(${OVERRIDE_STRUCT} ORDER BY f.override_id))::VARCHAR
-      FROM forecast_overrides f WHERE f.sku = ${k} AND f.removed_at IS NULL
-    UNION ALL SELECT 'terms', j FROM (
-      SELECT to_json({'moq': st.moq, 'pack_size': st.pack_size, 'lead_time_days': st.lead_time_days})::VARCHAR AS j
-      FROM raw_stock st WHERE st.sku = ${k} AND st.date IS NOT DISTINCT FROM (SELECT max(date) FROM raw_stock
+    UNION ALL SELECT v.sku, 'forecast', to_json(list({'step': v.step, 'date': v.date, 'mean': v.mean,
+        'p005': v.p005, 'p05': v.p05, 'p25': v.p25, 'p50': v.p50, 'p75': v.p75, 'p95': v.p95, 'p995': v.p995}
+        ORDER BY v.step))::VARCHAR
+      FROM run JOIN forecast_values v ON v.run_id = run.run_id AND v.sku = run.sku WHERE ${is('v.sku')}
+      GROUP BY v.sku
+    UNION ALL SELECT f.sku, 'overrides', to_json(list(${OVERRIDE_STRUCT} ORDER BY f.override_id))::VARCHAR
+      FROM forecast_overrides f WHERE ${is('f.sku')} AND f.removed_at IS NULL GROUP BY f.sku
+    UNION ALL SELECT sku, 'terms', j FROM (
+      SELECT st.sku,
+        to_json({'moq': st.moq, 'pack_size': st.pack_size, 'lead_time_days': st.lead_time_days})::VARCHAR AS j
+      FROM raw_stock st WHERE ${is('st.sku')} AND st.date IS NOT DISTINCT FROM (SELECT max(date) FROM raw_stock
         WHERE date IS NULL OR date <= (SELECT as_of FROM plan_runs WHERE run_id = ${latestPlan}))
-      ORDER BY st.file_id DESC, st.line DESC LIMIT 1)`);
-  const out: SkuDetailRows = {
+      QUALIFY row_number() OVER (PARTITION BY st.sku ORDER BY st.file_id DESC, st.line DESC) = 1)`);
+  for (const r of rows) {
+    const parts = out.get(r.sku) as unknown as Record<string, unknown> | undefined;
+    if (parts !== undefined && r.j !== null) parts[r.part] = parseDuckJson(r.j);
+  }
+  return out;
+}
+
+/** A SKU's detail rows before its parts are read: every part absent. */
+function emptyDetail(): SkuDetailRows {
+  return {
     catalog: null,
     state: null,
     stage: null,
@@ -344,9 +375,6 @@ export async function readSkuDetail(ws: Workspace, sku: string, historyDays: num
     overrides: [],
     terms: null,
   };
-  const parts = out as unknown as Record<string, unknown>;
-  for (const r of rows) if (r.j !== null) parts[r.part] = parseDuckJson(r.j);
-  return out;
 }
 
 /**

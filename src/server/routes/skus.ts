@@ -2,7 +2,8 @@
 import { createReadStream, rmSync } from 'node:fs';
 import { Type } from 'typebox';
 import { forecastsExport } from '../../pipeline/forecasts-export.js';
-import { listSkus, skuDetail } from '../../pipeline/skus.js';
+import { listSkus, skuDetails } from '../../pipeline/skus.js';
+import type { Workspace } from '../../store/workspace.js';
 import { HttpError } from '../errors.js';
 import { defineRoute } from '../route.js';
 
@@ -38,6 +39,20 @@ export const listSkusRoute = defineRoute({
   handler: async ({ ctx, query }) => listSkus(ctx.reader, query),
 });
 
+/**
+ * GET /skus/{sku}'s answers (the JSON text of `skuDetail`; 'null' for an unknown SKU) of several SKUs, read in one
+ * query: what the route computes on a cache miss and the cache refills after a re-forecast.
+ * @example (await skuAnswers(reader, ['85123A'], 365)).get('85123A') // '{"sku":"85123A",…}'
+ */
+export async function skuAnswers(
+  reader: Workspace,
+  skus: readonly string[],
+  days: number,
+): Promise<Map<string, string>> {
+  const details = await skuDetails(reader, skus, { historyDays: days });
+  return new Map([...details].map(([sku, d]) => [sku, JSON.stringify(d)]));
+}
+
 export const skuRoute = defineRoute({
   method: 'GET',
   url: '/skus/:sku',
@@ -56,8 +71,8 @@ export const skuRoute = defineRoute({
   ),
   handler: async ({ ctx, params, query, reply }) => {
     const days = query.history_days ?? 365;
-    const json = await ctx.skuCache.get(params.sku, `${days}\u0000${params.sku}`, async () =>
-      JSON.stringify(await skuDetail(ctx.reader, params.sku, { historyDays: days })),
+    const json = await ctx.skuCache.get(params.sku, String(days), async () =>
+      (await skuAnswers(ctx.reader, [params.sku], days)).get(params.sku)!,
     );
     if (json === 'null') throw new HttpError(404, 'not_found', `no SKU '${params.sku}' in the workspace`, 'path.sku');
     await reply.type('application/json; charset=utf-8').send(json);
