@@ -2,7 +2,8 @@
  * One-off measurement of the service's writer work per second of live traffic, statement by statement, on a copy of
  * a workspace (the bench:serve one): a first batch dated the day after the last day (moves it, not timed), then
  * `rounds` rounds of { `perRound` batches of 50 lines stored (`postOrderLines`, deferred clean, or all of them at
- * once with `postOrderBatches` when --group), one `cleanOrderSkus` of their SKUs, one `refreshSkus` of them }.
+ * once with `postOrderBatches` when --group), one clean of their SKUs (`cleanOrderSkus`'s `rebuildCleanTablesForSkus`),
+ * one `refreshSkus` of them }.
  * Prints per phase the median wall and CPU milliseconds, and the statements that cost most (CPU, summed per round).
  *   node dist/bench/writer-costs.js WORKSPACE [rounds] [perRound] [--group]
  */
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import * as batchModule from '../src/pipeline/order-batch.js';
 import { type OrderLineInput, cleanOrderSkus, postOrderLines } from '../src/pipeline/order-batch.js';
 import { closeRefreshWorkers, refreshSkus } from '../src/pipeline/refresh.js';
+import { rebuildCleanTablesForSkus, storedCleaningConfig } from '../src/store/clean.js';
 import { Workspace } from '../src/store/workspace.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -104,9 +106,15 @@ try {
     });
     for (const b of batches) for (const l of b) touched.add(l.sku);
     nSkus += touched.size;
-    await timed('clean', () => cleanOrderSkus(ws, [...touched]));
+    // the live cycle's clean (cleanOrderSkus), told how many SKUs were rebuilt from the last day on only
+    const config = await storedCleaningConfig(ws);
+    let tails = 0;
+    await timed('clean', () => rebuildCleanTablesForSkus(ws, config, [...touched], { onTails: (t) => (tails = t) }));
     const rr = await timed('refresh', () => refreshSkus(ws, [...touched]));
-    console.log(`round ${r}: ${touched.size} SKUs; refresh steps ${JSON.stringify(rr.seconds)}`);
+    console.log(
+      `round ${r}: ${touched.size} SKUs (${tails} cleaned from the last day on); ` +
+        `refresh steps ${JSON.stringify(rr.seconds)}`,
+    );
   }
   const med = (xs: number[]): string => {
     const s = [...xs].sort((a, b) => a - b);

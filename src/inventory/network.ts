@@ -338,20 +338,30 @@ export interface PurchaseOrder {
  * @example purchaseOrders(plan.lines)[0] // { poId: 'PO-1', supplier: 'Potter & Co', units: 48, value: 168, lines: … }
  */
 export function purchaseOrders(lines: readonly PoLine[]): PurchaseOrder[] {
-  const byId = new Map<string, PurchaseOrder>();
+  return groupPurchaseOrders(
+    lines,
+    (l) => l.poId,
+    (l) => ({ poId: l.poId, supplier: l.supplier, location: l.location, currency: l.currency }),
+  );
+}
+
+/**
+ * Lines grouped into their purchase orders by `id`, in the order each first appears: each order is `head` of its first
+ * line with its lines, their units and their value (to the cent). The plan's lines and the stored ones (the service's
+ * column names) go through it alike.
+ * @example groupPurchaseOrders(rows, (r) => r.po_id, (r) => ({ po_id: r.po_id }))[0].units // 48
+ */
+export function groupPurchaseOrders<L extends { qty: number; value: number }, H extends object>(
+  lines: readonly L[],
+  id: (l: L) => string,
+  head: (l: L) => H,
+): (H & { units: number; value: number; lines: L[] })[] {
+  const byId = new Map<string, H & { units: number; value: number; lines: L[] }>();
   for (const l of lines) {
-    let po = byId.get(l.poId);
+    let po = byId.get(id(l));
     if (po === undefined) {
-      po = {
-        poId: l.poId,
-        supplier: l.supplier,
-        location: l.location,
-        currency: l.currency,
-        units: 0,
-        value: 0,
-        lines: [],
-      };
-      byId.set(l.poId, po);
+      po = { ...head(l), units: 0, value: 0, lines: [] };
+      byId.set(id(l), po);
     }
     po.units += l.qty;
     po.value = round2(po.value + l.value);

@@ -11,6 +11,7 @@ import { csvField } from '../data/csv-format.js';
 import { InputError } from '../data/errors.js';
 import { isCountSeries } from '../engine/forecast-batch.js';
 import { INVENTORY_DEFAULTS } from '../inventory/defaults.js';
+import { groupPurchaseOrders } from '../inventory/network.js';
 import { isValidOrder, nearestValidOrder } from '../inventory/order-constraints.js';
 import {
   type DecisionRow,
@@ -348,23 +349,12 @@ export async function planPurchaseOrders(
 ): Promise<{ run_id: number; as_of: string; purchase_orders: StoredPurchaseOrder[]; transfers: StoredTransfer[] }> {
   const info = await runOrThrow(ws, checkRunId(runId));
   const { lines, transfers } = await readPlanNetwork(ws, info.run_id);
-  const byId = new Map<string, StoredPurchaseOrder>();
-  for (const l of lines) {
-    const po = byId.get(l.po_id) ?? {
-      po_id: l.po_id,
-      supplier: l.supplier,
-      location: l.location,
-      currency: l.currency,
-      units: 0,
-      value: 0,
-      lines: [],
-    };
-    byId.set(l.po_id, po);
-    po.units += l.qty;
-    po.value = money(po.value + l.value);
-    po.lines.push(l);
-  }
-  return { run_id: info.run_id, as_of: info.as_of, purchase_orders: [...byId.values()], transfers };
+  const purchase_orders: StoredPurchaseOrder[] = groupPurchaseOrders(
+    lines,
+    (l) => l.po_id,
+    (l) => ({ po_id: l.po_id, supplier: l.supplier, location: l.location, currency: l.currency }),
+  );
+  return { run_id: info.run_id, as_of: info.as_of, purchase_orders, transfers };
 }
 
 /** The columns of one purchase order's CSV file: those of the plan's purchase-orders.csv. */

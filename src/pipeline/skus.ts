@@ -15,7 +15,6 @@ import {
   type SkuListRow,
   type SkuSort,
   querySkus,
-  readSkuDetail,
   readSkuDetails,
 } from '../store/skus.js';
 import type { OverrideRow } from '../store/overrides.js';
@@ -310,7 +309,7 @@ function stageOf(h: SkuDetailRows): SkuDetail['stage'] {
 
 /**
  * One SKU in full (SkuDetail), or null for a SKU the workspace does not know. One query (store/skus.ts
- * readSkuDetail).
+ * readSkuDetails).
  * @example
  * const d = await skuDetail(ws, '85123A', { historyDays: 90 });
  * d?.forecast?.days[0]?.p95; d?.stage?.evidence_text; d?.inventory?.stockout_date; d?.order?.final_qty;
@@ -321,8 +320,7 @@ export async function skuDetail(
   o: { historyDays?: number } = {},
 ): Promise<SkuDetail | null> {
   if (typeof sku !== 'string' || sku === '') throw new InputError('sku must be a non-empty text', { field: 'sku' });
-  const historyDays = o.historyDays === undefined ? 365 : wholeNumber('historyDays', o.historyDays, 1, 3660);
-  return detailOf(sku, await readSkuDetail(ws, sku, historyDays), historyDays);
+  return (await skuDetails(ws, [sku], o)).get(sku)!;
 }
 
 /**

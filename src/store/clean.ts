@@ -81,20 +81,16 @@ export async function rebuildCleanTablesForSkus(
     await chooseTails(ws, config, mark);
     const lastBefore = await lastDays(ws);
     await ws.run('CREATE OR REPLACE TEMP TABLE closed_before AS SELECT date, source FROM closed_days');
-    await buildOrderLines(ws, config, 'listed');
-    if (o.onTails !== undefined) {
-      const n = await ws.one<{ t: number; n: number }>(
-        'SELECT count(*) FILTER (WHERE tail)::INTEGER AS t, count(*)::INTEGER AS n FROM clean_scope',
-      );
-      o.onTails(n.t, n.n);
-    }
+    const tails = await buildOrderLines(ws, config, 'listed');
+    if (o.onTails !== undefined)
+      o.onTails(tails, (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope')).n);
     await buildDailySales(ws, 'listed');
     await buildClosedDays(ws, config);
     const closedChanged = await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (
       (SELECT date, source FROM closed_before EXCEPT SELECT date, source FROM closed_days)
       UNION ALL (SELECT date, source FROM closed_days EXCEPT SELECT date, source FROM closed_before))`);
     const extent: CleanExtent = closedChanged.n > 0 || (await lastDays(ws)) !== lastBefore ? 'full' : 'scoped';
-    await buildDailyDemand(ws, config, extent === 'full' ? 'all' : 'listed');
+    await buildDailyDemand(ws, config, extent === 'full' ? 'all' : 'listed', tails);
     await buildCatalog(ws, 'listed');
     await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
     if (mark !== null) await advanceCleanMark(ws, mark);
@@ -453,8 +449,9 @@ function outlierStatsSql(config: CleaningConfig, lines: Sql): Sql {
  * stored lines were capped by, and a head line is an outlier by one of the two. They leave the tail (`clean_scope`)
  * and their head lines join `ol_pre`: they are rebuilt whole.
  */
-async function untailMovedThresholds(ws: Workspace, config: CleaningConfig): Promise<void> {
-  if ((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope WHERE tail')).n === 0) return;
+async function untailMovedThresholds(ws: Workspace, config: CleaningConfig): Promise<number> {
+  const tails = (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope WHERE tail')).n;
+  if (tails === 0) return 0;
   const o = config.outliers;
   const stats = (lines: string): Sql => outlierStatsSql(config, raw(lines));
   // the line-level test of buildOrderLines (ln(quantity) > threshold), the same arithmetic
@@ -485,11 +482,13 @@ async function untailMovedThresholds(ws: Workspace, config: CleaningConfig): Pro
     );
   }
   await ws.run('DROP TABLE clean_untail');
+  return tails - moved.n;
 }
 
-async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<void> {
+/** Builds order_lines for the scope; returns how many of its SKUs were rebuilt from the cut on (tails). */
+async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<number> {
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE ol_pre AS ${olPreSql(config, rowsInScope(scope, 'ordered_at'))}`);
-  if (scope === 'listed') await untailMovedThresholds(ws, config);
+  const tails = scope === 'listed' ? await untailMovedThresholds(ws, config) : 0;
   await pairCancellations(ws);
 
   const o = config.outliers;
@@ -541,6 +540,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
     rowsInScope(scope, 'date'),
   );
   await ws.run('DROP TABLE ol_pre; DROP TABLE cancel_pairs');
+  return tails;
 }
 
 /**
@@ -679,7 +679,13 @@ async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<v
  * known stock-out (`stockout` and `stockout_known`), stock on hand is none. A SKU the catalog says keeps selling when
  * out of stock (`continue_selling`) has no stock-out days: its orders were taken anyway.
  */
-async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<void> {
+async function buildDailyDemand(
+  ws: Workspace,
+  config: CleaningConfig,
+  scope: SkuScope,
+  /** how many SKUs of the scope are tails (buildOrderLines) */
+  tails = 0,
+): Promise<void> {
   const st = config.stockouts;
   // each SKU-day's order lines summed exactly (the same in any order)
   const sums = {
@@ -774,10 +780,7 @@ async function buildDailyDemand(ws: Workspace, config: CleaningConfig, scope: Sk
     LEFT JOIN closed_days cd ON cd.date = g.date AND cd.source = g.source`);
   // the stock-out days of the scope (and of a tail SKU's head): computed once, read by the head's update and the write
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE dd_flagged AS ${flags}`);
-  const tails = listed
-    ? (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope WHERE tail')).n
-    : 0;
-  if (tails > 0) {
+  if (listed && tails > 0) {
     // a tail SKU's head keeps its rows; only a stock-out flag moves there (its sale rate or a run's ends changed)
     await ws.run(sql`
       UPDATE daily_demand SET stockout = n.stockout FROM (

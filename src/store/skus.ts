@@ -235,7 +235,7 @@ export interface ForecastRunFields {
 /** One step of a stored forecast, as the SKU detail reads it (forecast_values without the SKU). */
 export type ForecastStepRow = Omit<ForecastValue, 'sku' | 'mean'> & { mean: number | null };
 
-/** What `readSkuDetail` reads of one SKU. */
+/** What `readSkuDetails` reads of one SKU. */
 export interface SkuDetailRows {
   catalog: CatalogFields | null;
   state: SkuStateFields | null;
@@ -260,19 +260,12 @@ export interface SkuDetailRows {
 }
 
 /**
- * One SKU in one query, a UNION ALL of one JSON value per part (catalog, sku_state, latest stage, order line of the
- * latest plan with its latest decision and override, open alerts, history of the last `historyDays` days, latest
- * champion forecast): each part a plain scan with the SKU bound, so that DuckDB plans it in linear time (the same
- * parts as scalar subqueries of one row took it several times longer to plan than to run). Absent parts are null
- * (lists empty).
- */
-export async function readSkuDetail(ws: Workspace, sku: string, historyDays: number): Promise<SkuDetailRows> {
-  return (await readSkuDetails(ws, [sku], historyDays)).get(sku) ?? emptyDetail();
-}
-
-/**
- * `readSkuDetail` of several SKUs in the same one query (each part a scan of its table for all of them, grouped by
- * SKU): what a cache refreshing many SKUs' answers at once runs. Every SKU asked for is in the map.
+ * SKUs in full in one query, a UNION ALL of one JSON value per SKU and part (catalog, sku_state, latest stage, order
+ * line of the latest plan with its latest decision and override, open alerts, history of the last `historyDays`
+ * days, latest champion forecast): each part a plain scan of its table for the SKUs, grouped by SKU, so that DuckDB
+ * plans it in linear time (the same parts as scalar subqueries of one row took it several times longer to plan than
+ * to run). One SKU (GET /skus/{sku}) is bound as an equality; many (a cache refilling its answers) as a list. Every
+ * SKU asked for is in the map; absent parts are null (lists empty).
  * @example (await readSkuDetails(ws, ['85123A', '22423'], 365)).get('22423')?.forecast.length // 28
  */
 export async function readSkuDetails(

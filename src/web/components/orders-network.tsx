@@ -66,7 +66,12 @@ export function NetworkOrders({ run }: { run: number }) {
           {problem}
         </p>
       )}
-      <div class="table-wrap">
+      <div
+        class="table-wrap"
+        tabIndex={0}
+        role="region"
+        aria-label="Purchase orders by supplier and location, scrollable"
+      >
         <table class="pos">
           <thead>
             <tr>
@@ -111,7 +116,7 @@ export function NetworkOrders({ run }: { run: number }) {
             A location that runs out before a purchase order could arrive, supplied by one with more than it needs,
             where the sales saved are worth more than the move costs.
           </p>
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Transfers between locations, scrollable">
             <table class="transfers">
               <thead>
                 <tr>
