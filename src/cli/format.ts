@@ -10,6 +10,15 @@ export function fmtNum(n: number | null, digits = 2): string {
   return Number.isInteger(n) ? fmtInt(n) : n.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
+/**
+ * Label and value lines with the values in one column.
+ * @example labelled([['Orders:', 'o.csv'], ['Forecasts:', 'f.csv']]) // ['Orders:    o.csv', 'Forecasts: f.csv']
+ */
+export function labelled(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+  return rows.map(([label, value]) => label.padEnd(width) + value);
+}
+
 /** Renders rows as an aligned text table; numeric columns are right-aligned. */
 export function table(header: string[], rows: (string | number | null)[][]): string {
   const cells = rows.map((r) => r.map((c) => (c === null ? '' : typeof c === 'number' ? fmtNum(c) : c)));

@@ -3,7 +3,7 @@ import type { DateOrder } from '../../data/date-order.js';
 import { parseDateOption } from '../../data/date-option.js';
 import type { IngestReport } from '../../pipeline/ingest.js';
 import type { PlanOptions } from '../../pipeline/plan.js';
-import { fmtInt, fmtNum } from '../format.js';
+import { fmtInt, fmtNum, labelled } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { numberOption, parse, wholeNumber } from '../options.js';
 import { help } from '../usage.js';
@@ -121,11 +121,13 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       `${fmtInt(p.skus_at_risk)} at risk of running out.`,
     'Assumptions:',
     ...p.assumptions.map((a) => `  - ${a}`),
-    `Forecasts: ${p.out.forecasts}`,
-    `Orders:    ${p.out.orders}`,
-    `Purchase orders: ${p.out.purchase_orders} (${fmtInt(p.purchase_orders)} per supplier and location)`,
-    `Transfers: ${p.out.transfers} (${fmtInt(p.transfers)} between locations)`,
-    `Report:    ${p.out.report}   (open it in a browser)`,
+    ...labelled([
+      ['Forecasts:', p.out.forecasts],
+      ['Orders:', p.out.orders],
+      ['Purchase orders:', `${p.out.purchase_orders} (${fmtInt(p.purchase_orders)} per supplier and location)`],
+      ['Transfers:', `${p.out.transfers} (${fmtInt(p.transfers)} between locations)`],
+      ['Report:', `${p.out.report}   (open it in a browser)`],
+    ]),
     `Done in ${seconds} s.`,
   );
   io.out(lines.join('\n') + '\n');
