@@ -13,7 +13,7 @@
  * Afterwards: every batch's event awaited (timeout), the server stopped (SIGTERM), its workspace opened and the order
  * lines of the posted batches counted (lost = posted − stored). Writes bench/out/serve.json.
  *
- *   npm run bench:serve -- [--seconds 30] [--connections 16] [--cutoff 2011-10-22] [--fresh] [--cpu-prof]
+ *   npm run bench:serve -- [--seconds 30] [--connections 16] [--rate 0 (GET/s; 0: unlimited)] [--cutoff 2011-10-22] [--fresh] [--cpu-prof]
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -43,6 +43,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '30' },
     connections: { type: 'string', default: '16' },
+    rate: { type: 'string', default: '0' },
     cutoff: { type: 'string', default: '2011-10-22' },
     'batch-lines': { type: 'string', default: '50' },
     'batches-per-second': { type: 'string', default: '10' },
@@ -56,6 +57,9 @@ const { values } = parseArgs({
 const memoryLimit = values['memory-limit'];
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
+// GET requests a second over all connections (autocannon's overallRate); 0: as many as the server answers
+const rate = Number(values.rate);
+if (!Number.isInteger(rate) || rate < 0) throw new Error(`bench:serve: --rate must be a whole number ≥ 0`);
 const cutoff = values.cutoff;
 const batchLines = Number(values['batch-lines']);
 const perSecond = Number(values['batches-per-second']);
@@ -368,6 +372,14 @@ const tw = performance.now();
 for (const path of paths) await (await fetch(`${url}${path}`, { headers: auth })).arrayBuffer();
 console.log(`  cache warmed: ${paths.length} SKUs read once in ${((performance.now() - tw) / 1000).toFixed(1)} s`);
 const metricsText = async (): Promise<string> => (await fetch(`${url}/metrics`, { headers: auth })).text();
+/** The live cycles' counters: cycles, SKUs re-forecast, seconds per step. */
+const cyclesOf = (text: string): { cycles: number; skus: number; seconds: Record<string, number> } => ({
+  cycles: Number(/^shopcast_live_cycles_total (\S+)/m.exec(text)?.[1] ?? 0),
+  skus: Number(/^shopcast_live_cycle_skus_total (\S+)/m.exec(text)?.[1] ?? 0),
+  seconds: Object.fromEntries(
+    [...text.matchAll(/^shopcast_live_cycle_seconds_total\{step="(\w+)"\} (\S+)/gm)].map((m) => [m[1]!, Number(m[2])]),
+  ),
+});
 const cacheOf = (text: string): { hits: number; misses: number } => ({
   hits: Number(/^shopcast_sku_cache_answers\{result="hit"\} (\S+)/m.exec(text)?.[1] ?? NaN),
   misses: Number(/^shopcast_sku_cache_answers\{result="miss"\} (\S+)/m.exec(text)?.[1] ?? NaN),
@@ -385,11 +397,13 @@ const loads: number[] = [];
 const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 1000);
 let turn = 0;
 const cpuStart = serverCpu();
+const cyclesStart = cyclesOf(await metricsText());
 const loadStart = performance.now();
 const cannon = autocannon({
   url,
   connections,
   duration: seconds,
+  ...(rate > 0 ? { overallRate: rate } : {}),
   headers: auth,
   requests: [
     {
@@ -417,7 +431,20 @@ const busyS = (performance.now() - loadStart) / 1000;
 console.log(`  events: ${ids.filter((id) => arrived.has(id)).length} of ${ids.length} batches covered`);
 clearInterval(loadTimer);
 const memory = serverRss();
-const cache = cacheOf(await metricsText());
+const endText = await metricsText();
+const cache = cacheOf(endText);
+const cyclesEnd = cyclesOf(endText);
+const cycleCount = cyclesEnd.cycles - cyclesStart.cycles;
+const cycles = {
+  count: cycleCount,
+  skus_per_cycle: (cyclesEnd.skus - cyclesStart.skus) / Math.max(1, cycleCount),
+  seconds_per_cycle: Object.fromEntries(
+    Object.entries(cyclesEnd.seconds).map(([k, v]) => [
+      k,
+      (v - (cyclesStart.seconds[k] ?? 0)) / Math.max(1, cycleCount),
+    ]),
+  ),
+};
 sse.abort();
 
 // ---- stop the server, count what it stored ----
@@ -453,12 +480,13 @@ const linesNew = posted.reduce((n, p) => n + p.lines_new, 0);
 const notNew = linesPosted - linesNew;
 const report = {
   command:
-    `npm run bench:serve -- --seconds ${seconds} --connections ${connections} --cutoff ${cutoff} ` +
+    `npm run bench:serve -- --seconds ${seconds} --connections ${connections} --rate ${rate} --cutoff ${cutoff} ` +
     `--log-level ${values['log-level']} --memory-limit ${memoryLimit}`,
   date: new Date().toISOString(),
   workspace: { cutoff, last_day: lastDay, live_day: today },
   get: {
     connections,
+    rate: rate > 0 ? rate : 'unlimited',
     seconds,
     skus: paths.length,
     requests: result.requests.total,
@@ -492,6 +520,7 @@ const report = {
       .slice(0, 10),
     to_event_ms: { p50: q(lat, 0.5), p95: q(lat, 0.95), max: q(lat, 1), with_event: lat.length },
     all_events_arrived: allArrived,
+    cycles,
     refresh_failed: failed.size,
     forecast_updated_events: eventsSeen,
   },
@@ -524,7 +553,7 @@ rmSync(ws, { recursive: true, force: true });
 const f0 = (x: number): string => x.toFixed(0);
 console.log(
   `GET /skus/{sku}: ${f0(report.get.requests_per_s)} requests/s (${report.get.requests} in ${seconds} s, ` +
-    `${connections} connections, ${paths.length} SKUs), latency p50 ${report.get.latency_ms.p50} ms, ` +
+    `${connections} connections, rate ${rate > 0 ? rate + '/s' : 'unlimited'}, ${paths.length} SKUs), latency p50 ${report.get.latency_ms.p50} ms, ` +
     `p90 ${report.get.latency_ms.p90} ms, p99 ${report.get.latency_ms.p99} ms; status ${JSON.stringify(statuses)}; ` +
     `cache hits ${cache.hits}, misses ${cache.misses}`,
 );
@@ -533,6 +562,12 @@ console.log(
     `(POST answered p50 ${f0(report.batches.post_answer_ms.p50)} ms, p95 ${f0(report.batches.post_answer_ms.p95)} ms); ` +
     `batch → forecast.updated p50 ${f0(report.batches.to_event_ms.p50)} ms, p95 ${f0(report.batches.to_event_ms.p95)} ms, ` +
     `max ${f0(report.batches.to_event_ms.max)} ms (${lat.length} with their event; status ${JSON.stringify(posterStatuses)})`,
+);
+console.log(
+  `live cycles: ${cycles.count}, ${cycles.skus_per_cycle.toFixed(0)} SKUs each; seconds per cycle: ` +
+    Object.entries(cycles.seconds_per_cycle)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', '),
 );
 console.log(
   `new day (first batch of a day): answered ${f0(first.answered_ms)} ms, forecast.updated after ${f0(newDayMs)} ms`,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { abcClasses, demandCv, xyzClass } from '../src/inventory/abc-xyz.js';
 import { eoq, eoqBackorder, eoqQuantityDiscount } from '../src/inventory/eoq.js';
-import { protectionDemand, roundCount } from '../src/inventory/lead-time-demand.js';
+import { drawLeadTime, excessTable, protectionDemand, roundCount } from '../src/inventory/lead-time-demand.js';
 import { holdBack, largestWindowDemand } from '../src/inventory/hold-back.js';
 import { seasonEndDay } from '../src/inventory/season-end.js';
 import { newsvendorNormal, newsvendorSamples } from '../src/inventory/newsvendor.js';
@@ -18,6 +18,33 @@ import { poissonSource } from './helpers.js';
 
 const close = (a: number, b: number, tol: number, what: string): void =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+
+test('excessTable sorts exactly as Float64Array sort does, whole-number scenarios counted, any other values sorted', () => {
+  const u = mulberry32(11);
+  const cases: Float64Array[] = [
+    Float64Array.from({ length: 2000 }, () => Math.floor(u() * 40)), // whole units in a narrow range: counted
+    Float64Array.from({ length: 500 }, () => Math.floor(u() * 1e6)), // a wide range: sorted
+    Float64Array.from({ length: 300 }, () => u() * 10), // fractions
+    Float64Array.of(3, -0, 0, 2, 0), // −0 sorts before 0
+    Float64Array.of(2, NaN, 1, Infinity, -3),
+    Float64Array.of(5, 5, 5),
+    new Float64Array(0),
+  ];
+  for (const x of cases) {
+    const expected = Float64Array.from(x).sort();
+    const t = excessTable(x);
+    assert.equal(t.sorted.length, expected.length);
+    for (let i = 0; i < x.length; i++) assert.ok(Object.is(t.sorted[i], expected[i]), `value ${i} of ${x.length}`);
+    let suffix = 0;
+    for (let i = x.length - 1; i >= 0; i--) assert.ok(Object.is(t.suffix[i], (suffix += expected[i]!)));
+  }
+  // the scenarios' lead times: a log-normal of mean 7 and sd 2 in whole days
+  const normal = normalSource(mulberry32(3));
+  const L = Array.from({ length: 20000 }, () => drawLeadTime({ mean: 7, sd: 2 }, normal));
+  close(L.reduce((a, b) => a + b, 0) / L.length, 7, 0.05, 'mean lead time');
+  assert.ok(L.every((l) => Number.isInteger(l) && l >= 0));
+  assert.equal(drawLeadTime({ mean: 7.4, sd: 0 }, normal), 7);
+});
 
 test('EOQ golden values (Snyder & Shen, 2nd ed., as cited in issue #6: K 8, h 0.225, λ 1300)', () => {
   const r = eoq(8, 0.225, 1300);

@@ -41,9 +41,19 @@ export interface ProtectionDemand {
  * @example [drawLeadTime({ mean: 7.4, sd: 0 }, normal), drawLeadTime({ mean: 7, sd: 2 }, () => 1)] // [7, 9]
  */
 export function drawLeadTime(lt: LeadTime, normal: () => number): number {
-  if (lt.sd <= 0) return Math.round(lt.mean);
+  return leadTimeSampler(lt, normal)();
+}
+
+/** `drawLeadTime`'s draws, its log-normal's constants computed once (the same arithmetic, so the same numbers). */
+function leadTimeSampler(lt: LeadTime, normal: () => number): () => number {
+  if (lt.sd <= 0) {
+    const L = Math.round(lt.mean);
+    return () => L;
+  }
   const s2 = Math.log(1 + (lt.sd / lt.mean) ** 2);
-  return Math.max(0, Math.round(Math.exp(Math.log(lt.mean) - s2 / 2 + Math.sqrt(s2) * normal())));
+  const mu = Math.log(lt.mean) - s2 / 2;
+  const s = Math.sqrt(s2);
+  return () => Math.max(0, Math.round(Math.exp(mu + s * normal())));
 }
 
 /** Sum of the forecast's daily means over days [from, to); beyond its horizon the last day repeats. */
@@ -130,11 +140,21 @@ export function protectionDemand(
     return Math.max(mean, 0.25 * level, floor);
   };
   const first = trail > 0 ? trail : 0;
+  // the forecast's sums over the lead time and the protection period, per lead time drawn (a few distinct ones):
+  // computed once each, by the same loop, so the same numbers
+  const sums = new Map<number, { lead: number; all: number }>();
+  const draw = leadTimeSampler(leadTime, o.normal);
   for (let k = 0; k < n; k++) {
-    const L = drawLeadTime(leadTime, o.normal);
+    const L = draw();
     const len = L + reviewDays;
-    const fcLead = forecastSum(mean, 0, L);
-    const fcAll = fcLead + forecastSum(mean, L, len);
+    let fc = sums.get(L);
+    if (fc === undefined) {
+      const lead = forecastSum(mean, 0, L);
+      fc = { lead, all: lead + forecastSum(mean, L, len) };
+      sums.set(L, fc);
+    }
+    const fcLead = fc.lead;
+    const fcAll = fc.all;
     if (level <= 0 || m - first < len || known[m]! < 28) {
       const a = poisson(fcLead, o.uniform, o.normal);
       lead[k] = a;
@@ -188,8 +208,39 @@ export function expectedExcessSorted(sorted: Float64Array, suffix: Float64Array,
  * @example excessTable(Float64Array.of(9, 2, 7, 4, 4)) // { sorted: [2, 4, 4, 7, 9], suffix: [26, 24, 20, 16, 9, 0] }
  */
 export function excessTable(x: Float64Array): { sorted: Float64Array; suffix: Float64Array } {
-  const sorted = Float64Array.from(x).sort();
+  const sorted = sortedCopy(x);
   const suffix = new Float64Array(sorted.length + 1);
   for (let i = sorted.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + sorted[i]!;
   return { sorted, suffix };
+}
+
+/** Whole-number values spanning at most this many times their count (plus a margin) are sorted by counting them. */
+const COUNTING_SPAN = 4;
+
+/**
+ * A copy of x sorted ascending, as `Float64Array.from(x).sort()` gives it. Scenarios are whole numbers of units in a
+ * narrow range, so when every value is an integer of at most 2³¹ in size (no −0, NaN or infinity) and their range is
+ * within a few times their count, they are counted into buckets instead: O(n + range) rather than O(n log n).
+ * @example sortedCopy(Float64Array.of(3, 1, 2, 1)) // [1, 1, 2, 3]
+ */
+function sortedCopy(x: Float64Array): Float64Array {
+  const n = x.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v !== Math.floor(v) || Math.abs(v) > 2147483648 || Object.is(v, -0)) return Float64Array.from(x).sort();
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (n === 0 || hi - lo > COUNTING_SPAN * n + 64) return Float64Array.from(x).sort();
+  const counts = new Uint32Array(hi - lo + 1);
+  for (let i = 0; i < n; i++) counts[x[i]! - lo]!++;
+  const sorted = new Float64Array(n);
+  let at = 0;
+  for (let b = 0; b < counts.length; b++) {
+    const v = lo + b;
+    for (let c = counts[b]!; c > 0; c--) sorted[at++] = v;
+  }
+  return sorted;
 }

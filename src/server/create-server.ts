@@ -301,6 +301,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
           .catch((e: unknown) => log.error({ err: e }, 'SKU answers not refreshed'));
     },
     onLag: (seconds) => metrics.observeIngestLag(seconds),
+    onCycle: (skus, seconds) => metrics.observeCycle(skus, seconds),
     onError: (e) => log.error({ err: e }, 'live update failed'),
   });
   // SKUs whose batch was stored but not re-forecast when the service last stopped

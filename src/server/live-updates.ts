@@ -44,6 +44,8 @@ export interface LiveUpdatesOptions {
   onChanged: (skus: readonly string[] | 'all') => void;
   /** seconds from a batch's arrival to the forecast update that covers it (for /metrics) */
   onLag: (seconds: number) => void;
+  /** each cycle's SKUs and the seconds of its steps (for /metrics) */
+  onCycle?: (skus: number, seconds: Readonly<Record<string, number>>) => void;
   /** errors of a background cycle (the server logs them) */
   onError: (e: unknown) => void;
 }
@@ -151,6 +153,7 @@ export class LiveUpdates {
   private async loop(): Promise<void> {
     while (!this.closed && (this.toClean.size > 0 || this.toRefresh.size > 0)) {
       let batches: { id: number; t0: number }[] = [];
+      let clean = 0;
       try {
         await this.o.lock.run(async () => {
           // the batches stored so far: their SKUs are in toClean (both are filled under the lock)
@@ -159,9 +162,11 @@ export class LiveUpdates {
           if (this.toClean.size === 0) return;
           const skus = [...this.toClean].sort();
           this.toClean.clear();
+          const t0 = performance.now();
           try {
             await cleanOrderSkus(this.o.ws, skus);
           } finally {
+            clean = (performance.now() - t0) / 1000;
             // cleaned or not (a failed clean leaves the workspace stale: the next start rebuilds it), re-forecast
             for (const s of skus) this.toRefresh.add(s);
           }
@@ -173,6 +178,7 @@ export class LiveUpdates {
         const reader = await this.reader;
         const r = await refreshSkus(this.o.ws, skus, { reader, writer: () => this.writerTurn() });
         this.o.onChanged(skus);
+        this.o.onCycle?.(r.skus.length, { clean, ...r.seconds });
         await this.o.events.publish('forecast.updated', {
           skus: r.skus,
           batches: batches.map((b) => b.id),

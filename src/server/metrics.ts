@@ -18,6 +18,11 @@ export class ServerMetrics {
   readonly jobQueue: Gauge<'state'>;
   /** seconds from a batch's arrival to its forecast update */
   readonly ingestLag: Histogram;
+  /** seconds of each step of the live cycles (clean, read, forecast, policy, write) */
+  readonly cycleSeconds: Counter<'step'>;
+  /** live cycles run, and the SKUs they re-forecast */
+  readonly cycles: Counter;
+  readonly cycleSkus: Counter;
 
   constructor(lock: WriteLock) {
     this.requests = new Counter({
@@ -53,6 +58,22 @@ export class ServerMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers: [this.registry],
     });
+    this.cycleSeconds = new Counter({
+      name: 'shopcast_live_cycle_seconds_total',
+      help: 'wall-clock seconds the live cycles spent in each step (clean, read, forecast, policy, write)',
+      labelNames: ['step'],
+      registers: [this.registry],
+    });
+    this.cycles = new Counter({
+      name: 'shopcast_live_cycles_total',
+      help: 'live cycles run (a clean and a re-forecast of the SKUs of the batches stored since the last one)',
+      registers: [this.registry],
+    });
+    this.cycleSkus = new Counter({
+      name: 'shopcast_live_cycle_skus_total',
+      help: 'SKUs re-forecast by the live cycles',
+      registers: [this.registry],
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'shopcast_' });
   }
 
@@ -85,6 +106,13 @@ export class ServerMetrics {
   /** Records the ingest lag of one batch (seconds from arrival to forecast update). */
   observeIngestLag(seconds: number): void {
     this.ingestLag.observe(seconds);
+  }
+
+  /** Records one live cycle: the SKUs it re-forecast and the seconds of each of its steps. */
+  observeCycle(skus: number, seconds: Readonly<Record<string, number>>): void {
+    this.cycles.inc();
+    this.cycleSkus.inc(skus);
+    for (const [step, s] of Object.entries(seconds)) if (step !== 'total') this.cycleSeconds.inc({ step }, s);
   }
 
   /** Sets the job queue gauge: how many jobs are in each state. */
