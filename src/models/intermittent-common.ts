@@ -143,6 +143,11 @@ export function intermittentQuantiles(
   for (let t = 0; t < mean.length; t++) {
     const mu = mean[t]!;
     if (!(mu > 0) || sizes.sorted.length === 0) continue;
+    if (t > 0 && mu === mean[t - 1]) {
+      // a flat forecast (most intermittent ones): the step before's quantiles, as computed from the same numbers
+      for (const q of out) q.values[t] = q.values[t - 1]!;
+      continue;
+    }
     let z = occurrence !== undefined && occurrence.size > 0 ? occurrence.size : sizes.mean;
     let p = occurrence !== undefined && occurrence.size > 0 ? occurrence.p : mu / z;
     if (p > 1) [p, z] = [1, mu];

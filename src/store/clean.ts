@@ -136,7 +136,8 @@ const RAW_SKU_TABLES = ['raw_order_lines', 'raw_daily_sales', 'raw_catalog', 'ra
  * - no line of the cut or later matches the cancellation pattern: a cancellation pairs with the latest earlier sale,
  *   which may be in the head (later lines never change how earlier cancellations paired: the pairing walks in time);
  * - its raw lines up to the mark are as many as its stored lines (the stored rows are those lines' clean rows);
- * - its daily demand has days before the cut (its grid's first day stays where it is);
+ * - it has a sale before the cut, so its daily demand has days before the cut (its grid starts at its first day with
+ *   units, and a sale's demand is above 0): its grid's first day stays where it is;
  * - its outlier thresholds do not move past a head line (checked in buildOrderLines, where the tail's statuses are
  *   known; a SKU that fails it is rebuilt whole).
  * Duplicates are within a day (a row key holds the order time), closed days and the last day are shop-wide (a change
@@ -159,7 +160,7 @@ async function chooseTails(ws: Workspace, config: CleaningConfig, mark: number |
         SELECT sku, count(*) AS n FROM raw_order_lines
         WHERE file_id <= ${m} AND sku IN (SELECT sku FROM clean_scope) GROUP BY sku),
       stored_count AS (
-        SELECT sku, count(*) AS n, bool_or(date < (SELECT cut FROM cut)) AS has_head FROM order_lines
+        SELECT sku, count(*) AS n, bool_or(date < (SELECT cut FROM cut) AND status = 'sale') AS has_head FROM order_lines
         WHERE rid > 0 AND sku IN (SELECT sku FROM clean_scope) GROUP BY sku)
       SELECT f.sku FROM fresh f JOIN raw_count r USING (sku) JOIN stored_count s USING (sku)
       WHERE f.first_new >= (SELECT cut FROM cut) AND r.n = s.n AND s.has_head
@@ -170,9 +171,6 @@ async function chooseTails(ws: Workspace, config: CleaningConfig, mark: number |
           SELECT sku FROM raw_order_lines WHERE ordered_at >= (SELECT cut FROM cut)
             AND sku IN (SELECT sku FROM clean_scope)
             AND regexp_matches(order_id, ${config.cancellations.orderIdPattern}))
-        AND f.sku IN (
-          SELECT sku FROM daily_demand WHERE source = 'order_lines' AND date < (SELECT cut FROM cut)
-            AND sku IN (SELECT sku FROM clean_scope))
         AND NOT EXISTS (SELECT 1 FROM raw_bundles WHERE file_id > ${m}))`);
 }
 
@@ -315,13 +313,12 @@ async function writeRows(
   const t = ident(table);
   if (scope === 'all') {
     await ws.run(sql`CREATE OR REPLACE TABLE ${t} AS ${query}`);
+    COLUMN_LISTS.get(ws)?.delete(table);
     return;
   }
   const keys = ROW_KEYS[table];
   if (keys === undefined) throw new Error(`writeRows: no row key for ${table}`);
-  const columns = await ws.all<{ c: string }>(sql`SELECT column_name AS c FROM duckdb_columns()
-    WHERE table_name = ${table} AND schema_name = 'main' AND database_name = current_database() ORDER BY column_index`);
-  const cols = joinSql(columns.map((c) => sql`${ident(c.c)}`));
+  const cols = await columnList(ws, table);
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_new AS SELECT ${cols} FROM (${query})`);
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE clean_old AS SELECT ${cols} FROM ${t} WHERE ${rebuilt}`);
   const on = joinSql(
@@ -331,6 +328,22 @@ async function writeRows(
   await ws.run(sql`DELETE FROM ${t} USING (SELECT * FROM clean_old EXCEPT SELECT * FROM clean_new) g WHERE ${on}`);
   await ws.run(sql`INSERT INTO ${t} SELECT * FROM clean_new EXCEPT SELECT * FROM clean_old`);
   await ws.run('DROP TABLE clean_new; DROP TABLE clean_old');
+}
+
+/** Each connection's column lists of the derived tables (the builders' queries fix them: read once). */
+const COLUMN_LISTS = new WeakMap<Workspace, Map<string, Sql>>();
+
+/** The columns of `table`, in order, as SQL (read from the catalog once per connection). */
+async function columnList(ws: Workspace, table: string): Promise<Sql> {
+  let lists = COLUMN_LISTS.get(ws);
+  if (lists === undefined) COLUMN_LISTS.set(ws, (lists = new Map()));
+  const known = lists.get(table);
+  if (known !== undefined) return known;
+  const columns = await ws.all<{ c: string }>(sql`SELECT column_name AS c FROM duckdb_columns()
+    WHERE table_name = ${table} AND schema_name = 'main' AND database_name = current_database() ORDER BY column_index`);
+  const cols = joinSql(columns.map((c) => sql`${ident(c.c)}`));
+  lists.set(table, cols);
+  return cols;
 }
 
 /**
