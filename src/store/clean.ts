@@ -160,8 +160,8 @@ async function chooseTails(ws: Workspace, config: CleaningConfig, mark: number |
         SELECT sku, count(*) AS n FROM raw_order_lines
         WHERE file_id <= ${m} AND sku IN (SELECT sku FROM clean_scope) GROUP BY sku),
       stored_count AS (
-        SELECT sku, count(*) AS n, bool_or(date < (SELECT cut FROM cut) AND status = 'sale') AS has_head FROM order_lines
-        WHERE rid > 0 AND sku IN (SELECT sku FROM clean_scope) GROUP BY sku)
+        SELECT sku, count(*) AS n, bool_or(date < (SELECT cut FROM cut) AND status = 'sale') AS has_head
+        FROM order_lines WHERE rid > 0 AND sku IN (SELECT sku FROM clean_scope) GROUP BY sku)
       SELECT f.sku FROM fresh f JOIN raw_count r USING (sku) JOIN stored_count s USING (sku)
       WHERE f.first_new >= (SELECT cut FROM cut) AND r.n = s.n AND s.has_head
         AND f.sku NOT IN (SELECT bundle_sku FROM bundle_parts UNION ALL SELECT component_sku FROM bundle_parts)
