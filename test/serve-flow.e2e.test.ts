@@ -301,6 +301,19 @@ test('POST /order-lines: forecast.updated names the batch over SSE; GET /skus/{s
   assert.ok(u.skus.includes(liveSku));
   assert.ok(u.run_id > runBefore);
   assert.equal(u.as_of, asOf);
+  // the cycle is counted in /metrics before its event is sent: its SKUs and the seconds of its steps
+  const metrics = await (await h.call('/metrics', { as: 'read' })).text();
+  const counter = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+  assert.ok(counter('shopcast_live_cycles_total') >= 1, 'a live cycle counted');
+  assert.ok(counter('shopcast_live_cycle_skus_total') >= u.skus.length, 'its SKUs counted');
+  const steps = ['clean', 'read', 'forecast', 'policy', 'write'].map((step) =>
+    counter(`shopcast_live_cycle_seconds_total\\{step="${step}"\\}`),
+  );
+  assert.ok(
+    steps.every((x) => x >= 0),
+    `seconds of each step: ${steps.join(', ')}`,
+  );
+  assert.ok(steps.reduce((a, b) => a + b, 0) > 0, 'the cycle took time');
   const after = await json(h.call(`/skus/${encodeURIComponent(liveSku)}`, { as: 'read' }));
   assert.equal(after.body.forecast.run_id, u.run_id, 'the cached answer was replaced');
   assert.equal(after.body.forecast.source, 'live');
