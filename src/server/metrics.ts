@@ -1,7 +1,8 @@
 /**
  * The service's Prometheus metrics (prom-client, one registry per server): requests by route and status, request
  * latency, WriteLock calls pending, the job queue by state (set by the job runner's wiring), the ingest lag (seconds
- * from a batch's arrival to its forecast update: observed by the wiring), and the process's default metrics.
+ * from a batch's arrival to its forecast update: observed by the wiring), the live cycles (how many, their SKUs, the
+ * seconds of each step), and the process's default metrics.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WriteLock } from '../pipeline/write-lock.js';
