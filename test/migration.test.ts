@@ -9,6 +9,8 @@ import { Workspace } from '../src/store/workspace.js';
 import { REPO, tempDir } from './helpers.js';
 import { sql } from '../src/store/sql.js';
 import { readStockSnapshot } from '../src/store/stock.js';
+import { postOrderLines } from '../src/pipeline/order-batch.js';
+import { BATCH_NOW, batchLine, seedSmallShop } from './order-batch-fixture.js';
 
 const FIXTURE = join(REPO, 'test/fixtures/workspace-v1');
 
@@ -146,4 +148,32 @@ test('the migrations are numbered 1, 2, … up to the schema version', () => {
     MIGRATIONS.map((m) => m.version),
     Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
   );
+});
+
+test('a version-11 workspace written before promotions were added to it gains raw_order_lines.promo and takes a batch', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const wsDir = join(dir, 'ws');
+    const ws = await Workspace.open(wsDir, { threads: 2 });
+    await seedSmallShop(ws, dir);
+    // as a build between the version-11 migration and the promo column left it
+    await ws.run(`ALTER TABLE raw_order_lines DROP COLUMN promo;
+      INSERT OR REPLACE INTO meta VALUES ('schema_version', '11')`);
+    ws.close();
+    const reopened = await Workspace.open(wsDir, { threads: 2 });
+    try {
+      const cols = await reopened.all<{ c: string }>(
+        `SELECT column_name AS c FROM duckdb_columns() WHERE table_name = 'raw_order_lines' AND column_name = 'promo'`,
+      );
+      assert.equal(cols.length, 1);
+      const result = await postOrderLines(reopened, [batchLine()], { now: BATCH_NOW });
+      assert.deepEqual(result.skus, ['10001']);
+      const n = await reopened.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw_order_lines`);
+      assert.equal(Number(n.n), 57);
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    cleanup();
+  }
 });

@@ -13,7 +13,7 @@ import { sql } from './sql.js';
 import type { Workspace } from './workspace.js';
 
 /** The schema version this code writes; `meta.schema_version` holds a workspace's. */
-export const SCHEMA_VERSION = 11;
+export const SCHEMA_VERSION = 12;
 
 /** Version 1: what was ingested (raw rows, rejected rows, files, ingests) and the meta table. */
 const V1 = `
@@ -193,7 +193,7 @@ ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS order_status VARCHAR;
 `;
 
 /**
- * Version 11: real shops' structure. Locations and promotions on order lines, locations on stock rows (a stock
+ * Version 11: real shops' structure. Locations on order lines and stock rows (a stock
  * snapshot has a row per SKU and location); supplier, status and continue-selling on catalog rows; supplier files
  * (`raw_suppliers`: lead time, MOQ per line, minimum per order, order cost, review days, currency) and bundle files
  * (`raw_bundles`: a bundle's components). A plan's purchase orders per supplier and location (`plan_po_lines`, each
@@ -202,7 +202,6 @@ ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS order_status VARCHAR;
  */
 const V11 = `
 ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS location VARCHAR;
-ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS promo BOOLEAN;
 ALTER TABLE raw_stock ADD COLUMN IF NOT EXISTS location VARCHAR;
 ALTER TABLE raw_catalog ADD COLUMN IF NOT EXISTS supplier VARCHAR;
 ALTER TABLE raw_catalog ADD COLUMN IF NOT EXISTS status VARCHAR;
@@ -219,6 +218,16 @@ CREATE TABLE IF NOT EXISTS plan_po_lines (run_id INTEGER, po_id VARCHAR, supplie
   note VARCHAR);
 CREATE TABLE IF NOT EXISTS plan_transfers (run_id INTEGER, sku VARCHAR, name VARCHAR, from_location VARCHAR,
   to_location VARCHAR, qty DOUBLE, ship_by DATE, cost DOUBLE, saves DOUBLE, reason VARCHAR);
+INSERT OR REPLACE INTO meta VALUES ('clean_state', 'stale');
+`;
+
+/**
+ * Version 12: promotions on order lines (`raw_order_lines.promo`, from a Shopify export's discounts). It was first
+ * added to version 11 in place, so a workspace migrated to 11 before that lacks it; adding it here, idempotently,
+ * brings both kinds of version-11 workspace to the same schema.
+ */
+const V12 = `
+ALTER TABLE raw_order_lines ADD COLUMN IF NOT EXISTS promo BOOLEAN;
 INSERT OR REPLACE INTO meta VALUES ('clean_state', 'stale');
 `;
 
@@ -252,6 +261,7 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
     description: 'locations, suppliers, bundles, continue-selling; plan_po_lines, plan_transfers',
     sql: V11,
   },
+  { version: 12, description: 'raw_order_lines.promo: promotions of platform exports', sql: V12 },
 ];
 
 /** The schema version stored in a workspace (0 for a new, empty database). */
