@@ -137,3 +137,50 @@ test('concurrent posts while the writer is busy are one group: each answered wit
     }
   });
 });
+
+test('batches posted while cycles run are each covered by one forecast.updated, in posting order', async () => {
+  await withWorkspace(async (ws, dir) => {
+    await seed(ws, dir);
+    const lock = new WriteLock();
+    const events = await EventLog.open(ws);
+    const published: { type: string; data: unknown }[] = [];
+    events.subscribe((e) => published.push({ type: e.type, data: e.data }));
+    const errors: unknown[] = [];
+    const cycles: number[] = [];
+    const live = new LiveUpdates({
+      ws,
+      lock,
+      events,
+      onChanged: () => {},
+      onLag: () => {},
+      onCycle: (skus) => cycles.push(skus),
+      onError: (e) => errors.push(e),
+    });
+    try {
+      // posted one after the other while the cycles of the earlier ones clean and re-forecast (the pipeline: a clean
+      // runs beside the re-forecast before it)
+      const ids: number[] = [];
+      for (let k = 0; k < 8; k++) {
+        const r = await live.postBatch([line({ order_id: `71000${k}`, sku: k % 2 === 0 ? '10001' : '10002' })]);
+        ids.push(r.batch_id);
+        await new Promise((r) => setTimeout(r, 15));
+      }
+      await live.drain();
+      assert.deepEqual(errors, []);
+      const covered = published
+        .filter((e) => e.type === 'forecast.updated')
+        .map((e) => (e.data as { batches: number[] }).batches);
+      assert.deepEqual(covered.flat(), ids, 'every batch once, in posting order');
+      assert.ok(covered.length >= 2 && cycles.length === covered.length, `${covered.length} cycles`);
+      // the last cycle re-forecast from the data as it ends: the order lines of all eight batches cleaned
+      const n = await ws.one<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM order_lines WHERE order_id LIKE '71000%'`,
+      );
+      assert.equal(n.n, 8);
+    } finally {
+      await live.close();
+      await events.close();
+      await closeRefreshWorkers();
+    }
+  });
+});

@@ -228,12 +228,27 @@ export async function refreshSkus(
   };
   const wanted = checkSkus(skus);
   const rd = o.reader ?? ws;
-  const roles = await readModelRoles(rd);
-  for (const m of [roles.champion, roles.challenger]) if (m !== null) checkModelName('refresh', m);
-  const plan = await latestPlanRun(rd);
-  const inputs = await readStep(rd, undefined, plan?.horizon_days ?? 28, wanted);
-  const ids = inputs.panel.ids;
-  if (ids.length === 0)
+  // a reader of its own reads in one transaction: one snapshot, though the writer commits a clean meanwhile
+  const read = async () => {
+    const roles = await readModelRoles(rd);
+    for (const m of [roles.champion, roles.challenger]) if (m !== null) checkModelName('refresh', m);
+    const plan = await latestPlanRun(rd);
+    const inputs = await readStep(rd, undefined, plan?.horizon_days ?? 28, wanted);
+    const ids = inputs.panel.ids;
+    if (ids.length === 0) return { roles, plan, inputs, ids, found: null };
+    const stored = new Map((await readSkuState(rd, ids)).map((s) => [s.sku, s]));
+    const classes = await classesOf(rd, inputs, stored);
+    // the policy takes the forecast with the planners' overrides (applied in the workers); the stored run stays the
+    // model's
+    const overrides = await readOverrides(rd, { skus: ids });
+    const states = {
+      champion: await readForecastStates(rd, roles.champion, ids),
+      challenger: roles.challenger === null ? null : await readForecastStates(rd, roles.challenger, ids),
+    };
+    return { roles, plan, inputs, ids, found: { classes, overrides, states } };
+  };
+  const { roles, plan, inputs, ids, found } = rd === ws ? await read() : await rd.transaction(read);
+  if (found === null)
     return {
       as_of: inputs.asOf,
       skus: [],
@@ -243,20 +258,12 @@ export async function refreshSkus(
       resumed: 0,
       seconds: { ...seconds, total: round((clock() - start) / 1000, 3) },
     };
-  const stored = new Map((await readSkuState(rd, ids)).map((s) => [s.sku, s]));
-  const classes = await classesOf(rd, inputs, stored);
+  const { classes, overrides, states } = found;
   lap('read');
 
   const pool = o.pool ?? refreshPool(o.threads);
   const policyOptions = policyOf(plan);
-  // the policy takes the forecast with the planners' overrides (applied in the workers); the stored run stays the
-  // model's
-  const overrides = await readOverrides(ws, { skus: ids });
   const task = { champion: roles.champion, challenger: roles.challenger, policy: policyOptions };
-  const states = {
-    champion: await readForecastStates(rd, roles.champion, ids),
-    challenger: roles.challenger === null ? null : await readForecastStates(rd, roles.challenger, ids),
-  };
   const chunks = await inWorkers(pool, o.threads ?? pool.size, inputs, task, classes, overrides, states);
   const perSku: PolicyOutcome[] = chunks.flatMap((c) => c.result.policies);
   const [fitMs, policyMs] = chunks.reduce(([f, p], c) => [f + c.result.ms.forecast, p + c.result.ms.policy], [0, 0]);

@@ -150,57 +150,99 @@ export class LiveUpdates {
     if (this.running === null && !this.closed) this.running = this.loop().finally(() => (this.running = null));
   }
 
+  /**
+   * The cycles, as a pipeline of two stages: a clean (under the lock) and a re-forecast of what it cleaned (reads and
+   * fits outside the lock, the write under it). The next clean runs while a re-forecast does, so the two overlap where
+   * the machine has a core to spare; the re-forecasts run one at a time, in the order of their cleans (their events
+   * too), and a clean waits for the re-forecast before the one before it, so it is at most one cycle ahead.
+   */
   private async loop(): Promise<void> {
-    while (!this.closed && (this.toClean.size > 0 || this.toRefresh.size > 0)) {
-      let batches: { id: number; t0: number }[] = [];
-      let clean = 0;
-      try {
-        await this.o.lock.run(async () => {
-          // the batches stored so far: their SKUs are in toClean (both are filled under the lock)
-          batches = this.batches;
-          this.batches = [];
-          if (this.toClean.size === 0) return;
-          const skus = [...this.toClean].sort();
-          this.toClean.clear();
-          const t0 = performance.now();
-          try {
-            await cleanOrderSkus(this.o.ws, skus);
-          } finally {
-            clean = (performance.now() - t0) / 1000;
-            // cleaned or not (a failed clean leaves the workspace stale: the next start rebuilds it), re-forecast
-            for (const s of skus) this.toRefresh.add(s);
-          }
-        });
-        const skus = [...this.toRefresh].sort();
-        this.toRefresh.clear();
-        // reads and fits outside the lock (the reader sees the clean just committed); the write takes it
-        this.reader ??= this.o.ws.connect();
-        const reader = await this.reader;
-        const r = await refreshSkus(this.o.ws, skus, { reader, writer: () => this.writerTurn() });
-        this.o.onChanged(skus);
-        this.o.onCycle?.(r.skus.length, { clean, ...r.seconds });
-        await this.o.events.publish('forecast.updated', {
-          skus: r.skus,
-          batches: batches.map((b) => b.id),
-          as_of: r.as_of,
-          run_id: r.forecast_runs.champion,
-        });
-        for (const alert of r.alerts) await this.o.events.publish('alert.raised', { alert });
-        const now = performance.now();
-        for (const b of batches) this.o.onLag((now - b.t0) / 1000);
-        if (r.skus.length > 0 && r.as_of !== this.lastAsOf) {
-          if (this.lastAsOf !== null) await this.monitor();
-          this.lastAsOf = r.as_of;
+    let refreshing: Promise<void> | null = null;
+    try {
+      while (!this.closed) {
+        if (this.toClean.size === 0 && this.toRefresh.size === 0) {
+          if (refreshing === null) return;
+          // batches posted while the last re-forecast runs are cleaned after it
+          await refreshing;
+          refreshing = null;
+          continue;
         }
-      } catch (e) {
-        this.o.onError(e);
-        await this.o.events
-          .publish('refresh.failed', {
-            batches: batches.map((b) => b.id),
-            error: e instanceof Error ? e.message : String(e),
-          })
-          .catch(this.o.onError);
+        const cleaned = await this.cleanStep();
+        if (refreshing !== null) await refreshing;
+        // after a failed clean its SKUs stay queued: the next cycle cleans nothing and re-forecasts them
+        const skus = cleaned.error === undefined ? [...this.toRefresh].sort() : [];
+        if (cleaned.error === undefined) this.toRefresh.clear();
+        refreshing = this.refreshStep(skus, cleaned);
       }
+    } finally {
+      if (refreshing !== null) await refreshing;
+    }
+  }
+
+  /** Cleans the SKUs stored so far (under the lock) and returns the batches they cover, with the clean's seconds. */
+  private async cleanStep(): Promise<{ batches: { id: number; t0: number }[]; seconds: number; error?: unknown }> {
+    let batches: { id: number; t0: number }[] = [];
+    let seconds = 0;
+    try {
+      await this.o.lock.run(async () => {
+        // the batches stored so far: their SKUs are in toClean (both are filled under the lock)
+        batches = this.batches;
+        this.batches = [];
+        if (this.toClean.size === 0) return;
+        const skus = [...this.toClean].sort();
+        this.toClean.clear();
+        const t0 = performance.now();
+        try {
+          await cleanOrderSkus(this.o.ws, skus);
+        } finally {
+          seconds = (performance.now() - t0) / 1000;
+          // cleaned or not (a failed clean leaves the workspace stale: the next start rebuilds it), re-forecast
+          for (const s of skus) this.toRefresh.add(s);
+        }
+      });
+      return { batches, seconds };
+    } catch (e) {
+      return { batches, seconds, error: e };
+    }
+  }
+
+  /**
+   * Re-forecasts `skus` (reading through the cycles' own connection, which sees the clean committed before) and
+   * publishes the events of the batches the clean covered; never rejects (an error is logged and published).
+   */
+  private async refreshStep(
+    skus: string[],
+    cleaned: { batches: { id: number; t0: number }[]; seconds: number; error?: unknown },
+  ): Promise<void> {
+    const { batches } = cleaned;
+    try {
+      if (cleaned.error !== undefined) throw cleaned.error;
+      this.reader ??= this.o.ws.connect();
+      const reader = await this.reader;
+      const r = await refreshSkus(this.o.ws, skus, { reader, writer: () => this.writerTurn() });
+      this.o.onChanged(skus);
+      this.o.onCycle?.(r.skus.length, { clean: cleaned.seconds, ...r.seconds });
+      await this.o.events.publish('forecast.updated', {
+        skus: r.skus,
+        batches: batches.map((b) => b.id),
+        as_of: r.as_of,
+        run_id: r.forecast_runs.champion,
+      });
+      for (const alert of r.alerts) await this.o.events.publish('alert.raised', { alert });
+      const now = performance.now();
+      for (const b of batches) this.o.onLag((now - b.t0) / 1000);
+      if (r.skus.length > 0 && r.as_of !== this.lastAsOf) {
+        if (this.lastAsOf !== null) await this.monitor();
+        this.lastAsOf = r.as_of;
+      }
+    } catch (e) {
+      this.o.onError(e);
+      await this.o.events
+        .publish('refresh.failed', {
+          batches: batches.map((b) => b.id),
+          error: e instanceof Error ? e.message : String(e),
+        })
+        .catch(this.o.onError);
     }
   }
 

@@ -203,11 +203,6 @@ export class Workspace {
   }
 
   /**
-   * A second connection to the same database, as a Workspace: it sees what other connections committed (DuckDB's
-   * snapshot isolation), never another connection's open transaction. The service reads through one while its writer
-   * connection runs a transaction. Closing it closes only the connection.
-   */
-  /**
    * Whether this is the workspace's own connection (Workspace.open), not a second one (`connect`): only it rebuilds
    * derived tables on its own initiative (`ensureCleanTables`).
    */
@@ -215,6 +210,11 @@ export class Workspace {
     return this.ownsInstance;
   }
 
+  /**
+   * A second connection to the same database, as a Workspace: it sees what other connections committed (DuckDB's
+   * snapshot isolation), never another connection's open transaction. The service reads through one while its writer
+   * connection runs a transaction. Closing it closes only the connection.
+   */
   async connect(): Promise<Workspace> {
     return new Workspace(this.dir, this.dbPath, this.instance, await this.instance.connect(), false);
   }
