@@ -795,13 +795,16 @@ async function buildDailyDemand(
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE dd_flagged AS ${flags}`);
   if (listed && tails > 0) {
     // a tail SKU's head keeps its rows; only a stock-out flag moves there (its sale rate or a run's ends changed)
-    await ws.run(sql`
-      UPDATE daily_demand SET stockout = n.stockout FROM (
-        WITH ${known}
-        SELECT g.sku, g.date, g.source, ${stockout} AS stockout
-        FROM (SELECT * FROM daily_demand WHERE ${HEAD}) g ${joins}) n
-      WHERE daily_demand.sku = n.sku AND daily_demand.date = n.date AND daily_demand.source = n.source
-        AND daily_demand.stockout IS DISTINCT FROM n.stockout`);
+    // (the flags that move are found first, and only those rows are updated: most cycles move none)
+    await ws.run(sql`CREATE OR REPLACE TEMP TABLE dd_moved AS
+      WITH ${known}
+      SELECT g.sku, g.date, g.source, ${stockout} AS stockout
+      FROM (SELECT sku, date, source, closed, stockout FROM daily_demand WHERE ${HEAD}) g ${joins}
+      WHERE g.stockout IS DISTINCT FROM ${stockout}`);
+    if ((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM dd_moved')).n > 0)
+      await ws.run(`UPDATE daily_demand SET stockout = n.stockout FROM dd_moved n
+        WHERE daily_demand.sku = n.sku AND daily_demand.date = n.date AND daily_demand.source = n.source`);
+    await ws.run('DROP TABLE dd_moved');
   }
   await writeRows(
     ws,
