@@ -62,9 +62,12 @@ test('no forecast units on the days a shop never opens: forecast, plan and expla
     assert.equal(panel.closed[138 + 7 * 30], 1);
 
     // forecast --freq day with a model blind to weekdays: nothing on Saturdays, weekly totals kept
-    for (const model of ['window-average', 'auto']) {
+    // (auto-meta: auto's pool with weights learned across the workspace's SKUs, the same closed days)
+    for (const model of ['window-average', 'auto', 'auto-meta']) {
       const out = join(dir, `${model}.csv`);
-      await forecastWorkspace(ws, { freq: 'day', model, horizon: 28, out, threads: 1 });
+      const summary = await forecastWorkspace(ws, { freq: 'day', model, horizon: 28, out, threads: 1 });
+      assert.equal(summary.series, 8);
+      if (model === 'auto-meta') assert.ok('meta' in summary && summary.meta !== undefined, 'what the learner did');
       const byDate = unitsByDate(out);
       assert.equal(byDate.size, 28);
       for (const [d, [mean, quantiles]] of byDate) {

@@ -143,7 +143,7 @@ sku,date,mean,p05,p25,p50,p75,p95,model.
 
 Options:
   --model NAME          auto (default: the best three of a pool, backtested from three origins),
-                        auto-meta (plain series: auto's pool, weights learned across all the series),
+                        auto-meta (auto's pool, weights learned across all the series or SKUs),
                         global (trees learned across all the series; the workspace's: daily), ensemble
                         (workspace, daily), or a statistical model: ets, arima, theta, croston…
   --out FILE            where forecasts.csv goes (default forecasts.csv; - for standard output, which

@@ -154,17 +154,20 @@ export function metaBatch(
 
 /**
  * Forecasts prepared series with `auto-meta` and writes forecasts.csv (the output contract of
- * `runForecast`).
+ * `runForecast`); `adjust`, when given, changes the forecasts in place before they are written (the workspace's
+ * closed days, as `runForecast`).
  */
 export function forecastMeta(
   input: ForecastInput,
   o: ForecastOptions,
+  adjust?: (fc: BatchForecast) => void,
 ): ForecastSummary & { meta: MetaSummary | undefined } {
   const { h, m } = checkForecastOptions({ ...o, model: 'auto' });
   checkSeriesHorizon(input, h, o.freq);
   const levels = [...(o.levels ?? DEFAULT_LEVELS)].sort((a, b) => a - b);
   const onProgress = o.onProgress;
   const { fc, meta } = metaBatch(input.ids, input.values, { h, m, levels, ...(onProgress ? { onProgress } : {}) });
+  adjust?.(fc);
   return { ...writtenSummary(input, o, fc, { h, m, model: META_MODEL }), meta };
 }
 

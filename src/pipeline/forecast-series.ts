@@ -89,7 +89,7 @@ export function checkModelName(command: string, model: string, others: readonly 
 }
 
 export function checkForecastOptions(o: ForecastOptions): { h: number; m: number } {
-  checkModelName('forecast', o.model, ['auto', 'global', 'ensemble']);
+  checkModelName('forecast', o.model, ['auto', 'auto-meta', 'global', 'ensemble']);
   const h = o.horizon ?? FREQ_DEFAULTS[o.freq].horizon;
   const m = o.seasonLength ?? FREQ_DEFAULTS[o.freq].seasonLength;
   if (!Number.isInteger(h) || h < 1)

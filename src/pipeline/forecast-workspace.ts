@@ -10,6 +10,7 @@ import { saveGlobalModel } from '../store/models.js';
 import type { Workspace } from '../store/workspace.js';
 import { forecastEnsemble } from '../global/ensemble.js';
 import { forecastGlobal, trainGlobal } from '../global/global-model.js';
+import { META_MODEL, forecastMeta, metaBatch } from './forecast-meta.js';
 import { loadPanel } from './panels.js';
 import { checkHorizon } from './horizon-limit.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
@@ -122,7 +123,8 @@ export async function forecastWorkspace(
   }
   if (o.freq === 'week') return forecastWeeks(ws, o, h);
   if (o.freq === 'day') return forecastDaily(ws, o);
-  return runForecast(await workspaceSeries(ws, o.freq, o.asOf), o);
+  const input = await workspaceSeries(ws, o.freq, o.asOf);
+  return o.model === META_MODEL ? forecastMeta(input, o) : runForecast(input, o);
 }
 
 /**
@@ -134,13 +136,14 @@ async function forecastDaily(ws: Workspace, o: ForecastOptions): Promise<Forecas
   const input = await workspaceSeries(ws, 'day', o.asOf);
   const lastDay = input.starts[0]! + (input.values[0]!.length - 1) * DAY_MS;
   const closed = await readShopClosed(ws, lastDay + DAY_MS, h);
-  return runForecast(input, o, (fc) =>
+  const adjust = (fc: BatchForecast): void => {
     closeForecastDaysInPlace(
       fc,
       input.ids.map(() => closed),
       lastDay + DAY_MS,
-    ),
-  );
+    );
+  };
+  return o.model === META_MODEL ? forecastMeta(input, o, adjust) : runForecast(input, o, adjust);
 }
 
 /**
@@ -165,12 +168,20 @@ async function forecastWeeks(
     fresh++;
     return Float64Array.of(share > 0 ? pw.units[i]! / share : pw.units[i]!);
   });
-  const fc = await forecastParallel(
-    makeBatch(input.ids, engineValues),
-    { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
-    o.threads,
-    o.onProgress,
-  );
+  const fc =
+    o.model === META_MODEL
+      ? metaBatch(input.ids, engineValues, {
+          h,
+          m,
+          levels: DEFAULT_LEVELS,
+          ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+        }).fc
+      : await forecastParallel(
+          makeBatch(input.ids, engineValues),
+          { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
+          o.threads,
+          o.onProgress,
+        );
   let sold = 0;
   if (pw !== undefined)
     for (let i = 0; i < input.ids.length; i++) {
