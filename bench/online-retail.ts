@@ -8,6 +8,7 @@
  * with the best of snaive, theta and comb on WRMSSE and on WSPL.
  *   npm run bench:online-retail [-- --models snaive,window-average,ets,theta,arima,auto,global,ensemble,oracle-level]
  *   [-- --workspace W] (a workspace the full file was ingested into; by default a fresh temporary one)
+ *   [-- --as-of 2011-09-09] (another origin, e.g. to choose a setting before scoring it at the test origin)
  * (`oracle-level` is a bound, not a model: each SKU's actual mean and quantiles over the scored days.)
  * Reads ../shared/data/online-retail/transactions.csv.gz (says so when absent).
  */
@@ -37,12 +38,14 @@ const { values } = parseArgs({
     // models whose bench/out/online-retail-X.csv from an earlier run of this bench is scored again, not re-run
     // (ARIMA takes half an hour here); their seconds are then not measured (NaN)
     reuse: { type: 'string', default: '' },
+    // another forecast origin (a validation origin before the test one: settings are chosen there, not on the test)
+    'as-of': { type: 'string', default: '2011-10-07' },
   },
 });
 const reused = reuseSet(values.reuse);
 const { dir: wsDir, cleanup } = onlineRetailWorkspace('bench:online-retail', values.workspace);
 mkdirSync(out, { recursive: true });
-const AS_OF = '2011-10-07';
+const AS_OF = values['as-of']!;
 const H = 28;
 const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
 try {
@@ -168,7 +171,8 @@ try {
   };
 
   const models = values.models!.split(',');
-  const fileOf = (model: string): string => join(out, `online-retail-${model}.csv`);
+  const suffix = AS_OF === '2011-10-07' ? '' : `-${AS_OF}`;
+  const fileOf = (model: string): string => join(out, `online-retail-${model}${suffix}.csv`);
   // the bounds first: they are no forecasts, have no file and no cost worth timing
   for (const model of models.filter((m) => m === 'oracle-level' || m === 'oracle-level-weekday'))
     scoreRow(model, oracle(model === 'oracle-level-weekday'), 0, {});
@@ -196,7 +200,7 @@ try {
     'comb',
   ]);
   writeFileSync(
-    join(out, 'online-retail.json'),
+    join(out, `online-retail${suffix}.json`),
     JSON.stringify({ as_of: AS_OF, horizon: H, results, verdict }, null, 2) + '\n',
   );
   console.log('written to bench/out/online-retail.json');

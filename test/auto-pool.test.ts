@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { AUTO_DEFAULTS, autoForecast, combinePool, runPool, weightsFor } from '../src/engine/auto-choice.js';
+import {
+  AUTO_DEFAULTS,
+  DEMAND_AUTO,
+  autoForecast,
+  combinePool,
+  runPool,
+  weightsFor,
+} from '../src/engine/auto-choice.js';
+import { forecastBatch } from '../src/engine/forecast-batch.js';
+import { seriesMean } from '../src/engine/quantile-view.js';
+import { makeBatch } from '../src/engine/series-batch.js';
 import { autoPool, testedPeriods } from '../src/engine/auto-pool.js';
 import { extendEts, fitEts } from '../src/models/ets-core.js';
 import { fitOptimizedTheta, fitOptimizedThetaAt } from '../src/models/optimized-theta.js';
@@ -173,4 +183,39 @@ test('forecast --levels writes the requested quantiles and refuses levels out of
   } finally {
     cleanup();
   }
+});
+
+test('a shop’s demand (DEMAND_AUTO): members ranked by RMSSE and the best five averaged, in the batch engine too', () => {
+  const h = 13;
+  const run = runPool(seasonal, h, [0.05, 0.5, 0.95], 52, DEMAND_AUTO);
+  // each member's error is its RMSSE at the three origins (the mean of the squared errors over the in-sample
+  // naive mean squared change), whatever the series is
+  const k = run.names.indexOf('naive');
+  let expected = 0;
+  for (let o = 0; o < 3; o++) {
+    const end = run.ends[o]!;
+    let scale = 0;
+    for (let i = 1; i < end; i++) scale += (run.z[i]! - run.z[i - 1]!) ** 2;
+    scale /= end - 1;
+    let mse = 0;
+    for (let t = 0; t < h; t++) mse += (run.z[end + t]! - run.runs[k]![o]!.mean[t]!) ** 2;
+    expected += Math.sqrt(mse / h / scale) / 3;
+  }
+  assert.ok(Math.abs(run.errors[k]! - expected) < 1e-12, `${run.errors[k]} vs ${expected}`);
+  const w = weightsFor(run.errors, 'top5');
+  const best = [...run.errors].sort((a, b) => a - b).slice(0, 5);
+  run.errors.forEach((e, i) => assert.equal(w[i], best.includes(e) ? 0.2 : 0));
+  const fc = combinePool(run, w);
+  assert.deepEqual(autoForecast(seasonal, h, [0.05, 0.5, 0.95], { seasonLength: 52 }, DEMAND_AUTO), fc);
+  // the engine runs auto so when a batch asks for it, and as before when it does not
+  const opts = { model: 'auto', h, levels: [0.05, 0.5, 0.95], seasonLength: 52, nonNegative: false };
+  const demand = forecastBatch(makeBatch(['s'], [seasonal]), { ...opts, auto: DEMAND_AUTO });
+  assert.deepEqual(Array.from(seriesMean(demand, 0)), Array.from(fc.mean));
+  assert.equal(demand.models[0], fc.model);
+  const plain = forecastBatch(makeBatch(['s'], [seasonal]), opts);
+  assert.deepEqual(
+    Array.from(seriesMean(plain, 0)),
+    Array.from(autoForecast(seasonal, h, [0.05, 0.5, 0.95], { seasonLength: 52 }).mean),
+  );
+  assert.notDeepEqual(Array.from(seriesMean(plain, 0)), Array.from(fc.mean));
 });

@@ -132,6 +132,26 @@ test("compare --workspace: the workspace's daily demand, the same figures as bac
       b.map((m) => [m.model, m.mase]),
     );
     assert.equal(out.dm?.n, 21, '3 origins × 7 days');
+    // auto on the workspace backtests as the workspace's forecasts run it (DEMAND_AUTO), not as on plain series
+    const cliAuto = JSON.parse((await cli(['backtest', ...common, '--models', 'auto'])).out) as typeof out.models;
+    const { Workspace } = await import('../src/store/workspace.js');
+    const { workspaceSeries } = await import('../src/pipeline/forecast-workspace.js');
+    const { backtest } = await import('../src/engine/backtest.js');
+    const { makeBatch } = await import('../src/engine/series-batch.js');
+    const { AUTO_DEFAULTS, DEMAND_AUTO } = await import('../src/engine/auto-choice.js');
+    const w = await Workspace.open(ws);
+    const input = await workspaceSeries(w, 'day');
+    w.close();
+    const engine = async (auto: typeof DEMAND_AUTO): Promise<number> =>
+      (
+        await backtest(
+          makeBatch(input.ids, input.values),
+          { models: ['auto'], h: 7, origins: 3, seasonLength: 7, levels: [0.05, 0.25, 0.5, 0.75, 0.95], auto },
+          () => 0,
+        )
+      )[0]!.mase;
+    assert.equal(cliAuto[0]!.mase, await engine(DEMAND_AUTO));
+    assert.notEqual(cliAuto[0]!.mase, await engine(AUTO_DEFAULTS));
   } finally {
     cleanup();
   }

@@ -18,6 +18,7 @@ import type { Panel } from '../src/global/panel.js';
 import { DEFAULT_LEVELS, type Forecast, type Forecaster, declineReason } from '../src/models/contract.js';
 import { mulberry32 } from '../src/numerics/random.js';
 import { poissonSource, readFixtureSeries } from './helpers.js';
+import { DEMAND_AUTO } from '../src/engine/auto-choice.js';
 
 const H = 13;
 const M4 = readFixtureSeries('test/fixtures/m4-weekly-5.csv');
@@ -333,7 +334,8 @@ test('conformance: global and ensemble on a panel built from plain arrays', asyn
   assert.ok(weights.mean >= 0 && weights.mean <= 1 && weights.quantiles >= 0 && weights.quantiles <= 1);
   const s = await forecastParallel(
     makeBatch(panel.ids, panel.units),
-    { model: 'auto', h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true },
+    // the ensemble's statistical member is auto as a shop's demand gets it
+    { model: 'auto', h, levels: DEFAULT_LEVELS, seasonLength: 7, nonNegative: true, auto: DEMAND_AUTO },
     1,
   );
   for (let i = 0; i < e.mean.length; i++)

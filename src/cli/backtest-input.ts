@@ -6,7 +6,8 @@ import { withWorkspace } from './workspace.js';
 
 /**
  * The series to backtest (--series, periods without a row taken as 0 with a note; else the workspace's demand at
- * `freq`, up to --as-of) and the horizon (--horizon, default the frequency's), checked against the longest series.
+ * `freq`, up to --as-of) and the horizon (--horizon, default the frequency's), checked against the longest series;
+ * `demand` when they are the workspace's (`auto` then backtests as the workspace's forecasts run it: DEMAND_AUTO).
  * @example const { input, h } = await backtestInput(values, io, 'compare', 'week');
  */
 export async function backtestInput(
@@ -14,7 +15,7 @@ export async function backtestInput(
   io: Io,
   command: string,
   freq: Freq,
-): Promise<{ input: { ids: string[]; values: Float64Array[] }; h: number }> {
+): Promise<{ input: { ids: string[]; values: Float64Array[] }; h: number; demand: boolean }> {
   const asOf = values['as-of'] as string | undefined;
   let input;
   if (values.series !== undefined) {
@@ -38,5 +39,5 @@ export async function backtestInput(
     input.values.reduce((n, v) => Math.max(n, v.length), 0),
     freq,
   );
-  return { input, h };
+  return { input, h, demand: values.series === undefined };
 }

@@ -61,11 +61,28 @@ export interface AutoOptions {
   origins: number;
   /** history kept before the earliest origin, in multiples of the longest suggested period (at least 12·h) */
   cycles: number;
-  /** how the members' forecasts are combined: inverse squared backtest error, the best three's mean, or all equal */
-  combine: 'inverse-squared' | 'top3' | 'top3-inverse' | 'mean';
+  /**
+   * how the members' forecasts are combined: inverse squared backtest error, the best three's (or five's) mean, or all
+   * equal
+   */
+  combine: 'inverse-squared' | 'top3' | 'top3-inverse' | 'top5' | 'mean';
+  /**
+   * how a member's backtest errors are scaled to rank it: 'by-series' (default) MASE for regular series and RMSSE for
+   * intermittent ones; 'squared' RMSSE for every series — for demand that stock is planned on, whose forecast must get
+   * the mean right (absolute errors reward the median)
+   */
+  error?: 'by-series' | 'squared';
 }
 
 export const AUTO_DEFAULTS: AutoOptions = { origins: 3, cycles: 3, combine: 'top3' };
+
+/**
+ * `auto` for a shop's daily demand (the workspace's forecasts, the plan, the live refresh): members ranked by squared
+ * errors and the best five averaged. Chosen on Online Retail at two validation origins before the benchmark's (as of
+ * 2011-08-12 and 2011-09-09: squared errors better at both for three, four and five members, five best on average;
+ * bench/RESULTS.md, issue #21), not on the scored period.
+ */
+export const DEMAND_AUTO: AutoOptions = { ...AUTO_DEFAULTS, combine: 'top5', error: 'squared' };
 
 /** The in-sample mean absolute one-step change of y[0..end) (1 when zero or undefined): the scale of errors. */
 function naiveScale(y: Float64Array, end: number): number {
@@ -94,14 +111,14 @@ export function weightsFor(errors: readonly number[], how: AutoOptions['combine'
   const usable = errors.map((e) => Number.isFinite(e));
   let w: number[];
   if (how === 'mean') w = errors.map((_, k) => (usable[k] ? 1 : 0));
-  else if (how === 'top3' || how === 'top3-inverse') {
+  else if (how === 'top3' || how === 'top3-inverse' || how === 'top5') {
     const ranked = errors
       .map((e, k) => [e, k] as const)
       .filter(([e]) => Number.isFinite(e))
       .sort((a, b) => a[0] - b[0])
-      .slice(0, 3)
+      .slice(0, how === 'top5' ? 5 : 3)
       .map(([, k]) => k);
-    w = errors.map((e, k) => (ranked.includes(k) ? (how === 'top3' ? 1 : 1 / Math.max(e, 1e-9) ** 2) : 0));
+    w = errors.map((e, k) => (ranked.includes(k) ? (how === 'top3-inverse' ? 1 / Math.max(e, 1e-9) ** 2 : 1) : 0));
   } else w = errors.map((e) => (Number.isFinite(e) ? 1 / Math.max(e, 1e-9) ** 2 : 0));
   const total = w.reduce((a, b) => a + b, 0);
   return total > 0 ? w.map((v) => v / total) : w;
@@ -145,9 +162,12 @@ export interface PoolRun {
   h: number;
   /** runs[k][o]: member k's forecast from ends[o] (undefined: it could not fit there) */
   runs: (Forecast | undefined)[][];
-  /** each member's backtest error: the mean over origins of the scaled MAE (Infinity: missing or no backtest) */
+  /**
+   * each member's backtest error: the mean over origins of the scaled MAE, or RMSSE (`squared`, or
+   * `AutoOptions.error` 'squared'); Infinity: missing or no backtest
+   */
   errors: number[];
-  /** errors are RMSSE (intermittent series) rather than MASE */
+  /** an intermittent series: the combination's backtest error is RMSSE rather than MASE, its intervals not rescaled */
   squared: boolean;
   /** where z starts in the series given, the season length, the tested periods and the pool they made */
   start: number;
@@ -197,7 +217,7 @@ export function runPool(
     for (let o = 0; o < last; o++) {
       const fc = r[o];
       if (fc === undefined) return Infinity;
-      e += scaledError(z, ends[o]!, fc.mean, intermittent);
+      e += scaledError(z, ends[o]!, fc.mean, intermittent || options.error === 'squared');
     }
     return e / last;
   });
@@ -386,13 +406,19 @@ export interface AutoFit {
  * by a backtest over the last h values, so everything happens in `predict` (≡ autoForecast).
  * It has no in-sample fitted values of its own (all NaN).
  */
-export const autoForecaster: Forecaster<AutoFit> = {
-  name: 'auto',
-  capabilities: AUTO_CAPABILITIES,
-  fit: (y, ctx) => ({ y: Float64Array.from(y), seasonLength: ctx.seasonLength }),
-  fittedValues: (fit) => new Float64Array(fit.y.length).fill(NaN),
-  predict: (fit, h, levels, ctx) => autoForecast(fit.y, h, levels, { ...ctx, seasonLength: fit.seasonLength }),
-};
+export const autoForecaster: Forecaster<AutoFit> = autoForecasterWith(AUTO_DEFAULTS);
+
+/** `auto` in the shared contract, backtesting and combining as `options` say (autoForecaster: AUTO_DEFAULTS). */
+function autoForecasterWith(options: AutoOptions): Forecaster<AutoFit> {
+  return {
+    name: 'auto',
+    capabilities: AUTO_CAPABILITIES,
+    fit: (y, ctx) => ({ y: Float64Array.from(y), seasonLength: ctx.seasonLength }),
+    fittedValues: (fit) => new Float64Array(fit.y.length).fill(NaN),
+    predict: (fit, h, levels, ctx) =>
+      autoForecast(fit.y, h, levels, { ...ctx, seasonLength: fit.seasonLength }, options),
+  };
+}
 
 /** A registry entry for a composite model: `declines` adds the reasons its members' capabilities give. */
 export interface CompositeEntry extends ModelEntry {
@@ -406,12 +432,30 @@ export interface CompositeEntry extends ModelEntry {
 }
 
 /** `auto` as the engine runs it: fallback naive when none of its candidates accepts the series. */
-export const AUTO_ENTRY: CompositeEntry = {
-  forecaster: autoForecaster as unknown as Forecaster,
-  fallback: 'naive',
-  description:
-    'per series, the mean of the three best of a pool (naive, seasonal naive, window average, SES, damped, ETS, ' +
-    'Theta, DOTM, MSTL; intermittent: TSB, ADIDA, IMAPA) in a backtest from three rolling origins',
-  declines: (y, seasonLength) => autoDeclineReason(y, seasonLength),
-  resume: (state, y, h, levels) => resumeAuto(state as AutoState, y, h, levels),
-};
+const ENTRIES = new WeakMap<AutoOptions, CompositeEntry>();
+
+export const AUTO_ENTRY: CompositeEntry = autoEntryWith(AUTO_DEFAULTS);
+
+/**
+ * `auto`'s engine entry backtesting and combining as `options` say (the same object gives the same entry). A resumed
+ * forecast keeps the members and weights its state holds, whatever the options.
+ * @example autoEntryWith(DEMAND_AUTO).forecaster.name // 'auto'
+ */
+export function autoEntryWith(options: AutoOptions): CompositeEntry {
+  const known = ENTRIES.get(options);
+  if (known !== undefined) return known;
+  const entry = {
+    forecaster: autoForecasterWith(options) as unknown as Forecaster,
+    fallback: 'naive',
+    description:
+      `per series, the mean of the ${options.combine === 'top5' ? 'five' : 'three'} best of a pool (naive, seasonal ` +
+      'naive, window average, SES, damped, ETS, Theta, DOTM, ARIMA, MSTL; intermittent: TSB, ADIDA, IMAPA) in a ' +
+      `backtest from ${options.origins} rolling origins` +
+      (options.error === 'squared' ? ', ranked by squared errors' : ''),
+    declines: (y: Float64Array, seasonLength: number) => autoDeclineReason(y, seasonLength),
+    resume: (state: unknown, y: Float64Array, h: number, levels: readonly number[]) =>
+      resumeAuto(state as AutoState, y, h, levels),
+  };
+  ENTRIES.set(options, entry);
+  return entry;
+}

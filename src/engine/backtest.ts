@@ -3,6 +3,7 @@
  * before their end, every model forecasts the next h periods from the cut, and the forecasts are
  * scored against what happened. Only data before each origin is used to fit.
  */
+import type { AutoOptions } from './auto-choice.js';
 import { coverage, mase, pinball, rmsse, smape } from './metrics.js';
 import { forecastParallel } from './parallel-forecast.js';
 import { quantileRow, seriesMean } from './quantile-view.js';
@@ -21,6 +22,8 @@ export interface BacktestOptions {
    * forecast means (views: copy to keep), e.g. to test two models' errors against each other (pipeline/compare.ts).
    */
   onScored?: (model: string, origin: number, id: string, actual: Float64Array, mean: Float64Array) => void;
+  /** how `auto` backtests and combines (default AUTO_DEFAULTS; a shop's demand: DEMAND_AUTO) */
+  auto?: AutoOptions;
 }
 
 /** One model's accuracy over every series and origin of a backtest (scaled measures as in M4/M5). */
@@ -66,7 +69,14 @@ export async function backtest(batch: SeriesBatch, o: BacktestOptions, clock: ()
       const t0 = clock();
       const fc = await forecastParallel(
         makeBatch(ids, trains),
-        { model, h: o.h, levels: o.levels, seasonLength: o.seasonLength, nonNegative: false },
+        {
+          model,
+          h: o.h,
+          levels: o.levels,
+          seasonLength: o.seasonLength,
+          nonNegative: false,
+          ...(o.auto === undefined ? {} : { auto: o.auto }),
+        },
         o.threads,
       );
       seconds += (clock() - t0) / 1000;

@@ -12,7 +12,7 @@ import { normalQuantile } from '../numerics/normal.js';
 import { mulberry32, normalSource } from '../numerics/random.js';
 import { type FitContext, type Forecast, type Forecaster, declineReason } from '../models/contract.js';
 import { MODELS } from '../models/registry.js';
-import { AUTO_ENTRY, type CompositeEntry } from './auto-choice.js';
+import { AUTO_ENTRY, type AutoOptions, type CompositeEntry, autoEntryWith } from './auto-choice.js';
 import { type FlatForecast, allocateFlat, seriesMean, setQuantileStep } from './quantile-view.js';
 import { type SeriesBatch, seriesView } from './series-batch.js';
 
@@ -36,6 +36,8 @@ export interface BatchOptions {
    * estimating (default false)
    */
   keepStates?: boolean;
+  /** how `auto` backtests and combines (default AUTO_DEFAULTS; a shop's demand: DEMAND_AUTO) */
+  auto?: AutoOptions;
 }
 
 /**
@@ -230,7 +232,9 @@ function forecastOne(
     }
     return filledSeries;
   };
-  const requested = ENGINE_MODELS[opts.model];
+  const entryOf = (name: string): CompositeEntry | undefined =>
+    name === 'auto' && opts.auto !== undefined ? autoEntryWith(opts.auto) : ENGINE_MODELS[name];
+  const requested = entryOf(opts.model);
   if (resumeFrom !== undefined && requested?.resume !== undefined) {
     const caps = requested.forecaster.capabilities;
     const series = caps.acceptsNaN ? y : filled();
@@ -247,7 +251,7 @@ function forecastOne(
   }
   let name: string | undefined = opts.model;
   while (name !== undefined) {
-    const entry: CompositeEntry | undefined = ENGINE_MODELS[name];
+    const entry: CompositeEntry | undefined = entryOf(name);
     if (entry === undefined) throw new RangeError(`forecastBatch: unknown model '${name}'`);
     const caps = entry.forecaster.capabilities;
     const series = caps.acceptsNaN ? y : filled();

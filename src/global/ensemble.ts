@@ -16,6 +16,7 @@ import { allocateFlat, quantileRow, quantileStep, seriesMean, setQuantileStep } 
 import { makeBatch } from '../engine/series-batch.js';
 import { type GlobalModel, forecastGlobal } from './global-model.js';
 import type { Panel } from './panel.js';
+import { DEMAND_AUTO } from '../engine/auto-choice.js';
 
 export interface EnsembleWeights {
   /** weight of the global model in the mean */
@@ -38,7 +39,7 @@ async function statistical(
   const series = panel.units.map((y) => y.subarray(0, Math.max(1, y.length - cut)));
   return forecastParallel(
     makeBatch(panel.ids, series),
-    { model: 'auto', h, levels, seasonLength: 7, nonNegative: true },
+    { model: 'auto', h, levels, seasonLength: 7, nonNegative: true, auto: DEMAND_AUTO },
     threads,
   );
 }

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { InputError } from '../data/errors.js';
 import { type BacktestRow, backtest } from '../engine/backtest.js';
+import type { AutoOptions } from '../engine/auto-choice.js';
 import { naiveScale } from '../engine/metrics.js';
 import { makeBatch } from '../engine/series-batch.js';
 import { DEFAULT_LEVELS } from '../models/contract.js';
@@ -23,6 +24,8 @@ export interface CompareOptions {
   seasonLength: number;
   threads?: number;
   onProgress?: (label: string, fraction: number) => void;
+  /** how `auto` backtests and combines (default AUTO_DEFAULTS; a shop's demand: DEMAND_AUTO) */
+  auto?: AutoOptions;
 }
 
 /** The comparison: each model's backtest accuracy and the DM test of their losses. */
@@ -73,6 +76,7 @@ export async function compareModels(
       seasonLength: o.seasonLength,
       levels: DEFAULT_LEVELS,
       threads: o.threads ?? availableParallelism(),
+      ...(o.auto === undefined ? {} : { auto: o.auto }),
       ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
       onScored: (model, origin, id, y, f) => {
         const byId = losses[o.models.indexOf(model)]!;

@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../data/errors.js';
 import { readLongSeries } from '../data/long-series.js';
 import { FREQ_DEFAULTS, type Freq, addPeriods, formatPeriod } from '../numerics/calendar.js';
-import { type BatchForecast, type Fallback } from '../engine/forecast-batch.js';
+import { type BatchForecast, type BatchOptions, type Fallback } from '../engine/forecast-batch.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
 import { allocateFlat, quantileAt, quantileRow, seriesMean } from '../engine/quantile-view.js';
 import { makeBatch } from '../engine/series-batch.js';
@@ -195,19 +195,21 @@ export function writtenSummary(
 
 /**
  * Forecasts prepared series with the chosen model and writes forecasts.csv; `adjust`, when given, changes the
- * forecasts in place before they are written (the workspace's closed days, forecast-workspace.ts).
+ * forecasts in place before they are written (the workspace's closed days, forecast-workspace.ts); `engine` sets how
+ * `auto` backtests and combines (the workspace's demand: DEMAND_AUTO).
  */
 export async function runForecast(
   input: ForecastInput,
   o: ForecastOptions,
   adjust?: (fc: BatchForecast) => void,
+  engine: Pick<BatchOptions, 'auto'> = {},
 ): Promise<ForecastSummary> {
   const { h, m } = checkForecastOptions(o);
   checkSeriesHorizon(input, h, o.freq);
   const batch = makeBatch(input.ids, input.values);
   const fc = await forecastParallel(
     batch,
-    { model: o.model, h, levels: o.levels ?? DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
+    { model: o.model, h, levels: o.levels ?? DEFAULT_LEVELS, seasonLength: m, nonNegative: true, ...engine },
     o.threads,
     o.onProgress,
   );

@@ -23,6 +23,7 @@ import {
   runForecast,
   writeForecasts,
 } from './forecast-series.js';
+import { DEMAND_AUTO } from '../engine/auto-choice.js';
 
 /**
  * The current week when the data ends before its Sunday: partial observed demand, neither dropped
@@ -124,8 +125,11 @@ export async function forecastWorkspace(
   if (o.freq === 'week') return forecastWeeks(ws, o, h);
   if (o.freq === 'day') return forecastDaily(ws, o);
   const input = await workspaceSeries(ws, o.freq, o.asOf);
-  return o.model === META_MODEL ? forecastMeta(input, o) : runForecast(input, o);
+  return o.model === META_MODEL ? forecastMeta(input, o) : runForecast(input, o, undefined, DEMAND_ENGINE);
 }
+
+/** The workspace's series are a shop's demand, which stock is planned on: `auto` as DEMAND_AUTO. */
+const DEMAND_ENGINE = { auto: DEMAND_AUTO };
 
 /**
  * The daily forecast of the statistical engine: as `runForecast`, with the days the shop is known to be closed set
@@ -143,7 +147,7 @@ async function forecastDaily(ws: Workspace, o: ForecastOptions): Promise<Forecas
       lastDay + DAY_MS,
     );
   };
-  return o.model === META_MODEL ? forecastMeta(input, o, adjust) : runForecast(input, o, adjust);
+  return o.model === META_MODEL ? forecastMeta(input, o, adjust) : runForecast(input, o, adjust, DEMAND_ENGINE);
 }
 
 /**
@@ -178,7 +182,7 @@ async function forecastWeeks(
         }).fc
       : await forecastParallel(
           makeBatch(input.ids, engineValues),
-          { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true },
+          { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true, ...DEMAND_ENGINE },
           o.threads,
           o.onProgress,
         );

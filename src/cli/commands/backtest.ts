@@ -22,7 +22,8 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
     .map((m) => m.trim())
     .filter((m) => m !== '');
   for (const m of models) checkModelName('backtest', m);
-  const { input, h } = await backtestInput(values, io, 'backtest', freq);
+  const { input, h, demand } = await backtestInput(values, io, 'backtest', freq);
+  const { DEMAND_AUTO } = await import('../../engine/auto-choice.js');
   const { backtest } = await import('../../engine/backtest.js');
   const { makeBatch } = await import('../../engine/series-batch.js');
   const { DEFAULT_LEVELS } = await import('../../models/contract.js');
@@ -39,6 +40,7 @@ export async function backtestCommand(args: string[], io: Io = defaultIo): Promi
         levels: DEFAULT_LEVELS,
         threads: int('threads', availableParallelism()),
         onProgress: progress.update,
+        ...(demand ? { auto: DEMAND_AUTO } : {}),
       },
       () => performance.now(),
     );

@@ -23,7 +23,8 @@ export async function compareCommand(args: string[], io: Io = defaultIo): Promis
   const freq = seriesFreq(values, 'compare');
   const int = (name: string, dflt: number): number => wholeNumber(values, name, 'compare') ?? dflt;
   const { FREQ_DEFAULTS } = await import('../../numerics/calendar.js');
-  const { input, h } = await backtestInput(values, io, 'compare', freq);
+  const { input, h, demand } = await backtestInput(values, io, 'compare', freq);
+  const { DEMAND_AUTO } = await import('../../engine/auto-choice.js');
   const { compareModels } = await import('../../pipeline/compare.js');
   const progress = progressFor(io);
   let result;
@@ -35,6 +36,7 @@ export async function compareCommand(args: string[], io: Io = defaultIo): Promis
       seasonLength: int('season-length', FREQ_DEFAULTS[freq].seasonLength),
       threads: int('threads', availableParallelism()),
       onProgress: progress.update,
+      ...(demand ? { auto: DEMAND_AUTO } : {}),
     });
   } finally {
     progress.done();

@@ -30,6 +30,7 @@ import { type NetworkPlan, purchaseOrders } from '../../inventory/network.js';
 import type { PlanReportNetwork } from '../../report/plan-data.js';
 import { quantileAt, seriesMean } from '../../engine/quantile-view.js';
 import { ORDER_COLUMNS, orderRow } from './store.js';
+import { DEMAND_AUTO } from '../../engine/auto-choice.js';
 
 /**
  * Writes the order lines to orders.csv in `out` (text cells quoted), with a last column `why`: what
@@ -110,7 +111,7 @@ export async function reportStep(
       shown.map((i) => panel.ids[i]!),
       weeklyHistory.map((w) => Float64Array.from(w)),
     ),
-    { model, h: weeksAhead, levels: DEFAULT_LEVELS, seasonLength: 1, nonNegative: true },
+    { model, h: weeksAhead, levels: DEFAULT_LEVELS, seasonLength: 1, nonNegative: true, auto: DEMAND_AUTO },
     o.threads,
   );
   const orderOf = new Map(orders.map((r) => [r.sku, r]));

@@ -38,6 +38,7 @@ import { type PlanInputs, type StockRow, skuSupply, sliceInputs } from './read.j
 import { firstSteps, quantileIndex, quantileRow } from '../../engine/quantile-view.js';
 import { FORECAST_RUN_LEVELS } from '../../store/forecast-runs.js';
 import type { InventoryPanel } from '../inventory-panel.js';
+import { DEMAND_AUTO } from '../../engine/auto-choice.js';
 
 type Progress = (label: string, fraction: number) => void;
 
@@ -74,7 +75,15 @@ export async function forecastPanel(panel: InventoryPanel, p: PanelForecastOptio
   const batch = { ...makeBatch(panel.ids, panel.clean), ...(p.states === undefined ? {} : { states: p.states }) };
   const fc = await forecastParallel(
     batch,
-    { model: p.model, h, levels: PLAN_LEVELS, seasonLength: 7, nonNegative: true, keepStates: p.keepStates === true },
+    {
+      model: p.model,
+      h,
+      levels: PLAN_LEVELS,
+      seasonLength: 7,
+      nonNegative: true,
+      keepStates: p.keepStates === true,
+      auto: DEMAND_AUTO,
+    },
     p.threads,
     (d, k) => p.progress?.('forecasting', d / k),
     p.parallel,
