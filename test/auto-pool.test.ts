@@ -185,7 +185,7 @@ test('forecast --levels writes the requested quantiles and refuses levels out of
   }
 });
 
-test('a shop’s demand (DEMAND_AUTO): members ranked by RMSSE and the best five averaged, in the batch engine too', () => {
+test('a shop’s demand (DEMAND_AUTO): members ranked by RMSSE and the best five averaged, in the batch engine too', async () => {
   const h = 13;
   const run = runPool(seasonal, h, [0.05, 0.5, 0.95], 52, DEMAND_AUTO);
   // each member's error is its RMSSE at the three origins (the mean of the squared errors over the in-sample
@@ -218,4 +218,15 @@ test('a shop’s demand (DEMAND_AUTO): members ranked by RMSSE and the best five
     Array.from(autoForecast(seasonal, h, [0.05, 0.5, 0.95], { seasonLength: 52 }).mean),
   );
   assert.notDeepEqual(Array.from(seriesMean(plain, 0)), Array.from(fc.mean));
+  // the library: `demand: true` asks for it on plain arrays
+  const { forecast } = await import('../src/pipeline/forecast-arrays.js');
+  const [lib] = await forecast(seasonal, {
+    h,
+    seasonLength: 52,
+    models: 'auto',
+    levels: [0.05, 0.5, 0.95],
+    threads: 1,
+    demand: true,
+  });
+  assert.deepEqual(Array.from(lib!.mean), Array.from(fc.mean));
 });

@@ -15,6 +15,7 @@ import { FREQ_DEFAULTS, type Freq, FREQS, addPeriods, formatPeriod } from '../nu
 import { metaBatch } from './forecast-meta.js';
 import { checkModelName, seriesGlobalBatch } from './forecast-series.js';
 import { checkHorizon } from './horizon-limit.js';
+import { DEMAND_AUTO } from '../engine/auto-choice.js';
 
 /** One long-form row: a series id, a period and its value (null: missing). */
 export interface LongRow {
@@ -61,6 +62,11 @@ export interface ForecastArraysOptions {
   nonNegative?: boolean;
   /** leave out long-form rows after this date */
   asOf?: string;
+  /**
+   * the series are a shop's demand, which stock is planned on: `auto` ranks its members by RMSSE and averages the best
+   * five, as the workspace's forecasts do (`DEMAND_AUTO`; default false: MASE and the best three)
+   */
+  demand?: boolean;
 }
 
 /** The forecast of one series by one model. */
@@ -224,6 +230,7 @@ export async function forecast(series: SeriesInput, options: ForecastArraysOptio
         levels,
         seasonLength: season,
         nonNegative: options.nonNegative ?? true,
+        ...(options.demand === true ? { auto: DEMAND_AUTO } : {}),
       },
       options.threads ?? availableParallelism(),
     );
@@ -294,6 +301,7 @@ export async function backtest(series: SeriesInput, options: BacktestArraysOptio
       seasonLength: seasonOf(options),
       levels: [...(options.levels ?? DEFAULT_LEVELS)].sort((a, b) => a - b),
       threads: options.threads ?? availableParallelism(),
+      ...(options.demand === true ? { auto: DEMAND_AUTO } : {}),
     },
     () => performance.now(),
   );
