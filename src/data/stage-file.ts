@@ -50,10 +50,10 @@ export interface StageOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
-/** Buffered writer of text lines to a file. */
+/** Buffered writer of text lines to a file: each line encoded straight into one reused buffer (no joined string). */
 class LineWriter {
-  private parts: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(1 << 22);
+  private used = 0;
   private readonly fd: number;
   constructor(path: string) {
     this.fd = openSync(path, 'w');
@@ -62,14 +62,19 @@ class LineWriter {
   longest = 0;
   write(line: string): void {
     if (line.length > this.longest) this.longest = line.length;
-    this.parts.push(line);
-    this.size += line.length;
-    if (this.size > 1 << 22) this.flush();
+    // a UTF-16 unit takes at most 3 bytes in UTF-8
+    const most = 3 * line.length + 1;
+    if (this.used + most > this.buf.length) {
+      this.flush();
+      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
+    }
+    this.used += this.buf.write(line, this.used);
+    this.buf[this.used++] = 10;
   }
   flush(): void {
-    if (this.parts.length > 0) writeSync(this.fd, this.parts.join('\n') + '\n');
-    this.parts = [];
-    this.size = 0;
+    let off = 0;
+    while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off);
+    this.used = 0;
   }
   close(): void {
     this.flush();

@@ -63,13 +63,12 @@ async function loadStage(
     [['line', 'BIGINT'], ...staged.columns.map((c): [string, string] => [c, 'VARCHAR'])],
     staged.maxLineBytes,
   );
+  // one statement: the rows are materialised once, with their occurrence
   await ws.run(sql`
     CREATE OR REPLACE TEMP TABLE ${t} AS
-    SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
-    FROM ${source}`);
-  await ws.run(sql`
-    CREATE OR REPLACE TEMP TABLE ${t} AS
-    SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM ${t}`);
+    SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM (
+      SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
+      FROM ${source})`);
 }
 
 export interface StoredFile {
