@@ -81,22 +81,35 @@ test('a group of batches is stored as the batches one after the other; a bad bat
   });
 });
 
+/** A LiveUpdates on `ws` with what it publishes, the errors it reports and the SKUs of each cycle, recorded. */
+async function liveOn(ws: Workspace, lock: WriteLock) {
+  const events = await EventLog.open(ws);
+  const published: { type: string; data: unknown }[] = [];
+  events.subscribe((e) => published.push({ type: e.type, data: e.data }));
+  const errors: unknown[] = [];
+  const cycles: number[] = [];
+  const live = new LiveUpdates({
+    ws,
+    lock,
+    events,
+    onChanged: () => {},
+    onLag: () => {},
+    onCycle: (skus) => cycles.push(skus),
+    onError: (e) => errors.push(e),
+  });
+  const close = async (): Promise<void> => {
+    await live.close();
+    await events.close();
+    await closeRefreshWorkers();
+  };
+  return { live, published, errors, cycles, close };
+}
+
 test('concurrent posts while the writer is busy are one group: each answered with its own outcome', async () => {
   await withWorkspace(async (ws, dir) => {
     await seed(ws, dir);
     const lock = new WriteLock();
-    const events = await EventLog.open(ws);
-    const published: { type: string; data: unknown }[] = [];
-    events.subscribe((e) => published.push({ type: e.type, data: e.data }));
-    const errors: unknown[] = [];
-    const live = new LiveUpdates({
-      ws,
-      lock,
-      events,
-      onChanged: () => {},
-      onLag: () => {},
-      onError: (e) => errors.push(e),
-    });
+    const { live, published, errors, close } = await liveOn(ws, lock);
     try {
       // the writer is busy: the three posts wait and are stored together when it is free
       let free = (): void => {};
@@ -131,9 +144,7 @@ test('concurrent posts while the writer is busy are one group: each answered wit
       const clean = await ws.all(`SELECT sku FROM order_lines WHERE order_id IN ('800001', '700003', '900001')`);
       assert.equal(clean.length, 3, 'cleaned: x twice and c’s new line, not the bad batch’s');
     } finally {
-      await live.close();
-      await events.close();
-      await closeRefreshWorkers();
+      await close();
     }
   });
 });
@@ -141,21 +152,7 @@ test('concurrent posts while the writer is busy are one group: each answered wit
 test('batches posted while cycles run are each covered by one forecast.updated, in posting order', async () => {
   await withWorkspace(async (ws, dir) => {
     await seed(ws, dir);
-    const lock = new WriteLock();
-    const events = await EventLog.open(ws);
-    const published: { type: string; data: unknown }[] = [];
-    events.subscribe((e) => published.push({ type: e.type, data: e.data }));
-    const errors: unknown[] = [];
-    const cycles: number[] = [];
-    const live = new LiveUpdates({
-      ws,
-      lock,
-      events,
-      onChanged: () => {},
-      onLag: () => {},
-      onCycle: (skus) => cycles.push(skus),
-      onError: (e) => errors.push(e),
-    });
+    const { live, published, errors, cycles, close } = await liveOn(ws, new WriteLock());
     try {
       // posted one after the other while the cycles of the earlier ones clean and re-forecast (the pipeline: a clean
       // runs beside the re-forecast before it)
@@ -178,9 +175,7 @@ test('batches posted while cycles run are each covered by one forecast.updated, 
       );
       assert.equal(n.n, 8);
     } finally {
-      await live.close();
-      await events.close();
-      await closeRefreshWorkers();
+      await close();
     }
   });
 });
