@@ -96,3 +96,55 @@ test(
     }
   },
 );
+
+test(
+  'shopcast plan --parquet writes the CSV files’ rows as typed Parquet; a plan without it removes them',
+  { timeout: 180_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const ws = join(dir, 'ws');
+      const out = join(dir, 'out');
+      const r = await cli(['plan', fewSkus(dir), '--workspace', ws, '--out', out, '--parquet']);
+      assert.equal(r.code, 0, r.err);
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const db = await DuckDBInstance.create(':memory:');
+      const conn = await db.connect();
+      try {
+        for (const [csv, parquet, numeric] of [
+          ['forecasts.csv', 'forecasts.parquet', 'mean'],
+          ['orders.csv', 'orders.parquet', 'order_qty'],
+          ['purchase-orders.csv', 'purchase-orders.parquet', 'qty'],
+        ] as const) {
+          const [header, ...lines] = readFileSync(join(out, csv), 'utf8').trim().split('\n');
+          const cols = header!.split(',');
+          const read = await conn.runAndReadAll(`SELECT * FROM read_parquet('${join(out, parquet)}')`);
+          const rows = read.getRowObjectsJS();
+          assert.equal(rows.length, lines.length, `${parquet}: one row per line of ${csv}`);
+          assert.deepEqual(read.columnNames(), cols, `${parquet}: the CSV file's columns`);
+          assert.equal(read.columnTypes()[cols.indexOf('sku')]!.toString(), 'VARCHAR', `${parquet}: SKUs are codes`);
+          assert.ok(['DOUBLE', 'BIGINT'].includes(read.columnTypes()[cols.indexOf(numeric)]!.toString()), parquet);
+          // each row's SKU and number as the CSV line has them (the SKU first, the number before any quoted text)
+          rows.forEach((row, i) => {
+            const cells = lines[i]!.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''));
+            assert.equal(row['sku'], cells[cols.indexOf('sku')]);
+            assert.equal(Number(row[numeric]), Number(cells[cols.indexOf(numeric)]));
+          });
+        }
+      } finally {
+        conn.closeSync();
+        db.closeSync();
+      }
+      assert.ok(
+        readFileSync(join(out, 'forecasts.csv'), 'utf8').includes('\n22423,'),
+        'the shop has SKUs of digits only',
+      );
+      const again = await cli(['plan', '--workspace', ws, '--out', out]);
+      assert.equal(again.code, 0, again.err);
+      for (const parquet of ['forecasts.parquet', 'orders.parquet', 'purchase-orders.parquet'])
+        assert.throws(() => readFileSync(join(out, parquet)), /ENOENT/, `${parquet} of the earlier run removed`);
+    } finally {
+      cleanup();
+    }
+  },
+);

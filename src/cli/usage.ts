@@ -82,6 +82,8 @@ Options:
   --report-skus N       SKUs shown in detail in the report (default 20)
   --full-lots           keep economic (EOQ) lots whole for seasonal products (default: no lot beyond
                         the demand until the product's season ends)
+  --parquet             also write forecasts.parquet, orders.parquet and purchase-orders.parquet (the
+                        CSV files' rows and columns, typed), for large catalogues
   --map FILE            column mapping for the files (see shopcast ingest --help)
   --config FILE         cleaning settings for the files
   --date-order, --encoding, --stock-date

@@ -30,6 +30,7 @@ import {
   sortOrders,
 } from './plan-steps/steps.js';
 import { storePlan } from './plan-steps/store.js';
+import { writeParquetCopies } from './plan-steps/parquet.js';
 import { networkAssumptions, networkStep, writeNetworkCsv } from './plan-steps/network.js';
 
 /** Options of `planWorkspace`. */
@@ -70,6 +71,11 @@ export interface PlanOptions {
    * until the season ends, read from the product's history a year ago)
    */
   fullLots?: boolean;
+  /**
+   * also write forecasts.parquet, orders.parquet and purchase-orders.parquet (the CSV files' rows and columns, typed;
+   * written by DuckDB), for catalogues whose CSV files are large (default false: a previous run's are removed)
+   */
+  parquet?: boolean;
   /** when the plan is made (for the report; default: the day after the data) */
   now?: Date;
   /** the currency of prices and costs: an ISO 4217 code (`GBP`, shown as £) or a symbol (default: none shown) */
@@ -180,6 +186,7 @@ export async function planWorkspace(ws: Workspace, o: PlanOptions): Promise<Plan
   const staging = stageOutputs(o.out);
   try {
     const summary = await planInto(ws, { ...o, out: staging.dir });
+    if (o.parquet === true) await writeParquetCopies(ws, staging.dir);
     await rememberCurrency(ws, o.currency);
     return { ...summary, out: staging.commit() };
   } finally {

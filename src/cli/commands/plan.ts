@@ -29,6 +29,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       'stock-date': { type: 'string' },
       threads: { type: 'string' },
       'full-lots': { type: 'boolean' },
+      parquet: { type: 'boolean' },
       redis: { type: 'string' },
     },
     true,
@@ -55,6 +56,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
     ...(reportSkus !== undefined ? { reportSkus } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...(values['full-lots'] === true ? { fullLots: true } : {}),
+    ...(values.parquet === true ? { parquet: true } : {}),
     now: new Date(),
     onProgress: progress.update,
   };

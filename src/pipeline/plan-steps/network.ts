@@ -157,7 +157,9 @@ function joinedOrder(
 
 /** A purchase-order line as a row of purchase-orders.csv and of `plan_po_lines` (PO_COLUMNS' order). */
 export function poLineRow(l: PoLine): PlanPoLineRow {
-  return [l.poId, l.supplier, l.location, l.sku, l.name, l.qty, l.unitCost, l.value, l.currency, l.orderBy, l.note];
+  // the unit cost to 4 decimals, as orders.csv has it (a default cost is a share of the price: 2.4779999999999998)
+  const unitCost = Math.round(l.unitCost * 1e4) / 1e4;
+  return [l.poId, l.supplier, l.location, l.sku, l.name, l.qty, unitCost, l.value, l.currency, l.orderBy, l.note];
 }
 
 /** The columns of purchase-orders.csv (and of one purchase order's CSV: pipeline/orders.ts). */

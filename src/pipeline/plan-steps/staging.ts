@@ -18,6 +18,13 @@ export const PLAN_FILES = {
   report: 'report.html',
 } as const;
 
+/** The Parquet copies of the CSV files a plan writes when asked (`PlanOptions.parquet`), by the CSV file's name. */
+export const PLAN_PARQUET: Readonly<Record<string, string>> = {
+  [PLAN_FILES.forecasts]: 'forecasts.parquet',
+  [PLAN_FILES.orders]: 'orders.parquet',
+  [PLAN_FILES.purchase_orders]: 'purchase-orders.parquet',
+};
+
 /** The folders a plan writes: one CSV per purchase order (a supplier, a location), to send. */
 export const PLAN_FOLDERS = { purchase_order_files: 'purchase-orders' } as const;
 
@@ -47,7 +54,7 @@ export function checkOutputFolder(out: string): void {
         field: 'out',
       });
   }
-  for (const name of Object.values(PLAN_FILES)) {
+  for (const name of [...Object.values(PLAN_FILES), ...Object.values(PLAN_PARQUET)]) {
     const f = lstatOrNull(join(out, name));
     if (f === null) continue;
     if (f.isSymbolicLink())
@@ -96,6 +103,10 @@ export function stageOutputs(out: string): StagedOutputs {
         report: join(target, PLAN_FILES.report),
       };
       for (const name of Object.values(PLAN_FILES)) renameSync(join(dir, name), join(target, name));
+      // Parquet copies: this run's, or none (a previous run's must not stay beside this run's CSV files)
+      for (const name of Object.values(PLAN_PARQUET))
+        if (lstatOrNull(join(dir, name)) !== null) renameSync(join(dir, name), join(target, name));
+        else rmSync(join(target, name), { force: true });
       // a folder replaces the previous run's whole (an old supplier's file must not stay beside the new ones)
       for (const name of Object.values(PLAN_FOLDERS)) {
         rmSync(join(target, name), { recursive: true, force: true });
