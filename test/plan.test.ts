@@ -105,8 +105,10 @@ test(
     try {
       const ws = join(dir, 'ws');
       const out = join(dir, 'out');
-      const r = await cli(['plan', fewSkus(dir), '--workspace', ws, '--out', out, '--parquet']);
+      const r = await cli(['plan', fewSkus(dir), '--workspace', ws, '--out', out, '--parquet', '--currency', 'GBP']);
       assert.equal(r.code, 0, r.err);
+      // the summary's amounts in the plan's currency, as the report shows them
+      assert.match(r.out, /units worth £[\d,.]+/);
       const { DuckDBInstance } = await import('@duckdb/node-api');
       const db = await DuckDBInstance.create(':memory:');
       const conn = await db.connect();

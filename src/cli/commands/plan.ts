@@ -43,7 +43,7 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
   // what can be refused without the workspace is refused before the files are ingested
   const asOf = values['as-of'] === undefined ? undefined : parseDateOption(values['as-of'] as string, 'asOf');
   const { ingestFiles } = await import('../../pipeline/ingest.js');
-  const { checkPlanOptions, planWorkspace } = await import('../../pipeline/plan.js');
+  const { checkPlanOptions, currencySymbol, planWorkspace } = await import('../../pipeline/plan.js');
   const progress = progressFor(io);
   const options: PlanOptions = {
     out: values.out as string,
@@ -115,11 +115,13 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
       `Ingested ${fmtInt(r.ingested.rows_loaded)} rows (${fmtInt(r.ingested.rows_rejected)} rejected, kept ` +
         `with line and reason).`,
     );
-  const budgetNote = p.budget === null ? '' : ` (budget ${fmtNum(p.budget)})`;
+  // amounts in the plan's currency, as the report shows them (checked with the options: a bad code never gets here)
+  const money = currencySymbol(options.currency);
+  const budgetNote = p.budget === null ? '' : ` (budget ${money}${fmtNum(p.budget)})`;
   lines.push(
     `Plan as of ${p.as_of}: ${fmtInt(p.skus)} SKUs forecast ${p.horizon_days} days ahead (${p.model}); ` +
       `${fmtInt(p.skus_to_order)} to order, ` +
-      `${fmtInt(p.order_units)} units worth ${fmtNum(p.order_value)}${budgetNote}; ` +
+      `${fmtInt(p.order_units)} units worth ${money}${fmtNum(p.order_value)}${budgetNote}; ` +
       `${fmtInt(p.skus_at_risk)} at risk of running out.`,
     'Assumptions:',
     ...p.assumptions.map((a) => `  - ${a}`),
