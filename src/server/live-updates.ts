@@ -50,6 +50,13 @@ export interface LiveUpdatesOptions {
   onError: (e: unknown) => void;
 }
 
+/** What a cycle's clean gives its re-forecast: the batches it covers, its seconds, and its error when it failed. */
+interface Cleaned {
+  batches: { id: number; t0: number }[];
+  seconds: number;
+  error?: unknown;
+}
+
 export class LiveUpdates {
   /** SKUs stored but not cleaned yet */
   private readonly toClean = new Set<string>();
@@ -180,7 +187,7 @@ export class LiveUpdates {
   }
 
   /** Cleans the SKUs stored so far (under the lock) and returns the batches they cover, with the clean's seconds. */
-  private async cleanStep(): Promise<{ batches: { id: number; t0: number }[]; seconds: number; error?: unknown }> {
+  private async cleanStep(): Promise<Cleaned> {
     let batches: { id: number; t0: number }[] = [];
     let seconds = 0;
     try {
@@ -210,10 +217,7 @@ export class LiveUpdates {
    * Re-forecasts `skus` (reading through the cycles' own connection, which sees the clean committed before) and
    * publishes the events of the batches the clean covered; never rejects (an error is logged and published).
    */
-  private async refreshStep(
-    skus: string[],
-    cleaned: { batches: { id: number; t0: number }[]; seconds: number; error?: unknown },
-  ): Promise<void> {
+  private async refreshStep(skus: string[], cleaned: Cleaned): Promise<void> {
     const { batches } = cleaned;
     try {
       if (cleaned.error !== undefined) throw cleaned.error;

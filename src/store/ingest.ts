@@ -27,13 +27,20 @@ export async function parquetToCsv(ws: Workspace, path: string, out: string): Pr
 }
 
 /**
+ * A struct of column names and types as DuckDB's readers take it (`columns = {…}`, `types = {…}`): `'name': 'TYPE', …`,
+ * each name and type checked as a plain name (spliced: a table function's named parameter is not bound).
+ * @example columnTypes([['sku', 'VARCHAR']]).text // "'sku': 'VARCHAR'"
+ */
+export function columnTypes(columns: readonly (readonly [string, string])[]): Sql {
+  return joinSql(columns.map(([name, type]) => raw(`'${ident(name).text}': '${ident(type).text}'`)));
+}
+
+/**
  * read_csv of a staged file (or of several with the same columns, each row with its file's path as `filename`) with
  * its column types; lines over DuckDB's 2 MB default get a larger limit.
  */
 function readStaged(path: string | readonly string[], columns: readonly [string, string][], maxLineBytes: number): Sql {
-  const cols = joinSql(
-    columns.map(([name, type]) => sql`${raw(`'${ident(name).text}'`)}: ${raw(`'${ident(type).text}'`)}`),
-  );
+  const cols = columnTypes(columns);
   const size = maxLineBytes > 2_000_000 ? sql`max_line_size = ${Math.ceil(maxLineBytes)}::BIGINT, ` : raw('');
   const files =
     typeof path === 'string'

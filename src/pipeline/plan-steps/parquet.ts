@@ -6,8 +6,8 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { literalPath } from '../../store/ingest.js';
-import { ident, joinSql, raw, sql } from '../../store/sql.js';
+import { columnTypes, literalPath } from '../../store/ingest.js';
+import { raw, sql } from '../../store/sql.js';
 import type { Workspace } from '../../store/workspace.js';
 import { PLAN_PARQUET } from './staging.js';
 
@@ -49,9 +49,8 @@ export async function writeParquetCopies(ws: Workspace, dir: string): Promise<vo
   for (const [csv, parquet] of Object.entries(PLAN_PARQUET)) {
     const path = join(dir, csv);
     const text = headerOf(path).filter((c) => TEXT_COLUMNS.has(c));
-    // names from the fixed set above, checked as plain names: spliced, not bound (a table function's struct)
     const types =
-      text.length === 0 ? raw('') : sql`, types = {${joinSql(text.map((c) => raw(`'${ident(c).text}': 'VARCHAR'`)))}}`;
+      text.length === 0 ? raw('') : sql`, types = {${columnTypes(text.map((c) => [c, 'VARCHAR'] as const))}}`;
     await ws.run(sql`COPY (
         SELECT * FROM read_csv(${literalPath(path)}, header = true, delim = ',', quote = '"', escape = '"',
           sample_size = -1${types}))
