@@ -46,7 +46,7 @@ export interface ServerContext {
   /** order batches and the re-forecasts they start */
   readonly live: LiveUpdates;
   /** answers of GET /skus/{sku}, dropped when a SKU's data changes */
-  readonly skuCache: SkuCache;
+  readonly skuCache: SkuCache<Buffer>;
   /**
    * Hook: what an upload starts (the coordinator wires it to an ingest job); POST /uploads answers 202 with its
    * result. Unset: the files are stored and the answer says no ingest was started (result null).

@@ -255,7 +255,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   }
   const lock = new WriteLock();
   const active = new Set<Promise<unknown>>();
-  const skuCache = new SkuCache();
+  const skuCache = new SkuCache<Buffer>();
   const metrics = new ServerMetrics(lock);
   metrics.watchLaunchModel(launchModelPending);
   metrics.watchSkuCache(skuCache);

@@ -159,9 +159,12 @@ export class LiveUpdates {
 
   /**
    * The cycles, as a pipeline of two stages: a clean (under the lock) and a re-forecast of what it cleaned (reads and
-   * fits outside the lock, the write under it). The next clean runs while a re-forecast does, so the two overlap where
-   * the machine has a core to spare; the re-forecasts run one at a time, in the order of their cleans (their events
-   * too), and a clean waits for the re-forecast before the one before it, so it is at most one cycle ahead.
+   * fits outside the lock, the write under it). A clean starts beside a re-forecast only when SKUs are waiting for one
+   * as the re-forecast starts (a clean holds the lock, so the batches posted during it are stored after it: under a
+   * steady stream of batches the stages run in turn; waking the loop for the first batch stored during a re-forecast
+   * made the stages overlap and the latency worse, 5.8 → 6.7 s at p95 in `bench:serve --rate 2000`: on 2 cores they
+   * share the CPU, and a batch then waits for about three stages instead of two). The re-forecasts run one at a time,
+   * in the order of their cleans (their events too), and a clean is at most one cycle ahead.
    */
   private async loop(): Promise<void> {
     let refreshing: Promise<void> | null = null;

@@ -1,12 +1,13 @@
 /**
- * The service's cache of one-SKU answers (GET /skus/{sku}): the JSON text of `skuDetail`, kept until the SKU's data
+ * The service's cache of one-SKU answers (GET /skus/{sku}): `skuDetail` as JSON (the server keeps its UTF-8 bytes,
+ * which are sent as they are: a string answer was encoded again on every read, ≈ 60 KB each), kept until the SKU's data
  * changes (an order batch's refresh, a plan, an ingest, an order decision). A read that started before a change
  * cannot store its older answer after it: each SKU has a version, bumped on every change, and an answer is kept only
  * when the version it was computed at is still current. Bounded: the oldest answers go first beyond `max`.
  * A resource, hence a class.
  */
-export class SkuCache {
-  private readonly answers = new Map<string, { version: number; json: string; sku: string; variant: string }>();
+export class SkuCache<Answer = string> {
+  private readonly answers = new Map<string, { version: number; json: Answer; sku: string; variant: string }>();
   private readonly versions = new Map<string, number>();
   private epoch = 0;
   hits = 0;
@@ -18,7 +19,7 @@ export class SkuCache {
    * The cached JSON of `sku` with the options `variant` (e.g. its history days), or what `compute` gives, stored when
    * still current.
    */
-  async get(sku: string, variant: string, compute: () => Promise<string>): Promise<string> {
+  async get(sku: string, variant: string, compute: () => Promise<Answer>): Promise<Answer> {
     const key = `${variant}\u0000${sku}`;
     const found = this.answers.get(key);
     const version = this.version(sku);
@@ -42,7 +43,7 @@ export class SkuCache {
    */
   async refill(
     skus: readonly string[],
-    computeMany: (skus: string[], variant: string) => Promise<Map<string, string>>,
+    computeMany: (skus: string[], variant: string) => Promise<Map<string, Answer>>,
   ): Promise<void> {
     const wanted = new Set(skus);
     const byVariant = new Map<string, string[]>();

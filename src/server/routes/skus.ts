@@ -40,18 +40,21 @@ export const listSkusRoute = defineRoute({
 });
 
 /**
- * GET /skus/{sku}'s answers (the JSON text of `skuDetail`; 'null' for an unknown SKU) of several SKUs, read in one
- * query: what the route computes on a cache miss and the cache refills after a re-forecast.
- * @example (await skuAnswers(reader, ['85123A'], 365)).get('85123A') // '{"sku":"85123A",…}'
+ * GET /skus/{sku}'s answers (`skuDetail` as the UTF-8 bytes of its JSON; `NO_SKU` for an unknown SKU) of several
+ * SKUs, read in one query: what the route computes on a cache miss and the cache refills after a re-forecast.
+ * @example (await skuAnswers(reader, ['85123A'], 365)).get('85123A')!.toString() // '{"sku":"85123A",…}'
  */
 export async function skuAnswers(
   reader: Workspace,
   skus: readonly string[],
   days: number,
-): Promise<Map<string, string>> {
+): Promise<Map<string, Buffer>> {
   const details = await skuDetails(reader, skus, { historyDays: days });
-  return new Map([...details].map(([sku, d]) => [sku, JSON.stringify(d)]));
+  return new Map([...details].map(([sku, d]) => [sku, Buffer.from(JSON.stringify(d))]));
 }
+
+/** The answer of `skuAnswers` for a SKU the workspace does not have (JSON null). */
+const NO_SKU = Buffer.from('null');
 
 export const skuRoute = defineRoute({
   method: 'GET',
@@ -74,7 +77,8 @@ export const skuRoute = defineRoute({
     const json = await ctx.skuCache.get(params.sku, String(days), async () =>
       (await skuAnswers(ctx.reader, [params.sku], days)).get(params.sku)!,
     );
-    if (json === 'null') throw new HttpError(404, 'not_found', `no SKU '${params.sku}' in the workspace`, 'path.sku');
+    if (json.equals(NO_SKU))
+      throw new HttpError(404, 'not_found', `no SKU '${params.sku}' in the workspace`, 'path.sku');
     await reply.type('application/json; charset=utf-8').send(json);
     return undefined;
   },
