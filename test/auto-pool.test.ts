@@ -230,3 +230,63 @@ test('a shop’s demand (DEMAND_AUTO): members ranked by RMSSE and the best five
   });
   assert.deepEqual(Array.from(lib!.mean), Array.from(fc.mean));
 });
+
+test('weightedMedian: the middle value by weight, the two middle ones averaged at exactly half', async () => {
+  const { weightedMedian } = await import('../src/engine/auto-choice.js');
+  const third = [1 / 3, 1 / 3, 1 / 3];
+  assert.equal(weightedMedian(Float64Array.of(3, 1e9, 2), third), 3);
+  assert.equal(weightedMedian(Float64Array.of(4, 1, 3, 2), [0.25, 0.25, 0.25, 0.25]), 2.5);
+  assert.equal(weightedMedian(Float64Array.of(1, 2, 3), [0.6, 0.2, 0.2]), 1);
+  assert.equal(weightedMedian(Float64Array.of(1, 2, 3), [0.2, 0.2, 0.6]), 3);
+  assert.equal(weightedMedian(Float64Array.of(5, 7), [0, 1]), 7);
+  assert.equal(weightedMedian(Float64Array.of(5), [1]), 5);
+});
+
+test('a shop’s demand: one member’s runaway interval does not reach the combined quantiles (their median)', () => {
+  // the sample shop's RABBIT NIGHT LIGHT (23084) in weeks, rounded: the plan report's weekly chart once read
+  // billions of units here, from the ETS member's own 95 % quantile
+  const y = Float64Array.of(
+    595,
+    230,
+    474,
+    144,
+    185,
+    573,
+    689,
+    204,
+    129,
+    142,
+    2,
+    13,
+    6,
+    10,
+    1,
+    489,
+    1440,
+    10,
+    13,
+    35,
+    58,
+    373,
+    3,
+    14,
+    5273,
+    2628,
+  );
+  const levels = [0.05, 0.5, 0.95];
+  const run = runPool(y, 4, levels, 1, DEMAND_AUTO);
+  const ets = run.runs[run.names.indexOf('ets')]![run.ends.length - 1]!;
+  assert.ok(ets.quantiles[2]!.values[3]! > 1e8, `the ETS member's 95 % quantile: ${ets.quantiles[2]!.values[3]}`);
+  const fc = autoForecast(y, 4, levels, { seasonLength: 1 }, DEMAND_AUTO);
+  assert.equal(run.quantiles, 'median');
+  assert.ok(fc.model.includes('ets'), fc.model);
+  const averaged = autoForecast(y, 4, levels, { seasonLength: 1 }, { ...DEMAND_AUTO, quantiles: 'mean' });
+  assert.deepEqual(Array.from(fc.mean), Array.from(averaged.mean));
+  for (let t = 0; t < 4; t++) {
+    // the largest week of the history is 5,273: a 95 % quantile a few times that, not millions
+    assert.ok(fc.quantiles[2]!.values[t]! < 5 * 5273, `week ${t + 1}: ${fc.quantiles[2]!.values[t]}`);
+    assert.ok(averaged.quantiles[2]!.values[t]! > 1e5, `week ${t + 1} averaged: ${averaged.quantiles[2]!.values[t]}`);
+    assert.ok(fc.quantiles[0]!.values[t]! <= fc.quantiles[1]!.values[t]!);
+    assert.ok(fc.quantiles[1]!.values[t]! <= fc.quantiles[2]!.values[t]!);
+  }
+});
