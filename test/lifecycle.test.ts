@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   bassShare,
+  bassShareGrad,
   fitBass,
   fitLifeCycle,
   fitTriangle,
   gompertzShare,
+  gompertzShareGrad,
   triangleSales,
 } from '../src/lifecycle/curves.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
@@ -74,4 +76,55 @@ test('a prior on p and q from similar products makes a 6-week history enough to 
   assert.ok(Math.abs(f.params['m']! / m - 1) < 0.3, `m with prior ${f.params['m']}`);
   const free = fitBass(y)!;
   assert.ok(Math.abs(f.params['m']! / m - 1) < Math.abs(free.params['m']! / m - 1), `free m ${free.params['m']}`);
+});
+
+test('the fits’ Jacobian: the shares’ derivatives by their log-parameters equal central differences', () => {
+  const grad = new Float64Array(2);
+  const h = 1e-5;
+  const cases: [typeof bassShare, typeof bassShareGrad, [number, number][]][] = [
+    [
+      bassShare,
+      bassShareGrad,
+      [
+        [0.01, 0.1],
+        [0.03, 0.4],
+        [0.2, 0.05],
+        [0.001, 2],
+      ],
+    ],
+    [
+      gompertzShare,
+      gompertzShareGrad,
+      [
+        [3, 0.1],
+        [0.5, 0.3],
+        [10, 0.2],
+      ],
+    ],
+  ];
+  for (const [share, shareGrad, points] of cases)
+    for (const [a, b] of points)
+      for (const t of [0.5, 1, 3, 10]) {
+        const f = shareGrad(t, a, b, grad);
+        assert.ok(Math.abs(f - share(t, a, b)) < 1e-12, `${share.name}(${t}, ${a}, ${b})`);
+        const da = (share(t, a * Math.exp(h), b) - share(t, a * Math.exp(-h), b)) / (2 * h);
+        const db = (share(t, a, b * Math.exp(h)) - share(t, a, b * Math.exp(-h))) / (2 * h);
+        // central differences are good to ≈ h² relative, and to ≈ 1e-16 / h absolute
+        assert.ok(Math.abs(da - grad[0]!) <= 1e-6 * Math.abs(da) + 1e-9, `∂/∂log ${a} at ${t}: ${grad[0]} vs ${da}`);
+        assert.ok(Math.abs(db - grad[1]!) <= 1e-6 * Math.abs(db) + 1e-9, `∂/∂log ${b} at ${t}: ${grad[1]} vs ${db}`);
+      }
+  // Gompertz near b = 0, where fits can walk and the share's own 1 − e^{−b} loses its digits (so central differences
+  // of it do too): against 50-digit values, `python3 -c "from mpmath import mp, mpf, exp, diff, log; mp.dps = 50;
+  // F = lambda lb, c, t: (exp(-exp(lb) * exp(-c * t)) - exp(-exp(lb))) / (1 - exp(-exp(lb)));
+  // print(diff(lambda x: F(x, mpf('0.5'), 0.5), log(mpf('1e-4'))))"` and the same for the other two
+  const reference: [number, number, number, number][] = [
+    [1e-4, 0.5, 0.5, -8.613346067411388e-6],
+    [1e-6, 0.3, 2, -1.2380870806203396e-7],
+    [1e-13, 0.3, 2, -1.2380871209091176e-14],
+  ];
+  for (const [b, c, t, d] of reference) {
+    const f = gompertzShareGrad(t, b, c, grad);
+    assert.ok(Math.abs(f - -Math.expm1(-c * t)) < 1e-4, `F at b = ${b}: ${f}`);
+    assert.ok(Math.abs(grad[0]! - d) <= 1e-8 * Math.abs(d), `∂F/∂log b at b = ${b}: ${grad[0]} vs ${d}`);
+  }
 });

@@ -50,6 +50,53 @@ export function triangleSales(t: number, tp: number, te: number, a: number): num
   return x <= tp ? (a * x) / tp : (a * (te - x)) / (te - tp);
 }
 
+/**
+ * bassShare(t, p, q) and its derivatives by log p and log q (into `grad`): with e = e^{−(p+q)t}, N = 1 − e and
+ * D = 1 + (q/p)·e, F = N / D, ∂F/∂log p = e·(p·t·D + N·(q/p)·(1 + p·t)) / D² and
+ * ∂F/∂log q = q·e·(t·D − N·(1 − q·t)/p) / D². 0 and no change for t ≤ 0.
+ * @example const g = new Float64Array(2); bassShareGrad(3, 0.03, 0.4, g) === bassShare(3, 0.03, 0.4)
+ */
+export function bassShareGrad(t: number, p: number, q: number, grad: Float64Array): number {
+  if (t <= 0) {
+    grad[0] = 0;
+    grad[1] = 0;
+    return 0;
+  }
+  const e = Math.exp(-(p + q) * t);
+  const N = 1 - e;
+  const D = 1 + (q / p) * e;
+  const D2 = D * D;
+  grad[0] = (e * (p * t * D + N * (q / p) * (1 + p * t))) / D2;
+  grad[1] = (q * e * (t * D - (N * (1 - q * t)) / p)) / D2;
+  return N / D;
+}
+
+/**
+ * gompertzShare(t, b, c) and its derivatives by log b and log c (into `grad`): with g = e^{−ct}, A = e^{−b·g},
+ * B = e^{−b} and W = 1 − B, F = (A − B) / W, ∂F/∂log b = b·(B·(1 − e^{−b·g}) − g·A·W) / W² and
+ * ∂F/∂log c = b·c·t·g·A / W. The differences are formed by expm1, not subtraction: a fit can walk to b ≈ 10⁻¹³, where
+ * 1 − e^{−b} keeps three digits; there, below b = 10⁻⁸, ∂F/∂log b is its series b·g·(g − 1)/2 (the two terms agree
+ * to O(b²)). 0 and no change for t ≤ 0.
+ * @example const g = new Float64Array(2); gompertzShareGrad(3, 5, 0.3, g) // ≈ gompertzShare(3, 5, 0.3)
+ */
+export function gompertzShareGrad(t: number, b: number, c: number, grad: Float64Array): number {
+  if (t <= 0) {
+    grad[0] = 0;
+    grad[1] = 0;
+    return 0;
+  }
+  const g = Math.exp(-c * t);
+  const A = Math.exp(-b * g);
+  const B = Math.exp(-b);
+  const W = -Math.expm1(-b);
+  const gap = b * (1 - g);
+  // A − B = B·(e^{b(1−g)} − 1), without the cancellation where b(1 − g) is small
+  const AB = gap < 1 ? B * Math.expm1(gap) : A - B;
+  grad[0] = b < 1e-8 ? (b * g * (g - 1)) / 2 : (b * (-B * Math.expm1(-b * g) - g * A * W)) / (W * W);
+  grad[1] = (b * c * t * g * A) / W;
+  return AB / W;
+}
+
 function aicc(sse: number, n: number, k: number): number {
   const s = Math.max(sse, 1e-12 * n);
   return n * Math.log(s / n) + 2 * k + (n - k - 1 > 0 ? (2 * k * (k + 1)) / (n - k - 1) : Infinity);
@@ -120,18 +167,34 @@ function fitShare(
     return Number.isFinite(s) ? s : Infinity;
   };
   const rows = prior === undefined ? n : n + 2;
-  const r2 = new Float64Array(rows);
+  const shareGrad = family === 'bass' ? bassShareGrad : gompertzShareGrad;
+  const now = new Float64Array(2);
+  const before = new Float64Array(2);
   const problem = {
     n: rows,
     residuals,
-    jacobian: (x: Float64Array, r: Float64Array, J: Float64Array): boolean => {
-      for (let j = 0; j < 3; j++) {
-        const d = 1e-6 * Math.max(1, Math.abs(x[j]!));
-        const xp = Float64Array.from(x);
-        xp[j] = xp[j]! + d;
-        if (residuals(xp, r2) === Infinity) return false;
-        for (let t = 0; t < rows; t++) J[t * 3 + j] = (r2[t]! - r[t]!) / d;
+    // analytic: r_t = y_t − m·(F(t) − F(t − 1)), so ∂r_t/∂log m = −m·ΔF and ∂r_t/∂log θ = −m·Δ(∂F/∂log θ)
+    // (a forward difference cost three more evaluations of every period's share)
+    jacobian: (x: Float64Array, _r: Float64Array, J: Float64Array): boolean => {
+      const a = Math.exp(x[0]!);
+      const b = Math.exp(x[1]!);
+      const m = Math.exp(x[2]!);
+      let f0 = shareGrad(0, a, b, before);
+      for (let t = 1; t <= n; t++) {
+        const f1 = shareGrad(t, a, b, now);
+        const row = (t - 1) * 3;
+        J[row] = -m * (now[0]! - before[0]!);
+        J[row + 1] = -m * (now[1]! - before[1]!);
+        J[row + 2] = -m * (f1 - f0);
+        f0 = f1;
+        before.set(now);
       }
+      if (prior !== undefined) {
+        J.fill(0, n * 3);
+        J[n * 3] = priorScale;
+        J[(n + 1) * 3 + 1] = priorScale;
+      }
+      for (let i = 0; i < rows * 3; i++) if (!Number.isFinite(J[i]!)) return false;
       return true;
     },
   };
