@@ -174,28 +174,40 @@ function fitShare(
     n: rows,
     residuals,
     // analytic: r_t = y_t − m·(F(t) − F(t − 1)), so ∂r_t/∂log m = −m·ΔF and ∂r_t/∂log θ = −m·Δ(∂F/∂log θ)
-    // (a forward difference cost three more evaluations of every period's share)
-    jacobian: (x: Float64Array, _r: Float64Array, J: Float64Array): boolean => {
+    // (a forward difference cost three more evaluations of every period's share); JᵀJ and Jᵀr accumulated row by row
+    jacobian: () => false,
+    normalEquations: (x: Float64Array, r: Float64Array, JtJ: Float64Array, Jtr: Float64Array): boolean => {
       const a = Math.exp(x[0]!);
       const b = Math.exp(x[1]!);
       const m = Math.exp(x[2]!);
       let f0 = shareGrad(0, a, b, before);
       for (let t = 1; t <= n; t++) {
         const f1 = shareGrad(t, a, b, now);
-        const row = (t - 1) * 3;
-        J[row] = -m * (now[0]! - before[0]!);
-        J[row + 1] = -m * (now[1]! - before[1]!);
-        J[row + 2] = -m * (f1 - f0);
+        const j0 = -m * (now[0]! - before[0]!);
+        const j1 = -m * (now[1]! - before[1]!);
+        const j2 = -m * (f1 - f0);
+        if (!(Number.isFinite(j0) && Number.isFinite(j1) && Number.isFinite(j2))) return false;
+        const rt = r[t - 1]!;
+        Jtr[0] = Jtr[0]! + j0 * rt;
+        Jtr[1] = Jtr[1]! + j1 * rt;
+        Jtr[2] = Jtr[2]! + j2 * rt;
+        JtJ[0] = JtJ[0]! + j0 * j0;
+        JtJ[1] = JtJ[1]! + j0 * j1;
+        JtJ[2] = JtJ[2]! + j0 * j2;
+        JtJ[4] = JtJ[4]! + j1 * j1;
+        JtJ[5] = JtJ[5]! + j1 * j2;
+        JtJ[8] = JtJ[8]! + j2 * j2;
         f0 = f1;
         before.set(now);
       }
       if (prior !== undefined) {
-        J.fill(0, n * 3);
-        J[n * 3] = priorScale;
-        J[(n + 1) * 3 + 1] = priorScale;
+        // the prior's rows: priorScale on log p, then on log q
+        Jtr[0] = Jtr[0]! + priorScale * r[n]!;
+        JtJ[0] = JtJ[0]! + priorScale * priorScale;
+        Jtr[1] = Jtr[1]! + priorScale * r[n + 1]!;
+        JtJ[4] = JtJ[4]! + priorScale * priorScale;
       }
-      for (let i = 0; i < rows * 3; i++) if (!Number.isFinite(J[i]!)) return false;
-      return true;
+      return Number.isFinite(priorScale);
     },
   };
   let best: Float64Array | undefined;
