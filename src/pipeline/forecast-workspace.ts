@@ -222,7 +222,10 @@ async function forecastWeeks(
 }
 
 /** The share of a week's units sold on each weekday (0 = Monday), over all SKUs and known days. */
-function weekdayShares(demand: Awaited<ReturnType<typeof readDemandPanel>>): Float64Array {
+function weekdayShares(demand: {
+  firstDay: number;
+  skus: readonly { first: number; clean: Float64Array }[];
+}): Float64Array {
   const byDay = new Float64Array(7);
   for (const s of demand.skus) {
     const day0 = Math.floor((demand.firstDay + s.first * DAY_MS) / DAY_MS);
@@ -259,7 +262,13 @@ export async function workspaceSeries(
 ): Promise<WeeklyInput> {
   if (freq !== 'day' && freq !== 'week')
     throw new InputError(`the workspace has daily demand; freq must be day or week`, { field: 'freq' });
-  const demand = await readDemandPanel(ws, asOf === undefined ? {} : { asOf });
+  // of each SKU only its clean demand is kept (not its prices and flags: a 100,000-SKU plan's memory)
+  const kept: { sku: string; first: number; clean: Float64Array }[] = [];
+  const panel = await readDemandPanel(ws, {
+    ...(asOf === undefined ? {} : { asOf }),
+    onSku: (s) => kept.push({ sku: s.sku, first: s.first, clean: s.clean }),
+  });
+  const demand = { ...panel, skus: kept };
   const ids: string[] = [];
   const starts: number[] = [];
   const values: Float64Array[] = [];

@@ -42,12 +42,23 @@ export interface PanelOptions {
 
 /** Loads the panel of products with sales up to `to`. */
 export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): Promise<InventoryPanel> {
-  // only the SKUs asked for are read (a live refresh of a few SKUs reads a few series, not the catalogue)
+  // only the SKUs asked for are read (a live refresh of a few SKUs reads a few series, not the catalogue); of each
+  // SKU read, only its clean and actual demand are kept, on the whole calendar (its price, promotion and closed
+  // flags are not used here: keeping the whole panel beside these arrays was most of a 100,000-SKU plan's memory)
+  const selling = new Map<string, { clean: Float64Array; actual: Float64Array }>();
   const demand = await readDemandPanel(ws, {
     ...(o.to === undefined ? {} : { asOf: o.to }),
     ...(o.skus === undefined ? {} : { skus: o.skus }),
+    onSku: (s) => {
+      if (!(s.units > 0)) return;
+      const calendar = s.first + s.clean.length;
+      const clean = new Float64Array(calendar).fill(NaN);
+      const actual = new Float64Array(calendar);
+      clean.set(s.clean, s.first);
+      actual.set(s.actual, s.first);
+      selling.set(s.sku, { clean, actual });
+    },
   });
-  const selling = new Map(demand.skus.filter((s) => s.units > 0).map((s) => [s.sku, s]));
   const order = o.skus === undefined ? [...selling.keys()] : o.skus.filter((s) => selling.has(s));
   const summaries = await skuSummaries(ws, o.to, o.skus);
   const days = Math.round((demand.lastDay - demand.firstDay) / DAY_MS) + 1;
@@ -60,19 +71,16 @@ export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): P
     revenue: new Float64Array(n),
     firstDay: demand.firstDay,
     days,
-    clean: order.map(() => new Float64Array(days).fill(NaN)),
-    actual: order.map(() => new Float64Array(days)),
+    clean: order.map((sku) => selling.get(sku)!.clean),
+    actual: order.map((sku) => selling.get(sku)!.actual),
     closed: await readShopClosed(ws, demand.firstDay, days + futureDays),
     futureDays,
   };
   order.forEach((sku, i) => {
-    const s = selling.get(sku)!;
     const info = summaries.get(sku);
     p.names[i] = info?.name ?? sku;
     p.price[i] = info?.price ?? 0;
     p.revenue[i] = info?.revenue ?? 0;
-    p.clean[i]!.set(s.clean, s.first);
-    p.actual[i]!.set(s.actual, s.first);
   });
   return p;
 }

@@ -58,6 +58,11 @@ export interface DemandPanelOptions {
    * any SKU), so a SKU reads the same series alone as in the whole panel.
    */
   skus?: readonly string[];
+  /**
+   * each SKU handed over as it is read, instead of kept in the panel's `skus` (which is then empty): a caller that
+   * keeps a part of each (a plan keeps two of its five arrays) holds that part only, not the whole panel beside it
+   */
+  onSku?: (s: SkuDemand) => void;
 }
 
 /**
@@ -108,7 +113,8 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
   const finish = (): void => {
     if (s === undefined) return;
     for (let d = lastRow + 1; d < s.closed.length; d++) s.closed[d] = shopClosed[s.first + d]!;
-    skus.push(s);
+    if (o.onSku === undefined) skus.push(s);
+    else o.onSku(s);
     s = undefined;
   };
   let skipping: string | undefined;
