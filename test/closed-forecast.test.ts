@@ -14,7 +14,7 @@ import { ingestFiles } from '../src/pipeline/ingest.js';
 import { loadInventoryPanel } from '../src/pipeline/inventory-panel.js';
 import { readStep } from '../src/pipeline/plan-steps/read.js';
 import { forecastStep } from '../src/pipeline/plan-steps/steps.js';
-import { readShopClosed } from '../src/store/demand-panel.js';
+import { type SkuDemand, readDemandPanel, readShopClosed } from '../src/store/demand-panel.js';
 import { dayMs } from '../src/numerics/calendar.js';
 import { day, poissonSource, withWorkspace, writeText } from './helpers.js';
 
@@ -55,6 +55,24 @@ test('no forecast units on the days a shop never opens: forecast, plan and expla
     assert.deepEqual([...ahead], [1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
     const panel = await loadInventoryPanel(ws);
     assert.equal(panel.days, 138);
+    // the SKUs handed over one by one (onSku) are those of the panel read whole, which the inventory panel keeps on
+    // the whole calendar
+    const whole = await readDemandPanel(ws);
+    const streamed: SkuDemand[] = [];
+    const rest = await readDemandPanel(ws, { onSku: (s) => streamed.push(s) });
+    assert.deepEqual(rest.skus, []);
+    assert.deepEqual(streamed, whole.skus);
+    assert.deepEqual(
+      panel.ids,
+      whole.skus.map((s) => s.sku),
+    );
+    whole.skus.forEach((s, i) => {
+      const clean = new Float64Array(138).fill(NaN);
+      clean.set(s.clean, s.first);
+      assert.deepEqual(panel.clean[i], clean);
+      assert.equal(panel.actual[i]!.length, 138);
+      assert.deepEqual(panel.actual[i]!.subarray(s.first), s.actual);
+    });
     assert.equal(panel.closed.length, 138 + panel.futureDays);
     assert.equal(panel.closed[5], 1);
     assert.equal(panel.closed[138], 1);
