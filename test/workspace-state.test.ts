@@ -93,6 +93,28 @@ test('an out-of-memory error is not a lock, and a memory limit below 16MB is ref
     } finally {
       w.close();
     }
+    // a step may run with less buffer than the workspace was opened with, and it comes back; never more
+    const big = await Workspace.open(ws, { memoryLimit: '1GB' });
+    try {
+      // DuckDB shows the setting rounded, as '953.6 MiB'
+      const limit = async (): Promise<number> => {
+        const [s] = await big.all<{ m: string }>(`SELECT current_setting('memory_limit') AS m`);
+        const [, n, unit] = /^([\d.]+) (MiB|GiB)$/.exec(s!.m)!;
+        return Number(n) * (unit === 'GiB' ? 2 ** 30 : 2 ** 20);
+      };
+      assert.ok(Math.abs((await limit()) - 1e9) < 0.01e9);
+      const restore = await big.limitMemory('300MB');
+      assert.ok(Math.abs((await limit()) - 300e6) < 0.01e9);
+      await restore();
+      assert.ok(Math.abs((await limit()) - 1e9) < 0.01e9);
+      await (
+        await big.limitMemory('4GB')
+      )();
+      assert.ok(Math.abs((await limit()) - 1e9) < 0.01e9);
+      await assert.rejects(big.limitMemory('lots'), /not a size/);
+    } finally {
+      big.close();
+    }
   } finally {
     cleanup();
   }

@@ -75,6 +75,8 @@ export class Workspace {
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly ownsInstance = true,
+    /** DuckDB's buffer memory as opened (WorkspaceOptions.memoryLimit) */
+    readonly memoryLimit: string = DEFAULT_MEMORY_LIMIT,
   ) {}
 
   /**
@@ -101,7 +103,7 @@ export class Workspace {
     config['memory_limit'] = memoryLimit;
     const instance = await DuckDBInstance.create(dbPath, config);
     const conn = await instance.connect();
-    const ws = new Workspace(abs, dbPath, instance, conn);
+    const ws = new Workspace(abs, dbPath, instance, conn, true, memoryLimit);
     try {
       await migrate(ws);
     } catch (e) {
@@ -216,7 +218,25 @@ export class Workspace {
    * connection runs a transaction. Closing it closes only the connection.
    */
   async connect(): Promise<Workspace> {
-    return new Workspace(this.dir, this.dbPath, this.instance, await this.instance.connect(), false);
+    return new Workspace(this.dir, this.dbPath, this.instance, await this.instance.connect(), false, this.memoryLimit);
+  }
+
+  /**
+   * Sets DuckDB's buffer memory to `limit` (when below the workspace's `memoryLimit`) until the function it returns
+   * sets it back: the buffer that earlier statements filled (an ingest's clean, with a large --memory-limit) is given
+   * back to the system, for steps whose memory is their own arrays and which read and write DuckDB a little at a
+   * time (a plan). The setting is the database's: every connection's.
+   * @example
+   * const restore = await ws.limitMemory('300MB');
+   * await planWorkspace(ws, o).finally(restore);
+   */
+  async limitMemory(limit: string): Promise<() => Promise<void>> {
+    const bytes = memoryLimitBytes(limit);
+    if (bytes === undefined) throw new InputError(`limitMemory: '${limit}' is not a size such as 300MB`);
+    if (bytes >= memoryLimitBytes(this.memoryLimit)!) return async () => {};
+    // both sizes passed memoryLimitBytes (digits and a unit): safe in the statement's text
+    await this.run(`SET memory_limit = '${limit.trim()}'`);
+    return async () => this.run(`SET memory_limit = '${this.memoryLimit.trim()}'`);
   }
 
   close(): void {

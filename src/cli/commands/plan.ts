@@ -7,6 +7,7 @@ import { fmtInt, fmtNum, labelled } from '../format.js';
 import { defaultIo, type Io, progressFor } from '../io.js';
 import { numberOption, parse, wholeNumber } from '../options.js';
 import { help } from '../usage.js';
+import { DEFAULT_MEMORY_LIMIT } from '../../store/defaults.js';
 import { withCreatedWorkspace, withWorkspace } from '../workspace.js';
 
 /** `shopcast plan [files…]`: ingest what is given, then forecasts, life cycle, purchase orders and the report. */
@@ -79,7 +80,11 @@ export async function planCommand(args: string[], io: Io = defaultIo): Promise<n
         onProgress: progress.update,
       });
     const ingestSeconds = Math.round((performance.now() - ti) / 100) / 10;
-    const plan = await planWorkspace(ws, options);
+    // the plan's steps hold their arrays here and read and write DuckDB a little at a time: the buffer an ingest's
+    // clean filled (a large --memory-limit) goes back to the system, and they run with DuckDB's default buffer at most
+    // (bench/RESULTS.md, issue #22: a 100,000-SKU plan peaked with 2GB of buffer the clean had filled)
+    const restore = await ws.limitMemory(DEFAULT_MEMORY_LIMIT);
+    const plan = await planWorkspace(ws, options).finally(restore);
     return { ingested, plan: { ...plan, seconds: { ingest: ingestSeconds, ...plan.seconds } } };
   }).finally(() => shards?.close());
   progress.done();
