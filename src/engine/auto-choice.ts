@@ -141,18 +141,34 @@ export type QuantileCombination = 'mean' | 'median';
  * @example weightedMedian(Float64Array.of(3, 1e9, 2), [1 / 3, 1 / 3, 1 / 3]) // 3
  */
 export function weightedMedian(values: Float64Array, weights: readonly number[]): number {
-  const order = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]! || a - b);
-  const total = order.reduce((a, k) => a + weights[k]!, 0);
+  const k = values.length;
+  if (ORDER.length < k) ORDER = new Int32Array(2 * k);
+  const order = ORDER;
+  // insertion sort of the indices by value (ties by index): k is a handful, and this runs for every level, step and
+  // origin of every series, where a sort with a comparator allocated
+  let total = 0;
+  for (let i = 0; i < k; i++) {
+    total += weights[i]!;
+    let j = i;
+    while (j > 0 && values[order[j - 1]!]! > values[i]!) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = i;
+  }
   let cum = 0;
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < k; i++) {
     cum += weights[order[i]!]!;
     // a relative tolerance: weights of 1/3 sum to 0.49999… or 0.50000…1
-    if (Math.abs(cum - total / 2) <= 1e-12 * total && i + 1 < order.length)
+    if (Math.abs(cum - total / 2) <= 1e-12 * total && i + 1 < k)
       return (values[order[i]!]! + values[order[i + 1]!]!) / 2;
     if (cum > total / 2) return values[order[i]!]!;
   }
-  return values[order[order.length - 1]!]!;
+  return values[order[k - 1]!]!;
 }
+
+/** weightedMedian's index buffer, grown as needed (one thread runs one series at a time) */
+let ORDER = new Int32Array(16);
 
 /** Combination weights from each member's mean scaled backtest error (Infinity: unusable). */
 export function weightsFor(errors: readonly number[], how: AutoOptions['combine']): number[] {
