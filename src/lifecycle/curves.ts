@@ -175,7 +175,6 @@ function fitShare(
     residuals,
     // analytic: r_t = y_t − m·(F(t) − F(t − 1)), so ∂r_t/∂log m = −m·ΔF and ∂r_t/∂log θ = −m·Δ(∂F/∂log θ)
     // (a forward difference cost three more evaluations of every period's share); JᵀJ and Jᵀr accumulated row by row
-    jacobian: () => false,
     normalEquations: (x: Float64Array, r: Float64Array, JtJ: Float64Array, Jtr: Float64Array): boolean => {
       const a = Math.exp(x[0]!);
       const b = Math.exp(x[1]!);
@@ -207,7 +206,7 @@ function fitShare(
         Jtr[1] = Jtr[1]! + priorScale * r[n + 1]!;
         JtJ[4] = JtJ[4]! + priorScale * priorScale;
       }
-      return Number.isFinite(priorScale);
+      return true;
     },
   };
   let best: Float64Array | undefined;

@@ -36,8 +36,11 @@ export interface LeastSquaresProblem {
   n: number;
   /** residuals at x into `out`; returns their sum of squares, or Infinity where x is not allowed */
   residuals: (x: Float64Array, out: Float64Array) => number;
-  /** Jacobian at x (row t, column per parameter) given the residuals r there; false when it cannot be computed */
-  jacobian: (x: Float64Array, r: Float64Array, J: Float64Array) => boolean;
+  /**
+   * Jacobian at x (row t, column per parameter) given the residuals r there; false when it cannot be computed. Needed
+   * unless `normalEquations` is given.
+   */
+  jacobian?: ((x: Float64Array, r: Float64Array, J: Float64Array) => boolean) | undefined;
   /**
    * Optional: JᵀJ (upper triangle, k×k row-major) and Jᵀr at x straight away, for problems that can
    * accumulate them row by row without storing J; used instead of `jacobian` when given.
@@ -97,7 +100,7 @@ export function levenbergMarquardt(
     if (problem.normalEquations !== undefined) {
       if (!problem.normalEquations(x, r, JtJ, Jtr)) return S;
     } else {
-      if (!problem.jacobian(x, r, J)) return S;
+      if (problem.jacobian === undefined || !problem.jacobian(x, r, J)) return S;
       for (let t = 0; t < n; t++) {
         const rt = r[t]!;
         if (rt === 0) {
