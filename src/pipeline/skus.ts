@@ -240,12 +240,24 @@ function stageWords(evidence: unknown): string | null {
 /** Week sums (Monday weeks) of daily history rows in date order. O(n). */
 export function weeklySums(daily: readonly HistoryDay[]): HistoryWeek[] {
   const out: HistoryWeek[] = [];
+  // the end of the current week (the next Monday, ms): a day's week is found by comparing, and its Monday's text is
+  // made once a week (a date's text for every day was a sixth of the service's refill of its answers)
+  let weekEnd = -Infinity;
+  let w: HistoryWeek | undefined;
   for (const d of daily) {
     const t = dayMs(d.date);
-    const monday = isoDate(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS);
-    let w = out[out.length - 1];
-    if (w === undefined || w.week_start !== monday) {
-      w = { week_start: monday, days: 0, units: 0, revenue: 0, closed_days: 0, stockout_days: 0, promo_days: 0 };
+    if (w === undefined || t >= weekEnd || t < weekEnd - 7 * DAY_MS) {
+      const monday = t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS;
+      weekEnd = monday + 7 * DAY_MS;
+      w = {
+        week_start: isoDate(monday),
+        days: 0,
+        units: 0,
+        revenue: 0,
+        closed_days: 0,
+        stockout_days: 0,
+        promo_days: 0,
+      };
       out.push(w);
     }
     w.days++;
