@@ -109,10 +109,15 @@ try {
     // the live cycle's clean (cleanOrderSkus), told how many SKUs were rebuilt from the last day on only
     const config = await storedCleaningConfig(ws);
     let tails = 0;
-    await timed('clean', () => rebuildCleanTablesForSkus(ws, config, [...touched], { onTails: (t) => (tails = t) }));
+    let steady = 0;
+    await timed('clean', () =>
+      rebuildCleanTablesForSkus(ws, config, [...touched], {
+        onTails: (t, _n, s) => ((tails = t), (steady = s)),
+      }),
+    );
     const rr = await timed('refresh', () => refreshSkus(ws, [...touched]));
     console.log(
-      `round ${r}: ${touched.size} SKUs (${tails} cleaned from the last day on); ` +
+      `round ${r}: ${touched.size} SKUs (${tails} cleaned from the last day on, ${steady} of them steady); ` +
         `refresh steps ${JSON.stringify(rr.seconds)}`,
     );
   }

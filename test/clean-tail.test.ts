@@ -36,16 +36,22 @@ const line = (sku: string, order: string, quantity: number, time = '2024-04-01T1
 });
 
 /** Cleans the SKUs of a deferred batch, compares every derived table with a full rebuild, and says how many were tails. */
-async function cleanAndCompare(ws: Workspace, skus: readonly string[], what: string): Promise<[number, number]> {
-  let tails: [number, number] = [-1, -1];
+async function cleanAndCompare(
+  ws: Workspace,
+  skus: readonly string[],
+  what: string,
+  steady = 0,
+): Promise<[number, number]> {
+  let tails: [number, number, number] = [-1, -1, -1];
   await rebuildCleanTablesForSkus(ws, await storedCleaningConfig(ws), skus, {
-    onTails: (t, n) => (tails = [t, n]),
+    onTails: (t, n, s) => (tails = [t, n, s]),
   });
+  assert.equal(tails[2], steady, `${what}: steady tails`);
   const scoped = await derivedTables(ws);
   await rebuildCleanTables(ws, await storedCleaningConfig(ws));
   const full = await derivedTables(ws);
   for (const t of Object.keys(full)) assert.deepEqual(scoped[t], full[t], `${what}: ${t}`);
-  return tails;
+  return [tails[0], tails[1]];
 }
 
 test("a new day's lines rebuild a SKU from the last day on, and the tables equal a full rebuild's", async () => {
@@ -70,8 +76,12 @@ test("a new day's lines rebuild a SKU from the last day on, and the tables equal
       line('A', 'N4', 1),
       line('A', 'N5', -1),
     ];
-    assert.deepEqual(await cleanAndCompare(ws, await post(second), 'same day'), [3, 3]);
+    // (A sold today already: steady, its runs not walked again)
+    assert.deepEqual(await cleanAndCompare(ws, await post(second), 'same day', 1), [3, 3]);
     assert.equal(await bHead(), 10, "B's ten days without a sale are a stock-out once it sells again");
+    // B sells again today: its day was sold already (steady), and its head's flags stay as they are
+    assert.deepEqual(await cleanAndCompare(ws, await post([line('B', 'N2b', 1)]), 'steady', 1), [1, 1]);
+    assert.equal(await bHead(), 10);
     const a = await ws.all(`SELECT order_id, status FROM order_lines WHERE order_id IN ('N4', 'N5') ORDER BY 1, 2`);
     assert.deepEqual(
       a.map((r) => `${r['order_id']} ${r['status']}`),
@@ -79,8 +89,9 @@ test("a new day's lines rebuild a SKU from the last day on, and the tables equal
     );
 
     // D's twos move its median and with it the cap of its order of 40 (rebuilt whole); C's 500 is an outlier of today
+    // (C, which sold today already, is steady)
     const third = [line('D', 'N6', 2), line('D', 'N7', 2), line('C', 'N8', 500)];
-    assert.deepEqual(await cleanAndCompare(ws, await post(third), 'thresholds'), [1, 2]);
+    assert.deepEqual(await cleanAndCompare(ws, await post(third), 'thresholds', 1), [1, 2]);
     const c = await ws.one(`SELECT outlier, demand_quantity FROM order_lines WHERE order_id = 'N8'`);
     assert.equal(c['outlier'], true);
     assert.ok(Number(c['demand_quantity']) < 500);
@@ -100,7 +111,7 @@ test("a new day's lines rebuild a SKU from the last day on, and the tables equal
 
     // lines of an earlier day than the last: that day on is not enough, rebuilt whole
     const late = await post([line('A', 'N12', 2, '2024-03-15T09:30:00'), line('B', 'N13', 2)]);
-    assert.deepEqual(await cleanAndCompare(ws, late, 'late line'), [1, 2]);
+    assert.deepEqual(await cleanAndCompare(ws, late, 'late line', 1), [1, 2]);
   });
 });
 

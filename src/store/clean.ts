@@ -60,7 +60,7 @@ export type CleanExtent = 'scoped' | 'full';
  * A SKU whose new rows are order lines of the last day (a live shop's batches of today) is rebuilt from that day on
  * only, its earlier rows kept as stored while they stay exactly what a full rebuild makes them (`chooseTails` says
  * when; the rules' statistics count the stored rows: the same queries, not a second copy); `onTails` is told how many
- * of the scope's SKUs were.
+ * of the scope's SKUs were, and how many of those were steady (their stock-out runs not walked again: steadyTails).
  * Assumes the derived tables were fresh before the new rows came (`cleanTablesStale` false).
  * O(rows of the SKUs) per table after a scan of the raw lines (a tail SKU: its rows of the last day, and an aggregate
  * of its history); a full daily_demand rebuild is O(grid).
@@ -69,7 +69,7 @@ export async function rebuildCleanTablesForSkus(
   ws: Workspace,
   config: CleaningConfig,
   skus: readonly string[],
-  o: { onTails?: (tails: number, scope: number) => void } = {},
+  o: { onTails?: (tails: number, scope: number, steady: number) => void } = {},
 ): Promise<CleanExtent> {
   if (skus.length === 0) return 'scoped';
   return ws.transaction(async () => {
@@ -82,15 +82,15 @@ export async function rebuildCleanTablesForSkus(
     const lastBefore = await lastDays(ws);
     await ws.run('CREATE OR REPLACE TEMP TABLE closed_before AS SELECT date, source FROM closed_days');
     const tails = await buildOrderLines(ws, config, 'listed');
-    if (o.onTails !== undefined)
-      o.onTails(tails, (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope')).n);
     await buildDailySales(ws, 'listed');
     await buildClosedDays(ws, config);
     const closedChanged = await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (
       (SELECT date, source FROM closed_before EXCEPT SELECT date, source FROM closed_days)
       UNION ALL (SELECT date, source FROM closed_days EXCEPT SELECT date, source FROM closed_before))`);
     const extent: CleanExtent = closedChanged.n > 0 || (await lastDays(ws)) !== lastBefore ? 'full' : 'scoped';
-    await buildDailyDemand(ws, config, extent === 'full' ? 'all' : 'listed', tails);
+    const steady = await buildDailyDemand(ws, config, extent === 'full' ? 'all' : 'listed', tails);
+    if (o.onTails !== undefined)
+      o.onTails(tails, (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope')).n, steady);
     await buildCatalog(ws, 'listed');
     await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
     if (mark !== null) await advanceCleanMark(ws, mark);
@@ -694,6 +694,7 @@ async function buildClosedDays(ws: Workspace, config: CleaningConfig): Promise<v
  * Where a dated stock snapshot covers a SKU-day, it decides instead: nothing available (summed over its locations) is a
  * known stock-out (`stockout` and `stockout_known`), stock on hand is none. A SKU the catalog says keeps selling when
  * out of stock (`continue_selling`) has no stock-out days: its orders were taken anyway.
+ * Returns how many of the scope's tail SKUs were steady (steadyTails).
  */
 async function buildDailyDemand(
   ws: Workspace,
@@ -701,7 +702,7 @@ async function buildDailyDemand(
   scope: SkuScope,
   /** how many SKUs of the scope are tails (buildOrderLines) */
   tails = 0,
-): Promise<void> {
+): Promise<number> {
   const st = config.stockouts;
   // each SKU-day's order lines summed exactly (the same in any order)
   const sums = {
@@ -719,16 +720,18 @@ async function buildDailyDemand(
          UNION ALL SELECT sku, 'order_lines', (SELECT cut FROM clean_cut) FROM clean_scope WHERE tail`
       : 'GROUP BY sku, source',
   );
-  // its stock-out runs and sale rate count its head's days as stored
+  // its stock-out runs and sale rate count its head's days as stored (a steady tail SKU's runs are not recomputed)
+  const unsteady = raw(listed ? 'AND sku NOT IN (SELECT sku FROM dd_steady)' : '');
   const headDays = raw(
     listed
       ? `UNION ALL SELECT sku, source, date, units > 0 FROM daily_demand
-         WHERE ${HEAD.text} AND NOT closed AND NOT missing`
+         WHERE ${HEAD.text} AND NOT closed AND NOT missing ${unsteady.text}`
       : '',
   );
   const flags = sql`WITH
     open_days AS (
-      SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing ${headDays}),
+      SELECT sku, source, date, units > 0 AS sold FROM dd_grid WHERE NOT closed AND NOT missing ${unsteady}
+      ${headDays}),
     rates AS (
       SELECT sku, source, avg(sold::INTEGER) AS rate, sum(sold::INTEGER) AS sale_days
       FROM open_days GROUP BY sku, source),
@@ -794,6 +797,7 @@ async function buildDailyDemand(
     FROM grid g
     LEFT JOIN sales s ON s.sku = g.sku AND s.date = g.date AND s.source = g.source
     LEFT JOIN closed_days cd ON cd.date = g.date AND cd.source = g.source`);
+  const steady = listed ? await steadyTails(ws, tails) : 0;
   // the stock-out days of the scope (and of a tail SKU's head): computed once, read by the head's update and the write
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE dd_flagged AS ${flags}`);
   if (listed && tails > 0) {
@@ -802,7 +806,7 @@ async function buildDailyDemand(
     await ws.run(sql`CREATE OR REPLACE TEMP TABLE dd_moved AS
       WITH ${known}
       SELECT g.sku, g.date, g.source, ${stockout} AS stockout
-      FROM (SELECT sku, date, source, closed, stockout FROM daily_demand WHERE ${HEAD}) g ${joins}
+      FROM (SELECT sku, date, source, closed, stockout FROM daily_demand WHERE ${HEAD} ${unsteady}) g ${joins}
       WHERE g.stockout IS DISTINCT FROM ${stockout}`);
     if ((await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM dd_moved')).n > 0)
       await ws.run(`UPDATE daily_demand SET stockout = n.stockout FROM dd_moved n
@@ -821,7 +825,29 @@ async function buildDailyDemand(
     ORDER BY sku, date`,
     rowsInScope(scope, 'date'),
   );
-  await ws.run('DROP TABLE dd_grid; DROP TABLE dd_flagged');
+  await ws.run(`DROP TABLE dd_grid; DROP TABLE dd_flagged${listed ? '; DROP TABLE dd_steady' : ''}`);
+  return steady;
+}
+
+/**
+ * The steady tail SKUs (temp table `dd_steady`): those whose rebuilt grid is the cut's day alone and whose day there is
+ * open and sold, or not, as its stored row was. Their open days, sold or not, are then the ones their stored stock-out
+ * flags were computed from (the head is kept as stored), so every flag of the head stays, and the cut's day, the last
+ * day of the SKU's data, is never flagged (a flagged day has a sale after its run): their runs are not walked again. A
+ * live shop's best sellers, which sold earlier today, are steady for the rest of the day.
+ */
+async function steadyTails(ws: Workspace, tails: number): Promise<number> {
+  if (tails === 0) {
+    await ws.run('CREATE OR REPLACE TEMP TABLE dd_steady (sku VARCHAR)');
+    return 0;
+  }
+  await ws.run(`CREATE OR REPLACE TEMP TABLE dd_steady AS
+    SELECT g.sku FROM dd_grid g JOIN daily_demand d USING (sku, date, source)
+    WHERE g.sku IN (SELECT sku FROM clean_scope WHERE tail) AND g.date = (SELECT cut FROM clean_cut)
+      AND g.sku NOT IN (SELECT sku FROM dd_grid WHERE date <> (SELECT cut FROM clean_cut))
+      AND (NOT g.closed AND NOT g.missing) = (NOT d.closed AND NOT d.missing)
+      AND (g.closed OR g.missing OR (g.units > 0) = (d.units > 0))`);
+  return (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM dd_steady')).n;
 }
 
 /**
