@@ -101,6 +101,34 @@ test("a new day's lines rebuild a SKU from the last day on, and the tables equal
     assert.deepEqual(await cleanAndCompare(ws, await post(fourth), 'cancellation'), [0, 3]);
     const cancelled = await ws.all(`SELECT order_id FROM order_lines WHERE status = 'cancelled_original'`);
     assert.deepEqual(cancelled, [{ order_id: 'E90' }]);
+    // a later line of E leaves its stored cancellation of today paired as it was (with a sale of the head): a tail
+    const after = [line('E', 'N9b', 1, '2024-04-01T16:00:00')];
+    assert.deepEqual(await cleanAndCompare(ws, await post(after), 'after a cancellation'), [1, 1]);
+    // a line of E before that cancellation in time changes what it cancels (the latest sale before it): rebuilt whole
+    const before = [line('E', 'N9c', 1, '2024-04-01T14:00:00')];
+    assert.deepEqual(await cleanAndCompare(ws, await post(before), 'before a cancellation', 0), [0, 1]);
+    // A's cancellation pairs with its sale of today (rebuilt whole); A's next line keeps that pair in the tail
+    assert.deepEqual(
+      await cleanAndCompare(ws, await post([line('A', 'C901', -2, '2024-04-01T15:30:00')]), 'cancel today'),
+      [0, 1],
+    );
+    assert.deepEqual(
+      await cleanAndCompare(ws, await post([line('A', 'N14', 1, '2024-04-01T16:00:00')]), 'tail pair', 1),
+      [1, 1],
+    );
+    const pairs = await ws.all(`SELECT order_id, status, cancels IS NOT NULL AS cancels FROM order_lines
+      WHERE order_id IN ('N1', 'C901', 'N14', 'E90', 'C900', 'N9c') ORDER BY 1`);
+    assert.deepEqual(
+      pairs.map((r) => `${r['order_id']} ${r['status']} ${r['cancels']}`),
+      [
+        'C900 cancellation true',
+        'C901 cancellation true',
+        'E90 sale false',
+        'N1 cancelled_original false',
+        'N14 sale false',
+        'N9c cancelled_original false',
+      ],
+    );
 
     // a stock snapshot newer than the last clean reaches back to its date: rebuilt whole
     const snap = await postStockSnapshot(ws, [{ sku: 'C', on_hand: 0 }], { date: '2024-03-30', deferClean: true });

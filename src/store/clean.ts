@@ -133,8 +133,11 @@ const RAW_SKU_TABLES = ['raw_order_lines', 'raw_daily_sales', 'raw_catalog', 'ra
  * today re-derive today, not the SKU's whole history. The head stays exactly as a full rebuild would make it when:
  * - the SKU is in no bundle, has no daily-sales rows, and no catalog or stock row is newer than the mark (those
  *   reach every day: list prices, continue-selling, dated stock-outs);
- * - no line of the cut or later matches the cancellation pattern: a cancellation pairs with the latest earlier sale,
- *   which may be in the head (later lines never change how earlier cancellations paired: the pairing walks in time);
+ * - no new line matches the cancellation pattern (a cancellation pairs with the latest earlier sale, which may be in
+ *   the head), and every new line is later than the stored lines of the cut or later that match it: the pairing walks
+ *   in time, so the stored cancellations of today paired as they did, and the new lines (no cancellation among them)
+ *   pair with nothing; the tail keeps the stored pairs of its cancellations (pairCancellations). A live shop's best
+ *   seller with a cancellation earlier today stays a tail for the rest of the day;
  * - its raw lines up to the mark are as many as its stored lines (the stored rows are those lines' clean rows);
  * - it has a sale before the cut, so its daily demand has days before the cut (its grid starts at its first day with
  *   units, and a sale's demand is above 0): its grid's first day stays where it is;
@@ -168,9 +171,9 @@ async function chooseTails(ws: Workspace, config: CleaningConfig, mark: number |
         AND f.sku NOT IN (SELECT sku FROM raw_daily_sales WHERE sku IN (SELECT sku FROM clean_scope))
         AND f.sku NOT IN (${newer('raw_catalog')} UNION ALL ${newer('raw_stock')})
         AND f.sku NOT IN (
-          SELECT sku FROM raw_order_lines WHERE ordered_at >= (SELECT cut FROM cut)
-            AND sku IN (SELECT sku FROM clean_scope)
-            AND regexp_matches(order_id, ${config.cancellations.orderIdPattern}))
+          SELECT r.sku FROM raw_order_lines r JOIN fresh n USING (sku) WHERE r.ordered_at >= (SELECT cut FROM cut)
+            AND (r.file_id > ${m} OR r.ordered_at >= n.first_new)
+            AND regexp_matches(r.order_id, ${config.cancellations.orderIdPattern}))
         AND NOT EXISTS (SELECT 1 FROM raw_bundles WHERE file_id > ${m}))`);
 }
 
@@ -506,7 +509,7 @@ async function untailMovedThresholds(ws: Workspace, config: CleaningConfig): Pro
 async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: SkuScope): Promise<number> {
   await ws.run(sql`CREATE OR REPLACE TEMP TABLE ol_pre AS ${olPreSql(config, rowsInScope(scope, 'ordered_at'))}`);
   const tails = scope === 'listed' ? await untailMovedThresholds(ws, config) : 0;
-  await pairCancellations(ws);
+  await pairCancellations(ws, scope);
 
   const o = config.outliers;
   await writeRows(
@@ -569,16 +572,20 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
  * cancellation pops is the last one before it that left the stack at the height the cancellation
  * found (a later one at that height would be on top; an earlier one popped since would have had
  * one pushed after it back to that height). O(n log n) in the candidates, none of them read into JS.
+ * A tail SKU (chooseTails) is not walked: its new lines pair with nothing, and its cancellations of the cut or later
+ * keep the pairs stored with them (their sales may be in the head).
  */
-async function pairCancellations(ws: Workspace): Promise<void> {
-  await ws.run(`CREATE OR REPLACE TEMP TABLE cancel_pairs AS
+async function pairCancellations(ws: Workspace, scope: SkuScope): Promise<void> {
+  const tails = scope === 'listed';
+  await ws.run(sql`CREATE OR REPLACE TEMP TABLE cancel_pairs AS
     WITH c AS (
       SELECT o.rid, o.status = 'cancellation' AS is_cancel, o.ordered_at,
         coalesce(o.customer_id, chr(0)) || chr(31) || o.sku || chr(31) || abs(o.quantity)::VARCHAR AS grp
       FROM ol_pre o
       SEMI JOIN (SELECT DISTINCT customer_id, sku, abs(quantity) AS q FROM ol_pre WHERE status = 'cancellation') c
         ON o.customer_id IS NOT DISTINCT FROM c.customer_id AND o.sku = c.sku AND abs(o.quantity) = c.q
-      WHERE o.status IN ('sale', 'cancellation')),
+      WHERE o.status IN ('sale', 'cancellation')
+        ${raw(tails ? 'AND o.sku NOT IN (SELECT sku FROM clean_scope WHERE tail)' : '')}),
     walk AS (
       SELECT rid, is_cancel, grp, row_number() OVER g AS pos,
         sum(CASE WHEN is_cancel THEN -1 ELSE 1 END) OVER g AS s
@@ -593,7 +600,14 @@ async function pairCancellations(ws: Workspace): Promise<void> {
     SELECT s.rid, x.rid AS cancel_rid
     FROM (SELECT grp, pos, rid, before FROM found WHERE is_cancel AND before > 0) x
     ASOF JOIN (SELECT grp, pos, rid, after FROM found WHERE NOT is_cancel) s
-      ON s.grp = x.grp AND s.after = x.before AND x.pos > s.pos`);
+      ON s.grp = x.grp AND s.after = x.before AND x.pos > s.pos
+    ${raw(
+      tails
+        ? `UNION ALL SELECT cancels, rid FROM order_lines
+           WHERE cancels IS NOT NULL AND sku IN (SELECT sku FROM clean_scope WHERE tail)
+             AND date >= (SELECT cut FROM clean_cut)`
+        : '',
+    )}`);
 }
 
 async function buildDailySales(ws: Workspace, scope: SkuScope): Promise<void> {
