@@ -6,9 +6,9 @@
  * The workspace holds the file's orders before the cutoff (ingested and planned with the CLI; cached under
  * bench/out/serve-ws-<cutoff>, `--fresh` rebuilds it; each run serves a copy). The order lines after the cutoff are
  * the live traffic, in time order, cut into batches of 50 lines at order boundaries where possible, and re-dated onto
- * ONE day, the day after the workspace's last day (time of day kept): live orders arrive as they happen, today. The
- * first batch of a new day rebuilds the clean daily demand of every SKU (the last day moved), which happens once a day
- * in a real shop: it is posted alone before the load and its cost reported on its own ("new day").
+ * ONE day, the day after the workspace's last day (their span laid onto that day, in order): live orders arrive as they
+ * happen, today. The first batch of a new day rebuilds the clean daily demand of every SKU (the last day moved), which
+ * happens once a day in a real shop: it is posted alone before the load and its cost reported on its own ("new day").
  *
  * Afterwards: every batch's event awaited (timeout), the server stopped (SIGTERM), its workspace opened and the order
  * lines of the posted batches counted (lost = posted − stored). Writes bench/out/serve.json.
@@ -207,7 +207,15 @@ const weekdays = new Set(live.map((l) => new Date(`${l.ordered_at.slice(0, 10)}T
 let todayMs = Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000;
 while (!weekdays.has(new Date(todayMs).getUTCDay())) todayMs += 86_400_000;
 const today = new Date(todayMs).toISOString().slice(0, 10);
-const redated = live.map((l) => ({ ...l, ordered_at: `${today}${l.ordered_at.slice(10)}` }));
+// each line's time: its place in the traffic's span laid onto today (00:00:00 to 23:59:59), so that the lines keep their
+// order; the original times of day would run back and forth through the day once for each original day (about 30
+// times), which a live shop's orders never do (and a SKU's new line then often came before its cancellation of "today")
+const spanMs = (l: OrderLineInput): number => Date.parse(`${l.ordered_at}Z`);
+const [firstMs, lastMs] = [spanMs(live[0]!), spanMs(live[live.length - 1]!)];
+const redated = live.map((l) => {
+  const s = Math.floor(((spanMs(l) - firstMs) / Math.max(1, lastMs - firstMs)) * 86_399);
+  return { ...l, ordered_at: new Date(todayMs + s * 1000).toISOString().slice(0, 19) };
+});
 const batches = batchesOf(redated, batchLines);
 const measuredBatches = Math.round(seconds * perSecond);
 if (batches.length < measuredBatches + 1)
