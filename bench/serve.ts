@@ -208,8 +208,8 @@ let todayMs = Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000;
 while (!weekdays.has(new Date(todayMs).getUTCDay())) todayMs += 86_400_000;
 const today = new Date(todayMs).toISOString().slice(0, 10);
 // each line's time: its place in the traffic's span laid onto today (00:00:00 to 23:59:59), so that the lines keep their
-// order; the original times of day would run back and forth through the day once for each original day (about 30
-// times), which a live shop's orders never do (and a SKU's new line then often came before its cancellation of "today")
+// order; the original times of day would run back and forth through the day once for each original day (8 times in
+// the default run), which a live shop's orders never do (a SKU's new line then often came before its cancellation)
 const spanMs = (l: OrderLineInput): number => Date.parse(`${l.ordered_at}Z`);
 const [firstMs, lastMs] = [spanMs(live[0]!), spanMs(live[live.length - 1]!)];
 const redated = live.map((l) => {
