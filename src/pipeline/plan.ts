@@ -234,13 +234,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   lap('forecast');
 
   progress('life cycle', 0);
-  // let go after the report (below)
-  let lifecycle: Awaited<ReturnType<typeof lifecycleStep>> | null = await lifecycleStep(
-    ws,
-    o.asOf,
-    o.threads,
-    o.shards,
-  );
+  const { life, stageOf } = await lifecycleStep(ws, o.asOf, o.threads, o.shards);
   lap('lifecycle');
 
   progress('inventory', 0);
@@ -248,8 +242,8 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   const policyFc = await withStoredOverrides(ws, inputs, fc);
   const { orders, perSku, abc, xyz, used } =
     o.shards === undefined
-      ? policyStep(inputs, policyFc, lifecycle.stageOf, o)
-      : await policyStepSharded(inputs, policyFc, lifecycle.stageOf, o, o.shards);
+      ? policyStep(inputs, policyFc, stageOf, o)
+      : await policyStepSharded(inputs, policyFc, stageOf, o, o.shards);
   if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
   // per supplier and location: orders split, transfers, suppliers' minimums (which may raise an order)
   const network = await networkStep(ws, inputs, perSku, orders);
@@ -275,8 +269,8 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     perSku,
     abc,
     xyz,
-    life: lifecycle.life,
-    stageOf: lifecycle.stageOf,
+    life,
+    stageOf,
     assumptions,
     totals,
     o,
@@ -284,10 +278,6 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     network,
   });
   lap('report');
-  // the life cycle's results hold every SKU's weekly series and evidence (≈ 6 KB a SKU: 0.6 GB at 100,000 SKUs) and
-  // are stored already: they go before the plan's tables are written, the plan's last and largest allocation
-  // eslint-disable-next-line no-useless-assignment -- the garbage collector is what reads it
-  lifecycle = null;
   // stored once every file is written: a run that failed is not the next run's baseline
   const stored = await storePlan(ws, {
     asOf: inputs.asOf,
