@@ -12,6 +12,7 @@ import { DAY_MS, dayMs, isoDate } from '../numerics/calendar.js';
 import { ensureCleanTables } from './clean.js';
 import { codeRows, raw, sql } from './sql.js';
 import type { Workspace } from './workspace.js';
+import type { DuckDBValue } from '@duckdb/node-api';
 
 /** Demand as models see it: closed → 0, stock-out or missing → unknown, else the capped units. */
 export const CLEAN_UNITS_SQL = raw('CASE WHEN closed THEN 0 WHEN stockout OR missing THEN NULL ELSE units END');
@@ -96,12 +97,13 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
   const only = o.skus === undefined ? sql`` : sql`AND sku IN (SELECT ${codeRows(o.skus)})`;
   // past the data, the shop's closed weekdays and holidays carried forward
   const shopClosed = await readShopClosed(ws, firstDay, days + extra);
-  const chunks = ws.columnChunks(sql`
-    SELECT sku, datediff('day', ${span.a}::DATE, date)::INTEGER AS d,
+  // every number as a DOUBLE: read from DuckDB's vectors whole (Workspace.numberChunks), NULL as NaN
+  const chunks = ws.numberChunks(sql`
+    SELECT sku, datediff('day', ${span.a}::DATE, date)::DOUBLE AS d,
       (CASE WHEN date > ${asOf}::DATE THEN NULL ELSE ${CLEAN_UNITS_SQL} END)::DOUBLE AS v,
       (CASE WHEN date > ${asOf}::DATE THEN NULL WHEN closed THEN 0 ELSE units_raw END)::DOUBLE AS a,
       (CASE WHEN date > ${asOf}::DATE THEN NULL ELSE price END)::DOUBLE AS price,
-      promo::INTEGER AS promo, closed::INTEGER AS closed,
+      promo::INTEGER::DOUBLE AS promo, closed::INTEGER::DOUBLE AS closed,
       (CASE WHEN date > ${asOf}::DATE THEN NULL ELSE units END)::DOUBLE AS u
     FROM daily_demand
     WHERE date <= ${asOf}::DATE + to_days(${extra}::INTEGER) ${only}
@@ -119,13 +121,15 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
   };
   let skipping: string | undefined;
   // rows by SKU and date, one chunk (≤ 2048 rows) at a time with the event loop running in between
-  for await (const [sku, dd, v, a, price, promo, closed, u] of chunks) {
-    for (let k = 0; k < sku!.length; k++) {
-      const code = sku![k] as string;
+  for await (const columns of chunks) {
+    const sku = columns[0] as DuckDBValue[];
+    const [dd, v, a, price, promo, closed, u] = columns.slice(1) as Float64Array[];
+    for (let k = 0; k < sku.length; k++) {
+      const code = sku[k] as string;
       if (code === skipping) continue;
       if (s?.sku !== code) {
         finish();
-        const first = dd![k] as number;
+        const first = dd![k]!;
         const len = days - first;
         // a SKU whose first row is after the as-of date (only planned closed days ahead) has no demand to read
         if (len <= 0) {
@@ -143,15 +147,19 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
           units: 0,
         };
       }
-      const d = (dd![k] as number) - s.first;
+      const d = dd![k]! - s.first;
+      // (NaN: NULL) clean, price and promo start unknown; actual is at least 0, as customers cannot order less
       if (d < s.clean.length) {
-        if (v![k] !== null) s.clean[d] = v![k] as number;
-        s.actual[d] = Math.max(0, (a![k] as number | null) ?? 0);
-        if (price![k] !== null) s.price[d] = price![k] as number;
-        if (u![k] !== null) s.units += u![k] as number;
+        s.clean[d] = v![k]!;
+        const ak = a![k]!;
+        s.actual[d] = ak > 0 ? ak : 0;
+        s.price[d] = price![k]!;
+        const uk = u![k]!;
+        if (!Number.isNaN(uk)) s.units += uk;
       }
-      if (promo![k] !== null) s.promo[d] = promo![k] as number;
-      if (closed![k] !== null) s.closed[d] = closed![k] as number;
+      s.promo[d] = promo![k]!;
+      const ck = closed![k]!;
+      if (!Number.isNaN(ck)) s.closed[d] = ck;
       lastRow = d;
     }
     await yieldToLoop();

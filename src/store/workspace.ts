@@ -2,11 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   DuckDBInstance,
+  DuckDBTypeId,
   dateValue,
   type DuckDBAppender,
   type DuckDBConnection,
+  type DuckDBDataChunk,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
 import { DAY_MS, dayMs } from '../numerics/calendar.js';
 import { InputError } from '../data/errors.js';
 import { DEFAULT_MEMORY_LIMIT, DEFAULT_WORKSPACE, memoryLimitBytes } from './defaults.js';
@@ -142,6 +145,23 @@ export class Workspace {
     }
   }
 
+  /**
+   * `columnChunks` with every DOUBLE column as a Float64Array (NULL as NaN), copied from DuckDB's vector at once: a
+   * value read one at a time costs a call and, where the column has NULLs, BigInt arithmetic on its validity mask (the
+   * live refresh's read of 800 SKUs' daily demand spent most of its time there). Other columns as `columnChunks`.
+   * @example for await (const [sku, units] of ws.numberChunks('SELECT sku, units::DOUBLE FROM daily_demand')) …
+   */
+  async *numberChunks(q: Query): AsyncGenerator<(DuckDBValue[] | Float64Array)[]> {
+    const [text, values] = split(q);
+    const result = await this.conn.stream(text, values);
+    const doubles = result.columnTypes().map((t) => t.typeId === DuckDBTypeId.DOUBLE);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return;
+      yield doubles.map((d, i) => (d ? doubleColumn(chunk, i) : chunk.getColumnValues(i)));
+    }
+  }
+
   /** Runs a query expected to return one row. */
   async one<T extends object = Row>(q: Query): Promise<T> {
     const rows = await this.all<T>(q);
@@ -243,4 +263,24 @@ export class Workspace {
     this.conn.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
   }
+}
+
+/**
+ * Column `i` of a result chunk, a DOUBLE column, as a Float64Array with NaN where the value is NULL: its data copied
+ * as bytes, and its validity mask (bit k of the mask's little-endian 64-bit words, i.e. of its bytes in order: NULL
+ * when clear; no mask: no NULL) read a byte at a time. A result chunk's vectors are flat (DuckDB's C API).
+ */
+function doubleColumn(chunk: DuckDBDataChunk, i: number): Float64Array {
+  const n = chunk.rowCount;
+  const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
+  const out = new Float64Array(n);
+  new Uint8Array(out.buffer).set(duckdb.vector_get_data(vector, n * 8).subarray(0, n * 8));
+  const mask = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8) as Uint8Array | null | undefined;
+  if (mask)
+    for (let b = 0; b < mask.length && b * 8 < n; b++) {
+      const byte = mask[b]!;
+      if (byte === 0xff) continue;
+      for (let k = b * 8; k < Math.min(n, b * 8 + 8); k++) if ((byte & (1 << (k & 7))) === 0) out[k] = NaN;
+    }
+  return out;
 }
