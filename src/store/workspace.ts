@@ -150,8 +150,8 @@ export class Workspace {
    * value read one at a time costs a call and, where the column has NULLs, BigInt arithmetic on its validity mask (the
    * live refresh's read of 800 SKUs' daily demand spent most of its time there). Other columns as `columnChunks`.
    * A DOUBLE column's array is valid until the next chunk is asked for: the arrays are one buffer per column, reused
-   * (new ones for each chunk of a 100,000-SKU plan's panel, 73 million rows, were 4.7 GB of short-lived buffers
-   * outside the JS heap: its peak was 4,622 MiB, and 4,128 MiB with the buffers reused).
+   * (with a new one per column and chunk, short-lived buffers outside the JS heap, the 100,000-SKU plan peaked at
+   * 4,622 MiB; 4,128 MiB with the buffers reused).
    * @example for await (const [sku, units] of ws.numberChunks('SELECT sku, units::DOUBLE FROM daily_demand')) …
    */
   async *numberChunks(q: Query): AsyncGenerator<(DuckDBValue[] | Float64Array)[]> {
