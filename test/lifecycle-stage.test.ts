@@ -290,3 +290,47 @@ test('shopcast lifecycle prints text that ends with a newline', async () => {
     cleanup();
   }
 });
+
+test("periodPeak's coarse-to-fine search gives the whole grid scan's answer, bit for bit, on 3,000 curves", async () => {
+  const { periodPeak } = await import('../src/lifecycle/stage.js');
+  const { curveSales } = await import('../src/lifecycle/stage.js');
+  // the definition: the first greatest sales on the grid 0.5, 0.51, … (a running sum) up to the horizon
+  const whole = (fit: Parameters<typeof curveSales>[0], horizon: number): { at: number; sales: number } => {
+    let at = 1;
+    let sales = -Infinity;
+    for (let t = 0.5; t <= horizon; t += 0.01) {
+      const s = curveSales(fit, t);
+      if (s > sales) [sales, at] = [s, t];
+    }
+    return { at, sales };
+  };
+  const u = mulberry32(7);
+  const logUniform = (lo: number, hi: number): number => Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * u());
+  let checked = 0;
+  for (let k = 0; k < 3000; k++) {
+    const kind = k % 3;
+    const fit =
+      kind === 0
+        ? {
+            family: 'bass' as const,
+            params: { p: logUniform(1e-6, 1), q: logUniform(1e-6, 5), m: logUniform(1e-3, 1e7) },
+          }
+        : kind === 1
+          ? // b down to 1e-13: fits that walked there, whose sales are mostly rounding (the whole scan is kept)
+            {
+              family: 'gompertz' as const,
+              params: { b: logUniform(1e-13, 1e4), c: logUniform(1e-4, 5), m: logUniform(1e-3, 1e7) },
+            }
+          : { family: 'triangle' as const, params: { tp: 0.5 + 60 * u(), te: 0, a: logUniform(1e-3, 1e5) } };
+    if (fit.family === 'triangle') fit.params.te = fit.params.tp + 0.5 + 80 * u();
+    const horizon = [14, 60, 130, 1200][k % 4]!;
+    assert.deepEqual(periodPeak(fit, horizon), whole(fit, horizon), `${JSON.stringify(fit)} to ${horizon}`);
+    checked++;
+  }
+  assert.equal(checked, 3000);
+  // a horizon below the grid's first point: no point, as the whole scan
+  assert.deepEqual(periodPeak({ family: 'bass', params: { p: 0.03, q: 0.4, m: 100 } }, 0.2), {
+    at: 1,
+    sales: -Infinity,
+  });
+});
