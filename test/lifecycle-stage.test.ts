@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bassShare, triangleSales } from '../src/lifecycle/curves.js';
 import { join } from 'node:path';
-import { DEFAULT_STAGE_RULES, classifyStage, curveStages, minTrendWeeks, type Stage } from '../src/lifecycle/stage.js';
+import {
+  DEFAULT_STAGE_RULES,
+  classifyStage,
+  curveSales,
+  curveStages,
+  minTrendWeeks,
+  periodPeak,
+  type Stage,
+} from '../src/lifecycle/stage.js';
 import { mannKendall } from '../src/numerics/trend.js';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { evidenceText, lifecycleWorkspace } from '../src/pipeline/lifecycle.js';
@@ -291,9 +299,7 @@ test('shopcast lifecycle prints text that ends with a newline', async () => {
   }
 });
 
-test("periodPeak's coarse-to-fine search gives the whole grid scan's answer, bit for bit, on 3,000 curves", async () => {
-  const { periodPeak } = await import('../src/lifecycle/stage.js');
-  const { curveSales } = await import('../src/lifecycle/stage.js');
+test("periodPeak's coarse-to-fine search gives the whole grid scan's answer, bit for bit, on 3,000 curves", () => {
   // the definition: the first greatest sales on the grid 0.5, 0.51, … (a running sum) up to the horizon
   const whole = (fit: Parameters<typeof curveSales>[0], horizon: number): { at: number; sales: number } => {
     let at = 1;

@@ -4,13 +4,16 @@ import { test } from 'node:test';
 import {
   bassShare,
   bassShareGrad,
+  bassShareOf,
   fitBass,
   fitLifeCycle,
   fitTriangle,
   gompertzShare,
   gompertzShareGrad,
+  gompertzShareOf,
   triangleSales,
 } from '../src/lifecycle/curves.js';
+import { curveSalesOf } from '../src/lifecycle/stage.js';
 import { mulberry32, normalSource } from '../src/numerics/random.js';
 
 function noisy(curve: (t: number) => number, n: number, cv: number, seed: number): Float64Array {
@@ -127,4 +130,32 @@ test('the fits’ Jacobian: the shares’ derivatives by their log-parameters eq
     assert.ok(Math.abs(f - -Math.expm1(-c * t)) < 1e-4, `F at b = ${b}: ${f}`);
     assert.ok(Math.abs(grad[0]! - d) <= 1e-8 * Math.abs(d), `∂F/∂log b at b = ${b}: ${grad[0]} vs ${d}`);
   }
+});
+
+test('the shares prepared for one curve (bassShareOf, gompertzShareOf, curveSalesOf) are the plain ones bit for bit', () => {
+  const u = mulberry32(5);
+  const logUniform = (lo: number, hi: number): number => Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * u());
+  let compared = 0;
+  for (let k = 0; k < 5000; k++) {
+    const [p, q, b, c, m] = [
+      logUniform(1e-6, 2),
+      logUniform(1e-6, 5),
+      logUniform(1e-13, 1e4),
+      logUniform(1e-4, 5),
+      logUniform(1e-3, 1e7),
+    ];
+    const t = k % 10 === 0 ? -u() : 200 * u();
+    assert.equal(bassShareOf(p, q)(t), bassShare(t, p, q));
+    assert.equal(gompertzShareOf(b, c)(t), gompertzShare(t, b, c));
+    assert.equal(
+      curveSalesOf({ family: 'bass', params: { p, q, m } })(t),
+      m * (bassShare(t, p, q) - bassShare(t - 1, p, q)),
+    );
+    assert.equal(
+      curveSalesOf({ family: 'gompertz', params: { b, c, m } })(t),
+      m * (gompertzShare(t, b, c) - gompertzShare(t - 1, b, c)),
+    );
+    compared += 4;
+  }
+  assert.equal(compared, 20000);
 });

@@ -27,8 +27,10 @@ import {
   type CurveFit,
   type CurveFamily,
   bassShare,
+  bassShareOf,
   fitLifeCycle,
   gompertzShare,
+  gompertzShareOf,
   triangleSales,
 } from './curves.js';
 
@@ -72,13 +74,22 @@ export const DEFAULT_STAGE_RULES: StageRules = {
 
 /** Sales in period t (1 = the first period after launch) of a fitted curve. */
 export function curveSales(fit: Pick<CurveFit, 'family' | 'params'>, t: number): number {
+  return curveSalesOf(fit)(t);
+}
+
+/**
+ * curveSales as a function of t for one curve, its parameters read once (the same numbers: for a scan over t).
+ * @example curveSalesOf(fit)(3) === curveSales(fit, 3)
+ */
+export function curveSalesOf(fit: Pick<CurveFit, 'family' | 'params'>): (t: number) => number {
   const p = fit.params;
-  if (fit.family === 'triangle') return triangleSales(t, p['tp']!, p['te']!, p['a']!);
-  const share =
-    fit.family === 'bass'
-      ? (x: number): number => bassShare(x, p['p']!, p['q']!)
-      : (x: number): number => gompertzShare(x, p['b']!, p['c']!);
-  return p['m']! * (share(t) - share(t - 1));
+  if (fit.family === 'triangle') {
+    const [tp, te, a] = [p['tp']!, p['te']!, p['a']!];
+    return (t) => triangleSales(t, tp, te, a);
+  }
+  const share = fit.family === 'bass' ? bassShareOf(p['p']!, p['q']!) : gompertzShareOf(p['b']!, p['c']!);
+  const m = p['m']!;
+  return (t) => m * (share(t) - share(t - 1));
 }
 
 /** Share of the lifetime demand sold by the end of period t. */
@@ -104,12 +115,13 @@ export function curveShare(fit: Pick<CurveFit, 'family' | 'params'>, t: number):
  * @example periodPeak({ family: 'triangle', params: { tp: 4, te: 10, a: 8 } }, 20) // { at: 4.5 (about), sales: 8 }
  */
 export function periodPeak(fit: Pick<CurveFit, 'family' | 'params'>, horizon: number): { at: number; sales: number } {
+  const salesAt = curveSalesOf(fit);
   const tc = coarseGrid(horizon);
   let best = 0;
   let bestSales = -Infinity;
   const coarse = new Float64Array(tc.length);
   for (let c = 0; c < tc.length; c++) {
-    coarse[c] = curveSales(fit, tc[c]!);
+    coarse[c] = salesAt(tc[c]!);
     if (coarse[c]! > bestSales) {
       bestSales = coarse[c]!;
       best = c;
@@ -126,7 +138,7 @@ export function periodPeak(fit: Pick<CurveFit, 'family' | 'params'>, horizon: nu
   let t = clear && best > 0 ? tc[best - 1]! + 0.01 : 0.5;
   const points = clear && best + 1 < coarse.length ? (best > 0 ? 2 * STRIDE - 1 : STRIDE) : Infinity;
   for (let k = 0; k < points && t <= horizon; k++, t += 0.01) {
-    const s = curveSales(fit, t);
+    const s = salesAt(t);
     if (s > sales) {
       sales = s;
       at = t;
@@ -193,9 +205,10 @@ export function curveStages(
   let horizon = n + 10;
   while (curveShare(fit, horizon) < 0.999 && horizon < 100 * (n + 10)) horizon *= 2;
   const peak = periodPeak(fit, horizon);
+  const salesAt = curveSalesOf(fit);
   const out: Stage[] = [];
   for (let t = 1; t <= n; t++) {
-    const ratio = peak.sales > 0 ? curveSales(fit, t) / peak.sales : 0;
+    const ratio = peak.sales > 0 ? salesAt(t) / peak.sales : 0;
     if (ratio >= rules.matureAbove) out.push('maturity');
     else if (t < peak.at) out.push(ratio < rules.introBelow ? 'introduction' : 'growth');
     else out.push(curveShare(fit, t) >= rules.endedShare ? 'ended' : 'decline');
@@ -438,7 +451,8 @@ export function curveR2(
   fit: Pick<CurveFit, 'family' | 'params'>,
   rules: StageRules = DEFAULT_STAGE_RULES,
 ): number {
-  const fitted = Float64Array.from({ length: y.length }, (_, i) => curveSales(fit, i + 1));
+  const salesAt = curveSalesOf(fit);
+  const fitted = Float64Array.from({ length: y.length }, (_, i) => salesAt(i + 1));
   return rSquared(movingAverage(y, rules.smoothWeeks), movingAverage(fitted, rules.smoothWeeks));
 }
 

@@ -1,7 +1,10 @@
 /** Solves A x = b (dense, k × k, row-major) by Gaussian elimination with partial pivoting; undefined when singular. */
 export function solveLinear(A: Float64Array, b: Float64Array, k: number): Float64Array | undefined {
-  const M = Float64Array.from(A);
-  const x = Float64Array.from(b);
+  return solveInPlace(Float64Array.from(A), Float64Array.from(b), k);
+}
+
+/** solveLinear on its own copies: M is overwritten and x, which holds b, becomes the solution (or undefined). */
+function solveInPlace(M: Float64Array, x: Float64Array, k: number): Float64Array | undefined {
   for (let c = 0; c < k; c++) {
     let piv = c;
     for (let r = c + 1; r < k; r++) if (Math.abs(M[r * k + c]!) > Math.abs(M[piv * k + c]!)) piv = r;
@@ -92,6 +95,9 @@ export function levenbergMarquardt(
   const JtJ = new Float64Array(k * k);
   const Jtr = new Float64Array(k);
   const trial = new Float64Array(k);
+  // the damped system and its right-hand side, solved in place: refilled at every try
+  const A = new Float64Array(k * k);
+  const step = new Float64Array(k);
   let lambda = 1e-3;
   let nu = 2;
   for (let iter = 0; iter < maxIterations; iter++) {
@@ -118,14 +124,10 @@ export function levenbergMarquardt(
     for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) JtJ[a * k + b] = JtJ[b * k + a]!;
     let improved = false;
     for (let tries = 0; tries < maxTries; tries++) {
-      const A = Float64Array.from(JtJ);
+      A.set(JtJ);
       for (let a = 0; a < k; a++) A[a * k + a] = A[a * k + a]! + lambda * (JtJ[a * k + a]! + 1e-12);
-      const step = solveLinear(
-        A,
-        Jtr.map((v) => -v),
-        k,
-      );
-      if (step === undefined) {
+      for (let a = 0; a < k; a++) step[a] = -Jtr[a]!;
+      if (solveInPlace(A, step, k) === undefined) {
         lambda *= nu;
         nu *= 2;
         continue;
