@@ -32,6 +32,24 @@ test('Mann–Kendall z and p agree with R cor.test(method = "kendall", exact = F
   assert.ok(Math.abs(down.slope + 5 / 7) < 1e-12);
 });
 
+test("Mann–Kendall's tie correction counts each group of equal values as a Map of the values would", () => {
+  const u = mulberry32(3);
+  for (let k = 0; k < 2000; k++) {
+    // weekly units with many ties (0–3), some NaN and −0
+    const y = Array.from({ length: 2 + (k % 20) }, () => (u() < 0.05 ? NaN : u() < 0.05 ? -0 : Math.floor(4 * u())));
+    const counts = new Map<number, number>();
+    for (const v of y) counts.set(v, (counts.get(v) ?? 0) + 1);
+    let ties = 0;
+    for (const t of counts.values()) ties += t * (t - 1) * (2 * t + 5);
+    const n = y.length;
+    const variance = (n * (n - 1) * (2 * n + 5) - ties) / 18;
+    const { s, z } = mannKendall(y);
+    const expected =
+      variance <= 0 ? 0 : s > 0 ? (s - 1) / Math.sqrt(variance) : s < 0 ? (s + 1) / Math.sqrt(variance) : 0;
+    assert.equal(z, expected, JSON.stringify(y));
+  }
+});
+
 interface Case {
   name: string;
   family: 'bass' | 'triangle';

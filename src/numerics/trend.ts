@@ -30,13 +30,26 @@ export function mannKendallTest(y: ArrayLike<number>): Omit<TrendTest, 'slope'> 
       const d = y[j]! - y[i]!;
       s += d > 0 ? 1 : d < 0 ? -1 : 0;
     }
-  const counts = new Map<number, number>();
-  for (let i = 0; i < n; i++) counts.set(y[i]!, (counts.get(y[i]!) ?? 0) + 1);
+  // each group of equal values (SameValueZero, as a Map's keys) counted at its first member: no allocation, in the
+  // O(n²) the pairs take anyway (the rolling stages test a window of every week of every SKU)
   let ties = 0;
-  for (const t of counts.values()) ties += t * (t - 1) * (2 * t + 5);
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    let first = true;
+    for (let j = 0; j < i && first; j++) first = !sameValueZero(y[j]!, v);
+    if (!first) continue;
+    let t = 1;
+    for (let j = i + 1; j < n; j++) if (sameValueZero(y[j]!, v)) t++;
+    ties += t * (t - 1) * (2 * t + 5);
+  }
   const variance = (n * (n - 1) * (2 * n + 5) - ties) / 18;
   const z = variance <= 0 ? 0 : s > 0 ? (s - 1) / Math.sqrt(variance) : s < 0 ? (s + 1) / Math.sqrt(variance) : 0;
   return { n, s, z, p: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))) };
+}
+
+/** a === b, with NaN equal to NaN (how a Map compares keys). */
+function sameValueZero(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }
 
 /** Sen's slope: the median of the pairwise slopes (y_j − y_i)/(j − i). */
