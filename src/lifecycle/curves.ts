@@ -90,11 +90,7 @@ export function bassShareGradOf(p: number, q: number): (t: number, grad: Float64
   const rate = p + q;
   const ratio = q / p;
   return (t, grad) => {
-    if (t <= 0) {
-      grad[0] = 0;
-      grad[1] = 0;
-      return 0;
-    }
+    if (t <= 0) return beforeLaunch(grad);
     const e = Math.exp(-rate * t);
     const N = 1 - e;
     const D = 1 + ratio * e;
@@ -103,6 +99,13 @@ export function bassShareGradOf(p: number, q: number): (t: number, grad: Float64
     grad[1] = (q * e * (t * D - (N * (1 - q * t)) / p)) / D2;
     return N / D;
   };
+}
+
+/** A share and its gradient before launch (t ≤ 0): all 0. */
+function beforeLaunch(grad: Float64Array): number {
+  grad[0] = 0;
+  grad[1] = 0;
+  return 0;
 }
 
 /**
@@ -126,11 +129,7 @@ export function gompertzShareGradOf(b: number, c: number): (t: number, grad: Flo
   const W = -Math.expm1(-b);
   const W2 = W * W;
   return (t, grad) => {
-    if (t <= 0) {
-      grad[0] = 0;
-      grad[1] = 0;
-      return 0;
-    }
+    if (t <= 0) return beforeLaunch(grad);
     const g = Math.exp(-c * t);
     const A = Math.exp(-b * g);
     const gap = b * (1 - g);
