@@ -357,4 +357,6 @@ test("periodPeak's coarse-to-fine search gives the whole grid scan's answer, bit
     at: 1,
     sales: -Infinity,
   });
+  // an endless grid is refused, not walked
+  assert.throws(() => periodPeak({ family: 'bass', params: { p: 0.03, q: 0.4, m: 100 } }, Infinity), RangeError);
 });

@@ -115,6 +115,8 @@ export function curveShare(fit: Pick<CurveFit, 'family' | 'params'>, t: number):
  * @example periodPeak({ family: 'triangle', params: { tp: 4, te: 10, a: 8 } }, 20) // { at: 4.5 (about), sales: 8 }
  */
 export function periodPeak(fit: Pick<CurveFit, 'family' | 'params'>, horizon: number): { at: number; sales: number } {
+  // the grid is walked (and kept, every 50th point) up to the horizon
+  if (!Number.isFinite(horizon)) throw new RangeError(`periodPeak: the horizon must be finite, got ${horizon}`);
   const salesAt = curveSalesOf(fit);
   const tc = coarseGrid(horizon);
   let best = 0;
