@@ -124,5 +124,15 @@ test('life cycle: the current week counted at its pace so far, a SKU first sold 
     assert.equal(b.weeks, 1);
     assert.equal(b.stage, 'introduction');
     assert.equal(b.history, 'I');
+    // a list keeps the weeks of the SKUs listed only (a plan's: those its report shows), the stages the same
+    const listed = await lifecycleWorkspace(ws, { store: false, series: ['B'] });
+    assert.deepEqual(
+      listed.skus.map((s) => [s.sku, s.stage, s.weekly]),
+      [
+        ['A', a.stage, undefined],
+        ['B', 'introduction', b.weekly],
+      ],
+    );
+    assert.equal(b.weekly!.length, 1);
   });
 });

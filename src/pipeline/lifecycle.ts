@@ -50,8 +50,11 @@ export interface LifecycleOptions {
   horizon?: number;
   /** store the run and raise alerts (default: when no `sku` is given) */
   store?: boolean;
-  /** keep each SKU's weekly units (as classified) in `weekly` */
-  series?: boolean;
+  /**
+   * keep the weekly units (as classified) in `weekly`: of every SKU (true), or of the SKUs listed only (a plan keeps
+   * those its report shows: at 100,000 SKUs every SKU's weeks were about 430 MB of the plan's heap)
+   */
+  series?: boolean | readonly string[];
   /** worker threads for the classification (default: one per core) */
   threads?: number;
   /** classify on this shard runner (BullMQ workers: `shopcast plan --redis`) instead of threads */
@@ -320,6 +323,8 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
     o.shards && { runner: o.shards, labels: rest.map((s) => s.sku) },
   );
   for (const [k, s] of rest.entries()) assessed.set(s.i, restStages[k]!);
+  const listed = Array.isArray(o.series) ? new Set<string>(o.series) : null;
+  const keepSeries = (sku: string): boolean => (listed === null ? o.series === true : listed.has(sku));
   const skus: SkuLifecycle[] = [];
   for (const s of chosen) {
     const prior = young(s) ? priorFor(s.group) : undefined;
@@ -336,7 +341,7 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
       evidence: a.evidence,
       history: a.history.map((x) => STAGE_LETTERS[x]).join(''),
       ...(prior ? { prior } : {}),
-      ...(o.series ? { weekly: Array.from(s.y) } : {}),
+      ...(keepSeries(s.sku) ? { weekly: Array.from(s.y) } : {}),
       ...(pw !== undefined ? { part_week_units: pw.units[s.i]! } : {}),
     };
     // only a curve that fits (R² ≥ minCurveR2, as for the stage vote) informs the forecast

@@ -16,7 +16,7 @@ import { checkModelName, modelsUsed } from './forecast-series.js';
 import { checkHorizon } from './horizon-limit.js';
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { round } from './plan-steps/format.js';
-import { type PlanTotals, reportStep, writeOrdersCsv } from './plan-steps/outputs.js';
+import { type PlanTotals, reportChoice, reportStep, writeOrdersCsv } from './plan-steps/outputs.js';
 import { withStoredOverrides } from './plan-steps/overrides.js';
 import { type PlanInputs, readStep, stockSnapshotAssumptions } from './plan-steps/read.js';
 import { checkOutputFolder, stageOutputs } from './plan-steps/staging.js';
@@ -234,7 +234,9 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   lap('forecast');
 
   progress('life cycle', 0);
-  const { life, stageOf } = await lifecycleStep(ws, o.asOf, o.threads, o.shards);
+  // the report's SKUs are known from the forecast: the life cycle keeps their weekly series only
+  const shown = reportChoice(inputs.panel, fc, horizon, o.reportSkus).shown.map((i) => inputs.panel.ids[i]!);
+  const { life, stageOf } = await lifecycleStep(ws, o.asOf, shown, o.threads, o.shards);
   lap('lifecycle');
 
   progress('inventory', 0);

@@ -53,6 +53,32 @@ export interface PlanTotals {
 }
 
 /**
+ * The SKUs the report shows in detail: the `reportSkus` (default 20) with the most forecast revenue over the horizon
+ * (units × median price), ties in panel order; with each SKU's forecast units and revenue. Known once the forecast is
+ * made, so the life-cycle step keeps the weekly series of these SKUs only.
+ * @example reportChoice(inputs.panel, fc, 28, 20).shown // panel indices, most forecast revenue first
+ */
+export function reportChoice(
+  panel: PlanInputs['panel'],
+  fc: BatchForecast,
+  horizon: number,
+  reportSkus: number | undefined,
+): { fcUnits: number[]; fcRevenue: number[]; shown: number[] } {
+  const fcUnits = panel.ids.map((_, i) => {
+    let u = 0;
+    const mean = seriesMean(fc, i);
+    for (let d = 0; d < horizon; d++) u += mean[d]!;
+    return u;
+  });
+  const fcRevenue = fcUnits.map((u, i) => u * panel.price[i]!);
+  const shown = panel.ids
+    .map((_, i) => i)
+    .sort((a, b) => fcRevenue[b]! - fcRevenue[a]! || a - b)
+    .slice(0, Math.max(0, reportSkus ?? 20));
+  return { fcUnits, fcRevenue, shown };
+}
+
+/**
  * Writes report.html: the SKUs with the most forecast revenue, with weekly history and a weekly
  * forecast of the same engine, their stock projection and life cycle; alerts; cleaning counts.
  * Returns its absolute path.
@@ -93,17 +119,7 @@ export async function reportStep(
     o,
   } = p;
   const n = panel.ids.length;
-  const fcUnits = panel.ids.map((_, i) => {
-    let u = 0;
-    const mean = seriesMean(fc, i);
-    for (let d = 0; d < horizon; d++) u += mean[d]!;
-    return u;
-  });
-  const fcRevenue = fcUnits.map((u, i) => u * panel.price[i]!);
-  const shown = panel.ids
-    .map((_, i) => i)
-    .sort((a, b) => fcRevenue[b]! - fcRevenue[a]! || a - b)
-    .slice(0, Math.max(0, o.reportSkus ?? 20));
+  const { fcUnits, fcRevenue, shown } = reportChoice(panel, fc, horizon, o.reportSkus);
   const weeksAhead = Math.ceil(horizon / 7);
   const weeklyHistory = shown.map((i) => blocks(panel.clean[i]!, panel.days, Math.floor(panel.days / 7)));
   const weekly = await forecastParallel(

@@ -163,10 +163,14 @@ export async function forecastStep(
   return { fc, forecastsCsv, forecastRows: () => forecastRows(input, horizonFc, 'day') };
 }
 
-/** Each SKU's life-cycle stage (stored in the workspace, with weekly series for the report). */
+/**
+ * Each SKU's life-cycle stage (stored in the workspace), with the weekly series of the SKUs the report shows
+ * (`reportChoice`).
+ */
 export async function lifecycleStep(
   ws: Workspace,
   asOf: string | undefined,
+  shown: readonly string[],
   threads?: number,
   shards?: ShardRunner,
 ): Promise<{ life: LifecycleResult; stageOf: Map<string, SkuLifecycle> }> {
@@ -175,7 +179,7 @@ export async function lifecycleStep(
     ...(threads === undefined ? {} : { threads }),
     ...(shards === undefined ? {} : { shards }),
     store: true,
-    series: true,
+    series: shown,
   });
   return { life, stageOf: new Map(life.skus.map((s) => [s.sku, s])) };
 }
