@@ -112,8 +112,13 @@ export type ForecastRow = [sku: string, date: string, mean: number, ...rest: (nu
 
 const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 
+/** What `forecastRows` reads of the series: their codes, first periods and lengths (not their values). */
+export type ForecastDates = Pick<ForecastInput, 'ids' | 'starts' | 'withTime'> & {
+  values: readonly { readonly length: number }[];
+};
+
 /** The rows of the output contract (DESIGN.md), series by series, period by period. */
-export function* forecastRows(input: ForecastInput, fc: BatchForecast, freq: Freq): Generator<ForecastRow> {
+export function* forecastRows(input: ForecastDates, fc: BatchForecast, freq: Freq): Generator<ForecastRow> {
   const L = fc.levels.length;
   const h = fc.h;
   for (let i = 0; i < input.ids.length; i++) {

@@ -19,6 +19,7 @@ import { round } from './plan-steps/format.js';
 import { type PlanTotals, reportChoice, reportStep, writeOrdersCsv } from './plan-steps/outputs.js';
 import { withStoredOverrides } from './plan-steps/overrides.js';
 import { type PlanInputs, readStep, stockSnapshotAssumptions } from './plan-steps/read.js';
+import { releaseSeries } from './inventory-panel.js';
 import { checkOutputFolder, stageOutputs } from './plan-steps/staging.js';
 import {
   budgetStep,
@@ -235,8 +236,9 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
 
   progress('life cycle', 0);
   // the report's SKUs are known from the forecast: the life cycle keeps their weekly series only
-  const shown = reportChoice(inputs.panel, fc, horizon, o.reportSkus).shown.map((i) => inputs.panel.ids[i]!);
-  const { life, stageOf } = await lifecycleStep(ws, o.asOf, shown, o.threads, o.shards);
+  const shown = reportChoice(inputs.panel, fc, horizon, o.reportSkus).shown;
+  const shownSkus = shown.map((i) => inputs.panel.ids[i]!);
+  const { life, stageOf } = await lifecycleStep(ws, o.asOf, shownSkus, o.threads, o.shards);
   lap('lifecycle');
 
   progress('inventory', 0);
@@ -256,6 +258,9 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     ...networkAssumptions(inputs, perSku, network),
   ];
   lap('inventory');
+  // what follows reads the demand series of the report's SKUs only (reportStep; the stored forecast rows are dated
+  // from the lengths forecastStep kept): the others are released
+  releaseSeries(inputs.panel, new Set(shown));
 
   progress('writing', 0);
   const ordersCsv = writeOrdersCsv(o.out, orders, currency);

@@ -160,7 +160,10 @@ export async function forecastStep(
   const horizonFc = keepLevels(firstSteps(fc, horizon), DEFAULT_LEVELS);
   const input = { ids: panel.ids, starts, values: panel.clean, withTime: false, rejected: 0 };
   writeForecasts(forecastsCsv, input, horizonFc, 'day');
-  return { fc, forecastsCsv, forecastRows: () => forecastRows(input, horizonFc, 'day') };
+  // the stored rows are dated from the series' lengths, kept apart: the plan releases most series before it stores
+  // (releaseSeries)
+  const dates = { ...input, values: panel.clean.map((c) => ({ length: c.length })) };
+  return { fc, forecastsCsv, forecastRows: () => forecastRows(dates, horizonFc, 'day') };
 }
 
 /**
