@@ -77,7 +77,8 @@ export function fitTsb(y: Float64Array): TsbFit {
   const sse = gridSse(y);
   TSB_GRID.forEach((aP, i) =>
     TSB_GRID.forEach((aZ, j) => {
-      if (sse[i * TSB_GRID.length + j]! < best.sse) best = { sse: sse[i * TSB_GRID.length + j]!, aP, aZ };
+      const e = sse[i * TSB_GRID.length + j]!;
+      if (e < best.sse) best = { sse: e, aP, aZ };
     }),
   );
   const fitted = new Float64Array(y.length);

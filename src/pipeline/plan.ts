@@ -236,8 +236,8 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
 
   progress('life cycle', 0);
   // the report's SKUs are known from the forecast: the life cycle keeps their weekly series only
-  const shown = reportChoice(inputs.panel, fc, horizon, o.reportSkus).shown;
-  const shownSkus = shown.map((i) => inputs.panel.ids[i]!);
+  const choice = reportChoice(inputs.panel, fc, horizon, o.reportSkus);
+  const shownSkus = choice.shown.map((i) => inputs.panel.ids[i]!);
   const { life, stageOf } = await lifecycleStep(ws, o.asOf, shownSkus, o.threads, o.shards);
   lap('lifecycle');
 
@@ -260,7 +260,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   lap('inventory');
   // what follows reads the demand series of the report's SKUs only (reportStep; the stored forecast rows are dated
   // from the lengths forecastStep kept): the others are released
-  releaseSeries(inputs.panel, new Set(shown));
+  releaseSeries(inputs.panel, new Set(choice.shown));
 
   progress('writing', 0);
   const ordersCsv = writeOrdersCsv(o.out, orders, currency);
@@ -278,6 +278,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
     xyz,
     life,
     stageOf,
+    choice,
     assumptions,
     totals,
     o,

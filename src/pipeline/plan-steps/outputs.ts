@@ -52,6 +52,13 @@ export interface PlanTotals {
   skusAtRisk: number;
 }
 
+/** The report's SKUs (panel indices, most forecast revenue first) and every SKU's forecast units and revenue. */
+export interface ReportChoice {
+  fcUnits: number[];
+  fcRevenue: number[];
+  shown: number[];
+}
+
 /**
  * The SKUs the report shows in detail: the `reportSkus` (default 20) with the most forecast revenue over the horizon
  * (units × median price), ties in panel order; with each SKU's forecast units and revenue. Known once the forecast is
@@ -63,7 +70,7 @@ export function reportChoice(
   fc: BatchForecast,
   horizon: number,
   reportSkus: number | undefined,
-): { fcUnits: number[]; fcRevenue: number[]; shown: number[] } {
+): ReportChoice {
   const fcUnits = panel.ids.map((_, i) => {
     let u = 0;
     const mean = seriesMean(fc, i);
@@ -96,6 +103,8 @@ export async function reportStep(
     xyz: readonly XyzClass[];
     life: LifecycleResult;
     stageOf: Map<string, SkuLifecycle>;
+    /** the SKUs shown (`reportChoice`: the plan chose them after the forecast and kept their series) */
+    choice: ReportChoice;
     assumptions: string[];
     totals: PlanTotals;
     o: PlanOptions;
@@ -119,7 +128,7 @@ export async function reportStep(
     o,
   } = p;
   const n = panel.ids.length;
-  const { fcUnits, fcRevenue, shown } = reportChoice(panel, fc, horizon, o.reportSkus);
+  const { fcUnits, fcRevenue, shown } = p.choice;
   const weeksAhead = Math.ceil(horizon / 7);
   const weeklyHistory = shown.map((i) => blocks(panel.clean[i]!, panel.days, Math.floor(panel.days / 7)));
   const weekly = await forecastParallel(
