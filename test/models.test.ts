@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { forecastBatch } from '../src/engine/forecast-batch.js';
 import { forecastParallel } from '../src/engine/parallel-forecast.js';
-import { makeBatch } from '../src/engine/series-batch.js';
+import { makeBatch, seriesOffsets, sliceBatch, sliceSeries } from '../src/engine/series-batch.js';
 import { fitArima } from '../src/models/arima-core.js';
 import { autoArima, predictArima } from '../src/models/auto-arima.js';
 import { autoEts, predictEts } from '../src/models/auto-ets.js';
@@ -231,4 +231,27 @@ test('worker threads give the same forecasts as one thread', async () => {
   assert.deepEqual(two.mean, one.mean);
   assert.deepEqual(two.quantiles, one.quantiles);
   assert.deepEqual(two.models, one.models);
+  // the series as a list (a plan's panel, never copied flat whole): cut into the same chunks, the same forecasts
+  const series = ids.map((id) => M4.get(id)!.slice(0, 300));
+  for (const threads of [1, 2]) {
+    const listed = await forecastParallel({ ids, series }, opts, threads);
+    assert.deepEqual(listed.mean, one.mean);
+    assert.deepEqual(listed.quantiles, one.quantiles);
+    assert.deepEqual(listed.models, one.models);
+  }
+});
+
+test('sliceSeries cuts a list as sliceBatch cuts the flat batch, states included', () => {
+  const series = [Float64Array.of(1, 2, 3), Float64Array.of(), Float64Array.of(4, 5)];
+  const states = [Uint8Array.of(1), null, Uint8Array.of(2, 3)];
+  const flat = { ...makeBatch(['a', 'b', 'c'], series), states };
+  const list = { ids: ['a', 'b', 'c'], series, states };
+  assert.deepEqual(seriesOffsets(list), flat.offsets);
+  for (const [from, to] of [
+    [0, 3],
+    [1, 3],
+    [0, 1],
+    [2, 3],
+  ] as const)
+    assert.deepEqual(sliceSeries(list, from, to), sliceBatch(flat, from, to));
 });

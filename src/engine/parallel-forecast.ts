@@ -9,19 +9,19 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BatchForecast, type BatchOptions, forecastBatch } from './forecast-batch.js';
 import { allocateFlat, placeSeries } from './quantile-view.js';
-import { type SeriesBatch, sliceBatch } from './series-batch.js';
+import { type SeriesBatch, type SeriesList, seriesOffsets, sliceSeries } from './series-batch.js';
 import { type ShardRunner, shardLabel } from './shards.js';
 
 /** Splits [0, k) into `parts` contiguous ranges of about equal total series length. */
-function partition(batch: SeriesBatch, parts: number): [number, number][] {
-  const k = batch.ids.length;
-  const total = batch.offsets[k]!;
+function partition(offsets: Int32Array, parts: number): [number, number][] {
+  const k = offsets.length - 1;
+  const total = offsets[k]!;
   const out: [number, number][] = [];
   let from = 0;
   for (let p = 1; p <= parts && from < k; p++) {
     let to = from + 1;
     const target = (total * p) / parts;
-    while (to < k && batch.offsets[to]! < target) to++;
+    while (to < k && offsets[to]! < target) to++;
     if (p === parts) to = k;
     out.push([from, to]);
     from = to;
@@ -170,10 +170,11 @@ export interface ParallelOptions {
 
 /**
  * Forecasts `batch` on `threads` worker threads (see the module comment); the result is the same as
- * `forecastBatch(batch, options)` whatever the split, each series having its own random stream.
+ * `forecastBatch(batch, options)` whatever the split, each series having its own random stream. `batch` may be a list
+ * of series (`SeriesList`): each chunk is then copied flat as it is sent, never the whole list at once.
  */
 export async function forecastParallel(
-  batch: SeriesBatch,
+  batch: SeriesBatch | SeriesList,
   options: BatchOptions,
   threads = availableParallelism(),
   onProgress?: (done: number, total: number) => void,
@@ -183,9 +184,9 @@ export async function forecastParallel(
   if (p.shards !== undefined && k > 0) return forecastShards(batch, options, p.shards, onProgress);
   const inWorker = p.inWorker === true || p.pool !== undefined;
   if (k === 0 || (!inWorker && (threads <= 1 || k < 2)))
-    return forecastBatch(batch, options, (d) => onProgress?.(d, k));
+    return forecastBatch(sliceSeries(batch, 0, k), options, (d) => onProgress?.(d, k));
   const nThreads = Math.max(1, Math.min(threads, k, p.pool?.size ?? Infinity));
-  const ranges = partition(batch, nThreads === 1 ? 1 : Math.min(k, nThreads * CHUNKS_PER_THREAD));
+  const ranges = partition(seriesOffsets(batch), nThreads === 1 ? 1 : Math.min(k, nThreads * CHUNKS_PER_THREAD));
   const parts: BatchForecast[] = new Array(ranges.length);
   let next = 0;
   let finished = 0;
@@ -204,7 +205,7 @@ export async function forecastParallel(
         while (next < ranges.length) {
           const current = next++;
           const [from, to] = ranges[current]!;
-          parts[current] = await runChunk(worker, sliceBatch(batch, from, to), options, (d) => {
+          parts[current] = await runChunk(worker, sliceSeries(batch, from, to), options, (d) => {
             inChunk[current] = d;
             report();
           });
@@ -251,14 +252,14 @@ function stitch(k: number, options: BatchOptions, ranges: [number, number][], pa
  * task each (pipeline/shard-tasks.ts runs it: `forecastBatch`), stitched back in order.
  */
 async function forecastShards(
-  batch: SeriesBatch,
+  batch: SeriesBatch | SeriesList,
   options: BatchOptions,
   runner: ShardRunner,
   onProgress?: (done: number, total: number) => void,
 ): Promise<BatchForecast> {
   const k = batch.ids.length;
-  const ranges = partition(batch, await runner.shardCount('forecast', k));
-  const tasks = ranges.map(([from, to]) => ({ batch: sliceBatch(batch, from, to), options }));
+  const ranges = partition(seriesOffsets(batch), await runner.shardCount('forecast', k));
+  const tasks = ranges.map(([from, to]) => ({ batch: sliceSeries(batch, from, to), options }));
   const parts = await runner.run<BatchForecast>(
     'forecast',
     tasks,

@@ -3,7 +3,6 @@ import type { BatchForecast } from '../engine/forecast-batch.js';
 import { closeForecastDaysInPlace } from '../engine/closed-forecast.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
 import { quantileIndex } from '../engine/quantile-view.js';
-import { makeBatch } from '../engine/series-batch.js';
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
 import { readDemandPanel, readShopClosed } from '../store/demand-panel.js';
 import { saveGlobalModel } from '../store/models.js';
@@ -181,7 +180,7 @@ async function forecastWeeks(
           ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
         }).fc
       : await forecastParallel(
-          makeBatch(input.ids, engineValues),
+          { ids: input.ids, series: engineValues },
           { model: o.model, h, levels: DEFAULT_LEVELS, seasonLength: m, nonNegative: true, ...DEMAND_ENGINE },
           o.threads,
           o.onProgress,

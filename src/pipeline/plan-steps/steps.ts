@@ -11,7 +11,7 @@ import type { BatchForecast } from '../../engine/forecast-batch.js';
 import { closeForecastDaysInPlace, recountInPlace } from '../../engine/closed-forecast.js';
 import { hashId, isCountSeries } from '../../engine/forecast-batch.js';
 import { type ParallelOptions, forecastParallel } from '../../engine/parallel-forecast.js';
-import { makeBatch } from '../../engine/series-batch.js';
+import type { SeriesList } from '../../engine/series-batch.js';
 import { type ShardRunner, shardLabel, shardRanges } from '../../engine/shards.js';
 import {
   type AbcClass,
@@ -72,7 +72,12 @@ export interface PanelForecastOptions {
  */
 export async function forecastPanel(panel: InventoryPanel, p: PanelForecastOptions): Promise<BatchForecast> {
   const { h } = p;
-  const batch = { ...makeBatch(panel.ids, panel.clean), ...(p.states === undefined ? {} : { states: p.states }) };
+  // the series as they are, copied flat a chunk at a time as the workers take them (not the whole panel at once)
+  const batch: SeriesList = {
+    ids: panel.ids,
+    series: panel.clean,
+    ...(p.states === undefined ? {} : { states: p.states }),
+  };
   const fc = await forecastParallel(
     batch,
     {
