@@ -5,6 +5,8 @@
  * SKU's service level (ABC × XYZ class, or --service-level), round orders to MOQ and packs, fit
  * them into a budget, and write forecasts.csv, orders.csv, report.html and the plan tables.
  */
+import { availableParallelism } from 'node:os';
+import type { BatchForecast } from '../engine/forecast-batch.js';
 import { InputError } from '../data/errors.js';
 import { MODELS } from '../models/registry.js';
 import type { AbcClass, XyzClass } from '../inventory/abc-xyz.js';
@@ -26,10 +28,13 @@ import {
   forecastStep,
   lifecycleStep,
   planAssumptions,
+  type PolicyResult,
   policyStep,
   policyStepSharded,
   sortOrders,
 } from './plan-steps/steps.js';
+import type { SkuLifecycle } from './lifecycle.js';
+import { threadShardRunner } from './thread-shards.js';
 import { storePlan } from './plan-steps/store.js';
 import { writeParquetCopies } from './plan-steps/parquet.js';
 import { networkAssumptions, networkStep, writeNetworkCsv } from './plan-steps/network.js';
@@ -205,6 +210,30 @@ export async function rememberCurrency(ws: Workspace, currency: string | undefin
 }
 
 /** planWorkspace's steps, every file written into `o.out` (the temporary folder). */
+/** From this many SKUs a plan's stock policies run on worker threads (below, starting them costs more than it saves) */
+export const THREADED_POLICIES_FROM = 1000;
+
+/**
+ * The SKUs' stock policies: as shards on `o.shards` (BullMQ workers), on `o.threads` worker threads for a large plan
+ * (`threadShardRunner`: the same shards, in this process), else here. The same policies every way (`skuPolicy`).
+ */
+async function policies(
+  inputs: PlanInputs,
+  fc: BatchForecast,
+  stageOf: Map<string, SkuLifecycle>,
+  o: PlanOptions,
+): Promise<PolicyResult> {
+  if (o.shards !== undefined) return policyStepSharded(inputs, fc, stageOf, o, o.shards);
+  const threads = o.threads ?? availableParallelism();
+  if (threads <= 1 || inputs.panel.ids.length < THREADED_POLICIES_FROM) return policyStep(inputs, fc, stageOf, o);
+  const runner = threadShardRunner(threads);
+  try {
+    return await policyStepSharded(inputs, fc, stageOf, o, runner);
+  } finally {
+    await runner.close();
+  }
+}
+
 async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   const progress = o.onProgress ?? (() => {});
   const clock = (): number => performance.now();
@@ -244,10 +273,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   progress('inventory', 0);
   // the planners' forecast overrides apply to what the policy takes (forecasts.csv and the runs stay the model's)
   const policyFc = await withStoredOverrides(ws, inputs, fc);
-  const { orders, perSku, abc, xyz, used } =
-    o.shards === undefined
-      ? policyStep(inputs, policyFc, stageOf, o)
-      : await policyStepSharded(inputs, policyFc, stageOf, o, o.shards);
+  const { orders, perSku, abc, xyz, used } = await policies(inputs, policyFc, stageOf, o);
   if (o.budget !== undefined) budgetStep(orders, perSku, inputs.panel.ids, inputs.stock, o.budget);
   // per supplier and location: orders split, transfers, suppliers' minimums (which may raise an order)
   const network = await networkStep(ws, inputs, perSku, orders);

@@ -1,0 +1,48 @@
+/**
+ * The stock policies of a large plan on worker threads (`threadShardRunner`, issue #22): the shards a plan cuts for
+ * BullMQ workers, run on this process's threads, give every SKU what the single-thread step gives it.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { BatchForecast } from '../src/engine/forecast-batch.js';
+import { ShardError } from '../src/engine/shards.js';
+import { ingestFiles } from '../src/pipeline/ingest.js';
+import { readStep } from '../src/pipeline/plan-steps/read.js';
+import { policyStep, policyStepSharded } from '../src/pipeline/plan-steps/steps.js';
+import { threadShardRunner } from '../src/pipeline/thread-shards.js';
+import { REPO, SAMPLE, withWorkspace } from './helpers.js';
+
+test('stock policies on two worker threads equal the single-thread step, SKU by SKU', async () => {
+  await withWorkspace(async (ws) => {
+    await ingestFiles(ws, [SAMPLE, join(REPO, 'data/sample-shop/stock.csv')]);
+    const inputs = await readStep(ws, undefined, 28);
+    const { panel, h } = inputs;
+    // a forecast of each SKU's mean daily demand over its last 56 known days (policies read the means only)
+    const mean = new Float64Array(panel.ids.length * h);
+    panel.clean.forEach((c, i) => {
+      const last = Array.from(c.subarray(Math.max(0, c.length - 56))).filter(Number.isFinite);
+      mean.fill(last.reduce((a, b) => a + b, 0) / Math.max(1, last.length), i * h, (i + 1) * h);
+    });
+    const fc: BatchForecast = { h, levels: [], mean, quantiles: new Float64Array(0), models: [], fallbacks: [] };
+    const options = { out: 'unused', seed: 7 };
+    const one = policyStep(inputs, fc, new Map(), options);
+    const runner = threadShardRunner(2);
+    try {
+      assert.equal(await runner.shardCount('policy', panel.ids.length), 8);
+      const two = await policyStepSharded(inputs, fc, new Map(), options, runner);
+      assert.ok(one.orders.length > 50, `the sample shop orders for many SKUs (${one.orders.length})`);
+      assert.deepEqual(two.orders, one.orders);
+      assert.deepEqual(two.perSku, one.perSku);
+      assert.deepEqual([two.abc, two.xyz, two.used], [one.abc, one.xyz, one.used]);
+      // a task the workers cannot run fails the step with its shard named
+      await assert.rejects(
+        runner.run('nonsense' as 'policy', [{}], ['SKU X']),
+        (e: unknown) =>
+          e instanceof ShardError && /nonsense shard 1 of 1 \(SKU X\) failed: shard: unknown kind/.test(e.message),
+      );
+    } finally {
+      await runner.close();
+    }
+  });
+});
