@@ -89,16 +89,17 @@ export function bassShareGrad(t: number, p: number, q: number, grad: Float64Arra
 export function bassShareGradOf(p: number, q: number): (t: number, grad: Float64Array) => number {
   const rate = p + q;
   const ratio = q / p;
-  return (t, grad) => {
-    if (t <= 0) return beforeLaunch(grad);
-    const e = Math.exp(-rate * t);
-    const N = 1 - e;
-    const D = 1 + ratio * e;
-    const D2 = D * D;
-    grad[0] = (e * (p * t * D + N * ratio * (1 + p * t))) / D2;
-    grad[1] = (q * e * (t * D - (N * (1 - q * t)) / p)) / D2;
-    return N / D;
-  };
+  return (t, grad) => (t <= 0 ? beforeLaunch(grad) : bassGradAt(t, Math.exp(-rate * t), p, q, ratio, grad));
+}
+
+/** bassShareGradOf at t > 0 from e = e^{−(p+q)t} and ratio = q / p: its arithmetic, for a fit that has e already. */
+function bassGradAt(t: number, e: number, p: number, q: number, ratio: number, grad: Float64Array): number {
+  const N = 1 - e;
+  const D = 1 + ratio * e;
+  const D2 = D * D;
+  grad[0] = (e * (p * t * D + N * ratio * (1 + p * t))) / D2;
+  grad[1] = (q * e * (t * D - (N * (1 - q * t)) / p)) / D2;
+  return N / D;
 }
 
 /** A share and its gradient before launch (t ≤ 0): all 0. */
@@ -131,14 +132,31 @@ export function gompertzShareGradOf(b: number, c: number): (t: number, grad: Flo
   return (t, grad) => {
     if (t <= 0) return beforeLaunch(grad);
     const g = Math.exp(-c * t);
-    const A = Math.exp(-b * g);
-    const gap = b * (1 - g);
-    // A − B = B·(e^{b(1−g)} − 1), without the cancellation where b(1 − g) is small
-    const AB = gap < 1 ? B * Math.expm1(gap) : A - B;
-    grad[0] = b < 1e-8 ? (b * g * (g - 1)) / 2 : (b * (-B * Math.expm1(-b * g) - g * A * W)) / W2;
-    grad[1] = (b * c * t * g * A) / W;
-    return AB / W;
+    return gompertzGradAt(t, g, Math.exp(-b * g), b, c, B, W, W2, grad);
   };
+}
+
+/**
+ * gompertzShareGradOf at t > 0 from g = e^{−ct} and A = e^{−b·g} (B = e^{−b}, W = 1 − B by expm1, W2 = W²): its
+ * arithmetic, for a fit that has g and A already.
+ */
+function gompertzGradAt(
+  t: number,
+  g: number,
+  A: number,
+  b: number,
+  c: number,
+  B: number,
+  W: number,
+  W2: number,
+  grad: Float64Array,
+): number {
+  const gap = b * (1 - g);
+  // A − B = B·(e^{b(1−g)} − 1), without the cancellation where b(1 − g) is small
+  const AB = gap < 1 ? B * Math.expm1(gap) : A - B;
+  grad[0] = b < 1e-8 ? (b * g * (g - 1)) / 2 : (b * (-B * Math.expm1(-b * g) - g * A * W)) / W2;
+  grad[1] = (b * c * t * g * A) / W;
+  return AB / W;
 }
 
 function aicc(sse: number, n: number, k: number): number {
@@ -186,18 +204,44 @@ function fitShare(
   const n = y.length;
   const priorScale = prior === undefined ? 0 : noiseSd(y) / prior.sdLog;
   const share = family === 'bass' ? bassShare : gompertzShare;
-  const shareOf = family === 'bass' ? bassShareOf : gompertzShareOf;
   const model = (x: Float64Array, t: number): number =>
     Math.exp(x[2]!) * (share(t, Math.exp(x[0]!), Math.exp(x[1]!)) - share(t - 1, Math.exp(x[0]!), Math.exp(x[1]!)));
+  // Each period's exponentials at the last (u, v) = (e^{x₀}, e^{x₁}) a residual pass computed (bass: e^{−(u+v)t}
+  // in k1; gompertz: e^{−vt} in k1 and e^{−u·e^{−vt}} in k2): Levenberg–Marquardt's normal equations are formed where
+  // its last accepted trial's residuals were, and read them there instead of computing them again (the same numbers)
+  const k1 = new Float64Array(n + 1);
+  const k2 = new Float64Array(n + 1);
+  let keptU = NaN;
+  let keptV = NaN;
+  const keep = (u: number, v: number): void => {
+    if (u === keptU && v === keptV) return;
+    if (family === 'bass') {
+      const rate = u + v;
+      for (let t = 1; t <= n; t++) k1[t] = Math.exp(-rate * t);
+    } else
+      for (let t = 1; t <= n; t++) {
+        const g = Math.exp(-v * t);
+        k1[t] = g;
+        k2[t] = Math.exp(-u * g);
+      }
+    keptU = u;
+    keptV = v;
+  };
   const residuals = (x: Float64Array, out: Float64Array): number => {
     if (!x.every((v) => Number.isFinite(v) && Math.abs(v) < 30)) return Infinity;
-    // model(x, t) with each period's share computed once (it is the next period's share at t − 1): the same numbers
-    const F = shareOf(Math.exp(x[0]!), Math.exp(x[1]!));
+    // model(x, t) with each period's share computed once (it is the next period's share at t − 1), by bassShareOf's
+    // and gompertzShareOf's arithmetic on the kept exponentials: the same numbers
+    const u = Math.exp(x[0]!);
+    const v = Math.exp(x[1]!);
+    keep(u, v);
+    const ratio = v / u;
+    const eb = Math.exp(-u);
+    const w = 1 - eb;
     const m = Math.exp(x[2]!);
-    let before = F(0);
+    let before = 0;
     let s = 0;
     for (let t = 1; t <= n; t++) {
-      const now = F(t);
+      const now = family === 'bass' ? (1 - k1[t]!) / (1 + ratio * k1[t]!) : (k2[t]! - eb) / w;
       const r = y[t - 1]! - m * (now - before);
       before = now;
       out[t - 1] = r;
@@ -211,7 +255,6 @@ function fitShare(
     return Number.isFinite(s) ? s : Infinity;
   };
   const rows = prior === undefined ? n : n + 2;
-  const shareGradOf = family === 'bass' ? bassShareGradOf : gompertzShareGradOf;
   const now = new Float64Array(2);
   const before = new Float64Array(2);
   const problem = {
@@ -220,11 +263,21 @@ function fitShare(
     // analytic: r_t = y_t − m·(F(t) − F(t − 1)), so ∂r_t/∂log m = −m·ΔF and ∂r_t/∂log θ = −m·Δ(∂F/∂log θ)
     // (a forward difference cost three more evaluations of every period's share); JᵀJ and Jᵀr accumulated row by row
     normalEquations: (x: Float64Array, r: Float64Array, JtJ: Float64Array, Jtr: Float64Array): boolean => {
-      const G = shareGradOf(Math.exp(x[0]!), Math.exp(x[1]!));
+      const u = Math.exp(x[0]!);
+      const v = Math.exp(x[1]!);
+      keep(u, v);
+      // bassShareGradOf's and gompertzShareGradOf's arithmetic on the kept exponentials
+      const ratio = v / u;
+      const B = Math.exp(-u);
+      const W = -Math.expm1(-u);
+      const W2 = W * W;
       const m = Math.exp(x[2]!);
-      let f0 = G(0, before);
+      let f0 = beforeLaunch(before);
       for (let t = 1; t <= n; t++) {
-        const f1 = G(t, now);
+        const f1 =
+          family === 'bass'
+            ? bassGradAt(t, k1[t]!, u, v, ratio, now)
+            : gompertzGradAt(t, k1[t]!, k2[t]!, u, v, B, W, W2, now);
         const j0 = -m * (now[0]! - before[0]!);
         const j1 = -m * (now[1]! - before[1]!);
         const j2 = -m * (f1 - f0);
