@@ -119,6 +119,7 @@ export function periodPeak(fit: Pick<CurveFit, 'family' | 'params'>, horizon: nu
   if (!Number.isFinite(horizon)) throw new RangeError(`periodPeak: the horizon must be finite, got ${horizon}`);
   const salesAt = curveSalesOf(fit);
   const tc = coarseGrid(horizon);
+  const margin = 2 * roundingBound(fit);
   let best = 0;
   let bestSales = -Infinity;
   const coarse = new Float64Array(tc.length);
@@ -127,9 +128,13 @@ export function periodPeak(fit: Pick<CurveFit, 'family' | 'params'>, horizon: nu
     if (coarse[c]! > bestSales) {
       bestSales = coarse[c]!;
       best = c;
+    } else if (coarse[c]! < bestSales - margin) {
+      // past the peak: c sells less than the best point before it by more than the rounding, so truly less, and (the
+      // sales unimodal) c is past the true peak; every later point truly sells no more than c, so as computed less
+      // than the best, and cannot replace it. The best point and its neighbours are known: the rest is not scanned.
+      break;
     }
   }
-  const margin = 2 * roundingBound(fit);
   const left = best > 0 ? coarse[best - 1]! : -Infinity;
   const right = best + 1 < coarse.length ? coarse[best + 1]! : -Infinity;
   const clear = tc.length > 0 && bestSales - left > margin && bestSales - right > margin;
@@ -144,7 +149,7 @@ export function periodPeak(fit: Pick<CurveFit, 'family' | 'params'>, horizon: nu
     if (s > sales) {
       sales = s;
       at = t;
-    }
+    } else if (s < sales - margin) break; // past the peak, as in the coarse scan: no later point can replace it
   }
   return { at, sales };
 }
