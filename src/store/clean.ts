@@ -839,8 +839,24 @@ async function buildDailyDemand(
     ORDER BY sku, date`,
     rowsInScope(scope, 'date'),
   );
+  // a whole rebuild stores the rows in (sku, date) order, for readers to take as they are; a scoped one deletes and
+  // appends rows
+  await ws.run(sql`INSERT OR REPLACE INTO meta VALUES (${DEMAND_ORDER}, ${listed ? 'none' : 'sku,date'})`);
   await ws.run(`DROP TABLE dd_grid; DROP TABLE dd_flagged${listed ? '; DROP TABLE dd_steady' : ''}`);
   return steady;
+}
+
+/** `meta` key: 'sku,date' while daily_demand's rows are stored in that order (its last write was a whole rebuild). */
+const DEMAND_ORDER = 'daily_demand_order';
+
+/**
+ * True when daily_demand's rows are stored in (sku, date) order, as its last whole rebuild wrote them (ORDER BY sku,
+ * date) and a scan without ORDER BY returns them (DuckDB keeps insertion order: `preserve_insertion_order`, on by
+ * default); false after a scoped rebuild (rows deleted and appended) or when not known.
+ */
+export async function dailyDemandInOrder(ws: Workspace): Promise<boolean> {
+  const rows = await ws.all<{ value: string }>(sql`SELECT value FROM meta WHERE key = ${DEMAND_ORDER}`);
+  return rows[0]?.value === 'sku,date';
 }
 
 /**
