@@ -220,20 +220,18 @@ async function forecastWeeks(
   };
 }
 
-/** The share of a week's units sold on each weekday (0 = Monday), over all SKUs and known days. */
-function weekdayShares(demand: {
-  firstDay: number;
-  skus: readonly { first: number; clean: Float64Array }[];
-}): Float64Array {
-  const byDay = new Float64Array(7);
-  for (const s of demand.skus) {
-    const day0 = Math.floor((demand.firstDay + s.first * DAY_MS) / DAY_MS);
-    for (let k = 0; k < s.clean.length; k++) {
-      const v = s.clean[k]!;
-      const wd = (((day0 + k + 3) % 7) + 7) % 7;
-      if (Number.isFinite(v)) byDay[wd] = byDay[wd]! + v;
-    }
+/** Adds a SKU's known days to the shop's units per weekday (0 = Monday), the panel's days from `firstDay` (ms). */
+function addWeekdays(byDay: Float64Array, firstDay: number, s: { first: number; clean: Float64Array }): void {
+  const day0 = Math.floor((firstDay + s.first * DAY_MS) / DAY_MS);
+  for (let k = 0; k < s.clean.length; k++) {
+    const v = s.clean[k]!;
+    const wd = (((day0 + k + 3) % 7) + 7) % 7;
+    if (Number.isFinite(v)) byDay[wd] = byDay[wd]! + v;
   }
+}
+
+/** The share of a week's units sold on each weekday, from the units per weekday over all SKUs (`addWeekdays`). */
+function weekdayShares(byDay: Float64Array): Float64Array {
   let total = 0;
   for (const v of byDay) total += v;
   // a shop with no sales at all: every weekday alike
@@ -251,6 +249,8 @@ function weekdayShares(demand: {
  * Sunday, is not a whole week: with `partWeek` it comes beside the series (`partWeek`: its days, that
  * share and each SKU's units so far), and a SKU first sold in it is listed with no complete week
  * (an empty series starting that Monday); without, it is left out, as are such SKUs.
+ * Weekly series are made as each SKU is read (its daily series not kept: at 100,000 SKUs they were 584 MB beside a
+ * plan's panel); the first week's scaling, which needs every SKU's weekday profile, is applied at the end.
  * @example const { ids, values, partWeek } = await workspaceSeries(ws, 'week', '2011-11-30', { partWeek: true });
  */
 export async function workspaceSeries(
@@ -261,20 +261,64 @@ export async function workspaceSeries(
 ): Promise<WeeklyInput> {
   if (freq !== 'day' && freq !== 'week')
     throw new InputError(`the workspace has daily demand; freq must be day or week`, { field: 'freq' });
-  // of each SKU only its clean demand is kept (not its prices and flags: a 100,000-SKU plan's memory)
-  const kept: { sku: string; first: number; clean: Float64Array }[] = [];
-  const panel = await readDemandPanel(ws, {
-    ...(asOf === undefined ? {} : { asOf }),
-    onSku: (s) => kept.push({ sku: s.sku, first: s.first, clean: s.clean }),
-  });
-  const demand = { ...panel, skus: kept };
   const ids: string[] = [];
   const starts: number[] = [];
   const values: Float64Array[] = [];
   const partUnits: number[] = [];
-  const lastDay = Math.round((demand.lastDay - demand.firstDay) / DAY_MS);
-  const weekday = (day: number): number => (((Math.floor(demand.firstDay / DAY_MS) + day + 3) % 7) + 7) % 7;
-  const shares = freq === 'week' ? weekdayShares(demand) : new Float64Array(7);
+  const byDay = new Float64Array(7);
+  // the SKUs (by index in `values`) whose first week starts before the data: scaled by the weekday profile at the end
+  const scaleFirst: number[] = [];
+  const weekdayOf = (firstDay: number) => (day: number) => (((Math.floor(firstDay / DAY_MS) + day + 3) % 7) + 7) % 7;
+  const panel = await readDemandPanel(ws, {
+    ...(asOf === undefined ? {} : { asOf }),
+    onSku: (s, calendar) => {
+      const start = calendar.firstDay + s.first * DAY_MS;
+      if (freq === 'day') {
+        ids.push(s.sku);
+        starts.push(start);
+        values.push(s.clean);
+        return;
+      }
+      addWeekdays(byDay, calendar.firstDay, s);
+      const lastDay = Math.round((calendar.lastDay - calendar.firstDay) / DAY_MS);
+      const weekday = weekdayOf(calendar.firstDay);
+      const partDays = (weekday(lastDay) + 1) % 7;
+      const partFrom = lastDay - partDays + 1;
+      // Monday weeks (1970-01-01 was a Thursday), the complete ones by the last day
+      const firstWeek = s.first - weekday(s.first);
+      const weeks: number[] = [];
+      const sumDays = (from: number, to: number): { sum: number; known: number } => {
+        let sum = 0;
+        let known = 0;
+        for (let d = Math.max(from, s.first); d <= to; d++) {
+          const v = s.clean[d - s.first]!;
+          if (Number.isNaN(v)) continue;
+          sum += v;
+          known++;
+        }
+        return { sum, known };
+      };
+      for (let w = firstWeek; w + 6 <= lastDay; w += 7) {
+        const { sum, known } = sumDays(w, w + 6);
+        weeks.push(known === 0 ? NaN : sum);
+      }
+      const part = partDays > 0 ? sumDays(partFrom, lastDay).sum : 0;
+      if (weeks.length === 0 && !(o.partWeek && partDays > 0)) return;
+      // a week the data starts inside (before day 0): its days over their share of a week, once the shares are known
+      if (firstWeek < 0 && weeks.length > 0 && !Number.isNaN(weeks[0]!)) scaleFirst.push(values.length);
+      ids.push(s.sku);
+      starts.push(calendar.firstDay + firstWeek * DAY_MS);
+      values.push(Float64Array.from(weeks));
+      partUnits.push(part);
+    },
+  });
+  if (ids.length === 0)
+    throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
+  const input: WeeklyInput = { ids, starts, values, withTime: false, rejected: 0 };
+  if (freq === 'day') return input;
+  const lastDay = Math.round((panel.lastDay - panel.firstDay) / DAY_MS);
+  const weekday = weekdayOf(panel.firstDay);
+  const shares = weekdayShares(byDay);
   const shareOf = (from: number, to: number): number => {
     let x = 0;
     for (let d = from; d <= to; d++) x += shares[weekday(d)]!;
@@ -282,49 +326,12 @@ export async function workspaceSeries(
   };
   // the first week's share when the data starts after a Monday; the current week's days when it ends before a Sunday
   const firstShare = shareOf(0, 6 - weekday(0));
+  if (firstShare > 0) for (const i of scaleFirst) values[i]![0] = values[i]![0]! / firstShare;
   const partDays = (weekday(lastDay) + 1) % 7;
   const partFrom = lastDay - partDays + 1;
-  for (const s of demand.skus) {
-    const start = demand.firstDay + s.first * DAY_MS;
-    if (freq === 'day') {
-      ids.push(s.sku);
-      starts.push(start);
-      values.push(s.clean);
-      continue;
-    }
-    // Monday weeks (1970-01-01 was a Thursday), the complete ones by the last day
-    const firstWeek = s.first - weekday(s.first);
-    const weeks: number[] = [];
-    const sumDays = (from: number, to: number): { sum: number; known: number } => {
-      let sum = 0;
-      let known = 0;
-      for (let d = Math.max(from, s.first); d <= to; d++) {
-        const v = s.clean[d - s.first]!;
-        if (Number.isNaN(v)) continue;
-        sum += v;
-        known++;
-      }
-      return { sum, known };
-    };
-    for (let w = firstWeek; w + 6 <= lastDay; w += 7) {
-      const { sum, known } = sumDays(w, w + 6);
-      // a week the data starts inside: its days over their share of a week
-      const scaled = w < 0 && firstShare > 0 ? sum / firstShare : sum;
-      weeks.push(known === 0 ? NaN : scaled);
-    }
-    const part = partDays > 0 ? sumDays(partFrom, lastDay).sum : 0;
-    if (weeks.length === 0 && !(o.partWeek && partDays > 0)) continue;
-    ids.push(s.sku);
-    starts.push(demand.firstDay + firstWeek * DAY_MS);
-    values.push(Float64Array.from(weeks));
-    partUnits.push(part);
-  }
-  if (ids.length === 0)
-    throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
-  const input: WeeklyInput = { ids, starts, values, withTime: false, rejected: 0 };
-  if (freq === 'week' && o.partWeek && partDays > 0)
+  if (o.partWeek && partDays > 0)
     input.partWeek = {
-      week_start: isoDate(demand.firstDay + partFrom * DAY_MS),
+      week_start: isoDate(panel.firstDay + partFrom * DAY_MS),
       days: partDays,
       share: shareOf(partFrom, lastDay),
       units: Float64Array.from(partUnits),

@@ -61,9 +61,10 @@ export interface DemandPanelOptions {
   skus?: readonly string[];
   /**
    * each SKU handed over as it is read, instead of kept in the panel's `skus` (which is then empty): a caller that
-   * keeps a part of each (a plan keeps two of its five arrays) holds that part only, not the whole panel beside it
+   * keeps a part of each (a plan keeps two of its five arrays) holds that part only, not the whole panel beside it;
+   * with the panel's first and last day (ms)
    */
-  onSku?: (s: SkuDemand) => void;
+  onSku?: (s: SkuDemand, calendar: { firstDay: number; lastDay: number }) => void;
 }
 
 /**
@@ -119,7 +120,7 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
     if (s === undefined) return;
     for (let d = lastRow + 1; d < s.closed.length; d++) s.closed[d] = shopClosed[s.first + d]!;
     if (o.onSku === undefined) skus.push(s);
-    else o.onSku(s);
+    else o.onSku(s, { firstDay, lastDay });
     s = undefined;
   };
   let skipping: string | undefined;
