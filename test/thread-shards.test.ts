@@ -29,7 +29,7 @@ test('stock policies on two worker threads equal the single-thread step, SKU by 
     const one = policyStep(inputs, fc, new Map(), options);
     const runner = threadShardRunner(2);
     try {
-      assert.equal(await runner.shardCount('policy', panel.ids.length), 8);
+      assert.equal(await runner.shardCount('policy', panel.ids.length), 32);
       const two = await policyStepSharded(inputs, fc, new Map(), options, runner);
       assert.ok(one.orders.length > 50, `the sample shop orders for many SKUs (${one.orders.length})`);
       assert.deepEqual(two.orders, one.orders);

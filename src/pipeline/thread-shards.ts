@@ -8,8 +8,11 @@ import { ForecastPool, runTask } from '../engine/parallel-forecast.js';
 import { type ShardKind, type ShardRunner, ShardError } from '../engine/shards.js';
 
 const WORKER = new URL('./shard-thread-worker.js', import.meta.url);
-/** Shards per thread: a slow shard then leaves the other threads the rest. */
-const SHARDS_PER_THREAD = 4;
+/**
+ * Shards per thread: a slow shard then leaves the other threads the rest, and each shard's copy of its inputs (sent to
+ * its worker, two in flight with two threads) stays small: a 100,000-SKU plan's series are 1.1 GB.
+ */
+const SHARDS_PER_THREAD = 16;
 
 /** A ShardRunner on `threads` worker threads, and `close()`, which ends them. */
 export interface ThreadShardRunner extends ShardRunner {
