@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BatchForecast, type BatchOptions, forecastBatch } from './forecast-batch.js';
 import { allocateFlat, placeSeries } from './quantile-view.js';
-import { type SeriesBatch, type SeriesList, seriesOffsets, sliceSeries } from './series-batch.js';
+import { type SeriesBatch, type SeriesList, isFlatBatch, seriesOffsets, sliceSeries } from './series-batch.js';
 import { type ShardRunner, shardLabel } from './shards.js';
 
 /** Splits [0, k) into `parts` contiguous ranges of about equal total series length. */
@@ -184,7 +184,7 @@ export async function forecastParallel(
   if (p.shards !== undefined && k > 0) return forecastShards(batch, options, p.shards, onProgress);
   const inWorker = p.inWorker === true || p.pool !== undefined;
   if (k === 0 || (!inWorker && (threads <= 1 || k < 2)))
-    return forecastBatch(sliceSeries(batch, 0, k), options, (d) => onProgress?.(d, k));
+    return forecastBatch(isFlatBatch(batch) ? batch : sliceSeries(batch, 0, k), options, (d) => onProgress?.(d, k));
   const nThreads = Math.max(1, Math.min(threads, k, p.pool?.size ?? Infinity));
   const ranges = partition(seriesOffsets(batch), nThreads === 1 ? 1 : Math.min(k, nThreads * CHUNKS_PER_THREAD));
   const parts: BatchForecast[] = new Array(ranges.length);

@@ -209,9 +209,8 @@ export async function rememberCurrency(ws: Workspace, currency: string | undefin
   if (currency !== undefined && /^[A-Za-z]{3}$/.test(currency)) await setMeta(ws, 'currency', currency.toUpperCase());
 }
 
-/** planWorkspace's steps, every file written into `o.out` (the temporary folder). */
 /** From this many SKUs a plan's stock policies run on worker threads (below, starting them costs more than it saves) */
-export const THREADED_POLICIES_FROM = 1000;
+const THREADED_POLICIES_FROM = 1000;
 
 /**
  * The SKUs' stock policies: as shards on `o.shards` (BullMQ workers), on `o.threads` worker threads for a large plan
@@ -234,6 +233,7 @@ async function policies(
   }
 }
 
+/** planWorkspace's steps, every file written into `o.out` (the temporary folder). */
 async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   const progress = o.onProgress ?? (() => {});
   const clock = (): number => performance.now();
