@@ -38,6 +38,13 @@ test('a whole rebuild stores daily demand in order: read as it is, the same pane
     // rows out of order where meta says they are in order: an error, not a panel with a SKU split in two
     await ws.run(`INSERT INTO daily_demand SELECT * FROM daily_demand WHERE sku = '${skus[0]}' LIMIT 1`);
     await assert.rejects(readDemandPanel(ws), /not in \(sku, date\) order at SKU/);
+    // a second connection (a service's reader, with a writer committing beside it) never takes the mark: it sorts
+    const reader = await ws.connect();
+    try {
+      assert.equal((await readDemandPanel(reader, { extraDays: 28 })).skus.length, skus.length);
+    } finally {
+      reader.close();
+    }
   });
 });
 

@@ -99,8 +99,10 @@ export async function readDemandPanel(ws: Workspace, o: DemandPanelOptions = {})
   // past the data, the shop's closed weekdays and holidays carried forward
   const shopClosed = await readShopClosed(ws, firstDay, days + extra);
   // rows in (sku, date) order: as stored after a whole rebuild of the clean tables, taken as they come (the sort was
-  // most of a 100,000-SKU panel's read: 60 million rows; checked as they come), else sorted here
-  const stored = o.skus === undefined && (await dailyDemandInOrder(ws));
+  // most of a 100,000-SKU panel's read: 60 million rows; checked as they come), else sorted here. Only on the
+  // workspace's own connection, which nothing else writes meanwhile: a second one (a service's reader) would read
+  // the order's mark and the rows in two snapshots, with the writer's scoped rebuild committed in between
+  const stored = o.skus === undefined && ws.primary && (await dailyDemandInOrder(ws));
   // every number as a DOUBLE: read from DuckDB's vectors whole (Workspace.numberChunks), NULL as NaN
   const chunks = ws.numberChunks(sql`
     SELECT sku, datediff('day', ${span.a}::DATE, date)::DOUBLE AS d,
