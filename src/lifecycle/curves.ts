@@ -51,18 +51,24 @@ export function gompertzShare(t: number, b: number, c: number): number {
 export function bassShareOf(p: number, q: number): (t: number) => number {
   const rate = p + q;
   const ratio = q / p;
-  return (t) => {
-    if (t <= 0) return 0;
-    const e = Math.exp(-rate * t);
-    return (1 - e) / (1 + ratio * e);
-  };
+  return (t) => (t <= 0 ? 0 : bassShareAt(Math.exp(-rate * t), ratio));
+}
+
+/** bassShareOf at t > 0 from e = e^{−(p+q)t} and ratio = q / p: its arithmetic, for a fit that has e already. */
+function bassShareAt(e: number, ratio: number): number {
+  return (1 - e) / (1 + ratio * e);
 }
 
 /** @example gompertzShareOf(5, 0.3)(3) === gompertzShare(3, 5, 0.3) (see bassShareOf) */
 export function gompertzShareOf(b: number, c: number): (t: number) => number {
   const eb = Math.exp(-b);
   const w = 1 - eb;
-  return (t) => (t <= 0 ? 0 : (Math.exp(-b * Math.exp(-c * t)) - eb) / w);
+  return (t) => (t <= 0 ? 0 : gompertzShareAt(Math.exp(-b * Math.exp(-c * t)), eb, w));
+}
+
+/** gompertzShareOf at t > 0 from A = e^{−b·e^{−ct}}, eb = e^{−b} and w = 1 − eb: its arithmetic, for a fit. */
+function gompertzShareAt(A: number, eb: number, w: number): number {
+  return (A - eb) / w;
 }
 
 /** Sales per period of the triangle shape at period t (its value at the period's midpoint). */
@@ -241,7 +247,7 @@ function fitShare(
     let before = 0;
     let s = 0;
     for (let t = 1; t <= n; t++) {
-      const now = family === 'bass' ? (1 - k1[t]!) / (1 + ratio * k1[t]!) : (k2[t]! - eb) / w;
+      const now = family === 'bass' ? bassShareAt(k1[t]!, ratio) : gompertzShareAt(k2[t]!, eb, w);
       const r = y[t - 1]! - m * (now - before);
       before = now;
       out[t - 1] = r;

@@ -220,6 +220,24 @@ async function forecastWeeks(
   };
 }
 
+/** A panel's days as Monday weeks: its last day (days from the first), each day's weekday, the current week's days. */
+interface WeekCalendar {
+  lastDay: number;
+  /** 0 = Monday */
+  weekday: (day: number) => number;
+  /** days of the current week in the data (0: the data ends on a Sunday), from `partFrom` */
+  partDays: number;
+  partFrom: number;
+}
+
+/** The WeekCalendar of a panel from its first and last day (ms, UTC midnight). */
+function weekCalendar(firstDay: number, lastDayMs: number): WeekCalendar {
+  const lastDay = Math.round((lastDayMs - firstDay) / DAY_MS);
+  const weekday = (day: number): number => (((Math.floor(firstDay / DAY_MS) + day + 3) % 7) + 7) % 7;
+  const partDays = (weekday(lastDay) + 1) % 7;
+  return { lastDay, weekday, partDays, partFrom: lastDay - partDays + 1 };
+}
+
 /** Adds a SKU's known days to the shop's units per weekday (0 = Monday), the panel's days from `firstDay` (ms). */
 function addWeekdays(byDay: Float64Array, firstDay: number, s: { first: number; clean: Float64Array }): void {
   const day0 = Math.floor((firstDay + s.first * DAY_MS) / DAY_MS);
@@ -268,22 +286,19 @@ export async function workspaceSeries(
   const byDay = new Float64Array(7);
   // the SKUs (by index in `values`) whose first week starts before the data: scaled by the weekday profile at the end
   const scaleFirst: number[] = [];
-  const weekdayOf = (firstDay: number) => (day: number) => (((Math.floor(firstDay / DAY_MS) + day + 3) % 7) + 7) % 7;
+  // the panel's weeks, the same for every SKU: made from the calendar the first SKU comes with
+  let weeksOf: WeekCalendar | undefined;
   const panel = await readDemandPanel(ws, {
     ...(asOf === undefined ? {} : { asOf }),
     onSku: (s, calendar) => {
-      const start = calendar.firstDay + s.first * DAY_MS;
       if (freq === 'day') {
         ids.push(s.sku);
-        starts.push(start);
+        starts.push(calendar.firstDay + s.first * DAY_MS);
         values.push(s.clean);
         return;
       }
       addWeekdays(byDay, calendar.firstDay, s);
-      const lastDay = Math.round((calendar.lastDay - calendar.firstDay) / DAY_MS);
-      const weekday = weekdayOf(calendar.firstDay);
-      const partDays = (weekday(lastDay) + 1) % 7;
-      const partFrom = lastDay - partDays + 1;
+      const { lastDay, weekday, partDays, partFrom } = (weeksOf ??= weekCalendar(calendar.firstDay, calendar.lastDay));
       // Monday weeks (1970-01-01 was a Thursday), the complete ones by the last day
       const firstWeek = s.first - weekday(s.first);
       const weeks: number[] = [];
@@ -316,8 +331,7 @@ export async function workspaceSeries(
     throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
   const input: WeeklyInput = { ids, starts, values, withTime: false, rejected: 0 };
   if (freq === 'day') return input;
-  const lastDay = Math.round((panel.lastDay - panel.firstDay) / DAY_MS);
-  const weekday = weekdayOf(panel.firstDay);
+  const { lastDay, weekday, partDays, partFrom } = weeksOf ?? weekCalendar(panel.firstDay, panel.lastDay);
   const shares = weekdayShares(byDay);
   const shareOf = (from: number, to: number): number => {
     let x = 0;
@@ -327,8 +341,6 @@ export async function workspaceSeries(
   // the first week's share when the data starts after a Monday; the current week's days when it ends before a Sunday
   const firstShare = shareOf(0, 6 - weekday(0));
   if (firstShare > 0) for (const i of scaleFirst) values[i]![0] = values[i]![0]! / firstShare;
-  const partDays = (weekday(lastDay) + 1) % 7;
-  const partFrom = lastDay - partDays + 1;
   if (o.partWeek && partDays > 0)
     input.partWeek = {
       week_start: isoDate(panel.firstDay + partFrom * DAY_MS),
