@@ -25,20 +25,54 @@ export async function rebuildCleanTables(
   ws: Workspace,
   config: CleaningConfig,
   onStep: (label: string, fraction: number) => void = () => {},
+  o: { linesPerPart?: number } = {},
 ): Promise<void> {
   onStep('cleaning order lines', 0);
   await buildBundleParts(ws);
-  await buildOrderLines(ws, config, 'all');
+  const parts = await skuParts(ws, o.linesPerPart ?? LINES_PER_PART);
+  for (const part of parts) await buildOrderLines(ws, config, part);
   onStep('cleaning daily sales', 0.4);
-  await buildDailySales(ws, 'all');
+  await buildDailySales(ws, ALL);
   await buildClosedDays(ws, config);
   onStep('building daily demand', 0.5);
-  await buildDailyDemand(ws, config, 'all');
+  for (const part of parts) await buildDailyDemand(ws, config, part);
   onStep('building the catalog', 0.9);
-  await buildCatalog(ws, 'all');
+  for (const part of parts) await buildCatalog(ws, part);
   await ws.run('DROP TABLE bundle_parts');
   await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
   await ws.run(sql`INSERT OR REPLACE INTO meta SELECT ${CLEAN_MARK}, coalesce(max(file_id), 0)::VARCHAR FROM files`);
+}
+
+/**
+ * Raw order lines per part of a whole rebuild (`skuParts`). A part's windows, sorts and joins then stay within DuckDB's
+ * memory; over a whole shop they spill: the 100,000-SKU shop's 29 million lines cleaned in 286 s in one part, 186 s in
+ * parts of 3 million lines and 169 s in parts of 1.5 million (bench/RESULTS.md, issue #22). Each part scans the raw
+ * lines once, so smaller parts cost more scans: 1.5 million was the best of those tried at DuckDB's 2 GB and 300 MB.
+ */
+const LINES_PER_PART = 1_500_000;
+
+/**
+ * The parts a whole rebuild goes through: ranges of SKU codes in DuckDB's order, each holding about `linesPerPart` raw
+ * order lines or fewer (a SKU is never split; one part when the shop has no more lines than that), the first open
+ * below and the last above, so that every SKU of every raw table is in exactly one. Every rule but the shop-wide ones
+ * (closed days, the last day, built between the parts) works within one SKU, so the parts give the tables one rebuild
+ * gives; daily_demand comes out in (sku, date) order, the parts being built in the order of their codes.
+ */
+export async function skuParts(ws: Workspace, linesPerPart: number): Promise<SkuRange[]> {
+  const counts = await ws.all<{ sku: string; n: number }>(
+    'SELECT sku, count(*)::INTEGER AS n FROM raw_order_lines GROUP BY sku ORDER BY sku',
+  );
+  const starts: string[] = [];
+  let lines = 0;
+  for (const c of counts) {
+    if (lines > 0 && lines + c.n > linesPerPart) {
+      starts.push(c.sku);
+      lines = 0;
+    }
+    lines += c.n;
+  }
+  const bounds = [null, ...starts, null];
+  return bounds.slice(0, -1).map((from, i) => ({ from, to: bounds[i + 1]!, first: i === 0 }));
 }
 
 /** How `rebuildCleanTablesForSkus` rebuilt the derived tables. */
@@ -88,7 +122,9 @@ export async function rebuildCleanTablesForSkus(
       (SELECT date, source FROM closed_before EXCEPT SELECT date, source FROM closed_days)
       UNION ALL (SELECT date, source FROM closed_days EXCEPT SELECT date, source FROM closed_before))`);
     const extent: CleanExtent = closedChanged.n > 0 || (await lastDays(ws)) !== lastBefore ? 'full' : 'scoped';
-    const steady = await buildDailyDemand(ws, config, extent === 'full' ? 'all' : 'listed', tails);
+    let steady = 0;
+    if (extent === 'scoped') steady = await buildDailyDemand(ws, config, 'listed', tails);
+    else for (const part of await skuParts(ws, LINES_PER_PART)) await buildDailyDemand(ws, config, part);
     if (o.onTails !== undefined)
       o.onTails(tails, (await ws.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM clean_scope')).n, steady);
     await buildCatalog(ws, 'listed');
@@ -267,22 +303,37 @@ async function closeScopeOverBundles(ws: Workspace): Promise<void> {
 }
 
 /**
- * Which SKUs a builder rebuilds: every SKU (the full rebuild: the table is created anew) or those listed in the temp
- * table `clean_scope` (their rows are deleted and inserted again).
+ * Which SKUs a builder rebuilds: a range of codes of a whole rebuild (its first part creates the table anew, the others
+ * append to it: skuParts) or the SKUs listed in the temp table `clean_scope` (their rows are deleted and inserted
+ * again).
  */
-type SkuScope = 'all' | 'listed';
+type SkuScope = SkuRange | 'listed';
 
-/** The filter a builder injects where it reads a table with a `sku` column: a listed SKU's every row. */
+/** SKU codes from `from` (included) to `to` (excluded), null: unbounded; `first`: the part that creates the tables. */
+export interface SkuRange {
+  from: string | null;
+  to: string | null;
+  first: boolean;
+}
+
+/** Every SKU, in one part. */
+const ALL: SkuRange = { from: null, to: null, first: true };
+
+/** The filter a builder injects where it reads a table with a `sku` column: the range's rows, or a listed SKU's. */
 function inScope(scope: SkuScope): Sql {
-  return raw(scope === 'all' ? 'TRUE' : 'sku IN (SELECT sku FROM clean_scope)');
+  if (scope === 'listed') return raw('sku IN (SELECT sku FROM clean_scope)');
+  const bounds = [];
+  if (scope.from !== null) bounds.push(sql`sku >= ${scope.from}`);
+  if (scope.to !== null) bounds.push(sql`sku < ${scope.to}`);
+  return bounds.length === 0 ? raw('TRUE') : joinSql(bounds, ' AND ');
 }
 
 /**
- * The filter on the rows a builder rebuilds of a table with a `sku` and a day column (`day`): every row of a listed
- * SKU, and of a tail SKU the rows from the cut on (`chooseTails`).
+ * The filter on the rows a builder rebuilds of a table with a `sku` and a day column (`day`): the range's rows, every
+ * row of a listed SKU, and of a tail SKU the rows from the cut on (`chooseTails`).
  */
 function rowsInScope(scope: SkuScope, day: string): Sql {
-  if (scope === 'all') return raw('TRUE');
+  if (scope !== 'listed') return inScope(scope);
   return raw(`(sku IN (SELECT sku FROM clean_scope WHERE NOT tail)
     OR (sku IN (SELECT sku FROM clean_scope WHERE tail) AND ${day} >= (SELECT cut FROM clean_cut)))`);
 }
@@ -299,7 +350,8 @@ const ROW_KEYS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Writes a builder's rows: the whole table anew, or the scope's rows replaced (same query, same columns). A scoped
+ * Writes a builder's rows: the whole table anew (a whole rebuild's first part; its other parts append their rows), or
+ * the scope's rows replaced (same query, same columns). A scoped
  * write changes only the rows that differ: the scope's rows as stored and as rebuilt are compared (EXCEPT, every
  * column), the stored ones that are not rebuilt identically are deleted (by the table's row key) and the rebuilt ones
  * not stored identically are inserted. The table ends as a delete of all the scope's rows and an insert of the rebuilt
@@ -314,9 +366,11 @@ async function writeRows(
   rebuilt: Sql = inScope(scope),
 ): Promise<void> {
   const t = ident(table);
-  if (scope === 'all') {
-    await ws.run(sql`CREATE OR REPLACE TABLE ${t} AS ${query}`);
-    COLUMN_LISTS.get(ws)?.delete(table);
+  if (scope !== 'listed') {
+    if (scope.first) {
+      await ws.run(sql`CREATE OR REPLACE TABLE ${t} AS ${query}`);
+      COLUMN_LISTS.get(ws)?.delete(table);
+    } else await ws.run(sql`INSERT INTO ${t} ${query}`);
     return;
   }
   const keys = ROW_KEYS[table];
@@ -526,7 +580,7 @@ async function buildOrderLines(ws: Workspace, config: CleaningConfig, scope: Sku
     -- a tail SKU's statistics count its head's sales as stored (rowsInScope)
     s AS (${outlierStatsSql(
       config,
-      scope === 'all'
+      scope !== 'listed'
         ? raw(`SELECT sku, quantity FROM m WHERE status2 = 'sale'`)
         : raw(`SELECT sku, quantity FROM m WHERE status2 = 'sale'
             UNION ALL SELECT sku, quantity FROM order_lines WHERE status = 'sale' AND ${HEAD.text}`),
