@@ -107,6 +107,19 @@ test('exact duplicate lines inside one export are kept and flagged, and survive 
     const r2 = await ingestFiles(ws, [f]);
     assert.equal(r2.rows_new, 0);
     assert.equal((await inspectWorkspace(ws)).order_lines, 52);
+    // the three copies of line 11 (data line 10) are its occurrences 1, 2 and 3, numbered in the file's order
+    const copies = async () =>
+      ws.all<{ line: number; occurrence: number }>(`SELECT line::INTEGER AS line, occurrence FROM raw_order_lines
+        WHERE row_key = (SELECT row_key FROM raw_order_lines WHERE line = 11 AND file_id = 1) ORDER BY file_id, line`);
+    assert.deepEqual(await copies(), [
+      { line: 11, occurrence: 1 },
+      { line: 52, occurrence: 2 },
+      { line: 53, occurrence: 3 },
+    ]);
+    // another export with it four times brings one new row: its fourth occurrence
+    const four = writeText(dir, 'four.csv', [lines[0]!, lines[10]!, lines[10]!, lines[10]!, lines[10]!].join('\n'));
+    assert.equal((await ingestFiles(ws, [four])).rows_new, 1);
+    assert.deepEqual((await copies()).at(-1), { line: 5, occurrence: 4 });
   });
 });
 

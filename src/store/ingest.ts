@@ -70,12 +70,19 @@ async function loadStage(
     [['line', 'BIGINT'], ...staged.columns.map((c): [string, string] => [c, 'VARCHAR'])],
     staged.maxLineBytes,
   );
-  // one statement: the rows are materialised once, with their occurrence
+  // the rows materialised once, in the file's order, each an occurrence 1; then the few rows whose key repeats within
+  // the file are numbered (a window over every row carried all its columns through a sort: at 29 million lines, it
+  // spilled)
   await ws.run(sql`
     CREATE OR REPLACE TEMP TABLE ${t} AS
-    SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM (
-      SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}
-      FROM ${source})`);
+    SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}, 1::INTEGER AS occurrence
+    FROM ${source}`);
+  await ws.run(sql`
+    UPDATE ${t} SET occurrence = r.occurrence
+    FROM (
+      SELECT line, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM ${t}
+      WHERE row_key IN (SELECT row_key FROM ${t} GROUP BY row_key HAVING count(*) > 1)) r
+    WHERE ${t}.line = r.line AND r.occurrence > 1`);
 }
 
 export interface StoredFile {
