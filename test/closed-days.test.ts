@@ -8,7 +8,7 @@ import {
   easterSunday,
   isClosedOn,
 } from '../src/engine/closed-calendar.js';
-import { closeForecastDaysInPlace } from '../src/engine/closed-forecast.js';
+import { closeForecastDaysInPlace, recountInPlace } from '../src/engine/closed-forecast.js';
 import { allocateFlat, quantileAt } from '../src/engine/quantile-view.js';
 import { DAY_MS, dayMs, isoDate } from '../src/numerics/calendar.js';
 import { mulberry32 } from '../src/numerics/random.js';
@@ -139,4 +139,50 @@ test('closed forecast days get zero; the open days of their week carry their dem
   all.quantiles.fill(1);
   closeForecastDaysInPlace(all, [new Float64Array(7).fill(1)], dayMs('2011-12-26'));
   assert.ok(all.mean.every((v) => v === 0) && all.quantiles.every((v) => v === 0));
+});
+
+test('closed days and recounts applied a range of series at a time: as in one pass, the other series untouched', () => {
+  const levels = [0.05, 0.5, 0.95];
+  const [n, h] = [20, 21];
+  const rand = mulberry32(7);
+  const make = () => {
+    const fc = allocateFlat(n, h, levels);
+    for (let i = 0; i < n * h; i++) fc.mean[i] = rand() * 4;
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < h; k++) {
+        const q = levels.map(() => rand() * 6).sort((a, b) => a - b);
+        q.forEach((v, l) => (fc.quantiles[(i * levels.length + l) * h + k] = v));
+      }
+    return fc;
+  };
+  const one = make();
+  const ranged = { ...one, mean: one.mean.slice(), quantiles: one.quantiles.slice() };
+  const untouched = { mean: one.mean.slice(), quantiles: one.quantiles.slice() };
+  const sundays = Float64Array.from({ length: h }, (_, k) => (k % 7 === 1 ? 1 : 0));
+  const masks = Array.from({ length: n }, (_, i) => (i % 3 === 2 ? undefined : sundays));
+  const counts = Array.from({ length: n }, (_, i) => i % 2 === 0);
+  const first = dayMs('2011-11-05');
+  const closedAll = closeForecastDaysInPlace(one, masks, first);
+  recountInPlace(one, counts);
+  // only series 3 to 10: the rest as they were
+  closeForecastDaysInPlace(ranged, masks, first, 3, 11);
+  recountInPlace(ranged, counts, 3, 11);
+  for (let i = 0; i < n; i++) {
+    const rows = (fc: { mean: Float64Array; quantiles: Float64Array }) => [
+      ...fc.mean.slice(i * h, (i + 1) * h),
+      ...fc.quantiles.slice(i * levels.length * h, (i + 1) * levels.length * h),
+    ];
+    assert.deepEqual(rows(ranged), rows(i >= 3 && i < 11 ? one : untouched), `series ${i}`);
+  }
+  // the other ranges: every series as in one pass
+  let closed = 0;
+  for (const [from, to] of [
+    [0, 3],
+    [11, 20],
+  ] as const) {
+    closed += closeForecastDaysInPlace(ranged, masks, first, from, to);
+    recountInPlace(ranged, counts, from, to);
+  }
+  assert.deepEqual([ranged.mean, ranged.quantiles], [one.mean, one.quantiles]);
+  assert.ok(closed > 0 && closed < closedAll);
 });

@@ -21,23 +21,25 @@ import { countStepQuantiles } from './forecast-batch.js';
 /**
  * Applies the closed-day rule (module comment) to every series of `fc`, in place. `closed[i][k]`
  * is 1 when series i's shop is closed on forecast step k (day `firstDay` + k days; ms, UTC
- * midnight); a missing or shorter mask means open. Returns the number of (series, day) cells
- * closed. O(series × h × levels).
+ * midnight); a missing or shorter mask means open. Only the series `from` to `to` (excluded; default: all) are
+ * adjusted. Returns the number of (series, day) cells closed. O((to − from) × h × levels).
  * @example closeForecastDaysInPlace(fc, ids.map(() => saturdays), Date.UTC(2011, 10, 5)); // zero on each Saturday
  */
 export function closeForecastDaysInPlace(
   fc: FlatForecast,
   closed: readonly (ArrayLike<number> | undefined)[],
   firstDay: number,
+  from = 0,
+  to?: number,
 ): number {
   const h = fc.h;
   const L = fc.levels.length;
-  const series = h === 0 ? 0 : fc.mean.length / h;
+  const series = Math.min(to ?? Infinity, h === 0 ? 0 : fc.mean.length / h);
   const offset = weekdayOf(firstDay);
   const carried = new Float64Array(L);
   let count = 0;
   const factors: number[] = [];
-  for (let i = 0; i < series; i++) {
+  for (let i = from; i < series; i++) {
     const mask = closed[i];
     if (mask === undefined) continue;
     const isClosed = (k: number): boolean => k < mask.length && mask[k] === 1;
@@ -105,14 +107,19 @@ export function closeForecastDaysInPlace(
  * day's quantiles with its mean, which turns whole units into fractions): each step of a series marked
  * as count data whose quantiles are not all whole becomes the count distribution with the step's mean
  * and the spread its quantiles imply (`countStepQuantiles`). Steps already whole, and other series, are
- * left as they are. O(series × h × L).
+ * left as they are; only the series `from` to `to` (excluded; default: all) are looked at. O((to − from) × h × L).
  * @example recountInPlace(fc, panel.clean.map(isCountSeries));
  */
-export function recountInPlace(fc: FlatForecast & { h: number }, counts: readonly boolean[]): void {
+export function recountInPlace(
+  fc: FlatForecast & { h: number },
+  counts: readonly boolean[],
+  from = 0,
+  to = counts.length,
+): void {
   const L = fc.levels.length;
   const raw = new Float64Array(L);
   const out = new Float64Array(L);
-  for (let i = 0; i < counts.length; i++) {
+  for (let i = from; i < Math.min(to, counts.length); i++) {
     if (!counts[i]) continue;
     for (let t = 0; t < fc.h; t++) {
       quantileStep(fc, i, t, raw);
