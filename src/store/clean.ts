@@ -351,12 +351,12 @@ const ROW_KEYS: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * Writes a builder's rows: the whole table anew (a whole rebuild's first part; its other parts append their rows), or
- * the scope's rows replaced (same query, same columns). A scoped
- * write changes only the rows that differ: the scope's rows as stored and as rebuilt are compared (EXCEPT, every
- * column), the stored ones that are not rebuilt identically are deleted (by the table's row key) and the rebuilt ones
- * not stored identically are inserted. The table ends as a delete of all the scope's rows and an insert of the rebuilt
- * ones would leave it, but a batch that adds a line today rewrites a few rows per SKU, not its whole history: the
- * transaction's log (and the checkpoint it triggers) stays small.
+ * the scope's rows replaced (same query, same columns). A scoped write changes only the rows that differ: the scope's
+ * rows as stored and as rebuilt are compared (EXCEPT, every column), the stored ones that are not rebuilt identically
+ * are deleted (by the table's row key) and the rebuilt ones not stored identically are inserted. The table ends as a
+ * delete of all the scope's rows and an insert of the rebuilt ones would leave it, but a batch that adds a line today
+ * rewrites a few rows per SKU, not its whole history: the transaction's log (and the checkpoint it triggers) stays
+ * small.
  */
 async function writeRows(
   ws: Workspace,
