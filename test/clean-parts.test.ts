@@ -59,7 +59,15 @@ test('the sample shop cleaned in 3,000-line parts: the tables of one rebuild, da
       extraDays: 28,
       skus: (await readDemandPanel(ws)).skus.map((s) => s.sku),
     });
-    await ws.transaction(() => rebuildCleanTables(ws, config, undefined, { linesPerPart: 3000 }));
+    const steps: [string, number][] = [];
+    const onStep = (label: string, f: number): number => steps.push([label, f]);
+    await ws.transaction(() => rebuildCleanTables(ws, config, onStep, { linesPerPart: 3000 }));
+    // progress moves on part by part, never back
+    assert.equal(steps.filter(([l]) => l === 'building daily demand').length, parts.length);
+    assert.ok(
+      steps.every(([, f], i) => f >= 0 && f < 1 && (i === 0 || f >= steps[i - 1]![1])),
+      JSON.stringify(steps),
+    );
     const diff = await differences(ws);
     for (const t of TABLES) assert.deepEqual(diff[t]!.slice(1), [0, 0], `${t}: ${diff[t]}`);
     assert.ok(diff['order_lines']![0] > 100_000 && diff['daily_demand']![0] > 80_000, JSON.stringify(diff));

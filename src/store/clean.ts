@@ -30,14 +30,19 @@ export async function rebuildCleanTables(
   onStep('cleaning order lines', 0);
   await buildBundleParts(ws);
   const parts = await skuParts(ws, o.linesPerPart ?? LINES_PER_PART);
-  for (const part of parts) await buildOrderLines(ws, config, part);
+  // each phase's share of the progress, moved on part by part
+  const phase = async (label: string, from: number, to: number, build: (part: SkuRange) => Promise<unknown>) => {
+    for (const [k, part] of parts.entries()) {
+      onStep(label, from + ((to - from) * k) / parts.length);
+      await build(part);
+    }
+  };
+  await phase('cleaning order lines', 0, 0.4, (part) => buildOrderLines(ws, config, part));
   onStep('cleaning daily sales', 0.4);
   await buildDailySales(ws, ALL);
   await buildClosedDays(ws, config);
-  onStep('building daily demand', 0.5);
-  for (const part of parts) await buildDailyDemand(ws, config, part);
-  onStep('building the catalog', 0.9);
-  for (const part of parts) await buildCatalog(ws, part);
+  await phase('building daily demand', 0.5, 0.9, (part) => buildDailyDemand(ws, config, part));
+  await phase('building the catalog', 0.9, 1, (part) => buildCatalog(ws, part));
   await ws.run('DROP TABLE bundle_parts');
   await ws.run(`INSERT OR REPLACE INTO meta VALUES ('clean_state', 'fresh')`);
   await ws.run(sql`INSERT OR REPLACE INTO meta SELECT ${CLEAN_MARK}, coalesce(max(file_id), 0)::VARCHAR FROM files`);
