@@ -238,12 +238,11 @@ function weekCalendar(firstDay: number, lastDayMs: number): WeekCalendar {
   return { lastDay, weekday, partDays, partFrom: lastDay - partDays + 1 };
 }
 
-/** Adds a SKU's known days to the shop's units per weekday (0 = Monday), the panel's days from `firstDay` (ms). */
-function addWeekdays(byDay: Float64Array, firstDay: number, s: { first: number; clean: Float64Array }): void {
-  const day0 = Math.floor((firstDay + s.first * DAY_MS) / DAY_MS);
+/** Adds a SKU's known days to the shop's units per weekday (0 = Monday), by the panel's calendar. */
+function addWeekdays(byDay: Float64Array, weeks: WeekCalendar, s: { first: number; clean: Float64Array }): void {
   for (let k = 0; k < s.clean.length; k++) {
     const v = s.clean[k]!;
-    const wd = (((day0 + k + 3) % 7) + 7) % 7;
+    const wd = weeks.weekday(s.first + k);
     if (Number.isFinite(v)) byDay[wd] = byDay[wd]! + v;
   }
 }
@@ -297,8 +296,9 @@ export async function workspaceSeries(
         values.push(s.clean);
         return;
       }
-      addWeekdays(byDay, calendar.firstDay, s);
-      const { lastDay, weekday, partDays, partFrom } = (weeksOf ??= weekCalendar(calendar.firstDay, calendar.lastDay));
+      weeksOf ??= weekCalendar(calendar.firstDay, calendar.lastDay);
+      addWeekdays(byDay, weeksOf, s);
+      const { lastDay, weekday, partDays, partFrom } = weeksOf;
       // Monday weeks (1970-01-01 was a Thursday), the complete ones by the last day
       const firstWeek = s.first - weekday(s.first);
       const weeks: number[] = [];
