@@ -120,6 +120,18 @@ test('exact duplicate lines inside one export are kept and flagged, and survive 
     const four = writeText(dir, 'four.csv', [lines[0]!, lines[10]!, lines[10]!, lines[10]!, lines[10]!].join('\n'));
     assert.equal((await ingestFiles(ws, [four])).rows_new, 1);
     assert.deepEqual((await copies()).at(-1), { line: 5, occurrence: 4 });
+    // the clean's duplicate rule reads that number (clean.ts DUP_RANK): every key's rows, in the order of files and
+    // lines, are its occurrences 1, 2, …; the first copy is not a duplicate, the others are
+    const misranked = await ws.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (SELECT occurrence,
+      row_number() OVER (PARTITION BY row_key ORDER BY file_id, line) AS rank FROM raw_order_lines)
+      WHERE rank <> occurrence`);
+    assert.equal(misranked.n, 0);
+    const statuses = await ws.all<{ status: string }>(`SELECT status FROM order_lines WHERE row_key =
+      (SELECT row_key FROM raw_order_lines WHERE line = 11 AND file_id = 1) ORDER BY file_id, line`);
+    assert.deepEqual(
+      statuses.map((r) => r.status === 'duplicate'),
+      [false, true, true, true],
+    );
   });
 });
 
