@@ -815,9 +815,12 @@ async function buildDailyDemand(
     rates AS (
       SELECT sku, source, avg(sold::INTEGER) AS rate, sum(sold::INTEGER) AS sale_days
       FROM open_days GROUP BY sku, source),
+    -- the runs of the SKUs that sell often enough to be flagged at all (most sell too seldom): the window's
+    -- partitions are SKUs, so leaving out whole SKUs changes no other SKU's runs
     runs AS (
       SELECT *, sum(sold::INTEGER) OVER (PARTITION BY sku, source ORDER BY date ROWS UNBOUNDED PRECEDING) AS run_id
-      FROM open_days),
+      FROM open_days SEMI JOIN (SELECT sku, source FROM rates
+        WHERE rate >= ${st.minSellRate} AND sale_days >= ${st.minSaleDays}) USING (sku, source)),
     zero_runs AS (
       SELECT sku, source, run_id, count(*) AS len FROM runs WHERE NOT sold GROUP BY sku, source, run_id),
     flagged AS (
