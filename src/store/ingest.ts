@@ -245,16 +245,28 @@ export async function dbNow(ws: Workspace): Promise<string> {
   return (await ws.one<{ t: string }>('SELECT now()::TIMESTAMP::VARCHAR AS t')).t;
 }
 
-/** SKUs with demand and the date span among the rows this ingest read (`ingest_scope`). */
+/**
+ * SKUs with demand and the date span among the rows of the scope table (`row_key, occurrence` of the rows an ingest
+ * read: `ingest_scope`), or among every row without one.
+ */
 export async function ingestScopeSpan(
   ws: Workspace,
+  scopeTable: string | undefined,
 ): Promise<{ skus: number; first_date: string | null; last_date: string | null }> {
-  return ws.one(`
+  const semi = scopeTable === undefined ? raw('') : sql`SEMI JOIN ${ident(scopeTable)} USING (row_key, occurrence)`;
+  return ws.one(sql`
     WITH sc AS (
-      SELECT sku, date, status FROM order_lines SEMI JOIN ingest_scope USING (row_key, occurrence)
-      UNION ALL SELECT sku, date, status FROM daily_sales SEMI JOIN ingest_scope USING (row_key, occurrence))
+      SELECT sku, date, status FROM order_lines ${semi}
+      UNION ALL SELECT sku, date, status FROM daily_sales ${semi})
     SELECT count(DISTINCT sku) FILTER (WHERE status = 'sale')::INTEGER AS skus,
       min(date)::VARCHAR AS first_date, max(date)::VARCHAR AS last_date FROM sc`);
+}
+
+/** True when the workspace holds no order line and no daily sales value (raw rows). */
+export async function noSalesRows(ws: Workspace): Promise<boolean> {
+  const r = await ws.one<{ n: number }>(`SELECT ((SELECT count(*) FROM raw_order_lines)
+    + (SELECT count(*) FROM raw_daily_sales))::DOUBLE AS n`);
+  return r.n === 0;
 }
 
 /** Records an ingest run with its report (JSON). */
