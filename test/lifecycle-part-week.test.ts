@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { forecastWorkspace, workspaceSeries } from '../src/pipeline/forecast-workspace.js';
 import { lifecycleWorkspace } from '../src/pipeline/lifecycle.js';
-import { cli, day, withWorkspace, writeText } from './helpers.js';
+import { readStep } from '../src/pipeline/plan-steps/read.js';
+import { SAMPLE, cli, day, withWorkspace, writeText } from './helpers.js';
 
 // days 2…39 from 2024-01-01 (a Monday): Wednesday 3 January to Friday 9 February. A sells 10 a
 // day throughout; B is first sold on Tuesday 6 February, in the last (incomplete) week, 5 a day.
@@ -134,5 +135,21 @@ test('life cycle: the current week counted at its pace so far, a SKU first sold 
       ],
     );
     assert.equal(b.weekly!.length, 1);
+  });
+});
+
+test('a plan’s daily panel gives the life cycle the weeks the workspace gives it (not read twice)', async () => {
+  await withWorkspace(async (ws) => {
+    await ingestFiles(ws, [SAMPLE]);
+    // the whole history (ends on a Friday: a part week) and an as-of date on a Wednesday
+    for (const asOf of [undefined, '2011-09-14']) {
+      const { panel } = await readStep(ws, asOf, 28);
+      const read = await workspaceSeries(ws, 'week', asOf, { partWeek: true });
+      const given = await workspaceSeries(ws, 'week', asOf, { partWeek: true, panel });
+      assert.deepEqual(given, read);
+      assert.ok(read.partWeek !== undefined && read.ids.length > 200);
+      const o = { ...(asOf === undefined ? {} : { asOf }), store: false, series: true };
+      assert.deepEqual(await lifecycleWorkspace(ws, { ...o, panel }), await lifecycleWorkspace(ws, o));
+    }
   });
 });

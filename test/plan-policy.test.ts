@@ -28,6 +28,7 @@ function oneSku(p: {
     days,
     clean: [p.clean],
     actual: [p.actual ?? p.clean],
+    first: Int32Array.of(0),
     closed: p.closed ?? new Float64Array(days + 2 * H),
     futureDays: (p.closed?.length ?? days + 2 * H) - days,
   };

@@ -4,9 +4,10 @@ import { closeForecastDaysInPlace } from '../engine/closed-forecast.js';
 import { forecastParallel } from '../engine/parallel-forecast.js';
 import { quantileIndex } from '../engine/quantile-view.js';
 import { DAY_MS, isoDate } from '../numerics/calendar.js';
-import { readDemandPanel, readShopClosed } from '../store/demand-panel.js';
+import { type SkuDemand, readDemandPanel, readShopClosed } from '../store/demand-panel.js';
 import { saveGlobalModel } from '../store/models.js';
 import type { Workspace } from '../store/workspace.js';
+import type { InventoryPanel } from './inventory-panel.js';
 import { forecastEnsemble } from '../global/ensemble.js';
 import { forecastGlobal, trainGlobal } from '../global/global-model.js';
 import { META_MODEL, forecastMeta, metaBatch } from './forecast-meta.js';
@@ -220,6 +221,15 @@ async function forecastWeeks(
   };
 }
 
+/** What `workspaceSeries` takes of a daily panel read before (a plan's). */
+export type ReadPanel = Pick<InventoryPanel, 'ids' | 'firstDay' | 'days' | 'clean' | 'first'>;
+
+/** A panel's first and last day (ms, UTC midnight). */
+interface Calendar {
+  firstDay: number;
+  lastDay: number;
+}
+
 /** A panel's days as Monday weeks: its last day (days from the first), each day's weekday, the current week's days. */
 interface WeekCalendar {
   lastDay: number;
@@ -274,7 +284,14 @@ export async function workspaceSeries(
   ws: Workspace,
   freq: ForecastOptions['freq'],
   asOf?: string,
-  o: { partWeek?: boolean } = {},
+  o: {
+    partWeek?: boolean;
+    /**
+     * the daily panel as a plan read it up to the same `asOf` (`loadInventoryPanel`: every SKU with sales, its clean
+     * series from its first day): taken instead of reading the workspace's demand again
+     */
+    panel?: ReadPanel;
+  } = {},
 ): Promise<WeeklyInput> {
   if (freq !== 'day' && freq !== 'week')
     throw new InputError(`the workspace has daily demand; freq must be day or week`, { field: 'freq' });
@@ -287,46 +304,54 @@ export async function workspaceSeries(
   const scaleFirst: number[] = [];
   // the panel's weeks, the same for every SKU: made from the calendar the first SKU comes with
   let weeksOf: WeekCalendar | undefined;
-  const panel = await readDemandPanel(ws, {
-    ...(asOf === undefined ? {} : { asOf }),
-    onSku: (s, calendar) => {
-      if (freq === 'day') {
-        ids.push(s.sku);
-        starts.push(calendar.firstDay + s.first * DAY_MS);
-        values.push(s.clean);
-        return;
-      }
-      weeksOf ??= weekCalendar(calendar.firstDay, calendar.lastDay);
-      addWeekdays(byDay, weeksOf, s);
-      const { lastDay, weekday, partDays, partFrom } = weeksOf;
-      // Monday weeks (1970-01-01 was a Thursday), the complete ones by the last day
-      const firstWeek = s.first - weekday(s.first);
-      const weeks: number[] = [];
-      const sumDays = (from: number, to: number): { sum: number; known: number } => {
-        let sum = 0;
-        let known = 0;
-        for (let d = Math.max(from, s.first); d <= to; d++) {
-          const v = s.clean[d - s.first]!;
-          if (Number.isNaN(v)) continue;
-          sum += v;
-          known++;
-        }
-        return { sum, known };
-      };
-      for (let w = firstWeek; w + 6 <= lastDay; w += 7) {
-        const { sum, known } = sumDays(w, w + 6);
-        weeks.push(known === 0 ? NaN : sum);
-      }
-      const part = partDays > 0 ? sumDays(partFrom, lastDay).sum : 0;
-      if (weeks.length === 0 && !(o.partWeek && partDays > 0)) return;
-      // a week the data starts inside (before day 0): its days over their share of a week, once the shares are known
-      if (firstWeek < 0 && weeks.length > 0 && !Number.isNaN(weeks[0]!)) scaleFirst.push(values.length);
+  const onSku = (s: Pick<SkuDemand, 'sku' | 'first' | 'clean'>, calendar: Calendar): void => {
+    if (freq === 'day') {
       ids.push(s.sku);
-      starts.push(calendar.firstDay + firstWeek * DAY_MS);
-      values.push(Float64Array.from(weeks));
-      partUnits.push(part);
-    },
-  });
+      starts.push(calendar.firstDay + s.first * DAY_MS);
+      values.push(s.clean);
+      return;
+    }
+    weeksOf ??= weekCalendar(calendar.firstDay, calendar.lastDay);
+    addWeekdays(byDay, weeksOf, s);
+    const { lastDay, weekday, partDays, partFrom } = weeksOf;
+    // Monday weeks (1970-01-01 was a Thursday), the complete ones by the last day
+    const firstWeek = s.first - weekday(s.first);
+    const weeks: number[] = [];
+    const sumDays = (from: number, to: number): { sum: number; known: number } => {
+      let sum = 0;
+      let known = 0;
+      for (let d = Math.max(from, s.first); d <= to; d++) {
+        const v = s.clean[d - s.first]!;
+        if (Number.isNaN(v)) continue;
+        sum += v;
+        known++;
+      }
+      return { sum, known };
+    };
+    for (let w = firstWeek; w + 6 <= lastDay; w += 7) {
+      const { sum, known } = sumDays(w, w + 6);
+      weeks.push(known === 0 ? NaN : sum);
+    }
+    const part = partDays > 0 ? sumDays(partFrom, lastDay).sum : 0;
+    if (weeks.length === 0 && !(o.partWeek && partDays > 0)) return;
+    // a week the data starts inside (before day 0): its days over their share of a week, once the shares are known
+    if (firstWeek < 0 && weeks.length > 0 && !Number.isNaN(weeks[0]!)) scaleFirst.push(values.length);
+    ids.push(s.sku);
+    starts.push(calendar.firstDay + firstWeek * DAY_MS);
+    values.push(Float64Array.from(weeks));
+    partUnits.push(part);
+  };
+  // the SKUs of a panel read before (a plan's: the same reader, the same as-of), else read here
+  const given = o.panel;
+  const panel: Calendar =
+    given === undefined
+      ? await readDemandPanel(ws, { ...(asOf === undefined ? {} : { asOf }), onSku })
+      : { firstDay: given.firstDay, lastDay: given.firstDay + (given.days - 1) * DAY_MS };
+  if (given !== undefined)
+    given.ids.forEach((sku, i) => {
+      const first = given.first[i]!;
+      onSku({ sku, first, clean: given.clean[i]!.subarray(first) }, panel);
+    });
   if (ids.length === 0)
     throw new InputError(`the workspace has no demand${asOf === undefined ? '' : ` up to ${asOf}`}`);
   const input: WeeklyInput = { ids, starts, values, withTime: false, rejected: 0 };

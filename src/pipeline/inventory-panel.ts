@@ -21,6 +21,8 @@ export interface InventoryPanel {
   days: number;
   clean: Float64Array[];
   actual: Float64Array[];
+  /** each SKU's first day on the calendar (its first row): its clean series is NaN before it */
+  first: Int32Array;
   /**
    * the shop's closed days (1 closed, 0 open) on the same calendar, `days + futureDays` long: closed days found by the
    * cleaning up to the last day, then the known closed weekdays and holidays carried forward (store/demand-panel.ts
@@ -45,7 +47,7 @@ export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): P
   // only the SKUs asked for are read (a live refresh of a few SKUs reads a few series, not the catalogue); of each
   // SKU read, only its clean and actual demand are kept, on the whole calendar (its price, promotion and closed
   // flags are not used here: keeping the whole panel beside these arrays was most of a 100,000-SKU plan's memory)
-  const selling = new Map<string, { clean: Float64Array; actual: Float64Array }>();
+  const selling = new Map<string, { clean: Float64Array; actual: Float64Array; first: number }>();
   const demand = await readDemandPanel(ws, {
     ...(o.to === undefined ? {} : { asOf: o.to }),
     ...(o.skus === undefined ? {} : { skus: o.skus }),
@@ -56,7 +58,7 @@ export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): P
       const actual = new Float64Array(calendar);
       clean.set(s.clean, s.first);
       actual.set(s.actual, s.first);
-      selling.set(s.sku, { clean, actual });
+      selling.set(s.sku, { clean, actual, first: s.first });
     },
   });
   const order = o.skus === undefined ? [...selling.keys()] : o.skus.filter((s) => selling.has(s));
@@ -73,6 +75,7 @@ export async function loadInventoryPanel(ws: Workspace, o: PanelOptions = {}): P
     days,
     clean: order.map((sku) => selling.get(sku)!.clean),
     actual: order.map((sku) => selling.get(sku)!.actual),
+    first: Int32Array.from(order, (sku) => selling.get(sku)!.first),
     closed: await readShopClosed(ws, demand.firstDay, days + futureDays),
     futureDays,
   };

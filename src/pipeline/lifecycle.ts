@@ -34,7 +34,7 @@ import { quantileSorted } from '../numerics/quantile.js';
 import { readCatalog } from '../store/catalog.js';
 import { baselineLifecycleRun, nextLifecycleRunId, storeLifecycleRun } from '../store/lifecycle-runs.js';
 import type { Workspace } from '../store/workspace.js';
-import { workspaceSeries } from './forecast-workspace.js';
+import { type ReadPanel, workspaceSeries } from './forecast-workspace.js';
 import { classifyStages } from './lifecycle-stages.js';
 import type { ShardRunner } from '../engine/shards.js';
 
@@ -59,6 +59,8 @@ export interface LifecycleOptions {
   threads?: number;
   /** classify on this shard runner (BullMQ workers: `shopcast plan --redis`) instead of threads */
   shards?: ShardRunner;
+  /** the daily panel a plan read up to the same `asOf` (`workspaceSeries`' `panel`): not read again */
+  panel?: ReadPanel;
 }
 
 /** One SKU's life-cycle stage, its evidence and, for young products, the curve-informed forecast. */
@@ -199,7 +201,10 @@ export async function lifecycleWorkspace(ws: Workspace, o: LifecycleOptions = {}
   const rules = DEFAULT_STAGE_RULES;
   const priorWeeks = o.priorWeeks ?? 26;
   const h = o.horizon ?? 8;
-  const input = await workspaceSeries(ws, 'week', o.asOf, { partWeek: true });
+  const input = await workspaceSeries(ws, 'week', o.asOf, {
+    partWeek: true,
+    ...(o.panel === undefined ? {} : { panel: o.panel }),
+  });
   const pw = input.partWeek;
   // the complete weeks, and with them the current week as a whole week at its pace so far
   const complete = input.values.map((v) => fillGaps(v));

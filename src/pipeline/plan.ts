@@ -267,7 +267,7 @@ async function planInto(ws: Workspace, o: PlanOptions): Promise<PlanSummary> {
   // the report's SKUs are known from the forecast: the life cycle keeps their weekly series only
   const choice = reportChoice(inputs.panel, fc, horizon, o.reportSkus);
   const shownSkus = choice.shown.map((i) => inputs.panel.ids[i]!);
-  const { life, stageOf } = await lifecycleStep(ws, o.asOf, shownSkus, o.threads, o.shards);
+  const { life, stageOf } = await lifecycleStep(ws, o.asOf, shownSkus, o.threads, o.shards, inputs.panel);
   lap('lifecycle');
 
   progress('inventory', 0);

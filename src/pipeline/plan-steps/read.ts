@@ -246,6 +246,7 @@ export function sliceInputs(inputs: PlanInputs, from: number, to: number): PlanI
       revenue: panel.revenue.slice(from, to),
       clean: panel.clean.slice(from, to),
       actual: panel.actual.slice(from, to),
+      first: panel.first.slice(from, to),
     },
     stock: pick(inputs.stock),
     catalogCost: pick(inputs.catalogCost),

@@ -32,6 +32,7 @@ import { mulberry32, normalSource } from '../../numerics/random.js';
 import type { Workspace } from '../../store/workspace.js';
 import { type ForecastRow, forecastRows, writeForecasts } from '../forecast-series.js';
 import { type LifecycleResult, type SkuLifecycle, lifecycleWorkspace } from '../lifecycle.js';
+import type { ReadPanel } from '../forecast-workspace.js';
 import type { PlanOptions, PlanOrder } from '../plan.js';
 import { blocks, round } from './format.js';
 import { type PlanInputs, type StockRow, skuSupply, sliceInputs } from './read.js';
@@ -177,9 +178,12 @@ export async function lifecycleStep(
   shown: readonly string[],
   threads?: number,
   shards?: ShardRunner,
+  /** the plan's daily panel, read up to the same `asOf`: the life cycle's weeks are made from it, not read again */
+  panel?: ReadPanel,
 ): Promise<{ life: LifecycleResult; stageOf: Map<string, SkuLifecycle> }> {
   const life = await lifecycleWorkspace(ws, {
     ...(asOf === undefined ? {} : { asOf }),
+    ...(panel === undefined ? {} : { panel }),
     ...(threads === undefined ? {} : { threads }),
     ...(shards === undefined ? {} : { shards }),
     store: true,
