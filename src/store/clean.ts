@@ -815,8 +815,8 @@ async function buildDailyDemand(
     rates AS (
       SELECT sku, source, avg(sold::INTEGER) AS rate, sum(sold::INTEGER) AS sale_days
       FROM open_days GROUP BY sku, source),
-    -- the runs of the SKUs that sell often enough to be flagged at all (most sell too seldom): the window's
-    -- partitions are SKUs, so leaving out whole SKUs changes no other SKU's runs
+    -- runs only of the SKUs that sell often enough to be flagged (most sell too seldom): the window's partitions
+    -- are SKUs, so leaving out whole SKUs changes no other SKU's runs
     runs AS (
       SELECT *, sum(sold::INTEGER) OVER (PARTITION BY sku, source ORDER BY date ROWS UNBOUNDED PRECEDING) AS run_id
       FROM open_days SEMI JOIN (SELECT sku, source FROM rates
@@ -827,7 +827,6 @@ async function buildDailyDemand(
       SELECT r.sku, r.source, r.date
       FROM runs r JOIN zero_runs z USING (sku, source, run_id) JOIN rates q USING (sku, source)
       WHERE NOT r.sold AND r.run_id < q.sale_days
-        AND q.rate >= ${st.minSellRate} AND q.sale_days >= ${st.minSaleDays}
         AND z.len >= ${st.minRunDays} AND z.len <= ${st.maxRunDays} AND pow(1 - q.rate, z.len) <= ${st.maxChance})
     SELECT * FROM flagged`;
   const known = sql`
