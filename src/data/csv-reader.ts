@@ -204,6 +204,72 @@ export async function readCsv(
   /** bytes of the file read so far (compressed bytes for gzip), for progress */
   onBytes?: (bytes: number) => void,
 ): Promise<CsvReadResult> {
+  const reader = csvLineReader(path, sink, options);
+  await forEachChunk(path, (chunk) => reader.push(chunk), onBytes);
+  return reader.end(true);
+}
+
+/**
+ * Calls `onChunk` with each chunk of a file's bytes (gunzipped when it is gzip-compressed), waiting for what it
+ * returns; a corrupt gzip stream is an InputError naming the file.
+ */
+export async function forEachChunk(
+  path: string,
+  onChunk: (chunk: Buffer) => void | Promise<void>,
+  onBytes?: (bytes: number) => void,
+): Promise<void> {
+  const stream = await openByteStream(path, onBytes);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) await onChunk(chunk);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code.startsWith('Z_')) throw new InputError(`${path}: cannot decompress: ${(e as Error).message}`);
+    throw e;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** Where a reader of part of a file starts: the line number of its first line and the header's reading. */
+export interface CsvReaderStart {
+  line: number;
+  delimiter: string;
+  width: number;
+}
+
+/**
+ * The line machinery of `readCsv`, fed bytes by the caller: `push` each chunk in order, then `end`. A reader made
+ * with `start` reads a part of a file that begins at a line boundary after the header (the header's delimiter and
+ * width given): what it reports equals what the reader of the whole file reports for the same lines, provided the
+ * whole file's reader holds no open multi-line record at the part's start. A part other than the file's last must
+ * end with a line break.
+ */
+export interface CsvLineReader {
+  push(chunk: Buffer): void;
+  /**
+   * Ends the reading. `atFileEnd` false leaves a record still open at the end unresolved (see `openLine`): its lines
+   * are neither reported nor counted.
+   */
+  end(atFileEnd: boolean): CsvReadResult;
+  /**
+   * The first line of a quoted multi-line record still open (waiting for its closing quote), if any. The reading
+   * holds nothing else over from before that line, so reading on from it afresh gives the same as reading on.
+   */
+  readonly openLine: number | undefined;
+  /** the header's delimiter and width once line 1 is read ('' and -1 before) */
+  readonly delimiter: string;
+  readonly width: number;
+  /** physical lines read so far (the last line number) */
+  readonly lines: number;
+}
+
+/** Makes the line reader of `readCsv` (see CsvLineReader); `path` names the file in messages. */
+export function csvLineReader(
+  path: string,
+  sink: CsvSink,
+  options: CsvReaderOptions = {},
+  start?: CsvReaderStart,
+): CsvLineReader {
   const maxRecordLines = Math.max(1, options.maxRecordLines ?? MAX_RECORD_LINES);
   const checkInnerRows = options.checkInnerRows ?? true;
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
@@ -211,13 +277,12 @@ export async function readCsv(
   // windows-1252 is one byte per character: chunks can be decoded on their own.
   const decoder = utf8 ? undefined : decodeWindows1252;
   const decode = (bytes: Buffer): string => (decoder === undefined ? bytes.toString('utf8') : decoder(bytes));
-  const stream = await openByteStream(path, onBytes);
-  let lineNo = 0;
+  let lineNo = start === undefined ? 0 : start.line - 1;
   let blankLines = 0;
   let continuationLines = 0;
   let invalidUtf8Lines = 0;
-  let delimiter = options.delimiter ?? '';
-  let width = -1;
+  let delimiter = start?.delimiter ?? options.delimiter ?? '';
+  let width = start?.width ?? -1;
   // physical lines waiting for the closing quote of a multi-line record, and the quotes in them
   let pending: { line: number; text: string }[] = [];
   let pendingQuotes = 0;
@@ -409,16 +474,29 @@ export async function readCsv(
     if (start < chunk.length) addCarry(chunk.subarray(start));
   };
 
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) processChunk(chunk);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('Z_')) throw new InputError(`${path}: cannot decompress: ${(e as Error).message}`);
-    throw e;
-  }
-  if (carryBytes > 0 || longPreview !== undefined) endCarry(Buffer.alloc(0));
-  while (pending.length > 0) rejectFirstPending('unterminated quote (the file ends inside it)');
-  return { lines: lineNo, blankLines, continuationLines, invalidUtf8Lines, empty: lineNo === 0 };
+  const firstLine = lineNo + 1;
+  return {
+    push: processChunk,
+    end(atFileEnd) {
+      if (carryBytes > 0 || longPreview !== undefined) endCarry(Buffer.alloc(0));
+      if (atFileEnd) while (pending.length > 0) rejectFirstPending('unterminated quote (the file ends inside it)');
+      // the lines of a record still open are not counted: they are read again with what follows
+      const lines = (pending.length > 0 ? pending[0]!.line : lineNo + 1) - firstLine;
+      return { lines, blankLines, continuationLines, invalidUtf8Lines, empty: lines === 0 };
+    },
+    get openLine() {
+      return pending[0]?.line;
+    },
+    get delimiter() {
+      return delimiter;
+    },
+    get width() {
+      return width;
+    },
+    get lines() {
+      return lineNo;
+    },
+  };
 }
 
 /** Byte offset (0-based) of the first invalid UTF-8 sequence in `bytes`. */

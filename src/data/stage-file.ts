@@ -1,11 +1,21 @@
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
-import { type CsvEncoding, readCsv } from './csv-reader.js';
-import { type DateOrder, decideDateOrder } from './date-order.js';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { type CsvEncoding, type CsvReaderOptions, csvLineReader, forEachChunk } from './csv-reader.js';
+import { type DateOrder, type DateOrderEvidence, decideDateOrder } from './date-order.js';
 import { type DateLimit, bulkLimit, todayLimit } from './date-range.js';
 import { InputError } from './errors.js';
 import { type ColumnMapping, type ResolvedLayout, resolveLayout } from './layouts.js';
 import { csvQuote } from './csv-format.js';
-import { makeRowNormaliser, type RowNormaliser, stagedColumns } from './normalise-row.js';
+import { LineWriter } from './line-writer.js';
+import { makeRowNormaliser, stagedColumns } from './normalise-row.js';
+import { type BlockInit, type BlockPlan, BlockFallback, BlockStager, mergeEvidence } from './stage-blocks.js';
+import {
+  type StagingChecker,
+  type StagingCounts,
+  type StagingSettings,
+  stagingChecker,
+  stagingRows,
+} from './staging-rows.js';
 
 /**
  * What staging one file produced: two clean CSV files DuckDB loads with fixed types. Every physical
@@ -33,6 +43,8 @@ export interface StagedFile {
   /** how the file's slash and dot dates were read (undefined: it has none) */
   dateOrder: DateOrder | undefined;
   bytes: number;
+  /** blocks of the file read by worker threads (0: read in one thread; see stage-blocks.ts) */
+  blocks: number;
 }
 
 export interface StageOptions {
@@ -48,38 +60,8 @@ export interface StageOptions {
   /** The clock: sales dated after its day (plus a day of time-zone slack) are rejected. */
   now?: Date | undefined;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
-}
-
-/** Buffered writer of text lines to a file: each line encoded straight into one reused buffer (no joined string). */
-class LineWriter {
-  private buf = Buffer.allocUnsafe(1 << 22);
-  private used = 0;
-  private readonly fd: number;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-  /** length of the longest line written, in UTF-16 units */
-  longest = 0;
-  write(line: string): void {
-    if (line.length > this.longest) this.longest = line.length;
-    // a UTF-16 unit takes at most 3 bytes in UTF-8
-    const most = 3 * line.length + 1;
-    if (this.used + most > this.buf.length) {
-      this.flush();
-      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
-    }
-    this.used += this.buf.write(line, this.used);
-    this.buf[this.used++] = 10;
-  }
-  flush(): void {
-    let off = 0;
-    while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off);
-    this.used = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
+  /** How a large file is read in blocks by worker threads (default `defaultBlockPlan()`; workers 0: in this thread). */
+  blocks?: BlockPlan | undefined;
 }
 
 export class EmptyFileError extends InputError {}
@@ -101,7 +83,7 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
   for (;;) {
     const pass = await stageOnce(path, outPrefix, options, dateOrder, limits);
     if (dateOrder === undefined && pass.staged.layout.dateOrder === undefined) {
-      const evidence = pass.normalise.dateOrderEvidence();
+      const evidence = pass.evidence;
       const decided = decideDateOrder(name, evidence);
       // the first reading took slashes as month first and dots as day first
       const reread = (decided === 'dmy' && evidence.slashes) || (decided === 'mdy' && evidence.dots);
@@ -110,26 +92,58 @@ export async function stageCsvFile(path: string, outPrefix: string, options: Sta
     }
     if (!rangeChecked) {
       rangeChecked = true;
-      const bulk = bulkLimit(pass.normalise.salesDateCounts());
+      const bulk = bulkLimit(pass.dateCounts);
       if (bulk !== undefined) {
         limits = [...limits, bulk];
         continue;
       }
     }
-    const e = pass.normalise.dateOrderEvidence();
+    const e = pass.evidence;
     const used = e.slashes || e.dots ? (dateOrder ?? pass.staged.layout.dateOrder) : undefined;
     return { ...pass.staged, dateOrder: used };
   }
 }
 
-/** One reading of the file with the date order and limits given. */
+/** What one reading of a file found besides its staged file: what its dates say, for the next reading's settings. */
+interface StagePass {
+  staged: StagedFile;
+  evidence: DateOrderEvidence;
+  dateCounts: ReadonlyMap<string, number>;
+}
+
+/** How files are read in blocks by default: two worker threads (when the machine has two cores), 4 MB blocks. */
+export function defaultBlockPlan(): BlockPlan {
+  const cores = availableParallelism();
+  return { workers: cores < 2 ? 0 : 2, blockBytes: 1 << 22, minBytes: 1 << 24 };
+}
+
+/** One reading of the file with the date order and limits given: in blocks when it is large enough, else here. */
 async function stageOnce(
   path: string,
   outPrefix: string,
   options: StageOptions,
   dateOrder: DateOrder | undefined,
   dateLimits: readonly DateLimit[],
-): Promise<{ staged: StagedFile; normalise: RowNormaliser }> {
+): Promise<StagePass> {
+  const plan = options.blocks ?? defaultBlockPlan();
+  if (plan.workers > 0) {
+    try {
+      return await stageReading(path, outPrefix, options, dateOrder, dateLimits, plan);
+    } catch (e) {
+      if (!(e instanceof BlockFallback)) throw e;
+    }
+  }
+  return stageReading(path, outPrefix, options, dateOrder, dateLimits, undefined);
+}
+
+async function stageReading(
+  path: string,
+  outPrefix: string,
+  options: StageOptions,
+  dateOrder: DateOrder | undefined,
+  dateLimits: readonly DateLimit[],
+  plan: BlockPlan | undefined,
+): Promise<StagePass> {
   const name = options.displayName ?? path;
   const totalBytes = statSync(path).size;
   const goodPath = `${outPrefix}.good.csv`;
@@ -137,66 +151,96 @@ async function stageOnce(
   const good = new LineWriter(goodPath);
   const rejects = new LineWriter(rejectPath);
   rejects.write('line,reason,raw');
-  const reject = (line: number, reason: string, raw: string): void => {
-    rejects.write(`${line},${csvQuote(reason)},${csvQuote(raw)}`);
-    rowsRejected++;
+  const settings: StagingSettings = {
+    name,
+    mapping: options.mapping,
+    lineColumn: options.lineColumn,
+    dateOrder,
+    dateLimits,
   };
-  let normalise: RowNormaliser | undefined;
-  let layout: ResolvedLayout | undefined;
-  let columns: string[] = [];
-  let lineIdx = -1;
-  let rowsLoaded = 0;
-  let rowsRejected = 0;
-  let bytesRead = 0;
+  let checker: StagingChecker | undefined;
+  let header: { columns: string[]; delimiter: string } | undefined;
+  const counts: StagingCounts = { loaded: 0, rejected: 0 };
   // DuckDB's CSV copy of a Parquet file quotes every line break it writes: no quote is lost there.
-  const trusted = options.lineColumn !== undefined;
+  const readerOptions: CsvReaderOptions = {
+    delimiter: options.mapping?.delimiter,
+    encoding: options.encoding,
+    ...(options.lineColumn !== undefined ? { checkInnerRows: false, maxRecordLines: Number.MAX_SAFE_INTEGER } : {}),
+  };
+  const reader = csvLineReader(
+    path,
+    {
+      header(columns, delimiter) {
+        header = { columns, delimiter };
+        checker = stagingChecker(settings, columns, delimiter);
+        good.write(['line', ...checker.columns].join(','));
+      },
+      ...stagingRows(() => checker!, good, rejects, counts),
+    },
+    readerOptions,
+  );
+  // the first bytes wait until it is known whether the file is large enough to read in blocks
+  let head: Buffer[] | undefined = plan === undefined ? undefined : [];
+  let headBytes = 0;
+  let blocks: BlockStager | undefined;
+  let bytesRead = 0;
+  const onBytes =
+    options.onProgress === undefined
+      ? undefined
+      : (n: number): void => {
+          bytesRead += n;
+          options.onProgress!(bytesRead, totalBytes);
+        };
+  /** The header is read from `first`; the rest goes to worker threads, or here when the file cannot go there. */
+  const startBlocks = async (first: Buffer): Promise<void> => {
+    const nl = first.indexOf(10);
+    if (nl < 0) return reader.push(first);
+    reader.push(first.subarray(0, nl + 1));
+    if (checker === undefined || checker.layout.transform !== undefined || header === undefined)
+      return reader.push(first.subarray(nl + 1));
+    const init: BlockInit = {
+      settings,
+      header: header.columns,
+      delimiter: reader.delimiter,
+      width: reader.width,
+      reader: readerOptions,
+    };
+    blocks = new BlockStager(init, plan!, reader.lines + 1, (r) => {
+      good.writeBytes(r.good, r.goodLongest);
+      rejects.writeBytes(r.rejects, r.rejectsLongest);
+    });
+    await blocks.push(first.subarray(nl + 1));
+  };
   try {
-    const res = await readCsv(
+    await forEachChunk(
       path,
-      {
-        header(cols, delimiter) {
-          layout = resolveLayout(name, cols, options.mapping);
-          // Semicolon files are the European exports, whose numbers use a decimal comma.
-          if (layout.decimal === undefined && delimiter === ';') layout = { ...layout, decimal: ',' };
-          columns = stagedColumns(layout);
-          const check = makeRowNormaliser(layout, { dateOrder: dateOrder ?? layout.dateOrder, dateLimits });
-          const transform = layout.transform?.();
-          normalise =
-            transform === undefined
-              ? check
-              : Object.assign((fields: readonly string[], line: number) => check(transform(fields), line), {
-                  dateOrderEvidence: check.dateOrderEvidence,
-                  salesDateCounts: check.salesDateCounts,
-                });
-          if (options.lineColumn !== undefined) lineIdx = cols.indexOf(options.lineColumn);
-          good.write(['line', ...columns].join(','));
-        },
-        record(rec) {
-          const line = lineIdx >= 0 ? Number(rec.fields[lineIdx]) + 1 : rec.line;
-          const n = normalise!(rec.fields, line);
-          if ('reason' in n) reject(line, n.reason, rec.raw);
-          else {
-            good.write(`${line},${n.csv}`);
-            rowsLoaded++;
-          }
-        },
-        reject(rej) {
-          reject(rej.line, rej.reason, rej.raw);
-        },
+      async (chunk) => {
+        if (blocks !== undefined) return blocks.push(chunk);
+        if (head === undefined) return reader.push(chunk);
+        head.push(chunk);
+        headBytes += chunk.length;
+        if (headBytes < plan!.minBytes) return;
+        const first = Buffer.concat(head);
+        head = undefined;
+        await startBlocks(first);
       },
-      {
-        delimiter: options.mapping?.delimiter,
-        encoding: options.encoding,
-        ...(trusted ? { checkInnerRows: false, maxRecordLines: Number.MAX_SAFE_INTEGER } : {}),
-      },
-      options.onProgress === undefined
-        ? undefined
-        : (n) => {
-            bytesRead += n;
-            options.onProgress!(bytesRead, totalBytes);
-          },
+      onBytes,
     );
-    if (res.empty || layout === undefined) throw new EmptyFileError(`${name}: file is empty`);
+    if (head !== undefined) reader.push(Buffer.concat(head));
+    if (blocks !== undefined) await blocks.end();
+    const own = reader.end(true);
+    const res =
+      blocks === undefined
+        ? own
+        : {
+            lines: own.lines + blocks.read.lines,
+            blankLines: own.blankLines + blocks.read.blankLines,
+            continuationLines: own.continuationLines + blocks.read.continuationLines,
+            invalidUtf8Lines: own.invalidUtf8Lines + blocks.read.invalidUtf8Lines,
+          };
+    const rowsLoaded = counts.loaded + (blocks?.counts.loaded ?? 0);
+    const rowsRejected = counts.rejected + (blocks?.counts.rejected ?? 0);
+    if (res.lines === 0 || checker === undefined) throw new EmptyFileError(`${name}: file is empty`);
     if (rowsLoaded + rowsRejected === 0) throw new EmptyFileError(`${name}: file has a header but no data rows`);
     const accounted = 1 + rowsLoaded + rowsRejected + res.blankLines + res.continuationLines;
     if (accounted !== res.lines)
@@ -205,9 +249,17 @@ async function stageOnce(
           `${rowsLoaded} loaded, ${rowsRejected} rejected, ${res.blankLines} blank, ` +
           `${res.continuationLines} continuation)`,
       );
+    let evidence = checker.normalise.dateOrderEvidence();
+    let dateCounts = checker.normalise.salesDateCounts();
+    if (blocks !== undefined) {
+      evidence = mergeEvidence(evidence, blocks.evidence);
+      const all = new Map(blocks.dateCounts);
+      for (const [d, n] of dateCounts) all.set(d, (all.get(d) ?? 0) + n);
+      dateCounts = all;
+    }
     const staged: StagedFile = {
-      layout,
-      columns,
+      layout: checker.layout,
+      columns: checker.columns,
       goodPath,
       rejectPath,
       rowsRead: rowsLoaded + rowsRejected,
@@ -218,11 +270,13 @@ async function stageOnce(
       continuationLines: res.continuationLines,
       physicalLines: res.lines,
       invalidUtf8Lines: res.invalidUtf8Lines,
-      dateOrder: dateOrder ?? layout.dateOrder,
+      dateOrder: dateOrder ?? checker.layout.dateOrder,
       bytes: totalBytes,
+      blocks: blocks?.count ?? 0,
     };
-    return { staged, normalise: normalise! };
+    return { staged, evidence, dateCounts };
   } finally {
+    await blocks?.close();
     good.close();
     rejects.close();
   }
@@ -293,6 +347,7 @@ export function stageFieldRows(
     invalidUtf8Lines: 0,
     dateOrder: undefined,
     bytes,
+    blocks: 0,
   };
   return { staged, rejects };
 }
