@@ -139,6 +139,30 @@ test('exact duplicate lines inside one export are kept and flagged, and survive 
   });
 });
 
+test('a first ingest writes its rows straight to the raw table, with the identities the staged path gives', async () => {
+  const lines = sampleLines(80);
+  const dup = [...lines.slice(0, 41), lines[10]!, lines[10]!, lines[20]!].join('\n');
+  const other = [lines[0]!, ...lines.slice(60, 80)].join('\n');
+  const stored = `SELECT row_key::VARCHAR AS k, occurrence, line::INTEGER AS line, sku, quantity, ordered_at::VARCHAR AS t
+    FROM raw_order_lines WHERE file_id = (SELECT max(file_id) FROM files) ORDER BY line`;
+  // into an empty table (straight from the file), and after another file (staged, then compared with what is stored)
+  const direct = await withWorkspace(async (ws, dir) => {
+    await ingestFiles(ws, [writeText(dir, 'dup.csv', dup)]);
+    return ws.all(stored);
+  });
+  const staged = await withWorkspace(async (ws, dir) => {
+    await ingestFiles(ws, [writeText(dir, 'other.csv', other)]);
+    await ingestFiles(ws, [writeText(dir, 'dup.csv', dup)]);
+    return ws.all(stored);
+  });
+  assert.equal(direct.length, 43);
+  assert.deepEqual(direct, staged);
+  assert.deepEqual(
+    direct.filter((r) => (r as { occurrence: number }).occurrence > 1).map((r) => (r as { line: number }).line),
+    [42, 43, 44],
+  );
+});
+
 test('Parquet files load through the same checks', async () => {
   await withWorkspace(async (ws, dir) => {
     const csv = writeText(dir, 'part.csv', sampleLines(1000).join('\n') + '\n');

@@ -336,6 +336,7 @@ export async function ingestFiles(
           ingestId,
           stage: `stage_${i}`,
           ...(isStock(s) ? { fill: fill! } : {}),
+          scoped: !first,
         });
         files[i] = {
           path,

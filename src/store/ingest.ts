@@ -51,17 +51,11 @@ function readStaged(path: string | readonly string[], columns: readonly [string,
 }
 
 /**
- * Loads one staged file's good rows into a temp table with each row's identity (row_key, occurrence); an empty value
- * of a column in `fill` takes the value given there (part of the identity too).
+ * The good rows of a staged file with each row's identity: `line, row_key` and its columns typed; an empty value of a
+ * column in `fill` takes the value given there (part of the identity too).
  */
-async function loadStage(
-  ws: Workspace,
-  staged: StagedFile,
-  table: string,
-  fill: Readonly<Record<string, string>>,
-): Promise<void> {
+function stagedRowsSql(staged: StagedFile, fill: Readonly<Record<string, string>>): Sql {
   const types = RAW_TABLE[staged.layout.spec.kind].types;
-  const t = ident(table);
   const value = (c: string): Sql => (fill[c] === undefined ? sql`${ident(c)}` : sql`coalesce(${ident(c)}, ${fill[c]})`);
   const keyText = joinSql(staged.columns.map((c) => sql`coalesce(${value(c)}, chr(0))`));
   const typed = joinSql(staged.columns.map((c) => sql`CAST(${value(c)} AS ${ident(types[c]!)}) AS ${ident(c)}`));
@@ -70,19 +64,23 @@ async function loadStage(
     [['line', 'BIGINT'], ...staged.columns.map((c): [string, string] => [c, 'VARCHAR'])],
     staged.maxLineBytes,
   );
-  // the rows materialised once, in the file's order, each an occurrence 1; then the few rows whose key repeats within
-  // the file are numbered (a window over every row carried all its columns through a sort: at 29 million lines, it
-  // spilled)
+  return sql`SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed} FROM ${source}`;
+}
+
+/**
+ * Numbers the rows of table `name` (those `where` selects, all with occurrence 1) whose key repeats among them: their
+ * occurrence 1, 2, … in line order. Only the few rows of repeated keys are sorted (a window over every row carried all
+ * its columns through a sort: at 29 million lines, it spilled).
+ */
+async function numberRepeats(ws: Workspace, name: string, where: Sql): Promise<void> {
+  const table = ident(name);
   await ws.run(sql`
-    CREATE OR REPLACE TEMP TABLE ${t} AS
-    SELECT line, md5_number(concat_ws(chr(31), ${keyText})) AS row_key, ${typed}, 1::INTEGER AS occurrence
-    FROM ${source}`);
-  await ws.run(sql`
-    UPDATE ${t} SET occurrence = r.occurrence
+    UPDATE ${table} SET occurrence = r.occurrence
     FROM (
-      SELECT line, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM ${t}
-      WHERE row_key IN (SELECT row_key FROM ${t} GROUP BY row_key HAVING count(*) > 1)) r
-    WHERE ${t}.line = r.line AND r.occurrence > 1`);
+      SELECT line, row_number() OVER (PARTITION BY row_key ORDER BY line)::INTEGER AS occurrence FROM ${table}
+      WHERE ${where}
+        AND row_key IN (SELECT row_key FROM ${table} WHERE ${where} GROUP BY row_key HAVING count(*) > 1)) r
+    WHERE ${where} AND ${table}.line = r.line AND r.occurrence > 1`);
 }
 
 export interface StoredFile {
@@ -113,25 +111,47 @@ export async function endIngestScope(ws: Workspace): Promise<void> {
 export async function storeStagedFile(
   ws: Workspace,
   s: StagedFile,
-  o: { path: string; fileId: number; ingestId: number; stage: string; fill?: Readonly<Record<string, string>> },
+  o: {
+    path: string;
+    fileId: number;
+    ingestId: number;
+    stage: string;
+    fill?: Readonly<Record<string, string>>;
+    /** false: the ingest needs no `ingest_scope` of the file's rows (its first sales: all rows are its own) */
+    scoped?: boolean;
+  },
 ): Promise<StoredFile> {
   const { table, types } = RAW_TABLE[s.layout.spec.kind];
   const t = ident(table);
   const stage = ident(o.stage);
-  await loadStage(ws, s, o.stage, o.fill ?? {});
   const count = async (): Promise<number> =>
     (await ws.one<{ n: number }>(sql`SELECT count(*)::DOUBLE AS n FROM ${t}`)).n;
   const before = await count();
   const cols = Object.keys(types);
   const names = joinSql(cols.map((c) => sql`${ident(c)}`));
   const select = joinSql(cols.map((c) => (s.columns.includes(c) ? sql`${ident(c)}` : sql`NULL AS ${ident(c)}`)));
-  await ws.run(sql`
-    INSERT INTO ${t} (row_key, occurrence, file_id, line, layout, ${names})
-    SELECT row_key, occurrence, ${o.fileId}::INTEGER, line, ${s.layout.name}, ${select}
-    FROM ${stage} s ANTI JOIN ${t} r USING (row_key, occurrence)`);
+  const rows = stagedRowsSql(s, o.fill ?? {});
+  if (before === 0) {
+    // nothing stored to compare with: every row is new, written once, straight from the file
+    await ws.run(sql`
+      INSERT INTO ${t} (row_key, occurrence, file_id, line, layout, ${names})
+      SELECT row_key, 1, ${o.fileId}::INTEGER, line, ${s.layout.name}, ${select} FROM (${rows})`);
+    const own = sql`file_id = ${o.fileId}::INTEGER`;
+    await numberRepeats(ws, table, own);
+    if (o.scoped !== false)
+      await ws.run(sql`INSERT INTO ingest_scope SELECT row_key, occurrence FROM ${t} WHERE ${own}`);
+  } else {
+    // the rows materialised once, in the file's order, each an occurrence 1, then the repeats numbered
+    await ws.run(sql`CREATE OR REPLACE TEMP TABLE ${stage} AS SELECT *, 1::INTEGER AS occurrence FROM (${rows})`);
+    await numberRepeats(ws, o.stage, raw('TRUE'));
+    await ws.run(sql`
+      INSERT INTO ${t} (row_key, occurrence, file_id, line, layout, ${names})
+      SELECT row_key, occurrence, ${o.fileId}::INTEGER, line, ${s.layout.name}, ${select}
+      FROM ${stage} s ANTI JOIN ${t} r USING (row_key, occurrence)`);
+    await ws.run(sql`INSERT INTO ingest_scope SELECT row_key, occurrence FROM ${stage}`);
+    await ws.run(sql`DROP TABLE ${stage}`);
+  }
   const rowsNew = (await count()) - before;
-  await ws.run(sql`INSERT INTO ingest_scope SELECT row_key, occurrence FROM ${stage}`);
-  await ws.run(sql`DROP TABLE ${stage}`);
   const rejects = readStaged(
     s.rejectPath,
     [
