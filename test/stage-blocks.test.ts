@@ -150,3 +150,31 @@ test('a block that ends inside a record, a stray quote, a very long line: the sa
     cleanup();
   }
 });
+
+test('an empty file, a header alone and a cut gzip stream fail the same way in blocks as in one thread', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const cut = gzipSync(awkwardFile(3000, 3));
+    const cases: [string, string | Buffer][] = [
+      ['empty.csv', ''],
+      ['header.csv', 'order_id,ordered_at,sku,quantity,unit_price\n'],
+      ['cut.csv.gz', cut.subarray(0, Math.floor(cut.length / 2))],
+    ];
+    for (const [name, text] of cases) {
+      const path = writeText(dir, name, text);
+      const error = async (plan: BlockPlan): Promise<string> => {
+        try {
+          await stageCsvFile(path, join(dir, 'out'), { blocks: plan });
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return 'no error';
+      };
+      const one = await error(small(64, 0));
+      assert.notEqual(one, 'no error', name);
+      assert.equal(await error(small(64)), one, name);
+    }
+  } finally {
+    cleanup();
+  }
+});
