@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { BlockPlan } from '../src/data/stage-blocks.js';
-import { type StageOptions, type StagedFile, stageCsvFile } from '../src/data/stage-file.js';
+import { type StageOptions, type StagedFile, defaultBlockPlan, stageCsvFile } from '../src/data/stage-file.js';
 import { REPO, SAMPLE, tempDir, writeText } from './helpers.js';
 
 /** Stages `path` in one thread and in blocks; both readings' files and reports must be the same. */
@@ -105,6 +105,17 @@ test('a file read in blocks by worker threads gives the same staged rows, reject
 test('the sample shop, a Windows-1252 file and a Shopify export read the same in blocks', async () => {
   const { blocks } = await bothWays(SAMPLE, [small(1 << 16)]);
   assert.ok(blocks[0]!.blocks > 100);
+  // by default a file this small (its gzip trailer says 8.7 MB) is read in one thread
+  const { dir, cleanup } = tempDir();
+  try {
+    const plan = defaultBlockPlan();
+    const s = await stageCsvFile(SAMPLE, join(dir, 'default'), { blocks: { ...plan, workers: 2 } });
+    assert.equal(s.blocks, 0);
+    const big = await stageCsvFile(SAMPLE, join(dir, 'big'), { blocks: { ...plan, workers: 2, minBytes: 1 << 20 } });
+    assert.ok(big.blocks > 0);
+  } finally {
+    cleanup();
+  }
   await bothWays(join(REPO, 'test/fixtures/windows-1252-order-lines.csv'), [small(16)], { encoding: 'windows-1252' });
   // an export whose records are rewritten with the state of the rows before them is read in one thread
   const shopify = await bothWays(join(REPO, 'test/fixtures/shopify/orders_export.csv'), [small(16)]);
