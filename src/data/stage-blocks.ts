@@ -15,7 +15,13 @@
  * thread (stage-file.ts decides).
  */
 import { Worker } from 'node:worker_threads';
-import { type CsvReaderOptions, type CsvReadResult, type CsvReaderStart, csvLineReader } from './csv-reader.js';
+import {
+  type CsvReaderOptions,
+  type CsvReadResult,
+  type CsvReaderStart,
+  MAX_LINE_BYTES,
+  csvLineReader,
+} from './csv-reader.js';
 import { type DateOrderEvidence, noDateOrderEvidence } from './date-order.js';
 import { LineWriter } from './line-writer.js';
 import { type StagingCounts, type StagingSettings, stagingChecker, stagingRows } from './staging-rows.js';
@@ -145,8 +151,6 @@ export class BlockStager {
   private nextId = 0;
   /** blocks written */
   count = 0;
-  /** blocks whose end was read again with the next one (a multi-line record across the cut) */
-  rereads = 0;
   private readonly maxLine: number;
   /** totals of the blocks written */
   readonly read = { lines: 0, blankLines: 0, continuationLines: 0, invalidUtf8Lines: 0 };
@@ -161,7 +165,7 @@ export class BlockStager {
     private line: number,
     private readonly write: (r: BlockResult) => void,
   ) {
-    this.maxLine = (init.reader.maxLineBytes ?? 1_000_000) / 2;
+    this.maxLine = (init.reader.maxLineBytes ?? MAX_LINE_BYTES) / 2;
     for (let i = 0; i < plan.workers; i++) {
       const w = new Worker(new URL('./stage-block-worker.js', import.meta.url), { workerData: init });
       w.on('message', (r: BlockResult) => {
@@ -281,7 +285,6 @@ export class BlockStager {
       const next = this.queue.shift();
       const bytes = next === undefined ? new Uint8Array(tail) : Buffer.concat([tail, next.bytes]);
       this.queue.unshift(this.send(new Uint8Array(bytes), r.openLine, next?.last ?? true));
-      this.rereads++;
     }
     this.take(r);
   }
