@@ -34,20 +34,21 @@ export class LineWriter {
   writeBytes(bytes: Uint8Array, longest: number): void {
     if (longest > this.longest) this.longest = longest;
     this.flush();
-    if (this.fd === undefined) this.kept.push(Buffer.from(bytes));
-    else for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    this.out(bytes);
   }
   flush(): void {
     if (this.used === 0) return;
-    // in memory the buffer is copied out and used again (a new buffer's first writes fault its pages in)
-    if (this.fd === undefined) this.kept.push(Buffer.from(this.buf.subarray(0, this.used)));
-    else for (let off = 0; off < this.used;) off += writeSync(this.fd, this.buf, off, this.used - off);
+    this.out(this.buf.subarray(0, this.used));
     this.used = 0;
+  }
+  /** Bytes to the file, or in memory copied out (the buffer is used again: a new one's first writes fault pages in). */
+  private out(bytes: Uint8Array): void {
+    if (this.fd === undefined) this.kept.push(Buffer.from(bytes));
+    else for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off, bytes.length - off);
   }
   /** The bytes written to memory since the last `take`, as one buffer of its own; `longest` starts again. */
   take(): Buffer {
-    const all =
-      this.kept.length === 0 ? Buffer.from(this.buf.subarray(0, this.used)) : (this.flush(), Buffer.concat(this.kept));
+    const all = Buffer.concat([...this.kept, this.buf.subarray(0, this.used)]);
     this.used = 0;
     this.kept.length = 0;
     this.longest = 0;
