@@ -136,6 +136,11 @@ const rows = Object.entries(runs).map(([name, r]) => {
     // worker slots' time in the sharded stages not spent computing shards, per shard
     overheadShare: sh === undefined ? null : 1 - sh.workerSeconds / (r.workers * sh.wallSeconds),
     overheadPerShard: sh === undefined ? null : (r.workers * sh.wallSeconds - sh.workerSeconds) / sh.shards,
+    // of which: the workers' reading of tasks and writing of results (held, not computing), per shard
+    ioPerShard: sh === undefined ? null : (sh.heldSeconds - sh.workerSeconds) / sh.shards,
+    // per run of shards: the coordinator's start (encoding, storing, the flow added) and end (results read, cleanup)
+    startPerRun: sh === undefined ? null : sh.startSeconds / sh.runs,
+    endPerRun: sh === undefined ? null : (sh.wallSeconds - sh.startSeconds - sh.computeSeconds) / sh.runs,
     // the runs of shards alone: from adding a flow to holding its results (the stages' own serial steps excluded)
     runsWall: sh === undefined ? null : sh.wallSeconds,
     bytesPerSku: sh === undefined ? null : (sh.bytesOut + sh.bytesIn) / sh.items,
@@ -180,7 +185,11 @@ for (const r of rows)
   console.log(
     `| ${r.name} | ${f1(r.total)} s | ${f1(r.sharded)} s | ${(100 * r.efficiency).toFixed(0)} % | ` +
       `${(100 * r.serialShare).toFixed(0)} % | ${r.shards ?? '—'} | ` +
-      `${r.overheadShare === null ? '—' : `${(100 * r.overheadShare).toFixed(1)} % (${f1(r.overheadPerShard, 2)} s/shard)`} |`,
+      `${r.overheadShare === null ? '—' : `${(100 * r.overheadShare).toFixed(1)} % (${f1(r.overheadPerShard, 2)} s/shard, ${f1(r.ioPerShard, 3)} s of it the task's and result's transfer)`} |`,
+  );
+for (const r of rows.filter((x) => x.startPerRun !== null))
+  console.log(
+    `${r.name}: per run of shards, the coordinator's start ${f1(r.startPerRun, 2)} s and end ${f1(r.endPerRun, 2)} s`,
   );
 console.log(
   `\nruns of shards alone, 1 → 2 workers: ${(100 * scaling.runs_efficiency).toFixed(0)} % of linear; a shard's ` +
@@ -188,7 +197,7 @@ console.log(
     `${f1(scaling.worker_ms_per_item.two, 2)} ms with two`,
 );
 console.log(
-  `payload ${f1(two.bytesPerSku! / 1024)} KB per SKU (both ways, base64); ` +
+  `payload ${f1(two.bytesPerSku! / 1024)} KB per SKU (both ways); ` +
     `${(1000 * shardedCore).toFixed(1)} ms of worker time per SKU`,
 );
 console.log(

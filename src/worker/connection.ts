@@ -1,5 +1,6 @@
 /** The Redis connection and queue names shared by the coordinator (redis-shards.ts) and the workers. */
 import { InputError } from '../data/errors.js';
+import type { ShardKind } from '../engine/shards.js';
 
 /**
  * The BullMQ queue every worker takes shards from.
@@ -37,4 +38,31 @@ export function redactUrl(url: string): string {
   } catch {
     return '(malformed URL)';
   }
+}
+
+/** How long a shard's task and result bytes stay in Redis at most (a run deletes its own as it ends). */
+export const SHARD_DATA_TTL_SECONDS = 24 * 3600;
+
+/** A shard job's data: what it is, and the Redis keys of its task's bytes and of its result's. */
+export interface ShardJob {
+  kind: ShardKind;
+  index: number;
+  shards: number;
+  /** the shard's SKUs, for errors */
+  label: string;
+  items: number;
+  /** the key holding the task (v8 serialisation) */
+  input: string;
+  /** the key the result is written to (v8 serialisation of { index, seconds, result }) */
+  output: string;
+}
+
+/** What a shard job returns (its parent reads it): the seconds its processor held it, task read to result written. */
+export interface ShardDone {
+  held: number;
+}
+
+/** What a shard processor's thread is started with (`workerData`). */
+export interface ShardProcessorData {
+  redisUrl: string;
 }

@@ -1,19 +1,29 @@
 /**
  * The coordinator's side of distributed mode: a `ShardRunner` on BullMQ and Redis. Each `run` is one BullMQ flow: a
  * parent job on a queue of the run's own, waiting on one child job per shard on the shared SHARD_QUEUE, which any
- * number of `shopcast worker --redis URL` processes (shard-worker.ts) take. A shard travels as the v8 serialisation
- * of its task (typed arrays as raw bytes), base64 in the job's data; its result comes back the same way. When every
- * child is done the parent becomes processable and this process takes it: it reads the children's results and the
- * flow is removed. A child that fails `attempts` times fails the parent (BullMQ's failParentOnFailure), and the run
- * with the shard's SKUs and error; a worker that dies mid-shard loses its lock and another worker's stalled-job check
- * hands the shard on; a run whose jobs vanish from Redis (a restart without persistence) fails saying so.
+ * number of `shopcast worker --redis URL` processes (shard-worker.ts) take. A shard's task travels in a Redis key of
+ * its own, which the job names, as the v8 serialisation of its packed form (pack.ts: whole-number series as narrow
+ * integers), and its result comes back the same way: the job's data stays a few bytes of JSON. When every child is
+ * done the parent becomes processable and this process takes it: it reads the children's results, and the flow and
+ * the run's keys are removed. A child that fails `attempts` times fails the parent (BullMQ's failParentOnFailure), and
+ * the run with the shard's SKUs and error; a worker that dies mid-shard loses its lock and another worker's
+ * stalled-job check hands the shard on; a run whose jobs vanish from Redis (a restart without persistence) fails
+ * saying so.
  */
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FlowProducer, Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type ShardKind, type ShardRunner, ShardError } from '../engine/shards.js';
-import { SHARD_QUEUE, redisConnection, redactUrl } from './connection.js';
+import {
+  SHARD_DATA_TTL_SECONDS,
+  SHARD_QUEUE,
+  type ShardDone,
+  type ShardJob,
+  redisConnection,
+  redactUrl,
+} from './connection.js';
+import { pack, unpack } from './pack.js';
 
 /** Options of `RedisShardRunner`. */
 export interface RedisShardOptions {
@@ -35,15 +45,21 @@ export interface ShardStats {
   runs: number;
   shards: number;
   items: number;
-  /** bytes of task payload sent and of results received (base64) */
+  /** bytes of tasks sent and of results received */
   bytesOut: number;
   bytesIn: number;
   /** seconds this process spent encoding tasks and decoding results */
   codecSeconds: number;
-  /** seconds the workers spent on the shards (BullMQ's processedOn → finishedOn, summed) */
+  /** seconds the workers spent computing the shards (decoding the task and running it), summed */
   workerSeconds: number;
+  /** seconds the workers' processors held the shards, from reading the task to having written the result, summed */
+  heldSeconds: number;
   /** wall-clock seconds of the runs, from adding the flow to holding every result */
   wallSeconds: number;
+  /** of which: encoding and storing the tasks and adding the flow (no shard can start before), */
+  startSeconds: number;
+  /** the shards' computing, from the flow added to its parent taken (every child done), */
+  computeSeconds: number;
 }
 
 /** Seconds of work per item (SKU) and shard kind on one core, before any run measured it (bench:scale, 10k shop). */
@@ -54,15 +70,6 @@ const SHARDS_PER_SLOT = 4;
 const WATCH_MS = 1000;
 /** How long a cancelled or failed run waits for its shards being computed before it removes its jobs. */
 const ACTIVE_WAIT_MS = 60_000;
-
-interface ShardData {
-  kind: ShardKind;
-  index: number;
-  shards: number;
-  label: string;
-  items: number;
-  payload: string;
-}
 
 /**
  * Runs shards on the BullMQ workers connected to a Redis server.
@@ -86,7 +93,10 @@ export class RedisShardRunner implements ShardRunner {
     bytesIn: 0,
     codecSeconds: 0,
     workerSeconds: 0,
+    heldSeconds: 0,
     wallSeconds: 0,
+    startSeconds: 0,
+    computeSeconds: 0,
   };
 
   constructor(private readonly o: RedisShardOptions) {
@@ -131,18 +141,25 @@ export class RedisShardRunner implements ShardRunner {
     if (tasks.length === 0) return [];
     if (this.o.signal?.aborted === true) throw new ShardError(`${kind} shards: the run was cancelled`, true);
     const t0 = performance.now();
-    const runQueueName = `shopcast-run-${randomUUID()}`;
+    const runId = randomUUID();
+    const runQueueName = `shopcast-run-${runId}`;
+    const key = (index: number, way: 'in' | 'out'): string => `shopcast-shard:${runId}:${index}:${way}`;
+    const keys = tasks.flatMap((_, i) => [key(i, 'in'), key(i, 'out')]);
     let codec = performance.now();
+    const store = this.connection.multi();
     const children = tasks.map((task, index) => {
-      const data: ShardData = {
+      const bytes = serialize(pack(task));
+      store.set(key(index, 'in'), bytes, 'EX', SHARD_DATA_TTL_SECONDS);
+      this.stats.bytesOut += bytes.length;
+      const data: ShardJob = {
         kind,
         index,
         shards: tasks.length,
         label: labels[index] ?? `shard ${index + 1}`,
         items: itemsOf(kind, task),
-        payload: serialize(task).toString('base64'),
+        input: key(index, 'in'),
+        output: key(index, 'out'),
       };
-      this.stats.bytesOut += data.payload.length;
       return {
         name: kind,
         queueName: SHARD_QUEUE,
@@ -159,13 +176,17 @@ export class RedisShardRunner implements ShardRunner {
     this.stats.codecSeconds += (performance.now() - codec) / 1000;
     const runQueue = new Queue(runQueueName, { connection: this.connection });
     runQueue.on('error', () => {});
-    const node = await this.flow.add({ name: 'run', queueName: runQueueName, data: { kind }, children });
-    const parentId = node.job.id!;
+    let node: Awaited<ReturnType<FlowProducer['add']>> | undefined;
     let coordinator: Worker | undefined;
     let watch: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     try {
-      const values = await new Promise<Record<string, string>>((resolve, reject) => {
+      await store.exec();
+      node = await this.flow.add({ name: 'run', queueName: runQueueName, data: { kind }, children });
+      let t = performance.now();
+      this.stats.startSeconds += (t - t0) / 1000;
+      const parentId = node.job.id!;
+      const done = await new Promise<Record<string, string>>((resolve, reject) => {
         // the parent job is processed here, once every child is done: its processor is the merge
         coordinator = new Worker(
           runQueueName,
@@ -199,13 +220,18 @@ export class RedisShardRunner implements ShardRunner {
           );
         }, WATCH_MS);
       });
+      this.stats.computeSeconds += (performance.now() - t) / 1000;
+      t = performance.now();
+      for (const v of Object.values(done)) this.stats.heldSeconds += heldOf(v);
+      const outputs = await this.connection.mgetBuffer(...tasks.map((_, i) => key(i, 'out')));
       codec = performance.now();
       const results: R[] = new Array(tasks.length);
       let filled = 0;
       let seconds = 0;
-      for (const v of Object.values(values)) {
+      for (const v of outputs) {
+        if (v === null) continue;
         this.stats.bytesIn += v.length;
-        const r = deserialize(Buffer.from(v, 'base64')) as { index: number; seconds: number; result: R };
+        const r = unpack(deserialize(v)) as { index: number; seconds: number; result: R };
         if (results[r.index] === undefined) filled++;
         results[r.index] = r.result;
         seconds += r.seconds;
@@ -223,7 +249,8 @@ export class RedisShardRunner implements ShardRunner {
       if (watch !== undefined) clearInterval(watch);
       if (onAbort !== undefined) this.o.signal?.removeEventListener('abort', onAbort);
       await coordinator?.close(true).catch(() => {});
-      await this.discard(node.children?.map((c) => c.job) ?? []);
+      await this.discard(node?.children?.map((c) => c.job) ?? []);
+      await this.connection.del(...keys).catch(() => {});
       await runQueue.obliterate({ force: true }).catch(() => {});
       await runQueue.close().catch(() => {});
       this.stats.runs++;
@@ -235,8 +262,7 @@ export class RedisShardRunner implements ShardRunner {
   /** The error of a failed run: the shard that failed for good, with its SKUs, tries and reason. */
   private async failure(err: Error): Promise<Error> {
     const id = /child [^:]+:[^:]+:(\S+) failed/.exec(err.message)?.[1];
-    const child =
-      id === undefined ? undefined : await Job.fromId<ShardData>(this.shardQueue, id).catch(() => undefined);
+    const child = id === undefined ? undefined : await Job.fromId<ShardJob>(this.shardQueue, id).catch(() => undefined);
     if (child === undefined) return new ShardError(`shards: the run failed: ${err.message}`);
     const d = child.data;
     return new ShardError(
@@ -270,6 +296,16 @@ export class RedisShardRunner implements ShardRunner {
     await this.shardQueue.close().catch(() => {});
     // the shared connection is this runner's to end (BullMQ leaves a shared one open)
     this.connection.disconnect();
+  }
+}
+
+/** The seconds a shard's processor held it, from the job's return value (`ShardDone`; 0 when unreadable). */
+function heldOf(value: unknown): number {
+  try {
+    const held = (JSON.parse(String(value)) as Partial<ShardDone>).held;
+    return typeof held === 'number' && Number.isFinite(held) ? held : 0;
+  } catch {
+    return 0;
   }
 }
 

@@ -1,19 +1,54 @@
 /**
  * BullMQ's sandboxed processor of a shard (shard-worker.ts starts it in a worker thread, so the worker's main thread
- * stays free to renew the job's lock while the shard is computed): decodes the task, runs it (pipeline/shard-tasks.ts)
- * and returns the encoded result with its index and the seconds it took.
+ * stays free to renew the job's lock while the shard is computed): reads the task's bytes from their Redis key
+ * (`ShardJob.input`), runs it (pipeline/shard-tasks.ts) and writes the result's bytes to `ShardJob.output`, both as
+ * the v8 serialisation of their packed form (pack.ts). The bytes travel as they are: through the job's data they were
+ * base64 inside JSON, which BullMQ stringified and parsed again on every hand-over (coordinator, Redis, the worker's
+ * thread, this one).
  */
 import { deserialize, serialize } from 'node:v8';
-import type { ShardKind } from '../engine/shards.js';
+import { workerData } from 'node:worker_threads';
+import { Redis } from 'ioredis';
 import { runShardTask } from '../pipeline/shard-tasks.js';
+import {
+  SHARD_DATA_TTL_SECONDS,
+  type ShardDone,
+  type ShardJob,
+  type ShardProcessorData,
+  redisConnection,
+} from './connection.js';
+import { pack, unpack } from './pack.js';
 
-/** Runs one shard job; its return value is what the coordinator's parent job reads back. */
-export default async function processShard(job: {
-  data: { kind: ShardKind; index: number; payload: string };
-}): Promise<string> {
+let client: Redis | undefined;
+
+/** This thread's connection (the worker passes its URL as the thread's data), opened on the first shard. */
+function redis(): Redis {
+  if (client === undefined) {
+    const url = (workerData as Partial<ShardProcessorData> | null)?.redisUrl;
+    if (url === undefined) throw new Error('shard processor: started without the Redis URL (workerData.redisUrl)');
+    const { url: u, ...options } = redisConnection(url);
+    client = new Redis(u, options);
+    client.on('error', () => {}); // Redis restarting: ioredis reconnects, the command waits
+  }
+  return client;
+}
+
+/**
+ * Runs one shard job; its return value (`ShardDone` as JSON: the seconds from reading the task to having written the
+ * result) is what the coordinator's parent job reads back.
+ */
+export default async function processShard(job: { data: ShardJob }): Promise<string> {
+  const start = performance.now();
+  const { kind, index, input, output } = job.data;
+  if (input === undefined || output === undefined)
+    throw new Error(`shard ${index + 1}: no task key in the job (a coordinator older or newer than this worker?)`);
+  const bytes = await redis().getBuffer(input);
+  if (bytes === null)
+    throw new Error(`shard ${index + 1}: its task is gone from Redis (key ${input}: expired, flushed or restarted)`);
   const t0 = performance.now();
-  const task = deserialize(Buffer.from(job.data.payload, 'base64'));
-  const result = runShardTask(job.data.kind, task);
+  const task = unpack(deserialize(bytes));
+  const result = runShardTask(kind, task);
   const seconds = (performance.now() - t0) / 1000;
-  return serialize({ index: job.data.index, seconds, result }).toString('base64');
+  await redis().set(output, serialize(pack({ index, seconds, result })), 'EX', SHARD_DATA_TTL_SECONDS);
+  return JSON.stringify({ held: (performance.now() - start) / 1000 } satisfies ShardDone);
 }

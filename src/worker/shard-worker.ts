@@ -6,7 +6,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { InputError } from '../data/errors.js';
-import { SHARD_QUEUE, redisConnection } from './connection.js';
+import { SHARD_QUEUE, type ShardProcessorData, redisConnection } from './connection.js';
 
 /** Options of `startShardWorker`. */
 export interface ShardWorkerOptions {
@@ -55,6 +55,8 @@ export async function startShardWorker(o: ShardWorkerOptions): Promise<ShardWork
     connection: redisConnection(o.url),
     concurrency,
     useWorkerThreads: true,
+    // the processor's thread reads and writes the shards' bytes on a connection of its own
+    workerThreadsOptions: { workerData: { redisUrl: o.url } satisfies ShardProcessorData },
     name,
     lockDuration: stall * 1000,
     stalledInterval: stall * 1000,
