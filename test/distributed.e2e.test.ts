@@ -116,7 +116,7 @@ test('distributed: a shard that fails 3 times fails the run naming its SKUs and 
   const runner = new RedisShardRunner({ url: redis.url });
   try {
     await assert.rejects(
-      runner.shardCount('forecast', 100),
+      runner.shardShares('forecast', 100),
       /no shopcast worker is connected to redis:\/\/127\.0\.0\.1/,
     );
     const worker = await startShardWorker({ url: redis.url, concurrency: 1 });

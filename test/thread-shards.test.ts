@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BatchForecast } from '../src/engine/forecast-batch.js';
-import { ShardError } from '../src/engine/shards.js';
+import { ShardError, equalShares, guidedShares, shareRanges } from '../src/engine/shards.js';
 import { ingestFiles } from '../src/pipeline/ingest.js';
 import { readStep } from '../src/pipeline/plan-steps/read.js';
 import { policyStep, policyStepSharded } from '../src/pipeline/plan-steps/steps.js';
@@ -29,7 +29,7 @@ test('stock policies on two worker threads equal the single-thread step, SKU by 
     const one = policyStep(inputs, fc, new Map(), options);
     const runner = threadShardRunner(2);
     try {
-      assert.equal(await runner.shardCount('policy', panel.ids.length), 32);
+      assert.equal((await runner.shardShares('policy', panel.ids.length)).length, 32);
       const two = await policyStepSharded(inputs, fc, new Map(), options, runner);
       assert.ok(one.orders.length > 50, `the sample shop orders for many SKUs (${one.orders.length})`);
       assert.deepEqual(two.orders, one.orders);
@@ -45,4 +45,38 @@ test('stock policies on two worker threads equal the single-thread step, SKU by 
       await runner.close();
     }
   });
+});
+
+test('guided shares: large first, small last, none under the least, every item in exactly one shard', () => {
+  for (const [items, slots, least] of [
+    [100, 2, 10],
+    [9481, 2, 300],
+    [9481, 1, 300],
+    [100_000, 200, 233],
+    [5, 2, 10],
+    [7, 3, 1],
+  ] as const) {
+    const shares = guidedShares(items, slots, least);
+    const sizes = shareRanges(items, shares).map(([from, to]) => to - from);
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      items,
+    );
+    assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    assert.equal(sizes.length, shares.length, `${items}/${slots}: no share too small for an item`);
+    // each shard half of what is left over the slots (or the least), so sizes never grow but for the last
+    for (let k = 1; k < sizes.length - 1; k++) assert.ok(sizes[k]! <= sizes[k - 1]!, `${sizes}`);
+    if (items >= least) assert.ok(Math.min(...sizes) >= least, `${items}/${slots}: ${sizes}`);
+    assert.equal(sizes[0], Math.min(items, Math.max(least, Math.ceil(items / (2 * slots)))));
+  }
+  assert.deepEqual(shareRanges(10, [0.4, 0.3, 0.3]), [
+    [0, 4],
+    [4, 7],
+    [7, 10],
+  ]);
+  assert.deepEqual(shareRanges(3, equalShares(5)), [
+    [0, 1],
+    [1, 2],
+    [2, 3],
+  ]);
 });

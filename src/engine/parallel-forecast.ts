@@ -12,21 +12,41 @@ import { allocateFlat, placeSeries } from './quantile-view.js';
 import { type SeriesBatch, type SeriesList, isFlatBatch, seriesOffsets, sliceSeries } from './series-batch.js';
 import { type ShardRunner, shardLabel } from './shards.js';
 
-/** Splits [0, k) into `parts` contiguous ranges of about equal total series length. */
-function partition(offsets: Int32Array, parts: number): [number, number][] {
+/**
+ * Splits [0, k) into contiguous ranges of series whose cumulative length reaches `ends` (ascending; the last range ends
+ * at k), each range holding one series at least.
+ */
+function partitionAt(offsets: Int32Array, ends: readonly number[]): [number, number][] {
   const k = offsets.length - 1;
-  const total = offsets[k]!;
   const out: [number, number][] = [];
   let from = 0;
-  for (let p = 1; p <= parts && from < k; p++) {
+  for (let p = 0; p < ends.length && from < k; p++) {
     let to = from + 1;
-    const target = (total * p) / parts;
-    while (to < k && offsets[to]! < target) to++;
-    if (p === parts) to = k;
+    while (to < k && offsets[to]! < ends[p]!) to++;
+    if (p === ends.length - 1) to = k;
     out.push([from, to]);
     from = to;
   }
   return out;
+}
+
+/** Splits [0, k) into `parts` contiguous ranges of about equal total series length. */
+function partition(offsets: Int32Array, parts: number): [number, number][] {
+  const total = offsets[offsets.length - 1]!;
+  return partitionAt(
+    offsets,
+    Array.from({ length: parts }, (_, p) => (total * (p + 1)) / parts),
+  );
+}
+
+/** Splits [0, k) into contiguous ranges holding about `shares` (summing to 1) of the total series length. */
+function partitionShares(offsets: Int32Array, shares: readonly number[]): [number, number][] {
+  const total = offsets[offsets.length - 1]!;
+  let cumulative = 0;
+  return partitionAt(
+    offsets,
+    shares.map((s) => total * (cumulative += s)),
+  );
 }
 
 const CHUNKS_PER_THREAD = 8;
@@ -258,7 +278,7 @@ async function forecastShards(
   onProgress?: (done: number, total: number) => void,
 ): Promise<BatchForecast> {
   const k = batch.ids.length;
-  const ranges = partition(seriesOffsets(batch), await runner.shardCount('forecast', k));
+  const ranges = partitionShares(seriesOffsets(batch), await runner.shardShares('forecast', k));
   const tasks = ranges.map(([from, to]) => ({ batch: sliceSeries(batch, from, to), options }));
   const parts = await runner.run<BatchForecast>(
     'forecast',

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { BassPrior } from '../lifecycle/curves.js';
 import { type StageAssessment, type StageRules, classifyStage } from '../lifecycle/stage.js';
 import { ForecastPool, runTask } from '../engine/parallel-forecast.js';
-import { type ShardRunner, shardLabel, shardRanges } from '../engine/shards.js';
+import { type ShardRunner, shardLabel, shareRanges } from '../engine/shards.js';
 
 /** One product to classify: its weekly units, whether they cover its launch, its Bass prior (young products). */
 export interface StageItem {
@@ -44,7 +44,7 @@ export async function classifyStages(
   shards?: { runner: ShardRunner; labels: readonly string[] },
 ): Promise<StageAssessment[]> {
   if (shards !== undefined && items.length > 0) {
-    const ranges = shardRanges(items.length, await shards.runner.shardCount('lifecycle', items.length));
+    const ranges = shareRanges(items.length, await shards.runner.shardShares('lifecycle', items.length));
     const parts = await shards.runner.run<StageAssessment[]>(
       'lifecycle',
       ranges.map(([from, to]): StageChunk => ({ items: items.slice(from, to), rules })),

@@ -5,7 +5,7 @@
  * 100,000 SKUs spent 40–50 s there on one core of two (bench/RESULTS.md, issue #22).
  */
 import { ForecastPool, runTask } from '../engine/parallel-forecast.js';
-import { type ShardKind, type ShardRunner, ShardError } from '../engine/shards.js';
+import { type ShardKind, type ShardRunner, ShardError, equalShares } from '../engine/shards.js';
 
 const WORKER = new URL('./shard-thread-worker.js', import.meta.url);
 /**
@@ -28,8 +28,8 @@ export interface ThreadShardRunner extends ShardRunner {
 export function threadShardRunner(threads: number): ThreadShardRunner {
   const pool = new ForecastPool(threads, WORKER);
   return {
-    shardCount: (_kind: ShardKind, items: number) =>
-      Promise.resolve(Math.max(1, Math.min(items, threads * SHARDS_PER_THREAD))),
+    shardShares: (_kind: ShardKind, items: number) =>
+      Promise.resolve(equalShares(Math.min(items, threads * SHARDS_PER_THREAD))),
     async run<R>(
       kind: ShardKind,
       tasks: readonly unknown[],

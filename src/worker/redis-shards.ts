@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FlowProducer, Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type ShardKind, type ShardRunner, ShardError } from '../engine/shards.js';
+import { type ShardKind, type ShardRunner, ShardError, guidedShares } from '../engine/shards.js';
 import {
   SHARD_DATA_TTL_SECONDS,
   SHARD_QUEUE,
@@ -34,8 +34,8 @@ export interface RedisShardOptions {
   /** stops the run: waiting shards are removed, the run fails as cancelled */
   signal?: AbortSignal;
   /**
-   * fixed cost of one shard in seconds (Redis round trips, encoding, the hand-over), before any is measured; shards
-   * are made at least 20 times longer than it, so that it stays under 5 % (default 0.05)
+   * fixed cost of one shard in seconds (Redis round trips, the hand-over), before a run measured it: shards are made
+   * at least 20 times longer than it, so that it stays under 5 % (default 0.05)
    */
   shardOverhead?: number;
 }
@@ -64,8 +64,8 @@ export interface ShardStats {
 
 /** Seconds of work per item (SKU) and shard kind on one core, before any run measured it (bench:scale, 10k shop). */
 const PER_ITEM_SECONDS: Record<ShardKind, number> = { forecast: 0.01, lifecycle: 0.018, policy: 0.002 };
-/** Shards per worker slot at least: the last shards' uneven ends stay short next to the run. */
-const SHARDS_PER_SLOT = 4;
+/** A shard's work against its fixed cost, at least: the cost stays under 5 %. */
+const WORK_PER_OVERHEAD = 20;
 /** How often the coordinator checks that its run is still in Redis, and reports progress. */
 const WATCH_MS = 1000;
 /** How long a cancelled or failed run waits for its shards being computed before it removes its jobs. */
@@ -84,6 +84,8 @@ export class RedisShardRunner implements ShardRunner {
   private readonly flow: FlowProducer;
   private readonly shardQueue: Queue;
   private readonly perItem = { ...PER_ITEM_SECONDS };
+  /** a shard's fixed cost in seconds: the option until a run measured it (its processors' time not computing) */
+  private overhead: number;
   /** cumulative figures of this runner's runs */
   readonly stats: ShardStats = {
     runs: 0,
@@ -100,6 +102,7 @@ export class RedisShardRunner implements ShardRunner {
   };
 
   constructor(private readonly o: RedisShardOptions) {
+    this.overhead = o.shardOverhead ?? 0.05;
     const { url, ...options } = redisConnection(o.url);
     this.connection = new Redis(url, options);
     this.connection.on('error', () => {}); // Redis restarting: ioredis reconnects, each run's watch decides
@@ -119,17 +122,18 @@ export class RedisShardRunner implements ShardRunner {
     return clients.reduce((a, c) => a + Number(/:w:c(\d+):/.exec(String(c['rawname'] ?? ''))?.[1] ?? 1), 0);
   }
 
-  async shardCount(kind: ShardKind, items: number): Promise<number> {
+  /**
+   * Shares cut by `guidedShares`: the first shards large, the last ones small, so that the slots finish together; no
+   * shard with less work than WORK_PER_OVERHEAD × the fixed cost (both measured by the previous runs).
+   */
+  async shardShares(kind: ShardKind, items: number): Promise<number[]> {
     const slots = await this.slots();
     if (slots === 0)
       throw new ShardError(
         `--redis: no shopcast worker is connected to ${redactUrl(this.o.url)}: start one or more with ` +
           `'shopcast worker --redis ${redactUrl(this.o.url)}' (on this machine or others)`,
       );
-    // each shard's work ≥ 20 × its fixed cost, and at least SHARDS_PER_SLOT shards per slot when items allow
-    const minItems = Math.ceil((20 * (this.o.shardOverhead ?? 0.05)) / this.perItem[kind]);
-    const size = Math.max(minItems, Math.ceil(items / (SHARDS_PER_SLOT * slots)));
-    return Math.max(1, Math.ceil(items / size));
+    return guidedShares(items, slots, Math.ceil((WORK_PER_OVERHEAD * this.overhead) / this.perItem[kind]));
   }
 
   async run<R>(
@@ -222,7 +226,8 @@ export class RedisShardRunner implements ShardRunner {
       });
       this.stats.computeSeconds += (performance.now() - t) / 1000;
       t = performance.now();
-      for (const v of Object.values(done)) this.stats.heldSeconds += heldOf(v);
+      const held = Object.values(done).reduce((a: number, v) => a + heldOf(v), 0);
+      this.stats.heldSeconds += held;
       const outputs = await this.connection.mgetBuffer(...tasks.map((_, i) => key(i, 'out')));
       codec = performance.now();
       const results: R[] = new Array(tasks.length);
@@ -242,8 +247,9 @@ export class RedisShardRunner implements ShardRunner {
       const items = children.reduce((a, c) => a + c.data.items, 0);
       this.stats.items += items;
       this.stats.workerSeconds += seconds;
-      // the next cut of this kind sizes its shards from what this one cost
+      // the next cut of this kind sizes its shards from what this one cost, and every next cut from its fixed cost
       if (items > 0 && seconds > 0) this.perItem[kind] = Math.max(1e-4, seconds / items);
+      if (held > seconds) this.overhead = Math.max(0.01, (held - seconds) / tasks.length);
       return results;
     } finally {
       if (watch !== undefined) clearInterval(watch);

@@ -12,7 +12,7 @@ import { closeForecastDaysInPlace, recountInPlace } from '../../engine/closed-fo
 import { hashId, isCountSeries } from '../../engine/forecast-batch.js';
 import { type ParallelOptions, forecastParallel } from '../../engine/parallel-forecast.js';
 import type { SeriesList } from '../../engine/series-batch.js';
-import { type ShardRunner, shardLabel, shardRanges } from '../../engine/shards.js';
+import { type ShardRunner, shardLabel, shareRanges } from '../../engine/shards.js';
 import {
   type AbcClass,
   type XyzClass,
@@ -453,7 +453,7 @@ export async function policyStepSharded(
 ): Promise<PolicyResult> {
   const c = policyClasses(inputs, stageOf);
   const { panel, h } = inputs;
-  const ranges = shardRanges(panel.ids.length, await runner.shardCount('policy', panel.ids.length));
+  const ranges = shareRanges(panel.ids.length, await runner.shardShares('policy', panel.ids.length));
   const policy: PolicyOptions & { budget?: number } = {
     ...(o.serviceLevel === undefined ? {} : { serviceLevel: o.serviceLevel }),
     ...(o.scenarios === undefined ? {} : { scenarios: o.scenarios }),
