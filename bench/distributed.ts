@@ -138,7 +138,7 @@ const rows = Object.entries(runs).map(([name, r]) => {
     overheadPerShard: sh === undefined ? null : (r.workers * sh.wallSeconds - sh.workerSeconds) / sh.shards,
     // of which: the workers' reading of tasks and writing of results (held, not computing), per shard
     ioPerShard: sh === undefined ? null : (sh.heldSeconds - sh.workerSeconds) / sh.shards,
-    // per run of shards: the coordinator's start (encoding, storing, the flow added) and end (results read, cleanup)
+    // per run of shards: the coordinator's start (the flow added) and end (results read, cleanup)
     startPerRun: sh === undefined ? null : sh.startSeconds / sh.runs,
     endPerRun: sh === undefined ? null : (sh.wallSeconds - sh.startSeconds - sh.computeSeconds) / sh.runs,
     // the runs of shards alone: from adding a flow to holding its results (the stages' own serial steps excluded)

@@ -56,7 +56,7 @@ export interface ShardStats {
   heldSeconds: number;
   /** wall-clock seconds of the runs, from adding the flow to holding every result */
   wallSeconds: number;
-  /** of which: encoding and storing the tasks and adding the flow (no shard can start before), */
+  /** of which: adding the flow (no shard can start before; the tasks are stored after it, as the first ones run), */
   startSeconds: number;
   /** the shards' computing, from the flow added to its parent taken (every child done), */
   computeSeconds: number;
@@ -149,12 +149,7 @@ export class RedisShardRunner implements ShardRunner {
     const runQueueName = `shopcast-run-${runId}`;
     const key = (index: number, way: 'in' | 'out'): string => `shopcast-shard:${runId}:${index}:${way}`;
     const keys = tasks.flatMap((_, i) => [key(i, 'in'), key(i, 'out')]);
-    let codec = performance.now();
-    const store = this.connection.multi();
     const children = tasks.map((task, index) => {
-      const bytes = serialize(pack(task));
-      store.set(key(index, 'in'), bytes, 'EX', SHARD_DATA_TTL_SECONDS);
-      this.stats.bytesOut += bytes.length;
       const data: ShardJob = {
         kind,
         index,
@@ -177,20 +172,34 @@ export class RedisShardRunner implements ShardRunner {
         },
       };
     });
-    this.stats.codecSeconds += (performance.now() - codec) / 1000;
     const runQueue = new Queue(runQueueName, { connection: this.connection });
     runQueue.on('error', () => {});
     let node: Awaited<ReturnType<FlowProducer['add']>> | undefined;
     let coordinator: Worker | undefined;
     let watch: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
+    // the tasks being stored (below); stopped when the run ends early, before its keys are deleted
+    let storing: Promise<void> = Promise.resolve();
+    let stopStoring = false;
     try {
-      await store.exec();
+      // the flow first, then the tasks in the order the shards are taken: the first shards start while the coordinator
+      // encodes the others (a processor waits for its task's key)
       node = await this.flow.add({ name: 'run', queueName: runQueueName, data: { kind }, children });
       let t = performance.now();
       this.stats.startSeconds += (t - t0) / 1000;
+      storing = (async () => {
+        for (const [index, task] of tasks.entries()) {
+          if (stopStoring || this.o.signal?.aborted === true) return;
+          const codec = performance.now();
+          const bytes = serialize(pack(task));
+          this.stats.codecSeconds += (performance.now() - codec) / 1000;
+          this.stats.bytesOut += bytes.length;
+          await this.connection.set(key(index, 'in'), bytes, 'EX', SHARD_DATA_TTL_SECONDS);
+        }
+      })();
       const parentId = node.job.id!;
       const done = await new Promise<Record<string, string>>((resolve, reject) => {
+        storing.catch(reject);
         // the parent job is processed here, once every child is done: its processor is the merge
         coordinator = new Worker(
           runQueueName,
@@ -229,7 +238,7 @@ export class RedisShardRunner implements ShardRunner {
       const held = Object.values(done).reduce((a: number, v) => a + heldOf(v), 0);
       this.stats.heldSeconds += held;
       const outputs = await this.connection.mgetBuffer(...tasks.map((_, i) => key(i, 'out')));
-      codec = performance.now();
+      const codec = performance.now();
       const results: R[] = new Array(tasks.length);
       let filled = 0;
       let seconds = 0;
@@ -253,6 +262,8 @@ export class RedisShardRunner implements ShardRunner {
       return results;
     } finally {
       if (watch !== undefined) clearInterval(watch);
+      stopStoring = true;
+      await storing.catch(() => {});
       if (onAbort !== undefined) this.o.signal?.removeEventListener('abort', onAbort);
       await coordinator?.close(true).catch(() => {});
       await this.discard(node?.children?.map((c) => c.job) ?? []);

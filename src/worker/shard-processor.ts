@@ -1,10 +1,10 @@
 /**
  * BullMQ's sandboxed processor of a shard (shard-worker.ts starts it in a worker thread, so the worker's main thread
  * stays free to renew the job's lock while the shard is computed): reads the task's bytes from their Redis key
- * (`ShardJob.input`), runs it (pipeline/shard-tasks.ts) and writes the result's bytes to `ShardJob.output`, both as
- * the v8 serialisation of their packed form (pack.ts). The bytes travel as they are: through the job's data they were
- * base64 inside JSON, which BullMQ stringified and parsed again on every hand-over (coordinator, Redis, the worker's
- * thread, this one).
+ * (`ShardJob.input`; the coordinator adds the shards first and stores their tasks just after, so it may wait for it),
+ * runs it (pipeline/shard-tasks.ts) and writes the result's bytes to `ShardJob.output`, both as the v8 serialisation
+ * of their packed form (pack.ts). The bytes travel as they are: through the job's data they were base64 inside JSON,
+ * which BullMQ stringified and parsed again on every hand-over (coordinator, Redis, the worker's thread, this one).
  */
 import { deserialize, serialize } from 'node:v8';
 import { workerData } from 'node:worker_threads';
@@ -33,6 +33,24 @@ function redis(): Redis {
   return client;
 }
 
+/** How long a shard waits for its task's bytes: the coordinator stores them just after adding the shards, in order. */
+const TASK_WAIT_MS = 60_000;
+
+/** The task's bytes, once the coordinator has stored them (module comment); an error after TASK_WAIT_MS. */
+async function taskBytes(key: string, index: number): Promise<Buffer> {
+  const until = Date.now() + TASK_WAIT_MS;
+  for (let pause = 2; ; pause = Math.min(50, 2 * pause)) {
+    const bytes = await redis().getBuffer(key);
+    if (bytes !== null) return bytes;
+    if (Date.now() > until)
+      throw new Error(
+        `shard ${index + 1}: its task is not in Redis (key ${key}): the plan stopped, or Redis was flushed or ` +
+          `restarted`,
+      );
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
 /**
  * Runs one shard job; its return value (`ShardDone` as JSON: the seconds from reading the task to having written the
  * result) is what the coordinator's parent job reads back.
@@ -42,9 +60,7 @@ export default async function processShard(job: { data: ShardJob }): Promise<str
   const { kind, index, input, output } = job.data;
   if (input === undefined || output === undefined)
     throw new Error(`shard ${index + 1}: no task key in the job (a coordinator older or newer than this worker?)`);
-  const bytes = await redis().getBuffer(input);
-  if (bytes === null)
-    throw new Error(`shard ${index + 1}: its task is gone from Redis (key ${input}: expired, flushed or restarted)`);
+  const bytes = await taskBytes(input, index);
   const t0 = performance.now();
   const task = unpack(deserialize(bytes));
   const result = runShardTask(kind, task);
