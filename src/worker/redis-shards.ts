@@ -66,6 +66,8 @@ export interface ShardStats {
 const PER_ITEM_SECONDS: Record<ShardKind, number> = { forecast: 0.01, lifecycle: 0.018, policy: 0.002 };
 /** A shard's work against its fixed cost, at least: the cost stays under 5 %. */
 const WORK_PER_OVERHEAD = 20;
+/** How often the coordinator looks for the results of shards finished meanwhile. */
+const COLLECT_MS = 100;
 /** How often the coordinator checks that its run is still in Redis, and reports progress. */
 const WATCH_MS = 1000;
 /** How long a cancelled or failed run waits for its shards being computed before it removes its jobs. */
@@ -181,6 +183,37 @@ export class RedisShardRunner implements ShardRunner {
     // the tasks being stored (below); stopped when the run ends early, before its keys are deleted
     let storing: Promise<void> = Promise.resolve();
     let stopStoring = false;
+    // the results, read as their shards finish (a result's key is written whole before its job completes), so that
+    // the last shard's alone is left when the run ends
+    const results: R[] = new Array(tasks.length);
+    const got: boolean[] = new Array(tasks.length).fill(false);
+    let seconds = 0;
+    const take = (v: Buffer): void => {
+      const codec = performance.now();
+      this.stats.bytesIn += v.length;
+      const r = unpack(deserialize(v)) as { index: number; seconds: number; result: R };
+      if (!got[r.index]) {
+        got[r.index] = true;
+        results[r.index] = r.result;
+        seconds += r.seconds;
+      }
+      this.stats.codecSeconds += (performance.now() - codec) / 1000;
+    };
+    const pending = (): number[] => got.flatMap((g, i) => (g ? [] : [i]));
+    const collect = async (): Promise<void> => {
+      const wanted = pending();
+      if (wanted.length === 0) return;
+      const check = this.connection.pipeline();
+      for (const i of wanted) check.exists(key(i, 'out'));
+      const found = (await check.exec()) ?? [];
+      for (const [k, i] of wanted.entries()) {
+        if (found[k]?.[1] !== 1) continue;
+        const v = await this.connection.getBuffer(key(i, 'out'));
+        if (v !== null) take(v);
+      }
+    };
+    let collected: Promise<void> | null = null;
+    let collecting: NodeJS.Timeout | undefined;
     try {
       // the flow first, then the tasks in the order the shards are taken: the first shards start while the coordinator
       // encodes the others (a processor waits for its task's key)
@@ -198,6 +231,9 @@ export class RedisShardRunner implements ShardRunner {
         }
       })();
       const parentId = node.job.id!;
+      collecting = setInterval(() => {
+        if (collected === null) collected = collect().finally(() => (collected = null));
+      }, COLLECT_MS);
       const done = await new Promise<Record<string, string>>((resolve, reject) => {
         storing.catch(reject);
         // the parent job is processed here, once every child is done: its processor is the merge
@@ -237,20 +273,14 @@ export class RedisShardRunner implements ShardRunner {
       t = performance.now();
       const held = Object.values(done).reduce((a: number, v) => a + heldOf(v), 0);
       this.stats.heldSeconds += held;
-      const outputs = await this.connection.mgetBuffer(...tasks.map((_, i) => key(i, 'out')));
-      const codec = performance.now();
-      const results: R[] = new Array(tasks.length);
-      let filled = 0;
-      let seconds = 0;
-      for (const v of outputs) {
-        if (v === null) continue;
-        this.stats.bytesIn += v.length;
-        const r = unpack(deserialize(v)) as { index: number; seconds: number; result: R };
-        if (results[r.index] === undefined) filled++;
-        results[r.index] = r.result;
-        seconds += r.seconds;
+      clearInterval(collecting);
+      await collected;
+      const rest = pending();
+      if (rest.length > 0) {
+        const outputs = await this.connection.mgetBuffer(...rest.map((i) => key(i, 'out')));
+        for (const v of outputs) if (v !== null) take(v);
       }
-      this.stats.codecSeconds += (performance.now() - codec) / 1000;
+      const filled = got.filter(Boolean).length;
       if (filled !== tasks.length)
         throw new ShardError(`${kind} shards: ${tasks.length - filled} of ${tasks.length} results missing from Redis`);
       const items = children.reduce((a, c) => a + c.data.items, 0);
@@ -262,6 +292,8 @@ export class RedisShardRunner implements ShardRunner {
       return results;
     } finally {
       if (watch !== undefined) clearInterval(watch);
+      if (collecting !== undefined) clearInterval(collecting);
+      await (collected as Promise<void> | null)?.catch(() => {});
       stopStoring = true;
       await storing.catch(() => {});
       if (onAbort !== undefined) this.o.signal?.removeEventListener('abort', onAbort);
