@@ -218,7 +218,7 @@ export class RedisShardRunner implements ShardRunner {
       // the flow first, then the tasks in the order the shards are taken: the first shards start while the coordinator
       // encodes the others (a processor waits for its task's key)
       node = await this.flow.add({ name: 'run', queueName: runQueueName, data: { kind }, children });
-      let t = performance.now();
+      const t = performance.now();
       this.stats.startSeconds += (t - t0) / 1000;
       storing = (async () => {
         for (const [index, task] of tasks.entries()) {
@@ -232,7 +232,11 @@ export class RedisShardRunner implements ShardRunner {
       })();
       const parentId = node.job.id!;
       collecting = setInterval(() => {
-        if (collected === null) collected = collect().finally(() => (collected = null));
+        // Redis unreachable for a moment: the next tick looks again, and the run's end reads what is left
+        if (collected === null)
+          collected = collect()
+            .catch(() => {})
+            .finally(() => (collected = null));
       }, COLLECT_MS);
       const done = await new Promise<Record<string, string>>((resolve, reject) => {
         storing.catch(reject);
@@ -270,7 +274,6 @@ export class RedisShardRunner implements ShardRunner {
         }, WATCH_MS);
       });
       this.stats.computeSeconds += (performance.now() - t) / 1000;
-      t = performance.now();
       const held = Object.values(done).reduce((a: number, v) => a + heldOf(v), 0);
       this.stats.heldSeconds += held;
       clearInterval(collecting);
@@ -293,7 +296,7 @@ export class RedisShardRunner implements ShardRunner {
     } finally {
       if (watch !== undefined) clearInterval(watch);
       if (collecting !== undefined) clearInterval(collecting);
-      await (collected as Promise<void> | null)?.catch(() => {});
+      await (collected as Promise<void> | null);
       stopStoring = true;
       await storing.catch(() => {});
       if (onAbort !== undefined) this.o.signal?.removeEventListener('abort', onAbort);
