@@ -1,7 +1,8 @@
 /**
  * `npm run bench:serve` — the service under load (issue 19's benchmark), on the full Online Retail workspace:
- * autocannon hammers GET /skus/{sku} (the ~200 SKUs with the most revenue, in turn) while order batches of 50 lines
- * are posted 10 times a second; an event-stream client times each batch's `forecast.updated`.
+ * GET /skus/{sku} is asked for (the ~200 SKUs with the most revenue, in turn: by autocannon as fast as the server
+ * answers, or with --rate R at R requests a second, each timed from when it was due, open-loop.ts) while order
+ * batches of 50 lines are posted 10 times a second; an event-stream client times each batch's `forecast.updated`.
  *
  * The workspace holds the file's orders before the cutoff (ingested and planned with the CLI; cached under
  * bench/out/serve-ws-<cutoff>, `--fresh` rebuilds it; each run serves a copy). The order lines after the cutoff are
@@ -13,7 +14,14 @@
  * Afterwards: every batch's event awaited (timeout), the server stopped (SIGTERM), its workspace opened and the order
  * lines of the posted batches counted (lost = posted − stored). Writes bench/out/serve.json.
  *
- *   npm run bench:serve -- [--seconds 30] [--connections 16] [--rate 0 (GET/s; 0: unlimited)] [--cutoff 2011-10-22] [--fresh] [--cpu-prof]
+ * The GETs send `accept-encoding: gzip, deflate, br`, as a browser does (--identity: none, answers uncompressed).
+ *
+ * The load, reads and batches, runs --warmup seconds (10) before the --seconds (30) it measures: a service that has
+ * been up a while, its code paths compiled (the first seconds of a sudden load on an idle service are slower; their
+ * slowest read is reported apart).
+ *
+ *   npm run bench:serve -- [--seconds 30] [--warmup 10] [--connections 16] [--rate 0 (GET/s; 0: unlimited)] [--cutoff 2011-10-22]
+ *     [--fresh] [--cpu-prof] [--identity]
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -37,11 +45,13 @@ import autocannon from 'autocannon';
 import type { OrderLineInput } from '../src/pipeline/order-batch.js';
 import { Workspace } from '../src/store/workspace.js';
 import { ONLINE_RETAIL } from './or-workspace.js';
+import { nearestRank, openLoop } from './open-loop.js';
 import { benchServeArgs, startServeProcess } from './serve-process.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     rate: { type: 'string', default: '0' },
     cutoff: { type: 'string', default: '2011-10-22' },
@@ -50,12 +60,16 @@ const { values } = parseArgs({
     skus: { type: 'string', default: '200' },
     fresh: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    identity: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     'memory-limit': { type: 'string', default: '1GB' },
   },
 });
 const memoryLimit = values['memory-limit'];
 const seconds = Number(values.seconds);
+// the load (reads and batches) runs this many seconds before the measured ones: a service that has been up a while
+const warmup = Number(values.warmup);
+if (!(warmup >= 0)) throw new Error('bench:serve: --warmup must be a number of seconds ≥ 0');
 const connections = Number(values.connections);
 // GET requests a second over all connections (autocannon's overallRate); 0: as many as the server answers
 const rate = Number(values.rate);
@@ -217,12 +231,14 @@ const redated = live.map((l) => {
   return { ...l, ordered_at: new Date(todayMs + s * 1000).toISOString().slice(0, 19) };
 });
 const batches = batchesOf(redated, batchLines);
+const warmupBatches = Math.round(warmup * perSecond);
 const measuredBatches = Math.round(seconds * perSecond);
-if (batches.length < measuredBatches + 1)
-  throw new Error(`bench:serve: ${batches.length} batches after ${cutoff}, ${measuredBatches + 1} needed`);
+const loadBatches = warmupBatches + measuredBatches;
+if (batches.length < loadBatches + 1)
+  throw new Error(`bench:serve: ${batches.length} batches after ${cutoff}, ${loadBatches + 1} needed`);
 console.log(
   `bench:serve: workspace = orders before ${cutoff} (last day ${lastDay}); live: ${live.length} later lines ` +
-    `re-dated onto ${today}, ${batches.length} batches of ≈${batchLines} (${measuredBatches + 1} used)`,
+    `re-dated onto ${today}, ${batches.length} batches of ≈${batchLines} (${loadBatches + 1} used: the new day's, ${warmupBatches} in the warm-up, ${measuredBatches} measured)`,
 );
 
 const ws = mkdtempSync(join(tmpdir(), 'shopcast-bench-serve-'));
@@ -233,6 +249,8 @@ const token = (
   ) as { token: string }
 ).token;
 const auth = { authorization: `Bearer ${token}` };
+// the GETs ask for gzip as a browser does (the server sends its answers gzipped then); --identity: uncompressed
+const getHeaders = values.identity ? auth : { ...auth, 'accept-encoding': 'gzip, deflate, br' };
 
 // ---- the server ----
 const serverArgs = [
@@ -404,38 +422,115 @@ console.log(`  launch model warm: waited ${launchWarmS.toFixed(1)} s more for it
 const loads: number[] = [];
 const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 1000);
 let turn = 0;
-const cpuStart = serverCpu();
-const cyclesStart = cyclesOf(await metricsText());
+let cpuStart = serverCpu();
+let benchCpu0 = process.cpuUsage();
+let cyclesStart = cyclesOf(await metricsText());
 const loadStart = performance.now();
-const cannon = autocannon({
-  url,
-  connections,
-  duration: seconds,
-  ...(rate > 0 ? { overallRate: rate } : {}),
-  headers: auth,
-  requests: [
-    {
-      method: 'GET',
-      setupRequest: (req) => ({ ...req, path: paths[turn++ % paths.length]! }),
-    },
-  ],
-});
+// the figures (CPU, cycles, latencies) count from the end of the warm-up
+const measuredStart = loadStart + warmup * 1000;
+const snapshot = (async () => {
+  await new Promise((r) => setTimeout(r, warmup * 1000));
+  cpuStart = serverCpu();
+  benchCpu0 = process.cpuUsage();
+  cyclesStart = cyclesOf(await metricsText());
+})();
+/** The GETs' figures, from either load. */
+interface Reads {
+  /** closed: autocannon's connections each send when answered; open: requests due at a fixed rate (open-loop.ts) */
+  mode: 'closed' | 'open';
+  requests: number;
+  requests_per_s: number;
+  latency_ms: { p50: number; p90: number; p99: number; max: number };
+  status: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  /** open: the load's own lateness at its worst (ms) */
+  send_lag_ms?: number;
+  /** open: the slowest answer of the warm-up (ms) */
+  warmup_max_ms?: number;
+  worst_ms_per_second?: number[];
+  start?: number;
+}
+const readsDone: Promise<Reads> =
+  rate > 0
+    ? openLoop({
+        origin: url,
+        rate,
+        seconds,
+        warmup,
+        connections,
+        headers: getHeaders,
+        path: () => paths[turn++ % paths.length]!,
+      }).then((r) => ({
+        mode: 'open',
+        requests: r.answered,
+        requests_per_s: r.answered / r.seconds,
+        latency_ms: {
+          p50: nearestRank(r.latencyMs, 0.5),
+          p90: nearestRank(r.latencyMs, 0.9),
+          p99: nearestRank(r.latencyMs, 0.99),
+          max: nearestRank(r.latencyMs, 1),
+        },
+        status: r.statuses,
+        errors: r.due - r.answered,
+        timeouts: 0,
+        send_lag_ms: r.maxSendLagMs,
+        warmup_max_ms: r.warmupMaxMs,
+        // the slowest answer per second of the load, and the seconds at which forecast.updated events arrived
+        worst_ms_per_second: r.worstPerSecond.map((x) => Math.round(x)),
+        start: r.start,
+      }))
+    : (warmup > 0
+        ? autocannon({
+            url,
+            connections,
+            duration: warmup,
+            headers: getHeaders,
+            requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[turn++ % paths.length]! }) }],
+          }).then(() => undefined)
+        : Promise.resolve()
+      ).then(() =>
+        autocannon({
+          url,
+          connections,
+          duration: seconds,
+          headers: getHeaders,
+          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[turn++ % paths.length]! }) }],
+        }).then((result) => ({
+          mode: 'closed',
+          requests: result.requests.total,
+          requests_per_s: result.requests.average,
+          latency_ms: {
+            p50: result.latency.p50,
+            p90: result.latency.p90,
+            p99: result.latency.p99,
+            max: result.latency.max,
+          },
+          status: Object.fromEntries(
+            Object.entries(result.statusCodeStats ?? {}).map(([c, s]) => [c, Number((s as { count: number }).count)]),
+          ),
+          errors: result.errors,
+          timeouts: result.timeouts,
+        })),
+      );
 const posts: Promise<Posted>[] = [];
-for (let k = 1; k <= measuredBatches; k++) {
+for (let k = 1; k <= loadBatches; k++) {
   const due = loadStart + ((k - 1) * 1000) / perSecond;
   const wait = due - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   posts.push(post(k));
 }
-const postingMs = performance.now() - loadStart;
-const result = await cannon;
+const postingMs = performance.now() - measuredStart;
+const reads = await readsDone;
+await snapshot;
+const benchCpu = process.cpuUsage(benchCpu0);
 console.log(`  load done; ${posted.filter((p) => p.status !== 0).length} of ${posted.length} posts answered`);
 await Promise.all(posts);
 console.log(`  every post answered after ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 const ids = posted.filter((p) => p.batch_id !== null).map((p) => p.batch_id!);
 const allArrived = await waitForEvents(ids, 120_000);
 const cpuEnd = serverCpu();
-const busyS = (performance.now() - loadStart) / 1000;
+const busyS = (performance.now() - measuredStart) / 1000;
 console.log(`  events: ${ids.filter((id) => arrived.has(id)).length} of ${ids.length} batches covered`);
 clearInterval(loadTimer);
 const memory = serverRss();
@@ -469,13 +564,11 @@ const q = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
 };
-const measured = posted.filter((p) => p.index > 0);
+const measured = posted.filter((p) => p.index > warmupBatches);
 const lat = measured
   .filter((p) => p.batch_id !== null && arrived.has(p.batch_id))
   .map((p) => arrived.get(p.batch_id!)! - p.sent);
-const statuses: Record<string, number> = {};
-for (const [code, s] of Object.entries(result.statusCodeStats ?? {}))
-  statuses[code] = Number((s as { count: number }).count);
+const statuses = reads.status;
 const posterStatuses: Record<string, number> = {};
 for (const p of posted) posterStatuses[String(p.status)] = (posterStatuses[String(p.status)] ?? 0) + 1;
 const count5xx =
@@ -488,22 +581,18 @@ const linesNew = posted.reduce((n, p) => n + p.lines_new, 0);
 const notNew = linesPosted - linesNew;
 const report = {
   command:
-    `npm run bench:serve -- --seconds ${seconds} --connections ${connections} --rate ${rate} --cutoff ${cutoff} ` +
-    `--log-level ${values['log-level']} --memory-limit ${memoryLimit}`,
+    `npm run bench:serve -- --seconds ${seconds} --warmup ${warmup} --connections ${connections} --rate ${rate} ` +
+    `--cutoff ${cutoff} ` +
+    `--log-level ${values['log-level']} --memory-limit ${memoryLimit}${values.identity ? ' --identity' : ''}`,
   date: new Date().toISOString(),
   workspace: { cutoff, last_day: lastDay, live_day: today },
   get: {
     connections,
     rate: rate > 0 ? rate : 'unlimited',
+    accept_encoding: values.identity ? 'identity' : 'gzip, deflate, br',
     seconds,
     skus: paths.length,
-    requests: result.requests.total,
-    requests_per_s: result.requests.average,
-    latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
-    status: statuses,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    ...reads,
     cache,
   },
   batches: {
@@ -547,6 +636,8 @@ const report = {
     main: cpuEnd.main - cpuStart.main,
     other_threads: cpuEnd.others - cpuStart.others,
   },
+  // this process's CPU over the load: the GETs' client, the posts, the event stream
+  bench_cpu_s: (benchCpu.user + benchCpu.system) / 1e6,
   count_5xx: count5xx,
   server: { ...memory, exit_code: exitCode },
   load_average_1m: {
@@ -561,9 +652,14 @@ rmSync(ws, { recursive: true, force: true });
 const f0 = (x: number): string => x.toFixed(0);
 console.log(
   `GET /skus/{sku}: ${f0(report.get.requests_per_s)} requests/s (${report.get.requests} in ${seconds} s, ` +
-    `${connections} connections, rate ${rate > 0 ? rate + '/s' : 'unlimited'}, ${paths.length} SKUs), latency p50 ${report.get.latency_ms.p50} ms, ` +
-    `p90 ${report.get.latency_ms.p90} ms, p99 ${report.get.latency_ms.p99} ms; status ${JSON.stringify(statuses)}; ` +
-    `cache hits ${cache.hits}, misses ${cache.misses}`,
+    `${connections} connections, rate ${rate > 0 ? rate + '/s, open loop' : 'unlimited'}, ${paths.length} SKUs, ` +
+    `${values.identity ? 'uncompressed' : 'gzip accepted'}), ` +
+    `latency${rate > 0 ? " from each request's due time" : ''} p50 ${f0(report.get.latency_ms.p50)} ms, ` +
+    `p90 ${f0(report.get.latency_ms.p90)} ms, p99 ${f0(report.get.latency_ms.p99)} ms, ` +
+    `max ${f0(report.get.latency_ms.max)} ms; status ${JSON.stringify(statuses)}; ` +
+    `cache hits ${cache.hits}, misses ${cache.misses}` +
+    (reads.send_lag_ms === undefined ? '' : `; the load's own lateness at most ${f0(reads.send_lag_ms)} ms`) +
+    (reads.warmup_max_ms === undefined ? '' : `; slowest in the ${warmup} s warm-up ${f0(reads.warmup_max_ms)} ms`),
 );
 console.log(
   `batches: ${measured.length} of ≈${batchLines} lines posted in ${(postingMs / 1000).toFixed(1)} s ` +
@@ -590,6 +686,14 @@ console.log(
   `server CPU from the load's start to the last event (${busyS.toFixed(1)} s): main thread ` +
     `${report.server_cpu_s.main.toFixed(1)} s, other threads ${report.server_cpu_s.other_threads.toFixed(1)} s ` +
     `(${((report.server_cpu_s.main + report.server_cpu_s.other_threads) / seconds).toFixed(2)} CPU-s per second of ` +
-    `traffic, ${seconds} s of it)`,
+    `traffic, ${seconds} s of it); the bench's own process ${report.bench_cpu_s.toFixed(1)} CPU-s`,
 );
+if (reads.worst_ms_per_second !== undefined && reads.start !== undefined) {
+  // when the cycles ended (their events) against the slowest read of each second: what the reads wait for
+  const ends = new Set([...new Set(arrived.values())].map((t) => Math.floor((t - reads.start!) / 1000)));
+  console.log(
+    `slowest GET per second of the load (ms; * a second in which a forecast.updated arrived): ` +
+      reads.worst_ms_per_second.map((x, k) => `${ends.has(k) ? '*' : ''}${x}`).join(' '),
+  );
+}
 console.log(`  → bench/out/serve.json`);

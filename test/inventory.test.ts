@@ -1,7 +1,7 @@
 /** Inventory theory: golden values from Snyder & Shen, and policies checked in the replay simulator. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { abcClasses, demandCv, xyzClass } from '../src/inventory/abc-xyz.js';
+import { abcClassAmong, abcClasses, abcRanking, demandCv, xyzClass } from '../src/inventory/abc-xyz.js';
 import { eoq, eoqBackorder, eoqQuantityDiscount } from '../src/inventory/eoq.js';
 import { drawLeadTime, excessTable, protectionDemand, roundCount } from '../src/inventory/lead-time-demand.js';
 import { holdBack, largestWindowDemand } from '../src/inventory/hold-back.js';
@@ -225,6 +225,23 @@ test('ABC by revenue share, XYZ by coefficient of variation', () => {
   assert.equal(xyzClass(demandCv([5, 15, 5, 15])), 'Y');
   assert.equal(xyzClass(demandCv([0, 0, 0, 40])), 'Z');
   assert.equal(demandCv([0, 0]), Infinity);
+});
+
+test('the class of one SKU added to ranked revenues is the one abcClasses gives it, ties and negatives included', () => {
+  const u = mulberry32(21);
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 1 + Math.floor(u() * 60);
+    // few distinct values (ties), some negative, some zero
+    const pick = (): number =>
+      u() < 0.1 ? -u() * 50 : u() < 0.1 ? 0 : Math.round(u() * 20) * 12.5 + (u() < 0.3 ? u() : 0);
+    const others = Array.from({ length: n }, pick);
+    const ranked = abcRanking(others)!;
+    for (const r of [...others.slice(0, 5), pick(), 0, -3, 1e6, others[0]!])
+      assert.equal(abcClassAmong(ranked, r), abcClasses([...others, r]).at(-1), `trial ${trial}, r ${r}`);
+  }
+  assert.equal(abcClassAmong(abcRanking([])!, 10), 'A');
+  assert.equal(abcClassAmong(abcRanking([0, 0])!, 0), abcClasses([0, 0, 0]).at(-1));
+  assert.equal(abcRanking([1, NaN]), null);
 });
 
 test('orders respect MOQ and pack sizes; a budget buys the most valuable packs first', () => {

@@ -6,6 +6,8 @@
  * champion / challenger and promote. A slice of the sample shop (the orders of 30 SKUs that have a supplier).
  */
 import assert from 'node:assert/strict';
+import { type IncomingHttpHeaders, get } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { OrderLineInput } from '../src/pipeline/order-batch.js';
@@ -254,6 +256,28 @@ test('GET /skus, GET /skus/{sku}: forecast, stage, inventory', async () => {
     assert.equal(d.body.history.to, asOf);
   }
   assert.equal((await h.call('/skus/NO-SUCH-SKU', { as: 'read' })).status, 404);
+  // the answer's bytes as sent (fetch would decompress): gzipped when asked for, the same JSON either way
+  const raw = (encoding: string | null) =>
+    new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${h.tokens.read}` };
+      if (encoding !== null) headers['accept-encoding'] = encoding;
+      get(`${h.url}/skus/${encodeURIComponent(overridden)}`, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+  const plain = await raw(null);
+  const zipped = await raw('gzip, deflate, br');
+  const refused = await raw('gzip;q=0, identity');
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.equal(refused.headers['content-encoding'], undefined);
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.equal(zipped.headers.vary, 'accept-encoding');
+  assert.ok(zipped.body.length * 3 < plain.body.length, `${zipped.body.length} gzipped of ${plain.body.length} bytes`);
+  assert.deepEqual(gunzipSync(zipped.body), plain.body);
+  assert.deepEqual(refused.body, plain.body);
+  assert.equal(JSON.parse(plain.body.toString()).sku, overridden);
 });
 
 test('GET /forecasts as JSON, CSV (Accept: text/csv) and Parquet', async () => {

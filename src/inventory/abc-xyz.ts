@@ -63,6 +63,57 @@ export function abcClasses(revenue: ArrayLike<number>, cuts: ClassCuts['abc'] = 
   return out;
 }
 
+/** Revenues ranked once, for `abcClassAmong`. */
+export interface AbcRanking {
+  /** the revenues, descending (ties in input order) */
+  desc: Float64Array;
+  /** cum[j]: the first j of `desc` summed (negatives as 0), in that order */
+  cum: Float64Array;
+  /** every revenue summed (negatives as 0), in input order */
+  total: number;
+  cuts: ClassCuts['abc'];
+}
+
+/**
+ * Ranks `revenue` once so that the class a SKU would get, added to them, is found in O(log n) (`abcClassAmong`);
+ * null when a revenue is not finite (rank those with `abcClasses`).
+ */
+export function abcRanking(
+  revenue: ArrayLike<number>,
+  cuts: ClassCuts['abc'] = DEFAULT_CLASS_CUTS.abc,
+): AbcRanking | null {
+  const n = revenue.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(revenue[i]!)) return null;
+    total += Math.max(0, revenue[i]!);
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => revenue[b]! - revenue[a]! || a - b);
+  const desc = Float64Array.from(order, (i) => revenue[i]!);
+  const cum = new Float64Array(n + 1);
+  for (let j = 0; j < n; j++) cum[j + 1] = cum[j]! + Math.max(0, desc[j]!);
+  return { desc, cum, total, cuts };
+}
+
+/**
+ * The ABC class `abcClasses([...ranked revenues, r])` gives its last SKU, the same arithmetic in the same order: the
+ * SKUs ranked before it are those with revenue ≥ r (ties keep input order, and it comes last). O(log n).
+ * @example abcClassAmong(abcRanking([500, 300, 120, 50])!, 30) // 'C', as abcClasses([500, 300, 120, 50, 30]).at(-1)
+ */
+export function abcClassAmong(ranked: AbcRanking, r: number): AbcClass {
+  let lo = 0;
+  let hi = ranked.desc.length;
+  // the first place whose revenue is below r
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranked.desc[mid]! >= r) lo = mid + 1;
+    else hi = mid;
+  }
+  const total = ranked.total + Math.max(0, r);
+  const share = total > 0 ? ranked.cum[lo]! / total : 1;
+  return share < ranked.cuts[0] ? 'A' : share < ranked.cuts[1] ? 'B' : 'C';
+}
+
 /**
  * Coefficient of variation (population sd / mean, Welford's one-pass variance) of a demand series,
  * non-finite values skipped; Infinity without demand (no value, or a mean ≤ 0).

@@ -19,12 +19,19 @@
 import { availableParallelism } from 'node:os';
 import { InputError } from '../data/errors.js';
 import { ForecastPool, runTask } from '../engine/parallel-forecast.js';
-import { type AbcClass, type XyzClass, abcClasses } from '../inventory/abc-xyz.js';
+import { type AbcClass, type XyzClass, abcClassAmong, abcClasses, abcRanking } from '../inventory/abc-xyz.js';
 import type { AlertRow } from '../store/alerts.js';
 import { insertForecastRun, readForecastStates } from '../store/forecast-runs.js';
 import { readModelRoles } from '../store/model-roles.js';
 import { type PlanRunSettings, latestPlanRun } from '../store/plan-runs.js';
-import { type SkuState, readSkuState, skusBehindState, storedRevenues } from '../store/sku-state.js';
+import {
+  type SkuClasses,
+  type SkuState,
+  readSkuClasses,
+  readSkuState,
+  skusBehindState,
+  storedRevenues,
+} from '../store/sku-state.js';
 import type { Workspace } from '../store/workspace.js';
 import { checkModelName } from './forecast-series.js';
 import { readOverrides } from '../store/overrides.js';
@@ -42,7 +49,7 @@ export interface RefreshResult {
   skus: string[];
   /** the forecast runs stored (0: nothing to refresh) */
   forecast_runs: { champion: number; challenger: number | null };
-  /** the SKUs' sku_state rows as stored */
+  /** the SKUs' sku_state rows as stored (none with `state: false`) */
   state: SkuState[];
   /** stock-out alerts new or risen in severity */
   alerts: AlertRow[];
@@ -70,6 +77,8 @@ export interface RefreshOptions {
    */
   reader?: Workspace;
   writer?: () => Promise<() => void>;
+  /** false: leave `RefreshResult.state` empty (a caller that does not read it saves a read of 27 columns a SKU) */
+  state?: boolean;
 }
 
 let sharedPool: ForecastPool | undefined;
@@ -175,18 +184,23 @@ function checkSkus(skus: readonly string[]): string[] {
 async function classesOf(
   ws: Workspace,
   inputs: PlanInputs,
-  stored: ReadonlyMap<string, SkuState>,
+  stored: ReadonlyMap<string, SkuClasses>,
 ): Promise<{ abc: AbcClass; xyz: XyzClass; stage: string | null; revenue365: number }[]> {
   const { panel } = inputs;
   const revenue = panel.ids.map((_, i) => revenue365(panel, i));
   const isNew = panel.ids.some((s) => !isClass(stored.get(s)));
   const others = isNew ? await storedRevenues(ws) : new Map<string, number>();
+  // the others ranked once (a SKU among them ranked without itself, as below, the long way)
+  const ranked = isNew ? abcRanking([...others.values()]) : null;
   return panel.ids.map((sku, i) => {
     const s = stored.get(sku);
     if (s !== undefined && isClass(s))
       return { abc: s.abc as AbcClass, xyz: s.xyz as XyzClass, stage: s.stage, revenue365: revenue[i]! };
-    const ranked = [...[...others].filter(([k]) => k !== sku).map(([, r]) => r), revenue[i]!];
-    return { abc: abcClasses(ranked).at(-1)!, xyz: xyzOf(panel, i), stage: 'introduction', revenue365: revenue[i]! };
+    const abc =
+      ranked !== null && !others.has(sku) && Number.isFinite(revenue[i]!)
+        ? abcClassAmong(ranked, revenue[i]!)
+        : abcClasses([...[...others].filter(([k]) => k !== sku).map(([, r]) => r), revenue[i]!]).at(-1)!;
+    return { abc, xyz: xyzOf(panel, i), stage: 'introduction', revenue365: revenue[i]! };
   });
 }
 
@@ -200,7 +214,7 @@ function policyOf(plan: PlanRunSettings | null): PolicyOptions {
   return o;
 }
 
-function isClass(s: SkuState | undefined): s is SkuState & { abc: AbcClass; xyz: XyzClass } {
+function isClass(s: SkuClasses | undefined): s is SkuClasses & { abc: AbcClass; xyz: XyzClass } {
   return s !== undefined && /^[ABC]$/.test(s.abc ?? '') && /^[XYZ]$/.test(s.xyz ?? '');
 }
 
@@ -236,7 +250,7 @@ export async function refreshSkus(
     const inputs = await readStep(rd, undefined, plan?.horizon_days ?? 28, wanted);
     const ids = inputs.panel.ids;
     if (ids.length === 0) return { roles, plan, inputs, ids, found: null };
-    const stored = new Map((await readSkuState(rd, ids)).map((s) => [s.sku, s]));
+    const stored = await readSkuClasses(rd, ids);
     const classes = await classesOf(rd, inputs, stored);
     // the policy takes the forecast with the planners' overrides (applied in the workers); the stored run stays the
     // model's
@@ -301,7 +315,7 @@ export async function refreshSkus(
     return { championRun, challengerRun, alerts };
   });
   const runs = await written.finally(release);
-  const state = await readSkuState(rd, ids);
+  const state = o.state === false ? [] : await readSkuState(rd, ids);
   lap('write');
   seconds['total'] = round((clock() - start) / 1000, 3);
   return {

@@ -18,6 +18,7 @@ import {
   readSkuDetails,
 } from '../store/skus.js';
 import type { OverrideRow } from '../store/overrides.js';
+import type { Pacer } from '../store/pace.js';
 import type { Workspace } from '../store/workspace.js';
 import { applyOverridesInPlace, dayOverridesAsSteps } from '../engine/forecast-overrides.js';
 import { STAGE_LETTERS, evidenceText } from './lifecycle.js';
@@ -337,17 +338,23 @@ export async function skuDetail(
 
 /**
  * `skuDetail` of several SKUs, read in one query (store/skus.ts readSkuDetails): what the service's cache runs to
- * refresh the answers of many SKUs at once. Every SKU asked for is in the map (null: unknown).
+ * refresh the answers of many SKUs at once. Every SKU asked for is in the map (null: unknown). `pace` is called between
+ * rows and SKUs (a service's main thread lets requests run meanwhile: store/pace.ts).
  * @example (await skuDetails(ws, ['85123A', '22423'])).get('22423')?.forecast?.days.length // 28
  */
 export async function skuDetails(
   ws: Workspace,
   skus: readonly string[],
-  o: { historyDays?: number } = {},
+  o: { historyDays?: number; pace?: Pacer } = {},
 ): Promise<Map<string, SkuDetail | null>> {
   const historyDays = o.historyDays === undefined ? 365 : wholeNumber('historyDays', o.historyDays, 1, 3660);
-  const rows = await readSkuDetails(ws, skus, historyDays);
-  return new Map([...rows].map(([sku, h]) => [sku, detailOf(sku, h, historyDays)]));
+  const rows = await readSkuDetails(ws, skus, historyDays, o.pace);
+  const out = new Map<string, SkuDetail | null>();
+  for (const [sku, h] of rows) {
+    out.set(sku, detailOf(sku, h, historyDays));
+    await o.pace?.();
+  }
+  return out;
 }
 
 /** A SKU's detail from its rows (null: the workspace does not know it). */

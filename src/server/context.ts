@@ -9,6 +9,7 @@ import type { WriteLock } from '../pipeline/write-lock.js';
 import type { Workspace } from '../store/workspace.js';
 import type { LiveUpdates } from './live-updates.js';
 import type { ServerMetrics } from './metrics.js';
+import type { SkuAnswer } from './routes/skus.js';
 import type { SkuCache } from './sku-cache.js';
 import type { EventStreams } from './sse.js';
 import type { TicketStore } from './tickets.js';
@@ -45,8 +46,8 @@ export interface ServerContext {
   readonly jobs: JobRunner;
   /** order batches and the re-forecasts they start */
   readonly live: LiveUpdates;
-  /** answers of GET /skus/{sku}, dropped when a SKU's data changes */
-  readonly skuCache: SkuCache<Buffer>;
+  /** answers of GET /skus/{sku}, dropped or refreshed when a SKU's data changes */
+  readonly skuCache: SkuCache<SkuAnswer>;
   /**
    * Hook: what an upload starts (the coordinator wires it to an ingest job); POST /uploads answers 202 with its
    * result. Unset: the files are stored and the answer says no ingest was started (result null).

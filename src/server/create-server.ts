@@ -24,7 +24,7 @@ import { InputError } from '../data/errors.js';
 import { EventLog } from '../pipeline/events.js';
 import { JobRunner } from '../pipeline/jobs.js';
 import { launchModelPending, warmLaunchModel } from '../pipeline/launch.js';
-import { skuAnswers } from './routes/skus.js';
+import { type SkuAnswer, skuAnswers } from './routes/skus.js';
 import { closeRefreshWorkers } from '../pipeline/refresh.js';
 import { KeyVerifier, type Principal, scopeAllows } from '../pipeline/keys.js';
 import { WriteLock } from '../pipeline/write-lock.js';
@@ -255,7 +255,7 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
   }
   const lock = new WriteLock();
   const active = new Set<Promise<unknown>>();
-  const skuCache = new SkuCache<Buffer>();
+  const skuCache = new SkuCache<SkuAnswer>();
   const metrics = new ServerMetrics(lock);
   metrics.watchLaunchModel(launchModelPending);
   metrics.watchSkuCache(skuCache);
@@ -293,12 +293,12 @@ export async function createServer(o: ServerOptions): Promise<ShopServer> {
     lock,
     events: eventLog,
     onChanged: (skus) => {
-      skuCache.invalidate(skus);
-      // the re-forecast SKUs that are being read get their answers anew in one read, not one read per next GET
-      if (skus !== 'all')
-        void ctx
-          .track(skuCache.refill(skus, (list, days) => skuAnswers(reader, list, Number(days))))
-          .catch((e: unknown) => log.error({ err: e }, 'SKU answers not refreshed'));
+      if (skus === 'all') return skuCache.invalidate('all');
+      // the re-forecast SKUs that are being read get their answers anew, a few at a time, their previous answers
+      // served meanwhile; the cycle's forecast.updated waits for it
+      return ctx
+        .track(skuCache.refresh(skus, (list, days) => skuAnswers(reader, list, Number(days))))
+        .catch((e: unknown) => log.error({ err: e }, 'SKU answers not refreshed'));
     },
     onLag: (seconds) => metrics.observeIngestLag(seconds),
     onCycle: (skus, seconds) => metrics.observeCycle(skus, seconds),

@@ -9,7 +9,8 @@
  * lock, which it takes again for the write alone. The lock serves its callers in turn, and at most one group waits
  * for it at a time, so posts and cycles alternate: neither starves. Bursts coalesce: while a cycle runs, the SKUs of
  * new batches wait, and the next cycle takes them all. Each cycle publishes `forecast.updated` naming its SKUs and
- * the batches it covers, and `alert.raised` for each new or escalated alert; when the last day of data moved, the
+ * the batches it covers (after the cached answers of its SKUs are computed anew: a client told of the update reads
+ * it), and `alert.raised` for each new or escalated alert; when the last day of data moved, the
  * forecasts are monitored against what sold (`monitorForecasts`).
  * Crash safety: a batch is stored with the workspace marked stale, so a crash before its cycle ends leaves a
  * workspace the next start rebuilds whole; `pendingAfterRestart` then names the SKUs to refresh.
@@ -40,8 +41,11 @@ export interface LiveUpdatesOptions {
   ws: Workspace;
   lock: WriteLock;
   events: EventLog;
-  /** called with the SKUs whose data changed, once the change is committed (cache invalidation) */
-  onChanged: (skus: readonly string[] | 'all') => void;
+  /**
+   * called with the SKUs whose data changed, once the change is committed (the answers' cache); a cycle publishes its
+   * `forecast.updated` once what this returns is settled (the cached answers of its SKUs computed anew)
+   */
+  onChanged: (skus: readonly string[] | 'all') => void | Promise<void>;
   /** seconds from a batch's arrival to the forecast update that covers it (for /metrics) */
   onLag: (seconds: number) => void;
   /** each cycle's SKUs and the seconds of its steps (for /metrics) */
@@ -226,9 +230,11 @@ export class LiveUpdates {
       if (cleaned.error !== undefined) throw cleaned.error;
       this.reader ??= this.o.ws.connect();
       const reader = await this.reader;
-      const r = await refreshSkus(this.o.ws, skus, { reader, writer: () => this.writerTurn() });
-      this.o.onChanged(skus);
-      this.o.onCycle?.(r.skus.length, { clean: cleaned.seconds, ...r.seconds });
+      const r = await refreshSkus(this.o.ws, skus, { reader, writer: () => this.writerTurn(), state: false });
+      const t0 = performance.now();
+      await this.o.onChanged(skus);
+      const answers = (performance.now() - t0) / 1000;
+      this.o.onCycle?.(r.skus.length, { clean: cleaned.seconds, ...r.seconds, answers });
       await this.o.events.publish('forecast.updated', {
         skus: r.skus,
         batches: batches.map((b) => b.id),

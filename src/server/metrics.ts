@@ -79,15 +79,18 @@ export class ServerMetrics {
   }
 
   /** Exposes the GET /skus/{sku} cache's hits and misses (read when scraped). */
-  watchSkuCache(cache: { readonly hits: number; readonly misses: number }): void {
+  watchSkuCache(cache: { readonly hits: number; readonly misses: number; readonly previousHits: number }): void {
     new Gauge({
       name: 'shopcast_sku_cache_answers',
-      help: 'one-SKU answers since start, by result (hit: served from the cache; miss: computed)',
+      help:
+        'one-SKU answers since start, by result (hit: served from the cache; miss: computed; previous: the answer ' +
+        'before a live update, served while the new one is computed)',
       labelNames: ['result'],
       registers: [this.registry],
       collect() {
         this.set({ result: 'hit' }, cache.hits);
         this.set({ result: 'miss' }, cache.misses);
+        this.set({ result: 'previous' }, cache.previousHits);
       },
     });
   }

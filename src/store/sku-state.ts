@@ -137,6 +137,32 @@ export async function readSkuState(ws: Workspace, skus?: readonly string[]): Pro
     FROM sku_state ${only} ORDER BY sku`);
 }
 
+/** A SKU's classes and stage as stored (what a live refresh keeps from the last plan). */
+export interface SkuClasses {
+  abc: string | null;
+  xyz: string | null;
+  stage: string | null;
+}
+
+/** The stored classes and stage of these SKUs (absent: no row): the three columns `readSkuState` reads among 27. */
+export async function readSkuClasses(ws: Workspace, skus: readonly string[]): Promise<Map<string, SkuClasses>> {
+  if (skus.length === 0) return new Map();
+  const rows = await ws.all<SkuClasses & { sku: string }>(
+    sql`SELECT sku, abc, xyz, stage FROM sku_state WHERE sku IN (SELECT ${codeRows(skus)})`,
+  );
+  return new Map(rows.map(({ sku, ...c }) => [sku, c]));
+}
+
+/** The stored forecast_28 of these SKUs, or of every SKU (absent: no row). */
+export async function readForecast28(ws: Workspace, skus?: readonly string[]): Promise<Map<string, number | null>> {
+  if (skus !== undefined && skus.length === 0) return new Map();
+  const only = skus === undefined ? sql`` : sql`WHERE sku IN (SELECT ${codeRows(skus)})`;
+  const rows = await ws.all<{ sku: string; f: number | null }>(
+    sql`SELECT sku, forecast_28 AS f FROM sku_state ${only}`,
+  );
+  return new Map(rows.map((r) => [r.sku, r.f]));
+}
+
 /** The revenue_365 of every stored SKU (what a SKU new since the last plan is ranked against for its ABC class). */
 export async function storedRevenues(ws: Workspace): Promise<Map<string, number>> {
   const rows = await ws.all<{ sku: string; r: number }>(

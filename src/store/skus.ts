@@ -7,6 +7,7 @@
 import type { ForecastValue } from './forecast-runs.js';
 import { CHAMPION_RUN } from './forecasts-export.js';
 import { OVERRIDE_STRUCT, type OverrideRow } from './overrides.js';
+import type { Pacer } from './pace.js';
 import {
   type DecisionRow,
   type PlanOrderFields,
@@ -272,6 +273,8 @@ export async function readSkuDetails(
   ws: Workspace,
   skus: readonly string[],
   historyDays: number,
+  /** called between rows as they are parsed (a service's main thread lets requests run: store/pace.ts) */
+  pace?: Pacer,
 ): Promise<Map<string, SkuDetailRows>> {
   const out = new Map(skus.map((s) => [s, emptyDetail()]));
   if (skus.length === 0) return out;
@@ -347,6 +350,7 @@ export async function readSkuDetails(
   for (const r of rows) {
     const parts = out.get(r.sku) as unknown as Record<string, unknown> | undefined;
     if (parts !== undefined && r.j !== null) parts[r.part] = parseDuckJson(r.j);
+    await pace?.();
   }
   return out;
 }

@@ -23,7 +23,7 @@ import {
   insertPlanNetwork,
   insertPlanRun,
 } from '../../store/plan-runs.js';
-import { type SkuStateInput, readSkuState, upsertSkuState } from '../../store/sku-state.js';
+import { type SkuStateInput, readForecast28, upsertSkuState } from '../../store/sku-state.js';
 import type { Workspace } from '../../store/workspace.js';
 import type { ForecastRow } from '../forecast-series.js';
 import type { PlanOptions, PlanOrder } from '../plan.js';
@@ -233,7 +233,7 @@ export function forecast28(mean: Float64Array): number {
 export function skuStateRows(
   inputs: PlanInputs,
   perSku: readonly PolicyOutcome[],
-  p: { planRunId: number | null; forecastRunId: number; previous: ReadonlyMap<string, number> },
+  p: { planRunId: number | null; forecastRunId: number; previous: ReadonlyMap<string, number | null> },
 ): SkuStateInput[] {
   const { panel, stock, asOf } = inputs;
   return perSku.map((s, i) => {
@@ -269,7 +269,7 @@ export function skuStateRows(
       reason: s.order?.reason ?? null,
       forecast_28: round(f28, 4),
       // + 0: no -0 for an unchanged forecast
-      forecast_change: before === undefined || !(before > 0) ? null : round(f28 / before - 1, 4) + 0,
+      forecast_change: before === undefined || before === null || !(before > 0) ? null : round(f28 / before - 1, 4) + 0,
     };
   });
 }
@@ -340,8 +340,7 @@ export async function storeSkuStates(
   p: { planRunId: number | null; forecastRunId: number; all: boolean; now?: Date },
 ): Promise<{ states: SkuStateInput[]; alerts: AlertRow[] }> {
   const ids = inputs.panel.ids;
-  const before = await readSkuState(ws, p.all ? undefined : ids);
-  const previous = new Map(before.map((r) => [r.sku, r.forecast_28]));
+  const previous = await readForecast28(ws, p.all ? undefined : ids);
   const states = skuStateRows(inputs, perSku, { ...p, previous });
   await upsertSkuState(ws, states, { all: p.all, ...(p.now === undefined ? {} : { now: p.now }) });
   const alerts = stockoutAlerts(inputs, perSku);
