@@ -77,6 +77,7 @@ export interface AbcRanking {
 /**
  * Ranks `revenue` once so that the class a SKU would get, added to them, is found in O(log n) (`abcClassAmong`);
  * null when a revenue is not finite (rank those with `abcClasses`).
+ * @example abcRanking([500, 300, 120])!.desc // Float64Array [500, 300, 120]
  */
 export function abcRanking(
   revenue: ArrayLike<number>,
