@@ -95,11 +95,10 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   latency.forEach((x, i) => {
     if (Number.isNaN(x)) return;
     if (i < skip) warmupMaxMs = Math.max(warmupMaxMs, x);
-    else
-      worstPerSecond[Math.floor((i - skip) / o.rate)] = Math.max(
-        worstPerSecond[Math.floor((i - skip) / o.rate)] ?? 0,
-        x,
-      );
+    else {
+      const k = Math.floor((i - skip) / o.rate);
+      worstPerSecond[k] = Math.max(worstPerSecond[k] ?? 0, x);
+    }
   });
   const answered = latency
     .subarray(skip)

@@ -394,9 +394,19 @@ const list = (await (
 };
 const paths = list.items.map((s) => `/skus/${encodeURIComponent(s.sku)}`);
 // a running service's cache holds the SKUs being read: fill it once (each answer is computed on its first read)
+// (asking for gzip: the answer's bytes as sent are its content-length, fetch hands over the JSON decompressed)
 const tw = performance.now();
-for (const path of paths) await (await fetch(`${url}${path}`, { headers: auth })).arrayBuffer();
-console.log(`  cache warmed: ${paths.length} SKUs read once in ${((performance.now() - tw) / 1000).toFixed(1)} s`);
+const answerBytes = { json: 0, sent: 0 };
+for (const path of paths) {
+  const r = await fetch(`${url}${path}`, { headers: { ...auth, 'accept-encoding': 'gzip' } });
+  answerBytes.json += (await r.arrayBuffer()).byteLength;
+  answerBytes.sent += Number(r.headers.get('content-length'));
+}
+console.log(
+  `  cache warmed: ${paths.length} SKUs read once in ${((performance.now() - tw) / 1000).toFixed(1)} s; an answer ` +
+    `${(answerBytes.json / paths.length / 1024).toFixed(1)} KB of JSON, ` +
+    `${(answerBytes.sent / paths.length / 1024).toFixed(1)} KB gzipped on average`,
+);
 const metricsText = async (): Promise<string> => (await fetch(`${url}/metrics`, { headers: auth })).text();
 /** The live cycles' counters: cycles, SKUs re-forecast, seconds per step. */
 const cyclesOf = (text: string): { cycles: number; skus: number; seconds: Record<string, number> } => ({
@@ -406,9 +416,10 @@ const cyclesOf = (text: string): { cycles: number; skus: number; seconds: Record
     [...text.matchAll(/^shopcast_live_cycle_seconds_total\{step="(\w+)"\} (\S+)/gm)].map((m) => [m[1]!, Number(m[2])]),
   ),
 });
-const cacheOf = (text: string): { hits: number; misses: number } => ({
+const cacheOf = (text: string): { hits: number; misses: number; previous: number } => ({
   hits: Number(/^shopcast_sku_cache_answers\{result="hit"\} (\S+)/m.exec(text)?.[1] ?? NaN),
   misses: Number(/^shopcast_sku_cache_answers\{result="miss"\} (\S+)/m.exec(text)?.[1] ?? NaN),
+  previous: Number(/^shopcast_sku_cache_answers\{result="previous"\} (\S+)/m.exec(text)?.[1] ?? NaN),
 });
 // a service warms the launch model of its data in the background when it starts (a worker thread training for tens of
 // seconds when none is stored): the load starts once that is done, as on a service that has been up a while
@@ -425,6 +436,7 @@ let turn = 0;
 let cpuStart = serverCpu();
 let benchCpu0 = process.cpuUsage();
 let cyclesStart = cyclesOf(await metricsText());
+let cacheStart = cacheOf(await metricsText());
 const loadStart = performance.now();
 // the figures (CPU, cycles, latencies) count from the end of the warm-up
 const measuredStart = loadStart + warmup * 1000;
@@ -432,7 +444,9 @@ const snapshot = (async () => {
   await new Promise((r) => setTimeout(r, warmup * 1000));
   cpuStart = serverCpu();
   benchCpu0 = process.cpuUsage();
-  cyclesStart = cyclesOf(await metricsText());
+  const text = await metricsText();
+  cyclesStart = cyclesOf(text);
+  cacheStart = cacheOf(text);
 })();
 /** The GETs' figures, from either load. */
 interface Reads {
@@ -450,6 +464,16 @@ interface Reads {
   warmup_max_ms?: number;
   worst_ms_per_second?: number[];
   start?: number;
+}
+/** autocannon's GETs for `duration` seconds, as fast as the server answers. */
+function cannon(duration: number): ReturnType<typeof autocannon> {
+  return autocannon({
+    url,
+    connections,
+    duration,
+    headers: getHeaders,
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[turn++ % paths.length]! }) }],
+  });
 }
 const readsDone: Promise<Reads> =
   rate > 0
@@ -472,7 +496,7 @@ const readsDone: Promise<Reads> =
           max: nearestRank(r.latencyMs, 1),
         },
         status: r.statuses,
-        errors: r.due - r.answered,
+        errors: r.errors,
         timeouts: 0,
         send_lag_ms: r.maxSendLagMs,
         warmup_max_ms: r.warmupMaxMs,
@@ -480,23 +504,8 @@ const readsDone: Promise<Reads> =
         worst_ms_per_second: r.worstPerSecond.map((x) => Math.round(x)),
         start: r.start,
       }))
-    : (warmup > 0
-        ? autocannon({
-            url,
-            connections,
-            duration: warmup,
-            headers: getHeaders,
-            requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[turn++ % paths.length]! }) }],
-          }).then(() => undefined)
-        : Promise.resolve()
-      ).then(() =>
-        autocannon({
-          url,
-          connections,
-          duration: seconds,
-          headers: getHeaders,
-          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[turn++ % paths.length]! }) }],
-        }).then((result) => ({
+    : (warmup > 0 ? cannon(warmup).then(() => undefined) : Promise.resolve()).then(() =>
+        cannon(seconds).then((result) => ({
           mode: 'closed',
           requests: result.requests.total,
           requests_per_s: result.requests.average,
@@ -535,7 +544,13 @@ console.log(`  events: ${ids.filter((id) => arrived.has(id)).length} of ${ids.le
 clearInterval(loadTimer);
 const memory = serverRss();
 const endText = await metricsText();
-const cache = cacheOf(endText);
+// the answers of the measured seconds: hits, misses, and previous answers served while a cycle refreshed them
+const cacheEnd = cacheOf(endText);
+const cache = {
+  hits: cacheEnd.hits - cacheStart.hits,
+  misses: cacheEnd.misses - cacheStart.misses,
+  previous: cacheEnd.previous - cacheStart.previous,
+};
 const cyclesEnd = cyclesOf(endText);
 const cycleCount = cyclesEnd.cycles - cyclesStart.cycles;
 const cycles = {
@@ -590,6 +605,8 @@ const report = {
     connections,
     rate: rate > 0 ? rate : 'unlimited',
     accept_encoding: values.identity ? 'identity' : 'gzip, deflate, br',
+    // the average answer of the SKUs read, as JSON and gzipped (bytes)
+    answer_bytes: { json: answerBytes.json / paths.length, gzip: answerBytes.sent / paths.length },
     seconds,
     skus: paths.length,
     ...reads,
@@ -657,7 +674,7 @@ console.log(
     `latency${rate > 0 ? " from each request's due time" : ''} p50 ${f0(report.get.latency_ms.p50)} ms, ` +
     `p90 ${f0(report.get.latency_ms.p90)} ms, p99 ${f0(report.get.latency_ms.p99)} ms, ` +
     `max ${f0(report.get.latency_ms.max)} ms; status ${JSON.stringify(statuses)}; ` +
-    `cache hits ${cache.hits}, misses ${cache.misses}` +
+    `cache hits ${cache.hits}, misses ${cache.misses}, previous answers ${cache.previous}` +
     (reads.send_lag_ms === undefined ? '' : `; the load's own lateness at most ${f0(reads.send_lag_ms)} ms`) +
     (reads.warmup_max_ms === undefined ? '' : `; slowest in the ${warmup} s warm-up ${f0(reads.warmup_max_ms)} ms`),
 );

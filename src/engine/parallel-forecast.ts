@@ -10,43 +10,27 @@ import { Worker } from 'node:worker_threads';
 import { type BatchForecast, type BatchOptions, forecastBatch } from './forecast-batch.js';
 import { allocateFlat, placeSeries } from './quantile-view.js';
 import { type SeriesBatch, type SeriesList, isFlatBatch, seriesOffsets, sliceSeries } from './series-batch.js';
-import { type ShardRunner, shardLabel } from './shards.js';
+import { type ShardRunner, equalShares, shardLabel } from './shards.js';
 
 /**
- * Splits [0, k) into contiguous ranges of series whose cumulative length reaches `ends` (ascending; the last range ends
- * at k), each range holding one series at least.
+ * Splits [0, k) into contiguous ranges holding about `shares` (summing to 1) of the total series length, each range
+ * one series at least (the last ends at k).
  */
-function partitionAt(offsets: Int32Array, ends: readonly number[]): [number, number][] {
+function partitionShares(offsets: Int32Array, shares: readonly number[]): [number, number][] {
   const k = offsets.length - 1;
+  const total = offsets[k]!;
   const out: [number, number][] = [];
   let from = 0;
-  for (let p = 0; p < ends.length && from < k; p++) {
+  let cumulative = 0;
+  for (let p = 0; p < shares.length && from < k; p++) {
+    const end = total * (cumulative += shares[p]!);
     let to = from + 1;
-    while (to < k && offsets[to]! < ends[p]!) to++;
-    if (p === ends.length - 1) to = k;
+    while (to < k && offsets[to]! < end) to++;
+    if (p === shares.length - 1) to = k;
     out.push([from, to]);
     from = to;
   }
   return out;
-}
-
-/** Splits [0, k) into `parts` contiguous ranges of about equal total series length. */
-function partition(offsets: Int32Array, parts: number): [number, number][] {
-  const total = offsets[offsets.length - 1]!;
-  return partitionAt(
-    offsets,
-    Array.from({ length: parts }, (_, p) => (total * (p + 1)) / parts),
-  );
-}
-
-/** Splits [0, k) into contiguous ranges holding about `shares` (summing to 1) of the total series length. */
-function partitionShares(offsets: Int32Array, shares: readonly number[]): [number, number][] {
-  const total = offsets[offsets.length - 1]!;
-  let cumulative = 0;
-  return partitionAt(
-    offsets,
-    shares.map((s) => total * (cumulative += s)),
-  );
 }
 
 const CHUNKS_PER_THREAD = 8;
@@ -206,7 +190,10 @@ export async function forecastParallel(
   if (k === 0 || (!inWorker && (threads <= 1 || k < 2)))
     return forecastBatch(isFlatBatch(batch) ? batch : sliceSeries(batch, 0, k), options, (d) => onProgress?.(d, k));
   const nThreads = Math.max(1, Math.min(threads, k, p.pool?.size ?? Infinity));
-  const ranges = partition(seriesOffsets(batch), nThreads === 1 ? 1 : Math.min(k, nThreads * CHUNKS_PER_THREAD));
+  const ranges = partitionShares(
+    seriesOffsets(batch),
+    equalShares(nThreads === 1 ? 1 : Math.min(k, nThreads * CHUNKS_PER_THREAD)),
+  );
   const parts: BatchForecast[] = new Array(ranges.length);
   let next = 0;
   let finished = 0;

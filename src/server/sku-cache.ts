@@ -80,7 +80,9 @@ export class SkuCache<Answer = string> {
     const byVariant = new Map<string, string[]>();
     for (const [key, a] of this.answers)
       if (wanted.has(a.sku)) {
-        byVariant.set(a.variant, [...(byVariant.get(a.variant) ?? []), a.sku]);
+        const list = byVariant.get(a.variant);
+        if (list === undefined) byVariant.set(a.variant, [a.sku]);
+        else list.push(a.sku);
         this.previous.set(key, a.json);
       }
     for (const s of wanted) this.versions.set(s, (this.versions.get(s) ?? 0) + 1);
